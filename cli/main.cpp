@@ -1,0 +1,359 @@
+// crm: the command-line tool over the core. Exit codes: 0 done, 1 rejected
+// by the engine (permissions, validation), 2 bad usage or bad input.
+#include "engine/engine.hpp"
+#include "engine/permissions.hpp"
+#include "io/workspace_json.hpp"
+#include "model/field_values.hpp"
+#include "store/storage.hpp"
+#include "store/workspace_store.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace crm;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kOk = 0;
+constexpr int kRejected = 1;
+constexpr int kBadInput = 2;
+
+const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
+
+  init DIR [--demo]              create a workspace (--demo: with the demo data)
+  import DIR FILE.json --as USER replace the workspace with an export (admin)
+  export DIR                     print the whole workspace as JSON
+  validate FILE.json             check an export without importing it
+  add DIR TYPE field=value... --as USER [--owner USER]
+                                 create a record and print its id
+  set DIR ID field=value... --as USER
+                                 change fields (field= clears; owner=USER reassigns)
+  delete DIR ID --as USER        delete a record
+  show DIR ID [--as USER]        print one record as JSON
+  list DIR TYPE [--as USER]      list records of a type: id, title, owner
+  compact DIR                    fold the journal into a new snapshot
+)";
+
+struct Args {
+    std::vector<std::string> positional;
+    std::map<std::string, std::string> options;
+    bool demo = false;
+};
+
+struct UsageError {
+    std::string message;
+};
+
+Args parse_args(int argc, char** argv) {
+    Args args;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--demo") {
+            args.demo = true;
+        } else if (arg == "--now" || arg == "--as" || arg == "--owner") {
+            if (i + 1 >= argc) throw UsageError{arg + " needs a value"};
+            args.options[arg.substr(2)] = argv[++i];
+        } else if (arg.rfind("--", 0) == 0) {
+            throw UsageError{"unknown option " + arg};
+        } else {
+            args.positional.push_back(arg);
+        }
+    }
+    return args;
+}
+
+Instant now_from(const Args& args) {
+    const auto it = args.options.find("now");
+    if (it == args.options.end()) {
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
+            std::chrono::system_clock::now().time_since_epoch());
+        return Instant{seconds.count()};
+    }
+    const auto instant = parse_instant(it->second);
+    if (!instant)
+        throw UsageError{"--now: expected an ISO 8601 time like 2026-03-02T09:30:00Z, got \"" +
+                         it->second + "\""};
+    return *instant;
+}
+
+std::string require_actor(const Args& args) {
+    const auto it = args.options.find("as");
+    if (it == args.options.end()) throw UsageError{"say who you are with --as USER"};
+    return it->second;
+}
+
+void need_positional(const Args& args, std::size_t count) {
+    if (args.positional.size() < count) throw UsageError{"missing arguments"};
+}
+
+Result<std::string> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) return Error{"cannot read " + path};
+    const auto size = static_cast<std::size_t>(in.tellg());
+    if (size > kMaxImportBytes)
+        return Error{path + ": the file is " + std::to_string(size / (1024 * 1024)) +
+                     " MiB; the largest accepted is " +
+                     std::to_string(kMaxImportBytes / (1024 * 1024)) + " MiB"};
+    in.seekg(0);
+    std::string text(size, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(size));
+    return text;
+}
+
+struct Opened {
+    DirectoryStorage storage;
+    WorkspaceStore store;
+    Engine engine;
+    explicit Opened(const std::string& dir) : storage(dir), store(storage) {}
+};
+
+// Opens DIR or explains why not; damaged journal entries are reported.
+std::unique_ptr<Opened> open_workspace(const std::string& dir) {
+    auto opened = std::make_unique<Opened>(dir);
+    auto report = opened->store.open(opened->engine);
+    if (!report) throw UsageError{dir + ": " + report.error()};
+    for (const auto& problem : report->problems) std::cerr << "crm: warning: " << problem << "\n";
+    return opened;
+}
+
+// field=value pairs typed by the record type's fields.
+json parse_assignments(const Workspace& ws, const RecordTypeDef& type,
+                       const std::vector<std::string>& pairs, std::optional<std::string>* owner) {
+    json fields = json::object();
+    for (const auto& pair : pairs) {
+        const auto eq = pair.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw UsageError{"expected field=value, got \"" + pair + "\""};
+        const std::string name = pair.substr(0, eq), text = pair.substr(eq + 1);
+        if (name == "owner" && owner) {
+            *owner = text;
+            continue;
+        }
+        const FieldDef* field = type.field(name);
+        if (!field) {
+            std::string known;
+            for (const auto& f : type.fields) known += (known.empty() ? "" : ", ") + f.id;
+            throw UsageError{type.label + " has no field \"" + name + "\" (fields: " + known + ")"};
+        }
+        auto value = parse_field_text(*field, text, ws.currency);
+        if (!value) throw UsageError{name + ": " + value.error()};
+        fields[name] = *value;
+    }
+    return fields;
+}
+
+int report_outcome(const Outcome& outcome) {
+    if (outcome.ok) return kOk;
+    std::cerr << "crm: " << outcome.message << "\n";
+    return kRejected;
+}
+
+json record_json(const Workspace& ws, const Record& record) {
+    json out = {{"id", record.id},
+                {"type", record.type},
+                {"title", ws.title_of(record)},
+                {"owner", record.owner},
+                {"fields", record.fields},
+                {"created_at", format_instant(record.created_at)},
+                {"created_by", record.created_by},
+                {"updated_at", format_instant(record.updated_at)},
+                {"updated_by", record.updated_by}};
+    return out;
+}
+
+const User* optional_viewer(const Workspace& ws, const Args& args) {
+    const auto it = args.options.find("as");
+    if (it == args.options.end()) return nullptr;
+    const User* user = ws.directory.user(it->second);
+    if (!user) throw UsageError{"there is no user \"" + it->second + "\""};
+    return user;
+}
+
+int cmd_init(const Args& args) {
+    need_positional(args, 2);
+    DirectoryStorage storage(args.positional[1]);
+    if (auto status = storage.ensure_exists(); !status) throw UsageError{status.error()};
+    WorkspaceStore store(storage);
+    if (store.exists()) {
+        std::cerr << "crm: " << args.positional[1] << " already holds a workspace\n";
+        return kRejected;
+    }
+    Workspace workspace;
+    if (args.demo) {
+        auto text = read_file(CRM_DEMO_WORKSPACE);
+        if (!text) throw UsageError{text.error()};
+        auto demo = import_workspace(*text);
+        if (!demo) throw UsageError{"demo workspace: " + demo.error()};
+        workspace = std::move(*demo);
+    } else {
+        workspace.directory.add_user({"admin", "Administrator", "", Role::Admin, ""});
+    }
+    if (auto status = store.create(workspace); !status) throw UsageError{status.error()};
+    std::cout << "created workspace in " << args.positional[1] << " ("
+              << workspace.record_count() << " records)\n";
+    return kOk;
+}
+
+int cmd_import(const Args& args) {
+    need_positional(args, 3);
+    auto text = read_file(args.positional[2]);
+    if (!text) throw UsageError{text.error()};
+    auto workspace = import_workspace(*text);
+    if (!workspace) throw UsageError{args.positional[2] + ": " + workspace.error()};
+    DirectoryStorage storage(args.positional[1]);
+    if (auto status = storage.ensure_exists(); !status) throw UsageError{status.error()};
+    WorkspaceStore store(storage);
+    Engine engine;
+    if (store.exists()) {
+        // Replacing a workspace is an admin's decision.
+        auto report = store.open(engine);
+        if (!report) throw UsageError{args.positional[1] + ": " + report.error()};
+        const User* actor = engine.workspace().directory.user(require_actor(args));
+        if (!actor) throw UsageError{"there is no user \"" + args.options.at("as") + "\""};
+        if (actor->role != Role::Admin) {
+            std::cerr << "crm: " << describe_user(*actor)
+                      << " cannot replace the workspace; only admins can import\n";
+            return kRejected;
+        }
+    }
+    const std::size_t count = workspace->record_count();
+    if (auto status = store.replace(engine, std::move(*workspace)); !status)
+        throw UsageError{status.error()};
+    std::cout << "imported " << count << " records\n";
+    return kOk;
+}
+
+int cmd_export(const Args& args) {
+    need_positional(args, 2);
+    auto opened = open_workspace(args.positional[1]);
+    std::cout << export_workspace(opened->engine.workspace());
+    return kOk;
+}
+
+int cmd_validate(const Args& args) {
+    need_positional(args, 2);
+    auto text = read_file(args.positional[1]);
+    if (!text) throw UsageError{text.error()};
+    auto workspace = import_workspace(*text);
+    if (!workspace) throw UsageError{args.positional[1] + ": " + workspace.error()};
+    std::cout << args.positional[1] << ": valid (" << workspace->record_count() << " records, "
+              << workspace->directory.users().size() << " users)\n";
+    return kOk;
+}
+
+int cmd_add(const Args& args) {
+    need_positional(args, 3);
+    auto opened = open_workspace(args.positional[1]);
+    const Workspace& ws = opened->engine.workspace();
+    const RecordTypeDef* type = ws.schema.type(args.positional[2]);
+    if (!type) throw UsageError{"there is no record type \"" + args.positional[2] + "\""};
+    CreateRecord command;
+    command.type = type->id;
+    command.fields = parse_assignments(
+        ws, *type, {args.positional.begin() + 3, args.positional.end()}, &command.owner);
+    if (const auto it = args.options.find("owner"); it != args.options.end())
+        command.owner = it->second;
+    const auto outcome = opened->engine.apply(command, require_actor(args), now_from(args));
+    if (outcome.ok) std::cout << outcome.record_id << "\n";
+    return report_outcome(outcome);
+}
+
+int cmd_set(const Args& args) {
+    need_positional(args, 3);
+    auto opened = open_workspace(args.positional[1]);
+    const Workspace& ws = opened->engine.workspace();
+    const Record* record = ws.find(args.positional[2]);
+    if (!record) {
+        std::cerr << "crm: there is no record \"" << args.positional[2] << "\"\n";
+        return kRejected;
+    }
+    UpdateRecord command;
+    command.id = record->id;
+    command.fields = parse_assignments(ws, *ws.schema.type(record->type),
+                                       {args.positional.begin() + 3, args.positional.end()},
+                                       &command.owner);
+    return report_outcome(opened->engine.apply(command, require_actor(args), now_from(args)));
+}
+
+int cmd_delete(const Args& args) {
+    need_positional(args, 3);
+    auto opened = open_workspace(args.positional[1]);
+    return report_outcome(
+        opened->engine.apply(DeleteRecord{args.positional[2]}, require_actor(args), now_from(args)));
+}
+
+int cmd_show(const Args& args) {
+    need_positional(args, 3);
+    auto opened = open_workspace(args.positional[1]);
+    const Workspace& ws = opened->engine.workspace();
+    const Record* record = ws.find(args.positional[2]);
+    const User* viewer = optional_viewer(ws, args);
+    if (!record || (viewer && !can_view(ws, *viewer, *record))) {
+        std::cerr << "crm: there is no record \"" << args.positional[2] << "\""
+                  << (record ? " that you can see" : "") << "\n";
+        return kRejected;
+    }
+    std::cout << record_json(ws, *record).dump(2) << "\n";
+    return kOk;
+}
+
+int cmd_list(const Args& args) {
+    need_positional(args, 3);
+    auto opened = open_workspace(args.positional[1]);
+    const Workspace& ws = opened->engine.workspace();
+    if (!ws.schema.type(args.positional[2]))
+        throw UsageError{"there is no record type \"" + args.positional[2] + "\""};
+    const User* viewer = optional_viewer(ws, args);
+    for (const auto& id : ws.ids_of_type(args.positional[2])) {
+        const Record* record = ws.find(id);
+        if (viewer && !can_view(ws, *viewer, *record)) continue;
+        std::cout << record->id << "\t" << ws.title_of(*record) << "\t" << record->owner << "\n";
+    }
+    return kOk;
+}
+
+int cmd_compact(const Args& args) {
+    need_positional(args, 2);
+    auto opened = open_workspace(args.positional[1]);
+    const std::size_t before = opened->store.journal_bytes();
+    if (auto status = opened->store.compact(opened->engine); !status) throw UsageError{status.error()};
+    std::cout << "compacted " << before << " journal bytes into the snapshot\n";
+    return kOk;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    try {
+        const Args args = parse_args(argc, argv);
+        if (args.positional.empty()) throw UsageError{"no command given"};
+        const std::string& command = args.positional[0];
+        if (command == "init") return cmd_init(args);
+        if (command == "import") return cmd_import(args);
+        if (command == "export") return cmd_export(args);
+        if (command == "validate") return cmd_validate(args);
+        if (command == "add") return cmd_add(args);
+        if (command == "set") return cmd_set(args);
+        if (command == "delete") return cmd_delete(args);
+        if (command == "show") return cmd_show(args);
+        if (command == "list") return cmd_list(args);
+        if (command == "compact") return cmd_compact(args);
+        if (command == "help" || command == "--help") {
+            std::cout << kUsage;
+            return kOk;
+        }
+        throw UsageError{"unknown command \"" + command + "\""};
+    } catch (const UsageError& error) {
+        std::cerr << "crm: " << error.message << "\n";
+        if (error.message == "no command given" || error.message.rfind("unknown command", 0) == 0 ||
+            error.message == "missing arguments")
+            std::cerr << kUsage;
+        return kBadInput;
+    }
+}

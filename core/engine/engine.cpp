@@ -1,0 +1,244 @@
+#include "engine/engine.hpp"
+
+#include "engine/permissions.hpp"
+#include "io/schema_json.hpp"
+#include "model/field_values.hpp"
+
+namespace crm {
+
+using nlohmann::json;
+
+namespace {
+
+struct Decision {
+    std::vector<Event> events;
+    std::string record_id;
+};
+
+using Problems = std::vector<FieldProblem>;
+
+std::string join_problems(const RecordTypeDef& type, const Problems& problems) {
+    std::string text;
+    for (const auto& problem : problems) {
+        const FieldDef* field = type.field(problem.field);
+        if (!text.empty()) text += "; ";
+        text += (field ? field->label : problem.field) + ": " + problem.message;
+    }
+    return text;
+}
+
+// Checks and normalises the given field values against the type; collects
+// one problem per bad field so a form can show each next to its editor.
+json check_fields(const Workspace& workspace, const RecordTypeDef& type, const json& fields,
+                  Problems& problems) {
+    json clean = json::object();
+    if (!fields.is_object()) {
+        problems.push_back({"", "fields must be an object"});
+        return clean;
+    }
+    for (const auto& [field_id, value] : fields.items()) {
+        const FieldDef* field = type.field(field_id);
+        if (!field) {
+            problems.push_back({field_id, "is not a field of " + type.label});
+            continue;
+        }
+        auto normalized = normalize_field_value(*field, value);
+        if (!normalized) {
+            problems.push_back({field_id, normalized.error()});
+            continue;
+        }
+        const json& v = *normalized;
+        if (field->type == FieldType::RecordRef && !v.is_null()) {
+            const Record* target = workspace.find(v.get<std::string>());
+            if (!target)
+                problems.push_back({field_id, "there is no record \"" + v.get<std::string>() + "\""});
+            else if (!field->target_type.empty() && target->type != field->target_type)
+                problems.push_back({field_id, v.get<std::string>() + " is a " + target->type +
+                                                  ", expected a " + field->target_type});
+        }
+        if (field->type == FieldType::UserRef && !v.is_null() &&
+            !workspace.directory.user(v.get<std::string>()))
+            problems.push_back({field_id, "there is no user \"" + v.get<std::string>() + "\""});
+        clean[field_id] = v;
+    }
+    return clean;
+}
+
+void check_required(const RecordTypeDef& type, const json& merged, Problems& problems) {
+    for (const auto& field : type.fields) {
+        if (!field.required) continue;
+        const auto it = merged.find(field.id);
+        if (it == merged.end() || is_unset(*it)) problems.push_back({field.id, "is required"});
+    }
+}
+
+Result<Decision> decide_create(const Workspace& ws, const User& actor, const CreateRecord& cmd,
+                               Problems& problems) {
+    const RecordTypeDef* type = ws.schema.type(cmd.type);
+    if (!type) return Error{"there is no record type \"" + cmd.type + "\""};
+    const std::string owner = cmd.owner.value_or(actor.id);
+    if (auto status = check_create(ws, actor, owner); !status) return Error{status.error()};
+    json fields = check_fields(ws, *type, cmd.fields, problems);
+    check_required(*type, fields, problems);
+    if (!problems.empty())
+        return Error{"Cannot create " + type->label + ": " + join_problems(*type, problems)};
+    for (auto it = fields.begin(); it != fields.end();) it = it->is_null() ? fields.erase(it) : ++it;
+    Decision decision;
+    decision.record_id = ws.peek_next_id(type->id);
+    decision.events.push_back({"record.created",
+                               {{"id", decision.record_id},
+                                {"type", type->id},
+                                {"owner", owner},
+                                {"fields", std::move(fields)}}});
+    return decision;
+}
+
+Result<Decision> decide_update(const Workspace& ws, const User& actor, const UpdateRecord& cmd,
+                               Problems& problems) {
+    const Record* record = ws.find(cmd.id);
+    if (!record) return Error{"there is no record \"" + cmd.id + "\""};
+    const RecordTypeDef* type = ws.schema.type(record->type);
+    if (auto status = check_update(ws, actor, *record); !status) return Error{status.error()};
+    if (cmd.owner)
+        if (auto status = check_assign(ws, actor, *record, *cmd.owner); !status)
+            return Error{status.error()};
+    json fields = check_fields(ws, *type, cmd.fields, problems);
+    json merged = record->fields;
+    for (const auto& [id, value] : fields.items()) merged[id] = value;
+    check_required(*type, merged, problems);
+    if (!problems.empty())
+        return Error{"Cannot save " + ws.title_of(*record) + ": " + join_problems(*type, problems)};
+    // Only real changes become events.
+    json changed = json::object();
+    for (const auto& [id, value] : fields.items()) {
+        const auto current = record->fields.find(id);
+        const bool was_set = current != record->fields.end();
+        if (value.is_null() ? was_set : (!was_set || *current != value)) changed[id] = value;
+    }
+    json data = {{"id", record->id}, {"fields", changed}};
+    if (cmd.owner && *cmd.owner != record->owner) data["owner"] = *cmd.owner;
+    Decision decision;
+    decision.record_id = record->id;
+    if (!changed.empty() || data.contains("owner"))
+        decision.events.push_back({"record.updated", std::move(data)});
+    return decision;
+}
+
+Result<Decision> decide_delete(const Workspace& ws, const User& actor, const DeleteRecord& cmd) {
+    const Record* record = ws.find(cmd.id);
+    if (!record) return Error{"there is no record \"" + cmd.id + "\""};
+    if (auto status = check_delete(ws, actor, *record); !status) return Error{status.error()};
+    Decision decision;
+    decision.record_id = record->id;
+    decision.events.push_back({"record.deleted", {{"id", record->id}}});
+    return decision;
+}
+
+Result<Decision> decide_add_field(const Workspace& ws, const User& actor, const AddField& cmd) {
+    if (auto status = check_schema_change(actor); !status) return Error{status.error()};
+    const RecordTypeDef* type = ws.schema.type(cmd.type);
+    if (!type) return Error{"there is no record type \"" + cmd.type + "\""};
+    FieldDef field = cmd.field;
+    field.custom = true;
+    // Round-trip through JSON so the same checks as import apply.
+    auto checked = field_def_from_json(field_def_to_json(field), "field");
+    if (!checked) return Error{checked.error()};
+    if (type->field(field.id))
+        return Error{type->label + " already has a field \"" + field.id + "\""};
+    if (field.type == FieldType::RecordRef && !field.target_type.empty() &&
+        !ws.schema.type(field.target_type))
+        return Error{"there is no record type \"" + field.target_type + "\" to refer to"};
+    Decision decision;
+    decision.events.push_back(
+        {"schema.field_added", {{"type", type->id}, {"field", field_def_to_json(*checked)}}});
+    return decision;
+}
+
+Result<Decision> decide_add_type(const Workspace& ws, const User& actor, const AddRecordType& cmd) {
+    if (auto status = check_schema_change(actor); !status) return Error{status.error()};
+    RecordTypeDef type = cmd.type;
+    type.custom = true;
+    for (auto& field : type.fields) field.custom = true;
+    auto checked = record_type_from_json(record_type_to_json(type), "type");
+    if (!checked) return Error{checked.error()};
+    if (ws.schema.type(type.id)) return Error{"there is already a record type \"" + type.id + "\""};
+    Decision decision;
+    decision.events.push_back({"schema.type_added", {{"type", record_type_to_json(*checked)}}});
+    return decision;
+}
+
+} // namespace
+
+Engine::Engine(Workspace workspace) : m_workspace(std::move(workspace)) {}
+
+Result<EventBatch> Engine::decide(const Command& command, const std::string& actor_id, Instant now,
+                                  std::vector<FieldProblem>* problems_out) const {
+    const User* actor = m_workspace.directory.user(actor_id);
+    if (!actor) return Error{"there is no user \"" + actor_id + "\"; choose who you are first"};
+    Problems problems;
+    Result<Decision> decision = std::visit(
+        [&](const auto& cmd) -> Result<Decision> {
+            using T = std::decay_t<decltype(cmd)>;
+            if constexpr (std::is_same_v<T, CreateRecord>)
+                return decide_create(m_workspace, *actor, cmd, problems);
+            else if constexpr (std::is_same_v<T, UpdateRecord>)
+                return decide_update(m_workspace, *actor, cmd, problems);
+            else if constexpr (std::is_same_v<T, DeleteRecord>)
+                return decide_delete(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, AddField>)
+                return decide_add_field(m_workspace, *actor, cmd);
+            else
+                return decide_add_type(m_workspace, *actor, cmd);
+        },
+        command);
+    if (problems_out) *problems_out = problems;
+    if (!decision) return Error{decision.error()};
+    EventBatch batch;
+    batch.seq = m_last_seq + 1;
+    batch.at = now;
+    batch.actor = actor_id;
+    batch.events = std::move(decision->events);
+    return batch;
+}
+
+Outcome Engine::apply(const Command& command, const std::string& actor, Instant now) {
+    Outcome outcome;
+    auto batch = decide(command, actor, now, &outcome.problems);
+    if (!batch) {
+        outcome.message = batch.error();
+        return outcome;
+    }
+    if (std::holds_alternative<CreateRecord>(command))
+        outcome.record_id = batch->events.front().data["id"];
+    else if (const auto* update = std::get_if<UpdateRecord>(&command))
+        outcome.record_id = update->id;
+    else if (const auto* remove = std::get_if<DeleteRecord>(&command))
+        outcome.record_id = remove->id;
+    outcome.ok = true;
+    if (batch->events.empty()) return outcome; // nothing changed, nothing to save
+    if (m_sink) {
+        if (auto status = m_sink->append(*batch); !status) {
+            outcome.ok = false;
+            outcome.message = "Not saved: " + status.error();
+            return outcome;
+        }
+    }
+    if (auto status = apply_batch(m_workspace, *batch); !status) {
+        outcome.ok = false;
+        outcome.message = status.error();
+        return outcome;
+    }
+    m_last_seq = batch->seq;
+    return outcome;
+}
+
+Status Engine::replay(const EventBatch& batch) {
+    if (batch.seq != m_last_seq + 1)
+        return Error{"entry " + std::to_string(batch.seq) + " does not follow entry " +
+                     std::to_string(m_last_seq)};
+    if (auto status = apply_batch(m_workspace, batch); !status) return status;
+    m_last_seq = batch.seq;
+    return Status::success();
+}
+
+} // namespace crm

@@ -1,0 +1,95 @@
+#include "engine/permissions.hpp"
+
+namespace crm {
+
+namespace {
+
+std::string owner_name(const Workspace& workspace, const std::string& owner) {
+    if (owner.empty()) return "nobody";
+    const User* user = workspace.directory.user(owner);
+    return user ? user->name : owner;
+}
+
+} // namespace
+
+std::string describe_user(const User& user) {
+    return user.name + " (" + std::string(role_name(user.role)) + ")";
+}
+
+bool can_view(const Workspace& workspace, const User& actor, const Record& record) {
+    switch (actor.role) {
+    case Role::Admin: return true;
+    case Role::Manager:
+        return record.owner.empty() || workspace.directory.manages(actor, record.owner);
+    case Role::Rep: return record.owner.empty() || record.owner == actor.id;
+    }
+    return false;
+}
+
+Status check_create(const Workspace& workspace, const User& actor, const std::string& owner) {
+    if (owner.empty() || owner == actor.id) return Status::success();
+    if (!workspace.directory.user(owner)) return Error{"there is no user \"" + owner + "\""};
+    if (actor.role == Role::Admin) return Status::success();
+    if (actor.role == Role::Manager && workspace.directory.manages(actor, owner))
+        return Status::success();
+    if (actor.role == Role::Manager)
+        return Error{describe_user(actor) + " can only give records to their own team; " +
+                     owner_name(workspace, owner) + " is not on it"};
+    return Error{describe_user(actor) + " can only create records they own themselves"};
+}
+
+Status check_update(const Workspace& workspace, const User& actor, const Record& record) {
+    switch (actor.role) {
+    case Role::Admin: return Status::success();
+    case Role::Manager:
+        if (can_view(workspace, actor, record)) return Status::success();
+        return Error{describe_user(actor) + " can only edit their team's records; " + record.id +
+                     " is owned by " + owner_name(workspace, record.owner)};
+    case Role::Rep:
+        if (record.owner == actor.id) return Status::success();
+        return Error{describe_user(actor) + " can only edit records they own; " + record.id +
+                     " is owned by " + owner_name(workspace, record.owner)};
+    }
+    return Error{"not allowed"};
+}
+
+Status check_assign(const Workspace& workspace, const User& actor, const Record& record,
+                    const std::string& new_owner) {
+    if (new_owner == record.owner) return Status::success();
+    if (!new_owner.empty() && !workspace.directory.user(new_owner))
+        return Error{"there is no user \"" + new_owner + "\""};
+    switch (actor.role) {
+    case Role::Admin: return Status::success();
+    case Role::Manager:
+        if (!can_view(workspace, actor, record))
+            return Error{describe_user(actor) + " can only reassign their team's records"};
+        if (new_owner.empty() || workspace.directory.manages(actor, new_owner))
+            return Status::success();
+        return Error{describe_user(actor) + " can only assign records to their own team; " +
+                     owner_name(workspace, new_owner) + " is not on it"};
+    case Role::Rep:
+        return Error{describe_user(actor) +
+                     " cannot change owners; ask a manager to reassign " + record.id};
+    }
+    return Error{"not allowed"};
+}
+
+Status check_delete(const Workspace& workspace, const User& actor, const Record& record) {
+    switch (actor.role) {
+    case Role::Admin: return Status::success();
+    case Role::Manager:
+        if (can_view(workspace, actor, record)) return Status::success();
+        return Error{describe_user(actor) + " can only delete their team's records"};
+    case Role::Rep:
+        return Error{describe_user(actor) +
+                     " cannot delete records; ask a manager or an admin to delete " + record.id};
+    }
+    return Error{"not allowed"};
+}
+
+Status check_schema_change(const User& actor) {
+    if (actor.role == Role::Admin) return Status::success();
+    return Error{describe_user(actor) + " cannot change the schema; only admins can"};
+}
+
+} // namespace crm

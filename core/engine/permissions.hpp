@@ -1,0 +1,24 @@
+// Who may see and change what. Reps work their own records, managers their
+// team's (and reassign within it), admins everything including the schema.
+// A denial says why in words the person can act on.
+#pragma once
+
+#include "model/workspace.hpp"
+#include "util/result.hpp"
+
+#include <string>
+
+namespace crm {
+
+bool can_view(const Workspace& workspace, const User& actor, const Record& record);
+Status check_create(const Workspace& workspace, const User& actor, const std::string& owner);
+Status check_update(const Workspace& workspace, const User& actor, const Record& record);
+Status check_assign(const Workspace& workspace, const User& actor, const Record& record,
+                    const std::string& new_owner);
+Status check_delete(const Workspace& workspace, const User& actor, const Record& record);
+Status check_schema_change(const User& actor);
+
+// "Ana Reyes (rep)"
+std::string describe_user(const User& user);
+
+} // namespace crm

@@ -1,0 +1,346 @@
+#include "io/workspace_json.hpp"
+
+#include "io/schema_json.hpp"
+#include "model/field_values.hpp"
+
+#include <set>
+
+namespace crm {
+
+using nlohmann::json;
+
+namespace {
+
+std::string at(const std::string& path, std::size_t index) {
+    return path + "[" + std::to_string(index) + "]";
+}
+
+Status read_users(const json& users, Workspace& ws) {
+    if (!users.is_array()) return Error{"$.users: expected an array, got " + json_type_name(users)};
+    for (std::size_t i = 0; i < users.size(); ++i) {
+        const std::string path = at("$.users", i);
+        const json& value = users[i];
+        if (!value.is_object()) return Error{path + ": expected an object, got " + json_type_name(value)};
+        if (auto s = check_known_keys(value, path, {"id", "name", "email", "role", "team"}); !s) return s;
+        User user;
+        auto id = require_string(value, path, "id");
+        if (!id) return Error{id.error()};
+        if (ws.directory.user(*id)) return Error{path + ".id: duplicate user id \"" + *id + "\""};
+        auto name = require_string(value, path, "name");
+        if (!name) return Error{name.error()};
+        auto role = require_string(value, path, "role");
+        if (!role) return Error{role.error()};
+        const auto parsed_role = role_from_name(*role);
+        if (!parsed_role)
+            return Error{path + ".role: unknown role \"" + *role + "\" (expected rep, manager or admin)"};
+        user.id = *id;
+        user.name = *name;
+        user.role = *parsed_role;
+        if (value.contains("email")) {
+            if (!value["email"].is_string()) return Error{path + ".email: expected a string"};
+            user.email = value["email"].get<std::string>();
+        }
+        if (value.contains("team")) {
+            if (!value["team"].is_string()) return Error{path + ".team: expected a team id"};
+            user.team = value["team"].get<std::string>();
+        }
+        ws.directory.add_user(std::move(user));
+    }
+    return Status::success();
+}
+
+Status read_teams(const json& teams, Workspace& ws) {
+    if (!teams.is_array()) return Error{"$.teams: expected an array, got " + json_type_name(teams)};
+    for (std::size_t i = 0; i < teams.size(); ++i) {
+        const std::string path = at("$.teams", i);
+        const json& value = teams[i];
+        if (!value.is_object()) return Error{path + ": expected an object, got " + json_type_name(value)};
+        if (auto s = check_known_keys(value, path, {"id", "name", "manager"}); !s) return s;
+        Team team;
+        auto id = require_string(value, path, "id");
+        if (!id) return Error{id.error()};
+        if (ws.directory.team(*id)) return Error{path + ".id: duplicate team id \"" + *id + "\""};
+        auto name = require_string(value, path, "name");
+        if (!name) return Error{name.error()};
+        team.id = *id;
+        team.name = *name;
+        if (value.contains("manager")) {
+            if (!value["manager"].is_string()) return Error{path + ".manager: expected a user id"};
+            team.manager = value["manager"].get<std::string>();
+        }
+        ws.directory.add_team(std::move(team));
+    }
+    return Status::success();
+}
+
+Status check_directory_links(const Workspace& ws) {
+    const auto& users = ws.directory.users();
+    for (std::size_t i = 0; i < users.size(); ++i)
+        if (!users[i].team.empty() && !ws.directory.team(users[i].team))
+            return Error{at("$.users", i) + ".team: there is no team \"" + users[i].team + "\""};
+    const auto& teams = ws.directory.teams();
+    for (std::size_t i = 0; i < teams.size(); ++i)
+        if (!teams[i].manager.empty() && !ws.directory.user(teams[i].manager))
+            return Error{at("$.teams", i) + ".manager: there is no user \"" + teams[i].manager + "\""};
+    return Status::success();
+}
+
+Status read_schema(const json& document, Workspace& ws) {
+    if (const auto it = document.find("custom_types"); it != document.end()) {
+        if (!it->is_array()) return Error{"$.custom_types: expected an array"};
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            auto type = record_type_from_json((*it)[i], at("$.custom_types", i));
+            if (!type) return Error{type.error()};
+            if (ws.schema.type(type->id))
+                return Error{at("$.custom_types", i) + ".id: there is already a record type \"" +
+                             type->id + "\""};
+            ws.schema.add_type(*type);
+        }
+    }
+    if (const auto it = document.find("custom_fields"); it != document.end()) {
+        if (!it->is_object())
+            return Error{"$.custom_fields: expected an object of record type -> field list"};
+        for (const auto& [type_id, fields] : it->items()) {
+            const std::string path = "$.custom_fields." + type_id;
+            RecordTypeDef* type = ws.schema.type(type_id);
+            if (!type) return Error{path + ": there is no record type \"" + type_id + "\""};
+            if (!fields.is_array()) return Error{path + ": expected an array of field definitions"};
+            for (std::size_t i = 0; i < fields.size(); ++i) {
+                auto field = field_def_from_json(fields[i], at(path, i));
+                if (!field) return Error{field.error()};
+                if (type->field(field->id))
+                    return Error{at(path, i) + ".id: " + type->label + " already has a field \"" +
+                                 field->id + "\""};
+                type->fields.push_back(*field);
+            }
+        }
+    }
+    for (const auto& type : ws.schema.types())
+        for (const auto& field : type.fields)
+            if (field.type == FieldType::RecordRef && !field.target_type.empty() &&
+                !ws.schema.type(field.target_type))
+                return Error{"field " + type.id + "." + field.id + ": there is no record type \"" +
+                             field.target_type + "\" to refer to"};
+    return Status::success();
+}
+
+Result<Instant> read_instant(const json& value, const std::string& path, const char* key) {
+    const auto it = value.find(key);
+    if (it == value.end()) return Instant{};
+    if (!it->is_string()) return Error{path + "." + key + ": expected a time as YYYY-MM-DDTHH:MM:SSZ"};
+    const auto instant = parse_instant(it->get<std::string>());
+    if (!instant)
+        return Error{path + "." + key + ": expected a time as YYYY-MM-DDTHH:MM:SSZ, got \"" +
+                     it->get<std::string>() + "\""};
+    return *instant;
+}
+
+Status read_records(const json& records, Workspace& ws) {
+    if (!records.is_array()) return Error{"$.records: expected an array, got " + json_type_name(records)};
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const std::string path = at("$.records", i);
+        const json& value = records[i];
+        if (!value.is_object()) return Error{path + ": expected an object, got " + json_type_name(value)};
+        if (auto s = check_known_keys(value, path,
+                                      {"id", "type", "owner", "fields", "created_at", "created_by",
+                                       "updated_at", "updated_by"});
+            !s)
+            return s;
+        Record record;
+        auto id = require_string(value, path, "id");
+        if (!id) return Error{id.error()};
+        auto type_id = require_string(value, path, "type");
+        if (!type_id) return Error{type_id.error()};
+        const RecordTypeDef* type = ws.schema.type(*type_id);
+        if (!type) return Error{path + ".type: there is no record type \"" + *type_id + "\""};
+        if (id->rfind(*type_id + "-", 0) != 0)
+            return Error{path + ".id: \"" + *id + "\" should start with \"" + *type_id + "-\""};
+        if (ws.find(*id)) return Error{path + ".id: duplicate record id \"" + *id + "\""};
+        record.id = *id;
+        record.type = *type_id;
+        if (value.contains("owner")) {
+            if (!value["owner"].is_string()) return Error{path + ".owner: expected a user id"};
+            record.owner = value["owner"].get<std::string>();
+            if (!record.owner.empty() && !ws.directory.user(record.owner))
+                return Error{path + ".owner: there is no user \"" + record.owner + "\""};
+        }
+        for (const char* key : {"created_by", "updated_by"})
+            if (value.contains(key) && !value[key].is_string())
+                return Error{path + "." + key + ": expected a user id"};
+        record.created_by = value.value("created_by", "");
+        record.updated_by = value.value("updated_by", record.created_by);
+        auto created = read_instant(value, path, "created_at");
+        if (!created) return Error{created.error()};
+        auto updated = read_instant(value, path, "updated_at");
+        if (!updated) return Error{updated.error()};
+        record.created_at = *created;
+        record.updated_at = value.contains("updated_at") ? *updated : *created;
+        const auto fields = value.find("fields");
+        if (fields != value.end()) {
+            if (!fields->is_object())
+                return Error{path + ".fields: expected an object, got " + json_type_name(*fields)};
+            for (const auto& [field_id, field_value] : fields->items()) {
+                const FieldDef* field = type->field(field_id);
+                if (!field)
+                    return Error{path + ".fields." + field_id + ": " + type->label +
+                                 " has no field \"" + field_id + "\""};
+                auto normalized = normalize_field_value(*field, field_value);
+                if (!normalized) return Error{path + ".fields." + field_id + ": " + normalized.error()};
+                if (!normalized->is_null()) record.fields[field_id] = *normalized;
+            }
+        }
+        for (const auto& field : type->fields)
+            if (field.required && !record.fields.contains(field.id))
+                return Error{path + ".fields." + field.id + ": " + field.label + " is required"};
+        ws.put(std::move(record));
+    }
+    // References are checked once every record is known (they may point forward).
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const Record* record = ws.find(records[i]["id"].get<std::string>());
+        const RecordTypeDef* type = ws.schema.type(record->type);
+        for (const auto& [field_id, field_value] : record->fields.items()) {
+            const FieldDef* field = type->field(field_id);
+            const std::string path = at("$.records", i) + ".fields." + field_id;
+            if (field->type == FieldType::RecordRef) {
+                const Record* target = ws.find(field_value.get<std::string>());
+                if (!target)
+                    return Error{path + ": there is no record \"" + field_value.get<std::string>() + "\""};
+                if (!field->target_type.empty() && target->type != field->target_type)
+                    return Error{path + ": " + target->id + " is a " + target->type + ", expected a " +
+                                 field->target_type};
+            } else if (field->type == FieldType::UserRef &&
+                       !ws.directory.user(field_value.get<std::string>())) {
+                return Error{path + ": there is no user \"" + field_value.get<std::string>() + "\""};
+            }
+        }
+    }
+    return Status::success();
+}
+
+} // namespace
+
+json workspace_to_json(const Workspace& ws) {
+    json users = json::array();
+    for (const auto& user : ws.directory.users()) {
+        json item = {{"id", user.id}, {"name", user.name}, {"role", role_name(user.role)}};
+        if (!user.email.empty()) item["email"] = user.email;
+        if (!user.team.empty()) item["team"] = user.team;
+        users.push_back(std::move(item));
+    }
+    json teams = json::array();
+    for (const auto& team : ws.directory.teams()) {
+        json item = {{"id", team.id}, {"name", team.name}};
+        if (!team.manager.empty()) item["manager"] = team.manager;
+        teams.push_back(std::move(item));
+    }
+    json custom_types = json::array();
+    json custom_fields = json::object();
+    for (const auto& type : ws.schema.types()) {
+        if (type.custom) {
+            custom_types.push_back(record_type_to_json(type));
+            continue;
+        }
+        for (const auto& field : type.fields)
+            if (field.custom) custom_fields[type.id].push_back(field_def_to_json(field));
+    }
+    json records = json::array();
+    for (const Record* record : ws.all_records()) {
+        json item = {{"id", record->id}, {"type", record->type}};
+        if (!record->owner.empty()) item["owner"] = record->owner;
+        item["fields"] = record->fields;
+        item["created_at"] = format_instant(record->created_at);
+        if (!record->created_by.empty()) item["created_by"] = record->created_by;
+        item["updated_at"] = format_instant(record->updated_at);
+        if (!record->updated_by.empty()) item["updated_by"] = record->updated_by;
+        records.push_back(std::move(item));
+    }
+    json next_ids = json::object();
+    for (const auto& [type, number] : ws.next_numbers()) next_ids[type] = number;
+    return {{"format", kWorkspaceFormat},
+            {"version", kWorkspaceFormatVersion},
+            {"name", ws.name},
+            {"currency", ws.currency},
+            {"teams", std::move(teams)},
+            {"users", std::move(users)},
+            {"custom_types", std::move(custom_types)},
+            {"custom_fields", std::move(custom_fields)},
+            {"records", std::move(records)},
+            {"next_ids", std::move(next_ids)}};
+}
+
+std::string export_workspace(const Workspace& workspace) {
+    return workspace_to_json(workspace).dump(1) + "\n";
+}
+
+Result<Workspace> workspace_from_json(const json& document) {
+    if (!document.is_object())
+        return Error{"$: expected a workspace object, got " + json_type_name(document)};
+    if (auto s = check_known_keys(document, "$",
+                                  {"format", "version", "name", "currency", "teams", "users",
+                                   "custom_types", "custom_fields", "records", "next_ids"});
+        !s)
+        return Error{s.error()};
+    const auto format = document.find("format");
+    if (format == document.end() || *format != kWorkspaceFormat)
+        return Error{std::string("$.format: expected \"") + kWorkspaceFormat +
+                     "\" (this is not a workspace export)"};
+    const auto version = document.find("version");
+    if (version == document.end() || !version->is_number_integer())
+        return Error{"$.version: expected the format version number"};
+    if (*version != kWorkspaceFormatVersion)
+        return Error{"$.version: version " + version->dump() + " is not supported (expected " +
+                     std::to_string(kWorkspaceFormatVersion) + ")"};
+    Workspace ws;
+    if (document.contains("name")) {
+        if (!document["name"].is_string()) return Error{"$.name: expected a string"};
+        ws.name = document["name"].get<std::string>();
+    }
+    if (document.contains("currency")) {
+        const auto& currency = document["currency"];
+        if (!currency.is_string() || currency.get_ref<const std::string&>().size() != 3)
+            return Error{"$.currency: expected a three-letter currency code like \"USD\""};
+        ws.currency = currency.get<std::string>();
+    }
+    if (auto s = read_teams(document.value("teams", json::array()), ws); !s) return Error{s.error()};
+    if (auto s = read_users(document.value("users", json::array()), ws); !s) return Error{s.error()};
+    if (auto s = check_directory_links(ws); !s) return Error{s.error()};
+    if (auto s = read_schema(document, ws); !s) return Error{s.error()};
+    if (auto s = read_records(document.value("records", json::array()), ws); !s)
+        return Error{s.error()};
+    if (const auto it = document.find("next_ids"); it != document.end()) {
+        if (!it->is_object()) return Error{"$.next_ids: expected an object of type -> number"};
+        for (const auto& [type, number] : it->items()) {
+            if (!number.is_number_integer() || number.get<long long>() < 1)
+                return Error{"$.next_ids." + type + ": expected a positive whole number"};
+            ws.set_next_number(type, number.get<long long>());
+        }
+    }
+    return ws;
+}
+
+Result<json> parse_json_text(std::string_view text) {
+    if (text.size() > kMaxImportBytes)
+        return Error{"the file is " + std::to_string(text.size() / (1024 * 1024)) +
+                     " MiB; the largest accepted is " + std::to_string(kMaxImportBytes / (1024 * 1024)) +
+                     " MiB"};
+    try {
+        return json::parse(text);
+    } catch (const json::parse_error& error) {
+        // "[json.exception.parse_error.101] parse error at line 3, column 5: ..." -> "line 3, column 5: ..."
+        std::string message = error.what();
+        const auto where = message.find(" at line ");
+        if (where != std::string::npos)
+            message = message.substr(where + 4);
+        else if (const auto colon = message.find("parse error"); colon != std::string::npos)
+            message = message.substr(colon);
+        return Error{"not valid JSON: " + message};
+    }
+}
+
+Result<Workspace> import_workspace(std::string_view text) {
+    auto document = parse_json_text(text);
+    if (!document) return Error{document.error()};
+    return workspace_from_json(*document);
+}
+
+} // namespace crm

@@ -1,0 +1,31 @@
+// The workspace exchange format, version 1 (docs/workspace-format.md). Export
+// writes it; import reads it whole and either yields a complete workspace or
+// says exactly where the document is wrong. Snapshots use the same format.
+#pragma once
+
+#include "model/workspace.hpp"
+#include "util/result.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace crm {
+
+inline constexpr const char* kWorkspaceFormat = "crm-workspace";
+inline constexpr int kWorkspaceFormatVersion = 1;
+// Larger documents are refused before parsing, so a wrong file cannot
+// exhaust memory (a 100k-record workspace is about 40 MiB).
+inline constexpr std::size_t kMaxImportBytes = 512u * 1024u * 1024u;
+
+nlohmann::json workspace_to_json(const Workspace& workspace);
+std::string export_workspace(const Workspace& workspace); // pretty-printed
+
+Result<Workspace> workspace_from_json(const nlohmann::json& document);
+// Parses text; syntax errors name line and column.
+Result<Workspace> import_workspace(std::string_view text);
+// Parses JSON text, naming line and column of a syntax error.
+Result<nlohmann::json> parse_json_text(std::string_view text);
+
+} // namespace crm

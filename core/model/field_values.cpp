@@ -1,0 +1,337 @@
+#include "model/field_values.hpp"
+
+#include "util/time.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace crm {
+
+using nlohmann::json;
+
+namespace {
+
+std::string trim(const std::string& text) {
+    const auto begin = text.find_first_not_of(" \t\r\n");
+    if (begin == std::string::npos) return {};
+    const auto end = text.find_last_not_of(" \t\r\n");
+    return text.substr(begin, end - begin + 1);
+}
+
+std::string lower(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return text;
+}
+
+std::string describe(const json& value) {
+    std::string text = value.dump();
+    if (text.size() > 60) text = text.substr(0, 57) + "...";
+    return text;
+}
+
+Error mismatch(const FieldDef& field, const json& value) {
+    return Error{"expected " + expected_shape(field) + ", got " + describe(value)};
+}
+
+bool is_currency_code(const std::string& code) {
+    return code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) {
+               return c >= 'A' && c <= 'Z';
+           });
+}
+
+bool valid_email(const std::string& email) {
+    const auto at = email.find('@');
+    if (at == std::string::npos || at == 0 || email.find('@', at + 1) != std::string::npos)
+        return false;
+    const auto dot = email.find('.', at);
+    if (dot == std::string::npos || dot == at + 1 || dot + 1 >= email.size()) return false;
+    return std::none_of(email.begin(), email.end(),
+                        [](unsigned char c) { return std::isspace(c) != 0; });
+}
+
+bool valid_phone(const std::string& phone) {
+    int digits = 0;
+    for (std::size_t i = 0; i < phone.size(); ++i) {
+        const char c = phone[i];
+        if (c >= '0' && c <= '9')
+            ++digits;
+        else if (c == '+' && i == 0)
+            continue;
+        else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.')
+            return false;
+    }
+    return digits >= 5 && digits <= 15;
+}
+
+bool valid_url(const std::string& url) {
+    if (url.empty() || url.find(' ') != std::string::npos) return false;
+    return url.find('.') != std::string::npos || url.rfind("http://", 0) == 0 ||
+           url.rfind("https://", 0) == 0;
+}
+
+std::optional<double> parse_number(const std::string& text) {
+    std::string cleaned;
+    for (const char c : text)
+        if (c != ',' && c != '_' && c != ' ') cleaned += c;
+    if (cleaned.empty()) return std::nullopt;
+    char* end = nullptr;
+    const double value = std::strtod(cleaned.c_str(), &end);
+    if (end != cleaned.c_str() + cleaned.size() || !std::isfinite(value)) return std::nullopt;
+    return value;
+}
+
+// 12000 stays an integer in JSON; 12.5 stays a fraction.
+json whole_or_fraction(double value) {
+    if (std::floor(value) == value && std::fabs(value) < 9e15) return json(static_cast<long long>(value));
+    return json(value);
+}
+
+// Choices match without regard to case, and come back spelled as defined.
+std::optional<std::string> match_option(const FieldDef& field, const std::string& text) {
+    for (const auto& option : field.options)
+        if (lower(option) == lower(text)) return option;
+    return std::nullopt;
+}
+
+std::string options_list(const FieldDef& field) {
+    std::string list;
+    for (const auto& option : field.options) {
+        if (!list.empty()) list += ", ";
+        list += option;
+    }
+    return list;
+}
+
+std::string thousands(double value) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.2f", std::fabs(value));
+    std::string digits = buffer;
+    const auto dot = digits.find('.');
+    std::string whole = digits.substr(0, dot);
+    std::string grouped;
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+        if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ',';
+        grouped += whole[i];
+    }
+    std::string cents = digits.substr(dot);
+    if (cents == ".00") cents.clear();
+    return (value < 0 ? "-" : "") + grouped + cents;
+}
+
+} // namespace
+
+bool is_unset(const json& value) {
+    return value.is_null() || (value.is_string() && value.get_ref<const std::string&>().empty()) ||
+           (value.is_array() && value.empty());
+}
+
+std::string expected_shape(const FieldDef& field) {
+    switch (field.type) {
+    case FieldType::Text: return "text";
+    case FieldType::LongText: return "text";
+    case FieldType::Number: return "a number";
+    case FieldType::Money:
+        return "money as {\"amount\": number, \"currency\": three capital letters}";
+    case FieldType::Date: return "a date as YYYY-MM-DD";
+    case FieldType::DateTime: return "a date and time as YYYY-MM-DDTHH:MM:SSZ";
+    case FieldType::Bool: return "true or false";
+    case FieldType::Picklist: return "one of: " + options_list(field);
+    case FieldType::MultiPicklist: return "a list of: " + options_list(field);
+    case FieldType::Email: return "an email address like name@example.com";
+    case FieldType::Phone: return "a phone number (5 to 15 digits)";
+    case FieldType::Url: return "a web address like example.com";
+    case FieldType::UserRef: return "a user id";
+    case FieldType::RecordRef:
+        return field.target_type.empty() ? "a record id" : "the id of a " + field.target_type;
+    }
+    return "a value";
+}
+
+Result<json> normalize_field_value(const FieldDef& field, const json& value) {
+    if (value.is_null()) return json(nullptr);
+    switch (field.type) {
+    case FieldType::Text:
+    case FieldType::LongText: {
+        if (!value.is_string()) return mismatch(field, value);
+        std::string text = field.type == FieldType::Text ? trim(value.get<std::string>())
+                                                         : value.get<std::string>();
+        if (text.size() > 100000) return Error{"text is longer than 100000 characters"};
+        if (text.empty()) return json(nullptr);
+        return json(text);
+    }
+    case FieldType::Number:
+        if (!value.is_number()) return mismatch(field, value);
+        return value;
+    case FieldType::Money: {
+        if (!value.is_object() || !value.contains("amount") || !value.contains("currency") ||
+            value.size() != 2 || !value["amount"].is_number() || !value["currency"].is_string())
+            return mismatch(field, value);
+        const auto currency = value["currency"].get<std::string>();
+        if (!is_currency_code(currency)) return mismatch(field, value);
+        return json{{"amount", value["amount"]}, {"currency", currency}};
+    }
+    case FieldType::Date:
+        if (!value.is_string() || !parse_date(value.get<std::string>()))
+            return mismatch(field, value);
+        return value;
+    case FieldType::DateTime: {
+        if (!value.is_string()) return mismatch(field, value);
+        const auto instant = parse_instant(value.get<std::string>());
+        if (!instant || value.get<std::string>().size() <= 10) return mismatch(field, value);
+        return json(format_instant(*instant));
+    }
+    case FieldType::Bool:
+        if (!value.is_boolean()) return mismatch(field, value);
+        return value;
+    case FieldType::Picklist: {
+        if (!value.is_string()) return mismatch(field, value);
+        if (value.get<std::string>().empty()) return json(nullptr);
+        const auto option = match_option(field, value.get<std::string>());
+        if (!option) return mismatch(field, value);
+        return json(*option);
+    }
+    case FieldType::MultiPicklist: {
+        if (!value.is_array()) return mismatch(field, value);
+        json chosen = json::array();
+        for (const auto& item : value) {
+            if (!item.is_string()) return mismatch(field, value);
+            const auto option = match_option(field, item.get<std::string>());
+            if (!option) return mismatch(field, item);
+            if (std::find(chosen.begin(), chosen.end(), *option) == chosen.end())
+                chosen.push_back(*option);
+        }
+        if (chosen.empty()) return json(nullptr);
+        return chosen;
+    }
+    case FieldType::Email: {
+        if (!value.is_string()) return mismatch(field, value);
+        const std::string email = lower(trim(value.get<std::string>()));
+        if (email.empty()) return json(nullptr);
+        if (!valid_email(email)) return mismatch(field, value);
+        return json(email);
+    }
+    case FieldType::Phone: {
+        if (!value.is_string()) return mismatch(field, value);
+        const std::string phone = trim(value.get<std::string>());
+        if (phone.empty()) return json(nullptr);
+        if (!valid_phone(phone)) return mismatch(field, value);
+        return json(phone);
+    }
+    case FieldType::Url: {
+        if (!value.is_string()) return mismatch(field, value);
+        const std::string url = trim(value.get<std::string>());
+        if (url.empty()) return json(nullptr);
+        if (!valid_url(url)) return mismatch(field, value);
+        return json(url);
+    }
+    case FieldType::UserRef:
+    case FieldType::RecordRef: {
+        if (!value.is_string()) return mismatch(field, value);
+        const std::string id = trim(value.get<std::string>());
+        if (id.empty()) return json(nullptr);
+        return json(id);
+    }
+    }
+    return mismatch(field, value);
+}
+
+Result<json> parse_field_text(const FieldDef& field, const std::string& raw,
+                              const std::string& default_currency) {
+    const std::string text = trim(raw);
+    if (text.empty()) return json(nullptr);
+    switch (field.type) {
+    case FieldType::Number: {
+        const auto number = parse_number(text);
+        if (!number) return Error{"expected " + expected_shape(field) + ", got \"" + text + "\""};
+        return whole_or_fraction(*number);
+    }
+    case FieldType::Money: {
+        // "12000", "12000 EUR", "EUR 12000"
+        std::string amount_text = text, currency = default_currency;
+        const auto space = text.find(' ');
+        if (space != std::string::npos) {
+            const std::string first = text.substr(0, space), rest = trim(text.substr(space + 1));
+            if (is_currency_code(first)) {
+                currency = first;
+                amount_text = rest;
+            } else if (is_currency_code(rest)) {
+                currency = rest;
+                amount_text = first;
+            }
+        }
+        const auto amount = parse_number(amount_text);
+        if (!amount || !is_currency_code(currency))
+            return Error{"expected an amount with an optional currency, like \"12000 EUR\", got \"" +
+                         text + "\""};
+        return json{{"amount", whole_or_fraction(*amount)}, {"currency", currency}};
+    }
+    case FieldType::Bool: {
+        const std::string word = lower(text);
+        if (word == "true" || word == "yes" || word == "y" || word == "1") return json(true);
+        if (word == "false" || word == "no" || word == "n" || word == "0") return json(false);
+        return Error{"expected yes or no, got \"" + text + "\""};
+    }
+    case FieldType::MultiPicklist: {
+        json items = json::array();
+        std::size_t start = 0;
+        while (start <= text.size()) {
+            const auto end = text.find_first_of(";,", start);
+            const std::string item =
+                trim(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+            if (!item.empty()) items.push_back(item);
+            if (end == std::string::npos) break;
+            start = end + 1;
+        }
+        return normalize_field_value(field, items);
+    }
+    default: return normalize_field_value(field, json(text));
+    }
+}
+
+std::string format_field_value(const FieldDef& field, const json& value) {
+    if (is_unset(value)) return "";
+    switch (field.type) {
+    case FieldType::Number:
+        if (value.is_number_integer()) return std::to_string(value.get<long long>());
+        if (value.is_number()) {
+            const double number = value.get<double>();
+            if (std::floor(number) == number && std::fabs(number) < 1e15)
+                return std::to_string(static_cast<long long>(number));
+            char buffer[64];
+            std::snprintf(buffer, sizeof buffer, "%g", number);
+            return buffer;
+        }
+        break;
+    case FieldType::Money:
+        if (value.is_object() && value.contains("amount") && value["amount"].is_number())
+            return value.value("currency", "") + " " + thousands(value["amount"].get<double>());
+        break;
+    case FieldType::Bool: return value.is_boolean() && value.get<bool>() ? "Yes" : "No";
+    case FieldType::MultiPicklist:
+        if (value.is_array()) {
+            std::string text;
+            for (const auto& item : value) {
+                if (!text.empty()) text += ", ";
+                text += item.is_string() ? item.get<std::string>() : item.dump();
+            }
+            return text;
+        }
+        break;
+    case FieldType::DateTime:
+        if (value.is_string()) {
+            std::string text = value.get<std::string>();
+            if (text.size() == 20) return text.substr(0, 10) + " " + text.substr(11, 5) + " UTC";
+            return text;
+        }
+        break;
+    default:
+        if (value.is_string()) return value.get<std::string>();
+    }
+    return value.dump();
+}
+
+} // namespace crm

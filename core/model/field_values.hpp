@@ -1,0 +1,33 @@
+// Checking and reading field values by field type. Shared by commands, import
+// and every editor, so a value means the same everywhere.
+#pragma once
+
+#include "model/schema.hpp"
+#include "util/result.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
+namespace crm {
+
+// Checks a JSON value against a field's type and returns the normalised value
+// (trimmed text, lower-case email, ...). Null is "not set" and always valid.
+// References are only checked for shape here; the workspace checks targets.
+Result<nlohmann::json> normalize_field_value(const FieldDef& field, const nlohmann::json& value);
+
+// Parses what a person typed ("12000 EUR", "yes", "2026-03-01") into a value
+// of the field's type. An empty string clears the field (null).
+Result<nlohmann::json> parse_field_text(const FieldDef& field, const std::string& text,
+                                        const std::string& default_currency);
+
+// Shows a value as text for lists and the CLI ("EUR 12,000.00", "Yes").
+std::string format_field_value(const FieldDef& field, const nlohmann::json& value);
+
+// What the type expects, for messages: "a date as YYYY-MM-DD".
+std::string expected_shape(const FieldDef& field);
+
+bool is_unset(const nlohmann::json& value);
+
+} // namespace crm

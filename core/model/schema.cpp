@@ -1,0 +1,179 @@
+#include "model/schema.hpp"
+
+#include <array>
+#include <utility>
+
+namespace crm {
+
+namespace {
+
+constexpr std::array<std::pair<FieldType, std::string_view>, 14> kTypeNames = {{
+    {FieldType::Text, "text"},
+    {FieldType::LongText, "long_text"},
+    {FieldType::Number, "number"},
+    {FieldType::Money, "money"},
+    {FieldType::Date, "date"},
+    {FieldType::DateTime, "datetime"},
+    {FieldType::Bool, "bool"},
+    {FieldType::Picklist, "picklist"},
+    {FieldType::MultiPicklist, "multi_picklist"},
+    {FieldType::Email, "email"},
+    {FieldType::Phone, "phone"},
+    {FieldType::Url, "url"},
+    {FieldType::UserRef, "user_ref"},
+    {FieldType::RecordRef, "record_ref"},
+}};
+
+FieldDef field(std::string id, std::string label, FieldType type, bool required = false) {
+    FieldDef def;
+    def.id = std::move(id);
+    def.label = std::move(label);
+    def.type = type;
+    def.required = required;
+    return def;
+}
+
+FieldDef picklist(std::string id, std::string label, std::vector<std::string> options,
+                  bool required = false, FieldType type = FieldType::Picklist) {
+    FieldDef def = field(std::move(id), std::move(label), type, required);
+    def.options = std::move(options);
+    return def;
+}
+
+FieldDef ref(std::string id, std::string label, std::string target) {
+    FieldDef def = field(std::move(id), std::move(label), FieldType::RecordRef);
+    def.target_type = std::move(target);
+    return def;
+}
+
+RecordTypeDef record_type(std::string id, std::string label, std::string plural,
+                          std::vector<std::string> title, std::vector<FieldDef> fields) {
+    RecordTypeDef def;
+    def.id = std::move(id);
+    def.label = std::move(label);
+    def.plural = std::move(plural);
+    def.title_fields = std::move(title);
+    def.fields = std::move(fields);
+    return def;
+}
+
+} // namespace
+
+std::string_view field_type_name(FieldType type) {
+    for (const auto& [value, name] : kTypeNames)
+        if (value == type) return name;
+    return "text";
+}
+
+std::optional<FieldType> field_type_from_name(std::string_view name) {
+    for (const auto& [value, type_name] : kTypeNames)
+        if (type_name == name) return value;
+    return std::nullopt;
+}
+
+std::string field_type_names() {
+    std::string names;
+    for (const auto& [value, name] : kTypeNames) {
+        if (!names.empty()) names += ", ";
+        names += name;
+    }
+    return names;
+}
+
+const FieldDef* RecordTypeDef::field(std::string_view field_id) const {
+    for (const auto& def : fields)
+        if (def.id == field_id) return &def;
+    return nullptr;
+}
+
+const RecordTypeDef* Schema::type(std::string_view type_id) const {
+    for (const auto& def : m_types)
+        if (def.id == type_id) return &def;
+    return nullptr;
+}
+
+RecordTypeDef* Schema::type(std::string_view type_id) {
+    for (auto& def : m_types)
+        if (def.id == type_id) return &def;
+    return nullptr;
+}
+
+bool is_valid_identifier(std::string_view id) {
+    if (id.empty() || id.size() > 40 || id[0] < 'a' || id[0] > 'z') return false;
+    for (const char c : id)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    return true;
+}
+
+Schema builtin_schema() {
+    using T = FieldType;
+    Schema schema;
+    schema.add_type(record_type(
+        "company", "Company", "Companies", {"name"},
+        {field("name", "Name", T::Text, true), field("domain", "Website", T::Url),
+         picklist("industry", "Industry",
+                  {"Software", "Manufacturing", "Healthcare", "Retail", "Finance", "Education",
+                   "Logistics", "Energy", "Media", "Other"}),
+         field("employees", "Employees", T::Number), field("phone", "Phone", T::Phone),
+         field("city", "City", T::Text), field("country", "Country", T::Text),
+         picklist("tier", "Tier", {"Strategic", "Mid-market", "SMB"})}));
+    schema.add_type(record_type(
+        "contact", "Contact", "Contacts", {"first_name", "last_name"},
+        {field("first_name", "First name", T::Text, true),
+         field("last_name", "Last name", T::Text, true), field("email", "Email", T::Email),
+         field("phone", "Phone", T::Phone), field("job_title", "Job title", T::Text),
+         ref("company", "Company", "company"),
+         field("decision_maker", "Decision maker", T::Bool)}));
+    schema.add_type(record_type(
+        "lead", "Lead", "Leads", {"name"},
+        {field("name", "Name", T::Text, true), field("company_name", "Company", T::Text),
+         field("email", "Email", T::Email), field("phone", "Phone", T::Phone),
+         picklist("source", "Source",
+                  {"Website", "Demo request", "Webinar", "Referral", "Event", "Outbound"}),
+         picklist("status", "Status", {"New", "Working", "Qualified", "Disqualified"}),
+         field("score", "Score", T::Number), field("budget", "Budget", T::Money),
+         field("authority", "Decision maker known", T::Bool), field("need", "Need", T::LongText),
+         field("timeline", "Timeline", T::Date), field("territory", "Territory", T::Text)}));
+    schema.add_type(record_type(
+        "deal", "Deal", "Deals", {"name"},
+        {field("name", "Name", T::Text, true), ref("company", "Company", "company"),
+         ref("contact", "Primary contact", "contact"), field("amount", "Amount", T::Money),
+         picklist("stage", "Stage",
+                  {"Lead", "Qualified", "Meeting scheduled", "Proposal sent", "Negotiation",
+                   "Closed won", "Closed lost"}),
+         field("close_date", "Expected close", T::Date),
+         field("probability", "Probability %", T::Number),
+         field("next_step", "Next step", T::Text), field("lost_reason", "Lost reason", T::Text)}));
+    schema.add_type(record_type(
+        "ticket", "Ticket", "Tickets", {"subject"},
+        {field("subject", "Subject", T::Text, true),
+         field("description", "Description", T::LongText), ref("company", "Company", "company"),
+         ref("contact", "Contact", "contact"),
+         picklist("priority", "Priority", {"Low", "Normal", "High", "Critical"}),
+         picklist("status", "Status",
+                  {"New", "Open", "Waiting on customer", "Resolved", "Closed"}),
+         field("opened_at", "Opened", T::DateTime), field("csat", "Satisfaction (1-5)", T::Number)}));
+    schema.add_type(record_type(
+        "subscription", "Subscription", "Subscriptions", {"name"},
+        {field("name", "Name", T::Text, true), ref("company", "Company", "company"),
+         picklist("plan", "Plan", {"Starter", "Growth", "Enterprise"}),
+         field("mrr", "Monthly revenue", T::Money), field("start_date", "Start date", T::Date),
+         field("renewal_date", "Renewal date", T::Date),
+         picklist("status", "Status", {"Active", "Renewing", "Renewed", "Downgraded", "Churned"}),
+         field("auto_renew", "Auto-renew", T::Bool)}));
+    schema.add_type(record_type(
+        "task", "Task", "Tasks", {"title"},
+        {field("title", "Title", T::Text, true), field("due", "Due", T::DateTime),
+         field("done", "Done", T::Bool), ref("related", "Related to", ""),
+         picklist("priority", "Priority", {"Low", "Normal", "High"}),
+         field("notes", "Notes", T::LongText)}));
+    schema.add_type(record_type(
+        "activity", "Activity", "Activities", {"subject"},
+        {picklist("kind", "Kind", {"Call", "Email", "Meeting", "Note"}, true),
+         field("subject", "Subject", T::Text, true), field("at", "When", T::DateTime, true),
+         picklist("direction", "Direction", {"Outbound", "Inbound"}),
+         ref("related", "Related to", ""), field("body", "Details", T::LongText)}));
+    return schema;
+}
+
+} // namespace crm

@@ -1,0 +1,75 @@
+// The workspace schema: record types and their typed fields. Built-in types
+// (company, contact, lead, deal, ticket, subscription, task, activity) come
+// from builtin_schema(); admins add custom fields and custom record types.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace crm {
+
+enum class FieldType {
+    Text,
+    LongText,
+    Number,
+    Money,
+    Date,
+    DateTime,
+    Bool,
+    Picklist,
+    MultiPicklist,
+    Email,
+    Phone,
+    Url,
+    UserRef,
+    RecordRef,
+};
+
+std::string_view field_type_name(FieldType type);
+std::optional<FieldType> field_type_from_name(std::string_view name);
+// "text, long_text, number, ..." for error messages.
+std::string field_type_names();
+
+struct FieldDef {
+    std::string id;
+    std::string label;
+    FieldType type = FieldType::Text;
+    bool required = false;
+    std::vector<std::string> options; // picklist and multi_picklist choices
+    std::string target_type;          // record_ref: the referenced type ("" = any)
+    bool custom = false;              // added by an admin (not built in)
+};
+
+struct RecordTypeDef {
+    std::string id;
+    std::string label;  // "Deal"
+    std::string plural; // "Deals"
+    std::vector<std::string> title_fields; // joined with spaces to name a record
+    std::vector<FieldDef> fields;
+    bool custom = false;
+
+    const FieldDef* field(std::string_view field_id) const;
+};
+
+class Schema {
+  public:
+    const std::vector<RecordTypeDef>& types() const { return m_types; }
+    const RecordTypeDef* type(std::string_view type_id) const;
+    RecordTypeDef* type(std::string_view type_id);
+    void add_type(RecordTypeDef type) { m_types.push_back(std::move(type)); }
+
+  private:
+    std::vector<RecordTypeDef> m_types;
+};
+
+Schema builtin_schema();
+
+// Identifiers admins choose for types and fields: lower case letters, digits
+// and '_', starting with a letter, at most 40 characters.
+bool is_valid_identifier(std::string_view id);
+
+} // namespace crm

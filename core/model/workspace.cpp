@@ -1,0 +1,81 @@
+#include "model/workspace.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace crm {
+
+Workspace::Workspace() : schema(builtin_schema()) {}
+
+const Record* Workspace::find(std::string_view id) const {
+    const auto it = m_records.find(std::string(id));
+    return it == m_records.end() ? nullptr : &it->second;
+}
+
+const std::vector<std::string>& Workspace::ids_of_type(std::string_view type) const {
+    static const std::vector<std::string> kNone;
+    const auto it = m_ids_by_type.find(std::string(type));
+    return it == m_ids_by_type.end() ? kNone : it->second;
+}
+
+std::vector<const Record*> Workspace::all_records() const {
+    std::vector<const Record*> records;
+    records.reserve(m_records.size());
+    for (const auto& type : schema.types())
+        for (const auto& id : ids_of_type(type.id)) records.push_back(find(id));
+    return records;
+}
+
+std::string Workspace::title_of(const Record& record) const {
+    const RecordTypeDef* type = schema.type(record.type);
+    std::string title;
+    if (type) {
+        for (const auto& field_id : type->title_fields) {
+            const auto it = record.fields.find(field_id);
+            if (it == record.fields.end() || !it->is_string()) continue;
+            if (!title.empty()) title += ' ';
+            title += it->get<std::string>();
+        }
+    }
+    return title.empty() ? record.id : title;
+}
+
+std::string Workspace::peek_next_id(std::string_view type) const {
+    const auto it = m_next_numbers.find(std::string(type));
+    const long long number = it == m_next_numbers.end() ? 1 : it->second;
+    return std::string(type) + "-" + std::to_string(number);
+}
+
+void Workspace::put(Record record) {
+    note_id(record.id);
+    const auto it = m_records.find(record.id);
+    if (it == m_records.end()) m_ids_by_type[record.type].push_back(record.id);
+    std::string id = record.id;
+    m_records[id] = std::move(record);
+}
+
+void Workspace::erase(std::string_view id) {
+    const auto it = m_records.find(std::string(id));
+    if (it == m_records.end()) return;
+    auto& ids = m_ids_by_type[it->second.type];
+    ids.erase(std::find(ids.begin(), ids.end(), it->first));
+    m_records.erase(it);
+}
+
+void Workspace::note_id(std::string_view id) {
+    const auto dash = id.rfind('-');
+    if (dash == std::string_view::npos) return;
+    long long number = 0;
+    const auto digits = id.substr(dash + 1);
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+    if (error != std::errc() || end != digits.data() + digits.size()) return;
+    auto& next = m_next_numbers[std::string(id.substr(0, dash))];
+    next = std::max(next, number + 1);
+}
+
+void Workspace::set_next_number(const std::string& type, long long number) {
+    auto& next = m_next_numbers[type];
+    next = std::max(next, number);
+}
+
+} // namespace crm

@@ -1,0 +1,52 @@
+// The whole workspace in memory: schema, people and records, with the indexes
+// lists need. Mutated only by applying events (engine/) or by import (io/).
+#pragma once
+
+#include "model/directory.hpp"
+#include "model/record.hpp"
+#include "model/schema.hpp"
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace crm {
+
+class Workspace {
+  public:
+    Workspace();
+
+    std::string name = "Workspace";
+    std::string currency = "USD"; // default for money typed without one
+    Schema schema;
+    Directory directory;
+
+    const Record* find(std::string_view id) const;
+    // Record ids of one type, oldest first.
+    const std::vector<std::string>& ids_of_type(std::string_view type) const;
+    std::size_t record_count() const { return m_records.size(); }
+    // All record ids grouped by type, in schema order then creation order.
+    std::vector<const Record*> all_records() const;
+
+    // "Acme Corp", "Dana Whitfield"; falls back to the id.
+    std::string title_of(const Record& record) const;
+
+    // The id the next record of `type` gets: "deal-42".
+    std::string peek_next_id(std::string_view type) const;
+
+    void put(Record record);
+    void erase(std::string_view id);
+    // Keeps ids unique after import: the next number is above every id seen.
+    void note_id(std::string_view id);
+    const std::map<std::string, long long>& next_numbers() const { return m_next_numbers; }
+    void set_next_number(const std::string& type, long long number);
+
+  private:
+    std::unordered_map<std::string, Record> m_records;
+    std::unordered_map<std::string, std::vector<std::string>> m_ids_by_type;
+    std::map<std::string, long long> m_next_numbers;
+};
+
+} // namespace crm

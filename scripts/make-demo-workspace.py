@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""Writes assets/demo-workspace.json: the realistic demo data a first visit opens.
+
+Deterministic (fixed seed), so the committed file only changes when this does.
+Run: python3 scripts/make-demo-workspace.py
+"""
+import json
+import random
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+random.seed(20261122)
+TODAY = date(2026, 11, 20)
+REPS = ["u-ana", "u-ben", "u-chloe"]
+
+users = [
+    {"id": "u-ana", "name": "Ana Reyes", "email": "ana.reyes@northwind.example", "role": "rep", "team": "t-field"},
+    {"id": "u-ben", "name": "Ben Okafor", "email": "ben.okafor@northwind.example", "role": "rep", "team": "t-field"},
+    {"id": "u-chloe", "name": "Chloé Martin", "email": "chloe.martin@northwind.example", "role": "rep", "team": "t-field"},
+    {"id": "u-maria", "name": "Maria Lindqvist", "email": "maria.lindqvist@northwind.example", "role": "manager", "team": "t-field"},
+    {"id": "u-sam", "name": "Sam Patel", "email": "sam.patel@northwind.example", "role": "admin"},
+]
+teams = [{"id": "t-field", "name": "Field Sales", "manager": "u-maria"}]
+
+COMPANIES = [
+    ("Acme Logistics", "Logistics", "Chicago", "USA"), ("Birchwood Health", "Healthcare", "Boston", "USA"),
+    ("Cobalt Robotics", "Manufacturing", "Stuttgart", "Germany"), ("Delta Freight", "Logistics", "Rotterdam", "Netherlands"),
+    ("Evergreen Schools", "Education", "Portland", "USA"), ("Fjord Energy", "Energy", "Bergen", "Norway"),
+    ("Granite Bank", "Finance", "Zürich", "Switzerland"), ("Harbor Retail Group", "Retail", "Seattle", "USA"),
+    ("Ionic Software", "Software", "Austin", "USA"), ("Juniper Media", "Media", "London", "UK"),
+    ("Kestrel Aerospace", "Manufacturing", "Toulouse", "France"), ("Lumen Clinics", "Healthcare", "Madrid", "Spain"),
+    ("Meridian Foods", "Retail", "Milan", "Italy"), ("Nimbus Cloudworks", "Software", "Dublin", "Ireland"),
+    ("Orchid Pharma", "Healthcare", "Basel", "Switzerland"), ("Pioneer Solar", "Energy", "Phoenix", "USA"),
+    ("Quarry Stoneworks", "Manufacturing", "Kraków", "Poland"), ("Redwood Insurance", "Finance", "Hartford", "USA"),
+    ("Saffron Hotels", "Other", "Mumbai", "India"), ("Tidewater Shipping", "Logistics", "Hamburg", "Germany"),
+    ("Umbra Security", "Software", "Tel Aviv", "Israel"), ("Vantage Analytics", "Software", "Toronto", "Canada"),
+    ("Willow Learning", "Education", "Melbourne", "Australia"), ("Xenon Labs", "Healthcare", "San Diego", "USA"),
+    ("Yellowstone Outfitters", "Retail", "Denver", "USA"), ("Zephyr Wind", "Energy", "Aarhus", "Denmark"),
+    ("Atlas Engineering", "Manufacturing", "Lyon", "France"), ("Beacon Credit Union", "Finance", "Columbus", "USA"),
+    ("Cedar Publishing", "Media", "New York", "USA"), ("Dune Mobility", "Logistics", "Dubai", "UAE"),
+    ("Ember Games", "Software", "Helsinki", "Finland"), ("Falcon Telecom", "Other", "Warsaw", "Poland"),
+    ("Glacier Water Co", "Retail", "Reykjavík", "Iceland"), ("Horizon Academy", "Education", "Singapore", "Singapore"),
+    ("Indigo Textiles", "Manufacturing", "Porto", "Portugal"), ("Jasper Legal", "Other", "Edinburgh", "UK"),
+]
+FIRST = ["Dana", "Liam", "Sofia", "Mateo", "Priya", "Jonas", "Zoë", "Łukasz", "Aisha", "Kenji", "Elena", "Omar",
+         "Grace", "Nils", "Fatima", "Diego", "Hannah", "Ravi", "Ingrid", "Tomás", "Mei", "Olivier", "Dmitri", "Amara"]
+LAST = ["Whitfield", "Novak", "Rossi", "García", "Sharma", "Berg", "Nakamura", "Kowalski", "Haddad", "Okoye",
+        "Fischer", "Dubois", "Andersen", "Silva", "Murphy", "Ivanova", "Chen", "Larsen", "Moreau", "Brennan"]
+TITLES = ["CFO", "VP Operations", "Head of IT", "Procurement Lead", "COO", "Director of Sales", "CTO", "Office Manager"]
+STAGES = ["Lead", "Qualified", "Meeting scheduled", "Proposal sent", "Negotiation", "Closed won", "Closed lost"]
+
+
+def stamp(day, hour=10, minute=0):
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+records = []
+counters = {}
+
+
+def add(rtype, owner, fields, created):
+    counters[rtype] = counters.get(rtype, 0) + 1
+    rid = f"{rtype}-{counters[rtype]}"
+    record = {"id": rid, "type": rtype, "fields": {k: v for k, v in fields.items() if v is not None},
+              "created_at": stamp(created, 9, 15), "created_by": owner or "u-maria"}
+    if owner:
+        record["owner"] = owner
+    records.append(record)
+    return rid
+
+
+company_ids, company_owner, contacts_of = [], {}, {}
+for i, (name, industry, city, country) in enumerate(COMPANIES):
+    owner = REPS[i % 3]
+    domain = name.lower().replace(" ", "").replace("ü", "u").replace("é", "e") + ".example"
+    cid = add("company", owner, {
+        "name": name, "domain": domain, "industry": industry, "employees": random.choice([40, 85, 120, 260, 540, 1200, 3400]),
+        "phone": f"+1 555 {random.randint(100, 999)} {random.randint(1000, 9999)}", "city": city, "country": country,
+        "tier": random.choice(["Strategic", "Mid-market", "Mid-market", "SMB", "SMB"])}, TODAY - timedelta(days=300 - i * 5))
+    company_ids.append(cid)
+    company_owner[cid] = owner
+    contacts_of[cid] = []
+    for k in range(2):
+        first, last = random.choice(FIRST), random.choice(LAST)
+        ct = add("contact", owner, {
+            "first_name": first, "last_name": last,
+            "email": f"{first.lower()}.{last.lower()}@{domain}".replace("ł", "l").replace("ë", "e").replace("á", "a").replace("í", "i"),
+            "phone": f"+1 555 {random.randint(100, 999)} {random.randint(1000, 9999)}", "job_title": TITLES[(i + k) % len(TITLES)],
+            "company": cid, "decision_maker": k == 0}, TODAY - timedelta(days=290 - i * 5))
+        contacts_of[cid].append(ct)
+
+for i in range(30):
+    first, last = random.choice(FIRST), random.choice(LAST)
+    status = random.choice(["New", "New", "Working", "Working", "Qualified", "Disqualified"])
+    owner = None if i % 10 == 0 else REPS[i % 3]
+    source = random.choice(["Website", "Demo request", "Webinar", "Referral", "Event", "Outbound"])
+    add("lead", owner, {
+        "name": f"{first} {last}", "company_name": random.choice(["Brightline", "Copperleaf", "Northgate", "Silverpine",
+                                                                   "Bluewater", "Stonebridge", "Maplecrest", "Oakridge"]) + " " + random.choice(["Ltd", "Inc", "GmbH", "Group"]),
+        "email": f"{first.lower()}.{last.lower()}@example.com".replace("ł", "l").replace("ë", "e").replace("á", "a").replace("í", "i"),
+        "source": source, "status": status, "score": random.randint(5, 95),
+        "budget": {"amount": random.choice([15000, 30000, 60000, 120000]), "currency": "USD"} if status in ("Working", "Qualified") else None,
+        "authority": True if status == "Qualified" else None,
+        "need": "Replace spreadsheets for route planning" if i % 4 == 0 else None,
+        "timeline": (TODAY + timedelta(days=random.randint(20, 120))).isoformat() if status == "Qualified" else None,
+        "territory": random.choice(["North America", "EMEA", "APAC"])}, TODAY - timedelta(days=random.randint(0, 20)))
+
+deal_names = ["Fleet tracking rollout", "Clinic scheduling suite", "Warehouse analytics", "Renewal upsell", "Pilot expansion",
+              "Data platform migration", "Field service licences", "Support tier upgrade"]
+for i in range(42):
+    cid = company_ids[i % len(company_ids)]
+    stage = STAGES[min(i % 8, 6)] if i % 8 != 7 else "Negotiation"
+    amount = random.choice([12000, 18500, 24000, 36000, 48000, 75000, 96000, 140000])
+    created = TODAY - timedelta(days=random.randint(5, 90))
+    add("deal", company_owner[cid], {
+        "name": f"{COMPANIES[i % len(COMPANIES)][0]} – {deal_names[i % len(deal_names)]}", "company": cid,
+        "contact": contacts_of[cid][0], "amount": {"amount": amount, "currency": "USD"}, "stage": stage,
+        "close_date": (TODAY + timedelta(days=random.randint(-20, 75))).isoformat(),
+        "probability": {"Lead": 10, "Qualified": 20, "Meeting scheduled": 35, "Proposal sent": 50, "Negotiation": 70,
+                        "Closed won": 100, "Closed lost": 0}[stage],
+        "next_step": random.choice(["Send proposal", "Book demo with CFO", "Confirm budget", "Legal review", None]),
+        "lost_reason": "Chose a cheaper competitor" if stage == "Closed lost" else None}, created)
+
+subjects = ["Cannot export monthly report", "Login fails for new users", "Invoice shows wrong VAT", "Sync is slow on mobile",
+            "Feature request: bulk edit", "Data import stuck at 80%", "Password reset email missing", "API rate limit errors"]
+for i in range(20):
+    cid = company_ids[(i * 3) % len(company_ids)]
+    opened = TODAY - timedelta(days=random.randint(0, 12))
+    add("ticket", company_owner[cid], {
+        "subject": subjects[i % len(subjects)], "description": "Reported by phone; customer shared screenshots.",
+        "company": cid, "contact": contacts_of[cid][1], "priority": random.choice(["Low", "Normal", "Normal", "High", "Critical"]),
+        "status": random.choice(["New", "Open", "Open", "Waiting on customer", "Resolved"]),
+        "opened_at": stamp(opened, random.randint(8, 17), random.choice([0, 15, 30, 45]))}, opened)
+
+for i in range(24):
+    cid = company_ids[(i * 2 + 1) % len(company_ids)]
+    start = TODAY - timedelta(days=random.randint(200, 700))
+    renewal = TODAY + timedelta(days=random.choice([25, 45, 58, 75, 88, 110, 118, 150, 200, 260]))
+    add("subscription", company_owner[cid], {
+        "name": f"{COMPANIES[(i * 2 + 1) % len(COMPANIES)][0]} – {random.choice(['Starter', 'Growth', 'Enterprise'])} plan",
+        "company": cid, "plan": random.choice(["Starter", "Growth", "Enterprise"]),
+        "mrr": {"amount": random.choice([490, 1200, 2400, 4800, 9500]), "currency": "USD"},
+        "start_date": start.isoformat(), "renewal_date": renewal.isoformat(),
+        "status": "Renewing" if (renewal - TODAY).days < 90 else "Active", "auto_renew": i % 3 != 0}, start)
+
+kinds = [("Call", "Discovery call"), ("Email", "Sent pricing overview"), ("Meeting", "On-site demo"), ("Note", "Budget confirmed by CFO")]
+deal_ids = [r["id"] for r in records if r["type"] == "deal"]
+for i in range(80):
+    related = deal_ids[i % len(deal_ids)]
+    owner = next(r["owner"] for r in records if r["id"] == related)
+    kind, subject = kinds[i % 4]
+    when = TODAY - timedelta(days=random.randint(0, 30))
+    add("activity", owner, {"kind": kind, "subject": subject, "at": stamp(when, random.randint(8, 17), 0),
+                            "direction": "Outbound" if kind != "Note" else None, "related": related,
+                            "body": "Talked through timeline and next steps." if kind in ("Call", "Meeting") else None}, when)
+
+task_titles = ["Follow up on proposal", "Call back about pricing", "Prepare QBR deck", "Send contract for signature",
+               "Check in after onboarding", "Confirm decision maker", "Schedule kickoff", "Log meeting notes"]
+for i in range(30):
+    related = deal_ids[(i * 5) % len(deal_ids)]
+    owner = next(r["owner"] for r in records if r["id"] == related)
+    due = TODAY + timedelta(days=random.randint(-4, 10))
+    add("task", owner, {"title": task_titles[i % len(task_titles)], "due": stamp(due, 16, 0), "done": i % 7 == 0,
+                        "related": related, "priority": random.choice(["Low", "Normal", "High"])}, due - timedelta(days=7))
+
+workspace = {"format": "crm-workspace", "version": 1, "name": "Northwind Field Sales (demo)", "currency": "USD",
+             "teams": teams, "users": users, "records": records}
+out = Path(__file__).resolve().parent.parent / "assets" / "demo-workspace.json"
+out.write_text(json.dumps(workspace, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+print(f"wrote {out} ({len(records)} records)")
