@@ -32,6 +32,7 @@ std::string join_problems(const RecordTypeDef& type, const Problems& problems) {
 json check_fields(const Workspace& workspace, const RecordTypeDef& type, const json& fields,
                   Problems& problems) {
     json clean = json::object();
+    if (fields.is_null()) return clean;
     if (!fields.is_object()) {
         problems.push_back({"", "fields must be an object"});
         return clean;
@@ -128,6 +129,26 @@ Result<Decision> decide_delete(const Workspace& ws, const User& actor, const Del
     const Record* record = ws.find(cmd.id);
     if (!record) return Error{"there is no record \"" + cmd.id + "\""};
     if (auto status = check_delete(ws, actor, *record); !status) return Error{status.error()};
+    // Deleting a record others point at would leave them pointing at nothing.
+    std::vector<std::string> referrers;
+    for (const Record* other : ws.all_records()) {
+        const RecordTypeDef* other_type = ws.schema.type(other->type);
+        for (const auto& field : other_type->fields) {
+            if (field.type != FieldType::RecordRef) continue;
+            const auto it = other->fields.find(field.id);
+            if (it != other->fields.end() && *it == record->id) {
+                referrers.push_back(other->id);
+                break;
+            }
+        }
+    }
+    if (!referrers.empty()) {
+        std::string list;
+        for (std::size_t i = 0; i < referrers.size() && i < 5; ++i) list += (i ? ", " : "") + referrers[i];
+        if (referrers.size() > 5) list += ", ...";
+        return Error{"Cannot delete " + ws.title_of(*record) + ": " + std::to_string(referrers.size()) +
+                     " record(s) refer to it (" + list + "); remove or change those links first"};
+    }
     Decision decision;
     decision.record_id = record->id;
     decision.events.push_back({"record.deleted", {{"id", record->id}}});

@@ -69,7 +69,8 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                 workspace.put(std::move(record));
             } else if (event.kind == "record.updated") {
                 Record record = *workspace.find(data.at("id").get<std::string>());
-                for (const auto& [field, value] : data.value("fields", json::object()).items()) {
+                const json changes = data.value("fields", json::object());
+                for (const auto& [field, value] : changes.items()) {
                     if (value.is_null())
                         record.fields.erase(field);
                     else

@@ -150,9 +150,8 @@ Result<RecordTypeDef> record_type_from_json(const json& value, const std::string
                              "]: expected the id of one of this type's fields"};
             type.title_fields.push_back(title[i].get<std::string>());
         }
-    } else {
-        type.title_fields.push_back(type.fields.front().id);
     }
+    if (type.title_fields.empty()) type.title_fields.push_back(type.fields.front().id);
     return type;
 }
 

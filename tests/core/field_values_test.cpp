@@ -1,0 +1,80 @@
+#include "model/field_values.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace crm;
+using nlohmann::json;
+
+namespace {
+FieldDef def(FieldType type, std::vector<std::string> options = {}) {
+    FieldDef field;
+    field.id = "f";
+    field.label = "F";
+    field.type = type;
+    field.options = std::move(options);
+    return field;
+}
+} // namespace
+
+TEST_CASE("each field type accepts its own shape and names what it expected") {
+    SUBCASE("money") {
+        const auto money = def(FieldType::Money);
+        CHECK(*normalize_field_value(money, json{{"amount", 12}, {"currency", "EUR"}}) ==
+              json{{"amount", 12}, {"currency", "EUR"}});
+        const auto bad = normalize_field_value(money, "lots");
+        REQUIRE_FALSE(bad);
+        CHECK(bad.error() ==
+              "expected money as {\"amount\": number, \"currency\": three capital letters}, got \"lots\"");
+        CHECK_FALSE(normalize_field_value(money, json{{"amount", 1}, {"currency", "euro"}}));
+    }
+    SUBCASE("dates and times") {
+        CHECK(normalize_field_value(def(FieldType::Date), "2026-03-01"));
+        CHECK(normalize_field_value(def(FieldType::Date), "03/01/2026").error() ==
+              "expected a date as YYYY-MM-DD, got \"03/01/2026\"");
+        CHECK(*normalize_field_value(def(FieldType::DateTime), "2026-03-01T10:00:00+02:00") ==
+              "2026-03-01T08:00:00Z");
+    }
+    SUBCASE("picklists keep the defined spelling") {
+        const auto stage = def(FieldType::Picklist, {"Qualified", "Closed won"});
+        CHECK(*normalize_field_value(stage, "closed WON") == "Closed won");
+        CHECK(normalize_field_value(stage, "Won").error() ==
+              "expected one of: Qualified, Closed won, got \"Won\"");
+        const auto tags = def(FieldType::MultiPicklist, {"A", "B"});
+        CHECK(*normalize_field_value(tags, json{"b", "A", "B"}) == json{"B", "A"});
+    }
+    SUBCASE("contact details are checked and tidied") {
+        CHECK(*normalize_field_value(def(FieldType::Email), "  Dana@Acme.Example ") == "dana@acme.example");
+        CHECK_FALSE(normalize_field_value(def(FieldType::Email), "dana@"));
+        CHECK(normalize_field_value(def(FieldType::Phone), "+1 (555) 010-2030"));
+        CHECK_FALSE(normalize_field_value(def(FieldType::Phone), "call me"));
+        CHECK(normalize_field_value(def(FieldType::Url), "acme.example"));
+    }
+    SUBCASE("wrong JSON types are refused") {
+        CHECK(normalize_field_value(def(FieldType::Number), "12").error() == "expected a number, got \"12\"");
+        CHECK(normalize_field_value(def(FieldType::Bool), 1).error() == "expected true or false, got 1");
+    }
+    SUBCASE("empty text means not set") {
+        CHECK(normalize_field_value(def(FieldType::Text), "   ")->is_null());
+    }
+}
+
+TEST_CASE("typed text becomes the field's value") {
+    CHECK(*parse_field_text(def(FieldType::Money), "12,000 EUR", "USD") ==
+          json{{"amount", 12000}, {"currency", "EUR"}});
+    CHECK(*parse_field_text(def(FieldType::Money), "99.5", "USD") ==
+          json{{"amount", 99.5}, {"currency", "USD"}});
+    CHECK(*parse_field_text(def(FieldType::Bool), "Yes", "USD") == true);
+    CHECK(*parse_field_text(def(FieldType::MultiPicklist, {"A", "B"}), "a; b", "USD") == json{"A", "B"});
+    CHECK(parse_field_text(def(FieldType::Number), "twelve", "USD").error() ==
+          "expected a number, got \"twelve\"");
+    CHECK(parse_field_text(def(FieldType::Number), "", "USD")->is_null());
+}
+
+TEST_CASE("values are shown the way people read them") {
+    CHECK(format_field_value(def(FieldType::Money), json{{"amount", 1234567.5}, {"currency", "USD"}}) ==
+          "USD 1,234,567.50");
+    CHECK(format_field_value(def(FieldType::Money), json{{"amount", 48000}, {"currency", "EUR"}}) ==
+          "EUR 48,000");
+    CHECK(format_field_value(def(FieldType::Bool), true) == "Yes");
+    CHECK(format_field_value(def(FieldType::DateTime), "2026-03-01T08:00:00Z") == "2026-03-01 08:00 UTC");
+}

@@ -1,0 +1,51 @@
+// Shared test fixtures: a small team and a scratch directory per test.
+#pragma once
+
+#include "engine/engine.hpp"
+#include "model/workspace.hpp"
+#include "util/time.hpp"
+
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+namespace crm::test {
+
+inline Instant at(const char* iso) { return *parse_instant(iso); }
+
+// Two reps and their manager on one team, a rep on another, and an admin.
+inline Workspace team_workspace() {
+    Workspace ws;
+    ws.directory.add_team({"t-east", "East", "u-maria"});
+    ws.directory.add_team({"t-west", "West", "u-wes"});
+    ws.directory.add_user({"u-ana", "Ana Reyes", "", Role::Rep, "t-east"});
+    ws.directory.add_user({"u-ben", "Ben Okafor", "", Role::Rep, "t-east"});
+    ws.directory.add_user({"u-maria", "Maria Lindqvist", "", Role::Manager, "t-east"});
+    ws.directory.add_user({"u-wes", "Wes Tan", "", Role::Manager, "t-west"});
+    ws.directory.add_user({"u-zed", "Zed Ito", "", Role::Rep, "t-west"});
+    ws.directory.add_user({"u-sam", "Sam Patel", "", Role::Admin, ""});
+    return ws;
+}
+
+// A fresh, empty directory that is removed when the test ends.
+class ScratchDir {
+  public:
+    ScratchDir() {
+        static int counter = 0;
+        m_path = (std::filesystem::temp_directory_path() /
+                  ("crm-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter)))
+                     .string();
+        std::filesystem::remove_all(m_path);
+        std::filesystem::create_directories(m_path);
+    }
+    ~ScratchDir() {
+        std::error_code ignored;
+        std::filesystem::remove_all(m_path, ignored);
+    }
+    const std::string& path() const { return m_path; }
+
+  private:
+    std::string m_path;
+};
+
+} // namespace crm::test

@@ -1,0 +1,132 @@
+#include "engine/engine.hpp"
+#include "fixtures.hpp"
+#include "io/workspace_json.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+using namespace crm;
+using namespace crm::test;
+using nlohmann::json;
+
+namespace {
+
+json minimal_document() {
+    return json::parse(R"({
+      "format": "crm-workspace", "version": 1, "name": "Test",
+      "teams": [{"id": "t-1", "name": "East", "manager": "u-m"}],
+      "users": [{"id": "u-a", "name": "Ana", "role": "rep", "team": "t-1"},
+                {"id": "u-m", "name": "Maria", "role": "manager", "team": "t-1"}],
+      "records": [
+        {"id": "company-1", "type": "company", "owner": "u-a", "fields": {"name": "Acme"}},
+        {"id": "deal-1", "type": "deal", "owner": "u-a",
+         "fields": {"name": "Fleet", "company": "company-1", "amount": {"amount": 1000, "currency": "EUR"}}}
+      ]})");
+}
+
+std::string import_error(const json& document) {
+    auto result = workspace_from_json(document);
+    REQUIRE_FALSE(result);
+    return result.error();
+}
+
+} // namespace
+
+TEST_CASE("export then import gives back the same workspace") {
+    Engine engine(team_workspace());
+    FieldDef region;
+    region.id = "region";
+    region.label = "Region";
+    region.type = FieldType::Picklist;
+    region.options = {"North", "South"};
+    REQUIRE(engine.apply(AddField{"deal", region}, "u-sam", at("2026-01-01T00:00:00Z")).ok);
+    REQUIRE(engine.apply(CreateRecord{"company", {{"name", "Zoë's Café"}}}, "u-ana", at("2026-01-02T00:00:00Z")).ok);
+    REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "Fleet"}, {"company", "company-1"}, {"region", "North"},
+                                                {"amount", {{"amount", 12.5}, {"currency", "EUR"}}}}},
+                         "u-ana", at("2026-01-03T00:00:00Z"))
+                .ok);
+    // A record others refer to cannot be deleted, so an export never holds a dangling link.
+    CHECK(engine.apply(DeleteRecord{"company-1"}, "u-sam", at("2026-01-04T00:00:00Z")).message ==
+          "Cannot delete Zoë's Café: 1 record(s) refer to it (deal-1); remove or change those links first");
+    const std::string first = export_workspace(engine.workspace());
+    auto imported = import_workspace(first);
+    REQUIRE_MESSAGE(imported.ok(), (imported.ok() ? "" : imported.error()));
+    CHECK(export_workspace(*imported) == first);
+    CHECK(imported->peek_next_id("deal") == "deal-2");
+    CHECK(imported->schema.type("deal")->field("region")->custom);
+}
+
+TEST_CASE("import errors say where and what was expected") {
+    SUBCASE("syntax errors name line and column") {
+        const auto result = import_workspace("{\n  \"format\": \"crm-workspace\",\n  \"version\": 1,\n  \"records\": [\n}");
+        REQUIRE_FALSE(result);
+        CHECK(result.error() ==
+              "not valid JSON: line 5, column 1: syntax error while parsing value - unexpected '}'; expected "
+              "'[', '{', or a literal");
+    }
+    SUBCASE("a file that is not a workspace") {
+        CHECK(import_error(json::array()) == "$: expected a workspace object, got an array");
+        CHECK(import_error(json{{"format", "other"}}) ==
+              "$.format: expected \"crm-workspace\" (this is not a workspace export)");
+        json doc = minimal_document();
+        doc["version"] = 7;
+        CHECK(import_error(doc) == "$.version: version 7 is not supported (expected 1)");
+    }
+    SUBCASE("unknown fields are refused, with the known ones listed") {
+        json doc = minimal_document();
+        doc["users"][1]["nmae"] = "typo";
+        CHECK(import_error(doc) == "$.users[1].nmae: unknown field (expected one of: id, name, email, role, team)");
+    }
+    SUBCASE("wrong types are named at their path") {
+        json doc = minimal_document();
+        doc["records"][1]["fields"]["amount"] = "lots";
+        CHECK(import_error(doc) ==
+              "$.records[1].fields.amount: expected money as {\"amount\": number, \"currency\": three capital "
+              "letters}, got \"lots\"");
+        doc = minimal_document();
+        doc["records"][0]["fields"]["employees"] = "many";
+        CHECK(import_error(doc) == "$.records[0].fields.employees: expected a number, got \"many\"");
+    }
+    SUBCASE("references and people must exist") {
+        json doc = minimal_document();
+        doc["records"][1]["fields"]["company"] = "company-7";
+        CHECK(import_error(doc) == "$.records[1].fields.company: there is no record \"company-7\"");
+        doc = minimal_document();
+        doc["records"][1]["owner"] = "u-ghost";
+        CHECK(import_error(doc) == "$.records[1].owner: there is no user \"u-ghost\"");
+        doc = minimal_document();
+        doc["users"][0]["role"] = "boss";
+        CHECK(import_error(doc) == "$.users[0].role: unknown role \"boss\" (expected rep, manager or admin)");
+    }
+    SUBCASE("duplicates and required data") {
+        json doc = minimal_document();
+        doc["records"][1]["id"] = "company-1";
+        doc["records"][1]["type"] = "company";
+        CHECK(import_error(doc) == "$.records[1].id: duplicate record id \"company-1\"");
+        doc = minimal_document();
+        doc["records"][0]["fields"].erase("name");
+        CHECK(import_error(doc) == "$.records[0].fields.name: Name is required");
+        doc = minimal_document();
+        doc["records"][0]["fields"]["shoe_size"] = 9;
+        CHECK(import_error(doc) == "$.records[0].fields.shoe_size: Company has no field \"shoe_size\"");
+    }
+    SUBCASE("custom field definitions are checked") {
+        json doc = minimal_document();
+        doc["custom_fields"] = {{"deal", {{{"id", "tier"}, {"label", "Tier"}, {"type", "colour"}}}}};
+        CHECK(import_error(doc).rfind("$.custom_fields.deal[0].type: unknown field type \"colour\" (expected one of: "
+                                      "text, long_text, number",
+                                      0) == 0);
+    }
+}
+
+TEST_CASE("the demo workspace imports cleanly") {
+    std::ifstream in(CRM_DEMO_WORKSPACE);
+    REQUIRE(in);
+    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    auto workspace = import_workspace(text);
+    REQUIRE_MESSAGE(workspace.ok(), (workspace.ok() ? "" : workspace.error()));
+    CHECK(workspace->directory.users().size() == 5);
+    CHECK(workspace->ids_of_type("company").size() >= 24);
+    CHECK(workspace->ids_of_type("deal").size() >= 24);
+}
