@@ -216,9 +216,8 @@ int cmd_import(const Args& args) {
         if (!report) throw UsageError{args.positional[1] + ": " + report.error()};
         const User* actor = engine.workspace().directory.user(require_actor(args));
         if (!actor) throw UsageError{"there is no user \"" + args.options.at("as") + "\""};
-        if (actor->role != Role::Admin) {
-            std::cerr << "crm: " << describe_user(*actor)
-                      << " cannot replace the workspace; only admins can import\n";
+        if (auto allowed = check_replace_workspace(*actor); !allowed) {
+            std::cerr << "crm: " << allowed.error() << "\n";
             return kRejected;
         }
     }

@@ -92,4 +92,9 @@ Status check_schema_change(const User& actor) {
     return Error{describe_user(actor) + " cannot change the schema; only admins can"};
 }
 
+Status check_replace_workspace(const User& actor) {
+    if (actor.role == Role::Admin) return Status::success();
+    return Error{describe_user(actor) + " cannot replace the workspace; only admins can import"};
+}
+
 } // namespace crm

@@ -17,6 +17,8 @@ Status check_assign(const Workspace& workspace, const User& actor, const Record&
                     const std::string& new_owner);
 Status check_delete(const Workspace& workspace, const User& actor, const Record& record);
 Status check_schema_change(const User& actor);
+// Importing replaces the whole workspace: admins only.
+Status check_replace_workspace(const User& actor);
 
 // "Ana Reyes (rep)"
 std::string describe_user(const User& user);

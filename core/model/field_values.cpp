@@ -292,6 +292,29 @@ Result<json> parse_field_text(const FieldDef& field, const std::string& raw,
     }
 }
 
+std::string field_value_to_text(const FieldDef& field, const json& value) {
+    if (is_unset(value)) return "";
+    switch (field.type) {
+    case FieldType::Money:
+        if (value.is_object() && value.contains("amount"))
+            return format_field_value(FieldDef{"", "", FieldType::Number}, value["amount"]) + " " +
+                   value.value("currency", "");
+        break;
+    case FieldType::Bool: return value.is_boolean() && value.get<bool>() ? "yes" : "no";
+    case FieldType::MultiPicklist:
+        if (value.is_array()) {
+            std::string text;
+            for (const auto& item : value) text += (text.empty() ? "" : "; ") + item.get<std::string>();
+            return text;
+        }
+        break;
+    case FieldType::Number: return format_field_value(field, value);
+    default:
+        if (value.is_string()) return value.get<std::string>();
+    }
+    return value.dump();
+}
+
 std::string format_field_value(const FieldDef& field, const json& value) {
     if (is_unset(value)) return "";
     switch (field.type) {

@@ -22,6 +22,9 @@ Result<nlohmann::json> normalize_field_value(const FieldDef& field, const nlohma
 Result<nlohmann::json> parse_field_text(const FieldDef& field, const std::string& text,
                                         const std::string& default_currency);
 
+// The text an editor starts from; parse_field_text() reads it back unchanged.
+std::string field_value_to_text(const FieldDef& field, const nlohmann::json& value);
+
 // Shows a value as text for lists and the CLI ("EUR 12,000.00", "Yes").
 std::string format_field_value(const FieldDef& field, const nlohmann::json& value);
 

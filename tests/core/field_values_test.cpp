@@ -78,3 +78,21 @@ TEST_CASE("values are shown the way people read them") {
     CHECK(format_field_value(def(FieldType::Bool), true) == "Yes");
     CHECK(format_field_value(def(FieldType::DateTime), "2026-03-01T08:00:00Z") == "2026-03-01 08:00 UTC");
 }
+
+TEST_CASE("editor text round-trips through parsing for every type") {
+    const std::vector<std::pair<FieldDef, json>> cases = {
+        {def(FieldType::Money), json{{"amount", 48000}, {"currency", "EUR"}}},
+        {def(FieldType::Money), json{{"amount", 99.5}, {"currency", "USD"}}},
+        {def(FieldType::DateTime), "2026-03-01T08:00:00Z"},
+        {def(FieldType::Date), "2026-03-01"},
+        {def(FieldType::Bool), false},
+        {def(FieldType::Number), 1234567},
+        {def(FieldType::MultiPicklist, {"A", "B"}), json{"B", "A"}},
+        {def(FieldType::Email), "dana@acme.example"},
+    };
+    for (const auto& [field, value] : cases) {
+        CAPTURE(value.dump());
+        const auto text = field_value_to_text(field, value);
+        CHECK(*parse_field_text(field, text, "USD") == value);
+    }
+}

@@ -1,0 +1,131 @@
+#include "query/record_query.hpp"
+
+#include "engine/permissions.hpp"
+#include "model/field_values.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace crm {
+
+namespace {
+
+std::string folded(const std::string& text) {
+    std::string out = text;
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+bool matches(const Workspace& ws, const RecordTypeDef& type, const Record& record,
+             const std::string& needle) {
+    if (folded(ws.title_of(record)).find(needle) != std::string::npos) return true;
+    if (folded(record.id).find(needle) != std::string::npos) return true;
+    for (const auto& field : type.fields) {
+        const auto it = record.fields.find(field.id);
+        if (it == record.fields.end()) continue;
+        if (folded(display_value(ws, field, *it)).find(needle) != std::string::npos) return true;
+    }
+    return false;
+}
+
+// Sort key: numbers compare as numbers, everything else as folded text.
+struct SortKey {
+    bool missing = true;
+    double number = 0;
+    std::string text;
+};
+
+SortKey sort_key(const Workspace& ws, const RecordTypeDef& type, const Record& record,
+                 const std::string& sort_by) {
+    SortKey key;
+    if (sort_by.empty() || sort_by == "title") {
+        key.missing = false;
+        key.text = folded(ws.title_of(record));
+        return key;
+    }
+    if (sort_by == "owner") {
+        const User* user = ws.directory.user(record.owner);
+        key.missing = user == nullptr;
+        key.text = user ? folded(user->name) : "";
+        return key;
+    }
+    if (sort_by == "updated") {
+        key.missing = false;
+        key.number = static_cast<double>(record.updated_at.seconds);
+        return key;
+    }
+    const FieldDef* field = type.field(sort_by);
+    const auto it = record.fields.find(sort_by);
+    if (!field || it == record.fields.end()) return key;
+    key.missing = false;
+    if (it->is_number())
+        key.number = it->get<double>();
+    else if (field->type == FieldType::Money && it->is_object())
+        key.number = it->value("amount", 0.0);
+    else if (field->type == FieldType::Bool)
+        key.number = it->get<bool>() ? 1 : 0;
+    else if (field->type == FieldType::Picklist && it->is_string()) {
+        // Picklists sort in their defined order (stages read left to right).
+        const auto pos = std::find(field->options.begin(), field->options.end(), it->get<std::string>());
+        key.number = static_cast<double>(pos - field->options.begin());
+    } else
+        key.text = folded(display_value(ws, *field, *it));
+    return key;
+}
+
+} // namespace
+
+std::vector<std::string> query_records(const Workspace& ws, const RecordQuery& query) {
+    std::vector<std::string> ids;
+    const RecordTypeDef* type = ws.schema.type(query.type);
+    const User* viewer = ws.directory.user(query.viewer);
+    if (!type || !viewer) return ids;
+    const std::string needle = folded(query.search);
+    struct Row {
+        SortKey key;
+        const std::string* id;
+    };
+    std::vector<Row> rows;
+    for (const auto& id : ws.ids_of_type(query.type)) {
+        const Record* record = ws.find(id);
+        if (!can_view(ws, *viewer, *record)) continue;
+        if (!needle.empty() && !matches(ws, *type, *record, needle)) continue;
+        rows.push_back({sort_key(ws, *type, *record, query.sort_by), &id});
+    }
+    std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
+        if (a.key.missing != b.key.missing) return b.key.missing; // unset values last
+        const bool less = a.key.text != b.key.text ? a.key.text < b.key.text : a.key.number < b.key.number;
+        const bool greater = a.key.text != b.key.text ? a.key.text > b.key.text : a.key.number > b.key.number;
+        return query.ascending ? less : greater;
+    });
+    ids.reserve(rows.size());
+    for (const auto& row : rows) ids.push_back(*row.id);
+    return ids;
+}
+
+std::string display_value(const Workspace& ws, const FieldDef& field, const nlohmann::json& value) {
+    if (field.type == FieldType::RecordRef && value.is_string()) {
+        const Record* target = ws.find(value.get<std::string>());
+        return target ? ws.title_of(*target) : value.get<std::string>();
+    }
+    if (field.type == FieldType::UserRef && value.is_string()) {
+        const User* user = ws.directory.user(value.get<std::string>());
+        return user ? user->name : value.get<std::string>();
+    }
+    return format_field_value(field, value);
+}
+
+std::vector<const FieldDef*> list_columns(const RecordTypeDef& type, std::size_t count) {
+    std::vector<const FieldDef*> columns;
+    for (const auto& field : type.fields) {
+        if (columns.size() >= count) break;
+        if (field.type == FieldType::LongText) continue;
+        if (std::find(type.title_fields.begin(), type.title_fields.end(), field.id) != type.title_fields.end())
+            continue;
+        columns.push_back(&field);
+    }
+    return columns;
+}
+
+} // namespace crm

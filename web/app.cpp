@@ -1,0 +1,244 @@
+#include "app.hpp"
+
+#include "engine/permissions.hpp"
+#include "io/workspace_json.hpp"
+#include "model/field_values.hpp"
+#include "platform.hpp"
+#include "views.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace crm::web {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kDemoWorkspace = "/assets/demo-workspace.json";
+
+// A second tab may read but never write: its saves would delete the writer's files.
+struct ReadOnlySink : EventSink {
+    Status append(const EventBatch&) override {
+        return Error{"this tab is read-only because the workspace is open in another tab"};
+    }
+};
+
+Result<std::string> read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error{"cannot read " + path};
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::string default_user(const Workspace& ws) {
+    for (const auto& user : ws.directory.users())
+        if (user.role == Role::Rep) return user.id;
+    return ws.directory.users().empty() ? "" : ws.directory.users().front().id;
+}
+
+} // namespace
+
+App::App() : m_storage(data_directory()), m_store(m_storage) {}
+
+void App::open_workspace(bool read_only) {
+    m_read_only = read_only;
+    bool wrote = false;
+    if (!m_store.exists() && !read_only) {
+        auto text = read_text(kDemoWorkspace);
+        auto demo = text ? import_workspace(*text) : Result<Workspace>(Error{text.error()});
+        if (!demo) {
+            m_ui.error_dialog = "The demo workspace could not be loaded: " + demo.error();
+            demo = Workspace{};
+            demo->directory.add_user({"admin", "Administrator", "", Role::Admin, ""});
+        }
+        if (auto status = m_store.create(*demo); !status) {
+            m_ui.error_dialog = "Could not create the workspace: " + status.error();
+            return;
+        }
+        wrote = true;
+    }
+    auto report = m_store.open(m_engine);
+    if (!report) {
+        m_ui.error_dialog = "Your workspace could not be opened: " + report.error() +
+                            ". Nothing was changed or deleted.";
+        m_read_only = true;
+        return;
+    }
+    m_ui.open_problems = report->problems;
+    wrote = wrote || !report->problems.empty();
+    if (m_read_only) {
+        static ReadOnlySink sink;
+        m_engine.set_sink(&sink);
+    } else if (m_store.compaction_due()) {
+        if (m_store.compact(m_engine)) wrote = true;
+    }
+    m_ui.user = default_user(m_engine.workspace());
+    m_open = true;
+    ++m_version;
+    if (wrote && !m_read_only) request_save();
+}
+
+void App::frame() {
+    if (const std::string path = take_import_path(); !path.empty()) import_file(path);
+    const SaveState saving = save_state();
+    const std::string saving_message = save_message();
+    ViewContext view{m_engine.workspace(), m_ui,       m_intents,     m_version,
+                     m_read_only,          saving,     saving_message};
+    draw_top_bar(view);
+    draw_record_list(view);
+    draw_record_form(view);
+    draw_dialogs(view);
+    apply_intents();
+}
+
+void App::apply_intents() {
+    std::vector<Intent> intents;
+    intents.swap(m_intents);
+    for (const auto& intent : intents) {
+        std::visit(
+            [&](const auto& value) {
+                using T = std::decay_t<decltype(value)>;
+                if constexpr (std::is_same_v<T, SubmitForm>)
+                    submit_form();
+                else if constexpr (std::is_same_v<T, DeleteSelected>)
+                    delete_selected();
+                else if constexpr (std::is_same_v<T, ImportRequested>)
+                    pick_import_file();
+                else
+                    export_workspace_file();
+            },
+            intent);
+    }
+}
+
+void App::after_change() {
+    ++m_version;
+    request_save();
+}
+
+void App::submit_form() {
+    RecordForm& form = m_ui.form;
+    const Workspace& ws = m_engine.workspace();
+    const RecordTypeDef* type = ws.schema.type(form.type);
+    if (!type) return;
+    const Record* existing = form.creating ? nullptr : ws.find(form.record_id);
+    if (!form.creating && !existing) {
+        form.message = "This record no longer exists.";
+        return;
+    }
+    form.problems.clear();
+    form.message.clear();
+    json fields = json::object();
+    for (const auto& field : type->fields) {
+        const std::string& text = form.values[field.id];
+        auto value = parse_field_text(field, text, ws.currency);
+        if (!value) {
+            form.problems[field.id] = value.error();
+            continue;
+        }
+        if (existing) {
+            const auto current = existing->fields.find(field.id);
+            const json before = current == existing->fields.end() ? json(nullptr) : *current;
+            if (before == *value) continue;
+        }
+        if (!value->is_null() || existing) fields[field.id] = *value;
+    }
+    if (!form.problems.empty()) {
+        form.message = "Please fix the highlighted fields.";
+        return;
+    }
+    Outcome outcome;
+    if (form.creating) {
+        CreateRecord command{type->id, fields, std::nullopt};
+        if (!form.owner.empty()) command.owner = form.owner;
+        outcome = m_engine.apply(command, m_ui.user, now());
+    } else {
+        UpdateRecord command{existing->id, fields, std::nullopt};
+        if (form.owner != existing->owner) command.owner = form.owner;
+        outcome = m_engine.apply(command, m_ui.user, now());
+    }
+    if (!outcome.ok) {
+        for (const auto& problem : outcome.problems) form.problems[problem.field] = problem.message;
+        form.message = outcome.message;
+        return;
+    }
+    m_ui.notice = (form.creating ? "Created " : "Saved ") + ws.title_of(*ws.find(outcome.record_id));
+    m_ui.selected = outcome.record_id;
+    form = RecordForm{};
+    after_change();
+}
+
+void App::delete_selected() {
+    const Record* record = m_engine.workspace().find(m_ui.form.record_id);
+    if (!record) return;
+    const std::string title = m_engine.workspace().title_of(*record);
+    const auto outcome = m_engine.apply(DeleteRecord{record->id}, m_ui.user, now());
+    m_ui.form.confirm_delete = false;
+    if (!outcome.ok) {
+        m_ui.form.message = outcome.message;
+        return;
+    }
+    m_ui.notice = "Deleted " + title;
+    m_ui.form = RecordForm{};
+    m_ui.selected.clear();
+    after_change();
+}
+
+void App::import_file(const std::string& path) {
+    auto text = read_text(path);
+    std::remove(path.c_str());
+    const User* actor = m_engine.workspace().directory.user(m_ui.user);
+    if (m_read_only) {
+        m_ui.error_dialog = "This tab is read-only because the workspace is open in another tab.";
+        return;
+    }
+    if (!actor) return;
+    if (auto allowed = check_replace_workspace(*actor); !allowed) {
+        m_ui.error_dialog = "Import refused: " + allowed.error() + ".";
+        return;
+    }
+    auto workspace = text ? import_workspace(*text) : Result<Workspace>(Error{text.error()});
+    if (!workspace) {
+        m_ui.error_dialog = "Import failed, and your workspace was not changed.\n\n" + workspace.error();
+        return;
+    }
+    const std::size_t count = workspace->record_count();
+    if (auto status = m_store.replace(m_engine, std::move(*workspace)); !status) {
+        m_ui.error_dialog = "Import could not be saved: " + status.error();
+        return;
+    }
+    if (!m_engine.workspace().directory.user(m_ui.user)) m_ui.user = default_user(m_engine.workspace());
+    m_ui.form = RecordForm{};
+    m_ui.selected.clear();
+    m_ui.notice = "Imported " + std::to_string(count) + " records";
+    after_change();
+}
+
+void App::export_workspace_file() {
+    std::string date = format_instant(now()).substr(0, 10);
+    download_text("workspace-" + date + ".json", export_workspace(m_engine.workspace()));
+    m_ui.notice = "Exported " + std::to_string(m_engine.workspace().record_count()) + " records";
+}
+
+std::string App::test_state_json() const {
+    json problems = json::object();
+    for (const auto& [field, message] : m_ui.form.problems) problems[field] = message;
+    return json{{"open", m_open},
+                {"read_only", m_read_only},
+                {"user", m_ui.user},
+                {"type", m_ui.type},
+                {"records", m_engine.workspace().record_count()},
+                {"rows", m_ui.list.ids.size()},
+                {"selected", m_ui.selected},
+                {"form_open", m_ui.form.open},
+                {"form_message", m_ui.form.message},
+                {"form_problems", problems},
+                {"notice", m_ui.notice},
+                {"error_dialog", m_ui.error_dialog},
+                {"open_problems", m_ui.open_problems}}
+        .dump();
+}
+
+} // namespace crm::web

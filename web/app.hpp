@@ -1,0 +1,53 @@
+// The web app: owns the engine and the store, runs one frame of views and
+// drains their intents at one point. Views only read state and push intents.
+#pragma once
+
+#include "engine/engine.hpp"
+#include "store/storage.hpp"
+#include "store/workspace_store.hpp"
+#include "ui_state.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace crm::web {
+
+class App {
+  public:
+    App();
+    // Called once storage has loaded: opens the workspace, or creates the
+    // demo workspace on a first visit.
+    void open_workspace(bool read_only);
+    bool is_open() const { return m_open; }
+    bool read_only() const { return m_read_only; }
+
+    void frame(); // draws everything and applies what the views asked for
+
+    const Workspace& workspace() const { return m_engine.workspace(); }
+    UiState& ui() { return m_ui; }
+    std::uint64_t version() const { return m_version; }
+
+    // Test hooks read these.
+    std::string test_state_json() const;
+
+  private:
+    void apply_intents();
+    void submit_form();
+    void delete_selected();
+    void import_file(const std::string& path);
+    void export_workspace_file();
+    void after_change();
+
+    DirectoryStorage m_storage;
+    WorkspaceStore m_store;
+    Engine m_engine;
+    UiState m_ui;
+    std::vector<Intent> m_intents;
+    std::uint64_t m_version = 0; // bumps on every change, for caches
+    bool m_open = false;
+    bool m_read_only = false;
+    std::string m_open_error;
+};
+
+} // namespace crm::web

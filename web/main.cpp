@@ -1,0 +1,163 @@
+// Browser entry point: GLFW window on a WebGL2 canvas, Dear ImGui, HiDPI
+// sizing, and a main loop that only redraws when something changed.
+#include "app.hpp"
+#include "platform.hpp"
+#include "theme.hpp"
+
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <cmath>
+#include <cstdio>
+
+using namespace crm::web;
+
+namespace {
+
+struct Host {
+    GLFWwindow* window = nullptr;
+    App app;
+    float pixel_ratio = 0;
+    int canvas_width = 0, canvas_height = 0;
+    int frames_to_draw = 3; // a few frames after any change let ImGui settle
+    bool loading_reported = false;
+};
+
+Host* g_host = nullptr; // the one host the browser's frame callback reaches
+
+// Keeps the canvas backbuffer at CSS size x devicePixelRatio: crisp on HiDPI.
+bool sync_canvas_size(Host& host) {
+    double css_width = 0, css_height = 0;
+    canvas_css_size(css_width, css_height);
+    const float ratio = static_cast<float>(device_pixel_ratio());
+    const int width = static_cast<int>(std::lround(css_width * ratio));
+    const int height = static_cast<int>(std::lround(css_height * ratio));
+    bool changed = false;
+    if (width != host.canvas_width || height != host.canvas_height) {
+        set_canvas_pixel_size(width, height);
+        host.canvas_width = width;
+        host.canvas_height = height;
+        changed = true;
+    }
+    if (ratio != host.pixel_ratio) {
+        host.pixel_ratio = ratio;
+        load_fonts(ratio);
+        apply_theme(ratio);
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+        changed = true;
+    }
+    return changed;
+}
+
+void draw_loading_screen(const std::string& message) {
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->Pos);
+    ImGui::SetNextWindowSize(viewport->Size);
+    ImGui::Begin("##loading", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    const ImVec2 size = ImGui::CalcTextSize(message.c_str());
+    ImGui::SetCursorPos(ImVec2((viewport->Size.x - size.x) * 0.5f, (viewport->Size.y - size.y) * 0.5f));
+    ImGui::TextUnformatted(message.c_str());
+    ImGui::End();
+}
+
+void frame() {
+    Host& host = *g_host;
+    if (sync_canvas_size(host)) host.frames_to_draw = 3;
+    if (take_wake()) host.frames_to_draw = 3;
+
+    const LoadState loading = load_state();
+    if (!host.app.is_open() && (loading == LoadState::Ready || loading == LoadState::ReadOnly) &&
+        !host.loading_reported) {
+        host.loading_reported = true;
+        host.app.open_workspace(loading == LoadState::ReadOnly);
+        host.frames_to_draw = 3;
+    }
+    // Typing needs a blinking cursor; otherwise an idle app draws nothing.
+    if (ImGui::GetIO().WantTextInput) host.frames_to_draw = std::max(host.frames_to_draw, 1);
+    if (host.frames_to_draw <= 0) return;
+    --host.frames_to_draw;
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGuiIO& io = ImGui::GetIO();
+    // Everything is in canvas pixels: the mouse arrives in them too.
+    io.DisplaySize = ImVec2(static_cast<float>(host.canvas_width), static_cast<float>(host.canvas_height));
+    io.DisplayFramebufferScale = ImVec2(1, 1);
+    ImGui::NewFrame();
+    if (host.app.is_open())
+        host.app.frame();
+    else if (loading == LoadState::Failed || !host.app.ui().error_dialog.empty())
+        draw_loading_screen(loading == LoadState::Failed ? load_message() : host.app.ui().error_dialog);
+    else
+        draw_loading_screen("Opening your workspace…");
+    ImGui::Render();
+    glViewport(0, 0, host.canvas_width, host.canvas_height);
+    glClearColor(1, 1, 1, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+} // namespace
+
+extern "C" {
+
+// Test hooks (see web/platform.js): read-only views of the app's state.
+EMSCRIPTEN_KEEPALIVE const char* crm_test_state() {
+    static std::string text;
+    text = g_host && g_host->app.is_open() ? g_host->app.test_state_json() : "{\"open\":false}";
+    return text.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* crm_test_rects() {
+    static std::string text;
+    nlohmann::json rects = nlohmann::json::object();
+    if (g_host)
+        for (const auto& [name, rect] : g_host->app.ui().widget_rects)
+            rects[name] = {{"x", rect.x / g_host->pixel_ratio}, {"y", rect.y / g_host->pixel_ratio},
+                           {"w", rect.w / g_host->pixel_ratio}, {"h", rect.h / g_host->pixel_ratio}};
+    text = rects.dump();
+    return text.c_str();
+}
+
+EMSCRIPTEN_KEEPALIVE const char* crm_test_find_by_title(const char* title) {
+    static std::string id;
+    id.clear();
+    if (g_host && g_host->app.is_open())
+        for (const crm::Record* record : g_host->app.workspace().all_records())
+            if (g_host->app.workspace().title_of(*record) == title) id = record->id;
+    return id.c_str();
+}
+
+} // extern "C"
+
+int main() {
+    if (!glfwInit()) {
+        std::puts("GLFW could not start");
+        return 1;
+    }
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    static Host host;
+    g_host = &host;
+    host.window = glfwCreateWindow(1280, 800, "Fieldwork CRM", nullptr, nullptr);
+    if (!host.window) {
+        std::puts("WebGL2 is not available in this browser");
+        return 1;
+    }
+    glfwMakeContextCurrent(host.window);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr; // layout is fixed; nothing to remember
+    ImGui_ImplGlfw_InitForOpenGL(host.window, true);
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+
+    begin_loading();
+    emscripten_set_main_loop(frame, 0, false);
+    return 0;
+}

@@ -1,0 +1,36 @@
+// What the app needs from its host: storage loading and saving, files,
+// downloads, time and screen facts. Implemented for the browser in
+// platform_web.cpp + platform.js; views never touch the browser directly.
+#pragma once
+
+#include "util/time.hpp"
+
+#include <string>
+
+namespace crm::web {
+
+enum class LoadState { Loading, Ready, ReadOnly, Failed };
+enum class SaveState { Clean, Pending, Saving, Saved, Failed };
+
+// Where the workspace files live (an IndexedDB-backed mount in the browser).
+const char* data_directory();
+
+void begin_loading();
+LoadState load_state();
+std::string load_message();
+
+void request_save(); // debounced; one sync in flight at a time
+SaveState save_state();
+std::string save_message();
+
+void pick_import_file();
+std::string take_import_path(); // "" until the user picked a file
+void download_text(const std::string& filename, const std::string& text);
+
+bool take_wake();                 // input or a host event since the last call
+Instant now();                    // the wall clock, read only here
+double device_pixel_ratio();
+void canvas_css_size(double& width, double& height);
+void set_canvas_pixel_size(int width, int height);
+
+} // namespace crm::web

@@ -1,0 +1,189 @@
+// Browser side of the platform layer (loaded with --pre-js). Everything that
+// touches IndexedDB, files, downloads and browser events lives here; the C++
+// side reaches it through web/platform_web.cpp.
+"use strict";
+
+Module.crmPlatform = (function () {
+  const DATA_DIR = "/data";
+  const SAVE_DEBOUNCE_MS = 400;
+  const SYNC_WATCHDOG_MS = 15000;
+
+  // Loading: 0 loading, 1 ready, 2 read-only (another tab writes), 3 failed.
+  let loadState = 0;
+  let loadMessage = "Opening your workspace…";
+  // Saving: 0 nothing to save, 1 changes waiting, 2 saving, 3 saved, 4 failed.
+  let saveState = 0;
+  let saveMessage = "";
+  let syncInFlight = false;
+  let dirtyAgain = false;
+  let debounceTimer = null;
+  let wake = 1;
+  let importPath = "";
+  let storageNote = "";
+
+  function bump() { wake++; }
+
+  function finishSync(error) {
+    syncInFlight = false;
+    if (error) {
+      saveState = 4;
+      saveMessage = String(error);
+    } else if (!dirtyAgain) {
+      saveState = 3;
+      saveMessage = "";
+    }
+    if (dirtyAgain) {
+      dirtyAgain = false;
+      runSync();
+    }
+    bump();
+  }
+
+  // One syncfs in flight at a time; a change during a sync triggers one more.
+  function runSync() {
+    if (loadState !== 1) return; // never write before a successful load
+    if (syncInFlight) { dirtyAgain = true; return; }
+    syncInFlight = true;
+    saveState = 2;
+    let settled = false;
+    // Emscripten 3.1.6 may never call back when the quota is exceeded.
+    const watchdog = setTimeout(function () {
+      if (settled) return;
+      settled = true;
+      checkQuota();
+      finishSync("Saving is taking too long; the browser may be out of storage space");
+    }, SYNC_WATCHDOG_MS);
+    FS.syncfs(false, function (err) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(watchdog);
+      finishSync(err ? "The browser refused to store the changes (" + (err.message || err) + ")" : null);
+    });
+    bump();
+  }
+
+  function checkQuota() {
+    if (!navigator.storage || !navigator.storage.estimate) return;
+    navigator.storage.estimate().then(function (estimate) {
+      if (estimate.quota && estimate.usage / estimate.quota > 0.95)
+        storageNote = "Browser storage is almost full (" + Math.round(estimate.usage / 1048576) + " of " +
+          Math.round(estimate.quota / 1048576) + " MiB)";
+      bump();
+    });
+  }
+
+  function requestSave() {
+    if (loadState !== 1) return;
+    if (saveState !== 2) saveState = 1;
+    if (debounceTimer) clearTimeout(debounceTimer);
+    debounceTimer = setTimeout(function () { debounceTimer = null; runSync(); }, SAVE_DEBOUNCE_MS);
+    bump();
+  }
+
+  function flushNow() {
+    if (debounceTimer) {
+      clearTimeout(debounceTimer);
+      debounceTimer = null;
+      runSync();
+    }
+  }
+
+  function mountAndLoad(readOnly) {
+    FS.mkdir(DATA_DIR);
+    FS.mount(IDBFS, {}, DATA_DIR);
+    FS.syncfs(true, function (err) {
+      if (err) {
+        loadState = 3;
+        loadMessage = "Your saved workspace could not be read (" + (err.message || err) +
+          "). Nothing was changed; reload to try again.";
+      } else {
+        loadState = readOnly ? 2 : 1;
+        loadMessage = readOnly ? "This workspace is open in another tab; this tab is read-only." : "";
+      }
+      bump();
+    });
+  }
+
+  function beginLoading() {
+    if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
+    checkQuota();
+    // One writer: a second tab would overwrite and delete the first tab's files.
+    if (navigator.locks && navigator.locks.request) {
+      navigator.locks.request("crm-workspace-writer", { ifAvailable: true }, function (lock) {
+        mountAndLoad(!lock);
+        if (!lock) return undefined;
+        return new Promise(function () {}); // held until the tab closes
+      });
+    } else {
+      mountAndLoad(false);
+    }
+  }
+
+  for (const type of ["pointerdown", "pointerup", "pointermove", "wheel", "keydown", "keyup", "keypress", "resize", "focus", "blur"])
+    window.addEventListener(type, bump, { passive: true, capture: true });
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") flushNow();
+    bump();
+  });
+  window.addEventListener("pagehide", flushNow);
+
+  function pickImportFile() {
+    const input = document.createElement("input");
+    input.type = "file";
+    input.accept = ".json,application/json";
+    input.onchange = function () {
+      const file = input.files && input.files[0];
+      if (!file) return;
+      file.arrayBuffer().then(function (buffer) {
+        const path = "/tmp/import-" + Date.now() + ".json";
+        FS.writeFile(path, new Uint8Array(buffer));
+        importPath = path;
+        bump();
+      });
+    };
+    input.click();
+  }
+
+  function download(filename, text) {
+    const blob = new Blob([text], { type: "application/json" });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = filename;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  }
+
+  return {
+    beginLoading: beginLoading,
+    loadState: function () { return loadState; },
+    loadMessage: function () { return loadMessage; },
+    requestSave: requestSave,
+    saveState: function () { return saveState; },
+    saveMessage: function () { return saveMessage || storageNote; },
+    pickImportFile: pickImportFile,
+    takeImportPath: function () { const p = importPath; importPath = ""; return p; },
+    download: download,
+    takeWake: function () { const w = wake; wake = 0; return w; },
+    // For tests: true when everything accepted has reached IndexedDB.
+    syncIdle: function () { return loadState !== 0 && !syncInFlight && !debounceTimer && !dirtyAgain; },
+  };
+})();
+
+// Test hooks: the same command path as the UI, plus named widget rectangles
+// so end-to-end tests click by name rather than by pixel.
+window.crmTest = {
+  state: function () { return JSON.parse(Module.UTF8ToString(Module._crm_test_state())); },
+  rects: function () { return JSON.parse(Module.UTF8ToString(Module._crm_test_rects())); },
+  syncIdle: function () { return Module.crmPlatform.syncIdle(); },
+  findByTitle: function (title) {
+    const bytes = Module.lengthBytesUTF8(title) + 1;
+    const ptr = Module._malloc(bytes);
+    Module.stringToUTF8(title, ptr, bytes);
+    const id = Module.UTF8ToString(Module._crm_test_find_by_title(ptr));
+    Module._free(ptr);
+    return id;
+  },
+};

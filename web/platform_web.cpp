@@ -1,0 +1,60 @@
+#include "platform.hpp"
+
+#include <emscripten.h>
+#include <emscripten/html5.h>
+
+#include <cmath>
+#include <cstdlib>
+
+namespace crm::web {
+
+namespace {
+
+// Returns a malloc'd UTF-8 copy of a JS string; take_string() frees it.
+EM_JS(char*, js_new_string, (const char* which), {
+    var text = String(Module.crmPlatform[UTF8ToString(which)]());
+    var size = lengthBytesUTF8(text) + 1;
+    var pointer = _malloc(size);
+    stringToUTF8(text, pointer, size);
+    return pointer;
+});
+EM_JS(void, js_begin_loading, (), { Module.crmPlatform.beginLoading(); });
+EM_JS(int, js_load_state, (), { return Module.crmPlatform.loadState(); });
+EM_JS(void, js_request_save, (), { Module.crmPlatform.requestSave(); });
+EM_JS(int, js_save_state, (), { return Module.crmPlatform.saveState(); });
+EM_JS(void, js_pick_import_file, (), { Module.crmPlatform.pickImportFile(); });
+EM_JS(void, js_download, (const char* name, const char* text),
+      { Module.crmPlatform.download(UTF8ToString(name), UTF8ToString(text)); });
+EM_JS(int, js_take_wake, (), { return Module.crmPlatform.takeWake(); });
+
+std::string take_string(char* text) {
+    std::string result = text ? text : "";
+    std::free(text);
+    return result;
+}
+
+} // namespace
+
+const char* data_directory() { return "/data"; }
+void begin_loading() { js_begin_loading(); }
+LoadState load_state() { return static_cast<LoadState>(js_load_state()); }
+std::string load_message() { return take_string(js_new_string("loadMessage")); }
+void request_save() { js_request_save(); }
+SaveState save_state() { return static_cast<SaveState>(js_save_state()); }
+std::string save_message() { return take_string(js_new_string("saveMessage")); }
+void pick_import_file() { js_pick_import_file(); }
+std::string take_import_path() { return take_string(js_new_string("takeImportPath")); }
+void download_text(const std::string& filename, const std::string& text) {
+    js_download(filename.c_str(), text.c_str());
+}
+bool take_wake() { return js_take_wake() != 0; }
+Instant now() { return Instant{static_cast<std::int64_t>(std::floor(emscripten_date_now() / 1000.0))}; }
+double device_pixel_ratio() { return emscripten_get_device_pixel_ratio(); }
+void canvas_css_size(double& width, double& height) {
+    emscripten_get_element_css_size("#canvas", &width, &height);
+}
+void set_canvas_pixel_size(int width, int height) {
+    emscripten_set_canvas_element_size("#canvas", width, height);
+}
+
+} // namespace crm::web

@@ -1,0 +1,64 @@
+// Everything the views remember between frames: selection, filters, the open
+// form and its edit buffers. No business data lives here, only view state.
+#pragma once
+
+#include "engine/command.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace crm::web {
+
+// The record editor: text buffers per field, parsed by the core on save.
+struct RecordForm {
+    bool open = false;
+    bool creating = false;
+    std::string type;
+    std::string record_id;
+    std::map<std::string, std::string> values; // field id -> text as typed
+    std::string owner;
+    std::map<std::string, std::string> problems; // field id -> inline message
+    std::map<std::string, std::string> reference_filters; // search text in record pickers
+    std::string message;                         // what stopped the save
+    bool confirm_delete = false;
+    bool focus_first = false;
+};
+
+// The list's rows, recomputed only when one of its inputs changes.
+struct ListCache {
+    std::uint64_t workspace_version = UINT64_MAX;
+    std::string type, viewer, search, sort_by;
+    bool ascending = true;
+    std::vector<std::string> ids;
+};
+
+struct Rect {
+    float x = 0, y = 0, w = 0, h = 0;
+};
+
+struct UiState {
+    std::string user; // who is using the app (a local choice, no passwords)
+    std::string type = "deal";
+    std::string search;
+    std::string sort_by = "title";
+    bool sort_ascending = true;
+    std::string selected;
+    RecordForm form;
+    ListCache list;
+    std::vector<std::string> open_problems; // damage found when opening
+    std::string notice;                     // "Imported 334 records"
+    std::string error_dialog;               // shown in a modal until dismissed
+    std::map<std::string, Rect> widget_rects; // named widgets, for end-to-end tests
+};
+
+// What views ask the app to do; drained once per frame.
+struct SubmitForm {};
+struct DeleteSelected {};
+struct ImportRequested {};
+struct ExportRequested {};
+using Intent = std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested>;
+
+} // namespace crm::web

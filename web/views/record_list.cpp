@@ -1,0 +1,161 @@
+// The list of records of one type: search, sortable columns, virtualised rows.
+#include "theme.hpp"
+#include "views.hpp"
+#include "widgets.hpp"
+
+#include "model/field_values.hpp"
+#include "query/record_query.hpp"
+
+#include <imgui_stdlib.h>
+
+namespace crm::web {
+
+namespace {
+
+constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                    ImGuiWindowFlags_NoSavedSettings |
+                                    ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+// Recomputes the rows only when something they depend on changed.
+void refresh_rows(const ViewContext& view) {
+    ListCache& cache = view.ui.list;
+    const UiState& ui = view.ui;
+    if (cache.workspace_version == view.version && cache.type == ui.type && cache.viewer == ui.user &&
+        cache.search == ui.search && cache.sort_by == ui.sort_by && cache.ascending == ui.sort_ascending)
+        return;
+    cache.ids = query_records(view.workspace, {ui.type, ui.user, ui.search, ui.sort_by, ui.sort_ascending});
+    cache.workspace_version = view.version;
+    cache.type = ui.type;
+    cache.viewer = ui.user;
+    cache.search = ui.search;
+    cache.sort_by = ui.sort_by;
+    cache.ascending = ui.sort_ascending;
+}
+
+std::string lower_label(const RecordTypeDef& type, std::size_t count) {
+    std::string noun = count == 1 ? type.label : type.plural;
+    for (auto& c : noun) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return std::to_string(count) + " " + noun;
+}
+
+} // namespace
+
+void draw_record_list(ViewContext& view) {
+    const float s = scale();
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    const float top = 60 * s, left = 210 * s;
+    const float form_width = view.ui.form.open ? 460 * s : 0;
+    ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x + left, viewport->Pos.y + top));
+    ImGui::SetNextWindowSize(ImVec2(viewport->Size.x - left - form_width, viewport->Size.y - top));
+    ImGui::Begin("##list", nullptr, kPanel);
+
+    const RecordTypeDef* type = view.workspace.schema.type(view.ui.type);
+    if (!type) {
+        ImGui::TextUnformatted("Choose a record type on the left.");
+        ImGui::End();
+        return;
+    }
+    refresh_rows(view);
+
+    if (!view.ui.open_problems.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBanner));
+        ImGui::BeginChild("##problems", ImVec2(0, 0), ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+        ImGui::TextColored(colors::kWarning, "Some unsaved work from an interrupted session could not be recovered:");
+        for (const auto& problem : view.ui.open_problems) ImGui::BulletText("%s", problem.c_str());
+        if (ImGui::SmallButton("Dismiss")) view.ui.open_problems.clear();
+        ImGui::EndChild();
+        ImGui::PopStyleColor();
+    }
+
+    ImGui::PushFont(heading_font());
+    ImGui::TextUnformatted(type->plural.c_str());
+    ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 5 * s);
+    ImGui::TextColored(colors::kMuted, "%s", lower_label(*type, view.ui.list.ids.size()).c_str());
+
+    const std::string new_label = "+ New " + type->label;
+    const float new_width = ImGui::CalcTextSize(new_label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+    ImGui::SetNextItemWidth(std::min(360 * s, ImGui::GetContentRegionAvail().x - new_width - 20 * s));
+    const std::string hint = "Search " + type->plural + "…";
+    ImGui::InputTextWithHint("##search", hint.c_str(), &view.ui.search);
+    mark(view.ui, "search");
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - new_width);
+    if (primary_button(new_label.c_str()) && !view.read_only) open_new_form(view.workspace, view.ui, type->id);
+    mark(view.ui, "new-record");
+    ImGui::Spacing();
+
+    if (view.ui.list.ids.empty())
+        ImGui::TextColored(colors::kMuted, "%s",
+                           view.ui.search.empty() ? "Nothing here yet." : "No records match your search.");
+
+    const auto columns = list_columns(*type);
+    const int column_count = static_cast<int>(columns.size()) + 3;
+    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable |
+                                  ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Hideable;
+    if (ImGui::BeginTable("records", column_count, flags)) {
+        ImGui::TableSetupScrollFreeze(0, 1);
+        ImGui::TableSetupColumn(type->title_fields.size() > 1 ? "Name" : type->field(type->title_fields[0])->label.c_str(),
+                                ImGuiTableColumnFlags_DefaultSort, 2.8f);
+        for (const FieldDef* field : columns) ImGui::TableSetupColumn(field->label.c_str(), 0, 1.2f);
+        ImGui::TableSetupColumn("Owner", 0, 1.1f);
+        ImGui::TableSetupColumn("Updated", 0, 0.9f);
+        ImGui::TableHeadersRow();
+
+        if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
+            if (specs->SpecsCount > 0) {
+                const int column = specs->Specs[0].ColumnIndex;
+                view.ui.sort_ascending = specs->Specs[0].SortDirection != ImGuiSortDirection_Descending;
+                if (column == 0)
+                    view.ui.sort_by = "title";
+                else if (column <= static_cast<int>(columns.size()))
+                    view.ui.sort_by = columns[column - 1]->id;
+                else
+                    view.ui.sort_by = column == column_count - 2 ? "owner" : "updated";
+            }
+            specs->SpecsDirty = false;
+            refresh_rows(view);
+        }
+
+        ImGuiListClipper clipper;
+        clipper.Begin(static_cast<int>(view.ui.list.ids.size()));
+        while (clipper.Step()) {
+            for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+                const Record* record = view.workspace.find(view.ui.list.ids[row]);
+                if (!record) continue;
+                ImGui::TableNextRow(0, 34 * s);
+                ImGui::TableNextColumn();
+                ImGui::PushID(record->id.c_str());
+                const bool selected = view.ui.selected == record->id;
+                ImGui::PushFont(strong_font());
+                if (ImGui::Selectable(view.workspace.title_of(*record).c_str(), selected,
+                                      ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, 26 * s))) {
+                    view.ui.selected = record->id;
+                    open_form(view.workspace, view.ui, record->id);
+                }
+                ImGui::PopFont();
+                if (row < 50) mark(view.ui, "row-" + record->id);
+                for (const FieldDef* field : columns) {
+                    ImGui::TableNextColumn();
+                    const auto it = record->fields.find(field->id);
+                    if (it != record->fields.end())
+                        ImGui::TextUnformatted(display_value(view.workspace, *field, *it).c_str());
+                }
+                ImGui::TableNextColumn();
+                const User* owner = view.workspace.directory.user(record->owner);
+                if (owner)
+                    ImGui::TextUnformatted(owner->name.c_str());
+                else
+                    ImGui::TextColored(colors::kWarning, "Unassigned");
+                ImGui::TableNextColumn();
+                ImGui::TextColored(colors::kMuted, "%s", format_date(civil_from_days(record->updated_at.seconds / 86400)).c_str());
+                ImGui::PopID();
+            }
+        }
+        ImGui::EndTable();
+    }
+    ImGui::End();
+}
+
+} // namespace crm::web

@@ -1,0 +1,135 @@
+// The top bar (workspace, who I am, import/export, saving state) and the
+// sidebar of record types.
+#include "theme.hpp"
+#include "views.hpp"
+#include "widgets.hpp"
+
+#include "engine/permissions.hpp"
+
+namespace crm::web {
+
+namespace {
+
+constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                    ImGuiWindowFlags_NoSavedSettings |
+                                    ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+void draw_save_indicator(const ViewContext& view) {
+    if (view.read_only) {
+        ImGui::TextColored(colors::kWarning, "Read-only: open in another tab");
+        return;
+    }
+    switch (view.save_state) {
+    case SaveState::Clean:
+    case SaveState::Saved: ImGui::TextColored(colors::kSuccess, "All changes saved"); break;
+    case SaveState::Pending: ImGui::TextColored(colors::kMuted, "Unsaved changes…"); break;
+    case SaveState::Saving: ImGui::TextColored(colors::kMuted, "Saving…"); break;
+    case SaveState::Failed: ImGui::TextColored(colors::kDanger, "Not saved"); break;
+    }
+    if (!view.save_message.empty() && ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", view.save_message.c_str());
+}
+
+} // namespace
+
+void draw_top_bar(ViewContext& view) {
+    const float s = scale();
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    const float height = 60 * s;
+    ImGui::SetNextWindowPos(viewport->Pos);
+    ImGui::SetNextWindowSize(ImVec2(viewport->Size.x, height));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.07f, 0.09f, 0.15f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.96f, 0.98f, 1));
+    ImGui::Begin("##topbar", nullptr, kPanel);
+    ImGui::SetCursorPosY((height - ImGui::GetFrameHeight()) * 0.5f);
+    ImGui::PushFont(heading_font());
+    ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
+    ImGui::TextUnformatted("Fieldwork CRM");
+    ImGui::PopFont();
+    ImGui::SameLine(0, 18 * s);
+    ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
+    ImGui::TextColored(ImVec4(0.65f, 0.70f, 0.78f, 1), "%s", view.workspace.name.c_str());
+
+    // Right side: saving state, import/export, current user.
+    const float user_width = 230 * s;
+    const float right = ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x;
+    const float buttons_width = 170 * s;
+    const float indicator_width = 200 * s;
+    ImGui::SameLine(right - user_width - buttons_width - indicator_width);
+    ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
+    draw_save_indicator(view);
+
+    ImGui::PopStyleColor(); // text back to normal for the controls
+    ImGui::SameLine(right - user_width - buttons_width);
+    ImGui::SetCursorPosY((height - ImGui::GetFrameHeight()) * 0.5f);
+    if (ImGui::Button("Import")) view.intents.push_back(ImportRequested{});
+    mark(view.ui, "import");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Replace the workspace with a JSON export (admins)");
+    ImGui::SameLine();
+    ImGui::SetCursorPosY((height - ImGui::GetFrameHeight()) * 0.5f);
+    if (ImGui::Button("Export")) view.intents.push_back(ExportRequested{});
+    mark(view.ui, "export");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Download the whole workspace as JSON");
+
+    ImGui::SameLine(right - user_width);
+    ImGui::SetCursorPosY((height - ImGui::GetFrameHeight()) * 0.5f);
+    ImGui::SetNextItemWidth(user_width);
+    const User* current = view.workspace.directory.user(view.ui.user);
+    const std::string label = current ? describe_user(*current) : "Choose who you are";
+    if (ImGui::BeginCombo("##user", label.c_str())) {
+        for (const auto& user : view.workspace.directory.users()) {
+            const bool selected = user.id == view.ui.user;
+            if (ImGui::Selectable(describe_user(user).c_str(), selected)) {
+                view.ui.user = user.id;
+                view.ui.form = RecordForm{};
+                view.ui.selected.clear();
+            }
+        }
+        ImGui::EndCombo();
+    }
+    mark(view.ui, "user-switcher");
+    ImGui::End();
+    ImGui::PopStyleColor();
+
+    // Sidebar: record types.
+    const float sidebar_width = 210 * s;
+    ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x, viewport->Pos.y + height));
+    ImGui::SetNextWindowSize(ImVec2(sidebar_width, viewport->Size.y - height));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colors::kSidebar));
+    ImGui::Begin("##sidebar", nullptr, kPanel);
+    ImGui::TextColored(colors::kMuted, "RECORDS");
+    ImGui::Spacing();
+    for (const auto& type : view.workspace.schema.types()) {
+        const bool selected = view.ui.type == type.id;
+        if (ImGui::Selectable(type.plural.c_str(), selected, 0, ImVec2(0, 30 * s))) {
+            view.ui.type = type.id;
+            view.ui.search.clear();
+            view.ui.sort_by = "title";
+            view.ui.sort_ascending = true;
+            view.ui.form = RecordForm{};
+            view.ui.selected.clear();
+        }
+        mark(view.ui, "type-" + type.id);
+    }
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
+void draw_dialogs(ViewContext& view) {
+    if (!view.ui.error_dialog.empty() && !ImGui::IsPopupOpen("Problem")) ImGui::OpenPopup("Problem");
+    const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
+    ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(560 * scale(), 0));
+    if (ImGui::BeginPopupModal("Problem", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
+        ImGui::TextWrapped("%s", view.ui.error_dialog.c_str());
+        ImGui::Spacing();
+        if (primary_button("OK", ImVec2(120 * scale(), 0))) {
+            view.ui.error_dialog.clear();
+            ImGui::CloseCurrentPopup();
+        }
+        mark(view.ui, "dialog-ok");
+        ImGui::EndPopup();
+    }
+}
+
+} // namespace crm::web

@@ -1,0 +1,22 @@
+// Small drawing helpers shared by the views.
+#pragma once
+
+#include "ui_state.hpp"
+
+#include <imgui.h>
+
+#include <string>
+
+namespace crm::web {
+
+// Remembers the last item's rectangle under `name` (end-to-end tests click by name).
+inline void mark(UiState& ui, const std::string& name) {
+    const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+    ui.widget_rects[name] = Rect{min.x, min.y, max.x - min.x, max.y - min.y};
+}
+
+bool primary_button(const char* label, const ImVec2& size = ImVec2(0, 0));
+void text_colored_wrapped(const ImVec4& color, const std::string& text);
+float scale();
+
+} // namespace crm::web
