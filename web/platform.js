@@ -175,8 +175,14 @@ Module.crmPlatform = (function () {
 // Test hooks: the same command path as the UI, plus named widget rectangles
 // so end-to-end tests click by name rather than by pixel.
 window.crmTest = {
-  state: function () { return JSON.parse(Module.UTF8ToString(Module._crm_test_state())); },
-  rects: function () { return JSON.parse(Module.UTF8ToString(Module._crm_test_rects())); },
+  state: function () {
+    if (!Module.calledRun) return { open: false };
+    return JSON.parse(Module.UTF8ToString(Module._crm_test_state()));
+  },
+  rects: function () {
+    if (!Module.calledRun) return {};
+    return JSON.parse(Module.UTF8ToString(Module._crm_test_rects()));
+  },
   syncIdle: function () { return Module.crmPlatform.syncIdle(); },
   findByTitle: function (title) {
     const bytes = Module.lengthBytesUTF8(title) + 1;

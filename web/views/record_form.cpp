@@ -210,7 +210,7 @@ void draw_record_form(ViewContext& view) {
     }
     ImGui::Separator();
 
-    const float footer = ImGui::GetFrameHeightWithSpacing() * 2 + 12 * s +
+    const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2 +
                          (form.message.empty() ? 0 : ImGui::GetTextLineHeightWithSpacing() * 3);
     ImGui::BeginChild("##fields", ImVec2(0, -footer));
     ImGui::TextColored(colors::kMuted, "Owner");

@@ -8,6 +8,8 @@
 
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+
 namespace crm::web {
 
 namespace {
@@ -89,7 +91,9 @@ void draw_record_list(ViewContext& view) {
         ImGui::TextColored(colors::kMuted, "%s",
                            view.ui.search.empty() ? "Nothing here yet." : "No records match your search.");
 
-    const auto columns = list_columns(*type);
+    // As many field columns as fit beside name, owner and date (fewer while the form is open).
+    const float spare = ImGui::GetContentRegionAvail().x - 560 * s;
+    const auto columns = list_columns(*type, static_cast<std::size_t>(std::clamp(spare / (150 * s), 0.0f, 4.0f)));
     const int column_count = static_cast<int>(columns.size()) + 3;
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                   ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable |
