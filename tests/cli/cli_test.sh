@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# CLI tests: run the native `crm` end to end on scratch workspaces and check
+# exit codes, output and that rejected operations leave files untouched.
+# Usage: tests/cli/cli_test.sh PATH/TO/crm
+set -u
+crm="$(realpath "$1")"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+NOW="--now 2026-11-20T10:00:00Z"
+
+contains() { [ -z "$2" ] || grep -qF -- "$2" "$1"; }
+
+# expect NAME EXIT_CODE STDOUT_CONTAINS STDERR_CONTAINS -- COMMAND...
+expect() {
+  local name="$1" code="$2" out_want="$3" err_want="$4"
+  shift 5
+  "$@" >"$work/out" 2>"$work/err"
+  local got=$?
+  if [ "$got" -eq "$code" ] && contains "$work/out" "$out_want" && contains "$work/err" "$err_want"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $name (exit $got, wanted $code)"
+    echo "  stdout: $(head -c 400 "$work/out")"
+    echo "  stderr: $(head -c 400 "$work/err")"
+  fi
+}
+
+# same NAME A B: passes when the two strings are equal.
+same() {
+  if [ "$2" == "$3" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $1"; fi
+}
+
+fingerprint() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+
+ws="$work/demo"
+expect "init --demo" 0 "created workspace in $ws (334 records)" "" -- "$crm" init "$ws" --demo
+expect "init refuses an existing workspace" 1 "" "already holds a workspace" -- "$crm" init "$ws" --demo
+expect "list shows a rep's deals" 0 "deal-1	Acme Logistics – Fleet tracking rollout	u-ana" "" -- "$crm" list "$ws" deal --as u-ana
+expect "list hides other reps' records" 0 "" "" -- bash -c "! '$crm' list '$ws' deal --as u-ana | grep -q u-ben"
+expect "add prints the new id" 0 "deal-43" "" -- "$crm" add "$ws" deal name="Depot scanners" amount="18000 EUR" stage=qualified --as u-ana $NOW
+expect "show prints the record as JSON" 0 '"currency": "EUR"' "" -- "$crm" show "$ws" deal-43
+expect "show keeps the picklist spelling" 0 '"stage": "Qualified"' "" -- "$crm" show "$ws" deal-43
+expect "add without a required field is rejected" 1 "" "crm: Cannot create Deal: Name: is required" -- "$crm" add "$ws" deal stage=Lead --as u-ana $NOW
+expect "a badly typed value is bad input" 2 "" 'crm: amount: expected an amount with an optional currency, like "12000 EUR", got "lots"' -- "$crm" add "$ws" deal name=X amount=lots --as u-ana $NOW
+expect "an unknown field lists the fields" 2 "" 'crm: Deal has no field "colour" (fields: name, company' -- "$crm" add "$ws" deal name=X colour=red --as u-ana $NOW
+expect "set changes a field" 0 "" "" -- "$crm" set "$ws" deal-43 probability=40 next_step="Site visit" --as u-ana $NOW
+expect "set is visible in show" 0 '"probability": 40' "" -- "$crm" show "$ws" deal-43
+
+before="$(fingerprint "$ws")"
+expect "a rep cannot edit another rep's deal" 1 "" "crm: Ben Okafor (rep) can only edit records they own; deal-43 is owned by Ana Reyes" -- "$crm" set "$ws" deal-43 probability=90 --as u-ben $NOW
+expect "a rep cannot delete" 1 "" "crm: Ana Reyes (rep) cannot delete records; ask a manager or an admin to delete deal-43" -- "$crm" delete "$ws" deal-43 --as u-ana $NOW
+expect "a rep cannot reassign" 1 "" "cannot change owners; ask a manager to reassign deal-43" -- "$crm" set "$ws" deal-43 owner=u-ben --as u-ana $NOW
+expect "a rep cannot see another rep's record" 1 "" 'there is no record "deal-43" that you can see' -- "$crm" show "$ws" deal-43 --as u-ben
+same "rejected commands change no file" "$before" "$(fingerprint "$ws")"
+
+expect "a manager reassigns within the team" 0 "" "" -- "$crm" set "$ws" deal-43 owner=u-ben --as u-maria $NOW
+expect "the new owner sees it" 0 '"owner": "u-ben"' "" -- "$crm" show "$ws" deal-43 --as u-ben
+
+# Import: malformed and invalid files are refused and change nothing.
+printf '{\n  "format": "crm-workspace",\n  "version": 1,\n  "records": [\n}\n' >"$work/broken.json"
+before="$(fingerprint "$ws")"
+expect "import of malformed JSON names line and column" 2 "" "broken.json: not valid JSON: line 5, column 1: syntax error while parsing value - unexpected '}'" -- "$crm" import "$ws" "$work/broken.json" --as u-sam
+"$crm" export "$ws" >"$work/export.json"
+sed 's/"amount": 18000/"amount": "a lot"/' "$work/export.json" >"$work/badtype.json"
+expect "import of a wrongly typed value names the JSON path" 2 "" '.fields.amount: expected money as {"amount": number, "currency": three capital letters}, got {"amount":"a lot","currency":"EUR"}' -- "$crm" import "$ws" "$work/badtype.json" --as u-sam
+expect "validate names the same problem" 2 "" '.fields.amount: expected money' -- "$crm" validate "$work/badtype.json"
+expect "import needs an admin" 1 "" "Ana Reyes (rep) cannot replace the workspace; only admins can import" -- "$crm" import "$ws" "$work/export.json" --as u-ana
+same "failed imports change no file" "$before" "$(fingerprint "$ws")"
+
+# Round trip: export -> import elsewhere -> export gives the same document.
+expect "validate accepts an export" 0 "valid (335 records, 5 users)" "" -- "$crm" validate "$work/export.json"
+expect "import into a new directory" 0 "imported 335 records" "" -- "$crm" import "$work/copy" "$work/export.json"
+"$crm" export "$work/copy" >"$work/export2.json"
+same "export, import, export round-trips exactly" "$(sha256sum <"$work/export.json")" "$(sha256sum <"$work/export2.json")"
+expect "import replaces a workspace for an admin" 0 "imported 335 records" "" -- "$crm" import "$ws" "$work/export.json" --as u-sam
+expect "compact folds the journal" 0 "compacted" "" -- "$crm" compact "$ws"
+expect "data survives compaction" 0 '"next_step": "Site visit"' "" -- "$crm" show "$ws" deal-43
+
+# A torn journal tail is reported and skipped; earlier edits stay.
+expect "edit after compaction" 0 "" "" -- "$crm" set "$ws" deal-43 probability=55 --as u-ben $NOW
+expect "another edit" 0 "" "" -- "$crm" set "$ws" deal-43 probability=60 --as u-ben $NOW
+segment="$(ls "$ws"/journal-*.log | tail -1)"
+truncate -s -5 "$segment"
+expect "a torn tail is reported" 0 '"probability": 55' "is incomplete (torn write)" -- "$crm" show "$ws" deal-43
+
+# Usage errors.
+expect "no command is bad usage" 2 "" "crm: no command given" -- "$crm"
+expect "an unknown command is bad usage" 2 "" 'crm: unknown command "frobnicate"' -- "$crm" frobnicate
+expect "a bad --now is bad usage" 2 "" '--now: expected an ISO 8601 time like 2026-03-02T09:30:00Z, got "tomorrow"' -- "$crm" add "$ws" deal name=X --as u-ana --now tomorrow
+expect "a missing workspace is reported" 2 "" "no workspace here (workspace.snapshot is missing)" -- "$crm" list "$work/nowhere" deal
+expect "add needs --as" 2 "" "say who you are with --as USER" -- "$crm" add "$ws" deal name=X
+
+echo "cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
