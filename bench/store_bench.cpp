@@ -1,0 +1,176 @@
+// Store benchmark: a 100k-record workspace through export, import, snapshot,
+// open, and single edits. Prints figures (records, ms, bytes); asserts only
+// correctness (round trip without loss), never timing.
+#include "engine/engine.hpp"
+#include "io/workspace_json.hpp"
+#include "store/storage.hpp"
+#include "store/workspace_store.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+
+using namespace crm;
+using nlohmann::json;
+
+namespace {
+
+// Counts what each operation writes: the bytes handed to storage, and the
+// bytes an IndexedDB-backed mount would store (it rewrites whole changed files).
+class CountingStorage : public DirectoryStorage {
+  public:
+    using DirectoryStorage::DirectoryStorage;
+    std::size_t written = 0;
+    std::set<std::string> touched;
+
+    Status write_atomic(const std::string& name, std::string_view bytes) override {
+        written += bytes.size();
+        touched.insert(name);
+        return DirectoryStorage::write_atomic(name, bytes);
+    }
+    Status append(const std::string& name, std::string_view bytes) override {
+        written += bytes.size();
+        touched.insert(name);
+        return DirectoryStorage::append(name, bytes);
+    }
+    std::size_t idbfs_bytes() const {
+        std::size_t total = 0;
+        for (const auto& name : touched)
+            if (exists(name)) total += std::filesystem::file_size(std::filesystem::path(directory()) / name);
+        return total;
+    }
+    void reset() {
+        written = 0;
+        touched.clear();
+    }
+};
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+long peak_rss_kib() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+    return -1;
+}
+
+Workspace make_workspace(int records) {
+    Workspace ws;
+    ws.name = "Benchmark";
+    ws.directory.add_team({"t-1", "Field", "u-m"});
+    ws.directory.add_user({"u-m", "Manager", "", Role::Manager, "t-1"});
+    for (int i = 0; i < 10; ++i)
+        ws.directory.add_user({"u-" + std::to_string(i), "Rep " + std::to_string(i), "", Role::Rep, "t-1"});
+    const int companies = records / 10;
+    const char* stages[] = {"Lead", "Qualified", "Meeting scheduled", "Proposal sent", "Negotiation"};
+    for (int i = 0; i < records; ++i) {
+        Record record;
+        record.owner = "u-" + std::to_string(i % 10);
+        record.created_by = record.updated_by = record.owner;
+        record.created_at = record.updated_at = Instant{1'780'000'000 + i};
+        if (i < companies) {
+            record.type = "company";
+            record.id = "company-" + std::to_string(i + 1);
+            record.fields = {{"name", "Company " + std::to_string(i)}, {"industry", "Software"},
+                             {"employees", 50 + i % 900}, {"city", "Lyon"}};
+        } else if (i % 3 == 0) {
+            record.type = "contact";
+            record.id = "contact-" + std::to_string(i);
+            record.fields = {{"first_name", "Dana"}, {"last_name", "Whitfield " + std::to_string(i)},
+                             {"email", "dana" + std::to_string(i) + "@example.com"},
+                             {"company", "company-" + std::to_string(i % companies + 1)}};
+        } else {
+            record.type = "deal";
+            record.id = "deal-" + std::to_string(i);
+            record.fields = {{"name", "Deal " + std::to_string(i)},
+                             {"company", "company-" + std::to_string(i % companies + 1)},
+                             {"amount", {{"amount", 1000 + i}, {"currency", "USD"}}},
+                             {"stage", stages[i % 5]}, {"close_date", "2027-01-15"}};
+        }
+        ws.put(std::move(record));
+    }
+    return ws;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const int records = argc > 1 ? std::atoi(argv[1]) : 100000;
+    const auto dir = std::filesystem::temp_directory_path() / "crm-store-bench";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::printf("store benchmark: %d records\n", records);
+
+    auto start = std::chrono::steady_clock::now();
+    const std::string exported = export_workspace(make_workspace(records));
+    std::printf("  export:            %9.1f ms  %11zu bytes of JSON\n", ms_since(start), exported.size());
+
+    start = std::chrono::steady_clock::now();
+    auto imported = import_workspace(exported);
+    if (!imported) {
+        std::printf("  import FAILED: %s\n", imported.error().c_str());
+        return 1;
+    }
+    std::printf("  import:            %9.1f ms  %11zu records\n", ms_since(start), imported->record_count());
+    const bool round_trip = export_workspace(*imported) == exported;
+    std::printf("  round trip:        %s\n", round_trip ? "identical (export -> import -> export)" : "DIFFERS");
+
+    CountingStorage storage(dir.string());
+    WorkspaceStore store(storage);
+    Engine engine;
+    start = std::chrono::steady_clock::now();
+    if (!store.replace(engine, std::move(*imported))) return 1;
+    std::printf("  snapshot write:    %9.1f ms  %11zu bytes\n", ms_since(start), storage.written);
+
+    Engine opened;
+    start = std::chrono::steady_clock::now();
+    if (!store.open(opened)) return 1;
+    std::printf("  open:              %9.1f ms  %11zu records\n", ms_since(start), opened.workspace().record_count());
+
+    storage.reset();
+    start = std::chrono::steady_clock::now();
+    const auto outcome = opened.apply(UpdateRecord{"deal-20000", {{"stage", "Negotiation"}}}, "u-0", Instant{1'790'000'000});
+    if (!outcome.ok) {
+        std::printf("  edit FAILED: %s\n", outcome.message.c_str());
+        return 1;
+    }
+    std::printf("  one edit:          %9.3f ms  %11zu bytes appended, %zu bytes rewritten by IDBFS (%zu file)\n",
+                ms_since(start), storage.written, storage.idbfs_bytes(), storage.touched.size());
+    bool edit_small = storage.idbfs_bytes() < 64 * 1024;
+
+    std::size_t worst_idbfs = 0, total_written = 0;
+    const int edits = 2000;
+    start = std::chrono::steady_clock::now();
+    for (int i = 0; i < edits; ++i) {
+        storage.reset();
+        // Deals are the records numbered above the companies that are not multiples of 3.
+        const int companies = records / 10, span = (records - companies - 2) / 3;
+        const std::string id = "deal-" + std::to_string(companies + 1 + 3 * ((i * 7919) % span));
+        const Record* record = opened.workspace().find(id);
+        if (!record || !opened.apply(UpdateRecord{id, {{"probability", i % 100 + 1}}}, record->owner,
+                                     Instant{1'790'000'000 + i}).ok) {
+            std::printf("  edit of %s FAILED\n", id.c_str());
+            return 1;
+        }
+        total_written += storage.written;
+        worst_idbfs = std::max(worst_idbfs, storage.idbfs_bytes());
+    }
+    std::printf("  %d edits:        %9.1f ms  %11zu bytes appended (%.0f per edit), worst IDBFS rewrite %zu bytes\n",
+                edits, ms_since(start), total_written, static_cast<double>(total_written) / edits, worst_idbfs);
+    edit_small = edit_small && worst_idbfs < 64 * 1024;
+
+    storage.reset();
+    start = std::chrono::steady_clock::now();
+    if (!store.compact(opened)) return 1;
+    std::printf("  compaction:        %9.1f ms  %11zu bytes\n", ms_since(start), storage.written);
+    std::printf("  peak memory:       %9ld KiB\n", peak_rss_kib());
+    std::printf("  one edit under 64 KiB of storage writes: %s\n", edit_small ? "yes" : "NO");
+    std::filesystem::remove_all(dir);
+    return round_trip && edit_small ? 0 : 1;
+}
