@@ -82,6 +82,7 @@ void App::open_workspace(bool read_only) {
 
 void App::frame() {
     if (const std::string path = take_import_path(); !path.empty()) import_file(path);
+    m_ui.widget_rects.clear(); // only what this frame draws can be clicked
     const SaveState saving = save_state();
     const std::string saving_message = save_message();
     ViewContext view{m_engine.workspace(), m_ui,       m_intents,     m_version,

@@ -9,6 +9,7 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <imgui_internal.h>
 
 #include <cmath>
 #include <cstdio>
@@ -76,8 +77,10 @@ void frame() {
         host.app.open_workspace(loading == LoadState::ReadOnly);
         host.frames_to_draw = 3;
     }
-    // Typing needs a blinking cursor; otherwise an idle app draws nothing.
-    if (ImGui::GetIO().WantTextInput) host.frames_to_draw = std::max(host.frames_to_draw, 1);
+    // Typing needs a blinking cursor, and ImGui spreads quick input (a click's
+    // down and up) over several frames; otherwise an idle app draws nothing.
+    if (ImGui::GetIO().WantTextInput || !GImGui->InputEventsQueue.empty())
+        host.frames_to_draw = std::max(host.frames_to_draw, 1);
     if (host.frames_to_draw <= 0) return;
     --host.frames_to_draw;
 

@@ -3,6 +3,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -51,10 +52,17 @@ const waitSaved = (page) => page.waitForFunction(() => window.crmTest.syncIdle()
 const state = (page) => page.evaluate(() => window.crmTest.state());
 const findByTitle = (page, title) => page.evaluate((t) => window.crmTest.findByTitle(t), title);
 
-// Waits until the app has drawn the named widget, then clicks its centre.
+// Waits until the app has drawn the named widget in the same place twice
+// (a popup's first frame is a measuring pass), then clicks its centre.
 async function click(page, name) {
-  const handle = await page.waitForFunction((n) => window.crmTest.rects()[n], name, { timeout: 10000 });
-  const rect = await handle.jsonValue();
+  let rect = null;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const now = await page.evaluate((n) => window.crmTest.rects()[n] || null, name);
+    if (now && rect && JSON.stringify(now) === JSON.stringify(rect)) break;
+    rect = now;
+    await page.waitForTimeout(50);
+  }
+  assert.ok(rect, `the app never drew "${name}"`);
   await page.mouse.click(rect.x + rect.w / 2, rect.y + rect.h / 2);
 }
 
@@ -116,5 +124,85 @@ test("a bad value is shown next to its field and nothing is saved", async () => 
   assert.equal(after.records, before);
   assert.equal(await findByTitle(page, "Pricing workshop"), "");
   await page.screenshot({ path: join(shots, "inline-validation.png") });
+  await context.close();
+});
+
+async function switchUser(page, id) {
+  await click(page, "user-switcher");
+  await click(page, `user-${id}`);
+  await page.waitForFunction((u) => window.crmTest.state().user === u, id);
+}
+
+test("export downloads the whole workspace; an admin imports it back", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await openApp(context);
+  const [download] = await Promise.all([page.waitForEvent("download"), click(page, "export")]);
+  assert.match(download.suggestedFilename(), /^workspace-\d{4}-\d{2}-\d{2}\.json$/);
+  const file = join(shots, "exported-workspace.json");
+  await download.saveAs(file);
+  const exported = JSON.parse(await readFile(file, "utf8"));
+  assert.equal(exported.format, "crm-workspace");
+  assert.equal(exported.records.length, (await state(page)).records);
+
+  // Import the export with one more record in it, as the admin.
+  exported.name = "Imported from a file";
+  exported.records.push({ id: "company-900", type: "company", owner: "u-ana", fields: { name: "Imported Harbour Ltd" } });
+  const importFile = join(shots, "to-import.json");
+  await writeFile(importFile, JSON.stringify(exported));
+  await switchUser(page, "u-sam");
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
+  await chooser.setFiles(importFile);
+  await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Imported"));
+  assert.equal((await state(page)).notice, `Imported ${exported.records.length} records`);
+  assert.match(await findByTitle(page, "Imported Harbour Ltd"), /^company-900$/);
+  await waitSaved(page);
+  await page.reload();
+  await waitOpen(page);
+  assert.equal(await findByTitle(page, "Imported Harbour Ltd"), "company-900");
+  await context.close();
+});
+
+test("a broken import file is refused with its place named, and nothing changes", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openApp(context);
+  const before = (await state(page)).records;
+  const broken = join(shots, "broken-import.json");
+  await writeFile(broken, '{\n  "format": "crm-workspace",\n  "version": 1,\n  "records": [\n}\n');
+  await switchUser(page, "u-sam");
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
+  await chooser.setFiles(broken);
+  await page.waitForFunction(() => window.crmTest.state().error_dialog !== "");
+  assert.equal((await state(page)).error_dialog,
+    "Import failed, and your workspace was not changed.\n\nnot valid JSON: line 5, column 1: syntax error " +
+    "while parsing value - unexpected '}'; expected '[', '{', or a literal");
+  assert.equal((await state(page)).records, before);
+  await page.screenshot({ path: join(shots, "import-error.png") });
+  await click(page, "dialog-ok");
+  await page.waitForFunction(() => window.crmTest.state().error_dialog === "");
+  await context.close();
+});
+
+test("a rep is refused what only admins may do, in words", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openApp(context);
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
+  await chooser.setFiles(join(root, "assets/demo-workspace.json"));
+  await page.waitForFunction(() => window.crmTest.state().error_dialog !== "");
+  assert.equal((await state(page)).error_dialog,
+    "Import refused: Ana Reyes (rep) cannot replace the workspace; only admins can import.");
+  await context.close();
+});
+
+test("text stays crisp on a HiDPI screen", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 });
+  const page = await openApp(context);
+  const size = await page.evaluate(() => {
+    const canvas = document.getElementById("canvas");
+    return { width: canvas.width, height: canvas.height };
+  });
+  assert.deepEqual(size, { width: 2560, height: 1600 });
+  await click(page, "type-company");
+  await page.waitForFunction(() => window.crmTest.state().type === "company");
+  await page.screenshot({ path: join(shots, "hidpi-companies.png") });
   await context.close();
 });

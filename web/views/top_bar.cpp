@@ -84,6 +84,7 @@ void draw_top_bar(ViewContext& view) {
                 view.ui.form = RecordForm{};
                 view.ui.selected.clear();
             }
+            mark(view.ui, "user-" + user.id);
         }
         ImGui::EndCombo();
     }
