@@ -2,6 +2,7 @@
 // by the engine (permissions, validation), 2 bad usage or bad input.
 #include "engine/engine.hpp"
 #include "engine/permissions.hpp"
+#include "io/schema_json.hpp"
 #include "io/workspace_json.hpp"
 #include "model/field_values.hpp"
 #include "store/storage.hpp"
@@ -37,6 +38,11 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   delete DIR ID --as USER        delete a record
   show DIR ID [--as USER]        print one record as JSON
   list DIR TYPE [--as USER]      list records of a type: id, title, owner
+  add-field DIR TYPE FIELD_JSON --as USER
+                                 add a custom field (admins), e.g.
+                                 '{"id":"region","label":"Region","type":"picklist","options":["North","South"]}'
+  add-type DIR TYPE_JSON --as USER
+                                 add a custom record type (admins)
   compact DIR                    fold the journal into a new snapshot
 )";
 
@@ -59,6 +65,8 @@ Args parse_args(int argc, char** argv) {
         } else if (arg == "--now" || arg == "--as" || arg == "--owner") {
             if (i + 1 >= argc) throw UsageError{arg + " needs a value"};
             args.options[arg.substr(2)] = argv[++i];
+        } else if (arg == "--help") {
+            args.positional.insert(args.positional.begin(), "help");
         } else if (arg.rfind("--", 0) == 0) {
             throw UsageError{"unknown option " + arg};
         } else {
@@ -317,6 +325,29 @@ int cmd_list(const Args& args) {
     return kOk;
 }
 
+json parse_json_argument(const std::string& text, const char* what) {
+    auto parsed = parse_json_text(text);
+    if (!parsed) throw UsageError{std::string(what) + ": " + parsed.error()};
+    return *parsed;
+}
+
+int cmd_add_field(const Args& args) {
+    need_positional(args, 4);
+    auto opened = open_workspace(args.positional[1]);
+    auto field = field_def_from_json(parse_json_argument(args.positional[3], "field"), "field");
+    if (!field) throw UsageError{field.error()};
+    return report_outcome(opened->engine.apply(AddField{args.positional[2], *field}, require_actor(args),
+                                               now_from(args)));
+}
+
+int cmd_add_type(const Args& args) {
+    need_positional(args, 3);
+    auto opened = open_workspace(args.positional[1]);
+    auto type = record_type_from_json(parse_json_argument(args.positional[2], "type"), "type");
+    if (!type) throw UsageError{type.error()};
+    return report_outcome(opened->engine.apply(AddRecordType{*type}, require_actor(args), now_from(args)));
+}
+
 int cmd_compact(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args.positional[1]);
@@ -343,6 +374,8 @@ int main(int argc, char** argv) {
         if (command == "show") return cmd_show(args);
         if (command == "list") return cmd_list(args);
         if (command == "compact") return cmd_compact(args);
+        if (command == "add-field") return cmd_add_field(args);
+        if (command == "add-type") return cmd_add_type(args);
         if (command == "help" || command == "--help") {
             std::cout << kUsage;
             return kOk;

@@ -90,6 +90,8 @@ void frame() {
     // Everything is in canvas pixels: the mouse arrives in them too.
     io.DisplaySize = ImVec2(static_cast<float>(host.canvas_width), static_cast<float>(host.canvas_height));
     io.DisplayFramebufferScale = ImVec2(1, 1);
+    if (const std::string pasted = take_pasted_text(); !pasted.empty() && io.WantTextInput)
+        io.AddInputCharactersUTF8(pasted.c_str());
     ImGui::NewFrame();
     if (host.app.is_open())
         host.app.frame();
@@ -159,6 +161,10 @@ int main() {
     ImGui::GetIO().IniFilename = nullptr; // layout is fixed; nothing to remember
     ImGui_ImplGlfw_InitForOpenGL(host.window, true);
     ImGui_ImplOpenGL3_Init("#version 300 es");
+    ImGuiIO& io = ImGui::GetIO();
+    io.SetClipboardTextFn = [](void*, const char* text) { copy_to_clipboard(text); };
+    // Pasting arrives as typed text from the browser's paste event (see frame()).
+    io.GetClipboardTextFn = [](void*) -> const char* { return ""; };
 
     begin_loading();
     emscripten_set_main_loop(frame, 0, false);

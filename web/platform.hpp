@@ -27,6 +27,9 @@ void pick_import_file();
 std::string take_import_path(); // "" until the user picked a file
 void download_text(const std::string& filename, const std::string& text);
 
+void copy_to_clipboard(const std::string& text);
+std::string take_pasted_text(); // "" unless the user pasted since the last call
+
 bool take_wake();                 // input or a host event since the last call
 Instant now();                    // the wall clock, read only here
 double device_pixel_ratio();

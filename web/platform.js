@@ -127,6 +127,21 @@ Module.crmPlatform = (function () {
   });
   window.addEventListener("pagehide", flushNow);
 
+  // GLFW's clipboard is a stub in Emscripten 3.1.6: copy goes to the browser's
+  // clipboard, and pasted text arrives through the paste event.
+  let pasted = "";
+  document.addEventListener("paste", function (event) {
+    const text = event.clipboardData && event.clipboardData.getData("text/plain");
+    if (!text) return;
+    pasted += text;
+    event.preventDefault();
+    bump();
+  });
+  function copyText(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText)
+      navigator.clipboard.writeText(text).catch(function () {});
+  }
+
   function pickImportFile() {
     const input = document.createElement("input");
     input.type = "file";
@@ -166,6 +181,8 @@ Module.crmPlatform = (function () {
     pickImportFile: pickImportFile,
     takeImportPath: function () { const p = importPath; importPath = ""; return p; },
     download: download,
+    copyText: copyText,
+    takePasted: function () { const t = pasted; pasted = ""; return t; },
     takeWake: function () { const w = wake; wake = 0; return w; },
     // For tests: true when everything accepted has reached IndexedDB.
     syncIdle: function () { return loadState !== 0 && !syncInFlight && !debounceTimer && !dirtyAgain; },

@@ -60,6 +60,14 @@ same "rejected commands change no file" "$before" "$(fingerprint "$ws")"
 expect "a manager reassigns within the team" 0 "" "" -- "$crm" set "$ws" deal-43 owner=u-ben --as u-maria $NOW
 expect "the new owner sees it" 0 '"owner": "u-ben"' "" -- "$crm" show "$ws" deal-43 --as u-ben
 
+# Schema: admins add custom fields and types; they work like built-in ones.
+expect "a manager cannot add fields" 1 "" "Maria Lindqvist (manager) cannot change the schema; only admins can" -- "$crm" add-field "$ws" deal '{"id":"region","label":"Region","type":"picklist","options":["North","South"]}' --as u-maria $NOW
+expect "an admin adds a custom field" 0 "" "" -- "$crm" add-field "$ws" deal '{"id":"region","label":"Region","type":"picklist","options":["North","South"]}' --as u-sam $NOW
+expect "the custom field takes values" 0 "" "" -- "$crm" set "$ws" deal-43 region=south --as u-ben $NOW
+expect "bad field definitions are explained" 2 "" 'crm: field.type: unknown field type "colour"' -- "$crm" add-field "$ws" deal '{"id":"hue","label":"Hue","type":"colour"}' --as u-sam $NOW
+expect "an admin adds a custom type" 0 "" "" -- "$crm" add-type "$ws" '{"id":"site_visit","label":"Site visit","plural":"Site visits","fields":[{"id":"place","label":"Place","type":"text","required":true}]}' --as u-sam $NOW
+expect "records of the custom type" 0 "site_visit-1" "" -- "$crm" add "$ws" site_visit place="Depot 4" --as u-ana $NOW
+
 # Import: malformed and invalid files are refused and change nothing.
 printf '{\n  "format": "crm-workspace",\n  "version": 1,\n  "records": [\n}\n' >"$work/broken.json"
 before="$(fingerprint "$ws")"
@@ -72,13 +80,14 @@ expect "import needs an admin" 1 "" "Ana Reyes (rep) cannot replace the workspac
 same "failed imports change no file" "$before" "$(fingerprint "$ws")"
 
 # Round trip: export -> import elsewhere -> export gives the same document.
-expect "validate accepts an export" 0 "valid (335 records, 5 users)" "" -- "$crm" validate "$work/export.json"
-expect "import into a new directory" 0 "imported 335 records" "" -- "$crm" import "$work/copy" "$work/export.json"
+expect "validate accepts an export" 0 "valid (336 records, 5 users)" "" -- "$crm" validate "$work/export.json"
+expect "import into a new directory" 0 "imported 336 records" "" -- "$crm" import "$work/copy" "$work/export.json"
 "$crm" export "$work/copy" >"$work/export2.json"
 same "export, import, export round-trips exactly" "$(sha256sum <"$work/export.json")" "$(sha256sum <"$work/export2.json")"
-expect "import replaces a workspace for an admin" 0 "imported 335 records" "" -- "$crm" import "$ws" "$work/export.json" --as u-sam
+expect "import replaces a workspace for an admin" 0 "imported 336 records" "" -- "$crm" import "$ws" "$work/export.json" --as u-sam
 expect "compact folds the journal" 0 "compacted" "" -- "$crm" compact "$ws"
 expect "data survives compaction" 0 '"next_step": "Site visit"' "" -- "$crm" show "$ws" deal-43
+expect "custom fields survive export and import" 0 '"region": "South"' "" -- "$crm" show "$ws" deal-43
 
 # A torn journal tail is reported and skipped; earlier edits stay.
 expect "edit after compaction" 0 "" "" -- "$crm" set "$ws" deal-43 probability=55 --as u-ben $NOW

@@ -206,3 +206,20 @@ test("text stays crisp on a HiDPI screen", async () => {
   await page.screenshot({ path: join(shots, "hidpi-companies.png") });
   await context.close();
 });
+
+test("pasted text (with accents) lands in the focused field", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openApp(context);
+  await click(page, "new-record");
+  await click(page, "field-name");
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.setData("text/plain", "Zoë’s Café – Łódź rollout");
+    document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data }));
+  });
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false);
+  assert.match(await findByTitle(page, "Zoë’s Café – Łódź rollout"), /^deal-\d+$/);
+  await page.screenshot({ path: join(shots, "pasted-unicode.png") });
+  await context.close();
+});

@@ -163,6 +163,7 @@ void open_form(const Workspace& ws, UiState& ui, const std::string& record_id) {
         form.values[field.id] = it == record->fields.end() ? "" : field_value_to_text(field, *it);
     }
     ui.form = std::move(form);
+    ui.notice.clear();
 }
 
 void open_new_form(const Workspace& ws, UiState& ui, const std::string& type_id) {
@@ -177,6 +178,7 @@ void open_new_form(const Workspace& ws, UiState& ui, const std::string& type_id)
     for (const auto& field : type->fields) form.values[field.id] = "";
     ui.form = std::move(form);
     ui.selected.clear();
+    ui.notice.clear();
 }
 
 void draw_record_form(ViewContext& view) {

@@ -82,6 +82,11 @@ void draw_record_list(ViewContext& view) {
     const std::string hint = "Search " + type->plural + "…";
     ImGui::InputTextWithHint("##search", hint.c_str(), &view.ui.search);
     mark(view.ui, "search");
+    if (!view.ui.notice.empty()) {
+        ImGui::SameLine();
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetStyle().FramePadding.y);
+        ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
+    }
     ImGui::SameLine(ImGui::GetContentRegionMax().x - new_width);
     if (primary_button(new_label.c_str()) && !view.read_only) open_new_form(view.workspace, view.ui, type->id);
     mark(view.ui, "new-record");

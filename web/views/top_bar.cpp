@@ -100,10 +100,15 @@ void draw_top_bar(ViewContext& view) {
     ImGui::Begin("##sidebar", nullptr, kPanel);
     ImGui::TextColored(colors::kMuted, "RECORDS");
     ImGui::Spacing();
+    ImGui::PushStyleColor(ImGuiCol_Header, ImVec4(0.83f, 0.88f, 0.98f, 1));
     for (const auto& type : view.workspace.schema.types()) {
         const bool selected = view.ui.type == type.id;
-        if (ImGui::Selectable(type.plural.c_str(), selected, 0, ImVec2(0, 30 * s))) {
+        if (selected) ImGui::PushFont(strong_font());
+        const bool clicked = ImGui::Selectable(type.plural.c_str(), selected, 0, ImVec2(0, 30 * s));
+        if (selected) ImGui::PopFont();
+        if (clicked) {
             view.ui.type = type.id;
+            view.ui.notice.clear();
             view.ui.search.clear();
             view.ui.sort_by = "title";
             view.ui.sort_ascending = true;
@@ -112,6 +117,7 @@ void draw_top_bar(ViewContext& view) {
         }
         mark(view.ui, "type-" + type.id);
     }
+    ImGui::PopStyleColor();
     ImGui::End();
     ImGui::PopStyleColor();
 }
