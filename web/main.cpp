@@ -25,6 +25,8 @@ struct Host {
     int canvas_width = 0, canvas_height = 0;
     int frames_to_draw = 3; // a few frames after any change let ImGui settle
     bool loading_reported = false;
+    std::string pending_paste;
+    int paste_frames_left = 0;
 };
 
 Host* g_host = nullptr; // the one host the browser's frame callback reaches
@@ -90,8 +92,21 @@ void frame() {
     // Everything is in canvas pixels: the mouse arrives in them too.
     io.DisplaySize = ImVec2(static_cast<float>(host.canvas_width), static_cast<float>(host.canvas_height));
     io.DisplayFramebufferScale = ImVec2(1, 1);
-    if (const std::string pasted = take_pasted_text(); !pasted.empty() && io.WantTextInput)
-        io.AddInputCharactersUTF8(pasted.c_str());
+    // A paste right after a click may arrive before the field has focus: hold
+    // it for a few frames rather than dropping it.
+    if (std::string pasted = take_pasted_text(); !pasted.empty()) {
+        host.pending_paste += pasted;
+        host.paste_frames_left = 10;
+    }
+    if (!host.pending_paste.empty()) {
+        if (io.WantTextInput) {
+            io.AddInputCharactersUTF8(host.pending_paste.c_str());
+            host.pending_paste.clear();
+        } else if (--host.paste_frames_left <= 0) {
+            host.pending_paste.clear();
+        }
+        host.frames_to_draw = std::max(host.frames_to_draw, 1);
+    }
     ImGui::NewFrame();
     if (host.app.is_open())
         host.app.frame();

@@ -223,3 +223,36 @@ test("pasted text (with accents) lands in the focused field", async () => {
   await page.screenshot({ path: join(shots, "pasted-unicode.png") });
   await context.close();
 });
+
+test("a second tab opens read-only instead of overwriting the first", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const first = await openApp(context);
+  assert.equal((await state(first)).read_only, false);
+  const second = await openApp(context);
+  assert.equal((await state(second)).read_only, true);
+  await click(second, "new-record");
+  assert.equal((await state(second)).form_open, false);
+  await second.screenshot({ path: join(shots, "second-tab-read-only.png") });
+  await context.close();
+});
+
+test("after a first visit the app opens with no server at all", async () => {
+  const ownServer = await startServer(site);
+  const url = `http://127.0.0.1:${ownServer.address().port}/`;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(url);
+  await waitOpen(page);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    const keys = await caches.keys();
+    const cache = await caches.open(keys.find((k) => k.startsWith("crm-")));
+    if (!(await cache.match("crm.wasm"))) throw new Error("the app was not cached");
+  });
+  await new Promise((resolve) => ownServer.close(resolve));
+  ownServer.closeAllConnections?.();
+  await page.reload();
+  await waitOpen(page);
+  assert.ok((await state(page)).rows > 5);
+  await context.close();
+});

@@ -88,7 +88,9 @@ void draw_record_list(ViewContext& view) {
         ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
     }
     ImGui::SameLine(ImGui::GetContentRegionMax().x - new_width);
-    if (primary_button(new_label.c_str()) && !view.read_only) open_new_form(view.workspace, view.ui, type->id);
+    ImGui::BeginDisabled(view.read_only);
+    if (primary_button(new_label.c_str())) open_new_form(view.workspace, view.ui, type->id);
+    ImGui::EndDisabled();
     mark(view.ui, "new-record");
     ImGui::Spacing();
 

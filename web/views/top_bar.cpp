@@ -54,7 +54,7 @@ void draw_top_bar(ViewContext& view) {
     const float user_width = 230 * s;
     const float right = ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x;
     const float buttons_width = 170 * s;
-    const float indicator_width = 200 * s;
+    const float indicator_width = 270 * s;
     ImGui::SameLine(right - user_width - buttons_width - indicator_width);
     ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
     draw_save_indicator(view);
