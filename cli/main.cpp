@@ -196,7 +196,7 @@ int cmd_init(const Args& args) {
     if (args.demo) {
         auto text = read_file(CRM_DEMO_WORKSPACE);
         if (!text) throw UsageError{text.error()};
-        auto demo = import_workspace(*text);
+        auto demo = import_workspace(*text, now_from(args));
         if (!demo) throw UsageError{"demo workspace: " + demo.error()};
         workspace = std::move(*demo);
     } else {
@@ -212,7 +212,7 @@ int cmd_import(const Args& args) {
     need_positional(args, 3);
     auto text = read_file(args.positional[2]);
     if (!text) throw UsageError{text.error()};
-    auto workspace = import_workspace(*text);
+    auto workspace = import_workspace(*text, now_from(args));
     if (!workspace) throw UsageError{args.positional[2] + ": " + workspace.error()};
     DirectoryStorage storage(args.positional[1]);
     if (auto status = storage.ensure_exists(); !status) throw UsageError{status.error()};

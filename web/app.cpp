@@ -47,7 +47,7 @@ void App::open_workspace(bool read_only) {
     bool wrote = false;
     if (!m_store.exists() && !read_only) {
         auto text = read_text(kDemoWorkspace);
-        auto demo = text ? import_workspace(*text) : Result<Workspace>(Error{text.error()});
+        auto demo = text ? import_workspace(*text, now()) : Result<Workspace>(Error{text.error()});
         if (!demo) {
             m_ui.error_dialog = "The demo workspace could not be loaded: " + demo.error();
             demo = Workspace{};
@@ -200,7 +200,7 @@ void App::import_file(const std::string& path) {
         m_ui.error_dialog = "Import refused: " + allowed.error() + ".";
         return;
     }
-    auto workspace = text ? import_workspace(*text) : Result<Workspace>(Error{text.error()});
+    auto workspace = text ? import_workspace(*text, now()) : Result<Workspace>(Error{text.error()});
     if (!workspace) {
         m_ui.error_dialog = "Import failed, and your workspace was not changed.\n\n" + workspace.error();
         return;

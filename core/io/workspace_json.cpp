@@ -124,9 +124,10 @@ Status read_schema(const json& document, Workspace& ws) {
     return Status::success();
 }
 
-Result<Instant> read_instant(const json& value, const std::string& path, const char* key) {
+Result<Instant> read_instant(const json& value, const std::string& path, const char* key,
+                             Instant fallback) {
     const auto it = value.find(key);
-    if (it == value.end()) return Instant{};
+    if (it == value.end()) return fallback;
     if (!it->is_string()) return Error{path + "." + key + ": expected a time as YYYY-MM-DDTHH:MM:SSZ"};
     const auto instant = parse_instant(it->get<std::string>());
     if (!instant)
@@ -135,7 +136,7 @@ Result<Instant> read_instant(const json& value, const std::string& path, const c
     return *instant;
 }
 
-Status read_records(const json& records, Workspace& ws) {
+Status read_records(const json& records, Workspace& ws, Instant imported_at) {
     if (!records.is_array()) return Error{"$.records: expected an array, got " + json_type_name(records)};
     for (std::size_t i = 0; i < records.size(); ++i) {
         const std::string path = at("$.records", i);
@@ -169,12 +170,12 @@ Status read_records(const json& records, Workspace& ws) {
                 return Error{path + "." + key + ": expected a user id"};
         record.created_by = value.value("created_by", "");
         record.updated_by = value.value("updated_by", record.created_by);
-        auto created = read_instant(value, path, "created_at");
+        auto created = read_instant(value, path, "created_at", imported_at);
         if (!created) return Error{created.error()};
-        auto updated = read_instant(value, path, "updated_at");
+        auto updated = read_instant(value, path, "updated_at", *created);
         if (!updated) return Error{updated.error()};
         record.created_at = *created;
-        record.updated_at = value.contains("updated_at") ? *updated : *created;
+        record.updated_at = *updated;
         const auto fields = value.find("fields");
         if (fields != value.end()) {
             if (!fields->is_object())
@@ -272,7 +273,7 @@ std::string export_workspace(const Workspace& workspace) {
     return workspace_to_json(workspace).dump(1) + "\n";
 }
 
-Result<Workspace> workspace_from_json(const json& document) {
+Result<Workspace> workspace_from_json(const json& document, Instant imported_at) {
     if (!document.is_object())
         return Error{"$: expected a workspace object, got " + json_type_name(document)};
     if (auto s = check_known_keys(document, "$",
@@ -305,7 +306,7 @@ Result<Workspace> workspace_from_json(const json& document) {
     if (auto s = read_users(document.value("users", json::array()), ws); !s) return Error{s.error()};
     if (auto s = check_directory_links(ws); !s) return Error{s.error()};
     if (auto s = read_schema(document, ws); !s) return Error{s.error()};
-    if (auto s = read_records(document.value("records", json::array()), ws); !s)
+    if (auto s = read_records(document.value("records", json::array()), ws, imported_at); !s)
         return Error{s.error()};
     if (const auto it = document.find("next_ids"); it != document.end()) {
         if (!it->is_object()) return Error{"$.next_ids: expected an object of type -> number"};
@@ -337,10 +338,10 @@ Result<json> parse_json_text(std::string_view text) {
     }
 }
 
-Result<Workspace> import_workspace(std::string_view text) {
+Result<Workspace> import_workspace(std::string_view text, Instant imported_at) {
     auto document = parse_json_text(text);
     if (!document) return Error{document.error()};
-    return workspace_from_json(*document);
+    return workspace_from_json(*document, imported_at);
 }
 
 } // namespace crm

@@ -22,9 +22,11 @@ inline constexpr std::size_t kMaxImportBytes = 512u * 1024u * 1024u;
 nlohmann::json workspace_to_json(const Workspace& workspace);
 std::string export_workspace(const Workspace& workspace); // pretty-printed
 
-Result<Workspace> workspace_from_json(const nlohmann::json& document);
+// Records without created_at/updated_at get `imported_at` (the time of the
+// import), so every record has a real time; exports always carry them.
+Result<Workspace> workspace_from_json(const nlohmann::json& document, Instant imported_at = {});
 // Parses text; syntax errors name line and column.
-Result<Workspace> import_workspace(std::string_view text);
+Result<Workspace> import_workspace(std::string_view text, Instant imported_at = {});
 // Parses JSON text, naming line and column of a syntax error.
 Result<nlohmann::json> parse_json_text(std::string_view text);
 

@@ -57,6 +57,13 @@ TEST_CASE("export then import gives back the same workspace") {
     CHECK(imported->schema.type("deal")->field("region")->custom);
 }
 
+TEST_CASE("records without times get the time of the import") {
+    auto imported = workspace_from_json(minimal_document(), at("2026-11-22T08:00:00Z"));
+    REQUIRE(imported);
+    CHECK(imported->find("deal-1")->created_at == at("2026-11-22T08:00:00Z"));
+    CHECK(imported->find("deal-1")->updated_at == at("2026-11-22T08:00:00Z"));
+}
+
 TEST_CASE("import errors say where and what was expected") {
     SUBCASE("syntax errors name line and column") {
         const auto result = import_workspace("{\n  \"format\": \"crm-workspace\",\n  \"version\": 1,\n  \"records\": [\n}");
