@@ -3,6 +3,7 @@
 #include "app.hpp"
 #include "platform.hpp"
 #include "theme.hpp"
+#include "touch_input.hpp"
 
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
@@ -25,6 +26,7 @@ struct Host {
     int canvas_width = 0, canvas_height = 0;
     int frames_to_draw = 3; // a few frames after any change let ImGui settle
     bool loading_reported = false;
+    TouchInput touch;
     std::string pending_paste;
     int paste_frames_left = 0;
 };
@@ -92,9 +94,9 @@ void frame() {
     // Everything is in canvas pixels: the mouse arrives in them too.
     io.DisplaySize = ImVec2(static_cast<float>(host.canvas_width), static_cast<float>(host.canvas_height));
     io.DisplayFramebufferScale = ImVec2(1, 1);
-    // A paste right after a click may arrive before the field has focus: hold
-    // it for a few frames rather than dropping it.
-    if (std::string pasted = take_pasted_text(); !pasted.empty()) {
+    // Text right after a click may arrive before the field has focus: hold it
+    // for a few frames rather than dropping it.
+    if (std::string pasted = take_typed_text(); !pasted.empty()) {
         host.pending_paste += pasted;
         host.paste_frames_left = 10;
     }
@@ -114,6 +116,7 @@ void frame() {
         draw_loading_screen(loading == LoadState::Failed ? load_message() : host.app.ui().error_dialog);
     else
         draw_loading_screen("Opening your workspace…");
+    set_text_input_active(io.WantTextInput);
     ImGui::Render();
     glViewport(0, 0, host.canvas_width, host.canvas_height);
     glClearColor(1, 1, 1, 1);
@@ -124,6 +127,14 @@ void frame() {
 } // namespace
 
 extern "C" {
+
+// Touch from web/platform.js, in CSS pixels: a tap clicks, a drag scrolls.
+// phase: 0 start, 1 move, 2 end, 3 cancel.
+EMSCRIPTEN_KEEPALIVE void crm_touch(int phase, float css_x, float css_y) {
+    if (!g_host) return;
+    g_host->touch.handle(phase, css_x * g_host->pixel_ratio, css_y * g_host->pixel_ratio);
+    g_host->frames_to_draw = std::max(g_host->frames_to_draw, 3);
+}
 
 // Test hooks (see web/platform.js): read-only views of the app's state.
 EMSCRIPTEN_KEEPALIVE const char* crm_test_state() {
@@ -179,6 +190,7 @@ int main() {
     ImGuiIO& io = ImGui::GetIO();
     io.SetClipboardTextFn = [](void*, const char* text) { copy_to_clipboard(text); };
     // Pasting arrives as typed text from the browser's paste event (see frame()).
+    // (Ctrl+V itself still reaches ImGui, which then asks for this empty text.)
     io.GetClipboardTextFn = [](void*) -> const char* { return ""; };
 
     begin_loading();

@@ -28,7 +28,10 @@ std::string take_import_path(); // "" until the user picked a file
 void download_text(const std::string& filename, const std::string& text);
 
 void copy_to_clipboard(const std::string& text);
-std::string take_pasted_text(); // "" unless the user pasted since the last call
+// Text typed, composed (IME) or pasted since the last call.
+std::string take_typed_text();
+// Focuses the browser's text input while the app edits text (soft keyboards, IME).
+void set_text_input_active(bool active);
 
 bool take_wake();                 // input or a host event since the last call
 Instant now();                    // the wall clock, read only here

@@ -127,20 +127,72 @@ Module.crmPlatform = (function () {
   });
   window.addEventListener("pagehide", flushNow);
 
-  // GLFW's clipboard is a stub in Emscripten 3.1.6: copy goes to the browser's
-  // clipboard, and pasted text arrives through the paste event.
-  let pasted = "";
+  // Text arrives through a hidden <input> that has focus while ImGui edits
+  // text: it gets IME compositions, AltGr characters, pasted text and phone
+  // soft keyboards, none of which GLFW's keypress path in Emscripten 3.1.6
+  // handles. Key presses (arrows, backspace, shortcuts) still reach GLFW.
+  let typed = "";
+  const textInput = document.createElement("input");
+  textInput.id = "text-input";
+  textInput.setAttribute("autocomplete", "off");
+  textInput.setAttribute("autocapitalize", "off");
+  textInput.setAttribute("spellcheck", "false");
+  textInput.setAttribute("aria-hidden", "true");
+  textInput.style.cssText = "position:fixed;left:0;bottom:0;width:1px;height:1px;opacity:0;" +
+    "font-size:16px;border:0;padding:0;pointer-events:none";
+  document.body.appendChild(textInput);
+  function takeTextFromInput() {
+    if (textInput.value) {
+      typed += textInput.value;
+      textInput.value = "";
+      bump();
+    }
+  }
+  textInput.addEventListener("input", function (event) { if (!event.isComposing) takeTextFromInput(); });
+  textInput.addEventListener("compositionend", takeTextFromInput);
+  // Registered before GLFW's own listener, so the character is not taken twice.
+  window.addEventListener("keypress", function (event) {
+    if (event.target === textInput) event.stopImmediatePropagation();
+  }, true);
   document.addEventListener("paste", function (event) {
     const text = event.clipboardData && event.clipboardData.getData("text/plain");
     if (!text) return;
-    pasted += text;
+    typed += text;
     event.preventDefault();
     bump();
   });
+  function setTextInputActive(active) {
+    if (active && document.activeElement !== textInput) {
+      textInput.focus({ preventScroll: true });
+    } else if (!active && document.activeElement === textInput) {
+      textInput.blur();
+      Module.canvas.focus({ preventScroll: true });
+    }
+  }
+  // GLFW's clipboard is a stub in Emscripten 3.1.6: copy goes to the browser's.
   function copyText(text) {
     if (navigator.clipboard && navigator.clipboard.writeText)
       navigator.clipboard.writeText(text).catch(function () {});
   }
+
+  // Touch: GLFW in Emscripten 3.1.6 does not move its cursor on touch, so taps
+  // land at stale places. Touches go to the app instead: a tap clicks, a drag
+  // scrolls. Registered before GLFW's listeners, which never see them.
+  function forwardTouch(phase) {
+    return function (event) {
+      const touch = event.changedTouches[0];
+      if (!touch || !Module._crm_touch) return;
+      const rect = Module.canvas.getBoundingClientRect();
+      Module._crm_touch(phase, touch.clientX - rect.left, touch.clientY - rect.top);
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      bump();
+    };
+  }
+  Module.canvas.addEventListener("touchstart", forwardTouch(0), { capture: true, passive: false });
+  Module.canvas.addEventListener("touchmove", forwardTouch(1), { capture: true, passive: false });
+  Module.canvas.addEventListener("touchend", forwardTouch(2), { capture: true, passive: false });
+  Module.canvas.addEventListener("touchcancel", forwardTouch(3), { capture: true, passive: false });
 
   function pickImportFile() {
     const input = document.createElement("input");
@@ -182,7 +234,8 @@ Module.crmPlatform = (function () {
     takeImportPath: function () { const p = importPath; importPath = ""; return p; },
     download: download,
     copyText: copyText,
-    takePasted: function () { const t = pasted; pasted = ""; return t; },
+    takeTypedText: function () { const t = typed; typed = ""; return t; },
+    setTextInputActive: setTextInputActive,
     takeWake: function () { const w = wake; wake = 0; return w; },
     // For tests: true when everything accepted has reached IndexedDB.
     syncIdle: function () { return loadState !== 0 && !syncInFlight && !debounceTimer && !dirtyAgain; },

@@ -26,6 +26,7 @@ EM_JS(void, js_pick_import_file, (), { Module.crmPlatform.pickImportFile(); });
 EM_JS(void, js_download, (const char* name, const char* text),
       { Module.crmPlatform.download(UTF8ToString(name), UTF8ToString(text)); });
 EM_JS(void, js_copy_text, (const char* text), { Module.crmPlatform.copyText(UTF8ToString(text)); });
+EM_JS(void, js_set_text_input_active, (bool active), { Module.crmPlatform.setTextInputActive(active); });
 EM_JS(int, js_take_wake, (), { return Module.crmPlatform.takeWake(); });
 
 std::string take_string(char* text) {
@@ -49,7 +50,8 @@ void download_text(const std::string& filename, const std::string& text) {
     js_download(filename.c_str(), text.c_str());
 }
 void copy_to_clipboard(const std::string& text) { js_copy_text(text.c_str()); }
-std::string take_pasted_text() { return take_string(js_new_string("takePasted")); }
+std::string take_typed_text() { return take_string(js_new_string("takeTypedText")); }
+void set_text_input_active(bool active) { js_set_text_input_active(active); }
 bool take_wake() { return js_take_wake() != 0; }
 Instant now() { return Instant{static_cast<std::int64_t>(std::floor(emscripten_date_now() / 1000.0))}; }
 double device_pixel_ratio() { return emscripten_get_device_pixel_ratio(); }

@@ -256,3 +256,54 @@ test("after a first visit the app opens with no server at all", async () => {
   assert.ok((await state(page)).rows > 5);
   await context.close();
 });
+
+test("on a touch screen a tap opens things and a drag scrolls", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });
+  const page = await openApp(context);
+  const rectOf = async (name) => (await page.evaluate(() => window.crmTest.rects()))[name];
+  await click(page, "type-contact"); // mouse first, to compare
+  await page.waitForFunction(() => window.crmTest.state().type === "contact");
+  const company = await rectOf("type-company");
+  await page.touchscreen.tap(company.x + company.w / 2, company.y + company.h / 2);
+  await page.waitForFunction(() => window.crmTest.state().type === "company");
+  const row = await rectOf("row-company-1");
+  await page.touchscreen.tap(row.x + 40, row.y + row.h / 2);
+  await page.waitForFunction(() => window.crmTest.state().form_open === true);
+  assert.equal((await state(page)).selected, "company-1");
+
+  // Drag a long list upwards: the first row moves out of view.
+  await click(page, "cancel-record");
+  const contacts = await rectOf("type-contact");
+  await page.touchscreen.tap(contacts.x + contacts.w / 2, contacts.y + contacts.h / 2);
+  await page.waitForFunction(() => window.crmTest.state().type === "contact");
+  const firstRow = Object.keys(await page.evaluate(() => window.crmTest.rects())).find((n) => n.startsWith("row-"));
+  const before = await rectOf(firstRow);
+  const cdp = await context.newCDPSession(page);
+  const touch = (type, y) => cdp.send("Input.dispatchTouchEvent",
+    { type, touchPoints: type === "touchEnd" ? [] : [{ x: 500, y }] });
+  await touch("touchStart", 600);
+  for (let y = 580; y >= 200; y -= 20) await touch("touchMove", y);
+  await touch("touchEnd", 200);
+  await page.waitForFunction((name) => {
+    const r = window.crmTest.rects()[name];
+    return !r || r.y < 150;
+  }, firstRow);
+  assert.equal((await state(page)).form_open, false, "a drag is not a tap");
+  assert.ok(before.y >= 150);
+  await context.close();
+});
+
+test("text from the browser's text input (IME, accents, soft keyboards) reaches the field", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openApp(context);
+  await click(page, "new-record");
+  await click(page, "field-name");
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === "text-input");
+  await page.keyboard.insertText("Żabka Łódź – zoë ");
+  await page.keyboard.type("rollout", { delay: 10 });
+  await page.keyboard.press("Backspace");
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false);
+  assert.match(await findByTitle(page, "Żabka Łódź – zoë rollou"), /^deal-\d+$/);
+  await context.close();
+});

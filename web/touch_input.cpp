@@ -1,0 +1,40 @@
+#include "touch_input.hpp"
+
+#include <imgui.h>
+
+#include <cmath>
+
+namespace crm::web {
+
+void TouchInput::handle(int phase, float x, float y) {
+    ImGuiIO& io = ImGui::GetIO();
+    const float threshold = 10.0f * ImGui::GetFontSize() / 16.0f; // about 10 CSS pixels
+    io.AddMouseSourceEvent(ImGuiMouseSource_TouchScreen);
+    switch (phase) {
+    case 0:
+        m_start_x = x;
+        m_start_y = m_last_y = y;
+        m_scrolling = false;
+        io.AddMousePosEvent(x, y);
+        break;
+    case 1:
+        if (!m_scrolling && std::hypot(x - m_start_x, y - m_start_y) > threshold) m_scrolling = true;
+        if (m_scrolling) {
+            // One wheel notch scrolls about five lines in ImGui.
+            io.AddMouseWheelEvent(0.0f, (y - m_last_y) / (5.0f * ImGui::GetFontSize()));
+            m_last_y = y;
+        }
+        break;
+    case 2:
+        if (!m_scrolling) {
+            io.AddMousePosEvent(x, y);
+            io.AddMouseButtonEvent(0, true);
+            io.AddMouseButtonEvent(0, false);
+        }
+        m_scrolling = false;
+        break;
+    default: m_scrolling = false; break;
+    }
+}
+
+} // namespace crm::web
