@@ -39,7 +39,8 @@ class CountingStorage : public DirectoryStorage {
     std::size_t idbfs_bytes() const {
         std::size_t total = 0;
         for (const auto& name : touched)
-            if (exists(name)) total += std::filesystem::file_size(std::filesystem::path(directory()) / name);
+            if (exists(name))
+                total += std::filesystem::file_size(std::filesystem::path(directory()) / name);
         return total;
     }
     void reset() {
@@ -49,7 +50,8 @@ class CountingStorage : public DirectoryStorage {
 };
 
 double ms_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
 }
 
 long peak_rss_kib() {
@@ -66,9 +68,11 @@ Workspace make_workspace(int records) {
     ws.directory.add_team({"t-1", "Field", "u-m"});
     ws.directory.add_user({"u-m", "Manager", "", Role::Manager, "t-1"});
     for (int i = 0; i < 10; ++i)
-        ws.directory.add_user({"u-" + std::to_string(i), "Rep " + std::to_string(i), "", Role::Rep, "t-1"});
+        ws.directory.add_user(
+            {"u-" + std::to_string(i), "Rep " + std::to_string(i), "", Role::Rep, "t-1"});
     const int companies = records / 10;
-    const char* stages[] = {"Lead", "Qualified", "Meeting scheduled", "Proposal sent", "Negotiation"};
+    const char* stages[] = {"Lead", "Qualified", "Meeting scheduled", "Proposal sent",
+                            "Negotiation"};
     for (int i = 0; i < records; ++i) {
         Record record;
         record.owner = "u-" + std::to_string(i % 10);
@@ -77,12 +81,15 @@ Workspace make_workspace(int records) {
         if (i < companies) {
             record.type = "company";
             record.id = "company-" + std::to_string(i + 1);
-            record.fields = {{"name", "Company " + std::to_string(i)}, {"industry", "Software"},
-                             {"employees", 50 + i % 900}, {"city", "Lyon"}};
+            record.fields = {{"name", "Company " + std::to_string(i)},
+                             {"industry", "Software"},
+                             {"employees", 50 + i % 900},
+                             {"city", "Lyon"}};
         } else if (i % 3 == 0) {
             record.type = "contact";
             record.id = "contact-" + std::to_string(i);
-            record.fields = {{"first_name", "Dana"}, {"last_name", "Whitfield " + std::to_string(i)},
+            record.fields = {{"first_name", "Dana"},
+                             {"last_name", "Whitfield " + std::to_string(i)},
                              {"email", "dana" + std::to_string(i) + "@example.com"},
                              {"company", "company-" + std::to_string(i % companies + 1)}};
         } else {
@@ -91,7 +98,8 @@ Workspace make_workspace(int records) {
             record.fields = {{"name", "Deal " + std::to_string(i)},
                              {"company", "company-" + std::to_string(i % companies + 1)},
                              {"amount", {{"amount", 1000 + i}, {"currency", "USD"}}},
-                             {"stage", stages[i % 5]}, {"close_date", "2027-01-15"}};
+                             {"stage", stages[i % 5]},
+                             {"close_date", "2027-01-15"}};
         }
         ws.put(std::move(record));
     }
@@ -109,7 +117,8 @@ int main(int argc, char** argv) {
 
     auto start = std::chrono::steady_clock::now();
     const std::string exported = export_workspace(make_workspace(records));
-    std::printf("  export:            %9.1f ms  %11zu bytes of JSON\n", ms_since(start), exported.size());
+    std::printf("  export:            %9.1f ms  %11zu bytes of JSON\n", ms_since(start),
+                exported.size());
 
     start = std::chrono::steady_clock::now();
     auto imported = import_workspace(exported);
@@ -117,9 +126,11 @@ int main(int argc, char** argv) {
         std::printf("  import FAILED: %s\n", imported.error().c_str());
         return 1;
     }
-    std::printf("  import:            %9.1f ms  %11zu records\n", ms_since(start), imported->record_count());
+    std::printf("  import:            %9.1f ms  %11zu records\n", ms_since(start),
+                imported->record_count());
     const bool round_trip = export_workspace(*imported) == exported;
-    std::printf("  round trip:        %s\n", round_trip ? "identical (export -> import -> export)" : "DIFFERS");
+    std::printf("  round trip:        %s\n",
+                round_trip ? "identical (export -> import -> export)" : "DIFFERS");
 
     CountingStorage storage(dir.string());
     WorkspaceStore store(storage);
@@ -131,16 +142,19 @@ int main(int argc, char** argv) {
     Engine opened;
     start = std::chrono::steady_clock::now();
     if (!store.open(opened)) return 1;
-    std::printf("  open:              %9.1f ms  %11zu records\n", ms_since(start), opened.workspace().record_count());
+    std::printf("  open:              %9.1f ms  %11zu records\n", ms_since(start),
+                opened.workspace().record_count());
 
     storage.reset();
     start = std::chrono::steady_clock::now();
-    const auto outcome = opened.apply(UpdateRecord{"deal-20000", {{"stage", "Negotiation"}}}, "u-0", Instant{1'790'000'000});
+    const auto outcome = opened.apply(UpdateRecord{"deal-20000", {{"stage", "Negotiation"}}}, "u-0",
+                                      Instant{1'790'000'000});
     if (!outcome.ok) {
         std::printf("  edit FAILED: %s\n", outcome.message.c_str());
         return 1;
     }
-    std::printf("  one edit:          %9.3f ms  %11zu bytes appended, %zu bytes rewritten by IDBFS (%zu file)\n",
+    std::printf("  one edit:          %9.3f ms  %11zu bytes appended, %zu bytes rewritten by IDBFS "
+                "(%zu file)\n",
                 ms_since(start), storage.written, storage.idbfs_bytes(), storage.touched.size());
     bool edit_small = storage.idbfs_bytes() < 64 * 1024;
 
@@ -153,16 +167,20 @@ int main(int argc, char** argv) {
         const int companies = records / 10, span = (records - companies - 2) / 3;
         const std::string id = "deal-" + std::to_string(companies + 1 + 3 * ((i * 7919) % span));
         const Record* record = opened.workspace().find(id);
-        if (!record || !opened.apply(UpdateRecord{id, {{"probability", i % 100 + 1}}}, record->owner,
-                                     Instant{1'790'000'000 + i}).ok) {
+        if (!record || !opened
+                            .apply(UpdateRecord{id, {{"probability", i % 100 + 1}}}, record->owner,
+                                   Instant{1'790'000'000 + i})
+                            .ok) {
             std::printf("  edit of %s FAILED\n", id.c_str());
             return 1;
         }
         total_written += storage.written;
         worst_idbfs = std::max(worst_idbfs, storage.idbfs_bytes());
     }
-    std::printf("  %d edits:        %9.1f ms  %11zu bytes appended (%.0f per edit), worst IDBFS rewrite %zu bytes\n",
-                edits, ms_since(start), total_written, static_cast<double>(total_written) / edits, worst_idbfs);
+    std::printf("  %d edits:        %9.1f ms  %11zu bytes appended (%.0f per edit), worst IDBFS "
+                "rewrite %zu bytes\n",
+                edits, ms_since(start), total_written, static_cast<double>(total_written) / edits,
+                worst_idbfs);
     edit_small = edit_small && worst_idbfs < 64 * 1024;
 
     storage.reset();

@@ -126,7 +126,8 @@ std::unique_ptr<Opened> open_workspace(const std::string& dir) {
     auto opened = std::make_unique<Opened>(dir);
     auto report = opened->store.open(opened->engine);
     if (!report) throw UsageError{dir + ": " + report.error()};
-    for (const auto& problem : report->problems) std::cerr << "crm: warning: " << problem << "\n";
+    for (const auto& problem : report->problems)
+        std::cerr << "crm: warning: " << problem << "\n";
     return opened;
 }
 
@@ -146,7 +147,8 @@ json parse_assignments(const Workspace& ws, const RecordTypeDef& type,
         const FieldDef* field = type.field(name);
         if (!field) {
             std::string known;
-            for (const auto& f : type.fields) known += (known.empty() ? "" : ", ") + f.id;
+            for (const auto& f : type.fields)
+                known += (known.empty() ? "" : ", ") + f.id;
             throw UsageError{type.label + " has no field \"" + name + "\" (fields: " + known + ")"};
         }
         auto value = parse_field_text(*field, text, ws.currency);
@@ -203,8 +205,8 @@ int cmd_init(const Args& args) {
         workspace.directory.add_user({"admin", "Administrator", "", Role::Admin, ""});
     }
     if (auto status = store.create(workspace); !status) throw UsageError{status.error()};
-    std::cout << "created workspace in " << args.positional[1] << " ("
-              << workspace.record_count() << " records)\n";
+    std::cout << "created workspace in " << args.positional[1] << " (" << workspace.record_count()
+              << " records)\n";
     return kOk;
 }
 
@@ -282,17 +284,17 @@ int cmd_set(const Args& args) {
     }
     UpdateRecord command;
     command.id = record->id;
-    command.fields = parse_assignments(ws, *ws.schema.type(record->type),
-                                       {args.positional.begin() + 3, args.positional.end()},
-                                       &command.owner);
+    command.fields =
+        parse_assignments(ws, *ws.schema.type(record->type),
+                          {args.positional.begin() + 3, args.positional.end()}, &command.owner);
     return report_outcome(opened->engine.apply(command, require_actor(args), now_from(args)));
 }
 
 int cmd_delete(const Args& args) {
     need_positional(args, 3);
     auto opened = open_workspace(args.positional[1]);
-    return report_outcome(
-        opened->engine.apply(DeleteRecord{args.positional[2]}, require_actor(args), now_from(args)));
+    return report_outcome(opened->engine.apply(DeleteRecord{args.positional[2]},
+                                               require_actor(args), now_from(args)));
 }
 
 int cmd_show(const Args& args) {
@@ -336,8 +338,8 @@ int cmd_add_field(const Args& args) {
     auto opened = open_workspace(args.positional[1]);
     auto field = field_def_from_json(parse_json_argument(args.positional[3], "field"), "field");
     if (!field) throw UsageError{field.error()};
-    return report_outcome(opened->engine.apply(AddField{args.positional[2], *field}, require_actor(args),
-                                               now_from(args)));
+    return report_outcome(opened->engine.apply(AddField{args.positional[2], *field},
+                                               require_actor(args), now_from(args)));
 }
 
 int cmd_add_type(const Args& args) {
@@ -345,14 +347,16 @@ int cmd_add_type(const Args& args) {
     auto opened = open_workspace(args.positional[1]);
     auto type = record_type_from_json(parse_json_argument(args.positional[2], "type"), "type");
     if (!type) throw UsageError{type.error()};
-    return report_outcome(opened->engine.apply(AddRecordType{*type}, require_actor(args), now_from(args)));
+    return report_outcome(
+        opened->engine.apply(AddRecordType{*type}, require_actor(args), now_from(args)));
 }
 
 int cmd_compact(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args.positional[1]);
     const std::size_t before = opened->store.journal_bytes();
-    if (auto status = opened->store.compact(opened->engine); !status) throw UsageError{status.error()};
+    if (auto status = opened->store.compact(opened->engine); !status)
+        throw UsageError{status.error()};
     std::cout << "compacted " << before << " journal bytes into the snapshot\n";
     return kOk;
 }

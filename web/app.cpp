@@ -85,8 +85,8 @@ void App::frame() {
     m_ui.widget_rects.clear(); // only what this frame draws can be clicked
     const SaveState saving = save_state();
     const std::string saving_message = save_message();
-    ViewContext view{m_engine.workspace(), m_ui,       m_intents,     m_version,
-                     m_read_only,          saving,     saving_message};
+    ViewContext view{m_engine.workspace(), m_ui,   m_intents,     m_version,
+                     m_read_only,          saving, saving_message};
     draw_top_bar(view);
     draw_record_list(view);
     draw_record_form(view);
@@ -161,11 +161,13 @@ void App::submit_form() {
         outcome = m_engine.apply(command, m_ui.user, now());
     }
     if (!outcome.ok) {
-        for (const auto& problem : outcome.problems) form.problems[problem.field] = problem.message;
+        for (const auto& problem : outcome.problems)
+            form.problems[problem.field] = problem.message;
         form.message = outcome.message;
         return;
     }
-    m_ui.notice = (form.creating ? "Created " : "Saved ") + ws.title_of(*ws.find(outcome.record_id));
+    m_ui.notice =
+        (form.creating ? "Created " : "Saved ") + ws.title_of(*ws.find(outcome.record_id));
     m_ui.selected = outcome.record_id;
     form = RecordForm{};
     after_change();
@@ -202,7 +204,8 @@ void App::import_file(const std::string& path) {
     }
     auto workspace = text ? import_workspace(*text, now()) : Result<Workspace>(Error{text.error()});
     if (!workspace) {
-        m_ui.error_dialog = "Import failed, and your workspace was not changed.\n\n" + workspace.error();
+        m_ui.error_dialog =
+            "Import failed, and your workspace was not changed.\n\n" + workspace.error();
         return;
     }
     const std::size_t count = workspace->record_count();
@@ -210,7 +213,8 @@ void App::import_file(const std::string& path) {
         m_ui.error_dialog = "Import could not be saved: " + status.error();
         return;
     }
-    if (!m_engine.workspace().directory.user(m_ui.user)) m_ui.user = default_user(m_engine.workspace());
+    if (!m_engine.workspace().directory.user(m_ui.user))
+        m_ui.user = default_user(m_engine.workspace());
     m_ui.form = RecordForm{};
     m_ui.selected.clear();
     m_ui.notice = "Imported " + std::to_string(count) + " records";
@@ -225,7 +229,8 @@ void App::export_workspace_file() {
 
 std::string App::test_state_json() const {
     json problems = json::object();
-    for (const auto& [field, message] : m_ui.form.problems) problems[field] = message;
+    for (const auto& [field, message] : m_ui.form.problems)
+        problems[field] = message;
     return json{{"open", m_open},
                 {"read_only", m_read_only},
                 {"user", m_ui.user},

@@ -62,9 +62,11 @@ void draw_loading_screen(const std::string& message) {
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     ImGui::SetNextWindowPos(viewport->Pos);
     ImGui::SetNextWindowSize(viewport->Size);
-    ImGui::Begin("##loading", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::Begin("##loading", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
     const ImVec2 size = ImGui::CalcTextSize(message.c_str());
-    ImGui::SetCursorPos(ImVec2((viewport->Size.x - size.x) * 0.5f, (viewport->Size.y - size.y) * 0.5f));
+    ImGui::SetCursorPos(
+        ImVec2((viewport->Size.x - size.x) * 0.5f, (viewport->Size.y - size.y) * 0.5f));
     ImGui::TextUnformatted(message.c_str());
     ImGui::End();
 }
@@ -92,7 +94,8 @@ void frame() {
     ImGui_ImplGlfw_NewFrame();
     ImGuiIO& io = ImGui::GetIO();
     // Everything is in canvas pixels: the mouse arrives in them too.
-    io.DisplaySize = ImVec2(static_cast<float>(host.canvas_width), static_cast<float>(host.canvas_height));
+    io.DisplaySize =
+        ImVec2(static_cast<float>(host.canvas_width), static_cast<float>(host.canvas_height));
     io.DisplayFramebufferScale = ImVec2(1, 1);
     // Text right after a click may arrive before the field has focus: hold it
     // for a few frames rather than dropping it.
@@ -113,7 +116,8 @@ void frame() {
     if (host.app.is_open())
         host.app.frame();
     else if (loading == LoadState::Failed || !host.app.ui().error_dialog.empty())
-        draw_loading_screen(loading == LoadState::Failed ? load_message() : host.app.ui().error_dialog);
+        draw_loading_screen(loading == LoadState::Failed ? load_message()
+                                                         : host.app.ui().error_dialog);
     else
         draw_loading_screen("Opening your workspace…");
     set_text_input_active(io.WantTextInput);
@@ -148,8 +152,10 @@ EMSCRIPTEN_KEEPALIVE const char* crm_test_rects() {
     nlohmann::json rects = nlohmann::json::object();
     if (g_host)
         for (const auto& [name, rect] : g_host->app.ui().widget_rects)
-            rects[name] = {{"x", rect.x / g_host->pixel_ratio}, {"y", rect.y / g_host->pixel_ratio},
-                           {"w", rect.w / g_host->pixel_ratio}, {"h", rect.h / g_host->pixel_ratio}};
+            rects[name] = {{"x", rect.x / g_host->pixel_ratio},
+                           {"y", rect.y / g_host->pixel_ratio},
+                           {"w", rect.w / g_host->pixel_ratio},
+                           {"h", rect.h / g_host->pixel_ratio}};
     text = rects.dump();
     return text.c_str();
 }

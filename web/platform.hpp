@@ -33,8 +33,8 @@ std::string take_typed_text();
 // Focuses the browser's text input while the app edits text (soft keyboards, IME).
 void set_text_input_active(bool active);
 
-bool take_wake();                 // input or a host event since the last call
-Instant now();                    // the wall clock, read only here
+bool take_wake(); // input or a host event since the last call
+Instant now();    // the wall clock, read only here
 double device_pixel_ratio();
 void canvas_css_size(double& width, double& height);
 void set_canvas_pixel_size(int width, int height);

@@ -26,7 +26,8 @@ EM_JS(void, js_pick_import_file, (), { Module.crmPlatform.pickImportFile(); });
 EM_JS(void, js_download, (const char* name, const char* text),
       { Module.crmPlatform.download(UTF8ToString(name), UTF8ToString(text)); });
 EM_JS(void, js_copy_text, (const char* text), { Module.crmPlatform.copyText(UTF8ToString(text)); });
-EM_JS(void, js_set_text_input_active, (bool active), { Module.crmPlatform.setTextInputActive(active); });
+EM_JS(void, js_set_text_input_active, (bool active),
+      { Module.crmPlatform.setTextInputActive(active); });
 EM_JS(int, js_take_wake, (), { return Module.crmPlatform.takeWake(); });
 
 std::string take_string(char* text) {
@@ -37,24 +38,54 @@ std::string take_string(char* text) {
 
 } // namespace
 
-const char* data_directory() { return "/data"; }
-void begin_loading() { js_begin_loading(); }
-LoadState load_state() { return static_cast<LoadState>(js_load_state()); }
-std::string load_message() { return take_string(js_new_string("loadMessage")); }
-void request_save() { js_request_save(); }
-SaveState save_state() { return static_cast<SaveState>(js_save_state()); }
-std::string save_message() { return take_string(js_new_string("saveMessage")); }
-void pick_import_file() { js_pick_import_file(); }
-std::string take_import_path() { return take_string(js_new_string("takeImportPath")); }
+const char* data_directory() {
+    return "/data";
+}
+void begin_loading() {
+    js_begin_loading();
+}
+LoadState load_state() {
+    return static_cast<LoadState>(js_load_state());
+}
+std::string load_message() {
+    return take_string(js_new_string("loadMessage"));
+}
+void request_save() {
+    js_request_save();
+}
+SaveState save_state() {
+    return static_cast<SaveState>(js_save_state());
+}
+std::string save_message() {
+    return take_string(js_new_string("saveMessage"));
+}
+void pick_import_file() {
+    js_pick_import_file();
+}
+std::string take_import_path() {
+    return take_string(js_new_string("takeImportPath"));
+}
 void download_text(const std::string& filename, const std::string& text) {
     js_download(filename.c_str(), text.c_str());
 }
-void copy_to_clipboard(const std::string& text) { js_copy_text(text.c_str()); }
-std::string take_typed_text() { return take_string(js_new_string("takeTypedText")); }
-void set_text_input_active(bool active) { js_set_text_input_active(active); }
-bool take_wake() { return js_take_wake() != 0; }
-Instant now() { return Instant{static_cast<std::int64_t>(std::floor(emscripten_date_now() / 1000.0))}; }
-double device_pixel_ratio() { return emscripten_get_device_pixel_ratio(); }
+void copy_to_clipboard(const std::string& text) {
+    js_copy_text(text.c_str());
+}
+std::string take_typed_text() {
+    return take_string(js_new_string("takeTypedText"));
+}
+void set_text_input_active(bool active) {
+    js_set_text_input_active(active);
+}
+bool take_wake() {
+    return js_take_wake() != 0;
+}
+Instant now() {
+    return Instant{static_cast<std::int64_t>(std::floor(emscripten_date_now() / 1000.0))};
+}
+double device_pixel_ratio() {
+    return emscripten_get_device_pixel_ratio();
+}
 void canvas_css_size(double& width, double& height) {
     emscripten_get_element_css_size("#canvas", &width, &height);
 }

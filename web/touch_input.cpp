@@ -18,7 +18,8 @@ void TouchInput::handle(int phase, float x, float y) {
         io.AddMousePosEvent(x, y);
         break;
     case 1:
-        if (!m_scrolling && std::hypot(x - m_start_x, y - m_start_y) > threshold) m_scrolling = true;
+        if (!m_scrolling && std::hypot(x - m_start_x, y - m_start_y) > threshold)
+            m_scrolling = true;
         if (m_scrolling) {
             // One wheel notch scrolls about five lines in ImGui.
             io.AddMouseWheelEvent(0.0f, (y - m_last_y) / (5.0f * ImGui::GetFontSize()));
@@ -33,7 +34,9 @@ void TouchInput::handle(int phase, float x, float y) {
         }
         m_scrolling = false;
         break;
-    default: m_scrolling = false; break;
+    default:
+        m_scrolling = false;
+        break;
     }
 }
 

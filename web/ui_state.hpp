@@ -20,9 +20,9 @@ struct RecordForm {
     std::string record_id;
     std::map<std::string, std::string> values; // field id -> text as typed
     std::string owner;
-    std::map<std::string, std::string> problems; // field id -> inline message
+    std::map<std::string, std::string> problems;          // field id -> inline message
     std::map<std::string, std::string> reference_filters; // search text in record pickers
-    std::string message;                         // what stopped the save
+    std::string message;                                  // what stopped the save
     bool confirm_delete = false;
     bool focus_first = false;
 };
@@ -48,9 +48,9 @@ struct UiState {
     std::string selected;
     RecordForm form;
     ListCache list;
-    std::vector<std::string> open_problems; // damage found when opening
-    std::string notice;                     // "Imported 334 records"
-    std::string error_dialog;               // shown in a modal until dismissed
+    std::vector<std::string> open_problems;   // damage found when opening
+    std::string notice;                       // "Imported 334 records"
+    std::string error_dialog;                 // shown in a modal until dismissed
     std::map<std::string, Rect> widget_rects; // named widgets, for end-to-end tests
 };
 

@@ -1,9 +1,9 @@
 // View functions: each reads the workspace and UI state and pushes intents.
 #pragma once
 
+#include "model/workspace.hpp"
 #include "platform.hpp"
 #include "ui_state.hpp"
-#include "model/workspace.hpp"
 
 #include <cstdint>
 #include <vector>

@@ -20,6 +20,8 @@ void text_colored_wrapped(const ImVec4& color, const std::string& text) {
     ImGui::PopStyleColor();
 }
 
-float scale() { return ImGui::GetFontSize() / 16.0f; }
+float scale() {
+    return ImGui::GetFontSize() / 16.0f;
+}
 
 } // namespace crm::web

@@ -52,7 +52,8 @@ json check_fields(const Workspace& workspace, const RecordTypeDef& type, const j
         if (field->type == FieldType::RecordRef && !v.is_null()) {
             const Record* target = workspace.find(v.get<std::string>());
             if (!target)
-                problems.push_back({field_id, "there is no record \"" + v.get<std::string>() + "\""});
+                problems.push_back(
+                    {field_id, "there is no record \"" + v.get<std::string>() + "\""});
             else if (!field->target_type.empty() && target->type != field->target_type)
                 problems.push_back({field_id, v.get<std::string>() + " is a " + target->type +
                                                   ", expected a " + field->target_type});
@@ -83,7 +84,8 @@ Result<Decision> decide_create(const Workspace& ws, const User& actor, const Cre
     check_required(*type, fields, problems);
     if (!problems.empty())
         return Error{"Cannot create " + type->label + ": " + join_problems(*type, problems)};
-    for (auto it = fields.begin(); it != fields.end();) it = it->is_null() ? fields.erase(it) : ++it;
+    for (auto it = fields.begin(); it != fields.end();)
+        it = it->is_null() ? fields.erase(it) : ++it;
     Decision decision;
     decision.record_id = ws.peek_next_id(type->id);
     decision.events.push_back({"record.created",
@@ -105,7 +107,8 @@ Result<Decision> decide_update(const Workspace& ws, const User& actor, const Upd
             return Error{status.error()};
     json fields = check_fields(ws, *type, cmd.fields, problems);
     json merged = record->fields;
-    for (const auto& [id, value] : fields.items()) merged[id] = value;
+    for (const auto& [id, value] : fields.items())
+        merged[id] = value;
     check_required(*type, merged, problems);
     if (!problems.empty())
         return Error{"Cannot save " + ws.title_of(*record) + ": " + join_problems(*type, problems)};
@@ -144,10 +147,12 @@ Result<Decision> decide_delete(const Workspace& ws, const User& actor, const Del
     }
     if (!referrers.empty()) {
         std::string list;
-        for (std::size_t i = 0; i < referrers.size() && i < 5; ++i) list += (i ? ", " : "") + referrers[i];
+        for (std::size_t i = 0; i < referrers.size() && i < 5; ++i)
+            list += (i ? ", " : "") + referrers[i];
         if (referrers.size() > 5) list += ", ...";
-        return Error{"Cannot delete " + ws.title_of(*record) + ": " + std::to_string(referrers.size()) +
-                     " record(s) refer to it (" + list + "); remove or change those links first"};
+        return Error{"Cannot delete " + ws.title_of(*record) + ": " +
+                     std::to_string(referrers.size()) + " record(s) refer to it (" + list +
+                     "); remove or change those links first"};
     }
     Decision decision;
     decision.record_id = record->id;
@@ -179,7 +184,8 @@ Result<Decision> decide_add_type(const Workspace& ws, const User& actor, const A
     if (auto status = check_schema_change(actor); !status) return Error{status.error()};
     RecordTypeDef type = cmd.type;
     type.custom = true;
-    for (auto& field : type.fields) field.custom = true;
+    for (auto& field : type.fields)
+        field.custom = true;
     auto checked = record_type_from_json(record_type_to_json(type), "type");
     if (!checked) return Error{checked.error()};
     if (ws.schema.type(type.id)) return Error{"there is already a record type \"" + type.id + "\""};

@@ -8,8 +8,11 @@ using nlohmann::json;
 
 json batch_to_json(const EventBatch& batch) {
     json events = json::array();
-    for (const auto& event : batch.events) events.push_back({{"kind", event.kind}, {"data", event.data}});
-    return {{"seq", batch.seq}, {"at", format_instant(batch.at)}, {"actor", batch.actor},
+    for (const auto& event : batch.events)
+        events.push_back({{"kind", event.kind}, {"data", event.data}});
+    return {{"seq", batch.seq},
+            {"at", format_instant(batch.at)},
+            {"actor", batch.actor},
             {"events", std::move(events)}};
 }
 

@@ -18,10 +18,12 @@ std::string describe_user(const User& user) {
 
 bool can_view(const Workspace& workspace, const User& actor, const Record& record) {
     switch (actor.role) {
-    case Role::Admin: return true;
+    case Role::Admin:
+        return true;
     case Role::Manager:
         return record.owner.empty() || workspace.directory.manages(actor, record.owner);
-    case Role::Rep: return record.owner.empty() || record.owner == actor.id;
+    case Role::Rep:
+        return record.owner.empty() || record.owner == actor.id;
     }
     return false;
 }
@@ -40,7 +42,8 @@ Status check_create(const Workspace& workspace, const User& actor, const std::st
 
 Status check_update(const Workspace& workspace, const User& actor, const Record& record) {
     switch (actor.role) {
-    case Role::Admin: return Status::success();
+    case Role::Admin:
+        return Status::success();
     case Role::Manager:
         if (can_view(workspace, actor, record)) return Status::success();
         return Error{describe_user(actor) + " can only edit their team's records; " + record.id +
@@ -59,7 +62,8 @@ Status check_assign(const Workspace& workspace, const User& actor, const Record&
     if (!new_owner.empty() && !workspace.directory.user(new_owner))
         return Error{"there is no user \"" + new_owner + "\""};
     switch (actor.role) {
-    case Role::Admin: return Status::success();
+    case Role::Admin:
+        return Status::success();
     case Role::Manager:
         if (!can_view(workspace, actor, record))
             return Error{describe_user(actor) + " can only reassign their team's records"};
@@ -68,15 +72,16 @@ Status check_assign(const Workspace& workspace, const User& actor, const Record&
         return Error{describe_user(actor) + " can only assign records to their own team; " +
                      owner_name(workspace, new_owner) + " is not on it"};
     case Role::Rep:
-        return Error{describe_user(actor) +
-                     " cannot change owners; ask a manager to reassign " + record.id};
+        return Error{describe_user(actor) + " cannot change owners; ask a manager to reassign " +
+                     record.id};
     }
     return Error{"not allowed"};
 }
 
 Status check_delete(const Workspace& workspace, const User& actor, const Record& record) {
     switch (actor.role) {
-    case Role::Admin: return Status::success();
+    case Role::Admin:
+        return Status::success();
     case Role::Manager:
         if (can_view(workspace, actor, record)) return Status::success();
         return Error{describe_user(actor) + " can only delete their team's records"};

@@ -6,13 +6,20 @@ using nlohmann::json;
 
 std::string json_type_name(const json& value) {
     switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    case json::value_t::discarded: return "nothing";
-    default: return "a number";
+    case json::value_t::null:
+        return "null";
+    case json::value_t::boolean:
+        return "a boolean";
+    case json::value_t::string:
+        return "a string";
+    case json::value_t::array:
+        return "an array";
+    case json::value_t::object:
+        return "an object";
+    case json::value_t::discarded:
+        return "nothing";
+    default:
+        return "a number";
     }
 }
 
@@ -20,10 +27,12 @@ Status check_known_keys(const json& object, const std::string& path,
                         std::initializer_list<const char*> allowed) {
     for (const auto& [key, value] : object.items()) {
         bool known = false;
-        for (const char* name : allowed) known = known || key == name;
+        for (const char* name : allowed)
+            known = known || key == name;
         if (known) continue;
         std::string list;
-        for (const char* name : allowed) list += std::string(list.empty() ? "" : ", ") + name;
+        for (const char* name : allowed)
+            list += std::string(list.empty() ? "" : ", ") + name;
         return Error{path + "." + key + ": unknown field (expected one of: " + list + ")"};
     }
     return Status::success();
@@ -33,7 +42,8 @@ Result<std::string> require_string(const json& object, const std::string& path, 
     const auto it = object.find(key);
     if (it == object.end()) return Error{path + ": missing required field \"" + key + "\""};
     if (!it->is_string() || it->get_ref<const std::string&>().empty())
-        return Error{path + "." + key + ": expected a non-empty string, got " + json_type_name(*it)};
+        return Error{path + "." + key + ": expected a non-empty string, got " +
+                     json_type_name(*it)};
     return it->get<std::string>();
 }
 
@@ -58,9 +68,10 @@ json record_type_to_json(const RecordTypeDef& type) {
 }
 
 Result<FieldDef> field_def_from_json(const json& value, const std::string& path) {
-    if (!value.is_object()) return Error{path + ": expected an object, got " + json_type_name(value)};
-    if (auto status = check_known_keys(value, path,
-                                       {"id", "label", "type", "required", "options", "target_type"});
+    if (!value.is_object())
+        return Error{path + ": expected an object, got " + json_type_name(value)};
+    if (auto status = check_known_keys(
+            value, path, {"id", "label", "type", "required", "options", "target_type"});
         !status)
         return Error{status.error()};
     FieldDef field;
@@ -68,8 +79,9 @@ Result<FieldDef> field_def_from_json(const json& value, const std::string& path)
     auto id = require_string(value, path, "id");
     if (!id) return Error{id.error()};
     if (!is_valid_identifier(*id))
-        return Error{path + ".id: \"" + *id +
-                     "\" is not a valid id (lower-case letters, digits and _, starting with a letter)"};
+        return Error{
+            path + ".id: \"" + *id +
+            "\" is not a valid id (lower-case letters, digits and _, starting with a letter)"};
     field.id = *id;
     auto label = require_string(value, path, "label");
     if (!label) return Error{label.error()};
@@ -78,8 +90,8 @@ Result<FieldDef> field_def_from_json(const json& value, const std::string& path)
     if (!type_name) return Error{type_name.error()};
     const auto type = field_type_from_name(*type_name);
     if (!type)
-        return Error{path + ".type: unknown field type \"" + *type_name + "\" (expected one of: " +
-                     field_type_names() + ")"};
+        return Error{path + ".type: unknown field type \"" + *type_name +
+                     "\" (expected one of: " + field_type_names() + ")"};
     field.type = *type;
     if (value.contains("required")) {
         if (!value["required"].is_boolean())
@@ -87,7 +99,8 @@ Result<FieldDef> field_def_from_json(const json& value, const std::string& path)
                          json_type_name(value["required"])};
         field.required = value["required"].get<bool>();
     }
-    const bool has_options = field.type == FieldType::Picklist || field.type == FieldType::MultiPicklist;
+    const bool has_options =
+        field.type == FieldType::Picklist || field.type == FieldType::MultiPicklist;
     if (value.contains("options")) {
         if (!has_options) return Error{path + ".options: only picklist fields have options"};
         const auto& options = value["options"];
@@ -95,7 +108,8 @@ Result<FieldDef> field_def_from_json(const json& value, const std::string& path)
             return Error{path + ".options: expected a non-empty array of strings"};
         for (std::size_t i = 0; i < options.size(); ++i) {
             if (!options[i].is_string() || options[i].get_ref<const std::string&>().empty())
-                return Error{path + ".options[" + std::to_string(i) + "]: expected a non-empty string"};
+                return Error{path + ".options[" + std::to_string(i) +
+                             "]: expected a non-empty string"};
             field.options.push_back(options[i].get<std::string>());
         }
     } else if (has_options) {
@@ -114,8 +128,10 @@ Result<FieldDef> field_def_from_json(const json& value, const std::string& path)
 }
 
 Result<RecordTypeDef> record_type_from_json(const json& value, const std::string& path) {
-    if (!value.is_object()) return Error{path + ": expected an object, got " + json_type_name(value)};
-    if (auto status = check_known_keys(value, path, {"id", "label", "plural", "title_fields", "fields"});
+    if (!value.is_object())
+        return Error{path + ": expected an object, got " + json_type_name(value)};
+    if (auto status =
+            check_known_keys(value, path, {"id", "label", "plural", "title_fields", "fields"});
         !status)
         return Error{status.error()};
     RecordTypeDef type;
@@ -123,8 +139,9 @@ Result<RecordTypeDef> record_type_from_json(const json& value, const std::string
     auto id = require_string(value, path, "id");
     if (!id) return Error{id.error()};
     if (!is_valid_identifier(*id))
-        return Error{path + ".id: \"" + *id +
-                     "\" is not a valid id (lower-case letters, digits and _, starting with a letter)"};
+        return Error{
+            path + ".id: \"" + *id +
+            "\" is not a valid id (lower-case letters, digits and _, starting with a letter)"};
     type.id = *id;
     auto label = require_string(value, path, "label");
     if (!label) return Error{label.error()};

@@ -20,8 +20,10 @@ Status read_users(const json& users, Workspace& ws) {
     for (std::size_t i = 0; i < users.size(); ++i) {
         const std::string path = at("$.users", i);
         const json& value = users[i];
-        if (!value.is_object()) return Error{path + ": expected an object, got " + json_type_name(value)};
-        if (auto s = check_known_keys(value, path, {"id", "name", "email", "role", "team"}); !s) return s;
+        if (!value.is_object())
+            return Error{path + ": expected an object, got " + json_type_name(value)};
+        if (auto s = check_known_keys(value, path, {"id", "name", "email", "role", "team"}); !s)
+            return s;
         User user;
         auto id = require_string(value, path, "id");
         if (!id) return Error{id.error()};
@@ -32,7 +34,8 @@ Status read_users(const json& users, Workspace& ws) {
         if (!role) return Error{role.error()};
         const auto parsed_role = role_from_name(*role);
         if (!parsed_role)
-            return Error{path + ".role: unknown role \"" + *role + "\" (expected rep, manager or admin)"};
+            return Error{path + ".role: unknown role \"" + *role +
+                         "\" (expected rep, manager or admin)"};
         user.id = *id;
         user.name = *name;
         user.role = *parsed_role;
@@ -54,7 +57,8 @@ Status read_teams(const json& teams, Workspace& ws) {
     for (std::size_t i = 0; i < teams.size(); ++i) {
         const std::string path = at("$.teams", i);
         const json& value = teams[i];
-        if (!value.is_object()) return Error{path + ": expected an object, got " + json_type_name(value)};
+        if (!value.is_object())
+            return Error{path + ": expected an object, got " + json_type_name(value)};
         if (auto s = check_known_keys(value, path, {"id", "name", "manager"}); !s) return s;
         Team team;
         auto id = require_string(value, path, "id");
@@ -81,7 +85,8 @@ Status check_directory_links(const Workspace& ws) {
     const auto& teams = ws.directory.teams();
     for (std::size_t i = 0; i < teams.size(); ++i)
         if (!teams[i].manager.empty() && !ws.directory.user(teams[i].manager))
-            return Error{at("$.teams", i) + ".manager: there is no user \"" + teams[i].manager + "\""};
+            return Error{at("$.teams", i) + ".manager: there is no user \"" + teams[i].manager +
+                         "\""};
     return Status::success();
 }
 
@@ -128,7 +133,8 @@ Result<Instant> read_instant(const json& value, const std::string& path, const c
                              Instant fallback) {
     const auto it = value.find(key);
     if (it == value.end()) return fallback;
-    if (!it->is_string()) return Error{path + "." + key + ": expected a time as YYYY-MM-DDTHH:MM:SSZ"};
+    if (!it->is_string())
+        return Error{path + "." + key + ": expected a time as YYYY-MM-DDTHH:MM:SSZ"};
     const auto instant = parse_instant(it->get<std::string>());
     if (!instant)
         return Error{path + "." + key + ": expected a time as YYYY-MM-DDTHH:MM:SSZ, got \"" +
@@ -137,11 +143,13 @@ Result<Instant> read_instant(const json& value, const std::string& path, const c
 }
 
 Status read_records(const json& records, Workspace& ws, Instant imported_at) {
-    if (!records.is_array()) return Error{"$.records: expected an array, got " + json_type_name(records)};
+    if (!records.is_array())
+        return Error{"$.records: expected an array, got " + json_type_name(records)};
     for (std::size_t i = 0; i < records.size(); ++i) {
         const std::string path = at("$.records", i);
         const json& value = records[i];
-        if (!value.is_object()) return Error{path + ": expected an object, got " + json_type_name(value)};
+        if (!value.is_object())
+            return Error{path + ": expected an object, got " + json_type_name(value)};
         if (auto s = check_known_keys(value, path,
                                       {"id", "type", "owner", "fields", "created_at", "created_by",
                                        "updated_at", "updated_by"});
@@ -186,7 +194,8 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
                     return Error{path + ".fields." + field_id + ": " + type->label +
                                  " has no field \"" + field_id + "\""};
                 auto normalized = normalize_field_value(*field, field_value);
-                if (!normalized) return Error{path + ".fields." + field_id + ": " + normalized.error()};
+                if (!normalized)
+                    return Error{path + ".fields." + field_id + ": " + normalized.error()};
                 if (!normalized->is_null()) record.fields[field_id] = *normalized;
             }
         }
@@ -205,13 +214,15 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
             if (field->type == FieldType::RecordRef) {
                 const Record* target = ws.find(field_value.get<std::string>());
                 if (!target)
-                    return Error{path + ": there is no record \"" + field_value.get<std::string>() + "\""};
+                    return Error{path + ": there is no record \"" + field_value.get<std::string>() +
+                                 "\""};
                 if (!field->target_type.empty() && target->type != field->target_type)
-                    return Error{path + ": " + target->id + " is a " + target->type + ", expected a " +
-                                 field->target_type};
+                    return Error{path + ": " + target->id + " is a " + target->type +
+                                 ", expected a " + field->target_type};
             } else if (field->type == FieldType::UserRef &&
                        !ws.directory.user(field_value.get<std::string>())) {
-                return Error{path + ": there is no user \"" + field_value.get<std::string>() + "\""};
+                return Error{path + ": there is no user \"" + field_value.get<std::string>() +
+                             "\""};
             }
         }
     }
@@ -256,7 +267,8 @@ json workspace_to_json(const Workspace& ws) {
         records.push_back(std::move(item));
     }
     json next_ids = json::object();
-    for (const auto& [type, number] : ws.next_numbers()) next_ids[type] = number;
+    for (const auto& [type, number] : ws.next_numbers())
+        next_ids[type] = number;
     return {{"format", kWorkspaceFormat},
             {"version", kWorkspaceFormatVersion},
             {"name", ws.name},
@@ -302,8 +314,10 @@ Result<Workspace> workspace_from_json(const json& document, Instant imported_at)
             return Error{"$.currency: expected a three-letter currency code like \"USD\""};
         ws.currency = currency.get<std::string>();
     }
-    if (auto s = read_teams(document.value("teams", json::array()), ws); !s) return Error{s.error()};
-    if (auto s = read_users(document.value("users", json::array()), ws); !s) return Error{s.error()};
+    if (auto s = read_teams(document.value("teams", json::array()), ws); !s)
+        return Error{s.error()};
+    if (auto s = read_users(document.value("users", json::array()), ws); !s)
+        return Error{s.error()};
     if (auto s = check_directory_links(ws); !s) return Error{s.error()};
     if (auto s = read_schema(document, ws); !s) return Error{s.error()};
     if (auto s = read_records(document.value("records", json::array()), ws, imported_at); !s)
@@ -322,12 +336,13 @@ Result<Workspace> workspace_from_json(const json& document, Instant imported_at)
 Result<json> parse_json_text(std::string_view text) {
     if (text.size() > kMaxImportBytes)
         return Error{"the file is " + std::to_string(text.size() / (1024 * 1024)) +
-                     " MiB; the largest accepted is " + std::to_string(kMaxImportBytes / (1024 * 1024)) +
-                     " MiB"};
+                     " MiB; the largest accepted is " +
+                     std::to_string(kMaxImportBytes / (1024 * 1024)) + " MiB"};
     try {
         return json::parse(text);
     } catch (const json::parse_error& error) {
-        // "[json.exception.parse_error.101] parse error at line 3, column 5: ..." -> "line 3, column 5: ..."
+        // "[json.exception.parse_error.101] parse error at line 3, column 5: ..." -> "line 3,
+        // column 5: ..."
         std::string message = error.what();
         const auto where = message.find(" at line ");
         if (where != std::string::npos)

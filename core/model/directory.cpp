@@ -4,9 +4,12 @@ namespace crm {
 
 std::string_view role_name(Role role) {
     switch (role) {
-    case Role::Rep: return "rep";
-    case Role::Manager: return "manager";
-    case Role::Admin: return "admin";
+    case Role::Rep:
+        return "rep";
+    case Role::Manager:
+        return "manager";
+    case Role::Admin:
+        return "admin";
     }
     return "rep";
 }

@@ -38,9 +38,8 @@ Error mismatch(const FieldDef& field, const json& value) {
 }
 
 bool is_currency_code(const std::string& code) {
-    return code.size() == 3 && std::all_of(code.begin(), code.end(), [](char c) {
-               return c >= 'A' && c <= 'Z';
-           });
+    return code.size() == 3 &&
+           std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 bool valid_email(const std::string& email) {
@@ -86,7 +85,8 @@ std::optional<double> parse_number(const std::string& text) {
 
 // 12000 stays an integer in JSON; 12.5 stays a fraction.
 json whole_or_fraction(double value) {
-    if (std::floor(value) == value && std::fabs(value) < 9e15) return json(static_cast<long long>(value));
+    if (std::floor(value) == value && std::fabs(value) < 9e15)
+        return json(static_cast<long long>(value));
     return json(value);
 }
 
@@ -131,20 +131,32 @@ bool is_unset(const json& value) {
 
 std::string expected_shape(const FieldDef& field) {
     switch (field.type) {
-    case FieldType::Text: return "text";
-    case FieldType::LongText: return "text";
-    case FieldType::Number: return "a number";
+    case FieldType::Text:
+        return "text";
+    case FieldType::LongText:
+        return "text";
+    case FieldType::Number:
+        return "a number";
     case FieldType::Money:
         return "money as {\"amount\": number, \"currency\": three capital letters}";
-    case FieldType::Date: return "a date as YYYY-MM-DD";
-    case FieldType::DateTime: return "a date and time as YYYY-MM-DDTHH:MM:SSZ";
-    case FieldType::Bool: return "true or false";
-    case FieldType::Picklist: return "one of: " + options_list(field);
-    case FieldType::MultiPicklist: return "a list of: " + options_list(field);
-    case FieldType::Email: return "an email address like name@example.com";
-    case FieldType::Phone: return "a phone number (5 to 15 digits)";
-    case FieldType::Url: return "a web address like example.com";
-    case FieldType::UserRef: return "a user id";
+    case FieldType::Date:
+        return "a date as YYYY-MM-DD";
+    case FieldType::DateTime:
+        return "a date and time as YYYY-MM-DDTHH:MM:SSZ";
+    case FieldType::Bool:
+        return "true or false";
+    case FieldType::Picklist:
+        return "one of: " + options_list(field);
+    case FieldType::MultiPicklist:
+        return "a list of: " + options_list(field);
+    case FieldType::Email:
+        return "an email address like name@example.com";
+    case FieldType::Phone:
+        return "a phone number (5 to 15 digits)";
+    case FieldType::Url:
+        return "a web address like example.com";
+    case FieldType::UserRef:
+        return "a user id";
     case FieldType::RecordRef:
         return field.target_type.empty() ? "a record id" : "the id of a " + field.target_type;
     }
@@ -265,8 +277,9 @@ Result<json> parse_field_text(const FieldDef& field, const std::string& raw,
         }
         const auto amount = parse_number(amount_text);
         if (!amount || !is_currency_code(currency))
-            return Error{"expected an amount with an optional currency, like \"12000 EUR\", got \"" +
-                         text + "\""};
+            return Error{
+                "expected an amount with an optional currency, like \"12000 EUR\", got \"" + text +
+                "\""};
         return json{{"amount", whole_or_fraction(*amount)}, {"currency", currency}};
     }
     case FieldType::Bool: {
@@ -280,15 +293,16 @@ Result<json> parse_field_text(const FieldDef& field, const std::string& raw,
         std::size_t start = 0;
         while (start <= text.size()) {
             const auto end = text.find_first_of(";,", start);
-            const std::string item =
-                trim(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+            const std::string item = trim(
+                text.substr(start, end == std::string::npos ? std::string::npos : end - start));
             if (!item.empty()) items.push_back(item);
             if (end == std::string::npos) break;
             start = end + 1;
         }
         return normalize_field_value(field, items);
     }
-    default: return normalize_field_value(field, json(text));
+    default:
+        return normalize_field_value(field, json(text));
     }
 }
 
@@ -300,15 +314,18 @@ std::string field_value_to_text(const FieldDef& field, const json& value) {
             return format_field_value(FieldDef{"", "", FieldType::Number}, value["amount"]) + " " +
                    value.value("currency", "");
         break;
-    case FieldType::Bool: return value.is_boolean() && value.get<bool>() ? "yes" : "no";
+    case FieldType::Bool:
+        return value.is_boolean() && value.get<bool>() ? "yes" : "no";
     case FieldType::MultiPicklist:
         if (value.is_array()) {
             std::string text;
-            for (const auto& item : value) text += (text.empty() ? "" : "; ") + item.get<std::string>();
+            for (const auto& item : value)
+                text += (text.empty() ? "" : "; ") + item.get<std::string>();
             return text;
         }
         break;
-    case FieldType::Number: return format_field_value(field, value);
+    case FieldType::Number:
+        return format_field_value(field, value);
     default:
         if (value.is_string()) return value.get<std::string>();
     }
@@ -333,7 +350,8 @@ std::string format_field_value(const FieldDef& field, const json& value) {
         if (value.is_object() && value.contains("amount") && value["amount"].is_number())
             return value.value("currency", "") + " " + thousands(value["amount"].get<double>());
         break;
-    case FieldType::Bool: return value.is_boolean() && value.get<bool>() ? "Yes" : "No";
+    case FieldType::Bool:
+        return value.is_boolean() && value.get<bool>() ? "Yes" : "No";
     case FieldType::MultiPicklist:
         if (value.is_array()) {
             std::string text;

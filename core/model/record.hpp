@@ -11,8 +11,8 @@
 namespace crm {
 
 struct Record {
-    std::string id;   // "deal-42"
-    std::string type; // "deal"
+    std::string id;    // "deal-42"
+    std::string type;  // "deal"
     std::string owner; // user id; empty means unowned
     nlohmann::json fields = nlohmann::json::object();
     Instant created_at;

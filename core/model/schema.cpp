@@ -108,22 +108,22 @@ bool is_valid_identifier(std::string_view id) {
 Schema builtin_schema() {
     using T = FieldType;
     Schema schema;
-    schema.add_type(record_type(
-        "company", "Company", "Companies", {"name"},
-        {field("name", "Name", T::Text, true), field("domain", "Website", T::Url),
-         picklist("industry", "Industry",
-                  {"Software", "Manufacturing", "Healthcare", "Retail", "Finance", "Education",
-                   "Logistics", "Energy", "Media", "Other"}),
-         field("employees", "Employees", T::Number), field("phone", "Phone", T::Phone),
-         field("city", "City", T::Text), field("country", "Country", T::Text),
-         picklist("tier", "Tier", {"Strategic", "Mid-market", "SMB"})}));
-    schema.add_type(record_type(
-        "contact", "Contact", "Contacts", {"first_name", "last_name"},
-        {field("first_name", "First name", T::Text, true),
-         field("last_name", "Last name", T::Text, true), field("email", "Email", T::Email),
-         field("phone", "Phone", T::Phone), field("job_title", "Job title", T::Text),
-         ref("company", "Company", "company"),
-         field("decision_maker", "Decision maker", T::Bool)}));
+    schema.add_type(
+        record_type("company", "Company", "Companies", {"name"},
+                    {field("name", "Name", T::Text, true), field("domain", "Website", T::Url),
+                     picklist("industry", "Industry",
+                              {"Software", "Manufacturing", "Healthcare", "Retail", "Finance",
+                               "Education", "Logistics", "Energy", "Media", "Other"}),
+                     field("employees", "Employees", T::Number), field("phone", "Phone", T::Phone),
+                     field("city", "City", T::Text), field("country", "Country", T::Text),
+                     picklist("tier", "Tier", {"Strategic", "Mid-market", "SMB"})}));
+    schema.add_type(
+        record_type("contact", "Contact", "Contacts", {"first_name", "last_name"},
+                    {field("first_name", "First name", T::Text, true),
+                     field("last_name", "Last name", T::Text, true),
+                     field("email", "Email", T::Email), field("phone", "Phone", T::Phone),
+                     field("job_title", "Job title", T::Text), ref("company", "Company", "company"),
+                     field("decision_maker", "Decision maker", T::Bool)}));
     schema.add_type(record_type(
         "lead", "Lead", "Leads", {"name"},
         {field("name", "Name", T::Text, true), field("company_name", "Company", T::Text),
@@ -142,17 +142,17 @@ Schema builtin_schema() {
                   {"Lead", "Qualified", "Meeting scheduled", "Proposal sent", "Negotiation",
                    "Closed won", "Closed lost"}),
          field("close_date", "Expected close", T::Date),
-         field("probability", "Probability %", T::Number),
-         field("next_step", "Next step", T::Text), field("lost_reason", "Lost reason", T::Text)}));
+         field("probability", "Probability %", T::Number), field("next_step", "Next step", T::Text),
+         field("lost_reason", "Lost reason", T::Text)}));
     schema.add_type(record_type(
         "ticket", "Ticket", "Tickets", {"subject"},
         {field("subject", "Subject", T::Text, true),
          field("description", "Description", T::LongText), ref("company", "Company", "company"),
          ref("contact", "Contact", "contact"),
          picklist("priority", "Priority", {"Low", "Normal", "High", "Critical"}),
-         picklist("status", "Status",
-                  {"New", "Open", "Waiting on customer", "Resolved", "Closed"}),
-         field("opened_at", "Opened", T::DateTime), field("csat", "Satisfaction (1-5)", T::Number)}));
+         picklist("status", "Status", {"New", "Open", "Waiting on customer", "Resolved", "Closed"}),
+         field("opened_at", "Opened", T::DateTime),
+         field("csat", "Satisfaction (1-5)", T::Number)}));
     schema.add_type(record_type(
         "subscription", "Subscription", "Subscriptions", {"name"},
         {field("name", "Name", T::Text, true), ref("company", "Company", "company"),
@@ -161,12 +161,12 @@ Schema builtin_schema() {
          field("renewal_date", "Renewal date", T::Date),
          picklist("status", "Status", {"Active", "Renewing", "Renewed", "Downgraded", "Churned"}),
          field("auto_renew", "Auto-renew", T::Bool)}));
-    schema.add_type(record_type(
-        "task", "Task", "Tasks", {"title"},
-        {field("title", "Title", T::Text, true), field("due", "Due", T::DateTime),
-         field("done", "Done", T::Bool), ref("related", "Related to", ""),
-         picklist("priority", "Priority", {"Low", "Normal", "High"}),
-         field("notes", "Notes", T::LongText)}));
+    schema.add_type(
+        record_type("task", "Task", "Tasks", {"title"},
+                    {field("title", "Title", T::Text, true), field("due", "Due", T::DateTime),
+                     field("done", "Done", T::Bool), ref("related", "Related to", ""),
+                     picklist("priority", "Priority", {"Low", "Normal", "High"}),
+                     field("notes", "Notes", T::LongText)}));
     schema.add_type(record_type(
         "activity", "Activity", "Activities", {"subject"},
         {picklist("kind", "Kind", {"Call", "Email", "Meeting", "Note"}, true),

@@ -46,8 +46,8 @@ struct FieldDef {
 
 struct RecordTypeDef {
     std::string id;
-    std::string label;  // "Deal"
-    std::string plural; // "Deals"
+    std::string label;                     // "Deal"
+    std::string plural;                    // "Deals"
     std::vector<std::string> title_fields; // joined with spaces to name a record
     std::vector<FieldDef> fields;
     bool custom = false;

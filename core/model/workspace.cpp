@@ -22,7 +22,8 @@ std::vector<const Record*> Workspace::all_records() const {
     std::vector<const Record*> records;
     records.reserve(m_records.size());
     for (const auto& type : schema.types())
-        for (const auto& id : ids_of_type(type.id)) records.push_back(find(id));
+        for (const auto& id : ids_of_type(type.id))
+            records.push_back(find(id));
     return records;
 }
 

@@ -67,7 +67,8 @@ SortKey sort_key(const Workspace& ws, const RecordTypeDef& type, const Record& r
         key.number = it->get<bool>() ? 1 : 0;
     else if (field->type == FieldType::Picklist && it->is_string()) {
         // Picklists sort in their defined order (stages read left to right).
-        const auto pos = std::find(field->options.begin(), field->options.end(), it->get<std::string>());
+        const auto pos =
+            std::find(field->options.begin(), field->options.end(), it->get<std::string>());
         key.number = static_cast<double>(pos - field->options.begin());
     } else
         key.text = folded(display_value(ws, *field, *it));
@@ -95,12 +96,15 @@ std::vector<std::string> query_records(const Workspace& ws, const RecordQuery& q
     }
     std::stable_sort(rows.begin(), rows.end(), [&](const Row& a, const Row& b) {
         if (a.key.missing != b.key.missing) return b.key.missing; // unset values last
-        const bool less = a.key.text != b.key.text ? a.key.text < b.key.text : a.key.number < b.key.number;
-        const bool greater = a.key.text != b.key.text ? a.key.text > b.key.text : a.key.number > b.key.number;
+        const bool less =
+            a.key.text != b.key.text ? a.key.text < b.key.text : a.key.number < b.key.number;
+        const bool greater =
+            a.key.text != b.key.text ? a.key.text > b.key.text : a.key.number > b.key.number;
         return query.ascending ? less : greater;
     });
     ids.reserve(rows.size());
-    for (const auto& row : rows) ids.push_back(*row.id);
+    for (const auto& row : rows)
+        ids.push_back(*row.id);
     return ids;
 }
 
@@ -121,7 +125,8 @@ std::vector<const FieldDef*> list_columns(const RecordTypeDef& type, std::size_t
     for (const auto& field : type.fields) {
         if (columns.size() >= count) break;
         if (field.type == FieldType::LongText) continue;
-        if (std::find(type.title_fields.begin(), type.title_fields.end(), field.id) != type.title_fields.end())
+        if (std::find(type.title_fields.begin(), type.title_fields.end(), field.id) !=
+            type.title_fields.end())
             continue;
         columns.push_back(&field);
     }

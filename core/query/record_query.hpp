@@ -21,7 +21,8 @@ std::vector<std::string> query_records(const Workspace& workspace, const RecordQ
 
 // A field value as a person reads it, with references shown by name
 // ("Acme Logistics", "Ana Reyes") instead of by id.
-std::string display_value(const Workspace& workspace, const FieldDef& field, const nlohmann::json& value);
+std::string display_value(const Workspace& workspace, const FieldDef& field,
+                          const nlohmann::json& value);
 
 // The fields a list shows for a type after the title: up to `count` short ones.
 std::vector<const FieldDef*> list_columns(const RecordTypeDef& type, std::size_t count = 4);

@@ -54,7 +54,9 @@ std::string segment_name(std::uint64_t first_seq) {
 WorkspaceStore::WorkspaceStore(Storage& storage, StoreOptions options)
     : m_storage(storage), m_options(options) {}
 
-bool WorkspaceStore::exists() const { return m_storage.exists(kSnapshotFile); }
+bool WorkspaceStore::exists() const {
+    return m_storage.exists(kSnapshotFile);
+}
 
 std::vector<std::string> WorkspaceStore::segment_names() const {
     std::vector<std::string> names;
@@ -66,7 +68,8 @@ std::vector<std::string> WorkspaceStore::segment_names() const {
 Status WorkspaceStore::write_snapshot(const Workspace& workspace, std::uint64_t seq) {
     const std::string body = workspace_to_json(workspace).dump();
     const std::string header = "crm-snapshot " + std::to_string(kStoreFormatVersion) +
-                               " seq=" + std::to_string(seq) + " crc32=" + hex32(crc32(body)) + "\n";
+                               " seq=" + std::to_string(seq) + " crc32=" + hex32(crc32(body)) +
+                               "\n";
     return m_storage.write_atomic(kSnapshotFile, header + body);
 }
 
@@ -142,7 +145,8 @@ Result<OpenReport> WorkspaceStore::open(Engine& engine) {
                     break;
                 }
                 auto json = parse_json_text(payload);
-                auto batch = json ? batch_from_json(*json) : Result<EventBatch>(Error{json.error()});
+                auto batch =
+                    json ? batch_from_json(*json) : Result<EventBatch>(Error{json.error()});
                 if (!batch) {
                     problem = where + ": " + batch.error();
                     break;
@@ -165,11 +169,11 @@ Result<OpenReport> WorkspaceStore::open(Engine& engine) {
             continue;
         }
         // Keep the intact prefix, set the rest aside, and start clean after it.
-        report.problems.push_back(problem + "; it and " +
-                                  std::to_string(segments.size() - s - 1) +
+        report.problems.push_back(problem + "; it and " + std::to_string(segments.size() - s - 1) +
                                   " later journal file(s) were set aside as *.damaged");
         for (std::size_t later = s; later < segments.size(); ++later)
-            if (auto status = m_storage.rename(segments[later], segments[later] + ".damaged"); !status)
+            if (auto status = m_storage.rename(segments[later], segments[later] + ".damaged");
+                !status)
                 return Error{status.error()};
         if (content && good_bytes > std::char_traits<char>::length(kJournalHeader)) {
             if (auto status = m_storage.write_atomic(name, content->substr(0, good_bytes)); !status)
@@ -186,7 +190,8 @@ Result<OpenReport> WorkspaceStore::open(Engine& engine) {
 Status WorkspaceStore::append(const EventBatch& batch) {
     const std::string payload = batch_to_json(batch).dump();
     const std::string line = hex32(crc32(payload)) + " " + payload + "\n";
-    if (m_current_segment.empty() || m_current_segment_bytes + line.size() > m_options.segment_limit) {
+    if (m_current_segment.empty() ||
+        m_current_segment_bytes + line.size() > m_options.segment_limit) {
         const std::string name = segment_name(batch.seq);
         if (auto status = m_storage.write_atomic(name, kJournalHeader); !status) return status;
         m_current_segment = name;

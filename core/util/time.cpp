@@ -89,7 +89,8 @@ std::optional<Instant> parse_instant(std::string_view text) {
         if (pos < text.size() && text[pos] == '.') {
             ++pos;
             const std::size_t start = pos;
-            while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') ++pos;
+            while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9')
+                ++pos;
             if (pos == start) return std::nullopt; // fractions are accepted and dropped
         }
     }

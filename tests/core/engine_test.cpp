@@ -31,9 +31,11 @@ TEST_CASE("creating records") {
     engine.set_sink(&sink);
 
     SUBCASE("a valid record gets the next id, the actor as owner, and one journal entry") {
-        const auto outcome = engine.apply(
-            CreateRecord{"deal", {{"name", "Fleet rollout"}, {"amount", {{"amount", 48000}, {"currency", "USD"}}}}},
-            "u-ana", kNow);
+        const auto outcome =
+            engine.apply(CreateRecord{"deal",
+                                      {{"name", "Fleet rollout"},
+                                       {"amount", {{"amount", 48000}, {"currency", "USD"}}}}},
+                         "u-ana", kNow);
         REQUIRE(outcome.ok);
         CHECK(outcome.record_id == "deal-1");
         const Record* deal = engine.workspace().find("deal-1");
@@ -43,11 +45,13 @@ TEST_CASE("creating records") {
         CHECK(deal->created_at == kNow);
         REQUIRE(sink.batches.size() == 1);
         CHECK(sink.batches[0].seq == 1);
-        CHECK(engine.apply(CreateRecord{"deal", {{"name", "Second"}}}, "u-ana", kNow).record_id == "deal-2");
+        CHECK(engine.apply(CreateRecord{"deal", {{"name", "Second"}}}, "u-ana", kNow).record_id ==
+              "deal-2");
     }
     SUBCASE("missing required fields and bad values are listed per field and change nothing") {
         const auto outcome = engine.apply(
-            CreateRecord{"contact", {{"email", "not-an-email"}, {"first_name", "Dana"}}}, "u-ana", kNow);
+            CreateRecord{"contact", {{"email", "not-an-email"}, {"first_name", "Dana"}}}, "u-ana",
+            kNow);
         CHECK_FALSE(outcome.ok);
         CHECK(outcome.message ==
               "Cannot create Contact: Email: expected an email address like name@example.com, got "
@@ -59,19 +63,26 @@ TEST_CASE("creating records") {
         CHECK(sink.batches.empty());
     }
     SUBCASE("unknown fields and types are named") {
-        CHECK(engine.apply(CreateRecord{"deal", {{"name", "X"}, {"colour", "red"}}}, "u-ana", kNow).message ==
-              "Cannot create Deal: colour: is not a field of Deal");
+        CHECK(engine.apply(CreateRecord{"deal", {{"name", "X"}, {"colour", "red"}}}, "u-ana", kNow)
+                  .message == "Cannot create Deal: colour: is not a field of Deal");
         CHECK(engine.apply(CreateRecord{"invoice", {}}, "u-ana", kNow).message ==
               "there is no record type \"invoice\"");
     }
     SUBCASE("references must point at an existing record of the right type") {
         engine.apply(CreateRecord{"company", {{"name", "Acme"}}}, "u-ana", kNow);
-        CHECK(engine.apply(CreateRecord{"deal", {{"name", "X"}, {"company", "company-9"}}}, "u-ana", kNow)
+        CHECK(engine
+                  .apply(CreateRecord{"deal", {{"name", "X"}, {"company", "company-9"}}}, "u-ana",
+                         kNow)
                   .message == "Cannot create Deal: Company: there is no record \"company-9\"");
         engine.apply(CreateRecord{"deal", {{"name", "D"}}}, "u-ana", kNow);
-        CHECK(engine.apply(CreateRecord{"deal", {{"name", "X"}, {"company", "deal-1"}}}, "u-ana", kNow)
-                  .message == "Cannot create Deal: Company: deal-1 is a deal, expected a company");
-        CHECK(engine.apply(CreateRecord{"deal", {{"name", "X"}, {"company", "company-1"}}}, "u-ana", kNow).ok);
+        CHECK(
+            engine
+                .apply(CreateRecord{"deal", {{"name", "X"}, {"company", "deal-1"}}}, "u-ana", kNow)
+                .message == "Cannot create Deal: Company: deal-1 is a deal, expected a company");
+        CHECK(engine
+                  .apply(CreateRecord{"deal", {{"name", "X"}, {"company", "company-1"}}}, "u-ana",
+                         kNow)
+                  .ok);
     }
     SUBCASE("an unknown actor is refused") {
         CHECK(engine.apply(CreateRecord{"deal", {{"name", "X"}}}, "u-nobody", kNow).message ==
@@ -90,13 +101,20 @@ TEST_CASE("updating and deleting records") {
     Engine engine(team_workspace());
     RecordingSink sink;
     engine.set_sink(&sink);
-    REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "Fleet"}, {"next_step", "Call"}}}, "u-ana", kNow).ok);
+    REQUIRE(
+        engine
+            .apply(CreateRecord{"deal", {{"name", "Fleet"}, {"next_step", "Call"}}}, "u-ana", kNow)
+            .ok);
     const Instant later = at("2026-11-21T09:00:00Z");
 
     SUBCASE("only changed fields are journaled; null clears") {
-        REQUIRE(engine.apply(UpdateRecord{"deal-1", {{"name", "Fleet"}, {"next_step", nullptr}, {"probability", 40}}},
-                             "u-ana", later)
-                    .ok);
+        REQUIRE(
+            engine
+                .apply(
+                    UpdateRecord{"deal-1",
+                                 {{"name", "Fleet"}, {"next_step", nullptr}, {"probability", 40}}},
+                    "u-ana", later)
+                .ok);
         const auto& data = sink.batches.back().events.at(0).data;
         CHECK(data["fields"] == json{{"next_step", nullptr}, {"probability", 40}});
         const Record* deal = engine.workspace().find("deal-1");
@@ -114,7 +132,8 @@ TEST_CASE("updating and deleting records") {
     SUBCASE("delete removes the record") {
         CHECK(engine.apply(DeleteRecord{"deal-1"}, "u-maria", later).ok);
         CHECK_FALSE(engine.workspace().find("deal-1"));
-        CHECK(engine.apply(DeleteRecord{"deal-1"}, "u-maria", later).message == "there is no record \"deal-1\"");
+        CHECK(engine.apply(DeleteRecord{"deal-1"}, "u-maria", later).message ==
+              "there is no record \"deal-1\"");
     }
 }
 
@@ -133,8 +152,10 @@ TEST_CASE("permissions: reps own, managers run their team, admins run everything
         CHECK(can_view(ws, *ws.directory.user("u-sam"), anas));
     }
     SUBCASE("a rep cannot edit someone else's record, and nothing changes") {
-        const auto outcome = engine.apply(UpdateRecord{"deal-1", {{"name", "Mine now"}}}, "u-ben", kNow);
-        CHECK(outcome.message == "Ben Okafor (rep) can only edit records they own; deal-1 is owned by Ana Reyes");
+        const auto outcome =
+            engine.apply(UpdateRecord{"deal-1", {{"name", "Mine now"}}}, "u-ben", kNow);
+        CHECK(outcome.message ==
+              "Ben Okafor (rep) can only edit records they own; deal-1 is owned by Ana Reyes");
         CHECK(ws.find("deal-1")->fields["name"] == "Ana's deal");
     }
     SUBCASE("a rep cannot reassign or delete") {
@@ -142,16 +163,18 @@ TEST_CASE("permissions: reps own, managers run their team, admins run everything
               "Ana Reyes (rep) cannot change owners; ask a manager to reassign deal-1");
         CHECK(engine.apply(DeleteRecord{"deal-1"}, "u-ana", kNow).message ==
               "Ana Reyes (rep) cannot delete records; ask a manager or an admin to delete deal-1");
-        CHECK(engine.apply(CreateRecord{"deal", {{"name", "For Ben"}}, "u-ben"}, "u-ana", kNow).message ==
-              "Ana Reyes (rep) can only create records they own themselves");
+        CHECK(engine.apply(CreateRecord{"deal", {{"name", "For Ben"}}, "u-ben"}, "u-ana", kNow)
+                  .message == "Ana Reyes (rep) can only create records they own themselves");
     }
     SUBCASE("a manager reassigns within the team only") {
         CHECK(engine.apply(UpdateRecord{"deal-1", {}, "u-ben"}, "u-maria", kNow).ok);
         CHECK(ws.find("deal-1")->owner == "u-ben");
         CHECK(engine.apply(UpdateRecord{"deal-1", {}, "u-zed"}, "u-maria", kNow).message ==
-              "Maria Lindqvist (manager) can only assign records to their own team; Zed Ito is not on it");
+              "Maria Lindqvist (manager) can only assign records to their own team; Zed Ito is not "
+              "on it");
         CHECK(engine.apply(UpdateRecord{"deal-2", {{"name", "x"}}}, "u-maria", kNow).message ==
-              "Maria Lindqvist (manager) can only edit their team's records; deal-2 is owned by Zed Ito");
+              "Maria Lindqvist (manager) can only edit their team's records; deal-2 is owned by "
+              "Zed Ito");
     }
     SUBCASE("only admins change the schema") {
         FieldDef field;
@@ -183,13 +206,14 @@ TEST_CASE("custom record types work like built-in ones") {
     rating.options = {"Good", "Bad"};
     type.fields = {place, rating};
     REQUIRE(engine.apply(AddRecordType{type}, "u-sam", kNow).ok);
-    const auto outcome =
-        engine.apply(CreateRecord{"site_visit", {{"place", "Depot 4"}, {"rating", "good"}}}, "u-ana", kNow);
+    const auto outcome = engine.apply(
+        CreateRecord{"site_visit", {{"place", "Depot 4"}, {"rating", "good"}}}, "u-ana", kNow);
     REQUIRE(outcome.ok);
     CHECK(outcome.record_id == "site_visit-1");
     CHECK(engine.workspace().title_of(*engine.workspace().find("site_visit-1")) == "Depot 4");
     RecordTypeDef bad = type;
     bad.id = "Bad Type";
     CHECK(engine.apply(AddRecordType{bad}, "u-sam", kNow).message ==
-          "type.id: \"Bad Type\" is not a valid id (lower-case letters, digits and _, starting with a letter)");
+          "type.id: \"Bad Type\" is not a valid id (lower-case letters, digits and _, starting "
+          "with a letter)");
 }

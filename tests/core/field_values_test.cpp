@@ -23,8 +23,8 @@ TEST_CASE("each field type accepts its own shape and names what it expected") {
               json{{"amount", 12}, {"currency", "EUR"}});
         const auto bad = normalize_field_value(money, "lots");
         REQUIRE_FALSE(bad);
-        CHECK(bad.error() ==
-              "expected money as {\"amount\": number, \"currency\": three capital letters}, got \"lots\"");
+        CHECK(bad.error() == "expected money as {\"amount\": number, \"currency\": three capital "
+                             "letters}, got \"lots\"");
         CHECK_FALSE(normalize_field_value(money, json{{"amount", 1}, {"currency", "euro"}}));
     }
     SUBCASE("dates and times") {
@@ -43,15 +43,18 @@ TEST_CASE("each field type accepts its own shape and names what it expected") {
         CHECK(*normalize_field_value(tags, json{"b", "A", "B"}) == json{"B", "A"});
     }
     SUBCASE("contact details are checked and tidied") {
-        CHECK(*normalize_field_value(def(FieldType::Email), "  Dana@Acme.Example ") == "dana@acme.example");
+        CHECK(*normalize_field_value(def(FieldType::Email), "  Dana@Acme.Example ") ==
+              "dana@acme.example");
         CHECK_FALSE(normalize_field_value(def(FieldType::Email), "dana@"));
         CHECK(normalize_field_value(def(FieldType::Phone), "+1 (555) 010-2030"));
         CHECK_FALSE(normalize_field_value(def(FieldType::Phone), "call me"));
         CHECK(normalize_field_value(def(FieldType::Url), "acme.example"));
     }
     SUBCASE("wrong JSON types are refused") {
-        CHECK(normalize_field_value(def(FieldType::Number), "12").error() == "expected a number, got \"12\"");
-        CHECK(normalize_field_value(def(FieldType::Bool), 1).error() == "expected true or false, got 1");
+        CHECK(normalize_field_value(def(FieldType::Number), "12").error() ==
+              "expected a number, got \"12\"");
+        CHECK(normalize_field_value(def(FieldType::Bool), 1).error() ==
+              "expected true or false, got 1");
     }
     SUBCASE("empty text means not set") {
         CHECK(normalize_field_value(def(FieldType::Text), "   ")->is_null());
@@ -64,19 +67,22 @@ TEST_CASE("typed text becomes the field's value") {
     CHECK(*parse_field_text(def(FieldType::Money), "99.5", "USD") ==
           json{{"amount", 99.5}, {"currency", "USD"}});
     CHECK(*parse_field_text(def(FieldType::Bool), "Yes", "USD") == true);
-    CHECK(*parse_field_text(def(FieldType::MultiPicklist, {"A", "B"}), "a; b", "USD") == json{"A", "B"});
+    CHECK(*parse_field_text(def(FieldType::MultiPicklist, {"A", "B"}), "a; b", "USD") ==
+          json{"A", "B"});
     CHECK(parse_field_text(def(FieldType::Number), "twelve", "USD").error() ==
           "expected a number, got \"twelve\"");
     CHECK(parse_field_text(def(FieldType::Number), "", "USD")->is_null());
 }
 
 TEST_CASE("values are shown the way people read them") {
-    CHECK(format_field_value(def(FieldType::Money), json{{"amount", 1234567.5}, {"currency", "USD"}}) ==
+    CHECK(format_field_value(def(FieldType::Money),
+                             json{{"amount", 1234567.5}, {"currency", "USD"}}) ==
           "USD 1,234,567.50");
     CHECK(format_field_value(def(FieldType::Money), json{{"amount", 48000}, {"currency", "EUR"}}) ==
           "EUR 48,000");
     CHECK(format_field_value(def(FieldType::Bool), true) == "Yes");
-    CHECK(format_field_value(def(FieldType::DateTime), "2026-03-01T08:00:00Z") == "2026-03-01 08:00 UTC");
+    CHECK(format_field_value(def(FieldType::DateTime), "2026-03-01T08:00:00Z") ==
+          "2026-03-01 08:00 UTC");
 }
 
 TEST_CASE("editor text round-trips through parsing for every type") {

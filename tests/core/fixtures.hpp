@@ -11,7 +11,9 @@
 
 namespace crm::test {
 
-inline Instant at(const char* iso) { return *parse_instant(iso); }
+inline Instant at(const char* iso) {
+    return *parse_instant(iso);
+}
 
 // Two reps and their manager on one team, a rep on another, and an admin.
 inline Workspace team_workspace() {

@@ -65,7 +65,10 @@ TEST_CASE("journal damage is detected, reported and set aside; earlier data surv
     Engine engine;
     REQUIRE(store.open(engine));
     for (int i = 0; i < 3; ++i)
-        REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "Deal " + std::to_string(i)}}}, "u-ana", kNow).ok);
+        REQUIRE(
+            engine
+                .apply(CreateRecord{"deal", {{"name", "Deal " + std::to_string(i)}}}, "u-ana", kNow)
+                .ok);
     const std::string segment = dir.path() + "/" + segment_name(1);
     const std::string intact = read_all(segment);
 
@@ -112,7 +115,8 @@ TEST_CASE("journal damage is detected, reported and set aside; earlier data surv
         Engine reopened;
         auto report = again.open(reopened);
         REQUIRE_FALSE(report);
-        CHECK(report.error() == "workspace.snapshot is damaged (checksum mismatch); it was left as it is");
+        CHECK(report.error() ==
+              "workspace.snapshot is damaged (checksum mismatch); it was left as it is");
         CHECK(read_all(dir.path() + "/workspace.snapshot") == snapshot);
     }
 }
@@ -128,7 +132,10 @@ TEST_CASE("segments stay small and compaction folds them into the snapshot") {
     Engine engine;
     REQUIRE(store.open(engine));
     for (int i = 0; i < 60; ++i)
-        REQUIRE(engine.apply(CreateRecord{"task", {{"title", "Call back #" + std::to_string(i)}}}, "u-ana", kNow).ok);
+        REQUIRE(engine
+                    .apply(CreateRecord{"task", {{"title", "Call back #" + std::to_string(i)}}},
+                           "u-ana", kNow)
+                    .ok);
     std::size_t segments = 0;
     for (const auto& name : storage.list()) {
         if (name.rfind("journal-", 0) != 0) continue;

@@ -41,14 +41,22 @@ TEST_CASE("export then import gives back the same workspace") {
     region.type = FieldType::Picklist;
     region.options = {"North", "South"};
     REQUIRE(engine.apply(AddField{"deal", region}, "u-sam", at("2026-01-01T00:00:00Z")).ok);
-    REQUIRE(engine.apply(CreateRecord{"company", {{"name", "Zoë's Café"}}}, "u-ana", at("2026-01-02T00:00:00Z")).ok);
-    REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "Fleet"}, {"company", "company-1"}, {"region", "North"},
-                                                {"amount", {{"amount", 12.5}, {"currency", "EUR"}}}}},
-                         "u-ana", at("2026-01-03T00:00:00Z"))
+    REQUIRE(engine
+                .apply(CreateRecord{"company", {{"name", "Zoë's Café"}}}, "u-ana",
+                       at("2026-01-02T00:00:00Z"))
+                .ok);
+    REQUIRE(engine
+                .apply(CreateRecord{"deal",
+                                    {{"name", "Fleet"},
+                                     {"company", "company-1"},
+                                     {"region", "North"},
+                                     {"amount", {{"amount", 12.5}, {"currency", "EUR"}}}}},
+                       "u-ana", at("2026-01-03T00:00:00Z"))
                 .ok);
     // A record others refer to cannot be deleted, so an export never holds a dangling link.
     CHECK(engine.apply(DeleteRecord{"company-1"}, "u-sam", at("2026-01-04T00:00:00Z")).message ==
-          "Cannot delete Zoë's Café: 1 record(s) refer to it (deal-1); remove or change those links first");
+          "Cannot delete Zoë's Café: 1 record(s) refer to it (deal-1); remove or change those "
+          "links first");
     const std::string first = export_workspace(engine.workspace());
     auto imported = import_workspace(first);
     REQUIRE_MESSAGE(imported.ok(), (imported.ok() ? "" : imported.error()));
@@ -66,11 +74,12 @@ TEST_CASE("records without times get the time of the import") {
 
 TEST_CASE("import errors say where and what was expected") {
     SUBCASE("syntax errors name line and column") {
-        const auto result = import_workspace("{\n  \"format\": \"crm-workspace\",\n  \"version\": 1,\n  \"records\": [\n}");
+        const auto result = import_workspace(
+            "{\n  \"format\": \"crm-workspace\",\n  \"version\": 1,\n  \"records\": [\n}");
         REQUIRE_FALSE(result);
-        CHECK(result.error() ==
-              "not valid JSON: line 5, column 1: syntax error while parsing value - unexpected '}'; expected "
-              "'[', '{', or a literal");
+        CHECK(result.error() == "not valid JSON: line 5, column 1: syntax error while parsing "
+                                "value - unexpected '}'; expected "
+                                "'[', '{', or a literal");
     }
     SUBCASE("a file that is not a workspace") {
         CHECK(import_error(json::array()) == "$: expected a workspace object, got an array");
@@ -83,17 +92,19 @@ TEST_CASE("import errors say where and what was expected") {
     SUBCASE("unknown fields are refused, with the known ones listed") {
         json doc = minimal_document();
         doc["users"][1]["nmae"] = "typo";
-        CHECK(import_error(doc) == "$.users[1].nmae: unknown field (expected one of: id, name, email, role, team)");
+        CHECK(import_error(doc) ==
+              "$.users[1].nmae: unknown field (expected one of: id, name, email, role, team)");
     }
     SUBCASE("wrong types are named at their path") {
         json doc = minimal_document();
         doc["records"][1]["fields"]["amount"] = "lots";
-        CHECK(import_error(doc) ==
-              "$.records[1].fields.amount: expected money as {\"amount\": number, \"currency\": three capital "
-              "letters}, got \"lots\"");
+        CHECK(import_error(doc) == "$.records[1].fields.amount: expected money as {\"amount\": "
+                                   "number, \"currency\": three capital "
+                                   "letters}, got \"lots\"");
         doc = minimal_document();
         doc["records"][0]["fields"]["employees"] = "many";
-        CHECK(import_error(doc) == "$.records[0].fields.employees: expected a number, got \"many\"");
+        CHECK(import_error(doc) ==
+              "$.records[0].fields.employees: expected a number, got \"many\"");
     }
     SUBCASE("references and people must exist") {
         json doc = minimal_document();
@@ -104,7 +115,8 @@ TEST_CASE("import errors say where and what was expected") {
         CHECK(import_error(doc) == "$.records[1].owner: there is no user \"u-ghost\"");
         doc = minimal_document();
         doc["users"][0]["role"] = "boss";
-        CHECK(import_error(doc) == "$.users[0].role: unknown role \"boss\" (expected rep, manager or admin)");
+        CHECK(import_error(doc) ==
+              "$.users[0].role: unknown role \"boss\" (expected rep, manager or admin)");
     }
     SUBCASE("duplicates and required data") {
         json doc = minimal_document();
@@ -116,14 +128,17 @@ TEST_CASE("import errors say where and what was expected") {
         CHECK(import_error(doc) == "$.records[0].fields.name: Name is required");
         doc = minimal_document();
         doc["records"][0]["fields"]["shoe_size"] = 9;
-        CHECK(import_error(doc) == "$.records[0].fields.shoe_size: Company has no field \"shoe_size\"");
+        CHECK(import_error(doc) ==
+              "$.records[0].fields.shoe_size: Company has no field \"shoe_size\"");
     }
     SUBCASE("custom field definitions are checked") {
         json doc = minimal_document();
-        doc["custom_fields"] = {{"deal", {{{"id", "tier"}, {"label", "Tier"}, {"type", "colour"}}}}};
-        CHECK(import_error(doc).rfind("$.custom_fields.deal[0].type: unknown field type \"colour\" (expected one of: "
-                                      "text, long_text, number",
-                                      0) == 0);
+        doc["custom_fields"] = {
+            {"deal", {{{"id", "tier"}, {"label", "Tier"}, {"type", "colour"}}}}};
+        CHECK(import_error(doc).rfind(
+                  "$.custom_fields.deal[0].type: unknown field type \"colour\" (expected one of: "
+                  "text, long_text, number",
+                  0) == 0);
     }
 }
 

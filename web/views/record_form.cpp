@@ -21,14 +21,22 @@ constexpr std::size_t kMaxReferenceChoices = 200; // keeps an open picker cheap 
 
 const char* hint_for(const FieldDef& field) {
     switch (field.type) {
-    case FieldType::Money: return "e.g. 12000 USD";
-    case FieldType::Date: return "YYYY-MM-DD";
-    case FieldType::DateTime: return "YYYY-MM-DDTHH:MM:SSZ";
-    case FieldType::Email: return "name@example.com";
-    case FieldType::Phone: return "+1 555 010 2030";
-    case FieldType::Url: return "example.com";
-    case FieldType::Number: return "0";
-    default: return "";
+    case FieldType::Money:
+        return "e.g. 12000 USD";
+    case FieldType::Date:
+        return "YYYY-MM-DD";
+    case FieldType::DateTime:
+        return "YYYY-MM-DDTHH:MM:SSZ";
+    case FieldType::Email:
+        return "name@example.com";
+    case FieldType::Phone:
+        return "+1 555 010 2030";
+    case FieldType::Url:
+        return "example.com";
+    case FieldType::Number:
+        return "0";
+    default:
+        return "";
     }
 }
 
@@ -45,7 +53,8 @@ void edit_multi_picklist(const FieldDef& field, std::string& value) {
     auto parsed = parse_field_text(field, value, "USD");
     std::vector<std::string> chosen;
     if (parsed && parsed->is_array())
-        for (const auto& item : *parsed) chosen.push_back(item.get<std::string>());
+        for (const auto& item : *parsed)
+            chosen.push_back(item.get<std::string>());
     if (ImGui::BeginCombo("##v", value.empty() ? "—" : value.c_str())) {
         for (const auto& option : field.options) {
             bool on = std::find(chosen.begin(), chosen.end(), option) != chosen.end();
@@ -55,7 +64,8 @@ void edit_multi_picklist(const FieldDef& field, std::string& value) {
                 else
                     chosen.erase(std::find(chosen.begin(), chosen.end(), option));
                 value.clear();
-                for (const auto& item : chosen) value += (value.empty() ? "" : "; ") + item;
+                for (const auto& item : chosen)
+                    value += (value.empty() ? "" : "; ") + item;
             }
         }
         ImGui::EndCombo();
@@ -67,13 +77,14 @@ void edit_user_ref(const Workspace& ws, std::string& value, const char* none_lab
     if (ImGui::BeginCombo("##v", user ? user->name.c_str() : none_label)) {
         if (ImGui::Selectable(none_label, value.empty())) value.clear();
         for (const auto& candidate : ws.directory.users())
-            if (ImGui::Selectable(describe_user(candidate).c_str(), candidate.id == value)) value = candidate.id;
+            if (ImGui::Selectable(describe_user(candidate).c_str(), candidate.id == value))
+                value = candidate.id;
         ImGui::EndCombo();
     }
 }
 
-void edit_record_ref(const Workspace& ws, const UiState& ui, const FieldDef& field, std::string& value,
-                     std::string& filter) {
+void edit_record_ref(const Workspace& ws, const UiState& ui, const FieldDef& field,
+                     std::string& value, std::string& filter) {
     const Record* target = ws.find(value);
     const std::string preview = target ? ws.title_of(*target) : (value.empty() ? "—" : value);
     if (ImGui::BeginCombo("##v", preview.c_str(), ImGuiComboFlags_HeightLarge)) {
@@ -82,7 +93,8 @@ void edit_record_ref(const Workspace& ws, const UiState& ui, const FieldDef& fie
         ImGui::InputTextWithHint("##filter", "Type to search…", &filter);
         if (ImGui::Selectable("—", value.empty())) value.clear();
         std::string needle = filter;
-        std::transform(needle.begin(), needle.end(), needle.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::transform(needle.begin(), needle.end(), needle.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
         const User* viewer = ws.directory.user(ui.user);
         std::size_t shown = 0;
         auto offer = [&](const std::string& id) {
@@ -90,7 +102,8 @@ void edit_record_ref(const Workspace& ws, const UiState& ui, const FieldDef& fie
             if (!record || !viewer || !can_view(ws, *viewer, *record)) return;
             std::string title = ws.title_of(*record);
             std::string folded = title;
-            std::transform(folded.begin(), folded.end(), folded.begin(), [](unsigned char c) { return std::tolower(c); });
+            std::transform(folded.begin(), folded.end(), folded.begin(),
+                           [](unsigned char c) { return std::tolower(c); });
             if (!needle.empty() && folded.find(needle) == std::string::npos) return;
             ++shown;
             if (ImGui::Selectable((title + "##" + id).c_str(), id == value)) value = id;
@@ -102,7 +115,8 @@ void edit_record_ref(const Workspace& ws, const UiState& ui, const FieldDef& fie
                 offer(id);
             }
         }
-        if (shown >= kMaxReferenceChoices) ImGui::TextColored(colors::kMuted, "Type to narrow the list…");
+        if (shown >= kMaxReferenceChoices)
+            ImGui::TextColored(colors::kMuted, "Type to narrow the list…");
         ImGui::EndCombo();
     }
 }
@@ -128,18 +142,27 @@ void draw_field(ViewContext& view, const FieldDef& field) {
         if (ImGui::Checkbox("##v", &on)) value = on ? "yes" : "no";
         break;
     }
-    case FieldType::Picklist: edit_picklist(field, value); break;
-    case FieldType::MultiPicklist: edit_multi_picklist(field, value); break;
-    case FieldType::UserRef: edit_user_ref(view.workspace, value, "—"); break;
+    case FieldType::Picklist:
+        edit_picklist(field, value);
+        break;
+    case FieldType::MultiPicklist:
+        edit_multi_picklist(field, value);
+        break;
+    case FieldType::UserRef:
+        edit_user_ref(view.workspace, value, "—");
+        break;
     case FieldType::RecordRef:
         edit_record_ref(view.workspace, view.ui, field, value, form.reference_filters[field.id]);
         break;
-    default: ImGui::InputTextWithHint("##v", hint_for(field), &value); break;
+    default:
+        ImGui::InputTextWithHint("##v", hint_for(field), &value);
+        break;
     }
     mark(view.ui, "field-" + field.id);
     if (problem != form.problems.end()) {
         ImGui::PopStyleColor();
-        std::string message = problem->second == "is required" ? field.label + " is required" : problem->second;
+        std::string message =
+            problem->second == "is required" ? field.label + " is required" : problem->second;
         message[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(message[0])));
         text_colored_wrapped(colors::kDanger, message);
     }
@@ -175,7 +198,8 @@ void open_new_form(const Workspace& ws, UiState& ui, const std::string& type_id)
     form.type = type_id;
     form.owner = ui.user;
     form.focus_first = true;
-    for (const auto& field : type->fields) form.values[field.id] = "";
+    for (const auto& field : type->fields)
+        form.values[field.id] = "";
     ui.form = std::move(form);
     ui.selected.clear();
     ui.notice.clear();
@@ -193,22 +217,26 @@ void draw_record_form(ViewContext& view) {
     const float s = scale();
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
     const float top = 60 * s, width = 460 * s;
-    ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x + viewport->Size.x - width, viewport->Pos.y + top));
+    ImGui::SetNextWindowPos(
+        ImVec2(viewport->Pos.x + viewport->Size.x - width, viewport->Pos.y + top));
     ImGui::SetNextWindowSize(ImVec2(width, viewport->Size.y - top));
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.985f, 0.988f, 0.995f, 1));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
     ImGui::Begin("##form", nullptr, kPanel);
 
-    ImGui::TextColored(colors::kMuted, "%s", form.creating ? ("New " + type->label).c_str() : type->label.c_str());
+    ImGui::TextColored(colors::kMuted, "%s",
+                       form.creating ? ("New " + type->label).c_str() : type->label.c_str());
     ImGui::PushFont(heading_font());
-    ImGui::TextWrapped("%s", form.creating ? ("New " + type->label).c_str() : view.workspace.title_of(*record).c_str());
+    ImGui::TextWrapped("%s", form.creating ? ("New " + type->label).c_str()
+                                           : view.workspace.title_of(*record).c_str());
     ImGui::PopFont();
     if (record) {
         const User* creator = view.workspace.directory.user(record->created_by);
         const User* updater = view.workspace.directory.user(record->updated_by);
         ImGui::TextColored(colors::kMuted, "%s · updated %s by %s", record->id.c_str(),
                            format_instant(record->updated_at).substr(0, 10).c_str(),
-                           updater ? updater->name.c_str() : (creator ? creator->name.c_str() : "import"));
+                           updater ? updater->name.c_str()
+                                   : (creator ? creator->name.c_str() : "import"));
     }
     ImGui::Separator();
 
@@ -222,14 +250,16 @@ void draw_record_form(ViewContext& view) {
     ImGui::PopID();
     mark(view.ui, "field-owner");
     ImGui::Spacing();
-    for (const auto& field : type->fields) draw_field(view, field);
+    for (const auto& field : type->fields)
+        draw_field(view, field);
     ImGui::EndChild();
 
     ImGui::Separator();
     if (!form.message.empty()) text_colored_wrapped(colors::kDanger, form.message);
     const bool can_save = !view.read_only;
     ImGui::BeginDisabled(!can_save);
-    if (primary_button(form.creating ? "Create" : "Save", ImVec2(120 * s, 0))) view.intents.push_back(SubmitForm{});
+    if (primary_button(form.creating ? "Create" : "Save", ImVec2(120 * s, 0)))
+        view.intents.push_back(SubmitForm{});
     mark(view.ui, "save-record");
     ImGui::EndDisabled();
     ImGui::SameLine();
@@ -245,7 +275,8 @@ void draw_record_form(ViewContext& view) {
         } else {
             ImGui::PushStyleColor(ImGuiCol_Button, colors::kDanger);
             ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-            if (ImGui::Button("Confirm", ImVec2(100 * s, 0))) view.intents.push_back(DeleteSelected{});
+            if (ImGui::Button("Confirm", ImVec2(100 * s, 0)))
+                view.intents.push_back(DeleteSelected{});
             ImGui::PopStyleColor(2);
             mark(view.ui, "confirm-delete");
         }

@@ -22,10 +22,12 @@ constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoDecoration | ImGuiWindowF
 void refresh_rows(const ViewContext& view) {
     ListCache& cache = view.ui.list;
     const UiState& ui = view.ui;
-    if (cache.workspace_version == view.version && cache.type == ui.type && cache.viewer == ui.user &&
-        cache.search == ui.search && cache.sort_by == ui.sort_by && cache.ascending == ui.sort_ascending)
+    if (cache.workspace_version == view.version && cache.type == ui.type &&
+        cache.viewer == ui.user && cache.search == ui.search && cache.sort_by == ui.sort_by &&
+        cache.ascending == ui.sort_ascending)
         return;
-    cache.ids = query_records(view.workspace, {ui.type, ui.user, ui.search, ui.sort_by, ui.sort_ascending});
+    cache.ids =
+        query_records(view.workspace, {ui.type, ui.user, ui.search, ui.sort_by, ui.sort_ascending});
     cache.workspace_version = view.version;
     cache.type = ui.type;
     cache.viewer = ui.user;
@@ -36,7 +38,8 @@ void refresh_rows(const ViewContext& view) {
 
 std::string lower_label(const RecordTypeDef& type, std::size_t count) {
     std::string noun = count == 1 ? type.label : type.plural;
-    for (auto& c : noun) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : noun)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return std::to_string(count) + " " + noun;
 }
 
@@ -61,9 +64,12 @@ void draw_record_list(ViewContext& view) {
 
     if (!view.ui.open_problems.empty()) {
         ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBanner));
-        ImGui::BeginChild("##problems", ImVec2(0, 0), ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
-        ImGui::TextColored(colors::kWarning, "Some unsaved work from an interrupted session could not be recovered:");
-        for (const auto& problem : view.ui.open_problems) ImGui::BulletText("%s", problem.c_str());
+        ImGui::BeginChild("##problems", ImVec2(0, 0),
+                          ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+        ImGui::TextColored(colors::kWarning,
+                           "Some unsaved work from an interrupted session could not be recovered:");
+        for (const auto& problem : view.ui.open_problems)
+            ImGui::BulletText("%s", problem.c_str());
         if (ImGui::SmallButton("Dismiss")) view.ui.open_problems.clear();
         ImGui::EndChild();
         ImGui::PopStyleColor();
@@ -77,8 +83,10 @@ void draw_record_list(ViewContext& view) {
     ImGui::TextColored(colors::kMuted, "%s", lower_label(*type, view.ui.list.ids.size()).c_str());
 
     const std::string new_label = "+ New " + type->label;
-    const float new_width = ImGui::CalcTextSize(new_label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
-    ImGui::SetNextItemWidth(std::min(360 * s, ImGui::GetContentRegionAvail().x - new_width - 20 * s));
+    const float new_width =
+        ImGui::CalcTextSize(new_label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+    ImGui::SetNextItemWidth(
+        std::min(360 * s, ImGui::GetContentRegionAvail().x - new_width - 20 * s));
     const std::string hint = "Search " + type->plural + "…";
     ImGui::InputTextWithHint("##search", hint.c_str(), &view.ui.search);
     mark(view.ui, "search");
@@ -96,20 +104,26 @@ void draw_record_list(ViewContext& view) {
 
     if (view.ui.list.ids.empty())
         ImGui::TextColored(colors::kMuted, "%s",
-                           view.ui.search.empty() ? "Nothing here yet." : "No records match your search.");
+                           view.ui.search.empty() ? "Nothing here yet."
+                                                  : "No records match your search.");
 
     // As many field columns as fit beside name, owner and date (fewer while the form is open).
     const float spare = ImGui::GetContentRegionAvail().x - 560 * s;
-    const auto columns = list_columns(*type, static_cast<std::size_t>(std::clamp(spare / (150 * s), 0.0f, 4.0f)));
+    const auto columns =
+        list_columns(*type, static_cast<std::size_t>(std::clamp(spare / (150 * s), 0.0f, 4.0f)));
     const int column_count = static_cast<int>(columns.size()) + 3;
-    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
-                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable |
-                                  ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_Hideable;
+    const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
+                                  ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp |
+                                  ImGuiTableFlags_Hideable;
     if (ImGui::BeginTable("records", column_count, flags)) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn(type->title_fields.size() > 1 ? "Name" : type->field(type->title_fields[0])->label.c_str(),
+        ImGui::TableSetupColumn(type->title_fields.size() > 1
+                                    ? "Name"
+                                    : type->field(type->title_fields[0])->label.c_str(),
                                 ImGuiTableColumnFlags_DefaultSort, 2.8f);
-        for (const FieldDef* field : columns) ImGui::TableSetupColumn(field->label.c_str(), 0, 1.2f);
+        for (const FieldDef* field : columns)
+            ImGui::TableSetupColumn(field->label.c_str(), 0, 1.2f);
         ImGui::TableSetupColumn("Owner", 0, 1.1f);
         ImGui::TableSetupColumn("Updated", 0, 0.9f);
         ImGui::TableHeadersRow();
@@ -117,7 +131,8 @@ void draw_record_list(ViewContext& view) {
         if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
             if (specs->SpecsCount > 0) {
                 const int column = specs->Specs[0].ColumnIndex;
-                view.ui.sort_ascending = specs->Specs[0].SortDirection != ImGuiSortDirection_Descending;
+                view.ui.sort_ascending =
+                    specs->Specs[0].SortDirection != ImGuiSortDirection_Descending;
                 if (column == 0)
                     view.ui.sort_by = "title";
                 else if (column <= static_cast<int>(columns.size()))
@@ -160,7 +175,9 @@ void draw_record_list(ViewContext& view) {
                 else
                     ImGui::TextColored(colors::kWarning, "Unassigned");
                 ImGui::TableNextColumn();
-                ImGui::TextColored(colors::kMuted, "%s", format_date(civil_from_days(record->updated_at.seconds / 86400)).c_str());
+                ImGui::TextColored(
+                    colors::kMuted, "%s",
+                    format_date(civil_from_days(record->updated_at.seconds / 86400)).c_str());
                 ImGui::PopID();
             }
         }

@@ -21,10 +21,18 @@ void draw_save_indicator(const ViewContext& view) {
     }
     switch (view.save_state) {
     case SaveState::Clean:
-    case SaveState::Saved: ImGui::TextColored(colors::kSuccess, "All changes saved"); break;
-    case SaveState::Pending: ImGui::TextColored(colors::kMuted, "Unsaved changes…"); break;
-    case SaveState::Saving: ImGui::TextColored(colors::kMuted, "Saving…"); break;
-    case SaveState::Failed: ImGui::TextColored(colors::kDanger, "Not saved"); break;
+    case SaveState::Saved:
+        ImGui::TextColored(colors::kSuccess, "All changes saved");
+        break;
+    case SaveState::Pending:
+        ImGui::TextColored(colors::kMuted, "Unsaved changes…");
+        break;
+    case SaveState::Saving:
+        ImGui::TextColored(colors::kMuted, "Saving…");
+        break;
+    case SaveState::Failed:
+        ImGui::TextColored(colors::kDanger, "Not saved");
+        break;
     }
     if (!view.save_message.empty() && ImGui::IsItemHovered())
         ImGui::SetTooltip("%s", view.save_message.c_str());
@@ -64,7 +72,8 @@ void draw_top_bar(ViewContext& view) {
     ImGui::SetCursorPosY((height - ImGui::GetFrameHeight()) * 0.5f);
     if (ImGui::Button("Import")) view.intents.push_back(ImportRequested{});
     mark(view.ui, "import");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Replace the workspace with a JSON export (admins)");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Replace the workspace with a JSON export (admins)");
     ImGui::SameLine();
     ImGui::SetCursorPosY((height - ImGui::GetFrameHeight()) * 0.5f);
     if (ImGui::Button("Export")) view.intents.push_back(ExportRequested{});
@@ -123,11 +132,13 @@ void draw_top_bar(ViewContext& view) {
 }
 
 void draw_dialogs(ViewContext& view) {
-    if (!view.ui.error_dialog.empty() && !ImGui::IsPopupOpen("Problem")) ImGui::OpenPopup("Problem");
+    if (!view.ui.error_dialog.empty() && !ImGui::IsPopupOpen("Problem"))
+        ImGui::OpenPopup("Problem");
     const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
     ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(ImVec2(560 * scale(), 0));
-    if (ImGui::BeginPopupModal("Problem", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
+    if (ImGui::BeginPopupModal("Problem", nullptr,
+                               ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
         ImGui::TextWrapped("%s", view.ui.error_dialog.c_str());
         ImGui::Spacing();
         if (primary_button("OK", ImVec2(120 * scale(), 0))) {
