@@ -9,6 +9,11 @@
 
 namespace crm::web {
 
+// A fixed part of the screen layout (top bar, sidebar, list): no title, no moving.
+inline constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                           ImGuiWindowFlags_NoSavedSettings |
+                                           ImGuiWindowFlags_NoBringToFrontOnFocus;
+
 // Remembers the last item's rectangle under `name` (end-to-end tests click by name).
 inline void mark(UiState& ui, const std::string& name) {
     const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();

@@ -47,6 +47,17 @@ Result<std::string> require_string(const json& object, const std::string& path, 
     return it->get<std::string>();
 }
 
+Result<std::string> require_identifier(const json& object, const std::string& path,
+                                       const char* key) {
+    auto id = require_string(object, path, key);
+    if (!id) return id;
+    if (!is_valid_identifier(*id))
+        return Error{
+            path + "." + key + ": \"" + *id +
+            "\" is not a valid id (lower-case letters, digits and _, starting with a letter)"};
+    return id;
+}
+
 json field_def_to_json(const FieldDef& field) {
     json out = {{"id", field.id}, {"label", field.label}, {"type", field_type_name(field.type)}};
     if (field.required) out["required"] = true;
@@ -76,12 +87,8 @@ Result<FieldDef> field_def_from_json(const json& value, const std::string& path)
         return Error{status.error()};
     FieldDef field;
     field.custom = true;
-    auto id = require_string(value, path, "id");
+    auto id = require_identifier(value, path, "id");
     if (!id) return Error{id.error()};
-    if (!is_valid_identifier(*id))
-        return Error{
-            path + ".id: \"" + *id +
-            "\" is not a valid id (lower-case letters, digits and _, starting with a letter)"};
     field.id = *id;
     auto label = require_string(value, path, "label");
     if (!label) return Error{label.error()};
@@ -136,12 +143,8 @@ Result<RecordTypeDef> record_type_from_json(const json& value, const std::string
         return Error{status.error()};
     RecordTypeDef type;
     type.custom = true;
-    auto id = require_string(value, path, "id");
+    auto id = require_identifier(value, path, "id");
     if (!id) return Error{id.error()};
-    if (!is_valid_identifier(*id))
-        return Error{
-            path + ".id: \"" + *id +
-            "\" is not a valid id (lower-case letters, digits and _, starting with a letter)"};
     type.id = *id;
     auto label = require_string(value, path, "label");
     if (!label) return Error{label.error()};

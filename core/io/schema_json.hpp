@@ -24,6 +24,9 @@ Status check_known_keys(const nlohmann::json& object, const std::string& path,
 // Reads a required string member, or says what is wrong at `path`.
 Result<std::string> require_string(const nlohmann::json& object, const std::string& path,
                                    const char* key);
+// Like require_string, for ids: lower-case letters, digits and '_'.
+Result<std::string> require_identifier(const nlohmann::json& object, const std::string& path,
+                                       const char* key);
 std::string json_type_name(const nlohmann::json& value);
 
 } // namespace crm

@@ -14,9 +14,9 @@ namespace crm::web {
 
 namespace {
 
-constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
-                                    ImGuiWindowFlags_NoTitleBar;
+constexpr ImGuiWindowFlags kFormPanel =
+    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoTitleBar;
 constexpr std::size_t kMaxReferenceChoices = 200; // keeps an open picker cheap on big workspaces
 
 const char* hint_for(const FieldDef& field) {
@@ -222,7 +222,7 @@ void draw_record_form(ViewContext& view) {
     ImGui::SetNextWindowSize(ImVec2(width, viewport->Size.y - top));
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.985f, 0.988f, 0.995f, 1));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
-    ImGui::Begin("##form", nullptr, kPanel);
+    ImGui::Begin("##form", nullptr, kFormPanel);
 
     ImGui::TextColored(colors::kMuted, "%s",
                        form.creating ? ("New " + type->label).c_str() : type->label.c_str());

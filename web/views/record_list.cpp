@@ -14,10 +14,6 @@ namespace crm::web {
 
 namespace {
 
-constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                    ImGuiWindowFlags_NoSavedSettings |
-                                    ImGuiWindowFlags_NoBringToFrontOnFocus;
-
 // Recomputes the rows only when something they depend on changed.
 void refresh_rows(const ViewContext& view) {
     ListCache& cache = view.ui.list;

@@ -10,10 +10,6 @@ namespace crm::web {
 
 namespace {
 
-constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                    ImGuiWindowFlags_NoSavedSettings |
-                                    ImGuiWindowFlags_NoBringToFrontOnFocus;
-
 void draw_save_indicator(const ViewContext& view) {
     if (view.read_only) {
         ImGui::TextColored(colors::kWarning, "Read-only: open in another tab");
