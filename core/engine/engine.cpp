@@ -88,6 +88,9 @@ Result<Decision> decide_create(const Workspace& ws, const User& actor, const Cre
         it = it->is_null() ? fields.erase(it) : ++it;
     Decision decision;
     decision.record_id = ws.peek_next_id(type->id);
+    if (ws.find(decision.record_id))
+        return Error{"the next id for " + type->plural + " (" + decision.record_id +
+                     ") is taken; the workspace's id counter is damaged"};
     decision.events.push_back({"record.created",
                                {{"id", decision.record_id},
                                 {"type", type->id},
@@ -171,6 +174,10 @@ Result<Decision> decide_add_field(const Workspace& ws, const User& actor, const 
     if (!checked) return Error{checked.error()};
     if (type->field(field.id))
         return Error{type->label + " already has a field \"" + field.id + "\""};
+    if (field.required && !ws.ids_of_type(type->id).empty())
+        return Error{"Cannot add " + field.label +
+                     " as required: " + std::to_string(ws.ids_of_type(type->id).size()) +
+                     " existing " + type->plural + " have no value for it; add it as optional"};
     if (field.type == FieldType::RecordRef && !field.target_type.empty() &&
         !ws.schema.type(field.target_type))
         return Error{"there is no record type \"" + field.target_type + "\" to refer to"};
@@ -243,6 +250,12 @@ Outcome Engine::apply(const Command& command, const std::string& actor, Instant 
         outcome.record_id = remove->id;
     outcome.ok = true;
     if (batch->events.empty()) return outcome; // nothing changed, nothing to save
+    // Never journal what would not apply: replay would stop at it.
+    if (auto status = check_batch(m_workspace, *batch); !status) {
+        outcome.ok = false;
+        outcome.message = status.error();
+        return outcome;
+    }
     if (m_sink) {
         if (auto status = m_sink->append(*batch); !status) {
             outcome.ok = false;

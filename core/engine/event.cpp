@@ -32,8 +32,6 @@ Result<EventBatch> batch_from_json(const json& value) {
     }
 }
 
-namespace {
-
 Status check_batch(const Workspace& workspace, const EventBatch& batch) {
     // Dry run on ids only, so a failing batch leaves the workspace untouched.
     for (const auto& event : batch.events) {
@@ -53,8 +51,6 @@ Status check_batch(const Workspace& workspace, const EventBatch& batch) {
     }
     return Status::success();
 }
-
-} // namespace
 
 Status apply_batch(Workspace& workspace, const EventBatch& batch) {
     if (auto status = check_batch(workspace, batch); !status) return status;

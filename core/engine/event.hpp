@@ -36,6 +36,10 @@ struct EventBatch {
 nlohmann::json batch_to_json(const EventBatch& batch);
 Result<EventBatch> batch_from_json(const nlohmann::json& json);
 
+// Checks that a batch fits the workspace (ids exist or are new, types known)
+// without changing it. apply_batch() runs it first.
+Status check_batch(const Workspace& workspace, const EventBatch& batch);
+
 // Applies one batch to the workspace. Replay uses the same function, so a
 // batch that no longer fits (damaged journal) is reported, not half-applied.
 Status apply_batch(Workspace& workspace, const EventBatch& batch);

@@ -29,7 +29,13 @@ bool can_view(const Workspace& workspace, const User& actor, const Record& recor
 }
 
 Status check_create(const Workspace& workspace, const User& actor, const std::string& owner) {
-    if (owner.empty() || owner == actor.id) return Status::success();
+    if (owner == actor.id) return Status::success();
+    if (owner.empty()) {
+        if (actor.role != Role::Rep) return Status::success();
+        return Error{describe_user(actor) +
+                     " can only create records they own themselves; unassigned work is for "
+                     "managers to hand out"};
+    }
     if (!workspace.directory.user(owner)) return Error{"there is no user \"" + owner + "\""};
     if (actor.role == Role::Admin) return Status::success();
     if (actor.role == Role::Manager && workspace.directory.manages(actor, owner))

@@ -1,5 +1,7 @@
 #include "io/schema_json.hpp"
 
+#include <algorithm>
+
 namespace crm {
 
 using nlohmann::json;
@@ -117,7 +119,15 @@ Result<FieldDef> field_def_from_json(const json& value, const std::string& path)
             if (!options[i].is_string() || options[i].get_ref<const std::string&>().empty())
                 return Error{path + ".options[" + std::to_string(i) +
                              "]: expected a non-empty string"};
-            field.options.push_back(options[i].get<std::string>());
+            const auto& option = options[i].get_ref<const std::string&>();
+            if (option.find_first_of(",;") != std::string::npos)
+                return Error{path + ".options[" + std::to_string(i) +
+                             "]: an option cannot contain ',' or ';' (they separate choices)"};
+            if (std::find(field.options.begin(), field.options.end(), option) !=
+                field.options.end())
+                return Error{path + ".options[" + std::to_string(i) + "]: duplicate option \"" +
+                             option + "\""};
+            field.options.push_back(option);
         }
     } else if (has_options) {
         return Error{path + ": a " + std::string(field_type_name(field.type)) +
@@ -149,7 +159,13 @@ Result<RecordTypeDef> record_type_from_json(const json& value, const std::string
     auto label = require_string(value, path, "label");
     if (!label) return Error{label.error()};
     type.label = *label;
-    type.plural = value.value("plural", type.label + "s");
+    type.plural = type.label + "s";
+    if (value.contains("plural")) {
+        if (!value["plural"].is_string() || value["plural"].get_ref<const std::string&>().empty())
+            return Error{path + ".plural: expected a non-empty string, got " +
+                         json_type_name(value["plural"])};
+        type.plural = value["plural"].get<std::string>();
+    }
     const auto fields = value.find("fields");
     if (fields == value.end() || !fields->is_array() || fields->empty())
         return Error{path + ".fields: expected a non-empty array of field definitions"};

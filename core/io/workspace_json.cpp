@@ -165,6 +165,14 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
         if (id->rfind(*type_id + "-", 0) != 0)
             return Error{path + ".id: \"" + *id + "\" should start with \"" + *type_id + "-\""};
         if (ws.find(*id)) return Error{path + ".id: duplicate record id \"" + *id + "\""};
+        {
+            const std::string number = id->substr(type_id->size() + 1);
+            const bool digits = !number.empty() && number.size() <= 15 &&
+                                number.find_first_not_of("0123456789") == std::string::npos;
+            if (!digits)
+                return Error{path + ".id: \"" + *id + "\" should be \"" + *type_id +
+                             "-\" followed by a number (at most 15 digits)"};
+        }
         record.id = *id;
         record.type = *type_id;
         if (value.contains("owner")) {
@@ -325,8 +333,10 @@ Result<Workspace> workspace_from_json(const json& document, Instant imported_at)
     if (const auto it = document.find("next_ids"); it != document.end()) {
         if (!it->is_object()) return Error{"$.next_ids: expected an object of type -> number"};
         for (const auto& [type, number] : it->items()) {
-            if (!number.is_number_integer() || number.get<long long>() < 1)
-                return Error{"$.next_ids." + type + ": expected a positive whole number"};
+            if (!number.is_number_integer() || number.get<long long>() < 1 ||
+                number.get<long long>() >= kMaxRecordNumber)
+                return Error{"$.next_ids." + type +
+                             ": expected a positive whole number below 2^53"};
             ws.set_next_number(type, number.get<long long>());
         }
     }
@@ -340,6 +350,12 @@ Result<json> parse_json_text(std::string_view text) {
                      std::to_string(kMaxImportBytes / (1024 * 1024)) + " MiB"};
     try {
         return json::parse(text);
+    } catch (const json::out_of_range& error) {
+        // e.g. "number overflow parsing '1e400'"
+        std::string message = error.what();
+        const auto bracket = message.find("] ");
+        return Error{"not valid JSON: " +
+                     (bracket == std::string::npos ? message : message.substr(bracket + 2))};
     } catch (const json::parse_error& error) {
         // "[json.exception.parse_error.101] parse error at line 3, column 5: ..." -> "line 3,
         // column 5: ..."
@@ -356,7 +372,12 @@ Result<json> parse_json_text(std::string_view text) {
 Result<Workspace> import_workspace(std::string_view text, Instant imported_at) {
     auto document = parse_json_text(text);
     if (!document) return Error{document.error()};
-    return workspace_from_json(*document, imported_at);
+    try {
+        return workspace_from_json(*document, imported_at);
+    } catch (const json::exception& error) {
+        // The checks above should leave nothing to throw; never crash on input.
+        return Error{std::string("$: unexpected content (") + error.what() + ")"};
+    }
 }
 
 } // namespace crm

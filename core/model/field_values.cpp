@@ -341,9 +341,7 @@ std::string format_field_value(const FieldDef& field, const json& value) {
             const double number = value.get<double>();
             if (std::floor(number) == number && std::fabs(number) < 1e15)
                 return std::to_string(static_cast<long long>(number));
-            char buffer[64];
-            std::snprintf(buffer, sizeof buffer, "%g", number);
-            return buffer;
+            return value.dump(); // the shortest text that reads back as the same number
         }
         break;
     case FieldType::Money:

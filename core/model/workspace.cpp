@@ -70,6 +70,7 @@ void Workspace::note_id(std::string_view id) {
     const auto digits = id.substr(dash + 1);
     const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
     if (error != std::errc() || end != digits.data() + digits.size()) return;
+    if (number < 0 || number >= kMaxRecordNumber) return;
     auto& next = m_next_numbers[std::string(id.substr(0, dash))];
     next = std::max(next, number + 1);
 }

@@ -14,6 +14,9 @@
 
 namespace crm {
 
+// Record numbers stay below 2^53 so ids survive any JSON reader exactly.
+inline constexpr long long kMaxRecordNumber = 9007199254740992LL;
+
 class Workspace {
   public:
     Workspace();

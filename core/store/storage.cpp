@@ -62,6 +62,13 @@ Status DirectoryStorage::append(const std::string& name, std::string_view bytes)
     return Status::success();
 }
 
+Status DirectoryStorage::truncate(const std::string& name, std::size_t size) {
+    std::error_code error;
+    fs::resize_file(path(name), size, error);
+    if (error) return Error{"cannot truncate " + path(name) + ": " + error.message()};
+    return Status::success();
+}
+
 Status DirectoryStorage::rename(const std::string& from, const std::string& to) {
     std::error_code error;
     fs::rename(path(from), path(to), error);

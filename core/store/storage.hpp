@@ -19,6 +19,8 @@ class Storage {
     // Replaces the file as a whole: written beside it, then renamed over it.
     virtual Status write_atomic(const std::string& name, std::string_view bytes) = 0;
     virtual Status append(const std::string& name, std::string_view bytes) = 0;
+    // Cuts a file back to `size` bytes (undoing a partly written append).
+    virtual Status truncate(const std::string& name, std::size_t size) = 0;
     virtual Status rename(const std::string& from, const std::string& to) = 0;
     virtual Status remove(const std::string& name) = 0;
     // File names in the directory, sorted.
@@ -36,6 +38,7 @@ class DirectoryStorage : public Storage {
     Result<std::string> read(const std::string& name) const override;
     Status write_atomic(const std::string& name, std::string_view bytes) override;
     Status append(const std::string& name, std::string_view bytes) override;
+    Status truncate(const std::string& name, std::size_t size) override;
     Status rename(const std::string& from, const std::string& to) override;
     Status remove(const std::string& name) override;
     std::vector<std::string> list() const override;

@@ -42,6 +42,11 @@ Result<SnapshotHeader> parse_snapshot_header(const std::string& line) {
     return SnapshotHeader{seq, crc};
 }
 
+std::uint64_t first_seq(const std::string& segment) {
+    return std::strtoull(segment.c_str() + std::char_traits<char>::length(kSegmentPrefix), nullptr,
+                         10);
+}
+
 } // namespace
 
 std::string segment_name(std::uint64_t first_seq) {
@@ -63,6 +68,13 @@ std::vector<std::string> WorkspaceStore::segment_names() const {
     for (auto& name : m_storage.list())
         if (is_segment(name)) names.push_back(name);
     return names; // sorted: the zero-padded first seq orders them
+}
+
+std::string WorkspaceStore::unused_name(const std::string& wanted) const {
+    std::string name = wanted;
+    for (int n = 2; m_storage.exists(name); ++n)
+        name = wanted + "." + std::to_string(n);
+    return name;
 }
 
 Status WorkspaceStore::write_snapshot(const Workspace& workspace, std::uint64_t seq) {
@@ -168,19 +180,37 @@ Result<OpenReport> WorkspaceStore::open(Engine& engine) {
             m_current_segment_bytes = content->size();
             continue;
         }
-        // Keep the intact prefix, set the rest aside, and start clean after it.
-        report.problems.push_back(problem + "; it and " + std::to_string(segments.size() - s - 1) +
-                                  " later journal file(s) were set aside as *.damaged");
-        for (std::size_t later = s; later < segments.size(); ++later)
-            if (auto status = m_storage.rename(segments[later], segments[later] + ".damaged");
-                !status)
+        // Keep a copy of the whole file aside first, then the intact prefix in place.
+        const std::string aside = unused_name(name + ".damaged");
+        if (content) {
+            if (auto status = m_storage.write_atomic(aside, *content); !status)
                 return Error{status.error()};
+        } else if (auto status = m_storage.rename(name, aside); !status) {
+            return Error{status.error()};
+        }
         if (content && good_bytes > std::char_traits<char>::length(kJournalHeader)) {
             if (auto status = m_storage.write_atomic(name, content->substr(0, good_bytes)); !status)
                 return Error{status.error()};
             m_journal_bytes += good_bytes;
+        } else if (content) {
+            if (auto status = m_storage.remove(name); !status) return Error{status.error()};
         }
         m_current_segment.clear(); // the next append opens a fresh segment
+        // A later segment that starts right after the last good entry was written
+        // after an earlier recovery: it follows on, so it is read as usual.
+        if (s + 1 < segments.size() && first_seq(segments[s + 1]) == engine.last_seq() + 1) {
+            report.problems.push_back(problem + "; the damaged part was set aside as " + aside);
+            continue;
+        }
+        std::string set_aside = aside;
+        for (std::size_t later = s + 1; later < segments.size(); ++later) {
+            const std::string later_aside = unused_name(segments[later] + ".damaged");
+            if (auto status = m_storage.rename(segments[later], later_aside); !status)
+                return Error{status.error()};
+            set_aside += ", " + later_aside;
+        }
+        report.problems.push_back(problem + "; it and everything after it were set aside as " +
+                                  set_aside);
         break;
     }
     engine.set_sink(this);
@@ -199,7 +229,9 @@ Status WorkspaceStore::append(const EventBatch& batch) {
         m_journal_bytes += m_current_segment_bytes;
     }
     if (auto status = m_storage.append(m_current_segment, line); !status) {
-        m_current_segment.clear(); // never write after a possibly torn line
+        // Cut off a possibly torn line; if even that fails, never append after it.
+        if (!m_storage.truncate(m_current_segment, m_current_segment_bytes))
+            m_current_segment.clear();
         return status;
     }
     m_current_segment_bytes += line.size();

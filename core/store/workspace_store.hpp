@@ -58,6 +58,7 @@ class WorkspaceStore : public EventSink {
   private:
     Status write_snapshot(const Workspace& workspace, std::uint64_t seq);
     std::vector<std::string> segment_names() const;
+    std::string unused_name(const std::string& wanted) const; // never overwrite what was set aside
     Status remove_segments();
 
     Storage& m_storage;

@@ -52,11 +52,20 @@ std::optional<CivilDate> parse_date_prefix(std::string_view text) {
     CivilDate date;
     if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
     if (!read_digits(text, 0, 4, date.year) || !read_digits(text, 5, 2, date.month) ||
-        !read_digits(text, 8, 2, date.day))
+        !read_digits(text, 8, 2, date.day) || date.year < 1)
         return std::nullopt;
     if (date.month < 1 || date.month > 12) return std::nullopt;
     if (date.day < 1 || date.day > days_in_month(date.year, date.month)) return std::nullopt;
     return date;
+}
+
+// Only years 0001-9999: an offset must not carry an instant to a year that
+// format_instant() cannot write as four digits (it would never parse back).
+std::optional<Instant> in_range(Instant instant) {
+    static const std::int64_t first = days_from_civil({1, 1, 1}) * 86400;
+    static const std::int64_t last = days_from_civil({10000, 1, 1}) * 86400;
+    if (instant.seconds < first || instant.seconds >= last) return std::nullopt;
+    return instant;
 }
 
 } // namespace
@@ -76,7 +85,7 @@ std::optional<Instant> parse_instant(std::string_view text) {
     const auto date = parse_date_prefix(text);
     if (!date) return std::nullopt;
     std::int64_t seconds = days_from_civil(*date) * 86400;
-    if (text.size() == 10) return Instant{seconds};
+    if (text.size() == 10) return in_range(Instant{seconds});
     if (text[10] != 'T' && text[10] != ' ') return std::nullopt;
     int hour = 0, minute = 0, second = 0;
     if (!read_digits(text, 11, 2, hour) || text.size() < 16 || text[13] != ':' ||
@@ -99,7 +108,7 @@ std::optional<Instant> parse_instant(std::string_view text) {
     if (pos == text.size()) return std::nullopt; // an instant needs its offset
     if (text[pos] == 'Z' || text[pos] == 'z') {
         if (pos + 1 != text.size()) return std::nullopt;
-        return Instant{seconds};
+        return in_range(Instant{seconds});
     }
     if (text[pos] != '+' && text[pos] != '-') return std::nullopt;
     const int sign = text[pos] == '+' ? 1 : -1;
@@ -110,7 +119,7 @@ std::optional<Instant> parse_instant(std::string_view text) {
     if (!read_digits(text, after, 2, offset_minutes) || after + 2 != text.size())
         return std::nullopt;
     if (offset_hours > 23 || offset_minutes > 59) return std::nullopt;
-    return Instant{seconds - sign * (offset_hours * 3600 + offset_minutes * 60)};
+    return in_range(Instant{seconds - sign * (offset_hours * 3600 + offset_minutes * 60)});
 }
 
 std::string format_instant(Instant instant) {

@@ -165,6 +165,11 @@ TEST_CASE("permissions: reps own, managers run their team, admins run everything
               "Ana Reyes (rep) cannot delete records; ask a manager or an admin to delete deal-1");
         CHECK(engine.apply(CreateRecord{"deal", {{"name", "For Ben"}}, "u-ben"}, "u-ana", kNow)
                   .message == "Ana Reyes (rep) can only create records they own themselves");
+        CHECK(
+            engine.apply(CreateRecord{"deal", {{"name", "Nobody's"}}, ""}, "u-ana", kNow).message ==
+            "Ana Reyes (rep) can only create records they own themselves; unassigned work is for "
+            "managers to hand out");
+        CHECK(engine.apply(CreateRecord{"deal", {{"name", "Unassigned"}}, ""}, "u-maria", kNow).ok);
     }
     SUBCASE("a manager reassigns within the team only") {
         CHECK(engine.apply(UpdateRecord{"deal-1", {}, "u-ben"}, "u-maria", kNow).ok);
@@ -186,6 +191,12 @@ TEST_CASE("permissions: reps own, managers run their team, admins run everything
         CHECK(ws.schema.type("deal")->field("region"));
         CHECK(engine.apply(AddField{"deal", field}, "u-sam", kNow).message ==
               "Deal already has a field \"region\"");
+        field.id = "segment";
+        field.label = "Segment";
+        field.required = true;
+        CHECK(engine.apply(AddField{"deal", field}, "u-sam", kNow).message ==
+              "Cannot add Segment as required: 2 existing Deals have no value for it; add it as "
+              "optional");
     }
 }
 

@@ -93,6 +93,9 @@ TEST_CASE("editor text round-trips through parsing for every type") {
         {def(FieldType::Date), "2026-03-01"},
         {def(FieldType::Bool), false},
         {def(FieldType::Number), 1234567},
+        {def(FieldType::Number), 1234567.5},
+        {def(FieldType::Number), 0.1},
+        {def(FieldType::Money), json{{"amount", 123456.78}, {"currency", "USD"}}},
         {def(FieldType::MultiPicklist, {"A", "B"}), json{"B", "A"}},
         {def(FieldType::Email), "dana@acme.example"},
     };

@@ -184,3 +184,74 @@ TEST_CASE("opening a directory that holds no workspace says so") {
     Engine engine;
     CHECK(store.open(engine).error() == "no workspace here (workspace.snapshot is missing)");
 }
+
+namespace {
+
+// Storage whose next append writes half the bytes and then fails (disk full).
+class FailingOnceStorage : public DirectoryStorage {
+  public:
+    using DirectoryStorage::DirectoryStorage;
+    bool fail_next_append = false;
+    Status append(const std::string& name, std::string_view bytes) override {
+        if (!fail_next_append) return DirectoryStorage::append(name, bytes);
+        fail_next_append = false;
+        DirectoryStorage::append(name, bytes.substr(0, bytes.size() / 2));
+        return Error{"disk full"};
+    }
+};
+
+} // namespace
+
+TEST_CASE("a failed append is cut off, so later edits are not lost") {
+    ScratchDir dir;
+    FailingOnceStorage storage(dir.path());
+    WorkspaceStore store(storage);
+    REQUIRE(store.create(team_workspace()));
+    Engine engine;
+    REQUIRE(store.open(engine));
+    REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "First"}}}, "u-ana", kNow).ok);
+    storage.fail_next_append = true;
+    const auto failed = engine.apply(CreateRecord{"deal", {{"name", "Lost"}}}, "u-ana", kNow);
+    CHECK(failed.message == "Not saved: disk full");
+    REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "Second"}}}, "u-ana", kNow).ok);
+    REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "Third"}}}, "u-ana", kNow).ok);
+
+    Engine reopened;
+    const auto report = reopen(storage, reopened);
+    CHECK(report.problems.empty());
+    CHECK(reopened.workspace().record_count() == 3);
+    CHECK(reopened.workspace().find("deal-3")->fields["name"] == "Third");
+}
+
+TEST_CASE("after a recovery, segments that follow on are still read") {
+    ScratchDir dir;
+    DirectoryStorage storage(dir.path());
+    WorkspaceStore store(storage);
+    REQUIRE(store.create(team_workspace()));
+    {
+        Engine engine;
+        REQUIRE(store.open(engine));
+        REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "One"}}}, "u-ana", kNow).ok);
+        REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "Two"}}}, "u-ana", kNow).ok);
+    }
+    const std::string segment = dir.path() + "/" + segment_name(1);
+    const std::string intact = read_all(segment);
+    write_all(segment, intact.substr(0, intact.size() - 3)); // the second entry is torn
+    {
+        WorkspaceStore again(storage);
+        Engine engine;
+        REQUIRE(again.open(engine)); // sets the torn entry aside
+        REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "After"}}}, "u-ana", kNow).ok);
+    }
+    // Damage the first segment again: its good part must not hide the later one.
+    const std::string first = read_all(segment);
+    write_all(segment, first + "0000");
+    Engine reopened;
+    const auto report = reopen(storage, reopened);
+    REQUIRE(report.problems.size() == 1);
+    CHECK(report.problems[0].find(
+              "the damaged part was set aside as journal-000000000001.log.damaged.2") !=
+          std::string::npos);
+    CHECK(reopened.workspace().record_count() == 2);
+    CHECK(reopened.workspace().find("deal-2")->fields["name"] == "After");
+}

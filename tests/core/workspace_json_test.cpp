@@ -152,3 +152,44 @@ TEST_CASE("the demo workspace imports cleanly") {
     CHECK(workspace->ids_of_type("company").size() >= 24);
     CHECK(workspace->ids_of_type("deal").size() >= 24);
 }
+
+TEST_CASE("values that could not be written back are refused at import") {
+    SUBCASE("times outside the years 0001-9999") {
+        json doc = minimal_document();
+        doc["records"][0]["created_at"] = "9999-12-31T23:00:00-02:00";
+        CHECK(import_error(doc) ==
+              "$.records[0].created_at: expected a time as YYYY-MM-DDTHH:MM:SSZ, got "
+              "\"9999-12-31T23:00:00-02:00\"");
+    }
+    SUBCASE("numbers too large for a double") {
+        auto result = import_workspace(R"({"format":"crm-workspace","version":1,"x":1e400})");
+        REQUIRE_FALSE(result);
+        CHECK(result.error() == "not valid JSON: number overflow parsing '1e400'");
+    }
+    SUBCASE("id numbers beyond 2^53") {
+        json doc = minimal_document();
+        doc["next_ids"] = {{"deal", 9223372036854775807LL}};
+        CHECK(import_error(doc) == "$.next_ids.deal: expected a positive whole number below 2^53");
+        doc = minimal_document();
+        doc["records"][0]["id"] = "company-99999999999999999";
+        CHECK(import_error(doc) == "$.records[0].id: \"company-99999999999999999\" should be "
+                                   "\"company-\" followed by a number (at most 15 digits)");
+    }
+    SUBCASE("picklist options holding the separators") {
+        json doc = minimal_document();
+        doc["custom_fields"] = {{"deal",
+                                 {{{"id", "area"},
+                                   {"label", "Area"},
+                                   {"type", "picklist"},
+                                   {"options", {"North, East"}}}}}};
+        CHECK(import_error(doc) == "$.custom_fields.deal[0].options[0]: an option cannot contain "
+                                   "',' or ';' (they separate choices)");
+    }
+    SUBCASE("a plural that is not text") {
+        json doc = minimal_document();
+        doc["custom_types"] = json::parse(
+            R"([{"id":"visit","label":"Visit","plural":5,"fields":[{"id":"place","label":"Place","type":"text"}]}])");
+        CHECK(import_error(doc) ==
+              "$.custom_types[0].plural: expected a non-empty string, got a number");
+    }
+}
