@@ -4,7 +4,11 @@
 #include "io/workspace_json.hpp"
 #include "model/field_values.hpp"
 #include "platform.hpp"
+#include "theme.hpp"
 #include "views.hpp"
+#include "widgets.hpp"
+
+#include <imgui.h>
 
 #include <fstream>
 #include <sstream>
@@ -61,15 +65,14 @@ void App::open_workspace(bool read_only) {
     }
     auto report = m_store.open(m_engine);
     if (!report) {
-        m_ui.error_dialog = "Your workspace could not be opened: " + report.error() +
-                            ". Nothing was changed or deleted.";
-        m_read_only = true;
+        m_open_error = report.error();
+        m_open_failed = true;
         return;
     }
     m_ui.open_problems = report->problems;
     wrote = wrote || !report->problems.empty();
     if (m_read_only) {
-        static ReadOnlySink sink;
+        static ReadOnlySink sink; // stateless; outlives the engine that points at it
         m_engine.set_sink(&sink);
     } else if (m_store.compaction_due()) {
         if (m_store.compact(m_engine)) wrote = true;
@@ -78,6 +81,51 @@ void App::open_workspace(bool read_only) {
     m_open = true;
     ++m_version;
     if (wrote && !m_read_only) request_save();
+}
+
+void App::recovery_frame() {
+    if (const std::string path = take_import_path(); !path.empty()) {
+        auto text = read_text(path);
+        std::remove(path.c_str());
+        auto workspace =
+            text ? import_workspace(*text, now()) : Result<Workspace>(Error{text.error()});
+        if (!workspace) {
+            m_open_error = "That file could not be imported either: " + workspace.error();
+        } else if (auto status = m_store.recover(m_engine, std::move(*workspace)); !status) {
+            m_open_error = "Starting from the backup failed: " + status.error();
+        } else {
+            m_open_failed = false;
+            m_open = true;
+            m_ui.user = default_user(m_engine.workspace());
+            m_ui.notice = "Started again from the backup; the unreadable files were kept aside";
+            after_change();
+            return;
+        }
+    }
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    const float s = ImGui::GetFontSize() / 16.0f;
+    ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(620 * s, 0));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(28 * s, 24 * s));
+    ImGui::Begin("##recovery", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::PushFont(heading_font());
+    ImGui::TextUnformatted("Your workspace could not be opened");
+    ImGui::PopFont();
+    ImGui::Spacing();
+    ImGui::TextWrapped("%s", m_open_error.c_str());
+    ImGui::Spacing();
+    ImGui::TextWrapped("Nothing was changed or deleted. You can start again from a backup (a "
+                       "workspace export); the unreadable files are kept aside, not deleted.");
+    ImGui::Spacing();
+    ImGui::BeginDisabled(m_read_only);
+    if (primary_button("Import a backup…")) pick_import_file();
+    const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+    m_ui.widget_rects["import-backup"] = Rect{min.x, min.y, max.x - min.x, max.y - min.y};
+    ImGui::EndDisabled();
+    ImGui::End();
+    ImGui::PopStyleVar(2);
 }
 
 void App::frame() {
@@ -134,6 +182,7 @@ void App::submit_form() {
     json fields = json::object();
     for (const auto& field : type->fields) {
         const std::string& text = form.values[field.id];
+        if (existing && text == form.original[field.id]) continue; // untouched: keep as stored
         auto value = parse_field_text(field, text, ws.currency);
         if (!value) {
             form.problems[field.id] = value.error();
@@ -231,7 +280,14 @@ std::string App::test_state_json() const {
     json problems = json::object();
     for (const auto& [field, message] : m_ui.form.problems)
         problems[field] = message;
+    const User* me = m_engine.workspace().directory.user(m_ui.user);
+    const Record* shown = m_engine.workspace().find(m_ui.form.record_id);
+    const bool editable =
+        !m_read_only && me && (!shown || check_update(m_engine.workspace(), *me, *shown));
     return json{{"open", m_open},
+                {"open_failed", m_open_failed},
+                {"open_error", m_open_error},
+                {"form_editable", m_ui.form.open && editable},
                 {"read_only", m_read_only},
                 {"user", m_ui.user},
                 {"type", m_ui.type},

@@ -20,6 +20,10 @@ class App {
     // demo workspace on a first visit.
     void open_workspace(bool read_only);
     bool is_open() const { return m_open; }
+    bool open_failed() const { return m_open_failed; }
+    // Shown instead of the app when the saved workspace cannot be read: says
+    // so and offers to start again from a backup file (nothing is deleted).
+    void recovery_frame();
     bool read_only() const { return m_read_only; }
 
     void frame(); // draws everything and applies what the views asked for
@@ -47,6 +51,7 @@ class App {
     std::uint64_t m_version = 0; // bumps on every change, for caches
     bool m_open = false;
     bool m_read_only = false;
+    bool m_open_failed = false;
     std::string m_open_error;
 };
 

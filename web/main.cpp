@@ -115,6 +115,8 @@ void frame() {
     ImGui::NewFrame();
     if (host.app.is_open())
         host.app.frame();
+    else if (host.app.open_failed())
+        host.app.recovery_frame();
     else if (loading == LoadState::Failed || !host.app.ui().error_dialog.empty())
         draw_loading_screen(loading == LoadState::Failed ? load_message()
                                                          : host.app.ui().error_dialog);
@@ -143,7 +145,7 @@ EMSCRIPTEN_KEEPALIVE void crm_touch(int phase, float css_x, float css_y) {
 // Test hooks (see web/platform.js): read-only views of the app's state.
 EMSCRIPTEN_KEEPALIVE const char* crm_test_state() {
     static std::string text;
-    text = g_host && g_host->app.is_open() ? g_host->app.test_state_json() : "{\"open\":false}";
+    text = g_host ? g_host->app.test_state_json() : "{\"open\":false}";
     return text.c_str();
 }
 

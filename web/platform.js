@@ -23,21 +23,8 @@ Module.crmPlatform = (function () {
 
   function bump() { wake++; }
 
-  function finishSync(error) {
-    syncInFlight = false;
-    if (error) {
-      saveState = 4;
-      saveMessage = String(error);
-    } else if (!dirtyAgain) {
-      saveState = 3;
-      saveMessage = "";
-    }
-    if (dirtyAgain) {
-      dirtyAgain = false;
-      runSync();
-    }
-    bump();
-  }
+  let retryDelay = 0;
+  let retryTimer = null;
 
   // One syncfs in flight at a time; a change during a sync triggers one more.
   function runSync() {
@@ -45,21 +32,41 @@ Module.crmPlatform = (function () {
     if (syncInFlight) { dirtyAgain = true; return; }
     syncInFlight = true;
     saveState = 2;
-    let settled = false;
-    // Emscripten 3.1.6 may never call back when the quota is exceeded.
+    // Emscripten 3.1.6 may never call back when the quota is exceeded: say so,
+    // but keep the in-flight guard until it does (two syncs must never overlap).
     const watchdog = setTimeout(function () {
-      if (settled) return;
-      settled = true;
+      if (!syncInFlight) return;
+      saveState = 4;
+      saveMessage = "Saving is taking too long; the browser may be out of storage space";
       checkQuota();
-      finishSync("Saving is taking too long; the browser may be out of storage space");
+      bump();
     }, SYNC_WATCHDOG_MS);
     FS.syncfs(false, function (err) {
-      if (settled) return;
-      settled = true;
       clearTimeout(watchdog);
-      finishSync(err ? "The browser refused to store the changes (" + (err.message || err) + ")" : null);
+      syncInFlight = false;
+      if (err) {
+        saveState = 4;
+        saveMessage = "The browser refused to store the changes (" + (err.message || err) + ")";
+        scheduleRetry();
+      } else if (!dirtyAgain) {
+        saveState = 3;
+        saveMessage = "";
+        retryDelay = 0;
+      }
+      if (dirtyAgain) {
+        dirtyAgain = false;
+        runSync();
+      }
+      bump();
     });
     bump();
+  }
+
+  // A failed save is tried again, less and less often, until it works.
+  function scheduleRetry() {
+    retryDelay = Math.min(retryDelay ? retryDelay * 2 : 2000, 30000);
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = setTimeout(function () { retryTimer = null; runSync(); }, retryDelay);
   }
 
   function checkQuota() {
@@ -84,8 +91,8 @@ Module.crmPlatform = (function () {
     if (debounceTimer) {
       clearTimeout(debounceTimer);
       debounceTimer = null;
-      runSync();
     }
+    if (saveState === 1 || saveState === 4) runSync();
   }
 
   function mountAndLoad(readOnly) {

@@ -18,7 +18,8 @@ struct RecordForm {
     bool creating = false;
     std::string type;
     std::string record_id;
-    std::map<std::string, std::string> values; // field id -> text as typed
+    std::map<std::string, std::string> values;   // field id -> text as typed
+    std::map<std::string, std::string> original; // the text each field opened with
     std::string owner;
     std::map<std::string, std::string> problems;          // field id -> inline message
     std::map<std::string, std::string> reference_filters; // search text in record pickers

@@ -244,6 +244,16 @@ Status WorkspaceStore::compact(const Engine& engine) {
     return remove_segments();
 }
 
+Status WorkspaceStore::recover(Engine& engine, Workspace workspace) {
+    std::vector<std::string> files = segment_names();
+    if (exists()) files.push_back(kSnapshotFile);
+    for (const auto& name : files)
+        if (auto status = m_storage.rename(name, unused_name(name + ".damaged")); !status)
+            return status;
+    engine = Engine();
+    return replace(engine, std::move(workspace));
+}
+
 Status WorkspaceStore::replace(Engine& engine, Workspace workspace) {
     const std::uint64_t seq = engine.last_seq() + 1; // above every journaled entry
     if (auto status = write_snapshot(workspace, seq); !status) return status;

@@ -48,6 +48,9 @@ class WorkspaceStore : public EventSink {
     // Replaces everything with `workspace` (import). Atomic: the new snapshot
     // is the commit point; the old journal is removed only after it.
     Status replace(Engine& engine, Workspace workspace);
+    // When the workspace cannot be opened: sets every file aside as *.damaged
+    // (kept, never read) and starts over from `workspace` (an imported backup).
+    Status recover(Engine& engine, Workspace workspace);
     // Writes a snapshot of the engine's state and drops the journal it covers.
     Status compact(const Engine& engine);
     bool compaction_due() const { return m_journal_bytes >= m_options.compact_after; }

@@ -307,3 +307,41 @@ test("text from the browser's text input (IME, accents, soft keyboards) reaches 
   assert.match(await findByTitle(page, "Żabka Łódź – zoë rollou"), /^deal-\d+$/);
   await context.close();
 });
+
+test("a rep sees unassigned leads but cannot change them", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openApp(context);
+  await click(page, "type-lead");
+  await page.waitForFunction(() => window.crmTest.state().type === "lead");
+  // lead-1 is unassigned in the demo data
+  await click(page, "row-lead-1");
+  await page.waitForFunction(() => window.crmTest.state().form_open === true);
+  assert.equal((await state(page)).form_editable, false);
+  assert.equal((await page.evaluate(() => window.crmTest.rects()))["delete-record"], undefined);
+  await page.screenshot({ path: join(shots, "view-only-lead.png") });
+  await context.close();
+});
+
+test("an unreadable saved workspace is kept aside and a backup restores work", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openApp(context);
+  await page.evaluate(async () => {
+    Module.FS.writeFile("/data/workspace.snapshot", "this is not a workspace\n{}");
+    await new Promise((resolve) => Module.FS.syncfs(false, resolve));
+  });
+  await page.reload();
+  await page.waitForFunction(() => window.crmTest.state().open_failed === true, null, { timeout: 30000 });
+  assert.equal((await state(page)).open_error,
+    "workspace.snapshot has no valid header; it is not a workspace file");
+  await page.screenshot({ path: join(shots, "recovery.png") });
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import-backup")]);
+  await chooser.setFiles(join(root, "assets/demo-workspace.json"));
+  await page.waitForFunction(() => window.crmTest.state().open === true);
+  await waitSaved(page);
+  const files = await page.evaluate(() => Module.FS.readdir("/data"));
+  assert.ok(files.includes("workspace.snapshot.damaged"), files.join(", "));
+  await page.reload();
+  await waitOpen(page);
+  assert.ok((await state(page)).records > 300);
+  await context.close();
+});

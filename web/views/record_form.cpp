@@ -185,6 +185,7 @@ void open_form(const Workspace& ws, UiState& ui, const std::string& record_id) {
         const auto it = record->fields.find(field.id);
         form.values[field.id] = it == record->fields.end() ? "" : field_value_to_text(field, *it);
     }
+    form.original = form.values;
     ui.form = std::move(form);
     ui.notice.clear();
 }
@@ -240,9 +241,20 @@ void draw_record_form(ViewContext& view) {
     }
     ImGui::Separator();
 
+    // The core says what this person may do here; the view only follows.
+    const User* me = view.workspace.directory.user(view.ui.user);
+    Status may_edit = view.read_only ? Status(Error{"this tab is read-only"}) : Status::success();
+    Status may_delete = may_edit;
+    if (record && me && may_edit) {
+        may_edit = check_update(view.workspace, *me, *record);
+        may_delete = check_delete(view.workspace, *me, *record);
+    }
+    if (!may_edit) text_colored_wrapped(colors::kMuted, "View only: " + may_edit.error());
+
     const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2 +
                          (form.message.empty() ? 0 : ImGui::GetTextLineHeightWithSpacing() * 3);
     ImGui::BeginChild("##fields", ImVec2(0, -footer));
+    ImGui::BeginDisabled(!may_edit);
     ImGui::TextColored(colors::kMuted, "Owner");
     ImGui::SetNextItemWidth(-1);
     ImGui::PushID("owner");
@@ -252,12 +264,12 @@ void draw_record_form(ViewContext& view) {
     ImGui::Spacing();
     for (const auto& field : type->fields)
         draw_field(view, field);
+    ImGui::EndDisabled();
     ImGui::EndChild();
 
     ImGui::Separator();
     if (!form.message.empty()) text_colored_wrapped(colors::kDanger, form.message);
-    const bool can_save = !view.read_only;
-    ImGui::BeginDisabled(!can_save);
+    ImGui::BeginDisabled(!may_edit);
     if (primary_button(form.creating ? "Create" : "Save", ImVec2(120 * s, 0)))
         view.intents.push_back(SubmitForm{});
     mark(view.ui, "save-record");
@@ -265,7 +277,7 @@ void draw_record_form(ViewContext& view) {
     ImGui::SameLine();
     if (ImGui::Button("Cancel", ImVec2(100 * s, 0))) form = RecordForm{};
     mark(view.ui, "cancel-record");
-    if (record && !view.read_only) {
+    if (record && may_delete) {
         ImGui::SameLine(ImGui::GetContentRegionMax().x - 100 * s);
         if (!form.confirm_delete) {
             ImGui::PushStyleColor(ImGuiCol_Text, colors::kDanger);
