@@ -4,7 +4,10 @@
 #include "engine/permissions.hpp"
 #include "io/schema_json.hpp"
 #include "io/workspace_json.hpp"
+#include "logic/jsonlogic.hpp"
 #include "model/field_values.hpp"
+#include "process/flow_json.hpp"
+#include "process/validate.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
 
@@ -24,6 +27,7 @@ namespace {
 constexpr int kOk = 0;
 constexpr int kRejected = 1;
 constexpr int kBadInput = 2;
+constexpr int kBlocked = 3;
 
 const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
 
@@ -44,12 +48,22 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   add-type DIR TYPE_JSON --as USER
                                  add a custom record type (admins)
   compact DIR                    fold the journal into a new snapshot
+  move DIR ID STAGE --as USER [--flow FLOW] [--reason TEXT] [--confirm] [field=value...]
+                                 move a record to a stage, outcome or exit of its
+                                 process; exit 3 when a gate blocks the move
+  processes DIR                  print the workspace's process definitions
+  set-processes DIR FILE.json --as USER [--map FLOW:OLD=NEW]...
+                                 replace the process definitions (admins)
+  tick DIR                       start the flows whose start condition holds now
+  logic RULE_JSON DATA_JSON      evaluate a JsonLogic rule (for checking conditions)
 )";
 
 struct Args {
     std::vector<std::string> positional;
     std::map<std::string, std::string> options;
+    std::vector<std::string> mappings; // --map FLOW:OLD=NEW
     bool demo = false;
+    bool confirm = false;
 };
 
 struct UsageError {
@@ -62,7 +76,13 @@ Args parse_args(int argc, char** argv) {
         const std::string arg = argv[i];
         if (arg == "--demo") {
             args.demo = true;
-        } else if (arg == "--now" || arg == "--as" || arg == "--owner") {
+        } else if (arg == "--confirm") {
+            args.confirm = true;
+        } else if (arg == "--map") {
+            if (i + 1 >= argc) throw UsageError{"--map needs FLOW:OLD=NEW"};
+            args.mappings.push_back(argv[++i]);
+        } else if (arg == "--now" || arg == "--as" || arg == "--owner" || arg == "--flow" ||
+                   arg == "--reason") {
             if (i + 1 >= argc) throw UsageError{arg + " needs a value"};
             args.options[arg.substr(2)] = argv[++i];
         } else if (arg == "--help") {
@@ -249,6 +269,20 @@ int cmd_validate(const Args& args) {
     need_positional(args, 2);
     auto text = read_file(args.positional[1]);
     if (!text) throw UsageError{text.error()};
+    auto document = parse_json_text(*text);
+    if (!document) throw UsageError{args.positional[1] + ": " + document.error()};
+    if (document->is_object() && document->value("format", "") == kProcessesFormat) {
+        // A process template: checked against the built-in record types.
+        auto flows = processes_from_document(*document);
+        if (!flows) throw UsageError{args.positional[1] + ": " + flows.error()};
+        const auto problems = validate_flows(builtin_schema(), *flows);
+        for (const auto& problem : problems)
+            std::cerr << args.positional[1] << ": " << problem << "\n";
+        if (!problems.empty()) return kBadInput;
+        std::cout << args.positional[1] << ": valid (" << flows->size() << " flow"
+                  << (flows->size() == 1 ? "" : "s") << ")\n";
+        return kOk;
+    }
     auto workspace = import_workspace(*text);
     if (!workspace) throw UsageError{args.positional[1] + ": " + workspace.error()};
     std::cout << args.positional[1] << ": valid (" << workspace->record_count() << " records, "
@@ -351,6 +385,110 @@ int cmd_add_type(const Args& args) {
         opened->engine.apply(AddRecordType{*type}, require_actor(args), now_from(args)));
 }
 
+std::string option(const Args& args, const char* name) {
+    const auto it = args.options.find(name);
+    return it == args.options.end() ? "" : it->second;
+}
+
+int report_blocked(const Workspace& ws, const Record& record, const Outcome& outcome) {
+    std::cerr << "crm: " << outcome.message << "\n";
+    if (!outcome.blocked) return kRejected;
+    const RecordTypeDef* type = ws.schema.type(record.type);
+    for (const auto& field : outcome.blocked->missing) {
+        const FieldDef* def = type->field(field);
+        std::cerr << "  missing: " << (def ? def->label : field) << " (" << field << ")\n";
+    }
+    for (const auto& condition : outcome.blocked->failing)
+        std::cerr << "  not met: " << condition << "\n";
+    return kBlocked;
+}
+
+int cmd_move(const Args& args) {
+    need_positional(args, 4);
+    auto opened = open_workspace(args.positional[1]);
+    const Workspace& ws = opened->engine.workspace();
+    const Record* record = ws.find(args.positional[2]);
+    if (!record) {
+        std::cerr << "crm: there is no record \"" << args.positional[2] << "\"\n";
+        return kRejected;
+    }
+    MoveRecord move;
+    move.id = record->id;
+    move.to = args.positional[3];
+    move.flow = option(args, "flow");
+    move.reason = option(args, "reason");
+    move.confirm_warnings = args.confirm;
+    move.fields = parse_assignments(ws, *ws.schema.type(record->type),
+                                    {args.positional.begin() + 4, args.positional.end()}, nullptr);
+    const Record before = *record;
+    const auto outcome = opened->engine.apply(move, require_actor(args), now_from(args));
+    if (!outcome.ok) return report_blocked(ws, before, outcome);
+    const Record* after = ws.find(move.id);
+    for (const auto& [flow_id, state] : after->flows) {
+        const auto previous = before.flows.find(flow_id);
+        if (previous != before.flows.end() && previous->second.stage == state.stage &&
+            previous->second.status == state.status)
+            continue;
+        const Flow* flow = ws.flow(flow_id);
+        const std::string where = state.active()            ? flow->stage(state.stage)->name
+                                  : state.status == "ended" ? flow->outcome(state.outcome)->name
+                                                            : flow->exit(state.outcome)->name;
+        std::cout << after->id << ": " << flow->name << ": " << where << "\n";
+    }
+    for (const auto& note : outcome.warnings)
+        std::cout << "  " << note << "\n";
+    return kOk;
+}
+
+int cmd_processes(const Args& args) {
+    need_positional(args, 2);
+    auto opened = open_workspace(args.positional[1]);
+    std::cout << processes_document(opened->engine.workspace().flows).dump(2) << "\n";
+    return kOk;
+}
+
+int cmd_set_processes(const Args& args) {
+    need_positional(args, 3);
+    auto opened = open_workspace(args.positional[1]);
+    auto text = read_file(args.positional[2]);
+    if (!text) throw UsageError{text.error()};
+    auto document = parse_json_text(*text);
+    if (!document) throw UsageError{args.positional[2] + ": " + document.error()};
+    auto flows = processes_from_document(*document);
+    if (!flows) throw UsageError{args.positional[2] + ": " + flows.error()};
+    SetProcesses command{*flows, {}};
+    for (const auto& mapping : args.mappings) {
+        const auto colon = mapping.find(':'), eq = mapping.find('=');
+        if (colon == std::string::npos || eq == std::string::npos || eq < colon)
+            throw UsageError{"--map: expected FLOW:OLD_STAGE=NEW_STAGE, got \"" + mapping + "\""};
+        command.stage_mapping[mapping.substr(0, colon)][mapping.substr(colon + 1, eq - colon - 1)] =
+            mapping.substr(eq + 1);
+    }
+    return report_outcome(opened->engine.apply(command, require_actor(args), now_from(args)));
+}
+
+int cmd_tick(const Args& args) {
+    need_positional(args, 2);
+    auto opened = open_workspace(args.positional[1]);
+    for (const auto& started : opened->engine.start_due_flows(now_from(args)))
+        std::cout << started << "\n";
+    return kOk;
+}
+
+int cmd_logic(const Args& args) {
+    need_positional(args, 3);
+    auto rule = parse_json_argument(args.positional[1], "rule");
+    auto data = parse_json_argument(args.positional[2], "data");
+    const auto problems = logic::check(rule);
+    for (const auto& problem : problems)
+        std::cerr << "crm: rule: " << problem << "\n";
+    if (!problems.empty()) return kBadInput;
+    auto result = logic::evaluate(rule, data, logic::Context{now_from(args)});
+    if (!result) throw UsageError{"rule: " + result.error()};
+    std::cout << result->dump() << "\n";
+    return kOk;
+}
+
 int cmd_compact(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args.positional[1]);
@@ -380,6 +518,11 @@ int main(int argc, char** argv) {
         if (command == "compact") return cmd_compact(args);
         if (command == "add-field") return cmd_add_field(args);
         if (command == "add-type") return cmd_add_type(args);
+        if (command == "move") return cmd_move(args);
+        if (command == "processes") return cmd_processes(args);
+        if (command == "set-processes") return cmd_set_processes(args);
+        if (command == "tick") return cmd_tick(args);
+        if (command == "logic") return cmd_logic(args);
         if (command == "help" || command == "--help") {
             std::cout << kUsage;
             return kOk;

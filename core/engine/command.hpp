@@ -3,9 +3,11 @@
 #pragma once
 
 #include "model/schema.hpp"
+#include "process/flow.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -18,11 +20,32 @@ struct CreateRecord {
     std::optional<std::string> owner; // defaults to the actor
 };
 
-// Changes the given fields only; a null value clears a field.
+// Changes the given fields only; a null value clears a field. Changing a
+// flow's stage field (deal.stage) is a stage move, with the move's gates.
 struct UpdateRecord {
     std::string id;
     nlohmann::json fields = nlohmann::json::object();
     std::optional<std::string> owner; // set to reassign ("" unassigns)
+    bool confirm_warnings = false;    // pass a warn gate; the override is recorded
+};
+
+// Moves a record in a flow: to a stage, to an outcome (ends the flow) or to
+// an exit (leaves it early). The one transition path for board, form, CLI
+// and automation. `fields` are filled in as part of the move.
+struct MoveRecord {
+    std::string id;
+    std::string to;   // a stage, outcome or exit: id or name
+    std::string flow; // "" = the record's only active flow
+    nlohmann::json fields = nlohmann::json::object();
+    std::string reason; // required by exits and some outcomes
+    bool confirm_warnings = false;
+};
+
+// Replaces the process definitions (admins). Records in a removed stage need
+// a place in the new definition: stage_mapping[flow][old stage] = new stage.
+struct SetProcesses {
+    std::vector<Flow> flows;
+    std::map<std::string, std::map<std::string, std::string>> stage_mapping;
 };
 
 struct DeleteRecord {
@@ -38,6 +61,7 @@ struct AddRecordType {
     RecordTypeDef type;
 };
 
-using Command = std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType>;
+using Command = std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType,
+                             MoveRecord, SetProcesses>;
 
 } // namespace crm

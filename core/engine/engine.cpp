@@ -1,21 +1,17 @@
 #include "engine/engine.hpp"
 
+#include "engine/decisions.hpp"
 #include "engine/permissions.hpp"
 #include "io/schema_json.hpp"
 #include "model/field_values.hpp"
+
+#include <algorithm>
 
 namespace crm {
 
 using nlohmann::json;
 
-namespace {
-
-struct Decision {
-    std::vector<Event> events;
-    std::string record_id;
-};
-
-using Problems = std::vector<FieldProblem>;
+namespace detail {
 
 std::string join_problems(const RecordTypeDef& type, const Problems& problems) {
     std::string text;
@@ -74,6 +70,12 @@ void check_required(const RecordTypeDef& type, const json& merged, Problems& pro
     }
 }
 
+} // namespace detail
+
+namespace {
+
+using namespace detail;
+
 Result<Decision> decide_create(const Workspace& ws, const User& actor, const CreateRecord& cmd,
                                Problems& problems) {
     const RecordTypeDef* type = ws.schema.type(cmd.type);
@@ -100,9 +102,29 @@ Result<Decision> decide_create(const Workspace& ws, const User& actor, const Cre
 }
 
 Result<Decision> decide_update(const Workspace& ws, const User& actor, const UpdateRecord& cmd,
-                               Problems& problems) {
+                               Instant now, DecideDetails& details) {
+    Problems& problems = details.problems;
     const Record* record = ws.find(cmd.id);
     if (!record) return Error{"there is no record \"" + cmd.id + "\""};
+    // Changing the stage field is a stage move: same path, same gates.
+    if (cmd.fields.is_object()) {
+        if (const Flow* flow = stage_field_flow(ws, *record, cmd.fields)) {
+            const json& wanted = cmd.fields[flow->stage_field];
+            const auto current = record->fields.find(flow->stage_field);
+            const bool moves = !(current != record->fields.end() && *current == wanted);
+            if (moves && wanted.is_string() && !wanted.get_ref<const std::string&>().empty()) {
+                if (cmd.owner && *cmd.owner != record->owner)
+                    return Error{"change the owner and the stage one at a time"};
+                MoveRecord move{record->id, wanted.get<std::string>(), flow->id, cmd.fields,
+                                "",         cmd.confirm_warnings};
+                move.fields.erase(flow->stage_field);
+                return decide_move(ws, actor, move, now, details);
+            }
+            if (moves)
+                return Error{"Cannot clear the stage of " + ws.title_of(*record) +
+                             " while it is in the " + flow->name};
+        }
+    }
     const RecordTypeDef* type = ws.schema.type(record->type);
     if (auto status = check_update(ws, actor, *record); !status) return Error{status.error()};
     if (cmd.owner)
@@ -206,26 +228,31 @@ Result<Decision> decide_add_type(const Workspace& ws, const User& actor, const A
 Engine::Engine(Workspace workspace) : m_workspace(std::move(workspace)) {}
 
 Result<EventBatch> Engine::decide(const Command& command, const std::string& actor_id, Instant now,
-                                  std::vector<FieldProblem>* problems_out) const {
+                                  DecideDetails* details_out) const {
     const User* actor = m_workspace.directory.user(actor_id);
     if (!actor) return Error{"there is no user \"" + actor_id + "\"; choose who you are first"};
-    Problems problems;
+    DecideDetails found;
+    Problems& problems = found.problems;
     Result<Decision> decision = std::visit(
         [&](const auto& cmd) -> Result<Decision> {
             using T = std::decay_t<decltype(cmd)>;
             if constexpr (std::is_same_v<T, CreateRecord>)
                 return decide_create(m_workspace, *actor, cmd, problems);
             else if constexpr (std::is_same_v<T, UpdateRecord>)
-                return decide_update(m_workspace, *actor, cmd, problems);
+                return decide_update(m_workspace, *actor, cmd, now, found);
             else if constexpr (std::is_same_v<T, DeleteRecord>)
                 return decide_delete(m_workspace, *actor, cmd);
             else if constexpr (std::is_same_v<T, AddField>)
                 return decide_add_field(m_workspace, *actor, cmd);
-            else
+            else if constexpr (std::is_same_v<T, AddRecordType>)
                 return decide_add_type(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, MoveRecord>)
+                return decide_move(m_workspace, *actor, cmd, now, found);
+            else
+                return decide_set_processes(m_workspace, *actor, cmd);
         },
         command);
-    if (problems_out) *problems_out = problems;
+    if (details_out) *details_out = found;
     if (!decision) return Error{decision.error()};
     EventBatch batch;
     batch.seq = m_last_seq + 1;
@@ -237,7 +264,11 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
 
 Outcome Engine::apply(const Command& command, const std::string& actor, Instant now) {
     Outcome outcome;
-    auto batch = decide(command, actor, now, &outcome.problems);
+    DecideDetails details;
+    auto batch = decide(command, actor, now, &details);
+    outcome.problems = details.problems;
+    outcome.blocked = details.blocked;
+    outcome.warnings = details.warnings;
     if (!batch) {
         outcome.message = batch.error();
         return outcome;
@@ -248,28 +279,79 @@ Outcome Engine::apply(const Command& command, const std::string& actor, Instant 
         outcome.record_id = update->id;
     else if (const auto* remove = std::get_if<DeleteRecord>(&command))
         outcome.record_id = remove->id;
+    else if (const auto* move = std::get_if<MoveRecord>(&command))
+        outcome.record_id = move->id;
     outcome.ok = true;
     if (batch->events.empty()) return outcome; // nothing changed, nothing to save
-    // Never journal what would not apply: replay would stop at it.
-    if (auto status = check_batch(m_workspace, *batch); !status) {
+    if (auto status = commit(std::move(*batch)); !status) {
         outcome.ok = false;
         outcome.message = status.error();
         return outcome;
     }
+    // Automation reacts: flows whose start condition this change made true.
+    if (!outcome.record_id.empty()) {
+        auto started = start_flows_for(outcome.record_id, actor, now, 0);
+        outcome.warnings.insert(outcome.warnings.end(), started.begin(), started.end());
+    }
+    return outcome;
+}
+
+Status Engine::commit(EventBatch batch) {
+    batch.seq = m_last_seq + 1;
+    // Never journal what would not apply: replay would stop at it.
+    if (auto status = check_batch(m_workspace, batch); !status) return status;
     if (m_sink) {
-        if (auto status = m_sink->append(*batch); !status) {
-            outcome.ok = false;
-            outcome.message = "Not saved: " + status.error();
-            return outcome;
+        if (auto status = m_sink->append(batch); !status)
+            return Error{"Not saved: " + status.error()};
+    }
+    if (auto status = apply_batch(m_workspace, batch); !status) return status;
+    m_last_seq = batch.seq;
+    return Status::success();
+}
+
+std::vector<std::string> Engine::start_flows_for(const std::string& record_id,
+                                                 const std::string& actor, Instant now, int depth) {
+    std::vector<std::string> started;
+    // A started flow may create a record that starts another; a few levels suffice.
+    for (int guard = 0; guard < 8 && depth < 3; ++guard) {
+        const Record* record = m_workspace.find(record_id);
+        if (!record) break;
+        std::string what;
+        auto events = next_flow_start(m_workspace, *record, now, what);
+        if (events.empty()) break;
+        std::string created;
+        if (events.front().kind == "record.created") created = events.front().data["id"];
+        EventBatch batch;
+        batch.at = now;
+        batch.actor = actor;
+        batch.events = std::move(events);
+        if (!commit(std::move(batch))) break; // tried again on the next change or timer
+        started.push_back(what);
+        if (!created.empty()) {
+            auto more = start_flows_for(created, actor, now, depth + 1);
+            started.insert(started.end(), more.begin(), more.end());
         }
     }
-    if (auto status = apply_batch(m_workspace, *batch); !status) {
-        outcome.ok = false;
-        outcome.message = status.error();
-        return outcome;
+    return started;
+}
+
+std::vector<std::string> Engine::start_due_flows(Instant now) {
+    std::vector<std::string> started;
+    std::vector<std::string> ids;
+    for (const auto& flow : m_workspace.flows) {
+        const std::string trigger = flow.start.on.empty() ? flow.record_type : flow.start.on;
+        for (const auto& id : m_workspace.ids_of_type(trigger)) {
+            const Record* record = m_workspace.find(id);
+            if (!record->flows.count(flow.id)) ids.push_back(id);
+        }
     }
-    m_last_seq = batch->seq;
-    return outcome;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (const auto& id : ids) {
+        auto more = start_flows_for(id, kSystemActor, now, 0);
+        started.insert(started.end(), more.begin(), more.end());
+    }
+    return started;
 }
 
 Status Engine::replay(const EventBatch& batch) {

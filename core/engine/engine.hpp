@@ -9,10 +9,14 @@
 #include "util/result.hpp"
 #include "util/time.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace crm {
+
+// The actor automation acts as when no person caused it (timers).
+inline constexpr const char* kSystemActor = "system";
 
 // Where accepted batches go before they change state (the journal).
 class EventSink {
@@ -26,11 +30,29 @@ struct FieldProblem {
     std::string message; // "expected a date as YYYY-MM-DD, got \"soon\""
 };
 
+// A stage move that its gate stopped: what is missing, in words a person can act on.
+struct BlockedMove {
+    std::string flow;
+    std::string to;                   // the target's id
+    std::vector<std::string> missing; // required field ids not set
+    std::vector<std::string> failing; // entry conditions not met, in plain words
+    bool warning = false;             // a warn gate: confirm_warnings passes it
+};
+
 struct Outcome {
     bool ok = false;
     std::string message;                // on failure: the whole reason, one line
     std::vector<FieldProblem> problems; // per field, for inline messages
     std::string record_id;              // the created or changed record
+    std::optional<BlockedMove> blocked; // set when a gate stopped a move
+    std::vector<std::string> warnings;  // a passed warn gate, or what automation started
+};
+
+// What decide() found besides the verdict.
+struct DecideDetails {
+    std::vector<FieldProblem> problems;
+    std::optional<BlockedMove> blocked;
+    std::vector<std::string> warnings;
 };
 
 class Engine {
@@ -44,13 +66,23 @@ class Engine {
 
     // Checks without changing anything.
     Result<EventBatch> decide(const Command& command, const std::string& actor, Instant now,
-                              std::vector<FieldProblem>* problems = nullptr) const;
+                              DecideDetails* details = nullptr) const;
+    // Checks, journals and applies a command, then starts any flow whose start
+    // condition it made true (automation: one more journal entry each).
     Outcome apply(const Command& command, const std::string& actor, Instant now);
+    // Starts every flow whose start condition holds now, for conditions that
+    // depend on time (renewal 120 days ahead). Call on open and on a timer.
+    // Returns what was started, in words.
+    std::vector<std::string> start_due_flows(Instant now);
 
     // Replays a journaled batch (on open). Seq numbers must follow on.
     Status replay(const EventBatch& batch);
 
   private:
+    Status commit(EventBatch batch);
+    std::vector<std::string> start_flows_for(const std::string& record_id, const std::string& actor,
+                                             Instant now, int depth);
+
     Workspace m_workspace;
     EventSink* m_sink = nullptr;
     std::uint64_t m_last_seq = 0;

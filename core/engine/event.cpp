@@ -1,6 +1,7 @@
 #include "engine/event.hpp"
 
 #include "io/schema_json.hpp"
+#include "process/flow_json.hpp"
 
 namespace crm {
 
@@ -32,6 +33,27 @@ Result<EventBatch> batch_from_json(const json& value) {
     }
 }
 
+namespace {
+
+// A batch may create a record and start a flow on it in one go.
+bool created_here(const EventBatch& batch, const std::string& id) {
+    for (const auto& event : batch.events)
+        if (event.kind == "record.created" && event.data.value("id", "") == id) return true;
+    return false;
+}
+
+Record& record_for(Workspace& workspace, const json& data) {
+    return *workspace.edit(data.at("id").get<std::string>()); // check_batch made sure it exists
+}
+
+json history_entry(const std::string& stage, const EventBatch& batch, const json& data) {
+    json entry = {{"stage", stage}, {"at", format_instant(batch.at)}, {"by", batch.actor}};
+    if (data.contains("warnings")) entry["warnings"] = data["warnings"];
+    return entry;
+}
+
+} // namespace
+
 Status check_batch(const Workspace& workspace, const EventBatch& batch) {
     // Dry run on ids only, so a failing batch leaves the workspace untouched.
     for (const auto& event : batch.events) {
@@ -45,7 +67,14 @@ Status check_batch(const Workspace& workspace, const EventBatch& batch) {
         } else if (event.kind == "schema.field_added") {
             if (!workspace.schema.type(event.data.value("type", "")))
                 return Error{"unknown record type in field definition"};
-        } else if (event.kind != "schema.type_added") {
+        } else if (event.kind.rfind("process.", 0) == 0 &&
+                   event.kind != "process.definitions_changed") {
+            if (!workspace.find(id) && !created_here(batch, id))
+                return Error{"record " + id + " does not exist"};
+            if (!workspace.flow(event.data.value("flow", "")))
+                return Error{"unknown flow for " + id};
+        } else if (event.kind != "schema.type_added" &&
+                   event.kind != "process.definitions_changed") {
             return Error{"unknown event kind '" + event.kind + "'"};
         }
     }
@@ -89,6 +118,56 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                 auto type = record_type_from_json(data.at("type"), "$.type");
                 if (!type) return Error{type.error()};
                 workspace.schema.add_type(*type);
+            } else if (event.kind == "process.started") {
+                FlowState state;
+                state.stage = data.at("stage").get<std::string>();
+                state.started_at = state.entered_at = batch.at;
+                state.history.push_back(history_entry(state.stage, batch, data));
+                record_for(workspace, data).flows[data.at("flow").get<std::string>()] = state;
+            } else if (event.kind == "process.moved") {
+                FlowState& state =
+                    record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
+                state.stage = data.at("to").get<std::string>();
+                state.entered_at = batch.at;
+                state.history.push_back(history_entry(state.stage, batch, data));
+            } else if (event.kind == "process.ended") {
+                FlowState& state =
+                    record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
+                state.status = data.at("status").get<std::string>();
+                state.outcome = data.at("outcome").get<std::string>();
+                state.reason = data.value("reason", "");
+                state.ended_at = batch.at;
+                json entry = history_entry(state.outcome, batch, data);
+                if (!state.reason.empty()) entry["reason"] = state.reason;
+                state.history.push_back(entry);
+            } else if (event.kind == "process.spawned") {
+                FlowState state;
+                state.status = "spawned";
+                state.outcome = data.at("record").get<std::string>();
+                state.started_at = state.entered_at = state.ended_at = batch.at;
+                record_for(workspace, data).flows[data.at("flow").get<std::string>()] = state;
+            } else if (event.kind == "process.definitions_changed") {
+                auto flows = flows_from_json(data.at("flows"), "$.flows");
+                if (!flows) return Error{flows.error()};
+                workspace.flows = std::move(*flows);
+                for (const auto& [flow_id, moves] : data.value("mapping", json::object()).items()) {
+                    const Flow* flow = workspace.flow(flow_id);
+                    if (!flow) continue;
+                    for (const auto& id : workspace.ids_of_type(flow->record_type)) {
+                        Record& record = *workspace.edit(id);
+                        const auto state = record.flows.find(flow_id);
+                        if (state == record.flows.end() || !state->second.active()) continue;
+                        const auto to = moves.find(state->second.stage);
+                        if (to == moves.end()) continue;
+                        json entry = {{"stage", *to},
+                                      {"at", format_instant(batch.at)},
+                                      {"by", batch.actor},
+                                      {"mapped_from", state->second.stage}};
+                        state->second.stage = to->get<std::string>();
+                        state->second.entered_at = batch.at;
+                        state->second.history.push_back(entry);
+                    }
+                }
             }
         }
     } catch (const json::exception& error) {

@@ -2,6 +2,8 @@
 
 #include "io/schema_json.hpp"
 #include "model/field_values.hpp"
+#include "process/flow_json.hpp"
+#include "process/validate.hpp"
 
 #include <set>
 
@@ -152,7 +154,7 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
             return Error{path + ": expected an object, got " + json_type_name(value)};
         if (auto s = check_known_keys(value, path,
                                       {"id", "type", "owner", "fields", "created_at", "created_by",
-                                       "updated_at", "updated_by"});
+                                       "updated_at", "updated_by", "flows"});
             !s)
             return s;
         Record record;
@@ -205,6 +207,26 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
                 if (!normalized)
                     return Error{path + ".fields." + field_id + ": " + normalized.error()};
                 if (!normalized->is_null()) record.fields[field_id] = *normalized;
+            }
+        }
+        if (const auto flows = value.find("flows"); flows != value.end()) {
+            if (!flows->is_object())
+                return Error{path + ".flows: expected an object of flow id -> state"};
+            for (const auto& [flow_id, state_json] : flows->items()) {
+                const std::string state_path = path + ".flows." + flow_id;
+                const Flow* flow = ws.flow(flow_id);
+                if (!flow) return Error{state_path + ": there is no flow \"" + flow_id + "\""};
+                auto state = flow_state_from_json(state_json, state_path);
+                if (!state) return Error{state.error()};
+                if (state->status != "spawned" && !flow->stage(state->stage))
+                    return Error{state_path + ".stage: " + flow->name + " has no stage \"" +
+                                 state->stage + "\""};
+                if ((state->status == "ended" && !flow->outcome(state->outcome)) ||
+                    (state->status == "exited" && !flow->exit(state->outcome)))
+                    return Error{state_path + ".outcome: " + flow->name + " has no " +
+                                 (state->status == "ended" ? "outcome" : "exit") + " \"" +
+                                 state->outcome + "\""};
+                record.flows[flow_id] = *state;
             }
         }
         for (const auto& field : type->fields)
@@ -272,6 +294,12 @@ json workspace_to_json(const Workspace& ws) {
         if (!record->created_by.empty()) item["created_by"] = record->created_by;
         item["updated_at"] = format_instant(record->updated_at);
         if (!record->updated_by.empty()) item["updated_by"] = record->updated_by;
+        if (!record->flows.empty()) {
+            json flows = json::object();
+            for (const auto& [flow_id, state] : record->flows)
+                flows[flow_id] = flow_state_to_json(state);
+            item["flows"] = flows;
+        }
         records.push_back(std::move(item));
     }
     json next_ids = json::object();
@@ -285,6 +313,7 @@ json workspace_to_json(const Workspace& ws) {
             {"users", std::move(users)},
             {"custom_types", std::move(custom_types)},
             {"custom_fields", std::move(custom_fields)},
+            {"processes", flows_to_json(ws.flows)},
             {"records", std::move(records)},
             {"next_ids", std::move(next_ids)}};
 }
@@ -296,9 +325,10 @@ std::string export_workspace(const Workspace& workspace) {
 Result<Workspace> workspace_from_json(const json& document, Instant imported_at) {
     if (!document.is_object())
         return Error{"$: expected a workspace object, got " + json_type_name(document)};
-    if (auto s = check_known_keys(document, "$",
-                                  {"format", "version", "name", "currency", "teams", "users",
-                                   "custom_types", "custom_fields", "records", "next_ids"});
+    if (auto s =
+            check_known_keys(document, "$",
+                             {"format", "version", "name", "currency", "teams", "users",
+                              "custom_types", "custom_fields", "processes", "records", "next_ids"});
         !s)
         return Error{s.error()};
     const auto format = document.find("format");
@@ -328,6 +358,13 @@ Result<Workspace> workspace_from_json(const json& document, Instant imported_at)
         return Error{s.error()};
     if (auto s = check_directory_links(ws); !s) return Error{s.error()};
     if (auto s = read_schema(document, ws); !s) return Error{s.error()};
+    if (const auto processes = document.find("processes"); processes != document.end()) {
+        auto flows = flows_from_json(*processes, "$.processes");
+        if (!flows) return Error{flows.error()};
+        const auto problems = validate_flows(ws.schema, *flows);
+        if (!problems.empty()) return Error{"$.processes: " + problems.front()};
+        ws.flows = std::move(*flows);
+    }
     if (auto s = read_records(document.value("records", json::array()), ws, imported_at); !s)
         return Error{s.error()};
     if (const auto it = document.find("next_ids"); it != document.end()) {

@@ -2,10 +2,12 @@
 // shapes documented in docs/workspace-format.md (money is {"amount","currency"}).
 #pragma once
 
+#include "process/flow.hpp"
 #include "util/time.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <string>
 
 namespace crm {
@@ -19,6 +21,7 @@ struct Record {
     std::string created_by;
     Instant updated_at;
     std::string updated_by;
+    std::map<std::string, FlowState> flows; // by flow id: where this record stands in each
 };
 
 } // namespace crm

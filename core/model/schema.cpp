@@ -133,7 +133,8 @@ Schema builtin_schema() {
          picklist("status", "Status", {"New", "Working", "Qualified", "Disqualified"}),
          field("score", "Score", T::Number), field("budget", "Budget", T::Money),
          field("authority", "Decision maker known", T::Bool), field("need", "Need", T::LongText),
-         field("timeline", "Timeline", T::Date), field("territory", "Territory", T::Text)}));
+         field("timeline", "Timeline", T::Date), field("territory", "Territory", T::Text),
+         field("first_contact_at", "First follow-up", T::DateTime)}));
     schema.add_type(record_type(
         "deal", "Deal", "Deals", {"name"},
         {field("name", "Name", T::Text, true), ref("company", "Company", "company"),
@@ -143,7 +144,15 @@ Schema builtin_schema() {
                    "Closed won", "Closed lost"}),
          field("close_date", "Expected close", T::Date),
          field("probability", "Probability %", T::Number), field("next_step", "Next step", T::Text),
-         field("lost_reason", "Lost reason", T::Text)}));
+         field("lost_reason", "Lost reason", T::Text), field("budget", "Budget", T::Money),
+         ref("decision_maker", "Decision maker", "contact"),
+         field("meeting_date", "Meeting date", T::Date),
+         field("demo_completed", "Demo completed", T::Bool),
+         field("pricing_discussed", "Pricing discussed", T::Bool),
+         field("agreement_signed", "Agreement signed", T::Bool),
+         ref("source_lead", "Source lead", "lead"), field("kickoff_date", "Kickoff date", T::Date),
+         field("go_live_date", "Go-live date", T::Date),
+         field("value_confirmed", "Initial value confirmed", T::Bool)}));
     schema.add_type(record_type(
         "ticket", "Ticket", "Tickets", {"subject"},
         {field("subject", "Subject", T::Text, true),
@@ -151,8 +160,10 @@ Schema builtin_schema() {
          ref("contact", "Contact", "contact"),
          picklist("priority", "Priority", {"Low", "Normal", "High", "Critical"}),
          picklist("status", "Status", {"New", "Open", "Waiting on customer", "Resolved", "Closed"}),
-         field("opened_at", "Opened", T::DateTime),
-         field("csat", "Satisfaction (1-5)", T::Number)}));
+         field("opened_at", "Opened", T::DateTime), field("csat", "Satisfaction (1-5)", T::Number),
+         field("first_response_at", "First response", T::DateTime),
+         field("resolution_plan", "Resolution plan", T::LongText),
+         field("resolution_confirmed", "Customer confirmed resolution", T::Bool)}));
     schema.add_type(record_type(
         "subscription", "Subscription", "Subscriptions", {"name"},
         {field("name", "Name", T::Text, true), ref("company", "Company", "company"),
@@ -160,7 +171,10 @@ Schema builtin_schema() {
          field("mrr", "Monthly revenue", T::Money), field("start_date", "Start date", T::Date),
          field("renewal_date", "Renewal date", T::Date),
          picklist("status", "Status", {"Active", "Renewing", "Renewed", "Downgraded", "Churned"}),
-         field("auto_renew", "Auto-renew", T::Bool)}));
+         field("auto_renew", "Auto-renew", T::Bool), field("usage_pct", "Usage %", T::Number),
+         picklist("health", "Health", {"Healthy", "At risk", "Expansion signal"}),
+         field("renewal_proposal_sent", "Renewal proposal sent", T::Bool),
+         field("new_mrr", "New monthly revenue", T::Money)}));
     schema.add_type(
         record_type("task", "Task", "Tasks", {"title"},
                     {field("title", "Title", T::Text, true), field("due", "Due", T::DateTime),

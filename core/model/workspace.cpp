@@ -7,6 +7,12 @@ namespace crm {
 
 Workspace::Workspace() : schema(builtin_schema()) {}
 
+const Flow* Workspace::flow(std::string_view id) const {
+    for (const auto& flow : flows)
+        if (flow.id == id) return &flow;
+    return nullptr;
+}
+
 const Record* Workspace::find(std::string_view id) const {
     const auto it = m_records.find(std::string(id));
     return it == m_records.end() ? nullptr : &it->second;
@@ -45,6 +51,11 @@ std::string Workspace::peek_next_id(std::string_view type) const {
     const auto it = m_next_numbers.find(std::string(type));
     const long long number = it == m_next_numbers.end() ? 1 : it->second;
     return std::string(type) + "-" + std::to_string(number);
+}
+
+Record* Workspace::edit(std::string_view id) {
+    const auto it = m_records.find(std::string(id));
+    return it == m_records.end() ? nullptr : &it->second;
 }
 
 void Workspace::put(Record record) {

@@ -25,6 +25,9 @@ class Workspace {
     std::string currency = "USD"; // default for money typed without one
     Schema schema;
     Directory directory;
+    std::vector<Flow> flows; // the processes, checked by validate_flows() before they go live
+
+    const Flow* flow(std::string_view id) const;
 
     const Record* find(std::string_view id) const;
     // Record ids of one type, oldest first.
@@ -39,6 +42,8 @@ class Workspace {
     // The id the next record of `type` gets: "deal-42".
     std::string peek_next_id(std::string_view type) const;
 
+    // For applying events: a record to change in place (its id and type stay).
+    Record* edit(std::string_view id);
     void put(Record record);
     void erase(std::string_view id);
     // Keeps ids unique after import: the next number is above every id seen.

@@ -1,0 +1,44 @@
+// Inside the engine: what deciding a command produces, and the checks that
+// several kinds of command share. Not for use outside core/engine.
+#pragma once
+
+#include "engine/command.hpp"
+#include "engine/engine.hpp"
+#include "engine/event.hpp"
+#include "model/workspace.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace crm::detail {
+
+struct Decision {
+    std::vector<Event> events;
+    std::string record_id;
+};
+
+using Problems = std::vector<FieldProblem>;
+
+// "Email: expected an email address ...; Last name: is required"
+std::string join_problems(const RecordTypeDef& type, const Problems& problems);
+// Checks and normalises field values against the type, one problem per bad field.
+nlohmann::json check_fields(const Workspace& workspace, const RecordTypeDef& type,
+                            const nlohmann::json& fields, Problems& problems);
+void check_required(const RecordTypeDef& type, const nlohmann::json& merged, Problems& problems);
+
+Result<Decision> decide_move(const Workspace& workspace, const User& actor, const MoveRecord& move,
+                             Instant now, DecideDetails& details);
+Result<Decision> decide_set_processes(const Workspace& workspace, const User& actor,
+                                      const SetProcesses& command);
+// The flow whose stage field `fields` changes on an active flow of the record, if any.
+const Flow* stage_field_flow(const Workspace& workspace, const Record& record,
+                             const nlohmann::json& fields);
+
+// The events that start one flow for `record` when a start condition holds
+// (empty when none does). One start at a time: ids of new records depend on it.
+std::vector<Event> next_flow_start(const Workspace& workspace, const Record& record, Instant now,
+                                   std::string& started);
+
+} // namespace crm::detail

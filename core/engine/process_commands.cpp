@@ -1,0 +1,301 @@
+// Deciding process commands: stage moves through gates, ends and exits,
+// replacing process definitions, and starting flows.
+#include "engine/decisions.hpp"
+#include "engine/permissions.hpp"
+#include "logic/jsonlogic.hpp"
+#include "process/conditions.hpp"
+#include "process/flow_json.hpp"
+#include "process/validate.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace crm::detail {
+
+using nlohmann::json;
+
+namespace {
+
+bool same_name(const std::string& a, const std::string& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+struct Target {
+    const Stage* stage = nullptr;
+    const FlowOutcome* outcome = nullptr;
+    const FlowExit* exit = nullptr;
+    std::string id() const { return stage ? stage->id : outcome ? outcome->id : exit->id; }
+    std::string name() const { return stage ? stage->name : outcome ? outcome->name : exit->name; }
+};
+
+std::optional<Target> find_target(const Flow& flow, const std::string& wanted) {
+    for (const auto& s : flow.stages)
+        if (s.id == wanted || same_name(s.name, wanted)) return Target{&s, nullptr, nullptr};
+    for (const auto& o : flow.outcomes)
+        if (o.id == wanted || same_name(o.name, wanted)) return Target{nullptr, &o, nullptr};
+    for (const auto& e : flow.exits)
+        if (e.id == wanted || same_name(e.name, wanted)) return Target{nullptr, nullptr, &e};
+    return std::nullopt;
+}
+
+std::string choices(const Flow& flow) {
+    std::string text;
+    auto add = [&](const std::string& name) { text += (text.empty() ? "" : ", ") + name; };
+    for (const auto& s : flow.stages)
+        add(s.name);
+    for (const auto& o : flow.outcomes)
+        add(o.name);
+    for (const auto& e : flow.exits)
+        add(e.name);
+    return text;
+}
+
+// Whether the flow's shape allows going from `from` to `target` at all.
+Status check_route(const Flow& flow, const Stage& from, const Target& target) {
+    if (!from.next.empty()) {
+        if (std::find(from.next.begin(), from.next.end(), target.id()) != from.next.end() ||
+            target.exit)
+            return Status::success();
+        std::string allowed;
+        for (const auto& id : from.next) {
+            const auto t = find_target(flow, id);
+            allowed += (allowed.empty() ? "" : ", ") + (t ? t->name() : id);
+        }
+        return Error{"from " + from.name + " the " + flow.name + " goes on to " + allowed +
+                     " only"};
+    }
+    if (!target.stage) return Status::success();
+    const int here = flow.stage_index(from.id), there = flow.stage_index(target.stage->id);
+    if (there == here) return Error{"it is already in " + from.name};
+    if (there < here && !flow.allow_backward)
+        return Error{"the " + flow.name + " does not move backward (from " + from.name + " to " +
+                     target.stage->name + ")"};
+    if (there > here + 1 && !flow.allow_skip) {
+        std::string skipped;
+        for (int i = here + 1; i < there; ++i)
+            skipped +=
+                (skipped.empty() ? "" : ", ") + flow.stages[static_cast<std::size_t>(i)].name;
+        return Error{"the " + flow.name + " does not skip stages; move through " + skipped +
+                     " first"};
+    }
+    return Status::success();
+}
+
+json history_entry(const std::string& stage, Instant now, const std::string& by,
+                   const std::vector<std::string>& warnings) {
+    json entry = {{"stage", stage}, {"at", format_instant(now)}, {"by", by}};
+    if (!warnings.empty()) entry["warnings"] = warnings;
+    return entry;
+}
+
+} // namespace
+
+const Flow* stage_field_flow(const Workspace& ws, const Record& record, const json& fields) {
+    for (const auto& flow : ws.flows) {
+        if (flow.record_type != record.type || flow.stage_field.empty()) continue;
+        if (!fields.contains(flow.stage_field)) continue;
+        const auto state = record.flows.find(flow.id);
+        if (state == record.flows.end()) continue;
+        return &flow;
+    }
+    return nullptr;
+}
+
+Result<Decision> decide_move(const Workspace& ws, const User& actor, const MoveRecord& move,
+                             Instant now, DecideDetails& details) {
+    const Record* record = ws.find(move.id);
+    if (!record) return Error{"there is no record \"" + move.id + "\""};
+    const RecordTypeDef* type = ws.schema.type(record->type);
+    const std::string title = ws.title_of(*record);
+    if (auto status = check_update(ws, actor, *record); !status) return Error{status.error()};
+
+    // Which flow: the one named, or the record's only active one.
+    const Flow* flow = nullptr;
+    if (!move.flow.empty()) {
+        flow = ws.flow(move.flow);
+        if (!flow || flow->record_type != record->type)
+            return Error{"there is no flow \"" + move.flow + "\" for " + type->plural};
+    } else {
+        std::vector<const Flow*> active;
+        for (const auto& [flow_id, state] : record->flows)
+            if (state.active() && ws.flow(flow_id)) active.push_back(ws.flow(flow_id));
+        if (active.empty()) return Error{title + " is not in any active process"};
+        if (active.size() > 1) {
+            std::string names;
+            for (const Flow* f : active)
+                names += (names.empty() ? "" : ", ") + f->id;
+            return Error{title + " is in several processes (" + names + "); say which one"};
+        }
+        flow = active.front();
+    }
+    const auto state_it = record->flows.find(flow->id);
+    if (state_it == record->flows.end()) return Error{title + " has not started the " + flow->name};
+    const FlowState& state = state_it->second;
+    if (!state.active()) {
+        const auto ended = find_target(*flow, state.outcome);
+        return Error{"the " + flow->name + " for " + title + " has ended (" +
+                     (ended ? ended->name() : state.outcome) + ")"};
+    }
+    const Stage* from = flow->stage(state.stage);
+    if (!from) return Error{title + " is in a stage the " + flow->name + " no longer has"};
+    const auto target = find_target(*flow, move.to);
+    if (!target)
+        return Error{"the " + flow->name + " has no stage, outcome or exit \"" + move.to +
+                     "\" (it has: " + choices(*flow) + ")"};
+    if (auto route = check_route(*flow, *from, *target); !route)
+        return Error{"Cannot move " + title + " to " + target->name() + ": " + route.error()};
+
+    // The fields filled in with the move count for its gate.
+    json fields = check_fields(ws, *type, move.fields, details.problems);
+    if (!details.problems.empty())
+        return Error{"Cannot move " + title + ": " + join_problems(*type, details.problems)};
+    const bool needs_reason = target->exit || (target->outcome && target->outcome->reason_required);
+    if (needs_reason && move.reason.empty()) {
+        BlockedMove blocked{flow->id, target->id(), {}, {"a reason is given"}, false};
+        details.blocked = blocked;
+        return Error{"Cannot move " + title + " to " + target->name() + ": a reason is required"};
+    }
+    const Gate* gate = target->stage     ? &target->stage->gate
+                       : target->outcome ? &target->outcome->gate
+                                         : nullptr;
+    std::vector<std::string> warnings;
+    if (gate) {
+        const GateCheck check = check_gate(*gate, *type, logic_data(*record, *type, fields), now);
+        if (!check.passes()) {
+            BlockedMove blocked{flow->id, target->id(), check.missing, check.failing,
+                                gate->mode == GateMode::Warn};
+            const std::string what = describe_gate_check(check, *type);
+            if (gate->mode == GateMode::Block || !move.confirm_warnings) {
+                details.blocked = blocked;
+                return Error{"Cannot move " + title + " to " + target->name() + ": " + what +
+                             (gate->mode == GateMode::Warn ? " (confirm to move anyway)" : "")};
+            }
+            warnings.push_back("moved to " + target->name() + " by " + actor.name + " although " +
+                               what);
+            details.warnings = warnings;
+        }
+    }
+
+    Decision decision;
+    decision.record_id = record->id;
+    // Fields filled in, and the stage field that mirrors the stage.
+    json changed = json::object();
+    for (const auto& [id, value] : fields.items()) {
+        const auto current = record->fields.find(id);
+        const bool was_set = current != record->fields.end();
+        if (value.is_null() ? was_set : (!was_set || *current != value)) changed[id] = value;
+    }
+    if (!flow->stage_field.empty() && !target->exit) {
+        const auto current = record->fields.find(flow->stage_field);
+        if (current == record->fields.end() || *current != target->name())
+            changed[flow->stage_field] = target->name();
+    }
+    if (!changed.empty())
+        decision.events.push_back({"record.updated", {{"id", record->id}, {"fields", changed}}});
+    json data = {{"id", record->id}, {"flow", flow->id}, {"from", from->id}};
+    if (!warnings.empty()) data["warnings"] = warnings;
+    if (target->stage) {
+        data["to"] = target->stage->id;
+        decision.events.push_back({"process.moved", std::move(data)});
+    } else {
+        data["status"] = target->outcome ? "ended" : "exited";
+        data["outcome"] = target->id();
+        if (!move.reason.empty()) data["reason"] = move.reason;
+        decision.events.push_back({"process.ended", std::move(data)});
+    }
+    return decision;
+}
+
+Result<Decision> decide_set_processes(const Workspace& ws, const User& actor,
+                                      const SetProcesses& command) {
+    if (auto status = check_schema_change(actor); !status)
+        return Error{describe_user(actor) + " cannot change processes; only admins can"};
+    const auto problems = validate_flows(ws.schema, command.flows);
+    if (!problems.empty()) {
+        std::string text;
+        for (const auto& p : problems)
+            text += (text.empty() ? "" : "\n") + p;
+        return Error{"The processes have problems:\n" + text};
+    }
+    // Records in flight must keep a place: a removed stage needs a mapping,
+    // and a flow with active records cannot disappear.
+    json mapping = json::object();
+    for (const auto& old_flow : ws.flows) {
+        const Flow* new_flow = nullptr;
+        for (const auto& f : command.flows)
+            if (f.id == old_flow.id) new_flow = &f;
+        std::map<std::string, std::vector<std::string>> stranded; // removed stage -> records
+        for (const auto& id : ws.ids_of_type(old_flow.record_type)) {
+            const Record* record = ws.find(id);
+            const auto state = record->flows.find(old_flow.id);
+            if (state == record->flows.end() || !state->second.active()) continue;
+            if (!new_flow)
+                return Error{old_flow.name + " still has active records (" + id +
+                             ", ...); end them before removing the flow"};
+            if (!new_flow->stage(state->second.stage)) stranded[state->second.stage].push_back(id);
+        }
+        const auto flow_map = command.stage_mapping.find(old_flow.id);
+        for (const auto& [stage, ids] : stranded) {
+            const std::string* to = nullptr;
+            if (flow_map != command.stage_mapping.end()) {
+                const auto it = flow_map->second.find(stage);
+                if (it != flow_map->second.end()) to = &it->second;
+            }
+            if (!to)
+                return Error{old_flow.name + ": stage \"" + stage + "\" is removed but " +
+                             std::to_string(ids.size()) + " record(s) are in it (" + ids.front() +
+                             (ids.size() > 1 ? ", ..." : "") + "); say which stage they move to"};
+            if (!new_flow->stage(*to))
+                return Error{old_flow.name + ": records in \"" + stage + "\" are mapped to \"" +
+                             *to + "\", which is not a stage of the new definition"};
+            mapping[old_flow.id][stage] = *to;
+        }
+    }
+    Decision decision;
+    decision.events.push_back({"process.definitions_changed",
+                               {{"flows", flows_to_json(command.flows)}, {"mapping", mapping}}});
+    return decision;
+}
+
+std::vector<Event> next_flow_start(const Workspace& ws, const Record& record, Instant now,
+                                   std::string& started) {
+    for (const auto& flow : ws.flows) {
+        const std::string trigger_type = flow.start.on.empty() ? flow.record_type : flow.start.on;
+        if (trigger_type != record.type || record.flows.count(flow.id) || flow.stages.empty())
+            continue;
+        const RecordTypeDef* type = ws.schema.type(record.type);
+        auto result =
+            logic::evaluate(flow.start.when, logic_data(record, *type), logic::Context{now});
+        if (!result || !logic::truthy(*result)) continue;
+        const std::string first = flow.stages.front().id;
+        if (trigger_type == flow.record_type) {
+            started = "started the " + flow.name + " for " + ws.title_of(record);
+            return {{"process.started", {{"id", record.id}, {"flow", flow.id}, {"stage", first}}}};
+        }
+        // Start on a new record of the flow's type, linked to this one.
+        const RecordTypeDef* new_type = ws.schema.type(flow.record_type);
+        const std::string new_id = ws.peek_next_id(new_type->id);
+        json fields = json::object();
+        for (const auto& [target, source] : flow.start.copy) {
+            const auto value = record.fields.find(source);
+            if (value != record.fields.end()) fields[target] = *value;
+        }
+        fields[flow.start.link_field] = record.id;
+        for (const auto& title_field : new_type->title_fields)
+            if (!fields.contains(title_field)) fields[title_field] = ws.title_of(record);
+        if (!flow.stage_field.empty()) fields[flow.stage_field] = flow.stages.front().name;
+        started = "started the " + flow.name + " on a new " + new_type->label + " (" + new_id +
+                  ") for " + ws.title_of(record);
+        return {
+            {"record.created",
+             {{"id", new_id}, {"type", new_type->id}, {"owner", record.owner}, {"fields", fields}}},
+            {"process.started", {{"id", new_id}, {"flow", flow.id}, {"stage", first}}},
+            {"process.spawned", {{"id", record.id}, {"flow", flow.id}, {"record", new_id}}}};
+    }
+    return {};
+}
+
+} // namespace crm::detail

@@ -1,0 +1,113 @@
+// Processes as data. A flow runs on one record type: it starts when its start
+// condition becomes true, moves through ordered stages, and ends in one of its
+// outcomes (won / lost, renewed / churned, ...) or leaves early through an
+// exit (disqualified, went dark). Each stage says what must hold to enter it
+// (required fields, a JsonLogic entry condition), what to do next, its SLA,
+// and whether a move that misses the requirements is blocked or only warned.
+// docs/processes.md describes the JSON form.
+#pragma once
+
+#include "util/time.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace crm {
+
+enum class GateMode { Block, Warn };
+
+struct TaskTemplate {
+    std::string title;
+    std::string due_in; // "2 days", "4 hours": from entering the stage
+};
+
+struct NextAction {
+    std::string text; // "Schedule a tailored demo"
+    std::optional<TaskTemplate> task;
+};
+
+// Where a stage may lead and what a move there requires. Shared by stages
+// and outcomes, which are both targets of a move.
+struct Gate {
+    nlohmann::json entry;              // JsonLogic on the record; null = none
+    std::vector<std::string> required; // field ids that must be set
+    GateMode mode = GateMode::Block;
+};
+
+struct Stage {
+    std::string id;
+    std::string name;
+    Gate gate;
+    NextAction next_action;
+    std::string sla;               // the SLA that applies while here (shown; enforced later)
+    std::vector<std::string> next; // optional: the only ids a move may go to from here
+};
+
+// How a flow ends normally.
+struct FlowOutcome {
+    std::string id;
+    std::string name;
+    std::string kind; // "won", "lost", "renewed", "downgraded", "churned", "done", ...
+    bool reason_required = false;
+    Gate gate;
+};
+
+// How a flow ends early, from any stage; a normal outcome with a reason.
+struct FlowExit {
+    std::string id;
+    std::string name;
+    std::string kind; // "disqualified" or "stalled"
+    nlohmann::json
+        suggest_when; // optional JsonLogic: when to suggest it (e.g. no activity for 30 days)
+};
+
+// What starts a flow. When `on` is another record type, the flow starts on a
+// new record of its own type, linked to the one that triggered it (a lead
+// turning qualified starts the sales pipeline on a new deal).
+struct StartRule {
+    std::string on;                          // record type watched ("" = the flow's own)
+    nlohmann::json when = true;              // JsonLogic on that record
+    std::string link_field;                  // on the new record: refers back to the trigger
+    std::map<std::string, std::string> copy; // new record's field <- trigger record's field
+};
+
+struct Flow {
+    std::string id;
+    std::string name;
+    std::string record_type;
+    std::string description;
+    StartRule start;
+    std::string stage_field; // optional picklist mirroring the stage by name (deal.stage)
+    bool allow_backward = true;
+    bool allow_skip = false;
+    std::vector<Stage> stages;
+    std::vector<FlowOutcome> outcomes;
+    std::vector<FlowExit> exits;
+
+    const Stage* stage(const std::string& id) const;
+    const FlowOutcome* outcome(const std::string& id) const;
+    const FlowExit* exit(const std::string& id) const;
+    int stage_index(const std::string& id) const; // -1 when not a stage
+};
+
+// Where one record stands in one flow.
+struct FlowState {
+    std::string stage;             // current stage id (the last one, once ended)
+    std::string status = "active"; // "active", "ended" (an outcome), "exited" (an exit), or
+                                   // "spawned": this record started the flow on another record
+    std::string outcome;           // outcome or exit id once ended; the new record's id if spawned
+    std::string reason;
+    Instant started_at;
+    Instant entered_at; // when the current stage was entered
+    Instant ended_at;
+    // Every stage entered: {"stage", "at", "by"} and "warnings" when a warned gate was passed.
+    nlohmann::json history = nlohmann::json::array();
+
+    bool active() const { return status == "active"; }
+};
+
+} // namespace crm

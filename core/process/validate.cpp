@@ -1,0 +1,317 @@
+#include "process/validate.hpp"
+
+#include "logic/jsonlogic.hpp"
+#include "process/conditions.hpp"
+
+#include <algorithm>
+#include <regex>
+#include <set>
+
+namespace crm {
+
+using nlohmann::json;
+
+namespace {
+
+struct Where {
+    std::string text; // "sales_pipeline › meeting_scheduled"
+    Where operator/(const std::string& part) const { return {text + " › " + part}; }
+};
+
+class Validator {
+  public:
+    Validator(const Schema& schema, std::vector<std::string>& problems)
+        : m_schema(schema), m_problems(problems) {}
+
+    void flow(const Flow& flow);
+
+  private:
+    void problem(const Where& where, const std::string& what) {
+        m_problems.push_back(where.text + ": " + what);
+    }
+    void gate(const Where& where, const Gate& gate, const RecordTypeDef& type);
+    void condition(const Where& where, const json& rule, const RecordTypeDef& type);
+    void comparisons(const Where& where, const json& rule, const RecordTypeDef& type);
+    void compare(const Where& where, const json& a, const json& b, const RecordTypeDef& type);
+    void reachability(const Where& where, const Flow& flow);
+
+    const Schema& m_schema;
+    std::vector<std::string>& m_problems;
+};
+
+bool is_comparison(const std::string& op) {
+    static const std::set<std::string> kOps = {"==", "===", "!=", "!==", "<", "<=", ">", ">="};
+    return kOps.count(op) > 0;
+}
+
+const FieldDef* var_field(const json& value, const RecordTypeDef& type) {
+    if (!value.is_object() || value.size() != 1 || !value.contains("var")) return nullptr;
+    json name = value["var"];
+    if (name.is_array() && !name.empty()) name = name[0];
+    if (!name.is_string()) return nullptr;
+    return type.field(name.get<std::string>());
+}
+
+bool is_literal(const json& value) {
+    return !value.is_object() && !value.is_array();
+}
+
+std::string kind_of(const FieldDef& field) {
+    switch (field.type) {
+    case FieldType::Number:
+    case FieldType::Money:
+        return "a number";
+    case FieldType::Date:
+        return "a date";
+    case FieldType::DateTime:
+        return "a date and time";
+    case FieldType::Bool:
+        return "yes or no";
+    case FieldType::MultiPicklist:
+        return "a list of choices";
+    default:
+        return "text";
+    }
+}
+
+// Why `literal` cannot sensibly be compared with `field`, or "" when it can.
+std::string mismatch(const FieldDef& field, const json& literal) {
+    if (literal.is_null()) return "";
+    const std::string shown = literal.dump();
+    switch (field.type) {
+    case FieldType::Number:
+    case FieldType::Money:
+        if (!literal.is_number())
+            return "compares " + field.label + " (a number) with " + shown + " (not a number)";
+        return "";
+    case FieldType::Date:
+    case FieldType::DateTime:
+        if (!literal.is_string() ||
+            (!parse_date(literal.get<std::string>()) && !parse_instant(literal.get<std::string>())))
+            return "compares " + field.label + " (" + kind_of(field) + ") with " + shown +
+                   " (not a date)";
+        return "";
+    case FieldType::Bool:
+        if (!literal.is_boolean())
+            return "compares " + field.label + " (yes or no) with " + shown +
+                   " (not true or false)";
+        return "";
+    case FieldType::Picklist:
+        if (!literal.is_string())
+            return "compares " + field.label + " (a choice) with " + shown + " (not text)";
+        if (std::find(field.options.begin(), field.options.end(), literal.get<std::string>()) ==
+            field.options.end())
+            return shown + " is not one of " + field.label + "'s choices";
+        return "";
+    case FieldType::MultiPicklist:
+        return "";
+    default:
+        if (!literal.is_string())
+            return "compares " + field.label + " (text) with " + shown + " (not text)";
+        return "";
+    }
+}
+
+} // namespace
+
+bool is_valid_duration(const std::string& text) {
+    static const std::regex kDuration(
+        R"(^[0-9]+ (business )?(minute|minutes|hour|hours|day|days)$)");
+    return std::regex_match(text, kDuration);
+}
+
+void Validator::compare(const Where& where, const json& a, const json& b,
+                        const RecordTypeDef& type) {
+    const FieldDef* field = var_field(a, type);
+    if (field && is_literal(b)) {
+        if (const auto why = mismatch(*field, b); !why.empty()) problem(where, why);
+    }
+}
+
+void Validator::comparisons(const Where& where, const json& rule, const RecordTypeDef& type) {
+    if (rule.is_array()) {
+        for (const auto& item : rule)
+            comparisons(where, item, type);
+        return;
+    }
+    if (!rule.is_object() || rule.size() != 1) return;
+    const auto& [op, args] = *rule.items().begin();
+    if (is_comparison(op) && args.is_array() && args.size() >= 2) {
+        for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+            compare(where, args[i], args[i + 1], type);
+            compare(where, args[i + 1], args[i], type);
+        }
+    } else if (op == "in" && args.is_array() && args.size() == 2 && args[1].is_array()) {
+        if (const FieldDef* field = var_field(args[0], type);
+            field && field->type == FieldType::Picklist)
+            for (const auto& option : args[1])
+                if (const auto why = mismatch(*field, option); !why.empty()) problem(where, why);
+    }
+    comparisons(where, args, type);
+}
+
+void Validator::condition(const Where& where, const json& rule, const RecordTypeDef& type) {
+    if (rule.is_null()) return;
+    for (const auto& issue : logic::check(rule))
+        problem(where, "the condition is not valid JsonLogic: " + issue);
+    for (const auto& name : logic::variables(rule)) {
+        const std::string base = name.substr(0, name.find('.'));
+        if (type.field(name) || is_system_variable(name)) continue;
+        if (name.size() > 9 && name.compare(name.size() - 9, 9, "_currency") == 0) {
+            const FieldDef* money = type.field(name.substr(0, name.size() - 9));
+            if (money && money->type == FieldType::Money) continue;
+        }
+        problem(where,
+                "the condition reads \"" + name + "\", which is not a field of " + type.label);
+        (void)base;
+    }
+    comparisons(where, rule, type);
+}
+
+void Validator::gate(const Where& where, const Gate& gate, const RecordTypeDef& type) {
+    for (const auto& field : gate.required)
+        if (!type.field(field))
+            problem(where / "required", "\"" + field + "\" is not a field of " + type.label);
+    condition(where / "entry", gate.entry, type);
+}
+
+void Validator::reachability(const Where& where, const Flow& flow) {
+    if (flow.stages.empty()) return;
+    std::set<std::string> seen;
+    std::vector<std::string> todo = {flow.stages.front().id};
+    while (!todo.empty()) {
+        const std::string id = todo.back();
+        todo.pop_back();
+        if (!seen.insert(id).second) continue;
+        const int index = flow.stage_index(id);
+        if (index < 0) continue; // an outcome: the flow ends there
+        const Stage& stage = flow.stages[static_cast<std::size_t>(index)];
+        if (!stage.next.empty()) {
+            todo.insert(todo.end(), stage.next.begin(), stage.next.end());
+            continue;
+        }
+        for (std::size_t j = 0; j < flow.stages.size(); ++j) {
+            const int step = static_cast<int>(j) - index;
+            if (step == 1 || (step > 1 && flow.allow_skip) || (step < 0 && flow.allow_backward))
+                todo.push_back(flow.stages[j].id);
+        }
+        for (const auto& outcome : flow.outcomes)
+            todo.push_back(outcome.id);
+    }
+    for (const auto& stage : flow.stages)
+        if (!seen.count(stage.id))
+            problem(where / stage.id,
+                    "unreachable: no move from \"" + flow.stages.front().name + "\" leads here");
+    const bool ends = std::any_of(flow.outcomes.begin(), flow.outcomes.end(),
+                                  [&](const FlowOutcome& o) { return seen.count(o.id) > 0; });
+    if (!flow.outcomes.empty() && !ends)
+        problem(where, "no outcome can be reached, so the flow never ends");
+}
+
+void Validator::flow(const Flow& flow) {
+    const Where where{flow.id};
+    const RecordTypeDef* type = m_schema.type(flow.record_type);
+    if (!type) {
+        problem(where / "record_type", "there is no record type \"" + flow.record_type + "\"");
+        return;
+    }
+    if (flow.stages.empty()) problem(where, "has no stages");
+    if (flow.outcomes.empty())
+        problem(where, "has no end: add at least one outcome (e.g. won and lost)");
+
+    std::set<std::string> ids;
+    auto unique = [&](const std::string& id) {
+        if (!ids.insert(id).second)
+            problem(where / id,
+                    "duplicate id \"" + id + "\" (stage, outcome and exit ids must differ)");
+    };
+    for (const auto& stage : flow.stages)
+        unique(stage.id);
+    for (const auto& outcome : flow.outcomes)
+        unique(outcome.id);
+    for (const auto& exit : flow.exits)
+        unique(exit.id);
+
+    for (const auto& stage : flow.stages) {
+        const Where at = where / stage.id;
+        gate(at, stage.gate, *type);
+        if (stage.next_action.text.empty())
+            problem(at / "next_action", "says nothing: every stage needs a next action");
+        if (stage.next_action.task && !stage.next_action.task->due_in.empty() &&
+            !is_valid_duration(stage.next_action.task->due_in))
+            problem(at / "next_action" / "task",
+                    "due_in \"" + stage.next_action.task->due_in +
+                        "\" is not a duration like \"2 days\" or \"4 business hours\"");
+        for (const auto& target : stage.next)
+            if (!flow.stage(target) && !flow.outcome(target))
+                problem(at / "next", "\"" + target + "\" is not a stage or outcome of this flow");
+    }
+    for (const auto& outcome : flow.outcomes)
+        gate(where / outcome.id, outcome.gate, *type);
+    for (const auto& exit : flow.exits)
+        condition(where / exit.id / "suggest_when", exit.suggest_when, *type);
+    reachability(where, flow);
+
+    if (!flow.stage_field.empty()) {
+        const FieldDef* field = type->field(flow.stage_field);
+        if (!field || field->type != FieldType::Picklist) {
+            problem(where / "stage_field",
+                    "\"" + flow.stage_field + "\" is not a picklist field of " + type->label);
+        } else {
+            auto named = [&](const std::string& name) {
+                if (std::find(field->options.begin(), field->options.end(), name) ==
+                    field->options.end())
+                    problem(where / "stage_field",
+                            "\"" + name + "\" is not one of " + field->label + "'s choices");
+            };
+            for (const auto& stage : flow.stages)
+                named(stage.name);
+            for (const auto& outcome : flow.outcomes)
+                named(outcome.name);
+        }
+    }
+
+    const Where start = where / "start";
+    const RecordTypeDef* trigger = flow.start.on.empty() ? type : m_schema.type(flow.start.on);
+    if (!trigger) {
+        problem(start / "on", "there is no record type \"" + flow.start.on + "\"");
+        return;
+    }
+    condition(start / "when", flow.start.when, *trigger);
+    if (trigger != type) {
+        const FieldDef* link = type->field(flow.start.link_field);
+        if (flow.start.link_field.empty())
+            problem(start / "link_field", "a flow started by a " + trigger->label +
+                                              " needs a field of " + type->label +
+                                              " that links back to it");
+        else if (!link || link->type != FieldType::RecordRef ||
+                 (!link->target_type.empty() && link->target_type != trigger->id))
+            problem(start / "link_field", "\"" + flow.start.link_field + "\" is not a field of " +
+                                              type->label + " that refers to a " + trigger->label);
+    }
+    for (const auto& [target, source] : flow.start.copy) {
+        const FieldDef* to = type->field(target);
+        const FieldDef* from = trigger->field(source);
+        if (!to) problem(start / "copy", "\"" + target + "\" is not a field of " + type->label);
+        if (!from)
+            problem(start / "copy", "\"" + source + "\" is not a field of " + trigger->label);
+        if (to && from && to->type != from->type)
+            problem(start / "copy", "copies " + from->label + " (" +
+                                        std::string(field_type_name(from->type)) + ") into " +
+                                        to->label + " (" + std::string(field_type_name(to->type)) +
+                                        ")");
+    }
+}
+
+std::vector<std::string> validate_flows(const Schema& schema, const std::vector<Flow>& flows) {
+    std::vector<std::string> problems;
+    std::set<std::string> ids;
+    for (const auto& flow : flows)
+        if (!ids.insert(flow.id).second) problems.push_back(flow.id + ": duplicate flow id");
+    Validator validator(schema, problems);
+    for (const auto& flow : flows)
+        validator.flow(flow);
+    return problems;
+}
+
+} // namespace crm
