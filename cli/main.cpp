@@ -179,7 +179,10 @@ json parse_assignments(const Workspace& ws, const RecordTypeDef& type,
 }
 
 int report_outcome(const Outcome& outcome) {
-    if (outcome.ok) return kOk;
+    if (outcome.ok) {
+        for (const auto& note : outcome.warnings) std::cout << note << "\n";
+        return kOk;
+    }
     std::cerr << "crm: " << outcome.message << "\n";
     return kRejected;
 }
@@ -194,6 +197,11 @@ json record_json(const Workspace& ws, const Record& record) {
                 {"created_by", record.created_by},
                 {"updated_at", format_instant(record.updated_at)},
                 {"updated_by", record.updated_by}};
+    if (!record.flows.empty()) {
+        json flows = json::object();
+        for (const auto& [flow_id, state] : record.flows) flows[flow_id] = flow_state_to_json(state);
+        out["flows"] = flows;
+    }
     return out;
 }
 
@@ -400,6 +408,7 @@ int report_blocked(const Workspace& ws, const Record& record, const Outcome& out
     }
     for (const auto& condition : outcome.blocked->failing)
         std::cerr << "  not met: " << condition << "\n";
+    if (outcome.blocked->needs_reason) std::cerr << "  needs: a reason (--reason TEXT)\n";
     return kBlocked;
 }
 

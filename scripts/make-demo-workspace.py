@@ -163,8 +163,118 @@ for i in range(30):
     add("task", owner, {"title": task_titles[i % len(task_titles)], "due": stamp(due, 16, 0), "done": i % 7 == 0,
                         "related": related, "priority": random.choice(["Low", "Normal", "High"])}, due - timedelta(days=7))
 
+# --- Processes: the six templates, and where each record stands in them. ---
+process_dir = Path(__file__).resolve().parent.parent / "assets" / "processes"
+flows = []
+for name in ["lead_routing", "sales_pipeline", "onboarding", "customer_support", "renewal_management", "expansion"]:
+    flows += json.loads((process_dir / f"{name}.json").read_text(encoding="utf-8"))["flows"]
+
+
+def entered(record, days_ago):
+    return stamp(TODAY - timedelta(days=days_ago), 10, 0)
+
+
+def state(stage, started_days, entered_days, by, status="active", outcome=None, reason=None, history=None):
+    s = {"stage": stage, "status": status, "started_at": stamp(TODAY - timedelta(days=started_days), 9, 30),
+         "entered_at": stamp(TODAY - timedelta(days=entered_days), 10, 0),
+         "history": history or [{"stage": stage, "at": stamp(TODAY - timedelta(days=entered_days), 10, 0), "by": by}]}
+    if status != "active":
+        s["outcome"] = outcome
+        s["ended_at"] = stamp(TODAY - timedelta(days=max(entered_days - 1, 0)), 15, 0)
+        if reason:
+            s["reason"] = reason
+    return s
+
+
+SALES_STAGES = ["lead", "qualified", "meeting_scheduled", "proposal_sent", "negotiation"]
+STAGE_ID = {"Lead": "lead", "Qualified": "qualified", "Meeting scheduled": "meeting_scheduled",
+            "Proposal sent": "proposal_sent", "Negotiation": "negotiation"}
+by_id = {r["id"]: r for r in records}
+for n, r in enumerate(records):
+    f, owner = r["fields"], r.get("owner", "u-maria")
+    if r["type"] == "deal":
+        stage = f["stage"]
+        reached = len(SALES_STAGES) if stage.startswith("Closed") else SALES_STAGES.index(STAGE_ID[stage]) + 1
+        # Fill in what each passed gate asked for, so the data agrees with the process.
+        if reached >= 2 and n % 9 != 4:
+            f["budget"] = {"amount": f["amount"]["amount"], "currency": "USD"}
+        if reached >= 3:
+            f["budget"] = {"amount": f["amount"]["amount"], "currency": "USD"}
+            f["decision_maker"] = f["contact"]
+            f["meeting_date"] = (TODAY - timedelta(days=20 - reached)).isoformat()
+        if reached >= 4:
+            f["demo_completed"] = True
+        if reached >= 5:
+            f["pricing_discussed"] = True
+        days_in = 2 + n % 17
+        history = [{"stage": s_id, "at": stamp(TODAY - timedelta(days=days_in + 6 * (reached - 1 - k)), 10, 0), "by": owner}
+                   for k, s_id in enumerate(SALES_STAGES[:reached])]
+        if stage == "Closed won":
+            f["agreement_signed"] = True
+            f["kickoff_date"] = (TODAY - timedelta(days=days_in - 1)).isoformat() if n % 2 else None
+            f = {k: v for k, v in f.items() if v is not None}
+            r["fields"] = f
+            r["flows"] = {"sales_pipeline": state("negotiation", 60, days_in + 6, owner, "ended", "closed_won",
+                                                   history=history[:5] + [{"stage": "closed_won", "at": stamp(TODAY - timedelta(days=days_in), 11, 0), "by": owner}]),
+                          "onboarding": state("kickoff_held" if "kickoff_date" in f else "kickoff_scheduled", days_in, 1 + n % 3, owner)}
+        elif stage == "Closed lost":
+            r["flows"] = {"sales_pipeline": state(SALES_STAGES[n % 4], 50, days_in + 4, owner, "ended", "closed_lost",
+                                                  f.get("lost_reason", "No budget this year"), history=history[:n % 4 + 1])}
+        else:
+            r["flows"] = {"sales_pipeline": state(STAGE_ID[stage], 40, days_in, owner, history=history)}
+    elif r["type"] == "lead":
+        if "owner" not in r:
+            r["flows"] = {"lead_routing": state("new", 1 + n % 3, 1 + n % 3, "u-maria")}
+        elif f["status"] == "New":
+            r["flows"] = {"lead_routing": state("assigned", 2 + n % 4, 1 + n % 2, owner)}
+        else:
+            f["first_contact_at"] = stamp(TODAY - timedelta(days=3 + n % 5), 11, 30)
+            r["flows"] = {"lead_routing": state("contacted", 6 + n % 5, 3 + n % 5, owner, "ended", "routed")}
+            if f["status"] == "Disqualified":
+                r["flows"]["lead_routing"] = state("contacted", 6 + n % 5, 3 + n % 5, owner, "exited", "disqualified",
+                                                   "Not our ideal customer profile")
+    elif r["type"] == "ticket":
+        status = f["status"]
+        stage = {"New": "new", "Open": "open", "Waiting on customer": "waiting", "Resolved": "resolved"}[status]
+        if status != "New":
+            f["first_response_at"] = stamp(TODAY - timedelta(days=1 + n % 3), 12, 15)
+        if status == "Resolved":
+            f["resolution_plan"] = "Patched the export job; verified with the customer's data."
+        r["flows"] = {"customer_support": state(stage, 2 + n % 6, 1 + n % 3, owner)}
+    elif r["type"] == "subscription":
+        days_left = (date.fromisoformat(f["renewal_date"]) - TODAY).days
+        f["usage_pct"] = [45, 62, 71, 88, 93, 55][n % 6]
+        f["health"] = "Expansion signal" if f["usage_pct"] >= 85 else ("At risk" if n % 5 == 0 else "Healthy")
+        flows_here = {}
+        if days_left <= 120:
+            stage = "health_review" if days_left > 90 else ("proposal" if days_left > 60 else "negotiation")
+            if stage == "negotiation":
+                f["renewal_proposal_sent"] = True
+            flows_here["renewal_management"] = state(stage, 120 - days_left, max(1, min(25, 120 - days_left - 5)), owner)
+        if f["usage_pct"] >= 80 or f["health"] == "Expansion signal":
+            flows_here["expansion"] = state("signal" if n % 2 else "discovery", 9, 2 + n % 4, owner)
+        if flows_here:
+            r["flows"] = flows_here
+
+# Leads marked Qualified have already started the sales pipeline on a deal.
+for r in [r for r in records if r["type"] == "lead" and r["fields"]["status"] == "Qualified"]:
+    f = r["fields"]
+    deal_fields = {"name": f.get("company_name") or f["name"], "source_lead": r["id"], "stage": "Lead",
+                   "amount": f.get("budget", {"amount": 20000, "currency": "USD"})}
+    if "budget" in f:
+        deal_fields["budget"] = f["budget"]
+    if "timeline" in f:
+        deal_fields["close_date"] = f["timeline"]
+    deal_id = add("deal", r.get("owner", "u-maria"), deal_fields, TODAY - timedelta(days=2))
+    by_id[deal_id] = records[-1]
+    records[-1]["flows"] = {"sales_pipeline": state("lead", 2, 2, r.get("owner", "u-maria"))}
+    r["flows"]["sales_pipeline"] = {"stage": "", "status": "spawned", "outcome": deal_id,
+                                    "started_at": stamp(TODAY - timedelta(days=2), 9, 15),
+                                    "entered_at": stamp(TODAY - timedelta(days=2), 9, 15),
+                                    "ended_at": stamp(TODAY - timedelta(days=2), 9, 15), "history": []}
+
 workspace = {"format": "crm-workspace", "version": 1, "name": "Northwind Field Sales (demo)", "currency": "USD",
-             "teams": teams, "users": users, "records": records}
+             "teams": teams, "users": users, "processes": flows, "records": records}
 out = Path(__file__).resolve().parent.parent / "assets" / "demo-workspace.json"
 out.write_text(json.dumps(workspace, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 print(f"wrote {out} ({len(records)} records)")

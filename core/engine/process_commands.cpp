@@ -154,7 +154,7 @@ Result<Decision> decide_move(const Workspace& ws, const User& actor, const MoveR
         return Error{"Cannot move " + title + ": " + join_problems(*type, details.problems)};
     const bool needs_reason = target->exit || (target->outcome && target->outcome->reason_required);
     if (needs_reason && move.reason.empty()) {
-        BlockedMove blocked{flow->id, target->id(), {}, {"a reason is given"}, false};
+        BlockedMove blocked{flow->id, target->id(), {}, {}, false, true};
         details.blocked = blocked;
         return Error{"Cannot move " + title + " to " + target->name() + ": a reason is required"};
     }

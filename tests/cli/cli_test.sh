@@ -37,33 +37,35 @@ same() {
 fingerprint() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
 
 ws="$work/demo"
-expect "init --demo" 0 "created workspace in $ws (334 records)" "" -- "$crm" init "$ws" --demo
+demo_records="$("$crm" validate "$root/assets/demo-workspace.json" | sed -E 's/.*valid \(([0-9]+) records.*/\1/')"
+expect "init --demo" 0 "created workspace in $ws ($demo_records records)" "" -- "$crm" init "$ws" --demo
 expect "init refuses an existing workspace" 1 "" "already holds a workspace" -- "$crm" init "$ws" --demo
 expect "list shows a rep's deals" 0 "deal-1	Acme Logistics – Fleet tracking rollout	u-ana" "" -- "$crm" list "$ws" deal --as u-ana
 expect "list hides other reps' records" 0 "" "" -- bash -c "! '$crm' list '$ws' deal --as u-ana | grep -q u-ben"
-expect "add prints the new id" 0 "deal-43" "" -- "$crm" add "$ws" deal name="Depot scanners" amount="18000 EUR" stage=qualified --as u-ana $NOW
-expect "show prints the record as JSON" 0 '"currency": "EUR"' "" -- "$crm" show "$ws" deal-43
-expect "show keeps the picklist spelling" 0 '"stage": "Qualified"' "" -- "$crm" show "$ws" deal-43
+next_deal="deal-$(( $(grep -o '"id": "deal-[0-9]*"' "$root/assets/demo-workspace.json" | grep -o '[0-9]*' | sort -n | tail -1) + 1 ))"
+expect "add prints the new id" 0 "$next_deal" "" -- "$crm" add "$ws" deal name="Depot scanners" amount="18000 EUR" stage=qualified --as u-ana $NOW
+expect "show prints the record as JSON" 0 '"currency": "EUR"' "" -- "$crm" show "$ws" "$next_deal"
+expect "show keeps the picklist spelling" 0 '"stage": "Qualified"' "" -- "$crm" show "$ws" "$next_deal"
 expect "add without a required field is rejected" 1 "" "crm: Cannot create Deal: Name: is required" -- "$crm" add "$ws" deal stage=Lead --as u-ana $NOW
 expect "a badly typed value is bad input" 2 "" 'crm: amount: expected an amount with an optional currency, like "12000 EUR", got "lots"' -- "$crm" add "$ws" deal name=X amount=lots --as u-ana $NOW
 expect "an unknown field lists the fields" 2 "" 'crm: Deal has no field "colour" (fields: name, company' -- "$crm" add "$ws" deal name=X colour=red --as u-ana $NOW
-expect "set changes a field" 0 "" "" -- "$crm" set "$ws" deal-43 probability=40 next_step="Site visit" --as u-ana $NOW
-expect "set is visible in show" 0 '"probability": 40' "" -- "$crm" show "$ws" deal-43
+expect "set changes a field" 0 "" "" -- "$crm" set "$ws" $next_deal probability=40 next_step="Site visit" --as u-ana $NOW
+expect "set is visible in show" 0 '"probability": 40' "" -- "$crm" show "$ws" $next_deal
 
 before="$(fingerprint "$ws")"
-expect "a rep cannot edit another rep's deal" 1 "" "crm: Ben Okafor (rep) can only edit records they own; deal-43 is owned by Ana Reyes" -- "$crm" set "$ws" deal-43 probability=90 --as u-ben $NOW
-expect "a rep cannot delete" 1 "" "crm: Ana Reyes (rep) cannot delete records; ask a manager or an admin to delete deal-43" -- "$crm" delete "$ws" deal-43 --as u-ana $NOW
-expect "a rep cannot reassign" 1 "" "cannot change owners; ask a manager to reassign deal-43" -- "$crm" set "$ws" deal-43 owner=u-ben --as u-ana $NOW
-expect "a rep cannot see another rep's record" 1 "" 'there is no record "deal-43" that you can see' -- "$crm" show "$ws" deal-43 --as u-ben
+expect "a rep cannot edit another rep's deal" 1 "" "crm: Ben Okafor (rep) can only edit records they own; $next_deal is owned by Ana Reyes" -- "$crm" set "$ws" $next_deal probability=90 --as u-ben $NOW
+expect "a rep cannot delete" 1 "" "crm: Ana Reyes (rep) cannot delete records; ask a manager or an admin to delete $next_deal" -- "$crm" delete "$ws" $next_deal --as u-ana $NOW
+expect "a rep cannot reassign" 1 "" "cannot change owners; ask a manager to reassign $next_deal" -- "$crm" set "$ws" $next_deal owner=u-ben --as u-ana $NOW
+expect "a rep cannot see another rep's record" 1 "" "there is no record \"$next_deal\" that you can see" -- "$crm" show "$ws" $next_deal --as u-ben
 same "rejected commands change no file" "$before" "$(fingerprint "$ws")"
 
-expect "a manager reassigns within the team" 0 "" "" -- "$crm" set "$ws" deal-43 owner=u-ben --as u-maria $NOW
-expect "the new owner sees it" 0 '"owner": "u-ben"' "" -- "$crm" show "$ws" deal-43 --as u-ben
+expect "a manager reassigns within the team" 0 "" "" -- "$crm" set "$ws" $next_deal owner=u-ben --as u-maria $NOW
+expect "the new owner sees it" 0 '"owner": "u-ben"' "" -- "$crm" show "$ws" $next_deal --as u-ben
 
 # Schema: admins add custom fields and types; they work like built-in ones.
 expect "a manager cannot add fields" 1 "" "Maria Lindqvist (manager) cannot change the schema; only admins can" -- "$crm" add-field "$ws" deal '{"id":"region","label":"Region","type":"picklist","options":["North","South"]}' --as u-maria $NOW
 expect "an admin adds a custom field" 0 "" "" -- "$crm" add-field "$ws" deal '{"id":"region","label":"Region","type":"picklist","options":["North","South"]}' --as u-sam $NOW
-expect "the custom field takes values" 0 "" "" -- "$crm" set "$ws" deal-43 region=south --as u-ben $NOW
+expect "the custom field takes values" 0 "" "" -- "$crm" set "$ws" $next_deal region=south --as u-ben $NOW
 expect "bad field definitions are explained" 2 "" 'crm: field.type: unknown field type "colour"' -- "$crm" add-field "$ws" deal '{"id":"hue","label":"Hue","type":"colour"}' --as u-sam $NOW
 expect "an admin adds a custom type" 0 "" "" -- "$crm" add-type "$ws" '{"id":"site_visit","label":"Site visit","plural":"Site visits","fields":[{"id":"place","label":"Place","type":"text","required":true}]}' --as u-sam $NOW
 expect "records of the custom type" 0 "site_visit-1" "" -- "$crm" add "$ws" site_visit place="Depot 4" --as u-ana $NOW
@@ -80,21 +82,51 @@ expect "import needs an admin" 1 "" "Ana Reyes (rep) cannot replace the workspac
 same "failed imports change no file" "$before" "$(fingerprint "$ws")"
 
 # Round trip: export -> import elsewhere -> export gives the same document.
-expect "validate accepts an export" 0 "valid (336 records, 5 users)" "" -- "$crm" validate "$work/export.json"
-expect "import into a new directory" 0 "imported 336 records" "" -- "$crm" import "$work/copy" "$work/export.json"
+expect "validate accepts an export" 0 "valid ($((demo_records + 2)) records, 5 users)" "" -- "$crm" validate "$work/export.json"
+expect "import into a new directory" 0 "imported $((demo_records + 2)) records" "" -- "$crm" import "$work/copy" "$work/export.json"
 "$crm" export "$work/copy" >"$work/export2.json"
 same "export, import, export round-trips exactly" "$(sha256sum <"$work/export.json")" "$(sha256sum <"$work/export2.json")"
-expect "import replaces a workspace for an admin" 0 "imported 336 records" "" -- "$crm" import "$ws" "$work/export.json" --as u-sam
+expect "import replaces a workspace for an admin" 0 "imported $((demo_records + 2)) records" "" -- "$crm" import "$ws" "$work/export.json" --as u-sam
 expect "compact folds the journal" 0 "compacted" "" -- "$crm" compact "$ws"
-expect "data survives compaction" 0 '"next_step": "Site visit"' "" -- "$crm" show "$ws" deal-43
-expect "custom fields survive export and import" 0 '"region": "South"' "" -- "$crm" show "$ws" deal-43
+expect "data survives compaction" 0 '"next_step": "Site visit"' "" -- "$crm" show "$ws" $next_deal
+expect "custom fields survive export and import" 0 '"region": "South"' "" -- "$crm" show "$ws" $next_deal
 
 # A torn journal tail is reported and skipped; earlier edits stay.
-expect "edit after compaction" 0 "" "" -- "$crm" set "$ws" deal-43 probability=55 --as u-ben $NOW
-expect "another edit" 0 "" "" -- "$crm" set "$ws" deal-43 probability=60 --as u-ben $NOW
+expect "edit after compaction" 0 "" "" -- "$crm" set "$ws" $next_deal probability=55 --as u-ben $NOW
+expect "another edit" 0 "" "" -- "$crm" set "$ws" $next_deal probability=60 --as u-ben $NOW
 segment="$(ls "$ws"/journal-*.log | tail -1)"
 truncate -s -5 "$segment"
-expect "a torn tail is reported" 0 '"probability": 55' "is incomplete (torn write)" -- "$crm" show "$ws" deal-43
+expect "a torn tail is reported" 0 '"probability": 55' "is incomplete (torn write)" -- "$crm" show "$ws" $next_deal
+
+# Processes: every move goes through the gates; a blocked move changes nothing.
+pw="$work/process"
+"$crm" init "$pw" --demo >/dev/null
+expect "the demo has a Qualified deal without a budget" 0 '"stage": "qualified"' "" -- "$crm" show "$pw" deal-2
+expect "... really without a budget" 0 "" "" -- bash -c "! '$crm' show '$pw' deal-2 | grep -q '\"budget\"'"
+before="$(fingerprint "$pw")"
+expect "a blocking gate stops the move and names Budget" 3 "" "crm: Cannot move Birchwood Health – Clinic scheduling suite to Meeting scheduled: missing Budget, Decision maker and Meeting date
+  missing: Budget (budget)" -- "$crm" move "$pw" deal-2 meeting_scheduled --as u-ben $NOW
+expect "skipping stages is refused" 1 "" "the Sales pipeline does not skip stages; move through Meeting scheduled, Proposal sent first" -- "$crm" move "$pw" deal-2 negotiation --as u-ben $NOW
+expect "an unknown stage lists the choices" 1 "" 'the Sales pipeline has no stage, outcome or exit "won" (it has: Lead, Qualified, Meeting scheduled' -- "$crm" move "$pw" deal-2 won --as u-ben $NOW
+expect "a lost deal needs a reason" 3 "" "needs: a reason (--reason TEXT)" -- "$crm" move "$pw" deal-2 closed_lost --as u-ben $NOW
+expect "the stage field goes through the same gate" 1 "" "Cannot move Birchwood Health – Clinic scheduling suite to Meeting scheduled: missing Budget" -- "$crm" set "$pw" deal-2 stage="Meeting scheduled" --as u-ben $NOW
+same "blocked moves change no file" "$before" "$(fingerprint "$pw")"
+expect "filling the fields in completes the move" 0 "deal-2: Sales pipeline: Meeting scheduled" "" -- "$crm" move "$pw" deal-2 "meeting scheduled" budget="30000 USD" decision_maker=contact-3 meeting_date=2026-11-25 --as u-ben $NOW
+expect "the stage field follows the move" 0 '"stage": "Meeting scheduled"' "" -- "$crm" show "$pw" deal-2
+expect "a lost deal with a reason ends the flow" 0 "deal-2: Sales pipeline: Closed lost" "" -- "$crm" move "$pw" deal-2 closed_lost --reason "Budget frozen" --as u-ben $NOW
+expect "an ended flow does not move" 1 "" "has ended (Closed lost)" -- "$crm" move "$pw" deal-2 lead --flow sales_pipeline --as u-ben $NOW
+expect "a lead turning Qualified starts the pipeline on a linked deal" 0 "started the Sales pipeline on a new Deal" "" -- "$crm" set "$pw" lead-2 status=Qualified budget="9000 USD" --as u-ben $NOW
+expect "a warning gate asks for confirmation" 3 "" "not met: Pricing discussed is yes (confirm to move anyway)" -- "$crm" move "$pw" deal-4 negotiation --as u-ana $NOW
+expect "a confirmed warning moves and is recorded" 0 "deal-4: Sales pipeline: Negotiation" "" -- "$crm" move "$pw" deal-4 negotiation --confirm --as u-ana $NOW
+expect "the override is in the record's history" 0 "moved to Negotiation by Ana Reyes although not met: Pricing discussed is yes" "" -- "$crm" show "$pw" deal-4
+expect "processes print as a template document" 0 '"format": "crm-processes"' "" -- "$crm" processes "$pw"
+expect "crm logic evaluates a rule" 0 "true" "" -- "$crm" logic '{"and":[{"is_set":{"var":"budget"}},{">":[{"var":"score"},50]}]}' '{"budget":1000,"score":70}'
+expect "crm logic explains a bad rule" 2 "" 'crm: rule: is set: unknown operator "is set"; did you mean "is_set"?' -- "$crm" logic '{"is set":{"var":"x"}}' '{}'
+for template in "$root"/assets/processes/*.json; do
+  expect "template $(basename "$template") validates" 0 "valid (1 flow)" "" -- "$crm" validate "$template"
+done
+sed 's/"budget", "decision_maker"/"budjet", "decision_maker"/' "$root/assets/processes/sales_pipeline.json" >"$work/broken-process.json"
+expect "a broken template names flow, stage and field" 2 "" 'sales_pipeline › meeting_scheduled › required: "budjet" is not a field of Deal' -- "$crm" validate "$work/broken-process.json"
 
 # Usage errors.
 expect "no command is bad usage" 2 "" "crm: no command given" -- "$crm"
