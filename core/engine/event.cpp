@@ -150,7 +150,8 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                 auto flows = flows_from_json(data.at("flows"), "$.flows");
                 if (!flows) return Error{flows.error()};
                 workspace.flows = std::move(*flows);
-                for (const auto& [flow_id, moves] : data.value("mapping", json::object()).items()) {
+                const json mapping = data.value("mapping", json::object());
+                for (const auto& [flow_id, moves] : mapping.items()) {
                     const Flow* flow = workspace.flow(flow_id);
                     if (!flow) continue;
                     for (const auto& id : workspace.ids_of_type(flow->record_type)) {

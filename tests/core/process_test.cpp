@@ -1,0 +1,348 @@
+#include "engine/engine.hpp"
+#include "fixtures.hpp"
+#include "io/workspace_json.hpp"
+#include "process/conditions.hpp"
+#include "process/flow_json.hpp"
+#include "process/validate.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+using namespace crm;
+using namespace crm::test;
+using nlohmann::json;
+
+namespace {
+
+const Instant kNow = at("2026-11-20T10:00:00Z");
+
+std::vector<Flow> load_template(const std::string& name) {
+    std::ifstream in(std::string(CRM_PROCESS_DIR) + "/" + name + ".json");
+    REQUIRE(in);
+    auto flows = processes_from_document(json::parse(in));
+    REQUIRE_MESSAGE(flows.ok(), (flows.ok() ? "" : flows.error()));
+    return *flows;
+}
+
+std::vector<Flow> all_templates() {
+    std::vector<Flow> flows;
+    for (const char* name : {"lead_routing", "sales_pipeline", "onboarding", "customer_support",
+                             "renewal_management", "expansion"})
+        for (auto& flow : load_template(name))
+            flows.push_back(flow);
+    return flows;
+}
+
+// A team workspace running the six template flows.
+Engine process_engine() {
+    Workspace ws = team_workspace();
+    ws.flows = all_templates();
+    return Engine(std::move(ws));
+}
+
+// Qualifies a lead; the sales pipeline starts on a new deal, whose id is returned.
+std::string qualified_deal(Engine& engine, const json& budget = nullptr) {
+    json fields = {{"name", "Dana Whitfield"}, {"company_name", "Harbor Foods"}};
+    auto lead = engine.apply(CreateRecord{"lead", fields}, "u-ana", kNow);
+    REQUIRE(lead.ok);
+    json update = {{"status", "Qualified"}};
+    if (!budget.is_null()) update["budget"] = budget;
+    auto qualified = engine.apply(UpdateRecord{lead.record_id, update}, "u-ana", kNow);
+    REQUIRE(qualified.ok);
+    const auto& spawn = engine.workspace().find(lead.record_id)->flows.at("sales_pipeline");
+    REQUIRE(spawn.status == "spawned");
+    return spawn.outcome;
+}
+
+} // namespace
+
+TEST_CASE("the six template flows validate against the built-in schema") {
+    const auto flows = all_templates();
+    CHECK(flows.size() == 6);
+    CHECK(validate_flows(builtin_schema(), flows).empty());
+}
+
+TEST_CASE("broken definitions get precise errors") {
+    Flow flow = load_template("sales_pipeline").front();
+    const Schema schema = builtin_schema();
+    auto problems_of = [&](const Flow& f) { return validate_flows(schema, {f}); };
+
+    SUBCASE("an unknown required field") {
+        Flow f = flow;
+        f.stages[2].gate.required.push_back("budjet");
+        CHECK(problems_of(f) ==
+              std::vector<std::string>{"sales_pipeline › meeting_scheduled › required: \"budjet\" "
+                                       "is not a field of Deal"});
+    }
+    SUBCASE("a date compared with text") {
+        Flow f = flow;
+        f.stages[3].gate.entry = json::parse(R"({"<": [{"var": "close_date"}, "soon"]})");
+        CHECK(problems_of(f) ==
+              std::vector<std::string>{"sales_pipeline › proposal_sent › entry: compares Expected "
+                                       "close (a date) with \"soon\" (not a date)"});
+    }
+    SUBCASE("a choice that does not exist") {
+        Flow f = flow;
+        f.start.when = json::parse(R"({"==": [{"var": "status"}, "Qualifed"]})");
+        CHECK(problems_of(f) ==
+              std::vector<std::string>{
+                  "sales_pipeline › start › when: \"Qualifed\" is not one of Status's choices"});
+    }
+    SUBCASE("bad JsonLogic") {
+        Flow f = flow;
+        f.stages[1].gate.entry = json::parse(R"({"is set": {"var": "budget"}})");
+        CHECK(problems_of(f).front() == "sales_pipeline › qualified › entry: the condition is not "
+                                        "valid JsonLogic: is set: unknown operator "
+                                        "\"is set\"; did you mean \"is_set\"?");
+    }
+    SUBCASE("an unreachable stage and a flow with no end") {
+        Flow f = flow;
+        f.stages[0].next = {"qualified"};
+        f.stages[1].next = {"qualified"};
+        const auto problems = problems_of(f);
+        CHECK(std::find(problems.begin(), problems.end(),
+                        "sales_pipeline › meeting_scheduled: unreachable: no move from \"Lead\" "
+                        "leads here") != problems.end());
+        CHECK(std::find(problems.begin(), problems.end(),
+                        "sales_pipeline: no outcome can be reached, so the flow never ends") !=
+              problems.end());
+        Flow endless = flow;
+        endless.outcomes.clear();
+        CHECK(problems_of(endless).front() ==
+              "sales_pipeline: has no end: add at least one outcome (e.g. won and lost)");
+    }
+    SUBCASE("duplicate ids") {
+        Flow f = flow;
+        f.stages[1].id = "lead";
+        CHECK(problems_of(f).front() == "sales_pipeline › lead: duplicate id \"lead\" (stage, "
+                                        "outcome and exit ids must differ)");
+        CHECK(validate_flows(schema, {flow, flow}).front() == "sales_pipeline: duplicate flow id");
+    }
+    SUBCASE("a stage name the stage field cannot hold") {
+        Flow f = flow;
+        f.stages[1].name = "Qualified lead";
+        CHECK(problems_of(f).front() ==
+              "sales_pipeline › stage_field: \"Qualified lead\" is not one of Stage's choices");
+    }
+}
+
+TEST_CASE("a qualified lead starts the sales pipeline on a linked deal") {
+    Engine engine = process_engine();
+    const std::string deal_id = qualified_deal(engine, {{"amount", 30000}, {"currency", "USD"}});
+    const Record* deal = engine.workspace().find(deal_id);
+    REQUIRE(deal);
+    CHECK(deal->fields["name"] == "Harbor Foods");
+    CHECK(deal->fields["stage"] == "Lead");
+    CHECK(deal->fields["budget"]["amount"] == 30000);
+    CHECK(deal->owner == "u-ana");
+    CHECK(deal->flows.at("sales_pipeline").stage == "lead");
+    // The lead keeps its own routing flow, and qualifying twice starts nothing new.
+    const std::size_t count = engine.workspace().record_count();
+    const std::string lead_id = deal->fields["source_lead"];
+    REQUIRE(
+        engine.apply(UpdateRecord{lead_id, {{"need", "Cold storage tracking"}}}, "u-ana", kNow).ok);
+    CHECK(engine.workspace().record_count() == count);
+}
+
+TEST_CASE("gates: a blocked move names what is missing and changes nothing") {
+    Engine engine = process_engine();
+    const std::string deal = qualified_deal(engine);
+
+    const auto blocked = engine.apply(MoveRecord{deal, "Qualified"}, "u-ana", kNow);
+    CHECK_FALSE(blocked.ok);
+    CHECK(blocked.message ==
+          "Cannot move Harbor Foods to Qualified: missing Budget; not met: Budget is set");
+    REQUIRE(blocked.blocked);
+    CHECK(blocked.blocked->missing == std::vector<std::string>{"budget"});
+    CHECK(engine.workspace().find(deal)->flows.at("sales_pipeline").stage == "lead");
+
+    // Filling the field in as part of the move lets it through.
+    MoveRecord move{deal, "qualified"};
+    move.fields = {{"budget", {{"amount", 25000}, {"currency", "USD"}}}};
+    REQUIRE(engine.apply(move, "u-ana", kNow).ok);
+    CHECK(engine.workspace().find(deal)->flows.at("sales_pipeline").stage == "qualified");
+    CHECK(engine.workspace().find(deal)->fields["stage"] == "Qualified");
+
+    SUBCASE("a deal in Qualified with no budget cannot reach Meeting scheduled") {
+        REQUIRE(engine.apply(UpdateRecord{deal, {{"budget", nullptr}}}, "u-ana", kNow).ok);
+        const auto outcome = engine.apply(MoveRecord{deal, "meeting_scheduled"}, "u-ana", kNow);
+        CHECK(outcome.message == "Cannot move Harbor Foods to Meeting scheduled: missing Budget, "
+                                 "Decision maker and Meeting date");
+        SUBCASE("and editing the stage field is the same move") {
+            const auto edit =
+                engine.apply(UpdateRecord{deal, {{"stage", "Meeting scheduled"}}}, "u-ana", kNow);
+            CHECK(edit.message == outcome.message);
+            CHECK(engine.workspace().find(deal)->fields["stage"] == "Qualified");
+        }
+    }
+    SUBCASE("skipping and unknown targets are refused in words") {
+        CHECK(engine.apply(MoveRecord{deal, "negotiation"}, "u-ana", kNow).message ==
+              "Cannot move Harbor Foods to Negotiation: the Sales pipeline does not skip stages; "
+              "move through "
+              "Meeting scheduled, Proposal sent first");
+        CHECK(engine.apply(MoveRecord{deal, "qualified"}, "u-ana", kNow).message ==
+              "Cannot move Harbor Foods to Qualified: it is already in Qualified");
+    }
+    SUBCASE("another rep cannot move it") {
+        CHECK(engine.apply(MoveRecord{deal, "lead"}, "u-ben", kNow).message ==
+              "Ben Okafor (rep) can only edit records they own; " + deal +
+                  " is owned by Ana Reyes");
+    }
+}
+
+TEST_CASE("warn gates record the override; outcomes and exits end the flow with a reason") {
+    Engine engine = process_engine();
+    const std::string deal = qualified_deal(engine, {{"amount", 25000}, {"currency", "USD"}});
+    auto move = [&](const std::string& to, json fields = json::object()) {
+        MoveRecord m{deal, to};
+        m.fields = std::move(fields);
+        const auto outcome = engine.apply(m, "u-ana", kNow);
+        REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    };
+    engine.apply(CreateRecord{"contact", {{"first_name", "Kim"}, {"last_name", "Ito"}}}, "u-ana",
+                 kNow);
+    move("qualified");
+    move("meeting_scheduled", {{"decision_maker", "contact-1"}, {"meeting_date", "2026-11-25"}});
+    move("proposal_sent", {{"demo_completed", true},
+                           {"amount", {{"amount", 25000}, {"currency", "USD"}}},
+                           {"close_date", "2026-12-20"}});
+
+    const auto warned = engine.apply(MoveRecord{deal, "negotiation"}, "u-ana", kNow);
+    CHECK_FALSE(warned.ok);
+    REQUIRE(warned.blocked);
+    CHECK(warned.blocked->warning);
+    MoveRecord confirmed{deal, "negotiation"};
+    confirmed.confirm_warnings = true;
+    const auto passed = engine.apply(confirmed, "u-ana", kNow);
+    REQUIRE(passed.ok);
+    const auto& history = engine.workspace().find(deal)->flows.at("sales_pipeline").history;
+    CHECK(history.back()["warnings"][0] ==
+          "moved to Negotiation by Ana Reyes although not met: Pricing discussed is yes");
+    CHECK(history.back()["by"] == "u-ana");
+
+    CHECK(engine.apply(MoveRecord{deal, "Closed lost"}, "u-ana", kNow).message ==
+          "Cannot move Harbor Foods to Closed lost: a reason is required");
+    MoveRecord lost{deal, "closed_lost"};
+    lost.reason = "Chose a competitor";
+    REQUIRE(engine.apply(lost, "u-ana", kNow).ok);
+    const FlowState& state = engine.workspace().find(deal)->flows.at("sales_pipeline");
+    CHECK(state.status == "ended");
+    CHECK(state.outcome == "closed_lost");
+    CHECK(state.reason == "Chose a competitor");
+    CHECK(engine.workspace().find(deal)->fields["stage"] == "Closed lost");
+}
+
+TEST_CASE("a won deal starts onboarding; time-driven starts wait for their day") {
+    Engine engine = process_engine();
+    const std::string deal = qualified_deal(engine, {{"amount", 25000}, {"currency", "USD"}});
+    engine.apply(CreateRecord{"contact", {{"first_name", "Kim"}, {"last_name", "Ito"}}}, "u-ana",
+                 kNow);
+    for (const auto& [to, fields] : std::vector<std::pair<std::string, json>>{
+             {"qualified", json::object()},
+             {"meeting_scheduled",
+              {{"decision_maker", "contact-1"}, {"meeting_date", "2026-11-25"}}},
+             {"proposal_sent",
+              {{"demo_completed", true},
+               {"amount", {{"amount", 1}, {"currency", "USD"}}},
+               {"close_date", "2026-12-20"}}},
+             {"negotiation", {{"pricing_discussed", true}}},
+             {"closed_won", {{"agreement_signed", true}}}}) {
+        MoveRecord m{deal, to};
+        m.flow = "sales_pipeline";
+        m.fields = fields;
+        const auto outcome = engine.apply(m, "u-ana", kNow);
+        REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    }
+    CHECK(engine.workspace().find(deal)->flows.at("onboarding").stage == "kickoff_scheduled");
+
+    // Renewal management starts 120 days before the renewal date, not before.
+    REQUIRE(engine
+                .apply(CreateRecord{"subscription",
+                                    {{"name", "Harbor Foods – Growth"},
+                                     {"renewal_date", "2027-04-30"}}},
+                       "u-ana", kNow)
+                .ok);
+    CHECK(engine.workspace().find("subscription-1")->flows.count("renewal_management") == 0);
+    CHECK(engine.start_due_flows(at("2026-12-28T09:00:00Z")).empty());
+    const auto started = engine.start_due_flows(at("2027-01-01T09:00:00Z"));
+    REQUIRE(started.size() == 1);
+    CHECK(started[0] == "started the Renewal management for Harbor Foods – Growth");
+    CHECK(engine.start_due_flows(at("2027-01-02T09:00:00Z")).empty()); // once only
+}
+
+TEST_CASE("editing a live process keeps records in flight valid") {
+    Engine engine = process_engine();
+    const std::string deal = qualified_deal(engine, {{"amount", 25000}, {"currency", "USD"}});
+    REQUIRE(engine.apply(MoveRecord{deal, "qualified"}, "u-ana", kNow).ok);
+    std::vector<Flow> flows = engine.workspace().flows;
+    Flow& sales = *std::find_if(flows.begin(), flows.end(),
+                                [](const Flow& f) { return f.id == "sales_pipeline"; });
+
+    SUBCASE("only admins change processes") {
+        CHECK(engine.apply(SetProcesses{flows, {}}, "u-maria", kNow).message ==
+              "Maria Lindqvist (manager) cannot change processes; only admins can");
+    }
+    SUBCASE("removing an occupied stage asks where its records go") {
+        sales.stages.erase(sales.stages.begin() + 1); // "qualified"
+        sales.stages[1].gate.required.push_back("probability");
+        CHECK(engine.apply(SetProcesses{flows, {}}, "u-sam", kNow).message ==
+              "Sales pipeline: stage \"qualified\" is removed but 1 record(s) are in it (" + deal +
+                  "); say which stage they move to");
+        REQUIRE(engine
+                    .apply(SetProcesses{flows, {{"sales_pipeline", {{"qualified", "lead"}}}}},
+                           "u-sam", kNow)
+                    .ok);
+        CHECK(engine.workspace().find(deal)->flows.at("sales_pipeline").stage == "lead");
+    }
+    SUBCASE("invalid definitions are refused whole") {
+        sales.stages[0].gate.required.push_back("budjet");
+        CHECK(engine.apply(SetProcesses{flows, {}}, "u-sam", kNow).message ==
+              "The processes have problems:\nsales_pipeline › lead › required: \"budjet\" is not a "
+              "field of Deal");
+    }
+}
+
+TEST_CASE("process definitions and record states survive export and import") {
+    Engine engine = process_engine();
+    const std::string deal = qualified_deal(engine, {{"amount", 25000}, {"currency", "USD"}});
+    REQUIRE(engine.apply(MoveRecord{deal, "qualified"}, "u-ana", kNow).ok);
+    const std::string text = export_workspace(engine.workspace());
+    auto imported = import_workspace(text);
+    REQUIRE_MESSAGE(imported.ok(), (imported.ok() ? "" : imported.error()));
+    CHECK(export_workspace(*imported) == text);
+    CHECK(imported->find(deal)->flows.at("sales_pipeline").stage == "qualified");
+
+    json doc = json::parse(text);
+    for (auto& record : doc["records"])
+        if (record["id"] == deal) record["flows"]["sales_pipeline"]["stage"] = "won";
+    auto broken = workspace_from_json(doc);
+    REQUIRE_FALSE(broken);
+    CHECK(broken.error().find(".flows.sales_pipeline.stage: Sales pipeline has no stage \"won\"") !=
+          std::string::npos);
+}
+
+TEST_CASE("conditions read as plain words with field labels") {
+    const Schema schema = builtin_schema();
+    const RecordTypeDef& deal = *schema.type("deal");
+    CHECK(
+        describe_condition(
+            deal,
+            json::parse(
+                R"({"and":[{"is_set":{"var":"budget"}},{"is_set":{"var":"decision_maker"}}]})")) ==
+        "Budget is set and Decision maker is set");
+    Record record;
+    record.id = "deal-1";
+    record.type = "deal";
+    record.fields = {{"amount", {{"amount", 5000}, {"currency", "EUR"}}}};
+    const json data = logic_data(record, deal);
+    CHECK(data["amount"] == 5000);
+    CHECK(data["amount_currency"] == "EUR");
+    Gate gate;
+    gate.required = {"budget"};
+    gate.entry =
+        json::parse(R"({"and":[{">":[{"var":"amount"},10000]},{"is_set":{"var":"close_date"}}]})");
+    const GateCheck check = check_gate(gate, deal, data, kNow);
+    CHECK(describe_gate_check(check, deal) ==
+          "missing Budget; not met: Amount is more than 10000 and Expected close is set");
+}
