@@ -4,9 +4,12 @@
 #include "io/workspace_json.hpp"
 #include "model/field_values.hpp"
 #include "platform.hpp"
+#include "query/board.hpp"
 #include "theme.hpp"
 #include "views.hpp"
+
 #include "widgets.hpp"
+#include <algorithm>
 
 #include <imgui.h>
 
@@ -133,11 +136,15 @@ void App::frame() {
     m_ui.widget_rects.clear(); // only what this frame draws can be clicked
     const SaveState saving = save_state();
     const std::string saving_message = save_message();
-    ViewContext view{m_engine.workspace(), m_ui,   m_intents,     m_version,
+    ViewContext view{m_engine.workspace(), now(),  m_ui,          m_intents, m_version,
                      m_read_only,          saving, saving_message};
     draw_top_bar(view);
-    draw_record_list(view);
+    if (m_ui.screen == Screen::Board)
+        draw_board(view);
+    else
+        draw_record_list(view);
     draw_record_form(view);
+    draw_move_dialog(view);
     draw_dialogs(view);
     apply_intents();
 }
@@ -155,8 +162,12 @@ void App::apply_intents() {
                     delete_selected();
                 else if constexpr (std::is_same_v<T, ImportRequested>)
                     pick_import_file();
-                else
+                else if constexpr (std::is_same_v<T, ExportRequested>)
                     export_workspace_file();
+                else if constexpr (std::is_same_v<T, RequestMove>)
+                    request_move(value);
+                else
+                    submit_move(value.confirm_warnings);
             },
             intent);
     }
@@ -220,6 +231,89 @@ void App::submit_form() {
     m_ui.selected = outcome.record_id;
     form = RecordForm{};
     after_change();
+}
+
+void App::request_move(const RequestMove& request) {
+    m_ui.move = MoveDialog{};
+    m_ui.move.record_id = request.record_id;
+    m_ui.move.flow = request.flow;
+    m_ui.move.to = request.to;
+    run_move(MoveRecord{request.record_id, request.to, request.flow});
+}
+
+void App::submit_move(bool confirm_warnings) {
+    MoveDialog& dialog = m_ui.move;
+    const Record* record = m_engine.workspace().find(dialog.record_id);
+    if (!record) return;
+    const RecordTypeDef* type = m_engine.workspace().schema.type(record->type);
+    MoveRecord move{dialog.record_id, dialog.to, dialog.flow};
+    move.reason = dialog.reason;
+    move.confirm_warnings = confirm_warnings;
+    dialog.problems.clear();
+    for (const auto& field_id : dialog.missing) {
+        const FieldDef* field = type->field(field_id);
+        auto value =
+            parse_field_text(*field, dialog.values[field_id], m_engine.workspace().currency);
+        if (!value)
+            dialog.problems[field_id] = value.error();
+        else if (!value->is_null())
+            move.fields[field_id] = *value;
+    }
+    if (!dialog.problems.empty()) {
+        dialog.message = "Please fix the highlighted fields.";
+        return;
+    }
+    run_move(move);
+}
+
+// One path for every move: the engine decides; a gate that says no opens (or
+// updates) the dialog with exactly what it needs.
+void App::run_move(const MoveRecord& move) {
+    MoveDialog& dialog = m_ui.move;
+    const Workspace& ws = m_engine.workspace();
+    const auto outcome = m_engine.apply(move, m_ui.user, now());
+    if (outcome.ok) {
+        const Record* record = ws.find(move.id);
+        const Flow* flow = ws.flow(move.flow);
+        std::string where = move.to;
+        if (flow && record && record->flows.count(flow->id)) {
+            const FlowState& state = record->flows.at(flow->id);
+            const StagePosition position = stage_position(*flow, state, now());
+            where = position.stage ? position.stage->name : position.ended_as;
+        }
+        m_ui.notice = "Moved " + (record ? ws.title_of(*record) : move.id) + " to " + where;
+        for (const auto& note : outcome.warnings)
+            m_ui.notice += "; " + note;
+        m_ui.move = MoveDialog{};
+        if (m_ui.form.open && m_ui.form.record_id == move.id) open_form(ws, m_ui, move.id);
+        after_change();
+        return;
+    }
+    if (!outcome.blocked) {
+        if (dialog.open)
+            dialog.message = outcome.message;
+        else
+            m_ui.error_dialog = outcome.message;
+        return;
+    }
+    const Flow* flow = ws.flow(outcome.blocked->flow);
+    dialog.open = true;
+    dialog.flow = outcome.blocked->flow;
+    dialog.to = outcome.blocked->to;
+    dialog.to_name = dialog.to;
+    if (flow) {
+        if (const Stage* stage = flow->stage(dialog.to)) dialog.to_name = stage->name;
+        if (const FlowOutcome* end = flow->outcome(dialog.to)) dialog.to_name = end->name;
+        if (const FlowExit* exit = flow->exit(dialog.to)) dialog.to_name = exit->name;
+    }
+    // Keep what was typed; add fields the gate still misses.
+    for (const auto& field : outcome.blocked->missing)
+        if (std::find(dialog.missing.begin(), dialog.missing.end(), field) == dialog.missing.end())
+            dialog.missing.push_back(field);
+    dialog.failing = outcome.blocked->failing;
+    dialog.warning = outcome.blocked->warning;
+    dialog.needs_reason = dialog.needs_reason || outcome.blocked->needs_reason;
+    dialog.message = dialog.values.empty() ? "" : outcome.message;
 }
 
 void App::delete_selected() {
@@ -288,6 +382,13 @@ std::string App::test_state_json() const {
                 {"open_failed", m_open_failed},
                 {"open_error", m_open_error},
                 {"form_editable", m_ui.form.open && editable},
+                {"screen", m_ui.screen == Screen::Board ? "board" : "records"},
+                {"flow", m_ui.flow},
+                {"move_open", m_ui.move.open},
+                {"move_to", m_ui.move.to},
+                {"move_missing", m_ui.move.missing},
+                {"move_failing", m_ui.move.failing},
+                {"move_message", m_ui.move.message},
                 {"read_only", m_read_only},
                 {"user", m_ui.user},
                 {"type", m_ui.type},

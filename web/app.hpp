@@ -39,6 +39,9 @@ class App {
     void apply_intents();
     void submit_form();
     void delete_selected();
+    void request_move(const RequestMove& request);
+    void submit_move(bool confirm_warnings);
+    void run_move(const MoveRecord& move);
     void import_file(const std::string& path);
     void export_workspace_file();
     void after_change();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/command.hpp"
+#include "query/board.hpp"
 
 #include <cstdint>
 #include <map>
@@ -28,6 +29,26 @@ struct RecordForm {
     bool focus_first = false;
 };
 
+// Asking for what a blocked or warned move needs, then moving.
+struct MoveDialog {
+    bool open = false;
+    std::string record_id, flow, to, to_name;
+    std::vector<std::string> missing; // field ids to fill in
+    std::vector<std::string> failing; // conditions not met, in words
+    bool warning = false;             // a warn gate: may be confirmed
+    bool needs_reason = false;
+    std::string reason;
+    std::map<std::string, std::string> values, filters, problems;
+    std::string message;
+};
+
+// The board's columns, recomputed only when one of their inputs changes.
+struct BoardCache {
+    std::uint64_t workspace_version = UINT64_MAX;
+    std::string flow, viewer;
+    std::vector<BoardColumn> columns;
+};
+
 // The list's rows, recomputed only when one of its inputs changes.
 struct ListCache {
     std::uint64_t workspace_version = UINT64_MAX;
@@ -40,8 +61,14 @@ struct Rect {
     float x = 0, y = 0, w = 0, h = 0;
 };
 
+enum class Screen { Records, Board };
+
 struct UiState {
     std::string user; // who is using the app (a local choice, no passwords)
+    Screen screen = Screen::Records;
+    std::string flow; // the board shown
+    BoardCache board;
+    MoveDialog move;
     std::string type = "deal";
     std::string search;
     std::string sort_by = "title";
@@ -60,6 +87,14 @@ struct SubmitForm {};
 struct DeleteSelected {};
 struct ImportRequested {};
 struct ExportRequested {};
-using Intent = std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested>;
+// Move a record in a flow (board drop, form button); a blocked move opens the dialog.
+struct RequestMove {
+    std::string record_id, flow, to;
+};
+struct SubmitMove {
+    bool confirm_warnings = false;
+};
+using Intent = std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested,
+                            RequestMove, SubmitMove>;
 
 } // namespace crm::web

@@ -12,6 +12,7 @@ namespace crm::web {
 
 struct ViewContext {
     const Workspace& workspace;
+    Instant now; // read once per frame by the app
     UiState& ui;
     std::vector<Intent>& intents;
     std::uint64_t version;
@@ -24,6 +25,15 @@ void draw_top_bar(ViewContext& view);
 void draw_record_list(ViewContext& view);
 void draw_record_form(ViewContext& view);
 void draw_dialogs(ViewContext& view);
+void draw_board(ViewContext& view);
+void draw_move_dialog(ViewContext& view);
+// The record panel's process section: path, next action, checklist.
+void draw_record_process(ViewContext& view, const Record& record);
+
+// A field-type-aware editor over the text form of a value (shared by the
+// record form and the move dialog). `filter` holds a picker's search text.
+void edit_field_value(const ViewContext& view, const FieldDef& field, std::string& value,
+                      std::string& filter);
 
 // Opens the form on an existing record, or a blank one for `type`.
 void open_form(const Workspace& workspace, UiState& ui, const std::string& record_id);

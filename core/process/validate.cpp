@@ -4,7 +4,6 @@
 #include "process/conditions.hpp"
 
 #include <algorithm>
-#include <regex>
 #include <set>
 
 namespace crm {
@@ -115,9 +114,16 @@ std::string mismatch(const FieldDef& field, const json& literal) {
 } // namespace
 
 bool is_valid_duration(const std::string& text) {
-    static const std::regex kDuration(
-        R"(^[0-9]+ (business )?(minute|minutes|hour|hours|day|days)$)");
-    return std::regex_match(text, kDuration);
+    // "<digits> [business ]<unit>", unit one of minute(s), hour(s), day(s)
+    std::size_t pos = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9')
+        ++pos;
+    if (pos == 0 || pos >= text.size() || text[pos] != ' ') return false;
+    std::string unit = text.substr(pos + 1);
+    if (unit.rfind("business ", 0) == 0) unit = unit.substr(9);
+    for (const char* known : {"minute", "minutes", "hour", "hours", "day", "days"})
+        if (unit == known) return true;
+    return false;
 }
 
 void Validator::compare(const Where& where, const json& a, const json& b,
@@ -135,7 +141,9 @@ void Validator::comparisons(const Where& where, const json& rule, const RecordTy
         return;
     }
     if (!rule.is_object() || rule.size() != 1) return;
-    const auto& [op, args] = *rule.items().begin();
+    const auto only = rule.begin();
+    const std::string& op = only.key();
+    const json& args = only.value();
     if (is_comparison(op) && args.is_array() && args.size() >= 2) {
         for (std::size_t i = 0; i + 1 < args.size(); ++i) {
             compare(where, args[i], args[i + 1], type);

@@ -83,8 +83,8 @@ void edit_user_ref(const Workspace& ws, std::string& value, const char* none_lab
     }
 }
 
-void edit_record_ref(const Workspace& ws, const UiState& ui, const FieldDef& field,
-                     std::string& value, std::string& filter) {
+void edit_record_ref(const Workspace& ws, UiState& ui, const FieldDef& field, std::string& value,
+                     std::string& filter) {
     const Record* target = ws.find(value);
     const std::string preview = target ? ws.title_of(*target) : (value.empty() ? "—" : value);
     if (ImGui::BeginCombo("##v", preview.c_str(), ImGuiComboFlags_HeightLarge)) {
@@ -107,6 +107,7 @@ void edit_record_ref(const Workspace& ws, const UiState& ui, const FieldDef& fie
             if (!needle.empty() && folded.find(needle) == std::string::npos) return;
             ++shown;
             if (ImGui::Selectable((title + "##" + id).c_str(), id == value)) value = id;
+            if (shown <= 20) mark(ui, "choice-" + id);
         };
         for (const auto& type : ws.schema.types()) {
             if (!field.target_type.empty() && type.id != field.target_type) continue;
@@ -121,18 +122,10 @@ void edit_record_ref(const Workspace& ws, const UiState& ui, const FieldDef& fie
     }
 }
 
-void draw_field(ViewContext& view, const FieldDef& field) {
-    RecordForm& form = view.ui.form;
-    std::string& value = form.values[field.id];
-    const auto problem = form.problems.find(field.id);
-    ImGui::PushID(field.id.c_str());
-    ImGui::TextColored(colors::kMuted, "%s%s", field.label.c_str(), field.required ? " *" : "");
-    ImGui::SetNextItemWidth(-1);
-    if (problem != form.problems.end()) ImGui::PushStyleColor(ImGuiCol_Border, colors::kDanger);
-    if (form.focus_first) {
-        ImGui::SetKeyboardFocusHere();
-        form.focus_first = false;
-    }
+} // namespace
+
+void edit_field_value(const ViewContext& view, const FieldDef& field, std::string& value,
+                      std::string& filter) {
     switch (field.type) {
     case FieldType::LongText:
         ImGui::InputTextMultiline("##v", &value, ImVec2(-1, ImGui::GetTextLineHeight() * 4));
@@ -152,12 +145,29 @@ void draw_field(ViewContext& view, const FieldDef& field) {
         edit_user_ref(view.workspace, value, "—");
         break;
     case FieldType::RecordRef:
-        edit_record_ref(view.workspace, view.ui, field, value, form.reference_filters[field.id]);
+        edit_record_ref(view.workspace, view.ui, field, value, filter);
         break;
     default:
         ImGui::InputTextWithHint("##v", hint_for(field), &value);
         break;
     }
+}
+
+namespace {
+
+void draw_field(ViewContext& view, const FieldDef& field) {
+    RecordForm& form = view.ui.form;
+    std::string& value = form.values[field.id];
+    const auto problem = form.problems.find(field.id);
+    ImGui::PushID(field.id.c_str());
+    ImGui::TextColored(colors::kMuted, "%s%s", field.label.c_str(), field.required ? " *" : "");
+    ImGui::SetNextItemWidth(-1);
+    if (problem != form.problems.end()) ImGui::PushStyleColor(ImGuiCol_Border, colors::kDanger);
+    if (form.focus_first) {
+        ImGui::SetKeyboardFocusHere();
+        form.focus_first = false;
+    }
+    edit_field_value(view, field, value, form.reference_filters[field.id]);
     mark(view.ui, "field-" + field.id);
     if (problem != form.problems.end()) {
         ImGui::PopStyleColor();
@@ -240,6 +250,7 @@ void draw_record_form(ViewContext& view) {
                                    : (creator ? creator->name.c_str() : "import"));
     }
     ImGui::Separator();
+    if (record) draw_record_process(view, *record);
 
     // The core says what this person may do here; the view only follows.
     const User* me = view.workspace.directory.user(view.ui.user);

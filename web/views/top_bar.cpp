@@ -103,15 +103,35 @@ void draw_top_bar(ViewContext& view) {
     ImGui::SetNextWindowSize(ImVec2(sidebar_width, viewport->Size.y - height));
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colors::kSidebar));
     ImGui::Begin("##sidebar", nullptr, kPanel);
-    ImGui::TextColored(colors::kMuted, "RECORDS");
-    ImGui::Spacing();
     ImGui::PushStyleColor(ImGuiCol_Header, ImVec4(0.83f, 0.88f, 0.98f, 1));
+    if (!view.workspace.flows.empty()) {
+        ImGui::TextColored(colors::kMuted, "PIPELINES");
+        ImGui::Spacing();
+        for (const auto& flow : view.workspace.flows) {
+            const bool selected = view.ui.screen == Screen::Board && view.ui.flow == flow.id;
+            if (selected) ImGui::PushFont(strong_font());
+            const bool clicked =
+                ImGui::Selectable(flow.name.c_str(), selected, 0, ImVec2(0, 30 * s));
+            if (selected) ImGui::PopFont();
+            if (clicked) {
+                view.ui.screen = Screen::Board;
+                view.ui.flow = flow.id;
+                view.ui.notice.clear();
+                view.ui.form = RecordForm{};
+            }
+            mark(view.ui, "flow-" + flow.id);
+        }
+        ImGui::Spacing();
+        ImGui::TextColored(colors::kMuted, "RECORDS");
+        ImGui::Spacing();
+    }
     for (const auto& type : view.workspace.schema.types()) {
-        const bool selected = view.ui.type == type.id;
+        const bool selected = view.ui.screen == Screen::Records && view.ui.type == type.id;
         if (selected) ImGui::PushFont(strong_font());
         const bool clicked = ImGui::Selectable(type.plural.c_str(), selected, 0, ImVec2(0, 30 * s));
         if (selected) ImGui::PopFont();
         if (clicked) {
+            view.ui.screen = Screen::Records;
             view.ui.type = type.id;
             view.ui.notice.clear();
             view.ui.search.clear();

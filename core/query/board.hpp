@@ -1,0 +1,30 @@
+// The pipeline board's read model: for one flow, the records in each stage
+// (and recently ended in each outcome) that a person may see.
+#pragma once
+
+#include "model/workspace.hpp"
+
+#include <string>
+#include <vector>
+
+namespace crm {
+
+struct BoardColumn {
+    std::string id; // stage or outcome id
+    std::string name;
+    bool outcome = false;
+    std::vector<std::string> records; // longest in the stage first
+};
+
+std::vector<BoardColumn> board_columns(const Workspace& workspace, const Flow& flow,
+                                       const std::string& viewer);
+
+// Where a record stands in a flow, for a person: "Qualified · 4 days".
+struct StagePosition {
+    const Stage* stage = nullptr; // null once the flow has ended
+    int days_in_stage = 0;
+    std::string ended_as; // outcome or exit name once ended
+};
+StagePosition stage_position(const Flow& flow, const FlowState& state, Instant now);
+
+} // namespace crm

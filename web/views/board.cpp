@@ -1,0 +1,306 @@
+// The pipeline board: one column per stage and outcome, cards that can be
+// dragged to another column (a move through the engine, gates and all), the
+// record's process section, and the dialog that asks for what a move needs.
+#include "theme.hpp"
+#include "views.hpp"
+#include "widgets.hpp"
+
+#include "model/field_values.hpp"
+#include "process/conditions.hpp"
+#include "query/record_query.hpp"
+
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+
+namespace crm::web {
+
+namespace {
+
+constexpr const char* kCardPayload = "CRM_RECORD";
+
+void refresh_board(const ViewContext& view, const Flow& flow) {
+    BoardCache& cache = view.ui.board;
+    if (cache.workspace_version == view.version && cache.flow == flow.id &&
+        cache.viewer == view.ui.user)
+        return;
+    cache.columns = board_columns(view.workspace, flow, view.ui.user);
+    cache.workspace_version = view.version;
+    cache.flow = flow.id;
+    cache.viewer = view.ui.user;
+}
+
+std::string money_of(const Workspace& ws, const RecordTypeDef& type, const Record& record) {
+    for (const char* id : {"amount", "mrr"}) {
+        const FieldDef* field = type.field(id);
+        const auto it = record.fields.find(id);
+        if (field && it != record.fields.end()) return display_value(ws, *field, *it);
+    }
+    return "";
+}
+
+void draw_card(ViewContext& view, const Flow& flow, const RecordTypeDef& type, const Record& record,
+               float width) {
+    const float s = scale();
+    const FlowState& state = record.flows.at(flow.id);
+    const float height = 86 * s;
+    ImGui::PushID(record.id.c_str());
+    const ImVec2 min = ImGui::GetCursorScreenPos();
+    const bool clicked = ImGui::InvisibleButton("card", ImVec2(width, height));
+    mark(view.ui, "card-" + record.id);
+    const bool hovered = ImGui::IsItemHovered();
+    if (ImGui::BeginDragDropSource()) {
+        ImGui::SetDragDropPayload(kCardPayload, record.id.c_str(), record.id.size() + 1);
+        ImGui::TextUnformatted(view.workspace.title_of(record).c_str());
+        ImGui::EndDragDropSource();
+    }
+    if (clicked) {
+        view.ui.selected = record.id;
+        open_form(view.workspace, view.ui, record.id);
+    }
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    const ImVec2 max(min.x + width, min.y + height);
+    const bool selected = view.ui.selected == record.id;
+    draw->AddRectFilled(min, max, IM_COL32(255, 255, 255, 255), 8 * s);
+    draw->AddRect(min, max,
+                  selected
+                      ? colors::kAccent
+                      : (hovered ? IM_COL32(148, 163, 184, 255) : IM_COL32(226, 232, 240, 255)),
+                  8 * s, 0, selected ? 2.0f : 1.0f);
+    const float pad = 10 * s;
+    ImGui::PushClipRect(min, max, true);
+    ImGui::PushFont(strong_font());
+    draw->AddText(ImVec2(min.x + pad, min.y + pad), ImGui::GetColorU32(ImGuiCol_Text),
+                  view.workspace.title_of(record).c_str());
+    ImGui::PopFont();
+    const std::string money = money_of(view.workspace, type, record);
+    const User* owner = view.workspace.directory.user(record.owner);
+    const float line = ImGui::GetTextLineHeight();
+    draw->AddText(ImVec2(min.x + pad, min.y + pad + line + 4 * s),
+                  ImGui::GetColorU32(ImGuiCol_Text), money.empty() ? "—" : money.c_str());
+    const std::string footer = (owner ? owner->name : std::string("Unassigned"));
+    const StagePosition position = stage_position(flow, state, view.now);
+    const std::string age =
+        state.active() ? std::to_string(position.days_in_stage) + "d in stage" : position.ended_as;
+    draw->AddText(ImVec2(min.x + pad, min.y + pad + 2 * (line + 4 * s)),
+                  ImGui::ColorConvertFloat4ToU32(colors::kMuted), footer.c_str());
+    const float age_width = ImGui::CalcTextSize(age.c_str()).x;
+    draw->AddText(ImVec2(max.x - pad - age_width, min.y + pad + 2 * (line + 4 * s)),
+                  ImGui::ColorConvertFloat4ToU32(position.days_in_stage > 14 ? colors::kWarning
+                                                                             : colors::kMuted),
+                  age.c_str());
+    ImGui::PopClipRect();
+    ImGui::PopID();
+}
+
+void draw_path(ViewContext& view, const Flow& flow, const FlowState& state) {
+    const float s = scale();
+    const int current = flow.stage_index(state.stage);
+    for (std::size_t i = 0; i < flow.stages.size(); ++i) {
+        const bool done = !state.active() || static_cast<int>(i) < current;
+        const bool here = state.active() && static_cast<int>(i) == current;
+        const std::string label = (done ? "✓ " : here ? "● " : "○ ") + flow.stages[i].name;
+        const ImVec4 color = here ? colors::kAccentV : done ? colors::kSuccess : colors::kMuted;
+        if (i > 0) ImGui::SameLine(0, 6 * s);
+        if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(label.c_str()).x + 12 * s)
+            ImGui::NewLine();
+        ImGui::TextColored(color, "%s", label.c_str());
+    }
+    (void)view;
+}
+
+} // namespace
+
+void draw_record_process(ViewContext& view, const Record& record) {
+    const RecordTypeDef* type = view.workspace.schema.type(record.type);
+    for (const auto& [flow_id, state] : record.flows) {
+        const Flow* flow = view.workspace.flow(flow_id);
+        if (!flow || state.status == "spawned") continue;
+        ImGui::PushID(flow_id.c_str());
+        ImGui::TextColored(colors::kMuted, "%s", flow->name.c_str());
+        draw_path(view, *flow, state);
+        if (!state.active()) {
+            const StagePosition position = stage_position(*flow, state, view.now);
+            ImGui::TextColored(colors::kMuted, "Ended: %s%s%s", position.ended_as.c_str(),
+                               state.reason.empty() ? "" : " · ", state.reason.c_str());
+            ImGui::Separator();
+            ImGui::PopID();
+            continue;
+        }
+        const Stage* stage = flow->stage(state.stage);
+        if (stage && !stage->next_action.text.empty()) {
+            // The next action is the first thing a rep should see.
+            ImGui::PushFont(heading_font());
+            text_colored_wrapped(colors::kAccentV, "Next: " + stage->next_action.text);
+            ImGui::PopFont();
+            mark(view.ui, "next-action-" + flow_id);
+            if (!stage->sla.empty())
+                ImGui::TextColored(colors::kMuted, "SLA: %s", stage->sla.c_str());
+        }
+        // What the next stage needs, ticked off as it is filled in.
+        const int index = flow->stage_index(state.stage);
+        if (index >= 0 && index + 1 < static_cast<int>(flow->stages.size())) {
+            const Stage& next = flow->stages[static_cast<std::size_t>(index + 1)];
+            const auto data = logic_data(record, *type);
+            const GateCheck check = check_gate(next.gate, *type, data, view.now);
+            if (!next.gate.required.empty() || !next.gate.entry.is_null()) {
+                ImGui::TextColored(colors::kMuted, "To reach %s:", next.name.c_str());
+                for (const auto& field_id : next.gate.required) {
+                    const bool missing = std::find(check.missing.begin(), check.missing.end(),
+                                                   field_id) != check.missing.end();
+                    const FieldDef* field = type->field(field_id);
+                    ImGui::TextColored(missing ? colors::kDanger : colors::kSuccess, "%s %s",
+                                       missing ? "✗" : "✓",
+                                       field ? field->label.c_str() : field_id.c_str());
+                }
+                for (const auto& condition : check.failing)
+                    ImGui::TextColored(colors::kDanger, "✗ %s", condition.c_str());
+            }
+            const std::string button = "Move to " + next.name;
+            if (primary_button(button.c_str()))
+                view.intents.push_back(RequestMove{record.id, flow_id, next.id});
+            mark(view.ui, "move-next-" + flow_id);
+        }
+        ImGui::Separator();
+        ImGui::PopID();
+    }
+}
+
+void draw_board(ViewContext& view) {
+    const float s = scale();
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    const float top = 60 * s, left = 210 * s;
+    const float form_width = view.ui.form.open ? 460 * s : 0;
+    ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x + left, viewport->Pos.y + top));
+    ImGui::SetNextWindowSize(ImVec2(viewport->Size.x - left - form_width, viewport->Size.y - top));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.965f, 0.972f, 0.98f, 1));
+    ImGui::Begin("##board", nullptr, kPanel | ImGuiWindowFlags_HorizontalScrollbar);
+    const Flow* flow = view.workspace.flow(view.ui.flow);
+    if (!flow) {
+        ImGui::TextUnformatted("Choose a pipeline on the left.");
+        ImGui::End();
+        ImGui::PopStyleColor();
+        return;
+    }
+    refresh_board(view, *flow);
+    const RecordTypeDef* type = view.workspace.schema.type(flow->record_type);
+    ImGui::PushFont(heading_font());
+    ImGui::TextUnformatted(flow->name.c_str());
+    ImGui::PopFont();
+    if (!flow->description.empty()) {
+        ImGui::SameLine();
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 5 * s);
+        ImGui::TextColored(colors::kMuted, "%s", flow->description.c_str());
+    }
+    if (!view.ui.notice.empty())
+        ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
+    else
+        ImGui::TextColored(colors::kMuted,
+                           "Drag a card to move it; the stage's required data is checked.");
+
+    const float column_width = 250 * s;
+    const float column_height = ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ScrollbarSize;
+    for (const auto& column : view.ui.board.columns) {
+        ImGui::PushID(column.id.c_str());
+        ImGui::BeginGroup();
+        ImGui::PushFont(strong_font());
+        ImGui::TextUnformatted(column.name.c_str());
+        ImGui::PopFont();
+        ImGui::SameLine();
+        ImGui::TextColored(colors::kMuted, "%zu", column.records.size());
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, column.outcome ? ImVec4(0.93f, 0.95f, 0.97f, 1)
+                                                               : ImVec4(0.90f, 0.92f, 0.95f, 1));
+        ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 8 * s);
+        ImGui::BeginChild("##cards",
+                          ImVec2(column_width, column_height - ImGui::GetFrameHeightWithSpacing()),
+                          ImGuiChildFlags_AlwaysUseWindowPadding);
+        ImGuiListClipper clipper;
+        clipper.Begin(static_cast<int>(column.records.size()),
+                      86 * s + ImGui::GetStyle().ItemSpacing.y);
+        while (clipper.Step())
+            for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i)
+                if (const Record* record =
+                        view.workspace.find(column.records[static_cast<std::size_t>(i)]))
+                    draw_card(view, *flow, *type, *record, ImGui::GetContentRegionAvail().x);
+        ImGui::EndChild();
+        ImGui::PopStyleVar();
+        ImGui::PopStyleColor();
+        mark(view.ui, "column-" + column.id);
+        if (ImGui::BeginDragDropTarget()) {
+            if (const ImGuiPayload* payload = ImGui::AcceptDragDropPayload(kCardPayload))
+                view.intents.push_back(
+                    RequestMove{static_cast<const char*>(payload->Data), flow->id, column.id});
+            ImGui::EndDragDropTarget();
+        }
+        ImGui::EndGroup();
+        ImGui::PopID();
+        ImGui::SameLine(0, 12 * s);
+    }
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
+void draw_move_dialog(ViewContext& view) {
+    MoveDialog& move = view.ui.move;
+    if (!move.open) return;
+    const Record* record = view.workspace.find(move.record_id);
+    if (!record) {
+        move = MoveDialog{};
+        return;
+    }
+    const RecordTypeDef* type = view.workspace.schema.type(record->type);
+    const float s = scale();
+    if (!ImGui::IsPopupOpen("Move")) ImGui::OpenPopup("Move");
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(520 * s, 0));
+    if (!ImGui::BeginPopupModal("Move", nullptr,
+                                ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoTitleBar))
+        return;
+    ImGui::PushFont(heading_font());
+    ImGui::TextWrapped("Move %s to %s", view.workspace.title_of(*record).c_str(),
+                       move.to_name.c_str());
+    ImGui::PopFont();
+    if (!move.missing.empty())
+        ImGui::TextWrapped("%s", move.warning ? "This stage expects this information:"
+                                              : "Fill in what this stage needs:");
+    for (const auto& field_id : move.missing) {
+        const FieldDef* field = type->field(field_id);
+        if (!field) continue;
+        ImGui::PushID(field_id.c_str());
+        ImGui::TextColored(colors::kMuted, "%s", field->label.c_str());
+        ImGui::SetNextItemWidth(-1);
+        edit_field_value(view, *field, move.values[field_id], move.filters[field_id]);
+        mark(view.ui, "move-field-" + field_id);
+        if (const auto problem = move.problems.find(field_id); problem != move.problems.end())
+            text_colored_wrapped(colors::kDanger, problem->second);
+        ImGui::PopID();
+    }
+    for (const auto& condition : move.failing)
+        text_colored_wrapped(colors::kWarning, "Not met: " + condition);
+    if (move.needs_reason) {
+        ImGui::TextColored(colors::kMuted, "Reason");
+        ImGui::SetNextItemWidth(-1);
+        ImGui::InputTextWithHint("##reason", "Why? (kept for reporting)", &move.reason);
+        mark(view.ui, "move-reason");
+    }
+    if (!move.message.empty()) text_colored_wrapped(colors::kDanger, move.message);
+    ImGui::Spacing();
+    if (primary_button(move.missing.empty() && !move.needs_reason ? "Move" : "Save and move"))
+        view.intents.push_back(SubmitMove{false});
+    mark(view.ui, "move-submit");
+    if (move.warning) {
+        ImGui::SameLine();
+        if (ImGui::Button("Move anyway")) view.intents.push_back(SubmitMove{true});
+        mark(view.ui, "move-anyway");
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) {
+        move = MoveDialog{};
+        ImGui::CloseCurrentPopup();
+    }
+    mark(view.ui, "move-cancel");
+    ImGui::EndPopup();
+}
+
+} // namespace crm::web
