@@ -131,7 +131,7 @@ void App::recovery_frame() {
     ImGui::PopStyleVar(2);
 }
 
-void App::frame() {
+bool App::frame() {
     if (const std::string path = take_import_path(); !path.empty()) import_file(path);
     m_ui.widget_rects.clear(); // only what this frame draws can be clicked
     const SaveState saving = save_state();
@@ -146,7 +146,9 @@ void App::frame() {
     draw_record_form(view);
     draw_move_dialog(view);
     draw_dialogs(view);
+    const bool acted = !m_intents.empty();
     apply_intents();
+    return acted;
 }
 
 void App::apply_intents() {

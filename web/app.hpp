@@ -26,7 +26,9 @@ class App {
     void recovery_frame();
     bool read_only() const { return m_read_only; }
 
-    void frame(); // draws everything and applies what the views asked for
+    // Draws everything and applies what the views asked for; true when that
+    // changed something (popups then need a few more frames to appear).
+    bool frame();
 
     const Workspace& workspace() const { return m_engine.workspace(); }
     UiState& ui() { return m_ui; }

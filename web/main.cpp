@@ -113,9 +113,9 @@ void frame() {
         host.frames_to_draw = std::max(host.frames_to_draw, 1);
     }
     ImGui::NewFrame();
-    if (host.app.is_open())
-        host.app.frame();
-    else if (host.app.open_failed())
+    if (host.app.is_open()) {
+        if (host.app.frame()) host.frames_to_draw = std::max(host.frames_to_draw, 3);
+    } else if (host.app.open_failed())
         host.app.recovery_frame();
     else if (loading == LoadState::Failed || !host.app.ui().error_dialog.empty())
         draw_loading_screen(loading == LoadState::Failed ? load_message()

@@ -345,3 +345,74 @@ test("an unreadable saved workspace is kept aside and a backup restores work", a
   assert.ok((await state(page)).records > 300);
   await context.close();
 });
+
+async function drag(page, from, to) {
+  const rects = await page.evaluate(() => window.crmTest.rects());
+  const a = rects[from], b = rects[to];
+  assert.ok(a && b, `both ${from} and ${to} are drawn`);
+  await page.mouse.move(a.x + a.w / 2, a.y + a.h / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(50);
+  await page.mouse.move(a.x + a.w / 2 + 20, a.y + a.h / 2 + 5, { steps: 4 });
+  await page.waitForTimeout(50);
+  await page.mouse.move(b.x + b.w / 2, b.y + 60, { steps: 12 });
+  await page.waitForTimeout(100);
+  await page.mouse.up();
+}
+
+const inside = (inner, outer) => inner.x >= outer.x && inner.x + inner.w <= outer.x + outer.w + 1;
+
+test("a card dropped on a blocked stage asks for the missing data, then moves and stays moved", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 860 } });
+  const page = await openApp(context);
+  await switchUser(page, "u-ben");
+  await click(page, "flow-sales_pipeline");
+  await page.waitForFunction(() => window.crmTest.rects()["card-deal-2"]);
+  await page.screenshot({ path: join(shots, "board-sales-pipeline.png") });
+
+  await drag(page, "card-deal-2", "column-meeting_scheduled");
+  await page.waitForFunction(() => window.crmTest.state().move_open === true);
+  let now = await state(page);
+  assert.equal(now.move_to, "meeting_scheduled");
+  assert.deepEqual(now.move_missing, ["budget", "decision_maker", "meeting_date"]);
+  await page.screenshot({ path: join(shots, "board-blocked-move.png") });
+
+  await typeInto(page, "move-field-budget", "30000 USD");
+  await click(page, "move-field-decision_maker");
+  const choice = await page.waitForFunction(
+    () => Object.keys(window.crmTest.rects()).find((n) => n.startsWith("choice-contact-")));
+  await click(page, await choice.jsonValue());
+  await typeInto(page, "move-field-meeting_date", "2026-11-25");
+  await click(page, "move-submit");
+  await page.waitForFunction(() => window.crmTest.state().move_open === false);
+  now = await state(page);
+  assert.match(now.notice, /^Moved Birchwood Health – Clinic scheduling suite to Meeting scheduled/);
+  await waitSaved(page);
+
+  await page.reload();
+  await waitOpen(page);
+  await switchUser(page, "u-ben");
+  await click(page, "flow-sales_pipeline");
+  await page.waitForFunction(() => window.crmTest.rects()["card-deal-2"]);
+  const rects = await page.evaluate(() => window.crmTest.rects());
+  assert.ok(inside(rects["card-deal-2"], rects["column-meeting_scheduled"]), "the card is in Meeting scheduled");
+  await page.screenshot({ path: join(shots, "board-after-reload.png") });
+  await context.close();
+});
+
+test("the record panel shows the stage path, the next action and what the next stage needs", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 860 } });
+  const page = await openApp(context);
+  await switchUser(page, "u-ben");
+  await click(page, "flow-sales_pipeline");
+  await click(page, "card-deal-2");
+  await page.waitForFunction(() => window.crmTest.rects()["next-action-sales_pipeline"]);
+  await page.screenshot({ path: join(shots, "record-next-action.png") });
+  await click(page, "move-next-sales_pipeline");
+  await page.waitForFunction(() => window.crmTest.state().move_open === true);
+  assert.deepEqual((await state(page)).move_missing, ["budget", "decision_maker", "meeting_date"]);
+  await page.screenshot({ path: join(shots, "move-dialog-from-record.png") });
+  await click(page, "move-cancel");
+  await page.waitForFunction(() => window.crmTest.state().move_open === false);
+  await context.close();
+});
