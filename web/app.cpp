@@ -83,6 +83,7 @@ void App::open_workspace(bool read_only) {
     m_ui.user = default_user(m_engine.workspace());
     m_open = true;
     ++m_version;
+    if (!m_read_only) wrote = run_timers() || wrote;
     if (wrote && !m_read_only) request_save();
 }
 
@@ -131,7 +132,20 @@ void App::recovery_frame() {
     ImGui::PopStyleVar(2);
 }
 
+bool App::run_timers() {
+    m_last_timer = now();
+    const auto started = m_engine.start_due_flows(m_last_timer);
+    if (started.empty()) return false;
+    m_ui.notice = started.size() == 1
+                      ? started.front()
+                      : "Started " + std::to_string(started.size()) + " processes that came due";
+    ++m_version;
+    return true;
+}
+
 bool App::frame() {
+    // Time-driven starts (a renewal 120 days out) catch up once a minute.
+    if (!m_read_only && now().seconds - m_last_timer.seconds >= 60 && run_timers()) request_save();
     if (const std::string path = take_import_path(); !path.empty()) import_file(path);
     m_ui.widget_rects.clear(); // only what this frame draws can be clicked
     const SaveState saving = save_state();
@@ -141,6 +155,8 @@ bool App::frame() {
     draw_top_bar(view);
     if (m_ui.screen == Screen::Board)
         draw_board(view);
+    else if (m_ui.screen == Screen::Designer)
+        draw_designer(view);
     else
         draw_record_list(view);
     draw_record_form(view);
@@ -168,8 +184,10 @@ void App::apply_intents() {
                     export_workspace_file();
                 else if constexpr (std::is_same_v<T, RequestMove>)
                     request_move(value);
-                else
+                else if constexpr (std::is_same_v<T, SubmitMove>)
                     submit_move(value.confirm_warnings);
+                else
+                    save_processes();
             },
             intent);
     }
@@ -318,6 +336,30 @@ void App::run_move(const MoveRecord& move) {
     dialog.message = dialog.values.empty() ? "" : outcome.message;
 }
 
+std::string App::designer_gate() const {
+    for (const auto& flow : m_ui.designer.draft) {
+        if (flow.id != m_ui.designer.flow) continue;
+        if (const Stage* stage = flow.stage(m_ui.designer.item))
+            return stage->gate.mode == GateMode::Block ? "block" : "warn";
+    }
+    return "";
+}
+
+void App::save_processes() {
+    DesignerState& designer = m_ui.designer;
+    SetProcesses command{designer.draft, designer.mapping};
+    const auto outcome = m_engine.apply(command, m_ui.user, now());
+    if (!outcome.ok) {
+        designer.message = outcome.message;
+        return;
+    }
+    designer.message =
+        "Saved. Records in flight keep their place; new requirements apply to their next move.";
+    designer.dirty = false;
+    designer.mapping.clear();
+    after_change();
+}
+
 void App::delete_selected() {
     const Record* record = m_engine.workspace().find(m_ui.form.record_id);
     if (!record) return;
@@ -391,6 +433,9 @@ std::string App::test_state_json() const {
                 {"move_missing", m_ui.move.missing},
                 {"move_failing", m_ui.move.failing},
                 {"move_message", m_ui.move.message},
+                {"designer_problems", m_ui.designer.problems},
+                {"designer_gate", designer_gate()},
+                {"designer_message", m_ui.designer.message},
                 {"read_only", m_read_only},
                 {"user", m_ui.user},
                 {"type", m_ui.type},

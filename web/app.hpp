@@ -44,6 +44,9 @@ class App {
     void request_move(const RequestMove& request);
     void submit_move(bool confirm_warnings);
     void run_move(const MoveRecord& move);
+    void save_processes();
+    bool run_timers();                 // starts flows that came due; true when something started
+    std::string designer_gate() const; // for tests: the selected stage's gate mode
     void import_file(const std::string& path);
     void export_workspace_file();
     void after_change();
@@ -57,6 +60,7 @@ class App {
     bool m_open = false;
     bool m_read_only = false;
     bool m_open_failed = false;
+    Instant m_last_timer;
     std::string m_open_error;
 };
 

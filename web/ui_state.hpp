@@ -61,7 +61,22 @@ struct Rect {
     float x = 0, y = 0, w = 0, h = 0;
 };
 
-enum class Screen { Records, Board };
+enum class Screen { Records, Board, Designer };
+
+// The process designer's draft: edited freely, checked by the core on every
+// change, and saved as one SetProcesses command.
+struct DesignerState {
+    bool open = false;
+    std::vector<Flow> draft;
+    std::string flow;                                  // selected flow id
+    std::string item;                                  // selected stage, outcome or exit id
+    std::map<std::string, std::string> condition_text; // "flow/item" -> JSON as typed
+    std::map<std::string, std::string> condition_error;
+    std::vector<std::string> problems; // validate_flows() on the draft
+    bool dirty = false;                // changed since opened or saved
+    std::map<std::string, std::map<std::string, std::string>> mapping; // removed stage -> new
+    std::string message;
+};
 
 struct UiState {
     std::string user; // who is using the app (a local choice, no passwords)
@@ -69,6 +84,7 @@ struct UiState {
     std::string flow; // the board shown
     BoardCache board;
     MoveDialog move;
+    DesignerState designer;
     std::string type = "deal";
     std::string search;
     std::string sort_by = "title";
@@ -94,7 +110,8 @@ struct RequestMove {
 struct SubmitMove {
     bool confirm_warnings = false;
 };
+struct SaveProcesses {};
 using Intent = std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested,
-                            RequestMove, SubmitMove>;
+                            RequestMove, SubmitMove, SaveProcesses>;
 
 } // namespace crm::web

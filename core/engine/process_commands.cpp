@@ -6,6 +6,7 @@
 #include "process/conditions.hpp"
 #include "process/flow_json.hpp"
 #include "process/validate.hpp"
+#include "query/board.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -220,39 +221,42 @@ Result<Decision> decide_set_processes(const Workspace& ws, const User& actor,
             text += (text.empty() ? "" : "\n") + p;
         return Error{"The processes have problems:\n" + text};
     }
-    // Records in flight must keep a place: a removed stage needs a mapping,
-    // and a flow with active records cannot disappear.
-    json mapping = json::object();
+    // Records in flight must keep a place: a flow with active records cannot
+    // disappear, and a removed stage needs a mapping to a stage that remains.
     for (const auto& old_flow : ws.flows) {
-        const Flow* new_flow = nullptr;
-        for (const auto& f : command.flows)
-            if (f.id == old_flow.id) new_flow = &f;
-        std::map<std::string, std::vector<std::string>> stranded; // removed stage -> records
+        const bool kept = std::any_of(command.flows.begin(), command.flows.end(),
+                                      [&](const Flow& f) { return f.id == old_flow.id; });
+        if (kept) continue;
         for (const auto& id : ws.ids_of_type(old_flow.record_type)) {
-            const Record* record = ws.find(id);
-            const auto state = record->flows.find(old_flow.id);
-            if (state == record->flows.end() || !state->second.active()) continue;
-            if (!new_flow)
+            const auto& flows = ws.find(id)->flows;
+            const auto state = flows.find(old_flow.id);
+            if (state != flows.end() && state->second.active())
                 return Error{old_flow.name + " still has active records (" + id +
                              ", ...); end them before removing the flow"};
-            if (!new_flow->stage(state->second.stage)) stranded[state->second.stage].push_back(id);
         }
-        const auto flow_map = command.stage_mapping.find(old_flow.id);
-        for (const auto& [stage, ids] : stranded) {
-            const std::string* to = nullptr;
-            if (flow_map != command.stage_mapping.end()) {
-                const auto it = flow_map->second.find(stage);
-                if (it != flow_map->second.end()) to = &it->second;
-            }
-            if (!to)
-                return Error{old_flow.name + ": stage \"" + stage + "\" is removed but " +
-                             std::to_string(ids.size()) + " record(s) are in it (" + ids.front() +
-                             (ids.size() > 1 ? ", ..." : "") + "); say which stage they move to"};
-            if (!new_flow->stage(*to))
-                return Error{old_flow.name + ": records in \"" + stage + "\" are mapped to \"" +
-                             *to + "\", which is not a stage of the new definition"};
-            mapping[old_flow.id][stage] = *to;
+    }
+    json mapping = json::object();
+    for (const auto& stranded : stranded_stages(ws, command.flows)) {
+        const Flow* old_flow = ws.flow(stranded.flow);
+        const Flow* new_flow = nullptr;
+        for (const auto& f : command.flows)
+            if (f.id == stranded.flow) new_flow = &f;
+        const std::string* to = nullptr;
+        if (const auto flow_map = command.stage_mapping.find(stranded.flow);
+            flow_map != command.stage_mapping.end()) {
+            const auto it = flow_map->second.find(stranded.stage);
+            if (it != flow_map->second.end()) to = &it->second;
         }
+        if (!to)
+            return Error{old_flow->name + ": stage \"" + stranded.stage + "\" is removed but " +
+                         std::to_string(stranded.records.size()) + " record(s) are in it (" +
+                         stranded.records.front() + (stranded.records.size() > 1 ? ", ..." : "") +
+                         "); say which stage they move to"};
+        if (!new_flow->stage(*to))
+            return Error{old_flow->name + ": records in \"" + stranded.stage +
+                         "\" are mapped to \"" + *to +
+                         "\", which is not a stage of the new definition"};
+        mapping[stranded.flow][stranded.stage] = *to;
     }
     Decision decision;
     decision.events.push_back({"process.definitions_changed",

@@ -28,3 +28,17 @@ struct StagePosition {
 StagePosition stage_position(const Flow& flow, const FlowState& state, Instant now);
 
 } // namespace crm
+
+namespace crm {
+
+// Stages a new process definition removes while records are still in them.
+struct StrandedStage {
+    std::string flow;
+    std::string stage;      // the removed stage's id
+    std::string stage_name; // as it was called
+    std::vector<std::string> records;
+};
+std::vector<StrandedStage> stranded_stages(const Workspace& workspace,
+                                           const std::vector<Flow>& new_flows);
+
+} // namespace crm

@@ -416,3 +416,43 @@ test("the record panel shows the stage path, the next action and what the next s
   await page.waitForFunction(() => window.crmTest.state().move_open === false);
   await context.close();
 });
+
+test("the process designer checks every change, shows conditions in words, and saves", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await openApp(context);
+  await switchUser(page, "u-sam");
+  await click(page, "open-designer");
+  await click(page, "designer-flow-sales_pipeline");
+  await click(page, "designer-stage-proposal_sent");
+  await page.waitForFunction(() => window.crmTest.state().designer_gate === "block");
+
+  // A broken condition is named, and saving waits until it is fixed.
+  await click(page, "designer-sales_pipeline/proposal_sent/entry");
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === "text-input");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.insertText('{"is set": {"var": "demo_completed"}}');
+  await page.waitForFunction(() => window.crmTest.state().designer_problems.length > 0);
+  assert.equal((await state(page)).designer_problems[0],
+    'sales_pipeline › proposal_sent › entry: the condition is not valid JsonLogic: is set: unknown operator "is set"; did you mean "is_set"?');
+  await page.screenshot({ path: join(shots, "designer-problem.png") });
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.insertText('{"is_set": {"var": "demo_completed"}}');
+  await page.waitForFunction(() => window.crmTest.state().designer_problems.length === 0);
+
+  await click(page, "designer-gate-warn");
+  await page.waitForFunction(() => window.crmTest.state().designer_gate === "warn");
+  await click(page, "designer-save");
+  await page.waitForFunction(() => window.crmTest.state().designer_message.startsWith("Saved"));
+  await waitSaved(page);
+  await page.reload();
+  await waitOpen(page);
+  await switchUser(page, "u-sam");
+  await click(page, "open-designer");
+  await click(page, "designer-flow-sales_pipeline");
+  await click(page, "designer-stage-proposal_sent");
+  await page.waitForFunction(() => window.crmTest.state().designer_gate === "warn");
+  await page.screenshot({ path: join(shots, "designer.png") });
+  await context.close();
+});

@@ -121,6 +121,10 @@ void draw_top_bar(ViewContext& view) {
             }
             mark(view.ui, "flow-" + flow.id);
         }
+        const bool designing = view.ui.screen == Screen::Designer;
+        if (ImGui::Selectable("Process designer", designing, 0, ImVec2(0, 30 * s)) && !designing)
+            open_designer(view.workspace, view.ui);
+        mark(view.ui, "open-designer");
         ImGui::Spacing();
         ImGui::TextColored(colors::kMuted, "RECORDS");
         ImGui::Spacing();
