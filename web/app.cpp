@@ -143,9 +143,16 @@ bool App::run_timers() {
     return true;
 }
 
+bool App::tick() {
+    // Time-driven starts (a renewal 120 days out) catch up once a minute,
+    // whether or not anything is being drawn.
+    if (!m_open || m_read_only || now().seconds - m_last_timer.seconds < 60) return false;
+    if (!run_timers()) return false;
+    request_save();
+    return true;
+}
+
 bool App::frame() {
-    // Time-driven starts (a renewal 120 days out) catch up once a minute.
-    if (!m_read_only && now().seconds - m_last_timer.seconds >= 60 && run_timers()) request_save();
     if (const std::string path = take_import_path(); !path.empty()) import_file(path);
     m_ui.widget_rects.clear(); // only what this frame draws can be clicked
     const SaveState saving = save_state();
