@@ -29,6 +29,8 @@ class App {
     // Draws everything and applies what the views asked for; true when that
     // changed something (popups then need a few more frames to appear).
     bool frame();
+    // Called every animation frame, drawn or not: timers. True when state changed.
+    bool tick();
 
     const Workspace& workspace() const { return m_engine.workspace(); }
     UiState& ui() { return m_ui; }

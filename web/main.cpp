@@ -75,6 +75,7 @@ void frame() {
     Host& host = *g_host;
     if (sync_canvas_size(host)) host.frames_to_draw = 3;
     if (take_wake()) host.frames_to_draw = 3;
+    if (host.app.tick()) host.frames_to_draw = 3;
 
     const LoadState loading = load_state();
     if (!host.app.is_open() && (loading == LoadState::Ready || loading == LoadState::ReadOnly) &&
