@@ -8,6 +8,7 @@
 #include "model/field_values.hpp"
 #include "process/flow_json.hpp"
 #include "process/validate.hpp"
+#include "query/board.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
 
@@ -34,7 +35,7 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   init DIR [--demo]              create a workspace (--demo: with the demo data)
   import DIR FILE.json --as USER replace the workspace with an export (admin)
   export DIR                     print the whole workspace as JSON
-  validate FILE.json             check an export without importing it
+  validate FILE.json...          check an export, or process templates (together)
   add DIR TYPE field=value... --as USER [--owner USER]
                                  create a record and print its id
   set DIR ID field=value... --as USER
@@ -180,7 +181,8 @@ json parse_assignments(const Workspace& ws, const RecordTypeDef& type,
 
 int report_outcome(const Outcome& outcome) {
     if (outcome.ok) {
-        for (const auto& note : outcome.warnings) std::cout << note << "\n";
+        for (const auto& note : outcome.warnings)
+            std::cout << note << "\n";
         return kOk;
     }
     std::cerr << "crm: " << outcome.message << "\n";
@@ -199,7 +201,8 @@ json record_json(const Workspace& ws, const Record& record) {
                 {"updated_by", record.updated_by}};
     if (!record.flows.empty()) {
         json flows = json::object();
-        for (const auto& [flow_id, state] : record.flows) flows[flow_id] = flow_state_to_json(state);
+        for (const auto& [flow_id, state] : record.flows)
+            flows[flow_id] = flow_state_to_json(state);
         out["flows"] = flows;
     }
     return out;
@@ -273,28 +276,40 @@ int cmd_export(const Args& args) {
     return kOk;
 }
 
+// Validates workspace exports one by one; process template files are checked
+// together, as one set of flows (a flow may refer to another's outcome).
 int cmd_validate(const Args& args) {
     need_positional(args, 2);
-    auto text = read_file(args.positional[1]);
-    if (!text) throw UsageError{text.error()};
-    auto document = parse_json_text(*text);
-    if (!document) throw UsageError{args.positional[1] + ": " + document.error()};
-    if (document->is_object() && document->value("format", "") == kProcessesFormat) {
-        // A process template: checked against the built-in record types.
-        auto flows = processes_from_document(*document);
-        if (!flows) throw UsageError{args.positional[1] + ": " + flows.error()};
-        const auto problems = validate_flows(builtin_schema(), *flows);
-        for (const auto& problem : problems)
-            std::cerr << args.positional[1] << ": " << problem << "\n";
-        if (!problems.empty()) return kBadInput;
-        std::cout << args.positional[1] << ": valid (" << flows->size() << " flow"
-                  << (flows->size() == 1 ? "" : "s") << ")\n";
-        return kOk;
+    std::vector<Flow> flows;
+    std::vector<std::string> template_files;
+    for (std::size_t i = 1; i < args.positional.size(); ++i) {
+        const std::string& path = args.positional[i];
+        auto text = read_file(path);
+        if (!text) throw UsageError{text.error()};
+        auto document = parse_json_text(*text);
+        if (!document) throw UsageError{path + ": " + document.error()};
+        if (document->is_object() && document->value("format", "") == kProcessesFormat) {
+            auto more = processes_from_document(*document);
+            if (!more) throw UsageError{path + ": " + more.error()};
+            flows.insert(flows.end(), more->begin(), more->end());
+            template_files.push_back(path);
+            continue;
+        }
+        auto workspace = import_workspace(*text);
+        if (!workspace) throw UsageError{path + ": " + workspace.error()};
+        std::cout << path << ": valid (" << workspace->record_count() << " records, "
+                  << workspace->directory.users().size() << " users)\n";
     }
-    auto workspace = import_workspace(*text);
-    if (!workspace) throw UsageError{args.positional[1] + ": " + workspace.error()};
-    std::cout << args.positional[1] << ": valid (" << workspace->record_count() << " records, "
-              << workspace->directory.users().size() << " users)\n";
+    if (template_files.empty()) return kOk;
+    std::string names;
+    for (const auto& file : template_files)
+        names += (names.empty() ? "" : ", ") + file;
+    const auto problems = validate_flows(builtin_schema(), flows);
+    for (const auto& problem : problems)
+        std::cerr << names << ": " << problem << "\n";
+    if (!problems.empty()) return kBadInput;
+    std::cout << names << ": valid (" << flows.size() << " flow" << (flows.size() == 1 ? "" : "s")
+              << ")\n";
     return kOk;
 }
 
@@ -311,8 +326,11 @@ int cmd_add(const Args& args) {
     if (const auto it = args.options.find("owner"); it != args.options.end())
         command.owner = it->second;
     const auto outcome = opened->engine.apply(command, require_actor(args), now_from(args));
-    if (outcome.ok) std::cout << outcome.record_id << "\n";
-    return report_outcome(outcome);
+    if (!outcome.ok) return report_outcome(outcome);
+    std::cout << outcome.record_id << "\n"; // alone on stdout: ID=$(crm add ...)
+    for (const auto& note : outcome.warnings)
+        std::cerr << "crm: " << note << "\n";
+    return kOk;
 }
 
 int cmd_set(const Args& args) {
@@ -439,10 +457,10 @@ int cmd_move(const Args& args) {
             previous->second.status == state.status)
             continue;
         const Flow* flow = ws.flow(flow_id);
-        const std::string where = state.active()            ? flow->stage(state.stage)->name
-                                  : state.status == "ended" ? flow->outcome(state.outcome)->name
-                                                            : flow->exit(state.outcome)->name;
-        std::cout << after->id << ": " << flow->name << ": " << where << "\n";
+        if (!flow || state.status == "spawned") continue; // spawns are reported as notes
+        const StagePosition position = stage_position(*flow, state, now_from(args));
+        std::cout << after->id << ": " << flow->name << ": "
+                  << (position.stage ? position.stage->name : position.ended_as) << "\n";
     }
     for (const auto& note : outcome.warnings)
         std::cout << "  " << note << "\n";

@@ -111,7 +111,12 @@ Result<Decision> decide_update(const Workspace& ws, const User& actor, const Upd
         if (const Flow* flow = stage_field_flow(ws, *record, cmd.fields)) {
             const json& wanted = cmd.fields[flow->stage_field];
             const auto current = record->fields.find(flow->stage_field);
-            const bool moves = !(current != record->fields.end() && *current == wanted);
+            const auto& state = record->flows.at(flow->id);
+            const Stage* here = state.active() ? flow->stage(state.stage) : nullptr;
+            const bool same_stage =
+                here && wanted.is_string() && wanted.get<std::string>() == here->name;
+            const bool moves =
+                !same_stage && !(current != record->fields.end() && *current == wanted);
             if (moves && wanted.is_string() && !wanted.get_ref<const std::string&>().empty()) {
                 if (cmd.owner && *cmd.owner != record->owner)
                     return Error{"change the owner and the stage one at a time"};
@@ -318,7 +323,10 @@ std::vector<std::string> Engine::start_flows_for(const std::string& record_id,
         if (!record) break;
         std::string what;
         auto events = next_flow_start(m_workspace, *record, now, what);
-        if (events.empty()) break;
+        if (events.empty()) {
+            if (!what.empty()) started.push_back(what); // a start that could not happen, in words
+            break;
+        }
         std::string created;
         if (events.front().kind == "record.created") created = events.front().data["id"];
         EventBatch batch;

@@ -37,7 +37,7 @@ struct BlockedMove {
     std::vector<std::string> missing; // required field ids not set
     std::vector<std::string> failing; // entry conditions not met, in plain words
     bool warning = false;             // a warn gate: confirm_warnings passes it
-    bool needs_reason = false; // exits and some outcomes ask why
+    bool needs_reason = false;        // exits and some outcomes ask why
 };
 
 struct Outcome {

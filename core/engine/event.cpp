@@ -167,6 +167,9 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                         state->second.stage = to->get<std::string>();
                         state->second.entered_at = batch.at;
                         state->second.history.push_back(entry);
+                        if (const Stage* stage = flow->stage(state->second.stage);
+                            stage && !flow->stage_field.empty())
+                            record.fields[flow->stage_field] = stage->name;
                     }
                 }
             }

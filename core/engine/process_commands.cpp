@@ -68,6 +68,16 @@ Status check_route(const Flow& flow, const Stage& from, const Target& target) {
         return Error{"from " + from.name + " the " + flow.name + " goes on to " + allowed +
                      " only"};
     }
+    if (target.outcome && !target.outcome->from.empty() &&
+        std::find(target.outcome->from.begin(), target.outcome->from.end(), from.id) ==
+            target.outcome->from.end()) {
+        std::string allowed;
+        for (const auto& id : target.outcome->from) {
+            const Stage* stage = flow.stage(id);
+            allowed += (allowed.empty() ? "" : ", ") + (stage ? stage->name : id);
+        }
+        return Error{target.outcome->name + " is reached from " + allowed + " only"};
+    }
     if (!target.stage) return Status::success();
     const int here = flow.stage_index(from.id), there = flow.stage_index(target.stage->id);
     if (there == here) return Error{"it is already in " + from.name};
@@ -151,6 +161,10 @@ Result<Decision> decide_move(const Workspace& ws, const User& actor, const MoveR
 
     // The fields filled in with the move count for its gate.
     json fields = check_fields(ws, *type, move.fields, details.problems);
+    json merged = record->fields;
+    for (const auto& [id, value] : fields.items())
+        merged[id] = value;
+    check_required(*type, merged, details.problems);
     if (!details.problems.empty())
         return Error{"Cannot move " + title + ": " + join_problems(*type, details.problems)};
     const bool needs_reason = target->exit || (target->outcome && target->outcome->reason_required);
@@ -214,6 +228,15 @@ Result<Decision> decide_set_processes(const Workspace& ws, const User& actor,
                                       const SetProcesses& command) {
     if (auto status = check_schema_change(actor); !status)
         return Error{describe_user(actor) + " cannot change processes; only admins can"};
+    for (const auto& new_flow : command.flows) {
+        const Flow* old_flow = ws.flow(new_flow.id);
+        if (!old_flow || old_flow->record_type == new_flow.record_type) continue;
+        for (const auto& id : ws.ids_of_type(old_flow->record_type))
+            if (ws.find(id)->flows.count(old_flow->id))
+                return Error{old_flow->name + " runs on " + old_flow->record_type + " records (" +
+                             id + ", ...); it cannot move to " + new_flow.record_type +
+                             "; make a new flow instead"};
+    }
     const auto problems = validate_flows(ws.schema, command.flows);
     if (!problems.empty()) {
         std::string text;
@@ -277,7 +300,17 @@ std::vector<Event> next_flow_start(const Workspace& ws, const Record& record, In
         const std::string first = flow.stages.front().id;
         if (trigger_type == flow.record_type) {
             started = "started the " + flow.name + " for " + ws.title_of(record);
-            return {{"process.started", {{"id", record.id}, {"flow", flow.id}, {"stage", first}}}};
+            std::vector<Event> events;
+            const auto current = flow.stage_field.empty() ? record.fields.end()
+                                                          : record.fields.find(flow.stage_field);
+            if (!flow.stage_field.empty() &&
+                (current == record.fields.end() || *current != flow.stages.front().name))
+                events.push_back({"record.updated",
+                                  {{"id", record.id},
+                                   {"fields", {{flow.stage_field, flow.stages.front().name}}}}});
+            events.push_back(
+                {"process.started", {{"id", record.id}, {"flow", flow.id}, {"stage", first}}});
+            return events;
         }
         // Start on a new record of the flow's type, linked to this one.
         const RecordTypeDef* new_type = ws.schema.type(flow.record_type);
@@ -291,6 +324,15 @@ std::vector<Event> next_flow_start(const Workspace& ws, const Record& record, In
         for (const auto& title_field : new_type->title_fields)
             if (!fields.contains(title_field)) fields[title_field] = ws.title_of(record);
         if (!flow.stage_field.empty()) fields[flow.stage_field] = flow.stages.front().name;
+        // The new record is checked like one a person creates.
+        Problems problems;
+        fields = check_fields(ws, *new_type, fields, problems);
+        check_required(*new_type, fields, problems);
+        if (!problems.empty()) {
+            started = "could not start the " + flow.name + " for " + ws.title_of(record) + ": " +
+                      join_problems(*new_type, problems);
+            return {};
+        }
         started = "started the " + flow.name + " on a new " + new_type->label + " (" + new_id +
                   ") for " + ws.title_of(record);
         return {

@@ -214,18 +214,20 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
                 return Error{path + ".flows: expected an object of flow id -> state"};
             for (const auto& [flow_id, state_json] : flows->items()) {
                 const std::string state_path = path + ".flows." + flow_id;
-                const Flow* flow = ws.flow(flow_id);
-                if (!flow) return Error{state_path + ": there is no flow \"" + flow_id + "\""};
                 auto state = flow_state_from_json(state_json, state_path);
                 if (!state) return Error{state.error()};
-                if (state->status != "spawned" && !flow->stage(state->stage))
-                    return Error{state_path + ".stage: " + flow->name + " has no stage \"" +
-                                 state->stage + "\""};
-                if ((state->status == "ended" && !flow->outcome(state->outcome)) ||
-                    (state->status == "exited" && !flow->exit(state->outcome)))
-                    return Error{state_path + ".outcome: " + flow->name + " has no " +
-                                 (state->status == "ended" ? "outcome" : "exit") + " \"" +
-                                 state->outcome + "\""};
+                // Active states must fit today's definitions; ended ones are history
+                // and stay valid after the process they ran in has changed.
+                if (state->active()) {
+                    const Flow* flow = ws.flow(flow_id);
+                    if (!flow) return Error{state_path + ": there is no flow \"" + flow_id + "\""};
+                    if (flow->record_type != record.type)
+                        return Error{state_path + ": " + flow->name + " runs on " +
+                                     flow->record_type + " records, not " + record.type};
+                    if (!flow->stage(state->stage))
+                        return Error{state_path + ".stage: " + flow->name + " has no stage \"" +
+                                     state->stage + "\""};
+                }
                 record.flows[flow_id] = *state;
             }
         }

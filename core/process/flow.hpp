@@ -54,6 +54,7 @@ struct FlowOutcome {
     std::string kind; // "won", "lost", "renewed", "downgraded", "churned", "done", ...
     bool reason_required = false;
     Gate gate;
+    std::vector<std::string> from; // stages it may be reached from ("" = any stage)
 };
 
 // How a flow ends early, from any stage; a normal outcome with a reason.

@@ -137,6 +137,7 @@ json flow_to_json(const Flow& flow) {
         json item = gate_fields_to_json(
             outcome.gate, {{"id", outcome.id}, {"name", outcome.name}, {"kind", outcome.kind}});
         if (outcome.reason_required) item["reason_required"] = true;
+        if (!outcome.from.empty()) item["from"] = outcome.from;
         outcomes.push_back(std::move(item));
     }
     json exits = json::array();
@@ -234,7 +235,7 @@ Result<Flow> flow_from_json(const json& value, const std::string& path) {
             if (!item.is_object()) return Error{item_path + ": expected an outcome object"};
             if (auto s = check_known_keys(
                     item, item_path,
-                    {"id", "name", "kind", "reason_required", "entry", "required", "gate"});
+                    {"id", "name", "kind", "reason_required", "entry", "required", "gate", "from"});
                 !s)
                 return Error{s.error()};
             FlowOutcome outcome;
@@ -251,6 +252,9 @@ Result<Flow> flow_from_json(const json& value, const std::string& path) {
             outcome.kind = *kind;
             outcome.reason_required = *reason;
             if (auto s = read_gate(item, item_path, outcome.gate); !s) return Error{s.error()};
+            auto from = string_list(item, item_path, "from");
+            if (!from) return Error{from.error()};
+            outcome.from = *from;
             flow.outcomes.push_back(outcome);
         }
     }

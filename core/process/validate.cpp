@@ -19,8 +19,9 @@ struct Where {
 
 class Validator {
   public:
-    Validator(const Schema& schema, std::vector<std::string>& problems)
-        : m_schema(schema), m_problems(problems) {}
+    Validator(const Schema& schema, std::vector<std::string>& problems,
+              std::set<std::string> flow_ids)
+        : m_schema(schema), m_problems(problems), m_flow_ids(std::move(flow_ids)) {}
 
     void flow(const Flow& flow);
 
@@ -36,6 +37,7 @@ class Validator {
 
     const Schema& m_schema;
     std::vector<std::string>& m_problems;
+    std::set<std::string> m_flow_ids;
 };
 
 bool is_comparison(const std::string& op) {
@@ -164,6 +166,22 @@ void Validator::condition(const Where& where, const json& rule, const RecordType
         problem(where, "the condition is not valid JsonLogic: " + issue);
     for (const auto& name : logic::variables(rule)) {
         const std::string base = name.substr(0, name.find('.'));
+        if (name.rfind("flows.", 0) == 0) {
+            const auto dot = name.find('.', 6);
+            const std::string flow_id =
+                name.substr(6, dot == std::string::npos ? std::string::npos : dot - 6);
+            const std::string key = dot == std::string::npos ? "" : name.substr(dot + 1);
+            static const std::set<std::string> kKeys = {"",        "stage",      "status",
+                                                        "outcome", "entered_at", "started_at"};
+            if (!m_flow_ids.count(flow_id))
+                problem(where, "the condition reads \"" + name + "\", but there is no flow \"" +
+                                   flow_id + "\"");
+            else if (!kKeys.count(key))
+                problem(where,
+                        "the condition reads \"" + name +
+                            "\"; a flow offers stage, status, outcome, entered_at and started_at");
+            continue;
+        }
         if (type.field(name) || is_system_variable(name)) continue;
         if (name.size() > 9 && name.compare(name.size() - 9, 9, "_currency") == 0) {
             const FieldDef* money = type.field(name.substr(0, name.size() - 9));
@@ -204,7 +222,9 @@ void Validator::reachability(const Where& where, const Flow& flow) {
                 todo.push_back(flow.stages[j].id);
         }
         for (const auto& outcome : flow.outcomes)
-            todo.push_back(outcome.id);
+            if (outcome.from.empty() ||
+                std::find(outcome.from.begin(), outcome.from.end(), id) != outcome.from.end())
+                todo.push_back(outcome.id);
     }
     for (const auto& stage : flow.stages)
         if (!seen.count(stage.id))
@@ -254,8 +274,28 @@ void Validator::flow(const Flow& flow) {
             if (!flow.stage(target) && !flow.outcome(target))
                 problem(at / "next", "\"" + target + "\" is not a stage or outcome of this flow");
     }
-    for (const auto& outcome : flow.outcomes)
+    for (const auto& outcome : flow.outcomes) {
         gate(where / outcome.id, outcome.gate, *type);
+        for (const auto& stage : outcome.from)
+            if (!flow.stage(stage))
+                problem(where / outcome.id / "from",
+                        "\"" + stage + "\" is not a stage of this flow");
+    }
+    // Names are what people (and the stage field) move by: they must differ.
+    std::set<std::string> names;
+    auto unique_name = [&](const std::string& id, const std::string& name) {
+        std::string folded = name;
+        std::transform(folded.begin(), folded.end(), folded.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (!names.insert(folded).second)
+            problem(where / id, "the name \"" + name + "\" is used twice in this flow");
+    };
+    for (const auto& stage : flow.stages)
+        unique_name(stage.id, stage.name);
+    for (const auto& outcome : flow.outcomes)
+        unique_name(outcome.id, outcome.name);
+    for (const auto& exit : flow.exits)
+        unique_name(exit.id, exit.name);
     for (const auto& exit : flow.exits)
         condition(where / exit.id / "suggest_when", exit.suggest_when, *type);
     reachability(where, flow);
@@ -303,6 +343,12 @@ void Validator::flow(const Flow& flow) {
         if (!to) problem(start / "copy", "\"" + target + "\" is not a field of " + type->label);
         if (!from)
             problem(start / "copy", "\"" + source + "\" is not a field of " + trigger->label);
+        if (to && from && to->type == from->type &&
+            (to->type == FieldType::Picklist || to->type == FieldType::MultiPicklist))
+            for (const auto& option : from->options)
+                if (std::find(to->options.begin(), to->options.end(), option) == to->options.end())
+                    problem(start / "copy", "copies " + from->label + " into " + to->label +
+                                                ", which has no choice \"" + option + "\"");
         if (to && from && to->type != from->type)
             problem(start / "copy", "copies " + from->label + " (" +
                                         std::string(field_type_name(from->type)) + ") into " +
@@ -316,7 +362,7 @@ std::vector<std::string> validate_flows(const Schema& schema, const std::vector<
     std::set<std::string> ids;
     for (const auto& flow : flows)
         if (!ids.insert(flow.id).second) problems.push_back(flow.id + ": duplicate flow id");
-    Validator validator(schema, problems);
+    Validator validator(schema, problems, ids);
     for (const auto& flow : flows)
         validator.flow(flow);
     return problems;

@@ -122,9 +122,9 @@ expect "the override is in the record's history" 0 "moved to Negotiation by Ana 
 expect "processes print as a template document" 0 '"format": "crm-processes"' "" -- "$crm" processes "$pw"
 expect "crm logic evaluates a rule" 0 "true" "" -- "$crm" logic '{"and":[{"is_set":{"var":"budget"}},{">":[{"var":"score"},50]}]}' '{"budget":1000,"score":70}'
 expect "crm logic explains a bad rule" 2 "" 'crm: rule: is set: unknown operator "is set"; did you mean "is_set"?' -- "$crm" logic '{"is set":{"var":"x"}}' '{}'
-for template in "$root"/assets/processes/*.json; do
-  expect "template $(basename "$template") validates" 0 "valid (1 flow)" "" -- "$crm" validate "$template"
-done
+expect "the six templates validate together" 0 "valid (6 flows)" "" -- "$crm" validate "$root"/assets/processes/*.json
+expect "a template that refers to a missing flow says so" 2 "" 'onboarding › start › when: the condition reads "flows.sales_pipeline.outcome", but there is no flow "sales_pipeline"' -- "$crm" validate "$root/assets/processes/onboarding.json"
+expect "the sales pipeline validates on its own" 0 "valid (1 flow)" "" -- "$crm" validate "$root/assets/processes/sales_pipeline.json"
 sed 's/"budget", "decision_maker"/"budjet", "decision_maker"/' "$root/assets/processes/sales_pipeline.json" >"$work/broken-process.json"
 expect "a broken template names flow, stage and field" 2 "" 'sales_pipeline › meeting_scheduled › required: "budjet" is not a field of Deal' -- "$crm" validate "$work/broken-process.json"
 

@@ -346,3 +346,90 @@ TEST_CASE("conditions read as plain words with field labels") {
     CHECK(describe_gate_check(check, deal) ==
           "missing Budget; not met: Amount is more than 10000 and Expected close is set");
 }
+
+TEST_CASE("moves keep records whole and follow the flow's shape") {
+    Engine engine = process_engine();
+    const std::string deal = qualified_deal(engine, {{"amount", 25000}, {"currency", "USD"}});
+
+    SUBCASE("a move cannot clear a required field") {
+        MoveRecord move{deal, "qualified"};
+        move.fields = {{"name", ""}};
+        CHECK(engine.apply(move, "u-ana", kNow).message ==
+              "Cannot move Harbor Foods: Name: is required");
+    }
+    SUBCASE("an outcome is reached only from the stages it names") {
+        MoveRecord won{deal, "closed_won"};
+        won.fields = {{"agreement_signed", true}};
+        CHECK(
+            engine.apply(won, "u-ana", kNow).message ==
+            "Cannot move Harbor Foods to Closed won: Closed won is reached from Negotiation only");
+        MoveRecord lost{deal, "closed_lost"};
+        lost.reason = "No budget";
+        CHECK(engine.apply(lost, "u-ana", kNow).ok); // lost from any stage
+    }
+}
+
+TEST_CASE("a flow start that would make an invalid record does not happen, and says why") {
+    Workspace ws = team_workspace();
+    ws.flows = all_templates();
+    Flow visit;
+    visit.id = "follow_up";
+    visit.name = "Follow-up";
+    visit.record_type = "activity";
+    visit.start.on = "lead";
+    visit.start.when = json::parse(R"({"==": [{"var": "source"}, "Webinar"]})");
+    visit.start.link_field = "related";
+    Stage stage;
+    stage.id = "planned";
+    stage.name = "Planned";
+    stage.next_action.text = "Call";
+    visit.stages = {stage};
+    FlowOutcome done;
+    done.id = "done";
+    done.name = "Done";
+    done.kind = "done";
+    visit.outcomes = {done};
+    ws.flows.push_back(visit);
+    Engine engine(std::move(ws));
+    const auto outcome = engine.apply(
+        CreateRecord{"lead", {{"name", "Kim Ito"}, {"source", "Webinar"}}}, "u-ana", kNow);
+    REQUIRE(outcome.ok);
+    REQUIRE(outcome.warnings.size() == 2); // lead routing started; the follow-up could not
+    CHECK(outcome.warnings[1] ==
+          "could not start the Follow-up for Kim Ito: Kind: is required; When: is required");
+    CHECK(engine.workspace().ids_of_type("activity").empty());
+}
+
+TEST_CASE("live edits that would strand history or records are refused; history stays readable") {
+    Engine engine = process_engine();
+    const std::string deal = qualified_deal(engine, {{"amount", 25000}, {"currency", "USD"}});
+    std::vector<Flow> flows = engine.workspace().flows;
+    auto find = [&](const std::string& id) -> Flow& {
+        return *std::find_if(flows.begin(), flows.end(), [&](const Flow& f) { return f.id == id; });
+    };
+    SUBCASE("a flow in use cannot change the type it runs on") {
+        find("sales_pipeline").record_type = "lead";
+        CHECK(engine.apply(SetProcesses{flows, {}}, "u-sam", kNow)
+                  .message.rfind("Sales pipeline runs on deal records (" + deal + ", ...)", 0) ==
+              0);
+    }
+    SUBCASE("removing an outcome that ended records used keeps them readable") {
+        MoveRecord lost{deal, "closed_lost"};
+        lost.reason = "No budget";
+        REQUIRE(engine.apply(lost, "u-ana", kNow).ok);
+        Flow& sales = find("sales_pipeline");
+        sales.outcomes.erase(sales.outcomes.begin() + 1); // closed_lost
+        sales.stage_field.clear();
+        REQUIRE(engine.apply(SetProcesses{flows, {}}, "u-sam", kNow).ok);
+        auto again = import_workspace(export_workspace(engine.workspace()));
+        REQUIRE_MESSAGE(again.ok(), (again.ok() ? "" : again.error()));
+        CHECK(again->find(deal)->flows.at("sales_pipeline").outcome == "closed_lost");
+    }
+    SUBCASE("conditions on other flows must name a real flow") {
+        find("onboarding").start.when =
+            json::parse(R"({"==": [{"var": "flows.sales_pipline.outcome"}, "closed_won"]})");
+        CHECK(engine.apply(SetProcesses{flows, {}}, "u-sam", kNow).message ==
+              "The processes have problems:\nonboarding › start › when: the condition reads "
+              "\"flows.sales_pipline.outcome\", but there is no flow \"sales_pipline\"");
+    }
+}

@@ -198,7 +198,13 @@ void draw_board(ViewContext& view) {
         ImGui::TextColored(colors::kMuted,
                            "Drag a card to move it; the stage's required data is checked.");
 
-    const float column_width = 250 * s;
+    // Every column in view when the screen allows; otherwise scroll sideways.
+    const float gap = 12 * s;
+    const std::size_t count = std::max<std::size_t>(1, view.ui.board.columns.size());
+    const float column_width =
+        std::clamp((ImGui::GetContentRegionAvail().x - gap * static_cast<float>(count - 1)) /
+                       static_cast<float>(count),
+                   190 * s, 300 * s);
     const float column_height = ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ScrollbarSize;
     for (const auto& column : view.ui.board.columns) {
         ImGui::PushID(column.id.c_str());
@@ -234,7 +240,7 @@ void draw_board(ViewContext& view) {
         }
         ImGui::EndGroup();
         ImGui::PopID();
-        ImGui::SameLine(0, 12 * s);
+        ImGui::SameLine(0, gap);
     }
     ImGui::End();
     ImGui::PopStyleColor();
