@@ -78,17 +78,22 @@ void draw_card(ViewContext& view, const Flow& flow, const RecordTypeDef& type, c
     const float line = ImGui::GetTextLineHeight();
     draw->AddText(ImVec2(min.x + pad, min.y + pad + line + 4 * s),
                   ImGui::GetColorU32(ImGuiCol_Text), money.empty() ? "—" : money.c_str());
-    const std::string footer = (owner ? owner->name : std::string("Unassigned"));
+    // Days in stage on the value's line (right), the owner below: fits narrow columns.
     const StagePosition position = stage_position(flow, state, view.now);
-    const std::string age =
-        state.active() ? std::to_string(position.days_in_stage) + "d in stage" : position.ended_as;
-    draw->AddText(ImVec2(min.x + pad, min.y + pad + 2 * (line + 4 * s)),
-                  ImGui::ColorConvertFloat4ToU32(colors::kMuted), footer.c_str());
+    // In an outcome column the column says how it ended; only open stages age.
+    const std::string age = state.active() ? std::to_string(position.days_in_stage) + "d" : std::string();
     const float age_width = ImGui::CalcTextSize(age.c_str()).x;
-    draw->AddText(ImVec2(max.x - pad - age_width, min.y + pad + 2 * (line + 4 * s)),
+    draw->AddText(ImVec2(max.x - pad - age_width, min.y + pad + line + 4 * s),
                   ImGui::ColorConvertFloat4ToU32(position.days_in_stage > 14 ? colors::kWarning
                                                                              : colors::kMuted),
                   age.c_str());
+    if (hovered && state.active() && position.stage)
+        ImGui::SetTooltip("In %s for %d day%s", position.stage->name.c_str(),
+                          position.days_in_stage, position.days_in_stage == 1 ? "" : "s");
+    const std::string footer = owner ? owner->name : std::string("Unassigned");
+    draw->AddText(ImVec2(min.x + pad, min.y + pad + 2 * (line + 4 * s)),
+                  ImGui::ColorConvertFloat4ToU32(owner ? colors::kMuted : colors::kWarning),
+                  footer.c_str());
     ImGui::PopClipRect();
     ImGui::PopID();
 }
@@ -160,7 +165,20 @@ void draw_record_process(ViewContext& view, const Record& record) {
             if (primary_button(button.c_str()))
                 view.intents.push_back(RequestMove{record.id, flow_id, next.id});
             mark(view.ui, "move-next-" + flow_id);
+            ImGui::SameLine();
         }
+        // Ending early or closing: every outcome and exit, through the same move path.
+        ImGui::SetNextItemWidth(170 * scale());
+        if (ImGui::BeginCombo("##end", "End as…")) {
+            for (const auto& outcome : flow->outcomes)
+                if (ImGui::Selectable(outcome.name.c_str()))
+                    view.intents.push_back(RequestMove{record.id, flow_id, outcome.id});
+            for (const auto& exit : flow->exits)
+                if (ImGui::Selectable((exit.name + " (" + exit.kind + ")").c_str()))
+                    view.intents.push_back(RequestMove{record.id, flow_id, exit.id});
+            ImGui::EndCombo();
+        }
+        mark(view.ui, "end-as-" + flow_id);
         ImGui::Separator();
         ImGui::PopID();
     }
@@ -204,7 +222,7 @@ void draw_board(ViewContext& view) {
     const float column_width =
         std::clamp((ImGui::GetContentRegionAvail().x - gap * static_cast<float>(count - 1)) /
                        static_cast<float>(count),
-                   190 * s, 300 * s);
+                   165 * s, 300 * s);
     const float column_height = ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ScrollbarSize;
     for (const auto& column : view.ui.board.columns) {
         ImGui::PushID(column.id.c_str());
