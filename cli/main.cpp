@@ -333,15 +333,19 @@ int cmd_add(const Args& args) {
     return kOk;
 }
 
+// The record named on the command line, or a message and null.
+const Record* find_record(const Workspace& ws, const std::string& id) {
+    const Record* record = ws.find(id);
+    if (!record) std::cerr << "crm: there is no record \"" << id << "\"\n";
+    return record;
+}
+
 int cmd_set(const Args& args) {
     need_positional(args, 3);
     auto opened = open_workspace(args.positional[1]);
     const Workspace& ws = opened->engine.workspace();
-    const Record* record = ws.find(args.positional[2]);
-    if (!record) {
-        std::cerr << "crm: there is no record \"" << args.positional[2] << "\"\n";
-        return kRejected;
-    }
+    const Record* record = find_record(ws, args.positional[2]);
+    if (!record) return kRejected;
     UpdateRecord command;
     command.id = record->id;
     command.fields =
@@ -434,11 +438,8 @@ int cmd_move(const Args& args) {
     need_positional(args, 4);
     auto opened = open_workspace(args.positional[1]);
     const Workspace& ws = opened->engine.workspace();
-    const Record* record = ws.find(args.positional[2]);
-    if (!record) {
-        std::cerr << "crm: there is no record \"" << args.positional[2] << "\"\n";
-        return kRejected;
-    }
+    const Record* record = find_record(ws, args.positional[2]);
+    if (!record) return kRejected;
     MoveRecord move;
     move.id = record->id;
     move.to = args.positional[3];

@@ -20,6 +20,15 @@ void text_colored_wrapped(const ImVec4& color, const std::string& text) {
     ImGui::PopStyleColor();
 }
 
+void place_main_area(bool record_panel_open) {
+    const float s = scale();
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    const float top = layout::kTopBar * s, left = layout::kSidebar * s;
+    const float panel = record_panel_open ? layout::kRecordPanel * s : 0;
+    ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x + left, viewport->Pos.y + top));
+    ImGui::SetNextWindowSize(ImVec2(viewport->Size.x - left - panel, viewport->Size.y - top));
+}
+
 float scale() {
     return ImGui::GetFontSize() / 16.0f;
 }

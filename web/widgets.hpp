@@ -20,6 +20,14 @@ inline void mark(UiState& ui, const std::string& name) {
     ui.widget_rects[name] = Rect{min.x, min.y, max.x - min.x, max.y - min.y};
 }
 
+// The screen's layout, in unscaled pixels: top bar, sidebar, record panel.
+namespace layout {
+inline constexpr float kTopBar = 60, kSidebar = 210, kRecordPanel = 460;
+}
+// Sizes the next window to the main area: right of the sidebar, below the
+// top bar, left of the record panel when it is open.
+void place_main_area(bool record_panel_open);
+
 bool primary_button(const char* label, const ImVec2& size = ImVec2(0, 0));
 void text_colored_wrapped(const ImVec4& color, const std::string& text);
 float scale();

@@ -81,7 +81,8 @@ void draw_card(ViewContext& view, const Flow& flow, const RecordTypeDef& type, c
     // Days in stage on the value's line (right), the owner below: fits narrow columns.
     const StagePosition position = stage_position(flow, state, view.now);
     // In an outcome column the column says how it ended; only open stages age.
-    const std::string age = state.active() ? std::to_string(position.days_in_stage) + "d" : std::string();
+    const std::string age =
+        state.active() ? std::to_string(position.days_in_stage) + "d" : std::string();
     const float age_width = ImGui::CalcTextSize(age.c_str()).x;
     draw->AddText(ImVec2(max.x - pad - age_width, min.y + pad + line + 4 * s),
                   ImGui::ColorConvertFloat4ToU32(position.days_in_stage > 14 ? colors::kWarning
@@ -186,11 +187,7 @@ void draw_record_process(ViewContext& view, const Record& record) {
 
 void draw_board(ViewContext& view) {
     const float s = scale();
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    const float top = 60 * s, left = 210 * s;
-    const float form_width = view.ui.form.open ? 460 * s : 0;
-    ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x + left, viewport->Pos.y + top));
-    ImGui::SetNextWindowSize(ImVec2(viewport->Size.x - left - form_width, viewport->Size.y - top));
+    place_main_area(view.ui.form.open);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.965f, 0.972f, 0.98f, 1));
     ImGui::Begin("##board", nullptr, kPanel | ImGuiWindowFlags_HorizontalScrollbar);
     const Flow* flow = view.workspace.flow(view.ui.flow);

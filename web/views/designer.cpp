@@ -173,10 +173,7 @@ void open_designer(const Workspace& ws, UiState& ui) {
 void draw_designer(ViewContext& view) {
     const float s = scale();
     DesignerState& designer = view.ui.designer;
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    const float top = 60 * s, left = 210 * s;
-    ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x + left, viewport->Pos.y + top));
-    ImGui::SetNextWindowSize(ImVec2(viewport->Size.x - left, viewport->Size.y - top));
+    place_main_area(false);
     ImGui::Begin("##designer", nullptr, kPanel);
     ImGui::PushFont(heading_font());
     ImGui::TextUnformatted("Process designer");

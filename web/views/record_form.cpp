@@ -227,7 +227,7 @@ void draw_record_form(ViewContext& view) {
     }
     const float s = scale();
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    const float top = 60 * s, width = 460 * s;
+    const float top = layout::kTopBar * s, width = layout::kRecordPanel * s;
     ImGui::SetNextWindowPos(
         ImVec2(viewport->Pos.x + viewport->Size.x - width, viewport->Pos.y + top));
     ImGui::SetNextWindowSize(ImVec2(width, viewport->Size.y - top));

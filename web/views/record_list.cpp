@@ -43,11 +43,7 @@ std::string lower_label(const RecordTypeDef& type, std::size_t count) {
 
 void draw_record_list(ViewContext& view) {
     const float s = scale();
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    const float top = 60 * s, left = 210 * s;
-    const float form_width = view.ui.form.open ? 460 * s : 0;
-    ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x + left, viewport->Pos.y + top));
-    ImGui::SetNextWindowSize(ImVec2(viewport->Size.x - left - form_width, viewport->Size.y - top));
+    place_main_area(view.ui.form.open);
     ImGui::Begin("##list", nullptr, kPanel);
 
     const RecordTypeDef* type = view.workspace.schema.type(view.ui.type);

@@ -39,7 +39,7 @@ void draw_save_indicator(const ViewContext& view) {
 void draw_top_bar(ViewContext& view) {
     const float s = scale();
     const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    const float height = 60 * s;
+    const float height = layout::kTopBar * s;
     ImGui::SetNextWindowPos(viewport->Pos);
     ImGui::SetNextWindowSize(ImVec2(viewport->Size.x, height));
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.07f, 0.09f, 0.15f, 1));
@@ -98,7 +98,7 @@ void draw_top_bar(ViewContext& view) {
     ImGui::PopStyleColor();
 
     // Sidebar: record types.
-    const float sidebar_width = 210 * s;
+    const float sidebar_width = layout::kSidebar * s;
     ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x, viewport->Pos.y + height));
     ImGui::SetNextWindowSize(ImVec2(sidebar_width, viewport->Size.y - height));
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colors::kSidebar));
