@@ -9,6 +9,7 @@
 #include "process/flow_json.hpp"
 #include "process/validate.hpp"
 #include "query/board.hpp"
+#include "sla/calendar.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
 
@@ -57,6 +58,8 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
                                  replace the process definitions (admins)
   tick DIR                       start the flows whose start condition holds now
   logic RULE_JSON DATA_JSON      evaluate a JsonLogic rule (for checking conditions)
+  sla-due --calendar FILE --start ISO8601 --duration "4 business hours"
+                                 print when it is due, in UTC
 )";
 
 struct Args {
@@ -83,7 +86,8 @@ Args parse_args(int argc, char** argv) {
             if (i + 1 >= argc) throw UsageError{"--map needs FLOW:OLD=NEW"};
             args.mappings.push_back(argv[++i]);
         } else if (arg == "--now" || arg == "--as" || arg == "--owner" || arg == "--flow" ||
-                   arg == "--reason") {
+                   arg == "--reason" || arg == "--calendar" || arg == "--start" ||
+                   arg == "--duration") {
             if (i + 1 >= argc) throw UsageError{arg + " needs a value"};
             args.options[arg.substr(2)] = argv[++i];
         } else if (arg == "--help") {
@@ -517,6 +521,29 @@ int cmd_logic(const Args& args) {
     return kOk;
 }
 
+int cmd_sla_due(const Args& args) {
+    const std::string calendar_path = option(args, "calendar"), start_text = option(args, "start"),
+                      duration_text = option(args, "duration");
+    if (calendar_path.empty() || start_text.empty() || duration_text.empty())
+        throw UsageError{"sla-due needs --calendar FILE, --start ISO8601 and --duration TEXT"};
+    auto text = read_file(calendar_path);
+    if (!text) throw UsageError{text.error()};
+    auto document = parse_json_text(*text);
+    if (!document) throw UsageError{calendar_path + ": " + document.error()};
+    auto calendar = calendar_from_json(*document);
+    if (!calendar) throw UsageError{calendar_path + ": " + calendar.error()};
+    const auto start = parse_instant(start_text);
+    if (!start)
+        throw UsageError{"--start: expected an ISO 8601 time like 2026-03-02T09:30:00Z, got \"" +
+                         start_text + "\""};
+    auto duration = parse_duration(duration_text);
+    if (!duration) throw UsageError{"--duration: " + duration.error()};
+    auto due = due_at(*calendar, *start, *duration);
+    if (!due) throw UsageError{due.error()};
+    std::cout << format_instant(*due) << "\n";
+    return kOk;
+}
+
 int cmd_compact(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args.positional[1]);
@@ -551,6 +578,7 @@ int main(int argc, char** argv) {
         if (command == "set-processes") return cmd_set_processes(args);
         if (command == "tick") return cmd_tick(args);
         if (command == "logic") return cmd_logic(args);
+        if (command == "sla-due") return cmd_sla_due(args);
         if (command == "help" || command == "--help") {
             std::cout << kUsage;
             return kOk;

@@ -128,6 +128,16 @@ expect "the sales pipeline validates on its own" 0 "valid (1 flow)" "" -- "$crm"
 sed 's/"budget", "decision_maker"/"budjet", "decision_maker"/' "$root/assets/processes/sales_pipeline.json" >"$work/broken-process.json"
 expect "a broken template names flow, stage and field" 2 "" 'sales_pipeline › meeting_scheduled › required: "budjet" is not a field of Deal' -- "$crm" validate "$work/broken-process.json"
 
+# Business time: crm sla-due prints the due instant in UTC and nothing else.
+cat >"$work/calendar.json" <<'JSON'
+{"timezone":"America/New_York","week":{"mon":[["09:00","17:00"]],"tue":[["09:00","17:00"]],"wed":[["09:00","17:00"]],"thu":[["09:00","17:00"]],"fri":[["09:00","12:00"],["13:00","17:00"]]},"holidays":["2026-12-25"]}
+JSON
+same "a Friday 16:30 demo request is due Monday 12:30" "2026-11-23T17:30:00Z" "$("$crm" sla-due --calendar "$work/calendar.json" --start 2026-11-20T21:30:00Z --duration "4 business hours")"
+same "3 business days from Friday is Wednesday at close" "2026-11-25T22:00:00Z" "$("$crm" sla-due --calendar "$work/calendar.json" --start 2026-11-20T16:00:00-05:00 --duration "3 business days")"
+expect "a bad duration is bad input" 2 "" 'crm: --duration: expected a duration like "4 business hours"' -- "$crm" sla-due --calendar "$work/calendar.json" --start 2026-11-20T21:30:00Z --duration "4 hrs"
+echo '{"timezone":"America/Gotham","week":{}}' >"$work/bad-calendar.json"
+expect "an unknown zone is bad input" 2 "" 'calendar.timezone: unknown time zone "America/Gotham"' -- "$crm" sla-due --calendar "$work/bad-calendar.json" --start 2026-11-20T21:30:00Z --duration "1 day"
+
 # Usage errors.
 expect "no command is bad usage" 2 "" "crm: no command given" -- "$crm"
 expect "an unknown command is bad usage" 2 "" 'crm: unknown command "frobnicate"' -- "$crm" frobnicate

@@ -1,0 +1,197 @@
+#include "sla/calendar.hpp"
+
+#include "io/schema_json.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace crm {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+constexpr int kSearchDays = 366 * 5; // a calendar with no working time in 5 years is broken
+
+// Monday = 0 for a local date given as days since 1970-01-01 (a Thursday).
+int weekday_index(std::int64_t day) {
+    return static_cast<int>(((day % 7) + 7 + 3) % 7);
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+std::optional<int> parse_clock(const std::string& text) {
+    if (text.size() != 5 || text[2] != ':' || !std::isdigit(static_cast<unsigned char>(text[0])) ||
+        !std::isdigit(static_cast<unsigned char>(text[1])) ||
+        !std::isdigit(static_cast<unsigned char>(text[3])) ||
+        !std::isdigit(static_cast<unsigned char>(text[4])))
+        return std::nullopt;
+    const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+    const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+    if (minutes > 59 || hours > 24 || (hours == 24 && minutes != 0)) return std::nullopt;
+    return hours * 60 + minutes;
+}
+
+bool is_working_day(const BusinessCalendar& calendar, std::int64_t day) {
+    return !calendar.week[static_cast<std::size_t>(weekday_index(day))].empty() &&
+           !calendar.holidays.count(day);
+}
+
+// The working intervals of one local date, as instants.
+std::vector<std::pair<Instant, Instant>> intervals_of(const BusinessCalendar& calendar,
+                                                      std::int64_t day) {
+    std::vector<std::pair<Instant, Instant>> out;
+    if (!is_working_day(calendar, day)) return out;
+    for (const auto& [open, close] : calendar.week[static_cast<std::size_t>(weekday_index(day))]) {
+        const Instant from = calendar.zone.to_instant(day * 86400 + open * 60);
+        const Instant to = calendar.zone.to_instant(day * 86400 + close * 60);
+        if (from < to) out.push_back({from, to});
+    }
+    return out;
+}
+
+std::int64_t local_day(const BusinessCalendar& calendar, Instant instant) {
+    return floor_div(calendar.zone.to_local(instant), 86400);
+}
+
+} // namespace
+
+BusinessCalendar BusinessCalendar::always_open() {
+    BusinessCalendar calendar;
+    for (auto& day : calendar.week)
+        day = {{0, 1440}};
+    return calendar;
+}
+
+Result<BusinessCalendar> calendar_from_json(const json& value) {
+    if (!value.is_object())
+        return Error{"calendar: expected an object with timezone, week and holidays"};
+    if (auto s = check_known_keys(value, "calendar", {"timezone", "week", "holidays"}); !s)
+        return Error{s.error()};
+    BusinessCalendar calendar;
+    auto zone_name = require_string(value, "calendar", "timezone");
+    if (!zone_name) return Error{zone_name.error()};
+    auto zone = TimeZone::named(*zone_name);
+    if (!zone) return Error{"calendar.timezone: " + zone.error()};
+    calendar.zone = *zone;
+    const auto week = value.find("week");
+    if (week == value.end() || !week->is_object())
+        return Error{"calendar.week: expected an object of day -> [[\"09:00\", \"17:00\"], ...]"};
+    for (const auto& [day, intervals] : week->items()) {
+        const auto* it = std::find(std::begin(kDays), std::end(kDays), day);
+        if (it == std::end(kDays))
+            return Error{"calendar.week." + day +
+                         ": unknown day (expected mon, tue, wed, thu, fri, sat or sun)"};
+        const std::string path = "calendar.week." + day;
+        if (!intervals.is_array()) return Error{path + ": expected a list of [open, close] pairs"};
+        auto& list = calendar.week[static_cast<std::size_t>(it - std::begin(kDays))];
+        for (std::size_t i = 0; i < intervals.size(); ++i) {
+            const json& pair = intervals[i];
+            const std::string at = path + "[" + std::to_string(i) + "]";
+            if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() ||
+                !pair[1].is_string())
+                return Error{at + ": expected [\"HH:MM\", \"HH:MM\"]"};
+            const auto open = parse_clock(pair[0].get<std::string>());
+            const auto close = parse_clock(pair[1].get<std::string>());
+            if (!open || !close || *open >= 1440)
+                return Error{at + ": expected times from 00:00 to 24:00, got " + pair.dump()};
+            if (*open >= *close)
+                return Error{at + ": opens at or after it closes (" + pair.dump() + ")"};
+            if (!list.empty() && *open < list.back().second)
+                return Error{at + ": overlaps or comes before the interval before it"};
+            list.push_back({*open, *close});
+        }
+    }
+    if (const auto holidays = value.find("holidays"); holidays != value.end()) {
+        if (!holidays->is_array()) return Error{"calendar.holidays: expected a list of dates"};
+        for (std::size_t i = 0; i < holidays->size(); ++i) {
+            const json& day = (*holidays)[i];
+            const auto date = day.is_string() ? parse_date(day.get<std::string>()) : std::nullopt;
+            if (!date)
+                return Error{"calendar.holidays[" + std::to_string(i) +
+                             "]: expected a date as YYYY-MM-DD, got " + day.dump()};
+            calendar.holidays.insert(days_from_civil(*date));
+        }
+    }
+    return calendar;
+}
+
+Result<Duration> parse_duration(const std::string& text) {
+    const Error bad{"expected a duration like \"4 business hours\", \"3 business days\" or \"30 "
+                    "minutes\", got \"" +
+                    text + "\""};
+    std::size_t pos = 0;
+    while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])))
+        ++pos;
+    if (pos == 0 || pos > 9 || pos >= text.size() || text[pos] != ' ') return bad;
+    Duration duration;
+    duration.amount = std::stoll(text.substr(0, pos));
+    std::string unit = text.substr(pos + 1);
+    if (unit.rfind("business ", 0) == 0) {
+        duration.business = true;
+        unit = unit.substr(9);
+    }
+    if (unit == "minute" || unit == "minutes")
+        duration.unit = Duration::Unit::Minutes;
+    else if (unit == "hour" || unit == "hours")
+        duration.unit = Duration::Unit::Hours;
+    else if (unit == "day" || unit == "days")
+        duration.unit = Duration::Unit::Days;
+    else
+        return bad;
+    if (duration.business && duration.unit == Duration::Unit::Days && duration.amount < 1)
+        return Error{"business days count from the next working day: use 1 or more"};
+    return duration;
+}
+
+Result<Instant> due_at(const BusinessCalendar& calendar, Instant start, const Duration& duration) {
+    if (!duration.business) {
+        const std::int64_t unit = duration.unit == Duration::Unit::Minutes ? 60
+                                  : duration.unit == Duration::Unit::Hours ? 3600
+                                                                           : 86400;
+        return Instant{start.seconds + duration.amount * unit};
+    }
+    const std::int64_t first_day = local_day(calendar, start);
+    if (duration.unit == Duration::Unit::Days) {
+        std::int64_t found = 0;
+        for (std::int64_t day = first_day + 1; day <= first_day + kSearchDays; ++day) {
+            if (!is_working_day(calendar, day)) continue;
+            if (++found < duration.amount) continue;
+            const auto intervals = intervals_of(calendar, day);
+            if (!intervals.empty()) return intervals.back().second;
+        }
+        return Error{"the calendar has too few working days to count " +
+                     std::to_string(duration.amount)};
+    }
+    std::int64_t remaining = duration.amount * (duration.unit == Duration::Unit::Hours ? 3600 : 60);
+    if (remaining == 0) return start;
+    // Start a day early: a local date's intervals may begin before `start`'s date in UTC.
+    for (std::int64_t day = first_day - 1; day <= first_day + kSearchDays; ++day) {
+        for (const auto& [open, close] : intervals_of(calendar, day)) {
+            const Instant from = std::max(open, start);
+            if (from >= close) continue;
+            const std::int64_t available = close.seconds - from.seconds;
+            if (remaining <= available) return Instant{from.seconds + remaining};
+            remaining -= available;
+        }
+    }
+    return Error{"the calendar has no working time to count " + std::to_string(duration.amount) +
+                 " " + (duration.unit == Duration::Unit::Hours ? "hours" : "minutes") + " in"};
+}
+
+std::int64_t working_seconds(const BusinessCalendar& calendar, Instant from, Instant to) {
+    if (to <= from) return 0;
+    std::int64_t total = 0;
+    const std::int64_t last = local_day(calendar, to);
+    for (std::int64_t day = local_day(calendar, from) - 1; day <= last + 1; ++day)
+        for (const auto& [open, close] : intervals_of(calendar, day)) {
+            const Instant a = std::max(open, from), b = std::min(close, to);
+            if (a < b) total += b.seconds - a.seconds;
+        }
+    return total;
+}
+
+} // namespace crm
