@@ -12,7 +12,9 @@ using nlohmann::json;
 namespace {
 
 constexpr const char* kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-constexpr int kSearchDays = 366 * 5; // a calendar with no working time in 5 years is broken
+// How far ahead to look: far enough for any real deadline, bounded so a calendar that
+// never opens cannot loop forever.
+constexpr std::int64_t kSearchDays = 366 * 200;
 
 // Monday = 0 for a local date given as days since 1970-01-01 (a Thursday).
 int weekday_index(std::int64_t day) {
@@ -147,50 +149,82 @@ Result<Duration> parse_duration(const std::string& text) {
     return duration;
 }
 
+namespace {
+
+// Walks working time forward from `start`: each interval at most once, even
+// when a daylight-saving gap makes two of them overlap in UTC. `visit` gets
+// [from, to) pieces and returns false to stop.
+template <class Visit>
+void walk_working_time(const BusinessCalendar& calendar, Instant start, std::int64_t last_day,
+                       Visit visit) {
+    Instant covered = start;
+    // A local date's intervals may begin before `start`'s date in UTC: start a day early.
+    for (std::int64_t day = local_day(calendar, start) - 1; day <= last_day; ++day)
+        for (const auto& [open, close] : intervals_of(calendar, day)) {
+            const Instant from = std::max(open, covered);
+            if (from >= close) continue;
+            covered = close;
+            if (!visit(from, close)) return;
+        }
+}
+
+std::string plural(std::int64_t amount, const char* unit) {
+    return std::to_string(amount) + " " + unit + (amount == 1 ? "" : "s");
+}
+
+} // namespace
+
 Result<Instant> due_at(const BusinessCalendar& calendar, Instant start, const Duration& duration) {
+    std::optional<Instant> due;
     if (!duration.business) {
         const std::int64_t unit = duration.unit == Duration::Unit::Minutes ? 60
                                   : duration.unit == Duration::Unit::Hours ? 3600
                                                                            : 86400;
-        return Instant{start.seconds + duration.amount * unit};
-    }
-    const std::int64_t first_day = local_day(calendar, start);
-    if (duration.unit == Duration::Unit::Days) {
+        due = Instant{start.seconds + duration.amount * unit};
+    } else if (duration.unit == Duration::Unit::Days) {
+        // Working days are dates that have working time left after time zone changes.
+        const std::int64_t first_day = local_day(calendar, start);
         std::int64_t found = 0;
-        for (std::int64_t day = first_day + 1; day <= first_day + kSearchDays; ++day) {
-            if (!is_working_day(calendar, day)) continue;
-            if (++found < duration.amount) continue;
+        for (std::int64_t day = first_day + 1; day <= first_day + kSearchDays && !due; ++day) {
             const auto intervals = intervals_of(calendar, day);
-            if (!intervals.empty()) return intervals.back().second;
+            if (!intervals.empty() && ++found == duration.amount) due = intervals.back().second;
         }
-        return Error{"the calendar has too few working days to count " +
-                     std::to_string(duration.amount)};
+        if (!due)
+            return Error{"the calendar has too few working days to count " +
+                         plural(duration.amount, "business day")};
+    } else {
+        std::int64_t remaining =
+            duration.amount * (duration.unit == Duration::Unit::Hours ? 3600 : 60);
+        if (remaining == 0) return start;
+        walk_working_time(calendar, start, local_day(calendar, start) + kSearchDays,
+                          [&](Instant from, Instant to) {
+                              if (remaining <= to.seconds - from.seconds) {
+                                  due = Instant{from.seconds + remaining};
+                                  return false;
+                              }
+                              remaining -= to.seconds - from.seconds;
+                              return true;
+                          });
+        if (!due)
+            return Error{"the calendar has no working time to count " +
+                         plural(duration.amount, duration.unit == Duration::Unit::Hours
+                                                     ? "business hour"
+                                                     : "business minute")};
     }
-    std::int64_t remaining = duration.amount * (duration.unit == Duration::Unit::Hours ? 3600 : 60);
-    if (remaining == 0) return start;
-    // Start a day early: a local date's intervals may begin before `start`'s date in UTC.
-    for (std::int64_t day = first_day - 1; day <= first_day + kSearchDays; ++day) {
-        for (const auto& [open, close] : intervals_of(calendar, day)) {
-            const Instant from = std::max(open, start);
-            if (from >= close) continue;
-            const std::int64_t available = close.seconds - from.seconds;
-            if (remaining <= available) return Instant{from.seconds + remaining};
-            remaining -= available;
-        }
-    }
-    return Error{"the calendar has no working time to count " + std::to_string(duration.amount) +
-                 " " + (duration.unit == Duration::Unit::Hours ? "hours" : "minutes") + " in"};
+    // Deadlines are written as YYYY-MM-DDTHH:MM:SSZ: years 0001-9999 only.
+    if (!parse_instant(format_instant(*due)))
+        return Error{"the due time falls after the year 9999"};
+    return *due;
 }
 
 std::int64_t working_seconds(const BusinessCalendar& calendar, Instant from, Instant to) {
     if (to <= from) return 0;
     std::int64_t total = 0;
-    const std::int64_t last = local_day(calendar, to);
-    for (std::int64_t day = local_day(calendar, from) - 1; day <= last + 1; ++day)
-        for (const auto& [open, close] : intervals_of(calendar, day)) {
-            const Instant a = std::max(open, from), b = std::min(close, to);
-            if (a < b) total += b.seconds - a.seconds;
-        }
+    walk_working_time(calendar, from, local_day(calendar, to) + 1, [&](Instant a, Instant b) {
+        if (a >= to) return false;
+        total += std::min(b, to).seconds - a.seconds;
+        return true;
+    });
     return total;
 }
 

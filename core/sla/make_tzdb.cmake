@@ -1,12 +1,10 @@
 # Generates tzdb_data.cpp: the IANA zones from Debian's tzdata (TZif files in
 # /usr/share/zoneinfo) as byte arrays, so the rules ship inside the program.
 # Run with -DZONEINFO=/usr/share/zoneinfo -DOUTPUT=.../tzdb_data.cpp
-set(regions Africa America Antarctica Asia Atlantic Australia Europe Indian Pacific Etc)
-set(files "")
-foreach(region ${regions})
-  file(GLOB_RECURSE found RELATIVE ${ZONEINFO} ${ZONEINFO}/${region}/*)
-  list(APPEND files ${found})
-endforeach()
+# Every zone and link name (US/Eastern, Arctic/Longyearbyen, ...), but not the
+# posix/ and right/ copies or the placeholder Factory zone.
+file(GLOB_RECURSE files RELATIVE ${ZONEINFO} ${ZONEINFO}/*)
+list(FILTER files EXCLUDE REGEX "^(posix|right)/|^Factory$|^posixrules$|^localtime$")
 list(SORT files)
 set(arrays "")
 set(table "")

@@ -103,6 +103,25 @@ TEST_CASE("business time: the exact rules") {
     }
 }
 
+TEST_CASE("daylight-saving gaps never count time twice or make empty days count") {
+    // 02:30-03:00 does not exist on 2026-03-08 in New York: that Sunday has no working time.
+    const auto gap_day = calendar(
+        R"({"timezone":"America/New_York","week":{"sun":[["02:30","03:00"]],"mon":[["09:00","17:00"]]}})");
+    CHECK(due(gap_day, "2026-03-07T12:00:00Z", "1 business day") == "2026-03-09T21:00:00Z");
+    CHECK(due(gap_day, "2026-03-07T12:00:00Z", "2 business days") == "2026-03-15T07:00:00Z");
+    // 01:00-02:30 and 03:00-04:00 overlap in UTC on that day (06:00-07:30 and 07:00-08:00).
+    const auto split = calendar(
+        R"({"timezone":"America/New_York","week":{"sun":[["01:00","02:30"],["03:00","04:00"]]}})");
+    CHECK(working_seconds(split, at("2026-03-08T06:00:00Z"), at("2026-03-08T08:00:00Z")) ==
+          2 * 3600);
+    CHECK(due(split, "2026-03-08T06:00:00Z", "2 business hours") == "2026-03-08T08:00:00Z");
+    // Long counts are not cut short.
+    const BusinessCalendar ny = calendar(kNewYork);
+    CHECK(due(ny, "2026-01-05T14:00:00Z", "10000 business hours") == "2030-12-04T21:00:00Z");
+    CHECK(TimeZone::named("Arctic/Longyearbyen"));
+    CHECK(TimeZone::named("US/Eastern"));
+}
+
 TEST_CASE("bad calendars and durations say what is wrong") {
     auto error = [](const char* text) {
         auto parsed = calendar_from_json(json::parse(text));
@@ -125,5 +144,7 @@ TEST_CASE("bad calendars and durations say what is wrong") {
           "got \"4 buisness hours\"");
     const BusinessCalendar closed = calendar(R"({"timezone":"UTC","week":{}})");
     CHECK(due_at(closed, at("2026-01-01T00:00:00Z"), *parse_duration("1 business hour")).error() ==
-          "the calendar has no working time to count 1 hours in");
+          "the calendar has no working time to count 1 business hour");
+    CHECK(due_at(closed, at("2026-01-01T00:00:00Z"), *parse_duration("999999999 days")).error() ==
+          "the due time falls after the year 9999");
 }
