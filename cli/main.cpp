@@ -9,6 +9,7 @@
 #include "process/flow_json.hpp"
 #include "process/validate.hpp"
 #include "query/board.hpp"
+#include "query/my_work.hpp"
 #include "sla/calendar.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
@@ -58,6 +59,7 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
                                  replace the process definitions (admins)
   tick DIR                       start the flows whose start condition holds now
   logic RULE_JSON DATA_JSON      evaluate a JsonLogic rule (for checking conditions)
+  next-actions DIR --as USER     what USER should do next, by due time (JSON lines)
   sla-due --calendar FILE --start ISO8601 --duration "4 business hours"
                                  print when it is due, in UTC
 )";
@@ -504,6 +506,8 @@ int cmd_tick(const Args& args) {
     auto opened = open_workspace(args.positional[1]);
     for (const auto& started : opened->engine.start_due_flows(now_from(args)))
         std::cout << started << "\n";
+    for (const auto& alert : opened->engine.raise_breaches(now_from(args)))
+        std::cout << alert << "\n";
     return kOk;
 }
 
@@ -544,6 +548,32 @@ int cmd_sla_due(const Args& args) {
     return kOk;
 }
 
+// The queue of what USER should do, as JSON lines, after the timers have run
+// (flows that came due start; breaches raise their alerts, once).
+int cmd_next_actions(const Args& args) {
+    need_positional(args, 2);
+    auto opened = open_workspace(args.positional[1]);
+    const std::string user = require_actor(args);
+    const Workspace& ws = opened->engine.workspace();
+    if (!ws.directory.user(user)) throw UsageError{"there is no user \"" + user + "\""};
+    const Instant now = now_from(args);
+    for (const auto& note : opened->engine.start_due_flows(now))
+        std::cerr << "crm: " << note << "\n";
+    for (const auto& alert : opened->engine.raise_breaches(now))
+        std::cerr << "crm: alert: " << alert << "\n";
+    for (const auto& item : next_actions(ws, user, now)) {
+        json line = {{"record", item.record_id},
+                     {"title", item.title},
+                     {"kind", item.kind},
+                     {"what", item.what},
+                     {"state", item.state}};
+        line["due"] = item.due ? json(format_instant(*item.due)) : json(nullptr);
+        if (!item.flow.empty()) line["flow"] = item.flow;
+        std::cout << line.dump() << "\n";
+    }
+    return kOk;
+}
+
 int cmd_compact(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args.positional[1]);
@@ -579,6 +609,7 @@ int main(int argc, char** argv) {
         if (command == "tick") return cmd_tick(args);
         if (command == "logic") return cmd_logic(args);
         if (command == "sla-due") return cmd_sla_due(args);
+        if (command == "next-actions") return cmd_next_actions(args);
         if (command == "help" || command == "--help") {
             std::cout << kUsage;
             return kOk;

@@ -273,8 +273,38 @@ for r in [r for r in records if r["type"] == "lead" and r["fields"]["status"] ==
                                     "entered_at": stamp(TODAY - timedelta(days=2), 9, 15),
                                     "ended_at": stamp(TODAY - timedelta(days=2), 9, 15), "history": []}
 
+# The team's business calendar and the SLA table from the seeds.
+weekday = [["09:00", "17:00"]]
+calendar = {"timezone": "America/New_York",
+            "week": {"mon": weekday, "tue": weekday, "wed": weekday, "thu": weekday, "fri": weekday},
+            "holidays": ["2026-11-26", "2026-12-25", "2027-01-01"]}
+sla_policies = [
+    {"id": "demo_first_response", "name": "First response to a demo request", "record_type": "lead",
+     "applies": {"==": [{"var": "source"}, "Demo request"]}, "starts": "created",
+     "stops": {"is_set": {"var": "first_contact_at"}}, "within": "4 business hours", "at_risk": 0.75,
+     "alert": ["owner", "owner_manager"]},
+    {"id": "high_intent_touch", "name": "Rep touch for a high-intent lead", "record_type": "lead",
+     "applies": {">=": [{"var": "score"}, 70]}, "starts": "created",
+     "stops": {"is_set": {"var": "first_contact_at"}}, "within": "24 hours", "at_risk": 0.75, "alert": ["owner"]},
+    {"id": "onboarding_kickoff", "name": "Onboarding kickoff", "record_type": "deal",
+     "starts": "flow:onboarding/kickoff_scheduled", "stops": {"is_set": {"var": "kickoff_date"}},
+     "within": "3 business days", "at_risk": 0.75, "alert": ["owner", "owner_manager"]},
+    {"id": "critical_resolution_plan", "name": "Resolution plan for a critical case", "record_type": "ticket",
+     "applies": {"==": [{"var": "priority"}, "Critical"]}, "starts": "created",
+     "stops": {"is_set": {"var": "resolution_plan"}}, "within": "1 business day", "at_risk": 0.75,
+     "alert": ["owner", "owner_manager"]},
+    {"id": "renewal_recovery_plan", "name": "Recovery plan for a renewal at risk", "record_type": "subscription",
+     "applies": {"==": [{"var": "health"}, "At risk"]}, "starts": "flow:renewal_management/health_review",
+     "stops": {"!=": [{"var": "health"}, "At risk"]}, "within": "5 business days", "at_risk": 0.75,
+     "alert": ["owner", "owner_manager"]},
+    {"id": "case_open_escalation", "name": "Escalate a case open more than 48 hours", "record_type": "ticket",
+     "starts": "created", "stops": {"in": [{"var": "status"}, ["Resolved", "Closed"]]},
+     "pauses": {"==": [{"var": "status"}, "Waiting on customer"]}, "within": "48 hours", "at_risk": 0.75,
+     "alert": ["owner_manager", "role:manager"]},
+]
 workspace = {"format": "crm-workspace", "version": 1, "name": "Northwind Field Sales (demo)", "currency": "USD",
-             "teams": teams, "users": users, "processes": flows, "records": records}
+             "teams": teams, "users": users, "processes": flows, "calendar": calendar,
+             "sla_policies": sla_policies, "records": records}
 out = Path(__file__).resolve().parent.parent / "assets" / "demo-workspace.json"
 out.write_text(json.dumps(workspace, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 print(f"wrote {out} ({len(records)} records)")

@@ -134,7 +134,9 @@ void App::recovery_frame() {
 
 bool App::run_timers() {
     m_last_timer = now();
-    const auto started = m_engine.start_due_flows(m_last_timer);
+    auto started = m_engine.start_due_flows(m_last_timer);
+    for (auto& alert : m_engine.raise_breaches(m_last_timer))
+        started.push_back(std::move(alert));
     if (started.empty()) return false;
     m_ui.notice = started.size() == 1
                       ? started.front()

@@ -4,6 +4,7 @@
 #include "engine/permissions.hpp"
 #include "io/schema_json.hpp"
 #include "model/field_values.hpp"
+#include "sla/clocks.hpp"
 
 #include <algorithm>
 
@@ -360,6 +361,42 @@ std::vector<std::string> Engine::start_due_flows(Instant now) {
         started.insert(started.end(), more.begin(), more.end());
     }
     return started;
+}
+
+std::vector<std::string> Engine::raise_breaches(Instant now) {
+    std::vector<std::string> raised;
+    if (m_workspace.sla_policies.empty()) return raised;
+    const BusinessCalendar calendar = workspace_calendar(m_workspace);
+    std::vector<Event> events;
+    for (const Record* record : m_workspace.all_records()) {
+        for (const auto& clock : sla_clocks(m_workspace, calendar, *record, now)) {
+            if (clock.state != ClockState::Overdue) continue;
+            const std::string due = format_instant(clock.due);
+            const auto already = record->sla_alerts.find(clock.policy->id);
+            if (already != record->sla_alerts.end() && already->second == due) continue;
+            const auto recipients = alert_recipients(m_workspace, *clock.policy, *record);
+            events.push_back({"sla.breached",
+                              {{"id", record->id},
+                               {"policy", clock.policy->id},
+                               {"due", due},
+                               {"recipients", recipients}}});
+            std::string names;
+            for (const auto& id : recipients) {
+                const User* user = m_workspace.directory.user(id);
+                names += (names.empty() ? "" : ", ") + (user ? user->name : id);
+            }
+            raised.push_back("SLA breached: " + clock.policy->name + " for " +
+                             m_workspace.title_of(*record) + " (due " + due + "); alerted " +
+                             (names.empty() ? "nobody" : names));
+        }
+    }
+    if (events.empty()) return raised;
+    EventBatch batch;
+    batch.at = now;
+    batch.actor = kSystemActor;
+    batch.events = std::move(events);
+    if (!commit(std::move(batch))) raised.clear(); // not saved: raised again next time
+    return raised;
 }
 
 Status Engine::replay(const EventBatch& batch) {

@@ -75,6 +75,9 @@ class Engine {
     // depend on time (renewal 120 days ahead). Call on open and on a timer.
     // Returns what was started, in words.
     std::vector<std::string> start_due_flows(Instant now);
+    // Raises each SLA breach once (journaled, so once across reloads and
+    // replays) and says who was told. Call on open and on a timer.
+    std::vector<std::string> raise_breaches(Instant now);
 
     // Replays a journaled batch (on open). Seq numbers must follow on.
     Status replay(const EventBatch& batch);

@@ -73,6 +73,8 @@ Status check_batch(const Workspace& workspace, const EventBatch& batch) {
                 return Error{"record " + id + " does not exist"};
             if (!workspace.flow(event.data.value("flow", "")))
                 return Error{"unknown flow for " + id};
+        } else if (event.kind == "sla.breached") {
+            if (!workspace.find(id)) return Error{"record " + id + " does not exist"};
         } else if (event.kind != "schema.type_added" &&
                    event.kind != "process.definitions_changed") {
             return Error{"unknown event kind '" + event.kind + "'"};
@@ -140,6 +142,9 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                 json entry = history_entry(state.outcome, batch, data);
                 if (!state.reason.empty()) entry["reason"] = state.reason;
                 state.history.push_back(entry);
+            } else if (event.kind == "sla.breached") {
+                record_for(workspace, data).sla_alerts[data.at("policy").get<std::string>()] =
+                    data.at("due").get<std::string>();
             } else if (event.kind == "process.spawned") {
                 FlowState state;
                 state.status = "spawned";

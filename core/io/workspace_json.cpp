@@ -4,6 +4,7 @@
 #include "model/field_values.hpp"
 #include "process/flow_json.hpp"
 #include "process/validate.hpp"
+#include "sla/clocks.hpp"
 
 #include <set>
 
@@ -154,7 +155,7 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
             return Error{path + ": expected an object, got " + json_type_name(value)};
         if (auto s = check_known_keys(value, path,
                                       {"id", "type", "owner", "fields", "created_at", "created_by",
-                                       "updated_at", "updated_by", "flows"});
+                                       "updated_at", "updated_by", "flows", "sla_alerts"});
             !s)
             return s;
         Record record;
@@ -231,6 +232,15 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
                 record.flows[flow_id] = *state;
             }
         }
+        if (const auto alerts = value.find("sla_alerts"); alerts != value.end()) {
+            if (!alerts->is_object())
+                return Error{path + ".sla_alerts: expected an object of policy -> due time"};
+            for (const auto& [policy, due] : alerts->items()) {
+                if (!due.is_string())
+                    return Error{path + ".sla_alerts." + policy + ": expected a time"};
+                record.sla_alerts[policy] = due.get<std::string>();
+            }
+        }
         for (const auto& field : type->fields)
             if (field.required && !record.fields.contains(field.id))
                 return Error{path + ".fields." + field.id + ": " + field.label + " is required"};
@@ -296,6 +306,7 @@ json workspace_to_json(const Workspace& ws) {
         if (!record->created_by.empty()) item["created_by"] = record->created_by;
         item["updated_at"] = format_instant(record->updated_at);
         if (!record->updated_by.empty()) item["updated_by"] = record->updated_by;
+        if (!record->sla_alerts.empty()) item["sla_alerts"] = record->sla_alerts;
         if (!record->flows.empty()) {
             json flows = json::object();
             for (const auto& [flow_id, state] : record->flows)
@@ -316,6 +327,8 @@ json workspace_to_json(const Workspace& ws) {
             {"custom_types", std::move(custom_types)},
             {"custom_fields", std::move(custom_fields)},
             {"processes", flows_to_json(ws.flows)},
+            {"calendar", ws.calendar},
+            {"sla_policies", sla_policies_to_json(ws.sla_policies)},
             {"records", std::move(records)},
             {"next_ids", std::move(next_ids)}};
 }
@@ -327,10 +340,10 @@ std::string export_workspace(const Workspace& workspace) {
 Result<Workspace> workspace_from_json(const json& document, Instant imported_at) {
     if (!document.is_object())
         return Error{"$: expected a workspace object, got " + json_type_name(document)};
-    if (auto s =
-            check_known_keys(document, "$",
-                             {"format", "version", "name", "currency", "teams", "users",
-                              "custom_types", "custom_fields", "processes", "records", "next_ids"});
+    if (auto s = check_known_keys(document, "$",
+                                  {"format", "version", "name", "currency", "teams", "users",
+                                   "custom_types", "custom_fields", "processes", "calendar",
+                                   "sla_policies", "records", "next_ids"});
         !s)
         return Error{s.error()};
     const auto format = document.find("format");
@@ -366,6 +379,19 @@ Result<Workspace> workspace_from_json(const json& document, Instant imported_at)
         const auto problems = validate_flows(ws.schema, *flows);
         if (!problems.empty()) return Error{"$.processes: " + problems.front()};
         ws.flows = std::move(*flows);
+    }
+    if (const auto calendar = document.find("calendar");
+        calendar != document.end() && !calendar->is_null()) {
+        if (auto parsed = calendar_from_json(*calendar); !parsed)
+            return Error{"$." + parsed.error()};
+        ws.calendar = *calendar;
+    }
+    if (const auto policies = document.find("sla_policies"); policies != document.end()) {
+        auto parsed = sla_policies_from_json(*policies, "$.sla_policies");
+        if (!parsed) return Error{parsed.error()};
+        ws.sla_policies = std::move(*parsed);
+        const auto problems = validate_sla_policies(ws);
+        if (!problems.empty()) return Error{"$.sla_policies: " + problems.front()};
     }
     if (auto s = read_records(document.value("records", json::array()), ws, imported_at); !s)
         return Error{s.error()};

@@ -22,6 +22,7 @@ struct Record {
     Instant updated_at;
     std::string updated_by;
     std::map<std::string, FlowState> flows; // by flow id: where this record stands in each
+    std::map<std::string, std::string> sla_alerts; // policy id -> the due time whose breach was raised
 };
 
 } // namespace crm

@@ -5,6 +5,7 @@
 #include "model/directory.hpp"
 #include "model/record.hpp"
 #include "model/schema.hpp"
+#include "sla/policy.hpp"
 
 #include <map>
 #include <string>
@@ -26,6 +27,8 @@ class Workspace {
     Schema schema;
     Directory directory;
     std::vector<Flow> flows; // the processes, checked by validate_flows() before they go live
+    std::vector<SlaPolicy> sla_policies;
+    nlohmann::json calendar; // the team's business calendar (docs/sla.md); null = Mon-Fri 9-17 UTC
 
     const Flow* flow(std::string_view id) const;
 

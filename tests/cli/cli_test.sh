@@ -138,6 +138,23 @@ expect "a bad duration is bad input" 2 "" 'crm: --duration: expected a duration 
 echo '{"timezone":"America/Gotham","week":{}}' >"$work/bad-calendar.json"
 expect "an unknown zone is bad input" 2 "" 'calendar.timezone: unknown time zone "America/Gotham"' -- "$crm" sla-due --calendar "$work/bad-calendar.json" --start 2026-11-20T21:30:00Z --duration "1 day"
 
+# SLA clocks and the queue: a demo request at Friday 16:30 New York time is due
+# Monday 12:30 (4 business hours); ok, then at risk (75 %), then overdue, and
+# the breach alert fires once.
+sw="$work/sla"
+"$crm" init "$sw" --demo >/dev/null
+lead="$("$crm" add "$sw" lead name="Quinn Baker" source="Demo request" --as u-ana --now 2026-11-20T21:30:00Z 2>/dev/null)"
+queue_line() { "$crm" next-actions "$sw" --as u-ana --now "$1" 2>"$work/alerts" | grep "\"record\":\"$lead\"" | grep '"kind":"sla"'; }
+expect "the clock is ok on Monday morning" 0 '"due":"2026-11-23T17:30:00Z"' "" -- queue_line 2026-11-23T14:00:00Z
+expect "... state ok" 0 '"state":"ok"' "" -- queue_line 2026-11-23T14:00:00Z
+expect "at risk once 75 % of the working time is used" 0 '"state":"at-risk"' "" -- queue_line 2026-11-23T16:45:00Z
+expect "overdue at the due time" 0 '"state":"overdue"' "" -- queue_line 2026-11-23T17:30:00Z
+expect "the breach alert fired, naming who was told" 0 "SLA breached: First response to a demo request for Quinn Baker (due 2026-11-23T17:30:00Z); alerted Ana Reyes, Maria Lindqvist" "" -- cat "$work/alerts"
+queue_line 2026-11-23T18:00:00Z >/dev/null
+expect "... and only once" 0 "" "" -- bash -c "! grep -q 'Quinn Baker' '$work/alerts'"
+"$crm" set "$sw" "$lead" first_contact_at=2026-11-23T18:10:00Z --as u-ana --now 2026-11-23T18:10:00Z
+expect "a met clock leaves the queue" 1 "" "" -- queue_line 2026-11-23T18:20:00Z
+
 # Usage errors.
 expect "no command is bad usage" 2 "" "crm: no command given" -- "$crm"
 expect "an unknown command is bad usage" 2 "" 'crm: unknown command "frobnicate"' -- "$crm" frobnicate

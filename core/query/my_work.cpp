@@ -1,0 +1,84 @@
+#include "query/my_work.hpp"
+
+#include "sla/clocks.hpp"
+
+#include <algorithm>
+
+namespace crm {
+
+namespace {
+
+std::string span(std::int64_t seconds) {
+    const std::int64_t days = seconds / 86400, hours = seconds % 86400 / 3600,
+                       minutes = seconds % 3600 / 60;
+    if (days > 0)
+        return std::to_string(days) + "d" + (hours ? " " + std::to_string(hours) + "h" : "");
+    if (hours > 0)
+        return std::to_string(hours) + "h" + (minutes ? " " + std::to_string(minutes) + "m" : "");
+    return std::to_string(std::max<std::int64_t>(minutes, 1)) + "m";
+}
+
+std::string state_of(const BusinessCalendar& calendar, Instant started, Instant due, Instant now,
+                     double at_risk) {
+    if (now >= due) return "overdue";
+    return share_used(calendar, started, due, now) >= at_risk ? "at-risk" : "ok";
+}
+
+} // namespace
+
+std::string describe_due(Instant due, Instant now) {
+    if (now >= due) return "overdue " + span(now.seconds - due.seconds);
+    return span(due.seconds - now.seconds) + " left";
+}
+
+std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user, Instant now) {
+    std::vector<WorkItem> items;
+    const BusinessCalendar calendar = workspace_calendar(ws);
+    for (const Record* record : ws.all_records()) {
+        if (record->owner != user) continue;
+        const std::string title = ws.title_of(*record);
+        for (const auto& clock : sla_clocks(ws, calendar, *record, now)) {
+            if (clock.state == ClockState::Met || clock.state == ClockState::Paused) continue;
+            items.push_back({record->id, title, "sla", clock.policy->name, clock.due,
+                             clock_state_name(clock.state), ""});
+        }
+        for (const auto& [flow_id, state] : record->flows) {
+            const Flow* flow = ws.flow(flow_id);
+            const Stage* stage = flow && state.active() ? flow->stage(state.stage) : nullptr;
+            if (!stage || stage->next_action.text.empty()) continue;
+            WorkItem item{record->id,   title, "next_action", stage->next_action.text,
+                          std::nullopt, "ok",  flow_id};
+            if (stage->next_action.task && !stage->next_action.task->due_in.empty())
+                if (auto duration = parse_duration(stage->next_action.task->due_in)) {
+                    const BusinessCalendar& clock =
+                        duration->business ? calendar : BusinessCalendar::always_open();
+                    if (auto due = due_at(clock, state.entered_at, *duration)) {
+                        item.due = *due;
+                        item.state = state_of(clock, state.entered_at, *due, now, 0.75);
+                    }
+                }
+            items.push_back(item);
+        }
+        if (record->type == "task") {
+            const auto done = record->fields.find("done");
+            if (done != record->fields.end() && done->is_boolean() && done->get<bool>()) continue;
+            WorkItem item{record->id, title, "task", title, std::nullopt, "ok", ""};
+            const auto due = record->fields.find("due");
+            if (due != record->fields.end() && due->is_string())
+                if (const auto when = parse_instant(due->get<std::string>())) {
+                    item.due = *when;
+                    item.state = state_of(BusinessCalendar::always_open(), record->created_at,
+                                          *when, now, 0.75);
+                }
+            items.push_back(item);
+        }
+    }
+    // Most urgent first; things without a due time last.
+    std::stable_sort(items.begin(), items.end(), [](const WorkItem& a, const WorkItem& b) {
+        if (a.due.has_value() != b.due.has_value()) return a.due.has_value();
+        return a.due && b.due ? *a.due < *b.due : false;
+    });
+    return items;
+}
+
+} // namespace crm

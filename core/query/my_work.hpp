@@ -1,0 +1,31 @@
+// "My work": one list of what a person should do, ordered by when it is due:
+// running SLA clocks, the next actions of their records' stages, and their
+// open tasks. The rep's default screen and `crm next-actions`.
+#pragma once
+
+#include "model/workspace.hpp"
+#include "sla/calendar.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace crm {
+
+struct WorkItem {
+    std::string record_id;
+    std::string title; // the record's name
+    std::string kind;  // "sla", "next_action" or "task"
+    std::string what;  // what to do, in words
+    std::optional<Instant> due;
+    std::string state; // "ok", "at-risk" or "overdue"
+    std::string flow;  // for next actions: the flow
+};
+
+std::vector<WorkItem> next_actions(const Workspace& workspace, const std::string& user,
+                                   Instant now);
+
+// "2h 10m left", "overdue 1d 3h", "due in 3d".
+std::string describe_due(Instant due, Instant now);
+
+} // namespace crm
