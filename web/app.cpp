@@ -55,6 +55,12 @@ void App::open_workspace(bool read_only) {
     if (!m_store.exists() && !read_only) {
         auto text = read_text(kDemoWorkspace);
         auto demo = text ? import_workspace(*text, now()) : Result<Workspace>(Error{text.error()});
+        // The demo was written on one day; move it to today so it looks alive.
+        if (demo)
+            shift_record_times(*demo, (now().seconds - latest_activity(*demo).seconds) / 86400);
+        // The demo was written on one day; move it to today so it looks alive.
+        if (demo)
+            shift_record_times(*demo, (now().seconds - latest_activity(*demo).seconds) / 86400);
         if (!demo) {
             m_ui.error_dialog = "The demo workspace could not be loaded: " + demo.error();
             demo = Workspace{};
@@ -134,13 +140,18 @@ void App::recovery_frame() {
 
 bool App::run_timers() {
     m_last_timer = now();
-    auto started = m_engine.start_due_flows(m_last_timer);
-    for (auto& alert : m_engine.raise_breaches(m_last_timer))
-        started.push_back(std::move(alert));
-    if (started.empty()) return false;
-    m_ui.notice = started.size() == 1
-                      ? started.front()
-                      : "Started " + std::to_string(started.size()) + " processes that came due";
+    const auto started = m_engine.start_due_flows(m_last_timer);
+    const auto alerts = m_engine.raise_breaches(m_last_timer);
+    if (started.empty() && alerts.empty()) return false;
+    std::vector<std::string> parts;
+    if (started.size() == 1) parts.push_back(started.front());
+    if (started.size() > 1)
+        parts.push_back(std::to_string(started.size()) + " processes came due and started");
+    if (alerts.size() == 1) parts.push_back(alerts.front());
+    if (alerts.size() > 1) parts.push_back(std::to_string(alerts.size()) + " SLA breaches alerted");
+    m_ui.notice.clear();
+    for (const auto& part : parts)
+        m_ui.notice += (m_ui.notice.empty() ? "" : "; ") + part;
     ++m_version;
     return true;
 }
@@ -162,7 +173,9 @@ bool App::frame() {
     ViewContext view{m_engine.workspace(), now(),  m_ui,          m_intents, m_version,
                      m_read_only,          saving, saving_message};
     draw_top_bar(view);
-    if (m_ui.screen == Screen::Board)
+    if (m_ui.screen == Screen::MyWork)
+        draw_my_work(view);
+    else if (m_ui.screen == Screen::Board)
         draw_board(view);
     else if (m_ui.screen == Screen::Designer)
         draw_designer(view);
@@ -195,8 +208,12 @@ void App::apply_intents() {
                     request_move(value);
                 else if constexpr (std::is_same_v<T, SubmitMove>)
                     submit_move(value.confirm_warnings);
-                else
+                else if constexpr (std::is_same_v<T, SaveProcesses>)
                     save_processes();
+                else if constexpr (std::is_same_v<T, CompleteTask>)
+                    complete_task(value.task_id);
+                else
+                    log_call(value.record_id);
             },
             intent);
     }
@@ -345,6 +362,17 @@ void App::run_move(const MoveRecord& move) {
     dialog.message = dialog.values.empty() ? "" : outcome.message;
 }
 
+nlohmann::json App::work_json() const {
+    json items = json::array();
+    for (const auto& item : m_ui.work.items)
+        items.push_back({{"record", item.record_id},
+                         {"kind", item.kind},
+                         {"what", item.what},
+                         {"state", item.state},
+                         {"due", item.due ? json(format_instant(*item.due)) : json(nullptr)}});
+    return items;
+}
+
 std::string App::designer_gate() const {
     for (const auto& flow : m_ui.designer.draft) {
         if (flow.id != m_ui.designer.flow) continue;
@@ -352,6 +380,39 @@ std::string App::designer_gate() const {
             return stage->gate.mode == GateMode::Block ? "block" : "warn";
     }
     return "";
+}
+
+void App::complete_task(const std::string& task_id) {
+    const auto outcome =
+        m_engine.apply(UpdateRecord{task_id, {{"done", true}}, std::nullopt}, m_ui.user, now());
+    if (!outcome.ok) {
+        m_ui.error_dialog = outcome.message;
+        return;
+    }
+    m_ui.notice = "Done: " + m_engine.workspace().title_of(*m_engine.workspace().find(task_id));
+    after_change();
+}
+
+// Logs an outbound call now, on the record: the activity the next person sees.
+void App::log_call(const std::string& record_id) {
+    const Workspace& ws = m_engine.workspace();
+    const Record* record = ws.find(record_id);
+    if (!record) return;
+    const std::string title = ws.title_of(*record);
+    const auto outcome = m_engine.apply(CreateRecord{"activity",
+                                                     {{"kind", "Call"},
+                                                      {"subject", "Call about " + title},
+                                                      {"at", format_instant(now())},
+                                                      {"direction", "Outbound"},
+                                                      {"related", record_id}},
+                                                     std::nullopt},
+                                        m_ui.user, now());
+    if (!outcome.ok) {
+        m_ui.error_dialog = outcome.message;
+        return;
+    }
+    m_ui.notice = "Logged a call about " + title + " (" + outcome.record_id + ")";
+    after_change();
 }
 
 void App::save_processes() {
@@ -435,7 +496,11 @@ std::string App::test_state_json() const {
                 {"open_failed", m_open_failed},
                 {"open_error", m_open_error},
                 {"form_editable", m_ui.form.open && editable},
-                {"screen", m_ui.screen == Screen::Board ? "board" : "records"},
+                {"screen", m_ui.screen == Screen::Board      ? "board"
+                           : m_ui.screen == Screen::MyWork   ? "my_work"
+                           : m_ui.screen == Screen::Designer ? "designer"
+                                                             : "records"},
+                {"work", work_json()},
                 {"flow", m_ui.flow},
                 {"move_open", m_ui.move.open},
                 {"move_to", m_ui.move.to},

@@ -47,6 +47,9 @@ class App {
     void submit_move(bool confirm_warnings);
     void run_move(const MoveRecord& move);
     void save_processes();
+    void complete_task(const std::string& task_id);
+    void log_call(const std::string& record_id);
+    nlohmann::json work_json() const; // for tests: the "My work" rows
     bool run_timers();                 // starts flows that came due; true when something started
     std::string designer_gate() const; // for tests: the selected stage's gate mode
     void import_file(const std::string& path);

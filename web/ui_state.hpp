@@ -4,6 +4,7 @@
 
 #include "engine/command.hpp"
 #include "query/board.hpp"
+#include "query/my_work.hpp"
 
 #include <cstdint>
 #include <map>
@@ -61,7 +62,15 @@ struct Rect {
     float x = 0, y = 0, w = 0, h = 0;
 };
 
-enum class Screen { Records, Board, Designer };
+enum class Screen { MyWork, Records, Board, Designer };
+
+// The "My work" queue, recomputed when the workspace, the person or the minute changes.
+struct WorkCache {
+    std::uint64_t workspace_version = UINT64_MAX;
+    std::string user;
+    std::int64_t minute = -1;
+    std::vector<WorkItem> items;
+};
 
 // The process designer's draft: edited freely, checked by the core on every
 // change, and saved as one SetProcesses command.
@@ -80,7 +89,8 @@ struct DesignerState {
 
 struct UiState {
     std::string user; // who is using the app (a local choice, no passwords)
-    Screen screen = Screen::Records;
+    Screen screen = Screen::MyWork; // a rep opens the app on what to do next
+    WorkCache work;
     std::string flow; // the board shown
     BoardCache board;
     MoveDialog move;
@@ -111,7 +121,14 @@ struct SubmitMove {
     bool confirm_warnings = false;
 };
 struct SaveProcesses {};
+// One-click actions from "My work".
+struct CompleteTask {
+    std::string task_id;
+};
+struct LogCall {
+    std::string record_id;
+};
 using Intent = std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested,
-                            RequestMove, SubmitMove, SaveProcesses>;
+                            RequestMove, SubmitMove, SaveProcesses, CompleteTask, LogCall>;
 
 } // namespace crm::web

@@ -446,3 +446,54 @@ Result<Workspace> import_workspace(std::string_view text, Instant imported_at) {
 }
 
 } // namespace crm
+
+namespace crm {
+
+namespace {
+
+std::string shifted_text(const std::string& text, std::int64_t days) {
+    if (text.size() == 10) {
+        if (const auto date = parse_date(text))
+            return format_date(civil_from_days(days_from_civil(*date) + days));
+    } else if (const auto instant = parse_instant(text)) {
+        return format_instant(Instant{instant->seconds + days * 86400});
+    }
+    return text;
+}
+
+} // namespace
+
+Instant latest_activity(const Workspace& workspace) {
+    Instant latest;
+    for (const Record* record : workspace.all_records())
+        latest = std::max(latest, record->created_at);
+    return latest;
+}
+
+void shift_record_times(Workspace& workspace, std::int64_t days) {
+    if (days == 0) return;
+    const std::int64_t seconds = days * 86400;
+    for (const Record* listed : workspace.all_records()) {
+        Record& record = *workspace.edit(listed->id);
+        record.created_at.seconds += seconds;
+        record.updated_at.seconds += seconds;
+        const RecordTypeDef* type = workspace.schema.type(record.type);
+        for (auto& [field_id, value] : record.fields.items()) {
+            const FieldDef* field = type ? type->field(field_id) : nullptr;
+            if (field && (field->type == FieldType::Date || field->type == FieldType::DateTime) &&
+                value.is_string())
+                value = shifted_text(value.get<std::string>(), days);
+        }
+        for (auto& [flow_id, state] : record.flows) {
+            for (Instant* instant : {&state.started_at, &state.entered_at, &state.ended_at})
+                if (instant->seconds != 0) instant->seconds += seconds;
+            for (auto& entry : state.history)
+                if (entry.contains("at") && entry["at"].is_string())
+                    entry["at"] = shifted_text(entry["at"].get<std::string>(), days);
+        }
+        for (auto& [policy, due] : record.sla_alerts)
+            due = shifted_text(due, days);
+    }
+}
+
+} // namespace crm

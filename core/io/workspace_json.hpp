@@ -31,3 +31,14 @@ Result<Workspace> import_workspace(std::string_view text, Instant imported_at = 
 Result<nlohmann::json> parse_json_text(std::string_view text);
 
 } // namespace crm
+
+namespace crm {
+
+// Moves every date and time in the records (fields, creation and update
+// times, process history) by whole days, so a demo workspace written on one
+// day looks alive on another. Calendars and holidays stay as they are.
+void shift_record_times(Workspace& workspace, std::int64_t days);
+// The demo's "today": the latest time any record was created.
+Instant latest_activity(const Workspace& workspace);
+
+} // namespace crm

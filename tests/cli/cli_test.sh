@@ -38,8 +38,8 @@ fingerprint() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256su
 
 ws="$work/demo"
 demo_records="$("$crm" validate "$root/assets/demo-workspace.json" | sed -E 's/.*valid \(([0-9]+) records.*/\1/')"
-expect "init --demo" 0 "created workspace in $ws ($demo_records records)" "" -- "$crm" init "$ws" --demo
-expect "init refuses an existing workspace" 1 "" "already holds a workspace" -- "$crm" init "$ws" --demo
+expect "init --demo" 0 "created workspace in $ws ($demo_records records)" "" -- "$crm" init "$ws" --demo $NOW
+expect "init refuses an existing workspace" 1 "" "already holds a workspace" -- "$crm" init "$ws" --demo $NOW
 expect "list shows a rep's deals" 0 "deal-1	Acme Logistics – Fleet tracking rollout	u-ana" "" -- "$crm" list "$ws" deal --as u-ana
 expect "list hides other reps' records" 0 "" "" -- bash -c "! '$crm' list '$ws' deal --as u-ana | grep -q u-ben"
 next_deal="deal-$(( $(grep -o '"id": "deal-[0-9]*"' "$root/assets/demo-workspace.json" | grep -o '[0-9]*' | sort -n | tail -1) + 1 ))"
@@ -100,7 +100,7 @@ expect "a torn tail is reported" 0 '"probability": 55' "is incomplete (torn writ
 
 # Processes: every move goes through the gates; a blocked move changes nothing.
 pw="$work/process"
-"$crm" init "$pw" --demo >/dev/null
+"$crm" init "$pw" --demo $NOW >/dev/null
 expect "the demo has a Qualified deal without a budget" 0 '"stage": "qualified"' "" -- "$crm" show "$pw" deal-2
 expect "... really without a budget" 0 "" "" -- bash -c "! '$crm' show '$pw' deal-2 | grep -q '\"budget\"'"
 before="$(fingerprint "$pw")"
@@ -142,7 +142,7 @@ expect "an unknown zone is bad input" 2 "" 'calendar.timezone: unknown time zone
 # Monday 12:30 (4 business hours); ok, then at risk (75 %), then overdue, and
 # the breach alert fires once.
 sw="$work/sla"
-"$crm" init "$sw" --demo >/dev/null
+"$crm" init "$sw" --demo $NOW >/dev/null
 lead="$("$crm" add "$sw" lead name="Quinn Baker" source="Demo request" --as u-ana --now 2026-11-20T21:30:00Z 2>/dev/null)"
 queue_line() { "$crm" next-actions "$sw" --as u-ana --now "$1" 2>"$work/alerts" | grep "\"record\":\"$lead\"" | grep '"kind":"sla"'; }
 expect "the clock is ok on Monday morning" 0 '"due":"2026-11-23T17:30:00Z"' "" -- queue_line 2026-11-23T14:00:00Z

@@ -151,8 +151,7 @@ TEST_CASE("gates: a blocked move names what is missing and changes nothing") {
 
     const auto blocked = engine.apply(MoveRecord{deal, "Qualified"}, "u-ana", kNow);
     CHECK_FALSE(blocked.ok);
-    CHECK(blocked.message ==
-          "Cannot move Harbor Foods to Qualified: missing Budget");
+    CHECK(blocked.message == "Cannot move Harbor Foods to Qualified: missing Budget");
     REQUIRE(blocked.blocked);
     CHECK(blocked.blocked->missing == std::vector<std::string>{"budget"});
     CHECK(engine.workspace().find(deal)->flows.at("sales_pipeline").stage == "lead");

@@ -193,3 +193,18 @@ TEST_CASE("values that could not be written back are refused at import") {
               "$.custom_types[0].plural: expected a non-empty string, got a number");
     }
 }
+
+TEST_CASE("the demo can be moved to another day and stays consistent") {
+    std::ifstream in(CRM_DEMO_WORKSPACE);
+    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    auto workspace = import_workspace(text);
+    REQUIRE(workspace);
+    const Instant before = latest_activity(*workspace);
+    const std::string deal_close = workspace->find("deal-1")->fields["close_date"];
+    shift_record_times(*workspace, 10);
+    CHECK(latest_activity(*workspace).seconds == before.seconds + 10 * 86400);
+    CHECK(workspace->find("deal-1")->fields["close_date"] ==
+          format_date(civil_from_days(days_from_civil(*parse_date(deal_close)) + 10)));
+    auto again = import_workspace(export_workspace(*workspace));
+    REQUIRE_MESSAGE(again.ok(), (again.ok() ? "" : again.error()));
+}

@@ -32,12 +32,17 @@ after(async () => {
   server?.close();
 });
 
-async function openApp(context) {
+// Opens the app; most tests start from the deals list ("My work" is the default screen).
+async function openApp(context, { onMyWork = false } = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
   await page.goto(baseUrl);
   await waitOpen(page);
+  if (!onMyWork) {
+    await click(page, "type-deal");
+    await page.waitForFunction(() => window.crmTest.state().screen === "records");
+  }
   page.errors = errors;
   return page;
 }
@@ -101,6 +106,7 @@ test("a deal created through the form is still there after a reload", async () =
   await page.reload();
   await waitOpen(page);
   assert.equal(await findByTitle(page, "Harbor cranes retrofit"), created);
+  await click(page, "type-deal");
   await click(page, `row-${created}`);
   await page.waitForFunction(() => window.crmTest.state().form_open === true);
   await page.screenshot({ path: join(shots, "deal-after-reload.png") });
@@ -253,7 +259,7 @@ test("after a first visit the app opens with no server at all", async () => {
   ownServer.closeAllConnections?.();
   await page.reload();
   await waitOpen(page);
-  assert.ok((await state(page)).rows > 5);
+  assert.ok((await state(page)).records > 300);
   await context.close();
 });
 
@@ -454,5 +460,27 @@ test("the process designer checks every change, shows conditions in words, and s
   await click(page, "designer-stage-proposal_sent");
   await page.waitForFunction(() => window.crmTest.state().designer_gate === "warn");
   await page.screenshot({ path: join(shots, "designer.png") });
+  await context.close();
+});
+
+test("a rep opens the app on My work: what to do next, and by when, most urgent first", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await openApp(context, { onMyWork: true });
+  let now = await state(page);
+  assert.equal(now.screen, "my_work");
+  assert.ok(now.work.length > 5, `${now.work.length} items`);
+  const dues = now.work.filter((item) => item.due).map((item) => item.due);
+  assert.deepEqual(dues, [...dues].sort(), "ordered by due time");
+  const states = new Set(now.work.map((item) => item.state));
+  assert.ok(states.has("overdue") && states.has("ok"), [...states].join(", "));
+  await page.screenshot({ path: join(shots, "my-work.png") });
+
+  // One click to act: complete a task.
+  const taskRow = now.work.findIndex((item) => item.kind === "task");
+  assert.ok(taskRow >= 0, "the rep has an open task");
+  const task = now.work[taskRow].record;
+  await click(page, `work-done-${taskRow}`);
+  await page.waitForFunction((id) => !window.crmTest.state().work.some((item) => item.record === id), task);
+  assert.match((await state(page)).notice, /^Done: /);
   await context.close();
 });

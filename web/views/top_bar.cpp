@@ -104,6 +104,18 @@ void draw_top_bar(ViewContext& view) {
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colors::kSidebar));
     ImGui::Begin("##sidebar", nullptr, kPanel);
     ImGui::PushStyleColor(ImGuiCol_Header, ImVec4(0.83f, 0.88f, 0.98f, 1));
+    {
+        const bool selected = view.ui.screen == Screen::MyWork;
+        if (selected) ImGui::PushFont(strong_font());
+        if (ImGui::Selectable("My work", selected, 0, ImVec2(0, 30 * s))) {
+            view.ui.screen = Screen::MyWork;
+            view.ui.notice.clear();
+            view.ui.form = RecordForm{};
+        }
+        if (selected) ImGui::PopFont();
+        mark(view.ui, "my-work");
+        ImGui::Spacing();
+    }
     if (!view.workspace.flows.empty()) {
         ImGui::TextColored(colors::kMuted, "PIPELINES");
         ImGui::Spacing();

@@ -1,0 +1,116 @@
+// "My work": everything the current person should do, most urgent first, with
+// one click to act (open the record, complete the task, log the call).
+#include "theme.hpp"
+#include "views.hpp"
+#include "widgets.hpp"
+
+namespace crm::web {
+
+namespace {
+
+void refresh_work(const ViewContext& view) {
+    WorkCache& cache = view.ui.work;
+    const std::int64_t minute = view.now.seconds / 60; // clocks move on by the minute
+    if (cache.workspace_version == view.version && cache.user == view.ui.user &&
+        cache.minute == minute)
+        return;
+    cache.items = next_actions(view.workspace, view.ui.user, view.now);
+    cache.workspace_version = view.version;
+    cache.user = view.ui.user;
+    cache.minute = minute;
+}
+
+ImVec4 state_color(const std::string& state) {
+    if (state == "overdue") return colors::kDanger;
+    if (state == "at-risk") return colors::kWarning;
+    return colors::kSuccess;
+}
+
+} // namespace
+
+void draw_my_work(ViewContext& view) {
+    const float s = scale();
+    place_main_area(view.ui.form.open);
+    ImGui::Begin("##mywork", nullptr, kPanel);
+    refresh_work(view);
+    const auto& items = view.ui.work.items;
+    std::size_t overdue = 0, at_risk = 0;
+    for (const auto& item : items) {
+        overdue += item.state == "overdue";
+        at_risk += item.state == "at-risk";
+    }
+    ImGui::PushFont(heading_font());
+    ImGui::TextUnformatted("My work");
+    ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 5 * s);
+    ImGui::TextColored(colors::kMuted, "%zu to do · ", items.size());
+    ImGui::SameLine(0, 0);
+    ImGui::TextColored(colors::kDanger, "%zu overdue", overdue);
+    ImGui::SameLine(0, 0);
+    ImGui::TextColored(colors::kMuted, " · ");
+    ImGui::SameLine(0, 0);
+    ImGui::TextColored(colors::kWarning, "%zu at risk", at_risk);
+    if (!view.ui.notice.empty())
+        ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
+    else
+        ImGui::TextColored(colors::kMuted,
+                           "Most urgent first. Times are in working hours where the SLA says so.");
+    ImGui::Spacing();
+    if (items.empty()) {
+        ImGui::TextColored(colors::kMuted, "Nothing waiting for you. Well done.");
+        ImGui::End();
+        return;
+    }
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
+    if (ImGui::BeginTable("work", 4, flags)) {
+        ImGui::TableSetupScrollFreeze(0, 1);
+        ImGui::TableSetupColumn("When", 0, 1.0f);
+        ImGui::TableSetupColumn("What to do", 0, 3.0f);
+        ImGui::TableSetupColumn("Record", 0, 2.0f);
+        ImGui::TableSetupColumn("", 0, 1.6f);
+        ImGui::TableHeadersRow();
+        ImGuiListClipper clipper;
+        clipper.Begin(static_cast<int>(items.size()));
+        while (clipper.Step()) {
+            for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+                const WorkItem& item = items[static_cast<std::size_t>(row)];
+                ImGui::PushID(row);
+                ImGui::TableNextRow(0, 36 * s);
+                ImGui::TableNextColumn();
+                const std::string when =
+                    item.due ? describe_due(*item.due, view.now) : "no due time";
+                ImGui::TextColored(item.due ? state_color(item.state) : colors::kMuted, "%s",
+                                   when.c_str());
+                ImGui::TableNextColumn();
+                ImGui::PushFont(strong_font());
+                ImGui::TextUnformatted(item.what.c_str());
+                ImGui::PopFont();
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(item.title.c_str());
+                ImGui::TableNextColumn();
+                if (ImGui::SmallButton("Open")) {
+                    view.ui.selected = item.record_id;
+                    open_form(view.workspace, view.ui, item.record_id);
+                }
+                if (row < 50) mark(view.ui, "work-open-" + std::to_string(row));
+                ImGui::SameLine();
+                if (item.kind == "task") {
+                    if (ImGui::SmallButton("Done"))
+                        view.intents.push_back(CompleteTask{item.record_id});
+                    if (row < 50) mark(view.ui, "work-done-" + std::to_string(row));
+                } else {
+                    if (ImGui::SmallButton("Log call"))
+                        view.intents.push_back(LogCall{item.record_id});
+                    if (row < 50) mark(view.ui, "work-log-" + std::to_string(row));
+                }
+                ImGui::PopID();
+            }
+        }
+        ImGui::EndTable();
+    }
+    ImGui::End();
+}
+
+} // namespace crm::web
