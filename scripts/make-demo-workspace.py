@@ -124,8 +124,8 @@ for i in range(42):
 subjects = ["Cannot export monthly report", "Login fails for new users", "Invoice shows wrong VAT", "Sync is slow on mobile",
             "Feature request: bulk edit", "Data import stuck at 80%", "Password reset email missing", "API rate limit errors"]
 for i in range(20):
-    cid = company_ids[(i * 3) % len(company_ids)]
-    opened = TODAY - timedelta(days=random.randint(0, 12))
+    cid = company_ids[(i * 7) % len(company_ids)]  # spread over all three reps
+    opened = TODAY - timedelta(days=random.choice([0, 0, 1, 1, 2, 3, 6]))
     add("ticket", company_owner[cid], {
         "subject": subjects[i % len(subjects)], "description": "Reported by phone; customer shared screenshots.",
         "company": cid, "contact": contacts_of[cid][1], "priority": random.choice(["Low", "Normal", "Normal", "High", "Critical"]),
@@ -206,7 +206,7 @@ for n, r in enumerate(records):
             f["demo_completed"] = True
         if reached >= 5:
             f["pricing_discussed"] = True
-        days_in = 2 + n % 17
+        days_in = [0, 1, 1, 2, 3, 5, 9, 16][n % 8]  # most work is fresh; a few deals are stuck
         history = [{"stage": s_id, "at": stamp(TODAY - timedelta(days=days_in + 6 * (reached - 1 - k)), 10, 0), "by": owner}
                    for k, s_id in enumerate(SALES_STAGES[:reached])]
         if stage == "Closed won":
