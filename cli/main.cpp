@@ -9,6 +9,7 @@
 #include "process/flow_json.hpp"
 #include "process/validate.hpp"
 #include "query/board.hpp"
+#include "query/exceptions.hpp"
 #include "query/my_work.hpp"
 #include "sla/calendar.hpp"
 #include "store/storage.hpp"
@@ -60,6 +61,7 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   tick DIR                       start the flows whose start condition holds now
   logic RULE_JSON DATA_JSON      evaluate a JsonLogic rule (for checking conditions)
   next-actions DIR --as USER     what USER should do next, by due time (JSON lines)
+  exceptions DIR --as USER       unowned work and SLA breaches, grouped (JSON lines)
   sla-due --calendar FILE --start ISO8601 --duration "4 business hours"
                                  print when it is due, in UTC
 )";
@@ -580,6 +582,29 @@ int cmd_next_actions(const Args& args) {
     return kOk;
 }
 
+// The exception queues USER may see, as JSON lines: one per group.
+int cmd_exceptions(const Args& args) {
+    need_positional(args, 2);
+    auto opened = open_workspace(args.positional[1]);
+    const std::string user = require_actor(args);
+    const Workspace& ws = opened->engine.workspace();
+    if (!ws.directory.user(user)) throw UsageError{"there is no user \"" + user + "\""};
+    for (const auto& queue : exception_queues(ws, user, now_from(args))) {
+        json items = json::array();
+        for (const auto& item : queue.items)
+            items.push_back({{"record", item.record_id},
+                             {"title", item.title},
+                             {"detail", item.detail},
+                             {"owner", item.owner}});
+        std::cout << json{{"kind", queue.kind},         {"group", queue.group},
+                          {"title", queue.title},       {"count", queue.items.size()},
+                          {"handlers", queue.handlers}, {"items", items}}
+                         .dump()
+                  << "\n";
+    }
+    return kOk;
+}
+
 int cmd_compact(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args.positional[1]);
@@ -616,6 +641,7 @@ int main(int argc, char** argv) {
         if (command == "logic") return cmd_logic(args);
         if (command == "sla-due") return cmd_sla_due(args);
         if (command == "next-actions") return cmd_next_actions(args);
+        if (command == "exceptions") return cmd_exceptions(args);
         if (command == "help" || command == "--help") {
             std::cout << kUsage;
             return kOk;

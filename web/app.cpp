@@ -175,6 +175,8 @@ bool App::frame() {
     draw_top_bar(view);
     if (m_ui.screen == Screen::MyWork)
         draw_my_work(view);
+    else if (m_ui.screen == Screen::Exceptions)
+        draw_exceptions(view);
     else if (m_ui.screen == Screen::Board)
         draw_board(view);
     else if (m_ui.screen == Screen::Designer)
@@ -362,6 +364,16 @@ void App::run_move(const MoveRecord& move) {
     dialog.message = dialog.values.empty() ? "" : outcome.message;
 }
 
+nlohmann::json App::exception_groups_json() const {
+    json groups = json::array();
+    for (const auto& queue : m_ui.exceptions.queues)
+        groups.push_back({{"kind", queue.kind},
+                          {"group", queue.group},
+                          {"count", queue.items.size()},
+                          {"handlers", queue.handlers}});
+    return groups;
+}
+
 nlohmann::json App::work_json() const {
     json items = json::array();
     for (const auto& item : m_ui.work.items)
@@ -496,11 +508,13 @@ std::string App::test_state_json() const {
                 {"open_failed", m_open_failed},
                 {"open_error", m_open_error},
                 {"form_editable", m_ui.form.open && editable},
-                {"screen", m_ui.screen == Screen::Board      ? "board"
-                           : m_ui.screen == Screen::MyWork   ? "my_work"
-                           : m_ui.screen == Screen::Designer ? "designer"
-                                                             : "records"},
+                {"screen", m_ui.screen == Screen::Board        ? "board"
+                           : m_ui.screen == Screen::Exceptions ? "exceptions"
+                           : m_ui.screen == Screen::MyWork     ? "my_work"
+                           : m_ui.screen == Screen::Designer   ? "designer"
+                                                               : "records"},
                 {"work", work_json()},
+                {"exception_groups", exception_groups_json()},
                 {"flow", m_ui.flow},
                 {"move_open", m_ui.move.open},
                 {"move_to", m_ui.move.to},

@@ -50,6 +50,7 @@ class App {
     void complete_task(const std::string& task_id);
     void log_call(const std::string& record_id);
     nlohmann::json work_json() const; // for tests: the "My work" rows
+    nlohmann::json exception_groups_json() const;
     bool run_timers();                 // starts flows that came due; true when something started
     std::string designer_gate() const; // for tests: the selected stage's gate mode
     void import_file(const std::string& path);

@@ -4,6 +4,7 @@
 
 #include "engine/command.hpp"
 #include "query/board.hpp"
+#include "query/exceptions.hpp"
 #include "query/my_work.hpp"
 
 #include <cstdint>
@@ -62,7 +63,7 @@ struct Rect {
     float x = 0, y = 0, w = 0, h = 0;
 };
 
-enum class Screen { MyWork, Records, Board, Designer };
+enum class Screen { MyWork, Exceptions, Records, Board, Designer };
 
 // The "My work" queue, recomputed when the workspace, the person or the minute changes.
 struct WorkCache {
@@ -88,9 +89,15 @@ struct DesignerState {
 };
 
 struct UiState {
-    std::string user; // who is using the app (a local choice, no passwords)
+    std::string user;               // who is using the app (a local choice, no passwords)
     Screen screen = Screen::MyWork; // a rep opens the app on what to do next
     WorkCache work;
+    struct {
+        std::uint64_t workspace_version = UINT64_MAX;
+        std::string user;
+        std::int64_t minute = -1;
+        std::vector<ExceptionQueue> queues;
+    } exceptions;     // recomputed when the workspace, the person or the minute changes
     std::string flow; // the board shown
     BoardCache board;
     MoveDialog move;

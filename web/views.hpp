@@ -29,6 +29,7 @@ void draw_board(ViewContext& view);
 void draw_move_dialog(ViewContext& view);
 void draw_designer(ViewContext& view);
 void draw_my_work(ViewContext& view);
+void draw_exceptions(ViewContext& view);
 // Starts the designer on a copy of the workspace's processes.
 void open_designer(const Workspace& workspace, UiState& ui);
 // The record panel's process section: path, next action, checklist.

@@ -155,6 +155,11 @@ expect "... and only once" 0 "" "" -- bash -c "! grep -q 'Quinn Baker' '$work/al
 "$crm" set "$sw" "$lead" first_contact_at=2026-11-23T18:10:00Z --as u-ana --now 2026-11-23T18:10:00Z
 expect "a met clock leaves the queue" 1 "" "" -- queue_line 2026-11-23T18:20:00Z
 
+# The manager's exception queues: unowned work with who reassigns it, and breaches.
+expect "unowned leads are queued for the managers" 0 '"handlers":["u-maria","u-sam"]' "" -- bash -c "'$crm' exceptions '$sw' --as u-maria --now 2026-11-23T18:20:00Z | grep '\"kind\":\"unowned\"'"
+expect "breaches are grouped by policy and counted" 0 '"kind":"sla_breach"' "" -- "$crm" exceptions "$sw" --as u-maria --now 2026-11-23T18:20:00Z
+expect "a rep sees no one else's exceptions" 0 "" "" -- bash -c "! '$crm' exceptions '$sw' --as u-ana --now 2026-11-23T18:20:00Z | grep -q 'u-ben'"
+
 # Usage errors.
 expect "no command is bad usage" 2 "" "crm: no command given" -- "$crm"
 expect "an unknown command is bad usage" 2 "" 'crm: unknown command "frobnicate"' -- "$crm" frobnicate

@@ -484,3 +484,19 @@ test("a rep opens the app on My work: what to do next, and by when, most urgent 
   assert.match((await state(page)).notice, /^Done: /);
   await context.close();
 });
+
+test("a manager reviews exceptions: unowned work to reassign and SLA breaches, biggest groups first", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await openApp(context, { onMyWork: true });
+  await switchUser(page, "u-maria");
+  await click(page, "open-exceptions");
+  await page.waitForFunction(() => window.crmTest.state().exception_groups.length > 0);
+  const groups = (await state(page)).exception_groups;
+  const counts = groups.map((group) => group.count);
+  assert.deepEqual(counts, [...counts].sort((a, b) => b - a), "largest groups first");
+  const unowned = groups.find((group) => group.kind === "unowned");
+  assert.ok(unowned && unowned.handlers.includes("u-maria"), JSON.stringify(groups));
+  assert.ok(groups.some((group) => group.kind === "sla_breach"));
+  await page.screenshot({ path: join(shots, "exceptions.png") });
+  await context.close();
+});

@@ -113,4 +113,57 @@ void draw_my_work(ViewContext& view) {
     ImGui::End();
 }
 
+void draw_exceptions(ViewContext& view) {
+    auto& cache = view.ui.exceptions;
+    const std::int64_t minute = view.now.seconds / 60;
+    if (cache.workspace_version != view.version || cache.user != view.ui.user ||
+        cache.minute != minute) {
+        cache.queues = exception_queues(view.workspace, view.ui.user, view.now);
+        cache.workspace_version = view.version;
+        cache.user = view.ui.user;
+        cache.minute = minute;
+    }
+    place_main_area(view.ui.form.open);
+    ImGui::Begin("##exceptions", nullptr, kPanel);
+    ImGui::PushFont(heading_font());
+    ImGui::TextUnformatted("Exceptions");
+    ImGui::PopFont();
+    ImGui::TextColored(colors::kMuted, "Unowned work and SLA breaches, the biggest groups first.");
+    ImGui::Spacing();
+    if (cache.queues.empty()) ImGui::TextColored(colors::kSuccess, "Nothing needs attention.");
+    for (std::size_t q = 0; q < cache.queues.size(); ++q) {
+        const ExceptionQueue& queue = cache.queues[q];
+        std::string handlers;
+        for (const auto& id : queue.handlers) {
+            const User* user = view.workspace.directory.user(id);
+            handlers += (handlers.empty() ? "" : ", ") + (user ? user->name : id);
+        }
+        ImGui::PushID(static_cast<int>(q));
+        const std::string header = queue.title + " (" + std::to_string(queue.items.size()) + ")";
+        if (ImGui::CollapsingHeader(header.c_str(), q == 0 ? ImGuiTreeNodeFlags_DefaultOpen : 0)) {
+            ImGui::TextColored(colors::kMuted, "%s: %s",
+                               queue.kind == "unowned" ? "To reassign" : "Alerted",
+                               handlers.empty() ? "nobody" : handlers.c_str());
+            for (std::size_t i = 0; i < queue.items.size() && i < 200; ++i) {
+                const ExceptionItem& item = queue.items[i];
+                ImGui::PushID(static_cast<int>(i));
+                if (ImGui::SmallButton("Open")) {
+                    view.ui.selected = item.record_id;
+                    open_form(view.workspace, view.ui, item.record_id);
+                }
+                ImGui::SameLine();
+                const User* owner = view.workspace.directory.user(item.owner);
+                ImGui::Text("%s · %s · %s", item.title.c_str(), item.detail.c_str(),
+                            owner ? owner->name.c_str() : "unassigned");
+                ImGui::PopID();
+            }
+            if (queue.items.size() > 200)
+                ImGui::TextColored(colors::kMuted, "… and %zu more", queue.items.size() - 200);
+        }
+        mark(view.ui, "exceptions-" + queue.group);
+        ImGui::PopID();
+    }
+    ImGui::End();
+}
+
 } // namespace crm::web

@@ -114,6 +114,16 @@ void draw_top_bar(ViewContext& view) {
         }
         if (selected) ImGui::PopFont();
         mark(view.ui, "my-work");
+        const User* me = view.workspace.directory.user(view.ui.user);
+        if (me && me->role != Role::Rep) {
+            const bool on = view.ui.screen == Screen::Exceptions;
+            if (ImGui::Selectable("Exceptions", on, 0, ImVec2(0, 30 * s))) {
+                view.ui.screen = Screen::Exceptions;
+                view.ui.notice.clear();
+                view.ui.form = RecordForm{};
+            }
+            mark(view.ui, "open-exceptions");
+        }
         ImGui::Spacing();
     }
     if (!view.workspace.flows.empty()) {

@@ -1,0 +1,32 @@
+// The manager's exception queues: work nobody owns (and who may reassign
+// it), SLA breaches across the team, grouped and counted so repeated
+// exceptions stand out for review.
+#pragma once
+
+#include "model/workspace.hpp"
+
+#include <string>
+#include <vector>
+
+namespace crm {
+
+struct ExceptionItem {
+    std::string record_id;
+    std::string title;
+    std::string detail; // "Lead routing: New", "First response to a demo request, due ..."
+    std::string owner;  // user id ("" when unowned)
+};
+
+struct ExceptionQueue {
+    std::string kind;  // "unowned" or "sla_breach"
+    std::string group; // what repeats: the record type, or the SLA policy
+    std::string title; // "Unowned leads", "Breached: First response to a demo request"
+    std::vector<std::string> handlers; // who is to act (managers who may reassign)
+    std::vector<ExceptionItem> items;
+};
+
+// What `viewer` may see, largest groups first. Reps see their own breaches only.
+std::vector<ExceptionQueue> exception_queues(const Workspace& workspace, const std::string& viewer,
+                                             Instant now);
+
+} // namespace crm
