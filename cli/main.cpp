@@ -125,6 +125,13 @@ std::string require_actor(const Args& args) {
     return it->second;
 }
 
+// --as USER, for read-only views of what that person sees: the user must exist.
+std::string require_known_actor(const Workspace& ws, const Args& args) {
+    const std::string user = require_actor(args);
+    if (!ws.directory.user(user)) throw UsageError{"there is no user \"" + user + "\""};
+    return user;
+}
+
 void need_positional(const Args& args, std::size_t count) {
     if (args.positional.size() < count) throw UsageError{"missing arguments"};
 }
@@ -561,9 +568,8 @@ int cmd_sla_due(const Args& args) {
 int cmd_next_actions(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args.positional[1]);
-    const std::string user = require_actor(args);
     const Workspace& ws = opened->engine.workspace();
-    if (!ws.directory.user(user)) throw UsageError{"there is no user \"" + user + "\""};
+    const std::string user = require_known_actor(ws, args);
     const Instant now = now_from(args);
     for (const auto& note : opened->engine.start_due_flows(now))
         std::cerr << "crm: " << note << "\n";
@@ -586,9 +592,8 @@ int cmd_next_actions(const Args& args) {
 int cmd_exceptions(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args.positional[1]);
-    const std::string user = require_actor(args);
     const Workspace& ws = opened->engine.workspace();
-    if (!ws.directory.user(user)) throw UsageError{"there is no user \"" + user + "\""};
+    const std::string user = require_known_actor(ws, args);
     for (const auto& queue : exception_queues(ws, user, now_from(args))) {
         json items = json::array();
         for (const auto& item : queue.items)

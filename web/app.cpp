@@ -366,7 +366,7 @@ void App::run_move(const MoveRecord& move) {
 
 nlohmann::json App::exception_groups_json() const {
     json groups = json::array();
-    for (const auto& queue : m_ui.exceptions.queues)
+    for (const auto& queue : m_ui.exceptions.value)
         groups.push_back({{"kind", queue.kind},
                           {"group", queue.group},
                           {"count", queue.items.size()},
@@ -376,7 +376,7 @@ nlohmann::json App::exception_groups_json() const {
 
 nlohmann::json App::work_json() const {
     json items = json::array();
-    for (const auto& item : m_ui.work.items)
+    for (const auto& item : m_ui.work.value)
         items.push_back({{"record", item.record_id},
                          {"kind", item.kind},
                          {"what", item.what},
@@ -411,14 +411,7 @@ void App::log_call(const std::string& record_id) {
     const Record* record = ws.find(record_id);
     if (!record) return;
     const std::string title = ws.title_of(*record);
-    const auto outcome = m_engine.apply(CreateRecord{"activity",
-                                                     {{"kind", "Call"},
-                                                      {"subject", "Call about " + title},
-                                                      {"at", format_instant(now())},
-                                                      {"direction", "Outbound"},
-                                                      {"related", record_id}},
-                                                     std::nullopt},
-                                        m_ui.user, now());
+    const auto outcome = m_engine.apply(logged_call(ws, *record, now()), m_ui.user, now());
     if (!outcome.ok) {
         m_ui.error_dialog = outcome.message;
         return;
@@ -439,6 +432,7 @@ void App::save_processes() {
         "Saved. Records in flight keep their place; new requirements apply to their next move.";
     designer.dirty = false;
     designer.mapping.clear();
+    designer.stranded = stranded_stages(m_engine.workspace(), designer.draft);
     after_change();
 }
 

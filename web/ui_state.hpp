@@ -65,12 +65,23 @@ struct Rect {
 
 enum class Screen { MyWork, Exceptions, Records, Board, Designer };
 
-// The "My work" queue, recomputed when the workspace, the person or the minute changes.
-struct WorkCache {
+// A read model that depends on the workspace, the person and the clock:
+// recomputed when one of them changes (the clock by the minute), never per frame.
+template <class T> struct MinuteCache {
     std::uint64_t workspace_version = UINT64_MAX;
     std::string user;
     std::int64_t minute = -1;
-    std::vector<WorkItem> items;
+    T value;
+
+    // True (and remembers the inputs) when `value` must be recomputed.
+    bool refresh(std::uint64_t version, const std::string& who, Instant now) {
+        const std::int64_t now_minute = now.seconds / 60;
+        if (workspace_version == version && user == who && minute == now_minute) return false;
+        workspace_version = version;
+        user = who;
+        minute = now_minute;
+        return true;
+    }
 };
 
 // The process designer's draft: edited freely, checked by the core on every
@@ -82,23 +93,19 @@ struct DesignerState {
     std::string item;                                  // selected stage, outcome or exit id
     std::map<std::string, std::string> condition_text; // "flow/item" -> JSON as typed
     std::map<std::string, std::string> condition_error;
-    std::vector<std::string> problems; // validate_flows() on the draft
-    bool dirty = false;                // changed since opened or saved
+    std::vector<std::string> problems;   // validate_flows() on the draft
+    std::vector<StrandedStage> stranded; // removed stages that still hold records
+    bool dirty = false;                  // changed since opened or saved
     std::map<std::string, std::map<std::string, std::string>> mapping; // removed stage -> new
     std::string message;
 };
 
 struct UiState {
-    std::string user;               // who is using the app (a local choice, no passwords)
-    Screen screen = Screen::MyWork; // a rep opens the app on what to do next
-    WorkCache work;
-    struct {
-        std::uint64_t workspace_version = UINT64_MAX;
-        std::string user;
-        std::int64_t minute = -1;
-        std::vector<ExceptionQueue> queues;
-    } exceptions;     // recomputed when the workspace, the person or the minute changes
-    std::string flow; // the board shown
+    std::string user;                        // who is using the app (a local choice, no passwords)
+    Screen screen = Screen::MyWork;          // a rep opens the app on what to do next
+    MinuteCache<std::vector<WorkItem>> work; // "My work"
+    MinuteCache<std::vector<ExceptionQueue>> exceptions; // the manager's queues
+    std::string flow;                                    // the board shown
     BoardCache board;
     MoveDialog move;
     DesignerState designer;

@@ -27,6 +27,10 @@ std::string join_problems(const RecordTypeDef& type, const Problems& problems);
 nlohmann::json check_fields(const Workspace& workspace, const RecordTypeDef& type,
                             const nlohmann::json& fields, Problems& problems);
 void check_required(const RecordTypeDef& type, const nlohmann::json& merged, Problems& problems);
+// Only real changes become events: the given values that differ from the record's.
+nlohmann::json changed_fields(const Record& record, const nlohmann::json& fields);
+// The record's fields with the given values laid over them (null clears).
+nlohmann::json merged_fields(const Record& record, const nlohmann::json& fields);
 
 Result<Decision> decide_move(const Workspace& workspace, const User& actor, const MoveRecord& move,
                              Instant now, DecideDetails& details);

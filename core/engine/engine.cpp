@@ -63,6 +63,23 @@ json check_fields(const Workspace& workspace, const RecordTypeDef& type, const j
     return clean;
 }
 
+json changed_fields(const Record& record, const json& fields) {
+    json changed = json::object();
+    for (const auto& [id, value] : fields.items()) {
+        const auto current = record.fields.find(id);
+        const bool was_set = current != record.fields.end();
+        if (value.is_null() ? was_set : (!was_set || *current != value)) changed[id] = value;
+    }
+    return changed;
+}
+
+json merged_fields(const Record& record, const json& fields) {
+    json merged = record.fields;
+    for (const auto& [id, value] : fields.items())
+        merged[id] = value;
+    return merged;
+}
+
 void check_required(const RecordTypeDef& type, const json& merged, Problems& problems) {
     for (const auto& field : type.fields) {
         if (!field.required) continue;
@@ -137,19 +154,11 @@ Result<Decision> decide_update(const Workspace& ws, const User& actor, const Upd
         if (auto status = check_assign(ws, actor, *record, *cmd.owner); !status)
             return Error{status.error()};
     json fields = check_fields(ws, *type, cmd.fields, problems);
-    json merged = record->fields;
-    for (const auto& [id, value] : fields.items())
-        merged[id] = value;
+    const json merged = merged_fields(*record, fields);
     check_required(*type, merged, problems);
     if (!problems.empty())
         return Error{"Cannot save " + ws.title_of(*record) + ": " + join_problems(*type, problems)};
-    // Only real changes become events.
-    json changed = json::object();
-    for (const auto& [id, value] : fields.items()) {
-        const auto current = record->fields.find(id);
-        const bool was_set = current != record->fields.end();
-        if (value.is_null() ? was_set : (!was_set || *current != value)) changed[id] = value;
-    }
+    const json changed = changed_fields(*record, fields);
     json data = {{"id", record->id}, {"fields", changed}};
     if (cmd.owner && *cmd.owner != record->owner) data["owner"] = *cmd.owner;
     Decision decision;

@@ -95,13 +95,6 @@ Status check_route(const Flow& flow, const Stage& from, const Target& target) {
     return Status::success();
 }
 
-json history_entry(const std::string& stage, Instant now, const std::string& by,
-                   const std::vector<std::string>& warnings) {
-    json entry = {{"stage", stage}, {"at", format_instant(now)}, {"by", by}};
-    if (!warnings.empty()) entry["warnings"] = warnings;
-    return entry;
-}
-
 } // namespace
 
 const Flow* stage_field_flow(const Workspace& ws, const Record& record, const json& fields) {
@@ -161,9 +154,7 @@ Result<Decision> decide_move(const Workspace& ws, const User& actor, const MoveR
 
     // The fields filled in with the move count for its gate.
     json fields = check_fields(ws, *type, move.fields, details.problems);
-    json merged = record->fields;
-    for (const auto& [id, value] : fields.items())
-        merged[id] = value;
+    const json merged = merged_fields(*record, fields);
     check_required(*type, merged, details.problems);
     if (!details.problems.empty())
         return Error{"Cannot move " + title + ": " + join_problems(*type, details.problems)};
@@ -197,12 +188,7 @@ Result<Decision> decide_move(const Workspace& ws, const User& actor, const MoveR
     Decision decision;
     decision.record_id = record->id;
     // Fields filled in, and the stage field that mirrors the stage.
-    json changed = json::object();
-    for (const auto& [id, value] : fields.items()) {
-        const auto current = record->fields.find(id);
-        const bool was_set = current != record->fields.end();
-        if (value.is_null() ? was_set : (!was_set || *current != value)) changed[id] = value;
-    }
+    json changed = changed_fields(*record, fields);
     if (!flow->stage_field.empty() && !target->exit) {
         const auto current = record->fields.find(flow->stage_field);
         if (current == record->fields.end() || *current != target->name())

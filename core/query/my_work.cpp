@@ -26,6 +26,16 @@ std::string state_of(const BusinessCalendar& calendar, Instant started, Instant 
 
 } // namespace
 
+CreateRecord logged_call(const Workspace& ws, const Record& record, Instant now) {
+    return CreateRecord{"activity",
+                        {{"kind", "Call"},
+                         {"subject", "Call about " + ws.title_of(record)},
+                         {"at", format_instant(now)},
+                         {"direction", "Outbound"},
+                         {"related", record.id}},
+                        std::nullopt};
+}
+
 std::string describe_due(Instant due, Instant now) {
     if (now >= due) return "overdue " + span(now.seconds - due.seconds);
     return span(due.seconds - now.seconds) + " left";

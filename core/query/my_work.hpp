@@ -3,6 +3,7 @@
 // open tasks. The rep's default screen and `crm next-actions`.
 #pragma once
 
+#include "engine/command.hpp"
 #include "model/workspace.hpp"
 #include "sla/calendar.hpp"
 
@@ -24,6 +25,9 @@ struct WorkItem {
 
 std::vector<WorkItem> next_actions(const Workspace& workspace, const std::string& user,
                                    Instant now);
+
+// The "Log call" action: an outbound call on `record`, now, as a command.
+CreateRecord logged_call(const Workspace& workspace, const Record& record, Instant now);
 
 // "2h 10m left", "overdue 1d 3h", "due in 3d".
 std::string describe_due(Instant due, Instant now);

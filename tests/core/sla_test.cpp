@@ -1,4 +1,6 @@
+#include "engine/engine.hpp"
 #include "fixtures.hpp"
+#include "query/my_work.hpp"
 #include "sla/calendar.hpp"
 
 #include <doctest/doctest.h>
@@ -147,4 +149,21 @@ TEST_CASE("bad calendars and durations say what is wrong") {
           "the calendar has no working time to count 1 business hour");
     CHECK(due_at(closed, at("2026-01-01T00:00:00Z"), *parse_duration("999999999 days")).error() ==
           "the due time falls after the year 9999");
+}
+
+TEST_CASE("the queue's one-click call log is an ordinary, valid activity") {
+    Engine engine(team_workspace());
+    REQUIRE(
+        engine.apply(CreateRecord{"deal", {{"name", "Fleet"}}}, "u-ana", at("2026-11-20T10:00:00Z"))
+            .ok);
+    const Record& deal = *engine.workspace().find("deal-1");
+    const auto outcome =
+        engine.apply(logged_call(engine.workspace(), deal, at("2026-11-20T11:00:00Z")), "u-ana",
+                     at("2026-11-20T11:00:00Z"));
+    REQUIRE(outcome.ok);
+    const Record& call = *engine.workspace().find(outcome.record_id);
+    CHECK(call.fields["kind"] == "Call");
+    CHECK(call.fields["subject"] == "Call about Fleet");
+    CHECK(call.fields["related"] == "deal-1");
+    CHECK(call.owner == "u-ana");
 }

@@ -25,8 +25,11 @@ Flow* selected_flow(DesignerState& designer) {
     return designer.draft.empty() ? nullptr : &designer.draft.front();
 }
 
+// Checks the draft, only when it changes: both checks walk the definitions and
+// the records in flight, which is too much for every frame.
 void revalidate(const Workspace& ws, DesignerState& designer) {
     designer.problems = validate_flows(ws.schema, designer.draft);
+    designer.stranded = stranded_stages(ws, designer.draft);
     for (const auto& [key, error] : designer.condition_error)
         if (!error.empty()) designer.problems.insert(designer.problems.begin(), key + ": " + error);
     designer.dirty = true;
@@ -165,6 +168,7 @@ void open_designer(const Workspace& ws, UiState& ui) {
             designer.item = designer.draft.front().stages.front().id;
     }
     designer.problems = validate_flows(ws.schema, designer.draft);
+    designer.stranded = stranded_stages(ws, designer.draft);
     ui.designer = std::move(designer);
     ui.screen = Screen::Designer;
     ui.form = RecordForm{};
@@ -302,7 +306,7 @@ void draw_designer(ViewContext& view) {
     if (changed) revalidate(view.workspace, designer);
 
     // Records in a stage the draft removes need a new place before saving.
-    for (const auto& stranded : stranded_stages(view.workspace, designer.draft)) {
+    for (const auto& stranded : designer.stranded) {
         const Flow* target = nullptr;
         for (const auto& f : designer.draft)
             if (f.id == stranded.flow) target = &f;

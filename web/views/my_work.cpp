@@ -8,18 +8,6 @@ namespace crm::web {
 
 namespace {
 
-void refresh_work(const ViewContext& view) {
-    WorkCache& cache = view.ui.work;
-    const std::int64_t minute = view.now.seconds / 60; // clocks move on by the minute
-    if (cache.workspace_version == view.version && cache.user == view.ui.user &&
-        cache.minute == minute)
-        return;
-    cache.items = next_actions(view.workspace, view.ui.user, view.now);
-    cache.workspace_version = view.version;
-    cache.user = view.ui.user;
-    cache.minute = minute;
-}
-
 ImVec4 state_color(const std::string& state) {
     if (state == "overdue") return colors::kDanger;
     if (state == "at-risk") return colors::kWarning;
@@ -32,8 +20,9 @@ void draw_my_work(ViewContext& view) {
     const float s = scale();
     place_main_area(view.ui.form.open);
     ImGui::Begin("##mywork", nullptr, kPanel);
-    refresh_work(view);
-    const auto& items = view.ui.work.items;
+    if (view.ui.work.refresh(view.version, view.ui.user, view.now))
+        view.ui.work.value = next_actions(view.workspace, view.ui.user, view.now);
+    const auto& items = view.ui.work.value;
     std::size_t overdue = 0, at_risk = 0;
     for (const auto& item : items) {
         overdue += item.state == "overdue";
@@ -115,14 +104,9 @@ void draw_my_work(ViewContext& view) {
 
 void draw_exceptions(ViewContext& view) {
     auto& cache = view.ui.exceptions;
-    const std::int64_t minute = view.now.seconds / 60;
-    if (cache.workspace_version != view.version || cache.user != view.ui.user ||
-        cache.minute != minute) {
-        cache.queues = exception_queues(view.workspace, view.ui.user, view.now);
-        cache.workspace_version = view.version;
-        cache.user = view.ui.user;
-        cache.minute = minute;
-    }
+    if (cache.refresh(view.version, view.ui.user, view.now))
+        cache.value = exception_queues(view.workspace, view.ui.user, view.now);
+    const auto& queues = cache.value;
     place_main_area(view.ui.form.open);
     ImGui::Begin("##exceptions", nullptr, kPanel);
     ImGui::PushFont(heading_font());
@@ -130,9 +114,9 @@ void draw_exceptions(ViewContext& view) {
     ImGui::PopFont();
     ImGui::TextColored(colors::kMuted, "Unowned work and SLA breaches, the biggest groups first.");
     ImGui::Spacing();
-    if (cache.queues.empty()) ImGui::TextColored(colors::kSuccess, "Nothing needs attention.");
-    for (std::size_t q = 0; q < cache.queues.size(); ++q) {
-        const ExceptionQueue& queue = cache.queues[q];
+    if (queues.empty()) ImGui::TextColored(colors::kSuccess, "Nothing needs attention.");
+    for (std::size_t q = 0; q < queues.size(); ++q) {
+        const ExceptionQueue& queue = queues[q];
         std::string handlers;
         for (const auto& id : queue.handlers) {
             const User* user = view.workspace.directory.user(id);
