@@ -143,15 +143,14 @@ bool App::run_timers() {
     const auto started = m_engine.start_due_flows(m_last_timer);
     const auto alerts = m_engine.raise_breaches(m_last_timer);
     if (started.empty() && alerts.empty()) return false;
-    std::vector<std::string> parts;
-    if (started.size() == 1) parts.push_back(started.front());
+    // Starts are good news; breaches are warnings, shown as such.
+    if (started.size() == 1) m_ui.notice = started.front();
     if (started.size() > 1)
-        parts.push_back(std::to_string(started.size()) + " processes came due and started");
-    if (alerts.size() == 1) parts.push_back(alerts.front());
-    if (alerts.size() > 1) parts.push_back(std::to_string(alerts.size()) + " SLA breaches alerted");
-    m_ui.notice.clear();
-    for (const auto& part : parts)
-        m_ui.notice += (m_ui.notice.empty() ? "" : "; ") + part;
+        m_ui.notice = std::to_string(started.size()) + " processes came due and started";
+    if (alerts.size() == 1) m_ui.alert = alerts.front();
+    if (alerts.size() > 1)
+        m_ui.alert =
+            std::to_string(alerts.size()) + " SLA breaches: their owners and managers were alerted";
     ++m_version;
     return true;
 }

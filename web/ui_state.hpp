@@ -118,6 +118,7 @@ struct UiState {
     ListCache list;
     std::vector<std::string> open_problems;   // damage found when opening
     std::string notice;                       // "Imported 334 records"
+    std::string alert;                        // the latest SLA breach news, shown as a warning
     std::string error_dialog;                 // shown in a modal until dismissed
     std::map<std::string, Rect> widget_rects; // named widgets, for end-to-end tests
 };

@@ -40,6 +40,7 @@ void draw_my_work(ViewContext& view) {
     ImGui::TextColored(colors::kMuted, " · ");
     ImGui::SameLine(0, 0);
     ImGui::TextColored(colors::kWarning, "%zu at risk", at_risk);
+    if (!view.ui.alert.empty()) ImGui::TextColored(colors::kWarning, "%s", view.ui.alert.c_str());
     if (!view.ui.notice.empty())
         ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
     else
