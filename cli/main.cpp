@@ -205,21 +205,8 @@ int report_outcome(const Outcome& outcome) {
 }
 
 json record_json(const Workspace& ws, const Record& record) {
-    json out = {{"id", record.id},
-                {"type", record.type},
-                {"title", ws.title_of(record)},
-                {"owner", record.owner},
-                {"fields", record.fields},
-                {"created_at", format_instant(record.created_at)},
-                {"created_by", record.created_by},
-                {"updated_at", format_instant(record.updated_at)},
-                {"updated_by", record.updated_by}};
-    if (!record.flows.empty()) {
-        json flows = json::object();
-        for (const auto& [flow_id, state] : record.flows)
-            flows[flow_id] = flow_state_to_json(state);
-        out["flows"] = flows;
-    }
+    json out = record_to_json(record);
+    out["title"] = ws.title_of(record);
     return out;
 }
 

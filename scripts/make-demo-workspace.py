@@ -300,7 +300,7 @@ sla_policies = [
     {"id": "case_open_escalation", "name": "Escalate a case open more than 48 hours", "record_type": "ticket",
      "starts": "created", "stops": {"in": [{"var": "status"}, ["Resolved", "Closed"]]},
      "pauses": {"==": [{"var": "status"}, "Waiting on customer"]}, "within": "48 hours", "at_risk": 0.75,
-     "alert": ["owner_manager", "role:manager"]},
+     "alert": ["owner", "owner_manager"], "escalate_to": ["owner_manager"]},
 ]
 workspace = {"format": "crm-workspace", "version": 1, "name": "Northwind Field Sales (demo)", "currency": "USD",
              "teams": teams, "users": users, "processes": flows, "calendar": calendar,

@@ -193,6 +193,7 @@ bool App::frame() {
 void App::apply_intents() {
     std::vector<Intent> intents;
     intents.swap(m_intents);
+    const std::uint64_t seq = m_engine.last_seq(), version = m_version;
     for (const auto& intent : intents) {
         std::visit(
             [&](const auto& value) {
@@ -218,6 +219,8 @@ void App::apply_intents() {
             },
             intent);
     }
+    // A refused command may still be journaled (a blocked move is kept for the manager).
+    if (m_engine.last_seq() != seq && m_version == version) after_change();
 }
 
 void App::after_change() {

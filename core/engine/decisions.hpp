@@ -41,7 +41,8 @@ const Flow* stage_field_flow(const Workspace& workspace, const Record& record,
                              const nlohmann::json& fields);
 
 // The events that start one flow for `record` when a start condition holds
-// (empty when none does). One start at a time: ids of new records depend on it.
+// (empty when none does), or an automation.failed event when a start cannot
+// happen for a reason not yet recorded. One at a time: ids of new records depend on it.
 std::vector<Event> next_flow_start(const Workspace& workspace, const Record& record, Instant now,
                                    std::string& started);
 

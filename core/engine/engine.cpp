@@ -286,6 +286,11 @@ Outcome Engine::apply(const Command& command, const std::string& actor, Instant 
     outcome.warnings = details.warnings;
     if (!batch) {
         outcome.message = batch.error();
+        // A move its gate stopped is kept on the record for the manager's
+        // exception queue; the record's data and stage stay as they were.
+        if (details.blocked && !details.blocked->warning &&
+            (!details.blocked->missing.empty() || !details.blocked->failing.empty()))
+            note_blocked_move(command, *details.blocked, actor, now);
         return outcome;
     }
     if (std::holds_alternative<CreateRecord>(command))
@@ -303,10 +308,12 @@ Outcome Engine::apply(const Command& command, const std::string& actor, Instant 
         outcome.message = status.error();
         return outcome;
     }
-    // Automation reacts: flows whose start condition this change made true.
+    // Automation reacts: flows whose start condition this change made true,
+    // and SLA clocks the change paused or resumed.
     if (!outcome.record_id.empty()) {
         auto started = start_flows_for(outcome.record_id, actor, now, 0);
         outcome.warnings.insert(outcome.warnings.end(), started.begin(), started.end());
+        track_pauses(outcome.record_id, actor, now);
     }
     return outcome;
 }
@@ -333,10 +340,7 @@ std::vector<std::string> Engine::start_flows_for(const std::string& record_id,
         if (!record) break;
         std::string what;
         auto events = next_flow_start(m_workspace, *record, now, what);
-        if (events.empty()) {
-            if (!what.empty()) started.push_back(what); // a start that could not happen, in words
-            break;
-        }
+        if (events.empty()) break;
         std::string created;
         if (events.front().kind == "record.created") created = events.front().data["id"];
         EventBatch batch;
@@ -344,7 +348,7 @@ std::vector<std::string> Engine::start_flows_for(const std::string& record_id,
         batch.actor = actor;
         batch.events = std::move(events);
         if (!commit(std::move(batch))) break; // tried again on the next change or timer
-        started.push_back(what);
+        started.push_back(what); // what started, or why a start went to the recovery queue
         if (!created.empty()) {
             auto more = start_flows_for(created, actor, now, depth + 1);
             started.insert(started.end(), more.begin(), more.end());
@@ -372,31 +376,107 @@ std::vector<std::string> Engine::start_due_flows(Instant now) {
     return started;
 }
 
+namespace {
+
+Event pause_event(const std::string& record_id, const PauseChange& change) {
+    return {change.paused ? "sla.paused" : "sla.resumed",
+            {{"id", record_id}, {"policy", change.policy}}};
+}
+
+} // namespace
+
+void Engine::note_blocked_move(const Command& command, const BlockedMove& blocked,
+                               const std::string& actor, Instant now) {
+    std::string id;
+    if (const auto* move = std::get_if<MoveRecord>(&command)) id = move->id;
+    if (const auto* update = std::get_if<UpdateRecord>(&command)) id = update->id;
+    const Record* record = m_workspace.find(id);
+    if (!record || !record->flows.count(blocked.flow)) return;
+    EventBatch batch;
+    batch.at = now;
+    batch.actor = actor;
+    batch.events.push_back({"process.move_blocked",
+                            {{"id", id},
+                             {"flow", blocked.flow},
+                             {"to", blocked.to},
+                             {"missing", blocked.missing},
+                             {"failing", blocked.failing}}});
+    commit(std::move(batch)); // best effort: the refusal stands either way
+}
+
+void Engine::track_pauses(const std::string& record_id, const std::string& actor, Instant now) {
+    const Record* record = m_workspace.find(record_id);
+    if (!record || m_workspace.sla_policies.empty()) return;
+    EventBatch batch;
+    batch.at = now;
+    batch.actor = actor;
+    for (const auto& change : pause_changes(m_workspace, *record, now))
+        batch.events.push_back(pause_event(record_id, change));
+    if (!batch.events.empty()) commit(std::move(batch)); // if not saved, the timer catches up
+}
+
 std::vector<std::string> Engine::raise_breaches(Instant now) {
     std::vector<std::string> raised;
     if (m_workspace.sla_policies.empty()) return raised;
     const BusinessCalendar calendar = workspace_calendar(m_workspace);
     std::vector<Event> events;
+    // Records each user owns, by type: who of a role is least loaded. Counted once, when needed.
+    std::map<std::string, std::map<std::string, std::size_t>> owned;
+    auto owned_of_type = [&](const std::string& type) -> std::map<std::string, std::size_t>& {
+        auto found = owned.find(type);
+        if (found != owned.end()) return found->second;
+        auto& counts = owned[type];
+        for (const auto& id : m_workspace.ids_of_type(type))
+            ++counts[m_workspace.find(id)->owner];
+        return counts;
+    };
     for (const Record* record : m_workspace.all_records()) {
+        // Catch up on pauses first: waiting on the customer is not a breach.
+        for (const auto& change : pause_changes(m_workspace, *record, now))
+            events.push_back(pause_event(record->id, change));
+        std::string owner = record->owner;
         for (const auto& clock : sla_clocks(m_workspace, calendar, *record, now)) {
             if (clock.state != ClockState::Overdue) continue;
+            const SlaPolicy& policy = *clock.policy;
             const std::string due = format_instant(clock.due);
-            const auto already = record->sla_alerts.find(clock.policy->id);
+            const auto already = record->sla_alerts.find(policy.id);
             if (already != record->sla_alerts.end() && already->second == due) continue;
-            const auto recipients = alert_recipients(m_workspace, *clock.policy, *record);
-            events.push_back({"sla.breached",
-                              {{"id", record->id},
-                               {"policy", clock.policy->id},
-                               {"due", due},
-                               {"recipients", recipients}}});
-            std::string names;
-            for (const auto& id : recipients) {
-                const User* user = m_workspace.directory.user(id);
-                names += (names.empty() ? "" : ", ") + (user ? user->name : id);
+            const auto recipients = alert_recipients(m_workspace, policy, *record);
+            json breach = {{"id", record->id},
+                           {"policy", policy.id},
+                           {"due", due},
+                           {"recipients", recipients}};
+            std::string said =
+                "SLA breached: " + policy.name + " for " + m_workspace.title_of(*record) +
+                " (due " + due + "); alerted " +
+                (recipients.empty() ? "nobody" : m_workspace.directory.names(recipients));
+            const auto escalated = people_named(m_workspace, policy.escalate_to, *record);
+            if (!escalated.empty()) {
+                breach["escalated_to"] = escalated;
+                said += "; escalated to " + m_workspace.directory.names(escalated);
             }
-            raised.push_back("SLA breached: " + clock.policy->name + " for " +
-                             m_workspace.title_of(*record) + " (due " + due + "); alerted " +
-                             (names.empty() ? "nobody" : names));
+            events.push_back({"sla.breached", std::move(breach)});
+            // Field values and a new owner, as one change to the record.
+            json update = {{"id", record->id}};
+            if (const RecordTypeDef* type = m_workspace.schema.type(record->type)) {
+                Problems problems;
+                json fields =
+                    changed_fields(*record, check_fields(m_workspace, *type, policy.set, problems));
+                if (!fields.empty()) update["fields"] = std::move(fields);
+            }
+            if (!policy.reassign_to.empty()) {
+                auto& counts = owned_of_type(record->type);
+                const std::string to = breach_reassignee(m_workspace, policy, *record, counts);
+                if (!to.empty() && to != owner) {
+                    --counts[owner];
+                    ++counts[to];
+                    owner = to;
+                    update["owner"] = to;
+                    said += "; reassigned to " + m_workspace.directory.names({to});
+                }
+            }
+            if (update.size() > 1) events.push_back({"record.updated", std::move(update)});
+            raised.push_back(said);
         }
     }
     if (events.empty()) return raised;

@@ -84,6 +84,10 @@ class Engine {
 
   private:
     Status commit(EventBatch batch);
+    void note_blocked_move(const Command& command, const BlockedMove& blocked,
+                           const std::string& actor, Instant now);
+    // Journals the pauses a change to the record started or ended.
+    void track_pauses(const std::string& record_id, const std::string& actor, Instant now);
     std::vector<std::string> start_flows_for(const std::string& record_id, const std::string& actor,
                                              Instant now, int depth);
 

@@ -73,8 +73,10 @@ Status check_batch(const Workspace& workspace, const EventBatch& batch) {
                 return Error{"record " + id + " does not exist"};
             if (!workspace.flow(event.data.value("flow", "")))
                 return Error{"unknown flow for " + id};
-        } else if (event.kind == "sla.breached") {
-            if (!workspace.find(id)) return Error{"record " + id + " does not exist"};
+        } else if (event.kind == "sla.breached" || event.kind == "sla.paused" ||
+                   event.kind == "sla.resumed" || event.kind == "automation.failed") {
+            if (!workspace.find(id) && !created_here(batch, id))
+                return Error{"record " + id + " does not exist"};
         } else if (event.kind != "schema.type_added" &&
                    event.kind != "process.definitions_changed") {
             return Error{"unknown event kind '" + event.kind + "'"};
@@ -125,16 +127,31 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                 state.stage = data.at("stage").get<std::string>();
                 state.started_at = state.entered_at = batch.at;
                 state.history.push_back(history_entry(state.stage, batch, data));
-                record_for(workspace, data).flows[data.at("flow").get<std::string>()] = state;
+                Record& record = record_for(workspace, data);
+                record.flows[data.at("flow").get<std::string>()] = state;
+                record.automation_failures.erase("start:" + data.at("flow").get<std::string>());
+            } else if (event.kind == "process.move_blocked") {
+                FlowState& state =
+                    record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
+                const std::string to = data.at("to").get<std::string>();
+                const bool again = state.blocked.is_object() && state.blocked.value("to", "") == to;
+                state.blocked = {{"to", to},
+                                 {"missing", data.at("missing")},
+                                 {"failing", data.at("failing")},
+                                 {"at", format_instant(batch.at)},
+                                 {"by", batch.actor},
+                                 {"attempts", again ? state.blocked.value("attempts", 1) + 1 : 1}};
             } else if (event.kind == "process.moved") {
                 FlowState& state =
                     record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
+                state.blocked = nullptr;
                 state.stage = data.at("to").get<std::string>();
                 state.entered_at = batch.at;
                 state.history.push_back(history_entry(state.stage, batch, data));
             } else if (event.kind == "process.ended") {
                 FlowState& state =
                     record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
+                state.blocked = nullptr;
                 state.status = data.at("status").get<std::string>();
                 state.outcome = data.at("outcome").get<std::string>();
                 state.reason = data.value("reason", "");
@@ -143,14 +160,32 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                 if (!state.reason.empty()) entry["reason"] = state.reason;
                 state.history.push_back(entry);
             } else if (event.kind == "sla.breached") {
-                record_for(workspace, data).sla_alerts[data.at("policy").get<std::string>()] =
-                    data.at("due").get<std::string>();
+                Record& record = record_for(workspace, data);
+                const std::string policy = data.at("policy").get<std::string>();
+                record.sla_alerts[policy] = data.at("due").get<std::string>();
+                if (data.contains("escalated_to"))
+                    record.sla_escalations[policy] =
+                        data["escalated_to"].get<std::vector<std::string>>();
+            } else if (event.kind == "sla.paused") {
+                record_for(workspace, data)
+                    .sla_pauses[data.at("policy").get<std::string>()]
+                    .push_back({batch.at, std::nullopt});
+            } else if (event.kind == "sla.resumed") {
+                auto& spans =
+                    record_for(workspace, data).sla_pauses[data.at("policy").get<std::string>()];
+                if (!spans.empty() && !spans.back().to) spans.back().to = batch.at;
+            } else if (event.kind == "automation.failed") {
+                record_for(workspace, data)
+                    .automation_failures[data.at("automation").get<std::string>()] = {
+                    data.at("reason").get<std::string>(), batch.at};
             } else if (event.kind == "process.spawned") {
                 FlowState state;
                 state.status = "spawned";
                 state.outcome = data.at("record").get<std::string>();
                 state.started_at = state.entered_at = state.ended_at = batch.at;
-                record_for(workspace, data).flows[data.at("flow").get<std::string>()] = state;
+                Record& record = record_for(workspace, data);
+                record.flows[data.at("flow").get<std::string>()] = state;
+                record.automation_failures.erase("start:" + data.at("flow").get<std::string>());
             } else if (event.kind == "process.definitions_changed") {
                 auto flows = flows_from_json(data.at("flows"), "$.flows");
                 if (!flows) return Error{flows.error()};
@@ -171,6 +206,7 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                                       {"mapped_from", state->second.stage}};
                         state->second.stage = to->get<std::string>();
                         state->second.entered_at = batch.at;
+                        state->second.blocked = nullptr;
                         state->second.history.push_back(entry);
                         if (const Stage* stage = flow->stage(state->second.stage);
                             stage && !flow->stage_field.empty())

@@ -20,6 +20,13 @@ namespace crm {
 //   record.deleted  {id}
 //   schema.field_added {type, field}
 //   schema.type_added  {type}
+//   process.started {id, flow, stage}, process.moved {id, flow, from, to, ...},
+//   process.ended {id, flow, status, outcome, reason?}, process.spawned {id, flow, record},
+//   process.move_blocked {id, flow, to, missing, failing}: an attempt its gate stopped
+//   process.definitions_changed {flows, mapping?}
+//   sla.breached {id, policy, due, recipients, escalated_to?}
+//   sla.paused / sla.resumed {id, policy}: the clock stands still from the batch's time
+//   automation.failed {id, automation, reason}: kept on the record until it runs
 struct Event {
     std::string kind;
     nlohmann::json data;

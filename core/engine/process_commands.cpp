@@ -315,9 +315,15 @@ std::vector<Event> next_flow_start(const Workspace& ws, const Record& record, In
         fields = check_fields(ws, *new_type, fields, problems);
         check_required(*new_type, fields, problems);
         if (!problems.empty()) {
-            started = "could not start the " + flow.name + " for " + ws.title_of(record) + ": " +
-                      join_problems(*new_type, problems);
-            return {};
+            // Into the manual recovery queue, once per reason; other flows may still start.
+            const std::string reason = join_problems(*new_type, problems);
+            const auto known = record.automation_failures.find("start:" + flow.id);
+            if (known != record.automation_failures.end() && known->second.reason == reason)
+                continue;
+            started =
+                "could not start the " + flow.name + " for " + ws.title_of(record) + ": " + reason;
+            return {{"automation.failed",
+                     {{"id", record.id}, {"automation", "start:" + flow.id}, {"reason", reason}}}};
         }
         started = "started the " + flow.name + " on a new " + new_type->label + " (" + new_id +
                   ") for " + ws.title_of(record);

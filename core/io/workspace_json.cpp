@@ -145,6 +145,89 @@ Result<Instant> read_instant(const json& value, const std::string& path, const c
     return *instant;
 }
 
+// What the engine keeps on a record for SLAs and automation: escalations,
+// pauses and failed automations.
+Status read_engine_state(const json& value, const std::string& path, Record& record) {
+    if (const auto escalations = value.find("sla_escalations"); escalations != value.end()) {
+        if (!escalations->is_object())
+            return Error{path + ".sla_escalations: expected an object of policy -> user ids"};
+        for (const auto& [policy, users] : escalations->items()) {
+            const std::string at_policy = path + ".sla_escalations." + policy;
+            if (!users.is_array()) return Error{at_policy + ": expected a list of user ids"};
+            for (const auto& user : users) {
+                if (!user.is_string()) return Error{at_policy + ": expected user ids as text"};
+                record.sla_escalations[policy].push_back(user.get<std::string>());
+            }
+        }
+    }
+    if (const auto pauses = value.find("sla_pauses"); pauses != value.end()) {
+        if (!pauses->is_object())
+            return Error{path + ".sla_pauses: expected an object of policy -> pauses"};
+        for (const auto& [policy, spans] : pauses->items()) {
+            const std::string at_policy = path + ".sla_pauses." + policy;
+            if (!spans.is_array()) return Error{at_policy + ": expected a list of pauses"};
+            for (std::size_t i = 0; i < spans.size(); ++i) {
+                const std::string at_span = at(at_policy, i);
+                if (!spans[i].is_object())
+                    return Error{at_span + ": expected {\"from\": TIME, \"to\": TIME}"};
+                if (auto s = check_known_keys(spans[i], at_span, {"from", "to"}); !s) return s;
+                if (!spans[i].contains("from"))
+                    return Error{at_span + ".from: expected a time as YYYY-MM-DDTHH:MM:SSZ"};
+                PauseSpan span;
+                auto from = read_instant(spans[i], at_span, "from", Instant{});
+                if (!from) return Error{from.error()};
+                span.from = *from;
+                if (spans[i].contains("to")) {
+                    auto to = read_instant(spans[i], at_span, "to", Instant{});
+                    if (!to) return Error{to.error()};
+                    if (*to < span.from) return Error{at_span + ".to: ends before it starts"};
+                    span.to = *to;
+                }
+                record.sla_pauses[policy].push_back(span);
+            }
+        }
+    }
+    if (const auto failures = value.find("automation_failures"); failures != value.end()) {
+        if (!failures->is_object())
+            return Error{path +
+                         ".automation_failures: expected an object of automation -> failure"};
+        for (const auto& [automation, failure] : failures->items()) {
+            const std::string at_failure = path + ".automation_failures." + automation;
+            if (!failure.is_object() || !failure.contains("reason") ||
+                !failure["reason"].is_string())
+                return Error{at_failure + ": expected {\"reason\": TEXT, \"at\": TIME}"};
+            if (auto s = check_known_keys(failure, at_failure, {"reason", "at"}); !s) return s;
+            auto when = read_instant(failure, at_failure, "at", Instant{});
+            if (!when) return Error{when.error()};
+            record.automation_failures[automation] = {failure["reason"].get<std::string>(), *when};
+        }
+    }
+    return Status::success();
+}
+
+void write_engine_state(const Record& record, json& item) {
+    if (!record.sla_escalations.empty()) item["sla_escalations"] = record.sla_escalations;
+    if (!record.sla_pauses.empty()) {
+        json pauses = json::object();
+        for (const auto& [policy, spans] : record.sla_pauses) {
+            json list = json::array();
+            for (const auto& span : spans) {
+                json entry = {{"from", format_instant(span.from)}};
+                if (span.to) entry["to"] = format_instant(*span.to);
+                list.push_back(std::move(entry));
+            }
+            pauses[policy] = std::move(list);
+        }
+        item["sla_pauses"] = std::move(pauses);
+    }
+    if (!record.automation_failures.empty()) {
+        json failures = json::object();
+        for (const auto& [automation, failure] : record.automation_failures)
+            failures[automation] = {{"reason", failure.reason}, {"at", format_instant(failure.at)}};
+        item["automation_failures"] = std::move(failures);
+    }
+}
+
 Status read_records(const json& records, Workspace& ws, Instant imported_at) {
     if (!records.is_array())
         return Error{"$.records: expected an array, got " + json_type_name(records)};
@@ -155,7 +238,8 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
             return Error{path + ": expected an object, got " + json_type_name(value)};
         if (auto s = check_known_keys(value, path,
                                       {"id", "type", "owner", "fields", "created_at", "created_by",
-                                       "updated_at", "updated_by", "flows", "sla_alerts"});
+                                       "updated_at", "updated_by", "flows", "sla_alerts",
+                                       "sla_escalations", "sla_pauses", "automation_failures"});
             !s)
             return s;
         Record record;
@@ -241,6 +325,7 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
                 record.sla_alerts[policy] = due.get<std::string>();
             }
         }
+        if (auto status = read_engine_state(value, path, record); !status) return status;
         for (const auto& field : type->fields)
             if (field.required && !record.fields.contains(field.id))
                 return Error{path + ".fields." + field.id + ": " + field.label + " is required"};
@@ -273,6 +358,25 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
 
 } // namespace
 
+json record_to_json(const Record& record) {
+    json item = {{"id", record.id}, {"type", record.type}};
+    if (!record.owner.empty()) item["owner"] = record.owner;
+    item["fields"] = record.fields;
+    item["created_at"] = format_instant(record.created_at);
+    if (!record.created_by.empty()) item["created_by"] = record.created_by;
+    item["updated_at"] = format_instant(record.updated_at);
+    if (!record.updated_by.empty()) item["updated_by"] = record.updated_by;
+    if (!record.sla_alerts.empty()) item["sla_alerts"] = record.sla_alerts;
+    write_engine_state(record, item);
+    if (!record.flows.empty()) {
+        json flows = json::object();
+        for (const auto& [flow_id, state] : record.flows)
+            flows[flow_id] = flow_state_to_json(state);
+        item["flows"] = flows;
+    }
+    return item;
+}
+
 json workspace_to_json(const Workspace& ws) {
     json users = json::array();
     for (const auto& user : ws.directory.users()) {
@@ -298,23 +402,8 @@ json workspace_to_json(const Workspace& ws) {
             if (field.custom) custom_fields[type.id].push_back(field_def_to_json(field));
     }
     json records = json::array();
-    for (const Record* record : ws.all_records()) {
-        json item = {{"id", record->id}, {"type", record->type}};
-        if (!record->owner.empty()) item["owner"] = record->owner;
-        item["fields"] = record->fields;
-        item["created_at"] = format_instant(record->created_at);
-        if (!record->created_by.empty()) item["created_by"] = record->created_by;
-        item["updated_at"] = format_instant(record->updated_at);
-        if (!record->updated_by.empty()) item["updated_by"] = record->updated_by;
-        if (!record->sla_alerts.empty()) item["sla_alerts"] = record->sla_alerts;
-        if (!record->flows.empty()) {
-            json flows = json::object();
-            for (const auto& [flow_id, state] : record->flows)
-                flows[flow_id] = flow_state_to_json(state);
-            item["flows"] = flows;
-        }
-        records.push_back(std::move(item));
-    }
+    for (const Record* record : ws.all_records())
+        records.push_back(record_to_json(*record));
     json next_ids = json::object();
     for (const auto& [type, number] : ws.next_numbers())
         next_ids[type] = number;
@@ -490,9 +579,18 @@ void shift_record_times(Workspace& workspace, std::int64_t days) {
             for (auto& entry : state.history)
                 if (entry.contains("at") && entry["at"].is_string())
                     entry["at"] = shifted_text(entry["at"].get<std::string>(), days);
+            if (state.blocked.is_object() && state.blocked.contains("at"))
+                state.blocked["at"] = shifted_text(state.blocked["at"].get<std::string>(), days);
         }
         for (auto& [policy, due] : record.sla_alerts)
             due = shifted_text(due, days);
+        for (auto& [policy, spans] : record.sla_pauses)
+            for (auto& span : spans) {
+                span.from.seconds += seconds;
+                if (span.to) span.to->seconds += seconds;
+            }
+        for (auto& [automation, failure] : record.automation_failures)
+            failure.at.seconds += seconds;
     }
 }
 

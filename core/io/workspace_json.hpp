@@ -20,6 +20,8 @@ inline constexpr int kWorkspaceFormatVersion = 1;
 inline constexpr std::size_t kMaxImportBytes = 512u * 1024u * 1024u;
 
 nlohmann::json workspace_to_json(const Workspace& workspace);
+// One record as it appears in "records": fields, flows and the engine's SLA state.
+nlohmann::json record_to_json(const Record& record);
 std::string export_workspace(const Workspace& workspace); // pretty-printed
 
 // Records without created_at/updated_at get `imported_at` (the time of the

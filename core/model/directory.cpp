@@ -41,4 +41,13 @@ bool Directory::manages(const User& manager, std::string_view member) const {
     return team && team->manager == manager.id;
 }
 
+std::string Directory::names(const std::vector<std::string>& ids) const {
+    std::string names;
+    for (const auto& id : ids) {
+        const User* person = user(id);
+        names += (names.empty() ? "" : ", ") + (person ? person->name : id);
+    }
+    return names;
+}
+
 } // namespace crm

@@ -36,6 +36,9 @@ class Directory {
     void add_user(User user) { m_users.push_back(std::move(user)); }
     void add_team(Team team) { m_teams.push_back(std::move(team)); }
 
+    // "Dana Ruiz, Ben Ortiz": people by name, ids kept for anyone unknown.
+    std::string names(const std::vector<std::string>& ids) const;
+
     // True when `manager` manages the team `member` belongs to (or is `member`).
     bool manages(const User& manager, std::string_view member) const;
 

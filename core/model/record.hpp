@@ -8,9 +8,25 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace crm {
+
+// A stretch of time an SLA clock stood still (waiting on the customer); open
+// while the pause lasts.
+struct PauseSpan {
+    Instant from;
+    std::optional<Instant> to;
+};
+
+// An automation that could not run on a record, kept until it runs: the
+// manual recovery queue.
+struct AutomationFailure {
+    std::string reason;
+    Instant at;
+};
 
 struct Record {
     std::string id;    // "deal-42"
@@ -22,7 +38,12 @@ struct Record {
     Instant updated_at;
     std::string updated_by;
     std::map<std::string, FlowState> flows; // by flow id: where this record stands in each
-    std::map<std::string, std::string> sla_alerts; // policy id -> the due time whose breach was raised
+    std::map<std::string, std::string>
+        sla_alerts; // policy id -> the due time whose breach was raised
+    std::map<std::string, std::vector<std::string>> sla_escalations; // policy id -> escalated to
+    std::map<std::string, std::vector<PauseSpan>> sla_pauses;        // policy id -> its pauses
+    // "start:<flow id>" -> why that automation failed on this record.
+    std::map<std::string, AutomationFailure> automation_failures;
 };
 
 } // namespace crm

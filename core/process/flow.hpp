@@ -107,6 +107,9 @@ struct FlowState {
     Instant ended_at;
     // Every stage entered: {"stage", "at", "by"} and "warnings" when a warned gate was passed.
     nlohmann::json history = nlohmann::json::array();
+    // The last move its gate stopped, until the record moves on: {"to", "missing",
+    // "failing", "at", "by", "attempts"}; null when none.
+    nlohmann::json blocked;
 
     bool active() const { return status == "active"; }
 };

@@ -334,6 +334,7 @@ json flow_state_to_json(const FlowState& state) {
         if (!state.reason.empty()) out["reason"] = state.reason;
     }
     out["history"] = state.history;
+    if (!state.blocked.is_null()) out["blocked"] = state.blocked;
     return out;
 }
 
@@ -342,7 +343,7 @@ Result<FlowState> flow_state_from_json(const json& value, const std::string& pat
         return Error{path + ": expected an object, got " + json_type_name(value)};
     if (auto s = check_known_keys(value, path,
                                   {"stage", "status", "outcome", "reason", "started_at",
-                                   "entered_at", "ended_at", "history"});
+                                   "entered_at", "ended_at", "history", "blocked"});
         !s)
         return Error{s.error()};
     FlowState state;
@@ -377,6 +378,14 @@ Result<FlowState> flow_state_from_json(const json& value, const std::string& pat
     if (value.contains("history")) {
         if (!value["history"].is_array()) return Error{path + ".history: expected an array"};
         state.history = value["history"];
+    }
+    if (const auto blocked = value.find("blocked"); blocked != value.end()) {
+        const bool shaped = blocked->is_object() && blocked->contains("to") &&
+                            (*blocked)["to"].is_string() && blocked->contains("at") &&
+                            (*blocked)["at"].is_string() &&
+                            parse_instant((*blocked)["at"].get<std::string>());
+        if (!shaped) return Error{path + ".blocked: expected {\"to\": STAGE, \"at\": TIME, ...}"};
+        state.blocked = *blocked;
     }
     return state;
 }

@@ -1,12 +1,41 @@
 #include "query/exceptions.hpp"
 
 #include "engine/permissions.hpp"
+#include "query/my_work.hpp"
 #include "sla/clocks.hpp"
 
 #include <algorithm>
 #include <map>
 
 namespace crm {
+
+namespace {
+
+void add_handlers(ExceptionQueue& queue, const std::vector<std::string>& who) {
+    for (const auto& id : who)
+        if (std::find(queue.handlers.begin(), queue.handlers.end(), id) == queue.handlers.end())
+            queue.handlers.push_back(id);
+}
+
+// "missing Budget, Decision maker · Ben Ortiz, 2 tries, last 3h ago"
+std::string blocked_detail(const Workspace& ws, const Record& record, const nlohmann::json& blocked,
+                           Instant now) {
+    const RecordTypeDef* type = ws.schema.type(record.type);
+    std::string what;
+    for (const auto& id : blocked.value("missing", nlohmann::json::array())) {
+        const FieldDef* field = type ? type->field(id.get<std::string>()) : nullptr;
+        what += (what.empty() ? "missing " : ", ") + (field ? field->label : id.get<std::string>());
+    }
+    for (const auto& condition : blocked.value("failing", nlohmann::json::array()))
+        what += (what.empty() ? "not met: " : "; not met: ") + condition.get<std::string>();
+    const int attempts = blocked.value("attempts", 1);
+    const auto at = parse_instant(blocked.value("at", ""));
+    return what + " · " + ws.directory.names({blocked.value("by", "")}) + ", " +
+           (attempts == 1 ? "1 try" : std::to_string(attempts) + " tries") +
+           (at ? ", last " + describe_ago(*at, now) : "");
+}
+
+} // namespace
 
 std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::string& viewer_id,
                                              Instant now) {
@@ -17,7 +46,10 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
     for (const auto& user : ws.directory.users())
         if (user.role == Role::Manager || user.role == Role::Admin) managers.push_back(user.id);
     const BusinessCalendar calendar = workspace_calendar(ws);
-    std::map<std::string, ExceptionQueue> unowned, breaches;
+    std::vector<std::string> admins;
+    for (const auto& user : ws.directory.users())
+        if (user.role == Role::Admin) admins.push_back(user.id);
+    std::map<std::string, ExceptionQueue> unowned, breaches, blocked, failed;
     for (const Record* record : ws.all_records()) {
         if (!can_view(ws, *viewer, *record)) continue;
         const std::string title = ws.title_of(*record);
@@ -45,18 +77,50 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
             auto& queue = breaches[clock.policy->id];
             if (queue.items.empty())
                 queue = {"sla_breach", clock.policy->id, "Breached: " + clock.policy->name, {}, {}};
-            for (const auto& who : alert_recipients(ws, *clock.policy, *record))
-                if (std::find(queue.handlers.begin(), queue.handlers.end(), who) ==
-                    queue.handlers.end())
-                    queue.handlers.push_back(who);
-            queue.items.push_back(
-                {record->id, title, "due " + format_instant(clock.due), record->owner});
+            std::string detail = describe_due(clock.due, now);
+            const auto escalated = record->sla_escalations.find(clock.policy->id);
+            if (escalated != record->sla_escalations.end()) {
+                add_handlers(queue, escalated->second);
+                detail += ", escalated to " + ws.directory.names(escalated->second);
+            }
+            add_handlers(queue, alert_recipients(ws, *clock.policy, *record));
+            queue.items.push_back({record->id, title, detail, record->owner});
+        }
+        // Moves a gate stopped that nobody has completed since.
+        for (const auto& [flow_id, state] : record->flows) {
+            const Flow* flow = ws.flow(flow_id);
+            if (!flow || !state.active() || !state.blocked.is_object()) continue;
+            const std::string to = state.blocked.value("to", "");
+            const Stage* target = flow->stage(to);
+            const std::string to_name = target ? target->name : to;
+            auto& queue = blocked[flow_id + "/" + to];
+            if (queue.items.empty())
+                queue = {"blocked_move",
+                         flow_id + "/" + to,
+                         "Blocked: " + flow->name + " → " + to_name,
+                         managers,
+                         {}};
+            queue.items.push_back({record->id, title,
+                                   blocked_detail(ws, *record, state.blocked, now), record->owner});
+        }
+        // Automations that could not run: the manual recovery queue.
+        for (const auto& [automation, failure] : record->automation_failures) {
+            auto& queue = failed[automation];
+            if (queue.items.empty()) {
+                const Flow* flow =
+                    automation.rfind("start:", 0) == 0 ? ws.flow(automation.substr(6)) : nullptr;
+                queue = {"automation_failure",
+                         automation,
+                         "Could not start: " + (flow ? flow->name : automation),
+                         admins,
+                         {}};
+            }
+            queue.items.push_back({record->id, title, failure.reason, record->owner});
         }
     }
-    for (auto& [type, queue] : unowned)
-        queues.push_back(std::move(queue));
-    for (auto& [policy, queue] : breaches)
-        queues.push_back(std::move(queue));
+    for (auto* groups : {&unowned, &breaches, &blocked, &failed})
+        for (auto& [key, queue] : *groups)
+            queues.push_back(std::move(queue));
     // Repeated exceptions first: the biggest groups are where to look.
     std::stable_sort(queues.begin(), queues.end(),
                      [](const ExceptionQueue& a, const ExceptionQueue& b) {

@@ -1,6 +1,7 @@
 // The manager's exception queues: work nobody owns (and who may reassign
-// it), SLA breaches across the team, grouped and counted so repeated
-// exceptions stand out for review.
+// it), SLA breaches across the team, moves a gate stopped that nobody
+// completed, and automations that could not run (the manual recovery queue),
+// grouped and counted so repeated exceptions stand out for review.
 #pragma once
 
 #include "model/workspace.hpp"
@@ -18,8 +19,8 @@ struct ExceptionItem {
 };
 
 struct ExceptionQueue {
-    std::string kind;  // "unowned" or "sla_breach"
-    std::string group; // what repeats: the record type, or the SLA policy
+    std::string kind;  // "unowned", "sla_breach", "blocked_move" or "automation_failure"
+    std::string group; // what repeats: the record type, SLA policy, "flow/stage" or automation
     std::string title; // "Unowned leads", "Breached: First response to a demo request"
     std::vector<std::string> handlers; // who is to act (managers who may reassign)
     std::vector<ExceptionItem> items;

@@ -41,17 +41,43 @@ std::string describe_due(Instant due, Instant now) {
     return span(due.seconds - now.seconds) + " left";
 }
 
+std::string describe_ago(Instant then, Instant now) {
+    if (now <= then) return "just now";
+    return span(now.seconds - then.seconds) + " ago";
+}
+
 std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user, Instant now) {
     std::vector<WorkItem> items;
     const BusinessCalendar calendar = workspace_calendar(ws);
     for (const Record* record : ws.all_records()) {
-        if (record->owner != user) continue;
+        const bool escalated_to_me =
+            std::any_of(record->sla_escalations.begin(), record->sla_escalations.end(),
+                        [&](const auto& escalation) {
+                            return std::find(escalation.second.begin(), escalation.second.end(),
+                                             user) != escalation.second.end();
+                        });
+        if (record->owner != user && !escalated_to_me) continue;
         const std::string title = ws.title_of(*record);
         for (const auto& clock : sla_clocks(ws, calendar, *record, now)) {
             if (clock.state == ClockState::Met || clock.state == ClockState::Paused) continue;
-            items.push_back({record->id, title, "sla", clock.policy->name, clock.due,
-                             clock_state_name(clock.state), ""});
+            const auto escalation = record->sla_escalations.find(clock.policy->id);
+            const bool mine_to_rescue =
+                clock.state == ClockState::Overdue && escalation != record->sla_escalations.end() &&
+                std::find(escalation->second.begin(), escalation->second.end(), user) !=
+                    escalation->second.end();
+            if (mine_to_rescue) {
+                const User* owner = ws.directory.user(record->owner);
+                items.push_back(
+                    {record->id, title, "escalation",
+                     "Escalated: " + clock.policy->name +
+                         (owner && owner->id != user ? " (owner " + owner->name + ")" : ""),
+                     clock.due, "overdue", ""});
+            } else if (record->owner == user) {
+                items.push_back({record->id, title, "sla", clock.policy->name, clock.due,
+                                 clock_state_name(clock.state), ""});
+            }
         }
+        if (record->owner != user) continue; // escalated to me: only the escalation is mine
         for (const auto& [flow_id, state] : record->flows) {
             const Flow* flow = ws.flow(flow_id);
             const Stage* stage = flow && state.active() ? flow->stage(state.stage) : nullptr;

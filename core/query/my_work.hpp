@@ -1,6 +1,6 @@
 // "My work": one list of what a person should do, ordered by when it is due:
-// running SLA clocks, the next actions of their records' stages, and their
-// open tasks. The rep's default screen and `crm next-actions`.
+// running SLA clocks, breaches escalated to them, the next actions of their
+// records' stages, and their open tasks. The rep's default screen and `crm next-actions`.
 #pragma once
 
 #include "engine/command.hpp"
@@ -16,7 +16,7 @@ namespace crm {
 struct WorkItem {
     std::string record_id;
     std::string title; // the record's name
-    std::string kind;  // "sla", "next_action" or "task"
+    std::string kind;  // "sla", "escalation" (a breach escalated to me), "next_action" or "task"
     std::string what;  // what to do, in words
     std::optional<Instant> due;
     std::string state; // "ok", "at-risk" or "overdue"
@@ -29,7 +29,9 @@ std::vector<WorkItem> next_actions(const Workspace& workspace, const std::string
 // The "Log call" action: an outbound call on `record`, now, as a command.
 CreateRecord logged_call(const Workspace& workspace, const Record& record, Instant now);
 
-// "2h 10m left", "overdue 1d 3h", "due in 3d".
+// "2h 10m left", "overdue 1d 3h".
 std::string describe_due(Instant due, Instant now);
+// "3h 5m ago", "just now".
+std::string describe_ago(Instant then, Instant now);
 
 } // namespace crm

@@ -174,6 +174,22 @@ std::string plural(std::int64_t amount, const char* unit) {
 
 } // namespace
 
+std::optional<Instant> after_working_seconds(const BusinessCalendar& calendar, Instant start,
+                                             std::int64_t seconds) {
+    if (seconds <= 0) return start;
+    std::optional<Instant> due;
+    walk_working_time(calendar, start, local_day(calendar, start) + kSearchDays,
+                      [&](Instant from, Instant to) {
+                          if (seconds <= to.seconds - from.seconds) {
+                              due = Instant{from.seconds + seconds};
+                              return false;
+                          }
+                          seconds -= to.seconds - from.seconds;
+                          return true;
+                      });
+    return due;
+}
+
 Result<Instant> due_at(const BusinessCalendar& calendar, Instant start, const Duration& duration) {
     std::optional<Instant> due;
     if (!duration.business) {
@@ -193,18 +209,9 @@ Result<Instant> due_at(const BusinessCalendar& calendar, Instant start, const Du
             return Error{"the calendar has too few working days to count " +
                          plural(duration.amount, "business day")};
     } else {
-        std::int64_t remaining =
-            duration.amount * (duration.unit == Duration::Unit::Hours ? 3600 : 60);
-        if (remaining == 0) return start;
-        walk_working_time(calendar, start, local_day(calendar, start) + kSearchDays,
-                          [&](Instant from, Instant to) {
-                              if (remaining <= to.seconds - from.seconds) {
-                                  due = Instant{from.seconds + remaining};
-                                  return false;
-                              }
-                              remaining -= to.seconds - from.seconds;
-                              return true;
-                          });
+        due = after_working_seconds(calendar, start,
+                                    duration.amount *
+                                        (duration.unit == Duration::Unit::Hours ? 3600 : 60));
         if (!due)
             return Error{"the calendar has no working time to count " +
                          plural(duration.amount, duration.unit == Duration::Unit::Hours

@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -50,6 +51,11 @@ Result<Duration> parse_duration(const std::string& text);
 //     intervals are skipped);
 //   N minutes/hours/days: exact elapsed time (a day is 24 hours).
 Result<Instant> due_at(const BusinessCalendar& calendar, Instant start, const Duration& duration);
+
+// The earliest t >= start with `seconds` of working time in [start, t); the
+// start itself for 0; nothing when the calendar runs out of working time.
+std::optional<Instant> after_working_seconds(const BusinessCalendar& calendar, Instant start,
+                                             std::int64_t seconds);
 
 // Working seconds in [from, to): how much of an SLA has been used.
 std::int64_t working_seconds(const BusinessCalendar& calendar, Instant from, Instant to);

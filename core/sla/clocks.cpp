@@ -1,6 +1,7 @@
 #include "sla/clocks.hpp"
 
 #include "logic/jsonlogic.hpp"
+#include "model/field_values.hpp"
 #include "process/conditions.hpp"
 #include "process/validate.hpp"
 
@@ -28,6 +29,39 @@ std::optional<Instant> clock_start(const SlaPolicy& policy, const Record& record
     if (!state->second.active() || state->second.stage != spec.substr(slash + 1))
         return std::nullopt;
     return state->second.entered_at;
+}
+
+const std::vector<PauseSpan>* pauses_of(const Record& record, const SlaPolicy& policy) {
+    const auto found = record.sla_pauses.find(policy.id);
+    return found == record.sla_pauses.end() ? nullptr : &found->second;
+}
+
+// Working time in [from, to) during which the clock was paused; an open pause lasts until `now`.
+std::int64_t paused_seconds(const BusinessCalendar& calendar, const std::vector<PauseSpan>* spans,
+                            Instant from, Instant to, Instant now) {
+    std::int64_t total = 0;
+    if (spans)
+        for (const auto& span : *spans) {
+            const Instant lo = std::max(span.from, from);
+            const Instant hi = std::min(span.to.value_or(std::max(now, span.from)), to);
+            if (lo < hi) total += working_seconds(calendar, lo, hi);
+        }
+    return total;
+}
+
+// The due time pushed back by the working time the clock stood still before
+// it. Pushing it back may take in more of a pause, so repeat until it settles.
+Instant due_after_pauses(const BusinessCalendar& calendar, Instant started, Instant due,
+                         const std::vector<PauseSpan>* spans, Instant now) {
+    if (!spans) return due;
+    Instant extended = due;
+    for (int round = 0; round < 64; ++round) {
+        const auto next = after_working_seconds(
+            calendar, due, paused_seconds(calendar, spans, started, extended, now));
+        if (!next || *next == extended) break;
+        extended = *next;
+    }
+    return extended;
 }
 
 } // namespace
@@ -88,26 +122,53 @@ std::vector<std::string> validate_sla_policies(const Workspace& ws) {
             if (!rule->is_null())
                 for (const auto& issue : logic::check(*rule))
                     problems.push_back(at + "condition: " + issue);
-        for (const auto& who : policy.alert)
-            if (who != "owner" && who != "owner_manager" && who.rfind("role:", 0) != 0 &&
-                !ws.directory.user(who))
-                problems.push_back(at + "alert: \"" + who +
+        auto check_person = [&](const std::string& key, const std::string& who) {
+            const bool role = who.rfind("role:", 0) == 0;
+            if (role && !role_from_name(who.substr(5)))
+                problems.push_back(at + key + ": \"" + who.substr(5) +
+                                   "\" is not a role (rep, manager or admin)");
+            else if (!role && who != "owner" && who != "owner_manager" && !ws.directory.user(who))
+                problems.push_back(at + key + ": \"" + who +
                                    "\" is not owner, owner_manager, role:NAME or a user id");
+        };
+        for (const auto& who : policy.alert)
+            check_person("alert", who);
+        for (const auto& who : policy.escalate_to)
+            check_person("escalate_to", who);
+        if (policy.reassign_to == "owner")
+            problems.push_back(at + "reassign_to: the owner already has it; name owner_manager, "
+                                    "role:NAME or a user id");
+        else if (!policy.reassign_to.empty())
+            check_person("reassign_to", policy.reassign_to);
+        for (const auto& [field_id, value] : policy.set.items()) {
+            const FieldDef* field = type->field(field_id);
+            if (!field) {
+                problems.push_back(at + "set: " + type->label + " has no field \"" + field_id +
+                                   "\"");
+                continue;
+            }
+            if (auto normal = normalize_field_value(*field, value); !normal)
+                problems.push_back(at + "set." + field_id + ": " + normal.error());
+        }
     }
     return problems;
 }
 
-double share_used(const BusinessCalendar& calendar, Instant started, Instant due, Instant now) {
+double share_used(const BusinessCalendar& calendar, Instant started, Instant due, Instant now,
+                  const std::vector<PauseSpan>* pauses) {
     if (now >= due) return 1.0;
     if (now <= started) return 0.0;
-    // Business-time clocks age in working time; plain ones in elapsed time.
-    const std::int64_t total = working_seconds(calendar, started, due);
+    // Business-time clocks age in working time; plain ones in elapsed time. Paused time does not
+    // count.
+    const std::int64_t total = working_seconds(calendar, started, due) -
+                               paused_seconds(calendar, pauses, started, due, now);
     if (total <= 0) {
         const double span = static_cast<double>(due.seconds - started.seconds);
         return span <= 0 ? 1.0 : static_cast<double>(now.seconds - started.seconds) / span;
     }
-    return static_cast<double>(working_seconds(calendar, started, now)) /
-           static_cast<double>(total);
+    const std::int64_t used = working_seconds(calendar, started, now) -
+                              paused_seconds(calendar, pauses, started, now, now);
+    return static_cast<double>(used) / static_cast<double>(total);
 }
 
 std::vector<SlaClock> sla_clocks(const Workspace& ws, const BusinessCalendar& calendar,
@@ -123,31 +184,56 @@ std::vector<SlaClock> sla_clocks(const Workspace& ws, const BusinessCalendar& ca
         if (!policy.applies.is_null() && !holds(policy.applies, data, now)) continue;
         auto duration = parse_duration(policy.within);
         if (!duration) continue;
-        auto due = due_at(duration->business ? calendar : BusinessCalendar::always_open(), *started,
-                          *duration);
+        const BusinessCalendar& clock_calendar =
+            duration->business ? calendar : BusinessCalendar::always_open();
+        auto due = due_at(clock_calendar, *started, *duration);
         if (!due) continue;
-        SlaClock clock{&policy, *started, *due, ClockState::Ok};
+        const auto* pauses = pauses_of(record, policy);
+        SlaClock clock{&policy, *started,
+                       due_after_pauses(clock_calendar, *started, *due, pauses, now),
+                       ClockState::Ok};
+        const bool paused_now =
+            (pauses && !pauses->empty() && !pauses->back().to) || holds(policy.pauses, data, now);
         if (holds(policy.stops, data, now))
             clock.state = ClockState::Met;
-        else if (holds(policy.pauses, data, now))
+        else if (paused_now)
             clock.state = ClockState::Paused;
-        else if (now >= *due)
+        else if (now >= clock.due)
             clock.state = ClockState::Overdue;
-        else if (share_used(duration->business ? calendar : BusinessCalendar::always_open(),
-                            *started, *due, now) >= policy.at_risk)
+        else if (share_used(clock_calendar, *started, clock.due, now, pauses) >= policy.at_risk)
             clock.state = ClockState::AtRisk;
         clocks.push_back(clock);
     }
     return clocks;
 }
 
-std::vector<std::string> alert_recipients(const Workspace& ws, const SlaPolicy& policy,
-                                          const Record& record) {
+std::vector<PauseChange> pause_changes(const Workspace& ws, const Record& record, Instant now) {
+    std::vector<PauseChange> changes;
+    const RecordTypeDef* type = ws.schema.type(record.type);
+    json data;
+    for (const auto& policy : ws.sla_policies) {
+        if (policy.record_type != record.type || !type) continue;
+        const auto* spans = pauses_of(record, policy);
+        const bool open = spans && !spans->empty() && !spans->back().to;
+        if (policy.pauses.is_null() && !open) continue;
+        if (data.is_null()) data = logic_data(record, *type);
+        // A clock that has not started, no longer applies or is met has nothing to pause.
+        const bool running = clock_start(policy, record) &&
+                             (policy.applies.is_null() || holds(policy.applies, data, now)) &&
+                             !holds(policy.stops, data, now);
+        const bool paused = running && holds(policy.pauses, data, now);
+        if (paused != open) changes.push_back({policy.id, paused});
+    }
+    return changes;
+}
+
+std::vector<std::string> people_named(const Workspace& ws, const std::vector<std::string>& names,
+                                      const Record& record) {
     std::vector<std::string> who;
     auto add = [&](const std::string& id) {
         if (!id.empty() && std::find(who.begin(), who.end(), id) == who.end()) who.push_back(id);
     };
-    for (const auto& target : policy.alert) {
+    for (const auto& target : names) {
         if (target == "owner") {
             add(record.owner);
         } else if (target == "owner_manager") {
@@ -162,11 +248,39 @@ std::vector<std::string> alert_recipients(const Workspace& ws, const SlaPolicy& 
             add(target);
         }
     }
+    return who;
+}
+
+std::vector<std::string> alert_recipients(const Workspace& ws, const SlaPolicy& policy,
+                                          const Record& record) {
+    auto who = people_named(ws, policy.alert, record);
     // Work with nobody to tell goes to the managers (the reassignment queue's people).
     if (who.empty())
         for (const auto& user : ws.directory.users())
-            if (user.role == Role::Manager) add(user.id);
+            if (user.role == Role::Manager) who.push_back(user.id);
     return who;
+}
+
+std::string breach_reassignee(const Workspace& ws, const SlaPolicy& policy, const Record& record,
+                              const std::map<std::string, std::size_t>& open_records) {
+    if (policy.reassign_to.rfind("role:", 0) != 0) {
+        const auto named = people_named(ws, {policy.reassign_to}, record);
+        return named.empty() ? "" : named.front();
+    }
+    // The least loaded of the role; the directory's order breaks ties.
+    const auto role = role_from_name(policy.reassign_to.substr(5));
+    std::string chosen;
+    std::size_t fewest = 0;
+    for (const auto& user : ws.directory.users()) {
+        if (!role || user.role != *role) continue;
+        const auto count = open_records.find(user.id);
+        const std::size_t load = count == open_records.end() ? 0 : count->second;
+        if (chosen.empty() || load < fewest) {
+            chosen = user.id;
+            fewest = load;
+        }
+    }
+    return chosen;
 }
 
 } // namespace crm

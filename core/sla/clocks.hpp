@@ -5,6 +5,7 @@
 #include "sla/calendar.hpp"
 #include "sla/policy.hpp"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,11 +30,34 @@ BusinessCalendar workspace_calendar(const Workspace& workspace);
 std::vector<SlaClock> sla_clocks(const Workspace& workspace, const BusinessCalendar& calendar,
                                  const Record& record, Instant now);
 
-// How far along [started, due) `now` is in working time, 0..1 (1 when due).
-double share_used(const BusinessCalendar& calendar, Instant started, Instant due, Instant now);
+// How far along [started, due) `now` is in working time, 0..1 (1 when due),
+// leaving out the time the clock was paused.
+double share_used(const BusinessCalendar& calendar, Instant started, Instant due, Instant now,
+                  const std::vector<PauseSpan>* pauses = nullptr);
 
-// Who hears of a breach, as user ids.
+// Clocks to pause or resume on a record now: a pause condition ("waiting on
+// the customer") became true or false. Journaled as sla.paused / sla.resumed,
+// so the time it stood still pushes the due time back.
+struct PauseChange {
+    std::string policy;
+    bool paused = false;
+};
+std::vector<PauseChange> pause_changes(const Workspace& workspace, const Record& record,
+                                       Instant now);
+
+// The user ids that names like "owner", "owner_manager", "role:manager" or a user id stand for.
+std::vector<std::string> people_named(const Workspace& workspace,
+                                      const std::vector<std::string>& names, const Record& record);
+
+// Who hears of a breach, as user ids (the managers when the policy names nobody there is).
+
 std::vector<std::string> alert_recipients(const Workspace& workspace, const SlaPolicy& policy,
                                           const Record& record);
+
+// Who a breach reassigns the record to ("" for nobody). A role picks its
+// member with the fewest `open_records` (user id -> records of the type they own).
+std::string breach_reassignee(const Workspace& workspace, const SlaPolicy& policy,
+                              const Record& record,
+                              const std::map<std::string, std::size_t>& open_records);
 
 } // namespace crm

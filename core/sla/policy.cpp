@@ -15,7 +15,8 @@ Result<std::vector<SlaPolicy>> sla_policies_from_json(const json& value, const s
         if (!item.is_object()) return Error{at + ": expected a policy object"};
         if (auto s = check_known_keys(item, at,
                                       {"id", "name", "record_type", "applies", "starts", "stops",
-                                       "pauses", "within", "at_risk", "alert"});
+                                       "pauses", "within", "at_risk", "alert", "escalate_to",
+                                       "reassign_to", "set"});
             !s)
             return Error{s.error()};
         SlaPolicy policy;
@@ -45,13 +46,28 @@ Result<std::vector<SlaPolicy>> sla_policies_from_json(const json& value, const s
                 return Error{at + ".at_risk: expected a share between 0 and 1, like 0.75"};
             policy.at_risk = share.get<double>();
         }
-        if (item.contains("alert")) {
-            const json& alert = item["alert"];
-            if (!alert.is_array()) return Error{at + ".alert: expected a list of recipients"};
-            for (const auto& who : alert) {
-                if (!who.is_string()) return Error{at + ".alert: expected recipients as text"};
-                policy.alert.push_back(who.get<std::string>());
+        for (const auto& [key, list] :
+             {std::pair<const char*, std::vector<std::string>*>{"alert", &policy.alert},
+              {"escalate_to", &policy.escalate_to}}) {
+            if (!item.contains(key)) continue;
+            const json& who = item[key];
+            if (!who.is_array())
+                return Error{at + "." + key + ": expected a list of people, like [\"owner\"]"};
+            for (const auto& name : who) {
+                if (!name.is_string()) return Error{at + "." + key + ": expected names as text"};
+                list->push_back(name.get<std::string>());
             }
+        }
+        if (item.contains("reassign_to")) {
+            if (!item["reassign_to"].is_string())
+                return Error{
+                    at + ".reassign_to: expected \"owner_manager\", \"role:NAME\" or a user id"};
+            policy.reassign_to = item["reassign_to"].get<std::string>();
+        }
+        if (item.contains("set")) {
+            if (!item["set"].is_object())
+                return Error{at + ".set: expected field values, like {\"priority\": \"High\"}"};
+            policy.set = item["set"];
         }
         policies.push_back(policy);
     }
@@ -66,6 +82,9 @@ json sla_policies_to_json(const std::vector<SlaPolicy>& policies) {
                      {"at_risk", p.at_risk}, {"alert", p.alert}};
         if (!p.stops.is_null()) item["stops"] = p.stops;
         if (!p.pauses.is_null()) item["pauses"] = p.pauses;
+        if (!p.escalate_to.empty()) item["escalate_to"] = p.escalate_to;
+        if (!p.reassign_to.empty()) item["reassign_to"] = p.reassign_to;
+        if (!p.set.empty()) item["set"] = p.set;
         out.push_back(std::move(item));
     }
     return out;

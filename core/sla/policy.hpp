@@ -7,7 +7,8 @@
 //    "starts": "created" | "flow:<flow>/<stage>",
 //    "stops": {"is_set": {"var": "first_contact_at"}},
 //    "within": "4 business hours", "at_risk": 0.75,
-//    "alert": ["owner", "owner_manager"]}
+//    "alert": ["owner", "owner_manager"],
+//    "escalate_to": ["owner_manager"], "reassign_to": "role:manager", "set": {"priority": "High"}}
 #pragma once
 
 #include "util/result.hpp"
@@ -29,6 +30,12 @@ struct SlaPolicy {
     std::string within;    // "4 business hours"
     double at_risk = 0.75; // share of the time used that makes it at risk
     std::vector<std::string> alert; // "owner", "owner_manager", "role:manager", or a user id
+    // Breach actions besides the alert:
+    std::vector<std::string> escalate_to; // who takes it on (same names as alert); it shows in
+                                          // their My work until the clock is met
+    std::string reassign_to; // new owner: "owner_manager", "role:NAME" (whoever of that role
+                             // owns the fewest open records of the type) or a user id
+    nlohmann::json set = nlohmann::json::object(); // field values to set, e.g. {"priority": "High"}
 };
 
 Result<std::vector<SlaPolicy>> sla_policies_from_json(const nlohmann::json& json,

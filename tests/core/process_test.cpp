@@ -4,6 +4,7 @@
 #include "process/conditions.hpp"
 #include "process/flow_json.hpp"
 #include "process/validate.hpp"
+#include "query/exceptions.hpp"
 
 #include <doctest/doctest.h>
 
@@ -431,4 +432,82 @@ TEST_CASE("live edits that would strand history or records are refused; history 
               "The processes have problems:\nonboarding › start › when: the condition reads "
               "\"flows.sales_pipline.outcome\", but there is no flow \"sales_pipline\"");
     }
+}
+
+TEST_CASE("blocked moves are kept for the manager until the record moves on") {
+    Engine engine = process_engine();
+    const std::string deal = qualified_deal(engine);
+    const auto before = engine.workspace().find(deal)->fields;
+    CHECK_FALSE(engine.apply(MoveRecord{deal, "qualified"}, "u-ana", kNow).ok);
+    CHECK_FALSE(
+        engine.apply(MoveRecord{deal, "qualified"}, "u-ana", at("2026-11-20T11:00:00Z")).ok);
+    const Record& record = *engine.workspace().find(deal);
+    CHECK(record.fields == before); // the data stays as it was
+    CHECK(record.flows.at("sales_pipeline").stage == "lead");
+    CHECK(record.flows.at("sales_pipeline").blocked["attempts"] == 2);
+
+    const auto queues = exception_queues(engine.workspace(), "u-maria", at("2026-11-20T12:00:00Z"));
+    const auto blocked = std::find_if(queues.begin(), queues.end(), [](const ExceptionQueue& q) {
+        return q.kind == "blocked_move";
+    });
+    REQUIRE(blocked != queues.end());
+    CHECK(blocked->group == "sales_pipeline/qualified");
+    CHECK(blocked->title == "Blocked: Sales pipeline → Qualified");
+    REQUIRE(blocked->items.size() == 1);
+    CHECK(blocked->items.front().detail == "missing Budget · Ana Reyes, 2 tries, last 1h ago");
+
+    SUBCASE("a warning is not a blocked move") {
+        const auto seq = engine.last_seq();
+        MoveRecord move{deal, "qualified"};
+        move.fields = {{"budget", {{"amount", 25000}, {"currency", "USD"}}}};
+        REQUIRE(engine.apply(move, "u-ana", kNow).ok);
+        CHECK(engine.last_seq() > seq);
+        CHECK(engine.workspace().find(deal)->flows.at("sales_pipeline").blocked.is_null());
+        const auto after = exception_queues(engine.workspace(), "u-maria", kNow);
+        CHECK(std::none_of(after.begin(), after.end(),
+                           [](const ExceptionQueue& q) { return q.kind == "blocked_move"; }));
+    }
+}
+
+TEST_CASE("an automation that cannot run goes to the recovery queue once, with the reason") {
+    Workspace ws = team_workspace();
+    ws.flows = all_templates();
+    // A deal field the lead cannot fill: the sales pipeline cannot create its deal.
+    FieldDef region;
+    region.id = "region";
+    region.label = "Region";
+    region.required = true;
+    ws.schema.type("deal")->fields.push_back(region);
+    Engine engine(ws);
+    const auto lead =
+        engine.apply(CreateRecord{"lead", {{"name", "Dana Whitfield"}}}, "u-ana", kNow);
+    REQUIRE(lead.ok);
+    const auto qualified =
+        engine.apply(UpdateRecord{lead.record_id, {{"status", "Qualified"}}}, "u-ana", kNow);
+    REQUIRE(qualified.ok); // the person's change stands
+    CHECK(qualified.warnings ==
+          std::vector<std::string>{"could not start the Sales pipeline for Dana Whitfield: "
+                                   "Region: is required"});
+    const Record& record = *engine.workspace().find(lead.record_id);
+    CHECK(record.automation_failures.at("start:sales_pipeline").reason == "Region: is required");
+
+    // Trying again with the same reason adds nothing; the queue shows it to the admins.
+    const auto seq = engine.last_seq();
+    CHECK(engine.start_due_flows(at("2026-11-20T11:00:00Z")).empty());
+    CHECK(engine.last_seq() == seq);
+    const auto queues = exception_queues(engine.workspace(), "u-sam", kNow);
+    const auto failed = std::find_if(queues.begin(), queues.end(), [](const ExceptionQueue& q) {
+        return q.kind == "automation_failure";
+    });
+    REQUIRE(failed != queues.end());
+    CHECK(failed->title == "Could not start: Sales pipeline");
+    CHECK(failed->handlers == std::vector<std::string>{"u-sam"});
+    CHECK(failed->items.front().detail == "Region: is required");
+
+    // Once the cause is fixed, the start goes through and leaves the queue.
+    Workspace fixed = engine.workspace();
+    fixed.schema.type("deal")->fields.back().required = false;
+    Engine recovered(std::move(fixed));
+    CHECK(recovered.start_due_flows(at("2026-11-20T12:00:00Z")).size() == 1);
+    CHECK(recovered.workspace().find(lead.record_id)->automation_failures.empty());
 }

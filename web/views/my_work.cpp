@@ -14,6 +14,14 @@ ImVec4 state_color(const std::string& state) {
     return colors::kSuccess;
 }
 
+// Who the queue's handlers are to it.
+const char* handler_label(const std::string& kind) {
+    if (kind == "unowned") return "To reassign";
+    if (kind == "sla_breach") return "Alerted";
+    if (kind == "blocked_move") return "To review";
+    return "To recover";
+}
+
 } // namespace
 
 void draw_my_work(ViewContext& view) {
@@ -113,7 +121,8 @@ void draw_exceptions(ViewContext& view) {
     ImGui::PushFont(heading_font());
     ImGui::TextUnformatted("Exceptions");
     ImGui::PopFont();
-    ImGui::TextColored(colors::kMuted, "Unowned work and SLA breaches, the biggest groups first.");
+    ImGui::TextColored(colors::kMuted, "Unowned work, SLA breaches, blocked moves and automations "
+                                       "that could not run; the biggest groups first.");
     ImGui::Spacing();
     if (queues.empty()) ImGui::TextColored(colors::kSuccess, "Nothing needs attention.");
     for (std::size_t q = 0; q < queues.size(); ++q) {
@@ -126,8 +135,7 @@ void draw_exceptions(ViewContext& view) {
         ImGui::PushID(static_cast<int>(q));
         const std::string header = queue.title + " (" + std::to_string(queue.items.size()) + ")";
         if (ImGui::CollapsingHeader(header.c_str(), q == 0 ? ImGuiTreeNodeFlags_DefaultOpen : 0)) {
-            ImGui::TextColored(colors::kMuted, "%s: %s",
-                               queue.kind == "unowned" ? "To reassign" : "Alerted",
+            ImGui::TextColored(colors::kMuted, "%s: %s", handler_label(queue.kind),
                                handlers.empty() ? "nobody" : handlers.c_str());
             for (std::size_t i = 0; i < queue.items.size() && i < 200; ++i) {
                 const ExceptionItem& item = queue.items[i];

@@ -1,0 +1,181 @@
+// Pauses that push SLA deadlines back, breach actions (escalate, reassign,
+// set fields), and the manager's queues of blocked moves and failed automations.
+#include "engine/engine.hpp"
+#include "fixtures.hpp"
+#include "io/workspace_json.hpp"
+#include "process/flow_json.hpp"
+#include "query/exceptions.hpp"
+#include "query/my_work.hpp"
+#include "sla/clocks.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+
+using namespace crm;
+using namespace crm::test;
+using nlohmann::json;
+
+namespace {
+
+std::vector<SlaPolicy> policies(const char* text) {
+    auto parsed = sla_policies_from_json(json::parse(text), "$.sla_policies");
+    REQUIRE_MESSAGE(parsed.ok(), (parsed.ok() ? "" : parsed.error()));
+    return *parsed;
+}
+
+// Tickets escalate after 48 elapsed hours; waiting on the customer stops the clock.
+Engine ticket_engine(const char* extra = "") {
+    Workspace ws = team_workspace();
+    ws.sla_policies = policies((std::string(R"([{"id": "case_open", "name": "Case open 48 hours",
+        "record_type": "ticket", "starts": "created",
+        "stops": {"in": [{"var": "status"}, ["Resolved", "Closed"]]},
+        "pauses": {"==": [{"var": "status"}, "Waiting on customer"]},
+        "within": "48 hours", "alert": ["owner"])") +
+                                extra + "}]")
+                                   .c_str());
+    REQUIRE(validate_sla_policies(ws).empty());
+    return Engine(std::move(ws));
+}
+
+std::string new_ticket(Engine& engine, const char* when, const std::string& owner = "u-ana") {
+    const auto created =
+        engine.apply(CreateRecord{"ticket", {{"subject", "Printer jam"}}, owner}, owner, at(when));
+    REQUIRE_MESSAGE(created.ok, created.message);
+    return created.record_id;
+}
+
+const SlaClock clock_of(const Engine& engine, const std::string& id, const char* now) {
+    const Workspace& ws = engine.workspace();
+    const auto clocks = sla_clocks(ws, workspace_calendar(ws), *ws.find(id), at(now));
+    REQUIRE(clocks.size() == 1);
+    return clocks.front();
+}
+
+void set_status(Engine& engine, const std::string& id, const char* status, const char* when) {
+    REQUIRE(engine.apply(UpdateRecord{id, {{"status", status}}}, "u-ana", at(when)).ok);
+}
+
+} // namespace
+
+TEST_CASE("waiting on the customer stops the clock and pushes the deadline back") {
+    Engine engine = ticket_engine();
+    const std::string id = new_ticket(engine, "2026-11-16T10:00:00Z");
+    CHECK(format_instant(clock_of(engine, id, "2026-11-16T12:00:00Z").due) ==
+          "2026-11-18T10:00:00Z");
+
+    set_status(engine, id, "Waiting on customer", "2026-11-16T20:00:00Z");
+    const SlaClock waiting = clock_of(engine, id, "2026-11-17T06:00:00Z");
+    CHECK(waiting.state == ClockState::Paused);
+    CHECK(engine.raise_breaches(at("2026-11-19T00:00:00Z")).empty()); // paused: no breach
+
+    set_status(engine, id, "Open", "2026-11-17T06:00:00Z"); // 10 hours later
+    const auto& spans = engine.workspace().find(id)->sla_pauses.at("case_open");
+    REQUIRE(spans.size() == 1);
+    CHECK(format_instant(*spans.front().to) == "2026-11-17T06:00:00Z");
+    CHECK(format_instant(clock_of(engine, id, "2026-11-18T10:00:00Z").due) ==
+          "2026-11-18T20:00:00Z");
+    CHECK(clock_of(engine, id, "2026-11-18T10:00:00Z").state == ClockState::AtRisk);
+
+    CHECK(engine.raise_breaches(at("2026-11-18T19:59:00Z")).empty());
+    const auto raised = engine.raise_breaches(at("2026-11-18T20:00:00Z"));
+    CHECK(raised == std::vector<std::string>{"SLA breached: Case open 48 hours for Printer jam "
+                                             "(due 2026-11-18T20:00:00Z); alerted Ana Reyes"});
+    CHECK(engine.raise_breaches(at("2026-11-18T21:00:00Z")).empty()); // once
+
+    SUBCASE("pauses survive export and import") {
+        auto again =
+            import_workspace(export_workspace(engine.workspace()), at("2026-11-19T00:00:00Z"));
+        REQUIRE(again.ok());
+        CHECK(export_workspace(*again) == export_workspace(engine.workspace()));
+        Engine reopened(std::move(*again));
+        CHECK(format_instant(clock_of(reopened, id, "2026-11-18T10:00:00Z").due) ==
+              "2026-11-18T20:00:00Z");
+    }
+}
+
+TEST_CASE("business-time pauses count only the working hours they covered") {
+    Workspace ws = team_workspace(); // no calendar: Mon-Fri 09:00-17:00 UTC
+    ws.sla_policies = policies(R"([{"id": "first_response", "name": "First response",
+        "record_type": "ticket", "starts": "created", "within": "4 business hours",
+        "pauses": {"==": [{"var": "status"}, "Waiting on customer"]}}])");
+    Engine engine(std::move(ws));
+    const std::string id = new_ticket(engine, "2026-11-16T09:00:00Z"); // Monday 09:00
+    set_status(engine, id, "Waiting on customer", "2026-11-16T10:00:00Z");
+    set_status(engine, id, "Open", "2026-11-17T10:00:00Z"); // 8 working hours later
+    // 1 hour before the pause and 3 after it: due Tuesday 13:00.
+    CHECK(format_instant(clock_of(engine, id, "2026-11-17T11:30:00Z").due) ==
+          "2026-11-17T13:00:00Z");
+    CHECK(clock_of(engine, id, "2026-11-17T11:30:00Z").state == ClockState::Ok);     // 62.5 %
+    CHECK(clock_of(engine, id, "2026-11-17T12:00:00Z").state == ClockState::AtRisk); // 75 %
+    CHECK(clock_of(engine, id, "2026-11-17T13:00:00Z").state == ClockState::Overdue);
+}
+
+TEST_CASE("a breach escalates, reassigns and sets fields, once") {
+    Engine engine = ticket_engine(R"(, "escalate_to": ["owner_manager"], "reassign_to": "u-ben",
+                                      "set": {"priority": "High"})");
+    const std::string id = new_ticket(engine, "2026-11-16T10:00:00Z");
+    const auto raised = engine.raise_breaches(at("2026-11-18T10:00:00Z"));
+    CHECK(raised == std::vector<std::string>{
+                        "SLA breached: Case open 48 hours for Printer jam (due "
+                        "2026-11-18T10:00:00Z); alerted Ana Reyes; escalated to Maria Lindqvist; "
+                        "reassigned to Ben Okafor"});
+    const Record& ticket = *engine.workspace().find(id);
+    CHECK(ticket.owner == "u-ben");
+    CHECK(ticket.fields["priority"] == "High");
+    CHECK(ticket.sla_escalations.at("case_open") == std::vector<std::string>{"u-maria"});
+
+    // The escalation lands on the manager's plate; the new owner has the overdue clock.
+    const auto maria = next_actions(engine.workspace(), "u-maria", at("2026-11-18T11:00:00Z"));
+    REQUIRE(maria.size() == 1);
+    CHECK(maria.front().kind == "escalation");
+    CHECK(maria.front().what == "Escalated: Case open 48 hours (owner Ben Okafor)");
+    CHECK(maria.front().state == "overdue");
+    const auto ben = next_actions(engine.workspace(), "u-ben", at("2026-11-18T11:00:00Z"));
+    REQUIRE(ben.size() == 1);
+    CHECK(ben.front().kind == "sla");
+
+    // The breach queue names the escalation and its people.
+    const auto queues = exception_queues(engine.workspace(), "u-maria", at("2026-11-18T11:00:00Z"));
+    REQUIRE(queues.size() == 1);
+    CHECK(queues.front().items.front().detail == "overdue 1h, escalated to Maria Lindqvist");
+
+    const auto seq = engine.last_seq();
+    CHECK(engine.raise_breaches(at("2026-11-18T12:00:00Z")).empty());
+    CHECK(engine.last_seq() == seq);
+
+    // Resolving the case meets the clock: the escalation leaves the manager's list.
+    REQUIRE(
+        engine
+            .apply(UpdateRecord{id, {{"status", "Resolved"}}}, "u-ben", at("2026-11-18T13:00:00Z"))
+            .ok);
+    CHECK(next_actions(engine.workspace(), "u-maria", at("2026-11-18T14:00:00Z")).empty());
+}
+
+TEST_CASE("reassigning to a role picks its least loaded member") {
+    Engine engine = ticket_engine(R"(, "reassign_to": "role:rep")");
+    new_ticket(engine, "2026-11-17T10:00:00Z", "u-ana");
+    new_ticket(engine, "2026-11-17T10:00:00Z", "u-ben");
+    const std::string late = new_ticket(engine, "2026-11-16T10:00:00Z", "u-ana");
+    engine.raise_breaches(at("2026-11-18T10:00:00Z"));
+    CHECK(engine.workspace().find(late)->owner == "u-zed"); // Ana 2, Ben 1, Zed 0
+}
+
+TEST_CASE("breach actions that cannot work are reported when the policies are checked") {
+    Workspace ws = team_workspace();
+    ws.sla_policies = policies(R"([{"id": "p", "name": "P", "record_type": "ticket",
+        "within": "1 day", "escalate_to": ["role:boss"], "reassign_to": "u-nobody",
+        "set": {"priority": "Urgent", "colour": "red"}}])");
+    CHECK(validate_sla_policies(ws) ==
+          std::vector<std::string>{
+              "p › escalate_to: \"boss\" is not a role (rep, manager or admin)",
+              "p › reassign_to: \"u-nobody\" is not owner, owner_manager, role:NAME or a user id",
+              "p › set: Ticket has no field \"colour\"",
+              "p › set.priority: expected one of: Low, Normal, High, Critical, got \"Urgent\""});
+    CHECK(sla_policies_from_json(json::parse(R"([{"id": "p", "name": "P", "record_type": "ticket",
+        "within": "1 day", "set": ["priority"]}])"),
+                                 "$.sla_policies")
+              .error() ==
+          "$.sla_policies[0].set: expected field values, like {\"priority\": \"High\"}");
+}
