@@ -297,7 +297,7 @@ sla_policies = [
      "applies": {"==": [{"var": "health"}, "At risk"]}, "starts": "flow:renewal_management/health_review",
      "stops": {"!=": [{"var": "health"}, "At risk"]}, "within": "5 business days", "at_risk": 0.75,
      "alert": ["owner", "owner_manager"]},
-    {"id": "case_open_escalation", "name": "Escalate a case open more than 48 hours", "record_type": "ticket",
+    {"id": "case_open_escalation", "name": "Case resolved within 48 hours", "record_type": "ticket",
      "starts": "created", "stops": {"in": [{"var": "status"}, ["Resolved", "Closed"]]},
      "pauses": {"==": [{"var": "status"}, "Waiting on customer"]}, "within": "48 hours", "at_risk": 0.75,
      "alert": ["owner", "owner_manager"], "escalate_to": ["owner_manager"]},

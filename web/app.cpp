@@ -527,6 +527,7 @@ std::string App::test_state_json() const {
                 {"rows", m_ui.list.ids.size()},
                 {"selected", m_ui.selected},
                 {"form_open", m_ui.form.open},
+                {"form_record", m_ui.form.open ? m_ui.form.record_id : ""},
                 {"form_message", m_ui.form.message},
                 {"form_problems", problems},
                 {"notice", m_ui.notice},

@@ -17,9 +17,10 @@ void add_handlers(ExceptionQueue& queue, const std::vector<std::string>& who) {
             queue.handlers.push_back(id);
 }
 
-// "missing Budget, Decision maker · Ben Ortiz, 2 tries, last 3h ago"
-std::string blocked_detail(const Workspace& ws, const Record& record, const nlohmann::json& blocked,
-                           Instant now) {
+} // namespace
+
+std::string describe_blocked_move(const Workspace& ws, const Record& record,
+                                  const nlohmann::json& blocked, Instant now) {
     const RecordTypeDef* type = ws.schema.type(record.type);
     std::string what;
     for (const auto& id : blocked.value("missing", nlohmann::json::array())) {
@@ -34,8 +35,6 @@ std::string blocked_detail(const Workspace& ws, const Record& record, const nloh
            (attempts == 1 ? "1 try" : std::to_string(attempts) + " tries") +
            (at ? ", last " + describe_ago(*at, now) : "");
 }
-
-} // namespace
 
 std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::string& viewer_id,
                                              Instant now) {
@@ -101,7 +100,8 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                          managers,
                          {}};
             queue.items.push_back({record->id, title,
-                                   blocked_detail(ws, *record, state.blocked, now), record->owner});
+                                   describe_blocked_move(ws, *record, state.blocked, now),
+                                   record->owner});
         }
         // Automations that could not run: the manual recovery queue.
         for (const auto& [automation, failure] : record->automation_failures) {

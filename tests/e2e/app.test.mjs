@@ -498,5 +498,46 @@ test("a manager reviews exceptions: unowned work to reassign and SLA breaches, b
   assert.ok(unowned && unowned.handlers.includes("u-maria"), JSON.stringify(groups));
   assert.ok(groups.some((group) => group.kind === "sla_breach"));
   await page.screenshot({ path: join(shots, "exceptions.png") });
+
+  // An escalated case shows its overdue clock and who it went to.
+  const ticket = await page.evaluate(() =>
+    Object.keys(window.crmTest.rects()).find((name) => name.startsWith("exception-open-ticket-")));
+  assert.ok(ticket, "the biggest group is the escalated cases");
+  await click(page, ticket);
+  await page.waitForFunction((id) => window.crmTest.state().form_record === id,
+    ticket.replace("exception-open-", ""));
+  await page.screenshot({ path: join(shots, "record-escalated.png") });
+  await context.close();
+});
+
+test("a move a rep gave up on reaches the manager's exceptions and stays on the record", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await openApp(context);
+  await switchUser(page, "u-ben");
+  await click(page, "flow-sales_pipeline");
+  await page.waitForFunction(() => window.crmTest.rects()["card-deal-2"]);
+  await drag(page, "card-deal-2", "column-meeting_scheduled");
+  await page.waitForFunction(() => window.crmTest.state().move_open === true);
+  await click(page, "move-cancel");
+  await page.waitForFunction(() => window.crmTest.state().move_open === false);
+  await waitSaved(page);
+
+  await page.reload();
+  await waitOpen(page);
+  await switchUser(page, "u-maria");
+  await click(page, "open-exceptions");
+  await page.waitForFunction(() =>
+    window.crmTest.state().exception_groups.some((group) => group.kind === "blocked_move"));
+  const groups = (await state(page)).exception_groups;
+  const blocked = groups.find((group) => group.kind === "blocked_move");
+  assert.equal(blocked.group, "sales_pipeline/meeting_scheduled");
+  assert.equal(blocked.count, 1);
+  await page.screenshot({ path: join(shots, "exceptions-blocked-move.png") });
+
+  // The record says what stopped the move, above what the next stage needs.
+  await click(page, "exceptions-sales_pipeline/meeting_scheduled");
+  await click(page, "exception-open-deal-2");
+  await page.waitForFunction(() => window.crmTest.state().form_record === "deal-2");
+  await page.screenshot({ path: join(shots, "record-blocked-move.png") });
   await context.close();
 });

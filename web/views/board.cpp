@@ -7,6 +7,7 @@
 
 #include "model/field_values.hpp"
 #include "process/conditions.hpp"
+#include "query/exceptions.hpp"
 #include "query/record_query.hpp"
 
 #include <imgui_stdlib.h>
@@ -142,6 +143,14 @@ void draw_record_process(ViewContext& view, const Record& record) {
             mark(view.ui, "next-action-" + flow_id);
             if (!stage->sla.empty())
                 ImGui::TextColored(colors::kMuted, "SLA: %s", stage->sla.c_str());
+        }
+        if (state.blocked.is_object()) {
+            const std::string to = state.blocked.value("to", "");
+            const Stage* target = flow->stage(to);
+            text_colored_wrapped(
+                colors::kWarning,
+                "Move to " + (target ? target->name : to) + " was blocked: " +
+                    describe_blocked_move(view.workspace, record, state.blocked, view.now));
         }
         // What the next stage needs, ticked off as it is filled in.
         const int index = flow->stage_index(state.stage);

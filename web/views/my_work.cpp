@@ -144,10 +144,11 @@ void draw_exceptions(ViewContext& view) {
                     view.ui.selected = item.record_id;
                     open_form(view.workspace, view.ui, item.record_id);
                 }
+                if (i < 50) mark(view.ui, "exception-open-" + item.record_id);
                 ImGui::SameLine();
                 const User* owner = view.workspace.directory.user(item.owner);
-                ImGui::Text("%s · %s · %s", item.title.c_str(), item.detail.c_str(),
-                            owner ? owner->name.c_str() : "unassigned");
+                ImGui::TextWrapped("%s · %s · %s", item.title.c_str(), item.detail.c_str(),
+                                   owner ? owner->name.c_str() : "unassigned");
                 ImGui::PopID();
             }
             if (queue.items.size() > 200)

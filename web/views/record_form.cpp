@@ -5,6 +5,8 @@
 
 #include "engine/permissions.hpp"
 #include "model/field_values.hpp"
+#include "query/my_work.hpp"
+#include "sla/clocks.hpp"
 
 #include <imgui_stdlib.h>
 
@@ -180,6 +182,50 @@ void draw_field(ViewContext& view, const FieldDef& field) {
     ImGui::PopID();
 }
 
+// The record's SLA clocks and anything automation could not do, so the person
+// on it sees by when, and what is stuck.
+void draw_record_deadlines(const ViewContext& view, const Record& record) {
+    const Workspace& ws = view.workspace;
+    const auto clocks = sla_clocks(ws, workspace_calendar(ws), record, view.now);
+    for (const auto& clock : clocks) {
+        std::string line = clock.policy->name + ": ";
+        ImVec4 color = colors::kSuccess;
+        switch (clock.state) {
+        case ClockState::Met:
+            line += "met";
+            color = colors::kMuted;
+            break;
+        case ClockState::Paused:
+            line += "paused while waiting";
+            color = colors::kMuted;
+            break;
+        case ClockState::Overdue:
+            line += describe_due(clock.due, view.now);
+            color = colors::kDanger;
+            break;
+        case ClockState::AtRisk:
+            line += describe_due(clock.due, view.now) + " (at risk)";
+            color = colors::kWarning;
+            break;
+        case ClockState::Ok:
+            line += describe_due(clock.due, view.now);
+            break;
+        }
+        const auto escalated = record.sla_escalations.find(clock.policy->id);
+        if (escalated != record.sla_escalations.end() && clock.state == ClockState::Overdue)
+            line += " · escalated to " + ws.directory.names(escalated->second);
+        text_colored_wrapped(color, line);
+    }
+    for (const auto& [automation, failure] : record.automation_failures) {
+        const Flow* flow =
+            automation.rfind("start:", 0) == 0 ? ws.flow(automation.substr(6)) : nullptr;
+        text_colored_wrapped(colors::kDanger, "Could not start the " +
+                                                  (flow ? flow->name : automation) + ": " +
+                                                  failure.reason);
+    }
+    if (!clocks.empty() || !record.automation_failures.empty()) ImGui::Separator();
+}
+
 } // namespace
 
 void open_form(const Workspace& ws, UiState& ui, const std::string& record_id) {
@@ -250,7 +296,10 @@ void draw_record_form(ViewContext& view) {
                                    : (creator ? creator->name.c_str() : "import"));
     }
     ImGui::Separator();
-    if (record) draw_record_process(view, *record);
+    if (record) {
+        draw_record_deadlines(view, *record);
+        draw_record_process(view, *record);
+    }
 
     // The core says what this person may do here; the view only follows.
     const User* me = view.workspace.directory.user(view.ui.user);
