@@ -207,6 +207,8 @@ int report_outcome(const Outcome& outcome) {
 json record_json(const Workspace& ws, const Record& record) {
     json out = record_to_json(record);
     out["title"] = ws.title_of(record);
+    for (const char* key : {"owner", "created_by", "updated_by"}) // always there, "" for nobody
+        if (!out.contains(key)) out[key] = "";
     return out;
 }
 

@@ -347,8 +347,8 @@ std::vector<std::string> Engine::start_flows_for(const std::string& record_id,
         batch.at = now;
         batch.actor = actor;
         batch.events = std::move(events);
-        if (!commit(std::move(batch))) break; // tried again on the next change or timer
-        started.push_back(what); // what started, or why a start went to the recovery queue
+        if (!commit(std::move(batch))) break;       // tried again on the next change or timer
+        if (!what.empty()) started.push_back(what); // what started, or why it could not
         if (!created.empty()) {
             auto more = start_flows_for(created, actor, now, depth + 1);
             started.insert(started.end(), more.begin(), more.end());
@@ -420,14 +420,21 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
     if (m_workspace.sla_policies.empty()) return raised;
     const BusinessCalendar calendar = workspace_calendar(m_workspace);
     std::vector<Event> events;
-    // Records each user owns, by type: who of a role is least loaded. Counted once, when needed.
+    std::vector<std::string> changed; // records whose fields or owner a breach changed
+    // Open records each user owns, by type: who of a role is least loaded. Counted
+    // once, when needed. Open: in an active process, or in none (nothing closed it).
     std::map<std::string, std::map<std::string, std::size_t>> owned;
     auto owned_of_type = [&](const std::string& type) -> std::map<std::string, std::size_t>& {
         auto found = owned.find(type);
         if (found != owned.end()) return found->second;
         auto& counts = owned[type];
-        for (const auto& id : m_workspace.ids_of_type(type))
-            ++counts[m_workspace.find(id)->owner];
+        for (const auto& id : m_workspace.ids_of_type(type)) {
+            const Record& record = *m_workspace.find(id);
+            const bool open = record.flows.empty() ||
+                              std::any_of(record.flows.begin(), record.flows.end(),
+                                          [](const auto& flow) { return flow.second.active(); });
+            if (open) ++counts[record.owner];
+        }
         return counts;
     };
     for (const Record* record : m_workspace.all_records()) {
@@ -475,7 +482,10 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
                     said += "; reassigned to " + m_workspace.directory.names({to});
                 }
             }
-            if (update.size() > 1) events.push_back({"record.updated", std::move(update)});
+            if (update.size() > 1) {
+                events.push_back({"record.updated", std::move(update)});
+                if (changed.empty() || changed.back() != record->id) changed.push_back(record->id);
+            }
             raised.push_back(said);
         }
     }
@@ -484,7 +494,16 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
     batch.at = now;
     batch.actor = kSystemActor;
     batch.events = std::move(events);
-    if (!commit(std::move(batch))) raised.clear(); // not saved: raised again next time
+    if (!commit(std::move(batch))) {
+        raised.clear(); // not saved: raised again next time
+        return raised;
+    }
+    // Records a breach changed get what any change gets: flow starts and pauses.
+    for (const auto& id : changed) {
+        auto started = start_flows_for(id, kSystemActor, now, 0);
+        raised.insert(raised.end(), started.begin(), started.end());
+        track_pauses(id, kSystemActor, now);
+    }
     return raised;
 }
 

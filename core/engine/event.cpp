@@ -74,7 +74,8 @@ Status check_batch(const Workspace& workspace, const EventBatch& batch) {
             if (!workspace.flow(event.data.value("flow", "")))
                 return Error{"unknown flow for " + id};
         } else if (event.kind == "sla.breached" || event.kind == "sla.paused" ||
-                   event.kind == "sla.resumed" || event.kind == "automation.failed") {
+                   event.kind == "sla.resumed" || event.kind == "automation.failed" ||
+                   event.kind == "automation.cleared") {
             if (!workspace.find(id) && !created_here(batch, id))
                 return Error{"record " + id + " does not exist"};
         } else if (event.kind != "schema.type_added" &&
@@ -134,13 +135,18 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                 FlowState& state =
                     record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
                 const std::string to = data.at("to").get<std::string>();
-                const bool again = state.blocked.is_object() && state.blocked.value("to", "") == to;
+                std::uint64_t attempts = 1;
+                if (state.blocked.is_object() && state.blocked.value("to", json()) == to) {
+                    const auto before = state.blocked.find("attempts");
+                    if (before != state.blocked.end() && before->is_number_unsigned())
+                        attempts = before->get<std::uint64_t>() + 1;
+                }
                 state.blocked = {{"to", to},
                                  {"missing", data.at("missing")},
                                  {"failing", data.at("failing")},
                                  {"at", format_instant(batch.at)},
                                  {"by", batch.actor},
-                                 {"attempts", again ? state.blocked.value("attempts", 1) + 1 : 1}};
+                                 {"attempts", attempts}};
             } else if (event.kind == "process.moved") {
                 FlowState& state =
                     record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
@@ -166,14 +172,24 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                 if (data.contains("escalated_to"))
                     record.sla_escalations[policy] =
                         data["escalated_to"].get<std::vector<std::string>>();
+                else
+                    record.sla_escalations.erase(policy); // an earlier breach's people are done
             } else if (event.kind == "sla.paused") {
-                record_for(workspace, data)
-                    .sla_pauses[data.at("policy").get<std::string>()]
-                    .push_back({batch.at, std::nullopt});
+                // Spans stay in order even if the device clock went back.
+                auto& spans =
+                    record_for(workspace, data).sla_pauses[data.at("policy").get<std::string>()];
+                if (spans.empty())
+                    spans.push_back({batch.at, std::nullopt});
+                else if (spans.back().to)
+                    spans.push_back({std::max(batch.at, *spans.back().to), std::nullopt});
             } else if (event.kind == "sla.resumed") {
                 auto& spans =
                     record_for(workspace, data).sla_pauses[data.at("policy").get<std::string>()];
-                if (!spans.empty() && !spans.back().to) spans.back().to = batch.at;
+                if (!spans.empty() && !spans.back().to)
+                    spans.back().to = std::max(batch.at, spans.back().from);
+            } else if (event.kind == "automation.cleared") {
+                record_for(workspace, data)
+                    .automation_failures.erase(data.at("automation").get<std::string>());
             } else if (event.kind == "automation.failed") {
                 record_for(workspace, data)
                     .automation_failures[data.at("automation").get<std::string>()] = {
@@ -190,6 +206,17 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                 auto flows = flows_from_json(data.at("flows"), "$.flows");
                 if (!flows) return Error{flows.error()};
                 workspace.flows = std::move(*flows);
+                // Failed starts of flows that are gone have nothing left to recover.
+                for (const Record* listed : workspace.all_records()) {
+                    if (listed->automation_failures.empty()) continue;
+                    Record& record = *workspace.edit(listed->id);
+                    for (auto it = record.automation_failures.begin();
+                         it != record.automation_failures.end();)
+                        it = it->first.rfind("start:", 0) == 0 &&
+                                     !workspace.flow(it->first.substr(6))
+                                 ? record.automation_failures.erase(it)
+                                 : std::next(it);
+                }
                 const json mapping = data.value("mapping", json::object());
                 for (const auto& [flow_id, moves] : mapping.items()) {
                     const Flow* flow = workspace.flow(flow_id);

@@ -27,6 +27,7 @@ namespace crm {
 //   sla.breached {id, policy, due, recipients, escalated_to?}
 //   sla.paused / sla.resumed {id, policy}: the clock stands still from the batch's time
 //   automation.failed {id, automation, reason}: kept on the record until it runs
+//   automation.cleared {id, automation}: no longer wanted (its start condition went false)
 struct Event {
     std::string kind;
     nlohmann::json data;

@@ -282,7 +282,13 @@ std::vector<Event> next_flow_start(const Workspace& ws, const Record& record, In
         const RecordTypeDef* type = ws.schema.type(record.type);
         auto result =
             logic::evaluate(flow.start.when, logic_data(record, *type), logic::Context{now});
-        if (!result || !logic::truthy(*result)) continue;
+        if (!result || !logic::truthy(*result)) {
+            // A start that failed and is no longer wanted leaves the recovery queue.
+            if (record.automation_failures.count("start:" + flow.id))
+                return {{"automation.cleared",
+                         {{"id", record.id}, {"automation", "start:" + flow.id}}}};
+            continue;
+        }
         const std::string first = flow.stages.front().id;
         if (trigger_type == flow.record_type) {
             started = "started the " + flow.name + " for " + ws.title_of(record);

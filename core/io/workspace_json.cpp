@@ -183,7 +183,12 @@ Status read_engine_state(const json& value, const std::string& path, Record& rec
                     if (*to < span.from) return Error{at_span + ".to: ends before it starts"};
                     span.to = *to;
                 }
-                record.sla_pauses[policy].push_back(span);
+                // In order, not overlapping, only the last one open: what the engine writes.
+                auto& spans = record.sla_pauses[policy];
+                if (!spans.empty() && (!spans.back().to || span.from < *spans.back().to))
+                    return Error{at_span + ": pauses must follow one another in time, only the "
+                                           "last one open"};
+                spans.push_back(span);
             }
         }
     }

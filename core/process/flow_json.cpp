@@ -2,6 +2,8 @@
 
 #include "io/schema_json.hpp"
 
+#include <algorithm>
+
 namespace crm {
 
 using nlohmann::json;
@@ -338,6 +340,38 @@ json flow_state_to_json(const FlowState& state) {
     return out;
 }
 
+namespace {
+
+bool is_list_of_text(const json& value) {
+    return value.is_array() && std::all_of(value.begin(), value.end(),
+                                           [](const json& item) { return item.is_string(); });
+}
+
+// {"to", "missing", "failing", "at", "by", "attempts"}: the last move a gate stopped.
+Status check_blocked_move(const json& blocked, const std::string& path) {
+    const Error shape{path + ": expected {\"to\": STAGE, \"missing\": [FIELD...], \"failing\": "
+                             "[TEXT...], \"at\": TIME, \"by\": USER, \"attempts\": COUNT}"};
+    if (!blocked.is_object()) return shape;
+    if (auto s =
+            check_known_keys(blocked, path, {"to", "missing", "failing", "at", "by", "attempts"});
+        !s)
+        return s;
+    for (const char* key : {"to", "at", "by"})
+        if (!blocked.contains(key) || !blocked[key].is_string()) return shape;
+    if (!parse_instant(blocked["at"].get<std::string>()))
+        return Error{path + ".at: expected a time as YYYY-MM-DDTHH:MM:SSZ"};
+    for (const char* key : {"missing", "failing"})
+        if (!blocked.contains(key) || !is_list_of_text(blocked[key]))
+            return Error{path + "." + key + ": expected a list of text"};
+    const auto attempts = blocked.find("attempts");
+    if (attempts == blocked.end() || !attempts->is_number_unsigned() ||
+        attempts->get<std::uint64_t>() == 0)
+        return Error{path + ".attempts: expected a count of 1 or more"};
+    return Status::success();
+}
+
+} // namespace
+
 Result<FlowState> flow_state_from_json(const json& value, const std::string& path) {
     if (!value.is_object())
         return Error{path + ": expected an object, got " + json_type_name(value)};
@@ -380,11 +414,8 @@ Result<FlowState> flow_state_from_json(const json& value, const std::string& pat
         state.history = value["history"];
     }
     if (const auto blocked = value.find("blocked"); blocked != value.end()) {
-        const bool shaped = blocked->is_object() && blocked->contains("to") &&
-                            (*blocked)["to"].is_string() && blocked->contains("at") &&
-                            (*blocked)["at"].is_string() &&
-                            parse_instant((*blocked)["at"].get<std::string>());
-        if (!shaped) return Error{path + ".blocked: expected {\"to\": STAGE, \"at\": TIME, ...}"};
+        if (auto status = check_blocked_move(*blocked, path + ".blocked"); !status)
+            return Error{status.error()};
         state.blocked = *blocked;
     }
     return state;

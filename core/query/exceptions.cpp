@@ -23,12 +23,16 @@ std::string describe_blocked_move(const Workspace& ws, const Record& record,
                                   const nlohmann::json& blocked, Instant now) {
     const RecordTypeDef* type = ws.schema.type(record.type);
     std::string what;
+    // Import checks the shape; still, a display never throws.
+    const auto text = [](const nlohmann::json& value) {
+        return value.is_string() ? value.get<std::string>() : value.dump();
+    };
     for (const auto& id : blocked.value("missing", nlohmann::json::array())) {
-        const FieldDef* field = type ? type->field(id.get<std::string>()) : nullptr;
-        what += (what.empty() ? "missing " : ", ") + (field ? field->label : id.get<std::string>());
+        const FieldDef* field = type ? type->field(text(id)) : nullptr;
+        what += (what.empty() ? "missing " : ", ") + (field ? field->label : text(id));
     }
     for (const auto& condition : blocked.value("failing", nlohmann::json::array()))
-        what += (what.empty() ? "not met: " : "; not met: ") + condition.get<std::string>();
+        what += (what.empty() ? "not met: " : "; not met: ") + text(condition);
     const int attempts = blocked.value("attempts", 1);
     const auto at = parse_instant(blocked.value("at", ""));
     return what + " · " + ws.directory.names({blocked.value("by", "")}) + ", " +

@@ -1,5 +1,6 @@
 #include "query/my_work.hpp"
 
+#include "engine/permissions.hpp"
 #include "sla/clocks.hpp"
 
 #include <algorithm>
@@ -49,6 +50,7 @@ std::string describe_ago(Instant then, Instant now) {
 std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user, Instant now) {
     std::vector<WorkItem> items;
     const BusinessCalendar calendar = workspace_calendar(ws);
+    const User* me = ws.directory.user(user);
     for (const Record* record : ws.all_records()) {
         const bool escalated_to_me =
             std::any_of(record->sla_escalations.begin(), record->sla_escalations.end(),
@@ -56,7 +58,8 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
                             return std::find(escalation.second.begin(), escalation.second.end(),
                                              user) != escalation.second.end();
                         });
-        if (record->owner != user && !escalated_to_me) continue;
+        if (record->owner != user && !(escalated_to_me && me && can_view(ws, *me, *record)))
+            continue;
         const std::string title = ws.title_of(*record);
         for (const auto& clock : sla_clocks(ws, calendar, *record, now)) {
             if (clock.state == ClockState::Met || clock.state == ClockState::Paused) continue;

@@ -49,19 +49,25 @@ std::int64_t paused_seconds(const BusinessCalendar& calendar, const std::vector<
     return total;
 }
 
-// The due time pushed back by the working time the clock stood still before
-// it. Pushing it back may take in more of a pause, so repeat until it settles.
+// The due time once pauses are left out: the clock owes the working time of
+// [started, due) and only runs outside pauses. One pass over the spans (kept
+// in order, not overlapping); an open pause lasts until `now`.
 Instant due_after_pauses(const BusinessCalendar& calendar, Instant started, Instant due,
                          const std::vector<PauseSpan>* spans, Instant now) {
-    if (!spans) return due;
-    Instant extended = due;
-    for (int round = 0; round < 64; ++round) {
-        const auto next = after_working_seconds(
-            calendar, due, paused_seconds(calendar, spans, started, extended, now));
-        if (!next || *next == extended) break;
-        extended = *next;
+    if (!spans || spans->empty()) return due;
+    std::int64_t owed = working_seconds(calendar, started, due);
+    Instant running_from = started;
+    for (const auto& span : *spans) {
+        const Instant end = span.to.value_or(std::max(now, span.from));
+        if (end <= running_from) continue; // over before the clock (re)started
+        if (span.from > running_from) {
+            const std::int64_t worked = working_seconds(calendar, running_from, span.from);
+            if (worked >= owed) break; // due before this pause began
+            owed -= worked;
+        }
+        running_from = std::max(running_from, end);
     }
-    return extended;
+    return after_working_seconds(calendar, running_from, owed).value_or(due);
 }
 
 } // namespace
@@ -149,6 +155,11 @@ std::vector<std::string> validate_sla_policies(const Workspace& ws) {
             }
             if (auto normal = normalize_field_value(*field, value); !normal)
                 problems.push_back(at + "set." + field_id + ": " + normal.error());
+            for (const auto& flow : ws.flows)
+                if (flow.record_type == type->id && flow.stage_field == field_id)
+                    problems.push_back(at + "set." + field_id + ": " + field->label +
+                                       " is the stage of the " + flow.name +
+                                       "; stages change only by moves, through their gates");
         }
     }
     return problems;
@@ -189,14 +200,16 @@ std::vector<SlaClock> sla_clocks(const Workspace& ws, const BusinessCalendar& ca
         auto due = due_at(clock_calendar, *started, *duration);
         if (!due) continue;
         const auto* pauses = pauses_of(record, policy);
-        SlaClock clock{&policy, *started,
-                       due_after_pauses(clock_calendar, *started, *due, pauses, now),
-                       ClockState::Ok};
+        SlaClock clock{&policy, *started, *due, ClockState::Ok};
+        if (holds(policy.stops, data, now)) {
+            clock.state = ClockState::Met;
+            clocks.push_back(clock);
+            continue;
+        }
+        clock.due = due_after_pauses(clock_calendar, *started, *due, pauses, now);
         const bool paused_now =
             (pauses && !pauses->empty() && !pauses->back().to) || holds(policy.pauses, data, now);
-        if (holds(policy.stops, data, now))
-            clock.state = ClockState::Met;
-        else if (paused_now)
+        if (paused_now)
             clock.state = ClockState::Paused;
         else if (now >= clock.due)
             clock.state = ClockState::Overdue;

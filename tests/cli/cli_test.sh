@@ -119,6 +119,8 @@ expect "a lost deal needs a reason" 3 "" "needs: a reason (--reason TEXT)" -- "$
 expect "the stage field goes through the same gate" 1 "" "Cannot move Birchwood Health – Clinic scheduling suite to Meeting scheduled: missing Budget" -- "$crm" set "$pw" deal-2 stage="Meeting scheduled" --as u-ben $NOW
 same "blocked moves change no data" "$before" "$(record_data deal-2)"
 expect "the manager sees the blocked move, what it misses, who tried and how often" 0 '"handlers":["u-maria","u-sam"],"items":[{"detail":"missing Budget, Decision maker, Meeting date · Ben Okafor, 2 tries, last just now","owner":"u-ben","record":"deal-2"' "" -- bash -c "'$crm' exceptions '$pw' --as u-maria $NOW | grep '\"group\":\"sales_pipeline/meeting_scheduled\"'"
+expect "the kept attempt survives compaction" 0 "compacted" "" -- "$crm" compact "$pw"
+expect "... and reads back" 0 '"attempts": 2' "" -- "$crm" show "$pw" deal-2
 expect "filling the fields in completes the move" 0 "deal-2: Sales pipeline: Meeting scheduled" "" -- "$crm" move "$pw" deal-2 "meeting scheduled" budget="30000 USD" decision_maker=contact-3 meeting_date=2026-11-25 --as u-ben $NOW
 expect "the stage field follows the move" 0 '"stage": "Meeting scheduled"' "" -- "$crm" show "$pw" deal-2
 expect "a completed move leaves the blocked queue" 0 "" "" -- bash -c "! '$crm' exceptions '$pw' --as u-maria $NOW | grep -q '\"record\":\"deal-2\"'"

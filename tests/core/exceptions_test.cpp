@@ -7,6 +7,8 @@
 #include "query/exceptions.hpp"
 #include "query/my_work.hpp"
 #include "sla/clocks.hpp"
+#include "store/storage.hpp"
+#include "store/workspace_store.hpp"
 
 #include <doctest/doctest.h>
 
@@ -178,4 +180,103 @@ TEST_CASE("breach actions that cannot work are reported when the policies are ch
                                  "$.sla_policies")
               .error() ==
           "$.sla_policies[0].set: expected field values, like {\"priority\": \"High\"}");
+}
+
+TEST_CASE("a pause that begins just before the deadline pushes it back by all of its length") {
+    Engine engine = ticket_engine();
+    const std::string id = new_ticket(engine, "2026-11-16T10:00:00Z"); // due 2026-11-18T10:00
+    set_status(engine, id, "Waiting on customer", "2026-11-18T09:59:00Z");
+    set_status(engine, id, "Open", "2026-11-19T09:59:00Z"); // a day later: one minute left
+    CHECK(format_instant(clock_of(engine, id, "2026-11-19T09:59:30Z").due) ==
+          "2026-11-19T10:00:00Z");
+    CHECK(engine.raise_breaches(at("2026-11-19T09:59:30Z")).empty());
+    CHECK(engine.raise_breaches(at("2026-11-19T10:00:00Z")).size() == 1);
+}
+
+TEST_CASE("a device clock that goes back never leaves pauses that cannot be read again") {
+    Engine engine = ticket_engine();
+    const std::string id = new_ticket(engine, "2026-11-16T10:00:00Z");
+    set_status(engine, id, "Waiting on customer", "2026-11-16T12:00:00Z");
+    set_status(engine, id, "Open", "2026-11-16T11:00:00Z");                // an hour "earlier"
+    set_status(engine, id, "Waiting on customer", "2026-11-16T10:30:00Z"); // earlier still
+    const auto& spans = engine.workspace().find(id)->sla_pauses.at("case_open");
+    REQUIRE(spans.size() == 2);
+    CHECK(format_instant(*spans[0].to) == "2026-11-16T12:00:00Z");
+    CHECK(format_instant(spans[1].from) == "2026-11-16T12:00:00Z");
+    auto again = import_workspace(export_workspace(engine.workspace()), at("2026-11-17T00:00:00Z"));
+    CHECK_MESSAGE(again.ok(), (again.ok() ? "" : again.error()));
+}
+
+TEST_CASE("pauses, escalations, blocked moves and failed starts come back from the journal") {
+    ScratchDir dir;
+    DirectoryStorage storage(dir.path());
+    WorkspaceStore store(storage);
+    Engine first = ticket_engine(R"(, "escalate_to": ["owner_manager"])");
+    REQUIRE(store.create(first.workspace()));
+    Engine engine;
+    REQUIRE(store.open(engine));
+    const std::string id = new_ticket(engine, "2026-11-16T10:00:00Z");
+    set_status(engine, id, "Waiting on customer", "2026-11-16T20:00:00Z");
+    set_status(engine, id, "Open", "2026-11-17T06:00:00Z");
+    REQUIRE(engine.raise_breaches(at("2026-11-18T20:00:00Z")).size() == 1);
+
+    Engine reopened;
+    REQUIRE(WorkspaceStore(storage).open(reopened));
+    CHECK(export_workspace(reopened.workspace()) == export_workspace(engine.workspace()));
+    CHECK(reopened.workspace().find(id)->sla_escalations.at("case_open") ==
+          std::vector<std::string>{"u-maria"});
+    CHECK(reopened.raise_breaches(at("2026-11-18T21:00:00Z")).empty()); // once, across reopen
+}
+
+TEST_CASE("a later breach without escalation takes the earlier escalation back") {
+    Engine engine = ticket_engine(R"(, "escalate_to": ["owner_manager"])");
+    const std::string id = new_ticket(engine, "2026-11-16T10:00:00Z");
+    REQUIRE(engine.raise_breaches(at("2026-11-18T10:00:00Z")).size() == 1);
+    CHECK(next_actions(engine.workspace(), "u-maria", at("2026-11-18T11:00:00Z")).size() == 1);
+    // The admin gives the policy more time and drops the escalation.
+    Workspace changed = engine.workspace();
+    changed.sla_policies.front().within = "72 hours";
+    changed.sla_policies.front().escalate_to.clear();
+    Engine later(std::move(changed));
+    REQUIRE(later.raise_breaches(at("2026-11-19T10:00:00Z")).size() == 1);
+    CHECK(later.workspace().find(id)->sla_escalations.empty());
+    CHECK(next_actions(later.workspace(), "u-maria", at("2026-11-19T11:00:00Z")).empty());
+}
+
+TEST_CASE("a breach may not change a stage behind its gates") {
+    Workspace ws = team_workspace();
+    std::ifstream file(std::string(CRM_PROCESS_DIR) + "/customer_support.json");
+    std::stringstream text;
+    text << file.rdbuf();
+    auto flows = flows_from_json(json::parse(text.str()).at("flows"), "$.flows");
+    REQUIRE(flows.ok());
+    ws.flows = *flows;
+    ws.sla_policies = policies(R"([{"id": "p", "name": "P", "record_type": "ticket",
+        "within": "1 day", "set": {"status": "Resolved"}}])");
+    CHECK(validate_sla_policies(ws) ==
+          std::vector<std::string>{"p › set.status: Status is the stage of the Customer support; "
+                                   "stages change only by moves, through their gates"});
+}
+
+TEST_CASE("engine state with the wrong shape is refused on import, with its place") {
+    auto import_record = [](const char* extra) {
+        const std::string text = std::string(R"({"format": "crm-workspace", "version": 1,
+            "users": [{"id": "u-ana", "name": "Ana", "role": "rep"}],
+            "records": [{"id": "ticket-1", "type": "ticket", "fields": {"subject": "Jam"})") +
+                                 extra + "}]}";
+        auto result = import_workspace(text, at("2026-11-20T10:00:00Z"));
+        return result.ok() ? std::string("imported") : result.error();
+    };
+    CHECK(import_record(R"(, "sla_pauses": {"p": [{"from": "2026-11-16T12:00:00Z"},
+                                                  {"from": "2026-11-16T13:00:00Z", "to": "2026-11-16T14:00:00Z"}]})") ==
+          "$.records[0].sla_pauses.p[1]: pauses must follow one another in time, only the last one "
+          "open");
+    CHECK(
+        import_record(
+            R"(, "sla_pauses": {"p": [{"from": "2026-11-16T12:00:00Z", "to": "2026-11-16T11:00:00Z"}]})") ==
+        "$.records[0].sla_pauses.p[0].to: ends before it starts");
+    CHECK(import_record(R"(, "automation_failures": {"start:x": {"reason": 3}})") ==
+          "$.records[0].automation_failures.start:x: expected {\"reason\": TEXT, \"at\": TIME}");
+    CHECK(import_record(R"(, "sla_escalations": {"p": "u-ana"})") ==
+          "$.records[0].sla_escalations.p: expected a list of user ids");
 }

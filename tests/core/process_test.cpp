@@ -504,10 +504,47 @@ TEST_CASE("an automation that cannot run goes to the recovery queue once, with t
     CHECK(failed->handlers == std::vector<std::string>{"u-sam"});
     CHECK(failed->items.front().detail == "Region: is required");
 
-    // Once the cause is fixed, the start goes through and leaves the queue.
-    Workspace fixed = engine.workspace();
-    fixed.schema.type("deal")->fields.back().required = false;
-    Engine recovered(std::move(fixed));
-    CHECK(recovered.start_due_flows(at("2026-11-20T12:00:00Z")).size() == 1);
-    CHECK(recovered.workspace().find(lead.record_id)->automation_failures.empty());
+    SUBCASE("a start that is no longer wanted leaves the queue") {
+        REQUIRE(engine
+                    .apply(UpdateRecord{lead.record_id, {{"status", "Working"}}}, "u-ana",
+                           at("2026-11-20T12:00:00Z"))
+                    .ok);
+        CHECK(engine.workspace().find(lead.record_id)->automation_failures.empty());
+    }
+    SUBCASE("so does the start of a flow that was removed") {
+        SetProcesses without;
+        for (const auto& flow : engine.workspace().flows) // those after it go with it
+            if (flow.id == "lead_routing" || flow.id == "customer_support")
+                without.flows.push_back(flow);
+        const auto removed = engine.apply(without, "u-sam", kNow);
+        REQUIRE_MESSAGE(removed.ok, removed.message);
+        CHECK(engine.workspace().find(lead.record_id)->automation_failures.empty());
+    }
+    SUBCASE("once the cause is fixed, the start goes through and leaves the queue") {
+        Workspace fixed = engine.workspace();
+        fixed.schema.type("deal")->fields.back().required = false;
+        Engine recovered(std::move(fixed));
+        CHECK(recovered.start_due_flows(at("2026-11-20T12:00:00Z")).size() == 1);
+        CHECK(recovered.workspace().find(lead.record_id)->automation_failures.empty());
+    }
+}
+
+TEST_CASE("a blocked move with the wrong shape is refused on import") {
+    Engine engine = process_engine();
+    const std::string deal = qualified_deal(engine);
+    CHECK_FALSE(engine.apply(MoveRecord{deal, "qualified"}, "u-ana", kNow).ok);
+    json document = workspace_to_json(engine.workspace());
+    for (auto& record : document["records"])
+        if (record["id"] == deal) {
+            auto& blocked = record["flows"]["sales_pipeline"]["blocked"];
+            SUBCASE("missing fields that are not names") {
+                blocked["missing"] = json::array({1});
+            }
+            SUBCASE("a count that is not a number") {
+                blocked["attempts"] = "x";
+            }
+        }
+    auto result = workspace_from_json(document, kNow);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().find(".flows.sales_pipeline.blocked.") != std::string::npos);
 }
