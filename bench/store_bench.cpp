@@ -203,8 +203,12 @@ int main(int argc, char** argv) {
                 ms_since(start), caught_up.size(), storage.written);
     start = std::chrono::steady_clock::now();
     const auto tick = opened.raise_breaches(Instant{1'790'100'060});
-    std::printf("  timer tick:        %9.1f ms  %11zu new breaches\n", ms_since(start),
+    std::printf("  next timer tick:   %9.1f ms  %11zu new breaches\n", ms_since(start),
                 tick.size());
+    start = std::chrono::steady_clock::now();
+    const auto quiet = opened.raise_breaches(Instant{1'790'100'120});
+    std::printf("  a quiet tick:      %9.1f ms  %11zu new breaches\n", ms_since(start),
+                quiet.size());
     start = std::chrono::steady_clock::now();
     const auto work = next_actions(opened.workspace(), "u-1", Instant{1'790'100'060});
     std::printf("  My work, one rep:  %9.1f ms  %11zu items\n", ms_since(start), work.size());

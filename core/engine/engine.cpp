@@ -3,6 +3,7 @@
 #include "engine/decisions.hpp"
 #include "engine/permissions.hpp"
 #include "io/schema_json.hpp"
+#include "logic/jsonlogic.hpp"
 #include "model/field_values.hpp"
 #include "sla/clocks.hpp"
 
@@ -328,7 +329,62 @@ Status Engine::commit(EventBatch batch) {
     }
     if (auto status = apply_batch(m_workspace, batch); !status) return status;
     m_last_seq = batch.seq;
+    note_changes(batch);
     return Status::success();
+}
+
+void Engine::note_changes(const EventBatch& batch) {
+    for (const auto& event : batch.events) {
+        if (event.kind == "process.definitions_changed" || event.kind.rfind("schema.", 0) == 0) {
+            m_timer.scan_all = true;
+            m_timer.flow_starts_checked = false;
+        }
+        // A raised breach needs no second look; anything else may move a clock.
+        const auto id = event.data.find("id");
+        if (event.kind != "sla.breached" && id != event.data.end() && id->is_string())
+            m_timer.changed.insert(id->get<std::string>());
+    }
+}
+
+std::vector<const Record*> Engine::records_to_check(Instant now) {
+    bool scan_all = m_timer.scan_all;
+    for (const auto& policy : m_workspace.sla_policies)
+        for (const auto* rule : {&policy.applies, &policy.stops, &policy.pauses})
+            scan_all = scan_all || logic::depends_on_time(*rule);
+    m_timer.scan_all = false;
+    std::vector<std::string> ids;
+    if (scan_all) {
+        m_timer.changed.clear();
+        m_timer.wake.clear();
+        m_timer.wake_order.clear();
+        return m_workspace.all_records();
+    }
+    ids.assign(m_timer.changed.begin(), m_timer.changed.end());
+    m_timer.changed.clear();
+    for (auto it = m_timer.wake_order.begin(); it != m_timer.wake_order.end() && it->first <= now;
+         ++it)
+        ids.push_back(it->second);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<const Record*> records;
+    for (const auto& id : ids) {
+        if (const Record* record = m_workspace.find(id))
+            records.push_back(record);
+        else
+            schedule(id, std::nullopt); // deleted
+    }
+    return records;
+}
+
+void Engine::schedule(const std::string& record_id, std::optional<Instant> wake) {
+    const auto known = m_timer.wake.find(record_id);
+    if (known != m_timer.wake.end()) {
+        m_timer.wake_order.erase({known->second, record_id});
+        m_timer.wake.erase(known);
+    }
+    if (!wake) return;
+    m_timer.wake.emplace(record_id, *wake);
+    m_timer.wake_order.emplace(*wake, record_id);
 }
 
 std::vector<std::string> Engine::start_flows_for(const std::string& record_id,
@@ -360,7 +416,12 @@ std::vector<std::string> Engine::start_flows_for(const std::string& record_id,
 std::vector<std::string> Engine::start_due_flows(Instant now) {
     std::vector<std::string> started;
     std::vector<std::string> ids;
+    // Changes start flows as they happen (apply); the timer adds conditions that
+    // time alone makes true, and a first full look after open, import or edits to the flows.
+    const bool full = !m_timer.flow_starts_checked;
+    m_timer.flow_starts_checked = true;
     for (const auto& flow : m_workspace.flows) {
+        if (!full && !logic::depends_on_time(flow.start.when)) continue;
         const std::string trigger = flow.start.on.empty() ? flow.record_type : flow.start.on;
         for (const auto& id : m_workspace.ids_of_type(trigger)) {
             const Record* record = m_workspace.find(id);
@@ -417,7 +478,10 @@ void Engine::track_pauses(const std::string& record_id, const std::string& actor
 
 std::vector<std::string> Engine::raise_breaches(Instant now) {
     std::vector<std::string> raised;
-    if (m_workspace.sla_policies.empty()) return raised;
+    if (m_workspace.sla_policies.empty()) {
+        m_timer.changed.clear();
+        return raised;
+    }
     const BusinessCalendar calendar = workspace_calendar(m_workspace);
     std::vector<Event> events;
     std::vector<std::string> changed; // records whose fields or owner a breach changed
@@ -437,12 +501,15 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
         }
         return counts;
     };
-    for (const Record* record : m_workspace.all_records()) {
+    for (const Record* record : records_to_check(now)) {
         // Catch up on pauses first: waiting on the customer is not a breach.
         for (const auto& change : pause_changes(m_workspace, *record, now))
             events.push_back(pause_event(record->id, change));
         std::string owner = record->owner;
+        std::optional<Instant> wake; // when a running clock on it next comes due
         for (const auto& clock : sla_clocks(m_workspace, calendar, *record, now)) {
+            if (clock.state == ClockState::Ok || clock.state == ClockState::AtRisk)
+                wake = wake ? std::min(*wake, clock.due) : clock.due;
             if (clock.state != ClockState::Overdue) continue;
             const SlaPolicy& policy = *clock.policy;
             const std::string due = format_instant(clock.due);
@@ -488,6 +555,7 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
             }
             raised.push_back(said);
         }
+        schedule(record->id, wake);
     }
     if (events.empty()) return raised;
     EventBatch batch;
@@ -495,7 +563,8 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
     batch.actor = kSystemActor;
     batch.events = std::move(events);
     if (!commit(std::move(batch))) {
-        raised.clear(); // not saved: raised again next time
+        raised.clear(); // not saved: raised again next time, from a full look
+        m_timer.scan_all = true;
         return raised;
     }
     // Records a breach changed get what any change gets: flow starts and pauses.
@@ -513,6 +582,7 @@ Status Engine::replay(const EventBatch& batch) {
                      std::to_string(m_last_seq)};
     if (auto status = apply_batch(m_workspace, batch); !status) return status;
     m_last_seq = batch.seq;
+    m_timer = TimerIndex{}; // the timer looks at everything after a replay
     return Status::success();
 }
 

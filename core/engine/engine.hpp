@@ -10,7 +10,11 @@
 #include "util/time.hpp"
 
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace crm {
@@ -91,9 +95,24 @@ class Engine {
     std::vector<std::string> start_flows_for(const std::string& record_id, const std::string& actor,
                                              Instant now, int depth);
 
+    // The minute timer looks at every record only when it must: the first time,
+    // after definitions change, or when a rule depends on time alone. Otherwise
+    // it looks at records changed since and records whose clock comes due.
+    struct TimerIndex {
+        bool scan_all = true;             // SLA clocks
+        bool flow_starts_checked = false; // flow starts with time-independent conditions
+        std::unordered_set<std::string> changed;
+        std::unordered_map<std::string, Instant> wake; // record -> the next due of its clocks
+        std::set<std::pair<Instant, std::string>> wake_order;
+    };
+    void note_changes(const EventBatch& batch);
+    std::vector<const Record*> records_to_check(Instant now);
+    void schedule(const std::string& record_id, std::optional<Instant> wake);
+
     Workspace m_workspace;
     EventSink* m_sink = nullptr;
     std::uint64_t m_last_seq = 0;
+    TimerIndex m_timer;
 };
 
 } // namespace crm

@@ -1186,4 +1186,16 @@ std::string describe(const json& rule,
     return Describer(label_of).text(rule);
 }
 
+bool depends_on_time(const json& rule) {
+    if (rule.is_array())
+        return std::any_of(rule.begin(), rule.end(),
+                           [](const json& item) { return depends_on_time(item); });
+    if (!rule.is_object()) return false;
+    for (const auto& [op, args] : rule.items())
+        if (op == "now" || op == "days_since" || op == "days_until" || op == "hours_since" ||
+            depends_on_time(args))
+            return true;
+    return false;
+}
+
 } // namespace crm::logic

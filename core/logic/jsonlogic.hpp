@@ -67,6 +67,10 @@ std::vector<std::string> check(const nlohmann::json& rule);
 // all/none/some refer to the array items, not to the data, and are left out.
 std::vector<std::string> variables(const nlohmann::json& rule);
 
+// True when the rule's result can change with time alone: it uses now,
+// days_since, days_until or hours_since.
+bool depends_on_time(const nlohmann::json& rule);
+
 // Plain words for people: {"and": [{"is_set": {"var": "budget"}}, {"is_set":
 // {"var": "timeline"}}]} -> "Budget is set and Timeline is set". label_of maps a
 // variable name to its label; names it does not know should come back as given

@@ -3,6 +3,7 @@
 #include "engine/engine.hpp"
 #include "fixtures.hpp"
 #include "io/workspace_json.hpp"
+#include "logic/jsonlogic.hpp"
 #include "process/flow_json.hpp"
 #include "query/exceptions.hpp"
 #include "query/my_work.hpp"
@@ -279,4 +280,34 @@ TEST_CASE("engine state with the wrong shape is refused on import, with its plac
           "$.records[0].automation_failures.start:x: expected {\"reason\": TEXT, \"at\": TIME}");
     CHECK(import_record(R"(, "sla_escalations": {"p": "u-ana"})") ==
           "$.records[0].sla_escalations.p: expected a list of user ids");
+}
+
+TEST_CASE("the timer knows which rules can change with time alone") {
+    CHECK(logic::depends_on_time(json::parse(
+        R"({"and": [{"==": [1, 1]}, {">": [{"days_since": {"var": "opened"}}, 3]}]})")));
+    CHECK(logic::depends_on_time(json::parse(R"({"<": [{"var": "due"}, {"now": []}]})")));
+    CHECK_FALSE(logic::depends_on_time(json::parse(R"({"==": [{"var": "now"}, "Waiting"]})")));
+    CHECK_FALSE(logic::depends_on_time(nullptr));
+}
+
+TEST_CASE("a clock that depends on time alone is still caught by the timer") {
+    // Critical once open three days: no change to the record makes it so.
+    Engine engine = ticket_engine();
+    Workspace ws = engine.workspace();
+    ws.sla_policies.front().applies =
+        json::parse(R"({">=": [{"days_since": {"var": "opened_on"}}, 3]})");
+    FieldDef opened;
+    opened.id = "opened_on";
+    opened.label = "Opened on";
+    opened.type = FieldType::Date;
+    ws.schema.type("ticket")->fields.push_back(opened);
+    Engine timed(std::move(ws));
+    REQUIRE(
+        timed
+            .apply(
+                CreateRecord{"ticket", {{"subject", "Jam"}, {"opened_on", "2026-11-16"}}, "u-ana"},
+                "u-ana", at("2026-11-16T10:00:00Z"))
+            .ok);
+    CHECK(timed.raise_breaches(at("2026-11-17T10:00:00Z")).empty()); // not yet covered
+    CHECK(timed.raise_breaches(at("2026-11-19T10:00:00Z")).size() == 1);
 }
