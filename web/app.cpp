@@ -150,7 +150,7 @@ bool App::run_timers() {
     if (alerts.size() == 1) m_ui.alert = alerts.front();
     if (alerts.size() > 1)
         m_ui.alert =
-            std::to_string(alerts.size()) + " SLA breaches: their owners and managers were alerted";
+            std::to_string(alerts.size()) + " SLA breaches: the people each SLA names were alerted";
     ++m_version;
     return true;
 }

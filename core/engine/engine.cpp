@@ -569,8 +569,7 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
     }
     // Records a breach changed get what any change gets: flow starts and pauses.
     for (const auto& id : changed) {
-        auto started = start_flows_for(id, kSystemActor, now, 0);
-        raised.insert(raised.end(), started.begin(), started.end());
+        start_flows_for(id, kSystemActor, now, 0);
         track_pauses(id, kSystemActor, now);
     }
     return raised;

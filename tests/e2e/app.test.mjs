@@ -507,6 +507,16 @@ test("a manager reviews exceptions: unowned work to reassign and SLA breaches, b
   await page.waitForFunction((id) => window.crmTest.state().form_record === id,
     ticket.replace("exception-open-", ""));
   await page.screenshot({ path: join(shots, "record-escalated.png") });
+
+  // Escalated cases are on the manager's own list, with whose they are.
+  await click(page, "my-work");
+  await page.waitForFunction(() => window.crmTest.state().screen === "my_work");
+  const work = (await state(page)).work;
+  const escalation = work.find((item) => item.kind === "escalation");
+  assert.ok(escalation, JSON.stringify(work.slice(0, 3)));
+  assert.match(escalation.what, /^Escalated: Case resolved within 48 hours \(owner /);
+  assert.equal(escalation.state, "overdue");
+  await page.screenshot({ path: join(shots, "my-work-manager.png") });
   await context.close();
 });
 
