@@ -238,9 +238,6 @@ int cmd_init(const Args& args) {
         // The demo was written on one day; move it to --now (or today) so it looks alive.
         shift_record_times(*demo,
                            (now_from(args).seconds - latest_activity(*demo).seconds) / 86400);
-        // The demo was written on one day; move it to --now (or today) so it looks alive.
-        shift_record_times(*demo,
-                           (now_from(args).seconds - latest_activity(*demo).seconds) / 86400);
         workspace = std::move(*demo);
     } else {
         workspace.directory.add_user({"admin", "Administrator", "", Role::Admin, ""});

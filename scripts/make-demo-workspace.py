@@ -103,7 +103,7 @@ for i in range(30):
         "authority": True if status == "Qualified" else None,
         "need": "Replace spreadsheets for route planning" if i % 4 == 0 else None,
         "timeline": (TODAY + timedelta(days=random.randint(20, 120))).isoformat() if status == "Qualified" else None,
-        "territory": random.choice(["North America", "EMEA", "APAC"])}, TODAY - timedelta(days=random.randint(0, 20)))
+        "territory": random.choice(["North America", "EMEA", "APAC"])}, TODAY - timedelta(days=random.randint(0, 20) // 7))
 
 deal_names = ["Fleet tracking rollout", "Clinic scheduling suite", "Warehouse analytics", "Renewal upsell", "Pilot expansion",
               "Data platform migration", "Field service licences", "Support tier upgrade"]
@@ -125,7 +125,7 @@ subjects = ["Cannot export monthly report", "Login fails for new users", "Invoic
             "Feature request: bulk edit", "Data import stuck at 80%", "Password reset email missing", "API rate limit errors"]
 for i in range(20):
     cid = company_ids[(i * 7) % len(company_ids)]  # spread over all three reps
-    opened = TODAY - timedelta(days=random.choice([0, 0, 1, 1, 2, 3, 6]))
+    opened = TODAY - timedelta(days=random.choice([0, 0, 0, 0, 1, 1, 3]))
     add("ticket", company_owner[cid], {
         "subject": subjects[i % len(subjects)], "description": "Reported by phone; customer shared screenshots.",
         "company": cid, "contact": contacts_of[cid][1], "priority": random.choice(["Low", "Normal", "Normal", "High", "Critical"]),
@@ -159,9 +159,10 @@ task_titles = ["Follow up on proposal", "Call back about pricing", "Prepare QBR 
 for i in range(30):
     related = deal_ids[(i * 5) % len(deal_ids)]
     owner = next(r["owner"] for r in records if r["id"] == related)
-    due = TODAY + timedelta(days=random.randint(-4, 10))
+    due = TODAY + timedelta(days=max(random.randint(-4, 10), -1))
     add("task", owner, {"title": task_titles[i % len(task_titles)], "due": stamp(due, 16, 0), "done": i % 7 == 0,
-                        "related": related, "priority": random.choice(["Low", "Normal", "High"])}, due - timedelta(days=7))
+                        "related": related, "priority": random.choice(["Low", "Normal", "High"])},
+        min(due - timedelta(days=7), TODAY - timedelta(days=1)))  # nothing is created after today
 
 # --- Processes: the six templates, and where each record stands in them. ---
 process_dir = Path(__file__).resolve().parent.parent / "assets" / "processes"
@@ -206,7 +207,7 @@ for n, r in enumerate(records):
             f["demo_completed"] = True
         if reached >= 5:
             f["pricing_discussed"] = True
-        days_in = [0, 1, 1, 2, 3, 5, 9, 16][n % 8]  # most work is fresh; a few deals are stuck
+        days_in = [0, 0, 0, 0, 1, 1, 3, 10][n % 8]  # most work is fresh; a few deals are stuck
         history = [{"stage": s_id, "at": stamp(TODAY - timedelta(days=days_in + 6 * (reached - 1 - k)), 10, 0), "by": owner}
                    for k, s_id in enumerate(SALES_STAGES[:reached])]
         if stage == "Closed won":
@@ -226,7 +227,7 @@ for n, r in enumerate(records):
         if "owner" not in r:
             r["flows"] = {"lead_routing": state("new", 1 + n % 3, 1 + n % 3, "u-maria")}
         elif f["status"] == "New":
-            r["flows"] = {"lead_routing": state("assigned", 2 + n % 4, 1 + n % 2, owner)}
+            r["flows"] = {"lead_routing": state("assigned", 1 + n % 2, 0 if n % 3 else 1, owner)}
         else:
             f["first_contact_at"] = stamp(TODAY - timedelta(days=3 + n % 5), 11, 30)
             r["flows"] = {"lead_routing": state("contacted", 6 + n % 5, 3 + n % 5, owner, "ended", "routed")}
@@ -240,7 +241,7 @@ for n, r in enumerate(records):
             f["first_response_at"] = stamp(TODAY - timedelta(days=1 + n % 3), 12, 15)
         if status == "Resolved":
             f["resolution_plan"] = "Patched the export job; verified with the customer's data."
-        r["flows"] = {"customer_support": state(stage, 2 + n % 6, 1 + n % 3, owner)}
+        r["flows"] = {"customer_support": state(stage, 2 + n % 6, n % 3, owner)}
     elif r["type"] == "subscription":
         days_left = (date.fromisoformat(f["renewal_date"]) - TODAY).days
         f["usage_pct"] = [45, 62, 71, 88, 93, 55][n % 6]
@@ -252,7 +253,7 @@ for n, r in enumerate(records):
                 f["renewal_proposal_sent"] = True
             flows_here["renewal_management"] = state(stage, 120 - days_left, max(1, min(25, 120 - days_left - 5)), owner)
         if f["usage_pct"] >= 80 or f["health"] == "Expansion signal":
-            flows_here["expansion"] = state("signal" if n % 2 else "discovery", 9, 2 + n % 4, owner)
+            flows_here["expansion"] = state("signal" if n % 2 else "discovery", 9, n % 3, owner)
         if flows_here:
             r["flows"] = flows_here
 

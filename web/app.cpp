@@ -58,9 +58,6 @@ void App::open_workspace(bool read_only) {
         // The demo was written on one day; move it to today so it looks alive.
         if (demo)
             shift_record_times(*demo, (now().seconds - latest_activity(*demo).seconds) / 86400);
-        // The demo was written on one day; move it to today so it looks alive.
-        if (demo)
-            shift_record_times(*demo, (now().seconds - latest_activity(*demo).seconds) / 86400);
         if (!demo) {
             m_ui.error_dialog = "The demo workspace could not be loaded: " + demo.error();
             demo = Workspace{};
