@@ -165,6 +165,29 @@ TEST_CASE("reassigning to a role picks its least loaded member") {
     CHECK(engine.workspace().find(late)->owner == "u-zed"); // Ana 2, Ben 1, Zed 0
 }
 
+TEST_CASE("closed records do not count towards how loaded someone is") {
+    Engine engine = ticket_engine(R"(, "reassign_to": "role:rep")");
+    Workspace ws = engine.workspace();
+    for (int i = 1; i <= 3; ++i) { // Zed's resolved cases
+        Record done;
+        done.id = "ticket-9" + std::to_string(i);
+        done.type = "ticket";
+        done.owner = "u-zed";
+        done.fields = {{"subject", "Done"}, {"status", "Resolved"}};
+        FlowState ended;
+        ended.status = "ended";
+        ended.outcome = "resolved";
+        done.flows["customer_support"] = ended;
+        ws.put(std::move(done));
+    }
+    Engine loaded(std::move(ws));
+    new_ticket(loaded, "2026-11-17T10:00:00Z", "u-ana");
+    new_ticket(loaded, "2026-11-17T10:00:00Z", "u-ben");
+    const std::string late = new_ticket(loaded, "2026-11-16T10:00:00Z", "u-ana");
+    loaded.raise_breaches(at("2026-11-18T10:00:00Z"));
+    CHECK(loaded.workspace().find(late)->owner == "u-zed"); // open: Ana 2, Ben 1, Zed 0
+}
+
 TEST_CASE("breach actions that cannot work are reported when the policies are checked") {
     Workspace ws = team_workspace();
     ws.sla_policies = policies(R"([{"id": "p", "name": "P", "record_type": "ticket",
