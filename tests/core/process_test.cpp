@@ -212,6 +212,8 @@ TEST_CASE("warn gates record the override; outcomes and exits end the flow with 
     CHECK_FALSE(warned.ok);
     REQUIRE(warned.blocked);
     CHECK(warned.blocked->warning);
+    // A warning waiting for confirmation is not a move someone gave up on.
+    CHECK(engine.workspace().find(deal)->flows.at("sales_pipeline").blocked.is_null());
     MoveRecord confirmed{deal, "negotiation"};
     confirmed.confirm_warnings = true;
     const auto passed = engine.apply(confirmed, "u-ana", kNow);
@@ -456,7 +458,7 @@ TEST_CASE("blocked moves are kept for the manager until the record moves on") {
     REQUIRE(blocked->items.size() == 1);
     CHECK(blocked->items.front().detail == "missing Budget · Ana Reyes, 2 tries, last 1h ago");
 
-    SUBCASE("a warning is not a blocked move") {
+    SUBCASE("completing the move takes it out of the queue") {
         const auto seq = engine.last_seq();
         MoveRecord move{deal, "qualified"};
         move.fields = {{"budget", {{"amount", 25000}, {"currency", "USD"}}}};
