@@ -8,6 +8,8 @@
 #include "sla/clocks.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <tuple>
 
 namespace crm {
 
@@ -346,33 +348,58 @@ void Engine::note_changes(const EventBatch& batch) {
     }
 }
 
+namespace {
+
+// One order for the timer however it looked: by type, then by number ("ticket-2"
+// before "ticket-10"). Breach actions that balance load depend on it.
+void sort_for_timer(const Workspace& ws, std::vector<const Record*>& records) {
+    std::unordered_map<std::string, std::size_t> type_rank;
+    for (const auto& type : ws.schema.types())
+        type_rank.emplace(type.id, type_rank.size());
+    auto key = [&](const Record* record) {
+        const auto dash = record->id.rfind('-');
+        long long number = -1;
+        if (dash != std::string::npos) {
+            const char* digits = record->id.data() + dash + 1;
+            const char* end = record->id.data() + record->id.size();
+            if (std::from_chars(digits, end, number).ptr != end) number = -1;
+        }
+        return std::make_tuple(type_rank[record->type], number, std::cref(record->id));
+    };
+    std::sort(records.begin(), records.end(),
+              [&](const Record* a, const Record* b) { return key(a) < key(b); });
+}
+
+} // namespace
+
 std::vector<const Record*> Engine::records_to_check(Instant now) {
     bool scan_all = m_timer.scan_all;
     for (const auto& policy : m_workspace.sla_policies)
         for (const auto* rule : {&policy.applies, &policy.stops, &policy.pauses})
             scan_all = scan_all || logic::depends_on_time(*rule);
     m_timer.scan_all = false;
-    std::vector<std::string> ids;
+    std::vector<const Record*> records;
     if (scan_all) {
         m_timer.changed.clear();
         m_timer.wake.clear();
         m_timer.wake_order.clear();
-        return m_workspace.all_records();
+        records = m_workspace.all_records();
+    } else {
+        std::vector<std::string> ids(m_timer.changed.begin(), m_timer.changed.end());
+        m_timer.changed.clear();
+        for (auto it = m_timer.wake_order.begin();
+             it != m_timer.wake_order.end() && it->first <= now; ++it)
+            ids.push_back(it->second);
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        for (const auto& id : ids) {
+            if (const Record* record = m_workspace.find(id))
+                records.push_back(record);
+            else
+                schedule(id, std::nullopt); // deleted
+        }
     }
-    ids.assign(m_timer.changed.begin(), m_timer.changed.end());
-    m_timer.changed.clear();
-    for (auto it = m_timer.wake_order.begin(); it != m_timer.wake_order.end() && it->first <= now;
-         ++it)
-        ids.push_back(it->second);
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    std::vector<const Record*> records;
-    for (const auto& id : ids) {
-        if (const Record* record = m_workspace.find(id))
-            records.push_back(record);
-        else
-            schedule(id, std::nullopt); // deleted
-    }
+    sort_for_timer(m_workspace, records);
     return records;
 }
 
@@ -391,7 +418,10 @@ std::vector<std::string> Engine::start_flows_for(const std::string& record_id,
                                                  const std::string& actor, Instant now, int depth) {
     std::vector<std::string> started;
     // A started flow may create a record that starts another; a few levels suffice.
+    // Past them the timer's next full look carries on.
+    if (depth >= 3) m_timer.flow_starts_checked = false;
     for (int guard = 0; guard < 8 && depth < 3; ++guard) {
+        if (guard == 7) m_timer.flow_starts_checked = false;
         const Record* record = m_workspace.find(record_id);
         if (!record) break;
         std::string what;
@@ -403,7 +433,10 @@ std::vector<std::string> Engine::start_flows_for(const std::string& record_id,
         batch.at = now;
         batch.actor = actor;
         batch.events = std::move(events);
-        if (!commit(std::move(batch))) break;       // tried again on the next change or timer
+        if (!commit(std::move(batch))) {
+            m_timer.flow_starts_checked = false; // not saved: the timer tries them all again
+            break;
+        }
         if (!what.empty()) started.push_back(what); // what started, or why it could not
         if (!created.empty()) {
             auto more = start_flows_for(created, actor, now, depth + 1);
@@ -438,6 +471,13 @@ std::vector<std::string> Engine::start_due_flows(Instant now) {
 }
 
 namespace {
+
+// Open: in an active process, or in none (nothing closed it).
+bool is_open(const Record& record) {
+    return record.flows.empty() ||
+           std::any_of(record.flows.begin(), record.flows.end(),
+                       [](const auto& flow) { return flow.second.active(); });
+}
 
 Event pause_event(const std::string& record_id, const PauseChange& change) {
     return {change.paused ? "sla.paused" : "sla.resumed",
@@ -494,10 +534,7 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
         auto& counts = owned[type];
         for (const auto& id : m_workspace.ids_of_type(type)) {
             const Record& record = *m_workspace.find(id);
-            const bool open = record.flows.empty() ||
-                              std::any_of(record.flows.begin(), record.flows.end(),
-                                          [](const auto& flow) { return flow.second.active(); });
-            if (open) ++counts[record.owner];
+            if (is_open(record)) ++counts[record.owner];
         }
         return counts;
     };
@@ -542,8 +579,10 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
                 auto& counts = owned_of_type(record->type);
                 const std::string to = breach_reassignee(m_workspace, policy, *record, counts);
                 if (!to.empty() && to != owner) {
-                    --counts[owner];
-                    ++counts[to];
+                    if (is_open(*record)) { // closed records were never counted
+                        if (counts[owner] > 0) --counts[owner];
+                        ++counts[to];
+                    }
                     owner = to;
                     update["owner"] = to;
                     said += "; reassigned to " + m_workspace.directory.names({to});

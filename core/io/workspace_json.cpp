@@ -183,12 +183,16 @@ Status read_engine_state(const json& value, const std::string& path, Record& rec
                     if (*to < span.from) return Error{at_span + ".to: ends before it starts"};
                     span.to = *to;
                 }
-                // In order, not overlapping, only the last one open: what the engine writes.
-                auto& spans = record.sla_pauses[policy];
-                if (!spans.empty() && (!spans.back().to || span.from < *spans.back().to))
-                    return Error{at_span + ": pauses must follow one another in time, only the "
-                                           "last one open"};
-                spans.push_back(span);
+                // Kept in order, not overlapping, only the last one open (what the engine
+                // writes); pauses that cross are clamped, not refused, so saved work opens.
+                auto& kept = record.sla_pauses[policy];
+                if (!kept.empty()) {
+                    PauseSpan& last = kept.back();
+                    if (!last.to) last.to = std::max(last.from, span.from);
+                    span.from = std::max(span.from, *last.to);
+                    if (span.to) span.to = std::max(*span.to, span.from);
+                }
+                kept.push_back(span);
             }
         }
     }

@@ -550,3 +550,34 @@ TEST_CASE("a blocked move with the wrong shape is refused on import") {
     REQUIRE_FALSE(result.ok());
     CHECK(result.error().find(".flows.sales_pipeline.blocked.") != std::string::npos);
 }
+
+namespace {
+
+// A journal that refuses one append: a full disk, a blocked IndexedDB.
+class FailOnceSink : public EventSink {
+  public:
+    explicit FailOnceSink(int fail_at) : m_fail_at(fail_at) {}
+    Status append(const EventBatch&) override {
+        return ++m_count == m_fail_at ? Status(Error{"disk full"}) : Status::success();
+    }
+
+  private:
+    int m_fail_at, m_count = 0;
+};
+
+} // namespace
+
+TEST_CASE("a flow start that could not be saved is tried again by the timer") {
+    Engine engine = process_engine();
+    FailOnceSink sink(2); // the lead saves; starting its routing flow does not
+    engine.set_sink(&sink);
+    const auto start_time = at("2026-11-20T10:00:00Z");
+    CHECK(engine.start_due_flows(start_time).empty()); // the timer's first full look
+    const auto lead =
+        engine.apply(CreateRecord{"lead", {{"name", "Dana Whitfield"}}}, "u-ana", start_time);
+    REQUIRE(lead.ok);
+    CHECK(engine.workspace().find(lead.record_id)->flows.empty());
+    CHECK(engine.start_due_flows(at("2026-11-20T10:01:00Z")).size() == 1);
+    CHECK(engine.workspace().find(lead.record_id)->flows.count("lead_routing") == 1);
+    engine.set_sink(nullptr);
+}
