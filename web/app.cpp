@@ -5,6 +5,7 @@
 #include "model/field_values.hpp"
 #include "platform.hpp"
 #include "query/board.hpp"
+#include "sla/clocks.hpp"
 #include "theme.hpp"
 #include "views.hpp"
 
@@ -373,6 +374,18 @@ nlohmann::json App::exception_groups_json() const {
     return groups;
 }
 
+nlohmann::json App::form_clocks_json() const {
+    json clocks = json::array();
+    const Workspace& ws = m_engine.workspace();
+    const Record* record = m_ui.form.open ? ws.find(m_ui.form.record_id) : nullptr;
+    if (!record) return clocks;
+    for (const auto& clock : sla_clocks(ws, workspace_calendar(ws), *record, now()))
+        clocks.push_back({{"policy", clock.policy->id},
+                          {"state", clock_state_name(clock.state)},
+                          {"due", format_instant(clock.due)}});
+    return clocks;
+}
+
 nlohmann::json App::work_json() const {
     json items = json::array();
     for (const auto& item : m_ui.work.value)
@@ -525,6 +538,7 @@ std::string App::test_state_json() const {
                 {"selected", m_ui.selected},
                 {"form_open", m_ui.form.open},
                 {"form_record", m_ui.form.open ? m_ui.form.record_id : ""},
+                {"form_clocks", form_clocks_json()},
                 {"form_message", m_ui.form.message},
                 {"form_problems", problems},
                 {"notice", m_ui.notice},

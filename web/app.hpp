@@ -49,7 +49,8 @@ class App {
     void save_processes();
     void complete_task(const std::string& task_id);
     void log_call(const std::string& record_id);
-    nlohmann::json work_json() const; // for tests: the "My work" rows
+    nlohmann::json work_json() const;        // for tests: the "My work" rows
+    nlohmann::json form_clocks_json() const; // for tests: the open record's SLA clocks
     nlohmann::json exception_groups_json() const;
     bool run_timers();                 // starts flows that came due; true when something started
     std::string designer_gate() const; // for tests: the selected stage's gate mode

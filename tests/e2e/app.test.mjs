@@ -423,6 +423,33 @@ test("the record panel shows the stage path, the next action and what the next s
   await context.close();
 });
 
+test("waiting on the customer pauses a case's clock, and it stays paused after a reload", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await openApp(context);
+  await switchUser(page, "u-ana");
+  await click(page, "flow-customer_support");
+  await click(page, "card-ticket-1");
+  await page.waitForFunction(() => window.crmTest.state().form_record === "ticket-1");
+  const before = (await state(page)).form_clocks.find((clock) => clock.policy === "case_open_escalation");
+  assert.notEqual(before.state, "paused");
+
+  await click(page, "move-next-customer_support"); // Open -> Waiting on customer
+  await page.waitForFunction(() =>
+    window.crmTest.state().form_clocks.some((clock) => clock.state === "paused"));
+  await waitSaved(page);
+  await page.screenshot({ path: join(shots, "record-paused-clock.png") });
+
+  await page.reload();
+  await waitOpen(page);
+  await switchUser(page, "u-ana");
+  await click(page, "flow-customer_support");
+  await click(page, "card-ticket-1");
+  await page.waitForFunction(() => window.crmTest.state().form_record === "ticket-1");
+  const after = (await state(page)).form_clocks.find((clock) => clock.policy === "case_open_escalation");
+  assert.equal(after.state, "paused");
+  await context.close();
+});
+
 test("the process designer checks every change, shows conditions in words, and saves", async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await openApp(context);
