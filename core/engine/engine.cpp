@@ -516,102 +516,114 @@ void Engine::track_pauses(const std::string& record_id, const std::string& actor
     if (!batch.events.empty()) commit(std::move(batch)); // if not saved, the timer catches up
 }
 
-std::vector<std::string> Engine::raise_breaches(Instant now) {
-    std::vector<std::string> raised;
-    if (m_workspace.sla_policies.empty()) {
-        m_timer.changed.clear();
-        return raised;
-    }
-    const BusinessCalendar calendar = workspace_calendar(m_workspace);
+namespace {
+
+// What one look of the timer raises: the events to journal, what to tell
+// people, and which records the breach actions changed.
+struct BreachRound {
     std::vector<Event> events;
-    std::vector<std::string> changed; // records whose fields or owner a breach changed
-    // Open records each user owns, by type: who of a role is least loaded. Counted
-    // once, when needed. Open: in an active process, or in none (nothing closed it).
-    std::map<std::string, std::map<std::string, std::size_t>> owned;
-    auto owned_of_type = [&](const std::string& type) -> std::map<std::string, std::size_t>& {
-        auto found = owned.find(type);
-        if (found != owned.end()) return found->second;
-        auto& counts = owned[type];
-        for (const auto& id : m_workspace.ids_of_type(type)) {
-            const Record& record = *m_workspace.find(id);
+    std::vector<std::string> said;
+    std::vector<std::string> changed;
+    // Open records each user owns, by type, counted when first needed: who of a
+    // role is least loaded.
+    std::map<std::string, std::map<std::string, std::size_t>> open_by_owner;
+
+    std::map<std::string, std::size_t>& load_of(const Workspace& ws, const std::string& type) {
+        const auto found = open_by_owner.find(type);
+        if (found != open_by_owner.end()) return found->second;
+        auto& counts = open_by_owner[type];
+        for (const auto& id : ws.ids_of_type(type)) {
+            const Record& record = *ws.find(id);
             if (is_open(record)) ++counts[record.owner];
         }
         return counts;
-    };
+    }
+};
+
+// A clock overdue and not yet raised at this due time: the alert, the
+// escalation, and the policy's field values and new owner as one change.
+void raise_breach(const Workspace& ws, const Record& record, const SlaClock& clock,
+                  BreachRound& round) {
+    const SlaPolicy& policy = *clock.policy;
+    const std::string due = format_instant(clock.due);
+    const auto recipients = alert_recipients(ws, policy, record);
+    json breach = {
+        {"id", record.id}, {"policy", policy.id}, {"due", due}, {"recipients", recipients}};
+    std::string said = "SLA breached: " + policy.name + " for " + ws.title_of(record) + " (due " +
+                       due + "); alerted " +
+                       (recipients.empty() ? "nobody" : ws.directory.names(recipients));
+    const auto escalated = people_named(ws, policy.escalate_to, record);
+    if (!escalated.empty()) {
+        breach["escalated_to"] = escalated;
+        said += "; escalated to " + ws.directory.names(escalated);
+    }
+    round.events.push_back({"sla.breached", std::move(breach)});
+
+    json update = {{"id", record.id}};
+    if (const RecordTypeDef* type = ws.schema.type(record.type)) {
+        Problems problems; // validate_sla_policies() reports these before they go live
+        json fields = changed_fields(record, check_fields(ws, *type, policy.set, problems));
+        if (!fields.empty()) update["fields"] = std::move(fields);
+    }
+    if (!policy.reassign_to.empty()) {
+        auto& load = round.load_of(ws, record.type);
+        const std::string to = breach_reassignee(ws, policy, record, load);
+        if (!to.empty() && to != record.owner) {
+            if (is_open(record)) { // closed records were never counted
+                if (load[record.owner] > 0) --load[record.owner];
+                ++load[to];
+            }
+            update["owner"] = to;
+            said += "; reassigned to " + ws.directory.names({to});
+        }
+    }
+    if (update.size() > 1) {
+        round.events.push_back({"record.updated", std::move(update)});
+        if (round.changed.empty() || round.changed.back() != record.id)
+            round.changed.push_back(record.id);
+    }
+    round.said.push_back(said);
+}
+
+} // namespace
+
+std::vector<std::string> Engine::raise_breaches(Instant now) {
+    if (m_workspace.sla_policies.empty()) {
+        m_timer.changed.clear();
+        return {};
+    }
+    const BusinessCalendar calendar = workspace_calendar(m_workspace);
+    BreachRound round;
     for (const Record* record : records_to_check(now)) {
         // Catch up on pauses first: waiting on the customer is not a breach.
         for (const auto& change : pause_changes(m_workspace, *record, now))
-            events.push_back(pause_event(record->id, change));
-        std::string owner = record->owner;
+            round.events.push_back(pause_event(record->id, change));
         std::optional<Instant> wake; // when a running clock on it next comes due
         for (const auto& clock : sla_clocks(m_workspace, calendar, *record, now)) {
             if (clock.state == ClockState::Ok || clock.state == ClockState::AtRisk)
                 wake = wake ? std::min(*wake, clock.due) : clock.due;
             if (clock.state != ClockState::Overdue) continue;
-            const SlaPolicy& policy = *clock.policy;
-            const std::string due = format_instant(clock.due);
-            const auto already = record->sla_alerts.find(policy.id);
-            if (already != record->sla_alerts.end() && already->second == due) continue;
-            const auto recipients = alert_recipients(m_workspace, policy, *record);
-            json breach = {{"id", record->id},
-                           {"policy", policy.id},
-                           {"due", due},
-                           {"recipients", recipients}};
-            std::string said =
-                "SLA breached: " + policy.name + " for " + m_workspace.title_of(*record) +
-                " (due " + due + "); alerted " +
-                (recipients.empty() ? "nobody" : m_workspace.directory.names(recipients));
-            const auto escalated = people_named(m_workspace, policy.escalate_to, *record);
-            if (!escalated.empty()) {
-                breach["escalated_to"] = escalated;
-                said += "; escalated to " + m_workspace.directory.names(escalated);
-            }
-            events.push_back({"sla.breached", std::move(breach)});
-            // Field values and a new owner, as one change to the record.
-            json update = {{"id", record->id}};
-            if (const RecordTypeDef* type = m_workspace.schema.type(record->type)) {
-                Problems problems;
-                json fields =
-                    changed_fields(*record, check_fields(m_workspace, *type, policy.set, problems));
-                if (!fields.empty()) update["fields"] = std::move(fields);
-            }
-            if (!policy.reassign_to.empty()) {
-                auto& counts = owned_of_type(record->type);
-                const std::string to = breach_reassignee(m_workspace, policy, *record, counts);
-                if (!to.empty() && to != owner) {
-                    if (is_open(*record)) { // closed records were never counted
-                        if (counts[owner] > 0) --counts[owner];
-                        ++counts[to];
-                    }
-                    owner = to;
-                    update["owner"] = to;
-                    said += "; reassigned to " + m_workspace.directory.names({to});
-                }
-            }
-            if (update.size() > 1) {
-                events.push_back({"record.updated", std::move(update)});
-                if (changed.empty() || changed.back() != record->id) changed.push_back(record->id);
-            }
-            raised.push_back(said);
+            const auto raised = record->sla_alerts.find(clock.policy->id);
+            if (raised == record->sla_alerts.end() || raised->second != format_instant(clock.due))
+                raise_breach(m_workspace, *record, clock, round);
         }
         schedule(record->id, wake);
     }
-    if (events.empty()) return raised;
+    if (round.events.empty()) return round.said;
     EventBatch batch;
     batch.at = now;
     batch.actor = kSystemActor;
-    batch.events = std::move(events);
+    batch.events = std::move(round.events);
     if (!commit(std::move(batch))) {
-        raised.clear(); // not saved: raised again next time, from a full look
-        m_timer.scan_all = true;
-        return raised;
+        m_timer.scan_all = true; // not saved: raised again next time, from a full look
+        return {};
     }
     // Records a breach changed get what any change gets: flow starts and pauses.
-    for (const auto& id : changed) {
+    for (const auto& id : round.changed) {
         start_flows_for(id, kSystemActor, now, 0);
         track_pauses(id, kSystemActor, now);
     }
-    return raised;
+    return round.said;
 }
 
 Status Engine::replay(const EventBatch& batch) {
