@@ -51,23 +51,22 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
     std::vector<WorkItem> items;
     const BusinessCalendar calendar = workspace_calendar(ws);
     const User* me = ws.directory.user(user);
+    auto names_me = [&](const std::vector<std::string>& people) {
+        return std::find(people.begin(), people.end(), user) != people.end();
+    };
     for (const Record* record : ws.all_records()) {
         const bool escalated_to_me =
             std::any_of(record->sla_escalations.begin(), record->sla_escalations.end(),
-                        [&](const auto& escalation) {
-                            return std::find(escalation.second.begin(), escalation.second.end(),
-                                             user) != escalation.second.end();
-                        });
+                        [&](const auto& escalation) { return names_me(escalation.second); });
         if (record->owner != user && !(escalated_to_me && me && can_view(ws, *me, *record)))
             continue;
         const std::string title = ws.title_of(*record);
         for (const auto& clock : sla_clocks(ws, calendar, *record, now)) {
             if (clock.state == ClockState::Met || clock.state == ClockState::Paused) continue;
             const auto escalation = record->sla_escalations.find(clock.policy->id);
-            const bool mine_to_rescue =
-                clock.state == ClockState::Overdue && escalation != record->sla_escalations.end() &&
-                std::find(escalation->second.begin(), escalation->second.end(), user) !=
-                    escalation->second.end();
+            const bool mine_to_rescue = clock.state == ClockState::Overdue &&
+                                        escalation != record->sla_escalations.end() &&
+                                        names_me(escalation->second);
             if (mine_to_rescue) {
                 const User* owner = ws.directory.user(record->owner);
                 items.push_back(
