@@ -212,8 +212,10 @@ void App::apply_intents() {
                     save_processes();
                 else if constexpr (std::is_same_v<T, CompleteTask>)
                     complete_task(value.task_id);
-                else
+                else if constexpr (std::is_same_v<T, LogCall>)
                     log_call(value.record_id);
+                else
+                    assign_owner(value.record_id, value.owner);
             },
             intent);
     }
@@ -429,6 +431,20 @@ void App::log_call(const std::string& record_id) {
         return;
     }
     m_ui.notice = "Logged a call about " + title + " (" + outcome.record_id + ")";
+    after_change();
+}
+
+void App::assign_owner(const std::string& record_id, const std::string& owner) {
+    const Workspace& ws = m_engine.workspace();
+    const auto outcome =
+        m_engine.apply(UpdateRecord{record_id, json::object(), owner}, m_ui.user, now());
+    if (!outcome.ok) {
+        m_ui.error_dialog = outcome.message;
+        return;
+    }
+    const Record* record = ws.find(record_id);
+    m_ui.notice = "Assigned " + (record ? ws.title_of(*record) : record_id) + " to " +
+                  ws.directory.names({owner});
     after_change();
 }
 

@@ -49,6 +49,7 @@ class App {
     void save_processes();
     void complete_task(const std::string& task_id);
     void log_call(const std::string& record_id);
+    void assign_owner(const std::string& record_id, const std::string& owner);
     nlohmann::json work_json() const;        // for tests: the "My work" rows
     nlohmann::json form_clocks_json() const; // for tests: the open record's SLA clocks
     nlohmann::json exception_groups_json() const;

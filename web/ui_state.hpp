@@ -143,7 +143,12 @@ struct CompleteTask {
 struct LogCall {
     std::string record_id;
 };
-using Intent = std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested,
-                            RequestMove, SubmitMove, SaveProcesses, CompleteTask, LogCall>;
+// From the exception queues: hand unowned work to someone.
+struct AssignOwner {
+    std::string record_id, owner;
+};
+using Intent =
+    std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested, RequestMove,
+                 SubmitMove, SaveProcesses, CompleteTask, LogCall, AssignOwner>;
 
 } // namespace crm::web

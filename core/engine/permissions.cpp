@@ -84,6 +84,15 @@ Status check_assign(const Workspace& workspace, const User& actor, const Record&
     return Error{"not allowed"};
 }
 
+std::vector<const User*> assignable_owners(const Workspace& workspace, const User& actor,
+                                           const Record& record) {
+    std::vector<const User*> people;
+    for (const auto& user : workspace.directory.users())
+        if (user.id != record.owner && check_assign(workspace, actor, record, user.id))
+            people.push_back(&user);
+    return people;
+}
+
 Status check_delete(const Workspace& workspace, const User& actor, const Record& record) {
     switch (actor.role) {
     case Role::Admin:

@@ -7,6 +7,7 @@
 #include "util/result.hpp"
 
 #include <string>
+#include <vector>
 
 namespace crm {
 
@@ -15,6 +16,9 @@ Status check_create(const Workspace& workspace, const User& actor, const std::st
 Status check_update(const Workspace& workspace, const User& actor, const Record& record);
 Status check_assign(const Workspace& workspace, const User& actor, const Record& record,
                     const std::string& new_owner);
+// The people `actor` may hand `record` to, in directory order (its owner left out).
+std::vector<const User*> assignable_owners(const Workspace& workspace, const User& actor,
+                                           const Record& record);
 Status check_delete(const Workspace& workspace, const User& actor, const Record& record);
 Status check_schema_change(const User& actor);
 // Importing replaces the whole workspace: admins only.

@@ -228,3 +228,23 @@ TEST_CASE("custom record types work like built-in ones") {
           "type.id: \"Bad Type\" is not a valid id (lower-case letters, digits and _, starting "
           "with a letter)");
 }
+
+TEST_CASE("who a person may hand a record to") {
+    Engine engine(team_workspace());
+    const Workspace& ws = engine.workspace();
+    REQUIRE(engine
+                .apply(CreateRecord{"lead", {{"name", "Dana Whitfield"}}, std::string()}, "u-sam",
+                       at("2026-11-20T10:00:00Z"))
+                .ok);
+    const Record& unowned = *ws.find("lead-1");
+    auto ids = [](const std::vector<const User*>& users) {
+        std::vector<std::string> out;
+        for (const User* user : users)
+            out.push_back(user->id);
+        return out;
+    };
+    CHECK(ids(assignable_owners(ws, *ws.directory.user("u-maria"), unowned)) ==
+          std::vector<std::string>{"u-ana", "u-ben", "u-maria"}); // her own team
+    CHECK(ids(assignable_owners(ws, *ws.directory.user("u-sam"), unowned)).size() == 6);
+    CHECK(assignable_owners(ws, *ws.directory.user("u-ana"), unowned).empty()); // reps cannot
+}

@@ -549,6 +549,42 @@ test("a manager reviews exceptions: unowned work to reassign and SLA breaches, b
   await context.close();
 });
 
+test("a manager hands unowned work to a rep from the exception queue, and it stays assigned", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await openApp(context);
+  const unownedCount = async () =>
+    ((await state(page)).exception_groups.find((group) => group.kind === "unowned") || { count: 0 }).count;
+  await switchUser(page, "u-maria");
+  await click(page, "open-exceptions");
+  await page.waitForFunction(() => window.crmTest.state().exception_groups.length > 0);
+  const before = await unownedCount();
+  assert.ok(before > 0, "the demo has unowned leads");
+  const assignRect = () =>
+    page.evaluate(() => Object.keys(window.crmTest.rects()).find((name) => /^assign-lead-/.test(name)));
+  if (!(await assignRect())) await click(page, "exceptions-lead");
+  await page.waitForFunction(() =>
+    Object.keys(window.crmTest.rects()).some((name) => /^assign-lead-/.test(name)));
+  const combo = await assignRect();
+  const lead = combo.replace("assign-", "");
+  await click(page, combo);
+  await click(page, "assign-choice-u-ana");
+  await page.waitForFunction((n) => {
+    const group = window.crmTest.state().exception_groups.find((g) => g.kind === "unowned");
+    return (group ? group.count : 0) === n;
+  }, before - 1);
+  assert.match((await state(page)).notice, /^Assigned .* to Ana Reyes$/);
+  await page.screenshot({ path: join(shots, "exceptions-assigned.png") });
+  await waitSaved(page);
+
+  await page.reload();
+  await waitOpen(page);
+  await switchUser(page, "u-maria");
+  await click(page, "open-exceptions");
+  await page.waitForFunction(() => window.crmTest.state().exception_groups.length > 0);
+  assert.equal(await unownedCount(), before - 1, `${lead} stays assigned`);
+  await context.close();
+});
+
 test("a move a rep gave up on reaches the manager's exceptions and stays on the record", async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await openApp(context);

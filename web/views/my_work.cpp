@@ -4,6 +4,8 @@
 #include "views.hpp"
 #include "widgets.hpp"
 
+#include "engine/permissions.hpp"
+
 namespace crm::web {
 
 namespace {
@@ -20,6 +22,21 @@ const char* handler_label(const std::string& kind) {
     if (kind == "sla_breach") return "Alerted";
     if (kind == "blocked_move") return "To review";
     return "To recover";
+}
+
+// "Assign to…": the people this person may hand the record to, listed only
+// while the menu is open.
+void draw_assign(ViewContext& view, const User& me, const std::string& record_id) {
+    const Record* record = view.workspace.find(record_id);
+    if (!record) return;
+    ImGui::SetNextItemWidth(150 * scale());
+    if (!ImGui::BeginCombo("##assign", "Assign to…")) return;
+    for (const User* user : assignable_owners(view.workspace, me, *record)) {
+        if (ImGui::Selectable(user->name.c_str()))
+            view.intents.push_back(AssignOwner{record_id, user->id});
+        mark(view.ui, "assign-choice-" + user->id);
+    }
+    ImGui::EndCombo();
 }
 
 } // namespace
@@ -124,7 +141,9 @@ void draw_exceptions(ViewContext& view) {
     ImGui::TextColored(colors::kMuted, "Unowned work, SLA breaches, blocked moves and automations "
                                        "that could not run; the biggest groups first.");
     ImGui::Spacing();
+    if (!view.ui.notice.empty()) ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
     if (queues.empty()) ImGui::TextColored(colors::kSuccess, "Nothing needs attention.");
+    const User* me = view.read_only ? nullptr : view.workspace.directory.user(view.ui.user);
     for (std::size_t q = 0; q < queues.size(); ++q) {
         const ExceptionQueue& queue = queues[q];
         std::string handlers;
@@ -140,12 +159,20 @@ void draw_exceptions(ViewContext& view) {
             for (std::size_t i = 0; i < queue.items.size() && i < 200; ++i) {
                 const ExceptionItem& item = queue.items[i];
                 ImGui::PushID(static_cast<int>(i));
-                if (ImGui::SmallButton("Open")) {
+                // Rows with an assign menu are a frame high; keep their parts level.
+                const bool assignable = queue.kind == "unowned" && me;
+                if (assignable ? ImGui::Button("Open") : ImGui::SmallButton("Open")) {
                     view.ui.selected = item.record_id;
                     open_form(view.workspace, view.ui, item.record_id);
                 }
                 if (i < 50) mark(view.ui, "exception-open-" + item.record_id);
                 ImGui::SameLine();
+                if (assignable) {
+                    draw_assign(view, *me, item.record_id);
+                    if (i < 50) mark(view.ui, "assign-" + item.record_id);
+                    ImGui::SameLine();
+                    ImGui::AlignTextToFramePadding();
+                }
                 const User* owner = view.workspace.directory.user(item.owner);
                 ImGui::TextWrapped("%s · %s · %s", item.title.c_str(), item.detail.c_str(),
                                    owner ? owner->name.c_str() : "unassigned");
