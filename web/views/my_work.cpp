@@ -146,11 +146,7 @@ void draw_exceptions(ViewContext& view) {
     const User* me = view.read_only ? nullptr : view.workspace.directory.user(view.ui.user);
     for (std::size_t q = 0; q < queues.size(); ++q) {
         const ExceptionQueue& queue = queues[q];
-        std::string handlers;
-        for (const auto& id : queue.handlers) {
-            const User* user = view.workspace.directory.user(id);
-            handlers += (handlers.empty() ? "" : ", ") + (user ? user->name : id);
-        }
+        const std::string handlers = view.workspace.directory.names(queue.handlers);
         ImGui::PushID(static_cast<int>(q));
         const std::string header = queue.title + " (" + std::to_string(queue.items.size()) + ")";
         if (ImGui::CollapsingHeader(header.c_str(), q == 0 ? ImGuiTreeNodeFlags_DefaultOpen : 0)) {
