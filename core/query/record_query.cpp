@@ -2,29 +2,22 @@
 
 #include "engine/permissions.hpp"
 #include "model/field_values.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace crm {
 
 namespace {
 
-std::string folded(const std::string& text) {
-    std::string out = text;
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 bool matches(const Workspace& ws, const RecordTypeDef& type, const Record& record,
              const std::string& needle) {
-    if (folded(ws.title_of(record)).find(needle) != std::string::npos) return true;
-    if (folded(record.id).find(needle) != std::string::npos) return true;
+    if (fold_text(ws.title_of(record)).find(needle) != std::string::npos) return true;
+    if (fold_text(record.id).find(needle) != std::string::npos) return true;
     for (const auto& field : type.fields) {
         const auto it = record.fields.find(field.id);
         if (it == record.fields.end()) continue;
-        if (folded(display_value(ws, field, *it)).find(needle) != std::string::npos) return true;
+        if (fold_text(display_value(ws, field, *it)).find(needle) != std::string::npos) return true;
     }
     return false;
 }
@@ -41,13 +34,13 @@ SortKey sort_key(const Workspace& ws, const RecordTypeDef& type, const Record& r
     SortKey key;
     if (sort_by.empty() || sort_by == "title") {
         key.missing = false;
-        key.text = folded(ws.title_of(record));
+        key.text = fold_text(ws.title_of(record));
         return key;
     }
     if (sort_by == "owner") {
         const User* user = ws.directory.user(record.owner);
         key.missing = user == nullptr;
-        key.text = user ? folded(user->name) : "";
+        key.text = user ? fold_text(user->name) : "";
         return key;
     }
     if (sort_by == "updated") {
@@ -71,7 +64,7 @@ SortKey sort_key(const Workspace& ws, const RecordTypeDef& type, const Record& r
             std::find(field->options.begin(), field->options.end(), it->get<std::string>());
         key.number = static_cast<double>(pos - field->options.begin());
     } else
-        key.text = folded(display_value(ws, *field, *it));
+        key.text = fold_text(display_value(ws, *field, *it));
     return key;
 }
 
@@ -82,7 +75,7 @@ std::vector<std::string> query_records(const Workspace& ws, const RecordQuery& q
     const RecordTypeDef* type = ws.schema.type(query.type);
     const User* viewer = ws.directory.user(query.viewer);
     if (!type || !viewer) return ids;
-    const std::string needle = folded(query.search);
+    const std::string needle = fold_text(query.search);
     struct Row {
         SortKey key;
         const std::string* id;

@@ -7,6 +7,7 @@
 #include "model/field_values.hpp"
 #include "query/my_work.hpp"
 #include "sla/clocks.hpp"
+#include "util/text.hpp"
 
 #include <imgui_stdlib.h>
 
@@ -94,19 +95,14 @@ void edit_record_ref(const Workspace& ws, UiState& ui, const FieldDef& field, st
         if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
         ImGui::InputTextWithHint("##filter", "Type to search…", &filter);
         if (ImGui::Selectable("—", value.empty())) value.clear();
-        std::string needle = filter;
-        std::transform(needle.begin(), needle.end(), needle.begin(),
-                       [](unsigned char c) { return std::tolower(c); });
+        const std::string needle = fold_text(filter);
         const User* viewer = ws.directory.user(ui.user);
         std::size_t shown = 0;
         auto offer = [&](const std::string& id) {
             const Record* record = ws.find(id);
             if (!record || !viewer || !can_view(ws, *viewer, *record)) return;
-            std::string title = ws.title_of(*record);
-            std::string folded = title;
-            std::transform(folded.begin(), folded.end(), folded.begin(),
-                           [](unsigned char c) { return std::tolower(c); });
-            if (!needle.empty() && folded.find(needle) == std::string::npos) return;
+            const std::string title = ws.title_of(*record);
+            if (!needle.empty() && fold_text(title).find(needle) == std::string::npos) return;
             ++shown;
             if (ImGui::Selectable((title + "##" + id).c_str(), id == value)) value = id;
             if (shown <= 20) mark(ui, "choice-" + id);
