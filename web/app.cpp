@@ -32,6 +32,11 @@ struct ReadOnlySink : EventSink {
     }
 };
 
+ReadOnlySink& read_only_sink() {
+    static ReadOnlySink sink; // stateless; outlives the engines that point at it
+    return sink;
+}
+
 Result<std::string> read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error{"cannot read " + path};
@@ -79,8 +84,8 @@ void App::open_workspace(bool read_only) {
     m_ui.open_problems = report->problems;
     wrote = wrote || !report->problems.empty();
     if (m_read_only) {
-        static ReadOnlySink sink; // stateless; outlives the engine that points at it
-        m_engine.set_sink(&sink);
+        m_engine.set_sink(&read_only_sink());
+        m_stored_version = stored_version();
     } else if (m_store.compaction_due()) {
         if (m_store.compact(m_engine)) wrote = true;
     }
@@ -153,7 +158,24 @@ bool App::run_timers() {
     return true;
 }
 
+void App::reread_read_only() {
+    Engine fresh;
+    auto report = m_store.open(fresh);
+    if (!report) {
+        m_ui.alert = "Could not show the other tab's latest changes: " + report.error();
+        return;
+    }
+    fresh.set_sink(&read_only_sink());
+    m_engine = std::move(fresh);
+    ++m_version; // lists, boards and queues read again
+}
+
 bool App::tick() {
+    if (m_open && m_read_only && stored_version() != m_stored_version) {
+        m_stored_version = stored_version();
+        reread_read_only();
+        return true;
+    }
     // Time-driven starts (a renewal 120 days out) catch up once a minute,
     // whether or not anything is being drawn.
     if (!m_open || m_read_only || now().seconds - m_last_timer.seconds < 60) return false;

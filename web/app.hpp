@@ -53,6 +53,7 @@ class App {
     nlohmann::json work_json() const;        // for tests: the "My work" rows
     nlohmann::json form_clocks_json() const; // for tests: the open record's SLA clocks
     nlohmann::json exception_groups_json() const;
+    void reread_read_only();           // a read-only tab shows what the writing tab saved
     bool run_timers();                 // starts flows that came due; true when something started
     std::string designer_gate() const; // for tests: the selected stage's gate mode
     void import_file(const std::string& path);
@@ -67,6 +68,7 @@ class App {
     std::uint64_t m_version = 0; // bumps on every change, for caches
     bool m_open = false;
     bool m_read_only = false;
+    int m_stored_version = 0; // what a read-only tab last read (platform stored_version())
     bool m_open_failed = false;
     Instant m_last_timer;
     std::string m_open_error;

@@ -18,6 +18,8 @@ const char* data_directory();
 void begin_loading();
 LoadState load_state();
 std::string load_message();
+// Goes up each time a read-only tab has read again what the writing tab saved.
+int stored_version();
 
 void request_save(); // debounced; one sync in flight at a time
 SaveState save_state();

@@ -23,6 +23,23 @@ Module.crmPlatform = (function () {
 
   function bump() { wake++; }
 
+  // Tabs of the same workspace: the writer says when it saved, read-only tabs
+  // read the files again so they show the latest work.
+  const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("crm-workspace") : null;
+  let storedVersion = 0;
+  let rereadInFlight = false;
+  let rereadAgain = false;
+  function reread() {
+    if (rereadInFlight) { rereadAgain = true; return; }
+    rereadInFlight = true;
+    FS.syncfs(true, function (err) {
+      rereadInFlight = false;
+      if (!err) storedVersion++;
+      if (rereadAgain) { rereadAgain = false; reread(); }
+      bump();
+    });
+  }
+
   let retryDelay = 0;
   let retryTimer = null;
 
@@ -53,6 +70,7 @@ Module.crmPlatform = (function () {
         saveMessage = "";
         retryDelay = 0;
       }
+      if (!err && channel) channel.postMessage("saved");
       if (dirtyAgain) {
         dirtyAgain = false;
         runSync();
@@ -106,6 +124,7 @@ Module.crmPlatform = (function () {
       } else {
         loadState = readOnly ? 2 : 1;
         loadMessage = readOnly ? "This workspace is open in another tab; this tab is read-only." : "";
+        if (readOnly && channel) channel.onmessage = reread;
       }
       bump();
     });
@@ -233,6 +252,7 @@ Module.crmPlatform = (function () {
   return {
     beginLoading: beginLoading,
     loadState: function () { return loadState; },
+    storedVersion: function () { return storedVersion; },
     loadMessage: function () { return loadMessage; },
     requestSave: requestSave,
     saveState: function () { return saveState; },

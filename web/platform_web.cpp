@@ -20,6 +20,7 @@ EM_JS(char*, js_new_string, (const char* which), {
 });
 EM_JS(void, js_begin_loading, (), { Module.crmPlatform.beginLoading(); });
 EM_JS(int, js_load_state, (), { return Module.crmPlatform.loadState(); });
+EM_JS(int, js_stored_version, (), { return Module.crmPlatform.storedVersion(); });
 EM_JS(void, js_request_save, (), { Module.crmPlatform.requestSave(); });
 EM_JS(int, js_save_state, (), { return Module.crmPlatform.saveState(); });
 EM_JS(void, js_pick_import_file, (), { Module.crmPlatform.pickImportFile(); });
@@ -49,6 +50,9 @@ LoadState load_state() {
 }
 std::string load_message() {
     return take_string(js_new_string("loadMessage"));
+}
+int stored_version() {
+    return js_stored_version();
 }
 void request_save() {
     js_request_save();

@@ -53,6 +53,8 @@ async function waitOpen(page) {
   await waitSaved(page);
 }
 
+const waitScreen = (page, screen) =>
+  page.waitForFunction((s) => window.crmTest.state().screen === s, screen);
 const waitSaved = (page) => page.waitForFunction(() => window.crmTest.syncIdle(), null, { timeout: 30000 });
 const state = (page) => page.evaluate(() => window.crmTest.state());
 const findByTitle = (page, title) => page.evaluate((t) => window.crmTest.findByTitle(t), title);
@@ -239,6 +241,18 @@ test("a second tab opens read-only instead of overwriting the first", async () =
   await click(second, "new-record");
   assert.equal((await state(second)).form_open, false);
   await second.screenshot({ path: join(shots, "second-tab-read-only.png") });
+
+  // What the first tab saves shows up in the second without a reload.
+  const records = (await state(second)).records;
+  await first.bringToFront(); // background tabs do not draw
+  await click(first, "my-work");
+  await waitScreen(first, "my_work");
+  const row = (await state(first)).work.findIndex((item) => item.kind !== "task");
+  await click(first, `work-log-${row}`);
+  await waitSaved(first);
+  await second.bringToFront();
+  await second.waitForFunction((n) => window.crmTest.state().records === n, records + 1);
+  assert.equal((await state(second)).read_only, true);
   await context.close();
 });
 
