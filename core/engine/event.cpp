@@ -130,7 +130,8 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                 state.history.push_back(history_entry(state.stage, batch, data));
                 Record& record = record_for(workspace, data);
                 record.flows[data.at("flow").get<std::string>()] = state;
-                record.automation_failures.erase("start:" + data.at("flow").get<std::string>());
+                record.automation_failures.erase(
+                    flow_start_automation(data.at("flow").get<std::string>()));
             } else if (event.kind == "process.move_blocked") {
                 FlowState& state =
                     record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
@@ -201,7 +202,8 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                 state.started_at = state.entered_at = state.ended_at = batch.at;
                 Record& record = record_for(workspace, data);
                 record.flows[data.at("flow").get<std::string>()] = state;
-                record.automation_failures.erase("start:" + data.at("flow").get<std::string>());
+                record.automation_failures.erase(
+                    flow_start_automation(data.at("flow").get<std::string>()));
             } else if (event.kind == "process.definitions_changed") {
                 auto flows = flows_from_json(data.at("flows"), "$.flows");
                 if (!flows) return Error{flows.error()};
@@ -211,11 +213,11 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                     if (listed->automation_failures.empty()) continue;
                     Record& record = *workspace.edit(listed->id);
                     for (auto it = record.automation_failures.begin();
-                         it != record.automation_failures.end();)
-                        it = it->first.rfind("start:", 0) == 0 &&
-                                     !workspace.flow(it->first.substr(6))
-                                 ? record.automation_failures.erase(it)
-                                 : std::next(it);
+                         it != record.automation_failures.end();) {
+                        const auto flow = flow_of_automation(it->first);
+                        it = flow && !workspace.flow(*flow) ? record.automation_failures.erase(it)
+                                                            : std::next(it);
+                    }
                 }
                 const json mapping = data.value("mapping", json::object());
                 for (const auto& [flow_id, moves] : mapping.items()) {

@@ -284,9 +284,9 @@ std::vector<Event> next_flow_start(const Workspace& ws, const Record& record, In
             logic::evaluate(flow.start.when, logic_data(record, *type), logic::Context{now});
         if (!result || !logic::truthy(*result)) {
             // A start that failed and is no longer wanted leaves the recovery queue.
-            if (record.automation_failures.count("start:" + flow.id))
+            if (record.automation_failures.count(flow_start_automation(flow.id)))
                 return {{"automation.cleared",
-                         {{"id", record.id}, {"automation", "start:" + flow.id}}}};
+                         {{"id", record.id}, {"automation", flow_start_automation(flow.id)}}}};
             continue;
         }
         const std::string first = flow.stages.front().id;
@@ -323,13 +323,15 @@ std::vector<Event> next_flow_start(const Workspace& ws, const Record& record, In
         if (!problems.empty()) {
             // Into the manual recovery queue, once per reason; other flows may still start.
             const std::string reason = join_problems(*new_type, problems);
-            const auto known = record.automation_failures.find("start:" + flow.id);
+            const auto known = record.automation_failures.find(flow_start_automation(flow.id));
             if (known != record.automation_failures.end() && known->second.reason == reason)
                 continue;
             started =
                 "could not start the " + flow.name + " for " + ws.title_of(record) + ": " + reason;
             return {{"automation.failed",
-                     {{"id", record.id}, {"automation", "start:" + flow.id}, {"reason", reason}}}};
+                     {{"id", record.id},
+                      {"automation", flow_start_automation(flow.id)},
+                      {"reason", reason}}}};
         }
         started = "started the " + flow.name + " on a new " + new_type->label + " (" + new_id +
                   ") for " + ws.title_of(record);

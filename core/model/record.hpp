@@ -28,6 +28,16 @@ struct AutomationFailure {
     Instant at;
 };
 
+// Automation failures are keyed by what failed: "start:<flow id>" for a flow start.
+inline std::string flow_start_automation(const std::string& flow_id) {
+    return "start:" + flow_id;
+}
+// The flow a "start:<flow id>" key names; nothing for other keys.
+inline std::optional<std::string> flow_of_automation(const std::string& key) {
+    if (key.rfind("start:", 0) != 0) return std::nullopt;
+    return key.substr(6);
+}
+
 struct Record {
     std::string id;    // "deal-42"
     std::string type;  // "deal"

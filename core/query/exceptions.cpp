@@ -19,6 +19,12 @@ void add_handlers(ExceptionQueue& queue, const std::vector<std::string>& who) {
 
 } // namespace
 
+std::string automation_name(const Workspace& ws, const std::string& automation) {
+    const auto flow_id = flow_of_automation(automation);
+    const Flow* flow = flow_id ? ws.flow(*flow_id) : nullptr;
+    return flow ? flow->name : automation;
+}
+
 std::string describe_blocked_move(const Workspace& ws, const Record& record,
                                   const nlohmann::json& blocked, Instant now) {
     const RecordTypeDef* type = ws.schema.type(record.type);
@@ -80,14 +86,12 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
             auto& queue = breaches[clock.policy->id];
             if (queue.items.empty())
                 queue = {"sla_breach", clock.policy->id, "Breached: " + clock.policy->name, {}, {}};
-            std::string detail = describe_due(clock.due, now);
-            const auto escalated = record->sla_escalations.find(clock.policy->id);
-            if (escalated != record->sla_escalations.end()) {
+            if (const auto escalated = record->sla_escalations.find(clock.policy->id);
+                escalated != record->sla_escalations.end())
                 add_handlers(queue, escalated->second);
-                detail += ", escalated to " + ws.directory.names(escalated->second);
-            }
             add_handlers(queue, alert_recipients(ws, *clock.policy, *record));
-            queue.items.push_back({record->id, title, detail, record->owner});
+            queue.items.push_back(
+                {record->id, title, describe_clock(ws, *record, clock, now), record->owner});
         }
         // Moves a gate stopped that nobody has completed since.
         for (const auto& [flow_id, state] : record->flows) {
@@ -110,15 +114,12 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
         // Automations that could not run: the manual recovery queue.
         for (const auto& [automation, failure] : record->automation_failures) {
             auto& queue = failed[automation];
-            if (queue.items.empty()) {
-                const Flow* flow =
-                    automation.rfind("start:", 0) == 0 ? ws.flow(automation.substr(6)) : nullptr;
+            if (queue.items.empty())
                 queue = {"automation_failure",
                          automation,
-                         "Could not start: " + (flow ? flow->name : automation),
+                         "Could not start: " + automation_name(ws, automation),
                          admins,
                          {}};
-            }
             queue.items.push_back({record->id, title, failure.reason, record->owner});
         }
     }

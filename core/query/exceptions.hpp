@@ -26,6 +26,9 @@ struct ExceptionQueue {
     std::vector<ExceptionItem> items;
 };
 
+// What a failed automation was, in words: the flow it would have started.
+std::string automation_name(const Workspace& workspace, const std::string& automation);
+
 // A move its gate stopped (FlowState::blocked), in words:
 // "missing Budget, Decision maker · Ben Okafor, 2 tries, last 3h ago".
 std::string describe_blocked_move(const Workspace& workspace, const Record& record,

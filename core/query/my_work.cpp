@@ -42,6 +42,27 @@ std::string describe_due(Instant due, Instant now) {
     return span(due.seconds - now.seconds) + " left";
 }
 
+std::string describe_clock(const Workspace& ws, const Record& record, const SlaClock& clock,
+                           Instant now) {
+    switch (clock.state) {
+    case ClockState::Met:
+        return "met";
+    case ClockState::Paused:
+        return "paused while waiting";
+    case ClockState::AtRisk:
+        return describe_due(clock.due, now) + " (at risk)";
+    case ClockState::Ok:
+        return describe_due(clock.due, now);
+    case ClockState::Overdue:
+        break;
+    }
+    const auto escalated = record.sla_escalations.find(clock.policy->id);
+    return describe_due(clock.due, now) +
+           (escalated == record.sla_escalations.end()
+                ? ""
+                : ", escalated to " + ws.directory.names(escalated->second));
+}
+
 std::string describe_ago(Instant then, Instant now) {
     if (now <= then) return "just now";
     return span(now.seconds - then.seconds) + " ago";

@@ -6,6 +6,7 @@
 #include "engine/command.hpp"
 #include "model/workspace.hpp"
 #include "sla/calendar.hpp"
+#include "sla/clocks.hpp"
 
 #include <optional>
 #include <string>
@@ -31,6 +32,10 @@ CreateRecord logged_call(const Workspace& workspace, const Record& record, Insta
 
 // "2h 10m left", "overdue 1d 3h".
 std::string describe_due(Instant due, Instant now);
+// An SLA clock in words: "2h 10m left", "2h left (at risk)", "paused while
+// waiting", "met", "overdue 1d 3h, escalated to Maria Lindqvist".
+std::string describe_clock(const Workspace& workspace, const Record& record, const SlaClock& clock,
+                           Instant now);
 // "3h 5m ago", "just now".
 std::string describe_ago(Instant then, Instant now);
 

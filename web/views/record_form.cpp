@@ -5,6 +5,7 @@
 
 #include "engine/permissions.hpp"
 #include "model/field_values.hpp"
+#include "query/exceptions.hpp"
 #include "query/my_work.hpp"
 #include "sla/clocks.hpp"
 #include "util/text.hpp"
@@ -184,41 +185,17 @@ void draw_record_deadlines(const ViewContext& view, const Record& record) {
     const Workspace& ws = view.workspace;
     const auto clocks = sla_clocks(ws, workspace_calendar(ws), record, view.now);
     for (const auto& clock : clocks) {
-        std::string line = clock.policy->name + ": ";
-        ImVec4 color = colors::kSuccess;
-        switch (clock.state) {
-        case ClockState::Met:
-            line += "met";
-            color = colors::kMuted;
-            break;
-        case ClockState::Paused:
-            line += "paused while waiting";
-            color = colors::kMuted;
-            break;
-        case ClockState::Overdue:
-            line += describe_due(clock.due, view.now);
-            color = colors::kDanger;
-            break;
-        case ClockState::AtRisk:
-            line += describe_due(clock.due, view.now) + " (at risk)";
-            color = colors::kWarning;
-            break;
-        case ClockState::Ok:
-            line += describe_due(clock.due, view.now);
-            break;
-        }
-        const auto escalated = record.sla_escalations.find(clock.policy->id);
-        if (escalated != record.sla_escalations.end() && clock.state == ClockState::Overdue)
-            line += " · escalated to " + ws.directory.names(escalated->second);
-        text_colored_wrapped(color, line);
+        const ImVec4 color = clock.state == ClockState::Overdue  ? colors::kDanger
+                             : clock.state == ClockState::AtRisk ? colors::kWarning
+                             : clock.state == ClockState::Ok     ? colors::kSuccess
+                                                                 : colors::kMuted;
+        text_colored_wrapped(color, clock.policy->name + ": " +
+                                        describe_clock(ws, record, clock, view.now));
     }
-    for (const auto& [automation, failure] : record.automation_failures) {
-        const Flow* flow =
-            automation.rfind("start:", 0) == 0 ? ws.flow(automation.substr(6)) : nullptr;
+    for (const auto& [automation, failure] : record.automation_failures)
         text_colored_wrapped(colors::kDanger, "Could not start the " +
-                                                  (flow ? flow->name : automation) + ": " +
+                                                  automation_name(ws, automation) + ": " +
                                                   failure.reason);
-    }
     if (!clocks.empty() || !record.automation_failures.empty()) ImGui::Separator();
 }
 
