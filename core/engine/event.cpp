@@ -135,30 +135,26 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
             } else if (event.kind == "process.move_blocked") {
                 FlowState& state =
                     record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
-                const std::string to = data.at("to").get<std::string>();
-                std::uint64_t attempts = 1;
-                if (state.blocked.is_object() && state.blocked.value("to", json()) == to) {
-                    const auto before = state.blocked.find("attempts");
-                    if (before != state.blocked.end() && before->is_number_unsigned())
-                        attempts = before->get<std::uint64_t>() + 1;
-                }
-                state.blocked = {{"to", to},
-                                 {"missing", data.at("missing")},
-                                 {"failing", data.at("failing")},
-                                 {"at", format_instant(batch.at)},
-                                 {"by", batch.actor},
-                                 {"attempts", attempts}};
+                BlockedAttempt attempt{data.at("to").get<std::string>(),
+                                       data.at("missing").get<std::vector<std::string>>(),
+                                       data.at("failing").get<std::vector<std::string>>(),
+                                       batch.at,
+                                       batch.actor,
+                                       1};
+                if (state.blocked && state.blocked->to == attempt.to)
+                    attempt.attempts = state.blocked->attempts + 1;
+                state.blocked = std::move(attempt);
             } else if (event.kind == "process.moved") {
                 FlowState& state =
                     record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
-                state.blocked = nullptr;
+                state.blocked.reset();
                 state.stage = data.at("to").get<std::string>();
                 state.entered_at = batch.at;
                 state.history.push_back(history_entry(state.stage, batch, data));
             } else if (event.kind == "process.ended") {
                 FlowState& state =
                     record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
-                state.blocked = nullptr;
+                state.blocked.reset();
                 state.status = data.at("status").get<std::string>();
                 state.outcome = data.at("outcome").get<std::string>();
                 state.reason = data.value("reason", "");
@@ -235,7 +231,7 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                                       {"mapped_from", state->second.stage}};
                         state->second.stage = to->get<std::string>();
                         state->second.entered_at = batch.at;
-                        state->second.blocked = nullptr;
+                        state->second.blocked.reset();
                         state->second.history.push_back(entry);
                         if (const Stage* stage = flow->stage(state->second.stage);
                             stage && !flow->stage_field.empty())

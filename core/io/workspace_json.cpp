@@ -588,8 +588,7 @@ void shift_record_times(Workspace& workspace, std::int64_t days) {
             for (auto& entry : state.history)
                 if (entry.contains("at") && entry["at"].is_string())
                     entry["at"] = shifted_text(entry["at"].get<std::string>(), days);
-            if (state.blocked.is_object() && state.blocked.contains("at"))
-                state.blocked["at"] = shifted_text(state.blocked["at"].get<std::string>(), days);
+            if (state.blocked) state.blocked->at.seconds += seconds;
         }
         for (auto& [policy, due] : record.sla_alerts)
             due = shifted_text(due, days);

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -96,6 +97,17 @@ struct Flow {
 };
 
 // Where one record stands in one flow.
+// The last move a gate stopped on a record, kept until the record moves on
+// (the manager's "blocked moves" queue).
+struct BlockedAttempt {
+    std::string to;                   // the target's id
+    std::vector<std::string> missing; // required field ids not set
+    std::vector<std::string> failing; // entry conditions not met, in words
+    Instant at;
+    std::string by;             // user id
+    std::uint64_t attempts = 1; // tries at this target since the record last moved
+};
+
 struct FlowState {
     std::string stage;             // current stage id (the last one, once ended)
     std::string status = "active"; // "active", "ended" (an outcome), "exited" (an exit), or
@@ -107,9 +119,7 @@ struct FlowState {
     Instant ended_at;
     // Every stage entered: {"stage", "at", "by"} and "warnings" when a warned gate was passed.
     nlohmann::json history = nlohmann::json::array();
-    // The last move its gate stopped, until the record moves on: {"to", "missing",
-    // "failing", "at", "by", "attempts"}; null when none.
-    nlohmann::json blocked;
+    std::optional<BlockedAttempt> blocked;
 
     bool active() const { return status == "active"; }
 };

@@ -336,7 +336,11 @@ json flow_state_to_json(const FlowState& state) {
         if (!state.reason.empty()) out["reason"] = state.reason;
     }
     out["history"] = state.history;
-    if (!state.blocked.is_null()) out["blocked"] = state.blocked;
+    if (state.blocked)
+        out["blocked"] = {
+            {"to", state.blocked->to},           {"missing", state.blocked->missing},
+            {"failing", state.blocked->failing}, {"at", format_instant(state.blocked->at)},
+            {"by", state.blocked->by},           {"attempts", state.blocked->attempts}};
     return out;
 }
 
@@ -348,26 +352,35 @@ bool is_list_of_text(const json& value) {
 }
 
 // {"to", "missing", "failing", "at", "by", "attempts"}: the last move a gate stopped.
-Status check_blocked_move(const json& blocked, const std::string& path) {
+Result<BlockedAttempt> blocked_attempt_from_json(const json& blocked, const std::string& path) {
     const Error shape{path + ": expected {\"to\": STAGE, \"missing\": [FIELD...], \"failing\": "
                              "[TEXT...], \"at\": TIME, \"by\": USER, \"attempts\": COUNT}"};
     if (!blocked.is_object()) return shape;
     if (auto s =
             check_known_keys(blocked, path, {"to", "missing", "failing", "at", "by", "attempts"});
         !s)
-        return s;
+        return Error{s.error()};
     for (const char* key : {"to", "at", "by"})
         if (!blocked.contains(key) || !blocked[key].is_string()) return shape;
-    if (!parse_instant(blocked["at"].get<std::string>()))
-        return Error{path + ".at: expected a time as YYYY-MM-DDTHH:MM:SSZ"};
-    for (const char* key : {"missing", "failing"})
+    BlockedAttempt attempt;
+    attempt.to = blocked["to"].get<std::string>();
+    attempt.by = blocked["by"].get<std::string>();
+    const auto at = parse_instant(blocked["at"].get<std::string>());
+    if (!at) return Error{path + ".at: expected a time as YYYY-MM-DDTHH:MM:SSZ"};
+    attempt.at = *at;
+    for (const auto& [key, list] :
+         {std::pair<const char*, std::vector<std::string>*>{"missing", &attempt.missing},
+          {"failing", &attempt.failing}}) {
         if (!blocked.contains(key) || !is_list_of_text(blocked[key]))
             return Error{path + "." + key + ": expected a list of text"};
+        *list = blocked[key].get<std::vector<std::string>>();
+    }
     const auto attempts = blocked.find("attempts");
     if (attempts == blocked.end() || !attempts->is_number_unsigned() ||
         attempts->get<std::uint64_t>() == 0)
         return Error{path + ".attempts: expected a count of 1 or more"};
-    return Status::success();
+    attempt.attempts = attempts->get<std::uint64_t>();
+    return attempt;
 }
 
 } // namespace
@@ -414,9 +427,9 @@ Result<FlowState> flow_state_from_json(const json& value, const std::string& pat
         state.history = value["history"];
     }
     if (const auto blocked = value.find("blocked"); blocked != value.end()) {
-        if (auto status = check_blocked_move(*blocked, path + ".blocked"); !status)
-            return Error{status.error()};
-        state.blocked = *blocked;
+        auto attempt = blocked_attempt_from_json(*blocked, path + ".blocked");
+        if (!attempt) return Error{attempt.error()};
+        state.blocked = std::move(*attempt);
     }
     return state;
 }

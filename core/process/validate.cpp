@@ -327,7 +327,9 @@ void Validator::flow(const Flow& flow) {
     }
     condition(start / "when", flow.start.when, *trigger);
     if (trigger == type && (!flow.start.link_field.empty() || !flow.start.copy.empty()))
-        problem(start, "link_field and copy apply only when the flow starts on another record type (\"on\")");
+        problem(
+            start,
+            "link_field and copy apply only when the flow starts on another record type (\"on\")");
     if (trigger != type) {
         const FieldDef* link = type->field(flow.start.link_field);
         if (flow.start.link_field.empty())

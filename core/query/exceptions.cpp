@@ -26,24 +26,18 @@ std::string automation_name(const Workspace& ws, const std::string& automation) 
 }
 
 std::string describe_blocked_move(const Workspace& ws, const Record& record,
-                                  const nlohmann::json& blocked, Instant now) {
+                                  const BlockedAttempt& blocked, Instant now) {
     const RecordTypeDef* type = ws.schema.type(record.type);
     std::string what;
-    // Import checks the shape; still, a display never throws.
-    const auto text = [](const nlohmann::json& value) {
-        return value.is_string() ? value.get<std::string>() : value.dump();
-    };
-    for (const auto& id : blocked.value("missing", nlohmann::json::array())) {
-        const FieldDef* field = type ? type->field(text(id)) : nullptr;
-        what += (what.empty() ? "missing " : ", ") + (field ? field->label : text(id));
+    for (const auto& id : blocked.missing) {
+        const FieldDef* field = type ? type->field(id) : nullptr;
+        what += (what.empty() ? "missing " : ", ") + (field ? field->label : id);
     }
-    for (const auto& condition : blocked.value("failing", nlohmann::json::array()))
-        what += (what.empty() ? "not met: " : "; not met: ") + text(condition);
-    const int attempts = blocked.value("attempts", 1);
-    const auto at = parse_instant(blocked.value("at", ""));
-    return what + " · " + ws.directory.names({blocked.value("by", "")}) + ", " +
-           (attempts == 1 ? "1 try" : std::to_string(attempts) + " tries") +
-           (at ? ", last " + describe_ago(*at, now) : "");
+    for (const auto& condition : blocked.failing)
+        what += (what.empty() ? "not met: " : "; not met: ") + condition;
+    return what + " · " + ws.directory.names({blocked.by}) + ", " +
+           (blocked.attempts == 1 ? "1 try" : std::to_string(blocked.attempts) + " tries") +
+           ", last " + describe_ago(blocked.at, now);
 }
 
 std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::string& viewer_id,
@@ -96,8 +90,8 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
         // Moves a gate stopped that nobody has completed since.
         for (const auto& [flow_id, state] : record->flows) {
             const Flow* flow = ws.flow(flow_id);
-            if (!flow || !state.active() || !state.blocked.is_object()) continue;
-            const std::string to = state.blocked.value("to", "");
+            if (!flow || !state.active() || !state.blocked) continue;
+            const std::string& to = state.blocked->to;
             const Stage* target = flow->stage(to);
             const std::string to_name = target ? target->name : to;
             auto& queue = blocked[flow_id + "/" + to];
@@ -108,7 +102,7 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                          managers,
                          {}};
             queue.items.push_back({record->id, title,
-                                   describe_blocked_move(ws, *record, state.blocked, now),
+                                   describe_blocked_move(ws, *record, *state.blocked, now),
                                    record->owner});
         }
         // Automations that could not run: the manual recovery queue.

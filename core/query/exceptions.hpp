@@ -32,7 +32,7 @@ std::string automation_name(const Workspace& workspace, const std::string& autom
 // A move its gate stopped (FlowState::blocked), in words:
 // "missing Budget, Decision maker · Ben Okafor, 2 tries, last 3h ago".
 std::string describe_blocked_move(const Workspace& workspace, const Record& record,
-                                  const nlohmann::json& blocked, Instant now);
+                                  const BlockedAttempt& blocked, Instant now);
 
 // What `viewer` may see, largest groups first. Reps see their own breaches only.
 std::vector<ExceptionQueue> exception_queues(const Workspace& workspace, const std::string& viewer,

@@ -213,7 +213,7 @@ TEST_CASE("warn gates record the override; outcomes and exits end the flow with 
     REQUIRE(warned.blocked);
     CHECK(warned.blocked->warning);
     // A warning waiting for confirmation is not a move someone gave up on.
-    CHECK(engine.workspace().find(deal)->flows.at("sales_pipeline").blocked.is_null());
+    CHECK(engine.workspace().find(deal)->flows.at("sales_pipeline").blocked.has_value() == false);
     MoveRecord confirmed{deal, "negotiation"};
     confirmed.confirm_warnings = true;
     const auto passed = engine.apply(confirmed, "u-ana", kNow);
@@ -446,7 +446,8 @@ TEST_CASE("blocked moves are kept for the manager until the record moves on") {
     const Record& record = *engine.workspace().find(deal);
     CHECK(record.fields == before); // the data stays as it was
     CHECK(record.flows.at("sales_pipeline").stage == "lead");
-    CHECK(record.flows.at("sales_pipeline").blocked["attempts"] == 2);
+    REQUIRE(record.flows.at("sales_pipeline").blocked);
+    CHECK(record.flows.at("sales_pipeline").blocked->attempts == 2);
 
     const auto queues = exception_queues(engine.workspace(), "u-maria", at("2026-11-20T12:00:00Z"));
     const auto blocked = std::find_if(queues.begin(), queues.end(), [](const ExceptionQueue& q) {
@@ -464,7 +465,7 @@ TEST_CASE("blocked moves are kept for the manager until the record moves on") {
         move.fields = {{"budget", {{"amount", 25000}, {"currency", "USD"}}}};
         REQUIRE(engine.apply(move, "u-ana", kNow).ok);
         CHECK(engine.last_seq() > seq);
-        CHECK(engine.workspace().find(deal)->flows.at("sales_pipeline").blocked.is_null());
+        CHECK(engine.workspace().find(deal)->flows.at("sales_pipeline").blocked.has_value() == false);
         const auto after = exception_queues(engine.workspace(), "u-maria", kNow);
         CHECK(std::none_of(after.begin(), after.end(),
                            [](const ExceptionQueue& q) { return q.kind == "blocked_move"; }));

@@ -144,13 +144,12 @@ void draw_record_process(ViewContext& view, const Record& record) {
             if (!stage->sla.empty())
                 ImGui::TextColored(colors::kMuted, "SLA: %s", stage->sla.c_str());
         }
-        if (state.blocked.is_object()) {
-            const std::string to = state.blocked.value("to", "");
-            const Stage* target = flow->stage(to);
+        if (state.blocked) {
+            const Stage* target = flow->stage(state.blocked->to);
             text_colored_wrapped(
                 colors::kWarning,
-                "Move to " + (target ? target->name : to) + " was blocked: " +
-                    describe_blocked_move(view.workspace, record, state.blocked, view.now));
+                "Move to " + (target ? target->name : state.blocked->to) + " was blocked: " +
+                    describe_blocked_move(view.workspace, record, *state.blocked, view.now));
         }
         // What the next stage needs, ticked off as it is filled in.
         const int index = flow->stage_index(state.stage);
