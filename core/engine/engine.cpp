@@ -280,6 +280,19 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
     return batch;
 }
 
+namespace {
+
+// The record a command works on when it already exists ("" for creates and
+// commands that are not about one record).
+std::string existing_record_of(const Command& command) {
+    if (const auto* update = std::get_if<UpdateRecord>(&command)) return update->id;
+    if (const auto* remove = std::get_if<DeleteRecord>(&command)) return remove->id;
+    if (const auto* move = std::get_if<MoveRecord>(&command)) return move->id;
+    return "";
+}
+
+} // namespace
+
 Outcome Engine::apply(const Command& command, const std::string& actor, Instant now) {
     Outcome outcome;
     DecideDetails details;
@@ -298,12 +311,8 @@ Outcome Engine::apply(const Command& command, const std::string& actor, Instant 
     }
     if (std::holds_alternative<CreateRecord>(command))
         outcome.record_id = batch->events.front().data["id"];
-    else if (const auto* update = std::get_if<UpdateRecord>(&command))
-        outcome.record_id = update->id;
-    else if (const auto* remove = std::get_if<DeleteRecord>(&command))
-        outcome.record_id = remove->id;
-    else if (const auto* move = std::get_if<MoveRecord>(&command))
-        outcome.record_id = move->id;
+    else
+        outcome.record_id = existing_record_of(command);
     outcome.ok = true;
     if (batch->events.empty()) return outcome; // nothing changed, nothing to save
     if (auto status = commit(std::move(*batch)); !status) {
@@ -488,9 +497,7 @@ Event pause_event(const std::string& record_id, const PauseChange& change) {
 
 void Engine::note_blocked_move(const Command& command, const BlockedMove& blocked,
                                const std::string& actor, Instant now) {
-    std::string id;
-    if (const auto* move = std::get_if<MoveRecord>(&command)) id = move->id;
-    if (const auto* update = std::get_if<UpdateRecord>(&command)) id = update->id;
+    const std::string id = existing_record_of(command);
     const Record* record = m_workspace.find(id);
     if (!record || !record->flows.count(blocked.flow)) return;
     EventBatch batch;
