@@ -1,5 +1,12 @@
-// crm: the command-line tool over the core. Exit codes: 0 done, 1 rejected
-// by the engine (permissions, validation), 2 bad usage or bad input.
+// crm: the command-line tool over the core. Exit codes, the same for every
+// command (docs/cli.md): 0 done; 1 the engine refused a valid request
+// (permissions, validation, a rule); 2 bad usage or bad input (arguments,
+// files, a workspace that cannot be opened); 3 a gate blocked a stage move;
+// 4 not saved (the disk is full or failing, or another crm holds the workspace).
+// Exits 1 to 3 change nothing (a blocked move keeps only the attempt, for the
+// manager); exit 4 keeps whatever was saved before the failure, consistent.
+#include "workspace_lock.hpp"
+
 #include "engine/engine.hpp"
 #include "engine/permissions.hpp"
 #include "io/schema_json.hpp"
@@ -14,6 +21,7 @@
 #include "sla/calendar.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
+#include "util/utf8.hpp"
 
 #include <chrono>
 #include <fstream>
@@ -32,6 +40,9 @@ constexpr int kOk = 0;
 constexpr int kRejected = 1;
 constexpr int kBadInput = 2;
 constexpr int kBlocked = 3;
+constexpr int kNotSaved = 4;
+constexpr int kInternalError = 70; // a bug: BSD's EX_SOFTWARE
+constexpr double kDefaultLockWaitSeconds = 10;
 
 const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
 
@@ -64,6 +75,15 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   exceptions DIR --as USER       unowned work and SLA breaches, grouped (JSON lines)
   sla-due --calendar FILE --start ISO8601 --duration "4 business hours"
                                  print when it is due, in UTC
+
+  --now ISO8601                  fix the clock (every command)
+  --wait SECONDS                 how long a change waits for another crm working on the
+                                 same workspace (default 10)
+  --replace-invalid-utf8         replace bytes that are not UTF-8 (in arguments and files)
+                                 with U+FFFD instead of refusing them
+
+exit codes: 0 done, 1 refused (permissions, validation), 2 bad usage or bad input,
+            3 a gate blocked the move, 4 not saved (disk full or failing, workspace busy)
 )";
 
 struct Args {
@@ -72,11 +92,34 @@ struct Args {
     std::vector<std::string> mappings; // --map FLOW:OLD=NEW
     bool demo = false;
     bool confirm = false;
+    bool replace_invalid_utf8 = false;
 };
 
 struct UsageError {
     std::string message;
 };
+
+// The workspace could not be written, or another process holds it (exit 4).
+struct NotSaved {
+    std::string message;
+};
+
+// Arguments must be UTF-8 (they end up in the journal and on screens); bytes
+// that are not are refused, or replaced when the user asked for that.
+void check_utf8(std::vector<std::string>& values, bool replace) {
+    for (auto& value : values) {
+        const auto bad = find_invalid_utf8(value);
+        if (!bad) continue;
+        if (replace) {
+            value = replace_invalid_utf8(value);
+            continue;
+        }
+        throw UsageError{"argument \"" + replace_invalid_utf8(value) +
+                         "\": " + describe_invalid_utf8(value, *bad) +
+                         " (give text as UTF-8, or add --replace-invalid-utf8 to replace such "
+                         "bytes with U+FFFD)"};
+    }
+}
 
 Args parse_args(int argc, char** argv) {
     Args args;
@@ -86,21 +129,30 @@ Args parse_args(int argc, char** argv) {
             args.demo = true;
         } else if (arg == "--confirm") {
             args.confirm = true;
+        } else if (arg == "--replace-invalid-utf8") {
+            args.replace_invalid_utf8 = true;
         } else if (arg == "--map") {
             if (i + 1 >= argc) throw UsageError{"--map needs FLOW:OLD=NEW"};
             args.mappings.push_back(argv[++i]);
         } else if (arg == "--now" || arg == "--as" || arg == "--owner" || arg == "--flow" ||
                    arg == "--reason" || arg == "--calendar" || arg == "--start" ||
-                   arg == "--duration") {
+                   arg == "--duration" || arg == "--wait") {
             if (i + 1 >= argc) throw UsageError{arg + " needs a value"};
             args.options[arg.substr(2)] = argv[++i];
         } else if (arg == "--help") {
             args.positional.insert(args.positional.begin(), "help");
         } else if (arg.rfind("--", 0) == 0) {
-            throw UsageError{"unknown option " + arg};
+            throw UsageError{"unknown option " + arg + " (crm help lists the options)"};
         } else {
             args.positional.push_back(arg);
         }
+    }
+    check_utf8(args.positional, args.replace_invalid_utf8);
+    check_utf8(args.mappings, args.replace_invalid_utf8);
+    for (auto& [name, value] : args.options) {
+        std::vector<std::string> one{value};
+        check_utf8(one, args.replace_invalid_utf8);
+        value = one.front();
     }
     return args;
 }
@@ -136,30 +188,56 @@ void need_positional(const Args& args, std::size_t count) {
     if (args.positional.size() < count) throw UsageError{"missing arguments"};
 }
 
-Result<std::string> read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) return Error{"cannot read " + path};
-    const auto size = static_cast<std::size_t>(in.tellg());
-    if (size > kMaxImportBytes)
-        return Error{path + ": the file is " + std::to_string(size / (1024 * 1024)) +
-                     " MiB; the largest accepted is " +
-                     std::to_string(kMaxImportBytes / (1024 * 1024)) + " MiB"};
-    in.seekg(0);
-    std::string text(size, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(size));
-    return text;
+// A file the user named, as UTF-8 text (mended if they asked for that).
+std::string read_input(const Args& args, const std::string& path) {
+    auto text = read_input_file(path, kMaxImportBytes);
+    if (!text) throw UsageError{text.error()};
+    if (args.replace_invalid_utf8) return replace_invalid_utf8(*text);
+    return std::move(*text);
+}
+
+std::chrono::milliseconds lock_wait(const Args& args) {
+    const auto it = args.options.find("wait");
+    if (it == args.options.end())
+        return std::chrono::milliseconds(static_cast<long long>(kDefaultLockWaitSeconds * 1000));
+    char* end = nullptr;
+    const double seconds = std::strtod(it->second.c_str(), &end);
+    if (it->second.empty() || *end != '\0' || !(seconds >= 0 && seconds <= 3600))
+        throw UsageError{"--wait: expected a number of seconds from 0 to 3600, got \"" +
+                         it->second + "\""};
+    return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+using cli::WorkspaceLock;
+
+// Commands that change a workspace hold it alone from before they read it
+// until they are done; commands that only read share it.
+WorkspaceLock lock_workspace(const Args& args, const std::string& dir, WorkspaceLock::Mode mode) {
+    std::error_code error;
+    if (!std::filesystem::is_directory(dir, error)) return {}; // opening says what is wrong
+    auto lock = WorkspaceLock::acquire(dir, mode, lock_wait(args), "crm " + args.positional[0]);
+    if (!lock) throw NotSaved{lock.error()};
+    return std::move(*lock);
 }
 
 struct Opened {
+    WorkspaceLock lock; // released last
     DirectoryStorage storage;
     WorkspaceStore store;
     Engine engine;
-    explicit Opened(const std::string& dir) : storage(dir), store(storage) {}
+    Opened(WorkspaceLock held, const std::string& dir)
+        : lock(std::move(held)), storage(dir), store(storage) {}
 };
 
+enum class Access { Read, Write };
+
 // Opens DIR or explains why not; damaged journal entries are reported.
-std::unique_ptr<Opened> open_workspace(const std::string& dir) {
-    auto opened = std::make_unique<Opened>(dir);
+std::unique_ptr<Opened> open_workspace(const Args& args, const std::string& dir, Access access) {
+    auto opened = std::make_unique<Opened>(lock_workspace(args, dir,
+                                                          access == Access::Write
+                                                              ? WorkspaceLock::Mode::Exclusive
+                                                              : WorkspaceLock::Mode::Shared),
+                                           dir);
     auto report = opened->store.open(opened->engine);
     if (!report) throw UsageError{dir + ": " + report.error()};
     for (const auto& problem : report->problems)
@@ -201,7 +279,12 @@ int report_outcome(const Outcome& outcome) {
         return kOk;
     }
     std::cerr << "crm: " << outcome.message << "\n";
-    return kRejected;
+    return outcome.not_saved ? kNotSaved : kRejected;
+}
+
+// Timers keep going after a save fails; the command must not say it worked.
+void check_saved(const Engine& engine) {
+    if (engine.save_failure()) throw NotSaved{"Not saved: " + *engine.save_failure()};
 }
 
 json record_json(const Workspace& ws, const Record& record) {
@@ -224,6 +307,7 @@ int cmd_init(const Args& args) {
     need_positional(args, 2);
     DirectoryStorage storage(args.positional[1]);
     if (auto status = storage.ensure_exists(); !status) throw UsageError{status.error()};
+    const auto lock = lock_workspace(args, args.positional[1], WorkspaceLock::Mode::Exclusive);
     WorkspaceStore store(storage);
     if (store.exists()) {
         std::cerr << "crm: " << args.positional[1] << " already holds a workspace\n";
@@ -231,9 +315,7 @@ int cmd_init(const Args& args) {
     }
     Workspace workspace;
     if (args.demo) {
-        auto text = read_file(CRM_DEMO_WORKSPACE);
-        if (!text) throw UsageError{text.error()};
-        auto demo = import_workspace(*text, now_from(args));
+        auto demo = import_workspace(read_input(args, CRM_DEMO_WORKSPACE), now_from(args));
         if (!demo) throw UsageError{"demo workspace: " + demo.error()};
         // The demo was written on one day; move it to --now (or today) so it looks alive.
         shift_record_times(*demo,
@@ -242,7 +324,7 @@ int cmd_init(const Args& args) {
     } else {
         workspace.directory.add_user({"admin", "Administrator", "", Role::Admin, ""});
     }
-    if (auto status = store.create(workspace); !status) throw UsageError{status.error()};
+    if (auto status = store.create(workspace); !status) throw NotSaved{status.error()};
     std::cout << "created workspace in " << args.positional[1] << " (" << workspace.record_count()
               << " records)\n";
     return kOk;
@@ -250,12 +332,11 @@ int cmd_init(const Args& args) {
 
 int cmd_import(const Args& args) {
     need_positional(args, 3);
-    auto text = read_file(args.positional[2]);
-    if (!text) throw UsageError{text.error()};
-    auto workspace = import_workspace(*text, now_from(args));
+    auto workspace = import_workspace(read_input(args, args.positional[2]), now_from(args));
     if (!workspace) throw UsageError{args.positional[2] + ": " + workspace.error()};
     DirectoryStorage storage(args.positional[1]);
     if (auto status = storage.ensure_exists(); !status) throw UsageError{status.error()};
+    const auto lock = lock_workspace(args, args.positional[1], WorkspaceLock::Mode::Exclusive);
     WorkspaceStore store(storage);
     Engine engine;
     if (store.exists()) {
@@ -264,6 +345,8 @@ int cmd_import(const Args& args) {
         if (!report) throw UsageError{args.positional[1] + ": " + report.error()};
         const User* actor = engine.workspace().directory.user(require_actor(args));
         if (!actor) throw UsageError{"there is no user \"" + args.options.at("as") + "\""};
+        for (const auto& problem : report->problems)
+            std::cerr << "crm: warning: " << problem << "\n";
         if (auto allowed = check_replace_workspace(*actor); !allowed) {
             std::cerr << "crm: " << allowed.error() << "\n";
             return kRejected;
@@ -271,14 +354,14 @@ int cmd_import(const Args& args) {
     }
     const std::size_t count = workspace->record_count();
     if (auto status = store.replace(engine, std::move(*workspace)); !status)
-        throw UsageError{status.error()};
+        throw NotSaved{status.error()};
     std::cout << "imported " << count << " records\n";
     return kOk;
 }
 
 int cmd_export(const Args& args) {
     need_positional(args, 2);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
     std::cout << export_workspace(opened->engine.workspace());
     return kOk;
 }
@@ -291,18 +374,17 @@ int cmd_validate(const Args& args) {
     std::vector<std::string> template_files;
     for (std::size_t i = 1; i < args.positional.size(); ++i) {
         const std::string& path = args.positional[i];
-        auto text = read_file(path);
-        if (!text) throw UsageError{text.error()};
-        auto document = parse_json_text(*text);
+        auto document = parse_json_text(read_input(args, path));
         if (!document) throw UsageError{path + ": " + document.error()};
-        if (document->is_object() && document->value("format", "") == kProcessesFormat) {
+        const auto format = document->is_object() ? document->find("format") : document->end();
+        if (format != document->end() && *format == kProcessesFormat) {
             auto more = processes_from_document(*document);
             if (!more) throw UsageError{path + ": " + more.error()};
             flows.insert(flows.end(), more->begin(), more->end());
             template_files.push_back(path);
             continue;
         }
-        auto workspace = import_workspace(*text);
+        auto workspace = workspace_from_json(*document);
         if (!workspace) throw UsageError{path + ": " + workspace.error()};
         std::cout << path << ": valid (" << workspace->record_count() << " records, "
                   << workspace->directory.users().size() << " users)\n";
@@ -322,7 +404,7 @@ int cmd_validate(const Args& args) {
 
 int cmd_add(const Args& args) {
     need_positional(args, 3);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
     const Workspace& ws = opened->engine.workspace();
     const RecordTypeDef* type = ws.schema.type(args.positional[2]);
     if (!type) throw UsageError{"there is no record type \"" + args.positional[2] + "\""};
@@ -349,7 +431,7 @@ const Record* find_record(const Workspace& ws, const std::string& id) {
 
 int cmd_set(const Args& args) {
     need_positional(args, 3);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
     const Workspace& ws = opened->engine.workspace();
     const Record* record = find_record(ws, args.positional[2]);
     if (!record) return kRejected;
@@ -363,14 +445,14 @@ int cmd_set(const Args& args) {
 
 int cmd_delete(const Args& args) {
     need_positional(args, 3);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
     return report_outcome(opened->engine.apply(DeleteRecord{args.positional[2]},
                                                require_actor(args), now_from(args)));
 }
 
 int cmd_show(const Args& args) {
     need_positional(args, 3);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
     const Workspace& ws = opened->engine.workspace();
     const Record* record = ws.find(args.positional[2]);
     const User* viewer = optional_viewer(ws, args);
@@ -385,7 +467,7 @@ int cmd_show(const Args& args) {
 
 int cmd_list(const Args& args) {
     need_positional(args, 3);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
     const Workspace& ws = opened->engine.workspace();
     if (!ws.schema.type(args.positional[2]))
         throw UsageError{"there is no record type \"" + args.positional[2] + "\""};
@@ -406,7 +488,7 @@ json parse_json_argument(const std::string& text, const char* what) {
 
 int cmd_add_field(const Args& args) {
     need_positional(args, 4);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
     auto field = field_def_from_json(parse_json_argument(args.positional[3], "field"), "field");
     if (!field) throw UsageError{field.error()};
     return report_outcome(opened->engine.apply(AddField{args.positional[2], *field},
@@ -415,7 +497,7 @@ int cmd_add_field(const Args& args) {
 
 int cmd_add_type(const Args& args) {
     need_positional(args, 3);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
     auto type = record_type_from_json(parse_json_argument(args.positional[2], "type"), "type");
     if (!type) throw UsageError{type.error()};
     return report_outcome(
@@ -443,7 +525,7 @@ int report_blocked(const Workspace& ws, const Record& record, const Outcome& out
 
 int cmd_move(const Args& args) {
     need_positional(args, 4);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
     const Workspace& ws = opened->engine.workspace();
     const Record* record = find_record(ws, args.positional[2]);
     if (!record) return kRejected;
@@ -477,20 +559,23 @@ int cmd_move(const Args& args) {
 
 int cmd_processes(const Args& args) {
     need_positional(args, 2);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
     std::cout << processes_document(opened->engine.workspace().flows).dump(2) << "\n";
     return kOk;
 }
 
 int cmd_set_processes(const Args& args) {
     need_positional(args, 3);
-    auto opened = open_workspace(args.positional[1]);
-    auto text = read_file(args.positional[2]);
-    if (!text) throw UsageError{text.error()};
-    auto document = parse_json_text(*text);
+    auto document = parse_json_text(read_input(args, args.positional[2]));
     if (!document) throw UsageError{args.positional[2] + ": " + document.error()};
     auto flows = processes_from_document(*document);
     if (!flows) throw UsageError{args.positional[2] + ": " + flows.error()};
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    // A file that does not fit this workspace is bad input, as `crm validate` says.
+    const auto problems = validate_flows(opened->engine.workspace().schema, *flows);
+    for (const auto& problem : problems)
+        std::cerr << "crm: " << args.positional[2] << ": " << problem << "\n";
+    if (!problems.empty()) return kBadInput;
     SetProcesses command{*flows, {}};
     for (const auto& mapping : args.mappings) {
         const auto colon = mapping.find(':'), eq = mapping.find('=');
@@ -504,11 +589,12 @@ int cmd_set_processes(const Args& args) {
 
 int cmd_tick(const Args& args) {
     need_positional(args, 2);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
     for (const auto& started : opened->engine.start_due_flows(now_from(args)))
         std::cout << started << "\n";
     for (const auto& alert : opened->engine.raise_breaches(now_from(args)))
         std::cout << alert << "\n";
+    check_saved(opened->engine);
     return kOk;
 }
 
@@ -531,9 +617,7 @@ int cmd_sla_due(const Args& args) {
                       duration_text = option(args, "duration");
     if (calendar_path.empty() || start_text.empty() || duration_text.empty())
         throw UsageError{"sla-due needs --calendar FILE, --start ISO8601 and --duration TEXT"};
-    auto text = read_file(calendar_path);
-    if (!text) throw UsageError{text.error()};
-    auto document = parse_json_text(*text);
+    auto document = parse_json_text(read_input(args, calendar_path));
     if (!document) throw UsageError{calendar_path + ": " + document.error()};
     auto calendar = calendar_from_json(*document);
     if (!calendar) throw UsageError{calendar_path + ": " + calendar.error()};
@@ -553,7 +637,7 @@ int cmd_sla_due(const Args& args) {
 // (flows that came due start; breaches raise their alerts, once).
 int cmd_next_actions(const Args& args) {
     need_positional(args, 2);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
     const Workspace& ws = opened->engine.workspace();
     const std::string user = require_known_actor(ws, args);
     const Instant now = now_from(args);
@@ -561,6 +645,7 @@ int cmd_next_actions(const Args& args) {
         std::cerr << "crm: " << note << "\n";
     for (const auto& alert : opened->engine.raise_breaches(now))
         std::cerr << "crm: alert: " << alert << "\n";
+    check_saved(opened->engine);
     for (const auto& item : next_actions(ws, user, now)) {
         json line = {{"record", item.record_id},
                      {"title", item.title},
@@ -577,7 +662,7 @@ int cmd_next_actions(const Args& args) {
 // The exception queues USER may see, as JSON lines: one per group.
 int cmd_exceptions(const Args& args) {
     need_positional(args, 2);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
     const Workspace& ws = opened->engine.workspace();
     const std::string user = require_known_actor(ws, args);
     for (const auto& queue : exception_queues(ws, user, now_from(args))) {
@@ -598,10 +683,10 @@ int cmd_exceptions(const Args& args) {
 
 int cmd_compact(const Args& args) {
     need_positional(args, 2);
-    auto opened = open_workspace(args.positional[1]);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
     const std::size_t before = opened->store.journal_bytes();
     if (auto status = opened->store.compact(opened->engine); !status)
-        throw UsageError{status.error()};
+        throw NotSaved{status.error()};
     std::cout << "compacted " << before << " journal bytes into the snapshot\n";
     return kOk;
 }
@@ -644,5 +729,16 @@ int main(int argc, char** argv) {
             error.message == "missing arguments")
             std::cerr << kUsage;
         return kBadInput;
+    } catch (const NotSaved& error) {
+        std::cerr << "crm: " << error.message << "\n";
+        return kNotSaved;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "crm: out of memory; nothing was changed\n";
+        return kNotSaved;
+    } catch (const std::exception& error) {
+        // Every input error is caught where it is read; reaching here is a bug.
+        std::cerr << "crm: internal error, nothing was changed (please report it): " << error.what()
+                  << "\n";
+        return kInternalError;
     }
 }

@@ -318,6 +318,7 @@ Outcome Engine::apply(const Command& command, const std::string& actor, Instant 
     if (auto status = commit(std::move(*batch)); !status) {
         outcome.ok = false;
         outcome.message = status.error();
+        outcome.not_saved = m_save_failure.has_value();
         return outcome;
     }
     // Automation reacts: flows whose start condition this change made true,
@@ -334,9 +335,12 @@ Status Engine::commit(EventBatch batch) {
     batch.seq = m_last_seq + 1;
     // Never journal what would not apply: replay would stop at it.
     if (auto status = check_batch(m_workspace, batch); !status) return status;
+    m_save_failure.reset();
     if (m_sink) {
-        if (auto status = m_sink->append(batch); !status)
+        if (auto status = m_sink->append(batch); !status) {
+            m_save_failure = status.error();
             return Error{"Not saved: " + status.error()};
+        }
     }
     if (auto status = apply_batch(m_workspace, batch); !status) return status;
     m_last_seq = batch.seq;

@@ -51,6 +51,7 @@ struct Outcome {
     std::string record_id;              // the created or changed record
     std::optional<BlockedMove> blocked; // set when a gate stopped a move
     std::vector<std::string> warnings;  // a passed warn gate, or what automation started
+    bool not_saved = false;             // accepted, but the journal could not keep it
 };
 
 // What decide() found besides the verdict.
@@ -67,6 +68,9 @@ class Engine {
     const Workspace& workspace() const { return m_workspace; }
     void set_sink(EventSink* sink) { m_sink = sink; }
     std::uint64_t last_seq() const { return m_last_seq; }
+    // Why the last batch the sink refused was not saved (disk full, ...), until
+    // one is saved again. Timers keep going after a failed save; callers ask.
+    const std::optional<std::string>& save_failure() const { return m_save_failure; }
     void set_last_seq(std::uint64_t seq) { m_last_seq = seq; }
 
     // Checks without changing anything.
@@ -112,6 +116,7 @@ class Engine {
     Workspace m_workspace;
     EventSink* m_sink = nullptr;
     std::uint64_t m_last_seq = 0;
+    std::optional<std::string> m_save_failure;
     TimerIndex m_timer;
 };
 

@@ -435,7 +435,9 @@ std::string export_workspace(const Workspace& workspace) {
     return workspace_to_json(workspace).dump(1) + "\n";
 }
 
-Result<Workspace> workspace_from_json(const json& document, Instant imported_at) {
+namespace {
+
+Result<Workspace> read_workspace(const json& document, Instant imported_at) {
     if (!document.is_object())
         return Error{"$: expected a workspace object, got " + json_type_name(document)};
     if (auto s = check_known_keys(document, "$",
@@ -506,41 +508,21 @@ Result<Workspace> workspace_from_json(const json& document, Instant imported_at)
     return ws;
 }
 
-Result<json> parse_json_text(std::string_view text) {
-    if (text.size() > kMaxImportBytes)
-        return Error{"the file is " + std::to_string(text.size() / (1024 * 1024)) +
-                     " MiB; the largest accepted is " +
-                     std::to_string(kMaxImportBytes / (1024 * 1024)) + " MiB"};
+} // namespace
+
+Result<Workspace> workspace_from_json(const json& document, Instant imported_at) {
     try {
-        return json::parse(text);
-    } catch (const json::out_of_range& error) {
-        // e.g. "number overflow parsing '1e400'"
-        std::string message = error.what();
-        const auto bracket = message.find("] ");
-        return Error{"not valid JSON: " +
-                     (bracket == std::string::npos ? message : message.substr(bracket + 2))};
-    } catch (const json::parse_error& error) {
-        // "[json.exception.parse_error.101] parse error at line 3, column 5: ..." -> "line 3,
-        // column 5: ..."
-        std::string message = error.what();
-        const auto where = message.find(" at line ");
-        if (where != std::string::npos)
-            message = message.substr(where + 4);
-        else if (const auto colon = message.find("parse error"); colon != std::string::npos)
-            message = message.substr(colon);
-        return Error{"not valid JSON: " + message};
+        return read_workspace(document, imported_at);
+    } catch (const json::exception& error) {
+        // The checks above should leave nothing to throw; never crash on input.
+        return Error{std::string("$: unexpected content (") + error.what() + ")"};
     }
 }
 
 Result<Workspace> import_workspace(std::string_view text, Instant imported_at) {
     auto document = parse_json_text(text);
     if (!document) return Error{document.error()};
-    try {
-        return workspace_from_json(*document, imported_at);
-    } catch (const json::exception& error) {
-        // The checks above should leave nothing to throw; never crash on input.
-        return Error{std::string("$: unexpected content (") + error.what() + ")"};
-    }
+    return workspace_from_json(*document, imported_at);
 }
 
 } // namespace crm

@@ -3,6 +3,7 @@
 // says exactly where the document is wrong. Snapshots use the same format.
 #pragma once
 
+#include "io/json_text.hpp"
 #include "model/workspace.hpp"
 #include "util/result.hpp"
 
@@ -15,9 +16,6 @@ namespace crm {
 
 inline constexpr const char* kWorkspaceFormat = "crm-workspace";
 inline constexpr int kWorkspaceFormatVersion = 1;
-// Larger documents are refused before parsing, so a wrong file cannot
-// exhaust memory (a 100k-record workspace is about 40 MiB).
-inline constexpr std::size_t kMaxImportBytes = 512u * 1024u * 1024u;
 
 nlohmann::json workspace_to_json(const Workspace& workspace);
 // One record as it appears in "records": fields, flows and the engine's SLA state.
@@ -29,8 +27,6 @@ std::string export_workspace(const Workspace& workspace); // pretty-printed
 Result<Workspace> workspace_from_json(const nlohmann::json& document, Instant imported_at = {});
 // Parses text; syntax errors name line and column.
 Result<Workspace> import_workspace(std::string_view text, Instant imported_at = {});
-// Parses JSON text, naming line and column of a syntax error.
-Result<nlohmann::json> parse_json_text(std::string_view text);
 
 } // namespace crm
 

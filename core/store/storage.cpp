@@ -1,15 +1,128 @@
 #include "store/storage.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace crm {
 
 namespace fs = std::filesystem;
 
-DirectoryStorage::DirectoryStorage(std::string directory) : m_directory(std::move(directory)) {}
+std::string system_error_text(int error_number) {
+    switch (error_number) {
+    case ENOSPC:
+    case EDQUOT:
+        return "the disk is full";
+    case EACCES:
+    case EPERM:
+        return "permission denied";
+    case EROFS:
+        return "the disk is read-only";
+    case EISDIR:
+        return "it is a directory, not a file";
+    case ENOENT:
+        return "there is no such file";
+    case EIO:
+        return "the disk reported an input/output error";
+    default:
+        return std::strerror(error_number);
+    }
+}
+
+namespace {
+
+Error failed(const char* action, const std::string& path, int error_number = errno) {
+    return Error{std::string("cannot ") + action + " " + path + ": " +
+                 system_error_text(error_number)};
+}
+
+// Writes all of `bytes`, however the kernel splits it.
+bool write_all(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+        const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) return false;
+        bytes.remove_prefix(static_cast<std::size_t>(written));
+    }
+    return true;
+}
+
+class FileDescriptor {
+  public:
+    explicit FileDescriptor(int fd) : m_fd(fd) {}
+    ~FileDescriptor() {
+        if (m_fd >= 0) ::close(m_fd);
+    }
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    int get() const { return m_fd; }
+    bool ok() const { return m_fd >= 0; }
+    // Closing can report a failed write; say so instead of losing it.
+    bool close() {
+        const int fd = m_fd;
+        m_fd = -1;
+        return ::close(fd) == 0;
+    }
+
+  private:
+    int m_fd;
+};
+
+Error too_large(const std::string& file, std::size_t size, std::size_t limit) {
+    return Error{file + ": the file is " + std::to_string(size / (1024 * 1024)) +
+                 " MiB; the largest accepted is " + std::to_string(limit / (1024 * 1024)) + " MiB"};
+}
+
+Result<std::string> read_whole_file(const std::string& file,
+                                    std::size_t limit = static_cast<std::size_t>(-1)) {
+    FileDescriptor fd(::open(file.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.ok()) return failed("read", file);
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0) return failed("read", file);
+    if (S_ISDIR(info.st_mode)) return failed("read", file, EISDIR);
+    std::string content;
+    if (static_cast<std::size_t>(info.st_size) > limit)
+        return too_large(file, static_cast<std::size_t>(info.st_size), limit);
+    content.reserve(static_cast<std::size_t>(info.st_size));
+    char buffer[1 << 16];
+    for (;;) {
+        const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return failed("read", file);
+        if (got == 0) break;
+        content.append(buffer, static_cast<std::size_t>(got));
+        if (content.size() > limit) return too_large(file, content.size(), limit); // a pipe
+    }
+    return content;
+}
+
+} // namespace
+
+Result<std::string> read_input_file(const std::string& path, std::size_t limit) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) return failed("read", path);
+    if (S_ISDIR(info.st_mode)) return Error{path + " is a directory, not a file"};
+    return read_whole_file(path, limit);
+}
+
+Status Storage::write_atomic(const std::string& name, std::string_view bytes) {
+    const std::string temporary = name + ".tmp";
+    if (auto status = write(temporary, bytes, Sync::Yes); !status) {
+        remove(temporary);
+        return status;
+    }
+    if (auto status = rename(temporary, name); !status) return status;
+    return sync_directory();
+}
+
+DirectoryStorage::DirectoryStorage(std::string directory, Durability durability)
+    : m_directory(std::move(directory)), m_durability(durability) {}
 
 std::string DirectoryStorage::path(const std::string& name) const {
     return (fs::path(m_directory) / name).string();
@@ -18,76 +131,77 @@ std::string DirectoryStorage::path(const std::string& name) const {
 Status DirectoryStorage::ensure_exists() const {
     std::error_code error;
     fs::create_directories(m_directory, error);
-    if (error) return Error{"cannot create " + m_directory + ": " + error.message()};
+    if (error)
+        return Error{"cannot create " + m_directory + ": " + system_error_text(error.value())};
+    if (!fs::is_directory(m_directory, error))
+        return Error{"cannot use " + m_directory +
+                     " as a workspace: it is a file, not a directory"};
     return Status::success();
 }
 
 bool DirectoryStorage::exists(const std::string& name) const {
-    std::error_code error;
-    return fs::exists(path(name), error);
+    struct stat info {};
+    return ::stat(path(name).c_str(), &info) == 0;
 }
 
 Result<std::string> DirectoryStorage::read(const std::string& name) const {
-    std::ifstream in(path(name), std::ios::binary);
-    if (!in) return Error{"cannot read " + path(name)};
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    if (in.bad()) return Error{"cannot read " + path(name)};
-    return buffer.str();
+    return read_whole_file(path(name));
 }
 
-Status DirectoryStorage::write_atomic(const std::string& name, std::string_view bytes) {
-    const std::string target = path(name), temporary = target + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        out.flush();
-        if (!out) {
-            std::error_code ignored;
-            fs::remove(temporary, ignored);
-            return Error{"cannot write " + target + " (is the disk full?)"};
-        }
-    }
-    std::error_code error;
-    fs::rename(temporary, target, error);
-    if (error) return Error{"cannot replace " + target + ": " + error.message()};
+Status DirectoryStorage::write_file(const std::string& name, std::string_view bytes, int flags,
+                                    Sync sync, const char* action) {
+    const std::string file = path(name);
+    FileDescriptor fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0644));
+    if (!fd.ok()) return failed(action, file);
+    if (!write_all(fd.get(), bytes)) return failed(action, file);
+    if (sync == Sync::Yes && m_durability == Durability::Synced && ::fdatasync(fd.get()) != 0)
+        return failed(action, file);
+    if (!fd.close()) return failed(action, file);
     return Status::success();
 }
 
-Status DirectoryStorage::append(const std::string& name, std::string_view bytes) {
-    std::ofstream out(path(name), std::ios::binary | std::ios::app);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) return Error{"cannot append to " + path(name) + " (is the disk full?)"};
-    return Status::success();
+Status DirectoryStorage::write(const std::string& name, std::string_view bytes, Sync sync) {
+    return write_file(name, bytes, O_TRUNC, sync, "write");
+}
+
+Status DirectoryStorage::append(const std::string& name, std::string_view bytes, Sync sync) {
+    return write_file(name, bytes, O_APPEND, sync, "append to");
 }
 
 Status DirectoryStorage::truncate(const std::string& name, std::size_t size) {
-    std::error_code error;
-    fs::resize_file(path(name), size, error);
-    if (error) return Error{"cannot truncate " + path(name) + ": " + error.message()};
+    if (::truncate(path(name).c_str(), static_cast<off_t>(size)) != 0)
+        return failed("truncate", path(name));
     return Status::success();
 }
 
 Status DirectoryStorage::rename(const std::string& from, const std::string& to) {
-    std::error_code error;
-    fs::rename(path(from), path(to), error);
-    if (error) return Error{"cannot rename " + path(from) + ": " + error.message()};
+    if (::rename(path(from).c_str(), path(to).c_str()) != 0) return failed("rename", path(from));
     return Status::success();
 }
 
 Status DirectoryStorage::remove(const std::string& name) {
-    std::error_code error;
-    fs::remove(path(name), error);
-    if (error) return Error{"cannot remove " + path(name) + ": " + error.message()};
+    if (::unlink(path(name).c_str()) != 0 && errno != ENOENT) return failed("remove", path(name));
+    return Status::success();
+}
+
+Status DirectoryStorage::sync_directory() {
+    if (m_durability == Durability::Unsynced) return Status::success();
+    FileDescriptor fd(::open(m_directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd.ok() || ::fsync(fd.get()) != 0) return failed("sync the directory", m_directory);
     return Status::success();
 }
 
 std::vector<std::string> DirectoryStorage::list() const {
     std::vector<std::string> names;
-    std::error_code error;
-    for (const auto& entry : fs::directory_iterator(m_directory, error))
-        if (entry.is_regular_file()) names.push_back(entry.path().filename().string());
+    DIR* directory = ::opendir(m_directory.c_str());
+    if (!directory) return names;
+    while (const dirent* entry = ::readdir(directory)) {
+        const std::string name = entry->d_name;
+        if (name == "." || name == "..") continue;
+        struct stat info {};
+        if (::stat(path(name).c_str(), &info) == 0 && S_ISREG(info.st_mode)) names.push_back(name);
+    }
+    ::closedir(directory);
     std::sort(names.begin(), names.end());
     return names;
 }

@@ -1,6 +1,11 @@
 // Storage: the few file operations the store needs, over one directory.
 // Natively a plain directory; in the browser the same directory is an IDBFS
 // mount, so the same code and the same files serve both.
+//
+// Writes are durable only once synced: a power cut may forget any write that
+// was not, and any creation, rename or removal of a file until the directory
+// is synced. The store syncs before it acknowledges (tests use a double that
+// forgets exactly that much).
 #pragma once
 
 #include "util/result.hpp"
@@ -11,41 +16,65 @@
 
 namespace crm {
 
+enum class Sync { No, Yes };
+
 class Storage {
   public:
     virtual ~Storage() = default;
     virtual bool exists(const std::string& name) const = 0;
     virtual Result<std::string> read(const std::string& name) const = 0;
-    // Replaces the file as a whole: written beside it, then renamed over it.
-    virtual Status write_atomic(const std::string& name, std::string_view bytes) = 0;
-    virtual Status append(const std::string& name, std::string_view bytes) = 0;
+    // Creates the file or replaces its content.
+    virtual Status write(const std::string& name, std::string_view bytes, Sync sync) = 0;
+    virtual Status append(const std::string& name, std::string_view bytes, Sync sync) = 0;
     // Cuts a file back to `size` bytes (undoing a partly written append).
     virtual Status truncate(const std::string& name, std::size_t size) = 0;
     virtual Status rename(const std::string& from, const std::string& to) = 0;
     virtual Status remove(const std::string& name) = 0;
+    // Makes the creations, renames and removals so far durable.
+    virtual Status sync_directory() = 0;
     // File names in the directory, sorted.
     virtual std::vector<std::string> list() const = 0;
+
+    // Replaces a file as a whole, durably, the way SQLite and LevelDB do:
+    // written and synced beside it, renamed over it, the directory synced.
+    // A crash leaves the old file or the new one, never a mix.
+    Status write_atomic(const std::string& name, std::string_view bytes);
 };
+
+// Whether DirectoryStorage syncs (fsync). Only benchmarks turn it off, to
+// print what durability costs.
+enum class Durability { Synced, Unsynced };
 
 class DirectoryStorage : public Storage {
   public:
-    explicit DirectoryStorage(std::string directory);
+    explicit DirectoryStorage(std::string directory, Durability durability = Durability::Synced);
     const std::string& directory() const { return m_directory; }
     // Creates the directory (and parents) if needed.
     Status ensure_exists() const;
 
     bool exists(const std::string& name) const override;
     Result<std::string> read(const std::string& name) const override;
-    Status write_atomic(const std::string& name, std::string_view bytes) override;
-    Status append(const std::string& name, std::string_view bytes) override;
+    Status write(const std::string& name, std::string_view bytes, Sync sync) override;
+    Status append(const std::string& name, std::string_view bytes, Sync sync) override;
     Status truncate(const std::string& name, std::size_t size) override;
     Status rename(const std::string& from, const std::string& to) override;
     Status remove(const std::string& name) override;
+    Status sync_directory() override;
     std::vector<std::string> list() const override;
 
   private:
     std::string path(const std::string& name) const;
+    Status write_file(const std::string& name, std::string_view bytes, int flags, Sync sync,
+                      const char* action);
     std::string m_directory;
+    Durability m_durability;
 };
+
+// The reason an operating-system call failed, in words: "the disk is full".
+std::string system_error_text(int error_number);
+
+// Reads a whole file a person named (an import, a process file, a calendar),
+// refusing directories and files over `limit` bytes with a message that says so.
+Result<std::string> read_input_file(const std::string& path, std::size_t limit);
 
 } // namespace crm

@@ -3,14 +3,17 @@
 #include "io/workspace_json.hpp"
 #include "util/crc32.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace crm {
 
 namespace {
 
 constexpr const char* kJournalHeader = "crm-journal 1\n";
+constexpr std::size_t kJournalHeaderBytes = 14;
 constexpr const char* kSegmentPrefix = "journal-";
 constexpr const char* kSegmentSuffix = ".log";
 
@@ -25,26 +28,56 @@ bool is_segment(const std::string& name) {
            name.compare(name.size() - 4, 4, kSegmentSuffix) == 0;
 }
 
-struct SnapshotHeader {
-    std::uint64_t seq = 0;
-    std::uint32_t crc = 0;
-};
-
-Result<SnapshotHeader> parse_snapshot_header(const std::string& line) {
-    unsigned long long seq = 0;
-    unsigned int crc = 0;
-    int version = 0;
-    if (std::sscanf(line.c_str(), "crm-snapshot %d seq=%llu crc32=%8x", &version, &seq, &crc) != 3)
-        return Error{"workspace.snapshot has no valid header; it is not a workspace file"};
-    if (version != kStoreFormatVersion)
-        return Error{"workspace.snapshot has format version " + std::to_string(version) +
-                     "; this build reads version " + std::to_string(kStoreFormatVersion)};
-    return SnapshotHeader{seq, crc};
+std::uint64_t first_seq(const std::string& segment) {
+    return std::strtoull(segment.c_str() + std::strlen(kSegmentPrefix), nullptr, 10);
 }
 
-std::uint64_t first_seq(const std::string& segment) {
-    return std::strtoull(segment.c_str() + std::char_traits<char>::length(kSegmentPrefix), nullptr,
-                         10);
+struct Snapshot {
+    std::uint64_t seq = 0;
+    std::string_view body;
+};
+
+// Version 2 checksums its header's seq and length together with the body;
+// version 1 (seq outside the checksum) is still read.
+Result<Snapshot> parse_snapshot(std::string_view text) {
+    const auto newline = text.find('\n');
+    if (newline == std::string_view::npos || newline > 200)
+        return Error{"workspace.snapshot has no valid header; it is not a workspace file"};
+    const std::string header(text.substr(0, newline));
+    Snapshot snapshot{0, text.substr(newline + 1)};
+    unsigned long long seq = 0, bytes = 0;
+    unsigned int crc = 0;
+    int version = 0;
+    if (std::sscanf(header.c_str(), "crm-snapshot %d", &version) != 1)
+        return Error{"workspace.snapshot has no valid header; it is not a workspace file"};
+    if (version == 1 &&
+        std::sscanf(header.c_str(), "crm-snapshot 1 seq=%llu crc32=%8x", &seq, &crc) == 2) {
+        if (crc32(snapshot.body) != crc)
+            return Error{"workspace.snapshot is damaged (checksum mismatch); it was left as it is"};
+        snapshot.seq = seq;
+        return snapshot;
+    }
+    if (version != kSnapshotFormatVersion)
+        return Error{"workspace.snapshot has format version " + std::to_string(version) +
+                     "; this build reads versions 1 and " + std::to_string(kSnapshotFormatVersion)};
+    const auto checksum_at = header.find(" crc32=");
+    if (std::sscanf(header.c_str(), "crm-snapshot 2 seq=%llu bytes=%llu crc32=%8x", &seq, &bytes,
+                    &crc) != 3 ||
+        checksum_at == std::string::npos)
+        return Error{"workspace.snapshot has a damaged header; it was left as it is"};
+    if (crc32_extend(crc32(header.substr(0, checksum_at) + "\n"), snapshot.body) != crc)
+        return Error{"workspace.snapshot is damaged (checksum mismatch); it was left as it is"};
+    if (bytes != snapshot.body.size())
+        return Error{"workspace.snapshot is damaged: its header says " + std::to_string(bytes) +
+                     " bytes, it holds " + std::to_string(snapshot.body.size()) +
+                     "; it was left as it is"};
+    snapshot.seq = seq;
+    return snapshot;
+}
+
+std::string head_text(std::uint64_t seq) {
+    const std::string line = "crm-head 1 seq=" + std::to_string(seq);
+    return line + " crc32=" + hex32(crc32(line)) + "\n";
 }
 
 } // namespace
@@ -79,10 +112,28 @@ std::string WorkspaceStore::unused_name(const std::string& wanted) const {
 
 Status WorkspaceStore::write_snapshot(const Workspace& workspace, std::uint64_t seq) {
     const std::string body = workspace_to_json(workspace).dump();
-    const std::string header = "crm-snapshot " + std::to_string(kStoreFormatVersion) +
-                               " seq=" + std::to_string(seq) + " crc32=" + hex32(crc32(body)) +
-                               "\n";
-    return m_storage.write_atomic(kSnapshotFile, header + body);
+    const std::string header = "crm-snapshot " + std::to_string(kSnapshotFormatVersion) +
+                               " seq=" + std::to_string(seq) +
+                               " bytes=" + std::to_string(body.size());
+    const std::uint32_t crc = crc32_extend(crc32(header + "\n"), body);
+    return m_storage.write_atomic(kSnapshotFile, header + " crc32=" + hex32(crc) + "\n" + body);
+}
+
+// journal.head is a hint, written after each synced append and never synced
+// itself: after a power cut it may be older than the journal, never newer. A
+// journal that ends before it lost entries it had kept.
+std::optional<std::uint64_t> WorkspaceStore::read_head() const {
+    if (!m_storage.exists(kJournalHeadFile)) return std::nullopt;
+    const auto text = m_storage.read(kJournalHeadFile);
+    unsigned long long seq = 0;
+    if (!text || std::sscanf(text->c_str(), "crm-head 1 seq=%llu", &seq) != 1 ||
+        *text != head_text(seq))
+        return std::nullopt; // torn by a power cut: no hint
+    return seq;
+}
+
+void WorkspaceStore::note_head(std::uint64_t seq) {
+    m_storage.write(kJournalHeadFile, head_text(seq), Sync::No); // a hint: failure costs nothing
 }
 
 Status WorkspaceStore::remove_segments() {
@@ -91,133 +142,184 @@ Status WorkspaceStore::remove_segments() {
     m_current_segment.clear();
     m_current_segment_bytes = 0;
     m_journal_bytes = 0;
-    return Status::success();
+    return m_storage.sync_directory();
 }
 
 Status WorkspaceStore::create(const Workspace& workspace) {
     if (exists()) return Error{"a workspace already exists here"};
     if (auto status = remove_segments(); !status) return status;
+    if (auto status = m_storage.remove(kJournalHeadFile); !status) return status;
     return write_snapshot(workspace, 0);
+}
+
+struct WorkspaceStore::SegmentScan {
+    std::size_t bytes = 0;      // the file's size
+    std::size_t good_bytes = 0; // length of the intact prefix
+    bool readable = false;
+    std::string problem; // empty when the whole segment was read
+};
+
+WorkspaceStore::SegmentScan WorkspaceStore::replay_segment(const std::string& name, Engine& engine,
+                                                           OpenReport& report) {
+    SegmentScan scan;
+    auto content = m_storage.read(name);
+    if (!content) {
+        scan.problem = content.error();
+        return scan;
+    }
+    scan.readable = true;
+    scan.bytes = content->size();
+    if (content->rfind(kJournalHeader, 0) != 0) {
+        scan.problem = name + " does not start with a journal header";
+        return scan;
+    }
+    std::size_t pos = scan.good_bytes = kJournalHeaderBytes;
+    for (std::size_t entry = 1; pos < content->size(); ++entry) {
+        const auto end = content->find('\n', pos);
+        const std::string where =
+            name + ", entry " + std::to_string(entry) + " (byte " + std::to_string(pos) + ")";
+        if (end == std::string::npos) {
+            scan.problem = where + " is incomplete (torn write)";
+            return scan;
+        }
+        const std::string_view line = std::string_view(*content).substr(pos, end - pos);
+        if (line.size() < 10 || line[8] != ' ') {
+            scan.problem = where + " is malformed";
+            return scan;
+        }
+        const std::string_view payload = line.substr(9);
+        if (std::strtoul(std::string(line.substr(0, 8)).c_str(), nullptr, 16) != crc32(payload)) {
+            scan.problem = where + " is damaged (checksum mismatch)";
+            return scan;
+        }
+        auto json = parse_json_text(payload);
+        auto batch = json ? batch_from_json(*json) : Result<EventBatch>(Error{json.error()});
+        if (!batch) {
+            scan.problem = where + ": " + batch.error();
+            return scan;
+        }
+        if (batch->seq > engine.last_seq() + 1) {
+            scan.problem = where + " is entry " + std::to_string(batch->seq) + ", but entries " +
+                           std::to_string(engine.last_seq() + 1) + " to " +
+                           std::to_string(batch->seq - 1) +
+                           " are missing (a journal segment was removed or cut short)";
+            return scan;
+        }
+        if (batch->seq == engine.last_seq() + 1) { // earlier ones are in the snapshot
+            if (auto status = engine.replay(*batch); !status) {
+                scan.problem = where + " cannot be applied: " + status.error();
+                return scan;
+            }
+            ++report.entries_replayed;
+        }
+        pos = end + 1;
+        scan.good_bytes = pos;
+    }
+    return scan;
 }
 
 Result<OpenReport> WorkspaceStore::open(Engine& engine) {
     if (!exists()) return Error{"no workspace here (workspace.snapshot is missing)"};
     auto text = m_storage.read(kSnapshotFile);
     if (!text) return Error{text.error()};
-    const auto newline = text->find('\n');
-    if (newline == std::string::npos) return Error{"workspace.snapshot is truncated"};
-    auto header = parse_snapshot_header(text->substr(0, newline));
-    if (!header) return Error{header.error()};
-    const std::string_view body = std::string_view(*text).substr(newline + 1);
-    if (crc32(body) != header->crc)
-        return Error{"workspace.snapshot is damaged (checksum mismatch); it was left as it is"};
-    auto workspace = import_workspace(body);
+    auto snapshot = parse_snapshot(*text);
+    if (!snapshot) return Error{snapshot.error()};
+    auto workspace = import_workspace(snapshot->body);
     if (!workspace) return Error{"workspace.snapshot: " + workspace.error()};
+    const std::uint64_t snapshot_seq = snapshot->seq;
     text->clear();
     text->shrink_to_fit();
 
     engine = Engine(std::move(*workspace));
-    engine.set_last_seq(header->seq);
+    engine.set_last_seq(snapshot_seq);
     OpenReport report;
+    m_repair = Repair{};
     m_journal_bytes = 0;
     m_current_segment.clear();
     m_current_segment_bytes = 0;
 
     const auto segments = segment_names();
     for (std::size_t s = 0; s < segments.size(); ++s) {
-        const std::string& name = segments[s];
-        auto content = m_storage.read(name);
-        std::string problem;
-        std::size_t good_bytes = 0; // length of the intact prefix
-        if (!content) {
-            problem = content.error();
-        } else if (content->rfind(kJournalHeader, 0) != 0) {
-            problem = name + " does not start with a journal header";
-        } else {
-            std::size_t pos = good_bytes = std::char_traits<char>::length(kJournalHeader);
-            std::size_t entry = 0;
-            while (pos < content->size()) {
-                ++entry;
-                const auto end = content->find('\n', pos);
-                const std::string where = name + ", entry " + std::to_string(entry) + " (byte " +
-                                          std::to_string(pos) + ")";
-                if (end == std::string::npos) {
-                    problem = where + " is incomplete (torn write)";
-                    break;
-                }
-                const std::string_view line = std::string_view(*content).substr(pos, end - pos);
-                if (line.size() < 10 || line[8] != ' ') {
-                    problem = where + " is malformed";
-                    break;
-                }
-                const std::string_view payload = line.substr(9);
-                if (std::strtoul(std::string(line.substr(0, 8)).c_str(), nullptr, 16) !=
-                    crc32(payload)) {
-                    problem = where + " is damaged (checksum mismatch)";
-                    break;
-                }
-                auto json = parse_json_text(payload);
-                auto batch =
-                    json ? batch_from_json(*json) : Result<EventBatch>(Error{json.error()});
-                if (!batch) {
-                    problem = where + ": " + batch.error();
-                    break;
-                }
-                if (batch->seq > engine.last_seq()) {
-                    if (auto status = engine.replay(*batch); !status) {
-                        problem = where + " cannot be applied: " + status.error();
-                        break;
-                    }
-                    ++report.entries_replayed;
-                }
-                pos = end + 1;
-                good_bytes = pos;
-            }
-        }
-        if (problem.empty()) {
-            m_journal_bytes += content->size();
-            m_current_segment = name;
-            m_current_segment_bytes = content->size();
+        const SegmentScan scan = replay_segment(segments[s], engine, report);
+        if (scan.problem.empty()) {
+            m_journal_bytes += scan.bytes;
+            m_current_segment = segments[s];
+            m_current_segment_bytes = scan.bytes;
             continue;
         }
-        // Keep a copy of the whole file aside first, then the intact prefix in place.
-        const std::string aside = unused_name(name + ".damaged");
-        if (content) {
-            if (auto status = m_storage.write_atomic(aside, *content); !status)
-                return Error{status.error()};
-        } else if (auto status = m_storage.rename(name, aside); !status) {
-            return Error{status.error()};
-        }
-        if (content && good_bytes > std::char_traits<char>::length(kJournalHeader)) {
-            if (auto status = m_storage.write_atomic(name, content->substr(0, good_bytes)); !status)
-                return Error{status.error()};
-            m_journal_bytes += good_bytes;
-        } else if (content) {
-            if (auto status = m_storage.remove(name); !status) return Error{status.error()};
-        }
-        m_current_segment.clear(); // the next append opens a fresh segment
+        note_damage(segments, s, scan, engine, report);
         // A later segment that starts right after the last good entry was written
-        // after an earlier recovery: it follows on, so it is read as usual.
-        if (s + 1 < segments.size() && first_seq(segments[s + 1]) == engine.last_seq() + 1) {
-            report.problems.push_back(problem + "; the damaged part was set aside as " + aside);
+        // after an earlier repair: it follows on, so it is read as usual.
+        if (s + 1 < segments.size() && first_seq(segments[s + 1]) == engine.last_seq() + 1)
             continue;
-        }
-        std::string set_aside = aside;
-        for (std::size_t later = s + 1; later < segments.size(); ++later) {
-            const std::string later_aside = unused_name(segments[later] + ".damaged");
-            if (auto status = m_storage.rename(segments[later], later_aside); !status)
-                return Error{status.error()};
-            set_aside += ", " + later_aside;
-        }
-        report.problems.push_back(problem + "; it and everything after it were set aside as " +
-                                  set_aside);
         break;
+    }
+    // Damage already reported explains the loss; otherwise the head tells of
+    // a journal cut short with nothing torn to show for it.
+    if (const auto head = read_head(); head && *head > engine.last_seq()) {
+        m_repair.lower_head = true;
+        if (report.problems.empty())
+            report.problems.push_back(
+                "the journal was saved up to entry " + std::to_string(*head) +
+                " but can be read only up to entry " + std::to_string(engine.last_seq()) +
+                ": the changes after it are missing (the journal was cut short)");
     }
     engine.set_sink(this);
     return report;
 }
 
+// Plans to set the damaged part aside and says what was left out.
+void WorkspaceStore::note_damage(const std::vector<std::string>& segments, std::size_t damaged,
+                                 const SegmentScan& scan, const Engine& engine,
+                                 OpenReport& report) {
+    const std::string& name = segments[damaged];
+    m_repair.cuts.push_back({name, scan.readable ? scan.good_bytes : 0});
+    m_current_segment.clear(); // the next append opens a fresh segment
+    m_journal_bytes += scan.good_bytes > kJournalHeaderBytes ? scan.good_bytes : 0;
+    const std::string aside = unused_name(name + ".damaged");
+    const bool follows_on =
+        damaged + 1 < segments.size() && first_seq(segments[damaged + 1]) == engine.last_seq() + 1;
+    if (follows_on) {
+        report.problems.push_back(scan.problem + "; the damaged part is left out (kept as " +
+                                  aside + " at the next change)");
+        return;
+    }
+    std::string kept = aside;
+    for (std::size_t later = damaged + 1; later < segments.size(); ++later) {
+        m_repair.set_aside.push_back(segments[later]);
+        kept += ", " + unused_name(segments[later] + ".damaged");
+    }
+    report.problems.push_back(scan.problem + "; it and everything after it are left out (kept as " +
+                              kept + " at the next change)");
+}
+
+// Sets aside what open() found damaged: a copy of each damaged segment first,
+// then its intact prefix in place, so a crash midway loses nothing.
+Status WorkspaceStore::repair(std::uint64_t last_seq) {
+    if (m_repair.empty()) return Status::success();
+    if (m_repair.lower_head) note_head(last_seq);
+    for (const auto& cut : m_repair.cuts) {
+        const std::string aside = unused_name(cut.segment + ".damaged");
+        auto content = m_storage.read(cut.segment);
+        Status status = content ? m_storage.write_atomic(aside, *content)
+                                : m_storage.rename(cut.segment, aside);
+        if (!status) return status;
+        if (!content) continue;
+        status = cut.keep_bytes > kJournalHeaderBytes
+                     ? m_storage.write_atomic(cut.segment, content->substr(0, cut.keep_bytes))
+                     : m_storage.remove(cut.segment);
+        if (!status) return status;
+    }
+    for (const auto& segment : m_repair.set_aside)
+        if (auto status = m_storage.rename(segment, unused_name(segment + ".damaged")); !status)
+            return status;
+    if (auto status = m_storage.sync_directory(); !status) return status;
+    m_repair = Repair{};
+    return Status::success();
+}
+
 Status WorkspaceStore::append(const EventBatch& batch) {
+    if (auto status = repair(batch.seq - 1); !status) return status;
     const std::string payload = batch_to_json(batch).dump();
     const std::string line = hex32(crc32(payload)) + " " + payload + "\n";
     if (m_current_segment.empty() ||
@@ -225,10 +327,10 @@ Status WorkspaceStore::append(const EventBatch& batch) {
         const std::string name = segment_name(batch.seq);
         if (auto status = m_storage.write_atomic(name, kJournalHeader); !status) return status;
         m_current_segment = name;
-        m_current_segment_bytes = std::char_traits<char>::length(kJournalHeader);
+        m_current_segment_bytes = kJournalHeaderBytes;
         m_journal_bytes += m_current_segment_bytes;
     }
-    if (auto status = m_storage.append(m_current_segment, line); !status) {
+    if (auto status = m_storage.append(m_current_segment, line, Sync::Yes); !status) {
         // Cut off a possibly torn line; if even that fails, never append after it.
         if (!m_storage.truncate(m_current_segment, m_current_segment_bytes))
             m_current_segment.clear();
@@ -236,28 +338,35 @@ Status WorkspaceStore::append(const EventBatch& batch) {
     }
     m_current_segment_bytes += line.size();
     m_journal_bytes += line.size();
+    note_head(batch.seq);
     return Status::success();
 }
 
 Status WorkspaceStore::compact(const Engine& engine) {
+    if (auto status = repair(engine.last_seq()); !status) return status;
     if (auto status = write_snapshot(engine.workspace(), engine.last_seq()); !status) return status;
     return remove_segments();
 }
 
 Status WorkspaceStore::recover(Engine& engine, Workspace workspace) {
     std::vector<std::string> files = segment_names();
-    if (exists()) files.push_back(kSnapshotFile);
+    for (const char* name : {kSnapshotFile, kJournalHeadFile})
+        if (m_storage.exists(name)) files.push_back(name);
     for (const auto& name : files)
         if (auto status = m_storage.rename(name, unused_name(name + ".damaged")); !status)
             return status;
+    m_repair = Repair{};
     engine = Engine();
     return replace(engine, std::move(workspace));
 }
 
 Status WorkspaceStore::replace(Engine& engine, Workspace workspace) {
-    const std::uint64_t seq = engine.last_seq() + 1; // above every journaled entry
+    if (auto status = repair(engine.last_seq()); !status) return status;
+    // Above every entry ever journaled here, so none of them is replayed on top.
+    const std::uint64_t seq = std::max(engine.last_seq(), read_head().value_or(0)) + 1;
     if (auto status = write_snapshot(workspace, seq); !status) return status;
     if (auto status = remove_segments(); !status) return status;
+    note_head(seq);
     engine = Engine(std::move(workspace));
     engine.set_last_seq(seq);
     engine.set_sink(this);

@@ -1,14 +1,18 @@
 // The journaled workspace store.
 //
 // Files in the workspace directory:
-//   workspace.snapshot        "crm-snapshot 1 seq=N crc32=XXXXXXXX\n" + the workspace JSON
-//   journal-<first seq>.log   "crm-journal 1\n" + one line per command:
-//                             "<crc32 hex> <batch JSON>\n"
-// Appending an edit writes one line to the newest segment; segments stay
+//   workspace.snapshot   "crm-snapshot 2 seq=N bytes=L crc32=X\n" + the workspace JSON;
+//                        the checksum covers the header before it and the body
+//   journal-<seq>.log    "crm-journal 1\n" + one line per command: "<crc32> <batch JSON>\n"
+//   journal.head         "crm-head 1 seq=N crc32=X\n": the last entry known to be on disk
+//   *.damaged            damaged files set aside, kept, never read
+// An edit is one journal line, synced before it is acknowledged. Segments stay
 // small (kDefaultSegmentLimit) because IndexedDB-backed storage rewrites a
 // whole file whenever it changes. compact() folds the journal into a new
-// snapshot. On open, a torn or damaged entry is reported, it and everything
-// after it are set aside as *.damaged files, and all earlier data is kept.
+// snapshot. Opening only reads: damage is reported and left out, and set
+// aside by the next write, so a full disk never makes a workspace unreadable.
+// The store does not lock: callers keep to one writer per directory (the CLI
+// locks the directory, the browser elects one writing tab).
 #pragma once
 
 #include "engine/engine.hpp"
@@ -16,13 +20,15 @@
 #include "util/result.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace crm {
 
 inline constexpr const char* kSnapshotFile = "workspace.snapshot";
-inline constexpr int kStoreFormatVersion = 1;
+inline constexpr const char* kJournalHeadFile = "journal.head";
+inline constexpr int kSnapshotFormatVersion = 2; // version 1 (seq outside the checksum) still opens
 inline constexpr std::size_t kDefaultSegmentLimit = 32 * 1024;
 inline constexpr std::size_t kDefaultCompactAfter = 4 * 1024 * 1024;
 
@@ -33,7 +39,7 @@ struct StoreOptions {
 
 struct OpenReport {
     std::size_t entries_replayed = 0;
-    std::vector<std::string> problems; // damaged entries found and set aside
+    std::vector<std::string> problems; // damage found and left out
 };
 
 class WorkspaceStore : public EventSink {
@@ -44,6 +50,7 @@ class WorkspaceStore : public EventSink {
     // Starts a new workspace; refuses to overwrite an existing one.
     Status create(const Workspace& workspace);
     // Loads snapshot and journal into `engine` and attaches itself as its sink.
+    // Reads only: damage is reported, left out, and set aside by the next write.
     Result<OpenReport> open(Engine& engine);
     // Replaces everything with `workspace` (import). Atomic: the new snapshot
     // is the commit point; the old journal is removed only after it.
@@ -56,16 +63,37 @@ class WorkspaceStore : public EventSink {
     bool compaction_due() const { return m_journal_bytes >= m_options.compact_after; }
     std::size_t journal_bytes() const { return m_journal_bytes; }
 
+    // Journals one batch, synced before it returns success.
     Status append(const EventBatch& batch) override;
 
   private:
+    // Damage open() found, set aside by the next write.
+    struct Repair {
+        struct Cut {
+            std::string segment;
+            std::size_t keep_bytes = 0; // its intact prefix, kept in place
+        };
+        std::vector<Cut> cuts;              // copied aside whole first
+        std::vector<std::string> set_aside; // later segments, moved aside whole
+        bool lower_head = false;            // journal.head names entries that are gone
+        bool empty() const { return cuts.empty() && set_aside.empty() && !lower_head; }
+    };
+    struct SegmentScan;
+
+    Status repair(std::uint64_t last_seq);
+    SegmentScan replay_segment(const std::string& name, Engine& engine, OpenReport& report);
+    void note_damage(const std::vector<std::string>& segments, std::size_t damaged,
+                     const SegmentScan& scan, const Engine& engine, OpenReport& report);
     Status write_snapshot(const Workspace& workspace, std::uint64_t seq);
+    std::optional<std::uint64_t> read_head() const;
+    void note_head(std::uint64_t seq);
     std::vector<std::string> segment_names() const;
     std::string unused_name(const std::string& wanted) const; // never overwrite what was set aside
     Status remove_segments();
 
     Storage& m_storage;
     StoreOptions m_options;
+    Repair m_repair;
     std::string m_current_segment;
     std::size_t m_current_segment_bytes = 0;
     std::size_t m_journal_bytes = 0;

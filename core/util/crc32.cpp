@@ -22,7 +22,11 @@ constexpr auto kTable = make_table();
 } // namespace
 
 std::uint32_t crc32(std::string_view bytes) {
-    std::uint32_t c = 0xFFFFFFFFu;
+    return crc32_extend(0, bytes);
+}
+
+std::uint32_t crc32_extend(std::uint32_t crc, std::string_view bytes) {
+    std::uint32_t c = crc ^ 0xFFFFFFFFu;
     for (const char ch : bytes)
         c = kTable[(c ^ static_cast<unsigned char>(ch)) & 0xFFu] ^ (c >> 8);
     return c ^ 0xFFFFFFFFu;

@@ -7,5 +7,7 @@
 namespace crm {
 
 std::uint32_t crc32(std::string_view bytes);
+// The CRC-32 of what `crc` covered followed by `bytes`.
+std::uint32_t crc32_extend(std::uint32_t crc, std::string_view bytes);
 
 } // namespace crm

@@ -1,0 +1,35 @@
+#include "util/utf8.hpp"
+
+#include <utf8cpp/utf8.h>
+
+#include <cstdio>
+#include <iterator>
+
+namespace crm {
+
+std::optional<std::size_t> find_invalid_utf8(std::string_view text) {
+    const auto bad = utf8::find_invalid(text.begin(), text.end());
+    if (bad == text.end()) return std::nullopt;
+    return static_cast<std::size_t>(bad - text.begin());
+}
+
+std::string replace_invalid_utf8(std::string_view text) {
+    std::string mended;
+    mended.reserve(text.size());
+    utf8::replace_invalid(text.begin(), text.end(), std::back_inserter(mended));
+    return mended;
+}
+
+std::string describe_invalid_utf8(std::string_view text, std::size_t offset) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[offset]));
+    return "byte " + std::to_string(offset + 1) + " (" + byte + ") is not valid UTF-8";
+}
+
+std::optional<std::string> utf8_problem(std::string_view text) {
+    const auto bad = find_invalid_utf8(text);
+    if (!bad) return std::nullopt;
+    return describe_invalid_utf8(text, *bad) + "; save the text as UTF-8";
+}
+
+} // namespace crm

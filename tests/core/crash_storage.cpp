@@ -1,0 +1,147 @@
+#include "crash_storage.hpp"
+
+#include <algorithm>
+
+namespace crm::test {
+
+namespace {
+
+Error power_gone() {
+    return Error{"the power failed"};
+}
+
+} // namespace
+
+bool CrashStorage::powered() {
+    if (m_power_lost) return false;
+    if (m_countdown > 0 && --m_countdown == 0) m_power_lost = true;
+    return !m_power_lost;
+}
+
+bool CrashStorage::exists(const std::string& name) const {
+    return m_names.count(name) > 0;
+}
+
+Result<std::string> CrashStorage::read(const std::string& name) const {
+    const auto it = m_names.find(name);
+    if (it == m_names.end()) return Error{"cannot read " + name + ": there is no such file"};
+    return m_files.at(it->second).current;
+}
+
+// A write the power or the disk cut short: part of it lands, then it fails.
+Status CrashStorage::fail_write(File& file, std::string written, std::string_view bytes) {
+    file.current = std::move(written);
+    file.current.append(bytes.substr(0, m_disk_full ? bytes.size() / 2 : below(bytes.size())));
+    if (m_disk_full) return Error{"cannot write: the disk is full"};
+    return power_gone();
+}
+
+Status CrashStorage::write(const std::string& name, std::string_view bytes, Sync sync) {
+    const bool on = powered();
+    auto it = m_names.find(name);
+    if (it == m_names.end()) {
+        if (!on) return power_gone();
+        const int id = m_next_file++;
+        m_files[id];
+        it = m_names.emplace(name, id).first;
+        m_unsynced.push_back({DirectoryChange::Create, name, "", id});
+    }
+    File& file = m_files[it->second];
+    if (!on || m_disk_full) return fail_write(file, "", bytes);
+    file.current.assign(bytes);
+    if (sync == Sync::Yes) file.durable = file.current;
+    return Status::success();
+}
+
+Status CrashStorage::append(const std::string& name, std::string_view bytes, Sync sync) {
+    const bool on = powered();
+    const auto it = m_names.find(name);
+    if (it == m_names.end()) return on ? write(name, bytes, sync) : power_gone();
+    File& file = m_files[it->second];
+    if (!on || m_disk_full) return fail_write(file, file.current, bytes);
+    file.current.append(bytes);
+    if (sync == Sync::Yes) file.durable = file.current;
+    return Status::success();
+}
+
+Status CrashStorage::truncate(const std::string& name, std::size_t size) {
+    if (!powered()) return power_gone();
+    const auto it = m_names.find(name);
+    if (it == m_names.end()) return Error{"cannot truncate " + name + ": there is no such file"};
+    std::string& content = m_files[it->second].current;
+    content.resize(std::min(size, content.size()));
+    return Status::success();
+}
+
+void CrashStorage::change(std::map<std::string, int>& names, const DirectoryChange& change) {
+    if (change.kind == DirectoryChange::Create) {
+        names[change.name] = change.file;
+    } else if (change.kind == DirectoryChange::Rename) {
+        const auto it = names.find(change.name);
+        if (it == names.end()) return;
+        const int file = it->second;
+        names.erase(it);
+        names[change.to] = file;
+    } else {
+        names.erase(change.name);
+    }
+}
+
+Status CrashStorage::rename(const std::string& from, const std::string& to) {
+    if (!powered()) return power_gone();
+    if (!m_names.count(from)) return Error{"cannot rename " + from + ": there is no such file"};
+    const DirectoryChange renamed{DirectoryChange::Rename, from, to, 0};
+    change(m_names, renamed);
+    m_unsynced.push_back(renamed);
+    return Status::success();
+}
+
+Status CrashStorage::remove(const std::string& name) {
+    if (!powered()) return power_gone();
+    if (!m_names.count(name)) return Status::success();
+    const DirectoryChange removed{DirectoryChange::Remove, name, "", 0};
+    change(m_names, removed);
+    m_unsynced.push_back(removed);
+    return Status::success();
+}
+
+Status CrashStorage::sync_directory() {
+    if (!powered()) return power_gone();
+    m_durable_names = m_names;
+    m_unsynced.clear();
+    return Status::success();
+}
+
+std::vector<std::string> CrashStorage::list() const {
+    std::vector<std::string> names;
+    for (const auto& [name, file] : m_names)
+        names.push_back(name);
+    return names;
+}
+
+void CrashStorage::power_cut() {
+    // Some of the directory changes since the last sync reached the disk, in order.
+    const std::size_t kept = below(m_unsynced.size());
+    for (std::size_t i = 0; i < kept; ++i)
+        change(m_durable_names, m_unsynced[i]);
+    m_unsynced.clear();
+    m_names = m_durable_names;
+    // Of content not synced, a random part survives: a prefix of what was
+    // appended, or of what replaced the file.
+    for (auto& [id, file] : m_files) {
+        const bool appended = file.current.compare(0, file.durable.size(), file.durable) == 0 &&
+                              file.current.size() >= file.durable.size();
+        if (appended)
+            file.current.resize(file.durable.size() +
+                                below(file.current.size() - file.durable.size()));
+        else if (m_random() % 2)
+            file.current.resize(below(file.current.size()));
+        else
+            file.current = file.durable;
+        file.durable = file.current;
+    }
+    m_countdown = 0;
+    m_power_lost = false;
+}
+
+} // namespace crm::test
