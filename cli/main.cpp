@@ -24,6 +24,7 @@
 #include "util/utf8.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -137,7 +138,9 @@ Args parse_args(int argc, char** argv) {
         } else if (arg == "--now" || arg == "--as" || arg == "--owner" || arg == "--flow" ||
                    arg == "--reason" || arg == "--calendar" || arg == "--start" ||
                    arg == "--duration" || arg == "--wait") {
-            if (i + 1 >= argc) throw UsageError{arg + " needs a value"};
+            // "--reason --as u-ben": the next option is not the value.
+            if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0)
+                throw UsageError{arg + " needs a value"};
             args.options[arg.substr(2)] = argv[++i];
         } else if (arg == "--help") {
             args.positional.insert(args.positional.begin(), "help");
@@ -184,8 +187,20 @@ std::string require_known_actor(const Workspace& ws, const Args& args) {
     return user;
 }
 
+// The command's own line of the usage text: "move DIR ID STAGE --as USER [--flow FLOW] ...".
+std::string synopsis(const std::string& command) {
+    const std::string usage = kUsage;
+    const auto at = usage.find("\n  " + command + " ");
+    if (at == std::string::npos) return command;
+    const auto end = usage.find_first_of("\n", at + 3);
+    std::string line = usage.substr(at + 3, end - at - 3);
+    if (const auto gap = line.find("  "); gap != std::string::npos) line.resize(gap);
+    return line;
+}
+
 void need_positional(const Args& args, std::size_t count) {
-    if (args.positional.size() < count) throw UsageError{"missing arguments"};
+    if (args.positional.size() < count)
+        throw UsageError{"missing arguments; usage: crm " + synopsis(args.positional[0])};
 }
 
 // A file the user named, as UTF-8 text (mended if they asked for that).
@@ -233,6 +248,9 @@ enum class Access { Read, Write };
 
 // Opens DIR or explains why not; damaged journal entries are reported.
 std::unique_ptr<Opened> open_workspace(const Args& args, const std::string& dir, Access access) {
+    std::error_code error;
+    if (std::filesystem::exists(dir, error) && !std::filesystem::is_directory(dir, error))
+        throw UsageError{dir + " is a file, not a workspace directory"};
     auto opened = std::make_unique<Opened>(lock_workspace(args, dir,
                                                           access == Access::Write
                                                               ? WorkspaceLock::Mode::Exclusive
@@ -376,8 +394,11 @@ int cmd_validate(const Args& args) {
         const std::string& path = args.positional[i];
         auto document = parse_json_text(read_input(args, path));
         if (!document) throw UsageError{path + ": " + document.error()};
-        const auto format = document->is_object() ? document->find("format") : document->end();
-        if (format != document->end() && *format == kProcessesFormat) {
+        // Process files have flows; workspace exports have records and more.
+        const bool processes =
+            document->is_object() &&
+            (document->contains("flows") || document->value("format", json()) == kProcessesFormat);
+        if (processes) {
             auto more = processes_from_document(*document);
             if (!more) throw UsageError{path + ": " + more.error()};
             flows.insert(flows.end(), more->begin(), more->end());
@@ -395,7 +416,7 @@ int cmd_validate(const Args& args) {
         names += (names.empty() ? "" : ", ") + file;
     const auto problems = validate_flows(builtin_schema(), flows);
     for (const auto& problem : problems)
-        std::cerr << names << ": " << problem << "\n";
+        std::cerr << "crm: " << names << ": " << problem << "\n";
     if (!problems.empty()) return kBadInput;
     std::cout << names << ": valid (" << flows.size() << " flow" << (flows.size() == 1 ? "" : "s")
               << ")\n";
@@ -534,6 +555,8 @@ int cmd_move(const Args& args) {
     move.to = args.positional[3];
     move.flow = option(args, "flow");
     move.reason = option(args, "reason");
+    if (const auto problem = text_problem(move.reason, kMaxTextBytes))
+        throw UsageError{"--reason: the text " + *problem};
     move.confirm_warnings = args.confirm;
     move.fields = parse_assignments(ws, *ws.schema.type(record->type),
                                     {args.positional.begin() + 4, args.positional.end()}, nullptr);
@@ -725,8 +748,7 @@ int main(int argc, char** argv) {
         throw UsageError{"unknown command \"" + command + "\""};
     } catch (const UsageError& error) {
         std::cerr << "crm: " << error.message << "\n";
-        if (error.message == "no command given" || error.message.rfind("unknown command", 0) == 0 ||
-            error.message == "missing arguments")
+        if (error.message == "no command given" || error.message.rfind("unknown command", 0) == 0)
             std::cerr << kUsage;
         return kBadInput;
     } catch (const NotSaved& error) {

@@ -3,6 +3,7 @@
 #include "engine/decisions.hpp"
 #include "engine/permissions.hpp"
 #include "logic/jsonlogic.hpp"
+#include "model/field_values.hpp"
 #include "process/conditions.hpp"
 #include "process/flow_json.hpp"
 #include "process/validate.hpp"
@@ -158,6 +159,8 @@ Result<Decision> decide_move(const Workspace& ws, const User& actor, const MoveR
     check_required(*type, merged, details.problems);
     if (!details.problems.empty())
         return Error{"Cannot move " + title + ": " + join_problems(*type, details.problems)};
+    if (const auto problem = text_problem(move.reason, kMaxTextBytes))
+        return Error{"Cannot move " + title + ": the reason " + *problem};
     const bool needs_reason = target->exit || (target->outcome && target->outcome->reason_required);
     if (needs_reason && move.reason.empty()) {
         BlockedMove blocked{flow->id, target->id(), {}, {}, false, true};
@@ -210,6 +213,35 @@ Result<Decision> decide_move(const Workspace& ws, const User& actor, const MoveR
     return decision;
 }
 
+namespace {
+
+// Every mapping names a removed stage of a flow that stays, and a stage of
+// its new definition: a mapping that would be ignored is a mistake.
+Status check_stage_mapping(const Workspace& ws, const SetProcesses& command) {
+    for (const auto& [flow_id, moves] : command.stage_mapping) {
+        const Flow* old_flow = ws.flow(flow_id);
+        const auto new_flow = std::find_if(command.flows.begin(), command.flows.end(),
+                                           [&, id = flow_id](const Flow& f) { return f.id == id; });
+        if (!old_flow || new_flow == command.flows.end())
+            return Error{"the stage mapping names the flow \"" + flow_id +
+                         "\", which is not in both the old and the new processes"};
+        for (const auto& [from, to] : moves) {
+            if (!old_flow->stage(from))
+                return Error{"the stage mapping moves \"" + from +
+                             "\", which is not a stage of the " + old_flow->name};
+            if (new_flow->stage(from))
+                return Error{"the stage mapping moves \"" + from + "\", but the " + old_flow->name +
+                             " keeps that stage; only removed stages are mapped"};
+            if (!new_flow->stage(to))
+                return Error{"the stage mapping moves \"" + from + "\" to \"" + to +
+                             "\", which is not a stage of the new " + old_flow->name};
+        }
+    }
+    return Status::success();
+}
+
+} // namespace
+
 Result<Decision> decide_set_processes(const Workspace& ws, const User& actor,
                                       const SetProcesses& command) {
     if (auto status = check_schema_change(actor); !status)
@@ -244,6 +276,7 @@ Result<Decision> decide_set_processes(const Workspace& ws, const User& actor,
                              ", ...); end them before removing the flow"};
         }
     }
+    if (auto status = check_stage_mapping(ws, command); !status) return Error{status.error()};
     json mapping = json::object();
     for (const auto& stranded : stranded_stages(ws, command.flows)) {
         const Flow* old_flow = ws.flow(stranded.flow);

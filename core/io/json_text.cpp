@@ -191,8 +191,12 @@ bool DocumentBuilder::key(std::string& name) {
 bool DocumentBuilder::parse_error(std::size_t position, const std::string& token,
                                   const json::exception& error) {
     std::string message = error.what();
-    if (const auto at = message.find(" at line "); at != std::string::npos) {
-        m_error = message.substr(at + 4); // "line 5, column 1: syntax error ..."
+    const auto at_line = message.find(" at line ");
+    const auto colon = at_line == std::string::npos ? at_line : message.find(": ", at_line);
+    if (colon != std::string::npos) {
+        // "... parse error at line 5, column 0: syntax error ...": the parser counts a line
+        // break as column 0 of the next line; say where the offending byte is instead.
+        m_error = where(m_text, position > 0 ? position - 1 : 0) + message.substr(colon);
         return false;
     }
     // Numbers out of range carry no place of their own: the token ends at `position`.

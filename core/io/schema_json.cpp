@@ -25,6 +25,13 @@ std::string json_type_name(const json& value) {
     }
 }
 
+std::string got(const json& value) {
+    if (value.is_object() || value.is_array()) return json_type_name(value);
+    std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (text.size() > 60) text = text.substr(0, 57) + "...";
+    return text;
+}
+
 Status check_known_keys(const json& object, const std::string& path,
                         std::initializer_list<const char*> allowed) {
     for (const auto& [key, value] : object.items()) {
@@ -45,7 +52,7 @@ Result<std::string> require_string(const json& object, const std::string& path, 
     if (it == object.end()) return Error{path + ": missing required field \"" + key + "\""};
     if (!it->is_string() || it->get_ref<const std::string&>().empty())
         return Error{path + "." + key + ": expected a non-empty string, got " +
-                     json_type_name(*it)};
+                     (it->is_string() ? std::string("an empty one") : json_type_name(*it))};
     return it->get<std::string>();
 }
 

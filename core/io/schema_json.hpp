@@ -28,5 +28,7 @@ Result<std::string> require_string(const nlohmann::json& object, const std::stri
 Result<std::string> require_identifier(const nlohmann::json& object, const std::string& path,
                                        const char* key);
 std::string json_type_name(const nlohmann::json& value);
+// What a value was, for messages: "\"soon\"", "5", "an object".
+std::string got(const nlohmann::json& value);
 
 } // namespace crm

@@ -43,11 +43,13 @@ Status read_users(const json& users, Workspace& ws) {
         user.name = *name;
         user.role = *parsed_role;
         if (value.contains("email")) {
-            if (!value["email"].is_string()) return Error{path + ".email: expected a string"};
+            if (!value["email"].is_string())
+                return Error{path + ".email: expected a string, got " + got(value["email"])};
             user.email = value["email"].get<std::string>();
         }
         if (value.contains("team")) {
-            if (!value["team"].is_string()) return Error{path + ".team: expected a team id"};
+            if (!value["team"].is_string())
+                return Error{path + ".team: expected a team id, got " + got(value["team"])};
             user.team = value["team"].get<std::string>();
         }
         ws.directory.add_user(std::move(user));
@@ -72,7 +74,8 @@ Status read_teams(const json& teams, Workspace& ws) {
         team.id = *id;
         team.name = *name;
         if (value.contains("manager")) {
-            if (!value["manager"].is_string()) return Error{path + ".manager: expected a user id"};
+            if (!value["manager"].is_string())
+                return Error{path + ".manager: expected a user id, got " + got(value["manager"])};
             team.manager = value["manager"].get<std::string>();
         }
         ws.directory.add_team(std::move(team));
@@ -94,41 +97,49 @@ Status check_directory_links(const Workspace& ws) {
 }
 
 Status read_schema(const json& document, Workspace& ws) {
+    std::vector<std::pair<std::string, std::string>> refs; // path -> the type referred to
     if (const auto it = document.find("custom_types"); it != document.end()) {
-        if (!it->is_array()) return Error{"$.custom_types: expected an array"};
+        if (!it->is_array())
+            return Error{"$.custom_types: expected an array of record types, got " + got(*it)};
         for (std::size_t i = 0; i < it->size(); ++i) {
             auto type = record_type_from_json((*it)[i], at("$.custom_types", i));
             if (!type) return Error{type.error()};
             if (ws.schema.type(type->id))
                 return Error{at("$.custom_types", i) + ".id: there is already a record type \"" +
                              type->id + "\""};
+            for (std::size_t f = 0; f < type->fields.size(); ++f)
+                if (type->fields[f].type == FieldType::RecordRef)
+                    refs.push_back(
+                        {at(at("$.custom_types", i) + ".fields", f), type->fields[f].target_type});
             ws.schema.add_type(*type);
         }
     }
     if (const auto it = document.find("custom_fields"); it != document.end()) {
         if (!it->is_object())
-            return Error{"$.custom_fields: expected an object of record type -> field list"};
+            return Error{"$.custom_fields: expected an object of record type -> field list, got " +
+                         got(*it)};
         for (const auto& [type_id, fields] : it->items()) {
             const std::string path = "$.custom_fields." + type_id;
             RecordTypeDef* type = ws.schema.type(type_id);
             if (!type) return Error{path + ": there is no record type \"" + type_id + "\""};
-            if (!fields.is_array()) return Error{path + ": expected an array of field definitions"};
+            if (!fields.is_array())
+                return Error{path + ": expected an array of field definitions, got " + got(fields)};
             for (std::size_t i = 0; i < fields.size(); ++i) {
                 auto field = field_def_from_json(fields[i], at(path, i));
                 if (!field) return Error{field.error()};
                 if (type->field(field->id))
                     return Error{at(path, i) + ".id: " + type->label + " already has a field \"" +
                                  field->id + "\""};
+                if (field->type == FieldType::RecordRef)
+                    refs.push_back({at(path, i), field->target_type});
                 type->fields.push_back(*field);
             }
         }
     }
-    for (const auto& type : ws.schema.types())
-        for (const auto& field : type.fields)
-            if (field.type == FieldType::RecordRef && !field.target_type.empty() &&
-                !ws.schema.type(field.target_type))
-                return Error{"field " + type.id + "." + field.id + ": there is no record type \"" +
-                             field.target_type + "\" to refer to"};
+    for (const auto& [path, target] : refs)
+        if (!target.empty() && !ws.schema.type(target))
+            return Error{path + ".target_type: there is no record type \"" + target +
+                         "\" to refer to"};
     return Status::success();
 }
 
@@ -137,7 +148,8 @@ Result<Instant> read_instant(const json& value, const std::string& path, const c
     const auto it = value.find(key);
     if (it == value.end()) return fallback;
     if (!it->is_string())
-        return Error{path + "." + key + ": expected a time as YYYY-MM-DDTHH:MM:SSZ"};
+        return Error{path + "." + key + ": expected a time as YYYY-MM-DDTHH:MM:SSZ, got " +
+                     got(*it)};
     const auto instant = parse_instant(it->get<std::string>());
     if (!instant)
         return Error{path + "." + key + ": expected a time as YYYY-MM-DDTHH:MM:SSZ, got \"" +
@@ -169,7 +181,8 @@ Status read_engine_state(const json& value, const std::string& path, Record& rec
             for (std::size_t i = 0; i < spans.size(); ++i) {
                 const std::string at_span = at(at_policy, i);
                 if (!spans[i].is_object())
-                    return Error{at_span + ": expected {\"from\": TIME, \"to\": TIME}"};
+                    return Error{at_span + ": expected {\"from\": TIME, \"to\": TIME}, got " +
+                                 got(spans[i])};
                 if (auto s = check_known_keys(spans[i], at_span, {"from", "to"}); !s) return s;
                 if (!spans[i].contains("from"))
                     return Error{at_span + ".from: expected a time as YYYY-MM-DDTHH:MM:SSZ"};
@@ -202,9 +215,11 @@ Status read_engine_state(const json& value, const std::string& path, Record& rec
                          ".automation_failures: expected an object of automation -> failure"};
         for (const auto& [automation, failure] : failures->items()) {
             const std::string at_failure = path + ".automation_failures." + automation;
-            if (!failure.is_object() || !failure.contains("reason") ||
-                !failure["reason"].is_string())
-                return Error{at_failure + ": expected {\"reason\": TEXT, \"at\": TIME}"};
+            if (!failure.is_object())
+                return Error{at_failure + ": expected {\"reason\": TEXT, \"at\": TIME}, got " +
+                             got(failure)};
+            if (auto reason = require_string(failure, at_failure, "reason"); !reason)
+                return Error{reason.error()};
             if (auto s = check_known_keys(failure, at_failure, {"reason", "at"}); !s) return s;
             auto when = read_instant(failure, at_failure, "at", Instant{});
             if (!when) return Error{when.error()};
@@ -272,14 +287,15 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
         record.id = *id;
         record.type = *type_id;
         if (value.contains("owner")) {
-            if (!value["owner"].is_string()) return Error{path + ".owner: expected a user id"};
+            if (!value["owner"].is_string())
+                return Error{path + ".owner: expected a user id, got " + got(value["owner"])};
             record.owner = value["owner"].get<std::string>();
             if (!record.owner.empty() && !ws.directory.user(record.owner))
                 return Error{path + ".owner: there is no user \"" + record.owner + "\""};
         }
         for (const char* key : {"created_by", "updated_by"})
             if (value.contains(key) && !value[key].is_string())
-                return Error{path + "." + key + ": expected a user id"};
+                return Error{path + "." + key + ": expected a user id, got " + got(value[key])};
         record.created_by = value.value("created_by", "");
         record.updated_by = value.value("updated_by", record.created_by);
         auto created = read_instant(value, path, "created_at", imported_at);
@@ -329,8 +345,11 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
             if (!alerts->is_object())
                 return Error{path + ".sla_alerts: expected an object of policy -> due time"};
             for (const auto& [policy, due] : alerts->items()) {
-                if (!due.is_string())
-                    return Error{path + ".sla_alerts." + policy + ": expected a time"};
+                if (!due.is_string() || !parse_instant(due.get<std::string>()))
+                    return Error{path + ".sla_alerts." + policy +
+                                 ": expected the due time of the breach raised, as "
+                                 "YYYY-MM-DDTHH:MM:SSZ, got " +
+                                 due.dump()};
                 record.sla_alerts[policy] = due.get<std::string>();
             }
         }
@@ -440,31 +459,36 @@ namespace {
 Result<Workspace> read_workspace(const json& document, Instant imported_at) {
     if (!document.is_object())
         return Error{"$: expected a workspace object, got " + json_type_name(document)};
+    const auto format = document.find("format");
+    if (format == document.end() || *format != kWorkspaceFormat)
+        return Error{std::string("$.format: expected \"") + kWorkspaceFormat +
+                     "\" (this is not a workspace export)"};
     if (auto s = check_known_keys(document, "$",
                                   {"format", "version", "name", "currency", "teams", "users",
                                    "custom_types", "custom_fields", "processes", "calendar",
                                    "sla_policies", "records", "next_ids"});
         !s)
         return Error{s.error()};
-    const auto format = document.find("format");
-    if (format == document.end() || *format != kWorkspaceFormat)
-        return Error{std::string("$.format: expected \"") + kWorkspaceFormat +
-                     "\" (this is not a workspace export)"};
     const auto version = document.find("version");
     if (version == document.end() || !version->is_number_integer())
-        return Error{"$.version: expected the format version number"};
+        return Error{"$.version: expected the format version number " +
+                     std::to_string(kWorkspaceFormatVersion) + ", got " +
+                     (version == document.end() ? std::string("nothing") : got(*version))};
     if (*version != kWorkspaceFormatVersion)
         return Error{"$.version: version " + version->dump() + " is not supported (expected " +
                      std::to_string(kWorkspaceFormatVersion) + ")"};
     Workspace ws;
     if (document.contains("name")) {
-        if (!document["name"].is_string()) return Error{"$.name: expected a string"};
+        if (!document["name"].is_string())
+            return Error{"$.name: expected a string, got " + got(document["name"])};
         ws.name = document["name"].get<std::string>();
     }
     if (document.contains("currency")) {
         const auto& currency = document["currency"];
-        if (!currency.is_string() || currency.get_ref<const std::string&>().size() != 3)
-            return Error{"$.currency: expected a three-letter currency code like \"USD\""};
+        if (!currency.is_string() || !is_currency_code(currency.get<std::string>()))
+            return Error{"$.currency: expected a three-letter currency code in capitals like "
+                         "\"USD\", got " +
+                         currency.dump()};
         ws.currency = currency.get<std::string>();
     }
     if (auto s = read_teams(document.value("teams", json::array()), ws); !s)
@@ -498,10 +522,12 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
     if (const auto it = document.find("next_ids"); it != document.end()) {
         if (!it->is_object()) return Error{"$.next_ids: expected an object of type -> number"};
         for (const auto& [type, number] : it->items()) {
+            if (!ws.schema.type(type))
+                return Error{"$.next_ids." + type + ": there is no record type \"" + type + "\""};
             if (!number.is_number_integer() || number.get<long long>() < 1 ||
                 number.get<long long>() >= kMaxRecordNumber)
                 return Error{"$.next_ids." + type +
-                             ": expected a positive whole number below 2^53"};
+                             ": expected a positive whole number below 2^53, got " + got(number)};
             ws.set_next_number(type, number.get<long long>());
         }
     }

@@ -706,9 +706,9 @@ std::string short_json(const json& value) {
 
 void check_node(const json& rule, const std::string& path, int depth,
                 std::vector<std::string>& problems) {
-    const std::string where = path.empty() ? "rule" : path;
+    const std::string where = path.empty() ? "" : path + ": "; // the caller names the rule
     if (depth > max_depth) {
-        problems.push_back(where + ": nested more than " + std::to_string(max_depth) +
+        problems.push_back(where + "nested more than " + std::to_string(max_depth) +
                            " levels deep");
         return;
     }
@@ -722,7 +722,7 @@ void check_node(const json& rule, const std::string& path, int depth,
         std::string keys;
         for (auto it = rule.begin(); it != rule.end(); ++it)
             keys += (keys.empty() ? "\"" : ", \"") + it.key() + "\"";
-        problems.push_back(where + ": an object with " + std::to_string(rule.size()) + " keys (" +
+        problems.push_back(where + "an object with " + std::to_string(rule.size()) + " keys (" +
                            keys + ") is not a rule; a rule has exactly one operator");
         return;
     }

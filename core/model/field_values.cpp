@@ -1,6 +1,7 @@
 #include "model/field_values.hpp"
 
 #include "util/time.hpp"
+#include "util/utf8.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -28,18 +29,14 @@ std::string lower(std::string text) {
 }
 
 std::string describe(const json& value) {
-    std::string text = value.dump();
+    // Shown in a message: bytes that are not UTF-8 must not make it throw.
+    std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
     if (text.size() > 60) text = text.substr(0, 57) + "...";
     return text;
 }
 
 Error mismatch(const FieldDef& field, const json& value) {
     return Error{"expected " + expected_shape(field) + ", got " + describe(value)};
-}
-
-bool is_currency_code(const std::string& code) {
-    return code.size() == 3 &&
-           std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
 }
 
 bool valid_email(const std::string& email) {
@@ -76,7 +73,9 @@ std::optional<double> parse_number(const std::string& text) {
     std::string cleaned;
     for (const char c : text)
         if (c != ',' && c != '_' && c != ' ') cleaned += c;
-    if (cleaned.empty()) return std::nullopt;
+    // Decimal only: strtod would also read "0x1A", "inf" and "nan".
+    if (cleaned.empty() || cleaned.find_first_not_of("0123456789.eE+-") != std::string::npos)
+        return std::nullopt;
     char* end = nullptr;
     const double value = std::strtod(cleaned.c_str(), &end);
     if (end != cleaned.c_str() + cleaned.size() || !std::isfinite(value)) return std::nullopt;
@@ -124,6 +123,11 @@ std::string thousands(double value) {
 
 } // namespace
 
+bool is_currency_code(const std::string& code) {
+    return code.size() == 3 &&
+           std::all_of(code.begin(), code.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
 bool is_unset(const json& value) {
     return value.is_null() || (value.is_string() && value.get_ref<const std::string&>().empty()) ||
            (value.is_array() && value.empty());
@@ -163,15 +167,39 @@ std::string expected_shape(const FieldDef& field) {
     return "a value";
 }
 
+std::optional<std::string> text_problem(std::string_view text, std::size_t max_bytes) {
+    if (const auto bad = find_invalid_utf8(text))
+        return "is not valid UTF-8 (" + describe_invalid_utf8(text, *bad) + ")";
+    std::size_t characters = 0;
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        characters += (byte & 0xC0) != 0x80;
+        if ((byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7F) {
+            char code[16];
+            std::snprintf(code, sizeof code, "U+%04X", byte);
+            return std::string("contains the control character ") + code + " (character " +
+                   std::to_string(characters) + "); remove it";
+        }
+    }
+    if (text.size() > max_bytes)
+        return "is longer than " + std::to_string(max_bytes) + " characters";
+    return std::nullopt;
+}
+
 Result<json> normalize_field_value(const FieldDef& field, const json& value) {
     if (value.is_null()) return json(nullptr);
+    // Every text a field keeps must be UTF-8 without control characters.
+    if (value.is_string() && field.type != FieldType::Text && field.type != FieldType::LongText)
+        if (const auto problem = text_problem(value.get_ref<const std::string&>(), kMaxTextBytes))
+            return Error{"the text " + *problem};
     switch (field.type) {
     case FieldType::Text:
     case FieldType::LongText: {
         if (!value.is_string()) return mismatch(field, value);
         std::string text = field.type == FieldType::Text ? trim(value.get<std::string>())
                                                          : value.get<std::string>();
-        if (text.size() > 100000) return Error{"text is longer than 100000 characters"};
+        if (const auto problem = text_problem(text, kMaxTextBytes))
+            return Error{"the text " + *problem};
         if (text.empty()) return json(nullptr);
         return json(text);
     }

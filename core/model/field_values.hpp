@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace crm {
 
@@ -32,5 +33,16 @@ std::string format_field_value(const FieldDef& field, const nlohmann::json& valu
 std::string expected_shape(const FieldDef& field);
 
 bool is_unset(const nlohmann::json& value);
+
+// The longest text a field, a reason or a note holds.
+inline constexpr std::size_t kMaxTextBytes = 100000;
+
+// What is wrong with text a person gave, if anything: "is not valid UTF-8
+// (byte 4, 0xFF)", "contains the control character U+001B (character 3)",
+// "is longer than 100000 characters". Tabs and line breaks are fine.
+std::optional<std::string> text_problem(std::string_view text, std::size_t max_bytes);
+
+// Three capital letters, as ISO 4217 writes them: "USD", "EUR".
+bool is_currency_code(const std::string& code);
 
 } // namespace crm

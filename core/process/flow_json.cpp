@@ -311,11 +311,16 @@ json flows_to_json(const std::vector<Flow>& flows) {
 Result<std::vector<Flow>> processes_from_document(const json& document) {
     if (!document.is_object())
         return Error{"$: expected a processes object, got " + json_type_name(document)};
+    const auto format = document.find("format");
+    if (format == document.end() || *format != kProcessesFormat)
+        return Error{std::string("$.format: expected \"") + kProcessesFormat +
+                     "\" (this is not a process file)"};
     if (auto s = check_known_keys(document, "$", {"format", "version", "flows"}); !s)
         return Error{s.error()};
-    if (document.value("format", "") != kProcessesFormat)
-        return Error{std::string("$.format: expected \"") + kProcessesFormat + "\""};
-    if (document.value("version", 0) != 1) return Error{"$.version: expected 1"};
+    const auto version = document.find("version");
+    if (version == document.end() || *version != 1)
+        return Error{"$.version: expected 1, got " +
+                     (version == document.end() ? std::string("nothing") : version->dump())};
     const auto flows = document.find("flows");
     if (flows == document.end()) return Error{"$: missing required field \"flows\""};
     return flows_from_json(*flows, "$.flows");
@@ -385,6 +390,41 @@ Result<BlockedAttempt> blocked_attempt_from_json(const json& blocked, const std:
 
 } // namespace
 
+namespace {
+
+// One stage a record entered: {"stage", "at", "by"}, with "warnings" when a
+// warned gate was passed, "reason" for an exit, "mapped_from" when the stage
+// was renamed under it.
+Status check_history_entry(const json& entry, const std::string& path) {
+    if (!entry.is_object())
+        return Error{path +
+                     ": expected an object like {\"stage\": ID, \"at\": TIME, \"by\": "
+                     "USER}, got " +
+                     json_type_name(entry)};
+    if (auto s = check_known_keys(entry, path,
+                                  {"stage", "at", "by", "warnings", "reason", "mapped_from"});
+        !s)
+        return s;
+    for (const char* key : {"stage", "by"})
+        if (auto text = require_string(entry, path, key); !text) return Error{text.error()};
+    const auto at = entry.find("at");
+    if (at == entry.end() || !at->is_string() || !parse_instant(at->get<std::string>()))
+        return Error{path + ".at: expected a time as YYYY-MM-DDTHH:MM:SSZ" +
+                     (at == entry.end() ? std::string() : ", got " + got(*at))};
+    for (const char* key : {"reason", "mapped_from"})
+        if (auto text = optional_string(entry, path, key); !text) return Error{text.error()};
+    if (const auto warnings = entry.find("warnings"); warnings != entry.end()) {
+        if (!warnings->is_array())
+            return Error{path + ".warnings: expected a list of texts, got " +
+                         json_type_name(*warnings)};
+        for (const auto& warning : *warnings)
+            if (!warning.is_string()) return Error{path + ".warnings: expected a list of texts"};
+    }
+    return Status::success();
+}
+
+} // namespace
+
 Result<FlowState> flow_state_from_json(const json& value, const std::string& path) {
     if (!value.is_object())
         return Error{path + ": expected an object, got " + json_type_name(value)};
@@ -411,7 +451,9 @@ Result<FlowState> flow_state_from_json(const json& value, const std::string& pat
         const auto it = value.find(key);
         if (it == value.end()) continue;
         const auto instant = it->is_string() ? parse_instant(it->get<std::string>()) : std::nullopt;
-        if (!instant) return Error{path + "." + key + ": expected a time as YYYY-MM-DDTHH:MM:SSZ"};
+        if (!instant)
+            return Error{path + "." + key + ": expected a time as YYYY-MM-DDTHH:MM:SSZ, got " +
+                         got(*it)};
         *target = *instant;
     }
     auto outcome = optional_string(value, path, "outcome");
@@ -423,8 +465,15 @@ Result<FlowState> flow_state_from_json(const json& value, const std::string& pat
     if (!reason) return Error{reason.error()};
     state.reason = *reason;
     if (value.contains("history")) {
-        if (!value["history"].is_array()) return Error{path + ".history: expected an array"};
-        state.history = value["history"];
+        const json& history = value["history"];
+        if (!history.is_array())
+            return Error{path + ".history: expected an array, got " + json_type_name(history)};
+        for (std::size_t i = 0; i < history.size(); ++i)
+            if (auto s =
+                    check_history_entry(history[i], path + ".history[" + std::to_string(i) + "]");
+                !s)
+                return Error{s.error()};
+        state.history = history;
     }
     if (const auto blocked = value.find("blocked"); blocked != value.end()) {
         auto attempt = blocked_attempt_from_json(*blocked, path + ".blocked");

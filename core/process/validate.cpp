@@ -24,13 +24,13 @@ class Validator {
         : m_schema(schema), m_problems(problems), m_flow_ids(std::move(flow_ids)) {}
 
     void flow(const Flow& flow);
+    void condition(const Where& where, const json& rule, const RecordTypeDef& type);
 
   private:
     void problem(const Where& where, const std::string& what) {
         m_problems.push_back(where.text + ": " + what);
     }
     void gate(const Where& where, const Gate& gate, const RecordTypeDef& type);
-    void condition(const Where& where, const json& rule, const RecordTypeDef& type);
     void comparisons(const Where& where, const json& rule, const RecordTypeDef& type);
     void compare(const Where& where, const json& a, const json& b, const RecordTypeDef& type);
     void reachability(const Where& where, const Flow& flow);
@@ -238,6 +238,7 @@ void Validator::reachability(const Where& where, const Flow& flow) {
 
 void Validator::flow(const Flow& flow) {
     const Where where{flow.id};
+    const std::size_t problems_before = m_problems.size();
     const RecordTypeDef* type = m_schema.type(flow.record_type);
     if (!type) {
         problem(where / "record_type", "there is no record type \"" + flow.record_type + "\"");
@@ -298,7 +299,8 @@ void Validator::flow(const Flow& flow) {
         unique_name(exit.id, exit.name);
     for (const auto& exit : flow.exits)
         condition(where / exit.id / "suggest_when", exit.suggest_when, *type);
-    reachability(where, flow);
+    // Unreachable stages follow from a duplicate id or a broken move; say only those.
+    if (m_problems.size() == problems_before) reachability(where, flow);
 
     if (!flow.stage_field.empty()) {
         const FieldDef* field = type->field(flow.stage_field);
@@ -369,6 +371,17 @@ std::vector<std::string> validate_flows(const Schema& schema, const std::vector<
     Validator validator(schema, problems, ids);
     for (const auto& flow : flows)
         validator.flow(flow);
+    return problems;
+}
+
+std::vector<std::string> validate_condition(const Schema& schema, const std::vector<Flow>& flows,
+                                            const RecordTypeDef& type, const nlohmann::json& rule,
+                                            const std::string& where) {
+    std::vector<std::string> problems;
+    std::set<std::string> ids;
+    for (const auto& flow : flows)
+        ids.insert(flow.id);
+    Validator(schema, problems, ids).condition(Where{where}, rule, type);
     return problems;
 }
 

@@ -14,6 +14,12 @@ namespace crm {
 
 std::vector<std::string> validate_flows(const Schema& schema, const std::vector<Flow>& flows);
 
+// Checks one condition on records of `type` the same way (valid JsonLogic,
+// fields that exist, values that fit them); problems start with `where`.
+std::vector<std::string> validate_condition(const Schema& schema, const std::vector<Flow>& flows,
+                                            const RecordTypeDef& type, const nlohmann::json& rule,
+                                            const std::string& where);
+
 // "2 days", "4 business hours", "30 minutes": the durations due offsets use.
 bool is_valid_duration(const std::string& text);
 

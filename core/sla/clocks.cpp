@@ -124,10 +124,12 @@ std::vector<std::string> validate_sla_policies(const Workspace& ws) {
                     "starts: expected \"created\" or \"flow:FLOW/STAGE\" naming a stage of a " +
                     type->label + " flow, got \"" + policy.starts + "\"");
         }
-        for (const auto* rule : {&policy.applies, &policy.stops, &policy.pauses})
-            if (!rule->is_null())
-                for (const auto& issue : logic::check(*rule))
-                    problems.push_back(at + "condition: " + issue);
+        for (const auto& [key, rule] :
+             {std::pair<const char*, const json*>{"applies", &policy.applies},
+              {"stops", &policy.stops},
+              {"pauses", &policy.pauses}})
+            for (auto& issue : validate_condition(ws.schema, ws.flows, *type, *rule, at + key))
+                problems.push_back(std::move(issue));
         auto check_person = [&](const std::string& key, const std::string& who) {
             const bool role = who.rfind("role:", 0) == 0;
             if (role && !role_from_name(who.substr(5)))

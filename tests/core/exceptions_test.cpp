@@ -314,7 +314,8 @@ TEST_CASE("engine state with the wrong shape is refused on import, with its plac
             R"(, "sla_pauses": {"p": [{"from": "2026-11-16T12:00:00Z", "to": "2026-11-16T11:00:00Z"}]})") ==
         "$.records[0].sla_pauses.p[0].to: ends before it starts");
     CHECK(import_record(R"(, "automation_failures": {"start:x": {"reason": 3}})") ==
-          "$.records[0].automation_failures.start:x: expected {\"reason\": TEXT, \"at\": TIME}");
+          "$.records[0].automation_failures.start:x.reason: expected a non-empty string, got a "
+          "number");
     CHECK(import_record(R"(, "sla_escalations": {"p": "u-ana"})") ==
           "$.records[0].sla_escalations.p: expected a list of user ids");
 }

@@ -237,7 +237,7 @@ TEST_CASE("check names each problem and where it is") {
           Problems{"==[0]: an object with 2 keys (\"b\", \"var\") is not a rule; a rule has "
                    "exactly one operator"});
     CHECK(logic::check({{"a", 1}, {"b", 2}}) ==
-          Problems{"rule: an object with 2 keys (\"a\", \"b\") is not a rule; a rule has exactly "
+          Problems{"an object with 2 keys (\"a\", \"b\") is not a rule; a rule has exactly "
                    "one operator"});
     CHECK(logic::check({{"!", {1, 2}}}) == Problems{"!: expects 1 argument, got 2"});
     CHECK(logic::check({{"now", {1}}}) == Problems{"now: expects no arguments, got 1"});

@@ -170,7 +170,8 @@ TEST_CASE("values that could not be written back are refused at import") {
     SUBCASE("id numbers beyond 2^53") {
         json doc = minimal_document();
         doc["next_ids"] = {{"deal", 9223372036854775807LL}};
-        CHECK(import_error(doc) == "$.next_ids.deal: expected a positive whole number below 2^53");
+        CHECK(import_error(doc) == "$.next_ids.deal: expected a positive whole number below 2^53, "
+                                   "got 9223372036854775807");
         doc = minimal_document();
         doc["records"][0]["id"] = "company-99999999999999999";
         CHECK(import_error(doc) == "$.records[0].id: \"company-99999999999999999\" should be "
