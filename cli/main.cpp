@@ -100,6 +100,11 @@ struct UsageError {
     std::string message;
 };
 
+// The workspace does not hold what the request names (exit 1).
+struct Refused {
+    std::string message;
+};
+
 // The workspace could not be written, or another process holds it (exit 4).
 struct NotSaved {
     std::string message;
@@ -183,7 +188,7 @@ std::string require_actor(const Args& args) {
 // --as USER, for read-only views of what that person sees: the user must exist.
 std::string require_known_actor(const Workspace& ws, const Args& args) {
     const std::string user = require_actor(args);
-    if (!ws.directory.user(user)) throw UsageError{"there is no user \"" + user + "\""};
+    if (!ws.directory.user(user)) throw Refused{"there is no user \"" + user + "\""};
     return user;
 }
 
@@ -317,7 +322,7 @@ const User* optional_viewer(const Workspace& ws, const Args& args) {
     const auto it = args.options.find("as");
     if (it == args.options.end()) return nullptr;
     const User* user = ws.directory.user(it->second);
-    if (!user) throw UsageError{"there is no user \"" + it->second + "\""};
+    if (!user) throw Refused{"there is no user \"" + it->second + "\""};
     return user;
 }
 
@@ -362,7 +367,7 @@ int cmd_import(const Args& args) {
         auto report = store.open(engine);
         if (!report) throw UsageError{args.positional[1] + ": " + report.error()};
         const User* actor = engine.workspace().directory.user(require_actor(args));
-        if (!actor) throw UsageError{"there is no user \"" + args.options.at("as") + "\""};
+        if (!actor) throw Refused{"there is no user \"" + args.options.at("as") + "\""};
         for (const auto& problem : report->problems)
             std::cerr << "crm: warning: " << problem << "\n";
         if (auto allowed = check_replace_workspace(*actor); !allowed) {
@@ -751,6 +756,9 @@ int main(int argc, char** argv) {
         if (error.message == "no command given" || error.message.rfind("unknown command", 0) == 0)
             std::cerr << kUsage;
         return kBadInput;
+    } catch (const Refused& error) {
+        std::cerr << "crm: " << error.message << "\n";
+        return kRejected;
     } catch (const NotSaved& error) {
         std::cerr << "crm: " << error.message << "\n";
         return kNotSaved;

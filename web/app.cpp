@@ -8,14 +8,13 @@
 #include "sla/clocks.hpp"
 #include "theme.hpp"
 #include "views.hpp"
-
 #include "widgets.hpp"
+
+#include "store/storage.hpp"
+
 #include <algorithm>
 
 #include <imgui.h>
-
-#include <fstream>
-#include <sstream>
 
 namespace crm::web {
 
@@ -38,11 +37,7 @@ ReadOnlySink& read_only_sink() {
 }
 
 Result<std::string> read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error{"cannot read " + path};
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
+    return read_input_file(path, kMaxImportBytes);
 }
 
 std::string default_user(const Workspace& ws) {

@@ -1,5 +1,7 @@
 #include "io/schema_json.hpp"
 
+#include "util/utf8.hpp"
+
 #include <algorithm>
 
 namespace crm {
@@ -27,9 +29,7 @@ std::string json_type_name(const json& value) {
 
 std::string got(const json& value) {
     if (value.is_object() || value.is_array()) return json_type_name(value);
-    std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (text.size() > 60) text = text.substr(0, 57) + "...";
-    return text;
+    return shortened_utf8(value.dump(-1, ' ', false, json::error_handler_t::replace), 60);
 }
 
 Status check_known_keys(const json& object, const std::string& path,

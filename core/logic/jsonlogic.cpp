@@ -1,5 +1,7 @@
 #include "logic/jsonlogic.hpp"
 
+#include "util/utf8.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -699,9 +701,7 @@ std::string arity_text(int min_args, int max_args) {
 }
 
 std::string short_json(const json& value) {
-    std::string text = value.dump();
-    if (text.size() > 40) text = text.substr(0, 37) + "...";
-    return text;
+    return shortened_utf8(value.dump(-1, ' ', false, json::error_handler_t::replace), 40);
 }
 
 void check_node(const json& rule, const std::string& path, int depth,

@@ -30,9 +30,7 @@ std::string lower(std::string text) {
 
 std::string describe(const json& value) {
     // Shown in a message: bytes that are not UTF-8 must not make it throw.
-    std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (text.size() > 60) text = text.substr(0, 57) + "...";
-    return text;
+    return shortened_utf8(value.dump(-1, ' ', false, json::error_handler_t::replace), 60);
 }
 
 Error mismatch(const FieldDef& field, const json& value) {
@@ -106,9 +104,9 @@ std::string options_list(const FieldDef& field) {
 }
 
 std::string thousands(double value) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.2f", std::fabs(value));
-    std::string digits = buffer;
+    std::string digits(
+        static_cast<std::size_t>(std::snprintf(nullptr, 0, "%.2f", std::fabs(value))), '\0');
+    std::snprintf(digits.data(), digits.size() + 1, "%.2f", std::fabs(value));
     const auto dot = digits.find('.');
     std::string whole = digits.substr(0, dot);
     std::string grouped;
@@ -212,6 +210,9 @@ Result<json> normalize_field_value(const FieldDef& field, const json& value) {
             return mismatch(field, value);
         const auto currency = value["currency"].get<std::string>();
         if (!is_currency_code(currency)) return mismatch(field, value);
+        if (std::fabs(value["amount"].get<double>()) >= kMaxMoneyAmount)
+            return Error{"expected an amount below 1,000,000,000,000,000, got " +
+                         describe(value["amount"])};
         return json{{"amount", value["amount"]}, {"currency", currency}};
     }
     case FieldType::Date:
@@ -308,7 +309,8 @@ Result<json> parse_field_text(const FieldDef& field, const std::string& raw,
             return Error{
                 "expected an amount with an optional currency, like \"12000 EUR\", got \"" + text +
                 "\""};
-        return json{{"amount", whole_or_fraction(*amount)}, {"currency", currency}};
+        return normalize_field_value(
+            field, json{{"amount", whole_or_fraction(*amount)}, {"currency", currency}});
     }
     case FieldType::Bool: {
         const std::string word = lower(text);

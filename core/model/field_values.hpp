@@ -34,6 +34,9 @@ std::string expected_shape(const FieldDef& field);
 
 bool is_unset(const nlohmann::json& value);
 
+// Money amounts stay below a thousand trillion, exact to the cent as a double.
+inline constexpr double kMaxMoneyAmount = 1e15;
+
 // The longest text a field, a reason or a note holds.
 inline constexpr std::size_t kMaxTextBytes = 100000;
 

@@ -20,6 +20,14 @@ std::string replace_invalid_utf8(std::string_view text) {
     return mended;
 }
 
+std::string shortened_utf8(std::string_view text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) return std::string(text);
+    std::size_t cut = max_bytes > 3 ? max_bytes - 3 : 0;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut; // never inside a character
+    return std::string(text.substr(0, cut)) + "...";
+}
+
 std::string describe_invalid_utf8(std::string_view text, std::size_t offset) {
     char byte[8];
     std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[offset]));

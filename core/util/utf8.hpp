@@ -16,6 +16,10 @@ std::optional<std::size_t> find_invalid_utf8(std::string_view text);
 // Each invalid sequence replaced by U+FFFD.
 std::string replace_invalid_utf8(std::string_view text);
 
+// At most `max_bytes` of `text` for a message, cut between characters and
+// ending in "..." when cut.
+std::string shortened_utf8(std::string_view text, std::size_t max_bytes);
+
 // For messages: "byte 4 (0xFF) is not valid UTF-8". Offsets count from 1.
 std::string describe_invalid_utf8(std::string_view text, std::size_t offset);
 

@@ -106,3 +106,36 @@ TEST_CASE("editor text round-trips through parsing for every type") {
         CHECK(*parse_field_text(item.first, text, "USD") == item.second);
     }
 }
+
+TEST_CASE("text a field keeps is UTF-8 without control characters, within its size") {
+    const auto text = def(FieldType::Text);
+    CHECK(normalize_field_value(text, "Caf\xE9 Central").error() ==
+          "the text is not valid UTF-8 (byte 4 (0xE9) is not valid UTF-8)");
+    CHECK(normalize_field_value(text, "a\x1B[31mred").error() ==
+          "the text contains the control character U+001B (character 2); remove it");
+    CHECK(normalize_field_value(def(FieldType::LongText), "line one\n\tline two"));
+    CHECK(normalize_field_value(def(FieldType::Email), "ana\xFF@example.com").error() ==
+          "the text is not valid UTF-8 (byte 4 (0xFF) is not valid UTF-8)");
+    CHECK(normalize_field_value(text, std::string(kMaxTextBytes + 1, 'x')).error() ==
+          "the text is longer than 100000 characters");
+    SUBCASE("a message quoting a long value cuts it between characters") {
+        const auto error =
+            normalize_field_value(def(FieldType::Date),
+                                  "a" + std::string(40 * 2, 'x') + "\xC3\xA9\xC3\xA9")
+                .error();
+        CHECK(error.size() < 120);
+        CHECK(text_problem(error, 1000) == std::nullopt);
+    }
+}
+
+TEST_CASE("numbers are decimal, and money stays within what a cent can count") {
+    CHECK(parse_field_text(def(FieldType::Number), "0x1A", "USD").error() ==
+          "expected a number, got \"0x1A\"");
+    CHECK(parse_field_text(def(FieldType::Number), "inf", "USD").error() ==
+          "expected a number, got \"inf\"");
+    CHECK(*parse_field_text(def(FieldType::Number), "12 000", "USD") == 12000);
+    CHECK(parse_field_text(def(FieldType::Money), "1e300", "USD").error() ==
+          "expected an amount below 1,000,000,000,000,000, got 1e+300");
+    const auto largest = *parse_field_text(def(FieldType::Money), "999999999999999", "USD");
+    CHECK(format_field_value(def(FieldType::Money), largest) == "USD 999,999,999,999,999");
+}

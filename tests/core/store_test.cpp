@@ -54,17 +54,25 @@ void add_deals(Engine& engine, int count, const std::string& prefix = "Deal ") {
                 .ok);
 }
 
+// A new team workspace in a scratch directory, open in `engine`.
+struct Opened {
+    ScratchDir dir;
+    DirectoryStorage storage{dir.path()};
+    WorkspaceStore store;
+    Engine engine;
+    explicit Opened(StoreOptions options = {}) : store(storage, options) {
+        REQUIRE(store.create(team_workspace()));
+        REQUIRE(store.open(engine));
+    }
+    std::string path(const std::string& name) const { return dir.path() + "/" + name; }
+};
+
 } // namespace
 
 TEST_CASE("the store keeps every accepted edit across reopen") {
-    ScratchDir dir;
-    DirectoryStorage storage(dir.path());
-    WorkspaceStore store(storage);
-    REQUIRE(store.create(team_workspace()));
+    Opened opened;
+    auto& [dir, storage, store, engine] = opened;
     CHECK(store.create(team_workspace()).error() == "a workspace already exists here");
-
-    Engine engine;
-    REQUIRE(store.open(engine));
     REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "Fleet"}}}, "u-ana", kNow).ok);
     REQUIRE(engine.apply(UpdateRecord{"deal-1", {{"probability", 40}}}, "u-ana", kNow).ok);
     CHECK_FALSE(engine.apply(UpdateRecord{"deal-1", {{"probability", "high"}}}, "u-ana", kNow).ok);
@@ -94,14 +102,10 @@ TEST_CASE("an acknowledged edit is on disk before it is acknowledged") {
 }
 
 TEST_CASE("journal damage is detected, reported and left out; earlier data survives") {
-    ScratchDir dir;
-    DirectoryStorage storage(dir.path());
-    WorkspaceStore store(storage);
-    REQUIRE(store.create(team_workspace()));
-    Engine engine;
-    REQUIRE(store.open(engine));
+    Opened opened;
+    auto& [dir, storage, store, engine] = opened;
     add_deals(engine, 3);
-    const std::string segment = dir.path() + "/" + segment_name(1);
+    const std::string segment = opened.path(segment_name(1));
     const std::string intact = read_all(segment);
 
     SUBCASE("a torn last entry (crash mid-write): set aside only at the next change") {
@@ -164,16 +168,12 @@ TEST_CASE("journal damage is detected, reported and left out; earlier data survi
 }
 
 TEST_CASE("the snapshot's header is checksummed with its body") {
-    ScratchDir dir;
-    DirectoryStorage storage(dir.path());
-    WorkspaceStore store(storage);
-    REQUIRE(store.create(team_workspace()));
-    Engine engine;
-    REQUIRE(store.open(engine));
+    Opened opened;
+    auto& [dir, storage, store, engine] = opened;
     add_deals(engine, 3);
     REQUIRE(store.compact(engine));
     add_deals(engine, 2, "Later ");
-    const std::string path = dir.path() + "/workspace.snapshot";
+    const std::string path = opened.path(kSnapshotFile);
     const std::string snapshot = read_all(path);
     REQUIRE(snapshot.rfind("crm-snapshot 2 seq=3 bytes=", 0) == 0);
 
@@ -214,14 +214,10 @@ TEST_CASE("the snapshot's header is checksummed with its body") {
 }
 
 TEST_CASE("a gap inside the journal stops replay there") {
-    ScratchDir dir;
-    DirectoryStorage storage(dir.path());
     StoreOptions options;
     options.segment_limit = 300; // about one entry per segment
-    WorkspaceStore store(storage, options);
-    REQUIRE(store.create(team_workspace()));
-    Engine engine;
-    REQUIRE(store.open(engine));
+    Opened opened(options);
+    auto& [dir, storage, store, engine] = opened;
     add_deals(engine, 4);
     REQUIRE(storage.exists(segment_name(3)));
     REQUIRE(storage.remove(segment_name(2)));
@@ -260,15 +256,11 @@ TEST_CASE("a version-1 snapshot (seq outside the checksum) still opens") {
 }
 
 TEST_CASE("segments stay small and compaction folds them into the snapshot") {
-    ScratchDir dir;
-    DirectoryStorage storage(dir.path());
     StoreOptions options;
     options.segment_limit = 1024;
     options.compact_after = 8 * 1024;
-    WorkspaceStore store(storage, options);
-    REQUIRE(store.create(team_workspace()));
-    Engine engine;
-    REQUIRE(store.open(engine));
+    Opened opened(options);
+    auto& [dir, storage, store, engine] = opened;
     for (int i = 0; i < 60; ++i)
         REQUIRE(engine
                     .apply(CreateRecord{"task", {{"title", "Call back #" + std::to_string(i)}}},
@@ -296,12 +288,8 @@ TEST_CASE("segments stay small and compaction folds them into the snapshot") {
 }
 
 TEST_CASE("replace (import) swaps the whole workspace atomically") {
-    ScratchDir dir;
-    DirectoryStorage storage(dir.path());
-    WorkspaceStore store(storage);
-    REQUIRE(store.create(team_workspace()));
-    Engine engine;
-    REQUIRE(store.open(engine));
+    Opened opened;
+    auto& [dir, storage, store, engine] = opened;
     REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "Old"}}}, "u-ana", kNow).ok);
 
     Workspace incoming = team_workspace();
@@ -379,16 +367,10 @@ TEST_CASE("a full disk never makes a damaged workspace unreadable") {
 }
 
 TEST_CASE("after a repair, segments that follow on are still read") {
-    ScratchDir dir;
-    DirectoryStorage storage(dir.path());
-    WorkspaceStore store(storage);
-    REQUIRE(store.create(team_workspace()));
-    {
-        Engine engine;
-        REQUIRE(store.open(engine));
-        add_deals(engine, 2);
-    }
-    const std::string segment = dir.path() + "/" + segment_name(1);
+    Opened opened;
+    auto& [dir, storage, store, engine] = opened;
+    add_deals(engine, 2);
+    const std::string segment = opened.path(segment_name(1));
     const std::string intact = read_all(segment);
     write_all(segment, intact.substr(0, intact.size() - 3)); // the second entry is torn
     {

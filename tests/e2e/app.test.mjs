@@ -253,6 +253,24 @@ test("a second tab opens read-only instead of overwriting the first", async () =
   await second.bringToFront();
   await second.waitForFunction((n) => window.crmTest.state().records === n, records + 1);
   assert.equal((await state(second)).read_only, true);
+
+  // When the writing tab closes, the other takes over writing on its next
+  // open, from everything the first one saved, and its own edits are kept.
+  await first.close();
+  await second.reload();
+  await waitOpen(second);
+  assert.equal((await state(second)).read_only, false);
+  assert.equal((await state(second)).records, records + 1);
+  await click(second, "type-deal");
+  await click(second, "new-record");
+  await typeInto(second, "field-name", "Written by the second tab");
+  await click(second, "save-record");
+  await second.waitForFunction(() => window.crmTest.state().form_open === false);
+  await waitSaved(second);
+  await second.reload();
+  await waitOpen(second);
+  assert.equal((await state(second)).records, records + 2);
+  assert.match(await findByTitle(second, "Written by the second tab"), /^deal-\d+$/);
   await context.close();
 });
 
