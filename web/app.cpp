@@ -77,7 +77,6 @@ void App::open_workspace(bool read_only) {
         return;
     }
     m_ui.open_problems = report->problems;
-    wrote = wrote || !report->problems.empty();
     if (m_read_only) {
         m_engine.set_sink(&read_only_sink());
         m_stored_version = stored_version();

@@ -97,7 +97,7 @@ TEST_CASE("an acknowledged edit is on disk before it is acknowledged") {
     Engine reopened;
     const auto report = reopen(storage, reopened);
     CHECK(report.problems.empty());
-    CHECK(reopened.workspace().record_count() == 5);
+    REQUIRE(reopened.workspace().record_count() == 5);
     CHECK(reopened.workspace().find("deal-5")->fields["name"] == "Deal 4");
 }
 
