@@ -177,9 +177,10 @@ TEST_CASE("the snapshot's header is checksummed with its body") {
     const std::string snapshot = read_all(path);
     REQUIRE(snapshot.rfind("crm-snapshot 2 seq=3 bytes=", 0) == 0);
 
-    SUBCASE("one flipped bit in the seq is refused, not read as fewer entries") {
+    // One bit flipped at `offset`: refused as damaged, and the file left as it is.
+    auto check_refused = [&](std::size_t offset, unsigned char bit) {
         std::string damaged = snapshot;
-        damaged[std::string("crm-snapshot 2 seq=").size()] ^= 0x01; // seq=3 -> seq=2
+        damaged[offset] = static_cast<char>(damaged[offset] ^ bit);
         write_all(path, damaged);
         WorkspaceStore again(storage);
         Engine reopened;
@@ -188,18 +189,12 @@ TEST_CASE("the snapshot's header is checksummed with its body") {
         CHECK(report.error() ==
               "workspace.snapshot is damaged (checksum mismatch); it was left as it is");
         CHECK(read_all(path) == damaged);
+    };
+    SUBCASE("one flipped bit in the seq is refused, not read as fewer entries") {
+        check_refused(std::string("crm-snapshot 2 seq=").size(), 0x01); // seq=3 -> seq=2
     }
     SUBCASE("a damaged body is refused and left as it is") {
-        std::string damaged = snapshot;
-        damaged[damaged.size() / 2] ^= 0x20;
-        write_all(path, damaged);
-        WorkspaceStore again(storage);
-        Engine reopened;
-        auto report = again.open(reopened);
-        REQUIRE_FALSE(report);
-        CHECK(report.error() ==
-              "workspace.snapshot is damaged (checksum mismatch); it was left as it is");
-        CHECK(read_all(path) == damaged);
+        check_refused(snapshot.size() / 2, 0x20);
     }
     SUBCASE("a missing journal segment is reported as such") {
         REQUIRE(storage.remove(segment_name(4)));
