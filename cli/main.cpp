@@ -295,14 +295,24 @@ json parse_assignments(const Workspace& ws, const RecordTypeDef& type,
     return fields;
 }
 
-int report_outcome(const Outcome& outcome) {
-    if (outcome.ok) {
-        for (const auto& note : outcome.warnings)
-            std::cout << note << "\n";
-        return kOk;
+// After a change was saved: what it started (a flow, a paused clock) may not
+// have been. Then exit 4, saying which part is kept.
+int saved_exit(const Engine& engine) {
+    if (!engine.save_failure()) return kOk;
+    std::cerr << "crm: the change was saved, but what it started was not: "
+              << *engine.save_failure() << "\n";
+    return kNotSaved;
+}
+
+// The verdict as an exit code.
+int report_outcome(const Engine& engine, const Outcome& outcome) {
+    if (!outcome.ok) {
+        std::cerr << "crm: " << outcome.message << "\n";
+        return outcome.not_saved ? kNotSaved : kRejected;
     }
-    std::cerr << "crm: " << outcome.message << "\n";
-    return outcome.not_saved ? kNotSaved : kRejected;
+    for (const auto& note : outcome.warnings)
+        std::cout << note << "\n";
+    return saved_exit(engine);
 }
 
 // Timers keep going after a save fails; the command must not say it worked.
@@ -329,7 +339,7 @@ const User* optional_viewer(const Workspace& ws, const Args& args) {
 int cmd_init(const Args& args) {
     need_positional(args, 2);
     DirectoryStorage storage(args.positional[1]);
-    if (auto status = storage.ensure_exists(); !status) throw UsageError{status.error()};
+    if (auto status = storage.ensure_exists(); !status) throw NotSaved{status.error()};
     const auto lock = lock_workspace(args, args.positional[1], WorkspaceLock::Mode::Exclusive);
     WorkspaceStore store(storage);
     if (store.exists()) {
@@ -358,7 +368,7 @@ int cmd_import(const Args& args) {
     auto workspace = import_workspace(read_input(args, args.positional[2]), now_from(args));
     if (!workspace) throw UsageError{args.positional[2] + ": " + workspace.error()};
     DirectoryStorage storage(args.positional[1]);
-    if (auto status = storage.ensure_exists(); !status) throw UsageError{status.error()};
+    if (auto status = storage.ensure_exists(); !status) throw NotSaved{status.error()};
     const auto lock = lock_workspace(args, args.positional[1], WorkspaceLock::Mode::Exclusive);
     WorkspaceStore store(storage);
     Engine engine;
@@ -441,11 +451,11 @@ int cmd_add(const Args& args) {
     if (const auto it = args.options.find("owner"); it != args.options.end())
         command.owner = it->second;
     const auto outcome = opened->engine.apply(command, require_actor(args), now_from(args));
-    if (!outcome.ok) return report_outcome(outcome);
+    if (!outcome.ok) return report_outcome(opened->engine, outcome);
     std::cout << outcome.record_id << "\n"; // alone on stdout: ID=$(crm add ...)
     for (const auto& note : outcome.warnings)
         std::cerr << "crm: " << note << "\n";
-    return kOk;
+    return saved_exit(opened->engine);
 }
 
 // The record named on the command line, or a message and null.
@@ -466,13 +476,15 @@ int cmd_set(const Args& args) {
     command.fields =
         parse_assignments(ws, *ws.schema.type(record->type),
                           {args.positional.begin() + 3, args.positional.end()}, &command.owner);
-    return report_outcome(opened->engine.apply(command, require_actor(args), now_from(args)));
+    return report_outcome(opened->engine,
+                          opened->engine.apply(command, require_actor(args), now_from(args)));
 }
 
 int cmd_delete(const Args& args) {
     need_positional(args, 3);
     auto opened = open_workspace(args, args.positional[1], Access::Write);
-    return report_outcome(opened->engine.apply(DeleteRecord{args.positional[2]},
+    return report_outcome(opened->engine,
+                          opened->engine.apply(DeleteRecord{args.positional[2]},
                                                require_actor(args), now_from(args)));
 }
 
@@ -517,7 +529,8 @@ int cmd_add_field(const Args& args) {
     auto opened = open_workspace(args, args.positional[1], Access::Write);
     auto field = field_def_from_json(parse_json_argument(args.positional[3], "field"), "field");
     if (!field) throw UsageError{field.error()};
-    return report_outcome(opened->engine.apply(AddField{args.positional[2], *field},
+    return report_outcome(opened->engine,
+                          opened->engine.apply(AddField{args.positional[2], *field},
                                                require_actor(args), now_from(args)));
 }
 
@@ -527,6 +540,7 @@ int cmd_add_type(const Args& args) {
     auto type = record_type_from_json(parse_json_argument(args.positional[2], "type"), "type");
     if (!type) throw UsageError{type.error()};
     return report_outcome(
+        opened->engine,
         opened->engine.apply(AddRecordType{*type}, require_actor(args), now_from(args)));
 }
 
@@ -535,9 +549,10 @@ std::string option(const Args& args, const char* name) {
     return it == args.options.end() ? "" : it->second;
 }
 
-int report_blocked(const Workspace& ws, const Record& record, const Outcome& outcome) {
+int report_blocked(const Engine& engine, const Record& record, const Outcome& outcome) {
+    const Workspace& ws = engine.workspace();
+    if (outcome.not_saved || !outcome.blocked) return report_outcome(engine, outcome);
     std::cerr << "crm: " << outcome.message << "\n";
-    if (!outcome.blocked) return kRejected;
     const RecordTypeDef* type = ws.schema.type(record.type);
     for (const auto& field : outcome.blocked->missing) {
         const FieldDef* def = type->field(field);
@@ -567,7 +582,7 @@ int cmd_move(const Args& args) {
                                     {args.positional.begin() + 4, args.positional.end()}, nullptr);
     const Record before = *record;
     const auto outcome = opened->engine.apply(move, require_actor(args), now_from(args));
-    if (!outcome.ok) return report_blocked(ws, before, outcome);
+    if (!outcome.ok) return report_blocked(opened->engine, before, outcome);
     const Record* after = ws.find(move.id);
     for (const auto& [flow_id, state] : after->flows) {
         const auto previous = before.flows.find(flow_id);
@@ -582,7 +597,7 @@ int cmd_move(const Args& args) {
     }
     for (const auto& note : outcome.warnings)
         std::cout << "  " << note << "\n";
-    return kOk;
+    return saved_exit(opened->engine);
 }
 
 int cmd_processes(const Args& args) {
@@ -612,7 +627,8 @@ int cmd_set_processes(const Args& args) {
         command.stage_mapping[mapping.substr(0, colon)][mapping.substr(colon + 1, eq - colon - 1)] =
             mapping.substr(eq + 1);
     }
-    return report_outcome(opened->engine.apply(command, require_actor(args), now_from(args)));
+    return report_outcome(opened->engine,
+                          opened->engine.apply(command, require_actor(args), now_from(args)));
 }
 
 int cmd_tick(const Args& args) {

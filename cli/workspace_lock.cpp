@@ -54,9 +54,12 @@ Result<WorkspaceLock> WorkspaceLock::acquire(const std::string& directory, Mode 
                                              const std::string& holder) {
     const bool exclusive = mode == Mode::Exclusive;
     const std::string path = directory + "/" + kLockFile;
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    // A reader without write access still shares the lock (flock works on a
+    // read-only descriptor); on read-only media with no lock file, no one writes.
+    if (fd < 0 && !exclusive) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        if (!exclusive) return WorkspaceLock(); // a reader of read-only media needs no lock
+        if (!exclusive) return WorkspaceLock();
         return Error{"cannot lock " + path + ": " + system_error_text(errno)};
     }
     WorkspaceLock lock(fd, exclusive);

@@ -48,6 +48,10 @@ json check_fields(const Workspace& workspace, const RecordTypeDef& type, const j
             problems.push_back({field_id, normalized.error()});
             continue;
         }
+        if (auto problem = new_value_problem(*field, *normalized)) {
+            problems.push_back({field_id, *problem});
+            continue;
+        }
         const json& v = *normalized;
         if (field->type == FieldType::RecordRef && !v.is_null()) {
             const Record* target = workspace.find(v.get<std::string>());
@@ -342,8 +346,10 @@ Status Engine::commit(EventBatch batch) {
             return Error{"Not saved: " + status.error()};
         }
     }
-    if (auto status = apply_batch(m_workspace, batch); !status) return status;
+    // check_batch() passed, so this applies; if it ever did not, the journal
+    // holds the entry all the same and the next one must not reuse its number.
     m_last_seq = batch.seq;
+    if (auto status = apply_batch(m_workspace, batch); !status) return status;
     note_changes(batch);
     return Status::success();
 }

@@ -3,6 +3,9 @@
 #include "io/schema_json.hpp"
 #include "process/flow_json.hpp"
 
+#include <algorithm>
+#include <set>
+
 namespace crm {
 
 using nlohmann::json;
@@ -35,13 +38,6 @@ Result<EventBatch> batch_from_json(const json& value) {
 
 namespace {
 
-// A batch may create a record and start a flow on it in one go.
-bool created_here(const EventBatch& batch, const std::string& id) {
-    for (const auto& event : batch.events)
-        if (event.kind == "record.created" && event.data.value("id", "") == id) return true;
-    return false;
-}
-
 Record& record_for(Workspace& workspace, const json& data) {
     return *workspace.edit(data.at("id").get<std::string>()); // check_batch made sure it exists
 }
@@ -54,35 +50,147 @@ json history_entry(const std::string& stage, const EventBatch& batch, const json
 
 } // namespace
 
-Status check_batch(const Workspace& workspace, const EventBatch& batch) {
-    // Dry run on ids only, so a failing batch leaves the workspace untouched.
-    for (const auto& event : batch.events) {
-        const std::string id = event.data.value("id", "");
-        if (event.kind == "record.created") {
-            if (workspace.find(id)) return Error{"record " + id + " already exists"};
-            if (!workspace.schema.type(event.data.value("type", "")))
-                return Error{"unknown record type for " + id};
-        } else if (event.kind == "record.updated" || event.kind == "record.deleted") {
-            if (!workspace.find(id)) return Error{"record " + id + " does not exist"};
-        } else if (event.kind == "schema.field_added") {
-            if (!workspace.schema.type(event.data.value("type", "")))
-                return Error{"unknown record type in field definition"};
-        } else if (event.kind.rfind("process.", 0) == 0 &&
-                   event.kind != "process.definitions_changed") {
-            if (!workspace.find(id) && !created_here(batch, id))
-                return Error{"record " + id + " does not exist"};
-            if (!workspace.flow(event.data.value("flow", "")))
-                return Error{"unknown flow for " + id};
-        } else if (event.kind == "sla.breached" || event.kind == "sla.paused" ||
-                   event.kind == "sla.resumed" || event.kind == "automation.failed" ||
-                   event.kind == "automation.cleared") {
-            if (!workspace.find(id) && !created_here(batch, id))
-                return Error{"record " + id + " does not exist"};
-        } else if (event.kind != "schema.type_added" &&
-                   event.kind != "process.definitions_changed") {
-            return Error{"unknown event kind '" + event.kind + "'"};
-        }
+namespace {
+
+enum class Shape { Text, OptionalText, Object, OptionalObject, Texts, OptionalTexts, Array };
+
+struct EventSpec {
+    const char* kind;
+    std::vector<std::pair<const char*, Shape>> keys;
+    bool on_record; // its "id" names a record that must exist when it applies
+};
+
+// What each kind of event carries; apply_batch() reads nothing else.
+const std::vector<EventSpec>& event_specs() {
+    using S = Shape;
+    static const std::vector<EventSpec> specs = {
+        {"record.created",
+         {{"id", S::Text},
+          {"type", S::Text},
+          {"owner", S::OptionalText},
+          {"fields", S::OptionalObject}},
+         false},
+        {"record.updated",
+         {{"id", S::Text}, {"fields", S::OptionalObject}, {"owner", S::OptionalText}},
+         true},
+        {"record.deleted", {{"id", S::Text}}, true},
+        {"schema.field_added", {{"type", S::Text}, {"field", S::Object}}, false},
+        {"schema.type_added", {{"type", S::Object}}, false},
+        {"process.started", {{"id", S::Text}, {"flow", S::Text}, {"stage", S::Text}}, true},
+        {"process.move_blocked",
+         {{"id", S::Text},
+          {"flow", S::Text},
+          {"to", S::Text},
+          {"missing", S::Texts},
+          {"failing", S::Texts}},
+         true},
+        {"process.moved", {{"id", S::Text}, {"flow", S::Text}, {"to", S::Text}}, true},
+        {"process.ended",
+         {{"id", S::Text},
+          {"flow", S::Text},
+          {"status", S::Text},
+          {"outcome", S::Text},
+          {"reason", S::OptionalText}},
+         true},
+        {"process.spawned", {{"id", S::Text}, {"flow", S::Text}, {"record", S::Text}}, true},
+        {"process.definitions_changed",
+         {{"flows", S::Array}, {"mapping", S::OptionalObject}},
+         false},
+        {"sla.breached",
+         {{"id", S::Text},
+          {"policy", S::Text},
+          {"due", S::Text},
+          {"escalated_to", S::OptionalTexts}},
+         true},
+        {"sla.paused", {{"id", S::Text}, {"policy", S::Text}}, true},
+        {"sla.resumed", {{"id", S::Text}, {"policy", S::Text}}, true},
+        {"automation.failed",
+         {{"id", S::Text}, {"automation", S::Text}, {"reason", S::Text}},
+         true},
+        {"automation.cleared", {{"id", S::Text}, {"automation", S::Text}}, true},
+    };
+    return specs;
+}
+
+bool has_shape(const json& data, const char* key, Shape shape) {
+    const auto it = data.find(key);
+    const bool optional = shape == Shape::OptionalText || shape == Shape::OptionalObject ||
+                          shape == Shape::OptionalTexts;
+    if (it == data.end()) return optional;
+    switch (shape) {
+    case Shape::Text:
+    case Shape::OptionalText:
+        return it->is_string();
+    case Shape::Object:
+    case Shape::OptionalObject:
+        return it->is_object();
+    case Shape::Array:
+        return it->is_array();
+    case Shape::Texts:
+    case Shape::OptionalTexts:
+        return it->is_array() && std::all_of(it->begin(), it->end(),
+                                             [](const json& item) { return item.is_string(); });
     }
+    return false;
+}
+
+// The records as they will stand at this point of the batch: a batch may
+// create a record and start a flow on it, or delete one it just changed.
+struct BatchRecords {
+    const Workspace& workspace;
+    std::set<std::string> created, deleted;
+    std::set<std::pair<std::string, std::string>> started; // (record, flow)
+
+    bool exists(const std::string& id) const {
+        return !deleted.count(id) && (created.count(id) || workspace.find(id));
+    }
+    bool in_flow(const std::string& id, const std::string& flow) const {
+        if (started.count({id, flow})) return true;
+        const Record* record = workspace.find(id);
+        return record && !created.count(id) && record->flows.count(flow);
+    }
+};
+
+Status check_event(const Event& event, BatchRecords& records) {
+    const auto spec = std::find_if(event_specs().begin(), event_specs().end(),
+                                   [&](const EventSpec& s) { return event.kind == s.kind; });
+    if (spec == event_specs().end()) return Error{"unknown event kind '" + event.kind + "'"};
+    if (!event.data.is_object()) return Error{event.kind + ": its data is not an object"};
+    for (const auto& [key, shape] : spec->keys)
+        if (!has_shape(event.data, key, shape))
+            return Error{event.kind + ": \"" + key + "\" is missing or of the wrong type"};
+    const Workspace& ws = records.workspace;
+    const std::string id = event.data.value("id", "");
+    if (spec->on_record && !records.exists(id)) return Error{"record " + id + " does not exist"};
+    const std::string flow = event.data.value("flow", "");
+    if (event.kind == "record.created") {
+        if (records.exists(id)) return Error{"record " + id + " already exists"};
+        if (!ws.schema.type(event.data["type"].get<std::string>()))
+            return Error{"unknown record type for " + id};
+        records.created.insert(id);
+        records.deleted.erase(id);
+    } else if (event.kind == "record.deleted") {
+        records.deleted.insert(id);
+    } else if (event.kind == "schema.field_added" &&
+               !ws.schema.type(event.data["type"].get<std::string>())) {
+        return Error{"unknown record type in field definition"};
+    } else if (event.kind.rfind("process.", 0) == 0 && !flow.empty()) {
+        if (!ws.flow(flow)) return Error{"unknown flow for " + id};
+        if (event.kind == "process.started" || event.kind == "process.spawned")
+            records.started.insert({id, flow});
+        else if (!records.in_flow(id, flow))
+            return Error{"record " + id + " is not in the flow " + flow};
+    }
+    return Status::success();
+}
+
+} // namespace
+
+Status check_batch(const Workspace& workspace, const EventBatch& batch) {
+    // Dry run, so a failing batch leaves the workspace untouched.
+    BatchRecords records{workspace, {}, {}, {}};
+    for (const auto& event : batch.events)
+        if (auto status = check_event(event, records); !status) return status;
     return Status::success();
 }
 
@@ -240,7 +348,8 @@ Status apply_batch(Workspace& workspace, const EventBatch& batch) {
                 }
             }
         }
-    } catch (const json::exception& error) {
+    } catch (const std::exception& error) {
+        // check_batch() leaves nothing to throw; a journal that does is damaged.
         return Error{std::string("malformed event: ") + error.what()};
     }
     return Status::success();

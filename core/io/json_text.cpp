@@ -70,8 +70,8 @@ class TrackedIterator {
 // would accept silently: deep nesting and keys given twice.
 class DocumentBuilder {
   public:
-    DocumentBuilder(std::string_view text, const char* const& read_to)
-        : m_text(text), m_read_to(read_to) {}
+    DocumentBuilder(std::string_view text, const char* const& read_to, std::size_t max_depth)
+        : m_text(text), m_read_to(read_to), m_max_depth(max_depth) {}
 
     json take() { return std::move(m_root); }
     const std::string& error() const { return m_error; }
@@ -103,6 +103,7 @@ class DocumentBuilder {
 
     std::string_view m_text;
     const char* const& m_read_to;
+    std::size_t m_max_depth;
     json m_root;
     std::vector<json*> m_stack;
     std::string m_key;
@@ -126,9 +127,9 @@ bool DocumentBuilder::put(json value) {
 }
 
 bool DocumentBuilder::open(json container) {
-    if (m_stack.size() >= kMaxJsonDepth) {
+    if (m_stack.size() >= m_max_depth) {
         m_error = where(m_text, offset() - 1) + ": nested more than " +
-                  std::to_string(kMaxJsonDepth) + " levels deep (the limit for every document)";
+                  std::to_string(m_max_depth) + " levels deep (the limit for every document)";
         return false;
     }
     const bool is_object = container.is_object();
@@ -238,7 +239,7 @@ std::optional<std::string> not_text(std::string_view text) {
 
 } // namespace
 
-Result<json> parse_json_text(std::string_view text) {
+Result<json> parse_json_text(std::string_view text, std::size_t max_depth) {
     if (text.size() > kMaxImportBytes)
         return Error{"the file is " + std::to_string(text.size() / (1024 * 1024)) +
                      " MiB; the largest accepted is " +
@@ -248,7 +249,7 @@ Result<json> parse_json_text(std::string_view text) {
         return Error{"not valid JSON: " + where(text, *bad) + ": " +
                      describe_invalid_utf8(text, *bad) + "; save the text as UTF-8"};
     const char* read_to = text.data();
-    DocumentBuilder builder(text, read_to);
+    DocumentBuilder builder(text, read_to, max_depth);
     const TrackedIterator begin(text.data(), &read_to), end(text.data() + text.size(), &read_to);
     if (!json::sax_parse(begin, end, &builder)) return Error{"not valid JSON: " + builder.error()};
     return builder.take();

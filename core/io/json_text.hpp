@@ -24,6 +24,9 @@ inline constexpr std::size_t kMaxImportBytes = 512u * 1024u * 1024u;
 // text that is not UTF-8, nesting deeper than kMaxJsonDepth, a key given
 // twice in one object (naming both places) and numbers out of range. Says so
 // when the text is empty, UTF-16 or binary.
-Result<nlohmann::json> parse_json_text(std::string_view text);
+// `max_depth` is for the store's own files, whose entries wrap a document a
+// few levels deeper than it came in.
+Result<nlohmann::json> parse_json_text(std::string_view text,
+                                       std::size_t max_depth = kMaxJsonDepth);
 
 } // namespace crm

@@ -1,5 +1,7 @@
 #include "logic/jsonlogic.hpp"
 
+#include "io/json_text.hpp"
+
 #include "util/utf8.hpp"
 
 #include <algorithm>
@@ -425,11 +427,42 @@ std::optional<Instant> instant_of(const json& value) {
 
 // ---- Evaluation -------------------------------------------------------------------
 
+// Work one evaluation may do: each value it computes counts, with the elements
+// of the lists and objects it builds. A rule that multiplies its data (a
+// reduce that nests its accumulator, merges of merges) stops with a message
+// instead of exhausting memory or the stack.
+constexpr std::size_t kMaxWork = 1'000'000;
+
+// Whether a value nests deeper than `limit`, looked at without recursion.
+bool nested_deeper_than(const json& value, std::size_t limit) {
+    std::vector<std::pair<const json*, std::size_t>> todo{{&value, 0}};
+    while (!todo.empty()) {
+        const auto [node, depth] = todo.back();
+        todo.pop_back();
+        if (!node->is_structured()) continue;
+        if (depth >= limit) return true;
+        for (const auto& child : *node)
+            todo.push_back({&child, depth + 1});
+    }
+    return false;
+}
+
 class Evaluator {
   public:
     explicit Evaluator(const Context& context) : m_context(context) {}
 
     Result<json> run(const json& rule, const json& data, int depth) const {
+        auto value = run_node(rule, data, depth);
+        if (!value) return value;
+        m_work += 1 + (value->is_structured() ? value->size() : 0);
+        if (m_work > kMaxWork)
+            return Error{"the rule does too much work (over " + std::to_string(kMaxWork) +
+                         " steps); simplify it"};
+        return value;
+    }
+
+  private:
+    Result<json> run_node(const json& rule, const json& data, int depth) const {
         if (depth > max_depth)
             return Error{"the rule is nested more than " + std::to_string(max_depth) +
                          " levels deep; split it into simpler rules"};
@@ -449,7 +482,6 @@ class Evaluator {
         return apply(op, Args(it.value()), data, depth + 1);
     }
 
-  private:
     Result<json> arg(const Args& args, std::size_t i, const json& data, int depth) const {
         if (i >= args.size()) return json();
         return run(args[i], data, depth);
@@ -655,6 +687,9 @@ class Evaluator {
                 auto next = run(logic, json{{"current", item}, {"accumulator", current}}, depth);
                 if (!next) return next;
                 current = std::move(*next);
+                if (nested_deeper_than(current, kMaxJsonDepth))
+                    return Error{"the rule builds a value nested more than " +
+                                 std::to_string(kMaxJsonDepth) + " levels deep; simplify it"};
             }
             return current;
         }
@@ -685,6 +720,7 @@ class Evaluator {
     }
 
     const Context& m_context;
+    mutable std::size_t m_work = 0;
 };
 
 // ---- Static checks ----------------------------------------------------------------

@@ -165,9 +165,18 @@ std::string expected_shape(const FieldDef& field) {
     return "a value";
 }
 
-std::optional<std::string> text_problem(std::string_view text, std::size_t max_bytes) {
+namespace {
+
+std::optional<std::string> utf8_text_problem(std::string_view text) {
     if (const auto bad = find_invalid_utf8(text))
         return "is not valid UTF-8 (" + describe_invalid_utf8(text, *bad) + ")";
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string> text_problem(std::string_view text, std::size_t max_bytes) {
+    if (auto problem = utf8_text_problem(text)) return problem;
     std::size_t characters = 0;
     for (const char c : text) {
         const auto byte = static_cast<unsigned char>(c);
@@ -184,11 +193,24 @@ std::optional<std::string> text_problem(std::string_view text, std::size_t max_b
     return std::nullopt;
 }
 
+std::optional<std::string> new_value_problem(const FieldDef& field, const json& value) {
+    if (value.is_string())
+        if (auto problem = text_problem(value.get_ref<const std::string&>(), kMaxTextBytes))
+            return "the text " + *problem;
+    if (value.is_array())
+        for (const auto& item : value)
+            if (auto problem = new_value_problem(field, item)) return problem;
+    if (field.type == FieldType::Money && value.is_object() && value.contains("amount") &&
+        value["amount"].is_number() && std::fabs(value["amount"].get<double>()) >= kMaxMoneyAmount)
+        return "expected an amount below 1,000,000,000,000,000, got " + describe(value["amount"]);
+    return std::nullopt;
+}
+
 Result<json> normalize_field_value(const FieldDef& field, const json& value) {
     if (value.is_null()) return json(nullptr);
-    // Every text a field keeps must be UTF-8 without control characters.
-    if (value.is_string() && field.type != FieldType::Text && field.type != FieldType::LongText)
-        if (const auto problem = text_problem(value.get_ref<const std::string&>(), kMaxTextBytes))
+    // Every text a field keeps is UTF-8 (it is journaled and shown as such).
+    if (value.is_string())
+        if (auto problem = utf8_text_problem(value.get_ref<const std::string&>()))
             return Error{"the text " + *problem};
     switch (field.type) {
     case FieldType::Text:
@@ -196,8 +218,9 @@ Result<json> normalize_field_value(const FieldDef& field, const json& value) {
         if (!value.is_string()) return mismatch(field, value);
         std::string text = field.type == FieldType::Text ? trim(value.get<std::string>())
                                                          : value.get<std::string>();
-        if (const auto problem = text_problem(text, kMaxTextBytes))
-            return Error{"the text " + *problem};
+        if (text.size() > kMaxTextBytes)
+            return Error{"the text is longer than " + std::to_string(kMaxTextBytes) +
+                         " characters"};
         if (text.empty()) return json(nullptr);
         return json(text);
     }
@@ -210,9 +233,6 @@ Result<json> normalize_field_value(const FieldDef& field, const json& value) {
             return mismatch(field, value);
         const auto currency = value["currency"].get<std::string>();
         if (!is_currency_code(currency)) return mismatch(field, value);
-        if (std::fabs(value["amount"].get<double>()) >= kMaxMoneyAmount)
-            return Error{"expected an amount below 1,000,000,000,000,000, got " +
-                         describe(value["amount"])};
         return json{{"amount", value["amount"]}, {"currency", currency}};
     }
     case FieldType::Date:
@@ -280,7 +300,9 @@ Result<json> normalize_field_value(const FieldDef& field, const json& value) {
     return mismatch(field, value);
 }
 
-Result<json> parse_field_text(const FieldDef& field, const std::string& raw,
+namespace {
+
+Result<json> parse_typed_text(const FieldDef& field, const std::string& raw,
                               const std::string& default_currency) {
     const std::string text = trim(raw);
     if (text.empty()) return json(nullptr);
@@ -309,8 +331,7 @@ Result<json> parse_field_text(const FieldDef& field, const std::string& raw,
             return Error{
                 "expected an amount with an optional currency, like \"12000 EUR\", got \"" + text +
                 "\""};
-        return normalize_field_value(
-            field, json{{"amount", whole_or_fraction(*amount)}, {"currency", currency}});
+        return json{{"amount", whole_or_fraction(*amount)}, {"currency", currency}};
     }
     case FieldType::Bool: {
         const std::string word = lower(text);
@@ -334,6 +355,16 @@ Result<json> parse_field_text(const FieldDef& field, const std::string& raw,
     default:
         return normalize_field_value(field, json(text));
     }
+}
+
+} // namespace
+
+Result<json> parse_field_text(const FieldDef& field, const std::string& raw,
+                              const std::string& default_currency) {
+    auto value = parse_typed_text(field, raw, default_currency);
+    if (!value) return value;
+    if (auto problem = new_value_problem(field, *value)) return Error{*problem};
+    return value;
 }
 
 std::string field_value_to_text(const FieldDef& field, const json& value) {

@@ -18,6 +18,12 @@ namespace crm {
 // References are only checked for shape here; the workspace checks targets.
 Result<nlohmann::json> normalize_field_value(const FieldDef& field, const nlohmann::json& value);
 
+// What a value a person is adding now may not hold, beyond its type: control
+// characters in text, more than 100,000 characters, money past
+// kMaxMoneyAmount. Values already kept are read without these checks, so a
+// workspace written by an earlier version always opens.
+std::optional<std::string> new_value_problem(const FieldDef& field, const nlohmann::json& value);
+
 // Parses what a person typed ("12000 EUR", "yes", "2026-03-01") into a value
 // of the field's type. An empty string clears the field (null).
 Result<nlohmann::json> parse_field_text(const FieldDef& field, const std::string& text,

@@ -130,9 +130,17 @@ std::string DirectoryStorage::path(const std::string& name) const {
 
 Status DirectoryStorage::ensure_exists() const {
     std::error_code error;
-    fs::create_directories(m_directory, error);
+    const bool created = fs::create_directories(m_directory, error);
     if (error)
         return Error{"cannot create " + m_directory + ": " + system_error_text(error.value())};
+    if (created && m_durability == Durability::Synced) {
+        // The new directory's own entry must survive a power cut too.
+        fs::path made = fs::absolute(m_directory).lexically_normal();
+        if (made.filename().empty()) made = made.parent_path(); // "dir/"
+        const std::string parent = made.parent_path().string();
+        FileDescriptor fd(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!fd.ok() || ::fsync(fd.get()) != 0) return failed("sync the directory", parent);
+    }
     if (!fs::is_directory(m_directory, error))
         return Error{"cannot use " + m_directory +
                      " as a workspace: it is a file, not a directory"};
@@ -148,10 +156,14 @@ Result<std::string> DirectoryStorage::read(const std::string& name) const {
     return read_whole_file(path(name));
 }
 
-Status DirectoryStorage::write_file(const std::string& name, std::string_view bytes, int flags,
-                                    Sync sync, const char* action) {
+Status DirectoryStorage::write_file(const std::string& name, std::string_view bytes, WriteMode mode,
+                                    Sync sync) {
     const std::string file = path(name);
-    FileDescriptor fd(::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0644));
+    const bool append = mode == WriteMode::Append;
+    const char* action = append ? "append to" : "write";
+    // Appends never create a file: a journal segment without its header is damage.
+    FileDescriptor fd(
+        ::open(file.c_str(), O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_CREAT | O_TRUNC), 0644));
     if (!fd.ok()) return failed(action, file);
     if (!write_all(fd.get(), bytes)) return failed(action, file);
     if (sync == Sync::Yes && m_durability == Durability::Synced && ::fdatasync(fd.get()) != 0)
@@ -161,11 +173,11 @@ Status DirectoryStorage::write_file(const std::string& name, std::string_view by
 }
 
 Status DirectoryStorage::write(const std::string& name, std::string_view bytes, Sync sync) {
-    return write_file(name, bytes, O_TRUNC, sync, "write");
+    return write_file(name, bytes, WriteMode::Replace, sync);
 }
 
 Status DirectoryStorage::append(const std::string& name, std::string_view bytes, Sync sync) {
-    return write_file(name, bytes, O_APPEND, sync, "append to");
+    return write_file(name, bytes, WriteMode::Append, sync);
 }
 
 Status DirectoryStorage::truncate(const std::string& name, std::size_t size) {

@@ -25,6 +25,7 @@ class Storage {
     virtual Result<std::string> read(const std::string& name) const = 0;
     // Creates the file or replaces its content.
     virtual Status write(const std::string& name, std::string_view bytes, Sync sync) = 0;
+    // Adds to the end of an existing file (never creates one).
     virtual Status append(const std::string& name, std::string_view bytes, Sync sync) = 0;
     // Cuts a file back to `size` bytes (undoing a partly written append).
     virtual Status truncate(const std::string& name, std::size_t size) = 0;
@@ -64,8 +65,8 @@ class DirectoryStorage : public Storage {
 
   private:
     std::string path(const std::string& name) const;
-    Status write_file(const std::string& name, std::string_view bytes, int flags, Sync sync,
-                      const char* action);
+    enum class WriteMode { Replace, Append };
+    Status write_file(const std::string& name, std::string_view bytes, WriteMode mode, Sync sync);
     std::string m_directory;
     Durability m_durability;
 };

@@ -16,6 +16,9 @@ constexpr const char* kJournalHeader = "crm-journal 1\n";
 constexpr std::size_t kJournalHeaderBytes = 14;
 constexpr const char* kSegmentPrefix = "journal-";
 constexpr const char* kSegmentSuffix = ".log";
+// A journal entry wraps what a command carried ({"events":[{"data":{"flows":...}}]}):
+// whatever a document may nest, its entry may nest this much more.
+constexpr std::size_t kJournalNesting = 8;
 
 std::string hex32(std::uint32_t value) {
     char buffer[9];
@@ -75,6 +78,14 @@ Result<Snapshot> parse_snapshot(std::string_view text) {
     return snapshot;
 }
 
+std::string snapshot_text(const std::string& body, std::uint64_t seq) {
+    const std::string header = "crm-snapshot " + std::to_string(kSnapshotFormatVersion) +
+                               " seq=" + std::to_string(seq) +
+                               " bytes=" + std::to_string(body.size());
+    const std::uint32_t crc = crc32_extend(crc32(header + "\n"), body);
+    return header + " crc32=" + hex32(crc) + "\n" + body;
+}
+
 std::string head_text(std::uint64_t seq) {
     const std::string line = "crm-head 1 seq=" + std::to_string(seq);
     return line + " crc32=" + hex32(crc32(line)) + "\n";
@@ -110,13 +121,8 @@ std::string WorkspaceStore::unused_name(const std::string& wanted) const {
     return name;
 }
 
-Status WorkspaceStore::write_snapshot(const Workspace& workspace, std::uint64_t seq) {
-    const std::string body = workspace_to_json(workspace).dump();
-    const std::string header = "crm-snapshot " + std::to_string(kSnapshotFormatVersion) +
-                               " seq=" + std::to_string(seq) +
-                               " bytes=" + std::to_string(body.size());
-    const std::uint32_t crc = crc32_extend(crc32(header + "\n"), body);
-    return m_storage.write_atomic(kSnapshotFile, header + " crc32=" + hex32(crc) + "\n" + body);
+Status WorkspaceStore::write_snapshot(const std::string& body, std::uint64_t seq) {
+    return m_storage.write_atomic(kSnapshotFile, snapshot_text(body, seq));
 }
 
 // journal.head is a hint, written after each synced append and never synced
@@ -137,19 +143,22 @@ void WorkspaceStore::note_head(std::uint64_t seq) {
 }
 
 Status WorkspaceStore::remove_segments() {
-    for (const auto& name : segment_names())
-        if (auto status = m_storage.remove(name); !status) return status;
-    m_current_segment.clear();
+    m_current_segment.clear(); // whatever happens below, the next append starts a fresh one
     m_current_segment_bytes = 0;
     m_journal_bytes = 0;
+    for (const auto& name : segment_names())
+        if (auto status = m_storage.remove(name); !status) return status;
     return m_storage.sync_directory();
 }
 
 Status WorkspaceStore::create(const Workspace& workspace) {
     if (exists()) return Error{"a workspace already exists here"};
-    if (auto status = remove_segments(); !status) return status;
+    // A journal without its snapshot cannot be read, but it is kept, never deleted.
+    for (const auto& name : segment_names())
+        if (auto status = m_storage.rename(name, unused_name(name + ".damaged")); !status)
+            return status;
     if (auto status = m_storage.remove(kJournalHeadFile); !status) return status;
-    return write_snapshot(workspace, 0);
+    return write_snapshot(workspace_to_json(workspace).dump(), 0);
 }
 
 struct WorkspaceStore::SegmentScan {
@@ -192,7 +201,7 @@ WorkspaceStore::SegmentScan WorkspaceStore::replay_segment(const std::string& na
             scan.problem = where + " is damaged (checksum mismatch)";
             return scan;
         }
-        auto json = parse_json_text(payload);
+        auto json = parse_json_text(payload, kMaxJsonDepth + kJournalNesting);
         auto batch = json ? batch_from_json(*json) : Result<EventBatch>(Error{json.error()});
         if (!batch) {
             scan.problem = where + ": " + batch.error();
@@ -234,6 +243,7 @@ Result<OpenReport> WorkspaceStore::open(Engine& engine) {
     engine.set_last_seq(snapshot_seq);
     OpenReport report;
     m_repair = Repair{};
+    m_reopen_needed = false;
     m_journal_bytes = 0;
     m_current_segment.clear();
     m_current_segment_bytes = 0;
@@ -294,28 +304,45 @@ void WorkspaceStore::note_damage(const std::vector<std::string>& segments, std::
 }
 
 // Sets aside what open() found damaged: a copy of each damaged segment first,
-// then its intact prefix in place, so a crash midway loses nothing.
+// then its intact prefix in place, so a crash midway loses nothing. Each step
+// leaves the plan once done, so a failed repair (a full disk) is taken up
+// again where it stopped by the next write.
 Status WorkspaceStore::repair(std::uint64_t last_seq) {
+    if (m_reopen_needed)
+        return Error{"an import could not be confirmed on disk; open the workspace again"};
     if (m_repair.empty()) return Status::success();
-    if (m_repair.lower_head) note_head(last_seq);
-    for (const auto& cut : m_repair.cuts) {
-        const std::string aside = unused_name(cut.segment + ".damaged");
-        auto content = m_storage.read(cut.segment);
-        Status status = content ? m_storage.write_atomic(aside, *content)
-                                : m_storage.rename(cut.segment, aside);
-        if (!status) return status;
-        if (!content) continue;
-        status = cut.keep_bytes > kJournalHeaderBytes
-                     ? m_storage.write_atomic(cut.segment, content->substr(0, cut.keep_bytes))
-                     : m_storage.remove(cut.segment);
-        if (!status) return status;
-    }
-    for (const auto& segment : m_repair.set_aside)
-        if (auto status = m_storage.rename(segment, unused_name(segment + ".damaged")); !status)
+    if (m_repair.lower_head) {
+        // Durably: a higher head coming back after a power cut would report a loss.
+        if (auto status = m_storage.write_atomic(kJournalHeadFile, head_text(last_seq)); !status)
             return status;
-    if (auto status = m_storage.sync_directory(); !status) return status;
-    m_repair = Repair{};
-    return Status::success();
+        m_repair.lower_head = false;
+    }
+    while (!m_repair.cuts.empty()) {
+        if (auto status = cut_segment(m_repair.cuts.front()); !status) return status;
+        m_repair.cuts.erase(m_repair.cuts.begin());
+    }
+    while (!m_repair.set_aside.empty()) {
+        const std::string segment = m_repair.set_aside.front();
+        if (m_storage.exists(segment))
+            if (auto status = m_storage.rename(segment, unused_name(segment + ".damaged")); !status)
+                return status;
+        m_repair.set_aside.erase(m_repair.set_aside.begin());
+    }
+    return m_storage.sync_directory();
+}
+
+Status WorkspaceStore::cut_segment(Repair::Cut& cut) {
+    if (!m_storage.exists(cut.segment)) return Status::success();
+    auto content = m_storage.read(cut.segment);
+    if (!content) return m_storage.rename(cut.segment, unused_name(cut.segment + ".damaged"));
+    if (!cut.copied) {
+        if (auto status = m_storage.write_atomic(unused_name(cut.segment + ".damaged"), *content);
+            !status)
+            return status;
+        cut.copied = true;
+    }
+    if (cut.keep_bytes <= kJournalHeaderBytes) return m_storage.remove(cut.segment);
+    return m_storage.write_atomic(cut.segment, content->substr(0, cut.keep_bytes));
 }
 
 Status WorkspaceStore::append(const EventBatch& batch) {
@@ -331,9 +358,11 @@ Status WorkspaceStore::append(const EventBatch& batch) {
         m_journal_bytes += m_current_segment_bytes;
     }
     if (auto status = m_storage.append(m_current_segment, line, Sync::Yes); !status) {
-        // Cut off a possibly torn line; if even that fails, never append after it.
-        if (!m_storage.truncate(m_current_segment, m_current_segment_bytes))
+        // Cut off a possibly torn line; if even that fails, the next write sets it aside.
+        if (!m_storage.truncate(m_current_segment, m_current_segment_bytes)) {
+            m_repair.cuts.push_back({m_current_segment, m_current_segment_bytes});
             m_current_segment.clear();
+        }
         return status;
     }
     m_current_segment_bytes += line.size();
@@ -344,7 +373,13 @@ Status WorkspaceStore::append(const EventBatch& batch) {
 
 Status WorkspaceStore::compact(const Engine& engine) {
     if (auto status = repair(engine.last_seq()); !status) return status;
-    if (auto status = write_snapshot(engine.workspace(), engine.last_seq()); !status) return status;
+    // The journal goes only once a snapshot holds everything it held.
+    const std::string body = workspace_to_json(engine.workspace()).dump();
+    if (auto readable = import_workspace(body); !readable)
+        return Error{"the workspace was not compacted, its journal is kept: the snapshot would "
+                     "not read back (" +
+                     readable.error() + ")"};
+    if (auto status = write_snapshot(body, engine.last_seq()); !status) return status;
     return remove_segments();
 }
 
@@ -364,8 +399,21 @@ Status WorkspaceStore::replace(Engine& engine, Workspace workspace) {
     if (auto status = repair(engine.last_seq()); !status) return status;
     // Above every entry ever journaled here, so none of them is replayed on top.
     const std::uint64_t seq = std::max(engine.last_seq(), read_head().value_or(0)) + 1;
-    if (auto status = write_snapshot(workspace, seq); !status) return status;
-    if (auto status = remove_segments(); !status) return status;
+    const std::string temporary = std::string(kSnapshotFile) + ".tmp";
+    const std::string text = snapshot_text(workspace_to_json(workspace).dump(), seq);
+    if (auto status = m_storage.write(temporary, text, Sync::Yes); !status) {
+        m_storage.remove(temporary);
+        return status;
+    }
+    if (auto status = m_storage.rename(temporary, kSnapshotFile); !status) return status;
+    if (auto status = m_storage.sync_directory(); !status) {
+        // The import may or may not have reached the disk: write nothing more
+        // until the workspace is opened again and shows which.
+        m_reopen_needed = true;
+        return status;
+    }
+    // Committed. The old journal's entries are all below `seq`: any left behind are skipped.
+    remove_segments();
     note_head(seq);
     engine = Engine(std::move(workspace));
     engine.set_last_seq(seq);

@@ -72,6 +72,7 @@ class WorkspaceStore : public EventSink {
         struct Cut {
             std::string segment;
             std::size_t keep_bytes = 0; // its intact prefix, kept in place
+            bool copied = false;        // the whole file is already kept aside
         };
         std::vector<Cut> cuts;              // copied aside whole first
         std::vector<std::string> set_aside; // later segments, moved aside whole
@@ -81,10 +82,11 @@ class WorkspaceStore : public EventSink {
     struct SegmentScan;
 
     Status repair(std::uint64_t last_seq);
+    Status cut_segment(Repair::Cut& cut);
     SegmentScan replay_segment(const std::string& name, Engine& engine, OpenReport& report);
     void note_damage(const std::vector<std::string>& segments, std::size_t damaged,
                      const SegmentScan& scan, const Engine& engine, OpenReport& report);
-    Status write_snapshot(const Workspace& workspace, std::uint64_t seq);
+    Status write_snapshot(const std::string& body, std::uint64_t seq);
     std::optional<std::uint64_t> read_head() const;
     void note_head(std::uint64_t seq);
     std::vector<std::string> segment_names() const;
@@ -94,6 +96,7 @@ class WorkspaceStore : public EventSink {
     Storage& m_storage;
     StoreOptions m_options;
     Repair m_repair;
+    bool m_reopen_needed = false; // an import's commit could not be confirmed
     std::string m_current_segment;
     std::size_t m_current_segment_bytes = 0;
     std::size_t m_journal_bytes = 0;

@@ -31,7 +31,7 @@ Result<std::string> CrashStorage::read(const std::string& name) const {
 // A write the power or the disk cut short: part of it lands, then it fails.
 Status CrashStorage::fail_write(File& file, std::string written, std::string_view bytes) {
     file.current = std::move(written);
-    file.current.append(bytes.substr(0, m_disk_full ? bytes.size() / 2 : below(bytes.size())));
+    file.current.append(bytes.substr(0, m_disk_full ? bytes.size() / 2 : some_of(bytes.size())));
     if (m_disk_full) return Error{"cannot write: the disk is full"};
     return power_gone();
 }
@@ -56,7 +56,7 @@ Status CrashStorage::write(const std::string& name, std::string_view bytes, Sync
 Status CrashStorage::append(const std::string& name, std::string_view bytes, Sync sync) {
     const bool on = powered();
     const auto it = m_names.find(name);
-    if (it == m_names.end()) return on ? write(name, bytes, sync) : power_gone();
+    if (it == m_names.end()) return Error{"cannot append to " + name + ": there is no such file"};
     File& file = m_files[it->second];
     if (!on || m_disk_full) return fail_write(file, file.current, bytes);
     file.current.append(bytes);
@@ -133,7 +133,7 @@ void CrashStorage::power_cut() {
                               file.current.size() >= file.durable.size();
         if (appended)
             file.current.resize(file.durable.size() +
-                                below(file.current.size() - file.durable.size()));
+                                some_of(file.current.size() - file.durable.size()));
         else if (m_random() % 2)
             file.current.resize(below(file.current.size()));
         else

@@ -55,6 +55,12 @@ class CrashStorage : public Storage {
     bool powered();
     Status fail_write(File& file, std::string written, std::string_view bytes);
     std::size_t below(std::size_t n) { return n == 0 ? 0 : m_random() % (n + 1); }
+    // How much of n bytes in flight reach the disk: all, none, or a torn part,
+    // each as likely (the page cache often writes all of it before power fails).
+    std::size_t some_of(std::size_t n) {
+        const auto pick = m_random() % 3;
+        return pick == 0 ? n : pick == 1 ? 0 : below(n);
+    }
     static void change(std::map<std::string, int>& names, const DirectoryChange& change);
 
     std::mt19937 m_random;

@@ -111,9 +111,14 @@ TEST_CASE("text a field keeps is UTF-8 without control characters, within its si
     const auto text = def(FieldType::Text);
     CHECK(normalize_field_value(text, "Caf\xE9 Central").error() ==
           "the text is not valid UTF-8 (byte 4 (0xE9) is not valid UTF-8)");
-    CHECK(normalize_field_value(text, "a\x1B[31mred").error() ==
-          "the text contains the control character U+001B (character 2); remove it");
-    CHECK(normalize_field_value(def(FieldType::LongText), "line one\n\tline two"));
+    SUBCASE("control characters are refused in what people add, and read where kept") {
+        CHECK(parse_field_text(text, "a\x1B[31mred", "USD").error() ==
+              "the text contains the control character U+001B (character 2); remove it");
+        CHECK(*new_value_problem(def(FieldType::MultiPicklist), json::array({"ok", "b\x07"})) ==
+              "the text contains the control character U+0007 (character 2); remove it");
+        CHECK(normalize_field_value(text, "a\x1B[31mred")); // an earlier version kept it
+    }
+    CHECK(parse_field_text(def(FieldType::LongText), "line one\n\tline two", "USD"));
     CHECK(normalize_field_value(def(FieldType::Email), "ana\xFF@example.com").error() ==
           "the text is not valid UTF-8 (byte 4 (0xFF) is not valid UTF-8)");
     CHECK(normalize_field_value(text, std::string(kMaxTextBytes + 1, 'x')).error() ==

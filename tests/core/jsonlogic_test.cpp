@@ -220,6 +220,32 @@ TEST_CASE("evaluation fails with a message only for rules that cannot run") {
     CHECK(same(run({{"a", 1}, {"b", 2}}), {{"a", 1}, {"b", 2}}));
 }
 
+TEST_CASE("a rule that multiplies its data stops with a message, not a crash") {
+    SUBCASE("a reduce that nests its accumulator deeper each step") {
+        json wrapped = {{"var", "accumulator"}};
+        for (int i = 0; i < 10; ++i)
+            wrapped = json::array({wrapped});
+        const json rule = {{"reduce", {json(std::vector<int>(3000, 0)), wrapped, 0}}};
+        const auto result = logic::evaluate(rule, json::object());
+        REQUIRE_FALSE(result);
+        CHECK(result.error() ==
+              "the rule builds a value nested more than 64 levels deep; simplify it");
+    }
+    SUBCASE("a reduce that doubles its accumulator each step") {
+        const json twice = {{"merge", {{{"var", "accumulator"}}, {{"var", "accumulator"}}}}};
+        const json rule = {{"reduce", {json(std::vector<int>(40, 0)), twice, json::array({1})}}};
+        const auto result = logic::evaluate(rule, json::object());
+        REQUIRE_FALSE(result);
+        CHECK(result.error() == "the rule does too much work (over 1000000 steps); simplify it");
+    }
+    SUBCASE("ordinary list work stays well inside the limit") {
+        const json rule = {
+            {"reduce",
+             {{{"var", "items"}}, {{"+", {{{"var", "current"}}, {{"var", "accumulator"}}}}}, 0}}};
+        CHECK(run(rule, {{"items", std::vector<int>(10000, 1)}}) == 10000);
+    }
+}
+
 TEST_CASE("check names each problem and where it is") {
     using Problems = std::vector<std::string>;
     CHECK(logic::check({{"and", {{{"var", "a"}}, {{">", {1}}}}}}) ==

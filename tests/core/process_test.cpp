@@ -465,7 +465,8 @@ TEST_CASE("blocked moves are kept for the manager until the record moves on") {
         move.fields = {{"budget", {{"amount", 25000}, {"currency", "USD"}}}};
         REQUIRE(engine.apply(move, "u-ana", kNow).ok);
         CHECK(engine.last_seq() > seq);
-        CHECK(engine.workspace().find(deal)->flows.at("sales_pipeline").blocked.has_value() == false);
+        CHECK(engine.workspace().find(deal)->flows.at("sales_pipeline").blocked.has_value() ==
+              false);
         const auto after = exception_queues(engine.workspace(), "u-maria", kNow);
         CHECK(std::none_of(after.begin(), after.end(),
                            [](const ExceptionQueue& q) { return q.kind == "blocked_move"; }));

@@ -386,3 +386,138 @@ TEST_CASE("after a repair, segments that follow on are still read") {
     CHECK(reopened.workspace().record_count() == 2);
     CHECK(reopened.workspace().find("deal-2")->fields["name"] == "After 0");
 }
+
+TEST_CASE("a process change at the nesting limit is journaled and read back") {
+    Opened opened;
+    auto& engine = opened.engine;
+    json condition = {{"var", "pricing_discussed"}};
+    for (int i = 0; i < 58; ++i) // with the flow around it, the limit of a process file
+        condition = {{"!!", condition}};
+    auto flows = engine.workspace().flows;
+    Flow flow;
+    flow.id = "deep";
+    flow.name = "Deep";
+    flow.record_type = "deal";
+    flow.start.when = true;
+    Stage first, second;
+    first.id = "first";
+    first.name = "First";
+    first.next_action.text = "Call";
+    second.id = "second";
+    second.name = "Second";
+    second.next_action.text = "Write";
+    second.gate.entry = condition;
+    flow.stages = {first, second};
+    FlowOutcome won;
+    won.id = "won";
+    won.name = "Won";
+    won.kind = "won";
+    flow.outcomes = {won};
+    flows.push_back(flow);
+    const auto changed = engine.apply(SetProcesses{flows, {}}, "u-sam", kNow);
+    REQUIRE_MESSAGE(changed.ok, changed.message);
+
+    Engine reopened;
+    const auto report = reopen(opened.storage, reopened);
+    CHECK(report.problems.empty());
+    CHECK(reopened.workspace().flow("deep"));
+}
+
+TEST_CASE("a journal entry whose events do not fit is reported, never half applied") {
+    Opened opened;
+    add_deals(opened.engine, 1);
+    // Entries with a valid checksum that no engine would write.
+    const auto entry = [](std::uint64_t seq, const json& events) {
+        const std::string payload = json{
+            {"seq", seq},
+            {"at", "2026-11-20T10:00:00Z"},
+            {"actor", "u-ana"},
+            {"events", events}}.dump();
+        char crc[9];
+        std::snprintf(crc, sizeof crc, "%08x", crc32(payload));
+        return std::string(crc) + " " + payload + "\n";
+    };
+    const std::string segment = opened.path(segment_name(1));
+    const std::string intact = read_all(segment);
+    const auto check_left_out = [&](const json& events, const std::string& why) {
+        write_all(segment, intact + entry(2, events));
+        Engine reopened;
+        const auto report = reopen(opened.storage, reopened);
+        REQUIRE(report.problems.size() == 1);
+        CHECK(report.problems[0].find(why) != std::string::npos);
+        CHECK(reopened.workspace().find("deal-1")->fields.value("probability", json()) == json());
+    };
+    SUBCASE("a change to a record the same batch deleted") {
+        check_left_out({{{"kind", "record.updated"},
+                         {"data", {{"id", "deal-1"}, {"fields", {{"probability", 77}}}}}},
+                        {{"kind", "record.deleted"}, {"data", {{"id", "deal-1"}}}},
+                        {{"kind", "record.updated"},
+                         {"data", {{"id", "deal-1"}, {"fields", {{"probability", 78}}}}}}},
+                       "cannot be applied: record deal-1 does not exist");
+    }
+    SUBCASE("a move of a record that is not in the flow") {
+        check_left_out({{{"kind", "record.updated"},
+                         {"data", {{"id", "deal-1"}, {"fields", {{"probability", 77}}}}}},
+                        {{"kind", "process.moved"},
+                         {"data", {{"id", "deal-1"}, {"flow", "nowhere"}, {"to", "won"}}}}},
+                       "cannot be applied: unknown flow for deal-1");
+    }
+    SUBCASE("an event missing what it carries") {
+        check_left_out({{{"kind", "record.updated"},
+                         {"data", {{"id", "deal-1"}, {"fields", {{"probability", 77}}}}}},
+                        {{"kind", "sla.paused"}, {"data", {{"id", "deal-1"}}}}},
+                       "cannot be applied: sla.paused: \"policy\" is missing or of the wrong type");
+    }
+}
+
+TEST_CASE("a compaction that would not read back keeps the journal") {
+    Opened opened;
+    add_deals(opened.engine, 1);
+    const auto before = files_of(opened.storage);
+    Workspace broken = opened.engine.workspace();
+    Record record = *broken.find("deal-1");
+    record.fields["probability"] = "high"; // no command writes this; a bug could
+    broken.put(std::move(record));
+    Engine engine(std::move(broken));
+    const auto status = opened.store.compact(engine);
+    REQUIRE_FALSE(status);
+    CHECK(status.error() ==
+          "the workspace was not compacted, its journal is kept: the snapshot would not read back "
+          "($.records[0].fields.probability: expected a number, got \"high\")");
+    CHECK(files_of(opened.storage) == before);
+}
+
+TEST_CASE("a journal without its snapshot is set aside, never deleted, by a new workspace") {
+    ScratchDir dir;
+    DirectoryStorage storage(dir.path());
+    REQUIRE(storage.write(segment_name(1), "crm-journal 1\n", Sync::Yes));
+    WorkspaceStore store(storage);
+    REQUIRE(store.create(team_workspace()));
+    CHECK(storage.exists(segment_name(1) + ".damaged"));
+    CHECK_FALSE(storage.exists(segment_name(1)));
+}
+
+TEST_CASE("after setting a cut journal aside, a power cut does not bring the loss back") {
+    CrashStorage storage(17);
+    REQUIRE(WorkspaceStore(storage).create(team_workspace()));
+    {
+        WorkspaceStore store(storage);
+        Engine engine;
+        REQUIRE(store.open(engine));
+        add_deals(engine, 3);
+    }
+    const std::string intact = *storage.read(segment_name(1));
+    REQUIRE(storage.write(segment_name(1),
+                          intact.substr(0, intact.rfind('\n', intact.size() - 2) + 1),
+                          Sync::Yes)); // cut at an entry boundary: the head says 3
+    {
+        WorkspaceStore store(storage);
+        Engine engine;
+        REQUIRE(store.open(engine)->problems.size() == 1);
+        add_deals(engine, 1, "After "); // takes the loss as known, durably
+    }
+    storage.power_cut();
+    Engine reopened;
+    CHECK(reopen(storage, reopened).problems.empty());
+    CHECK(reopened.workspace().find("deal-3")->fields["name"] == "After 0");
+}
