@@ -182,7 +182,7 @@ TEST_CASE("the snapshot's header is checksummed with its body") {
         std::string damaged = snapshot;
         damaged[offset] = static_cast<char>(damaged[offset] ^ bit);
         write_all(path, damaged);
-        WorkspaceStore again(storage);
+        WorkspaceStore again(opened.storage); // (clang 14 cannot capture a structured binding)
         Engine reopened;
         auto report = again.open(reopened);
         REQUIRE_FALSE(report);
