@@ -384,6 +384,51 @@ test("an unreadable saved workspace is kept aside and a backup restores work", a
   await context.close();
 });
 
+test("a torn journal on disk opens with everything before it, says so, and saves on", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openApp(context);
+  await click(page, "new-record");
+  await typeInto(page, "field-name", "Kept deal");
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false);
+  await click(page, "new-record");
+  await typeInto(page, "field-name", "Torn deal");
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false);
+  await waitSaved(page);
+  // As a crash in the middle of writing would leave it: the last entry cut short.
+  await page.evaluate(async () => {
+    const segments = Module.FS.readdir("/data").filter((n) => /^journal-\d+\.log$/.test(n)).sort();
+    const path = "/data/" + segments[segments.length - 1];
+    const bytes = Module.FS.readFile(path);
+    Module.FS.writeFile(path, bytes.subarray(0, bytes.length - 5));
+    await new Promise((resolve) => Module.FS.syncfs(false, resolve));
+  });
+  await page.reload();
+  await waitOpen(page);
+  const problems = (await state(page)).open_problems;
+  assert.equal(problems.length, 1);
+  assert.match(problems[0], /is incomplete \(torn write\); it and everything after it are left out/);
+  assert.match(await findByTitle(page, "Kept deal"), /^deal-\d+$/);
+  assert.equal(await findByTitle(page, "Torn deal"), "");
+  await click(page, "type-deal");
+  await page.screenshot({ path: join(shots, "torn-journal.png") });
+
+  // The next change sets the torn part aside and is kept.
+  await click(page, "new-record");
+  await typeInto(page, "field-name", "After the tear");
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false);
+  await waitSaved(page);
+  await page.reload();
+  await waitOpen(page);
+  assert.deepEqual((await state(page)).open_problems, []);
+  assert.match(await findByTitle(page, "After the tear"), /^deal-\d+$/);
+  const files = await page.evaluate(() => Module.FS.readdir("/data"));
+  assert.ok(files.some((n) => n.endsWith(".log.damaged")), files.join(", "));
+  await context.close();
+});
+
 async function drag(page, from, to) {
   const rects = await page.evaluate(() => window.crmTest.rects());
   const a = rects[from], b = rects[to];

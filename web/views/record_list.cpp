@@ -59,7 +59,8 @@ void draw_record_list(ViewContext& view) {
         ImGui::BeginChild("##problems", ImVec2(0, 0),
                           ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
         ImGui::TextColored(colors::kWarning,
-                           "Some unsaved work from an interrupted session could not be recovered:");
+                           "Some work could not be read back and was left out (the damaged "
+                           "part is kept aside, not deleted):");
         for (const auto& problem : view.ui.open_problems)
             ImGui::BulletText("%s", problem.c_str());
         if (ImGui::SmallButton("Dismiss")) view.ui.open_problems.clear();
