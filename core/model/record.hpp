@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace crm {
@@ -42,6 +43,8 @@ struct Record {
     std::string id;    // "deal-42"
     std::string type;  // "deal"
     std::string owner; // user id; empty means unowned
+    // Written by applying events and by import only. Everything else reads
+    // through value() / has_value(), so the representation can change.
     nlohmann::json fields = nlohmann::json::object();
     Instant created_at;
     std::string created_by;
@@ -54,6 +57,11 @@ struct Record {
     std::map<std::string, std::vector<PauseSpan>> sla_pauses;        // policy id -> its pauses
     // "start:<flow id>" -> why that automation failed on this record.
     std::map<std::string, AutomationFailure> automation_failures;
+
+    // The value of one field; null when it is not set. Bind the result to
+    // `const auto&`: a later representation may return it by value.
+    const nlohmann::json& value(std::string_view field) const;
+    bool has_value(std::string_view field) const { return !value(field).is_null(); }
 };
 
 } // namespace crm

@@ -5,6 +5,12 @@
 
 namespace crm {
 
+const nlohmann::json& Record::value(std::string_view field) const {
+    static const nlohmann::json unset;
+    const auto it = fields.find(field);
+    return it == fields.end() ? unset : *it;
+}
+
 Workspace::Workspace() : schema(builtin_schema()) {}
 
 const Flow* Workspace::flow(std::string_view id) const {
