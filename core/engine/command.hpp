@@ -1,5 +1,6 @@
-// Commands: what a person (or, later, automation) asks the engine to do.
-// Every command is checked as a whole; a rejected one changes nothing.
+// Commands: what a person or automation asks the engine to do. Every command
+// is checked as a whole by decide(); a rejected one changes no data (a move
+// its gate stopped is journaled for the manager's exception queue).
 #pragma once
 
 #include "model/schema.hpp"
@@ -61,7 +62,31 @@ struct AddRecordType {
     RecordTypeDef type;
 };
 
+// Brings a deleted record back as it was, with its history. `record` is what
+// the deletion kept (record_to_json() form, from the journal).
+struct RestoreRecord {
+    std::string id;
+    nlohmann::json record;
+};
+
+// Automation only (the kAutomationActor): reactions and the timer.
+
+// Starts `flow` for the record if its start condition holds, or joins it at
+// the stage its stage field names; records why a start could not happen.
+struct StartFlow {
+    std::string id;
+    std::string flow;
+};
+
+// Journals the SLA pauses that began or ended on the record.
+struct TrackPauses {
+    std::string id;
+};
+
 using Command = std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType,
-                             MoveRecord, SetProcesses>;
+                             MoveRecord, SetProcesses, RestoreRecord, StartFlow, TrackPauses>;
+
+// "update", "move", ...: how history names the command that caused a batch.
+const char* command_name(const Command& command);
 
 } // namespace crm

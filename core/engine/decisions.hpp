@@ -40,10 +40,17 @@ Result<Decision> decide_set_processes(const Workspace& workspace, const User& ac
 const Flow* stage_field_flow(const Workspace& workspace, const Record& record,
                              const nlohmann::json& fields);
 
-// The events that start one flow for `record` when a start condition holds
-// (empty when none does), or an automation.failed event when a start cannot
-// happen for a reason not yet recorded. One at a time: ids of new records depend on it.
-std::vector<Event> next_flow_start(const Workspace& workspace, const Record& record, Instant now,
-                                   std::string& started);
+// An update event for the changed fields, carrying what they held before.
+events::RecordUpdated field_changes(const Record& record, nlohmann::json changed);
+
+// Whether `flow` should start for (or be joined by) `record` now, or has a
+// failed start to retry or clear.
+bool flow_start_due(const Workspace& workspace, const Record& record, const Flow& flow,
+                    Instant now);
+// Starts one flow for a record: joins it at the stage its stage field names,
+// starts it at the first stage (on the record, or on a new linked record), or
+// records once why it could not (the manual recovery queue).
+Result<Decision> decide_start_flow(const Workspace& workspace, const StartFlow& command,
+                                   Instant now, const std::string& device, DecideDetails& details);
 
 } // namespace crm::detail

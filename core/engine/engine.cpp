@@ -3,11 +3,15 @@
 #include "engine/decisions.hpp"
 #include "engine/permissions.hpp"
 #include "io/schema_json.hpp"
+#include "io/workspace_json.hpp"
+#include "engine/reactors.hpp"
 #include "logic/jsonlogic.hpp"
 #include "model/field_values.hpp"
 #include "sla/clocks.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <iterator>
 #include <charconv>
 #include <tuple>
 
@@ -87,6 +91,15 @@ json merged_fields(const Record& record, const json& fields) {
     return merged;
 }
 
+events::RecordUpdated field_changes(const Record& record, json changed) {
+    events::RecordUpdated update;
+    update.id = record.id;
+    for (const auto& [field, value] : changed.items())
+        update.before[field] = record.value(field);
+    update.fields = std::move(changed);
+    return update;
+}
+
 void check_required(const RecordTypeDef& type, const json& merged, Problems& problems) {
     for (const auto& field : type.fields) {
         if (!field.required) continue;
@@ -102,7 +115,7 @@ namespace {
 using namespace detail;
 
 Result<Decision> decide_create(const Workspace& ws, const User& actor, const CreateRecord& cmd,
-                               Problems& problems) {
+                               const std::string& device, Problems& problems) {
     const RecordTypeDef* type = ws.schema.type(cmd.type);
     if (!type) return Error{"there is no record type \"" + cmd.type + "\""};
     const std::string owner = cmd.owner.value_or(actor.id);
@@ -114,15 +127,12 @@ Result<Decision> decide_create(const Workspace& ws, const User& actor, const Cre
     for (auto it = fields.begin(); it != fields.end();)
         it = it->is_null() ? fields.erase(it) : ++it;
     Decision decision;
-    decision.record_id = ws.peek_next_id(type->id);
+    decision.record_id = ws.peek_next_id(type->id, device);
     if (ws.find(decision.record_id))
         return Error{"the next id for " + type->plural + " (" + decision.record_id +
                      ") is taken; the workspace's id counter is damaged"};
-    decision.events.push_back({"record.created",
-                               {{"id", decision.record_id},
-                                {"type", type->id},
-                                {"owner", owner},
-                                {"fields", std::move(fields)}}});
+    decision.events.push_back(
+        events::RecordCreated{decision.record_id, type->id, owner, std::move(fields)});
     return decision;
 }
 
@@ -165,13 +175,14 @@ Result<Decision> decide_update(const Workspace& ws, const User& actor, const Upd
     check_required(*type, merged, problems);
     if (!problems.empty())
         return Error{"Cannot save " + ws.title_of(*record) + ": " + join_problems(*type, problems)};
-    const json changed = changed_fields(*record, fields);
-    json data = {{"id", record->id}, {"fields", changed}};
-    if (cmd.owner && *cmd.owner != record->owner) data["owner"] = *cmd.owner;
+    auto update = field_changes(*record, changed_fields(*record, fields));
+    if (cmd.owner && *cmd.owner != record->owner) {
+        update.owner = *cmd.owner;
+        update.owner_before = record->owner;
+    }
     Decision decision;
     decision.record_id = record->id;
-    if (!changed.empty() || data.contains("owner"))
-        decision.events.push_back({"record.updated", std::move(data)});
+    if (!update.fields.empty() || update.owner) decision.events.push_back(std::move(update));
     return decision;
 }
 
@@ -203,7 +214,7 @@ Result<Decision> decide_delete(const Workspace& ws, const User& actor, const Del
     }
     Decision decision;
     decision.record_id = record->id;
-    decision.events.push_back({"record.deleted", {{"id", record->id}}});
+    decision.events.push_back(events::RecordDeleted{record->id, record_to_json(*record)});
     return decision;
 }
 
@@ -226,8 +237,7 @@ Result<Decision> decide_add_field(const Workspace& ws, const User& actor, const 
         !ws.schema.type(field.target_type))
         return Error{"there is no record type \"" + field.target_type + "\" to refer to"};
     Decision decision;
-    decision.events.push_back(
-        {"schema.field_added", {{"type", type->id}, {"field", field_def_to_json(*checked)}}});
+    decision.events.push_back(events::FieldAdded{type->id, *checked});
     return decision;
 }
 
@@ -241,25 +251,83 @@ Result<Decision> decide_add_type(const Workspace& ws, const User& actor, const A
     if (!checked) return Error{checked.error()};
     if (ws.schema.type(type.id)) return Error{"there is already a record type \"" + type.id + "\""};
     Decision decision;
-    decision.events.push_back({"schema.type_added", {{"type", record_type_to_json(*checked)}}});
+    decision.events.push_back(events::TypeAdded{*checked});
     return decision;
+}
+
+Result<Decision> decide_restore(const Workspace& ws, const User& actor, const RestoreRecord& cmd) {
+    if (ws.find(cmd.id)) return Error{cmd.id + " exists; there is nothing to restore"};
+    if (!cmd.record.is_object() || cmd.record.value("id", "") != cmd.id)
+        return Error{"there is no deleted record \"" + cmd.id + "\" to restore"};
+    auto record = record_from_json(cmd.record, ws, "record");
+    if (!record) return Error{"Cannot restore " + cmd.id + ": " + record.error()};
+    if (auto status = check_create(ws, actor, record->owner); !status)
+        return Error{status.error()};
+    Decision decision;
+    decision.record_id = cmd.id;
+    decision.events.push_back(events::RecordRestored{cmd.id, cmd.record});
+    return decision;
+}
+
+Result<Decision> decide_track_pauses(const Workspace& ws, const TrackPauses& cmd, Instant now) {
+    const Record* record = ws.find(cmd.id);
+    if (!record) return Error{"there is no record \"" + cmd.id + "\""};
+    Decision decision;
+    decision.record_id = record->id;
+    for (const auto& change : pause_changes(ws, *record, now)) {
+        if (change.paused)
+            decision.events.push_back(events::SlaPaused{record->id, change.policy});
+        else
+            decision.events.push_back(events::SlaResumed{record->id, change.policy});
+    }
+    return decision;
+}
+
+// Everything automation may do, it does with an admin's rights.
+const User& automation_user() {
+    static const User user{kAutomationActor, "Automation", "", Role::Admin, ""};
+    return user;
+}
+
+bool automation_only(const Command& command) {
+    return std::holds_alternative<StartFlow>(command) ||
+           std::holds_alternative<TrackPauses>(command);
 }
 
 } // namespace
 
-Engine::Engine(Workspace workspace) : m_workspace(std::move(workspace)) {}
+const char* command_name(const Command& command) {
+    static constexpr const char* names[] = {"create", "update",        "delete",       "add-field",
+                                            "add-type", "move",        "set-processes", "restore",
+                                            "start-flow", "track-pauses"};
+    static_assert(std::size(names) == std::variant_size_v<Command>);
+    return names[command.index()];
+}
+
+Engine::Engine(Workspace workspace)
+    : m_workspace(std::move(workspace)), m_reactors(builtin_reactors()) {}
+
+void Engine::load(Workspace workspace, std::uint64_t seq) {
+    m_workspace = std::move(workspace);
+    m_last_seq = seq;
+    m_save_failure.reset();
+    m_timer = TimerIndex{};
+}
 
 Result<EventBatch> Engine::decide(const Command& command, const std::string& actor_id, Instant now,
                                   DecideDetails* details_out) const {
-    const User* actor = m_workspace.directory.user(actor_id);
+    const bool by_automation = actor_id == kAutomationActor;
+    const User* actor = by_automation ? &automation_user() : m_workspace.directory.user(actor_id);
     if (!actor) return Error{"there is no user \"" + actor_id + "\"; choose who you are first"};
+    if (automation_only(command) && !by_automation)
+        return Error{std::string("only automation may ") + command_name(command)};
     DecideDetails found;
     Problems& problems = found.problems;
     Result<Decision> decision = std::visit(
         [&](const auto& cmd) -> Result<Decision> {
             using T = std::decay_t<decltype(cmd)>;
             if constexpr (std::is_same_v<T, CreateRecord>)
-                return decide_create(m_workspace, *actor, cmd, problems);
+                return decide_create(m_workspace, *actor, cmd, m_device, problems);
             else if constexpr (std::is_same_v<T, UpdateRecord>)
                 return decide_update(m_workspace, *actor, cmd, now, found);
             else if constexpr (std::is_same_v<T, DeleteRecord>)
@@ -270,16 +338,24 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
                 return decide_add_type(m_workspace, *actor, cmd);
             else if constexpr (std::is_same_v<T, MoveRecord>)
                 return decide_move(m_workspace, *actor, cmd, now, found);
-            else
+            else if constexpr (std::is_same_v<T, SetProcesses>)
                 return decide_set_processes(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, RestoreRecord>)
+                return decide_restore(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, StartFlow>)
+                return decide_start_flow(m_workspace, cmd, now, m_device, found);
+            else
+                return decide_track_pauses(m_workspace, cmd, now);
         },
         command);
     if (details_out) *details_out = found;
     if (!decision) return Error{decision.error()};
     EventBatch batch;
     batch.seq = m_last_seq + 1;
+    batch.device = m_device;
     batch.at = now;
     batch.actor = actor_id;
+    batch.cause.command = command_name(command);
     batch.events = std::move(decision->events);
     return batch;
 }
@@ -292,6 +368,7 @@ std::string existing_record_of(const Command& command) {
     if (const auto* update = std::get_if<UpdateRecord>(&command)) return update->id;
     if (const auto* remove = std::get_if<DeleteRecord>(&command)) return remove->id;
     if (const auto* move = std::get_if<MoveRecord>(&command)) return move->id;
+    if (const auto* restore = std::get_if<RestoreRecord>(&command)) return restore->id;
     return "";
 }
 
@@ -314,35 +391,34 @@ Outcome Engine::apply(const Command& command, const std::string& actor, Instant 
         return outcome;
     }
     if (std::holds_alternative<CreateRecord>(command))
-        outcome.record_id = batch->events.front().data["id"];
+        outcome.record_id = batch->events.front().record_id();
     else
         outcome.record_id = existing_record_of(command);
     outcome.ok = true;
     if (batch->events.empty()) return outcome; // nothing changed, nothing to save
-    if (auto status = commit(std::move(*batch)); !status) {
+    if (auto status = commit(*batch); !status) {
         outcome.ok = false;
         outcome.message = status.error();
         outcome.not_saved = m_save_failure.has_value();
         return outcome;
     }
-    // Automation reacts: flows whose start condition this change made true,
-    // and SLA clocks the change paused or resumed.
-    if (!outcome.record_id.empty()) {
-        auto started = start_flows_for(outcome.record_id, actor, now, 0);
-        outcome.warnings.insert(outcome.warnings.end(), started.begin(), started.end());
-        track_pauses(outcome.record_id, actor, now);
-    }
+    auto reacted = react_to(*batch, now);
+    outcome.warnings.insert(outcome.warnings.end(), reacted.begin(), reacted.end());
     return outcome;
 }
 
-Status Engine::commit(EventBatch batch) {
+Status Engine::commit(EventBatch& batch) {
     batch.seq = m_last_seq + 1;
+    batch.device = m_device;
     // Never journal what would not apply: replay would stop at it.
     if (auto status = check_batch(m_workspace, batch); !status) return status;
     m_save_failure.reset();
     if (m_sink) {
         if (auto status = m_sink->append(batch); !status) {
             m_save_failure = status.error();
+            // What reactions and the timer would have done is looked at again in full.
+            m_timer.scan_all = true;
+            m_timer.flow_starts_checked = false;
             return Error{"Not saved: " + status.error()};
         }
     }
@@ -354,16 +430,104 @@ Status Engine::commit(EventBatch batch) {
     return Status::success();
 }
 
+namespace {
+
+// "Sales pipeline start on deal-7 -> SLA pause on deal-7 -> ...", shortened in the middle.
+std::string describe_chain(const std::vector<std::string>& chain) {
+    std::string text;
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+        if (chain.size() > 8 && i == 4) {
+            text += " -> ... (" + std::to_string(chain.size() - 8) + " more)";
+            i = chain.size() - 4;
+        }
+        text += (text.empty() ? "" : " -> ") + chain[i];
+    }
+    return text;
+}
+
+} // namespace
+
+std::vector<std::string> Engine::react_to(const EventBatch& first, Instant now) {
+    struct Pending {
+        EventBatch batch;
+        std::vector<std::string> chain; // the reactions that led to it
+    };
+    std::vector<std::string> notes;
+    std::deque<Pending> queue;
+    queue.push_back({first, {}});
+    int reactions = 0;
+    while (!queue.empty()) {
+        const Pending pending = std::move(queue.front());
+        queue.pop_front();
+        for (const auto& reactor : m_reactors) {
+            for (const auto& reaction : reactor->react(m_workspace, pending.batch, now)) {
+                auto chain = pending.chain;
+                chain.push_back(reaction.what + " on " + reaction.record_id);
+                if (reactions == kMaxReactionsPerChange) {
+                    // It does not settle: stop, keep what was done, hand it to a person.
+                    note_reaction_failed(reaction,
+                                         "automation stopped after " +
+                                             std::to_string(kMaxReactionsPerChange) +
+                                             " changes in a row: " + describe_chain(chain),
+                                         pending.batch, now);
+                    return notes;
+                }
+                DecideDetails details;
+                auto batch = decide(reaction.command, kAutomationActor, now, &details);
+                if (!batch) {
+                    note_reaction_failed(reaction, batch.error(), pending.batch, now);
+                    continue;
+                }
+                if (batch->events.empty()) continue;
+                batch->cause = Cause{"", pending.batch.seq, reaction.what};
+                if (!commit(*batch)) return notes; // not saved: the timer looks again
+                ++reactions;
+                notes.insert(notes.end(), details.warnings.begin(), details.warnings.end());
+                queue.push_back({std::move(*batch), std::move(chain)});
+            }
+        }
+    }
+    return notes;
+}
+
+void Engine::note_reaction_failed(const Reaction& reaction, const std::string& reason,
+                                  const EventBatch& cause, Instant now) {
+    const Record* record = m_workspace.find(reaction.record_id);
+    if (!record) return;
+    const std::string key = "reaction:" + reaction.what;
+    const auto known = record->automation_failures.find(key);
+    if (known != record->automation_failures.end() && known->second.reason == reason) return;
+    EventBatch batch;
+    batch.at = now;
+    batch.actor = kAutomationActor;
+    batch.cause = Cause{"", cause.seq, reaction.what};
+    batch.events.push_back(events::AutomationFailed{record->id, key, reason});
+    commit(batch); // best effort: if not saved, the timer's next full look tries again
+}
+
+std::vector<std::string> Engine::run_automation(const Command& command, const Cause& cause,
+                                                Instant now) {
+    DecideDetails details;
+    auto batch = decide(command, kAutomationActor, now, &details);
+    if (!batch || batch->events.empty()) return {};
+    batch->cause = cause;
+    if (!commit(*batch)) return {};
+    auto notes = details.warnings;
+    auto reacted = react_to(*batch, now);
+    notes.insert(notes.end(), reacted.begin(), reacted.end());
+    return notes;
+}
+
 void Engine::note_changes(const EventBatch& batch) {
     for (const auto& event : batch.events) {
-        if (event.kind == "process.definitions_changed" || event.kind.rfind("schema.", 0) == 0) {
+        if (event.as<events::ProcessesChanged>() || event.as<events::FieldAdded>() ||
+            event.as<events::TypeAdded>()) {
             m_timer.scan_all = true;
             m_timer.flow_starts_checked = false;
         }
         // A raised breach needs no second look; anything else may move a clock.
-        const auto id = event.data.find("id");
-        if (event.kind != "sla.breached" && id != event.data.end() && id->is_string())
-            m_timer.changed.insert(id->get<std::string>());
+        if (!event.as<events::SlaBreached>() && !event.record_id().empty())
+            m_timer.changed.insert(event.record_id());
     }
 }
 
@@ -433,57 +597,24 @@ void Engine::schedule(const std::string& record_id, std::optional<Instant> wake)
     m_timer.wake_order.emplace(*wake, record_id);
 }
 
-std::vector<std::string> Engine::start_flows_for(const std::string& record_id,
-                                                 const std::string& actor, Instant now, int depth) {
-    std::vector<std::string> started;
-    // A started flow may create a record that starts another; a few levels suffice.
-    // Past them the timer's next full look carries on.
-    if (depth >= 3) m_timer.flow_starts_checked = false;
-    for (int guard = 0; guard < 8 && depth < 3; ++guard) {
-        if (guard == 7) m_timer.flow_starts_checked = false;
-        const Record* record = m_workspace.find(record_id);
-        if (!record) break;
-        std::string what;
-        auto events = next_flow_start(m_workspace, *record, now, what);
-        if (events.empty()) break;
-        std::string created;
-        if (events.front().kind == "record.created") created = events.front().data["id"];
-        EventBatch batch;
-        batch.at = now;
-        batch.actor = actor;
-        batch.events = std::move(events);
-        if (!commit(std::move(batch))) {
-            m_timer.flow_starts_checked = false; // not saved: the timer tries them all again
-            break;
-        }
-        if (!what.empty()) started.push_back(what); // what started, or why it could not
-        if (!created.empty()) {
-            auto more = start_flows_for(created, actor, now, depth + 1);
-            started.insert(started.end(), more.begin(), more.end());
-        }
-    }
-    return started;
-}
-
 std::vector<std::string> Engine::start_due_flows(Instant now) {
-    std::vector<std::string> started;
-    std::vector<std::string> ids;
-    // Changes start flows as they happen (apply); the timer adds conditions that
-    // time alone makes true, and a first full look after open, import or edits to the flows.
+    std::vector<std::pair<std::string, std::string>> due; // (record, flow)
+    // Changes start flows as they happen (reactions); the timer adds conditions
+    // that time alone makes true, and a first full look after open, import or
+    // edits to the flows (records that arrived with a stage join here).
     const bool full = !m_timer.flow_starts_checked;
     m_timer.flow_starts_checked = true;
     for (const auto& flow : m_workspace.flows) {
         if (!full && !logic::depends_on_time(flow.start.when)) continue;
         const std::string trigger = flow.start.on.empty() ? flow.record_type : flow.start.on;
-        for (const auto& id : m_workspace.ids_of_type(trigger)) {
-            const Record* record = m_workspace.find(id);
-            if (!record->flows.count(flow.id)) ids.push_back(id);
-        }
+        for (const auto& id : m_workspace.ids_of_type(trigger))
+            if (detail::flow_start_due(m_workspace, *m_workspace.find(id), flow, now))
+                due.emplace_back(id, flow.id);
     }
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    for (const auto& id : ids) {
-        auto more = start_flows_for(id, kSystemActor, now, 0);
+    std::sort(due.begin(), due.end());
+    std::vector<std::string> started;
+    for (const auto& [id, flow] : due) {
+        auto more = run_automation(StartFlow{id, flow}, Cause{"timer", 0, ""}, now);
         started.insert(started.end(), more.begin(), more.end());
     }
     return started;
@@ -491,115 +622,22 @@ std::vector<std::string> Engine::start_due_flows(Instant now) {
 
 namespace {
 
-// Open: in an active process, or in none (nothing closed it).
-bool is_open(const Record& record) {
-    return record.flows.empty() ||
-           std::any_of(record.flows.begin(), record.flows.end(),
-                       [](const auto& flow) { return flow.second.active(); });
-}
-
-Event pause_event(const std::string& record_id, const PauseChange& change) {
-    return {change.paused ? "sla.paused" : "sla.resumed",
-            {{"id", record_id}, {"policy", change.policy}}};
-}
-
-} // namespace
-
-void Engine::note_blocked_move(const Command& command, const BlockedMove& blocked,
-                               const std::string& actor, Instant now) {
-    const std::string id = existing_record_of(command);
-    const Record* record = m_workspace.find(id);
-    if (!record || !record->flows.count(blocked.flow)) return;
-    EventBatch batch;
-    batch.at = now;
-    batch.actor = actor;
-    batch.events.push_back({"process.move_blocked",
-                            {{"id", id},
-                             {"flow", blocked.flow},
-                             {"to", blocked.to},
-                             {"missing", blocked.missing},
-                             {"failing", blocked.failing}}});
-    commit(std::move(batch)); // best effort: the refusal stands either way
-}
-
-void Engine::track_pauses(const std::string& record_id, const std::string& actor, Instant now) {
-    const Record* record = m_workspace.find(record_id);
-    if (!record || m_workspace.sla_policies.empty()) return;
-    EventBatch batch;
-    batch.at = now;
-    batch.actor = actor;
-    for (const auto& change : pause_changes(m_workspace, *record, now))
-        batch.events.push_back(pause_event(record_id, change));
-    if (!batch.events.empty()) commit(std::move(batch)); // if not saved, the timer catches up
-}
-
-namespace {
-
-// What one look of the timer raises: the events to journal, what to tell
-// people, and which records the breach actions changed.
-struct BreachRound {
-    std::vector<Event> events;
-    std::vector<std::string> said;
-    std::vector<std::string> changed;
-    // Open records each user owns, by type, counted when first needed: who of a
-    // role is least loaded.
-    std::map<std::string, std::map<std::string, std::size_t>> open_by_owner;
-
-    std::map<std::string, std::size_t>& load_of(const Workspace& ws, const std::string& type) {
-        const auto found = open_by_owner.find(type);
-        if (found != open_by_owner.end()) return found->second;
-        auto& counts = open_by_owner[type];
-        for (const auto& id : ws.ids_of_type(type)) {
-            const Record& record = *ws.find(id);
-            if (is_open(record)) ++counts[record.owner];
-        }
-        return counts;
-    }
-};
-
-// A clock overdue and not yet raised at this due time: the alert, the
-// escalation, and the policy's field values and new owner as one change.
-void raise_breach(const Workspace& ws, const Record& record, const SlaClock& clock,
-                  BreachRound& round) {
+// A clock overdue and not yet raised at this due time: the alert and the
+// escalation. What the policy then does (reassign, set fields) is a reaction.
+events::SlaBreached breach_of(const Workspace& ws, const Record& record, const SlaClock& clock,
+                              std::string& said) {
     const SlaPolicy& policy = *clock.policy;
-    const std::string due = format_instant(clock.due);
-    const auto recipients = alert_recipients(ws, policy, record);
-    json breach = {
-        {"id", record.id}, {"policy", policy.id}, {"due", due}, {"recipients", recipients}};
-    std::string said = "SLA breached: " + policy.name + " for " + ws.title_of(record) + " (due " +
-                       due + "); alerted " +
-                       (recipients.empty() ? "nobody" : ws.directory.names(recipients));
+    events::SlaBreached breach{record.id, policy.id, format_instant(clock.due),
+                               alert_recipients(ws, policy, record), std::nullopt};
+    said = "SLA breached: " + policy.name + " for " + ws.title_of(record) + " (due " + breach.due +
+           "); alerted " +
+           (breach.recipients.empty() ? "nobody" : ws.directory.names(breach.recipients));
     const auto escalated = people_named(ws, policy.escalate_to, record);
     if (!escalated.empty()) {
-        breach["escalated_to"] = escalated;
+        breach.escalated_to = escalated;
         said += "; escalated to " + ws.directory.names(escalated);
     }
-    round.events.push_back({"sla.breached", std::move(breach)});
-
-    json update = {{"id", record.id}};
-    if (const RecordTypeDef* type = ws.schema.type(record.type)) {
-        Problems problems; // validate_sla_policies() reports these before they go live
-        json fields = changed_fields(record, check_fields(ws, *type, policy.set, problems));
-        if (!fields.empty()) update["fields"] = std::move(fields);
-    }
-    if (!policy.reassign_to.empty()) {
-        auto& load = round.load_of(ws, record.type);
-        const std::string to = breach_reassignee(ws, policy, record, load);
-        if (!to.empty() && to != record.owner) {
-            if (is_open(record)) { // closed records were never counted
-                if (load[record.owner] > 0) --load[record.owner];
-                ++load[to];
-            }
-            update["owner"] = to;
-            said += "; reassigned to " + ws.directory.names({to});
-        }
-    }
-    if (update.size() > 1) {
-        round.events.push_back({"record.updated", std::move(update)});
-        if (round.changed.empty() || round.changed.back() != record.id)
-            round.changed.push_back(record.id);
-    }
-    round.said.push_back(said);
+    return breach;
 }
 
 } // namespace
@@ -610,37 +648,61 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
         return {};
     }
     const BusinessCalendar calendar = workspace_calendar(m_workspace);
-    BreachRound round;
+    EventBatch batch;
+    batch.at = now;
+    batch.actor = kAutomationActor;
+    batch.cause.command = "timer";
+    std::vector<std::pair<std::string, std::string>> said; // (record, what was said)
     for (const Record* record : records_to_check(now)) {
         // Catch up on pauses first: waiting on the customer is not a breach.
-        for (const auto& change : pause_changes(m_workspace, *record, now))
-            round.events.push_back(pause_event(record->id, change));
+        for (const auto& change : pause_changes(m_workspace, *record, now)) {
+            if (change.paused)
+                batch.events.push_back(events::SlaPaused{record->id, change.policy});
+            else
+                batch.events.push_back(events::SlaResumed{record->id, change.policy});
+        }
         std::optional<Instant> wake; // when a running clock on it next comes due
         for (const auto& clock : sla_clocks(m_workspace, calendar, *record, now)) {
             if (clock.state == ClockState::Ok || clock.state == ClockState::AtRisk)
                 wake = wake ? std::min(*wake, clock.due) : clock.due;
             if (clock.state != ClockState::Overdue) continue;
             const auto raised = record->sla_alerts.find(clock.policy->id);
-            if (raised == record->sla_alerts.end() || raised->second != format_instant(clock.due))
-                raise_breach(m_workspace, *record, clock, round);
+            if (raised != record->sla_alerts.end() && raised->second == format_instant(clock.due))
+                continue;
+            std::string text;
+            batch.events.push_back(breach_of(m_workspace, *record, clock, text));
+            said.emplace_back(record->id, std::move(text));
         }
         schedule(record->id, wake);
     }
-    if (round.events.empty()) return round.said;
+    if (batch.events.empty()) return {};
+    std::map<std::string, std::string> owners_before;
+    for (const auto& [id, text] : said)
+        owners_before[id] = m_workspace.find(id)->owner;
+    if (!commit(batch)) return {}; // not saved: raised again next time, from a full look
+    react_to(batch, now);          // the policies' actions: reassign, set fields
+    std::vector<std::string> lines;
+    for (auto& [id, text] : said) {
+        const Record* record = m_workspace.find(id);
+        if (record && record->owner != owners_before[id] && !record->owner.empty())
+            text += "; reassigned to " + m_workspace.directory.names({record->owner});
+        lines.push_back(std::move(text));
+    }
+    return lines;
+}
+
+void Engine::note_blocked_move(const Command& command, const BlockedMove& blocked,
+                               const std::string& actor, Instant now) {
+    const std::string id = existing_record_of(command);
+    const Record* record = m_workspace.find(id);
+    if (!record || !record->flows.count(blocked.flow)) return;
     EventBatch batch;
     batch.at = now;
-    batch.actor = kSystemActor;
-    batch.events = std::move(round.events);
-    if (!commit(std::move(batch))) {
-        m_timer.scan_all = true; // not saved: raised again next time, from a full look
-        return {};
-    }
-    // Records a breach changed get what any change gets: flow starts and pauses.
-    for (const auto& id : round.changed) {
-        start_flows_for(id, kSystemActor, now, 0);
-        track_pauses(id, kSystemActor, now);
-    }
-    return round.said;
+    batch.actor = actor;
+    batch.cause.command = command_name(command);
+    batch.events.push_back(
+        events::MoveBlocked{id, blocked.flow, blocked.to, blocked.missing, blocked.failing});
+    commit(batch); // best effort: the refusal stands either way
 }
 
 Status Engine::replay(const EventBatch& batch) {

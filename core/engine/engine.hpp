@@ -9,6 +9,7 @@
 #include "util/result.hpp"
 #include "util/time.hpp"
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -19,8 +20,12 @@
 
 namespace crm {
 
-// The actor automation acts as when no person caused it (timers).
-inline constexpr const char* kSystemActor = "system";
+// The actor of everything automation does: reactions and the timer. decide()
+// accepts it with an admin's rights; gates apply to it as to anyone.
+inline constexpr const char* kAutomationActor = "automation";
+// Changes automation may make in answer to one change before it stops and
+// asks a person (the manual recovery queue): a cascade that does not settle.
+inline constexpr int kMaxReactionsPerChange = 64;
 
 // Where accepted batches go before they change state (the journal).
 class EventSink {
@@ -61,9 +66,35 @@ struct DecideDetails {
     std::vector<std::string> warnings;
 };
 
+// One command a reactor wants run, as the automation actor, through decide().
+struct Reaction {
+    Command command;
+    std::string record_id; // the record it is about, for the recovery queue
+    std::string what;      // "Sales pipeline start": what reacted, in words, for history
+};
+
+// Reacts to committed batches: flow starts, SLA pauses, breach actions, and
+// (later) automation rules. Reads state only; what it wants done it returns.
+class Reactor {
+  public:
+    virtual ~Reactor() = default;
+    virtual std::vector<Reaction> react(const Workspace& workspace, const EventBatch& batch,
+                                        Instant now) const = 0;
+};
+
 class Engine {
   public:
     explicit Engine(Workspace workspace = {});
+
+    // Starts over from a loaded workspace whose journal ends at `seq`;
+    // keeps the device, the sink and the reactors.
+    void load(Workspace workspace, std::uint64_t seq);
+    // The device new batches and record ids are made on ("" keeps old-style ids).
+    void set_device(std::string device) { m_device = std::move(device); }
+    const std::string& device() const { return m_device; }
+    void add_reactor(std::shared_ptr<const Reactor> reactor) {
+        m_reactors.push_back(std::move(reactor));
+    }
 
     const Workspace& workspace() const { return m_workspace; }
     void set_sink(EventSink* sink) { m_sink = sink; }
@@ -76,8 +107,8 @@ class Engine {
     // Checks without changing anything.
     Result<EventBatch> decide(const Command& command, const std::string& actor, Instant now,
                               DecideDetails* details = nullptr) const;
-    // Checks, journals and applies a command, then starts any flow whose start
-    // condition it made true (automation: one more journal entry each).
+    // Checks, journals and applies a command, then lets the reactors answer
+    // it (each reaction one more journal entry, caused by the one before).
     Outcome apply(const Command& command, const std::string& actor, Instant now);
     // Starts every flow whose start condition holds now, for conditions that
     // depend on time (renewal 120 days ahead). Call on open and on a timer.
@@ -91,13 +122,18 @@ class Engine {
     Status replay(const EventBatch& batch);
 
   private:
-    Status commit(EventBatch batch);
+    // Journals and applies the batch; on success it carries its seq and device.
+    Status commit(EventBatch& batch);
+    // Decides and commits what automation does for `cause`, then its reactions.
+    std::vector<std::string> run_automation(const Command& command, const Cause& cause,
+                                            Instant now);
+    // Runs the reactors on a committed batch and on every batch they commit,
+    // until nothing more happens or kMaxReactionsPerChange is reached.
+    std::vector<std::string> react_to(const EventBatch& batch, Instant now);
+    void note_reaction_failed(const Reaction& reaction, const std::string& reason,
+                              const EventBatch& cause, Instant now);
     void note_blocked_move(const Command& command, const BlockedMove& blocked,
                            const std::string& actor, Instant now);
-    // Journals the pauses a change to the record started or ended.
-    void track_pauses(const std::string& record_id, const std::string& actor, Instant now);
-    std::vector<std::string> start_flows_for(const std::string& record_id, const std::string& actor,
-                                             Instant now, int depth);
 
     // The minute timer looks at every record only when it must: the first time,
     // after definitions change, or when a rule depends on time alone. Otherwise
@@ -114,6 +150,8 @@ class Engine {
     void schedule(const std::string& record_id, std::optional<Instant> wake);
 
     Workspace m_workspace;
+    std::string m_device;
+    std::vector<std::shared_ptr<const Reactor>> m_reactors;
     EventSink* m_sink = nullptr;
     std::uint64_t m_last_seq = 0;
     std::optional<std::string> m_save_failure;

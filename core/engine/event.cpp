@@ -1,138 +1,396 @@
 #include "engine/event.hpp"
 
 #include "io/schema_json.hpp"
+#include "io/workspace_json.hpp"
 #include "process/flow_json.hpp"
 
 #include <algorithm>
+#include <array>
 #include <set>
 
 namespace crm {
 
 using nlohmann::json;
-
-json batch_to_json(const EventBatch& batch) {
-    json events = json::array();
-    for (const auto& event : batch.events)
-        events.push_back({{"kind", event.kind}, {"data", event.data}});
-    return {{"seq", batch.seq},
-            {"at", format_instant(batch.at)},
-            {"actor", batch.actor},
-            {"events", std::move(events)}};
-}
-
-Result<EventBatch> batch_from_json(const json& value) {
-    try {
-        EventBatch batch;
-        batch.seq = value.at("seq").get<std::uint64_t>();
-        const auto at = parse_instant(value.at("at").get<std::string>());
-        if (!at) return Error{"bad time in journal entry"};
-        batch.at = *at;
-        batch.actor = value.at("actor").get<std::string>();
-        for (const auto& event : value.at("events"))
-            batch.events.push_back({event.at("kind").get<std::string>(), event.at("data")});
-        return batch;
-    } catch (const json::exception& error) {
-        return Error{std::string("malformed journal entry: ") + error.what()};
-    }
-}
+namespace ev = events;
 
 namespace {
 
-Record& record_for(Workspace& workspace, const json& data) {
-    return *workspace.edit(data.at("id").get<std::string>()); // check_batch made sure it exists
+// The journal's names for the kinds, in the order of EventData's alternatives.
+constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
+    "record.created",   "record.updated",      "record.deleted",
+    "record.restored",  "schema.field_added",  "schema.type_added",
+    "process.started",  "process.joined",      "process.moved",
+    "process.ended",    "process.spawned",     "process.move_blocked",
+    "process.definitions_changed", "sla.breached", "sla.paused",
+    "sla.resumed",      "automation.failed",   "automation.cleared"};
+
+template <typename T>
+concept AboutRecord = requires(const T& event) { event.id; };
+
+} // namespace
+
+const char* Event::kind() const {
+    return kKindNames[data.index()];
 }
 
-json history_entry(const std::string& stage, const EventBatch& batch, const json& data) {
-    json entry = {{"stage", stage}, {"at", format_instant(batch.at)}, {"by", batch.actor}};
-    if (data.contains("warnings")) entry["warnings"] = data["warnings"];
-    return entry;
+const std::string& Event::record_id() const {
+    static const std::string none;
+    return std::visit(
+        [](const auto& event) -> const std::string& {
+            if constexpr (AboutRecord<std::decay_t<decltype(event)>>)
+                return event.id;
+            else
+                return none;
+        },
+        data);
+}
+
+// ---- JSON ------------------------------------------------------------------
+
+namespace {
+
+json to_data(const ev::RecordCreated& e) {
+    json data = {{"id", e.id}, {"type", e.type}, {"fields", e.fields}};
+    if (!e.owner.empty()) data["owner"] = e.owner;
+    return data;
+}
+json to_data(const ev::RecordUpdated& e) {
+    json data = {{"id", e.id}, {"fields", e.fields}, {"before", e.before}};
+    if (e.owner) {
+        data["owner"] = *e.owner;
+        data["owner_before"] = e.owner_before;
+    }
+    return data;
+}
+json to_data(const ev::RecordDeleted& e) {
+    return {{"id", e.id}, {"record", e.record}};
+}
+json to_data(const ev::RecordRestored& e) {
+    return {{"id", e.id}, {"record", e.record}};
+}
+json to_data(const ev::FieldAdded& e) {
+    return {{"type", e.type}, {"field", field_def_to_json(e.field)}};
+}
+json to_data(const ev::TypeAdded& e) {
+    return {{"type", record_type_to_json(e.type)}};
+}
+json to_data(const ev::FlowStarted& e) {
+    return {{"id", e.id}, {"flow", e.flow}, {"stage", e.stage}};
+}
+json to_data(const ev::FlowJoined& e) {
+    return {{"id", e.id}, {"flow", e.flow}, {"stage", e.stage}, {"since", format_instant(e.since)}};
+}
+json to_data(const ev::StageMoved& e) {
+    json data = {{"id", e.id}, {"flow", e.flow}, {"from", e.from}, {"to", e.to}};
+    if (!e.warnings.empty()) data["warnings"] = e.warnings;
+    return data;
+}
+json to_data(const ev::FlowEnded& e) {
+    json data = {{"id", e.id},         {"flow", e.flow},         {"from", e.from},
+                 {"status", e.status}, {"outcome", e.outcome}};
+    if (!e.reason.empty()) data["reason"] = e.reason;
+    if (!e.warnings.empty()) data["warnings"] = e.warnings;
+    return data;
+}
+json to_data(const ev::FlowSpawned& e) {
+    return {{"id", e.id}, {"flow", e.flow}, {"record", e.record}};
+}
+json to_data(const ev::MoveBlocked& e) {
+    return {{"id", e.id},
+            {"flow", e.flow},
+            {"to", e.to},
+            {"missing", e.missing},
+            {"failing", e.failing}};
+}
+json to_data(const ev::ProcessesChanged& e) {
+    return {{"flows", flows_to_json(e.flows)}, {"mapping", e.mapping}};
+}
+json to_data(const ev::SlaBreached& e) {
+    json data = {
+        {"id", e.id}, {"policy", e.policy}, {"due", e.due}, {"recipients", e.recipients}};
+    if (e.escalated_to) data["escalated_to"] = *e.escalated_to;
+    return data;
+}
+json to_data(const ev::SlaPaused& e) {
+    return {{"id", e.id}, {"policy", e.policy}};
+}
+json to_data(const ev::SlaResumed& e) {
+    return {{"id", e.id}, {"policy", e.policy}};
+}
+json to_data(const ev::AutomationFailed& e) {
+    return {{"id", e.id}, {"automation", e.automation}, {"reason", e.reason}};
+}
+json to_data(const ev::AutomationCleared& e) {
+    return {{"id", e.id}, {"automation", e.automation}};
+}
+
+// Reads an event's data, noting the first key that is missing or of the wrong type.
+class DataReader {
+  public:
+    DataReader(const json& data, std::string kind) : m_data(data), m_kind(std::move(kind)) {}
+
+    const std::string& problem() const { return m_problem; }
+    bool has(const char* key) const { return m_data.contains(key); }
+
+    std::string text(const char* key, bool optional = false) {
+        const json* value = find(key, optional, &json::is_string);
+        return value ? value->get<std::string>() : std::string();
+    }
+    std::vector<std::string> texts(const char* key, bool optional = false) {
+        const json* value = find(key, optional, &json::is_array);
+        std::vector<std::string> out;
+        if (!value) return out;
+        for (const auto& item : *value) {
+            if (!item.is_string()) return fail(key), out;
+            out.push_back(item.get<std::string>());
+        }
+        return out;
+    }
+    json object(const char* key, bool optional = false) {
+        const json* value = find(key, optional, &json::is_object);
+        return value ? *value : json::object();
+    }
+    const json& raw(const char* key) {
+        static const json null;
+        const json* value = find(key, false, nullptr);
+        return value ? *value : null;
+    }
+    void fail(const std::string& key, const std::string& why = "is missing or of the wrong type") {
+        if (m_problem.empty()) m_problem = m_kind + ": \"" + key + "\" " + why;
+    }
+
+  private:
+    const json* find(const char* key, bool optional, bool (json::*is_type)() const noexcept) {
+        const auto it = m_data.find(key);
+        if (it == m_data.end()) {
+            if (!optional) fail(key);
+            return nullptr;
+        }
+        if (is_type && !((*it).*is_type)()) {
+            fail(key);
+            return nullptr;
+        }
+        return &*it;
+    }
+
+    const json& m_data;
+    std::string m_kind;
+    std::string m_problem;
+};
+
+void read(DataReader& in, ev::RecordCreated& e) {
+    e.id = in.text("id");
+    e.type = in.text("type");
+    e.owner = in.text("owner", true);
+    e.fields = in.object("fields", true);
+}
+void read(DataReader& in, ev::RecordUpdated& e) {
+    e.id = in.text("id");
+    e.fields = in.object("fields", true);
+    e.before = in.object("before", true); // absent before version 2
+    if (in.has("owner")) {
+        e.owner = in.text("owner");
+        e.owner_before = in.text("owner_before", true);
+    }
+}
+void read(DataReader& in, ev::RecordDeleted& e) {
+    e.id = in.text("id");
+    if (in.has("record")) e.record = in.object("record");
+}
+void read(DataReader& in, ev::RecordRestored& e) {
+    e.id = in.text("id");
+    e.record = in.object("record");
+}
+void read(DataReader& in, ev::FieldAdded& e) {
+    e.type = in.text("type");
+    auto field = field_def_from_json(in.object("field"), "field");
+    if (field)
+        e.field = *field;
+    else if (in.problem().empty())
+        in.fail("field", "is not a field definition: " + field.error());
+}
+void read(DataReader& in, ev::TypeAdded& e) {
+    auto type = record_type_from_json(in.object("type"), "type");
+    if (type)
+        e.type = *type;
+    else if (in.problem().empty())
+        in.fail("type", "is not a record type: " + type.error());
+}
+void read(DataReader& in, ev::FlowStarted& e) {
+    e.id = in.text("id");
+    e.flow = in.text("flow");
+    e.stage = in.text("stage");
+}
+void read(DataReader& in, ev::FlowJoined& e) {
+    e.id = in.text("id");
+    e.flow = in.text("flow");
+    e.stage = in.text("stage");
+    const auto since = parse_instant(in.text("since"));
+    if (since)
+        e.since = *since;
+    else
+        in.fail("since", "is not a time as YYYY-MM-DDTHH:MM:SSZ");
+}
+void read(DataReader& in, ev::StageMoved& e) {
+    e.id = in.text("id");
+    e.flow = in.text("flow");
+    e.from = in.text("from", true);
+    e.to = in.text("to");
+    e.warnings = in.texts("warnings", true);
+}
+void read(DataReader& in, ev::FlowEnded& e) {
+    e.id = in.text("id");
+    e.flow = in.text("flow");
+    e.from = in.text("from", true);
+    e.status = in.text("status");
+    e.outcome = in.text("outcome");
+    e.reason = in.text("reason", true);
+    e.warnings = in.texts("warnings", true);
+}
+void read(DataReader& in, ev::FlowSpawned& e) {
+    e.id = in.text("id");
+    e.flow = in.text("flow");
+    e.record = in.text("record");
+}
+void read(DataReader& in, ev::MoveBlocked& e) {
+    e.id = in.text("id");
+    e.flow = in.text("flow");
+    e.to = in.text("to");
+    e.missing = in.texts("missing");
+    e.failing = in.texts("failing");
+}
+void read(DataReader& in, ev::ProcessesChanged& e) {
+    const json& flows = in.raw("flows");
+    if (!flows.is_array()) return in.fail("flows");
+    auto parsed = flows_from_json(flows, "flows");
+    if (!parsed) return in.fail("flows", "are not valid processes: " + parsed.error());
+    e.flows = std::move(*parsed);
+    for (const auto& [flow, moves] : in.object("mapping", true).items()) {
+        if (!moves.is_object()) return in.fail("mapping");
+        for (const auto& [from, to] : moves.items()) {
+            if (!to.is_string()) return in.fail("mapping");
+            e.mapping[flow][from] = to.get<std::string>();
+        }
+    }
+}
+void read(DataReader& in, ev::SlaBreached& e) {
+    e.id = in.text("id");
+    e.policy = in.text("policy");
+    e.due = in.text("due");
+    e.recipients = in.texts("recipients", true);
+    if (in.has("escalated_to")) e.escalated_to = in.texts("escalated_to");
+}
+void read(DataReader& in, ev::SlaPaused& e) {
+    e.id = in.text("id");
+    e.policy = in.text("policy");
+}
+void read(DataReader& in, ev::SlaResumed& e) {
+    e.id = in.text("id");
+    e.policy = in.text("policy");
+}
+void read(DataReader& in, ev::AutomationFailed& e) {
+    e.id = in.text("id");
+    e.automation = in.text("automation");
+    e.reason = in.text("reason");
+}
+void read(DataReader& in, ev::AutomationCleared& e) {
+    e.id = in.text("id");
+    e.automation = in.text("automation");
+}
+
+template <std::size_t I = 0>
+Result<Event> read_event(std::size_t index, const std::string& kind, const json& data) {
+    if constexpr (I < std::variant_size_v<EventData>) {
+        if (I != index) return read_event<I + 1>(index, kind, data);
+        std::variant_alternative_t<I, EventData> event;
+        DataReader in(data, kind);
+        read(in, event);
+        if (!in.problem().empty()) return Error{in.problem()};
+        return Event(std::move(event));
+    } else {
+        return Error{"unknown event kind '" + kind + "'"};
+    }
+}
+
+Result<Event> event_from_json(const json& value) {
+    if (!value.is_object() || !value.contains("kind") || !value["kind"].is_string())
+        return Error{"an event has no kind"};
+    const std::string kind = value["kind"].get<std::string>();
+    const auto name = std::find_if(kKindNames.begin(), kKindNames.end(),
+                                   [&](const char* known) { return kind == known; });
+    if (name == kKindNames.end()) return Error{"unknown event kind '" + kind + "'"};
+    const auto data = value.find("data");
+    if (data == value.end() || !data->is_object())
+        return Error{kind + ": its data is not an object"};
+    return read_event(static_cast<std::size_t>(name - kKindNames.begin()), kind, *data);
 }
 
 } // namespace
 
-namespace {
-
-enum class Shape { Text, OptionalText, Object, OptionalObject, Texts, OptionalTexts, Array };
-
-struct EventSpec {
-    const char* kind;
-    std::vector<std::pair<const char*, Shape>> keys;
-    bool on_record; // its "id" names a record that must exist when it applies
-};
-
-// What each kind of event carries; apply_batch() reads nothing else.
-const std::vector<EventSpec>& event_specs() {
-    using S = Shape;
-    static const std::vector<EventSpec> specs = {
-        {"record.created",
-         {{"id", S::Text},
-          {"type", S::Text},
-          {"owner", S::OptionalText},
-          {"fields", S::OptionalObject}},
-         false},
-        {"record.updated",
-         {{"id", S::Text}, {"fields", S::OptionalObject}, {"owner", S::OptionalText}},
-         true},
-        {"record.deleted", {{"id", S::Text}}, true},
-        {"schema.field_added", {{"type", S::Text}, {"field", S::Object}}, false},
-        {"schema.type_added", {{"type", S::Object}}, false},
-        {"process.started", {{"id", S::Text}, {"flow", S::Text}, {"stage", S::Text}}, true},
-        {"process.move_blocked",
-         {{"id", S::Text},
-          {"flow", S::Text},
-          {"to", S::Text},
-          {"missing", S::Texts},
-          {"failing", S::Texts}},
-         true},
-        {"process.moved", {{"id", S::Text}, {"flow", S::Text}, {"to", S::Text}}, true},
-        {"process.ended",
-         {{"id", S::Text},
-          {"flow", S::Text},
-          {"status", S::Text},
-          {"outcome", S::Text},
-          {"reason", S::OptionalText}},
-         true},
-        {"process.spawned", {{"id", S::Text}, {"flow", S::Text}, {"record", S::Text}}, true},
-        {"process.definitions_changed",
-         {{"flows", S::Array}, {"mapping", S::OptionalObject}},
-         false},
-        {"sla.breached",
-         {{"id", S::Text},
-          {"policy", S::Text},
-          {"due", S::Text},
-          {"escalated_to", S::OptionalTexts}},
-         true},
-        {"sla.paused", {{"id", S::Text}, {"policy", S::Text}}, true},
-        {"sla.resumed", {{"id", S::Text}, {"policy", S::Text}}, true},
-        {"automation.failed",
-         {{"id", S::Text}, {"automation", S::Text}, {"reason", S::Text}},
-         true},
-        {"automation.cleared", {{"id", S::Text}, {"automation", S::Text}}, true},
-    };
-    return specs;
+json batch_to_json(const EventBatch& batch) {
+    json events = json::array();
+    for (const auto& event : batch.events)
+        events.push_back({{"kind", event.kind()},
+                          {"data", std::visit([](const auto& e) { return to_data(e); },
+                                              event.data)}});
+    json cause = json::object();
+    if (!batch.cause.command.empty()) cause["command"] = batch.cause.command;
+    if (batch.cause.after) cause["after"] = batch.cause.after;
+    if (!batch.cause.reactor.empty()) cause["reactor"] = batch.cause.reactor;
+    return {{"v", kJournalFormatVersion}, {"seq", batch.seq},       {"device", batch.device},
+            {"at", format_instant(batch.at)}, {"actor", batch.actor}, {"cause", std::move(cause)},
+            {"events", std::move(events)}};
 }
 
-bool has_shape(const json& data, const char* key, Shape shape) {
-    const auto it = data.find(key);
-    const bool optional = shape == Shape::OptionalText || shape == Shape::OptionalObject ||
-                          shape == Shape::OptionalTexts;
-    if (it == data.end()) return optional;
-    switch (shape) {
-    case Shape::Text:
-    case Shape::OptionalText:
-        return it->is_string();
-    case Shape::Object:
-    case Shape::OptionalObject:
-        return it->is_object();
-    case Shape::Array:
-        return it->is_array();
-    case Shape::Texts:
-    case Shape::OptionalTexts:
-        return it->is_array() && std::all_of(it->begin(), it->end(),
-                                             [](const json& item) { return item.is_string(); });
+Result<EventBatch> batch_from_json(const json& value) {
+    if (!value.is_object()) return Error{"malformed journal entry: not an object"};
+    const auto version = value.find("v");
+    if (version != value.end() &&
+        (!version->is_number_unsigned() || *version > kJournalFormatVersion))
+        return Error{"journal entry of format version " + version->dump() +
+                     "; this build reads versions 1 to " + std::to_string(kJournalFormatVersion)};
+    const auto seq = value.find("seq");
+    const auto at = value.find("at");
+    const auto actor = value.find("actor");
+    const auto events = value.find("events");
+    if (seq == value.end() || !seq->is_number_unsigned() || at == value.end() ||
+        !at->is_string() || actor == value.end() || !actor->is_string() ||
+        events == value.end() || !events->is_array())
+        return Error{"malformed journal entry: it needs seq, at, actor and events"};
+    EventBatch batch;
+    batch.seq = seq->get<std::uint64_t>();
+    const auto when = parse_instant(at->get<std::string>());
+    if (!when) return Error{"bad time in journal entry"};
+    batch.at = *when;
+    batch.actor = actor->get<std::string>();
+    if (const auto device = value.find("device"); device != value.end()) {
+        if (!device->is_string()) return Error{"malformed journal entry: device is not text"};
+        batch.device = device->get<std::string>();
     }
-    return false;
+    if (const auto cause = value.find("cause"); cause != value.end()) {
+        if (!cause->is_object()) return Error{"malformed journal entry: cause is not an object"};
+        const auto command = cause->find("command");
+        const auto after = cause->find("after");
+        const auto reactor = cause->find("reactor");
+        if ((command != cause->end() && !command->is_string()) ||
+            (after != cause->end() && !after->is_number_unsigned()) ||
+            (reactor != cause->end() && !reactor->is_string()))
+            return Error{"malformed journal entry: its cause is malformed"};
+        batch.cause.command = cause->value("command", "");
+        batch.cause.after = cause->value("after", std::uint64_t{0});
+        batch.cause.reactor = cause->value("reactor", "");
+    }
+    for (const auto& item : *events) {
+        auto event = event_from_json(item);
+        if (!event) return Error{event.error()};
+        batch.events.push_back(std::move(*event));
+    }
+    return batch;
 }
+
+// ---- checking --------------------------------------------------------------
+
+namespace {
 
 // The records as they will stand at this point of the batch: a batch may
 // create a record and start a flow on it, or delete one it just changed.
@@ -149,39 +407,81 @@ struct BatchRecords {
         const Record* record = workspace.find(id);
         return record && !created.count(id) && record->flows.count(flow);
     }
+    Status flow_known(const std::string& id, const std::string& flow) const {
+        if (!workspace.flow(flow)) return Error{"unknown flow for " + id};
+        return Status::success();
+    }
+    Status in_known_flow(const std::string& id, const std::string& flow) const {
+        if (auto status = flow_known(id, flow); !status) return status;
+        if (!in_flow(id, flow)) return Error{"record " + id + " is not in the flow " + flow};
+        return Status::success();
+    }
 };
 
-Status check_event(const Event& event, BatchRecords& records) {
-    const auto spec = std::find_if(event_specs().begin(), event_specs().end(),
-                                   [&](const EventSpec& s) { return event.kind == s.kind; });
-    if (spec == event_specs().end()) return Error{"unknown event kind '" + event.kind + "'"};
-    if (!event.data.is_object()) return Error{event.kind + ": its data is not an object"};
-    for (const auto& [key, shape] : spec->keys)
-        if (!has_shape(event.data, key, shape))
-            return Error{event.kind + ": \"" + key + "\" is missing or of the wrong type"};
-    const Workspace& ws = records.workspace;
-    const std::string id = event.data.value("id", "");
-    if (spec->on_record && !records.exists(id)) return Error{"record " + id + " does not exist"};
-    const std::string flow = event.data.value("flow", "");
-    if (event.kind == "record.created") {
-        if (records.exists(id)) return Error{"record " + id + " already exists"};
-        if (!ws.schema.type(event.data["type"].get<std::string>()))
-            return Error{"unknown record type for " + id};
-        records.created.insert(id);
-        records.deleted.erase(id);
-    } else if (event.kind == "record.deleted") {
-        records.deleted.insert(id);
-    } else if (event.kind == "schema.field_added" &&
-               !ws.schema.type(event.data["type"].get<std::string>())) {
-        return Error{"unknown record type in field definition"};
-    } else if (event.kind.rfind("process.", 0) == 0 && !flow.empty()) {
-        if (!ws.flow(flow)) return Error{"unknown flow for " + id};
-        if (event.kind == "process.started" || event.kind == "process.spawned")
-            records.started.insert({id, flow});
-        else if (!records.in_flow(id, flow))
-            return Error{"record " + id + " is not in the flow " + flow};
-    }
+Status check(const ev::RecordCreated& e, BatchRecords& records) {
+    if (records.exists(e.id)) return Error{"record " + e.id + " already exists"};
+    if (!records.workspace.schema.type(e.type)) return Error{"unknown record type for " + e.id};
+    records.created.insert(e.id);
+    records.deleted.erase(e.id);
     return Status::success();
+}
+Status check(const ev::RecordRestored& e, BatchRecords& records) {
+    if (records.exists(e.id)) return Error{"record " + e.id + " already exists"};
+    if (e.record.value("id", "") != e.id) return Error{"the restored record is not " + e.id};
+    // Parsed here too, so applying it cannot fail halfway through the batch.
+    auto record = record_from_json(e.record, records.workspace, "record");
+    if (!record) return Error{"cannot restore " + e.id + ": " + record.error()};
+    records.created.insert(e.id);
+    records.deleted.erase(e.id);
+    return Status::success();
+}
+Status check(const ev::RecordDeleted& e, BatchRecords& records) {
+    records.deleted.insert(e.id);
+    return Status::success();
+}
+Status check(const ev::FieldAdded& e, BatchRecords& records) {
+    if (!records.workspace.schema.type(e.type))
+        return Error{"unknown record type in field definition"};
+    return Status::success();
+}
+Status check(const ev::FlowStarted& e, BatchRecords& records) {
+    if (auto status = records.flow_known(e.id, e.flow); !status) return status;
+    records.started.insert({e.id, e.flow});
+    return Status::success();
+}
+Status check(const ev::FlowJoined& e, BatchRecords& records) {
+    const Flow* flow = records.workspace.flow(e.flow);
+    if (!flow || (!flow->stage(e.stage) && !flow->outcome(e.stage)))
+        return Error{"unknown flow or stage for " + e.id};
+    records.started.insert({e.id, e.flow});
+    return Status::success();
+}
+Status check(const ev::FlowSpawned& e, BatchRecords& records) {
+    if (auto status = records.flow_known(e.id, e.flow); !status) return status;
+    records.started.insert({e.id, e.flow});
+    return Status::success();
+}
+Status check(const ev::StageMoved& e, BatchRecords& records) {
+    return records.in_known_flow(e.id, e.flow);
+}
+Status check(const ev::FlowEnded& e, BatchRecords& records) {
+    return records.in_known_flow(e.id, e.flow);
+}
+Status check(const ev::MoveBlocked& e, BatchRecords& records) {
+    return records.in_known_flow(e.id, e.flow);
+}
+template <typename T> Status check(const T&, BatchRecords&) {
+    return Status::success();
+}
+
+Status check_event(const Event& event, BatchRecords& records) {
+    const std::string& id = event.record_id();
+    const bool creates = event.as<ev::RecordCreated>() || event.as<ev::RecordRestored>();
+    const bool names_record = std::visit(
+        [](const auto& e) { return AboutRecord<std::decay_t<decltype(e)>>; }, event.data);
+    if (names_record && !creates && !records.exists(id))
+        return Error{"record " + id + " does not exist"};
+    return std::visit([&](const auto& e) { return check(e, records); }, event.data);
 }
 
 } // namespace
@@ -194,163 +494,207 @@ Status check_batch(const Workspace& workspace, const EventBatch& batch) {
     return Status::success();
 }
 
+// ---- applying --------------------------------------------------------------
+
+namespace {
+
+json history_entry(const std::string& stage, const EventBatch& batch,
+                   const std::vector<std::string>& warnings) {
+    json entry = {{"stage", stage}, {"at", format_instant(batch.at)}, {"by", batch.actor}};
+    if (!warnings.empty()) entry["warnings"] = warnings;
+    return entry;
+}
+
+Record& record_of(Workspace& ws, const std::string& id) {
+    return *ws.edit(id); // check_batch() made sure it exists
+}
+
+Status apply(Workspace& ws, const EventBatch& batch, const ev::RecordCreated& e) {
+    Record record;
+    record.id = e.id;
+    record.type = e.type;
+    record.owner = e.owner;
+    record.fields = e.fields;
+    record.created_at = record.updated_at = batch.at;
+    record.created_by = record.updated_by = batch.actor;
+    ws.put(std::move(record));
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch& batch, const ev::RecordUpdated& e) {
+    Record& record = record_of(ws, e.id);
+    for (const auto& [field, value] : e.fields.items()) {
+        if (value.is_null())
+            record.fields.erase(field);
+        else
+            record.fields[field] = value;
+    }
+    if (e.owner) record.owner = *e.owner;
+    record.updated_at = batch.at;
+    record.updated_by = batch.actor;
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::RecordDeleted& e) {
+    ws.erase(e.id);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch& batch, const ev::RecordRestored& e) {
+    auto record = record_from_json(e.record, ws, "record"); // check_batch() read it
+    record->updated_at = batch.at;
+    record->updated_by = batch.actor;
+    ws.put(std::move(*record));
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::FieldAdded& e) {
+    ws.schema.type(e.type)->fields.push_back(e.field);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::TypeAdded& e) {
+    ws.schema.add_type(e.type);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch& batch, const ev::FlowStarted& e) {
+    FlowState state;
+    state.stage = e.stage;
+    state.started_at = state.entered_at = batch.at;
+    state.history.push_back(history_entry(state.stage, batch, {}));
+    Record& record = record_of(ws, e.id);
+    record.flows[e.flow] = state;
+    record.automation_failures.erase(flow_start_automation(e.flow));
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch& batch, const ev::FlowJoined& e) {
+    Record& record = record_of(ws, e.id);
+    record.flows[e.flow] = joined_flow_state(*ws.flow(e.flow), e.stage, std::min(e.since, batch.at),
+                                             e.since, batch.actor);
+    record.automation_failures.erase(flow_start_automation(e.flow));
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch& batch, const ev::StageMoved& e) {
+    FlowState& state = record_of(ws, e.id).flows.at(e.flow);
+    state.blocked.reset();
+    state.stage = e.to;
+    state.entered_at = batch.at;
+    state.history.push_back(history_entry(state.stage, batch, e.warnings));
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch& batch, const ev::FlowEnded& e) {
+    FlowState& state = record_of(ws, e.id).flows.at(e.flow);
+    state.blocked.reset();
+    state.status = e.status;
+    state.outcome = e.outcome;
+    state.reason = e.reason;
+    state.ended_at = batch.at;
+    json entry = history_entry(state.outcome, batch, e.warnings);
+    if (!state.reason.empty()) entry["reason"] = state.reason;
+    state.history.push_back(entry);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch& batch, const ev::FlowSpawned& e) {
+    FlowState state;
+    state.status = "spawned";
+    state.outcome = e.record;
+    state.started_at = state.entered_at = state.ended_at = batch.at;
+    Record& record = record_of(ws, e.id);
+    record.flows[e.flow] = state;
+    record.automation_failures.erase(flow_start_automation(e.flow));
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch& batch, const ev::MoveBlocked& e) {
+    FlowState& state = record_of(ws, e.id).flows.at(e.flow);
+    BlockedAttempt attempt{e.to, e.missing, e.failing, batch.at, batch.actor, 1};
+    if (state.blocked && state.blocked->to == attempt.to)
+        attempt.attempts = state.blocked->attempts + 1;
+    state.blocked = std::move(attempt);
+    return Status::success();
+}
+
+// Records in a removed stage move to the stage the mapping names.
+void map_stages(Workspace& ws, const EventBatch& batch, const Flow& flow,
+                const std::map<std::string, std::string>& moves) {
+    for (const auto& id : ws.ids_of_type(flow.record_type)) {
+        Record& record = *ws.edit(id);
+        const auto state = record.flows.find(flow.id);
+        if (state == record.flows.end() || !state->second.active()) continue;
+        const auto to = moves.find(state->second.stage);
+        if (to == moves.end()) continue;
+        json entry = {{"stage", to->second},
+                      {"at", format_instant(batch.at)},
+                      {"by", batch.actor},
+                      {"mapped_from", state->second.stage}};
+        state->second.stage = to->second;
+        state->second.entered_at = batch.at;
+        state->second.blocked.reset();
+        state->second.history.push_back(entry);
+        if (const Stage* stage = flow.stage(state->second.stage); stage && !flow.stage_field.empty())
+            record.fields[flow.stage_field] = stage->name;
+    }
+}
+
+Status apply(Workspace& ws, const EventBatch& batch, const ev::ProcessesChanged& e) {
+    ws.flows = e.flows;
+    // Failed starts of flows that are gone have nothing left to recover.
+    for (const Record* listed : ws.all_records()) {
+        if (listed->automation_failures.empty()) continue;
+        Record& record = *ws.edit(listed->id);
+        for (auto it = record.automation_failures.begin();
+             it != record.automation_failures.end();) {
+            const auto flow = flow_of_automation(it->first);
+            it = flow && !ws.flow(*flow) ? record.automation_failures.erase(it) : std::next(it);
+        }
+    }
+    for (const auto& [flow_id, moves] : e.mapping)
+        if (const Flow* flow = ws.flow(flow_id)) map_stages(ws, batch, *flow, moves);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::SlaBreached& e) {
+    Record& record = record_of(ws, e.id);
+    record.sla_alerts[e.policy] = e.due;
+    if (e.escalated_to)
+        record.sla_escalations[e.policy] = *e.escalated_to;
+    else
+        record.sla_escalations.erase(e.policy); // an earlier breach's people are done
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch& batch, const ev::SlaPaused& e) {
+    // Spans stay in order even if the device clock went back.
+    auto& spans = record_of(ws, e.id).sla_pauses[e.policy];
+    if (spans.empty())
+        spans.push_back({batch.at, std::nullopt});
+    else if (spans.back().to)
+        spans.push_back({std::max(batch.at, *spans.back().to), std::nullopt});
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch& batch, const ev::SlaResumed& e) {
+    auto& spans = record_of(ws, e.id).sla_pauses[e.policy];
+    if (!spans.empty() && !spans.back().to) spans.back().to = std::max(batch.at, spans.back().from);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch& batch, const ev::AutomationFailed& e) {
+    record_of(ws, e.id).automation_failures[e.automation] = {e.reason, batch.at};
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::AutomationCleared& e) {
+    record_of(ws, e.id).automation_failures.erase(e.automation);
+    return Status::success();
+}
+
+bool changes_content(const Event& event) {
+    return event.as<ev::RecordUpdated>() || event.as<ev::RecordRestored>() ||
+           event.as<ev::FlowStarted>() || event.as<ev::FlowJoined>() ||
+           event.as<ev::StageMoved>() || event.as<ev::FlowEnded>();
+}
+
+} // namespace
+
 Status apply_batch(Workspace& workspace, const EventBatch& batch) {
     if (auto status = check_batch(workspace, batch); !status) return status;
-    try {
-        for (const auto& event : batch.events) {
-            const json& data = event.data;
-            if (event.kind == "record.created") {
-                Record record;
-                record.id = data.at("id").get<std::string>();
-                record.type = data.at("type").get<std::string>();
-                record.owner = data.value("owner", "");
-                record.fields = data.value("fields", json::object());
-                record.created_at = record.updated_at = batch.at;
-                record.created_by = record.updated_by = batch.actor;
-                workspace.put(std::move(record));
-            } else if (event.kind == "record.updated") {
-                Record record = *workspace.find(data.at("id").get<std::string>());
-                const json changes = data.value("fields", json::object());
-                for (const auto& [field, value] : changes.items()) {
-                    if (value.is_null())
-                        record.fields.erase(field);
-                    else
-                        record.fields[field] = value;
-                }
-                if (data.contains("owner")) record.owner = data["owner"].get<std::string>();
-                record.updated_at = batch.at;
-                record.updated_by = batch.actor;
-                workspace.put(std::move(record));
-            } else if (event.kind == "record.deleted") {
-                workspace.erase(data.at("id").get<std::string>());
-            } else if (event.kind == "schema.field_added") {
-                auto field = field_def_from_json(data.at("field"), "$.field");
-                if (!field) return Error{field.error()};
-                workspace.schema.type(data.at("type").get<std::string>())->fields.push_back(*field);
-            } else if (event.kind == "schema.type_added") {
-                auto type = record_type_from_json(data.at("type"), "$.type");
-                if (!type) return Error{type.error()};
-                workspace.schema.add_type(*type);
-            } else if (event.kind == "process.started") {
-                FlowState state;
-                state.stage = data.at("stage").get<std::string>();
-                state.started_at = state.entered_at = batch.at;
-                state.history.push_back(history_entry(state.stage, batch, data));
-                Record& record = record_for(workspace, data);
-                record.flows[data.at("flow").get<std::string>()] = state;
-                record.automation_failures.erase(
-                    flow_start_automation(data.at("flow").get<std::string>()));
-            } else if (event.kind == "process.move_blocked") {
-                FlowState& state =
-                    record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
-                BlockedAttempt attempt{data.at("to").get<std::string>(),
-                                       data.at("missing").get<std::vector<std::string>>(),
-                                       data.at("failing").get<std::vector<std::string>>(),
-                                       batch.at,
-                                       batch.actor,
-                                       1};
-                if (state.blocked && state.blocked->to == attempt.to)
-                    attempt.attempts = state.blocked->attempts + 1;
-                state.blocked = std::move(attempt);
-            } else if (event.kind == "process.moved") {
-                FlowState& state =
-                    record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
-                state.blocked.reset();
-                state.stage = data.at("to").get<std::string>();
-                state.entered_at = batch.at;
-                state.history.push_back(history_entry(state.stage, batch, data));
-            } else if (event.kind == "process.ended") {
-                FlowState& state =
-                    record_for(workspace, data).flows.at(data.at("flow").get<std::string>());
-                state.blocked.reset();
-                state.status = data.at("status").get<std::string>();
-                state.outcome = data.at("outcome").get<std::string>();
-                state.reason = data.value("reason", "");
-                state.ended_at = batch.at;
-                json entry = history_entry(state.outcome, batch, data);
-                if (!state.reason.empty()) entry["reason"] = state.reason;
-                state.history.push_back(entry);
-            } else if (event.kind == "sla.breached") {
-                Record& record = record_for(workspace, data);
-                const std::string policy = data.at("policy").get<std::string>();
-                record.sla_alerts[policy] = data.at("due").get<std::string>();
-                if (data.contains("escalated_to"))
-                    record.sla_escalations[policy] =
-                        data["escalated_to"].get<std::vector<std::string>>();
-                else
-                    record.sla_escalations.erase(policy); // an earlier breach's people are done
-            } else if (event.kind == "sla.paused") {
-                // Spans stay in order even if the device clock went back.
-                auto& spans =
-                    record_for(workspace, data).sla_pauses[data.at("policy").get<std::string>()];
-                if (spans.empty())
-                    spans.push_back({batch.at, std::nullopt});
-                else if (spans.back().to)
-                    spans.push_back({std::max(batch.at, *spans.back().to), std::nullopt});
-            } else if (event.kind == "sla.resumed") {
-                auto& spans =
-                    record_for(workspace, data).sla_pauses[data.at("policy").get<std::string>()];
-                if (!spans.empty() && !spans.back().to)
-                    spans.back().to = std::max(batch.at, spans.back().from);
-            } else if (event.kind == "automation.cleared") {
-                record_for(workspace, data)
-                    .automation_failures.erase(data.at("automation").get<std::string>());
-            } else if (event.kind == "automation.failed") {
-                record_for(workspace, data)
-                    .automation_failures[data.at("automation").get<std::string>()] = {
-                    data.at("reason").get<std::string>(), batch.at};
-            } else if (event.kind == "process.spawned") {
-                FlowState state;
-                state.status = "spawned";
-                state.outcome = data.at("record").get<std::string>();
-                state.started_at = state.entered_at = state.ended_at = batch.at;
-                Record& record = record_for(workspace, data);
-                record.flows[data.at("flow").get<std::string>()] = state;
-                record.automation_failures.erase(
-                    flow_start_automation(data.at("flow").get<std::string>()));
-            } else if (event.kind == "process.definitions_changed") {
-                auto flows = flows_from_json(data.at("flows"), "$.flows");
-                if (!flows) return Error{flows.error()};
-                workspace.flows = std::move(*flows);
-                // Failed starts of flows that are gone have nothing left to recover.
-                for (const Record* listed : workspace.all_records()) {
-                    if (listed->automation_failures.empty()) continue;
-                    Record& record = *workspace.edit(listed->id);
-                    for (auto it = record.automation_failures.begin();
-                         it != record.automation_failures.end();) {
-                        const auto flow = flow_of_automation(it->first);
-                        it = flow && !workspace.flow(*flow) ? record.automation_failures.erase(it)
-                                                            : std::next(it);
-                    }
-                }
-                const json mapping = data.value("mapping", json::object());
-                for (const auto& [flow_id, moves] : mapping.items()) {
-                    const Flow* flow = workspace.flow(flow_id);
-                    if (!flow) continue;
-                    for (const auto& id : workspace.ids_of_type(flow->record_type)) {
-                        Record& record = *workspace.edit(id);
-                        const auto state = record.flows.find(flow_id);
-                        if (state == record.flows.end() || !state->second.active()) continue;
-                        const auto to = moves.find(state->second.stage);
-                        if (to == moves.end()) continue;
-                        json entry = {{"stage", *to},
-                                      {"at", format_instant(batch.at)},
-                                      {"by", batch.actor},
-                                      {"mapped_from", state->second.stage}};
-                        state->second.stage = to->get<std::string>();
-                        state->second.entered_at = batch.at;
-                        state->second.blocked.reset();
-                        state->second.history.push_back(entry);
-                        if (const Stage* stage = flow->stage(state->second.stage);
-                            stage && !flow->stage_field.empty())
-                            record.fields[flow->stage_field] = stage->name;
-                    }
-                }
-            }
-        }
-    } catch (const std::exception& error) {
-        // check_batch() leaves nothing to throw; a journal that does is damaged.
-        return Error{std::string("malformed event: ") + error.what()};
+    for (const auto& event : batch.events) {
+        const auto status =
+            std::visit([&](const auto& e) { return apply(workspace, batch, e); }, event.data);
+        if (!status) return status;
+        // Each change to its data, owner or stage counts: the version tells a newer copy apart.
+        if (changes_content(event))
+            if (Record* record = workspace.edit(event.record_id())) ++record->version;
     }
     return Status::success();
 }

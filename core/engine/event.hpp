@@ -1,47 +1,150 @@
 // Events: the facts a command produced. They are journaled in batches (one
-// batch per command) and are the only way state changes after load.
+// batch per command) and are the only way state changes after load. Each
+// kind is one struct; applying it is one small function (event.cpp).
 #pragma once
 
+#include "model/schema.hpp"
 #include "model/workspace.hpp"
+#include "process/flow.hpp"
 #include "util/result.hpp"
 #include "util/time.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace crm {
 
-// Event kinds and their data:
-//   record.created  {id, type, owner, fields}
-//   record.updated  {id, fields (changed values; null clears), owner?}
-//   record.deleted  {id}
-//   schema.field_added {type, field}
-//   schema.type_added  {type}
-//   process.started {id, flow, stage}, process.moved {id, flow, from, to, ...},
-//   process.ended {id, flow, status, outcome, reason?}, process.spawned {id, flow, record},
-//   process.move_blocked {id, flow, to, missing, failing}: an attempt its gate stopped
-//   process.definitions_changed {flows, mapping?}
-//   sla.breached {id, policy, due, recipients, escalated_to?}
-//   sla.paused / sla.resumed {id, policy}: the clock stands still from the batch's time
-//   automation.failed {id, automation, reason}: kept on the record until it runs
-//   automation.cleared {id, automation}: no longer wanted (its start condition went false)
+namespace events {
+
+struct RecordCreated {
+    std::string id, type, owner;
+    nlohmann::json fields = nlohmann::json::object();
+};
+// Only the fields that changed, with what they held before (null = unset),
+// so history reads "Amount: $12,000 -> $15,000" without replaying anything.
+struct RecordUpdated {
+    std::string id;
+    nlohmann::json fields = nlohmann::json::object(); // new values; null clears
+    nlohmann::json before = nlohmann::json::object(); // the same keys, old values
+    std::optional<std::string> owner;                 // set when reassigned ("" unassigns)
+    std::string owner_before;
+};
+// Keeps the whole record as it was, so it can be restored with its history.
+struct RecordDeleted {
+    std::string id;
+    nlohmann::json record; // record_to_json() of it; null in journals before version 2
+};
+struct RecordRestored {
+    std::string id;
+    nlohmann::json record; // as RecordDeleted kept it
+};
+struct FieldAdded {
+    std::string type;
+    FieldDef field;
+};
+struct TypeAdded {
+    RecordTypeDef type;
+};
+struct FlowStarted {
+    std::string id, flow, stage;
+};
+// The record already stood at `stage` by its stage field (imported, set
+// elsewhere); the flow takes it from there instead of starting over.
+struct FlowJoined {
+    std::string id, flow, stage; // a stage, or an outcome the record already reached
+    Instant since;               // when its stage field last changed
+};
+struct StageMoved {
+    std::string id, flow, from, to;
+    std::vector<std::string> warnings; // a warn gate passed on confirmation
+};
+struct FlowEnded {
+    std::string id, flow, from;
+    std::string status;  // "ended" (an outcome) or "exited"
+    std::string outcome; // the outcome's or exit's id
+    std::string reason;
+    std::vector<std::string> warnings;
+};
+struct FlowSpawned {
+    std::string id, flow, record; // the flow started on `record`, a new record linked to `id`
+};
+struct MoveBlocked {
+    std::string id, flow, to;
+    std::vector<std::string> missing, failing;
+};
+struct ProcessesChanged {
+    std::vector<Flow> flows;
+    std::map<std::string, std::map<std::string, std::string>> mapping; // flow -> old -> new stage
+};
+struct SlaBreached {
+    std::string id, policy, due;
+    std::vector<std::string> recipients;
+    std::optional<std::vector<std::string>> escalated_to;
+};
+struct SlaPaused {
+    std::string id, policy;
+};
+struct SlaResumed {
+    std::string id, policy;
+};
+// Kept on the record until it runs: the manual recovery queue.
+struct AutomationFailed {
+    std::string id, automation, reason;
+};
+struct AutomationCleared {
+    std::string id, automation;
+};
+
+} // namespace events
+
+using EventData =
+    std::variant<events::RecordCreated, events::RecordUpdated, events::RecordDeleted,
+                 events::RecordRestored, events::FieldAdded, events::TypeAdded,
+                 events::FlowStarted, events::FlowJoined, events::StageMoved, events::FlowEnded,
+                 events::FlowSpawned, events::MoveBlocked, events::ProcessesChanged,
+                 events::SlaBreached, events::SlaPaused, events::SlaResumed,
+                 events::AutomationFailed, events::AutomationCleared>;
+
 struct Event {
-    std::string kind;
-    nlohmann::json data;
+    EventData data;
+
+    template <typename T> Event(T event) : data(std::move(event)) {}
+    // "record.updated": the journal's name for the kind.
+    const char* kind() const;
+    // The record it is about ("" for schema and process definitions).
+    const std::string& record_id() const;
+    template <typename T> const T* as() const { return std::get_if<T>(&data); }
+};
+
+// Why a batch happened: a person's (or the CLI's) command, or a reaction to an
+// earlier batch of this journal (by its seq), or the timer.
+struct Cause {
+    std::string command;   // "update", "move", "timer", ...; empty for reactions
+    std::uint64_t after = 0; // the seq of the batch this reaction answered
+    std::string reactor;   // "Sales pipeline start": what reacted, in words
 };
 
 // Everything one command did, as one atomic journal entry.
 struct EventBatch {
     std::uint64_t seq = 0;
+    std::string device; // the device that made it ("" in journals before version 2)
     Instant at;
-    std::string actor;
+    std::string actor; // a user id, or kAutomationActor
+    Cause cause;
     std::vector<Event> events;
 };
 
+// The journal's format version; version 1 entries still read.
+inline constexpr int kJournalFormatVersion = 2;
+
 nlohmann::json batch_to_json(const EventBatch& batch);
+// Reads an entry of either version, checking every event's shape.
 Result<EventBatch> batch_from_json(const nlohmann::json& json);
 
 // Checks that a batch fits the workspace (ids exist or are new, types known)

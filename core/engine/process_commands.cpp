@@ -193,22 +193,17 @@ Result<Decision> decide_move(const Workspace& ws, const User& actor, const MoveR
     // Fields filled in, and the stage field that mirrors the stage.
     json changed = changed_fields(*record, fields);
     if (!flow->stage_field.empty() && !target->exit) {
-        const auto current = record->fields.find(flow->stage_field);
-        if (current == record->fields.end() || *current != target->name())
+        if (record->value(flow->stage_field) != target->name())
             changed[flow->stage_field] = target->name();
     }
-    if (!changed.empty())
-        decision.events.push_back({"record.updated", {{"id", record->id}, {"fields", changed}}});
-    json data = {{"id", record->id}, {"flow", flow->id}, {"from", from->id}};
-    if (!warnings.empty()) data["warnings"] = warnings;
+    if (!changed.empty()) decision.events.push_back(field_changes(*record, std::move(changed)));
     if (target->stage) {
-        data["to"] = target->stage->id;
-        decision.events.push_back({"process.moved", std::move(data)});
+        decision.events.push_back(
+            events::StageMoved{record->id, flow->id, from->id, target->stage->id, warnings});
     } else {
-        data["status"] = target->outcome ? "ended" : "exited";
-        data["outcome"] = target->id();
-        if (!move.reason.empty()) data["reason"] = move.reason;
-        decision.events.push_back({"process.ended", std::move(data)});
+        decision.events.push_back(events::FlowEnded{record->id, flow->id, from->id,
+                                                    target->outcome ? "ended" : "exited",
+                                                    target->id(), move.reason, warnings});
     }
     return decision;
 }
@@ -277,7 +272,7 @@ Result<Decision> decide_set_processes(const Workspace& ws, const User& actor,
         }
     }
     if (auto status = check_stage_mapping(ws, command); !status) return Error{status.error()};
-    json mapping = json::object();
+    std::map<std::string, std::map<std::string, std::string>> mapping;
     for (const auto& stranded : stranded_stages(ws, command.flows)) {
         const Flow* old_flow = ws.flow(stranded.flow);
         const Flow* new_flow = nullptr;
@@ -301,80 +296,103 @@ Result<Decision> decide_set_processes(const Workspace& ws, const User& actor,
         mapping[stranded.flow][stranded.stage] = *to;
     }
     Decision decision;
-    decision.events.push_back({"process.definitions_changed",
-                               {{"flows", flows_to_json(command.flows)}, {"mapping", mapping}}});
+    decision.events.push_back(events::ProcessesChanged{command.flows, std::move(mapping)});
     return decision;
 }
 
-std::vector<Event> next_flow_start(const Workspace& ws, const Record& record, Instant now,
-                                   std::string& started) {
-    for (const auto& flow : ws.flows) {
-        const std::string trigger_type = flow.start.on.empty() ? flow.record_type : flow.start.on;
-        if (trigger_type != record.type || record.flows.count(flow.id) || flow.stages.empty())
-            continue;
-        const RecordTypeDef* type = ws.schema.type(record.type);
-        auto result =
-            logic::evaluate(flow.start.when, logic_data(record, *type), logic::Context{now});
-        if (!result || !logic::truthy(*result)) {
-            // A start that failed and is no longer wanted leaves the recovery queue.
-            if (record.automation_failures.count(flow_start_automation(flow.id)))
-                return {{"automation.cleared",
-                         {{"id", record.id}, {"automation", flow_start_automation(flow.id)}}}};
-            continue;
-        }
-        const std::string first = flow.stages.front().id;
-        if (trigger_type == flow.record_type) {
-            started = "started the " + flow.name + " for " + ws.title_of(record);
-            std::vector<Event> events;
-            const auto current = flow.stage_field.empty() ? record.fields.end()
-                                                          : record.fields.find(flow.stage_field);
-            if (!flow.stage_field.empty() &&
-                (current == record.fields.end() || *current != flow.stages.front().name))
-                events.push_back({"record.updated",
-                                  {{"id", record.id},
-                                   {"fields", {{flow.stage_field, flow.stages.front().name}}}}});
-            events.push_back(
-                {"process.started", {{"id", record.id}, {"flow", flow.id}, {"stage", first}}});
-            return events;
-        }
-        // Start on a new record of the flow's type, linked to this one.
-        const RecordTypeDef* new_type = ws.schema.type(flow.record_type);
-        const std::string new_id = ws.peek_next_id(new_type->id);
-        json fields = json::object();
-        for (const auto& [target, source] : flow.start.copy) {
-            const auto value = record.fields.find(source);
-            if (value != record.fields.end()) fields[target] = *value;
-        }
-        fields[flow.start.link_field] = record.id;
-        for (const auto& title_field : new_type->title_fields)
-            if (!fields.contains(title_field)) fields[title_field] = ws.title_of(record);
-        if (!flow.stage_field.empty()) fields[flow.stage_field] = flow.stages.front().name;
-        // The new record is checked like one a person creates.
-        Problems problems;
-        fields = check_fields(ws, *new_type, fields, problems);
-        check_required(*new_type, fields, problems);
-        if (!problems.empty()) {
-            // Into the manual recovery queue, once per reason; other flows may still start.
-            const std::string reason = join_problems(*new_type, problems);
-            const auto known = record.automation_failures.find(flow_start_automation(flow.id));
-            if (known != record.automation_failures.end() && known->second.reason == reason)
-                continue;
-            started =
-                "could not start the " + flow.name + " for " + ws.title_of(record) + ": " + reason;
-            return {{"automation.failed",
-                     {{"id", record.id},
-                      {"automation", flow_start_automation(flow.id)},
-                      {"reason", reason}}}};
-        }
-        started = "started the " + flow.name + " on a new " + new_type->label + " (" + new_id +
-                  ") for " + ws.title_of(record);
-        return {
-            {"record.created",
-             {{"id", new_id}, {"type", new_type->id}, {"owner", record.owner}, {"fields", fields}}},
-            {"process.started", {{"id", new_id}, {"flow", flow.id}, {"stage", first}}},
-            {"process.spawned", {{"id", record.id}, {"flow", flow.id}, {"record", new_id}}}};
+namespace {
+
+bool start_condition_holds(const Workspace& ws, const Record& record, const Flow& flow,
+                           Instant now) {
+    const RecordTypeDef* type = ws.schema.type(record.type);
+    auto result = logic::evaluate(flow.start.when, logic_data(record, *type), logic::Context{now});
+    return result && logic::truthy(*result);
+}
+
+// The stage or outcome the record's stage field names in `flow`, if it is the flow's own record.
+std::string stage_by_field(const Record& record, const Flow& flow) {
+    if (flow.stage_field.empty() || flow.record_type != record.type) return "";
+    const auto& value = record.value(flow.stage_field);
+    return value.is_string() ? stage_named(flow, value.get<std::string>()) : "";
+}
+
+std::string trigger_type(const Flow& flow) {
+    return flow.start.on.empty() ? flow.record_type : flow.start.on;
+}
+
+} // namespace
+
+bool flow_start_due(const Workspace& ws, const Record& record, const Flow& flow, Instant now) {
+    if (trigger_type(flow) != record.type || record.flows.count(flow.id) || flow.stages.empty())
+        return false;
+    return !stage_by_field(record, flow).empty() || start_condition_holds(ws, record, flow, now) ||
+           record.automation_failures.count(flow_start_automation(flow.id));
+}
+
+Result<Decision> decide_start_flow(const Workspace& ws, const StartFlow& command, Instant now,
+                                   const std::string& device, DecideDetails& details) {
+    const Record* record = ws.find(command.id);
+    if (!record) return Error{"there is no record \"" + command.id + "\""};
+    const Flow* flow = ws.flow(command.flow);
+    if (!flow) return Error{"there is no flow \"" + command.flow + "\""};
+    Decision decision;
+    decision.record_id = record->id;
+    if (!flow_start_due(ws, *record, *flow, now)) return decision; // already done
+    // A record that already has a stage joins the flow there.
+    if (const std::string stage = stage_by_field(*record, *flow); !stage.empty()) {
+        decision.events.push_back(
+            events::FlowJoined{record->id, flow->id, stage, record->updated_at});
+        details.warnings.push_back("the " + flow->name + " took " + ws.title_of(*record) +
+                                   " in at its stage");
+        return decision;
     }
-    return {};
+    const std::string key = flow_start_automation(flow->id);
+    if (!start_condition_holds(ws, *record, *flow, now)) {
+        // A start that failed and is no longer wanted leaves the recovery queue.
+        decision.events.push_back(events::AutomationCleared{record->id, key});
+        return decision;
+    }
+    const std::string first = flow->stages.front().id;
+    if (trigger_type(*flow) == flow->record_type) {
+        if (!flow->stage_field.empty() &&
+            record->value(flow->stage_field) != flow->stages.front().name)
+            decision.events.push_back(
+                field_changes(*record, {{flow->stage_field, flow->stages.front().name}}));
+        decision.events.push_back(events::FlowStarted{record->id, flow->id, first});
+        details.warnings.push_back("started the " + flow->name + " for " + ws.title_of(*record));
+        return decision;
+    }
+    // Start on a new record of the flow's type, linked to this one.
+    const RecordTypeDef* new_type = ws.schema.type(flow->record_type);
+    json fields = json::object();
+    for (const auto& [target, source] : flow->start.copy)
+        if (record->has_value(source)) fields[target] = record->value(source);
+    fields[flow->start.link_field] = record->id;
+    for (const auto& title_field : new_type->title_fields)
+        if (!fields.contains(title_field)) fields[title_field] = ws.title_of(*record);
+    if (!flow->stage_field.empty()) fields[flow->stage_field] = flow->stages.front().name;
+    // The new record is checked like one a person creates.
+    Problems problems;
+    fields = check_fields(ws, *new_type, fields, problems);
+    check_required(*new_type, fields, problems);
+    if (!problems.empty()) {
+        // Into the manual recovery queue, once per reason.
+        const std::string reason = join_problems(*new_type, problems);
+        const auto known = record->automation_failures.find(key);
+        if (known != record->automation_failures.end() && known->second.reason == reason)
+            return decision;
+        details.warnings.push_back("could not start the " + flow->name + " for " +
+                                   ws.title_of(*record) + ": " + reason);
+        decision.events.push_back(events::AutomationFailed{record->id, key, reason});
+        return decision;
+    }
+    const std::string new_id = ws.peek_next_id(new_type->id, device);
+    details.warnings.push_back("started the " + flow->name + " on a new " + new_type->label + " (" +
+                               new_id + ") for " + ws.title_of(*record));
+    decision.events.push_back(events::RecordCreated{new_id, new_type->id, record->owner, fields});
+    decision.events.push_back(events::FlowStarted{new_id, flow->id, first});
+    decision.events.push_back(events::FlowSpawned{record->id, flow->id, new_id});
+    return decision;
 }
 
 } // namespace crm::detail

@@ -252,139 +252,158 @@ void write_engine_state(const Record& record, json& item) {
     }
 }
 
-Status read_records(const json& records, Workspace& ws, Instant imported_at) {
-    if (!records.is_array())
-        return Error{"$.records: expected an array, got " + json_type_name(records)};
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        const std::string path = at("$.records", i);
-        const json& value = records[i];
-        if (!value.is_object())
-            return Error{path + ": expected an object, got " + json_type_name(value)};
-        if (auto s = check_known_keys(value, path,
-                                      {"id", "type", "owner", "fields", "created_at", "created_by",
-                                       "updated_at", "updated_by", "flows", "sla_alerts",
-                                       "sla_escalations", "sla_pauses", "automation_failures"});
-            !s)
-            return s;
-        Record record;
-        auto id = require_string(value, path, "id");
-        if (!id) return Error{id.error()};
-        auto type_id = require_string(value, path, "type");
-        if (!type_id) return Error{type_id.error()};
-        const RecordTypeDef* type = ws.schema.type(*type_id);
-        if (!type) return Error{path + ".type: there is no record type \"" + *type_id + "\""};
-        if (id->rfind(*type_id + "-", 0) != 0)
-            return Error{path + ".id: \"" + *id + "\" should start with \"" + *type_id + "-\""};
-        if (ws.find(*id)) return Error{path + ".id: duplicate record id \"" + *id + "\""};
-        {
-            const std::string number = id->substr(type_id->size() + 1);
-            const bool digits = !number.empty() && number.size() <= 15 &&
-                                number.find_first_not_of("0123456789") == std::string::npos;
-            if (!digits)
-                return Error{path + ".id: \"" + *id + "\" should be \"" + *type_id +
-                             "-\" followed by a number (at most 15 digits)"};
-        }
-        record.id = *id;
-        record.type = *type_id;
-        if (value.contains("owner")) {
-            if (!value["owner"].is_string())
-                return Error{path + ".owner: expected a user id, got " + got(value["owner"])};
-            record.owner = value["owner"].get<std::string>();
-            if (!record.owner.empty() && !ws.directory.user(record.owner))
-                return Error{path + ".owner: there is no user \"" + record.owner + "\""};
-        }
-        for (const char* key : {"created_by", "updated_by"})
-            if (value.contains(key) && !value[key].is_string())
-                return Error{path + "." + key + ": expected a user id, got " + got(value[key])};
-        record.created_by = value.value("created_by", "");
-        record.updated_by = value.value("updated_by", record.created_by);
-        auto created = read_instant(value, path, "created_at", imported_at);
-        if (!created) return Error{created.error()};
-        auto updated = read_instant(value, path, "updated_at", *created);
-        if (!updated) return Error{updated.error()};
-        record.created_at = *created;
-        record.updated_at = *updated;
-        const auto fields = value.find("fields");
-        if (fields != value.end()) {
-            if (!fields->is_object())
-                return Error{path + ".fields: expected an object, got " + json_type_name(*fields)};
-            for (const auto& [field_id, field_value] : fields->items()) {
-                const FieldDef* field = type->field(field_id);
-                if (!field)
-                    return Error{path + ".fields." + field_id + ": " + type->label +
-                                 " has no field \"" + field_id + "\""};
-                auto normalized = normalize_field_value(*field, field_value);
-                if (!normalized)
-                    return Error{path + ".fields." + field_id + ": " + normalized.error()};
-                if (!normalized->is_null()) record.fields[field_id] = *normalized;
-            }
-        }
-        if (const auto flows = value.find("flows"); flows != value.end()) {
-            if (!flows->is_object())
-                return Error{path + ".flows: expected an object of flow id -> state"};
-            for (const auto& [flow_id, state_json] : flows->items()) {
-                const std::string state_path = path + ".flows." + flow_id;
-                auto state = flow_state_from_json(state_json, state_path);
-                if (!state) return Error{state.error()};
-                // Active states must fit today's definitions; ended ones are history
-                // and stay valid after the process they ran in has changed.
-                if (state->active()) {
-                    const Flow* flow = ws.flow(flow_id);
-                    if (!flow) return Error{state_path + ": there is no flow \"" + flow_id + "\""};
-                    if (flow->record_type != record.type)
-                        return Error{state_path + ": " + flow->name + " runs on " +
-                                     flow->record_type + " records, not " + record.type};
-                    if (!flow->stage(state->stage))
-                        return Error{state_path + ".stage: " + flow->name + " has no stage \"" +
-                                     state->stage + "\""};
-                }
-                record.flows[flow_id] = *state;
-            }
-        }
-        if (const auto alerts = value.find("sla_alerts"); alerts != value.end()) {
-            if (!alerts->is_object())
-                return Error{path + ".sla_alerts: expected an object of policy -> due time"};
-            for (const auto& [policy, due] : alerts->items()) {
-                if (!due.is_string() || !parse_instant(due.get<std::string>()))
-                    return Error{path + ".sla_alerts." + policy +
-                                 ": expected the due time of the breach raised, as "
-                                 "YYYY-MM-DDTHH:MM:SSZ, got " +
-                                 due.dump()};
-                record.sla_alerts[policy] = due.get<std::string>();
-            }
-        }
-        if (auto status = read_engine_state(value, path, record); !status) return status;
-        for (const auto& field : type->fields)
-            if (field.required && !record.fields.contains(field.id))
-                return Error{path + ".fields." + field.id + ": " + field.label + " is required"};
-        ws.put(std::move(record));
+Result<Record> read_record(const json& value, const Workspace& ws, const std::string& path,
+                           Instant imported_at) {
+    if (!value.is_object())
+        return Error{path + ": expected an object, got " + json_type_name(value)};
+    if (auto s = check_known_keys(value, path,
+                                  {"id", "type", "owner", "fields", "created_at", "created_by",
+                                   "updated_at", "updated_by", "flows", "sla_alerts",
+                                   "sla_escalations", "sla_pauses", "automation_failures", "version"});
+        !s)
+        return Error{s.error()};
+    Record record;
+    if (const auto version = value.find("version"); version != value.end()) {
+        if (!version->is_number_unsigned() || *version == 0)
+            return Error{path + ".version: expected a positive whole number, got " + got(*version)};
+        record.version = version->get<std::uint64_t>();
     }
-    // References are checked once every record is known (they may point forward).
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        const Record* record = ws.find(records[i]["id"].get<std::string>());
-        const RecordTypeDef* type = ws.schema.type(record->type);
-        for (const auto& [field_id, field_value] : record->fields.items()) {
+    auto id = require_string(value, path, "id");
+    if (!id) return Error{id.error()};
+    auto type_id = require_string(value, path, "type");
+    if (!type_id) return Error{type_id.error()};
+    const RecordTypeDef* type = ws.schema.type(*type_id);
+    if (!type) return Error{path + ".type: there is no record type \"" + *type_id + "\""};
+    if (!is_record_id_of(*id, *type_id))
+        return Error{path + ".id: \"" + *id + "\" should be \"" + *type_id +
+                     "-\" followed by a number (at most 15 digits), or by a device tag, \"-\" "
+                     "and a number"};
+    if (ws.find(*id)) return Error{path + ".id: duplicate record id \"" + *id + "\""};
+    record.id = *id;
+    record.type = *type_id;
+    if (value.contains("owner")) {
+        if (!value["owner"].is_string())
+            return Error{path + ".owner: expected a user id, got " + got(value["owner"])};
+        record.owner = value["owner"].get<std::string>();
+        if (!record.owner.empty() && !ws.directory.user(record.owner))
+            return Error{path + ".owner: there is no user \"" + record.owner + "\""};
+    }
+    for (const char* key : {"created_by", "updated_by"})
+        if (value.contains(key) && !value[key].is_string())
+            return Error{path + "." + key + ": expected a user id, got " + got(value[key])};
+    record.created_by = value.value("created_by", "");
+    record.updated_by = value.value("updated_by", record.created_by);
+    auto created = read_instant(value, path, "created_at", imported_at);
+    if (!created) return Error{created.error()};
+    auto updated = read_instant(value, path, "updated_at", *created);
+    if (!updated) return Error{updated.error()};
+    record.created_at = *created;
+    record.updated_at = *updated;
+    const auto fields = value.find("fields");
+    if (fields != value.end()) {
+        if (!fields->is_object())
+            return Error{path + ".fields: expected an object, got " + json_type_name(*fields)};
+        for (const auto& [field_id, field_value] : fields->items()) {
             const FieldDef* field = type->field(field_id);
-            const std::string path = at("$.records", i) + ".fields." + field_id;
-            if (field->type == FieldType::RecordRef) {
-                const Record* target = ws.find(field_value.get<std::string>());
-                if (!target)
-                    return Error{path + ": there is no record \"" + field_value.get<std::string>() +
-                                 "\""};
-                if (!field->target_type.empty() && target->type != field->target_type)
-                    return Error{path + ": " + target->id + " is a " + target->type +
-                                 ", expected a " + field->target_type};
-            } else if (field->type == FieldType::UserRef &&
-                       !ws.directory.user(field_value.get<std::string>())) {
-                return Error{path + ": there is no user \"" + field_value.get<std::string>() +
-                             "\""};
+            if (!field)
+                return Error{path + ".fields." + field_id + ": " + type->label +
+                             " has no field \"" + field_id + "\""};
+            auto normalized = normalize_field_value(*field, field_value);
+            if (!normalized)
+                return Error{path + ".fields." + field_id + ": " + normalized.error()};
+            if (!normalized->is_null()) record.fields[field_id] = *normalized;
+        }
+    }
+    if (const auto flows = value.find("flows"); flows != value.end()) {
+        if (!flows->is_object())
+            return Error{path + ".flows: expected an object of flow id -> state"};
+        for (const auto& [flow_id, state_json] : flows->items()) {
+            const std::string state_path = path + ".flows." + flow_id;
+            auto state = flow_state_from_json(state_json, state_path);
+            if (!state) return Error{state.error()};
+            // Active states must fit today's definitions; ended ones are history
+            // and stay valid after the process they ran in has changed.
+            if (state->active()) {
+                const Flow* flow = ws.flow(flow_id);
+                if (!flow) return Error{state_path + ": there is no flow \"" + flow_id + "\""};
+                if (flow->record_type != record.type)
+                    return Error{state_path + ": " + flow->name + " runs on " +
+                                 flow->record_type + " records, not " + record.type};
+                if (!flow->stage(state->stage))
+                    return Error{state_path + ".stage: " + flow->name + " has no stage \"" +
+                                 state->stage + "\""};
             }
+            record.flows[flow_id] = *state;
+        }
+    }
+    if (const auto alerts = value.find("sla_alerts"); alerts != value.end()) {
+        if (!alerts->is_object())
+            return Error{path + ".sla_alerts: expected an object of policy -> due time"};
+        for (const auto& [policy, due] : alerts->items()) {
+            if (!due.is_string() || !parse_instant(due.get<std::string>()))
+                return Error{path + ".sla_alerts." + policy +
+                             ": expected the due time of the breach raised, as "
+                             "YYYY-MM-DDTHH:MM:SSZ, got " +
+                             due.dump()};
+            record.sla_alerts[policy] = due.get<std::string>();
+        }
+    }
+    if (auto status = read_engine_state(value, path, record); !status) return Error{status.error()};
+    for (const auto& field : type->fields)
+        if (field.required && !record.fields.contains(field.id))
+            return Error{path + ".fields." + field.id + ": " + field.label + " is required"};
+    return record;
+}
+
+Status check_record_refs(const Record& record, const Workspace& ws, const std::string& path) {
+    const RecordTypeDef* type = ws.schema.type(record.type);
+    for (const auto& [field_id, field_value] : record.fields.items()) {
+        const FieldDef* field = type->field(field_id);
+        const std::string where = path + ".fields." + field_id;
+        if (field->type == FieldType::RecordRef) {
+            const Record* target = ws.find(field_value.get<std::string>());
+            if (!target)
+                return Error{where + ": there is no record \"" + field_value.get<std::string>() +
+                             "\""};
+            if (!field->target_type.empty() && target->type != field->target_type)
+                return Error{where + ": " + target->id + " is a " + target->type +
+                             ", expected a " + field->target_type};
+        } else if (field->type == FieldType::UserRef &&
+                   !ws.directory.user(field_value.get<std::string>())) {
+            return Error{where + ": there is no user \"" + field_value.get<std::string>() + "\""};
         }
     }
     return Status::success();
 }
 
+Status read_records(const json& records, Workspace& ws, Instant imported_at) {
+    if (!records.is_array())
+        return Error{"$.records: expected an array, got " + json_type_name(records)};
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const std::string path = at("$.records", i);
+        auto record = read_record(records[i], ws, path, imported_at);
+        if (!record) return Error{record.error()};
+        ws.put(std::move(*record));
+    }
+    // References are checked once every record is known (they may point forward).
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        const Record* record = ws.find(records[i]["id"].get<std::string>());
+        if (auto status = check_record_refs(*record, ws, at("$.records", i)); !status)
+            return status;
+    }
+    return Status::success();
+}
+
 } // namespace
+
+Result<Record> record_from_json(const json& value, const Workspace& workspace,
+                                const std::string& path) {
+    auto record = read_record(value, workspace, path, {});
+    if (!record) return record;
+    if (auto status = check_record_refs(*record, workspace, path); !status)
+        return Error{status.error()};
+    return record;
+}
 
 json record_to_json(const Record& record) {
     json item = {{"id", record.id}, {"type", record.type}};
@@ -394,6 +413,7 @@ json record_to_json(const Record& record) {
     if (!record.created_by.empty()) item["created_by"] = record.created_by;
     item["updated_at"] = format_instant(record.updated_at);
     if (!record.updated_by.empty()) item["updated_by"] = record.updated_by;
+    item["version"] = record.version;
     if (!record.sla_alerts.empty()) item["sla_alerts"] = record.sla_alerts;
     write_engine_state(record, item);
     if (!record.flows.empty()) {
@@ -471,11 +491,11 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
         return Error{s.error()};
     const auto version = document.find("version");
     if (version == document.end() || !version->is_number_integer())
-        return Error{"$.version: expected the format version number " +
+        return Error{"$.version: expected the format version number, 1 to " +
                      std::to_string(kWorkspaceFormatVersion) + ", got " +
                      (version == document.end() ? std::string("nothing") : got(*version))};
-    if (*version != kWorkspaceFormatVersion)
-        return Error{"$.version: version " + version->dump() + " is not supported (expected " +
+    if (*version < 1 || *version > kWorkspaceFormatVersion)
+        return Error{"$.version: version " + version->dump() + " is not supported (expected 1 to " +
                      std::to_string(kWorkspaceFormatVersion) + ")"};
     Workspace ws;
     if (document.contains("name")) {

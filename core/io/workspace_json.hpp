@@ -1,4 +1,5 @@
-// The workspace exchange format, version 1 (docs/workspace-format.md). Export
+// The workspace exchange format, version 2 (docs/workspace-format.md); version 1
+// documents still import with the same meaning. Export
 // writes it; import reads it whole and either yields a complete workspace or
 // says exactly where the document is wrong. Snapshots use the same format.
 #pragma once
@@ -15,11 +16,15 @@
 namespace crm {
 
 inline constexpr const char* kWorkspaceFormat = "crm-workspace";
-inline constexpr int kWorkspaceFormatVersion = 1;
+inline constexpr int kWorkspaceFormatVersion = 2; // adds each record's version
 
 nlohmann::json workspace_to_json(const Workspace& workspace);
 // One record as it appears in "records": fields, flows and the engine's SLA state.
 nlohmann::json record_to_json(const Record& record);
+// One record as record_to_json() wrote it, checked against the workspace
+// (its type, owner, field values and the records and users it refers to).
+Result<Record> record_from_json(const nlohmann::json& value, const Workspace& workspace,
+                                const std::string& path);
 std::string export_workspace(const Workspace& workspace); // pretty-printed
 
 // Records without created_at/updated_at get `imported_at` (the time of the

@@ -53,10 +53,45 @@ std::string Workspace::title_of(const Record& record) const {
     return title.empty() ? record.id : title;
 }
 
-std::string Workspace::peek_next_id(std::string_view type) const {
+std::string Workspace::peek_next_id(std::string_view type, std::string_view device) const {
     const auto it = m_next_numbers.find(std::string(type));
     const long long number = it == m_next_numbers.end() ? 1 : it->second;
-    return std::string(type) + "-" + std::to_string(number);
+    std::string id(type);
+    if (!device.empty()) id.append("-").append(device);
+    return id + "-" + std::to_string(number);
+}
+
+namespace {
+
+bool is_number_text(std::string_view text) {
+    return !text.empty() && text.size() <= 15 &&
+           text.find_first_not_of("0123456789") == std::string_view::npos;
+}
+
+// The number at the end of "deal-42" or "deal-k7m2qx-42"; -1 when there is none.
+long long id_number(std::string_view id) {
+    const auto dash = id.rfind('-');
+    if (dash == std::string_view::npos || !is_number_text(id.substr(dash + 1))) return -1;
+    long long number = -1;
+    std::from_chars(id.data() + dash + 1, id.data() + id.size(), number);
+    return number < kMaxRecordNumber ? number : -1;
+}
+
+} // namespace
+
+bool is_device_tag(std::string_view tag) {
+    return tag.size() >= 2 && tag.size() <= 12 &&
+           tag.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789") == std::string_view::npos;
+}
+
+bool is_record_id_of(std::string_view id, std::string_view type) {
+    if (id.size() <= type.size() + 1 || id.substr(0, type.size()) != type ||
+        id[type.size()] != '-')
+        return false;
+    const std::string_view rest = id.substr(type.size() + 1);
+    const auto dash = rest.find('-');
+    if (dash == std::string_view::npos) return is_number_text(rest);
+    return is_device_tag(rest.substr(0, dash)) && is_number_text(rest.substr(dash + 1));
 }
 
 Record* Workspace::edit(std::string_view id) {
@@ -65,7 +100,7 @@ Record* Workspace::edit(std::string_view id) {
 }
 
 void Workspace::put(Record record) {
-    note_id(record.id);
+    note_id(record.type, record.id);
     const auto it = m_records.find(record.id);
     if (it == m_records.end()) m_ids_by_type[record.type].push_back(record.id);
     std::string id = record.id;
@@ -80,15 +115,10 @@ void Workspace::erase(std::string_view id) {
     m_records.erase(it);
 }
 
-void Workspace::note_id(std::string_view id) {
-    const auto dash = id.rfind('-');
-    if (dash == std::string_view::npos) return;
-    long long number = 0;
-    const auto digits = id.substr(dash + 1);
-    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
-    if (error != std::errc() || end != digits.data() + digits.size()) return;
-    if (number < 0 || number >= kMaxRecordNumber) return;
-    auto& next = m_next_numbers[std::string(id.substr(0, dash))];
+void Workspace::note_id(std::string_view type, std::string_view id) {
+    const long long number = id_number(id);
+    if (number < 0) return;
+    auto& next = m_next_numbers[std::string(type)];
     next = std::max(next, number + 1);
 }
 

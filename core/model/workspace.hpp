@@ -18,6 +18,11 @@ namespace crm {
 // Record numbers stay below 2^53 so ids survive any JSON reader exactly.
 inline constexpr long long kMaxRecordNumber = 9007199254740992LL;
 
+// "k7m2qx": 2 to 12 lower-case letters and digits naming the device that made an id.
+bool is_device_tag(std::string_view tag);
+// "deal-42" or "deal-k7m2qx-42" for type "deal".
+bool is_record_id_of(std::string_view id, std::string_view type);
+
 class Workspace {
   public:
     Workspace();
@@ -42,15 +47,17 @@ class Workspace {
     // "Acme Corp", "Dana Whitfield"; falls back to the id.
     std::string title_of(const Record& record) const;
 
-    // The id the next record of `type` gets: "deal-42".
-    std::string peek_next_id(std::string_view type) const;
+    // The id the next record of `type` made on `device` gets: "deal-k7m2qx-42"
+    // ("deal-42" without a device). The device tag keeps ids made offline on
+    // two devices apart; the number counts per type.
+    std::string peek_next_id(std::string_view type, std::string_view device) const;
 
     // For applying events: a record to change in place (its id and type stay).
     Record* edit(std::string_view id);
     void put(Record record);
     void erase(std::string_view id);
     // Keeps ids unique after import: the next number is above every id seen.
-    void note_id(std::string_view id);
+    void note_id(std::string_view type, std::string_view id);
     const std::map<std::string, long long>& next_numbers() const { return m_next_numbers; }
     void set_next_number(const std::string& type, long long number);
 

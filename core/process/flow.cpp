@@ -1,6 +1,45 @@
 #include "process/flow.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace crm {
+
+namespace {
+
+bool same_name(const std::string& a, const std::string& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+} // namespace
+
+std::string stage_named(const Flow& flow, const std::string& value) {
+    for (const auto& stage : flow.stages)
+        if (stage.id == value || same_name(stage.name, value)) return stage.id;
+    for (const auto& outcome : flow.outcomes)
+        if (outcome.id == value || same_name(outcome.name, value)) return outcome.id;
+    return "";
+}
+
+FlowState joined_flow_state(const Flow& flow, const std::string& target, Instant started,
+                            Instant entered, const std::string& by) {
+    FlowState state;
+    state.stage = target;
+    state.started_at = started;
+    state.entered_at = entered;
+    if (!flow.stage(target)) { // an outcome: the flow has ended there
+        state.stage = flow.stages.empty() ? target : flow.stages.back().id;
+        state.status = "ended";
+        state.outcome = target;
+        state.ended_at = entered;
+    }
+    state.history.push_back(
+        {{"stage", target}, {"at", format_instant(entered)}, {"by", by}, {"joined", true}});
+    return state;
+}
 
 const Stage* Flow::stage(const std::string& stage_id) const {
     for (const auto& s : stages)

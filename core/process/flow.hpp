@@ -124,4 +124,13 @@ struct FlowState {
     bool active() const { return status == "active"; }
 };
 
+// The stage or outcome id a stage field's value names ("Proposal", "closed won",
+// "proposal"): by name in any case, or by id. "" when it names none.
+std::string stage_named(const Flow& flow, const std::string& value);
+// Where a record stands that joins a flow by its stage field (imported with a
+// stage, or given one outside the flow): at `target` since `entered`, or
+// ended there when `target` is an outcome.
+FlowState joined_flow_state(const Flow& flow, const std::string& target, Instant started,
+                            Instant entered, const std::string& by);
+
 } // namespace crm

@@ -7,13 +7,21 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <random>
 
 namespace crm {
 
 namespace {
 
-constexpr const char* kJournalHeader = "crm-journal 1\n";
+// Segments written now say version 2 (batches with device, cause and the
+// values changes replaced); version 1 segments still read.
+constexpr const char* kJournalHeader = "crm-journal 2\n";
 constexpr std::size_t kJournalHeaderBytes = 14;
+
+bool has_journal_header(std::string_view content) {
+    return content.substr(0, kJournalHeaderBytes) == kJournalHeader ||
+           content.substr(0, kJournalHeaderBytes) == "crm-journal 1\n";
+}
 constexpr const char* kSegmentPrefix = "journal-";
 constexpr const char* kSegmentSuffix = ".log";
 // A journal entry wraps what a command carried ({"events":[{"data":{"flows":...}}]}):
@@ -86,6 +94,22 @@ std::string snapshot_text(const std::string& body, std::uint64_t seq) {
     return header + " crc32=" + hex32(crc) + "\n" + body;
 }
 
+// 30 random bits as six letters and digits (no 0/1/i/l/o to misread): ids
+// made on two devices differ by this tag.
+std::string new_device_tag() {
+    static constexpr char kAlphabet[] = "23456789abcdefghjkmnpqrstuvwxyz";
+    std::random_device random;
+    std::uint32_t bits = random();
+    std::string tag;
+    for (int i = 0; i < 6; ++i, bits /= 31)
+        tag += kAlphabet[bits % 31];
+    return tag;
+}
+
+std::string device_text(const std::string& tag) {
+    return "crm-device 1 tag=" + tag + "\n";
+}
+
 std::string head_text(std::uint64_t seq) {
     const std::string line = "crm-head 1 seq=" + std::to_string(seq);
     return line + " crc32=" + hex32(crc32(line)) + "\n";
@@ -142,12 +166,38 @@ void WorkspaceStore::note_head(std::uint64_t seq) {
     m_storage.write(kJournalHeadFile, head_text(seq), Sync::No); // a hint: failure costs nothing
 }
 
-Status WorkspaceStore::remove_segments() {
+// The device tag this directory makes ids with. A workspace from before
+// tags (or whose file is damaged) gets a new one, written by the next write.
+void WorkspaceStore::load_device() {
+    m_device_unsaved = false;
+    if (m_storage.exists(kDeviceFile)) {
+        const auto text = m_storage.read(kDeviceFile);
+        char tag[16] = {};
+        if (text && std::sscanf(text->c_str(), "crm-device 1 tag=%12[a-z0-9]", tag) == 1 &&
+            *text == device_text(tag) && is_device_tag(tag)) {
+            m_device = tag;
+            return;
+        }
+    }
+    m_device = new_device_tag();
+    m_device_unsaved = true;
+}
+
+Status WorkspaceStore::save_device() {
+    if (!m_device_unsaved) return Status::success();
+    if (auto status = m_storage.write_atomic(kDeviceFile, device_text(m_device)); !status)
+        return status;
+    m_device_unsaved = false;
+    return Status::success();
+}
+
+Status WorkspaceStore::archive_segments() {
     m_current_segment.clear(); // whatever happens below, the next append starts a fresh one
     m_current_segment_bytes = 0;
     m_journal_bytes = 0;
     for (const auto& name : segment_names())
-        if (auto status = m_storage.remove(name); !status) return status;
+        if (auto status = m_storage.rename(name, unused_name(kHistoryPrefix + name)); !status)
+            return status;
     return m_storage.sync_directory();
 }
 
@@ -158,6 +208,8 @@ Status WorkspaceStore::create(const Workspace& workspace) {
         if (auto status = m_storage.rename(name, unused_name(name + ".damaged")); !status)
             return status;
     if (auto status = m_storage.remove(kJournalHeadFile); !status) return status;
+    load_device();
+    if (auto status = save_device(); !status) return status;
     return write_snapshot(workspace_to_json(workspace).dump(), 0);
 }
 
@@ -178,7 +230,7 @@ WorkspaceStore::SegmentScan WorkspaceStore::replay_segment(const std::string& na
     }
     scan.readable = true;
     scan.bytes = content->size();
-    if (content->rfind(kJournalHeader, 0) != 0) {
+    if (!has_journal_header(*content)) {
         scan.problem = name + " does not start with a journal header";
         return scan;
     }
@@ -239,8 +291,9 @@ Result<OpenReport> WorkspaceStore::open(Engine& engine) {
     text->clear();
     text->shrink_to_fit();
 
-    engine = Engine(std::move(*workspace));
-    engine.set_last_seq(snapshot_seq);
+    engine.load(std::move(*workspace), snapshot_seq);
+    load_device();
+    engine.set_device(m_device);
     OpenReport report;
     m_repair = Repair{};
     m_reopen_needed = false;
@@ -347,6 +400,8 @@ Status WorkspaceStore::cut_segment(Repair::Cut& cut) {
 
 Status WorkspaceStore::append(const EventBatch& batch) {
     if (auto status = repair(batch.seq - 1); !status) return status;
+    // Before any id made with it is acknowledged.
+    if (auto status = save_device(); !status) return status;
     const std::string payload = batch_to_json(batch).dump();
     const std::string line = hex32(crc32(payload)) + " " + payload + "\n";
     if (m_current_segment.empty() ||
@@ -371,6 +426,53 @@ Status WorkspaceStore::append(const EventBatch& batch) {
     return Status::success();
 }
 
+KeptHistory WorkspaceStore::read_history(
+    const std::function<bool(const EventBatch&)>& wanted) const {
+    KeptHistory history;
+    std::vector<std::string> files;
+    for (auto& name : m_storage.list())
+        if (name.rfind(kHistoryPrefix, 0) == 0 || is_segment(name)) files.push_back(name);
+    for (const auto& name : files) {
+        auto content = m_storage.read(name);
+        if (!content) {
+            history.problems.push_back(content.error());
+            continue;
+        }
+        if (!has_journal_header(*content)) {
+            history.problems.push_back(name + " does not start with a journal header");
+            continue;
+        }
+        for (std::size_t pos = kJournalHeaderBytes; pos < content->size();) {
+            const auto end = content->find('\n', pos);
+            if (end == std::string::npos) break; // a torn tail: open() reports it
+            const std::string_view line = std::string_view(*content).substr(pos, end - pos);
+            pos = end + 1;
+            if (line.size() < 10 || line[8] != ' ' ||
+                std::strtoul(std::string(line.substr(0, 8)).c_str(), nullptr, 16) !=
+                    crc32(line.substr(9))) {
+                history.problems.push_back(name + " has a damaged entry; the rest of it is skipped");
+                break;
+            }
+            auto json = parse_json_text(line.substr(9), kMaxJsonDepth + kJournalNesting);
+            auto batch = json ? batch_from_json(*json) : Result<EventBatch>(Error{json.error()});
+            if (!batch) {
+                history.problems.push_back(name + ": " + batch.error());
+                break;
+            }
+            if (wanted(*batch)) history.batches.push_back(std::move(*batch));
+        }
+    }
+    // Oldest first; an entry kept twice (a compaction cut short) counts once.
+    std::stable_sort(history.batches.begin(), history.batches.end(),
+                     [](const EventBatch& a, const EventBatch& b) { return a.seq < b.seq; });
+    history.batches.erase(std::unique(history.batches.begin(), history.batches.end(),
+                                      [](const EventBatch& a, const EventBatch& b) {
+                                          return a.seq == b.seq && a.device == b.device;
+                                      }),
+                          history.batches.end());
+    return history;
+}
+
 Status WorkspaceStore::compact(const Engine& engine) {
     if (auto status = repair(engine.last_seq()); !status) return status;
     // The journal goes only once a snapshot holds everything it held.
@@ -380,7 +482,8 @@ Status WorkspaceStore::compact(const Engine& engine) {
                      "not read back (" +
                      readable.error() + ")"};
     if (auto status = write_snapshot(body, engine.last_seq()); !status) return status;
-    return remove_segments();
+    // Kept as history, never replayed again: what happened is not thrown away.
+    return archive_segments();
 }
 
 Status WorkspaceStore::recover(Engine& engine, Workspace workspace) {
@@ -391,7 +494,7 @@ Status WorkspaceStore::recover(Engine& engine, Workspace workspace) {
         if (auto status = m_storage.rename(name, unused_name(name + ".damaged")); !status)
             return status;
     m_repair = Repair{};
-    engine = Engine();
+    engine.load(Workspace{}, 0);
     return replace(engine, std::move(workspace));
 }
 
@@ -412,11 +515,14 @@ Status WorkspaceStore::replace(Engine& engine, Workspace workspace) {
         m_reopen_needed = true;
         return status;
     }
-    // Committed. The old journal's entries are all below `seq`: any left behind are skipped.
-    remove_segments();
+    // Committed. The old journal's entries are all below `seq`: any left behind
+    // are skipped. They stay as history of what the workspace was before.
+    archive_segments();
     note_head(seq);
-    engine = Engine(std::move(workspace));
-    engine.set_last_seq(seq);
+    if (m_device.empty()) load_device();
+    save_device(); // if it fails, the next write tries again
+    engine.load(std::move(workspace), seq);
+    engine.set_device(m_device);
     engine.set_sink(this);
     return Status::success();
 }

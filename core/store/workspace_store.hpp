@@ -3,8 +3,12 @@
 // Files in the workspace directory:
 //   workspace.snapshot   "crm-snapshot 2 seq=N bytes=L crc32=X\n" + the workspace JSON;
 //                        the checksum covers the header before it and the body
-//   journal-<seq>.log    "crm-journal 1\n" + one line per command: "<crc32> <batch JSON>\n"
+//   journal-<seq>.log    "crm-journal 2\n" + one line per command: "<crc32> <batch JSON>\n"
+//                        (version 1 segments, from earlier builds, still read)
 //   journal.head         "crm-head 1 seq=N crc32=X\n": the last entry known to be on disk
+//   history-journal-<seq>.log  segments compaction folded into the snapshot,
+//                        kept as the workspace's history and never replayed
+//   device               "crm-device 1 tag=k7m2qx\n": the tag this copy makes ids with
 //   *.damaged            damaged files set aside, kept, never read
 // An edit is one journal line, synced before it is acknowledged. Segments stay
 // small (kDefaultSegmentLimit) because IndexedDB-backed storage rewrites a
@@ -20,6 +24,7 @@
 #include "util/result.hpp"
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +33,8 @@ namespace crm {
 
 inline constexpr const char* kSnapshotFile = "workspace.snapshot";
 inline constexpr const char* kJournalHeadFile = "journal.head";
+inline constexpr const char* kDeviceFile = "device";
+inline constexpr const char* kHistoryPrefix = "history-";
 inline constexpr int kSnapshotFormatVersion = 2; // version 1 (seq outside the checksum) still opens
 inline constexpr std::size_t kDefaultSegmentLimit = 32 * 1024;
 inline constexpr std::size_t kDefaultCompactAfter = 4 * 1024 * 1024;
@@ -35,6 +42,12 @@ inline constexpr std::size_t kDefaultCompactAfter = 4 * 1024 * 1024;
 struct StoreOptions {
     std::size_t segment_limit = kDefaultSegmentLimit; // bytes per journal segment
     std::size_t compact_after = kDefaultCompactAfter; // journal bytes that make compaction due
+};
+
+// What the journal and its history say, for `crm history` and the timeline.
+struct KeptHistory {
+    std::vector<EventBatch> batches;   // oldest first
+    std::vector<std::string> problems; // damaged files or entries, skipped
 };
 
 struct OpenReport {
@@ -58,10 +71,15 @@ class WorkspaceStore : public EventSink {
     // When the workspace cannot be opened: sets every file aside as *.damaged
     // (kept, never read) and starts over from `workspace` (an imported backup).
     Status recover(Engine& engine, Workspace workspace);
-    // Writes a snapshot of the engine's state and drops the journal it covers.
+    // Writes a snapshot of the engine's state; the journal it covers is kept
+    // as history (renamed, not rewritten: O(1) per segment).
     Status compact(const Engine& engine);
     bool compaction_due() const { return m_journal_bytes >= m_options.compact_after; }
     std::size_t journal_bytes() const { return m_journal_bytes; }
+
+    // Every batch kept here (history and journal) that `wanted` accepts.
+    // Reads every file: O(history), for a person asking, not for each frame.
+    KeptHistory read_history(const std::function<bool(const EventBatch&)>& wanted) const;
 
     // Journals one batch, synced before it returns success.
     Status append(const EventBatch& batch) override;
@@ -91,12 +109,16 @@ class WorkspaceStore : public EventSink {
     void note_head(std::uint64_t seq);
     std::vector<std::string> segment_names() const;
     std::string unused_name(const std::string& wanted) const; // never overwrite what was set aside
-    Status remove_segments();
+    Status archive_segments();
+    void load_device();
+    Status save_device();
 
     Storage& m_storage;
     StoreOptions m_options;
     Repair m_repair;
     bool m_reopen_needed = false; // an import's commit could not be confirmed
+    std::string m_device;
+    bool m_device_unsaved = false;
     std::string m_current_segment;
     std::size_t m_current_segment_bytes = 0;
     std::size_t m_journal_bytes = 0;

@@ -360,7 +360,7 @@ TOP_LEVEL = [
     *both("format is another format", ws_with("format", "crm-spreadsheet")),
     import_("version is a string", ws_with("version", "1")),
     import_("version is 1.0", ws_replace('"version": 1,', '"version": 1.0,')),
-    import_("version is 2", ws_with("version", 2)),
+    import_("version is 3", ws_with("version", 3)),
     import_("name is a number", ws_with("name", 7)),
     *both("currency is lower-case \"usd\"", ws_with("currency", "usd")),
     import_("currency is three digits", ws_with("currency", "840")),

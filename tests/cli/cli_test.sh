@@ -42,7 +42,10 @@ expect "init --demo" 0 "created workspace in $ws ($demo_records records)" "" -- 
 expect "init refuses an existing workspace" 1 "" "already holds a workspace" -- "$crm" init "$ws" --demo $NOW
 expect "list shows a rep's deals" 0 "deal-1	Acme Logistics – Fleet tracking rollout	u-ana" "" -- "$crm" list "$ws" deal --as u-ana
 expect "list hides other reps' records" 0 "" "" -- bash -c "! '$crm' list '$ws' deal --as u-ana | grep -q u-ben"
-next_deal="deal-$(( $(grep -o '"id": "deal-[0-9]*"' "$root/assets/demo-workspace.json" | grep -o '[0-9]*' | sort -n | tail -1) + 1 ))"
+# New ids carry the tag of the device (this workspace directory) that made them.
+device="$(sed -E 's/^crm-device 1 tag=([a-z0-9]+)$/\1/' "$ws/device")"
+expect "the workspace has its own device tag" 0 "" "" -- bash -c "[[ '$device' =~ ^[a-z0-9]{6}\$ ]]"
+next_deal="deal-$device-$(( $(grep -o '"id": "deal-[0-9]*"' "$root/assets/demo-workspace.json" | grep -o '[0-9]*' | sort -n | tail -1) + 1 ))"
 expect "add prints the new id" 0 "$next_deal" "" -- "$crm" add "$ws" deal name="Depot scanners" amount="18000 EUR" stage=qualified --as u-ana $NOW
 expect "show prints the record as JSON" 0 '"currency": "EUR"' "" -- "$crm" show "$ws" "$next_deal"
 expect "show keeps the picklist spelling" 0 '"stage": "Qualified"' "" -- "$crm" show "$ws" "$next_deal"
@@ -68,7 +71,7 @@ expect "an admin adds a custom field" 0 "" "" -- "$crm" add-field "$ws" deal '{"
 expect "the custom field takes values" 0 "" "" -- "$crm" set "$ws" $next_deal region=south --as u-ben $NOW
 expect "bad field definitions are explained" 2 "" 'crm: field.type: unknown field type "colour"' -- "$crm" add-field "$ws" deal '{"id":"hue","label":"Hue","type":"colour"}' --as u-sam $NOW
 expect "an admin adds a custom type" 0 "" "" -- "$crm" add-type "$ws" '{"id":"site_visit","label":"Site visit","plural":"Site visits","fields":[{"id":"place","label":"Place","type":"text","required":true}]}' --as u-sam $NOW
-expect "records of the custom type" 0 "site_visit-1" "" -- "$crm" add "$ws" site_visit place="Depot 4" --as u-ana $NOW
+expect "records of the custom type" 0 "site_visit-$device-1" "" -- "$crm" add "$ws" site_visit place="Depot 4" --as u-ana $NOW
 
 # Import: malformed and invalid files are refused and change nothing.
 printf '{\n  "format": "crm-workspace",\n  "version": 1,\n  "records": [\n}\n' >"$work/broken.json"

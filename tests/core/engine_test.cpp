@@ -115,8 +115,10 @@ TEST_CASE("updating and deleting records") {
                                  {{"name", "Fleet"}, {"next_step", nullptr}, {"probability", 40}}},
                     "u-ana", later)
                 .ok);
-        const auto& data = sink.batches.back().events.at(0).data;
-        CHECK(data["fields"] == json{{"next_step", nullptr}, {"probability", 40}});
+        const auto* update = sink.batches.back().events.at(0).as<events::RecordUpdated>();
+        REQUIRE(update);
+        CHECK(update->fields == json{{"next_step", nullptr}, {"probability", 40}});
+        CHECK(update->before == json{{"next_step", "Call"}, {"probability", nullptr}});
         const Record* deal = engine.workspace().find("deal-1");
         CHECK_FALSE(deal->fields.contains("next_step"));
         CHECK(deal->updated_at == later);

@@ -46,6 +46,11 @@ std::map<std::string, std::string> files_of(Storage& storage) {
     return files;
 }
 
+// Ids made here read "deal-dev1-3": the tag of a device named in its own file.
+void name_device(Storage& storage) {
+    REQUIRE(storage.write_atomic(kDeviceFile, "crm-device 1 tag=dev1\n"));
+}
+
 void add_deals(Engine& engine, int count, const std::string& prefix = "Deal ") {
     for (int i = 0; i < count; ++i)
         REQUIRE(
@@ -62,6 +67,7 @@ struct Opened {
     Engine engine;
     explicit Opened(StoreOptions options = {}) : store(storage, options) {
         REQUIRE(store.create(team_workspace()));
+        name_device(storage);
         REQUIRE(store.open(engine));
     }
     std::string path(const std::string& name) const { return dir.path() + "/" + name; }
@@ -74,14 +80,14 @@ TEST_CASE("the store keeps every accepted edit across reopen") {
     auto& [dir, storage, store, engine] = opened;
     CHECK(store.create(team_workspace()).error() == "a workspace already exists here");
     REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "Fleet"}}}, "u-ana", kNow).ok);
-    REQUIRE(engine.apply(UpdateRecord{"deal-1", {{"probability", 40}}}, "u-ana", kNow).ok);
-    CHECK_FALSE(engine.apply(UpdateRecord{"deal-1", {{"probability", "high"}}}, "u-ana", kNow).ok);
+    REQUIRE(engine.apply(UpdateRecord{"deal-dev1-1", {{"probability", 40}}}, "u-ana", kNow).ok);
+    CHECK_FALSE(engine.apply(UpdateRecord{"deal-dev1-1", {{"probability", "high"}}}, "u-ana", kNow).ok);
 
     Engine reopened;
     const auto report = reopen(storage, reopened);
     CHECK(report.entries_replayed == 2);
     CHECK(report.problems.empty());
-    CHECK(reopened.workspace().find("deal-1")->fields["probability"] == 40);
+    CHECK(reopened.workspace().find("deal-dev1-1")->fields["probability"] == 40);
     CHECK(reopened.last_seq() == 2);
 }
 
@@ -89,6 +95,7 @@ TEST_CASE("an acknowledged edit is on disk before it is acknowledged") {
     CrashStorage storage(7);
     WorkspaceStore store(storage);
     REQUIRE(store.create(team_workspace()));
+    name_device(storage);
     Engine engine;
     REQUIRE(store.open(engine));
     add_deals(engine, 5);
@@ -98,7 +105,7 @@ TEST_CASE("an acknowledged edit is on disk before it is acknowledged") {
     const auto report = reopen(storage, reopened);
     CHECK(report.problems.empty());
     REQUIRE(reopened.workspace().record_count() == 5);
-    CHECK(reopened.workspace().find("deal-5")->fields["name"] == "Deal 4");
+    CHECK(reopened.workspace().find("deal-dev1-5")->fields["name"] == "Deal 4");
 }
 
 TEST_CASE("journal damage is detected, reported and left out; earlier data survives") {
@@ -131,7 +138,7 @@ TEST_CASE("journal damage is detected, reported and left out; earlier data survi
         const auto final_report = reopen(storage, last);
         CHECK(final_report.problems.empty());
         CHECK(last.workspace().record_count() == 3);
-        CHECK(last.workspace().find("deal-3")->fields["name"] == "After");
+        CHECK(last.workspace().find("deal-dev1-3")->fields["name"] == "After");
     }
     SUBCASE("a flipped byte fails the checksum") {
         std::string damaged = intact;
@@ -143,7 +150,7 @@ TEST_CASE("journal damage is detected, reported and left out; earlier data survi
         CHECK(report.problems[0].find("entry 2") != std::string::npos);
         CHECK(report.problems[0].find("is damaged (checksum mismatch)") != std::string::npos);
         CHECK(reopened.workspace().record_count() == 1);
-        CHECK(reopened.workspace().find("deal-1"));
+        CHECK(reopened.workspace().find("deal-dev1-1"));
     }
     SUBCASE("a journal cut exactly at an entry boundary is reported") {
         write_all(segment, intact.substr(0, intact.rfind("\n", intact.size() - 2) + 1));
@@ -162,7 +169,7 @@ TEST_CASE("journal damage is detected, reported and left out; earlier data survi
             REQUIRE(live.apply(CreateRecord{"deal", {{"name", "After"}}}, "u-ana", kNow).ok);
             Engine last;
             CHECK(reopen(storage, last).problems.empty());
-            CHECK(last.workspace().find("deal-3")->fields["name"] == "After");
+            CHECK(last.workspace().find("deal-dev1-3")->fields["name"] == "After");
         }
     }
 }
@@ -271,15 +278,21 @@ TEST_CASE("segments stay small and compaction folds them into the snapshot") {
     CHECK(store.compaction_due());
 
     REQUIRE(store.compact(engine));
-    CHECK(storage.list() == std::vector<std::string>{kJournalHeadFile, "workspace.snapshot"});
-    REQUIRE(engine.apply(UpdateRecord{"task-60", {{"done", true}}}, "u-ana", kNow).ok);
+    // The journal is kept as history, renamed: nothing is replayed from it again.
+    std::size_t kept = 0;
+    for (const auto& name : storage.list()) {
+        CHECK(name.rfind("journal-", 0) != 0);
+        kept += name.rfind("history-journal-", 0) == 0;
+    }
+    CHECK(kept == segments);
+    REQUIRE(engine.apply(UpdateRecord{"task-dev1-60", {{"done", true}}}, "u-ana", kNow).ok);
 
     Engine reopened;
     const auto report = reopen(storage, reopened, options);
     CHECK(report.problems.empty());
     CHECK(report.entries_replayed == 1);
     CHECK(reopened.workspace().record_count() == 60);
-    CHECK(reopened.workspace().find("task-60")->fields["done"] == true);
+    CHECK(reopened.workspace().find("task-dev1-60")->fields["done"] == true);
 }
 
 TEST_CASE("replace (import) swaps the whole workspace atomically") {
@@ -296,7 +309,7 @@ TEST_CASE("replace (import) swaps the whole workspace atomically") {
     CHECK(reopen(storage, reopened).problems.empty());
     CHECK(reopened.workspace().name == "Imported");
     CHECK(reopened.workspace().record_count() == 1);
-    CHECK(reopened.workspace().find("deal-1")->fields["name"] == "New");
+    CHECK(reopened.workspace().find("deal-dev1-1")->fields["name"] == "New");
 }
 
 TEST_CASE("opening a directory that holds no workspace says so") {
@@ -311,6 +324,7 @@ TEST_CASE("a full disk: the failed edit is cut off, later edits are kept") {
     CrashStorage storage(11);
     WorkspaceStore store(storage);
     REQUIRE(store.create(team_workspace()));
+    name_device(storage);
     Engine engine;
     REQUIRE(store.open(engine));
     add_deals(engine, 1, "First ");
@@ -326,13 +340,14 @@ TEST_CASE("a full disk: the failed edit is cut off, later edits are kept") {
     const auto report = reopen(storage, reopened);
     CHECK(report.problems.empty());
     CHECK(reopened.workspace().record_count() == 3);
-    CHECK(reopened.workspace().find("deal-3")->fields["name"] == "Later 1");
+    CHECK(reopened.workspace().find("deal-dev1-3")->fields["name"] == "Later 1");
 }
 
 TEST_CASE("a full disk never makes a damaged workspace unreadable") {
     CrashStorage storage(13);
     WorkspaceStore store(storage);
     REQUIRE(store.create(team_workspace()));
+    name_device(storage);
     {
         Engine engine;
         REQUIRE(store.open(engine));
@@ -384,7 +399,7 @@ TEST_CASE("after a repair, segments that follow on are still read") {
                                   "journal-000000000001.log.damaged.2 at the next change)") !=
           std::string::npos);
     CHECK(reopened.workspace().record_count() == 2);
-    CHECK(reopened.workspace().find("deal-2")->fields["name"] == "After 0");
+    CHECK(reopened.workspace().find("deal-dev1-2")->fields["name"] == "After 0");
 }
 
 TEST_CASE("a process change at the nesting limit is journaled and read back") {
@@ -445,28 +460,28 @@ TEST_CASE("a journal entry whose events do not fit is reported, never half appli
         const auto report = reopen(opened.storage, reopened);
         REQUIRE(report.problems.size() == 1);
         CHECK(report.problems[0].find(why) != std::string::npos);
-        CHECK(reopened.workspace().find("deal-1")->fields.value("probability", json()) == json());
+        CHECK(reopened.workspace().find("deal-dev1-1")->fields.value("probability", json()) == json());
     };
     SUBCASE("a change to a record the same batch deleted") {
         check_left_out({{{"kind", "record.updated"},
-                         {"data", {{"id", "deal-1"}, {"fields", {{"probability", 77}}}}}},
-                        {{"kind", "record.deleted"}, {"data", {{"id", "deal-1"}}}},
+                         {"data", {{"id", "deal-dev1-1"}, {"fields", {{"probability", 77}}}}}},
+                        {{"kind", "record.deleted"}, {"data", {{"id", "deal-dev1-1"}}}},
                         {{"kind", "record.updated"},
-                         {"data", {{"id", "deal-1"}, {"fields", {{"probability", 78}}}}}}},
-                       "cannot be applied: record deal-1 does not exist");
+                         {"data", {{"id", "deal-dev1-1"}, {"fields", {{"probability", 78}}}}}}},
+                       "cannot be applied: record deal-dev1-1 does not exist");
     }
     SUBCASE("a move of a record that is not in the flow") {
         check_left_out({{{"kind", "record.updated"},
-                         {"data", {{"id", "deal-1"}, {"fields", {{"probability", 77}}}}}},
+                         {"data", {{"id", "deal-dev1-1"}, {"fields", {{"probability", 77}}}}}},
                         {{"kind", "process.moved"},
-                         {"data", {{"id", "deal-1"}, {"flow", "nowhere"}, {"to", "won"}}}}},
-                       "cannot be applied: unknown flow for deal-1");
+                         {"data", {{"id", "deal-dev1-1"}, {"flow", "nowhere"}, {"to", "won"}}}}},
+                       "cannot be applied: unknown flow for deal-dev1-1");
     }
     SUBCASE("an event missing what it carries") {
         check_left_out({{{"kind", "record.updated"},
-                         {"data", {{"id", "deal-1"}, {"fields", {{"probability", 77}}}}}},
-                        {{"kind", "sla.paused"}, {"data", {{"id", "deal-1"}}}}},
-                       "cannot be applied: sla.paused: \"policy\" is missing or of the wrong type");
+                         {"data", {{"id", "deal-dev1-1"}, {"fields", {{"probability", 77}}}}}},
+                        {{"kind", "sla.paused"}, {"data", {{"id", "deal-dev1-1"}}}}},
+                       "sla.paused: \"policy\" is missing or of the wrong type");
     }
 }
 
@@ -475,7 +490,7 @@ TEST_CASE("a compaction that would not read back keeps the journal") {
     add_deals(opened.engine, 1);
     const auto before = files_of(opened.storage);
     Workspace broken = opened.engine.workspace();
-    Record record = *broken.find("deal-1");
+    Record record = *broken.find("deal-dev1-1");
     record.fields["probability"] = "high"; // no command writes this; a bug could
     broken.put(std::move(record));
     Engine engine(std::move(broken));
@@ -500,6 +515,7 @@ TEST_CASE("a journal without its snapshot is set aside, never deleted, by a new 
 TEST_CASE("after setting a cut journal aside, a power cut does not bring the loss back") {
     CrashStorage storage(17);
     REQUIRE(WorkspaceStore(storage).create(team_workspace()));
+    name_device(storage);
     {
         WorkspaceStore store(storage);
         Engine engine;
@@ -519,5 +535,5 @@ TEST_CASE("after setting a cut journal aside, a power cut does not bring the los
     storage.power_cut();
     Engine reopened;
     CHECK(reopen(storage, reopened).problems.empty());
-    CHECK(reopened.workspace().find("deal-3")->fields["name"] == "After 0");
+    CHECK(reopened.workspace().find("deal-dev1-3")->fields["name"] == "After 0");
 }

@@ -61,7 +61,7 @@ TEST_CASE("export then import gives back the same workspace") {
     auto imported = import_workspace(first);
     REQUIRE_MESSAGE(imported.ok(), (imported.ok() ? "" : imported.error()));
     CHECK(export_workspace(*imported) == first);
-    CHECK(imported->peek_next_id("deal") == "deal-2");
+    CHECK(imported->peek_next_id("deal", "") == "deal-2");
     CHECK(imported->schema.type("deal")->field("region")->custom);
 }
 
@@ -87,7 +87,7 @@ TEST_CASE("import errors say where and what was expected") {
               "$.format: expected \"crm-workspace\" (this is not a workspace export)");
         json doc = minimal_document();
         doc["version"] = 7;
-        CHECK(import_error(doc) == "$.version: version 7 is not supported (expected 1)");
+        CHECK(import_error(doc) == "$.version: version 7 is not supported (expected 1 to 2)");
     }
     SUBCASE("unknown fields are refused, with the known ones listed") {
         json doc = minimal_document();
@@ -175,7 +175,8 @@ TEST_CASE("values that could not be written back are refused at import") {
         doc = minimal_document();
         doc["records"][0]["id"] = "company-99999999999999999";
         CHECK(import_error(doc) == "$.records[0].id: \"company-99999999999999999\" should be "
-                                   "\"company-\" followed by a number (at most 15 digits)");
+                                   "\"company-\" followed by a number (at most 15 digits), or by a device tag, \"-\" and a "
+                                "number");
     }
     SUBCASE("picklist options holding the separators") {
         json doc = minimal_document();

@@ -58,11 +58,17 @@ void draw_record_list(ViewContext& view) {
         ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBanner));
         ImGui::BeginChild("##problems", ImVec2(0, 0),
                           ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
-        ImGui::TextColored(colors::kWarning,
-                           "Some work could not be read back and was left out (the damaged "
-                           "part is kept aside, not deleted):");
-        for (const auto& problem : view.ui.open_problems)
-            ImGui::BulletText("%s", problem.c_str());
+        // Wrapped: the file names are long and a phone is narrow.
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::PushStyleColor(ImGuiCol_Text, colors::kWarning);
+        ImGui::TextUnformatted("Some work could not be read back and was left out (the damaged "
+                               "part is kept aside, not deleted):");
+        ImGui::PopStyleColor();
+        for (const auto& problem : view.ui.open_problems) {
+            ImGui::Bullet();
+            ImGui::TextUnformatted(problem.c_str());
+        }
+        ImGui::PopTextWrapPos();
         if (ImGui::SmallButton("Dismiss")) view.ui.open_problems.clear();
         ImGui::EndChild();
         ImGui::PopStyleColor();

@@ -1,0 +1,113 @@
+#include "engine/reactors.hpp"
+
+#include "engine/decisions.hpp"
+#include "sla/clocks.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace crm {
+
+namespace {
+
+// Records whose data a batch changed, in the order it changed them.
+std::vector<std::string> records_changed(const Workspace& ws, const EventBatch& batch) {
+    std::vector<std::string> ids;
+    for (const auto& event : batch.events) {
+        if (!event.as<events::RecordCreated>() && !event.as<events::RecordUpdated>() &&
+            !event.as<events::RecordRestored>())
+            continue;
+        const std::string& id = event.record_id();
+        if (ws.find(id) && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+    return ids;
+}
+
+// Open: in an active process, or in none (nothing closed it).
+bool is_open(const Record& record) {
+    return record.flows.empty() ||
+           std::any_of(record.flows.begin(), record.flows.end(),
+                       [](const auto& flow) { return flow.second.active(); });
+}
+
+} // namespace
+
+std::vector<Reaction> FlowStartReactor::react(const Workspace& ws, const EventBatch& batch,
+                                              Instant now) const {
+    std::vector<Reaction> reactions;
+    for (const auto& id : records_changed(ws, batch)) {
+        const Record& record = *ws.find(id);
+        for (const auto& flow : ws.flows)
+            if (detail::flow_start_due(ws, record, flow, now))
+                reactions.push_back({StartFlow{id, flow.id}, id, flow.name + " start"});
+    }
+    return reactions;
+}
+
+std::vector<Reaction> SlaPauseReactor::react(const Workspace& ws, const EventBatch& batch,
+                                             Instant now) const {
+    std::vector<Reaction> reactions;
+    if (ws.sla_policies.empty()) return reactions;
+    std::set<std::string> seen;
+    for (const auto& event : batch.events) {
+        const std::string& id = event.record_id();
+        // Pauses follow the record's data and stage, not the SLA's own events.
+        if (id.empty() || event.as<events::SlaPaused>() || event.as<events::SlaResumed>() ||
+            event.as<events::SlaBreached>() || !seen.insert(id).second)
+            continue;
+        const Record* record = ws.find(id);
+        if (record && !pause_changes(ws, *record, now).empty())
+            reactions.push_back({TrackPauses{id}, id, "SLA pause"});
+    }
+    return reactions;
+}
+
+std::vector<Reaction> BreachActionReactor::react(const Workspace& ws, const EventBatch& batch,
+                                                 Instant) const {
+    std::vector<Reaction> reactions;
+    // Open records each user owns, by type, counted once per batch: who of a
+    // role is least loaded, balanced across the breaches raised together.
+    std::map<std::string, std::map<std::string, std::size_t>> load_by_type;
+    auto load_of = [&](const std::string& type) -> std::map<std::string, std::size_t>& {
+        const auto found = load_by_type.find(type);
+        if (found != load_by_type.end()) return found->second;
+        auto& counts = load_by_type[type];
+        for (const auto& id : ws.ids_of_type(type))
+            if (const Record& record = *ws.find(id); is_open(record)) ++counts[record.owner];
+        return counts;
+    };
+    for (const auto& event : batch.events) {
+        const auto* breach = event.as<events::SlaBreached>();
+        if (!breach) continue;
+        const Record* record = ws.find(breach->id);
+        const auto policy =
+            std::find_if(ws.sla_policies.begin(), ws.sla_policies.end(),
+                         [&](const SlaPolicy& p) { return p.id == breach->policy; });
+        if (!record || policy == ws.sla_policies.end()) continue;
+        UpdateRecord update{record->id, nlohmann::json::object(), std::nullopt, false};
+        for (const auto& [field, value] : policy->set.items())
+            if (record->value(field) != value) update.fields[field] = value;
+        if (!policy->reassign_to.empty()) {
+            auto& load = load_of(record->type);
+            const std::string to = breach_reassignee(ws, *policy, *record, load);
+            if (!to.empty() && to != record->owner) {
+                if (is_open(*record)) { // closed records were never counted
+                    if (load[record->owner] > 0) --load[record->owner];
+                    ++load[to];
+                }
+                update.owner = to;
+            }
+        }
+        if (!update.fields.empty() || update.owner)
+            reactions.push_back({update, record->id, "SLA " + policy->name + " breach"});
+    }
+    return reactions;
+}
+
+std::vector<std::shared_ptr<const Reactor>> builtin_reactors() {
+    return {std::make_shared<FlowStartReactor>(), std::make_shared<SlaPauseReactor>(),
+            std::make_shared<BreachActionReactor>()};
+}
+
+} // namespace crm
