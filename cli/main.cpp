@@ -17,6 +17,7 @@
 #include "process/validate.hpp"
 #include "query/board.hpp"
 #include "query/exceptions.hpp"
+#include "query/history.hpp"
 #include "query/my_work.hpp"
 #include "sla/calendar.hpp"
 #include "store/storage.hpp"
@@ -55,7 +56,9 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
                                  create a record and print its id
   set DIR ID field=value... --as USER
                                  change fields (field= clears; owner=USER reassigns)
-  delete DIR ID --as USER        delete a record
+  delete DIR ID --as USER        delete a record (it can be restored)
+  restore DIR ID --as USER       bring a deleted record back, with its history
+  history DIR ID [--as USER]     the record's timeline, oldest first (JSON lines)
   show DIR ID [--as USER]        print one record as JSON
   list DIR TYPE [--as USER]      list records of a type: id, title, owner
   add-field DIR TYPE FIELD_JSON --as USER
@@ -488,6 +491,73 @@ int cmd_delete(const Args& args) {
                                                require_actor(args), now_from(args)));
 }
 
+namespace {
+
+// Everything the kept journal says about one record.
+KeptHistory history_of(const Opened& opened, const std::string& id) {
+    auto kept = opened.store.read_history(
+        [&](const EventBatch& batch) { return batch_mentions(batch, id); });
+    for (const auto& problem : kept.problems)
+        std::cerr << "crm: warning: " << problem << "\n";
+    return kept;
+}
+
+// A stand-in for a deleted record, to ask who may see it.
+std::optional<Record> kept_identity(const json& kept) {
+    if (!kept.is_object()) return std::nullopt;
+    Record record;
+    record.id = kept.value("id", "");
+    record.type = kept.value("type", "");
+    record.owner = kept.value("owner", "");
+    return record;
+}
+
+} // namespace
+
+int cmd_history(const Args& args) {
+    need_positional(args, 3);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
+    const Workspace& ws = opened->engine.workspace();
+    const std::string& id = args.positional[2];
+    const auto kept = history_of(*opened, id);
+    std::optional<Record> deleted;
+    const Record* record = ws.find(id);
+    if (!record) {
+        deleted = kept_identity(deleted_record(kept.batches, id));
+        record = deleted ? &*deleted : nullptr;
+    }
+    const User* viewer = optional_viewer(ws, args);
+    if (!record || (viewer && !can_view(ws, *viewer, *record))) {
+        std::cerr << "crm: there is no record \"" << id << "\""
+                  << (record ? " that you can see" : "") << "\n";
+        return kRejected;
+    }
+    for (const auto& entry : record_timeline(ws, kept.batches, kept.origins, id))
+        std::cout << json{{"at", format_instant(entry.at)},
+                          {"seq", entry.seq},
+                          {"device", entry.device},
+                          {"actor", entry.actor},
+                          {"by", entry.by},
+                          {"kind", entry.kind},
+                          {"what", entry.what},
+                          {"data", entry.data}}
+                         .dump()
+                  << "\n";
+    return kOk;
+}
+
+int cmd_restore(const Args& args) {
+    need_positional(args, 3);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    const std::string& id = args.positional[2];
+    const json kept = opened->engine.workspace().find(id)
+                          ? json()
+                          : deleted_record(history_of(*opened, id).batches, id);
+    return report_outcome(
+        opened->engine,
+        opened->engine.apply(RestoreRecord{id, kept}, require_actor(args), now_from(args)));
+}
+
 int cmd_show(const Args& args) {
     need_positional(args, 3);
     auto opened = open_workspace(args, args.positional[1], Access::Read);
@@ -749,6 +819,8 @@ int main(int argc, char** argv) {
         if (command == "add") return cmd_add(args);
         if (command == "set") return cmd_set(args);
         if (command == "delete") return cmd_delete(args);
+        if (command == "restore") return cmd_restore(args);
+        if (command == "history") return cmd_history(args);
         if (command == "show") return cmd_show(args);
         if (command == "list") return cmd_list(args);
         if (command == "compact") return cmd_compact(args);

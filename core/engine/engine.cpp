@@ -2,17 +2,17 @@
 
 #include "engine/decisions.hpp"
 #include "engine/permissions.hpp"
+#include "engine/reactors.hpp"
 #include "io/schema_json.hpp"
 #include "io/workspace_json.hpp"
-#include "engine/reactors.hpp"
 #include "logic/jsonlogic.hpp"
 #include "model/field_values.hpp"
 #include "sla/clocks.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <deque>
 #include <iterator>
-#include <charconv>
 #include <tuple>
 
 namespace crm {
@@ -261,8 +261,7 @@ Result<Decision> decide_restore(const Workspace& ws, const User& actor, const Re
         return Error{"there is no deleted record \"" + cmd.id + "\" to restore"};
     auto record = record_from_json(cmd.record, ws, "record");
     if (!record) return Error{"Cannot restore " + cmd.id + ": " + record.error()};
-    if (auto status = check_create(ws, actor, record->owner); !status)
-        return Error{status.error()};
+    if (auto status = check_create(ws, actor, record->owner); !status) return Error{status.error()};
     Decision decision;
     decision.record_id = cmd.id;
     decision.events.push_back(events::RecordRestored{cmd.id, cmd.record});
@@ -297,9 +296,9 @@ bool automation_only(const Command& command) {
 } // namespace
 
 const char* command_name(const Command& command) {
-    static constexpr const char* names[] = {"create", "update",        "delete",       "add-field",
-                                            "add-type", "move",        "set-processes", "restore",
-                                            "start-flow", "track-pauses"};
+    static constexpr const char* names[] = {
+        "create", "update",        "delete",  "add-field",  "add-type",
+        "move",   "set-processes", "restore", "start-flow", "track-pauses"};
     static_assert(std::size(names) == std::variant_size_v<Command>);
     return names[command.index()];
 }
@@ -606,10 +605,13 @@ std::vector<std::string> Engine::start_due_flows(Instant now) {
     m_timer.flow_starts_checked = true;
     for (const auto& flow : m_workspace.flows) {
         if (!full && !logic::depends_on_time(flow.start.when)) continue;
-        const std::string trigger = flow.start.on.empty() ? flow.record_type : flow.start.on;
-        for (const auto& id : m_workspace.ids_of_type(trigger))
-            if (detail::flow_start_due(m_workspace, *m_workspace.find(id), flow, now))
-                due.emplace_back(id, flow.id);
+        std::vector<std::string> types = {flow.record_type}; // joins by stage
+        if (!flow.start.on.empty() && flow.start.on != flow.record_type)
+            types.push_back(flow.start.on);
+        for (const auto& type : types)
+            for (const auto& id : m_workspace.ids_of_type(type))
+                if (detail::flow_start_due(m_workspace, *m_workspace.find(id), flow, now))
+                    due.emplace_back(id, flow.id);
     }
     std::sort(due.begin(), due.end());
     std::vector<std::string> started;

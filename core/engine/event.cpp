@@ -17,15 +17,29 @@ namespace {
 
 // The journal's names for the kinds, in the order of EventData's alternatives.
 constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
-    "record.created",   "record.updated",      "record.deleted",
-    "record.restored",  "schema.field_added",  "schema.type_added",
-    "process.started",  "process.joined",      "process.moved",
-    "process.ended",    "process.spawned",     "process.move_blocked",
-    "process.definitions_changed", "sla.breached", "sla.paused",
-    "sla.resumed",      "automation.failed",   "automation.cleared"};
+    "record.created",
+    "record.updated",
+    "record.deleted",
+    "record.restored",
+    "schema.field_added",
+    "schema.type_added",
+    "process.started",
+    "process.joined",
+    "process.moved",
+    "process.ended",
+    "process.spawned",
+    "process.move_blocked",
+    "process.definitions_changed",
+    "sla.breached",
+    "sla.paused",
+    "sla.resumed",
+    "automation.failed",
+    "automation.cleared"};
 
 template <typename T>
-concept AboutRecord = requires(const T& event) { event.id; };
+concept AboutRecord = requires(const T& event) {
+    event.id;
+};
 
 } // namespace
 
@@ -86,8 +100,11 @@ json to_data(const ev::StageMoved& e) {
     return data;
 }
 json to_data(const ev::FlowEnded& e) {
-    json data = {{"id", e.id},         {"flow", e.flow},         {"from", e.from},
-                 {"status", e.status}, {"outcome", e.outcome}};
+    json data = {{"id", e.id},
+                 {"flow", e.flow},
+                 {"from", e.from},
+                 {"status", e.status},
+                 {"outcome", e.outcome}};
     if (!e.reason.empty()) data["reason"] = e.reason;
     if (!e.warnings.empty()) data["warnings"] = e.warnings;
     return data;
@@ -106,8 +123,7 @@ json to_data(const ev::ProcessesChanged& e) {
     return {{"flows", flows_to_json(e.flows)}, {"mapping", e.mapping}};
 }
 json to_data(const ev::SlaBreached& e) {
-    json data = {
-        {"id", e.id}, {"policy", e.policy}, {"due", e.due}, {"recipients", e.recipients}};
+    json data = {{"id", e.id}, {"policy", e.policy}, {"due", e.due}, {"recipients", e.recipients}};
     if (e.escalated_to) data["escalated_to"] = *e.escalated_to;
     return data;
 }
@@ -330,14 +346,14 @@ Result<Event> event_from_json(const json& value) {
 json batch_to_json(const EventBatch& batch) {
     json events = json::array();
     for (const auto& event : batch.events)
-        events.push_back({{"kind", event.kind()},
-                          {"data", std::visit([](const auto& e) { return to_data(e); },
-                                              event.data)}});
+        events.push_back(
+            {{"kind", event.kind()},
+             {"data", std::visit([](const auto& e) { return to_data(e); }, event.data)}});
     json cause = json::object();
     if (!batch.cause.command.empty()) cause["command"] = batch.cause.command;
     if (batch.cause.after) cause["after"] = batch.cause.after;
     if (!batch.cause.reactor.empty()) cause["reactor"] = batch.cause.reactor;
-    return {{"v", kJournalFormatVersion}, {"seq", batch.seq},       {"device", batch.device},
+    return {{"v", kJournalFormatVersion},     {"seq", batch.seq},     {"device", batch.device},
             {"at", format_instant(batch.at)}, {"actor", batch.actor}, {"cause", std::move(cause)},
             {"events", std::move(events)}};
 }
@@ -353,9 +369,8 @@ Result<EventBatch> batch_from_json(const json& value) {
     const auto at = value.find("at");
     const auto actor = value.find("actor");
     const auto events = value.find("events");
-    if (seq == value.end() || !seq->is_number_unsigned() || at == value.end() ||
-        !at->is_string() || actor == value.end() || !actor->is_string() ||
-        events == value.end() || !events->is_array())
+    if (seq == value.end() || !seq->is_number_unsigned() || at == value.end() || !at->is_string() ||
+        actor == value.end() || !actor->is_string() || events == value.end() || !events->is_array())
         return Error{"malformed journal entry: it needs seq, at, actor and events"};
     EventBatch batch;
     batch.seq = seq->get<std::uint64_t>();
@@ -625,7 +640,8 @@ void map_stages(Workspace& ws, const EventBatch& batch, const Flow& flow,
         state->second.entered_at = batch.at;
         state->second.blocked.reset();
         state->second.history.push_back(entry);
-        if (const Stage* stage = flow.stage(state->second.stage); stage && !flow.stage_field.empty())
+        if (const Stage* stage = flow.stage(state->second.stage);
+            stage && !flow.stage_field.empty())
             record.fields[flow.stage_field] = stage->name;
     }
 }

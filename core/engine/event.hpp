@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -105,11 +106,11 @@ struct AutomationCleared {
 
 using EventData =
     std::variant<events::RecordCreated, events::RecordUpdated, events::RecordDeleted,
-                 events::RecordRestored, events::FieldAdded, events::TypeAdded,
-                 events::FlowStarted, events::FlowJoined, events::StageMoved, events::FlowEnded,
-                 events::FlowSpawned, events::MoveBlocked, events::ProcessesChanged,
-                 events::SlaBreached, events::SlaPaused, events::SlaResumed,
-                 events::AutomationFailed, events::AutomationCleared>;
+                 events::RecordRestored, events::FieldAdded, events::TypeAdded, events::FlowStarted,
+                 events::FlowJoined, events::StageMoved, events::FlowEnded, events::FlowSpawned,
+                 events::MoveBlocked, events::ProcessesChanged, events::SlaBreached,
+                 events::SlaPaused, events::SlaResumed, events::AutomationFailed,
+                 events::AutomationCleared>;
 
 struct Event {
     EventData data;
@@ -125,9 +126,9 @@ struct Event {
 // Why a batch happened: a person's (or the CLI's) command, or a reaction to an
 // earlier batch of this journal (by its seq), or the timer.
 struct Cause {
-    std::string command;   // "update", "move", "timer", ...; empty for reactions
+    std::string command;     // "update", "move", "timer", ...; empty for reactions
     std::uint64_t after = 0; // the seq of the batch this reaction answered
-    std::string reactor;   // "Sales pipeline start": what reacted, in words
+    std::string reactor;     // "Sales pipeline start": what reacted, in words
 };
 
 // Everything one command did, as one atomic journal entry.
@@ -139,6 +140,15 @@ struct EventBatch {
     Cause cause;
     std::vector<Event> events;
 };
+
+// Who made a batch and what it answered, for every batch kept: enough to say
+// "by automation (Sales pipeline start), after Ana Reyes's change".
+struct BatchOrigin {
+    std::string actor;
+    std::uint64_t after = 0; // the batch it reacted to, 0 for a command
+    std::string reactor;
+};
+using BatchOrigins = std::unordered_map<std::uint64_t, BatchOrigin>;
 
 // The journal's format version; version 1 entries still read.
 inline constexpr int kJournalFormatVersion = 2;

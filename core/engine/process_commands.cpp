@@ -323,9 +323,11 @@ std::string trigger_type(const Flow& flow) {
 } // namespace
 
 bool flow_start_due(const Workspace& ws, const Record& record, const Flow& flow, Instant now) {
-    if (trigger_type(flow) != record.type || record.flows.count(flow.id) || flow.stages.empty())
-        return false;
-    return !stage_by_field(record, flow).empty() || start_condition_holds(ws, record, flow, now) ||
+    if (record.flows.count(flow.id) || flow.stages.empty()) return false;
+    // A record with a stage stands in its flow there, however the flow starts.
+    if (!stage_by_field(record, flow).empty()) return true;
+    if (trigger_type(flow) != record.type) return false;
+    return start_condition_holds(ws, record, flow, now) ||
            record.automation_failures.count(flow_start_automation(flow.id));
 }
 
@@ -342,8 +344,8 @@ Result<Decision> decide_start_flow(const Workspace& ws, const StartFlow& command
     if (const std::string stage = stage_by_field(*record, *flow); !stage.empty()) {
         decision.events.push_back(
             events::FlowJoined{record->id, flow->id, stage, record->updated_at});
-        details.warnings.push_back("the " + flow->name + " took " + ws.title_of(*record) +
-                                   " in at its stage");
+        details.warnings.push_back(ws.title_of(*record) + " joined the " + flow->name + " at " +
+                                   record->value(flow->stage_field).get<std::string>());
         return decision;
     }
     const std::string key = flow_start_automation(flow->id);

@@ -256,10 +256,11 @@ Result<Record> read_record(const json& value, const Workspace& ws, const std::st
                            Instant imported_at) {
     if (!value.is_object())
         return Error{path + ": expected an object, got " + json_type_name(value)};
-    if (auto s = check_known_keys(value, path,
-                                  {"id", "type", "owner", "fields", "created_at", "created_by",
-                                   "updated_at", "updated_by", "flows", "sla_alerts",
-                                   "sla_escalations", "sla_pauses", "automation_failures", "version"});
+    if (auto s =
+            check_known_keys(value, path,
+                             {"id", "type", "owner", "fields", "created_at", "created_by",
+                              "updated_at", "updated_by", "flows", "sla_alerts", "sla_escalations",
+                              "sla_pauses", "automation_failures", "version"});
         !s)
         return Error{s.error()};
     Record record;
@@ -309,8 +310,7 @@ Result<Record> read_record(const json& value, const Workspace& ws, const std::st
                 return Error{path + ".fields." + field_id + ": " + type->label +
                              " has no field \"" + field_id + "\""};
             auto normalized = normalize_field_value(*field, field_value);
-            if (!normalized)
-                return Error{path + ".fields." + field_id + ": " + normalized.error()};
+            if (!normalized) return Error{path + ".fields." + field_id + ": " + normalized.error()};
             if (!normalized->is_null()) record.fields[field_id] = *normalized;
         }
     }
@@ -327,8 +327,8 @@ Result<Record> read_record(const json& value, const Workspace& ws, const std::st
                 const Flow* flow = ws.flow(flow_id);
                 if (!flow) return Error{state_path + ": there is no flow \"" + flow_id + "\""};
                 if (flow->record_type != record.type)
-                    return Error{state_path + ": " + flow->name + " runs on " +
-                                 flow->record_type + " records, not " + record.type};
+                    return Error{state_path + ": " + flow->name + " runs on " + flow->record_type +
+                                 " records, not " + record.type};
                 if (!flow->stage(state->stage))
                     return Error{state_path + ".stage: " + flow->name + " has no stage \"" +
                                  state->stage + "\""};
@@ -366,8 +366,8 @@ Status check_record_refs(const Record& record, const Workspace& ws, const std::s
                 return Error{where + ": there is no record \"" + field_value.get<std::string>() +
                              "\""};
             if (!field->target_type.empty() && target->type != field->target_type)
-                return Error{where + ": " + target->id + " is a " + target->type +
-                             ", expected a " + field->target_type};
+                return Error{where + ": " + target->id + " is a " + target->type + ", expected a " +
+                             field->target_type};
         } else if (field->type == FieldType::UserRef &&
                    !ws.directory.user(field_value.get<std::string>())) {
             return Error{where + ": there is no user \"" + field_value.get<std::string>() + "\""};

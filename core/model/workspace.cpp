@@ -44,10 +44,10 @@ std::string Workspace::title_of(const Record& record) const {
     std::string title;
     if (type) {
         for (const auto& field_id : type->title_fields) {
-            const auto it = record.fields.find(field_id);
-            if (it == record.fields.end() || !it->is_string()) continue;
+            const auto& value = record.value(field_id);
+            if (!value.is_string()) continue;
             if (!title.empty()) title += ' ';
-            title += it->get<std::string>();
+            title += value.get<std::string>();
         }
     }
     return title.empty() ? record.id : title;
@@ -85,8 +85,7 @@ bool is_device_tag(std::string_view tag) {
 }
 
 bool is_record_id_of(std::string_view id, std::string_view type) {
-    if (id.size() <= type.size() + 1 || id.substr(0, type.size()) != type ||
-        id[type.size()] != '-')
+    if (id.size() <= type.size() + 1 || id.substr(0, type.size()) != type || id[type.size()] != '-')
         return false;
     const std::string_view rest = id.substr(type.size() + 1);
     const auto dash = rest.find('-');

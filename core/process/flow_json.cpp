@@ -394,7 +394,7 @@ namespace {
 
 // One stage a record entered: {"stage", "at", "by"}, with "warnings" when a
 // warned gate was passed, "reason" for an exit, "mapped_from" when the stage
-// was renamed under it.
+// was renamed under it, "joined" when the record came in at it by its stage field.
 Status check_history_entry(const json& entry, const std::string& path) {
     if (!entry.is_object())
         return Error{path +
@@ -402,7 +402,8 @@ Status check_history_entry(const json& entry, const std::string& path) {
                      "USER}, got " +
                      json_type_name(entry)};
     if (auto s = check_known_keys(entry, path,
-                                  {"stage", "at", "by", "warnings", "reason", "mapped_from"});
+                                  {"stage", "at", "by", "warnings", "reason", "mapped_from",
+                                   "joined"});
         !s)
         return s;
     for (const char* key : {"stage", "by"})
@@ -413,6 +414,8 @@ Status check_history_entry(const json& entry, const std::string& path) {
                      (at == entry.end() ? std::string() : ", got " + got(*at))};
     for (const char* key : {"reason", "mapped_from"})
         if (auto text = optional_string(entry, path, key); !text) return Error{text.error()};
+    if (const auto joined = entry.find("joined"); joined != entry.end() && !joined->is_boolean())
+        return Error{path + ".joined: expected true or false, got " + got(*joined)};
     if (const auto warnings = entry.find("warnings"); warnings != entry.end()) {
         if (!warnings->is_array())
             return Error{path + ".warnings: expected a list of texts, got " +

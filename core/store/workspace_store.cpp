@@ -426,8 +426,8 @@ Status WorkspaceStore::append(const EventBatch& batch) {
     return Status::success();
 }
 
-KeptHistory WorkspaceStore::read_history(
-    const std::function<bool(const EventBatch&)>& wanted) const {
+KeptHistory
+WorkspaceStore::read_history(const std::function<bool(const EventBatch&)>& wanted) const {
     KeptHistory history;
     std::vector<std::string> files;
     for (auto& name : m_storage.list())
@@ -450,7 +450,8 @@ KeptHistory WorkspaceStore::read_history(
             if (line.size() < 10 || line[8] != ' ' ||
                 std::strtoul(std::string(line.substr(0, 8)).c_str(), nullptr, 16) !=
                     crc32(line.substr(9))) {
-                history.problems.push_back(name + " has a damaged entry; the rest of it is skipped");
+                history.problems.push_back(name +
+                                           " has a damaged entry; the rest of it is skipped");
                 break;
             }
             auto json = parse_json_text(line.substr(9), kMaxJsonDepth + kJournalNesting);
@@ -459,6 +460,7 @@ KeptHistory WorkspaceStore::read_history(
                 history.problems.push_back(name + ": " + batch.error());
                 break;
             }
+            history.origins[batch->seq] = {batch->actor, batch->cause.after, batch->cause.reactor};
             if (wanted(*batch)) history.batches.push_back(std::move(*batch));
         }
     }

@@ -47,6 +47,7 @@ struct StoreOptions {
 // What the journal and its history say, for `crm history` and the timeline.
 struct KeptHistory {
     std::vector<EventBatch> batches;   // oldest first
+    BatchOrigins origins;              // every batch kept, wanted or not
     std::vector<std::string> problems; // damaged files or entries, skipped
 };
 

@@ -81,7 +81,8 @@ TEST_CASE("the store keeps every accepted edit across reopen") {
     CHECK(store.create(team_workspace()).error() == "a workspace already exists here");
     REQUIRE(engine.apply(CreateRecord{"deal", {{"name", "Fleet"}}}, "u-ana", kNow).ok);
     REQUIRE(engine.apply(UpdateRecord{"deal-dev1-1", {{"probability", 40}}}, "u-ana", kNow).ok);
-    CHECK_FALSE(engine.apply(UpdateRecord{"deal-dev1-1", {{"probability", "high"}}}, "u-ana", kNow).ok);
+    CHECK_FALSE(
+        engine.apply(UpdateRecord{"deal-dev1-1", {{"probability", "high"}}}, "u-ana", kNow).ok);
 
     Engine reopened;
     const auto report = reopen(storage, reopened);
@@ -460,7 +461,8 @@ TEST_CASE("a journal entry whose events do not fit is reported, never half appli
         const auto report = reopen(opened.storage, reopened);
         REQUIRE(report.problems.size() == 1);
         CHECK(report.problems[0].find(why) != std::string::npos);
-        CHECK(reopened.workspace().find("deal-dev1-1")->fields.value("probability", json()) == json());
+        CHECK(reopened.workspace().find("deal-dev1-1")->fields.value("probability", json()) ==
+              json());
     };
     SUBCASE("a change to a record the same batch deleted") {
         check_left_out({{{"kind", "record.updated"},
