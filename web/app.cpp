@@ -183,8 +183,8 @@ bool App::frame() {
     m_ui.widget_rects.clear(); // only what this frame draws can be clicked
     const SaveState saving = save_state();
     const std::string saving_message = save_message();
-    ViewContext view{m_engine.workspace(), now(),  m_ui,          m_intents, m_version,
-                     m_read_only,          saving, saving_message};
+    ViewContext view{m_engine.workspace(), m_engine, now(),         m_ui, m_intents, m_version,
+                     m_read_only,          saving,   saving_message};
     draw_top_bar(view);
     if (m_ui.screen == Screen::MyWork)
         draw_my_work(view);
@@ -470,10 +470,12 @@ void App::save_processes() {
     const auto outcome = m_engine.apply(command, m_ui.user, now());
     if (!outcome.ok) {
         designer.message = outcome.message;
+        designer.saved = false;
         return;
     }
     designer.message =
         "Saved. Records in flight keep their place; new requirements apply to their next move.";
+    designer.saved = true;
     designer.dirty = false;
     designer.mapping.clear();
     designer.stranded = stranded_stages(m_engine.workspace(), designer.draft);

@@ -145,7 +145,7 @@ void draw_top_bar(ViewContext& view) {
         }
         const bool designing = view.ui.screen == Screen::Designer;
         if (ImGui::Selectable("Process designer", designing, 0, ImVec2(0, 30 * s)) && !designing)
-            open_designer(view.workspace, view.ui);
+            open_designer(view);
         mark(view.ui, "open-designer");
         ImGui::Spacing();
         ImGui::TextColored(colors::kMuted, "RECORDS");
