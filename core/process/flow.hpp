@@ -44,8 +44,9 @@ struct Stage {
     std::string name;
     Gate gate;
     NextAction next_action;
-    std::string sla;               // the SLA that applies while here (shown; enforced later)
-    std::vector<std::string> next; // optional: the only ids a move may go to from here
+    std::string sla; // the SLA that applies while here (shown; enforced later)
+    // Optional: the only ids a move may go to from here; the first is the usual way on.
+    std::vector<std::string> next;
 };
 
 // How a flow ends normally.

@@ -1,9 +1,11 @@
 // The pipeline board's read model: for one flow, the records in each stage
-// (and recently ended in each outcome) that a person may see.
+// (and recently ended in each outcome) that a person may see; where a record
+// stands and where it goes next.
 #pragma once
 
 #include "model/workspace.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,16 @@ struct StagePosition {
     std::string ended_as; // outcome or exit name once ended
 };
 StagePosition stage_position(const Flow& flow, const FlowState& state, Instant now);
+
+// The usual way on from where a record stands: the first target its stage's
+// `next` names (a stage or an outcome), else the stage after it in the flow.
+// Nothing once the flow has ended, or from a last stage without `next`.
+struct NextStep {
+    std::string id;
+    std::string name;
+    const Gate* gate = nullptr; // what a move there requires
+};
+std::optional<NextStep> next_step(const Flow& flow, const FlowState& state);
 
 } // namespace crm
 

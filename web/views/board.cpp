@@ -7,6 +7,7 @@
 
 #include "model/field_values.hpp"
 #include "process/conditions.hpp"
+#include "query/board.hpp"
 #include "query/exceptions.hpp"
 #include "query/record_query.hpp"
 
@@ -151,15 +152,13 @@ void draw_record_process(ViewContext& view, const Record& record) {
                 "Move to " + (target ? target->name : state.blocked->to) + " was blocked: " +
                     describe_blocked_move(view.workspace, record, *state.blocked, view.now));
         }
-        // What the next stage needs, ticked off as it is filled in.
-        const int index = flow->stage_index(state.stage);
-        if (index >= 0 && index + 1 < static_cast<int>(flow->stages.size())) {
-            const Stage& next = flow->stages[static_cast<std::size_t>(index + 1)];
+        // What the usual next step needs, ticked off as it is filled in.
+        if (const auto next = next_step(*flow, state)) {
             const auto data = logic_data(record, *type);
-            const GateCheck check = check_gate(next.gate, *type, data, view.now);
-            if (!next.gate.required.empty() || !next.gate.entry.is_null()) {
-                ImGui::TextColored(colors::kMuted, "To reach %s:", next.name.c_str());
-                for (const auto& field_id : next.gate.required) {
+            const GateCheck check = check_gate(*next->gate, *type, data, view.now);
+            if (!next->gate->required.empty() || !next->gate->entry.is_null()) {
+                ImGui::TextColored(colors::kMuted, "To reach %s:", next->name.c_str());
+                for (const auto& field_id : next->gate->required) {
                     const bool missing = std::find(check.missing.begin(), check.missing.end(),
                                                    field_id) != check.missing.end();
                     const FieldDef* field = type->field(field_id);
@@ -170,9 +169,9 @@ void draw_record_process(ViewContext& view, const Record& record) {
                 for (const auto& condition : check.failing)
                     ImGui::TextColored(colors::kDanger, "✗ %s", condition.c_str());
             }
-            const std::string button = "Move to " + next.name;
+            const std::string button = "Move to " + next->name;
             if (primary_button(button.c_str()))
-                view.intents.push_back(RequestMove{record.id, flow_id, next.id});
+                view.intents.push_back(RequestMove{record.id, flow_id, next->id});
             mark(view.ui, "move-next-" + flow_id);
             ImGui::SameLine();
         }
