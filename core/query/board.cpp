@@ -74,6 +74,12 @@ std::optional<NextStep> next_step(const Flow& flow, const FlowState& state) {
     return NextStep{following.id, following.name, &following.gate};
 }
 
+const FieldDef* value_field(const RecordTypeDef& type) {
+    for (const auto& field : type.fields)
+        if (field.type == FieldType::Money) return &field;
+    return nullptr;
+}
+
 } // namespace crm
 
 namespace crm {

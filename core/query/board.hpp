@@ -1,6 +1,6 @@
 // The pipeline board's read model: for one flow, the records in each stage
 // (and recently ended in each outcome) that a person may see; where a record
-// stands and where it goes next.
+// stands, where it goes next, and which field is its value.
 #pragma once
 
 #include "model/workspace.hpp"
@@ -38,6 +38,10 @@ struct NextStep {
     const Gate* gate = nullptr; // what a move there requires
 };
 std::optional<NextStep> next_step(const Flow& flow, const FlowState& state);
+
+// The field that is a record's value (a deal's amount, a subscription's
+// monthly revenue): the type's first money field; null when it has none.
+const FieldDef* value_field(const RecordTypeDef& type);
 
 } // namespace crm
 

@@ -1,5 +1,6 @@
-// The board: where a record goes next.
+// The board: where a record goes next, and which field is its value on the card.
 #include "fixtures.hpp"
+#include "model/schema.hpp"
 #include "process/flow_json.hpp"
 #include "query/board.hpp"
 
@@ -67,4 +68,18 @@ TEST_CASE("a record's next step follows its stage's `next`, not the order of the
         won.outcome = "closed_won";
         CHECK_FALSE(next_step(flow, won));
     }
+}
+
+TEST_CASE("a record's value on its card is the first money field of its type") {
+    const Schema schema = builtin_schema();
+    CHECK(value_field(*schema.type("deal"))->id == "amount");
+    CHECK(value_field(*schema.type("subscription"))->id == "mrr");
+    CHECK(value_field(*schema.type("lead"))->id == "budget");
+    CHECK(value_field(*schema.type("ticket")) == nullptr); // no money: the card shows none
+
+    RecordTypeDef project{"project", "Project", "Projects", {"name"}, {}, true};
+    project.fields = {{"name", "Name", FieldType::Text},
+                      {"hours", "Hours", FieldType::Number},
+                      {"fee", "Fee", FieldType::Money}};
+    CHECK(value_field(project)->id == "fee");
 }

@@ -32,13 +32,12 @@ void refresh_board(const ViewContext& view, const Flow& flow) {
     cache.viewer = view.ui.user;
 }
 
-std::string money_of(const Workspace& ws, const RecordTypeDef& type, const Record& record) {
-    for (const char* id : {"amount", "mrr"}) {
-        const FieldDef* field = type.field(id);
-        const auto it = record.fields.find(id);
-        if (field && it != record.fields.end()) return display_value(ws, *field, *it);
-    }
-    return "";
+// The record's value on its card: the type's value field (its first money field).
+std::string value_of(const Workspace& ws, const RecordTypeDef& type, const Record& record) {
+    const FieldDef* field = value_field(type);
+    if (!field) return "";
+    const auto& value = record.value(field->id);
+    return value.is_null() ? "" : display_value(ws, *field, value);
 }
 
 void draw_card(ViewContext& view, const Flow& flow, const RecordTypeDef& type, const Record& record,
@@ -75,7 +74,7 @@ void draw_card(ViewContext& view, const Flow& flow, const RecordTypeDef& type, c
     draw->AddText(ImVec2(min.x + pad, min.y + pad), ImGui::GetColorU32(ImGuiCol_Text),
                   view.workspace.title_of(record).c_str());
     ImGui::PopFont();
-    const std::string money = money_of(view.workspace, type, record);
+    const std::string money = value_of(view.workspace, type, record);
     const User* owner = view.workspace.directory.user(record.owner);
     const float line = ImGui::GetTextLineHeight();
     draw->AddText(ImVec2(min.x + pad, min.y + pad + line + 4 * s),
