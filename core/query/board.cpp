@@ -50,6 +50,8 @@ StagePosition stage_position(const Flow& flow, const FlowState& state, Instant n
     if (state.active()) {
         position.stage = flow.stage(state.stage);
         position.days_in_stage = static_cast<int>((now.seconds - state.entered_at.seconds) / 86400);
+        position.stale =
+            position.stage && position.days_in_stage > stale_after_days(flow, *position.stage);
     } else if (const FlowOutcome* outcome = flow.outcome(state.outcome)) {
         position.ended_as = outcome->name;
     } else if (const FlowExit* exit = flow.exit(state.outcome)) {

@@ -1,6 +1,6 @@
 // The pipeline board's read model: for one flow, the records in each stage
 // (and recently ended in each outcome) that a person may see; where a record
-// stands, where it goes next, and which field is its value.
+// stands, whether it is stale, where it goes next, and which field is its value.
 #pragma once
 
 #include "model/workspace.hpp"
@@ -25,6 +25,7 @@ std::vector<BoardColumn> board_columns(const Workspace& workspace, const Flow& f
 struct StagePosition {
     const Stage* stage = nullptr; // null once the flow has ended
     int days_in_stage = 0;
+    bool stale = false;   // in the stage longer than its stale_after_days
     std::string ended_as; // outcome or exit name once ended
 };
 StagePosition stage_position(const Flow& flow, const FlowState& state, Instant now);

@@ -1,7 +1,9 @@
-// The board: where a record goes next, and which field is its value on the card.
+// The board: where a record goes next, when it has been in a stage too long,
+// and which field is its value on the card.
 #include "fixtures.hpp"
 #include "model/schema.hpp"
 #include "process/flow_json.hpp"
+#include "process/validate.hpp"
 #include "query/board.hpp"
 
 #include <doctest/doctest.h>
@@ -68,6 +70,53 @@ TEST_CASE("a record's next step follows its stage's `next`, not the order of the
         won.outcome = "closed_won";
         CHECK_FALSE(next_step(flow, won));
     }
+}
+
+TEST_CASE("a record is stale after the days its stage or flow allows, 14 when neither says") {
+    Flow flow = sales_pipeline();
+    const FlowState qualified = in_stage("qualified", "2026-11-01T10:00:00Z");
+    const Instant day_14 = at("2026-11-15T10:00:00Z"), day_15 = at("2026-11-16T10:00:00Z");
+
+    CHECK_FALSE(flow.stale_after_days); // the templates do not say
+    CHECK_FALSE(stage_position(flow, qualified, day_14).stale);
+    CHECK(stage_position(flow, qualified, day_15).stale);
+
+    flow.stale_after_days = 30; // a slower flow
+    CHECK_FALSE(stage_position(flow, qualified, day_15).stale);
+    flow.stages[1].stale_after_days = 3; // a stage that should move quickly
+    CHECK(stage_position(flow, qualified, at("2026-11-05T10:00:00Z")).stale);
+    CHECK_FALSE(stage_position(flow, in_stage("lead"), day_15).stale); // the flow's 30 days
+
+    FlowState ended = qualified;
+    ended.status = "ended";
+    ended.outcome = "closed_lost";
+    CHECK_FALSE(stage_position(flow, ended, day_15).stale); // only open stages age
+}
+
+TEST_CASE("stale_after_days is kept in the flow JSON; flows without it still load") {
+    Flow flow = sales_pipeline();
+    flow.stale_after_days = 21;
+    flow.stages[2].stale_after_days = 5;
+    const json saved = flow_to_json(flow);
+    CHECK(saved["stale_after_days"] == 21);
+    CHECK(saved["stages"][2]["stale_after_days"] == 5);
+    CHECK_FALSE(saved["stages"][1].contains("stale_after_days"));
+    auto loaded = flow_from_json(saved, "$.flows[0]");
+    REQUIRE(loaded.ok());
+    CHECK(loaded->stale_after_days == 21);
+    CHECK(loaded->stages[2].stale_after_days == 5);
+    CHECK_FALSE(loaded->stages[1].stale_after_days);
+    CHECK(validate_flows(builtin_schema(), {*loaded}).empty());
+
+    json bad = saved;
+    bad["stale_after_days"] = 0;
+    CHECK(flow_from_json(bad, "$.flows[0]").error() ==
+          "$.flows[0].stale_after_days: expected a whole number of days from 1 to 3650, got 0");
+    bad = saved;
+    bad["stages"][0]["stale_after_days"] = "two weeks";
+    CHECK(flow_from_json(bad, "$.flows[0]").error() ==
+          "$.flows[0].stages[0].stale_after_days: expected a whole number of days from 1 to "
+          "3650, got \"two weeks\"");
 }
 
 TEST_CASE("a record's value on its card is the first money field of its type") {

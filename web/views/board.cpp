@@ -85,10 +85,10 @@ void draw_card(ViewContext& view, const Flow& flow, const RecordTypeDef& type, c
     const std::string age =
         state.active() ? std::to_string(position.days_in_stage) + "d" : std::string();
     const float age_width = ImGui::CalcTextSize(age.c_str()).x;
-    draw->AddText(ImVec2(max.x - pad - age_width, min.y + pad + line + 4 * s),
-                  ImGui::ColorConvertFloat4ToU32(position.days_in_stage > 14 ? colors::kWarning
-                                                                             : colors::kMuted),
-                  age.c_str());
+    draw->AddText(
+        ImVec2(max.x - pad - age_width, min.y + pad + line + 4 * s),
+        ImGui::ColorConvertFloat4ToU32(position.stale ? colors::kWarning : colors::kMuted),
+        age.c_str());
     if (hovered && state.active() && position.stage)
         ImGui::SetTooltip("In %s for %d day%s", position.stage->name.c_str(),
                           position.days_in_stage, position.days_in_stage == 1 ? "" : "s");
