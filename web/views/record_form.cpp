@@ -23,10 +23,10 @@ constexpr ImGuiWindowFlags kFormPanel =
     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoTitleBar;
 constexpr std::size_t kMaxReferenceChoices = 200; // keeps an open picker cheap on big workspaces
 
-const char* hint_for(const FieldDef& field) {
+std::string hint_for(const FieldDef& field, const std::string& currency) {
     switch (field.type) {
     case FieldType::Money:
-        return "e.g. 12000 USD";
+        return "e.g. 12000 " + currency;
     case FieldType::Date:
         return "YYYY-MM-DD";
     case FieldType::DateTime:
@@ -53,8 +53,8 @@ void edit_picklist(const FieldDef& field, std::string& value) {
     }
 }
 
-void edit_multi_picklist(const FieldDef& field, std::string& value) {
-    auto parsed = parse_field_text(field, value, "USD");
+void edit_multi_picklist(const Workspace& ws, const FieldDef& field, std::string& value) {
+    auto parsed = parse_field_text(field, value, ws.currency);
     std::vector<std::string> chosen;
     if (parsed && parsed->is_array())
         for (const auto& item : *parsed)
@@ -138,7 +138,7 @@ void edit_field_value(const ViewContext& view, const FieldDef& field, std::strin
         edit_picklist(field, value);
         break;
     case FieldType::MultiPicklist:
-        edit_multi_picklist(field, value);
+        edit_multi_picklist(view.workspace, field, value);
         break;
     case FieldType::UserRef:
         edit_user_ref(view.workspace, value, "—");
@@ -147,7 +147,7 @@ void edit_field_value(const ViewContext& view, const FieldDef& field, std::strin
         edit_record_ref(view.workspace, view.ui, field, value, filter);
         break;
     default:
-        ImGui::InputTextWithHint("##v", hint_for(field), &value);
+        ImGui::InputTextWithHint("##v", hint_for(field, view.workspace.currency).c_str(), &value);
         break;
     }
 }
