@@ -170,10 +170,9 @@ void draw_field(ViewContext& view, const FieldDef& field) {
     mark(view.ui, "field-" + field.id);
     if (problem != form.problems.end()) {
         ImGui::PopStyleColor();
-        std::string message =
-            problem->second == "is required" ? field.label + " is required" : problem->second;
-        message[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(message[0])));
-        text_colored_wrapped(colors::kDanger, message);
+        // A field problem (the core's FieldProblem, or the form's own parse) reads after
+        // the field's label, as the core joins them: "Last name: is required".
+        text_colored_wrapped(colors::kDanger, field.label + ": " + problem->second);
     }
     ImGui::Spacing();
     ImGui::PopID();
