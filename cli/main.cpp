@@ -18,6 +18,7 @@
 #include "query/board.hpp"
 #include "query/exceptions.hpp"
 #include "query/my_work.hpp"
+#include "service/bootstrap.hpp"
 #include "sla/calendar.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
@@ -346,16 +347,12 @@ int cmd_init(const Args& args) {
         std::cerr << "crm: " << args.positional[1] << " already holds a workspace\n";
         return kRejected;
     }
-    Workspace workspace;
+    Workspace workspace = starter_workspace();
     if (args.demo) {
-        auto demo = import_workspace(read_input(args, CRM_DEMO_WORKSPACE), now_from(args));
+        // Moved to --now (or today), so it looks alive.
+        auto demo = demo_workspace(read_input(args, CRM_DEMO_WORKSPACE), now_from(args));
         if (!demo) throw UsageError{"demo workspace: " + demo.error()};
-        // The demo was written on one day; move it to --now (or today) so it looks alive.
-        shift_record_times(*demo,
-                           (now_from(args).seconds - latest_activity(*demo).seconds) / 86400);
         workspace = std::move(*demo);
-    } else {
-        workspace.directory.add_user({"admin", "Administrator", "", Role::Admin, ""});
     }
     if (auto status = store.create(workspace); !status) throw NotSaved{status.error()};
     std::cout << "created workspace in " << args.positional[1] << " (" << workspace.record_count()

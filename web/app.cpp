@@ -5,6 +5,7 @@
 #include "model/field_values.hpp"
 #include "platform.hpp"
 #include "query/board.hpp"
+#include "service/bootstrap.hpp"
 #include "sla/clocks.hpp"
 #include "theme.hpp"
 #include "views.hpp"
@@ -55,14 +56,10 @@ void App::open_workspace(bool read_only) {
     bool wrote = false;
     if (!m_store.exists() && !read_only) {
         auto text = read_text(kDemoWorkspace);
-        auto demo = text ? import_workspace(*text, now()) : Result<Workspace>(Error{text.error()});
-        // The demo was written on one day; move it to today so it looks alive.
-        if (demo)
-            shift_record_times(*demo, (now().seconds - latest_activity(*demo).seconds) / 86400);
+        auto demo = text ? demo_workspace(*text, now()) : Result<Workspace>(Error{text.error()});
         if (!demo) {
             m_ui.error_dialog = "The demo workspace could not be loaded: " + demo.error();
-            demo = Workspace{};
-            demo->directory.add_user({"admin", "Administrator", "", Role::Admin, ""});
+            demo = starter_workspace();
         }
         if (auto status = m_store.create(*demo); !status) {
             m_ui.error_dialog = "Could not create the workspace: " + status.error();
