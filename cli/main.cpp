@@ -19,6 +19,7 @@
 #include "query/exceptions.hpp"
 #include "query/my_work.hpp"
 #include "service/bootstrap.hpp"
+#include "service/timers.hpp"
 #include "sla/calendar.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
@@ -631,9 +632,10 @@ int cmd_set_processes(const Args& args) {
 int cmd_tick(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args, args.positional[1], Access::Write);
-    for (const auto& started : opened->engine.start_due_flows(now_from(args)))
+    const TickReport report = tick(opened->engine, now_from(args));
+    for (const auto& started : report.started)
         std::cout << started << "\n";
-    for (const auto& alert : opened->engine.raise_breaches(now_from(args)))
+    for (const auto& alert : report.alerts)
         std::cout << alert << "\n";
     check_saved(opened->engine);
     return kOk;
@@ -682,9 +684,10 @@ int cmd_next_actions(const Args& args) {
     const Workspace& ws = opened->engine.workspace();
     const std::string user = require_known_actor(ws, args);
     const Instant now = now_from(args);
-    for (const auto& note : opened->engine.start_due_flows(now))
+    const TickReport report = tick(opened->engine, now);
+    for (const auto& note : report.started)
         std::cerr << "crm: " << note << "\n";
-    for (const auto& alert : opened->engine.raise_breaches(now))
+    for (const auto& alert : report.alerts)
         std::cerr << "crm: alert: " << alert << "\n";
     check_saved(opened->engine);
     for (const auto& item : next_actions(ws, user, now)) {

@@ -6,6 +6,7 @@
 #include "platform.hpp"
 #include "query/board.hpp"
 #include "service/bootstrap.hpp"
+#include "service/timers.hpp"
 #include "sla/clocks.hpp"
 #include "theme.hpp"
 #include "views.hpp"
@@ -134,9 +135,10 @@ void App::recovery_frame() {
 
 bool App::run_timers() {
     m_last_timer = now();
-    const auto started = m_engine.start_due_flows(m_last_timer);
-    const auto alerts = m_engine.raise_breaches(m_last_timer);
-    if (started.empty() && alerts.empty()) return false;
+    const TickReport report = crm::tick(m_engine, m_last_timer);
+    if (report.empty()) return false;
+    const auto& started = report.started;
+    const auto& alerts = report.alerts;
     // Starts are good news; breaches are warnings, shown as such.
     if (started.size() == 1) m_ui.notice = started.front();
     if (started.size() > 1)
