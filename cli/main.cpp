@@ -9,6 +9,7 @@
 
 #include "engine/engine.hpp"
 #include "engine/permissions.hpp"
+#include "io/queue_json.hpp"
 #include "io/schema_json.hpp"
 #include "io/workspace_json.hpp"
 #include "logic/jsonlogic.hpp"
@@ -690,16 +691,8 @@ int cmd_next_actions(const Args& args) {
     for (const auto& alert : report.alerts)
         std::cerr << "crm: alert: " << alert << "\n";
     check_saved(opened->engine);
-    for (const auto& item : next_actions(ws, user, now)) {
-        json line = {{"record", item.record_id},
-                     {"title", item.title},
-                     {"kind", item.kind},
-                     {"what", item.what},
-                     {"state", item.state}};
-        line["due"] = item.due ? json(format_instant(*item.due)) : json(nullptr);
-        if (!item.flow.empty()) line["flow"] = item.flow;
-        std::cout << line.dump() << "\n";
-    }
+    for (const auto& item : next_actions(ws, user, now))
+        std::cout << work_item_json(item).dump() << "\n";
     return kOk;
 }
 
@@ -709,19 +702,8 @@ int cmd_exceptions(const Args& args) {
     auto opened = open_workspace(args, args.positional[1], Access::Read);
     const Workspace& ws = opened->engine.workspace();
     const std::string user = require_known_actor(ws, args);
-    for (const auto& queue : exception_queues(ws, user, now_from(args))) {
-        json items = json::array();
-        for (const auto& item : queue.items)
-            items.push_back({{"record", item.record_id},
-                             {"title", item.title},
-                             {"detail", item.detail},
-                             {"owner", item.owner}});
-        std::cout << json{{"kind", queue.kind},         {"group", queue.group},
-                          {"title", queue.title},       {"count", queue.items.size()},
-                          {"handlers", queue.handlers}, {"items", items}}
-                         .dump()
-                  << "\n";
-    }
+    for (const auto& queue : exception_queues(ws, user, now_from(args)))
+        std::cout << exception_queue_json(queue).dump() << "\n";
     return kOk;
 }
 

@@ -1,6 +1,7 @@
 #include "app.hpp"
 
 #include "engine/permissions.hpp"
+#include "io/queue_json.hpp"
 #include "io/workspace_json.hpp"
 #include "model/field_values.hpp"
 #include "platform.hpp"
@@ -384,10 +385,7 @@ void App::run_move(const MoveRecord& move) {
 nlohmann::json App::exception_groups_json() const {
     json groups = json::array();
     for (const auto& queue : m_ui.exceptions.value)
-        groups.push_back({{"kind", queue.kind},
-                          {"group", queue.group},
-                          {"count", queue.items.size()},
-                          {"handlers", queue.handlers}});
+        groups.push_back(exception_queue_json(queue));
     return groups;
 }
 
@@ -406,11 +404,7 @@ nlohmann::json App::form_clocks_json() const {
 nlohmann::json App::work_json() const {
     json items = json::array();
     for (const auto& item : m_ui.work.value)
-        items.push_back({{"record", item.record_id},
-                         {"kind", item.kind},
-                         {"what", item.what},
-                         {"state", item.state},
-                         {"due", item.due ? json(format_instant(*item.due)) : json(nullptr)}});
+        items.push_back(work_item_json(item));
     return items;
 }
 
