@@ -3,8 +3,10 @@
 // (permissions, validation, a rule); 2 bad usage or bad input (arguments,
 // files, a workspace that cannot be opened); 3 a gate blocked a stage move;
 // 4 not saved (the disk is full or failing, or another crm holds the workspace).
-// Exits 1 to 3 change nothing (a blocked move keeps only the attempt, for the
-// manager); exit 4 keeps whatever was saved before the failure, consistent.
+// Exits 1 to 3 change no record: a move its gate blocked (exit 3) is journaled
+// as an attempt (process.move_blocked) for the manager's exception queue, and
+// other refusals write nothing. Exit 4 keeps whatever was saved before the
+// failure, consistent.
 #include "workspace_lock.hpp"
 
 #include "engine/engine.hpp"
