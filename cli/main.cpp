@@ -325,6 +325,7 @@ void check_saved(const Engine& engine) {
     if (engine.save_failure()) throw NotSaved{"Not saved: " + *engine.save_failure()};
 }
 
+// `crm show`: the record whole, as an export writes it (the one whole-object read here).
 json record_json(const Workspace& ws, const Record& record) {
     json out = record_to_json(record);
     out["title"] = ws.title_of(record);

@@ -265,11 +265,7 @@ void App::submit_form() {
             form.problems[field.id] = value.error();
             continue;
         }
-        if (existing) {
-            const auto current = existing->fields.find(field.id);
-            const json before = current == existing->fields.end() ? json(nullptr) : *current;
-            if (before == *value) continue;
-        }
+        if (existing && existing->value(field.id) == *value) continue;
         if (!value->is_null() || existing) fields[field.id] = *value;
     }
     if (!form.problems.empty()) {

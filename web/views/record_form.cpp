@@ -210,8 +210,8 @@ void open_form(const Workspace& ws, UiState& ui, const std::string& record_id) {
     form.record_id = record->id;
     form.owner = record->owner;
     for (const auto& field : type->fields) {
-        const auto it = record->fields.find(field.id);
-        form.values[field.id] = it == record->fields.end() ? "" : field_value_to_text(field, *it);
+        const auto& value = record->value(field.id);
+        form.values[field.id] = value.is_null() ? "" : field_value_to_text(field, value);
     }
     form.original = form.values;
     ui.form = std::move(form);
