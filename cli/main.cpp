@@ -3,12 +3,15 @@
 // (permissions, validation, a rule); 2 bad usage or bad input (arguments,
 // files, a workspace that cannot be opened); 3 a gate blocked a stage move;
 // 4 not saved (the disk is full or failing, or another crm holds the workspace).
-// Exits 1 to 3 change nothing (a blocked move keeps only the attempt, for the
-// manager); exit 4 keeps whatever was saved before the failure, consistent.
+// Exits 1 to 3 change no record: a move its gate blocked (exit 3) is journaled
+// as an attempt (process.move_blocked) for the manager's exception queue, and
+// other refusals write nothing. Exit 4 keeps whatever was saved before the
+// failure, consistent.
 #include "workspace_lock.hpp"
 
 #include "engine/engine.hpp"
 #include "engine/permissions.hpp"
+#include "io/queue_json.hpp"
 #include "io/schema_json.hpp"
 #include "io/workspace_json.hpp"
 #include "logic/jsonlogic.hpp"
@@ -19,6 +22,8 @@
 #include "query/exceptions.hpp"
 #include "query/history.hpp"
 #include "query/my_work.hpp"
+#include "service/bootstrap.hpp"
+#include "service/timers.hpp"
 #include "sla/calendar.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
@@ -323,6 +328,7 @@ void check_saved(const Engine& engine) {
     if (engine.save_failure()) throw NotSaved{"Not saved: " + *engine.save_failure()};
 }
 
+// `crm show`: the record whole, as an export writes it (the one whole-object read here).
 json record_json(const Workspace& ws, const Record& record) {
     json out = record_to_json(record);
     out["title"] = ws.title_of(record);
@@ -349,16 +355,12 @@ int cmd_init(const Args& args) {
         std::cerr << "crm: " << args.positional[1] << " already holds a workspace\n";
         return kRejected;
     }
-    Workspace workspace;
+    Workspace workspace = starter_workspace();
     if (args.demo) {
-        auto demo = import_workspace(read_input(args, CRM_DEMO_WORKSPACE), now_from(args));
+        // Moved to --now (or today), so it looks alive.
+        auto demo = demo_workspace(read_input(args, CRM_DEMO_WORKSPACE), now_from(args));
         if (!demo) throw UsageError{"demo workspace: " + demo.error()};
-        // The demo was written on one day; move it to --now (or today) so it looks alive.
-        shift_record_times(*demo,
-                           (now_from(args).seconds - latest_activity(*demo).seconds) / 86400);
         workspace = std::move(*demo);
-    } else {
-        workspace.directory.add_user({"admin", "Administrator", "", Role::Admin, ""});
     }
     if (auto status = store.create(workspace); !status) throw NotSaved{status.error()};
     std::cout << "created workspace in " << args.positional[1] << " (" << workspace.record_count()
@@ -704,9 +706,10 @@ int cmd_set_processes(const Args& args) {
 int cmd_tick(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args, args.positional[1], Access::Write);
-    for (const auto& started : opened->engine.start_due_flows(now_from(args)))
+    const TickReport report = tick(opened->engine, now_from(args));
+    for (const auto& started : report.started)
         std::cout << started << "\n";
-    for (const auto& alert : opened->engine.raise_breaches(now_from(args)))
+    for (const auto& alert : report.alerts)
         std::cout << alert << "\n";
     check_saved(opened->engine);
     return kOk;
@@ -755,21 +758,14 @@ int cmd_next_actions(const Args& args) {
     const Workspace& ws = opened->engine.workspace();
     const std::string user = require_known_actor(ws, args);
     const Instant now = now_from(args);
-    for (const auto& note : opened->engine.start_due_flows(now))
+    const TickReport report = tick(opened->engine, now);
+    for (const auto& note : report.started)
         std::cerr << "crm: " << note << "\n";
-    for (const auto& alert : opened->engine.raise_breaches(now))
+    for (const auto& alert : report.alerts)
         std::cerr << "crm: alert: " << alert << "\n";
     check_saved(opened->engine);
-    for (const auto& item : next_actions(ws, user, now)) {
-        json line = {{"record", item.record_id},
-                     {"title", item.title},
-                     {"kind", item.kind},
-                     {"what", item.what},
-                     {"state", item.state}};
-        line["due"] = item.due ? json(format_instant(*item.due)) : json(nullptr);
-        if (!item.flow.empty()) line["flow"] = item.flow;
-        std::cout << line.dump() << "\n";
-    }
+    for (const auto& item : next_actions(ws, user, now))
+        std::cout << work_item_json(item).dump() << "\n";
     return kOk;
 }
 
@@ -779,19 +775,8 @@ int cmd_exceptions(const Args& args) {
     auto opened = open_workspace(args, args.positional[1], Access::Read);
     const Workspace& ws = opened->engine.workspace();
     const std::string user = require_known_actor(ws, args);
-    for (const auto& queue : exception_queues(ws, user, now_from(args))) {
-        json items = json::array();
-        for (const auto& item : queue.items)
-            items.push_back({{"record", item.record_id},
-                             {"title", item.title},
-                             {"detail", item.detail},
-                             {"owner", item.owner}});
-        std::cout << json{{"kind", queue.kind},         {"group", queue.group},
-                          {"title", queue.title},       {"count", queue.items.size()},
-                          {"handlers", queue.handlers}, {"items", items}}
-                         .dump()
-                  << "\n";
-    }
+    for (const auto& queue : exception_queues(ws, user, now_from(args)))
+        std::cout << exception_queue_json(queue).dump() << "\n";
     return kOk;
 }
 

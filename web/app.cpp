@@ -1,10 +1,13 @@
 #include "app.hpp"
 
 #include "engine/permissions.hpp"
+#include "io/queue_json.hpp"
 #include "io/workspace_json.hpp"
 #include "model/field_values.hpp"
 #include "platform.hpp"
 #include "query/board.hpp"
+#include "service/bootstrap.hpp"
+#include "service/timers.hpp"
 #include "sla/clocks.hpp"
 #include "theme.hpp"
 #include "views.hpp"
@@ -55,14 +58,10 @@ void App::open_workspace(bool read_only) {
     bool wrote = false;
     if (!m_store.exists() && !read_only) {
         auto text = read_text(kDemoWorkspace);
-        auto demo = text ? import_workspace(*text, now()) : Result<Workspace>(Error{text.error()});
-        // The demo was written on one day; move it to today so it looks alive.
-        if (demo)
-            shift_record_times(*demo, (now().seconds - latest_activity(*demo).seconds) / 86400);
+        auto demo = text ? demo_workspace(*text, now()) : Result<Workspace>(Error{text.error()});
         if (!demo) {
             m_ui.error_dialog = "The demo workspace could not be loaded: " + demo.error();
-            demo = Workspace{};
-            demo->directory.add_user({"admin", "Administrator", "", Role::Admin, ""});
+            demo = starter_workspace();
         }
         if (auto status = m_store.create(*demo); !status) {
             m_ui.error_dialog = "Could not create the workspace: " + status.error();
@@ -137,9 +136,10 @@ void App::recovery_frame() {
 
 bool App::run_timers() {
     m_last_timer = now();
-    const auto started = m_engine.start_due_flows(m_last_timer);
-    const auto alerts = m_engine.raise_breaches(m_last_timer);
-    if (started.empty() && alerts.empty()) return false;
+    const TickReport report = crm::tick(m_engine, m_last_timer);
+    if (report.empty()) return false;
+    const auto& started = report.started;
+    const auto& alerts = report.alerts;
     // Starts are good news; breaches are warnings, shown as such.
     if (started.size() == 1) m_ui.notice = started.front();
     if (started.size() > 1)
@@ -183,8 +183,8 @@ bool App::frame() {
     m_ui.widget_rects.clear(); // only what this frame draws can be clicked
     const SaveState saving = save_state();
     const std::string saving_message = save_message();
-    ViewContext view{m_engine.workspace(), now(),  m_ui,          m_intents, m_version,
-                     m_read_only,          saving, saving_message};
+    ViewContext view{m_engine.workspace(), m_engine, now(),         m_ui, m_intents, m_version,
+                     m_read_only,          saving,   saving_message};
     draw_top_bar(view);
     if (m_ui.screen == Screen::MyWork)
         draw_my_work(view);
@@ -265,11 +265,7 @@ void App::submit_form() {
             form.problems[field.id] = value.error();
             continue;
         }
-        if (existing) {
-            const auto current = existing->fields.find(field.id);
-            const json before = current == existing->fields.end() ? json(nullptr) : *current;
-            if (before == *value) continue;
-        }
+        if (existing && existing->value(field.id) == *value) continue;
         if (!value->is_null() || existing) fields[field.id] = *value;
     }
     if (!form.problems.empty()) {
@@ -385,10 +381,7 @@ void App::run_move(const MoveRecord& move) {
 nlohmann::json App::exception_groups_json() const {
     json groups = json::array();
     for (const auto& queue : m_ui.exceptions.value)
-        groups.push_back({{"kind", queue.kind},
-                          {"group", queue.group},
-                          {"count", queue.items.size()},
-                          {"handlers", queue.handlers}});
+        groups.push_back(exception_queue_json(queue));
     return groups;
 }
 
@@ -407,11 +400,7 @@ nlohmann::json App::form_clocks_json() const {
 nlohmann::json App::work_json() const {
     json items = json::array();
     for (const auto& item : m_ui.work.value)
-        items.push_back({{"record", item.record_id},
-                         {"kind", item.kind},
-                         {"what", item.what},
-                         {"state", item.state},
-                         {"due", item.due ? json(format_instant(*item.due)) : json(nullptr)}});
+        items.push_back(work_item_json(item));
     return items;
 }
 
@@ -470,10 +459,12 @@ void App::save_processes() {
     const auto outcome = m_engine.apply(command, m_ui.user, now());
     if (!outcome.ok) {
         designer.message = outcome.message;
+        designer.saved = false;
         return;
     }
     designer.message =
         "Saved. Records in flight keep their place; new requirements apply to their next move.";
+    designer.saved = true;
     designer.dirty = false;
     designer.mapping.clear();
     designer.stranded = stranded_stages(m_engine.workspace(), designer.draft);

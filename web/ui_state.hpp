@@ -85,7 +85,8 @@ template <class T> struct MinuteCache {
 };
 
 // The process designer's draft: edited freely, checked by the core on every
-// change, and saved as one SetProcesses command.
+// change (the engine decides the SetProcesses command saving would send), and
+// saved as that one command.
 struct DesignerState {
     bool open = false;
     std::vector<Flow> draft;
@@ -93,11 +94,15 @@ struct DesignerState {
     std::string item;                                  // selected stage, outcome or exit id
     std::map<std::string, std::string> condition_text; // "flow/item" -> JSON as typed
     std::map<std::string, std::string> condition_error;
-    std::vector<std::string> problems;   // validate_flows() on the draft
+    std::vector<std::string> problems;   // validate_flows() on the draft, one per problem
     std::vector<StrandedStage> stranded; // removed stages that still hold records
-    bool dirty = false;                  // changed since opened or saved
+    // Why the engine would refuse to save the draft as it stands ("" = it would accept).
+    std::string verdict;
+    bool dirty = false; // changed since opened or saved
     std::map<std::string, std::map<std::string, std::string>> mapping; // removed stage -> new
+    // What saving said, and whether that is the news that it worked.
     std::string message;
+    bool saved = false;
 };
 
 struct UiState {

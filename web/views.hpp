@@ -1,6 +1,7 @@
 // View functions: each reads the workspace and UI state and pushes intents.
 #pragma once
 
+#include "engine/engine.hpp"
 #include "model/workspace.hpp"
 #include "platform.hpp"
 #include "ui_state.hpp"
@@ -12,7 +13,8 @@ namespace crm::web {
 
 struct ViewContext {
     const Workspace& workspace;
-    Instant now; // read once per frame by the app
+    const Engine& engine; // for checking a command (decide) without applying it
+    Instant now;          // read once per frame by the app
     UiState& ui;
     std::vector<Intent>& intents;
     std::uint64_t version;
@@ -31,7 +33,7 @@ void draw_designer(ViewContext& view);
 void draw_my_work(ViewContext& view);
 void draw_exceptions(ViewContext& view);
 // Starts the designer on a copy of the workspace's processes.
-void open_designer(const Workspace& workspace, UiState& ui);
+void open_designer(ViewContext& view);
 // The record panel's process section: path, next action, checklist.
 void draw_record_process(ViewContext& view, const Record& record);
 

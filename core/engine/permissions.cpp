@@ -117,4 +117,8 @@ Status check_replace_workspace(const User& actor) {
     return Error{describe_user(actor) + " cannot replace the workspace; only admins can import"};
 }
 
+bool can_review_exceptions(const User& actor) {
+    return actor.role == Role::Manager || actor.role == Role::Admin;
+}
+
 } // namespace crm

@@ -45,8 +45,7 @@ json logic_data(const Record& record, const RecordTypeDef& type, const json& fie
             put_field(data, field, *given);
             continue;
         }
-        const auto own = record.fields.find(field.id);
-        put_field(data, field, own == record.fields.end() ? json(nullptr) : *own);
+        put_field(data, field, record.value(field.id));
     }
     data["id"] = record.id;
     data["type"] = record.type;

@@ -65,4 +65,10 @@ int Flow::stage_index(const std::string& stage_id) const {
     return -1;
 }
 
+int stale_after_days(const Flow& flow, const Stage& stage) {
+    if (stage.stale_after_days) return *stage.stale_after_days;
+    if (flow.stale_after_days) return *flow.stale_after_days;
+    return kDefaultStaleAfterDays;
+}
+
 } // namespace crm

@@ -21,6 +21,10 @@ namespace crm {
 
 enum class GateMode { Block, Warn };
 
+// How many days a record may sit in a stage before the board marks it as
+// stale, when neither the stage nor its flow says (`stale_after_days`).
+inline constexpr int kDefaultStaleAfterDays = 14;
+
 struct TaskTemplate {
     std::string title;
     std::string due_in; // "2 days", "4 hours": from entering the stage
@@ -44,8 +48,10 @@ struct Stage {
     std::string name;
     Gate gate;
     NextAction next_action;
-    std::string sla;               // the SLA that applies while here (shown; enforced later)
-    std::vector<std::string> next; // optional: the only ids a move may go to from here
+    std::string sla; // the SLA that applies while here (shown; enforced later)
+    // Optional: the only ids a move may go to from here; the first is the usual way on.
+    std::vector<std::string> next;
+    std::optional<int> stale_after_days; // optional: overrides the flow's
 };
 
 // How a flow ends normally.
@@ -86,6 +92,7 @@ struct Flow {
     std::string stage_field; // optional picklist mirroring the stage by name (deal.stage)
     bool allow_backward = true;
     bool allow_skip = false;
+    std::optional<int> stale_after_days; // days in a stage before a record is stale
     std::vector<Stage> stages;
     std::vector<FlowOutcome> outcomes;
     std::vector<FlowExit> exits;
@@ -95,6 +102,10 @@ struct Flow {
     const FlowExit* exit(const std::string& id) const;
     int stage_index(const std::string& id) const; // -1 when not a stage
 };
+
+// Days a record may stay in `stage` before it is stale: the stage's own
+// setting, else the flow's, else kDefaultStaleAfterDays.
+int stale_after_days(const Flow& flow, const Stage& stage);
 
 // Where one record stands in one flow.
 // The last move a gate stopped on a record, kept until the record moves on

@@ -45,6 +45,17 @@ Result<bool> optional_bool(const json& object, const std::string& path, const ch
     return it->get<bool>();
 }
 
+// Whole days from 1 to 3650 (ten years), or nothing when the key is absent.
+Result<std::optional<int>> optional_days(const json& object, const std::string& path,
+                                         const char* key) {
+    const auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return std::optional<int>();
+    if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > 3650)
+        return Error{path + "." + key + ": expected a whole number of days from 1 to 3650, got " +
+                     got(*it)};
+    return std::optional<int>(static_cast<int>(it->get<std::int64_t>()));
+}
+
 json gate_fields_to_json(const Gate& gate, json out) {
     if (!gate.entry.is_null()) out["entry"] = gate.entry;
     if (!gate.required.empty()) out["required"] = gate.required;
@@ -71,8 +82,9 @@ Status read_gate(const json& value, const std::string& path, Gate& gate) {
 Result<Stage> stage_from_json(const json& value, const std::string& path) {
     if (!value.is_object())
         return Error{path + ": expected a stage object, got " + json_type_name(value)};
-    if (auto s = check_known_keys(
-            value, path, {"id", "name", "entry", "required", "gate", "next_action", "sla", "next"});
+    if (auto s = check_known_keys(value, path,
+                                  {"id", "name", "entry", "required", "gate", "next_action", "sla",
+                                   "next", "stale_after_days"});
         !s)
         return Error{s.error()};
     Stage stage;
@@ -114,6 +126,9 @@ Result<Stage> stage_from_json(const json& value, const std::string& path) {
     auto next = string_list(value, path, "next");
     if (!next) return Error{next.error()};
     stage.next = *next;
+    auto stale = optional_days(value, path, "stale_after_days");
+    if (!stale) return Error{stale.error()};
+    stage.stale_after_days = *stale;
     return stage;
 }
 
@@ -132,6 +147,7 @@ json flow_to_json(const Flow& flow) {
         }
         if (!stage.sla.empty()) item["sla"] = stage.sla;
         if (!stage.next.empty()) item["next"] = stage.next;
+        if (stage.stale_after_days) item["stale_after_days"] = *stage.stale_after_days;
         stages.push_back(std::move(item));
     }
     json outcomes = json::array();
@@ -158,6 +174,7 @@ json flow_to_json(const Flow& flow) {
     if (!flow.stage_field.empty()) out["stage_field"] = flow.stage_field;
     out["allow_backward"] = flow.allow_backward;
     out["allow_skip"] = flow.allow_skip;
+    if (flow.stale_after_days) out["stale_after_days"] = *flow.stale_after_days;
     out["stages"] = stages;
     out["outcomes"] = outcomes;
     out["exits"] = exits;
@@ -167,10 +184,10 @@ json flow_to_json(const Flow& flow) {
 Result<Flow> flow_from_json(const json& value, const std::string& path) {
     if (!value.is_object())
         return Error{path + ": expected a flow object, got " + json_type_name(value)};
-    if (auto s =
-            check_known_keys(value, path,
-                             {"id", "name", "record_type", "description", "start", "stage_field",
-                              "allow_backward", "allow_skip", "stages", "outcomes", "exits"});
+    if (auto s = check_known_keys(value, path,
+                                  {"id", "name", "record_type", "description", "start",
+                                   "stage_field", "allow_backward", "allow_skip",
+                                   "stale_after_days", "stages", "outcomes", "exits"});
         !s)
         return Error{s.error()};
     Flow flow;
@@ -195,6 +212,9 @@ Result<Flow> flow_from_json(const json& value, const std::string& path) {
     auto skip = optional_bool(value, path, "allow_skip", false);
     if (!skip) return Error{skip.error()};
     flow.allow_skip = *skip;
+    auto stale = optional_days(value, path, "stale_after_days");
+    if (!stale) return Error{stale.error()};
+    flow.stale_after_days = *stale;
 
     const auto start = value.find("start");
     if (start == value.end()) return Error{path + ": missing required field \"start\""};

@@ -1,9 +1,11 @@
 // The pipeline board's read model: for one flow, the records in each stage
-// (and recently ended in each outcome) that a person may see.
+// (and recently ended in each outcome) that a person may see; where a record
+// stands, whether it is stale, where it goes next, and which field is its value.
 #pragma once
 
 #include "model/workspace.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,9 +25,24 @@ std::vector<BoardColumn> board_columns(const Workspace& workspace, const Flow& f
 struct StagePosition {
     const Stage* stage = nullptr; // null once the flow has ended
     int days_in_stage = 0;
+    bool stale = false;   // in the stage longer than its stale_after_days
     std::string ended_as; // outcome or exit name once ended
 };
 StagePosition stage_position(const Flow& flow, const FlowState& state, Instant now);
+
+// The usual way on from where a record stands: the first target its stage's
+// `next` names (a stage or an outcome), else the stage after it in the flow.
+// Nothing once the flow has ended, or from a last stage without `next`.
+struct NextStep {
+    std::string id;
+    std::string name;
+    const Gate* gate = nullptr; // what a move there requires
+};
+std::optional<NextStep> next_step(const Flow& flow, const FlowState& state);
+
+// The field that is a record's value (a deal's amount, a subscription's
+// monthly revenue): the type's first money field; null when it has none.
+const FieldDef* value_field(const RecordTypeDef& type);
 
 } // namespace crm
 

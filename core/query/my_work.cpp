@@ -119,12 +119,12 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
             items.push_back(item);
         }
         if (record->type == "task") {
-            const auto done = record->fields.find("done");
-            if (done != record->fields.end() && done->is_boolean() && done->get<bool>()) continue;
+            const auto& done = record->value("done");
+            if (done.is_boolean() && done.get<bool>()) continue;
             WorkItem item{record->id, title, "task", title, std::nullopt, "ok", ""};
-            const auto due = record->fields.find("due");
-            if (due != record->fields.end() && due->is_string())
-                if (const auto when = parse_instant(due->get<std::string>())) {
+            const auto& due = record->value("due");
+            if (due.is_string())
+                if (const auto when = parse_instant(due.get<std::string>())) {
                     item.due = *when;
                     item.state = state_of(BusinessCalendar::always_open(), record->created_at,
                                           *when, now, 0.75);

@@ -15,9 +15,10 @@ bool matches(const Workspace& ws, const RecordTypeDef& type, const Record& recor
     if (fold_text(ws.title_of(record)).find(needle) != std::string::npos) return true;
     if (fold_text(record.id).find(needle) != std::string::npos) return true;
     for (const auto& field : type.fields) {
-        const auto it = record.fields.find(field.id);
-        if (it == record.fields.end()) continue;
-        if (fold_text(display_value(ws, field, *it)).find(needle) != std::string::npos) return true;
+        const auto& value = record.value(field.id);
+        if (value.is_null()) continue;
+        if (fold_text(display_value(ws, field, value)).find(needle) != std::string::npos)
+            return true;
     }
     return false;
 }
@@ -49,22 +50,23 @@ SortKey sort_key(const Workspace& ws, const RecordTypeDef& type, const Record& r
         return key;
     }
     const FieldDef* field = type.field(sort_by);
-    const auto it = record.fields.find(sort_by);
-    if (!field || it == record.fields.end()) return key;
+    if (!field) return key;
+    const auto& value = record.value(sort_by);
+    if (value.is_null()) return key;
     key.missing = false;
-    if (it->is_number())
-        key.number = it->get<double>();
-    else if (field->type == FieldType::Money && it->is_object())
-        key.number = it->value("amount", 0.0);
+    if (value.is_number())
+        key.number = value.get<double>();
+    else if (field->type == FieldType::Money && value.is_object())
+        key.number = value.value("amount", 0.0);
     else if (field->type == FieldType::Bool)
-        key.number = it->get<bool>() ? 1 : 0;
-    else if (field->type == FieldType::Picklist && it->is_string()) {
+        key.number = value.get<bool>() ? 1 : 0;
+    else if (field->type == FieldType::Picklist && value.is_string()) {
         // Picklists sort in their defined order (stages read left to right).
         const auto pos =
-            std::find(field->options.begin(), field->options.end(), it->get<std::string>());
+            std::find(field->options.begin(), field->options.end(), value.get<std::string>());
         key.number = static_cast<double>(pos - field->options.begin());
     } else
-        key.text = fold_text(display_value(ws, *field, *it));
+        key.text = fold_text(display_value(ws, *field, value));
     return key;
 }
 

@@ -250,3 +250,10 @@ TEST_CASE("who a person may hand a record to") {
     CHECK(ids(assignable_owners(ws, *ws.directory.user("u-sam"), unowned)).size() == 6);
     CHECK(assignable_owners(ws, *ws.directory.user("u-ana"), unowned).empty()); // reps cannot
 }
+
+TEST_CASE("the Exceptions screen is for managers and admins; reps work from My work") {
+    const Workspace ws = team_workspace();
+    CHECK_FALSE(can_review_exceptions(*ws.directory.user("u-ana")));
+    CHECK(can_review_exceptions(*ws.directory.user("u-maria")));
+    CHECK(can_review_exceptions(*ws.directory.user("u-sam")));
+}

@@ -146,7 +146,7 @@ TEST_CASE("a qualified lead starts the sales pipeline on a linked deal") {
     CHECK(engine.workspace().record_count() == count);
 }
 
-TEST_CASE("gates: a blocked move names what is missing and changes nothing") {
+TEST_CASE("gates: a blocked move names what is missing and leaves the record as it was") {
     Engine engine = process_engine();
     const std::string deal = qualified_deal(engine);
 

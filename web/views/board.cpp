@@ -7,6 +7,7 @@
 
 #include "model/field_values.hpp"
 #include "process/conditions.hpp"
+#include "query/board.hpp"
 #include "query/exceptions.hpp"
 #include "query/record_query.hpp"
 
@@ -31,13 +32,12 @@ void refresh_board(const ViewContext& view, const Flow& flow) {
     cache.viewer = view.ui.user;
 }
 
-std::string money_of(const Workspace& ws, const RecordTypeDef& type, const Record& record) {
-    for (const char* id : {"amount", "mrr"}) {
-        const FieldDef* field = type.field(id);
-        const auto it = record.fields.find(id);
-        if (field && it != record.fields.end()) return display_value(ws, *field, *it);
-    }
-    return "";
+// The record's value on its card: the type's value field (its first money field).
+std::string value_of(const Workspace& ws, const RecordTypeDef& type, const Record& record) {
+    const FieldDef* field = value_field(type);
+    if (!field) return "";
+    const auto& value = record.value(field->id);
+    return value.is_null() ? "" : display_value(ws, *field, value);
 }
 
 void draw_card(ViewContext& view, const Flow& flow, const RecordTypeDef& type, const Record& record,
@@ -74,7 +74,7 @@ void draw_card(ViewContext& view, const Flow& flow, const RecordTypeDef& type, c
     draw->AddText(ImVec2(min.x + pad, min.y + pad), ImGui::GetColorU32(ImGuiCol_Text),
                   view.workspace.title_of(record).c_str());
     ImGui::PopFont();
-    const std::string money = money_of(view.workspace, type, record);
+    const std::string money = value_of(view.workspace, type, record);
     const User* owner = view.workspace.directory.user(record.owner);
     const float line = ImGui::GetTextLineHeight();
     draw->AddText(ImVec2(min.x + pad, min.y + pad + line + 4 * s),
@@ -85,10 +85,10 @@ void draw_card(ViewContext& view, const Flow& flow, const RecordTypeDef& type, c
     const std::string age =
         state.active() ? std::to_string(position.days_in_stage) + "d" : std::string();
     const float age_width = ImGui::CalcTextSize(age.c_str()).x;
-    draw->AddText(ImVec2(max.x - pad - age_width, min.y + pad + line + 4 * s),
-                  ImGui::ColorConvertFloat4ToU32(position.days_in_stage > 14 ? colors::kWarning
-                                                                             : colors::kMuted),
-                  age.c_str());
+    draw->AddText(
+        ImVec2(max.x - pad - age_width, min.y + pad + line + 4 * s),
+        ImGui::ColorConvertFloat4ToU32(position.stale ? colors::kWarning : colors::kMuted),
+        age.c_str());
     if (hovered && state.active() && position.stage)
         ImGui::SetTooltip("In %s for %d day%s", position.stage->name.c_str(),
                           position.days_in_stage, position.days_in_stage == 1 ? "" : "s");
@@ -151,15 +151,13 @@ void draw_record_process(ViewContext& view, const Record& record) {
                 "Move to " + (target ? target->name : state.blocked->to) + " was blocked: " +
                     describe_blocked_move(view.workspace, record, *state.blocked, view.now));
         }
-        // What the next stage needs, ticked off as it is filled in.
-        const int index = flow->stage_index(state.stage);
-        if (index >= 0 && index + 1 < static_cast<int>(flow->stages.size())) {
-            const Stage& next = flow->stages[static_cast<std::size_t>(index + 1)];
+        // What the usual next step needs, ticked off as it is filled in.
+        if (const auto next = next_step(*flow, state)) {
             const auto data = logic_data(record, *type);
-            const GateCheck check = check_gate(next.gate, *type, data, view.now);
-            if (!next.gate.required.empty() || !next.gate.entry.is_null()) {
-                ImGui::TextColored(colors::kMuted, "To reach %s:", next.name.c_str());
-                for (const auto& field_id : next.gate.required) {
+            const GateCheck check = check_gate(*next->gate, *type, data, view.now);
+            if (!next->gate->required.empty() || !next->gate->entry.is_null()) {
+                ImGui::TextColored(colors::kMuted, "To reach %s:", next->name.c_str());
+                for (const auto& field_id : next->gate->required) {
                     const bool missing = std::find(check.missing.begin(), check.missing.end(),
                                                    field_id) != check.missing.end();
                     const FieldDef* field = type->field(field_id);
@@ -170,9 +168,9 @@ void draw_record_process(ViewContext& view, const Record& record) {
                 for (const auto& condition : check.failing)
                     ImGui::TextColored(colors::kDanger, "✗ %s", condition.c_str());
             }
-            const std::string button = "Move to " + next.name;
+            const std::string button = "Move to " + next->name;
             if (primary_button(button.c_str()))
-                view.intents.push_back(RequestMove{record.id, flow_id, next.id});
+                view.intents.push_back(RequestMove{record.id, flow_id, next->id});
             mark(view.ui, "move-next-" + flow_id);
             ImGui::SameLine();
         }

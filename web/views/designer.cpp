@@ -1,10 +1,12 @@
 // The process designer: flows, stages, gates and conditions edited through a
-// structured editor. Every change is checked by the core (validate_flows) and
+// structured editor. Every change is checked by the core (validate_flows for
+// the list of problems, Engine::decide for the command saving would send) and
 // each condition is shown in plain words; saving is one SetProcesses command.
 #include "theme.hpp"
 #include "views.hpp"
 #include "widgets.hpp"
 
+#include "engine/permissions.hpp"
 #include "io/workspace_json.hpp"
 #include "logic/jsonlogic.hpp"
 #include "process/conditions.hpp"
@@ -25,13 +27,23 @@ Flow* selected_flow(DesignerState& designer) {
     return designer.draft.empty() ? nullptr : &designer.draft.front();
 }
 
-// Checks the draft, only when it changes: both checks walk the definitions and
-// the records in flight, which is too much for every frame.
-void revalidate(const Workspace& ws, DesignerState& designer) {
+// Checks the draft, only when it changes: validate_flows lists each problem
+// of the definitions, and the engine decides the command saving would send
+// (who may change processes, records in flight keeping a place). Both walk the
+// definitions and the records in flight, which is too much for every frame.
+void check_draft(const ViewContext& view, DesignerState& designer) {
+    const Workspace& ws = view.workspace;
     designer.problems = validate_flows(ws.schema, designer.draft);
     designer.stranded = stranded_stages(ws, designer.draft);
     for (const auto& [key, error] : designer.condition_error)
         if (!error.empty()) designer.problems.insert(designer.problems.begin(), key + ": " + error);
+    const auto verdict =
+        view.engine.decide(SetProcesses{designer.draft, designer.mapping}, view.ui.user, view.now);
+    designer.verdict = verdict ? "" : verdict.error();
+}
+
+void revalidate(const ViewContext& view, DesignerState& designer) {
+    check_draft(view, designer);
     designer.dirty = true;
 }
 
@@ -158,20 +170,19 @@ bool edit_stage(const ViewContext& view, DesignerState& designer, const RecordTy
 
 } // namespace
 
-void open_designer(const Workspace& ws, UiState& ui) {
+void open_designer(ViewContext& view) {
     DesignerState designer;
     designer.open = true;
-    designer.draft = ws.flows;
+    designer.draft = view.workspace.flows;
     if (!designer.draft.empty()) {
         designer.flow = designer.draft.front().id;
         if (!designer.draft.front().stages.empty())
             designer.item = designer.draft.front().stages.front().id;
     }
-    designer.problems = validate_flows(ws.schema, designer.draft);
-    designer.stranded = stranded_stages(ws, designer.draft);
-    ui.designer = std::move(designer);
-    ui.screen = Screen::Designer;
-    ui.form = RecordForm{};
+    check_draft(view, designer);
+    view.ui.designer = std::move(designer);
+    view.ui.screen = Screen::Designer;
+    view.ui.form = RecordForm{};
 }
 
 void draw_designer(ViewContext& view) {
@@ -182,9 +193,13 @@ void draw_designer(ViewContext& view) {
     ImGui::PushFont(heading_font());
     ImGui::TextUnformatted("Process designer");
     ImGui::PopFont();
+    // Who may change processes is the core's rule (admins); the view follows it.
     const User* me = view.workspace.directory.user(view.ui.user);
-    const bool may_edit = me && me->role == Role::Admin && !view.read_only;
-    if (!may_edit) ImGui::TextColored(colors::kMuted, "View only: only admins change processes.");
+    Status may_change = view.read_only ? Status(Error{"this tab is read-only"})
+                        : me           ? check_schema_change(*me)
+                                       : Status(Error{"choose who you are first"});
+    const bool may_edit = static_cast<bool>(may_change);
+    if (!may_edit) text_colored_wrapped(colors::kMuted, "View only: " + may_change.error());
     Flow* flow = selected_flow(designer);
     if (!flow) {
         ImGui::TextUnformatted("There are no processes yet.");
@@ -303,7 +318,6 @@ void draw_designer(ViewContext& view) {
     }
     ImGui::EndChild();
     ImGui::EndDisabled();
-    if (changed) revalidate(view.workspace, designer);
 
     // Records in a stage the draft removes need a new place before saving.
     for (const auto& stranded : designer.stranded) {
@@ -321,15 +335,23 @@ void draw_designer(ViewContext& view) {
         ImGui::PushID((stranded.flow + stranded.stage).c_str());
         if (ImGui::BeginCombo("##map", chosen ? chosen->name.c_str() : "choose a stage")) {
             for (const auto& stage : target->stages)
-                if (ImGui::Selectable(stage.name.c_str(), stage.id == to)) to = stage.id;
+                if (ImGui::Selectable(stage.name.c_str(), stage.id == to)) {
+                    to = stage.id;
+                    changed = true;
+                }
             ImGui::EndCombo();
         }
         mark(view.ui, "designer-map-" + stranded.stage);
         ImGui::PopID();
     }
 
+    if (changed) revalidate(view, designer);
+
     // Footer: what the core says about the draft, and saving.
-    if (designer.problems.empty())
+    const bool refused = may_edit && designer.problems.empty() && !designer.verdict.empty();
+    if (refused)
+        text_colored_wrapped(colors::kDanger, designer.verdict);
+    else if (designer.problems.empty())
         ImGui::TextColored(colors::kSuccess, "%s",
                            designer.dirty ? "No problems: ready to save."
                                           : "All processes are valid.");
@@ -338,15 +360,14 @@ void draw_designer(ViewContext& view) {
     if (designer.problems.size() > 5)
         ImGui::TextColored(colors::kDanger, "… and %zu more", designer.problems.size() - 5);
     if (!designer.message.empty())
-        text_colored_wrapped(designer.message.rfind("Saved", 0) == 0 ? colors::kSuccess
-                                                                     : colors::kDanger,
-                             designer.message);
-    ImGui::BeginDisabled(!may_edit || !designer.problems.empty() || !designer.dirty);
+        text_colored_wrapped(designer.saved ? colors::kSuccess : colors::kDanger, designer.message);
+    ImGui::BeginDisabled(!may_edit || !designer.problems.empty() || !designer.verdict.empty() ||
+                         !designer.dirty);
     if (primary_button("Save processes")) view.intents.push_back(SaveProcesses{});
     mark(view.ui, "designer-save");
     ImGui::EndDisabled();
     ImGui::SameLine();
-    if (ImGui::Button("Discard changes")) open_designer(view.workspace, view.ui);
+    if (ImGui::Button("Discard changes")) open_designer(view);
     mark(view.ui, "designer-discard");
     ImGui::End();
 }

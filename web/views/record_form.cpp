@@ -23,10 +23,10 @@ constexpr ImGuiWindowFlags kFormPanel =
     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoTitleBar;
 constexpr std::size_t kMaxReferenceChoices = 200; // keeps an open picker cheap on big workspaces
 
-const char* hint_for(const FieldDef& field) {
+std::string hint_for(const FieldDef& field, const std::string& currency) {
     switch (field.type) {
     case FieldType::Money:
-        return "e.g. 12000 USD";
+        return "e.g. 12000 " + currency;
     case FieldType::Date:
         return "YYYY-MM-DD";
     case FieldType::DateTime:
@@ -53,8 +53,8 @@ void edit_picklist(const FieldDef& field, std::string& value) {
     }
 }
 
-void edit_multi_picklist(const FieldDef& field, std::string& value) {
-    auto parsed = parse_field_text(field, value, "USD");
+void edit_multi_picklist(const Workspace& ws, const FieldDef& field, std::string& value) {
+    auto parsed = parse_field_text(field, value, ws.currency);
     std::vector<std::string> chosen;
     if (parsed && parsed->is_array())
         for (const auto& item : *parsed)
@@ -138,7 +138,7 @@ void edit_field_value(const ViewContext& view, const FieldDef& field, std::strin
         edit_picklist(field, value);
         break;
     case FieldType::MultiPicklist:
-        edit_multi_picklist(field, value);
+        edit_multi_picklist(view.workspace, field, value);
         break;
     case FieldType::UserRef:
         edit_user_ref(view.workspace, value, "—");
@@ -147,7 +147,7 @@ void edit_field_value(const ViewContext& view, const FieldDef& field, std::strin
         edit_record_ref(view.workspace, view.ui, field, value, filter);
         break;
     default:
-        ImGui::InputTextWithHint("##v", hint_for(field), &value);
+        ImGui::InputTextWithHint("##v", hint_for(field, view.workspace.currency).c_str(), &value);
         break;
     }
 }
@@ -170,10 +170,9 @@ void draw_field(ViewContext& view, const FieldDef& field) {
     mark(view.ui, "field-" + field.id);
     if (problem != form.problems.end()) {
         ImGui::PopStyleColor();
-        std::string message =
-            problem->second == "is required" ? field.label + " is required" : problem->second;
-        message[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(message[0])));
-        text_colored_wrapped(colors::kDanger, message);
+        // A field problem (the core's FieldProblem, or the form's own parse) reads after
+        // the field's label, as the core joins them: "Last name: is required".
+        text_colored_wrapped(colors::kDanger, field.label + ": " + problem->second);
     }
     ImGui::Spacing();
     ImGui::PopID();
@@ -211,8 +210,8 @@ void open_form(const Workspace& ws, UiState& ui, const std::string& record_id) {
     form.record_id = record->id;
     form.owner = record->owner;
     for (const auto& field : type->fields) {
-        const auto it = record->fields.find(field.id);
-        form.values[field.id] = it == record->fields.end() ? "" : field_value_to_text(field, *it);
+        const auto& value = record->value(field.id);
+        form.values[field.id] = value.is_null() ? "" : field_value_to_text(field, value);
     }
     form.original = form.values;
     ui.form = std::move(form);

@@ -163,9 +163,10 @@ void draw_record_list(ViewContext& view) {
                 if (row < 50) mark(view.ui, "row-" + record->id);
                 for (const FieldDef* field : columns) {
                     ImGui::TableNextColumn();
-                    const auto it = record->fields.find(field->id);
-                    if (it != record->fields.end())
-                        ImGui::TextUnformatted(display_value(view.workspace, *field, *it).c_str());
+                    const auto& value = record->value(field->id);
+                    if (!value.is_null())
+                        ImGui::TextUnformatted(
+                            display_value(view.workspace, *field, value).c_str());
                 }
                 ImGui::TableNextColumn();
                 const User* owner = view.workspace.directory.user(record->owner);

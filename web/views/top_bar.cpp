@@ -115,7 +115,7 @@ void draw_top_bar(ViewContext& view) {
         if (selected) ImGui::PopFont();
         mark(view.ui, "my-work");
         const User* me = view.workspace.directory.user(view.ui.user);
-        if (me && me->role != Role::Rep) {
+        if (me && can_review_exceptions(*me)) {
             const bool on = view.ui.screen == Screen::Exceptions;
             if (ImGui::Selectable("Exceptions", on, 0, ImVec2(0, 30 * s))) {
                 view.ui.screen = Screen::Exceptions;
@@ -145,7 +145,7 @@ void draw_top_bar(ViewContext& view) {
         }
         const bool designing = view.ui.screen == Screen::Designer;
         if (ImGui::Selectable("Process designer", designing, 0, ImVec2(0, 30 * s)) && !designing)
-            open_designer(view.workspace, view.ui);
+            open_designer(view);
         mark(view.ui, "open-designer");
         ImGui::Spacing();
         ImGui::TextColored(colors::kMuted, "RECORDS");

@@ -1,0 +1,29 @@
+#include "io/queue_json.hpp"
+
+namespace crm {
+
+using nlohmann::json;
+
+json work_item_json(const WorkItem& item) {
+    json out = {{"record", item.record_id},
+                {"title", item.title},
+                {"kind", item.kind},
+                {"what", item.what},
+                {"state", item.state}};
+    out["due"] = item.due ? json(format_instant(*item.due)) : json(nullptr);
+    if (!item.flow.empty()) out["flow"] = item.flow;
+    return out;
+}
+
+json exception_queue_json(const ExceptionQueue& queue) {
+    json items = json::array();
+    for (const auto& item : queue.items)
+        items.push_back({{"record", item.record_id},
+                         {"title", item.title},
+                         {"detail", item.detail},
+                         {"owner", item.owner}});
+    return {{"kind", queue.kind},          {"group", queue.group},       {"title", queue.title},
+            {"count", queue.items.size()}, {"handlers", queue.handlers}, {"items", items}};
+}
+
+} // namespace crm

@@ -1,0 +1,12 @@
+#include "service/timers.hpp"
+
+namespace crm {
+
+TickReport tick(Engine& engine, Instant now) {
+    TickReport report;
+    report.started = engine.start_due_flows(now);
+    report.alerts = engine.raise_breaches(now);
+    return report;
+}
+
+} // namespace crm
