@@ -704,14 +704,16 @@ bool changes_content(const Event& event) {
 
 Status apply_batch(Workspace& workspace, const EventBatch& batch) {
     if (auto status = check_batch(workspace, batch); !status) return status;
+    std::set<std::string> changed;
     for (const auto& event : batch.events) {
         const auto status =
             std::visit([&](const auto& e) { return apply(workspace, batch, e); }, event.data);
         if (!status) return status;
-        // Each change to its data, owner or stage counts: the version tells a newer copy apart.
-        if (changes_content(event))
-            if (Record* record = workspace.edit(event.record_id())) ++record->version;
+        if (changes_content(event)) changed.insert(event.record_id());
     }
+    // One command, one version: a newer copy of a record has a higher one.
+    for (const auto& id : changed)
+        if (Record* record = workspace.edit(id)) ++record->version;
     return Status::success();
 }
 

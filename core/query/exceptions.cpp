@@ -25,6 +25,15 @@ std::string automation_name(const Workspace& ws, const std::string& automation) 
     return flow ? flow->name : automation;
 }
 
+std::string automation_failure_title(const Workspace& ws, const std::string& automation) {
+    if (flow_of_automation(automation))
+        return "Could not start: " + automation_name(ws, automation);
+    const std::string reaction = "reaction:";
+    if (automation.rfind(reaction, 0) == 0)
+        return "Automation stopped: " + automation.substr(reaction.size());
+    return "Automation stopped: " + automation;
+}
+
 std::string describe_blocked_move(const Workspace& ws, const Record& record,
                                   const BlockedAttempt& blocked, Instant now) {
     const RecordTypeDef* type = ws.schema.type(record.type);
@@ -111,7 +120,7 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
             if (queue.items.empty())
                 queue = {"automation_failure",
                          automation,
-                         "Could not start: " + automation_name(ws, automation),
+                         automation_failure_title(ws, automation),
                          admins,
                          {}};
             queue.items.push_back({record->id, title, failure.reason, record->owner});

@@ -26,6 +26,9 @@ struct ExceptionQueue {
     std::vector<ExceptionItem> items;
 };
 
+// The recovery queue's heading for a failed automation: "Could not start:
+// Onboarding", "Automation stopped: Route new leads".
+std::string automation_failure_title(const Workspace& workspace, const std::string& automation);
 // What a failed automation was, in words: the flow it would have started.
 std::string automation_name(const Workspace& workspace, const std::string& automation);
 

@@ -3,9 +3,12 @@
 
 #include "engine/engine.hpp"
 #include "model/workspace.hpp"
+#include "process/flow_json.hpp"
 #include "util/time.hpp"
 
 #include <filesystem>
+#include <fstream>
+#include <stdexcept>
 #include <string>
 #include <unistd.h>
 
@@ -26,6 +29,18 @@ inline Workspace team_workspace() {
     ws.directory.add_user({"u-wes", "Wes Tan", "", Role::Manager, "t-west"});
     ws.directory.add_user({"u-zed", "Zed Ito", "", Role::Rep, "t-west"});
     ws.directory.add_user({"u-sam", "Sam Patel", "", Role::Admin, ""});
+    return ws;
+}
+
+// The team with the lead routing and sales pipeline processes of assets/.
+inline Workspace team_with_pipeline() {
+    Workspace ws = team_workspace();
+    for (const char* name : {"lead_routing", "sales_pipeline"}) {
+        std::ifstream in(std::string(CRM_PROCESS_DIR) + "/" + name + ".json");
+        auto flows = processes_from_document(nlohmann::json::parse(in));
+        if (!flows) throw std::runtime_error(flows.error());
+        ws.flows.insert(ws.flows.end(), flows->begin(), flows->end());
+    }
     return ws;
 }
 

@@ -28,17 +28,6 @@ const StoreOptions kOptions{600, 6000}; // small segments and early compaction: 
 
 // The team, running lead routing and the sales pipeline: one command may
 // journal several batches (a qualified lead starts the pipeline on a new deal).
-Workspace team_with_pipeline() {
-    Workspace ws = team_workspace();
-    for (const char* name : {"lead_routing", "sales_pipeline"}) {
-        std::ifstream in(std::string(CRM_PROCESS_DIR) + "/" + name + ".json");
-        auto flows = processes_from_document(json::parse(in));
-        REQUIRE(flows.ok());
-        ws.flows.insert(ws.flows.end(), flows->begin(), flows->end());
-    }
-    return ws;
-}
-
 // Hands batches to the store and follows, on a model engine, those it acknowledged.
 struct Witness : EventSink {
     WorkspaceStore& store;
