@@ -217,7 +217,8 @@ struct WorkspaceStore::SegmentScan {
     std::size_t bytes = 0;      // the file's size
     std::size_t good_bytes = 0; // length of the intact prefix
     bool readable = false;
-    std::string problem; // empty when the whole segment was read
+    bool current_format = false; // a version 1 segment takes no new entries
+    std::string problem;         // empty when the whole segment was read
 };
 
 WorkspaceStore::SegmentScan WorkspaceStore::replay_segment(const std::string& name, Engine& engine,
@@ -230,6 +231,7 @@ WorkspaceStore::SegmentScan WorkspaceStore::replay_segment(const std::string& na
     }
     scan.readable = true;
     scan.bytes = content->size();
+    scan.current_format = content->rfind(kJournalHeader, 0) == 0;
     if (!has_journal_header(*content)) {
         scan.problem = name + " does not start with a journal header";
         return scan;
@@ -306,7 +308,7 @@ Result<OpenReport> WorkspaceStore::open(Engine& engine) {
         const SegmentScan scan = replay_segment(segments[s], engine, report);
         if (scan.problem.empty()) {
             m_journal_bytes += scan.bytes;
-            m_current_segment = segments[s];
+            m_current_segment = scan.current_format ? segments[s] : std::string();
             m_current_segment_bytes = scan.bytes;
             continue;
         }

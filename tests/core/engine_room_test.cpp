@@ -13,6 +13,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
 
@@ -270,4 +272,66 @@ TEST_CASE("records that arrive with a stage stand in their flow at that stage") 
     // Moves still go through the one gate: Qualified needs a budget.
     CHECK(engine.apply(MoveRecord{"deal-3", "Qualified"}, "u-ana", kNow).blocked);
     CHECK(engine.start_due_flows(kNow).empty()); // once
+}
+
+namespace {
+
+// What a workspace means, without what format 2 adds (each record's version).
+json meaning(json document) {
+    document.erase("version");
+    for (auto& record : document["records"])
+        record.erase("version");
+    return document;
+}
+
+json read_json(const std::string& path) {
+    std::ifstream in(path);
+    return json::parse(in);
+}
+
+} // namespace
+
+TEST_CASE("a store and an export made before format 2 open and import with the same meaning") {
+    // Made by the build before typed events (tests/fixtures/v1/README.md): a
+    // version 1 journal after a compaction, and that workspace's export.
+    const std::string fixtures = std::string(CRM_FIXTURES) + "/v1";
+    const json exported = read_json(fixtures + "/export.json");
+    REQUIRE(exported["version"] == 1);
+
+    ScratchDir dir;
+    std::filesystem::copy(fixtures + "/store", dir.path());
+    DirectoryStorage storage(dir.path());
+    WorkspaceStore store(storage);
+    Engine engine;
+    const auto report = store.open(engine);
+    REQUIRE_MESSAGE(report.ok(), report.error());
+    CHECK(report->problems.empty());
+    CHECK(report->entries_replayed == 5);
+    CHECK(meaning(workspace_to_json(engine.workspace())) == meaning(exported));
+
+    auto imported = import_workspace(exported.dump());
+    REQUIRE_MESSAGE(imported.ok(), imported.error());
+    CHECK(meaning(workspace_to_json(*imported)) == meaning(exported));
+
+    SUBCASE("its history reads, and new entries go to a new segment in format 2") {
+        const auto timeline = timeline_of(store, engine, "deal-2");
+        REQUIRE(timeline.size() == 3); // version 1 compaction dropped the earlier entries
+        CHECK(timeline[0].what == "Stage: Qualified"); // format 1 did not keep the old value
+        CHECK(timeline[1].what == "Sales pipeline: Lead → Qualified");
+        CHECK(timeline[2].what ==
+              "Move to Meeting scheduled blocked: missing Decision maker, Meeting date");
+        const auto old_segment = storage.read(segment_name(8));
+        REQUIRE(engine.apply(UpdateRecord{"deal-2", {{"probability", 20}}}, "u-ana", kNow).ok);
+        CHECK(*storage.read(segment_name(8)) == *old_segment);
+        CHECK(storage.read(segment_name(13))->rfind("crm-journal 2\n", 0) == 0);
+        Engine reopened;
+        REQUIRE(WorkspaceStore(storage).open(reopened));
+        CHECK(reopened.workspace().find("deal-2")->value("probability") == 20);
+    }
+    SUBCASE("deals that carried a stage outside the pipeline join it at the timer's first look") {
+        engine.start_due_flows(kNow);
+        CHECK(engine.workspace().find("deal-1")->flows.at("sales_pipeline").stage ==
+              "proposal_sent");
+        CHECK(engine.workspace().find("deal-3")->flows.at("sales_pipeline").stage == "lead");
+    }
 }
