@@ -185,6 +185,51 @@ expect "unowned leads are queued for the managers" 0 '"handlers":["u-maria","u-s
 expect "breaches are grouped by policy and counted" 0 '"kind":"sla_breach"' "" -- "$crm" exceptions "$sw" --as u-maria --now 2026-11-23T18:20:00Z
 expect "a rep sees no one else's exceptions" 0 "" "" -- bash -c "! '$crm' exceptions '$sw' --as u-ana --now 2026-11-23T18:20:00Z | grep -q 'u-ben'"
 
+# History is kept: a deal edited, moved, reassigned and compacted three times
+# shows every change, in order, with who; a deleted record comes back with it.
+hw="$work/history"
+"$crm" init "$hw" --demo $NOW >/dev/null
+hd="$("$crm" add "$hw" deal name="Depot scanners" amount="1000 USD" stage=Lead --as u-ana --now 2026-11-20T09:00:00Z 2>/dev/null)"
+"$crm" set "$hw" "$hd" amount="2000 USD" --as u-ana --now 2026-11-20T09:05:00Z >/dev/null
+"$crm" compact "$hw" >/dev/null
+"$crm" move "$hw" "$hd" qualified budget="2000 USD" --as u-ana --now 2026-11-20T09:10:00Z >/dev/null
+"$crm" compact "$hw" >/dev/null
+"$crm" set "$hw" "$hd" owner=u-ben --as u-maria --now 2026-11-20T09:15:00Z >/dev/null
+"$crm" compact "$hw" >/dev/null
+history_lines() { "$crm" history "$hw" "$hd" "$@" | node -e '
+let text = ""; process.stdin.on("data", (d) => (text += d)).on("end", () => {
+  for (const line of text.trim().split("\n")) { const e = JSON.parse(line); console.log(`${e.at} ${e.by}: ${e.what}`); }
+});'; }
+expect "history keeps every change across three compactions, in order" 0 "2026-11-20T09:00:00Z Ana Reyes: Created, owned by Ana Reyes
+2026-11-20T09:00:00Z automation (Sales pipeline start), after Ana Reyes's change: Joined the Sales pipeline at Lead (its stage)
+2026-11-20T09:05:00Z Ana Reyes: Amount: USD 1,000 → USD 2,000
+2026-11-20T09:10:00Z Ana Reyes: Budget: (empty) → USD 2,000; Stage: Lead → Qualified
+2026-11-20T09:10:00Z Ana Reyes: Sales pipeline: Lead → Qualified
+2026-11-20T09:15:00Z Maria Lindqvist: Reassigned from Ana Reyes to Ben Okafor" "" -- history_lines
+expect "history is for those who may see the record" 1 "" "there is no record \"$hd\" that you can see" -- "$crm" history "$hw" "$hd" --as u-ana
+expect "a deleted record" 0 "" "" -- "$crm" delete "$hw" "$hd" --as u-maria --now 2026-11-20T09:20:00Z
+expect "... is gone" 1 "" "there is no record" -- "$crm" show "$hw" "$hd"
+expect "... its history stays" 0 "Maria Lindqvist: Deleted" "" -- history_lines
+expect "a rep cannot restore another's record" 1 "" "Ana Reyes (rep) can only create records they own themselves" -- "$crm" restore "$hw" "$hd" --as u-ana
+expect "restore brings it back" 0 "" "" -- "$crm" restore "$hw" "$hd" --as u-maria --now 2026-11-20T09:25:00Z
+expect "... as it was, in its stage" 0 '"stage": "qualified"' "" -- "$crm" show "$hw" "$hd"
+expect "... with its history" 0 "2026-11-20T09:25:00Z Maria Lindqvist: Restored" "" -- history_lines
+expect "restore twice is refused" 1 "" "exists; there is nothing to restore" -- "$crm" restore "$hw" "$hd" --as u-maria
+expect "restoring what was never deleted is refused" 1 "" 'there is no deleted record "deal-999" to restore' -- "$crm" restore "$hw" deal-999 --as u-maria
+
+# Records join their process by stage: deals imported with a stage and no
+# process state are on the pipeline at that stage and in their owners' work.
+node -e '
+const fs = require("fs"); const d = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+for (const r of d.records) if (r.type === "deal") { delete r.flows; delete r.sla_alerts; }
+fs.writeFileSync(process.argv[2], JSON.stringify(d));' "$root/assets/demo-workspace.json" "$work/staged.json"
+open_deals="$(node -e '
+const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+console.log(d.records.filter((r) => r.type === "deal" && r.owner === "u-ana" && !r.fields.stage.startsWith("Closed")).length);' "$work/staged.json")"
+expect "a workspace whose deals carry only a stage imports" 0 "imported" "" -- "$crm" import "$work/staged" "$work/staged.json" $NOW
+expect "every open deal of hers is in the rep's next actions" 0 "$open_deals" "" -- bash -c "'$crm' next-actions '$work/staged' --as u-ana $NOW 2>/dev/null | grep -o '\"record\":\"deal-[0-9]*\"' | sort -u | wc -l"
+expect "... standing at the stage it carried" 0 '"stage": "proposal_sent"' "" -- "$crm" show "$work/staged" deal-4
+
 # Usage errors.
 expect "no command is bad usage" 2 "" "crm: no command given" -- "$crm"
 expect "an unknown command is bad usage" 2 "" 'crm: unknown command "frobnicate"' -- "$crm" frobnicate
