@@ -6,6 +6,7 @@
 #include "model/field_values.hpp"
 #include "platform.hpp"
 #include "query/board.hpp"
+#include "query/history.hpp"
 #include "service/bootstrap.hpp"
 #include "service/timers.hpp"
 #include "sla/clocks.hpp"
@@ -181,6 +182,7 @@ bool App::tick() {
 bool App::frame() {
     if (const std::string path = take_import_path(); !path.empty()) import_file(path);
     m_ui.widget_rects.clear(); // only what this frame draws can be clicked
+    refresh_history();
     const SaveState saving = save_state();
     const std::string saving_message = save_message();
     ViewContext view{m_engine.workspace(), m_engine, now(),         m_ui, m_intents, m_version,
@@ -230,8 +232,10 @@ void App::apply_intents() {
                     complete_task(value.task_id);
                 else if constexpr (std::is_same_v<T, LogCall>)
                     log_call(value.record_id);
-                else
+                else if constexpr (std::is_same_v<T, AssignOwner>)
                     assign_owner(value.record_id, value.owner);
+                else
+                    undo_delete();
             },
             intent);
     }
@@ -475,6 +479,7 @@ void App::delete_selected() {
     const Record* record = m_engine.workspace().find(m_ui.form.record_id);
     if (!record) return;
     const std::string title = m_engine.workspace().title_of(*record);
+    UndoDelete undo{record->id, title, record_to_json(*record)};
     const auto outcome = m_engine.apply(DeleteRecord{record->id}, m_ui.user, now());
     m_ui.form.confirm_delete = false;
     if (!outcome.ok) {
@@ -482,9 +487,44 @@ void App::delete_selected() {
         return;
     }
     m_ui.notice = "Deleted " + title;
+    m_ui.undo = std::move(undo);
     m_ui.form = RecordForm{};
     m_ui.selected.clear();
     after_change();
+}
+
+void App::undo_delete() {
+    if (!m_ui.undo) return;
+    const UndoDelete undo = std::move(*m_ui.undo);
+    m_ui.undo.reset();
+    const auto outcome = m_engine.apply(RestoreRecord{undo.id, undo.record}, m_ui.user, now());
+    if (!outcome.ok) {
+        m_ui.error_dialog = outcome.message;
+        return;
+    }
+    m_ui.selected = undo.id;
+    open_form(m_engine.workspace(), m_ui, undo.id);
+    m_ui.notice = "Restored " + undo.title; // after the form opens: opening clears notices
+    after_change();
+}
+
+// The open record's timeline, read again only when the record or the workspace changed.
+void App::refresh_history() {
+    RecordForm& form = m_ui.form;
+    if (!form.open || form.creating || !m_open) return;
+    if (form.history_of == form.record_id && form.history_version == m_version) return;
+    form.history_of = form.record_id;
+    form.history_version = m_version;
+    const std::string& id = form.record_id;
+    auto kept =
+        m_store.read_history([&](const EventBatch& batch) { return batch_mentions(batch, id); });
+    form.history = record_timeline(m_engine.workspace(), kept.batches, kept.origins, id);
+}
+
+void App::compact_now() {
+    if (m_read_only || !m_store.compact(m_engine)) return;
+    ++m_version;
+    request_save();
 }
 
 void App::import_file(const std::string& path) {
@@ -515,6 +555,7 @@ void App::import_file(const std::string& path) {
         m_ui.user = default_user(m_engine.workspace());
     m_ui.form = RecordForm{};
     m_ui.selected.clear();
+    run_timers(); // records that arrived with a stage join their flows now
     m_ui.notice = "Imported " + std::to_string(count) + " records";
     after_change();
 }
@@ -523,6 +564,14 @@ void App::export_workspace_file() {
     std::string date = format_instant(now()).substr(0, 10);
     download_text("workspace-" + date + ".json", export_workspace(m_engine.workspace()));
     m_ui.notice = "Exported " + std::to_string(m_engine.workspace().record_count()) + " records";
+}
+
+json App::form_history_json() const {
+    json lines = json::array();
+    if (m_ui.form.open && m_ui.form.history_of == m_ui.form.record_id)
+        for (const auto& entry : m_ui.form.history)
+            lines.push_back(entry.by + ": " + entry.what);
+    return lines;
 }
 
 std::string App::test_state_json() const {
@@ -565,6 +614,7 @@ std::string App::test_state_json() const {
                 {"form_message", m_ui.form.message},
                 {"form_problems", problems},
                 {"notice", m_ui.notice},
+                {"form_history", form_history_json()},
                 {"error_dialog", m_ui.error_dialog},
                 {"open_problems", m_ui.open_problems}}
         .dump();

@@ -31,6 +31,9 @@ class App {
     bool frame();
     // Called every animation frame, drawn or not: timers. True when state changed.
     bool tick();
+    // Folds the journal into the snapshot now (tests; the app does it on its
+    // own when the journal passes 4 MiB). History is kept either way.
+    void compact_now();
 
     const Workspace& workspace() const { return m_engine.workspace(); }
     UiState& ui() { return m_ui; }
@@ -50,8 +53,11 @@ class App {
     void complete_task(const std::string& task_id);
     void log_call(const std::string& record_id);
     void assign_owner(const std::string& record_id, const std::string& owner);
-    nlohmann::json work_json() const;        // for tests: the "My work" rows
-    nlohmann::json form_clocks_json() const; // for tests: the open record's SLA clocks
+    void undo_delete();
+    void refresh_history();
+    nlohmann::json form_history_json() const; // for tests: the open record's timeline
+    nlohmann::json work_json() const;         // for tests: the "My work" rows
+    nlohmann::json form_clocks_json() const;  // for tests: the open record's SLA clocks
     nlohmann::json exception_groups_json() const;
     void reread_read_only();           // a read-only tab shows what the writing tab saved
     bool run_timers();                 // starts flows that came due; true when something started

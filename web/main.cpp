@@ -150,6 +150,11 @@ EMSCRIPTEN_KEEPALIVE const char* crm_test_state() {
     return text.c_str();
 }
 
+EMSCRIPTEN_KEEPALIVE void crm_test_compact() {
+    if (g_host && g_host->app.is_open()) g_host->app.compact_now();
+    if (g_host) g_host->frames_to_draw = std::max(g_host->frames_to_draw, 3);
+}
+
 EMSCRIPTEN_KEEPALIVE const char* crm_test_rects() {
     static std::string text;
     nlohmann::json rects = nlohmann::json::object();

@@ -281,6 +281,7 @@ window.crmTest = {
     return JSON.parse(Module.UTF8ToString(Module._crm_test_rects()));
   },
   syncIdle: function () { return Module.crmPlatform.syncIdle(); },
+  compact: function () { Module._crm_test_compact(); },
   findByTitle: function (title) {
     const bytes = Module.lengthBytesUTF8(title) + 1;
     const ptr = Module._malloc(bytes);

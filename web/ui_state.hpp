@@ -5,10 +5,12 @@
 #include "engine/command.hpp"
 #include "query/board.hpp"
 #include "query/exceptions.hpp"
+#include "query/history.hpp"
 #include "query/my_work.hpp"
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -29,6 +31,17 @@ struct RecordForm {
     std::string message;                                  // what stopped the save
     bool confirm_delete = false;
     bool focus_first = false;
+    // The record's timeline, read from the kept journal when the record or
+    // the workspace changes, never per frame.
+    std::vector<TimelineEntry> history;
+    std::string history_of;
+    std::uint64_t history_version = UINT64_MAX;
+};
+
+// The last deletion, until it is undone or something else is deleted.
+struct UndoDelete {
+    std::string id, title;
+    nlohmann::json record; // as the deletion kept it
 };
 
 // Asking for what a blocked or warned move needs, then moving.
@@ -123,6 +136,7 @@ struct UiState {
     ListCache list;
     std::vector<std::string> open_problems;   // damage found when opening
     std::string notice;                       // "Imported 334 records"
+    std::optional<UndoDelete> undo;           // offered next to "Deleted ..."
     std::string alert;                        // the latest SLA breach news, shown as a warning
     std::string error_dialog;                 // shown in a modal until dismissed
     std::map<std::string, Rect> widget_rects; // named widgets, for end-to-end tests
@@ -152,8 +166,9 @@ struct LogCall {
 struct AssignOwner {
     std::string record_id, owner;
 };
-using Intent =
-    std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested, RequestMove,
-                 SubmitMove, SaveProcesses, CompleteTask, LogCall, AssignOwner>;
+struct UndoDeleteRequested {};
+using Intent = std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested,
+                            RequestMove, SubmitMove, SaveProcesses, CompleteTask, LogCall,
+                            AssignOwner, UndoDeleteRequested>;
 
 } // namespace crm::web

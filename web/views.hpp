@@ -25,6 +25,8 @@ struct ViewContext {
 
 void draw_top_bar(ViewContext& view);
 void draw_record_list(ViewContext& view);
+// "Undo" beside the notice of a deletion.
+void draw_undo_button(ViewContext& view);
 void draw_record_form(ViewContext& view);
 void draw_dialogs(ViewContext& view);
 void draw_board(ViewContext& view);

@@ -491,6 +491,12 @@ Status WorkspaceStore::compact(const Engine& engine) {
 }
 
 Status WorkspaceStore::recover(Engine& engine, Workspace workspace) {
+    std::uint64_t highest_seq_seen = std::max(engine.last_seq(), read_head().value_or(0));
+    for (const auto& name : m_storage.list()) {
+        const std::string segment =
+            name.rfind(kHistoryPrefix, 0) == 0 ? name.substr(std::strlen(kHistoryPrefix)) : name;
+        if (is_segment(segment)) highest_seq_seen = std::max(highest_seq_seen, first_seq(segment));
+    }
     std::vector<std::string> files = segment_names();
     for (const char* name : {kSnapshotFile, kJournalHeadFile})
         if (m_storage.exists(name)) files.push_back(name);
@@ -498,7 +504,8 @@ Status WorkspaceStore::recover(Engine& engine, Workspace workspace) {
         if (auto status = m_storage.rename(name, unused_name(name + ".damaged")); !status)
             return status;
     m_repair = Repair{};
-    engine.load(Workspace{}, 0);
+    // Numbered above every entry kept here, so history never mixes two timelines.
+    engine.load(Workspace{}, highest_seq_seen);
     return replace(engine, std::move(workspace));
 }
 

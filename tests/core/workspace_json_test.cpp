@@ -175,8 +175,9 @@ TEST_CASE("values that could not be written back are refused at import") {
         doc = minimal_document();
         doc["records"][0]["id"] = "company-99999999999999999";
         CHECK(import_error(doc) == "$.records[0].id: \"company-99999999999999999\" should be "
-                                   "\"company-\" followed by a number (at most 15 digits), or by a device tag, \"-\" and a "
-                                "number");
+                                   "\"company-\" followed by a number (at most 15 digits), or by a "
+                                   "device tag, \"-\" and a "
+                                   "number");
     }
     SUBCASE("picklist options holding the separators") {
         json doc = minimal_document();

@@ -101,7 +101,7 @@ test("a deal created through the form is still there after a reload", async () =
   await click(page, "save-record");
   await page.waitForFunction(() => window.crmTest.state().form_open === false, null, { timeout: 10000 });
   const created = await findByTitle(page, "Harbor cranes retrofit");
-  assert.match(created, /^deal-\d+$/);
+  assert.match(created, /^deal-[a-z2-9]{6}-\d+$/);
   assert.equal((await state(page)).notice, "Created Harbor cranes retrofit");
   await waitSaved(page);
 
@@ -227,7 +227,7 @@ test("pasted text (with accents) lands in the focused field", async () => {
   });
   await click(page, "save-record");
   await page.waitForFunction(() => window.crmTest.state().form_open === false);
-  assert.match(await findByTitle(page, "Zoë’s Café – Łódź rollout"), /^deal-\d+$/);
+  assert.match(await findByTitle(page, "Zoë’s Café – Łódź rollout"), /^deal-[a-z2-9]{6}-\d+$/);
   await page.screenshot({ path: join(shots, "pasted-unicode.png") });
   await context.close();
 });
@@ -270,7 +270,7 @@ test("a second tab opens read-only instead of overwriting the first", async () =
   await second.reload();
   await waitOpen(second);
   assert.equal((await state(second)).records, records + 2);
-  assert.match(await findByTitle(second, "Written by the second tab"), /^deal-\d+$/);
+  assert.match(await findByTitle(second, "Written by the second tab"), /^deal-[a-z2-9]{6}-\d+$/);
   await context.close();
 });
 
@@ -342,7 +342,7 @@ test("text from the browser's text input (IME, accents, soft keyboards) reaches 
   await page.keyboard.press("Backspace");
   await click(page, "save-record");
   await page.waitForFunction(() => window.crmTest.state().form_open === false);
-  assert.match(await findByTitle(page, "Żabka Łódź – zoë rollou"), /^deal-\d+$/);
+  assert.match(await findByTitle(page, "Żabka Łódź – zoë rollou"), /^deal-[a-z2-9]{6}-\d+$/);
   await context.close();
 });
 
@@ -409,7 +409,7 @@ test("a torn journal on disk opens with everything before it, says so, and saves
   const problems = (await state(page)).open_problems;
   assert.equal(problems.length, 1);
   assert.match(problems[0], /is incomplete \(torn write\); it and everything after it are left out/);
-  assert.match(await findByTitle(page, "Kept deal"), /^deal-\d+$/);
+  assert.match(await findByTitle(page, "Kept deal"), /^deal-[a-z2-9]{6}-\d+$/);
   assert.equal(await findByTitle(page, "Torn deal"), "");
   await click(page, "type-deal");
   await page.screenshot({ path: join(shots, "torn-journal.png") });
@@ -423,7 +423,7 @@ test("a torn journal on disk opens with everything before it, says so, and saves
   await page.reload();
   await waitOpen(page);
   assert.deepEqual((await state(page)).open_problems, []);
-  assert.match(await findByTitle(page, "After the tear"), /^deal-\d+$/);
+  assert.match(await findByTitle(page, "After the tear"), /^deal-[a-z2-9]{6}-\d+$/);
   const files = await page.evaluate(() => Module.FS.readdir("/data"));
   assert.ok(files.some((n) => n.endsWith(".log.damaged")), files.join(", "));
   await context.close();
@@ -691,5 +691,116 @@ test("a move a rep gave up on reaches the manager's exceptions and stays on the 
   await click(page, "exception-open-deal-2");
   await page.waitForFunction(() => window.crmTest.state().form_record === "deal-2");
   await page.screenshot({ path: join(shots, "record-blocked-move.png") });
+  await context.close();
+});
+
+test("a deal's history survives three compactions in the record panel, and a deletion is undone", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 860 } });
+  const page = await openApp(context);
+  const compact = async () => {
+    await page.evaluate(() => window.crmTest.compact());
+    await waitSaved(page);
+  };
+  await click(page, "new-record");
+  await typeInto(page, "field-name", "Harbour history");
+  await typeInto(page, "field-amount", "1000 USD");
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false);
+  const id = await findByTitle(page, "Harbour history");
+  await compact();
+
+  await click(page, `row-${id}`);
+  await page.waitForFunction(() => window.crmTest.state().form_open === true);
+  await click(page, "field-amount");
+  await page.waitForTimeout(200); // the field takes the keyboard on the next frame
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type("2000 USD", { delay: 15 });
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false).catch(async (error) => {
+    await page.screenshot({ path: join(shots, "history-edit-failed.png") });
+    throw new Error(`${error.message}; ${JSON.stringify((await state(page)).form_problems)}`);
+  });
+  await compact();
+
+  await switchUser(page, "u-maria");
+  await click(page, "type-deal");
+  await typeInto(page, "search", "Harbour history");
+  await click(page, `row-${id}`);
+  await page.waitForFunction(() => window.crmTest.state().form_open === true);
+  await click(page, "field-owner");
+  await click(page, "choice-u-ben");
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false);
+  await compact();
+
+  await page.reload();
+  await waitOpen(page);
+  await switchUser(page, "u-maria");
+  await click(page, "type-deal");
+  await typeInto(page, "search", "Harbour history");
+  await click(page, `row-${id}`);
+  await page.waitForFunction(() => window.crmTest.state().form_history.length >= 3);
+  assert.deepEqual((await state(page)).form_history, [
+    "Ana Reyes: Created, owned by Ana Reyes",
+    "Ana Reyes: Amount: USD 1,000 → USD 2,000",
+    "Maria Lindqvist: Reassigned from Ana Reyes to Ben Okafor",
+  ]);
+  await click(page, "history");
+  await page.screenshot({ path: join(shots, "record-history.png") });
+
+  await click(page, "delete-record");
+  await click(page, "confirm-delete");
+  await page.waitForFunction(() => window.crmTest.state().notice === "Deleted Harbour history");
+  assert.equal(await findByTitle(page, "Harbour history"), "");
+  await page.screenshot({ path: join(shots, "deleted-with-undo.png") });
+  await click(page, "undo");
+  await page.waitForFunction(() => window.crmTest.state().notice === "Restored Harbour history");
+  assert.equal(await findByTitle(page, "Harbour history"), id);
+  await waitSaved(page);
+  await page.reload();
+  await waitOpen(page);
+  await switchUser(page, "u-maria");
+  await click(page, "type-deal");
+  await typeInto(page, "search", "Harbour history");
+  await click(page, `row-${id}`);
+  await page.waitForFunction(() => window.crmTest.state().form_history.length >= 5);
+  const history = (await state(page)).form_history;
+  assert.deepEqual(history.slice(-2), ["Maria Lindqvist: Deleted", "Maria Lindqvist: Restored"]);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("deals imported with only a stage stand on the pipeline board in that stage", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 860 } });
+  const page = await openApp(context);
+  const demo = JSON.parse(await readFile(join(root, "assets/demo-workspace.json"), "utf8"));
+  for (const record of demo.records)
+    if (record.type === "deal") { delete record.flows; delete record.sla_alerts; }
+  const importFile = join(shots, "deals-with-stages.json");
+  await writeFile(importFile, JSON.stringify(demo));
+  await switchUser(page, "u-sam");
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
+  await chooser.setFiles(importFile);
+  await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Imported"));
+  await waitSaved(page);
+  await switchUser(page, "u-maria");
+  await click(page, "flow-sales_pipeline");
+  const rectsNow = () => page.evaluate(() => window.crmTest.rects());
+  await page.waitForFunction(() => window.crmTest.rects()["card-deal-4"]);
+  const rects = await rectsNow();
+  const open = demo.records.filter((r) => r.type === "deal" && !r.fields.stage.startsWith("Closed"));
+  const columnOf = { "Lead": "lead", "Qualified": "qualified", "Meeting scheduled": "meeting_scheduled",
+    "Proposal sent": "proposal_sent", "Negotiation": "negotiation" };
+  let checked = 0;
+  for (const deal of open) {
+    const card = rects[`card-${deal.id}`];
+    if (!card) continue; // below the fold of its column
+    assert.ok(inside(card, rects[`column-${columnOf[deal.fields.stage]}`]), `${deal.id} is in ${deal.fields.stage}`);
+    checked++;
+  }
+  assert.ok(checked >= 10, `only ${checked} cards were drawn`);
+  await page.screenshot({ path: join(shots, "board-deals-joined-by-stage.png") });
+  assert.deepEqual(page.errors, []);
   await context.close();
 });

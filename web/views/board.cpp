@@ -213,9 +213,10 @@ void draw_board(ViewContext& view) {
         ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 5 * s);
         ImGui::TextColored(colors::kMuted, "%s", flow->description.c_str());
     }
-    if (!view.ui.notice.empty())
+    if (!view.ui.notice.empty()) {
         ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
-    else
+        draw_undo_button(view);
+    } else
         ImGui::TextColored(colors::kMuted,
                            "Drag a card to move it; the stage's required data is checked.");
 

@@ -76,13 +76,15 @@ void edit_multi_picklist(const Workspace& ws, const FieldDef& field, std::string
     }
 }
 
-void edit_user_ref(const Workspace& ws, std::string& value, const char* none_label) {
+void edit_user_ref(const Workspace& ws, UiState& ui, std::string& value, const char* none_label) {
     const User* user = ws.directory.user(value);
     if (ImGui::BeginCombo("##v", user ? user->name.c_str() : none_label)) {
         if (ImGui::Selectable(none_label, value.empty())) value.clear();
-        for (const auto& candidate : ws.directory.users())
+        for (const auto& candidate : ws.directory.users()) {
             if (ImGui::Selectable(describe_user(candidate).c_str(), candidate.id == value))
                 value = candidate.id;
+            mark(ui, "choice-" + candidate.id);
+        }
         ImGui::EndCombo();
     }
 }
@@ -141,7 +143,7 @@ void edit_field_value(const ViewContext& view, const FieldDef& field, std::strin
         edit_multi_picklist(view.workspace, field, value);
         break;
     case FieldType::UserRef:
-        edit_user_ref(view.workspace, value, "—");
+        edit_user_ref(view.workspace, view.ui, value, "—");
         break;
     case FieldType::RecordRef:
         edit_record_ref(view.workspace, view.ui, field, value, filter);
@@ -192,10 +194,27 @@ void draw_record_deadlines(const ViewContext& view, const Record& record) {
                                         describe_clock(ws, record, clock, view.now));
     }
     for (const auto& [automation, failure] : record.automation_failures)
-        text_colored_wrapped(colors::kDanger, "Could not start the " +
-                                                  automation_name(ws, automation) + ": " +
-                                                  failure.reason);
+        text_colored_wrapped(colors::kDanger,
+                             automation_failure_title(ws, automation) + ": " + failure.reason);
     if (!clocks.empty() || !record.automation_failures.empty()) ImGui::Separator();
+}
+
+// What happened to the record, newest first: who (or which automation, after
+// whose change), how long ago, and what, in words.
+void draw_record_history(ViewContext& view) {
+    const auto& history = view.ui.form.history;
+    const std::string header = "History (" + std::to_string(history.size()) + ")###history";
+    const bool open = ImGui::CollapsingHeader(header.c_str());
+    mark(view.ui, "history");
+    if (!open) return;
+    if (ImGui::IsItemToggledOpen()) ImGui::SetScrollHereY(0.0f); // bring it into view
+    for (auto entry = history.rbegin(); entry != history.rend(); ++entry) {
+        text_colored_wrapped(colors::kMuted, entry->by + " · " + describe_ago(entry->at, view.now));
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s UTC", format_instant(entry->at).substr(0, 16).c_str());
+        ImGui::TextWrapped("%s", entry->what.c_str());
+        ImGui::Spacing();
+    }
 }
 
 } // namespace
@@ -290,13 +309,14 @@ void draw_record_form(ViewContext& view) {
     ImGui::TextColored(colors::kMuted, "Owner");
     ImGui::SetNextItemWidth(-1);
     ImGui::PushID("owner");
-    edit_user_ref(view.workspace, form.owner, "Unassigned");
+    edit_user_ref(view.workspace, view.ui, form.owner, "Unassigned");
     ImGui::PopID();
     mark(view.ui, "field-owner");
     ImGui::Spacing();
     for (const auto& field : type->fields)
         draw_field(view, field);
     ImGui::EndDisabled();
+    if (record) draw_record_history(view);
     ImGui::EndChild();
 
     ImGui::Separator();

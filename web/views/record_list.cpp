@@ -41,6 +41,15 @@ std::string lower_label(const RecordTypeDef& type, std::size_t count) {
 
 } // namespace
 
+void draw_undo_button(ViewContext& view) {
+    // Only while the notice still speaks of that deletion.
+    if (!view.ui.undo || view.read_only || view.ui.notice != "Deleted " + view.ui.undo->title)
+        return;
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Undo")) view.intents.push_back(UndoDeleteRequested{});
+    mark(view.ui, "undo");
+}
+
 void draw_record_list(ViewContext& view) {
     const float s = scale();
     place_main_area(view.ui.form.open);
@@ -93,6 +102,7 @@ void draw_record_list(ViewContext& view) {
         ImGui::SameLine();
         ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetStyle().FramePadding.y);
         ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
+        draw_undo_button(view);
     }
     ImGui::SameLine(ImGui::GetContentRegionMax().x - new_width);
     ImGui::BeginDisabled(view.read_only);
