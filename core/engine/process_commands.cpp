@@ -7,7 +7,7 @@
 #include "process/conditions.hpp"
 #include "process/flow_json.hpp"
 #include "process/validate.hpp"
-#include "query/board.hpp"
+#include "process/stranded.hpp"
 
 #include <algorithm>
 #include <cctype>

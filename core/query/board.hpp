@@ -4,6 +4,7 @@
 #pragma once
 
 #include "model/workspace.hpp"
+#include "process/stranded.hpp"
 
 #include <optional>
 #include <string>
@@ -46,16 +47,4 @@ const FieldDef* value_field(const RecordTypeDef& type);
 
 } // namespace crm
 
-namespace crm {
-
-// Stages a new process definition removes while records are still in them.
-struct StrandedStage {
-    std::string flow;
-    std::string stage;      // the removed stage's id
-    std::string stage_name; // as it was called
-    std::vector<std::string> records;
-};
-std::vector<StrandedStage> stranded_stages(const Workspace& workspace,
-                                           const std::vector<Flow>& new_flows);
-
-} // namespace crm
+namespace crm {} // namespace crm
