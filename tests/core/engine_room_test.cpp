@@ -62,16 +62,26 @@ class RestlessReactor : public Reactor {
     }
 };
 
+// A workspace in a scratch directory, open in an engine with the store as its journal.
+struct OpenStore {
+    ScratchDir dir;
+    DirectoryStorage storage{dir.path()};
+    WorkspaceStore store{storage};
+    Engine engine;
+    explicit OpenStore(const Workspace& workspace,
+                       std::shared_ptr<const Reactor> reactor = nullptr) {
+        REQUIRE(store.create(workspace));
+        if (reactor) engine.add_reactor(std::move(reactor));
+        REQUIRE(store.open(engine));
+    }
+};
+
 } // namespace
 
 TEST_CASE("a record's history survives three compactions: every change, in order, with who and "
           "when") {
-    ScratchDir dir;
-    DirectoryStorage storage(dir.path());
-    WorkspaceStore store(storage);
-    REQUIRE(store.create(team_with_pipeline()));
-    Engine engine;
-    REQUIRE(store.open(engine));
+    OpenStore opened(team_with_pipeline());
+    auto& [dir, storage, store, engine] = opened;
     const auto created =
         engine.apply(CreateRecord{"deal",
                                   {{"name", "Fleet"},
@@ -115,12 +125,8 @@ TEST_CASE("a record's history survives three compactions: every change, in order
 }
 
 TEST_CASE("a deleted record comes back with its history") {
-    ScratchDir dir;
-    DirectoryStorage storage(dir.path());
-    WorkspaceStore store(storage);
-    REQUIRE(store.create(team_with_pipeline()));
-    Engine engine;
-    REQUIRE(store.open(engine));
+    OpenStore opened(team_with_pipeline());
+    auto& [dir, storage, store, engine] = opened;
     const std::string id =
         engine.apply(CreateRecord{"deal", {{"name", "Fleet"}, {"stage", "Lead"}}}, "u-ana", kNow)
             .record_id;
@@ -190,13 +196,8 @@ TEST_CASE("two devices opened from the same export create 10,000 records each, n
 
 TEST_CASE("a reactor that never settles stops at the bound; what it did is kept and a person is "
           "asked") {
-    ScratchDir dir;
-    DirectoryStorage storage(dir.path());
-    WorkspaceStore store(storage);
-    REQUIRE(store.create(team_workspace()));
-    Engine engine;
-    engine.add_reactor(std::make_shared<RestlessReactor>());
-    REQUIRE(store.open(engine));
+    OpenStore opened(team_workspace(), std::make_shared<RestlessReactor>());
+    auto& [dir, storage, store, engine] = opened;
     const auto made = engine.apply(CreateRecord{"deal", {{"name", "Fleet"}}}, "u-ana", kNow);
     REQUIRE(made.ok);
     // The change, the bounded reactions, and the note for the recovery queue.
