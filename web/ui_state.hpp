@@ -34,6 +34,7 @@ struct RecordForm {
     // The record's timeline, read from the kept journal when the record or
     // the workspace changes, never per frame.
     std::vector<TimelineEntry> history;
+    bool show_history = false; // the panel shows the timeline instead of the fields
     std::string history_of;
     std::uint64_t history_version = UINT64_MAX;
 };

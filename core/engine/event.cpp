@@ -281,7 +281,8 @@ void read(DataReader& in, ev::ProcessesChanged& e) {
     auto parsed = flows_from_json(flows, "flows");
     if (!parsed) return in.fail("flows", "are not valid processes: " + parsed.error());
     e.flows = std::move(*parsed);
-    for (const auto& [flow, moves] : in.object("mapping", true).items()) {
+    const json mapping = in.object("mapping", true); // kept alive while iterating
+    for (const auto& [flow, moves] : mapping.items()) {
         if (!moves.is_object()) return in.fail("mapping");
         for (const auto& [from, to] : moves.items()) {
             if (!to.is_string()) return in.fail("mapping");

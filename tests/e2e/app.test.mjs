@@ -694,7 +694,7 @@ test("a move a rep gave up on reaches the manager's exceptions and stays on the 
   await context.close();
 });
 
-test("a deal's history survives three compactions in the record panel, and a deletion is undone", async () => {
+test("a deal's history (edited, moved, reassigned) survives three compactions in the record panel, and a deletion is undone", async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 860 } });
   const page = await openApp(context);
   const compact = async () => {
@@ -704,6 +704,8 @@ test("a deal's history survives three compactions in the record panel, and a del
   await click(page, "new-record");
   await typeInto(page, "field-name", "Harbour history");
   await typeInto(page, "field-amount", "1000 USD");
+  await click(page, "field-stage");
+  await click(page, "option-Lead");
   await click(page, "save-record");
   await page.waitForFunction(() => window.crmTest.state().form_open === false);
   const id = await findByTitle(page, "Harbour history");
@@ -723,6 +725,16 @@ test("a deal's history survives three compactions in the record panel, and a del
   });
   await compact();
 
+  // Moved on through the gate, from the record panel.
+  await click(page, `row-${id}`);
+  await click(page, "move-next-sales_pipeline");
+  await page.waitForFunction(() => window.crmTest.state().move_open === true);
+  await typeInto(page, "move-field-budget", "1000 USD");
+  await click(page, "move-submit");
+  await page.waitForFunction(() => window.crmTest.state().move_open === false);
+  await compact();
+
+
   await switchUser(page, "u-maria");
   await click(page, "type-deal");
   await typeInto(page, "search", "Harbour history");
@@ -741,15 +753,24 @@ test("a deal's history survives three compactions in the record panel, and a del
     await click(page, "type-deal");
     await typeInto(page, "search", "Harbour history");
     await click(page, `row-${id}`);
-    await page.waitForFunction((n) => window.crmTest.state().form_history.length >= n, entries);
+    await page.waitForFunction((n) => window.crmTest.state().form_history.length >= n, entries)
+      .catch(async (error) => {
+        await page.screenshot({ path: join(shots, "history-reopen-failed.png") });
+        throw new Error(`${error.message}; history: ${JSON.stringify((await state(page)).form_history)}`);
+      });
   };
-  await reopenAsManager(3);
+  await reopenAsManager(7);
   assert.deepEqual((await state(page)).form_history, [
     "Ana Reyes: Created, owned by Ana Reyes",
+    "automation (Sales pipeline start), after Ana Reyes's change: Joined the Sales pipeline at Lead (its stage)",
     "Ana Reyes: Amount: USD 1,000 → USD 2,000",
+    "Ana Reyes: Move to Qualified blocked: missing Budget",
+    "Ana Reyes: Budget: (empty) → USD 1,000; Stage: Lead → Qualified",
+    "Ana Reyes: Sales pipeline: Lead → Qualified",
     "Maria Lindqvist: Reassigned from Ana Reyes to Ben Okafor",
   ]);
   await click(page, "history");
+  await page.waitForTimeout(300); // drawn on the next frame
   await page.screenshot({ path: join(shots, "record-history.png") });
 
   await click(page, "delete-record");
@@ -761,7 +782,7 @@ test("a deal's history survives three compactions in the record panel, and a del
   await page.waitForFunction(() => window.crmTest.state().notice === "Restored Harbour history");
   assert.equal(await findByTitle(page, "Harbour history"), id);
   await waitSaved(page);
-  await reopenAsManager(5);
+  await reopenAsManager(9);
   const history = (await state(page)).form_history;
   assert.deepEqual(history.slice(-2), ["Maria Lindqvist: Deleted", "Maria Lindqvist: Restored"]);
   assert.deepEqual(page.errors, []);

@@ -44,11 +44,13 @@ std::string hint_for(const FieldDef& field, const std::string& currency) {
     }
 }
 
-void edit_picklist(const FieldDef& field, std::string& value) {
+void edit_picklist(UiState& ui, const FieldDef& field, std::string& value) {
     if (ImGui::BeginCombo("##v", value.empty() ? "—" : value.c_str())) {
         if (ImGui::Selectable("—", value.empty())) value.clear();
-        for (const auto& option : field.options)
+        for (const auto& option : field.options) {
             if (ImGui::Selectable(option.c_str(), option == value)) value = option;
+            mark(ui, "option-" + option);
+        }
         ImGui::EndCombo();
     }
 }
@@ -137,7 +139,7 @@ void edit_field_value(const ViewContext& view, const FieldDef& field, std::strin
         break;
     }
     case FieldType::Picklist:
-        edit_picklist(field, value);
+        edit_picklist(view.ui, field, value);
         break;
     case FieldType::MultiPicklist:
         edit_multi_picklist(view.workspace, field, value);
@@ -201,13 +203,9 @@ void draw_record_deadlines(const ViewContext& view, const Record& record) {
 
 // What happened to the record, newest first: who (or which automation, after
 // whose change), how long ago, and what, in words.
-void draw_record_history(ViewContext& view) {
+void draw_record_history(const ViewContext& view) {
     const auto& history = view.ui.form.history;
-    const std::string header = "History (" + std::to_string(history.size()) + ")###history";
-    const bool open = ImGui::CollapsingHeader(header.c_str());
-    mark(view.ui, "history");
-    if (!open) return;
-    if (ImGui::IsItemToggledOpen()) ImGui::SetScrollHereY(0.0f); // bring it into view
+    if (history.empty()) ImGui::TextColored(colors::kMuted, "Nothing kept yet.");
     for (auto entry = history.rbegin(); entry != history.rend(); ++entry) {
         text_colored_wrapped(colors::kMuted, entry->by + " · " + describe_ago(entry->at, view.now));
         if (ImGui::IsItemHovered())
@@ -286,8 +284,17 @@ void draw_record_form(ViewContext& view) {
                            updater ? updater->name.c_str()
                                    : (creator ? creator->name.c_str() : "import"));
     }
-    ImGui::Separator();
     if (record) {
+        // The record's fields, or what happened to it.
+        const std::string toggle = form.show_history
+                                       ? std::string("Back to the fields")
+                                       : "History (" + std::to_string(form.history.size()) + ")";
+        if (ImGui::SmallButton((toggle + "###history").c_str()))
+            form.show_history = !form.show_history;
+        mark(view.ui, "history");
+    }
+    ImGui::Separator();
+    if (record && !form.show_history) {
         draw_record_deadlines(view, *record);
         draw_record_process(view, *record);
     }
@@ -305,18 +312,21 @@ void draw_record_form(ViewContext& view) {
     const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2 +
                          (form.message.empty() ? 0 : ImGui::GetTextLineHeightWithSpacing() * 3);
     ImGui::BeginChild("##fields", ImVec2(0, -footer));
-    ImGui::BeginDisabled(!may_edit);
-    ImGui::TextColored(colors::kMuted, "Owner");
-    ImGui::SetNextItemWidth(-1);
-    ImGui::PushID("owner");
-    edit_user_ref(view.workspace, view.ui, form.owner, "Unassigned");
-    ImGui::PopID();
-    mark(view.ui, "field-owner");
-    ImGui::Spacing();
-    for (const auto& field : type->fields)
-        draw_field(view, field);
-    ImGui::EndDisabled();
-    if (record) draw_record_history(view);
+    if (record && form.show_history) {
+        draw_record_history(view);
+    } else {
+        ImGui::BeginDisabled(!may_edit);
+        ImGui::TextColored(colors::kMuted, "Owner");
+        ImGui::SetNextItemWidth(-1);
+        ImGui::PushID("owner");
+        edit_user_ref(view.workspace, view.ui, form.owner, "Unassigned");
+        ImGui::PopID();
+        mark(view.ui, "field-owner");
+        ImGui::Spacing();
+        for (const auto& field : type->fields)
+            draw_field(view, field);
+        ImGui::EndDisabled();
+    }
     ImGui::EndChild();
 
     ImGui::Separator();
