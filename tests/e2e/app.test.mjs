@@ -220,6 +220,7 @@ test("pasted text (with accents) lands in the focused field", async () => {
   const page = await openApp(context);
   await click(page, "new-record");
   await click(page, "field-name");
+  await page.waitForTimeout(200); // the field takes the keyboard on the next frame
   await page.evaluate(() => {
     const data = new DataTransfer();
     data.setData("text/plain", "Zoë’s Café – Łódź rollout");
