@@ -182,28 +182,54 @@ bool App::tick() {
 bool App::frame() {
     if (const std::string path = take_import_path(); !path.empty()) import_file(path);
     m_ui.widget_rects.clear(); // only what this frame draws can be clicked
+    const std::string shown = ui_signature();
     refresh_history();
     const SaveState saving = save_state();
     const std::string saving_message = save_message();
     ViewContext view{m_engine.workspace(), m_engine, now(),         m_ui, m_intents, m_version,
                      m_read_only,          saving,   saving_message};
-    draw_top_bar(view);
-    if (m_ui.screen == Screen::MyWork)
-        draw_my_work(view);
-    else if (m_ui.screen == Screen::Exceptions)
-        draw_exceptions(view);
-    else if (m_ui.screen == Screen::Board)
-        draw_board(view);
-    else if (m_ui.screen == Screen::Designer)
-        draw_designer(view);
-    else
-        draw_record_list(view);
+    // On a phone an open record is a full-screen sheet: nothing else is drawn.
+    if (!(is_phone() && m_ui.form.open)) {
+        draw_top_bar(view);
+        draw_screen(view);
+        draw_bottom_bar(view);
+        draw_navigation_menu(view);
+    }
     draw_record_form(view);
     draw_move_dialog(view);
+    draw_leave_dialog(view);
+    draw_palette(view);
     draw_dialogs(view);
-    const bool acted = !m_intents.empty();
+    handle_global_keys(view);
+    // A view may change what is shown (navigation) without an intent; the
+    // screen drawn before that change needs another frame either way.
+    const bool acted = !m_intents.empty() || ui_signature() != shown;
     apply_intents();
+    set_unsaved_edits(form_has_unsaved_edits(view));
     return acted;
+}
+
+std::string App::ui_signature() const {
+    const UiState& ui = m_ui;
+    return std::to_string(static_cast<int>(ui.screen)) + '|' + ui.type + '|' + ui.flow + '|' +
+           ui.user + '|' + ui.form.record_id + '|' + (ui.form.open ? "f" : "") +
+           (ui.form.show_history ? "h" : "") + (ui.nav_open ? "n" : "") +
+           (ui.palette.open ? "p" : "") + (ui.ask_leave ? "a" : "") + ui.board_column;
+}
+
+void App::draw_screen(ViewContext& view) {
+    switch (m_ui.screen) {
+    case Screen::MyWork:
+        return draw_my_work(view);
+    case Screen::Exceptions:
+        return draw_exceptions(view);
+    case Screen::Board:
+        return draw_board(view);
+    case Screen::Designer:
+        return draw_designer(view);
+    case Screen::Records:
+        return draw_record_list(view);
+    }
 }
 
 void App::apply_intents() {
@@ -274,6 +300,7 @@ void App::submit_form() {
     }
     if (!form.problems.empty()) {
         form.message = "Please fix the highlighted fields.";
+        m_ui.pending_leave = nullptr; // stay: the form needs fixing first
         return;
     }
     Outcome outcome;
@@ -290,12 +317,20 @@ void App::submit_form() {
         for (const auto& problem : outcome.problems)
             form.problems[problem.field] = problem.message;
         form.message = outcome.message;
+        m_ui.pending_leave = nullptr;
         return;
     }
     m_ui.notice =
         (form.creating ? "Created " : "Saved ") + ws.title_of(*ws.find(outcome.record_id));
     m_ui.selected = outcome.record_id;
     form = RecordForm{};
+    // Saved on the way somewhere else (the unsaved-edits question): go on now.
+    if (LeaveAction leave = std::move(m_ui.pending_leave)) {
+        m_ui.pending_leave = nullptr;
+        const std::string notice = m_ui.notice;
+        leave(m_engine.workspace(), m_ui);
+        if (m_ui.notice.empty()) m_ui.notice = notice;
+    }
     after_change();
 }
 
@@ -304,7 +339,15 @@ void App::request_move(const RequestMove& request) {
     m_ui.move.record_id = request.record_id;
     m_ui.move.flow = request.flow;
     m_ui.move.to = request.to;
-    run_move(MoveRecord{request.record_id, request.to, request.flow});
+    const MoveRecord move{request.record_id, request.to, request.flow};
+    // Asking what a move needs is not an attempt: only a move that goes
+    // through, or a submitted dialog, is journaled (a blocked one too).
+    DecideDetails details;
+    if (!m_engine.decide(move, m_ui.user, now(), &details) && details.blocked) {
+        open_move_dialog(*details.blocked, "");
+        return;
+    }
+    run_move(move);
 }
 
 void App::submit_move(bool confirm_warnings) {
@@ -362,24 +405,30 @@ void App::run_move(const MoveRecord& move) {
             m_ui.error_dialog = outcome.message;
         return;
     }
-    const Flow* flow = ws.flow(outcome.blocked->flow);
+    open_move_dialog(*outcome.blocked, dialog.values.empty() ? "" : outcome.message);
+}
+
+// Opens (or updates) the dialog with what the gate still needs, keeping what
+// was already typed.
+void App::open_move_dialog(const BlockedMove& blocked, const std::string& message) {
+    MoveDialog& dialog = m_ui.move;
+    const Flow* flow = m_engine.workspace().flow(blocked.flow);
     dialog.open = true;
-    dialog.flow = outcome.blocked->flow;
-    dialog.to = outcome.blocked->to;
+    dialog.flow = blocked.flow;
+    dialog.to = blocked.to;
     dialog.to_name = dialog.to;
     if (flow) {
         if (const Stage* stage = flow->stage(dialog.to)) dialog.to_name = stage->name;
         if (const FlowOutcome* end = flow->outcome(dialog.to)) dialog.to_name = end->name;
         if (const FlowExit* exit = flow->exit(dialog.to)) dialog.to_name = exit->name;
     }
-    // Keep what was typed; add fields the gate still misses.
-    for (const auto& field : outcome.blocked->missing)
+    for (const auto& field : blocked.missing)
         if (std::find(dialog.missing.begin(), dialog.missing.end(), field) == dialog.missing.end())
             dialog.missing.push_back(field);
-    dialog.failing = outcome.blocked->failing;
-    dialog.warning = outcome.blocked->warning;
-    dialog.needs_reason = dialog.needs_reason || outcome.blocked->needs_reason;
-    dialog.message = dialog.values.empty() ? "" : outcome.message;
+    dialog.failing = blocked.failing;
+    dialog.warning = blocked.warning;
+    dialog.needs_reason = dialog.needs_reason || blocked.needs_reason;
+    dialog.message = message;
 }
 
 nlohmann::json App::exception_groups_json() const {
@@ -606,6 +655,7 @@ std::string App::test_state_json() const {
                 {"user", m_ui.user},
                 {"type", m_ui.type},
                 {"records", m_engine.workspace().record_count()},
+                {"last_seq", m_engine.last_seq()},
                 {"rows", m_ui.list.ids.size()},
                 {"selected", m_ui.selected},
                 {"form_open", m_ui.form.open},

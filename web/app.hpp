@@ -13,6 +13,8 @@
 
 namespace crm::web {
 
+struct ViewContext;
+
 class App {
   public:
     App();
@@ -49,6 +51,9 @@ class App {
     void request_move(const RequestMove& request);
     void submit_move(bool confirm_warnings);
     void run_move(const MoveRecord& move);
+    void open_move_dialog(const BlockedMove& blocked, const std::string& message);
+    void draw_screen(ViewContext& view);
+    std::string ui_signature() const; // what is shown, to notice a view changing it
     void save_processes();
     void complete_task(const std::string& task_id);
     void log_call(const std::string& record_id);

@@ -4,6 +4,7 @@
 #include "platform.hpp"
 #include "theme.hpp"
 #include "touch_input.hpp"
+#include "widgets.hpp"
 
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
@@ -23,6 +24,7 @@ struct Host {
     GLFWwindow* window = nullptr;
     App app;
     float pixel_ratio = 0;
+    bool touch_sized = false; // the phone layout's bigger frames
     int canvas_width = 0, canvas_height = 0;
     int frames_to_draw = 3; // a few frames after any change let ImGui settle
     bool loading_reported = false;
@@ -47,12 +49,19 @@ bool sync_canvas_size(Host& host) {
         host.canvas_height = height;
         changed = true;
     }
+    const bool touch_sized = form_factor_for(static_cast<float>(css_width),
+                                             static_cast<float>(css_height)) == FormFactor::Phone;
     if (ratio != host.pixel_ratio) {
         host.pixel_ratio = ratio;
+        host.touch_sized = touch_sized;
         load_fonts(ratio);
-        apply_theme(ratio);
+        apply_theme(ratio, touch_sized);
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
+        changed = true;
+    } else if (touch_sized != host.touch_sized) { // turned, or the window resized
+        host.touch_sized = touch_sized;
+        apply_theme(ratio, touch_sized);
         changed = true;
     }
     return changed;
@@ -199,6 +208,8 @@ int main() {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr; // layout is fixed; nothing to remember
+    // Tab moves focus with a visible ring; arrows and Enter work in lists and menus.
+    ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
     ImGui_ImplGlfw_InitForOpenGL(host.window, true);
     ImGui_ImplOpenGL3_Init("#version 300 es");
     ImGuiIO& io = ImGui::GetIO();

@@ -35,6 +35,8 @@ std::string take_typed_text();
 // Focuses the browser's text input while the app edits text (soft keyboards, IME).
 void set_text_input_active(bool active);
 
+// While true, closing the tab asks first (edits in the form not yet saved).
+void set_unsaved_edits(bool on);
 bool take_wake(); // input or a host event since the last call
 Instant now();    // the wall clock, read only here
 double device_pixel_ratio();

@@ -152,6 +152,15 @@ Module.crmPlatform = (function () {
     bump();
   });
   window.addEventListener("pagehide", flushNow);
+  // Closing the tab while the record form holds unsaved edits asks first
+  // (the browser shows its own question; the page cannot word it).
+  let unsavedEdits = false;
+  window.addEventListener("beforeunload", function (event) {
+    if (!unsavedEdits) return undefined;
+    event.preventDefault();
+    event.returnValue = "";
+    return "";
+  });
 
   // Text arrives through a hidden <input> that has focus while ImGui edits
   // text: it gets IME compositions, AltGr characters, pasted text and phone
@@ -263,6 +272,8 @@ Module.crmPlatform = (function () {
     copyText: copyText,
     takeTypedText: function () { const t = typed; typed = ""; return t; },
     setTextInputActive: setTextInputActive,
+    setUnsavedEdits: function (on) { unsavedEdits = on; },
+    unsavedEdits: function () { return unsavedEdits; },
     takeWake: function () { const w = wake; wake = 0; return w; },
     // For tests: true when everything accepted has reached IndexedDB.
     syncIdle: function () { return loadState !== 0 && !syncInFlight && !debounceTimer && !dirtyAgain; },
@@ -281,6 +292,8 @@ window.crmTest = {
     return JSON.parse(Module.UTF8ToString(Module._crm_test_rects()));
   },
   syncIdle: function () { return Module.crmPlatform.syncIdle(); },
+  // True while closing the tab would ask about unsaved edits.
+  asksBeforeClosing: function () { return Module.crmPlatform.unsavedEdits(); },
   compact: function () { Module._crm_test_compact(); },
   findByTitle: function (title) {
     const bytes = Module.lengthBytesUTF8(title) + 1;

@@ -30,6 +30,7 @@ EM_JS(void, js_copy_text, (const char* text), { Module.crmPlatform.copyText(UTF8
 EM_JS(void, js_set_text_input_active, (bool active),
       { Module.crmPlatform.setTextInputActive(active); });
 EM_JS(int, js_take_wake, (), { return Module.crmPlatform.takeWake(); });
+EM_JS(void, js_set_unsaved_edits, (bool on), { Module.crmPlatform.setUnsavedEdits(on); });
 
 std::string take_string(char* text) {
     std::string result = text ? text : "";
@@ -80,6 +81,12 @@ std::string take_typed_text() {
 }
 void set_text_input_active(bool active) {
     js_set_text_input_active(active);
+}
+void set_unsaved_edits(bool on) {
+    static int last = -1; // crossing into JavaScript only when it changes
+    if (last == static_cast<int>(on)) return;
+    last = on;
+    js_set_unsaved_edits(on);
 }
 bool take_wake() {
     return js_take_wake() != 0;

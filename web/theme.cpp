@@ -51,7 +51,7 @@ ImFont* heading_font() {
     return fonts.Size > 2 ? fonts[2] : ImGui::GetFont();
 }
 
-void apply_theme(float scale) {
+void apply_theme(float scale, bool touch_sized) {
     ImGuiStyle style;
     ImGui::StyleColorsLight(&style);
     style.WindowPadding = ImVec2(16, 14);
@@ -89,6 +89,12 @@ void apply_theme(float scale) {
     c[ImGuiCol_CheckMark] = colors::kAccentV;
     c[ImGuiCol_PopupBg] = ImVec4(1, 1, 1, 1);
     c[ImGuiCol_ModalWindowDimBg] = ImVec4(0.1f, 0.12f, 0.16f, 0.35f);
+    if (touch_sized) {
+        style.FramePadding = ImVec2(12, 14);
+        style.ItemSpacing = ImVec2(10, 10);
+        style.ScrollbarSize = 6; // scrolling is by finger; the bar only shows where
+        style.TouchExtraPadding = ImVec2(4, 4);
+    }
     style.ScaleAllSizes(scale);
     ImGui::GetStyle() = style;
 }

@@ -7,8 +7,10 @@
 #include "query/exceptions.hpp"
 #include "query/history.hpp"
 #include "query/my_work.hpp"
+#include "query/search.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -16,6 +18,8 @@
 #include <vector>
 
 namespace crm::web {
+
+struct UiState;
 
 // The record editor: text buffers per field, parsed by the core on save.
 struct RecordForm {
@@ -26,11 +30,13 @@ struct RecordForm {
     std::map<std::string, std::string> values;   // field id -> text as typed
     std::map<std::string, std::string> original; // the text each field opened with
     std::string owner;
+    std::string original_owner;
     std::map<std::string, std::string> problems;          // field id -> inline message
     std::map<std::string, std::string> reference_filters; // search text in record pickers
     std::string message;                                  // what stopped the save
     bool confirm_delete = false;
     bool focus_first = false;
+    bool editing_multiline = false; // Enter is a new line there, not "save"
     // The record's timeline, read from the kept journal when the record or
     // the workspace changes, never per frame.
     std::vector<TimelineEntry> history;
@@ -119,12 +125,29 @@ struct DesignerState {
     bool saved = false;
 };
 
+// The command palette: what was typed, the highlighted entry, and the
+// record hits for that text (searched again only when the text or the
+// workspace changes).
+struct Palette {
+    bool open = false;
+    std::string text;
+    int selected = 0;
+    std::string searched;
+    std::uint64_t version = UINT64_MAX;
+    std::vector<SearchHit> hits;
+};
+
+// Where the person was going when the form held unsaved edits: done after
+// they choose to save (and it saved) or to discard.
+using LeaveAction = std::function<void(const Workspace&, UiState&)>;
+
 struct UiState {
     std::string user;                        // who is using the app (a local choice, no passwords)
     Screen screen = Screen::MyWork;          // a rep opens the app on what to do next
     MinuteCache<std::vector<WorkItem>> work; // "My work"
     MinuteCache<std::vector<ExceptionQueue>> exceptions; // the manager's queues
     std::string flow;                                    // the board shown
+    std::string board_column;                            // the stage a phone shows of the board
     BoardCache board;
     MoveDialog move;
     DesignerState designer;
@@ -135,11 +158,15 @@ struct UiState {
     std::string selected;
     RecordForm form;
     ListCache list;
-    std::vector<std::string> open_problems;   // damage found when opening
-    std::string notice;                       // "Imported 334 records"
-    std::optional<UndoDelete> undo;           // offered next to "Deleted ..."
-    std::string alert;                        // the latest SLA breach news, shown as a warning
-    std::string error_dialog;                 // shown in a modal until dismissed
+    std::vector<std::string> open_problems; // damage found when opening
+    std::string notice;                     // "Imported 334 records"
+    std::optional<UndoDelete> undo;         // offered next to "Deleted ..."
+    std::string alert;                      // the latest SLA breach news, shown as a warning
+    std::string error_dialog;               // shown in a modal until dismissed
+    bool nav_open = false;                  // the navigation menu (phones and tablets)
+    Palette palette;
+    LeaveAction pending_leave;                // asked about unsaved edits; done on save or discard
+    bool ask_leave = false;                   // the unsaved-edits question is showing
     std::map<std::string, Rect> widget_rects; // named widgets, for end-to-end tests
 };
 

@@ -24,6 +24,22 @@ struct ViewContext {
 };
 
 void draw_top_bar(ViewContext& view);
+// Phones and tablets: the navigation as a menu; phones: the bottom bar.
+void draw_navigation_menu(ViewContext& view);
+void draw_bottom_bar(ViewContext& view);
+// True when the open form holds edits not yet saved.
+bool form_has_unsaved_edits(const ViewContext& view);
+// Leaves the open form by `leave` now, or first asks (save, discard, keep
+// editing) when it holds unsaved edits.
+void leave_form_then(ViewContext& view, LeaveAction leave);
+// The command palette: Ctrl/Cmd+K or "/" opens it; draw it every frame.
+void open_palette(UiState& ui);
+void handle_global_keys(ViewContext& view);
+void draw_palette(ViewContext& view);
+// Opens a record in the panel, asking first if the open one has unsaved edits.
+void open_record(ViewContext& view, const std::string& id);
+// The unsaved-edits question, when asked.
+void draw_leave_dialog(ViewContext& view);
 void draw_record_list(ViewContext& view);
 // "Undo" beside the notice of a deletion.
 void draw_undo_button(ViewContext& view);

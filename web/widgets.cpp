@@ -2,6 +2,10 @@
 
 #include "theme.hpp"
 
+#include <imgui_internal.h>
+
+#include <algorithm>
+
 namespace crm::web {
 
 bool primary_button(const char* label, const ImVec2& size) {
@@ -20,13 +24,102 @@ void text_colored_wrapped(const ImVec4& color, const std::string& text) {
     ImGui::PopStyleColor();
 }
 
-void place_main_area(bool record_panel_open) {
-    const float s = scale();
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    const float top = layout::kTopBar * s, left = layout::kSidebar * s;
-    const float panel = record_panel_open ? layout::kRecordPanel * s : 0;
-    ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x + left, viewport->Pos.y + top));
-    ImGui::SetNextWindowSize(ImVec2(viewport->Size.x - left - panel, viewport->Size.y - top));
+namespace {
+
+// Unscaled sizes (CSS pixels) of the fixed parts of each layout.
+constexpr float kDesktopTopBar = 60, kPhoneTopBar = 56, kPhoneBottomBar = 64;
+constexpr float kSidebar = 210, kDesktopPanel = 460, kTabletPanelMin = 360, kTabletPanelMax = 440;
+
+ImVec2 viewport_size() {
+    return ImGui::GetMainViewport()->Size;
+}
+ImVec2 viewport_pos() {
+    return ImGui::GetMainViewport()->Pos;
+}
+
+} // namespace
+
+FormFactor form_factor_for(float css_width, float css_height) {
+    // A phone turned sideways is still a phone: its short side decides.
+    if (css_width < 700 || css_height < 500) return FormFactor::Phone;
+    if (css_width < 1200) return FormFactor::Tablet;
+    return FormFactor::Desktop;
+}
+
+FormFactor form_factor() {
+    const ImVec2 size = viewport_size();
+    return form_factor_for(size.x / scale(), size.y / scale());
+}
+
+Area top_bar_area() {
+    const float height = (is_phone() ? kPhoneTopBar : kDesktopTopBar) * scale();
+    return {viewport_pos(), ImVec2(viewport_size().x, height)};
+}
+
+Area bottom_bar_area() {
+    const ImVec2 size = viewport_size(), pos = viewport_pos();
+    const float height = is_phone() ? kPhoneBottomBar * scale() : 0;
+    return {ImVec2(pos.x, pos.y + size.y - height), ImVec2(size.x, height)};
+}
+
+Area sidebar_area() {
+    const Area top = top_bar_area();
+    const float width = form_factor() == FormFactor::Desktop ? kSidebar * scale() : 0;
+    return {ImVec2(top.pos.x, top.pos.y + top.size.y),
+            ImVec2(width, viewport_size().y - top.size.y)};
+}
+
+Area record_panel_area() {
+    const ImVec2 size = viewport_size(), pos = viewport_pos();
+    const FormFactor form = form_factor();
+    if (form == FormFactor::Phone) return {pos, size}; // a full-screen sheet
+    const float top = top_bar_area().size.y;
+    const float width =
+        form == FormFactor::Desktop
+            ? kDesktopPanel * scale()
+            : std::clamp(size.x * 0.45f, kTabletPanelMin * scale(), kTabletPanelMax * scale());
+    return {ImVec2(pos.x + size.x - width, pos.y + top), ImVec2(width, size.y - top)};
+}
+
+Area main_area(bool record_panel_open) {
+    const Area top = top_bar_area(), side = sidebar_area(), bottom = bottom_bar_area();
+    const float panel = record_panel_open && !is_phone() ? record_panel_area().size.x : 0;
+    const ImVec2 pos(side.pos.x + side.size.x, top.pos.y + top.size.y);
+    return {pos, ImVec2(viewport_size().x - side.size.x - panel,
+                        viewport_size().y - top.size.y - bottom.size.y)};
+}
+
+void place(const Area& area) {
+    ImGui::SetNextWindowPos(area.pos);
+    ImGui::SetNextWindowSize(area.size);
+}
+
+float dialog_width(float css_width) {
+    return std::min(css_width * scale(), viewport_size().x - 24 * scale());
+}
+
+float tap_height() {
+    return is_phone() ? std::max(44 * scale(), ImGui::GetFrameHeight()) : ImGui::GetFrameHeight();
+}
+
+bool tap_button(const char* label, float width) {
+    return ImGui::Button(label, ImVec2(width, tap_height()));
+}
+
+void text_fitted(const std::string& text, float width, const ImVec4* color) {
+    const ImVec2 full = ImGui::CalcTextSize(text.c_str());
+    if (color) ImGui::PushStyleColor(ImGuiCol_Text, *color);
+    if (full.x <= width) {
+        ImGui::TextUnformatted(text.c_str());
+    } else {
+        const ImVec2 min = ImGui::GetCursorScreenPos();
+        const ImVec2 max(min.x + width, min.y + ImGui::GetTextLineHeight());
+        ImGui::Dummy(ImVec2(width, ImGui::GetTextLineHeight()));
+        ImGui::RenderTextEllipsis(ImGui::GetWindowDrawList(), min, max, max.x, max.x, text.c_str(),
+                                  nullptr, &full);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+    }
+    if (color) ImGui::PopStyleColor();
 }
 
 float scale() {

@@ -20,13 +20,46 @@ inline void mark(UiState& ui, const std::string& name) {
     ui.widget_rects[name] = Rect{min.x, min.y, max.x - min.x, max.y - min.y};
 }
 
-// The screen's layout, in unscaled pixels: top bar, sidebar, record panel.
-namespace layout {
-inline constexpr float kTopBar = 60, kSidebar = 210, kRecordPanel = 460;
+// Which layout fits the screen, by its size in CSS pixels: a phone (one
+// column, a bottom bar, records as full-screen sheets), a tablet (no sidebar:
+// navigation in a menu; list and record side by side) or a desktop.
+enum class FormFactor { Phone, Tablet, Desktop };
+FormFactor form_factor();
+inline bool is_phone() {
+    return form_factor() == FormFactor::Phone;
 }
+// The same choice from a CSS size, before ImGui knows the screen (the theme).
+FormFactor form_factor_for(float css_width, float css_height);
+
+// A part of the screen, in device pixels.
+struct Area {
+    ImVec2 pos, size;
+};
+// The screen's parts for the current form factor: top bar, bottom bar (phones),
+// sidebar (desktops), the main area and the record panel beside it.
+Area top_bar_area();
+Area bottom_bar_area(); // zero height except on phones
+Area sidebar_area();    // zero width except on desktops
+Area main_area(bool record_panel_open);
+Area record_panel_area();
+// Sizes the next window to an area.
+void place(const Area& area);
 // Sizes the next window to the main area: right of the sidebar, below the
 // top bar, left of the record panel when it is open.
-void place_main_area(bool record_panel_open);
+inline void place_main_area(bool record_panel_open) {
+    place(main_area(record_panel_open));
+}
+
+// A dialog's width: `css_width` where the screen allows, else the screen less a margin.
+float dialog_width(float css_width);
+// The height a tap target needs: 44 CSS pixels on a phone, a frame elsewhere.
+float tap_height();
+// A button that is a comfortable tap target on a phone.
+bool tap_button(const char* label, float width = 0);
+
+// Text cut to `width` with an ellipsis when it does not fit; the whole text
+// shows on hover (or a long press). `color` 0 means the normal text colour.
+void text_fitted(const std::string& text, float width, const ImVec4* color = nullptr);
 
 bool primary_button(const char* label, const ImVec2& size = ImVec2(0, 0));
 void text_colored_wrapped(const ImVec4& color, const std::string& text);

@@ -40,7 +40,7 @@ async function openApp(context, { onMyWork = false } = {}) {
   await page.goto(baseUrl);
   await waitOpen(page);
   if (!onMyWork) {
-    await click(page, "type-deal");
+    await navigate(page, "type-deal");
     await page.waitForFunction(() => window.crmTest.state().screen === "records");
   }
   page.errors = errors;
@@ -71,6 +71,18 @@ async function click(page, name) {
   }
   assert.ok(rect, `the app never drew "${name}"`);
   await page.mouse.click(rect.x + rect.w / 2, rect.y + rect.h / 2);
+}
+
+// Goes to a screen by its navigation entry: on tablets and phones the
+// navigation is in a menu, opened first.
+async function navigate(page, name) {
+  const drawn = () => page.evaluate((n) => Boolean(window.crmTest.rects()[n]), name);
+  if (!(await drawn())) {
+    const rects = await page.evaluate(() => window.crmTest.rects());
+    await click(page, rects["tab-menu"] ? "tab-menu" : "menu");
+    await page.waitForFunction((n) => Boolean(window.crmTest.rects()[n]), name);
+  }
+  await click(page, name);
 }
 
 async function typeInto(page, name, text) {
@@ -300,11 +312,15 @@ test("on a touch screen a tap opens things and a drag scrolls", async () => {
   const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });
   const page = await openApp(context);
   const rectOf = async (name) => (await page.evaluate(() => window.crmTest.rects()))[name];
-  await click(page, "type-contact"); // mouse first, to compare
+  await navigate(page, "type-contact"); // mouse first, to compare
   await page.waitForFunction(() => window.crmTest.state().type === "contact");
+  const menu = await rectOf("menu");
+  await page.touchscreen.tap(menu.x + menu.w / 2, menu.y + menu.h / 2);
+  await page.waitForFunction(() => Boolean(window.crmTest.rects()["type-company"]));
   const company = await rectOf("type-company");
   await page.touchscreen.tap(company.x + company.w / 2, company.y + company.h / 2);
   await page.waitForFunction(() => window.crmTest.state().type === "company");
+  await page.waitForFunction(() => Boolean(window.crmTest.rects()["row-company-1"]));
   const row = await rectOf("row-company-1");
   await page.touchscreen.tap(row.x + 40, row.y + row.h / 2);
   await page.waitForFunction(() => window.crmTest.state().form_open === true);
@@ -312,8 +328,7 @@ test("on a touch screen a tap opens things and a drag scrolls", async () => {
 
   // Drag a long list upwards: the first row moves out of view.
   await click(page, "cancel-record");
-  const contacts = await rectOf("type-contact");
-  await page.touchscreen.tap(contacts.x + contacts.w / 2, contacts.y + contacts.h / 2);
+  await navigate(page, "type-contact");
   await page.waitForFunction(() => window.crmTest.state().type === "contact");
   const firstRow = Object.keys(await page.evaluate(() => window.crmTest.rects())).find((n) => n.startsWith("row-"));
   const before = await rectOf(firstRow);
@@ -663,14 +678,24 @@ test("a manager hands unowned work to a rep from the exception queue, and it sta
   await context.close();
 });
 
-test("a move a rep gave up on reaches the manager's exceptions and stays on the record", async () => {
+test("a move a rep tried and gave up on reaches the manager's exceptions; only looking files nothing", async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await openApp(context);
   await switchUser(page, "u-ben");
   await click(page, "flow-sales_pipeline");
   await page.waitForFunction(() => window.crmTest.rects()["card-deal-2"]);
+  // Only a real attempt counts: opening the dialog and cancelling files nothing.
+  const seqBefore = await page.evaluate(() => window.crmTest.state().last_seq);
   await drag(page, "card-deal-2", "column-meeting_scheduled");
   await page.waitForFunction(() => window.crmTest.state().move_open === true);
+  await click(page, "move-cancel");
+  await page.waitForFunction(() => window.crmTest.state().move_open === false);
+  assert.equal(await page.evaluate(() => window.crmTest.state().last_seq), seqBefore);
+  // Asking to move without what the stage needs is an attempt the manager sees.
+  await drag(page, "card-deal-2", "column-meeting_scheduled");
+  await page.waitForFunction(() => window.crmTest.state().move_open === true);
+  await click(page, "move-submit");
+  await page.waitForFunction(() => window.crmTest.state().move_message !== "");
   await click(page, "move-cancel");
   await page.waitForFunction(() => window.crmTest.state().move_open === false);
   await waitSaved(page);
@@ -730,6 +755,8 @@ test("a deal's history (edited, moved, reassigned) survives three compactions in
   await click(page, `row-${id}`);
   await click(page, "move-next-sales_pipeline");
   await page.waitForFunction(() => window.crmTest.state().move_open === true);
+  await click(page, "move-submit"); // tried without the budget: the gate blocks it
+  await page.waitForFunction(() => window.crmTest.state().move_message !== "");
   await typeInto(page, "move-field-budget", "1000 USD");
   await click(page, "move-submit");
   await page.waitForFunction(() => window.crmTest.state().move_open === false);

@@ -11,6 +11,7 @@
 #include "query/exceptions.hpp"
 #include "query/record_query.hpp"
 
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -55,10 +56,7 @@ void draw_card(ViewContext& view, const Flow& flow, const RecordTypeDef& type, c
         ImGui::TextUnformatted(view.workspace.title_of(record).c_str());
         ImGui::EndDragDropSource();
     }
-    if (clicked) {
-        view.ui.selected = record.id;
-        open_form(view.workspace, view.ui, record.id);
-    }
+    if (clicked) open_record(view, record.id);
     ImDrawList* draw = ImGui::GetWindowDrawList();
     const ImVec2 max(min.x + width, min.y + height);
     const bool selected = view.ui.selected == record.id;
@@ -69,35 +67,81 @@ void draw_card(ViewContext& view, const Flow& flow, const RecordTypeDef& type, c
                       : (hovered ? IM_COL32(148, 163, 184, 255) : IM_COL32(226, 232, 240, 255)),
                   8 * s, 0, selected ? 2.0f : 1.0f);
     const float pad = 10 * s;
-    ImGui::PushClipRect(min, max, true);
-    ImGui::PushFont(strong_font());
-    draw->AddText(ImVec2(min.x + pad, min.y + pad), ImGui::GetColorU32(ImGuiCol_Text),
-                  view.workspace.title_of(record).c_str());
-    ImGui::PopFont();
-    const std::string money = value_of(view.workspace, type, record);
-    const User* owner = view.workspace.directory.user(record.owner);
     const float line = ImGui::GetTextLineHeight();
-    draw->AddText(ImVec2(min.x + pad, min.y + pad + line + 4 * s),
-                  ImGui::GetColorU32(ImGuiCol_Text), money.empty() ? "—" : money.c_str());
+    const float inner = width - pad * 2;
+    // Each line ends with an ellipsis when the column is narrow; the tooltip has it all.
+    auto fitted = [&](float x, float y, float room, const std::string& text, ImU32 color) {
+        const ImVec2 at(min.x + x, min.y + y);
+        ImGui::PushStyleColor(ImGuiCol_Text, color);
+        ImGui::RenderTextEllipsis(draw, at, ImVec2(at.x + room, at.y + line), at.x + room,
+                                  at.x + room, text.c_str(), nullptr, nullptr);
+        ImGui::PopStyleColor();
+    };
+    const std::string title = view.workspace.title_of(record);
+    ImGui::PushFont(strong_font());
+    fitted(pad, pad, inner, title, ImGui::GetColorU32(ImGuiCol_Text));
+    ImGui::PopFont();
     // Days in stage on the value's line (right), the owner below: fits narrow columns.
     const StagePosition position = stage_position(flow, state, view.now);
     // In an outcome column the column says how it ended; only open stages age.
     const std::string age =
         state.active() ? std::to_string(position.days_in_stage) + "d" : std::string();
     const float age_width = ImGui::CalcTextSize(age.c_str()).x;
+    const std::string money = value_of(view.workspace, type, record);
+    const float value_y = pad + line + 4 * s;
+    fitted(pad, value_y, inner - age_width - 8 * s, money.empty() ? "—" : money,
+           ImGui::GetColorU32(ImGuiCol_Text));
     draw->AddText(
-        ImVec2(max.x - pad - age_width, min.y + pad + line + 4 * s),
+        ImVec2(max.x - pad - age_width, min.y + value_y),
         ImGui::ColorConvertFloat4ToU32(position.stale ? colors::kWarning : colors::kMuted),
         age.c_str());
-    if (hovered && state.active() && position.stage)
-        ImGui::SetTooltip("In %s for %d day%s", position.stage->name.c_str(),
-                          position.days_in_stage, position.days_in_stage == 1 ? "" : "s");
-    const std::string footer = owner ? owner->name : std::string("Unassigned");
-    draw->AddText(ImVec2(min.x + pad, min.y + pad + 2 * (line + 4 * s)),
-                  ImGui::ColorConvertFloat4ToU32(owner ? colors::kMuted : colors::kWarning),
-                  footer.c_str());
-    ImGui::PopClipRect();
+    const User* owner = view.workspace.directory.user(record.owner);
+    fitted(pad, pad + 2 * (line + 4 * s), inner, owner ? owner->name : "Unassigned",
+           ImGui::ColorConvertFloat4ToU32(owner ? colors::kMuted : colors::kWarning));
+    if (hovered) {
+        std::string tip = title + (money.empty() ? "" : "\n" + money);
+        if (state.active() && position.stage)
+            tip += "\nIn " + position.stage->name + " for " +
+                   std::to_string(position.days_in_stage) +
+                   (position.days_in_stage == 1 ? " day" : " days");
+        ImGui::SetTooltip("%s", tip.c_str());
+    }
     ImGui::PopID();
+}
+
+// Phones: one stage at a time, chosen from a list that shows each stage's
+// count; cards as wide as the screen. Moving is from the record's sheet.
+void draw_board_phone(ViewContext& view, const Flow& flow, const RecordTypeDef& type) {
+    const auto& columns = view.ui.board.columns;
+    if (columns.empty()) return;
+    auto chosen = std::find_if(columns.begin(), columns.end(), [&](const BoardColumn& column) {
+        return column.id == view.ui.board_column;
+    });
+    if (chosen == columns.end()) chosen = columns.begin();
+    auto label = [](const BoardColumn& column) {
+        return column.name + " (" + std::to_string(column.records.size()) + ")";
+    };
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##stage", label(*chosen).c_str(), ImGuiComboFlags_HeightLarge)) {
+        for (const auto& column : columns) {
+            if (ImGui::Selectable(label(column).c_str(), column.id == chosen->id, 0,
+                                  ImVec2(0, tap_height())))
+                view.ui.board_column = column.id;
+            mark(view.ui, "stage-choice-" + column.id);
+        }
+        ImGui::EndCombo();
+    }
+    mark(view.ui, "stage-picker");
+    const float card = 86 * scale();
+    ImGui::BeginChild("##cards", ImVec2(0, 0));
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(chosen->records.size()), card + ImGui::GetStyle().ItemSpacing.y);
+    while (clipper.Step())
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i)
+            if (const Record* record =
+                    view.workspace.find(chosen->records[static_cast<std::size_t>(i)]))
+                draw_card(view, flow, type, *record, ImGui::GetContentRegionAvail().x);
+    ImGui::EndChild();
 }
 
 void draw_path(ViewContext& view, const Flow& flow, const FlowState& state) {
@@ -141,8 +185,7 @@ void draw_record_process(ViewContext& view, const Record& record) {
             text_colored_wrapped(colors::kAccentV, "Next: " + stage->next_action.text);
             ImGui::PopFont();
             mark(view.ui, "next-action-" + flow_id);
-            if (!stage->sla.empty())
-                ImGui::TextColored(colors::kMuted, "SLA: %s", stage->sla.c_str());
+            if (!stage->sla.empty()) text_colored_wrapped(colors::kMuted, "SLA: " + stage->sla);
         }
         if (state.blocked) {
             const Stage* target = flow->stage(state.blocked->to);
@@ -205,20 +248,29 @@ void draw_board(ViewContext& view) {
     }
     refresh_board(view, *flow);
     const RecordTypeDef* type = view.workspace.schema.type(flow->record_type);
-    ImGui::PushFont(heading_font());
-    ImGui::TextUnformatted(flow->name.c_str());
-    ImGui::PopFont();
-    if (!flow->description.empty()) {
-        ImGui::SameLine();
-        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 5 * s);
-        ImGui::TextColored(colors::kMuted, "%s", flow->description.c_str());
+    const bool phone = is_phone();
+    if (!phone) { // a phone's top bar names the pipeline
+        ImGui::PushFont(heading_font());
+        ImGui::TextUnformatted(flow->name.c_str());
+        ImGui::PopFont();
+        if (!flow->description.empty()) {
+            ImGui::SameLine();
+            ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 5 * s);
+            text_fitted(flow->description, ImGui::GetContentRegionAvail().x, &colors::kMuted);
+        }
     }
     if (!view.ui.notice.empty()) {
-        ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
+        text_colored_wrapped(colors::kSuccess, view.ui.notice);
         draw_undo_button(view);
-    } else
+    } else if (!phone)
         ImGui::TextColored(colors::kMuted,
                            "Drag a card to move it; the stage's required data is checked.");
+    if (phone) {
+        draw_board_phone(view, *flow, *type);
+        ImGui::End();
+        ImGui::PopStyleColor();
+        return;
+    }
 
     // Every column in view when the screen allows; otherwise scroll sideways.
     const float gap = 12 * s;
@@ -279,9 +331,9 @@ void draw_move_dialog(ViewContext& view) {
     const RecordTypeDef* type = view.workspace.schema.type(record->type);
     const float s = scale();
     if (!ImGui::IsPopupOpen("Move")) ImGui::OpenPopup("Move");
-    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always,
                             ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(520 * s, 0));
+    ImGui::SetNextWindowSize(ImVec2(dialog_width(520), 0));
     if (!ImGui::BeginPopupModal("Move", nullptr,
                                 ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoTitleBar))
         return;
@@ -323,7 +375,7 @@ void draw_move_dialog(ViewContext& view) {
         mark(view.ui, "move-anyway");
     }
     ImGui::SameLine();
-    if (ImGui::Button("Cancel")) {
+    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
         move = MoveDialog{};
         ImGui::CloseCurrentPopup();
     }

@@ -39,6 +39,104 @@ void draw_assign(ViewContext& view, const User& me, const std::string& record_id
     ImGui::EndCombo();
 }
 
+std::string when_text(const WorkItem& item, Instant now) {
+    return item.due ? describe_due(*item.due, now) : "no due time";
+}
+
+// Open the record; complete a task or log a call: the row's actions.
+void draw_work_actions(ViewContext& view, const WorkItem& item, int row, float width) {
+    if (ImGui::Button("Open", ImVec2(width, tap_height()))) open_record(view, item.record_id);
+    if (row < 50) mark(view.ui, "work-open-" + std::to_string(row));
+    ImGui::SameLine();
+    if (item.kind == "task") {
+        if (ImGui::Button("Done", ImVec2(width, tap_height())))
+            view.intents.push_back(CompleteTask{item.record_id});
+        if (row < 50) mark(view.ui, "work-done-" + std::to_string(row));
+    } else {
+        if (ImGui::Button("Log call", ImVec2(width, tap_height())))
+            view.intents.push_back(LogCall{item.record_id});
+        if (row < 50) mark(view.ui, "work-log-" + std::to_string(row));
+    }
+}
+
+// Tablets and desktops: a table; the actions column keeps its width so its
+// buttons never drop off, and long text ends with an ellipsis.
+void draw_work_table(ViewContext& view, const std::vector<WorkItem>& items) {
+    const float s = scale();
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
+    if (!ImGui::BeginTable("work", 4, flags)) return;
+    const float button = 76 * s;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("When", 0, 1.4f);
+    ImGui::TableSetupColumn("What to do", 0, 3.0f);
+    ImGui::TableSetupColumn("Record", 0, 2.0f);
+    ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed,
+                            button * 2 + ImGui::GetStyle().ItemSpacing.x);
+    ImGui::TableHeadersRow();
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(items.size()));
+    while (clipper.Step()) {
+        for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+            const WorkItem& item = items[static_cast<std::size_t>(row)];
+            ImGui::PushID(row);
+            ImGui::TableNextRow(0, 36 * s);
+            ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();
+            const ImVec4 color = item.due ? state_color(item.state) : colors::kMuted;
+            text_fitted(when_text(item, view.now), ImGui::GetContentRegionAvail().x, &color);
+            ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();
+            ImGui::PushFont(strong_font());
+            text_fitted(item.what, ImGui::GetContentRegionAvail().x);
+            ImGui::PopFont();
+            ImGui::TableNextColumn();
+            ImGui::AlignTextToFramePadding();
+            text_fitted(item.title, ImGui::GetContentRegionAvail().x);
+            ImGui::TableNextColumn();
+            draw_work_actions(view, item, row, button);
+            ImGui::PopID();
+        }
+    }
+    ImGui::EndTable();
+}
+
+// Phones: one card per item, the due state first, buttons a thumb can hit.
+void draw_work_cards(ViewContext& view, const std::vector<WorkItem>& items) {
+    const float s = scale();
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    const float card = line * 3 + tap_height() + 20 * s;
+    ImGui::BeginChild("##cards", ImVec2(0, 0));
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(items.size()), card + style.ItemSpacing.y);
+    while (clipper.Step()) {
+        for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+            const WorkItem& item = items[static_cast<std::size_t>(row)];
+            ImGui::PushID(row);
+            ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1, 1, 1, 1));
+            ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 10 * s);
+            ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(12 * s, 10 * s));
+            ImGui::BeginChild("##card", ImVec2(0, card),
+                              ImGuiChildFlags_Border | ImGuiChildFlags_AlwaysUseWindowPadding,
+                              ImGuiWindowFlags_NoScrollbar); // the wheel scrolls the list
+            const float width = ImGui::GetContentRegionAvail().x;
+            const ImVec4 color = item.due ? state_color(item.state) : colors::kMuted;
+            text_fitted(when_text(item, view.now), width, &color);
+            ImGui::PushFont(strong_font());
+            text_fitted(item.what, width);
+            ImGui::PopFont();
+            text_fitted(item.title, width, &colors::kMuted);
+            draw_work_actions(view, item, row, (width - style.ItemSpacing.x) / 2);
+            ImGui::EndChild();
+            ImGui::PopStyleVar(2);
+            ImGui::PopStyleColor();
+            ImGui::PopID();
+        }
+    }
+    ImGui::EndChild();
+}
+
 } // namespace
 
 void draw_my_work(ViewContext& view) {
@@ -53,11 +151,13 @@ void draw_my_work(ViewContext& view) {
         overdue += item.state == "overdue";
         at_risk += item.state == "at-risk";
     }
-    ImGui::PushFont(heading_font());
-    ImGui::TextUnformatted("My work");
-    ImGui::PopFont();
-    ImGui::SameLine();
-    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 5 * s);
+    if (!is_phone()) { // a phone's top bar names the screen
+        ImGui::PushFont(heading_font());
+        ImGui::TextUnformatted("My work");
+        ImGui::PopFont();
+        ImGui::SameLine();
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 5 * s);
+    }
     ImGui::TextColored(colors::kMuted, "%zu to do · ", items.size());
     ImGui::SameLine(0, 0);
     ImGui::TextColored(colors::kDanger, "%zu overdue", overdue);
@@ -65,66 +165,22 @@ void draw_my_work(ViewContext& view) {
     ImGui::TextColored(colors::kMuted, " · ");
     ImGui::SameLine(0, 0);
     ImGui::TextColored(colors::kWarning, "%zu at risk", at_risk);
-    if (!view.ui.alert.empty()) ImGui::TextColored(colors::kWarning, "%s", view.ui.alert.c_str());
+    if (!view.ui.alert.empty()) text_colored_wrapped(colors::kWarning, view.ui.alert);
     if (!view.ui.notice.empty())
-        ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
-    else
-        ImGui::TextColored(colors::kMuted,
-                           "Most urgent first. Times are in working hours where the SLA says so.");
+        text_colored_wrapped(colors::kSuccess, view.ui.notice);
+    else if (!is_phone())
+        text_fitted("Most urgent first. Times are in working hours where the SLA says so.",
+                    ImGui::GetContentRegionAvail().x, &colors::kMuted);
     ImGui::Spacing();
     if (items.empty()) {
         ImGui::TextColored(colors::kMuted, "Nothing waiting for you. Well done.");
         ImGui::End();
         return;
     }
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
-                                  ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
-    if (ImGui::BeginTable("work", 4, flags)) {
-        ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("When", 0, 1.0f);
-        ImGui::TableSetupColumn("What to do", 0, 3.0f);
-        ImGui::TableSetupColumn("Record", 0, 2.0f);
-        ImGui::TableSetupColumn("", 0, 1.6f);
-        ImGui::TableHeadersRow();
-        ImGuiListClipper clipper;
-        clipper.Begin(static_cast<int>(items.size()));
-        while (clipper.Step()) {
-            for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-                const WorkItem& item = items[static_cast<std::size_t>(row)];
-                ImGui::PushID(row);
-                ImGui::TableNextRow(0, 36 * s);
-                ImGui::TableNextColumn();
-                const std::string when =
-                    item.due ? describe_due(*item.due, view.now) : "no due time";
-                ImGui::TextColored(item.due ? state_color(item.state) : colors::kMuted, "%s",
-                                   when.c_str());
-                ImGui::TableNextColumn();
-                ImGui::PushFont(strong_font());
-                ImGui::TextUnformatted(item.what.c_str());
-                ImGui::PopFont();
-                ImGui::TableNextColumn();
-                ImGui::TextUnformatted(item.title.c_str());
-                ImGui::TableNextColumn();
-                if (ImGui::SmallButton("Open")) {
-                    view.ui.selected = item.record_id;
-                    open_form(view.workspace, view.ui, item.record_id);
-                }
-                if (row < 50) mark(view.ui, "work-open-" + std::to_string(row));
-                ImGui::SameLine();
-                if (item.kind == "task") {
-                    if (ImGui::SmallButton("Done"))
-                        view.intents.push_back(CompleteTask{item.record_id});
-                    if (row < 50) mark(view.ui, "work-done-" + std::to_string(row));
-                } else {
-                    if (ImGui::SmallButton("Log call"))
-                        view.intents.push_back(LogCall{item.record_id});
-                    if (row < 50) mark(view.ui, "work-log-" + std::to_string(row));
-                }
-                ImGui::PopID();
-            }
-        }
-        ImGui::EndTable();
-    }
+    if (is_phone())
+        draw_work_cards(view, items);
+    else
+        draw_work_table(view, items);
     ImGui::End();
 }
 
@@ -157,10 +213,8 @@ void draw_exceptions(ViewContext& view) {
                 ImGui::PushID(static_cast<int>(i));
                 // Rows with an assign menu are a frame high; keep their parts level.
                 const bool assignable = queue.kind == "unowned" && me;
-                if (assignable ? ImGui::Button("Open") : ImGui::SmallButton("Open")) {
-                    view.ui.selected = item.record_id;
-                    open_form(view.workspace, view.ui, item.record_id);
-                }
+                if (assignable ? ImGui::Button("Open") : ImGui::SmallButton("Open"))
+                    open_record(view, item.record_id);
                 if (i < 50) mark(view.ui, "exception-open-" + item.record_id);
                 ImGui::SameLine();
                 if (assignable) {

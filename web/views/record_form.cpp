@@ -132,6 +132,7 @@ void edit_field_value(const ViewContext& view, const FieldDef& field, std::strin
     switch (field.type) {
     case FieldType::LongText:
         ImGui::InputTextMultiline("##v", &value, ImVec2(-1, ImGui::GetTextLineHeight() * 4));
+        if (ImGui::IsItemActive()) view.ui.form.editing_multiline = true;
         break;
     case FieldType::Bool: {
         bool on = value == "yes";
@@ -217,6 +218,75 @@ void draw_record_history(const ViewContext& view) {
 
 } // namespace
 
+bool form_has_unsaved_edits(const ViewContext& view) {
+    const RecordForm& form = view.ui.form;
+    if (!form.open || view.read_only) return false;
+    return form.values != form.original || form.owner != form.original_owner;
+}
+
+void leave_form_then(ViewContext& view, LeaveAction leave) {
+    if (!form_has_unsaved_edits(view)) {
+        leave(view.workspace, view.ui);
+        return;
+    }
+    view.ui.pending_leave = std::move(leave);
+    view.ui.ask_leave = true;
+}
+
+void open_record(ViewContext& view, const std::string& id) {
+    leave_form_then(view, [id](const Workspace& ws, UiState& ui) {
+        ui.selected = id;
+        open_form(ws, ui, id);
+    });
+}
+
+void draw_leave_dialog(ViewContext& view) {
+    UiState& ui = view.ui;
+    if (!ui.ask_leave) return;
+    if (!ImGui::IsPopupOpen("Unsaved changes")) ImGui::OpenPopup("Unsaved changes");
+    const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
+    ImGui::SetNextWindowPos(center, ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(dialog_width(480), 0));
+    if (!ImGui::BeginPopupModal("Unsaved changes", nullptr,
+                                ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                                    ImGuiWindowFlags_NoTitleBar))
+        return;
+    const Record* record = view.workspace.find(ui.form.record_id);
+    ImGui::PushFont(heading_font());
+    ImGui::TextWrapped("Save your changes%s?",
+                       record ? (" to " + view.workspace.title_of(*record)).c_str() : "");
+    ImGui::PopFont();
+    ImGui::TextWrapped("You edited this record and have not saved it yet.");
+    ImGui::Spacing();
+    const float button = is_phone() ? ImGui::GetContentRegionAvail().x : 0;
+    auto close = [&] {
+        ui.ask_leave = false;
+        ImGui::CloseCurrentPopup();
+    };
+    if (primary_button("Save", ImVec2(button, tap_height()))) {
+        view.intents.push_back(SubmitForm{}); // leaves once it saved
+        close();
+    }
+    mark(ui, "leave-save");
+    if (!is_phone()) ImGui::SameLine();
+    if (ImGui::Button("Discard changes", ImVec2(button, tap_height()))) {
+        LeaveAction leave = std::move(ui.pending_leave);
+        ui.pending_leave = nullptr;
+        ui.form = RecordForm{};
+        if (leave) leave(view.workspace, ui);
+        close();
+    }
+    mark(ui, "leave-discard");
+    if (!is_phone()) ImGui::SameLine();
+    if (ImGui::Button("Keep editing", ImVec2(button, tap_height())) ||
+        ImGui::IsKeyPressed(ImGuiKey_Escape)) {
+        ui.pending_leave = nullptr;
+        close();
+    }
+    mark(ui, "leave-keep");
+    ImGui::EndPopup();
+}
+
 void open_form(const Workspace& ws, UiState& ui, const std::string& record_id) {
     const Record* record = ws.find(record_id);
     if (!record) return;
@@ -226,6 +296,7 @@ void open_form(const Workspace& ws, UiState& ui, const std::string& record_id) {
     form.type = record->type;
     form.record_id = record->id;
     form.owner = record->owner;
+    form.original_owner = record->owner;
     for (const auto& field : type->fields) {
         const auto& value = record->value(field.id);
         form.values[field.id] = value.is_null() ? "" : field_value_to_text(field, value);
@@ -243,13 +314,92 @@ void open_new_form(const Workspace& ws, UiState& ui, const std::string& type_id)
     form.creating = true;
     form.type = type_id;
     form.owner = ui.user;
+    form.original_owner = ui.user;
     form.focus_first = true;
     for (const auto& field : type->fields)
         form.values[field.id] = "";
+    form.original = form.values;
     ui.form = std::move(form);
     ui.selected.clear();
     ui.notice.clear();
 }
+
+namespace {
+
+void close_form(const Workspace&, UiState& ui) {
+    ui.form = RecordForm{};
+}
+
+// Type, title, who changed it last and when; on a phone a Back button first.
+void draw_form_header(ViewContext& view, const RecordTypeDef& type, const Record* record) {
+    const RecordForm& form = view.ui.form;
+    if (is_phone()) {
+        if (tap_button("‹ Back")) leave_form_then(view, close_form);
+        mark(view.ui, "form-back");
+        ImGui::SameLine();
+        ImGui::AlignTextToFramePadding();
+    }
+    ImGui::TextColored(colors::kMuted, "%s",
+                       form.creating ? ("New " + type.label).c_str() : type.label.c_str());
+    ImGui::PushFont(heading_font());
+    ImGui::TextWrapped("%s", form.creating ? ("New " + type.label).c_str()
+                                           : view.workspace.title_of(*record).c_str());
+    ImGui::PopFont();
+    if (!record) return;
+    const User* creator = view.workspace.directory.user(record->created_by);
+    const User* updater = view.workspace.directory.user(record->updated_by);
+    const std::string who =
+        updater ? updater->name : (creator ? creator->name : std::string("import"));
+    text_colored_wrapped(colors::kMuted,
+                         "Updated " + describe_ago(record->updated_at, view.now) + " by " + who);
+}
+
+// Save (or Create), Cancel and Delete: always in view, below the fields.
+void draw_form_footer(ViewContext& view, const Record* record, bool may_edit, bool may_delete) {
+    RecordForm& form = view.ui.form;
+    const float s = scale();
+    ImGui::Separator();
+    if (!form.message.empty()) text_colored_wrapped(colors::kDanger, form.message);
+    ImGui::BeginDisabled(!may_edit);
+    const float save_width = is_phone() ? ImGui::GetContentRegionAvail().x * 0.45f : 120 * s;
+    if (primary_button(form.creating ? "Create" : "Save", ImVec2(save_width, tap_height())))
+        view.intents.push_back(SubmitForm{});
+    mark(view.ui, "save-record");
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel", ImVec2(100 * s, tap_height()))) leave_form_then(view, close_form);
+    mark(view.ui, "cancel-record");
+    if (!record || !may_delete) return;
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - 100 * s);
+    if (!form.confirm_delete) {
+        ImGui::PushStyleColor(ImGuiCol_Text, colors::kDanger);
+        if (ImGui::Button("Delete", ImVec2(100 * s, tap_height()))) form.confirm_delete = true;
+        ImGui::PopStyleColor();
+        mark(view.ui, "delete-record");
+    } else {
+        ImGui::PushStyleColor(ImGuiCol_Button, colors::kDanger);
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+        if (ImGui::Button("Confirm", ImVec2(100 * s, tap_height())))
+            view.intents.push_back(DeleteSelected{});
+        ImGui::PopStyleColor(2);
+        mark(view.ui, "confirm-delete");
+    }
+}
+
+// Escape closes the form (asking first about unsaved edits); Enter saves it,
+// except in a multi-line field, where Enter is a new line.
+void handle_form_keys(ViewContext& view, bool may_edit) {
+    if (ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) || view.ui.ask_leave) return;
+    if (ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
+        leave_form_then(view, close_form);
+        return;
+    }
+    const bool enter = ImGui::IsKeyPressed(ImGuiKey_Enter, false) ||
+                       ImGui::IsKeyPressed(ImGuiKey_KeypadEnter, false);
+    if (enter && may_edit && !view.ui.form.editing_multiline) view.intents.push_back(SubmitForm{});
+}
+
+} // namespace
 
 void draw_record_form(ViewContext& view) {
     RecordForm& form = view.ui.form;
@@ -260,44 +410,21 @@ void draw_record_form(ViewContext& view) {
         form = RecordForm{};
         return;
     }
-    const float s = scale();
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    const float top = layout::kTopBar * s, width = layout::kRecordPanel * s;
-    ImGui::SetNextWindowPos(
-        ImVec2(viewport->Pos.x + viewport->Size.x - width, viewport->Pos.y + top));
-    ImGui::SetNextWindowSize(ImVec2(width, viewport->Size.y - top));
+    place(record_panel_area());
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.985f, 0.988f, 0.995f, 1));
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
     ImGui::Begin("##form", nullptr, kFormPanel);
-
-    ImGui::TextColored(colors::kMuted, "%s",
-                       form.creating ? ("New " + type->label).c_str() : type->label.c_str());
-    ImGui::PushFont(heading_font());
-    ImGui::TextWrapped("%s", form.creating ? ("New " + type->label).c_str()
-                                           : view.workspace.title_of(*record).c_str());
-    ImGui::PopFont();
-    if (record) {
-        const User* creator = view.workspace.directory.user(record->created_by);
-        const User* updater = view.workspace.directory.user(record->updated_by);
-        ImGui::TextColored(colors::kMuted, "%s · updated %s by %s", record->id.c_str(),
-                           format_instant(record->updated_at).substr(0, 10).c_str(),
-                           updater ? updater->name.c_str()
-                                   : (creator ? creator->name.c_str() : "import"));
-    }
+    draw_form_header(view, *type, record);
     if (record) {
         // The record's fields, or what happened to it.
         const std::string toggle = form.show_history
                                        ? std::string("Back to the fields")
                                        : "History (" + std::to_string(form.history.size()) + ")";
-        if (ImGui::SmallButton((toggle + "###history").c_str()))
+        if (ImGui::Button((toggle + "###history").c_str(), ImVec2(0, tap_height())))
             form.show_history = !form.show_history;
         mark(view.ui, "history");
     }
     ImGui::Separator();
-    if (record && !form.show_history) {
-        draw_record_deadlines(view, *record);
-        draw_record_process(view, *record);
-    }
 
     // The core says what this person may do here; the view only follows.
     const User* me = view.workspace.directory.user(view.ui.user);
@@ -309,12 +436,18 @@ void draw_record_form(ViewContext& view) {
     }
     if (!may_edit) text_colored_wrapped(colors::kMuted, "View only: " + may_edit.error());
 
-    const float footer = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2 +
+    const float footer = tap_height() + ImGui::GetStyle().ItemSpacing.y * 3 +
                          (form.message.empty() ? 0 : ImGui::GetTextLineHeightWithSpacing() * 3);
+    // Process, deadlines and fields scroll together; the footer stays put.
     ImGui::BeginChild("##fields", ImVec2(0, -footer));
+    form.editing_multiline = false;
     if (record && form.show_history) {
         draw_record_history(view);
     } else {
+        if (record) {
+            draw_record_deadlines(view, *record);
+            draw_record_process(view, *record);
+        }
         ImGui::BeginDisabled(!may_edit);
         ImGui::TextColored(colors::kMuted, "Owner");
         ImGui::SetNextItemWidth(-1);
@@ -328,33 +461,8 @@ void draw_record_form(ViewContext& view) {
         ImGui::EndDisabled();
     }
     ImGui::EndChild();
-
-    ImGui::Separator();
-    if (!form.message.empty()) text_colored_wrapped(colors::kDanger, form.message);
-    ImGui::BeginDisabled(!may_edit);
-    if (primary_button(form.creating ? "Create" : "Save", ImVec2(120 * s, 0)))
-        view.intents.push_back(SubmitForm{});
-    mark(view.ui, "save-record");
-    ImGui::EndDisabled();
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel", ImVec2(100 * s, 0))) form = RecordForm{};
-    mark(view.ui, "cancel-record");
-    if (record && may_delete) {
-        ImGui::SameLine(ImGui::GetContentRegionMax().x - 100 * s);
-        if (!form.confirm_delete) {
-            ImGui::PushStyleColor(ImGuiCol_Text, colors::kDanger);
-            if (ImGui::Button("Delete", ImVec2(100 * s, 0))) form.confirm_delete = true;
-            ImGui::PopStyleColor();
-            mark(view.ui, "delete-record");
-        } else {
-            ImGui::PushStyleColor(ImGuiCol_Button, colors::kDanger);
-            ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-            if (ImGui::Button("Confirm", ImVec2(100 * s, 0)))
-                view.intents.push_back(DeleteSelected{});
-            ImGui::PopStyleColor(2);
-            mark(view.ui, "confirm-delete");
-        }
-    }
+    draw_form_footer(view, record, static_cast<bool>(may_edit), static_cast<bool>(may_delete));
+    handle_form_keys(view, static_cast<bool>(may_edit));
     ImGui::End();
     ImGui::PopStyleVar();
     ImGui::PopStyleColor();

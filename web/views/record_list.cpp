@@ -39,83 +39,10 @@ std::string lower_label(const RecordTypeDef& type, std::size_t count) {
     return std::to_string(count) + " " + noun;
 }
 
-} // namespace
-
-void draw_undo_button(ViewContext& view) {
-    // Only while the notice still speaks of that deletion.
-    if (!view.ui.undo || view.read_only || view.ui.notice != "Deleted " + view.ui.undo->title)
-        return;
-    ImGui::SameLine();
-    if (ImGui::SmallButton("Undo")) view.intents.push_back(UndoDeleteRequested{});
-    mark(view.ui, "undo");
-}
-
-void draw_record_list(ViewContext& view) {
+// Tablets and desktops: a sortable table with as many field columns as fit.
+void draw_table(ViewContext& view, const RecordTypeDef& type_def) {
     const float s = scale();
-    place_main_area(view.ui.form.open);
-    ImGui::Begin("##list", nullptr, kPanel);
-
-    const RecordTypeDef* type = view.workspace.schema.type(view.ui.type);
-    if (!type) {
-        ImGui::TextUnformatted("Choose a record type on the left.");
-        ImGui::End();
-        return;
-    }
-    refresh_rows(view);
-
-    if (!view.ui.open_problems.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBanner));
-        ImGui::BeginChild("##problems", ImVec2(0, 0),
-                          ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
-        // Wrapped: the file names are long and a phone is narrow.
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::PushStyleColor(ImGuiCol_Text, colors::kWarning);
-        ImGui::TextUnformatted("Some work could not be read back and was left out (the damaged "
-                               "part is kept aside, not deleted):");
-        ImGui::PopStyleColor();
-        for (const auto& problem : view.ui.open_problems) {
-            ImGui::Bullet();
-            ImGui::TextUnformatted(problem.c_str());
-        }
-        ImGui::PopTextWrapPos();
-        if (ImGui::SmallButton("Dismiss")) view.ui.open_problems.clear();
-        ImGui::EndChild();
-        ImGui::PopStyleColor();
-    }
-
-    ImGui::PushFont(heading_font());
-    ImGui::TextUnformatted(type->plural.c_str());
-    ImGui::PopFont();
-    ImGui::SameLine();
-    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 5 * s);
-    ImGui::TextColored(colors::kMuted, "%s", lower_label(*type, view.ui.list.ids.size()).c_str());
-
-    const std::string new_label = "+ New " + type->label;
-    const float new_width =
-        ImGui::CalcTextSize(new_label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
-    ImGui::SetNextItemWidth(
-        std::min(360 * s, ImGui::GetContentRegionAvail().x - new_width - 20 * s));
-    const std::string hint = "Search " + type->plural + "…";
-    ImGui::InputTextWithHint("##search", hint.c_str(), &view.ui.search);
-    mark(view.ui, "search");
-    if (!view.ui.notice.empty()) {
-        ImGui::SameLine();
-        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetStyle().FramePadding.y);
-        ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
-        draw_undo_button(view);
-    }
-    ImGui::SameLine(ImGui::GetContentRegionMax().x - new_width);
-    ImGui::BeginDisabled(view.read_only);
-    if (primary_button(new_label.c_str())) open_new_form(view.workspace, view.ui, type->id);
-    ImGui::EndDisabled();
-    mark(view.ui, "new-record");
-    ImGui::Spacing();
-
-    if (view.ui.list.ids.empty())
-        ImGui::TextColored(colors::kMuted, "%s",
-                           view.ui.search.empty() ? "Nothing here yet."
-                                                  : "No records match your search.");
-
+    const RecordTypeDef* type = &type_def;
     // As many field columns as fit beside name, owner and date (fewer while the form is open).
     const float spare = ImGui::GetContentRegionAvail().x - 560 * s;
     const auto columns =
@@ -166,8 +93,7 @@ void draw_record_list(ViewContext& view) {
                 ImGui::PushFont(strong_font());
                 if (ImGui::Selectable(view.workspace.title_of(*record).c_str(), selected,
                                       ImGuiSelectableFlags_SpanAllColumns, ImVec2(0, 26 * s))) {
-                    view.ui.selected = record->id;
-                    open_form(view.workspace, view.ui, record->id);
+                    open_record(view, record->id);
                 }
                 ImGui::PopFont();
                 if (row < 50) mark(view.ui, "row-" + record->id);
@@ -175,8 +101,8 @@ void draw_record_list(ViewContext& view) {
                     ImGui::TableNextColumn();
                     const auto& value = record->value(field->id);
                     if (!value.is_null())
-                        ImGui::TextUnformatted(
-                            display_value(view.workspace, *field, value).c_str());
+                        text_fitted(display_value(view.workspace, *field, value),
+                                    ImGui::GetContentRegionAvail().x);
                 }
                 ImGui::TableNextColumn();
                 const User* owner = view.workspace.directory.user(record->owner);
@@ -193,6 +119,143 @@ void draw_record_list(ViewContext& view) {
         }
         ImGui::EndTable();
     }
+}
+
+// Phones: one row per record, its name and a second line of what matters
+// (owner, the first listed fields), a finger's height at least.
+void draw_rows_phone(ViewContext& view, const RecordTypeDef& type) {
+    const float s = scale();
+    const auto columns = list_columns(type, 2);
+    const float line = ImGui::GetTextLineHeight();
+    const float row_height = std::max(tap_height(), line * 2 + 14 * s);
+    ImGui::BeginChild("##rows", ImVec2(0, 0));
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(view.ui.list.ids.size()),
+                  row_height + ImGui::GetStyle().ItemSpacing.y);
+    while (clipper.Step()) {
+        for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+            const Record* record = view.workspace.find(view.ui.list.ids[row]);
+            if (!record) continue;
+            ImGui::PushID(record->id.c_str());
+            const ImVec2 top = ImGui::GetCursorScreenPos();
+            const float width = ImGui::GetContentRegionAvail().x;
+            if (ImGui::Selectable("##row", view.ui.selected == record->id, 0,
+                                  ImVec2(width, row_height)))
+                open_record(view, record->id);
+            if (row < 50) mark(view.ui, "row-" + record->id);
+            const ImVec2 after = ImGui::GetCursorScreenPos();
+            ImGui::SetCursorScreenPos(ImVec2(top.x + 4 * s, top.y + 6 * s));
+            ImGui::PushFont(strong_font());
+            text_fitted(view.workspace.title_of(*record), width - 8 * s);
+            ImGui::PopFont();
+            ImGui::SetCursorScreenPos(ImVec2(top.x + 4 * s, top.y + 8 * s + line));
+            std::string detail;
+            for (const FieldDef* field : columns)
+                if (const auto& value = record->value(field->id); !value.is_null())
+                    detail += display_value(view.workspace, *field, value) + " · ";
+            const User* owner = view.workspace.directory.user(record->owner);
+            detail += owner ? owner->name : "Unassigned";
+            text_fitted(detail, width - 8 * s, &colors::kMuted);
+            ImGui::SetCursorScreenPos(after);
+            ImGui::PopID();
+        }
+    }
+    ImGui::EndChild();
+}
+
+} // namespace
+
+void draw_undo_button(ViewContext& view) {
+    // Only while the notice still speaks of that deletion.
+    if (!view.ui.undo || view.read_only || view.ui.notice != "Deleted " + view.ui.undo->title)
+        return;
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Undo")) view.intents.push_back(UndoDeleteRequested{});
+    mark(view.ui, "undo");
+}
+
+void draw_record_list(ViewContext& view) {
+    const float s = scale();
+    place_main_area(view.ui.form.open);
+    ImGui::Begin("##list", nullptr, kPanel);
+
+    const RecordTypeDef* type = view.workspace.schema.type(view.ui.type);
+    if (!type) {
+        ImGui::TextUnformatted("Choose a record type on the left.");
+        ImGui::End();
+        return;
+    }
+    refresh_rows(view);
+
+    if (!view.ui.open_problems.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::ColorConvertU32ToFloat4(colors::kBanner));
+        ImGui::BeginChild("##problems", ImVec2(0, 0),
+                          ImGuiChildFlags_AutoResizeY | ImGuiChildFlags_AlwaysUseWindowPadding);
+        // Wrapped: the file names are long and a phone is narrow.
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::PushStyleColor(ImGuiCol_Text, colors::kWarning);
+        ImGui::TextUnformatted("Some work could not be read back and was left out (the damaged "
+                               "part is kept aside, not deleted):");
+        ImGui::PopStyleColor();
+        for (const auto& problem : view.ui.open_problems) {
+            ImGui::Bullet();
+            ImGui::TextUnformatted(problem.c_str());
+        }
+        ImGui::PopTextWrapPos();
+        if (ImGui::SmallButton("Dismiss")) view.ui.open_problems.clear();
+        ImGui::EndChild();
+        ImGui::PopStyleColor();
+    }
+
+    const bool phone = is_phone();
+    if (!phone) { // a phone's top bar names the screen
+        ImGui::PushFont(heading_font());
+        ImGui::TextUnformatted(type->plural.c_str());
+        ImGui::PopFont();
+        ImGui::SameLine();
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 5 * s);
+    }
+    ImGui::TextColored(colors::kMuted, "%s", lower_label(*type, view.ui.list.ids.size()).c_str());
+
+    const std::string new_label = phone ? "+ New" : "+ New " + type->label;
+    const float new_width =
+        ImGui::CalcTextSize(new_label.c_str()).x + ImGui::GetStyle().FramePadding.x * 2;
+    ImGui::SetNextItemWidth(
+        std::min(360 * s, ImGui::GetContentRegionAvail().x - new_width - 20 * s));
+    const std::string hint = "Search " + type->plural + "…";
+    ImGui::InputTextWithHint("##search", hint.c_str(), &view.ui.search);
+    mark(view.ui, "search");
+    if (!view.ui.notice.empty() && !phone) {
+        ImGui::SameLine();
+        ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetStyle().FramePadding.y);
+        text_fitted(view.ui.notice, ImGui::GetContentRegionAvail().x - new_width - 90 * s,
+                    &colors::kSuccess);
+        draw_undo_button(view);
+    }
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - new_width);
+    ImGui::BeginDisabled(view.read_only);
+    if (primary_button(new_label.c_str(), ImVec2(0, tap_height()))) {
+        const std::string id = type->id;
+        leave_form_then(view,
+                        [id](const Workspace& ws, UiState& ui) { open_new_form(ws, ui, id); });
+    }
+    ImGui::EndDisabled();
+    mark(view.ui, "new-record");
+    if (!view.ui.notice.empty() && phone) {
+        text_colored_wrapped(colors::kSuccess, view.ui.notice);
+        draw_undo_button(view);
+    }
+    ImGui::Spacing();
+
+    if (view.ui.list.ids.empty())
+        ImGui::TextColored(colors::kMuted, "%s",
+                           view.ui.search.empty() ? "Nothing here yet."
+                                                  : "No records match your search.");
+
+    if (is_phone())
+        draw_rows_phone(view, *type);
+    else
+        draw_table(view, *type);
     ImGui::End();
 }
 

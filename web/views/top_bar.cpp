@@ -6,23 +6,31 @@
 
 #include "engine/permissions.hpp"
 
+#include <functional>
+
 namespace crm::web {
 
 namespace {
 
-void draw_save_indicator(const ViewContext& view) {
+// "All changes saved" is only green when nothing is waiting: not the store,
+// and not an edit still open in the record panel.
+void draw_save_indicator(const ViewContext& view, bool short_form) {
     if (view.read_only) {
-        ImGui::TextColored(colors::kWarning, "Read-only: open in another tab");
+        ImGui::TextColored(colors::kWarning,
+                           short_form ? "Read-only" : "Read-only: open in another tab");
+        return;
+    }
+    if (form_has_unsaved_edits(view)) {
+        ImGui::TextColored(colors::kWarning,
+                           short_form ? "Not saved yet" : "Unsaved edits in the form");
         return;
     }
     switch (view.save_state) {
     case SaveState::Clean:
     case SaveState::Saved:
-        ImGui::TextColored(colors::kSuccess, "All changes saved");
+        ImGui::TextColored(colors::kSuccess, short_form ? "Saved" : "All changes saved");
         break;
     case SaveState::Pending:
-        ImGui::TextColored(colors::kMuted, "Unsaved changes…");
-        break;
     case SaveState::Saving:
         ImGui::TextColored(colors::kMuted, "Saving…");
         break;
@@ -32,144 +40,346 @@ void draw_save_indicator(const ViewContext& view) {
     }
     if (!view.save_message.empty() && ImGui::IsItemHovered())
         ImGui::SetTooltip("%s", view.save_message.c_str());
+    mark(view.ui, "save-state");
 }
 
-} // namespace
-
-void draw_top_bar(ViewContext& view) {
-    const float s = scale();
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    const float height = layout::kTopBar * s;
-    ImGui::SetNextWindowPos(viewport->Pos);
-    ImGui::SetNextWindowSize(ImVec2(viewport->Size.x, height));
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.07f, 0.09f, 0.15f, 1));
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.96f, 0.98f, 1));
-    ImGui::Begin("##topbar", nullptr, kPanel);
-    ImGui::SetCursorPosY((height - ImGui::GetFrameHeight()) * 0.5f);
-    ImGui::PushFont(heading_font());
-    ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
-    ImGui::TextUnformatted("Fieldwork CRM");
-    ImGui::PopFont();
-    ImGui::SameLine(0, 18 * s);
-    ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
-    ImGui::TextColored(ImVec4(0.65f, 0.70f, 0.78f, 1), "%s", view.workspace.name.c_str());
-
-    // Right side: saving state, import/export, current user.
-    const float user_width = 230 * s;
-    const float right = ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x;
-    const float buttons_width = 170 * s;
-    const float indicator_width = 270 * s;
-    ImGui::SameLine(right - user_width - buttons_width - indicator_width);
-    ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
-    draw_save_indicator(view);
-
-    ImGui::PopStyleColor(); // text back to normal for the controls
-    ImGui::SameLine(right - user_width - buttons_width);
-    ImGui::SetCursorPosY((height - ImGui::GetFrameHeight()) * 0.5f);
-    if (ImGui::Button("Import")) view.intents.push_back(ImportRequested{});
-    mark(view.ui, "import");
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Replace the workspace with a JSON export (admins)");
-    ImGui::SameLine();
-    ImGui::SetCursorPosY((height - ImGui::GetFrameHeight()) * 0.5f);
-    if (ImGui::Button("Export")) view.intents.push_back(ExportRequested{});
-    mark(view.ui, "export");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Download the whole workspace as JSON");
-
-    ImGui::SameLine(right - user_width);
-    ImGui::SetCursorPosY((height - ImGui::GetFrameHeight()) * 0.5f);
-    ImGui::SetNextItemWidth(user_width);
+// The person using the app: a local choice in the demo, no passwords.
+void draw_user_switcher(ViewContext& view, float width) {
+    ImGui::SetNextItemWidth(width);
     const User* current = view.workspace.directory.user(view.ui.user);
     const std::string label = current ? describe_user(*current) : "Choose who you are";
     if (ImGui::BeginCombo("##user", label.c_str())) {
         for (const auto& user : view.workspace.directory.users()) {
             const bool selected = user.id == view.ui.user;
-            if (ImGui::Selectable(describe_user(user).c_str(), selected)) {
-                view.ui.user = user.id;
-                view.ui.form = RecordForm{};
-                view.ui.selected.clear();
+            if (ImGui::Selectable(describe_user(user).c_str(), selected) && !selected) {
+                const std::string id = user.id;
+                leave_form_then(view, [id](const Workspace&, UiState& ui) {
+                    ui.user = id;
+                    ui.form = RecordForm{};
+                    ui.selected.clear();
+                    ui.nav_open = false;
+                });
             }
             mark(view.ui, "user-" + user.id);
         }
         ImGui::EndCombo();
     }
     mark(view.ui, "user-switcher");
-    ImGui::End();
-    ImGui::PopStyleColor();
+}
 
-    // Sidebar: record types.
-    const float sidebar_width = layout::kSidebar * s;
-    ImGui::SetNextWindowPos(ImVec2(viewport->Pos.x, viewport->Pos.y + height));
-    ImGui::SetNextWindowSize(ImVec2(sidebar_width, viewport->Size.y - height));
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colors::kSidebar));
-    ImGui::Begin("##sidebar", nullptr, kPanel);
-    ImGui::PushStyleColor(ImGuiCol_Header, ImVec4(0.83f, 0.88f, 0.98f, 1));
-    {
-        const bool selected = view.ui.screen == Screen::MyWork;
-        if (selected) ImGui::PushFont(strong_font());
-        if (ImGui::Selectable("My work", selected, 0, ImVec2(0, 30 * s))) {
-            view.ui.screen = Screen::MyWork;
-            view.ui.notice.clear();
-            view.ui.form = RecordForm{};
-        }
-        if (selected) ImGui::PopFont();
-        mark(view.ui, "my-work");
-        const User* me = view.workspace.directory.user(view.ui.user);
-        if (me && can_review_exceptions(*me)) {
-            const bool on = view.ui.screen == Screen::Exceptions;
-            if (ImGui::Selectable("Exceptions", on, 0, ImVec2(0, 30 * s))) {
-                view.ui.screen = Screen::Exceptions;
-                view.ui.notice.clear();
-                view.ui.form = RecordForm{};
-            }
-            mark(view.ui, "open-exceptions");
-        }
-        ImGui::Spacing();
+void draw_file_buttons(ViewContext& view, float width) {
+    if (ImGui::Button("Import", ImVec2(width, tap_height()))) {
+        view.ui.nav_open = false;
+        view.intents.push_back(ImportRequested{});
     }
+    mark(view.ui, "import");
+    if (ImGui::IsItemHovered() && !is_phone())
+        ImGui::SetTooltip("Replace the workspace with a JSON export (admins)");
+    ImGui::SameLine();
+    if (ImGui::Button("Export", ImVec2(width, tap_height()))) {
+        view.ui.nav_open = false;
+        view.intents.push_back(ExportRequested{});
+    }
+    mark(view.ui, "export");
+    if (ImGui::IsItemHovered() && !is_phone())
+        ImGui::SetTooltip("Download the whole workspace as JSON");
+}
+
+// Where the app is, for the phone's top bar: the screen's own name.
+std::string screen_title(const ViewContext& view) {
+    switch (view.ui.screen) {
+    case Screen::MyWork:
+        return "My work";
+    case Screen::Exceptions:
+        return "Exceptions";
+    case Screen::Designer:
+        return "Process designer";
+    case Screen::Board:
+        if (const Flow* flow = view.workspace.flow(view.ui.flow)) return flow->name;
+        return "Pipelines";
+    case Screen::Records:
+        if (const RecordTypeDef* type = view.workspace.schema.type(view.ui.type))
+            return type->plural;
+        return "Records";
+    }
+    return "";
+}
+
+void begin_bar(const Area& area, const char* id) {
+    place(area);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.07f, 0.09f, 0.15f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.96f, 0.98f, 1));
+    ImGui::Begin(id, nullptr, kPanel);
+}
+
+void end_bar() {
+    ImGui::End();
+    ImGui::PopStyleColor(2);
+}
+
+// Phones: the screen's name and whether everything is saved; navigation is
+// in the bottom bar.
+void draw_phone_top_bar(ViewContext& view) {
+    const Area area = top_bar_area();
+    const float height = area.size.y;
+    begin_bar(area, "##topbar");
+    const char* saved_label = "Not saved yet"; // the widest the indicator gets
+    const float indicator = ImGui::CalcTextSize(saved_label).x;
+    const float pad = ImGui::GetStyle().WindowPadding.x;
+    ImGui::PushFont(heading_font());
+    ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
+    text_fitted(screen_title(view), area.size.x - indicator - pad * 3);
+    mark(view.ui, "screen-title");
+    ImGui::PopFont();
+    ImGui::SameLine(area.size.x - indicator - pad);
+    ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
+    draw_save_indicator(view, true);
+    end_bar();
+}
+
+// Tablets and desktops: product, workspace, saving state, files, who I am.
+// Laid out from the right; the workspace name takes what is left, cut to fit.
+void draw_wide_top_bar(ViewContext& view) {
+    const float s = scale();
+    const Area area = top_bar_area();
+    const float height = area.size.y;
+    const bool tablet = form_factor() == FormFactor::Tablet;
+    begin_bar(area, "##topbar");
+    const float text_y = (height - ImGui::GetFontSize()) * 0.5f;
+    const float frame_y = (height - ImGui::GetFrameHeight()) * 0.5f;
+    if (tablet) {
+        ImGui::SetCursorPosY(frame_y);
+        ImGui::PopStyleColor(); // dark text on the light button
+        if (ImGui::Button(view.ui.nav_open ? "Close" : "Menu", ImVec2(80 * s, 0)))
+            view.ui.nav_open = !view.ui.nav_open;
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.96f, 0.98f, 1));
+        mark(view.ui, "menu");
+        ImGui::SameLine(0, 14 * s);
+    }
+    ImGui::PushFont(heading_font());
+    ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
+    ImGui::TextUnformatted("Fieldwork CRM");
+    ImGui::PopFont();
+    ImGui::SameLine(0, 18 * s);
+
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float user_width = (tablet ? 200 : 230) * s, button_width = 80 * s;
+    const float indicator_width = ImGui::CalcTextSize("Unsaved edits in the form").x;
+    const float right = ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x;
+    const float user_x = right - user_width;
+    const float buttons_x = user_x - spacing * 2 - button_width * 2 - spacing;
+    const float indicator_x = buttons_x - spacing * 2 - indicator_width;
+    ImGui::SetCursorPosY(text_y);
+    text_fitted(view.workspace.name, indicator_x - ImGui::GetCursorPosX() - spacing * 2,
+                &colors::kTopBarMuted);
+    ImGui::SameLine(indicator_x);
+    ImGui::SetCursorPosY(text_y);
+    draw_save_indicator(view, false);
+
+    ImGui::PopStyleColor(); // text back to normal for the controls
+    ImGui::SameLine(buttons_x);
+    ImGui::SetCursorPosY(frame_y);
+    draw_file_buttons(view, button_width);
+    ImGui::SameLine(user_x);
+    ImGui::SetCursorPosY(frame_y);
+    draw_user_switcher(view, user_width);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.95f, 0.96f, 0.98f, 1));
+    end_bar();
+}
+
+// One entry of the navigation: selected look, a tap-sized row, and leaving
+// the open form (asking first if it holds unsaved edits).
+void nav_item(ViewContext& view, const std::string& label, bool selected, const std::string& name,
+              std::function<void(const Workspace&, UiState&)> go) {
+    if (selected) ImGui::PushFont(strong_font());
+    const bool clicked = ImGui::Selectable(label.c_str(), selected, 0,
+                                           ImVec2(0, std::max(30 * scale(), tap_height())));
+    if (selected) ImGui::PopFont();
+    mark(view.ui, name);
+    if (!clicked) return;
+    leave_form_then(view, [go](const Workspace& ws, UiState& ui) {
+        go(ws, ui);
+        ui.notice.clear();
+        ui.form = RecordForm{};
+        ui.nav_open = false;
+    });
+}
+
+// Everything one can go to: My work, exceptions, pipelines, records.
+void draw_navigation(ViewContext& view) {
+    ImGui::PushStyleColor(ImGuiCol_Header, ImVec4(0.83f, 0.88f, 0.98f, 1));
+    ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));
+    const UiState& ui = view.ui;
+    nav_item(view, "My work", ui.screen == Screen::MyWork, "my-work",
+             [](const Workspace&, UiState& ui) { ui.screen = Screen::MyWork; });
+    const User* me = view.workspace.directory.user(ui.user);
+    if (me && can_review_exceptions(*me))
+        nav_item(view, "Exceptions", ui.screen == Screen::Exceptions, "open-exceptions",
+                 [](const Workspace&, UiState& ui) { ui.screen = Screen::Exceptions; });
+    ImGui::Spacing();
     if (!view.workspace.flows.empty()) {
         ImGui::TextColored(colors::kMuted, "PIPELINES");
         ImGui::Spacing();
         for (const auto& flow : view.workspace.flows) {
-            const bool selected = view.ui.screen == Screen::Board && view.ui.flow == flow.id;
-            if (selected) ImGui::PushFont(strong_font());
-            const bool clicked =
-                ImGui::Selectable(flow.name.c_str(), selected, 0, ImVec2(0, 30 * s));
-            if (selected) ImGui::PopFont();
-            if (clicked) {
-                view.ui.screen = Screen::Board;
-                view.ui.flow = flow.id;
-                view.ui.notice.clear();
-                view.ui.form = RecordForm{};
-            }
-            mark(view.ui, "flow-" + flow.id);
+            const std::string id = flow.id;
+            nav_item(view, flow.name, ui.screen == Screen::Board && ui.flow == id, "flow-" + id,
+                     [id](const Workspace&, UiState& ui) {
+                         ui.screen = Screen::Board;
+                         ui.flow = id;
+                     });
         }
-        const bool designing = view.ui.screen == Screen::Designer;
-        if (ImGui::Selectable("Process designer", designing, 0, ImVec2(0, 30 * s)) && !designing)
+        const bool designing = ui.screen == Screen::Designer;
+        if (ImGui::Selectable("Process designer", designing, 0,
+                              ImVec2(0, std::max(30 * scale(), tap_height()))) &&
+            !designing) {
+            view.ui.nav_open = false;
             open_designer(view);
+        }
         mark(view.ui, "open-designer");
         ImGui::Spacing();
         ImGui::TextColored(colors::kMuted, "RECORDS");
         ImGui::Spacing();
     }
     for (const auto& type : view.workspace.schema.types()) {
-        const bool selected = view.ui.screen == Screen::Records && view.ui.type == type.id;
-        if (selected) ImGui::PushFont(strong_font());
-        const bool clicked = ImGui::Selectable(type.plural.c_str(), selected, 0, ImVec2(0, 30 * s));
-        if (selected) ImGui::PopFont();
-        if (clicked) {
-            view.ui.screen = Screen::Records;
-            view.ui.type = type.id;
-            view.ui.notice.clear();
-            view.ui.search.clear();
-            view.ui.sort_by = "title";
-            view.ui.sort_ascending = true;
-            view.ui.form = RecordForm{};
-            view.ui.selected.clear();
-        }
-        mark(view.ui, "type-" + type.id);
+        const std::string id = type.id;
+        nav_item(view, type.plural, ui.screen == Screen::Records && ui.type == id, "type-" + id,
+                 [id](const Workspace&, UiState& ui) {
+                     ui.screen = Screen::Records;
+                     ui.type = id;
+                     ui.search.clear();
+                     ui.sort_by = "title";
+                     ui.sort_ascending = true;
+                     ui.selected.clear();
+                 });
     }
+    ImGui::PopStyleVar();
     ImGui::PopStyleColor();
+}
+
+void draw_sidebar(ViewContext& view) {
+    place(sidebar_area());
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colors::kSidebar));
+    ImGui::Begin("##sidebar", nullptr, kPanel);
+    draw_navigation(view);
     ImGui::End();
+    ImGui::PopStyleColor();
+}
+
+// Phones and tablets: the navigation as a menu over the screen. On a phone it
+// also holds who I am and the files (no room in the top bar).
+void draw_nav_menu(ViewContext& view) {
+    if (!view.ui.nav_open) return;
+    const float s = scale();
+    const bool phone = is_phone();
+    const Area main = main_area(false);
+    Area area = main;
+    if (!phone) area.size.x = std::min(320 * s, main.size.x);
+    place(area);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImGui::ColorConvertU32ToFloat4(colors::kSidebar));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
+    ImGui::Begin("##navmenu", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                     ImGuiWindowFlags_NoSavedSettings);
+    if (phone) {
+        ImGui::TextColored(colors::kMuted, "%s", view.workspace.name.c_str());
+        draw_user_switcher(view, -1);
+        ImGui::Spacing();
+    }
+    draw_navigation(view);
+    if (phone) {
+        ImGui::Spacing();
+        ImGui::Separator();
+        ImGui::Spacing();
+        draw_file_buttons(view,
+                          (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2);
+    }
+    // A tap beside the drawer closes it, as on any tablet.
+    const bool outside = ImGui::IsMouseClicked(0) &&
+                         !ImGui::IsWindowHovered(ImGuiHoveredFlags_AllowWhenBlockedByPopup |
+                                                 ImGuiHoveredFlags_ChildWindows) &&
+                         !ImGui::IsAnyItemHovered() && !phone;
+    ImGui::End();
+    ImGui::PopStyleVar();
+    ImGui::PopStyleColor();
+    if (outside) view.ui.nav_open = false;
+}
+
+} // namespace
+
+void draw_top_bar(ViewContext& view) {
+    if (is_phone())
+        draw_phone_top_bar(view);
+    else
+        draw_wide_top_bar(view);
+    if (form_factor() == FormFactor::Desktop) {
+        view.ui.nav_open = false;
+        draw_sidebar(view);
+    }
+}
+
+void draw_navigation_menu(ViewContext& view) {
+    draw_nav_menu(view);
+}
+
+// Phones: the screens a rep uses most, one tap away, and the menu.
+void draw_bottom_bar(ViewContext& view) {
+    if (!is_phone()) return;
+    const Area area = bottom_bar_area();
+    place(area);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.97f, 0.98f, 0.99f, 1));
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6 * scale(), 6 * scale()));
+    ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.5f, 0.5f));
+    ImGui::Begin("##bottombar", nullptr, kPanel);
+    struct Tab {
+        std::string label;
+        const char* name;
+        bool on;
+    };
+    const UiState& ui = view.ui;
+    const RecordTypeDef* type = view.workspace.schema.type(ui.type);
+    const Tab tabs[] = {
+        {"My work", "tab-my-work", ui.screen == Screen::MyWork && !ui.nav_open},
+        {type ? type->plural : "Records", "tab-records",
+         ui.screen == Screen::Records && !ui.nav_open},
+        {"Search", "tab-search", ui.palette.open},
+        {"Menu", "tab-menu", ui.nav_open},
+    };
+    constexpr int kTabs = 4;
+    const float gap = ImGui::GetStyle().ItemSpacing.x;
+    const float width = (ImGui::GetContentRegionAvail().x - gap * (kTabs - 1)) / kTabs;
+    const float height = ImGui::GetContentRegionAvail().y;
+    for (int i = 0; i < kTabs; ++i) {
+        if (i) ImGui::SameLine();
+        if (tabs[i].on) ImGui::PushFont(strong_font());
+        ImGui::PushStyleColor(ImGuiCol_Text, tabs[i].on ? colors::kAccentV : colors::kMuted);
+        const bool pressed =
+            ImGui::Selectable(tabs[i].label.c_str(), tabs[i].on, 0, ImVec2(width, height));
+        ImGui::PopStyleColor();
+        if (tabs[i].on) ImGui::PopFont();
+        mark(view.ui, tabs[i].name);
+        if (!pressed) continue;
+        if (i == 3) {
+            view.ui.nav_open = !view.ui.nav_open;
+        } else if (i == 2) {
+            view.ui.nav_open = false;
+            open_palette(view.ui);
+        } else {
+            const bool to_work = i == 0;
+            leave_form_then(view, [to_work](const Workspace&, UiState& ui) {
+                ui.nav_open = false;
+                ui.form = RecordForm{};
+                ui.notice.clear();
+                if (to_work) {
+                    ui.screen = Screen::MyWork;
+                } else {
+                    ui.screen = Screen::Records; // the record type last looked at
+                }
+            });
+        }
+    }
+    ImGui::End();
+    ImGui::PopStyleVar(3);
     ImGui::PopStyleColor();
 }
 
@@ -177,13 +387,15 @@ void draw_dialogs(ViewContext& view) {
     if (!view.ui.error_dialog.empty() && !ImGui::IsPopupOpen("Problem"))
         ImGui::OpenPopup("Problem");
     const ImVec2 center = ImGui::GetMainViewport()->GetCenter();
-    ImGui::SetNextWindowPos(center, ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(560 * scale(), 0));
+    ImGui::SetNextWindowPos(center, ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(dialog_width(560), 0));
     if (ImGui::BeginPopupModal("Problem", nullptr,
                                ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove)) {
         ImGui::TextWrapped("%s", view.ui.error_dialog.c_str());
         ImGui::Spacing();
-        if (primary_button("OK", ImVec2(120 * scale(), 0))) {
+        if (primary_button("OK", ImVec2(120 * scale(), tap_height())) ||
+            ImGui::IsKeyPressed(ImGuiKey_Escape, false) ||
+            ImGui::IsKeyPressed(ImGuiKey_Enter, false)) {
             view.ui.error_dialog.clear();
             ImGui::CloseCurrentPopup();
         }
