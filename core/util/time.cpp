@@ -28,6 +28,23 @@ CivilDate civil_from_days(std::int64_t days) {
     return {static_cast<int>(y + (m <= 2 ? 1 : 0)), m, d};
 }
 
+CivilDate add_days(CivilDate date, int days) {
+    return civil_from_days(days_from_civil(date) + days);
+}
+
+int weekday(CivilDate date) {
+    // 1970-01-01 was a Thursday (3 when Monday is 0).
+    const std::int64_t days = days_from_civil(date);
+    return static_cast<int>(((days % 7) + 7 + 3) % 7);
+}
+
+int days_in_month(int year, int month) {
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month < 1 || month > 12) return 0;
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
 namespace {
 
 bool read_digits(std::string_view text, std::size_t pos, std::size_t count, int& out) {
@@ -40,12 +57,6 @@ bool read_digits(std::string_view text, std::size_t pos, std::size_t count, int&
     }
     out = value;
     return true;
-}
-
-int days_in_month(int year, int month) {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return month == 2 && leap ? 29 : days[month - 1];
 }
 
 std::optional<CivilDate> parse_date_prefix(std::string_view text) {

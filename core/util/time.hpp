@@ -25,6 +25,13 @@ struct CivilDate {
 std::int64_t days_from_civil(CivilDate date);
 CivilDate civil_from_days(std::int64_t days);
 
+// Calendar arithmetic for pickers and date words.
+CivilDate add_days(CivilDate date, int days);
+// 0 = Monday ... 6 = Sunday.
+int weekday(CivilDate date);
+// 28 to 31; 0 for a month outside 1-12.
+int days_in_month(int year, int month);
+
 // "YYYY-MM-DD"; rejects impossible dates such as 2026-02-30.
 std::optional<CivilDate> parse_date(std::string_view text);
 std::string format_date(CivilDate date);

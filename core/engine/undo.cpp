@@ -1,0 +1,79 @@
+#include "engine/undo.hpp"
+
+#include "engine/engine.hpp"
+
+namespace crm {
+
+namespace {
+
+namespace ev = events;
+
+template <typename T> const T* find_event(const EventBatch& batch) {
+    for (const auto& event : batch.events)
+        if (const auto* found = event.as<T>()) return found;
+    return nullptr;
+}
+
+// The record as it stands, unchanged since the batch.
+Result<const Record*> unchanged(const Workspace& ws, const std::string& id,
+                                std::uint64_t version_after) {
+    const Record* record = ws.find(id);
+    if (!record) return Error{"Cannot undo: " + id + " no longer exists"};
+    if (record->version != version_after)
+        return Error{"Cannot undo: " + ws.title_of(*record) +
+                     " has changed since; see its history"};
+    return record;
+}
+
+} // namespace
+
+Result<Command> undo_command(const Workspace& ws, const EventBatch& last,
+                             std::uint64_t version_after) {
+    if (last.events.empty() || find_event<ev::MoveBlocked>(last))
+        return Error{"There is nothing to undo"};
+    if (last.actor == kAutomationActor)
+        return Error{"Changes made by automation cannot be undone here"};
+    if (find_event<ev::ProcessesChanged>(last))
+        return Error{"Saving the processes cannot be undone here"};
+    if (find_event<ev::FieldAdded>(last)) return Error{"Adding a field cannot be undone here"};
+    if (find_event<ev::TypeAdded>(last)) return Error{"Adding a record type cannot be undone here"};
+    if (find_event<ev::FlowEnded>(last))
+        return Error{"Ending or leaving a flow cannot be undone here"};
+    if (const auto* created = find_event<ev::RecordCreated>(last)) {
+        auto record = unchanged(ws, created->id, version_after);
+        if (!record) return Error{record.error()};
+        return Command{DeleteRecord{created->id}};
+    }
+    if (const auto* restored = find_event<ev::RecordRestored>(last)) {
+        auto record = unchanged(ws, restored->id, version_after);
+        if (!record) return Error{record.error()};
+        return Command{DeleteRecord{restored->id}};
+    }
+    if (const auto* deleted = find_event<ev::RecordDeleted>(last)) {
+        if (ws.find(deleted->id)) return Error{"Cannot undo: " + deleted->id + " exists again"};
+        if (!deleted->record.is_object())
+            return Error{"Cannot undo: this journal did not keep the deleted record"};
+        return Command{RestoreRecord{deleted->id, deleted->record}};
+    }
+    if (const auto* moved = find_event<ev::StageMoved>(last)) {
+        auto record = unchanged(ws, moved->id, version_after);
+        if (!record) return Error{record.error()};
+        MoveRecord back;
+        back.id = moved->id;
+        back.flow = moved->flow;
+        back.to = moved->from;
+        return Command{back};
+    }
+    if (const auto* updated = find_event<ev::RecordUpdated>(last)) {
+        auto record = unchanged(ws, updated->id, version_after);
+        if (!record) return Error{record.error()};
+        UpdateRecord back;
+        back.id = updated->id;
+        back.fields = updated->before.is_object() ? updated->before : nlohmann::json::object();
+        if (updated->owner) back.owner = updated->owner_before;
+        return Command{back};
+    }
+    return Error{"There is nothing to undo"};
+}
+
+} // namespace crm
