@@ -14,6 +14,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <deque>
 #include <fstream>
 
 using namespace crm;
@@ -32,10 +33,12 @@ struct OpenStore {
         REQUIRE(store.create(workspace));
         REQUIRE(store.open(engine));
     }
-    // A second engine on the same directory, as the next session would open it.
+    // A second engine on the same directory, as the next session would open
+    // it; its store (its journal) lives as long as this.
+    std::deque<WorkspaceStore> later_stores;
     Engine reopen() {
         Engine again;
-        REQUIRE(WorkspaceStore(storage).open(again));
+        REQUIRE(later_stores.emplace_back(storage).open(again));
         return again;
     }
 };
@@ -261,11 +264,11 @@ TEST_CASE("notifications are journaled events that read back the same") {
     const json written = batch_to_json(batch);
     CHECK(written["events"][0]["kind"] == "notification.sent");
     CHECK(written["events"][1]["kind"] == "notification.read");
-    auto read = batch_from_json(written);
+    auto read = batch_from_json(json::parse(written.dump())); // as a journal line reads
     REQUIRE_MESSAGE(read.ok(), (read.ok() ? "" : read.error()));
     CHECK(batch_to_json(*read) == written);
 
-    json bad = written;
+    json bad = json::parse(written.dump());
     bad["events"][0]["data"]["notification"]["kind"] = "gossip";
     CHECK(batch_from_json(bad).error() ==
           "notification.sent: \"notification\" is not a notification: notification.kind: "
