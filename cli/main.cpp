@@ -21,6 +21,7 @@
 #include "query/board.hpp"
 #include "query/exceptions.hpp"
 #include "query/history.hpp"
+#include "query/inbox.hpp"
 #include "query/my_work.hpp"
 #include "service/bootstrap.hpp"
 #include "service/timers.hpp"
@@ -82,6 +83,9 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   logic RULE_JSON DATA_JSON      evaluate a JsonLogic rule (for checking conditions)
   next-actions DIR --as USER     what USER should do next, by due time (JSON lines)
   exceptions DIR --as USER       unowned work and SLA breaches, grouped (JSON lines)
+  inbox DIR --as USER [--unread] [--mark-read]
+                                 USER's notifications, newest first (JSON lines);
+                                 --mark-read marks the ones shown read
   sla-due --calendar FILE --start ISO8601 --duration "4 business hours"
                                  print when it is due, in UTC
 
@@ -100,6 +104,8 @@ struct Args {
     std::map<std::string, std::string> options;
     std::vector<std::string> mappings; // --map FLOW:OLD=NEW
     bool demo = false;
+    bool unread = false;    // inbox: only the unread
+    bool mark_read = false; // inbox: mark what it shows read
     bool confirm = false;
     bool replace_invalid_utf8 = false;
 };
@@ -143,6 +149,10 @@ Args parse_args(int argc, char** argv) {
             args.demo = true;
         } else if (arg == "--confirm") {
             args.confirm = true;
+        } else if (arg == "--unread") {
+            args.unread = true;
+        } else if (arg == "--mark-read") {
+            args.mark_read = true;
         } else if (arg == "--replace-invalid-utf8") {
             args.replace_invalid_utf8 = true;
         } else if (arg == "--map") {
@@ -780,6 +790,24 @@ int cmd_exceptions(const Args& args) {
     return kOk;
 }
 
+// USER's notifications as JSON lines, newest first; --mark-read then marks
+// the ones shown read (one journal entry).
+int cmd_inbox(const Args& args) {
+    need_positional(args, 2);
+    auto opened =
+        open_workspace(args, args.positional[1], args.mark_read ? Access::Write : Access::Read);
+    const Workspace& ws = opened->engine.workspace();
+    const std::string user = require_known_actor(ws, args);
+    const Inbox box = inbox(ws, user, args.unread);
+    MarkNotificationsRead mark;
+    for (const Notification* notification : box.items) {
+        std::cout << inbox_item_json(ws, *notification).dump() << "\n";
+        mark.ids.push_back(notification->id);
+    }
+    if (!args.mark_read) return kOk;
+    return report_outcome(opened->engine, opened->engine.apply(mark, user, now_from(args)));
+}
+
 int cmd_compact(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args, args.positional[1], Access::Write);
@@ -819,6 +847,7 @@ int main(int argc, char** argv) {
         if (command == "sla-due") return cmd_sla_due(args);
         if (command == "next-actions") return cmd_next_actions(args);
         if (command == "exceptions") return cmd_exceptions(args);
+        if (command == "inbox") return cmd_inbox(args);
         if (command == "help" || command == "--help") {
             std::cout << kUsage;
             return kOk;

@@ -3,6 +3,7 @@
 // its gate stopped is journaled for the manager's exception queue).
 #pragma once
 
+#include "model/notification.hpp"
 #include "model/schema.hpp"
 #include "process/flow.hpp"
 
@@ -83,8 +84,22 @@ struct TrackPauses {
     std::string id;
 };
 
+// Marks the actor's own notifications read: the given ids, or (all) every
+// unread one. Nobody marks another person's.
+struct MarkNotificationsRead {
+    std::vector<std::string> ids;
+    bool all = false;
+};
+
+// Automation only: puts notifications in people's inboxes. decide() gives
+// each its id and time; people not in the directory are left out.
+struct Notify {
+    std::vector<Notification> notifications;
+};
+
 using Command = std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType,
-                             MoveRecord, SetProcesses, RestoreRecord, StartFlow, TrackPauses>;
+                             MoveRecord, SetProcesses, RestoreRecord, StartFlow, TrackPauses,
+                             MarkNotificationsRead, Notify>;
 
 // "update", "move", ...: how history names the command that caused a batch.
 const char* command_name(const Command& command);

@@ -282,6 +282,43 @@ Result<Decision> decide_track_pauses(const Workspace& ws, const TrackPauses& cmd
     return decision;
 }
 
+Result<Decision> decide_mark_read(const Workspace& ws, const User& actor,
+                                  const MarkNotificationsRead& cmd) {
+    events::NotificationsRead read{actor.id, {}};
+    if (cmd.all) {
+        for (const auto& notification : ws.notifications.of(actor.id))
+            if (!notification.read) read.ids.push_back(notification.id);
+    }
+    for (const auto& id : cmd.ids) {
+        const Notification* notification = ws.notifications.find(id);
+        if (!notification) return Error{"there is no notification \"" + id + "\""};
+        if (notification->user != actor.id)
+            return Error{"Cannot mark " + id + " read: it is " +
+                         ws.directory.names({notification->user}) + "'s, and " + actor.name +
+                         " can mark only their own notifications"};
+        if (!notification->read &&
+            std::find(read.ids.begin(), read.ids.end(), id) == read.ids.end())
+            read.ids.push_back(id);
+    }
+    Decision decision;
+    if (!read.ids.empty()) decision.events.push_back(std::move(read));
+    return decision;
+}
+
+Result<Decision> decide_notify(const Workspace& ws, const Notify& cmd, Instant now,
+                               const std::string& device) {
+    Decision decision;
+    std::size_t made = 0;
+    for (Notification notification : cmd.notifications) {
+        if (!ws.directory.user(notification.user)) continue; // nobody to tell
+        notification.id = ws.notifications.peek_next_id(device, made++);
+        notification.at = now;
+        notification.read = false;
+        decision.events.push_back(events::NotificationSent{std::move(notification)});
+    }
+    return decision;
+}
+
 // Everything automation may do, it does with an admin's rights.
 const User& automation_user() {
     static const User user{kAutomationActor, "Automation", "", Role::Admin, ""};
@@ -290,15 +327,15 @@ const User& automation_user() {
 
 bool automation_only(const Command& command) {
     return std::holds_alternative<StartFlow>(command) ||
-           std::holds_alternative<TrackPauses>(command);
+           std::holds_alternative<TrackPauses>(command) || std::holds_alternative<Notify>(command);
 }
 
 } // namespace
 
 const char* command_name(const Command& command) {
     static constexpr const char* names[] = {
-        "create", "update",        "delete",  "add-field",  "add-type",
-        "move",   "set-processes", "restore", "start-flow", "track-pauses"};
+        "create",        "update",  "delete",     "add-field",    "add-type",  "move",
+        "set-processes", "restore", "start-flow", "track-pauses", "mark-read", "notify"};
     static_assert(std::size(names) == std::variant_size_v<Command>);
     return names[command.index()];
 }
@@ -343,6 +380,10 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
                 return decide_restore(m_workspace, *actor, cmd);
             else if constexpr (std::is_same_v<T, StartFlow>)
                 return decide_start_flow(m_workspace, cmd, now, m_device, found);
+            else if constexpr (std::is_same_v<T, MarkNotificationsRead>)
+                return decide_mark_read(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, Notify>)
+                return decide_notify(m_workspace, cmd, now, m_device);
             else
                 return decide_track_pauses(m_workspace, cmd, now);
         },
@@ -462,7 +503,10 @@ std::vector<std::string> Engine::react_to(const EventBatch& first, Instant now) 
             for (const auto& reaction : reactor->react(m_workspace, pending.batch, now)) {
                 auto chain = pending.chain;
                 chain.push_back(reaction.what + " on " + reaction.record_id);
-                if (reactions == kMaxReactionsPerChange) {
+                // Notifications end a chain (nothing reacts to them): they do
+                // not count towards its bound.
+                const bool notifies = std::holds_alternative<Notify>(reaction.command);
+                if (!notifies && reactions == kMaxReactionsPerChange) {
                     // It does not settle: stop, keep what was done, hand it to a person.
                     note_reaction_failed(reaction,
                                          "automation stopped after " +
@@ -480,7 +524,7 @@ std::vector<std::string> Engine::react_to(const EventBatch& first, Instant now) 
                 if (batch->events.empty()) continue;
                 batch->cause = Cause{"", pending.batch.seq, reaction.what};
                 if (!commit(*batch)) return notes; // not saved: the timer looks again
-                ++reactions;
+                if (!notifies) ++reactions;
                 notes.insert(notes.end(), details.warnings.begin(), details.warnings.end());
                 queue.push_back({std::move(*batch), std::move(chain)});
             }
@@ -631,14 +675,13 @@ events::SlaBreached breach_of(const Workspace& ws, const Record& record, const S
     const SlaPolicy& policy = *clock.policy;
     events::SlaBreached breach{record.id, policy.id, format_instant(clock.due),
                                alert_recipients(ws, policy, record), std::nullopt};
-    said = "SLA breached: " + policy.name + " for " + ws.title_of(record) + " (due " + breach.due +
-           "); alerted " +
-           (breach.recipients.empty() ? "nobody" : ws.directory.names(breach.recipients));
     const auto escalated = people_named(ws, policy.escalate_to, record);
-    if (!escalated.empty()) {
-        breach.escalated_to = escalated;
-        said += "; escalated to " + ws.directory.names(escalated);
-    }
+    if (!escalated.empty()) breach.escalated_to = escalated;
+    // Where the alert went: the inboxes NotificationReactor fills.
+    const auto notified = breach_notified(ws, breach);
+    said = "SLA breached: " + policy.name + " on " + ws.title_of(record) + " — " +
+           (notified.empty() ? "nobody" : ws.directory.names(notified)) + " notified";
+    if (!escalated.empty()) said += "; escalated to " + ws.directory.names(escalated);
     return breach;
 }
 

@@ -34,7 +34,9 @@ constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
     "sla.paused",
     "sla.resumed",
     "automation.failed",
-    "automation.cleared"};
+    "automation.cleared",
+    "notification.sent",
+    "notification.read"};
 
 template <typename T>
 concept AboutRecord = requires(const T& event) {
@@ -138,6 +140,12 @@ json to_data(const ev::AutomationFailed& e) {
 }
 json to_data(const ev::AutomationCleared& e) {
     return {{"id", e.id}, {"automation", e.automation}};
+}
+json to_data(const ev::NotificationSent& e) {
+    return {{"notification", notification_to_json(e.notification)}};
+}
+json to_data(const ev::NotificationsRead& e) {
+    return {{"user", e.user}, {"ids", e.ids}};
 }
 
 // Reads an event's data, noting the first key that is missing or of the wrong type.
@@ -314,6 +322,19 @@ void read(DataReader& in, ev::AutomationCleared& e) {
     e.id = in.text("id");
     e.automation = in.text("automation");
 }
+void read(DataReader& in, ev::NotificationSent& e) {
+    const json notification = in.object("notification"); // kept alive while reading it
+    if (!in.problem().empty()) return;
+    auto parsed = notification_from_json(notification, "notification");
+    if (parsed)
+        e.notification = std::move(*parsed);
+    else
+        in.fail("notification", "is not a notification: " + parsed.error());
+}
+void read(DataReader& in, ev::NotificationsRead& e) {
+    e.user = in.text("user");
+    e.ids = in.texts("ids");
+}
 
 template <std::size_t I = 0>
 Result<Event> read_event(std::size_t index, const std::string& kind, const json& data) {
@@ -485,6 +506,20 @@ Status check(const ev::FlowEnded& e, BatchRecords& records) {
 }
 Status check(const ev::MoveBlocked& e, BatchRecords& records) {
     return records.in_known_flow(e.id, e.flow);
+}
+Status check(const ev::NotificationSent& e, BatchRecords& records) {
+    if (records.workspace.notifications.find(e.notification.id))
+        return Error{"notification " + e.notification.id + " already exists"};
+    return Status::success();
+}
+Status check(const ev::NotificationsRead& e, BatchRecords& records) {
+    for (const auto& id : e.ids) {
+        const Notification* notification = records.workspace.notifications.find(id);
+        if (!notification) return Error{"there is no notification " + id};
+        if (notification->user != e.user)
+            return Error{"notification " + id + " is not for " + e.user};
+    }
+    return Status::success();
 }
 template <typename T> Status check(const T&, BatchRecords&) {
     return Status::success();
@@ -692,6 +727,16 @@ Status apply(Workspace& ws, const EventBatch& batch, const ev::AutomationFailed&
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::AutomationCleared& e) {
     record_of(ws, e.id).automation_failures.erase(e.automation);
+    return Status::success();
+}
+
+Status apply(Workspace& ws, const EventBatch&, const ev::NotificationSent& e) {
+    ws.notifications.add(e.notification);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::NotificationsRead& e) {
+    for (const auto& id : e.ids)
+        ws.notifications.mark_read(id);
     return Status::success();
 }
 

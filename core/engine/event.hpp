@@ -101,6 +101,16 @@ struct AutomationFailed {
 struct AutomationCleared {
     std::string id, automation;
 };
+// One notification in one person's inbox. Not about a record in the journal's
+// sense (no "id"): the record it names may be deleted later.
+struct NotificationSent {
+    Notification notification;
+};
+// A person read some of their notifications.
+struct NotificationsRead {
+    std::string user;
+    std::vector<std::string> ids;
+};
 
 } // namespace events
 
@@ -110,7 +120,7 @@ using EventData =
                  events::FlowJoined, events::StageMoved, events::FlowEnded, events::FlowSpawned,
                  events::MoveBlocked, events::ProcessesChanged, events::SlaBreached,
                  events::SlaPaused, events::SlaResumed, events::AutomationFailed,
-                 events::AutomationCleared>;
+                 events::AutomationCleared, events::NotificationSent, events::NotificationsRead>;
 
 struct Event {
     EventData data;

@@ -105,9 +105,93 @@ std::vector<Reaction> BreachActionReactor::react(const Workspace& ws, const Even
     return reactions;
 }
 
+std::vector<std::string> breach_notified(const Workspace& ws, const events::SlaBreached& breach) {
+    std::vector<std::string> people;
+    auto add = [&](const std::string& id) {
+        if (ws.directory.user(id) && std::find(people.begin(), people.end(), id) == people.end())
+            people.push_back(id);
+    };
+    for (const auto& id : breach.recipients)
+        add(id);
+    if (breach.escalated_to)
+        for (const auto& id : *breach.escalated_to)
+            add(id);
+    return people;
+}
+
+namespace {
+
+std::string policy_name(const Workspace& ws, const std::string& id) {
+    for (const auto& policy : ws.sla_policies)
+        if (policy.id == id) return policy.name;
+    return id;
+}
+
+// "Maria Lindqvist", or "Automation" for what automation did.
+std::string actor_name(const Workspace& ws, const std::string& actor) {
+    if (actor == kAutomationActor) return "Automation";
+    return ws.directory.names({actor});
+}
+
+void notify_breach(const Workspace& ws, const EventBatch& batch, const events::SlaBreached& breach,
+                   std::vector<Notification>& out) {
+    const Record* record = ws.find(breach.id);
+    if (!record) return;
+    const std::string text =
+        "SLA breached: " + policy_name(ws, breach.policy) + " on " + ws.title_of(*record);
+    for (const auto& user : breach_notified(ws, breach)) {
+        const bool escalated = breach.escalated_to &&
+                               std::find(breach.escalated_to->begin(), breach.escalated_to->end(),
+                                         user) != breach.escalated_to->end();
+        Notification notification;
+        notification.user = user;
+        notification.kind = escalated ? kNotifyEscalation : kNotifySlaBreach;
+        notification.record = record->id;
+        notification.text = escalated ? text + " — escalated to you" : text;
+        notification.by = batch.actor;
+        notification.cause = "SLA " + policy_name(ws, breach.policy) + " breach";
+        out.push_back(std::move(notification));
+    }
+}
+
+// The record's new owner, when someone other than them made them its owner.
+void notify_assignment(const Workspace& ws, const EventBatch& batch, const std::string& id,
+                       const std::string& owner, std::vector<Notification>& out) {
+    const Record* record = ws.find(id);
+    if (!record || owner.empty() || owner == batch.actor || record->owner != owner) return;
+    Notification notification;
+    notification.user = owner;
+    notification.kind = kNotifyAssignment;
+    notification.record = id;
+    notification.text =
+        actor_name(ws, batch.actor) + " assigned " + ws.title_of(*record) + " to you";
+    if (!batch.cause.reactor.empty()) notification.text += " (" + batch.cause.reactor + ")";
+    notification.by = batch.actor;
+    notification.cause = batch.cause.reactor.empty() ? batch.cause.command : batch.cause.reactor;
+    out.push_back(std::move(notification));
+}
+
+} // namespace
+
+std::vector<Reaction> NotificationReactor::react(const Workspace& ws, const EventBatch& batch,
+                                                 Instant) const {
+    std::vector<Notification> notifications;
+    for (const auto& event : batch.events) {
+        if (const auto* breach = event.as<events::SlaBreached>())
+            notify_breach(ws, batch, *breach, notifications);
+        else if (const auto* created = event.as<events::RecordCreated>())
+            notify_assignment(ws, batch, created->id, created->owner, notifications);
+        else if (const auto* updated = event.as<events::RecordUpdated>(); updated && updated->owner)
+            notify_assignment(ws, batch, updated->id, *updated->owner, notifications);
+    }
+    if (notifications.empty()) return {};
+    const std::string record = notifications.front().record;
+    return {{Notify{std::move(notifications)}, record, "Inbox"}};
+}
+
 std::vector<std::shared_ptr<const Reactor>> builtin_reactors() {
     return {std::make_shared<FlowStartReactor>(), std::make_shared<SlaPauseReactor>(),
-            std::make_shared<BreachActionReactor>()};
+            std::make_shared<BreachActionReactor>(), std::make_shared<NotificationReactor>()};
 }
 
 } // namespace crm

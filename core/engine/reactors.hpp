@@ -29,6 +29,21 @@ class BreachActionReactor : public Reactor {
                                 Instant now) const override;
 };
 
+// The inbox: a breach tells each person its SLA alerts or escalates to; a
+// record whose owner someone else (a person or automation) set tells its new
+// owner. One Notify reaction per batch; the notifications are journaled
+// events, so replay and reopening never send them twice.
+class NotificationReactor : public Reactor {
+  public:
+    std::vector<Reaction> react(const Workspace& workspace, const EventBatch& batch,
+                                Instant now) const override;
+};
+
+// The people a breach puts in an inbox: those alerted, then those escalated
+// to, once each, as far as the directory knows them.
+std::vector<std::string> breach_notified(const Workspace& workspace,
+                                         const events::SlaBreached& breach);
+
 std::vector<std::shared_ptr<const Reactor>> builtin_reactors();
 
 } // namespace crm

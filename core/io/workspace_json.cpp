@@ -455,19 +455,77 @@ json workspace_to_json(const Workspace& ws) {
     json next_ids = json::object();
     for (const auto& [type, number] : ws.next_numbers())
         next_ids[type] = number;
-    return {{"format", kWorkspaceFormat},
-            {"version", kWorkspaceFormatVersion},
-            {"name", ws.name},
-            {"currency", ws.currency},
-            {"teams", std::move(teams)},
-            {"users", std::move(users)},
-            {"custom_types", std::move(custom_types)},
-            {"custom_fields", std::move(custom_fields)},
-            {"processes", flows_to_json(ws.flows)},
-            {"calendar", ws.calendar},
-            {"sla_policies", sla_policies_to_json(ws.sla_policies)},
-            {"records", std::move(records)},
-            {"next_ids", std::move(next_ids)}};
+    json out = {{"format", kWorkspaceFormat},
+                {"version", kWorkspaceFormatVersion},
+                {"name", ws.name},
+                {"currency", ws.currency},
+                {"teams", std::move(teams)},
+                {"users", std::move(users)},
+                {"custom_types", std::move(custom_types)},
+                {"custom_fields", std::move(custom_fields)},
+                {"processes", flows_to_json(ws.flows)},
+                {"calendar", ws.calendar},
+                {"sla_policies", sla_policies_to_json(ws.sla_policies)},
+                {"records", std::move(records)},
+                {"next_ids", std::move(next_ids)}};
+    // Only when there are some: exports from before inboxes stay as they were.
+    if (ws.notifications.size()) {
+        json notifications = json::array();
+        for (const auto& user : ws.notifications.users())
+            for (const auto& notification : ws.notifications.of(user))
+                notifications.push_back(notification_to_json(notification));
+        out["notifications"] = std::move(notifications);
+    }
+    return out;
+}
+
+json notification_to_json(const Notification& n) {
+    json out = {{"id", n.id},     {"user", n.user},     {"at", format_instant(n.at)},
+                {"kind", n.kind}, {"record", n.record}, {"text", n.text},
+                {"by", n.by},     {"read", n.read}};
+    if (!n.cause.empty()) out["cause"] = n.cause;
+    return out;
+}
+
+Result<Notification> notification_from_json(const json& value, const std::string& path) {
+    if (!value.is_object())
+        return Error{path + ": expected a notification object, got " + json_type_name(value)};
+    if (auto s = check_known_keys(
+            value, path, {"id", "user", "at", "kind", "record", "text", "by", "cause", "read"});
+        !s)
+        return Error{s.error()};
+    Notification n;
+    for (const auto& [key, target] : {std::pair<const char*, std::string*>{"id", &n.id},
+                                      {"user", &n.user},
+                                      {"kind", &n.kind},
+                                      {"record", &n.record},
+                                      {"text", &n.text},
+                                      {"by", &n.by}}) {
+        auto text = require_string(value, path, key);
+        if (!text) return Error{text.error()};
+        *target = std::move(*text);
+    }
+    if (n.id.empty() || n.user.empty())
+        return Error{path + ": a notification needs an id and the user it is for"};
+    if (!is_notification_kind(n.kind))
+        return Error{path +
+                     ".kind: expected \"sla_breach\", \"escalation\" or "
+                     "\"assignment\", got \"" +
+                     n.kind + "\""};
+    const auto when = parse_instant(
+        value.value("at", json()).is_string() ? value["at"].get<std::string>() : std::string());
+    if (!when) return Error{path + ".at: expected a time as YYYY-MM-DDTHH:MM:SSZ"};
+    n.at = *when;
+    if (const auto cause = value.find("cause"); cause != value.end()) {
+        if (!cause->is_string()) return Error{path + ".cause: expected text, got " + got(*cause)};
+        n.cause = cause->get<std::string>();
+    }
+    if (const auto read = value.find("read"); read != value.end()) {
+        if (!read->is_boolean())
+            return Error{path + ".read: expected true or false, got " + got(*read)};
+        n.read = read->get<bool>();
+    }
+    return n;
 }
 
 std::string export_workspace(const Workspace& workspace) {
@@ -475,6 +533,21 @@ std::string export_workspace(const Workspace& workspace) {
 }
 
 namespace {
+
+// Each user's inbox, oldest first; the per-user bound applies as they are added.
+Status read_notifications(const json& notifications, Workspace& ws) {
+    if (!notifications.is_array())
+        return Error{"$.notifications: expected an array, got " + json_type_name(notifications)};
+    for (std::size_t i = 0; i < notifications.size(); ++i) {
+        const std::string path = at("$.notifications", i);
+        auto notification = notification_from_json(notifications[i], path);
+        if (!notification) return Error{notification.error()};
+        if (ws.notifications.find(notification->id))
+            return Error{path + ".id: \"" + notification->id + "\" appears twice"};
+        ws.notifications.add(std::move(*notification));
+    }
+    return Status::success();
+}
 
 Result<Workspace> read_workspace(const json& document, Instant imported_at) {
     if (!document.is_object())
@@ -486,7 +559,7 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
     if (auto s = check_known_keys(document, "$",
                                   {"format", "version", "name", "currency", "teams", "users",
                                    "custom_types", "custom_fields", "processes", "calendar",
-                                   "sla_policies", "records", "next_ids"});
+                                   "sla_policies", "records", "next_ids", "notifications"});
         !s)
         return Error{s.error()};
     const auto version = document.find("version");
@@ -551,6 +624,8 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
             ws.set_next_number(type, number.get<long long>());
         }
     }
+    if (auto s = read_notifications(document.value("notifications", json::array()), ws); !s)
+        return Error{s.error()};
     return ws;
 }
 

@@ -25,6 +25,9 @@ nlohmann::json record_to_json(const Record& record);
 // (its type, owner, field values and the records and users it refers to).
 Result<Record> record_from_json(const nlohmann::json& value, const Workspace& workspace,
                                 const std::string& path);
+// One notification as "notifications" and the journal hold it.
+nlohmann::json notification_to_json(const Notification& notification);
+Result<Notification> notification_from_json(const nlohmann::json& value, const std::string& path);
 std::string export_workspace(const Workspace& workspace); // pretty-printed
 
 // Records without created_at/updated_at get `imported_at` (the time of the

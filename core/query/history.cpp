@@ -163,6 +163,9 @@ struct Describer {
     std::string operator()(const ev::AutomationCleared&) const {
         return "A failed automation is no longer needed";
     }
+    // About people, not a record: never on a record's timeline.
+    std::string operator()(const ev::NotificationSent&) const { return ""; }
+    std::string operator()(const ev::NotificationsRead&) const { return ""; }
 
     std::string policy_name(const std::string& id) const {
         for (const auto& policy : ws.sla_policies)

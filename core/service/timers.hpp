@@ -14,7 +14,9 @@ namespace crm {
 
 struct TickReport {
     std::vector<std::string> started; // flows started, in words
-    std::vector<std::string> alerts;  // breaches raised and who was told, in words
+    // Breaches raised and whose inbox they went to, in words: "SLA breached:
+    // First response on Zoë Novak — Maria Lindqvist notified".
+    std::vector<std::string> alerts;
     bool empty() const { return started.empty() && alerts.empty(); }
 };
 

@@ -163,7 +163,7 @@ expect "the clock is ok on Monday morning" 0 '"due":"2026-11-23T17:30:00Z"' "" -
 expect "... state ok" 0 '"state":"ok"' "" -- queue_line 2026-11-23T14:00:00Z
 expect "at risk once 75 % of the working time is used" 0 '"state":"at-risk"' "" -- queue_line 2026-11-23T16:45:00Z
 expect "overdue at the due time" 0 '"state":"overdue"' "" -- queue_line 2026-11-23T17:30:00Z
-expect "the breach alert fired, naming who was told" 0 "SLA breached: First response to a demo request for Quinn Baker (due 2026-11-23T17:30:00Z); alerted Ana Reyes, Maria Lindqvist" "" -- cat "$work/alerts"
+expect "the breach alert fired, naming who was told" 0 "SLA breached: First response to a demo request on Quinn Baker — Ana Reyes, Maria Lindqvist notified" "" -- cat "$work/alerts"
 queue_line 2026-11-23T18:00:00Z >/dev/null
 expect "... and only once" 0 "" "" -- bash -c "! grep -q 'Quinn Baker' '$work/alerts'"
 "$crm" set "$sw" "$lead" first_contact_at=2026-11-23T18:10:00Z --as u-ana --now 2026-11-23T18:10:00Z
@@ -178,7 +178,25 @@ expect "the customer answers: the case is open again" 0 "" "" -- "$crm" set "$sw
 ticket_line() { "$crm" next-actions "$sw" --as "$1" --now "$2" 2>"$work/alerts" | grep "\"record\":\"$ticket\""; }
 expect "ten hours waiting push the deadline back ten hours" 0 '"due":"2026-11-18T20:00:00Z","kind":"sla"' "" -- ticket_line u-ana 2026-11-18T19:00:00Z
 expect "the breach lands on the owner's manager" 0 '"kind":"escalation","record":"'"$ticket"'","state":"overdue","title":"Scanner offline","what":"Escalated: Case resolved within 48 hours (owner Ana Reyes)"' "" -- ticket_line u-maria 2026-11-18T20:00:00Z
-expect "... and the alert says so" 0 "SLA breached: Case resolved within 48 hours for Scanner offline (due 2026-11-18T20:00:00Z); alerted Ana Reyes, Maria Lindqvist; escalated to Maria Lindqvist" "" -- cat "$work/alerts"
+expect "... and the alert says so" 0 "SLA breached: Case resolved within 48 hours on Scanner offline — Ana Reyes, Maria Lindqvist notified; escalated to Maria Lindqvist" "" -- cat "$work/alerts"
+
+# The inbox: each breach is in the inbox of everyone it notified, once;
+# marking read is one's own; an assignment by someone else arrives too.
+expect "the rep's inbox has the breach, in words" 0 '"text":"SLA breached: First response to a demo request on Quinn Baker"' "" -- "$crm" inbox "$sw" --as u-ana
+expect "... newest first" 0 '"text":"SLA breached: Case resolved within 48 hours on Scanner offline","title":"Scanner offline"' "" -- bash -c "'$crm' inbox '$sw' --as u-ana | head -1"
+expect "the manager's says it was escalated to her" 0 '"kind":"escalation"' "" -- bash -c "'$crm' inbox '$sw' --as u-maria | grep -F 'Scanner offline — escalated to you'"
+expect "each breach once, whatever the timers did since" 0 "1" "" -- bash -c "'$crm' inbox '$sw' --as u-maria | grep -c 'on Quinn Baker'"
+ana_all="$("$crm" inbox "$sw" --as u-ana | wc -l)"
+maria_unread="$("$crm" inbox "$sw" --as u-maria --unread | wc -l)"
+expect "every one unread at first" 0 "" "" -- test "$ana_all" -gt 1 -a "$("$crm" inbox "$sw" --as u-ana --unread | wc -l)" -eq "$ana_all"
+expect "--mark-read marks what it shows" 0 '"read":false' "" -- "$crm" inbox "$sw" --as u-ana --unread --mark-read --now 2026-11-23T18:30:00Z
+expect "... then none are unread" 0 "0" "" -- bash -c "'$crm' inbox '$sw' --as u-ana --unread | wc -l"
+expect "... and they are kept, read" 0 '"read":true' "" -- "$crm" inbox "$sw" --as u-ana
+expect "... hers only: the manager's are still unread" 0 "" "" -- test "$("$crm" inbox "$sw" --as u-maria --unread | wc -l)" -eq "$maria_unread"
+expect "inbox needs --as" 2 "" "say who you are with --as USER" -- "$crm" inbox "$sw"
+expect "a manager hands a lead over" 0 "" "" -- "$crm" set "$sw" "$lead" owner=u-ben --as u-maria --now 2026-11-23T18:40:00Z
+expect "... and the new owner hears of it" 0 '"text":"Maria Lindqvist assigned Quinn Baker to you"' "" -- "$crm" inbox "$sw" --as u-ben
+expect "... the manager, who did it, does not" 0 "" "" -- bash -c "! '$crm' inbox '$sw' --as u-maria | grep -q assigned"
 
 # The manager's exception queues: unowned work with who reassigns it, and breaches.
 expect "unowned leads are queued for the managers" 0 '"handlers":["u-maria","u-sam"]' "" -- bash -c "'$crm' exceptions '$sw' --as u-maria --now 2026-11-23T18:20:00Z | grep '\"kind\":\"unowned\"'"
