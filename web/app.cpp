@@ -3,6 +3,7 @@
 #include "engine/permissions.hpp"
 #include "io/queue_json.hpp"
 #include "io/workspace_json.hpp"
+#include "model/field_text_local.hpp"
 #include "model/field_values.hpp"
 #include "platform.hpp"
 #include "query/board.hpp"
@@ -50,6 +51,12 @@ std::string default_user(const Workspace& ws) {
     return ws.directory.users().empty() ? "" : ws.directory.users().front().id;
 }
 
+// The device's zone; else the workspace calendar's (UTC when it has none).
+TimeZone display_zone(const Workspace& ws) {
+    if (auto zone = TimeZone::named(device_time_zone())) return *zone;
+    return workspace_calendar(ws).zone;
+}
+
 } // namespace
 
 App::App() : m_storage(data_directory()), m_store(m_storage) {}
@@ -84,6 +91,7 @@ void App::open_workspace(bool read_only) {
         if (m_store.compact(m_engine)) wrote = true;
     }
     m_ui.user = default_user(m_engine.workspace());
+    m_ui.zone = display_zone(m_engine.workspace());
     m_open = true;
     ++m_version;
     if (!m_read_only) wrote = run_timers() || wrote;
@@ -290,7 +298,7 @@ void App::submit_form() {
     for (const auto& field : type->fields) {
         const std::string& text = form.values[field.id];
         if (existing && text == form.original[field.id]) continue; // untouched: keep as stored
-        auto value = parse_field_text(field, text, ws.currency);
+        auto value = parse_field_text_local(field, text, ws.currency, m_ui.zone, now());
         if (!value) {
             form.problems[field.id] = value.error();
             continue;
@@ -361,8 +369,8 @@ void App::submit_move(bool confirm_warnings) {
     dialog.problems.clear();
     for (const auto& field_id : dialog.missing) {
         const FieldDef* field = type->field(field_id);
-        auto value =
-            parse_field_text(*field, dialog.values[field_id], m_engine.workspace().currency);
+        auto value = parse_field_text_local(*field, dialog.values[field_id],
+                                            m_engine.workspace().currency, m_ui.zone, now());
         if (!value)
             dialog.problems[field_id] = value.error();
         else if (!value->is_null())

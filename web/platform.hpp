@@ -39,6 +39,8 @@ void set_text_input_active(bool active);
 void set_unsaved_edits(bool on);
 bool take_wake(); // input or a host event since the last call
 Instant now();    // the wall clock, read only here
+// The device's IANA time zone ("Europe/Berlin"), or "" when the browser does not say.
+std::string device_time_zone();
 double device_pixel_ratio();
 void canvas_css_size(double& width, double& height);
 void set_canvas_pixel_size(int width, int height);

@@ -273,6 +273,9 @@ Module.crmPlatform = (function () {
     takeTypedText: function () { const t = typed; typed = ""; return t; },
     setTextInputActive: setTextInputActive,
     setUnsavedEdits: function (on) { unsavedEdits = on; },
+    timeZone: function () {
+      try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return ""; }
+    },
     unsavedEdits: function () { return unsavedEdits; },
     takeWake: function () { const w = wake; wake = 0; return w; },
     // For tests: true when everything accepted has reached IndexedDB.

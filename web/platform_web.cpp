@@ -94,6 +94,9 @@ bool take_wake() {
 Instant now() {
     return Instant{static_cast<std::int64_t>(std::floor(emscripten_date_now() / 1000.0))};
 }
+std::string device_time_zone() {
+    return take_string(js_new_string("timeZone"));
+}
 double device_pixel_ratio() {
     return emscripten_get_device_pixel_ratio();
 }

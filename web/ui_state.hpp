@@ -8,6 +8,7 @@
 #include "query/history.hpp"
 #include "query/my_work.hpp"
 #include "query/search.hpp"
+#include "sla/time_zone.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -141,7 +142,18 @@ struct Palette {
 // they choose to save (and it saved) or to discard.
 using LeaveAction = std::function<void(const Workspace&, UiState&)>;
 
+// The calendar that fills a date field: which field, and the month shown.
+struct DatePicker {
+    std::string field; // a key naming the field it fills ("" = closed)
+    CivilDate month;   // the first of the month shown
+    std::string time = "09:00";
+};
+
 struct UiState {
+    // Dates are shown and typed in this zone: the device's, else the
+    // workspace calendar's (set by the app when the workspace opens).
+    TimeZone zone = TimeZone::utc();
+    DatePicker date_picker;
     std::string user;                        // who is using the app (a local choice, no passwords)
     Screen screen = Screen::MyWork;          // a rep opens the app on what to do next
     MinuteCache<std::vector<WorkItem>> work; // "My work"

@@ -60,6 +60,10 @@ void draw_record_process(ViewContext& view, const Record& record);
 void edit_field_value(const ViewContext& view, const FieldDef& field, std::string& value,
                       std::string& filter);
 
+// A value as a person reads it: references by name, dates in local time.
+std::string shown_value(const ViewContext& view, const FieldDef& field,
+                        const nlohmann::json& value);
+
 // Opens the form on an existing record, or a blank one for `type`.
 void open_form(const Workspace& workspace, UiState& ui, const std::string& record_id);
 void open_new_form(const Workspace& workspace, UiState& ui, const std::string& type);

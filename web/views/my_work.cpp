@@ -5,6 +5,7 @@
 #include "widgets.hpp"
 
 #include "engine/permissions.hpp"
+#include "util/local_time.hpp"
 
 namespace crm::web {
 
@@ -39,8 +40,8 @@ void draw_assign(ViewContext& view, const User& me, const std::string& record_id
     ImGui::EndCombo();
 }
 
-std::string when_text(const WorkItem& item, Instant now) {
-    return item.due ? describe_due(*item.due, now) : "no due time";
+std::string when_text(const WorkItem& item, const ViewContext& view) {
+    return item.due ? describe_due_local(*item.due, view.now, view.ui.zone) : "no due time";
 }
 
 // Open the record; complete a task or log a call: the row's actions.
@@ -68,7 +69,7 @@ void draw_work_table(ViewContext& view, const std::vector<WorkItem>& items) {
     if (!ImGui::BeginTable("work", 4, flags)) return;
     const float button = 76 * s;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("When", 0, 1.4f);
+    ImGui::TableSetupColumn("When", 0, 1.7f);
     ImGui::TableSetupColumn("What to do", 0, 3.0f);
     ImGui::TableSetupColumn("Record", 0, 2.0f);
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed,
@@ -84,7 +85,7 @@ void draw_work_table(ViewContext& view, const std::vector<WorkItem>& items) {
             ImGui::TableNextColumn();
             ImGui::AlignTextToFramePadding();
             const ImVec4 color = item.due ? state_color(item.state) : colors::kMuted;
-            text_fitted(when_text(item, view.now), ImGui::GetContentRegionAvail().x, &color);
+            text_fitted(when_text(item, view), ImGui::GetContentRegionAvail().x, &color);
             ImGui::TableNextColumn();
             ImGui::AlignTextToFramePadding();
             ImGui::PushFont(strong_font());
@@ -122,7 +123,7 @@ void draw_work_cards(ViewContext& view, const std::vector<WorkItem>& items) {
                               ImGuiWindowFlags_NoScrollbar); // the wheel scrolls the list
             const float width = ImGui::GetContentRegionAvail().x;
             const ImVec4 color = item.due ? state_color(item.state) : colors::kMuted;
-            text_fitted(when_text(item, view.now), width, &color);
+            text_fitted(when_text(item, view), width, &color);
             ImGui::PushFont(strong_font());
             text_fitted(item.what, width);
             ImGui::PopFont();

@@ -4,10 +4,12 @@
 #include "widgets.hpp"
 
 #include "engine/permissions.hpp"
+#include "model/field_text_local.hpp"
 #include "model/field_values.hpp"
 #include "query/exceptions.hpp"
 #include "query/my_work.hpp"
 #include "sla/clocks.hpp"
+#include "util/local_time.hpp"
 #include "util/text.hpp"
 
 #include <imgui_stdlib.h>
@@ -28,9 +30,9 @@ std::string hint_for(const FieldDef& field, const std::string& currency) {
     case FieldType::Money:
         return "e.g. 12000 " + currency;
     case FieldType::Date:
-        return "YYYY-MM-DD";
+        return "e.g. 2 Dec or 2026-12-02";
     case FieldType::DateTime:
-        return "YYYY-MM-DDTHH:MM:SSZ";
+        return "e.g. tomorrow 9:00 or 2 Dec 14:30";
     case FieldType::Email:
         return "name@example.com";
     case FieldType::Phone:
@@ -125,6 +127,104 @@ void edit_record_ref(const Workspace& ws, UiState& ui, const FieldDef& field, st
     }
 }
 
+const char* const kMonths[] = {"January",   "February", "March",    "April",
+                               "May",       "June",     "July",     "August",
+                               "September", "October",  "November", "December"};
+
+// The month grid: weeks from Monday; a tap on a day fills the field (with
+// the time box's time for a date and time) and closes the calendar.
+void draw_calendar(const ViewContext& view, const FieldDef& field, std::string& value) {
+    DatePicker& picker = view.ui.date_picker;
+    const float s = scale();
+    if (ImGui::ArrowButton("##prev", ImGuiDir_Left)) {
+        picker.month = add_days(picker.month, -1); // the last day of the month before
+        picker.month.day = 1;
+    }
+    mark(view.ui, "picker-prev");
+    ImGui::SameLine();
+    const std::string title =
+        std::string(kMonths[picker.month.month - 1]) + " " + std::to_string(picker.month.year);
+    const float cell = std::max(40 * s, tap_height());
+    const float grid = cell * 7 + ImGui::GetStyle().ItemSpacing.x * 6;
+    ImGui::AlignTextToFramePadding();
+    ImGui::SetCursorPosX((grid - ImGui::CalcTextSize(title.c_str()).x) * 0.5f);
+    ImGui::TextUnformatted(title.c_str());
+    ImGui::SameLine(grid - ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.x);
+    if (ImGui::ArrowButton("##next", ImGuiDir_Right))
+        picker.month = add_days(picker.month, days_in_month(picker.month.year, picker.month.month));
+    mark(view.ui, "picker-next");
+    const char* days[] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
+    for (int d = 0; d < 7; ++d) {
+        if (d) ImGui::SameLine();
+        ImGui::SetCursorPosX(ImGui::GetStyle().WindowPadding.x +
+                             d * (cell + ImGui::GetStyle().ItemSpacing.x) +
+                             (cell - ImGui::CalcTextSize(days[d]).x) * 0.5f);
+        ImGui::TextColored(colors::kMuted, "%s", days[d]);
+    }
+    const CivilDate today = local_date(view.now, view.ui.zone);
+    const int lead = weekday(picker.month);
+    const int length = days_in_month(picker.month.year, picker.month.month);
+    for (int slot = 0; slot < lead + length; ++slot) {
+        if (slot % 7) ImGui::SameLine();
+        if (slot < lead) {
+            ImGui::Dummy(ImVec2(cell, cell));
+            continue;
+        }
+        const CivilDate date{picker.month.year, picker.month.month, slot - lead + 1};
+        const std::string label = std::to_string(date.day);
+        const bool is_today = date == today;
+        if (is_today) ImGui::PushStyleColor(ImGuiCol_Text, colors::kAccentV);
+        const bool chosen = ImGui::Button(label.c_str(), ImVec2(cell, cell));
+        if (is_today) ImGui::PopStyleColor();
+        mark(view.ui, "picker-day-" + label);
+        if (chosen) {
+            value = format_date(date);
+            if (field.type == FieldType::DateTime) value += " " + picker.time;
+            picker.field.clear();
+            ImGui::CloseCurrentPopup();
+        }
+    }
+    if (field.type == FieldType::DateTime) {
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextColored(colors::kMuted, "Time");
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(100 * s);
+        ImGui::InputTextWithHint("##time", "09:00", &picker.time);
+        mark(view.ui, "picker-time");
+    }
+}
+
+// A date (and time) field: typed in the forms people use, or picked.
+void edit_date(const ViewContext& view, const FieldDef& field, std::string& value) {
+    const float button = ImGui::CalcTextSize("Pick").x + ImGui::GetStyle().FramePadding.x * 2;
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - button -
+                            ImGui::GetStyle().ItemSpacing.x);
+    ImGui::InputTextWithHint("##v", hint_for(field, view.workspace.currency).c_str(), &value);
+    const std::string name = std::to_string(ImGui::GetItemID());
+    ImGui::SameLine();
+    DatePicker& picker = view.ui.date_picker;
+    if (ImGui::Button("Pick")) {
+        // Open on the month of what is typed, else this month.
+        CivilDate start = local_date(view.now, view.ui.zone);
+        if (field.type == FieldType::Date) {
+            if (auto typed = parse_local_date(value, view.ui.zone, view.now)) start = *typed;
+        } else if (auto typed = parse_local_datetime(value, view.ui.zone, view.now)) {
+            start = local_date(*typed, view.ui.zone);
+            const std::string text = local_datetime_text(*typed, view.ui.zone);
+            picker.time = text.size() >= 16 ? text.substr(11, 5) : "09:00";
+        }
+        start.day = 1;
+        picker.month = start;
+        picker.field = name;
+        ImGui::OpenPopup("##calendar");
+    }
+    mark(view.ui, "pick-" + field.id);
+    if (ImGui::BeginPopup("##calendar")) {
+        draw_calendar(view, field, value);
+        ImGui::EndPopup();
+    }
+}
+
 } // namespace
 
 void edit_field_value(const ViewContext& view, const FieldDef& field, std::string& value,
@@ -150,6 +250,10 @@ void edit_field_value(const ViewContext& view, const FieldDef& field, std::strin
         break;
     case FieldType::RecordRef:
         edit_record_ref(view.workspace, view.ui, field, value, filter);
+        break;
+    case FieldType::Date:
+    case FieldType::DateTime:
+        edit_date(view, field, value);
         break;
     default:
         ImGui::InputTextWithHint("##v", hint_for(field, view.workspace.currency).c_str(), &value);
@@ -208,9 +312,10 @@ void draw_record_history(const ViewContext& view) {
     const auto& history = view.ui.form.history;
     if (history.empty()) ImGui::TextColored(colors::kMuted, "Nothing kept yet.");
     for (auto entry = history.rbegin(); entry != history.rend(); ++entry) {
-        text_colored_wrapped(colors::kMuted, entry->by + " · " + describe_ago(entry->at, view.now));
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("%s UTC", format_instant(entry->at).substr(0, 16).c_str());
+        text_colored_wrapped(colors::kMuted,
+                             entry->by + " · " +
+                                 format_local_datetime(entry->at, view.ui.zone, view.now) + " (" +
+                                 describe_relative(entry->at, view.now) + ")");
         ImGui::TextWrapped("%s", entry->what.c_str());
         ImGui::Spacing();
     }
@@ -299,7 +404,8 @@ void open_form(const Workspace& ws, UiState& ui, const std::string& record_id) {
     form.original_owner = record->owner;
     for (const auto& field : type->fields) {
         const auto& value = record->value(field.id);
-        form.values[field.id] = value.is_null() ? "" : field_value_to_text(field, value);
+        form.values[field.id] =
+            value.is_null() ? "" : field_value_to_local_text(field, value, ui.zone);
     }
     form.original = form.values;
     ui.form = std::move(form);
@@ -350,8 +456,9 @@ void draw_form_header(ViewContext& view, const RecordTypeDef& type, const Record
     const User* updater = view.workspace.directory.user(record->updated_by);
     const std::string who =
         updater ? updater->name : (creator ? creator->name : std::string("import"));
-    text_colored_wrapped(colors::kMuted,
-                         "Updated " + describe_ago(record->updated_at, view.now) + " by " + who);
+    text_colored_wrapped(colors::kMuted, "Updated " +
+                                             describe_relative(record->updated_at, view.now) +
+                                             " by " + who);
 }
 
 // Save (or Create), Cancel and Delete: always in view, below the fields.

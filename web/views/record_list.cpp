@@ -3,8 +3,10 @@
 #include "views.hpp"
 #include "widgets.hpp"
 
+#include "model/field_text_local.hpp"
 #include "model/field_values.hpp"
 #include "query/record_query.hpp"
+#include "util/local_time.hpp"
 
 #include <imgui_stdlib.h>
 
@@ -101,7 +103,7 @@ void draw_table(ViewContext& view, const RecordTypeDef& type_def) {
                     ImGui::TableNextColumn();
                     const auto& value = record->value(field->id);
                     if (!value.is_null())
-                        text_fitted(display_value(view.workspace, *field, value),
+                        text_fitted(shown_value(view, *field, value),
                                     ImGui::GetContentRegionAvail().x);
                 }
                 ImGui::TableNextColumn();
@@ -111,9 +113,9 @@ void draw_table(ViewContext& view, const RecordTypeDef& type_def) {
                 else
                     ImGui::TextColored(colors::kWarning, "Unassigned");
                 ImGui::TableNextColumn();
-                ImGui::TextColored(
-                    colors::kMuted, "%s",
-                    format_date(civil_from_days(record->updated_at.seconds / 86400)).c_str());
+                const std::string updated = format_local_date(
+                    local_date(record->updated_at, view.ui.zone), view.now, view.ui.zone);
+                ImGui::TextColored(colors::kMuted, "%s", updated.c_str());
                 ImGui::PopID();
             }
         }
@@ -152,7 +154,7 @@ void draw_rows_phone(ViewContext& view, const RecordTypeDef& type) {
             std::string detail;
             for (const FieldDef* field : columns)
                 if (const auto& value = record->value(field->id); !value.is_null())
-                    detail += display_value(view.workspace, *field, value) + " · ";
+                    detail += shown_value(view, *field, value) + " · ";
             const User* owner = view.workspace.directory.user(record->owner);
             detail += owner ? owner->name : "Unassigned";
             text_fitted(detail, width - 8 * s, &colors::kMuted);
@@ -164,6 +166,13 @@ void draw_rows_phone(ViewContext& view, const RecordTypeDef& type) {
 }
 
 } // namespace
+
+std::string shown_value(const ViewContext& view, const FieldDef& field,
+                        const nlohmann::json& value) {
+    if (field.type == FieldType::Date || field.type == FieldType::DateTime)
+        return format_field_value_local(field, value, view.ui.zone, view.now);
+    return display_value(view.workspace, field, value);
+}
 
 void draw_undo_button(ViewContext& view) {
     // Only while the notice still speaks of that deletion.

@@ -75,7 +75,9 @@ void draw_file_buttons(ViewContext& view, float width) {
     mark(view.ui, "import");
     if (ImGui::IsItemHovered() && !is_phone())
         ImGui::SetTooltip("Replace the workspace with a JSON export (admins)");
+    const float y = ImGui::GetItemRectMin().y - ImGui::GetWindowPos().y + ImGui::GetScrollY();
     ImGui::SameLine();
+    ImGui::SetCursorPosY(y); // level with Import
     if (ImGui::Button("Export", ImVec2(width, tap_height()))) {
         view.ui.nav_open = false;
         view.intents.push_back(ExportRequested{});
