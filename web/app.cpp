@@ -1,6 +1,7 @@
 #include "app.hpp"
 
 #include "engine/permissions.hpp"
+#include "engine/undo.hpp"
 #include "io/queue_json.hpp"
 #include "io/workspace_json.hpp"
 #include "model/field_text_local.hpp"
@@ -8,6 +9,7 @@
 #include "platform.hpp"
 #include "query/board.hpp"
 #include "query/history.hpp"
+#include "query/inbox.hpp"
 #include "service/bootstrap.hpp"
 #include "service/timers.hpp"
 #include "sla/clocks.hpp"
@@ -155,8 +157,8 @@ bool App::run_timers() {
         m_ui.notice = std::to_string(started.size()) + " processes came due and started";
     if (alerts.size() == 1) m_ui.alert = alerts.front();
     if (alerts.size() > 1)
-        m_ui.alert =
-            std::to_string(alerts.size()) + " SLA breaches: the people each SLA names were alerted";
+        m_ui.alert = std::to_string(alerts.size()) +
+                     " SLA breaches: each is in the inbox of the people its SLA names";
     ++m_version;
     return true;
 }
@@ -237,6 +239,8 @@ void App::draw_screen(ViewContext& view) {
         return draw_designer(view);
     case Screen::Records:
         return draw_record_list(view);
+    case Screen::Inbox:
+        return draw_inbox(view);
     }
 }
 
@@ -268,8 +272,10 @@ void App::apply_intents() {
                     log_call(value.record_id);
                 else if constexpr (std::is_same_v<T, AssignOwner>)
                     assign_owner(value.record_id, value.owner);
+                else if constexpr (std::is_same_v<T, MarkRead>)
+                    mark_read(value);
                 else
-                    undo_delete();
+                    undo_last_change();
             },
             intent);
     }
@@ -330,6 +336,7 @@ void App::submit_form() {
     }
     m_ui.notice =
         (form.creating ? "Created " : "Saved ") + ws.title_of(*ws.find(outcome.record_id));
+    remember_change(outcome);
     m_ui.selected = outcome.record_id;
     form = RecordForm{};
     // Saved on the way somewhere else (the unsaved-edits question): go on now.
@@ -401,6 +408,7 @@ void App::run_move(const MoveRecord& move) {
         m_ui.notice = "Moved " + (record ? ws.title_of(*record) : move.id) + " to " + where;
         for (const auto& note : outcome.warnings)
             m_ui.notice += "; " + note;
+        remember_change(outcome);
         m_ui.move = MoveDialog{};
         if (m_ui.form.open && m_ui.form.record_id == move.id) open_form(ws, m_ui, move.id);
         after_change();
@@ -458,6 +466,14 @@ nlohmann::json App::form_clocks_json() const {
     return clocks;
 }
 
+nlohmann::json App::inbox_json() const {
+    json items = json::array();
+    const Workspace& ws = m_engine.workspace();
+    for (const Notification* item : inbox(ws, m_ui.user).items)
+        items.push_back(inbox_item_json(ws, *item));
+    return items;
+}
+
 nlohmann::json App::work_json() const {
     json items = json::array();
     for (const auto& item : m_ui.work.value)
@@ -482,6 +498,7 @@ void App::complete_task(const std::string& task_id) {
         return;
     }
     m_ui.notice = "Done: " + m_engine.workspace().title_of(*m_engine.workspace().find(task_id));
+    remember_change(outcome);
     after_change();
 }
 
@@ -511,6 +528,7 @@ void App::assign_owner(const std::string& record_id, const std::string& owner) {
     const Record* record = ws.find(record_id);
     m_ui.notice = "Assigned " + (record ? ws.title_of(*record) : record_id) + " to " +
                   ws.directory.names({owner});
+    remember_change(outcome);
     after_change();
 }
 
@@ -536,7 +554,6 @@ void App::delete_selected() {
     const Record* record = m_engine.workspace().find(m_ui.form.record_id);
     if (!record) return;
     const std::string title = m_engine.workspace().title_of(*record);
-    UndoDelete undo{record->id, title, record_to_json(*record)};
     const auto outcome = m_engine.apply(DeleteRecord{record->id}, m_ui.user, now());
     m_ui.form.confirm_delete = false;
     if (!outcome.ok) {
@@ -544,24 +561,50 @@ void App::delete_selected() {
         return;
     }
     m_ui.notice = "Deleted " + title;
-    m_ui.undo = std::move(undo);
+    remember_change(outcome);
     m_ui.form = RecordForm{};
     m_ui.selected.clear();
     after_change();
 }
 
-void App::undo_delete() {
-    if (!m_ui.undo) return;
-    const UndoDelete undo = std::move(*m_ui.undo);
+void App::mark_read(const MarkRead& request) {
+    const auto outcome =
+        m_engine.apply(MarkNotificationsRead{request.ids, request.all}, m_ui.user, now());
+    if (!outcome.ok) m_ui.error_dialog = outcome.message;
+}
+
+// Offers Undo for a change the person just made, beside its notice.
+void App::remember_change(const Outcome& outcome) {
+    if (!outcome.batch) return;
+    const Record* record = m_engine.workspace().find(outcome.record_id);
+    m_ui.undo = LastChange{*outcome.batch, record ? record->version : 0, m_ui.notice};
+}
+
+// Takes back the last change through the engine: an ordinary command, so it
+// is checked, journaled and shown in history like any other.
+void App::undo_last_change() {
+    if (!m_ui.undo || m_read_only) return;
+    const LastChange change = std::move(*m_ui.undo);
     m_ui.undo.reset();
-    const auto outcome = m_engine.apply(RestoreRecord{undo.id, undo.record}, m_ui.user, now());
-    if (!outcome.ok) {
-        m_ui.error_dialog = outcome.message;
+    auto command = undo_command(m_engine.workspace(), change.batch, change.version_after);
+    if (!command) {
+        m_ui.error_dialog = command.error();
         return;
     }
-    m_ui.selected = undo.id;
-    open_form(m_engine.workspace(), m_ui, undo.id);
-    m_ui.notice = "Restored " + undo.title; // after the form opens: opening clears notices
+    const auto outcome = m_engine.apply(*command, m_ui.user, now());
+    if (!outcome.ok) {
+        m_ui.error_dialog = "Could not undo: " + outcome.message;
+        return;
+    }
+    if (std::holds_alternative<RestoreRecord>(*command)) {
+        m_ui.selected = outcome.record_id;
+        open_form(m_engine.workspace(), m_ui, outcome.record_id);
+    } else if (m_ui.form.open && m_ui.form.record_id == outcome.record_id) {
+        open_form(m_engine.workspace(), m_ui, outcome.record_id); // show the values as they are
+    } else if (m_ui.form.open && !m_engine.workspace().find(m_ui.form.record_id)) {
+        m_ui.form = RecordForm{};
+    }
+    m_ui.notice = "Undone: " + change.notice; // after any form opens: opening clears notices
     after_change();
 }
 
@@ -647,6 +690,7 @@ std::string App::test_state_json() const {
                            : m_ui.screen == Screen::Exceptions ? "exceptions"
                            : m_ui.screen == Screen::MyWork     ? "my_work"
                            : m_ui.screen == Screen::Designer   ? "designer"
+                           : m_ui.screen == Screen::Inbox      ? "inbox"
                                                                : "records"},
                 {"work", work_json()},
                 {"exception_groups", exception_groups_json()},
@@ -664,6 +708,7 @@ std::string App::test_state_json() const {
                 {"type", m_ui.type},
                 {"records", m_engine.workspace().record_count()},
                 {"last_seq", m_engine.last_seq()},
+                {"inbox", inbox_json()},
                 {"rows", m_ui.list.ids.size()},
                 {"selected", m_ui.selected},
                 {"form_open", m_ui.form.open},

@@ -58,7 +58,10 @@ class App {
     void complete_task(const std::string& task_id);
     void log_call(const std::string& record_id);
     void assign_owner(const std::string& record_id, const std::string& owner);
-    void undo_delete();
+    void remember_change(const Outcome& outcome);
+    void undo_last_change();
+    void mark_read(const MarkRead& request);
+    nlohmann::json inbox_json() const; // for tests: the person's notifications
     void refresh_history();
     nlohmann::json form_history_json() const; // for tests: the open record's timeline
     nlohmann::json work_json() const;         // for tests: the "My work" rows

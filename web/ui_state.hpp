@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/command.hpp"
+#include "model/notification.hpp"
 #include "query/board.hpp"
 #include "query/exceptions.hpp"
 #include "query/history.hpp"
@@ -46,10 +47,13 @@ struct RecordForm {
     std::uint64_t history_version = UINT64_MAX;
 };
 
-// The last deletion, until it is undone or something else is deleted.
-struct UndoDelete {
-    std::string id, title;
-    nlohmann::json record; // as the deletion kept it
+// The person's last change, until it is undone or another change replaces
+// it: the batch it committed and the record's version just after, so undo can
+// refuse when someone (or something) changed the record since.
+struct LastChange {
+    EventBatch batch;
+    std::uint64_t version_after = 0;
+    std::string notice; // the notice that announced it: Undo shows beside it
 };
 
 // Asking for what a blocked or warned move needs, then moving.
@@ -84,7 +88,7 @@ struct Rect {
     float x = 0, y = 0, w = 0, h = 0;
 };
 
-enum class Screen { MyWork, Exceptions, Records, Board, Designer };
+enum class Screen { MyWork, Exceptions, Records, Board, Designer, Inbox };
 
 // A read model that depends on the workspace, the person and the clock:
 // recomputed when one of them changes (the clock by the minute), never per frame.
@@ -124,6 +128,14 @@ struct DesignerState {
     // What saving said, and whether that is the news that it worked.
     std::string message;
     bool saved = false;
+};
+
+// The person's notifications, copied when the workspace or person changes.
+struct InboxCache {
+    std::uint64_t workspace_version = UINT64_MAX;
+    std::string user;
+    std::vector<Notification> items; // newest first
+    std::size_t unread = 0;
 };
 
 // The command palette: what was typed, the highlighted entry, and the
@@ -172,11 +184,12 @@ struct UiState {
     ListCache list;
     std::vector<std::string> open_problems; // damage found when opening
     std::string notice;                     // "Imported 334 records"
-    std::optional<UndoDelete> undo;         // offered next to "Deleted ..."
+    std::optional<LastChange> undo;         // offered beside the notice of the change
     std::string alert;                      // the latest SLA breach news, shown as a warning
     std::string error_dialog;               // shown in a modal until dismissed
     bool nav_open = false;                  // the navigation menu (phones and tablets)
     Palette palette;
+    InboxCache inbox;
     LeaveAction pending_leave;                // asked about unsaved edits; done on save or discard
     bool ask_leave = false;                   // the unsaved-edits question is showing
     std::map<std::string, Rect> widget_rects; // named widgets, for end-to-end tests
@@ -206,9 +219,14 @@ struct LogCall {
 struct AssignOwner {
     std::string record_id, owner;
 };
-struct UndoDeleteRequested {};
+struct UndoRequested {};
+// Marks the person's notifications read: these, or all of them.
+struct MarkRead {
+    std::vector<std::string> ids;
+    bool all = false;
+};
 using Intent = std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested,
                             RequestMove, SubmitMove, SaveProcesses, CompleteTask, LogCall,
-                            AssignOwner, UndoDeleteRequested>;
+                            AssignOwner, UndoRequested, MarkRead>;
 
 } // namespace crm::web

@@ -50,6 +50,11 @@ void draw_move_dialog(ViewContext& view);
 void draw_designer(ViewContext& view);
 void draw_my_work(ViewContext& view);
 void draw_exceptions(ViewContext& view);
+// The inbox screen, its label with the unread count ("Inbox 3"), and going there.
+void draw_inbox(ViewContext& view);
+void refresh_inbox(const ViewContext& view);
+std::string inbox_label(const ViewContext& view);
+void go_to_inbox(ViewContext& view);
 // Starts the designer on a copy of the workspace's processes.
 void open_designer(ViewContext& view);
 // The record panel's process section: path, next action, checklist.

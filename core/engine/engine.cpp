@@ -442,6 +442,7 @@ Outcome Engine::apply(const Command& command, const std::string& actor, Instant 
         outcome.not_saved = m_save_failure.has_value();
         return outcome;
     }
+    outcome.batch = *batch;
     auto reacted = react_to(*batch, now);
     outcome.warnings.insert(outcome.warnings.end(), reacted.begin(), reacted.end());
     return outcome;

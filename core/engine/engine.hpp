@@ -57,6 +57,7 @@ struct Outcome {
     std::optional<BlockedMove> blocked; // set when a gate stopped a move
     std::vector<std::string> warnings;  // a passed warn gate, or what automation started
     bool not_saved = false;             // accepted, but the journal could not keep it
+    std::optional<EventBatch> batch;    // what the command itself committed (undo reads it)
 };
 
 // What decide() found besides the verdict.

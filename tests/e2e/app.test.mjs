@@ -807,7 +807,7 @@ test("a deal's history (edited, moved, reassigned) survives three compactions in
   assert.equal(await findByTitle(page, "Harbour history"), "");
   await page.screenshot({ path: join(shots, "deleted-with-undo.png") });
   await click(page, "undo");
-  await page.waitForFunction(() => window.crmTest.state().notice === "Restored Harbour history");
+  await page.waitForFunction(() => window.crmTest.state().notice === "Undone: Deleted Harbour history");
   assert.equal(await findByTitle(page, "Harbour history"), id);
   await waitSaved(page);
   await reopenAsManager(9);

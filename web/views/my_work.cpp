@@ -166,10 +166,15 @@ void draw_my_work(ViewContext& view) {
     ImGui::TextColored(colors::kMuted, " · ");
     ImGui::SameLine(0, 0);
     ImGui::TextColored(colors::kWarning, "%zu at risk", at_risk);
-    if (!view.ui.alert.empty()) text_colored_wrapped(colors::kWarning, view.ui.alert);
-    if (!view.ui.notice.empty())
+    if (!view.ui.alert.empty()) {
+        text_colored_wrapped(colors::kWarning, view.ui.alert);
+        if (ImGui::Button("Open the inbox", ImVec2(0, tap_height()))) go_to_inbox(view);
+        mark(view.ui, "alert-inbox");
+    }
+    if (!view.ui.notice.empty()) {
         text_colored_wrapped(colors::kSuccess, view.ui.notice);
-    else if (!is_phone())
+        draw_undo_button(view);
+    } else if (!is_phone())
         text_fitted("Most urgent first. Times are in working hours where the SLA says so.",
                     ImGui::GetContentRegionAvail().x, &colors::kMuted);
     ImGui::Spacing();

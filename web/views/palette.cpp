@@ -79,6 +79,9 @@ void add_screens_and_actions(ViewContext& view, const std::string& needle,
             });
         });
     }
+    if (view.ui.undo)
+        add("Undo: " + view.ui.undo->notice, "Ctrl+Z",
+            [](ViewContext& v) { v.intents.push_back(UndoRequested{}); });
     add("Export the workspace", "Action",
         [](ViewContext& v) { v.intents.push_back(ExportRequested{}); });
 }
@@ -146,6 +149,10 @@ void handle_global_keys(ViewContext& view) {
     const bool shortcut = ImGui::IsKeyChordPressed(ImGuiMod_Shortcut | ImGuiKey_K);
     const bool slash = !io.WantTextInput && ImGui::IsKeyPressed(ImGuiKey_Slash, false);
     if (shortcut || slash) open_palette(view.ui);
+    // Text fields keep Ctrl/Cmd+Z for their own typing.
+    if (!io.WantTextInput && ImGui::IsKeyChordPressed(ImGuiMod_Shortcut | ImGuiKey_Z) &&
+        view.ui.undo && !view.read_only)
+        view.intents.push_back(UndoRequested{});
 }
 
 void draw_palette(ViewContext& view) {

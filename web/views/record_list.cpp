@@ -175,11 +175,11 @@ std::string shown_value(const ViewContext& view, const FieldDef& field,
 }
 
 void draw_undo_button(ViewContext& view) {
-    // Only while the notice still speaks of that deletion.
-    if (!view.ui.undo || view.read_only || view.ui.notice != "Deleted " + view.ui.undo->title)
-        return;
-    ImGui::SameLine();
-    if (ImGui::SmallButton("Undo")) view.intents.push_back(UndoDeleteRequested{});
+    // Only while the notice still speaks of that change.
+    if (!view.ui.undo || view.read_only || view.ui.notice != view.ui.undo->notice) return;
+    if (!is_phone()) ImGui::SameLine();
+    if (is_phone() ? tap_button("Undo") : ImGui::SmallButton("Undo"))
+        view.intents.push_back(UndoRequested{});
     mark(view.ui, "undo");
 }
 

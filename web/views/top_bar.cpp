@@ -96,6 +96,8 @@ std::string screen_title(const ViewContext& view) {
         return "Exceptions";
     case Screen::Designer:
         return "Process designer";
+    case Screen::Inbox:
+        return "Inbox";
     case Screen::Board:
         if (const Flow* flow = view.workspace.flow(view.ui.flow)) return flow->name;
         return "Pipelines";
@@ -105,6 +107,18 @@ std::string screen_title(const ViewContext& view) {
         return "Records";
     }
     return "";
+}
+
+// "Inbox 3": unread notifications, one tap from anywhere.
+void draw_inbox_button(ViewContext& view, const std::string& label, float width, float bar_height) {
+    const bool unread = view.ui.inbox.unread > 0;
+    ImGui::SetCursorPosY((bar_height - tap_height()) * 0.5f);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    ImGui::PushStyleColor(ImGuiCol_Button,
+                          unread ? colors::kAccentV : ImVec4(0.2f, 0.23f, 0.3f, 1));
+    if (ImGui::Button(label.c_str(), ImVec2(width, tap_height()))) go_to_inbox(view);
+    ImGui::PopStyleColor(2);
+    mark(view.ui, "inbox");
 }
 
 void begin_bar(const Area& area, const char* id) {
@@ -128,14 +142,18 @@ void draw_phone_top_bar(ViewContext& view) {
     const char* saved_label = "Not saved yet"; // the widest the indicator gets
     const float indicator = ImGui::CalcTextSize(saved_label).x;
     const float pad = ImGui::GetStyle().WindowPadding.x;
+    const std::string inbox = inbox_label(view);
+    const float inbox_width = ImGui::CalcTextSize("Inbox 99").x + 20 * scale();
     ImGui::PushFont(heading_font());
     ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
-    text_fitted(screen_title(view), area.size.x - indicator - pad * 3);
+    text_fitted(screen_title(view), area.size.x - indicator - inbox_width - pad * 4);
     mark(view.ui, "screen-title");
     ImGui::PopFont();
-    ImGui::SameLine(area.size.x - indicator - pad);
+    ImGui::SameLine(area.size.x - indicator - inbox_width - pad * 2);
     ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
     draw_save_indicator(view, true);
+    ImGui::SameLine(area.size.x - inbox_width - pad);
+    draw_inbox_button(view, inbox, inbox_width, height);
     end_bar();
 }
 
@@ -166,18 +184,23 @@ void draw_wide_top_bar(ViewContext& view) {
 
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float user_width = (tablet ? 200 : 230) * s, button_width = 80 * s;
-    const float indicator_width = ImGui::CalcTextSize("Unsaved edits in the form").x;
+    const float indicator_width =
+        ImGui::CalcTextSize(tablet ? "Not saved yet" : "Unsaved edits in the form").x;
     const float right = ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x;
     const float user_x = right - user_width;
     const float buttons_x = user_x - spacing * 2 - button_width * 2 - spacing;
-    const float indicator_x = buttons_x - spacing * 2 - indicator_width;
+    const float inbox_width = ImGui::CalcTextSize("Inbox 99").x + 24 * s;
+    const float inbox_x = buttons_x - spacing * 2 - inbox_width;
+    const float indicator_x = inbox_x - spacing * 2 - indicator_width;
     ImGui::SetCursorPosY(text_y);
     text_fitted(view.workspace.name, indicator_x - ImGui::GetCursorPosX() - spacing * 2,
                 &colors::kTopBarMuted);
     ImGui::SameLine(indicator_x);
     ImGui::SetCursorPosY(text_y);
-    draw_save_indicator(view, false);
+    draw_save_indicator(view, tablet);
 
+    ImGui::SameLine(inbox_x);
+    draw_inbox_button(view, inbox_label(view), inbox_width, height);
     ImGui::PopStyleColor(); // text back to normal for the controls
     ImGui::SameLine(buttons_x);
     ImGui::SetCursorPosY(frame_y);
@@ -214,6 +237,8 @@ void draw_navigation(ViewContext& view) {
     const UiState& ui = view.ui;
     nav_item(view, "My work", ui.screen == Screen::MyWork, "my-work",
              [](const Workspace&, UiState& ui) { ui.screen = Screen::MyWork; });
+    nav_item(view, inbox_label(view), ui.screen == Screen::Inbox, "nav-inbox",
+             [](const Workspace&, UiState& ui) { ui.screen = Screen::Inbox; });
     const User* me = view.workspace.directory.user(ui.user);
     if (me && can_review_exceptions(*me))
         nav_item(view, "Exceptions", ui.screen == Screen::Exceptions, "open-exceptions",
