@@ -1,6 +1,7 @@
 // Browser entry point: GLFW window on a WebGL2 canvas, Dear ImGui, HiDPI
 // sizing, and a main loop that only redraws when something changed.
 #include "app.hpp"
+#include "io/workspace_json.hpp"
 #include "platform.hpp"
 #include "theme.hpp"
 #include "touch_input.hpp"
@@ -27,6 +28,7 @@ struct Host {
     bool touch_sized = false; // the phone layout's bigger frames
     int canvas_width = 0, canvas_height = 0;
     int frames_to_draw = 3; // a few frames after any change let ImGui settle
+    int idle_frames = 0;    // frames in a row with nothing to draw
     bool loading_reported = false;
     TouchInput touch;
     std::string pending_paste;
@@ -97,7 +99,17 @@ void frame() {
     // down and up) over several frames; otherwise an idle app draws nothing.
     if (ImGui::GetIO().WantTextInput || !GImGui->InputEventsQueue.empty())
         host.frames_to_draw = std::max(host.frames_to_draw, 1);
-    if (host.frames_to_draw <= 0) return;
+    if (host.frames_to_draw <= 0) {
+        // Nothing to draw for a while: stop the browser calling us every
+        // frame until input or a timer wakes the loop (platform.js bump()).
+        if (++host.idle_frames > 2) {
+            host.idle_frames = 0;
+            EM_ASM({ Module.crmLoopPaused = true; });
+            emscripten_pause_main_loop();
+        }
+        return;
+    }
+    host.idle_frames = 0;
     --host.frames_to_draw;
 
     ImGui_ImplOpenGL3_NewFrame();
@@ -152,6 +164,11 @@ EMSCRIPTEN_KEEPALIVE void crm_touch(int phase, float css_x, float css_y) {
     g_host->frames_to_draw = std::max(g_host->frames_to_draw, 3);
 }
 
+// platform.js: something happened while the frame loop was paused.
+EMSCRIPTEN_KEEPALIVE void crm_resume_frames() {
+    emscripten_resume_main_loop();
+}
+
 // Test hooks (see web/platform.js): read-only views of the app's state.
 EMSCRIPTEN_KEEPALIVE const char* crm_test_state() {
     static std::string text;
@@ -174,6 +191,16 @@ EMSCRIPTEN_KEEPALIVE const char* crm_test_rects() {
                            {"w", rect.w / g_host->pixel_ratio},
                            {"h", rect.h / g_host->pixel_ratio}};
     text = rects.dump();
+    return text.c_str();
+}
+
+// A record as kept (values in UTC), for tests to check what was stored.
+EMSCRIPTEN_KEEPALIVE const char* crm_test_record(const char* id) {
+    static std::string text;
+    text = "null";
+    if (g_host && g_host->app.is_open())
+        if (const crm::Record* record = g_host->app.workspace().find(id))
+            text = crm::record_to_json(*record).dump();
     return text.c_str();
 }
 

@@ -21,7 +21,21 @@ Module.crmPlatform = (function () {
   let importPath = "";
   let storageNote = "";
 
-  function bump() { wake++; }
+  // Anything that may change the screen wakes the app's frame loop, which
+  // pauses itself while nothing happens (an idle page does no work).
+  function resumeLoop() {
+    if (Module.crmLoopPaused && Module._crm_resume_frames) {
+      Module.crmLoopPaused = false;
+      Module._crm_resume_frames();
+    }
+  }
+  function bump() {
+    wake++;
+    resumeLoop();
+  }
+  // Timers (a minute's SLA check, a read-only tab's look at new saves) still
+  // run while paused: the loop looks once a second, drawing only if needed.
+  setInterval(resumeLoop, 1000);
 
   // Tabs of the same workspace: the writer says when it saved, read-only tabs
   // read the files again so they show the latest work.
@@ -272,7 +286,7 @@ Module.crmPlatform = (function () {
     copyText: copyText,
     takeTypedText: function () { const t = typed; typed = ""; return t; },
     setTextInputActive: setTextInputActive,
-    setUnsavedEdits: function (on) { unsavedEdits = on; },
+    setUnsavedEdits: function (on) { unsavedEdits = Boolean(on); },
     timeZone: function () {
       try { return Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return ""; }
     },
@@ -298,6 +312,14 @@ window.crmTest = {
   // True while closing the tab would ask about unsaved edits.
   asksBeforeClosing: function () { return Module.crmPlatform.unsavedEdits(); },
   compact: function () { Module._crm_test_compact(); },
+  record: function (id) {
+    const bytes = Module.lengthBytesUTF8(id) + 1;
+    const ptr = Module._malloc(bytes);
+    Module.stringToUTF8(id, ptr, bytes);
+    const text = Module.UTF8ToString(Module._crm_test_record(ptr));
+    Module._free(ptr);
+    return JSON.parse(text);
+  },
   findByTitle: function (title) {
     const bytes = Module.lengthBytesUTF8(title) + 1;
     const ptr = Module._malloc(bytes);

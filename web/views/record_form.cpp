@@ -12,6 +12,7 @@
 #include "util/local_time.hpp"
 #include "util/text.hpp"
 
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -200,6 +201,7 @@ void edit_date(const ViewContext& view, const FieldDef& field, std::string& valu
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - button -
                             ImGui::GetStyle().ItemSpacing.x);
     ImGui::InputTextWithHint("##v", hint_for(field, view.workspace.currency).c_str(), &value);
+    const ImGuiLastItemData input = GImGui->LastItemData;
     const std::string name = std::to_string(ImGui::GetItemID());
     ImGui::SameLine();
     DatePicker& picker = view.ui.date_picker;
@@ -223,6 +225,8 @@ void edit_date(const ViewContext& view, const FieldDef& field, std::string& valu
         draw_calendar(view, field, value);
         ImGui::EndPopup();
     }
+    // The field is the text box (tests and callers name it), not the button.
+    ImGui::SetLastItemData(input.ID, input.InFlags, input.StatusFlags, input.Rect);
 }
 
 } // namespace

@@ -1,0 +1,110 @@
+// Shared by the browser tests: one static server and one Chromium per test
+// file, and the ways a test opens the app, clicks a named widget and waits.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { startServer } from "../../scripts/static-server.mjs";
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const site = join(root, "build/web/site");
+export const shots = join(root, "build/e2e");
+mkdirSync(shots, { recursive: true });
+
+let server, baseUrl;
+export let browser;
+
+export async function startBrowser() {
+  server = await startServer(site);
+  baseUrl = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--use-gl=angle", "--use-angle=swiftshader",
+      "--enable-unsafe-swiftshader", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+export async function stopBrowser() {
+  await browser?.close();
+  server?.close();
+}
+
+// Opens the app; most tests start from the deals list ("My work" is the default screen).
+export async function openApp(context, { onMyWork = false } = {}) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(baseUrl);
+  await waitOpen(page);
+  if (!onMyWork) {
+    await navigate(page, "type-deal");
+    await page.waitForFunction(() => window.crmTest.state().screen === "records");
+  }
+  page.errors = errors;
+  return page;
+}
+
+export async function waitOpen(page) {
+  await page.waitForFunction(() => window.crmTest && window.crmTest.state().open === true, null,
+    { timeout: 30000 });
+  await waitSaved(page);
+}
+
+export const waitScreen = (page, screen) =>
+  page.waitForFunction((s) => window.crmTest.state().screen === s, screen);
+export const waitSaved = (page) => page.waitForFunction(() => window.crmTest.syncIdle(), null, { timeout: 30000 });
+export const state = (page) => page.evaluate(() => window.crmTest.state());
+export const findByTitle = (page, title) => page.evaluate((t) => window.crmTest.findByTitle(t), title);
+
+// Waits until the app has drawn the named widget in the same place twice
+// (a popup's first frame is a measuring pass), then clicks its centre.
+export async function click(page, name) {
+  let rect = null;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const now = await page.evaluate((n) => window.crmTest.rects()[n] || null, name);
+    if (now && rect && JSON.stringify(now) === JSON.stringify(rect)) break;
+    rect = now;
+    await page.waitForTimeout(50);
+  }
+  assert.ok(rect, `the app never drew "${name}"`);
+  await page.mouse.click(rect.x + rect.w / 2, rect.y + rect.h / 2);
+}
+
+// Goes to a screen by its navigation entry: on tablets and phones the
+// navigation is in a menu, opened first.
+export async function navigate(page, name) {
+  const drawn = () => page.evaluate((n) => Boolean(window.crmTest.rects()[n]), name);
+  if (!(await drawn())) {
+    const rects = await page.evaluate(() => window.crmTest.rects());
+    await click(page, rects["tab-menu"] ? "tab-menu" : "menu");
+    await page.waitForFunction((n) => Boolean(window.crmTest.rects()[n]), name);
+  }
+  await click(page, name);
+}
+
+export async function typeInto(page, name, text) {
+  await click(page, name);
+  await page.keyboard.type(text, { delay: 15 });
+}
+
+export async function switchUser(page, id) {
+  await click(page, "user-switcher");
+  await click(page, `user-${id}`);
+  await page.waitForFunction((u) => window.crmTest.state().user === u, id);
+}
+
+export async function drag(page, from, to) {
+  const rects = await page.evaluate(() => window.crmTest.rects());
+  const a = rects[from], b = rects[to];
+  assert.ok(a && b, `both ${from} and ${to} are drawn`);
+  await page.mouse.move(a.x + a.w / 2, a.y + a.h / 2);
+  await page.mouse.down();
+  await page.waitForTimeout(50);
+  await page.mouse.move(a.x + a.w / 2 + 20, a.y + a.h / 2 + 5, { steps: 4 });
+  await page.waitForTimeout(50);
+  await page.mouse.move(b.x + b.w / 2, b.y + 60, { steps: 12 });
+  await page.waitForTimeout(100);
+  await page.mouse.up();
+}

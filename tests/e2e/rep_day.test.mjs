@@ -1,0 +1,275 @@
+// A rep's day on any screen: layouts that fit phones, tablets and desktops,
+// dates in local time, no lost edits, undo, the command palette and the inbox.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  startBrowser, stopBrowser, browser, shots, openApp, waitSaved, state, findByTitle, click,
+  navigate, typeInto, switchUser,
+} from "./helpers.mjs";
+
+before(startBrowser);
+after(stopBrowser);
+
+const rects = (page) => page.evaluate(() => window.crmTest.rects());
+const record = (page, id) => page.evaluate((i) => window.crmTest.record(i), id);
+const berlin = { timezoneId: "Europe/Berlin" };
+
+// Clicks a text field and replaces what it holds.
+async function replaceText(page, name, text) {
+  await click(page, name);
+  await page.waitForTimeout(250); // the field takes the keyboard on the next frames
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type(text, { delay: 15 });
+}
+
+// Every named widget lies inside the viewport and no two of them overlap.
+async function assertLaidOut(page, names, label) {
+  const drawn = await rects(page);
+  const { width, height } = page.viewportSize();
+  for (const name of names) {
+    const r = drawn[name];
+    assert.ok(r, `${label}: "${name}" is drawn`);
+    assert.ok(r.x >= -0.5 && r.y >= -0.5 && r.x + r.w <= width + 0.5 && r.y + r.h <= height + 0.5,
+      `${label}: "${name}" lies inside the ${width}x${height} screen: ${JSON.stringify(r)}`);
+  }
+  for (let i = 0; i < names.length; i++)
+    for (let j = i + 1; j < names.length; j++) {
+      const a = drawn[names[i]], b = drawn[names[j]];
+      const apart = a.x + a.w <= b.x + 0.5 || b.x + b.w <= a.x + 0.5 ||
+        a.y + a.h <= b.y + 0.5 || b.y + b.h <= a.y + 0.5;
+      assert.ok(apart, `${label}: "${names[i]}" and "${names[j]}" overlap`);
+    }
+}
+
+// Waits for a widget, then asserts it is at least 44 CSS pixels tall (phones).
+async function assertTappable(page, name) {
+  await page.waitForFunction((n) => Boolean(window.crmTest.rects()[n]), name);
+  const r = (await rects(page))[name];
+  assert.ok(r.h >= 43.5, `"${name}" is ${r.h} px tall; a finger needs 44`);
+}
+
+test("leaving a record with unsaved edits asks: keep editing, discard, or save and go on", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openApp(context);
+  const first = await findByTitle(page, "Acme Logistics – Fleet tracking rollout");
+  const second = await findByTitle(page, "Acme Logistics – Pilot expansion");
+  await click(page, `row-${first}`);
+  await page.waitForFunction((id) => window.crmTest.state().form_record === id, first);
+  await replaceText(page, "field-name", "Acme Logistics – Fleet tracking rollout (CFO)");
+  await page.waitForFunction(() => window.crmTest.asksBeforeClosing() === true);
+  // The saved indicator is not green while an edit is open.
+  assert.equal((await state(page)).ask_leave, false);
+
+  await click(page, `row-${second}`);
+  await page.waitForFunction(() => window.crmTest.state().ask_leave === true);
+  await page.screenshot({ path: join(shots, "unsaved-edits-question.png") });
+  await click(page, "leave-keep");
+  await page.waitForFunction(() => window.crmTest.state().ask_leave === false);
+  let now = await state(page);
+  assert.equal(now.form_record, first);
+  assert.equal(now.form_values.name, "Acme Logistics – Fleet tracking rollout (CFO)");
+
+  await click(page, `row-${second}`);
+  await click(page, "leave-discard");
+  await page.waitForFunction((id) => window.crmTest.state().form_record === id, second);
+  assert.equal((await record(page, first)).fields.name, "Acme Logistics – Fleet tracking rollout");
+  assert.equal(await page.evaluate(() => window.crmTest.asksBeforeClosing()), false);
+
+  await replaceText(page, "field-name", "Acme Logistics – Pilot expansion II");
+  await click(page, "my-work");
+  await click(page, "leave-save");
+  await page.waitForFunction(() => window.crmTest.state().screen === "my_work");
+  now = await state(page);
+  assert.equal(now.notice, "Saved Acme Logistics – Pilot expansion II");
+  assert.equal((await record(page, second)).fields.name, "Acme Logistics – Pilot expansion II");
+  await context.close();
+});
+
+test("dates are typed the way people write them, picked from a calendar, kept in UTC and shown in local time", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...berlin });
+  const page = await openApp(context);
+  assert.equal((await state(page)).zone, "Europe/Berlin");
+  await navigate(page, "type-task");
+  await click(page, "new-record");
+  await typeInto(page, "field-title", "Send the renewal quote");
+  const dueText = (text) => replaceText(page, "field-due", text);
+
+  // Refused with what to type instead; nothing is created.
+  await dueText("31 Nov 09:00");
+  await click(page, "save-record");
+  await page.waitForFunction(() => Object.keys(window.crmTest.state().form_problems).length > 0)
+    .catch(async (error) => {
+      await page.screenshot({ path: join(shots, "date-refused-failed.png") });
+      throw new Error(`${error.message}; ${JSON.stringify((await state(page)).form_values)}`);
+    });
+  assert.equal((await state(page)).form_problems.due,
+    '"31 Nov 09:00" is not a date and time: use a form like 2026-12-02 09:00, 2 Dec 09:00 or tomorrow 9:00');
+  await page.screenshot({ path: join(shots, "date-refused.png") });
+  assert.equal(await findByTitle(page, "Send the renewal quote"), "");
+
+  await dueText("2026-12-02 09:00");
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false);
+  const id = await findByTitle(page, "Send the renewal quote");
+  assert.equal((await record(page, id)).fields.due, "2026-12-02T08:00:00Z"); // 09:00 in Berlin
+
+  await click(page, `row-${id}`);
+  await page.waitForFunction((i) => window.crmTest.state().form_record === i, id);
+  assert.equal((await state(page)).form_values.due, "2026-12-02 09:00");
+  await dueText("2 Dec 2026 14:30");
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false);
+  assert.equal((await record(page, id)).fields.due, "2026-12-02T13:30:00Z");
+
+  // The calendar: a day and a time.
+  await click(page, `row-${id}`);
+  await page.waitForFunction((i) => window.crmTest.state().form_record === i, id);
+  await click(page, "pick-due");
+  await replaceText(page, "picker-time", "16:45");
+  await page.screenshot({ path: join(shots, "date-picker.png") });
+  await click(page, "picker-day-15");
+  await page.waitForFunction(() => window.crmTest.state().form_values.due === "2026-12-15 16:45");
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false);
+  assert.equal((await record(page, id)).fields.due, "2026-12-15T15:45:00Z");
+  await context.close();
+});
+
+test("every change can be undone from its notice or with Ctrl+Z, through the engine, and history keeps both", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openApp(context);
+  const id = await findByTitle(page, "Acme Logistics – Fleet tracking rollout");
+  await click(page, `row-${id}`);
+  await replaceText(page, "field-name", "Acme Logistics – Fleet tracking rollout phase 2");
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().undo_offered === true);
+  assert.equal((await state(page)).notice, "Saved Acme Logistics – Fleet tracking rollout phase 2");
+  await click(page, "undo");
+  await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Undone"));
+  assert.equal((await state(page)).notice, "Undone: Saved Acme Logistics – Fleet tracking rollout phase 2");
+  assert.equal((await record(page, id)).fields.name, "Acme Logistics – Fleet tracking rollout");
+
+  // Ctrl+Z outside a text field undoes the last change too.
+  await click(page, `row-${id}`);
+  await replaceText(page, "field-name", "Acme Logistics – Fleet rollout");
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().undo_offered === true);
+  assert.equal((await record(page, id)).fields.name, "Acme Logistics – Fleet rollout");
+  await page.keyboard.press("Control+z");
+  await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Undone"));
+  assert.equal((await record(page, id)).fields.name, "Acme Logistics – Fleet tracking rollout");
+  await waitSaved(page);
+  await click(page, `row-${id}`);
+  await page.waitForFunction(() => window.crmTest.state().form_history.length >= 4);
+  const history = (await state(page)).form_history;
+  assert.deepEqual(history.slice(-2), [
+    "Ana Reyes: Name: Acme Logistics – Fleet tracking rollout → Acme Logistics – Fleet rollout",
+    "Ana Reyes: Name: Acme Logistics – Fleet rollout → Acme Logistics – Fleet tracking rollout",
+  ]);
+  await context.close();
+});
+
+test("Ctrl+K and / open a palette that finds records, screens and actions; Escape closes it", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openApp(context, { onMyWork: true });
+  await page.keyboard.press("Control+k");
+  await page.waitForFunction(() => window.crmTest.state().palette_open === true);
+  await page.keyboard.type("pilot exp", { delay: 20 });
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(shots, "command-palette.png") });
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => window.crmTest.state().form_open === true);
+  assert.equal((await state(page)).form_record, await findByTitle(page, "Acme Logistics – Pilot expansion"));
+  assert.equal((await state(page)).palette_open, false);
+
+  await click(page, "cancel-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false);
+  await page.keyboard.press("/");
+  await page.waitForFunction(() => window.crmTest.state().palette_open === true);
+  await page.keyboard.type("contacts", { delay: 20 });
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => window.crmTest.state().type === "contact");
+  assert.equal((await state(page)).screen, "records");
+
+  await page.keyboard.press("/");
+  await page.waitForFunction(() => window.crmTest.state().palette_open === true);
+  await page.keyboard.press("Escape");
+  await page.waitForFunction(() => window.crmTest.state().palette_open === false);
+  await context.close();
+});
+
+test("SLA breaches arrive in the inbox of the people the SLA names; reading one opens its record and stays read", async () => {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const page = await openApp(context, { onMyWork: true });
+  await switchUser(page, "u-maria");
+  await page.waitForFunction(() => window.crmTest.state().inbox.length > 0);
+  const inbox = (await state(page)).inbox;
+  const unread = inbox.filter((item) => !item.read).length;
+  assert.ok(unread > 0, "the manager has unread alerts");
+  assert.match(inbox[0].text, /^SLA breached: .+ on .+/);
+  await click(page, "inbox");
+  await page.waitForFunction(() => window.crmTest.state().screen === "inbox");
+  await page.screenshot({ path: join(shots, "inbox.png") });
+  await click(page, "inbox-0");
+  await page.waitForFunction((r) => window.crmTest.state().form_record === r, inbox[0].record);
+  await page.waitForFunction((id) => window.crmTest.state().inbox.find((i) => i.id === id).read, inbox[0].id);
+  await waitSaved(page);
+
+  await page.reload();
+  await page.waitForFunction(() => window.crmTest && window.crmTest.state().open === true);
+  await switchUser(page, "u-maria");
+  const after = (await state(page)).inbox;
+  assert.equal(after.find((item) => item.id === inbox[0].id).read, true);
+  assert.equal(after.filter((item) => !item.read).length, unread - 1);
+  await context.close();
+});
+
+const screens = [
+  { name: "phone", viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true },
+  { name: "tablet", viewport: { width: 1024, height: 768 } },
+  { name: "desktop", viewport: { width: 1440, height: 900 } },
+];
+
+for (const screen of screens) {
+  test(`My work and a record fit a ${screen.name} screen: nothing overlaps, nothing essential is off-screen`, async () => {
+    const { name, ...options } = screen;
+    const context = await browser.newContext({ ...options, ...berlin });
+    const page = await openApp(context, { onMyWork: true });
+    const phone = name === "phone";
+    const bars = phone ? ["screen-title", "save-state", "inbox", "tab-my-work", "tab-records", "tab-search", "tab-menu"]
+      : ["save-state", "inbox", "import", "export", "user-switcher", ...(name === "tablet" ? ["menu"] : ["my-work"])];
+    await page.waitForFunction(() => Boolean(window.crmTest.rects()["work-open-0"]));
+    await assertLaidOut(page, [...bars, "work-open-0", "work-done-0"], `${name} My work`);
+    if (phone) for (const tab of ["tab-my-work", "work-open-0", "work-done-0", "inbox"]) await assertTappable(page, tab);
+    await page.screenshot({ path: join(shots, `fit-${name}-my-work.png`) });
+
+    await click(page, "work-open-2");
+    await page.waitForFunction(() => window.crmTest.state().form_open === true);
+    await page.waitForFunction(() => Boolean(window.crmTest.rects()["save-record"]));
+    const form = ["save-record", "cancel-record", "history", ...(phone ? ["form-back"] : [])];
+    await assertLaidOut(page, form, `${name} record`);
+    if (phone) for (const control of ["save-record", "form-back", "history"]) await assertTappable(page, control);
+    await page.screenshot({ path: join(shots, `fit-${name}-record.png`) });
+    await context.close();
+  });
+}
+
+test("an idle page does no work: CPU over 5 seconds is printed", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openApp(context, { onMyWork: true });
+  await page.mouse.move(5, 790); // away from anything that reacts to hover
+  await page.waitForTimeout(1000);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const busy = async () => (await cdp.send("Performance.getMetrics")).metrics
+    .find((m) => m.name === "TaskDuration").value;
+  const start = await busy();
+  await page.waitForTimeout(5000);
+  const used = (await busy()) - start;
+  const percent = (used / 5) * 100;
+  console.log(`idle CPU: ${(used * 1000).toFixed(0)} ms of main-thread work in 5 s (${percent.toFixed(1)}% of one core)`);
+  assert.ok(percent < 3, `an idle page used ${percent.toFixed(1)}% of a core`);
+  await context.close();
+});
