@@ -247,7 +247,8 @@ test("on a touch screen a tap opens things and a drag scrolls", async () => {
   await click(page, "cancel-record");
   await navigate(page, "type-contact");
   await page.waitForFunction(() => window.crmTest.state().type === "contact");
-  const firstRow = Object.keys(await page.evaluate(() => window.crmTest.rects())).find((n) => n.startsWith("row-"));
+  await page.waitForFunction(() => Object.keys(window.crmTest.rects()).some((n) => n.startsWith("row-contact-")));
+  const firstRow = Object.keys(await page.evaluate(() => window.crmTest.rects())).find((n) => n.startsWith("row-contact-"));
   const before = await rectOf(firstRow);
   const cdp = await context.newCDPSession(page);
   const touch = (type, y) => cdp.send("Input.dispatchTouchEvent",
