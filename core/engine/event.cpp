@@ -34,7 +34,9 @@ constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
     "sla.paused",
     "sla.resumed",
     "automation.failed",
-    "automation.cleared"};
+    "automation.cleared",
+    "view.saved",
+    "view.deleted"};
 
 template <typename T>
 concept AboutRecord = requires(const T& event) {
@@ -138,6 +140,12 @@ json to_data(const ev::AutomationFailed& e) {
 }
 json to_data(const ev::AutomationCleared& e) {
     return {{"id", e.id}, {"automation", e.automation}};
+}
+json to_data(const ev::ViewSaved& e) {
+    return {{"view", view_to_json(e.view)}};
+}
+json to_data(const ev::ViewDeleted& e) {
+    return {{"owner", e.owner}, {"name", e.name}};
 }
 
 // Reads an event's data, noting the first key that is missing or of the wrong type.
@@ -314,6 +322,19 @@ void read(DataReader& in, ev::AutomationCleared& e) {
     e.id = in.text("id");
     e.automation = in.text("automation");
 }
+void read(DataReader& in, ev::ViewSaved& e) {
+    const json view = in.object("view"); // kept alive while reading it
+    if (!in.problem().empty()) return;
+    auto parsed = view_from_json(view, "view");
+    if (parsed)
+        e.view = std::move(*parsed);
+    else
+        in.fail("view", "is not a saved view: " + parsed.error());
+}
+void read(DataReader& in, ev::ViewDeleted& e) {
+    e.owner = in.text("owner");
+    e.name = in.text("name");
+}
 
 template <std::size_t I = 0>
 Result<Event> read_event(std::size_t index, const std::string& kind, const json& data) {
@@ -485,6 +506,11 @@ Status check(const ev::FlowEnded& e, BatchRecords& records) {
 }
 Status check(const ev::MoveBlocked& e, BatchRecords& records) {
     return records.in_known_flow(e.id, e.flow);
+}
+Status check(const ev::ViewSaved& e, BatchRecords& records) {
+    if (!records.workspace.schema.type(e.view.type))
+        return Error{"unknown record type in the view \"" + e.view.name + "\""};
+    return Status::success();
 }
 template <typename T> Status check(const T&, BatchRecords&) {
     return Status::success();
@@ -692,6 +718,24 @@ Status apply(Workspace& ws, const EventBatch& batch, const ev::AutomationFailed&
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::AutomationCleared& e) {
     record_of(ws, e.id).automation_failures.erase(e.automation);
+    return Status::success();
+}
+
+Status apply(Workspace& ws, const EventBatch&, const ev::ViewSaved& e) {
+    auto& views = ws.views;
+    const auto same = std::find_if(views.begin(), views.end(), [&](const SavedView& view) {
+        return view.owner == e.view.owner && view.name == e.view.name;
+    });
+    if (same != views.end())
+        *same = e.view;
+    else
+        views.push_back(e.view);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::ViewDeleted& e) {
+    std::erase_if(ws.views, [&](const SavedView& view) {
+        return view.owner == e.owner && view.name == e.name;
+    });
     return Status::success();
 }
 

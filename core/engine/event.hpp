@@ -101,6 +101,14 @@ struct AutomationFailed {
 struct AutomationCleared {
     std::string id, automation;
 };
+// A person's saved list, new or replacing theirs of the same name. Not about
+// a record, so it has no `id`.
+struct ViewSaved {
+    SavedView view;
+};
+struct ViewDeleted {
+    std::string owner, name;
+};
 
 } // namespace events
 
@@ -110,7 +118,7 @@ using EventData =
                  events::FlowJoined, events::StageMoved, events::FlowEnded, events::FlowSpawned,
                  events::MoveBlocked, events::ProcessesChanged, events::SlaBreached,
                  events::SlaPaused, events::SlaResumed, events::AutomationFailed,
-                 events::AutomationCleared>;
+                 events::AutomationCleared, events::ViewSaved, events::ViewDeleted>;
 
 struct Event {
     EventData data;

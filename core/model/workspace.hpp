@@ -4,6 +4,7 @@
 
 #include "model/directory.hpp"
 #include "model/record.hpp"
+#include "model/saved_view.hpp"
 #include "model/schema.hpp"
 #include "sla/policy.hpp"
 
@@ -34,6 +35,7 @@ class Workspace {
     std::vector<Flow> flows; // the processes, checked by validate_flows() before they go live
     std::vector<SlaPolicy> sla_policies;
     nlohmann::json calendar; // the team's business calendar (docs/sla.md); null = Mon-Fri 9-17 UTC
+    std::vector<SavedView> views; // people's saved lists, in the order saved
 
     const Flow* flow(std::string_view id) const;
 

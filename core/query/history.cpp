@@ -163,6 +163,8 @@ struct Describer {
     std::string operator()(const ev::AutomationCleared&) const {
         return "A failed automation is no longer needed";
     }
+    std::string operator()(const ev::ViewSaved&) const { return ""; }
+    std::string operator()(const ev::ViewDeleted&) const { return ""; }
 
     std::string policy_name(const std::string& id) const {
         for (const auto& policy : ws.sla_policies)
