@@ -4,6 +4,7 @@
 #pragma once
 
 #include "model/notification.hpp"
+#include "model/saved_view.hpp"
 #include "model/schema.hpp"
 #include "process/flow.hpp"
 
@@ -70,6 +71,17 @@ struct RestoreRecord {
     nlohmann::json record;
 };
 
+// Saves a list view for the actor, replacing theirs of the same name. The
+// view's owner is always the actor: views are personal.
+struct SaveView {
+    SavedView view;
+};
+
+// Deletes one of the actor's own views, by name.
+struct DeleteView {
+    std::string name;
+};
+
 // Automation only (the kAutomationActor): reactions and the timer.
 
 // Starts `flow` for the record if its start condition holds, or joins it at
@@ -99,7 +111,7 @@ struct Notify {
 
 using Command = std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType,
                              MoveRecord, SetProcesses, RestoreRecord, StartFlow, TrackPauses,
-                             MarkNotificationsRead, Notify>;
+                             MarkNotificationsRead, Notify, SaveView, DeleteView>;
 
 // "update", "move", ...: how history names the command that caused a batch.
 const char* command_name(const Command& command);

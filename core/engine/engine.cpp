@@ -319,6 +319,54 @@ Result<Decision> decide_notify(const Workspace& ws, const Notify& cmd, Instant n
     return decision;
 }
 
+// The longest name a saved view may have, in bytes.
+constexpr std::size_t kMaxViewNameBytes = 200;
+
+Result<Decision> decide_save_view(const Workspace& ws, const User& actor, const SaveView& cmd) {
+    if (actor.id == kAutomationActor) return Error{"views belong to people, not to automation"};
+    SavedView view = cmd.view;
+    view.owner = actor.id; // personal: nobody saves a view for someone else
+    const auto first = view.name.find_first_not_of(" \t");
+    view.name = first == std::string::npos
+                    ? std::string()
+                    : view.name.substr(first, view.name.find_last_not_of(" \t") - first + 1);
+    if (view.name.empty()) return Error{"Cannot save the view: give it a name"};
+    if (auto problem = text_problem(view.name, kMaxViewNameBytes))
+        return Error{"Cannot save the view: its name " + *problem};
+    if (auto problem = text_problem(view.search, kMaxTextBytes))
+        return Error{"Cannot save the view \"" + view.name + "\": its search " + *problem};
+    const RecordTypeDef* type = ws.schema.type(view.type);
+    if (!type) return Error{"there is no record type \"" + view.type + "\""};
+    const auto& sort = view.sort_by;
+    if (!sort.empty() && sort != "title" && sort != "owner" && sort != "updated" &&
+        !type->field(sort))
+        return Error{"Cannot save the view \"" + view.name + "\": " + type->label +
+                     " has no field \"" + sort + "\" to sort by"};
+    const StageFilter& stage = view.filter.stage;
+    if (!stage.flow.empty()) {
+        const Flow* flow = ws.flow(stage.flow);
+        if (!flow || flow->record_type != type->id)
+            return Error{"Cannot save the view \"" + view.name + "\": there is no process \"" +
+                         stage.flow + "\" for " + type->plural};
+    }
+    const DateFilter& date = view.filter.date;
+    if (!date.field.empty() && !is_date_filter_field(*type, date.field))
+        return Error{"Cannot save the view \"" + view.name + "\": \"" + date.field +
+                     "\" is not a date or time of " + type->plural +
+                     " (nor created_at or updated_at)"};
+    Decision decision;
+    decision.events.push_back(events::ViewSaved{std::move(view)});
+    return decision;
+}
+
+Result<Decision> decide_delete_view(const Workspace& ws, const User& actor, const DeleteView& cmd) {
+    if (!find_view(ws.views, actor.id, cmd.name))
+        return Error{"you have no view \"" + cmd.name + "\""};
+    Decision decision;
+    decision.events.push_back(events::ViewDeleted{actor.id, cmd.name});
+    return decision;
+}
+
 // Everything automation may do, it does with an admin's rights.
 const User& automation_user() {
     static const User user{kAutomationActor, "Automation", "", Role::Admin, ""};
@@ -334,8 +382,9 @@ bool automation_only(const Command& command) {
 
 const char* command_name(const Command& command) {
     static constexpr const char* names[] = {
-        "create",        "update",  "delete",     "add-field",    "add-type",  "move",
-        "set-processes", "restore", "start-flow", "track-pauses", "mark-read", "notify"};
+        "create",    "update",        "delete",    "add-field",  "add-type",
+        "move",      "set-processes", "restore",   "start-flow", "track-pauses",
+        "mark-read", "notify",        "save-view", "delete-view"};
     static_assert(std::size(names) == std::variant_size_v<Command>);
     return names[command.index()];
 }
@@ -384,8 +433,12 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
                 return decide_mark_read(m_workspace, *actor, cmd);
             else if constexpr (std::is_same_v<T, Notify>)
                 return decide_notify(m_workspace, cmd, now, m_device);
-            else
+            else if constexpr (std::is_same_v<T, TrackPauses>)
                 return decide_track_pauses(m_workspace, cmd, now);
+            else if constexpr (std::is_same_v<T, SaveView>)
+                return decide_save_view(m_workspace, *actor, cmd);
+            else
+                return decide_delete_view(m_workspace, *actor, cmd);
         },
         command);
     if (details_out) *details_out = found;

@@ -36,7 +36,9 @@ constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
     "automation.failed",
     "automation.cleared",
     "notification.sent",
-    "notification.read"};
+    "notification.read",
+    "view.saved",
+    "view.deleted"};
 
 template <typename T>
 concept AboutRecord = requires(const T& event) {
@@ -146,6 +148,12 @@ json to_data(const ev::NotificationSent& e) {
 }
 json to_data(const ev::NotificationsRead& e) {
     return {{"user", e.user}, {"ids", e.ids}};
+}
+json to_data(const ev::ViewSaved& e) {
+    return {{"view", view_to_json(e.view)}};
+}
+json to_data(const ev::ViewDeleted& e) {
+    return {{"owner", e.owner}, {"name", e.name}};
 }
 
 // Reads an event's data, noting the first key that is missing or of the wrong type.
@@ -335,6 +343,19 @@ void read(DataReader& in, ev::NotificationsRead& e) {
     e.user = in.text("user");
     e.ids = in.texts("ids");
 }
+void read(DataReader& in, ev::ViewSaved& e) {
+    const json view = in.object("view"); // kept alive while reading it
+    if (!in.problem().empty()) return;
+    auto parsed = view_from_json(view, "view");
+    if (parsed)
+        e.view = std::move(*parsed);
+    else
+        in.fail("view", "is not a saved view: " + parsed.error());
+}
+void read(DataReader& in, ev::ViewDeleted& e) {
+    e.owner = in.text("owner");
+    e.name = in.text("name");
+}
 
 template <std::size_t I = 0>
 Result<Event> read_event(std::size_t index, const std::string& kind, const json& data) {
@@ -519,6 +540,11 @@ Status check(const ev::NotificationsRead& e, BatchRecords& records) {
         if (notification->user != e.user)
             return Error{"notification " + id + " is not for " + e.user};
     }
+    return Status::success();
+}
+Status check(const ev::ViewSaved& e, BatchRecords& records) {
+    if (!records.workspace.schema.type(e.view.type))
+        return Error{"unknown record type in the view \"" + e.view.name + "\""};
     return Status::success();
 }
 template <typename T> Status check(const T&, BatchRecords&) {
@@ -737,6 +763,23 @@ Status apply(Workspace& ws, const EventBatch&, const ev::NotificationSent& e) {
 Status apply(Workspace& ws, const EventBatch&, const ev::NotificationsRead& e) {
     for (const auto& id : e.ids)
         ws.notifications.mark_read(id);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::ViewSaved& e) {
+    auto& views = ws.views;
+    const auto same = std::find_if(views.begin(), views.end(), [&](const SavedView& view) {
+        return view.owner == e.view.owner && view.name == e.view.name;
+    });
+    if (same != views.end())
+        *same = e.view;
+    else
+        views.push_back(e.view);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::ViewDeleted& e) {
+    std::erase_if(ws.views, [&](const SavedView& view) {
+        return view.owner == e.owner && view.name == e.name;
+    });
     return Status::success();
 }
 

@@ -111,6 +111,14 @@ struct NotificationsRead {
     std::string user;
     std::vector<std::string> ids;
 };
+// A person's saved list, new or replacing theirs of the same name. Not about
+// a record, so it has no `id`.
+struct ViewSaved {
+    SavedView view;
+};
+struct ViewDeleted {
+    std::string owner, name;
+};
 
 } // namespace events
 
@@ -120,7 +128,8 @@ using EventData =
                  events::FlowJoined, events::StageMoved, events::FlowEnded, events::FlowSpawned,
                  events::MoveBlocked, events::ProcessesChanged, events::SlaBreached,
                  events::SlaPaused, events::SlaResumed, events::AutomationFailed,
-                 events::AutomationCleared, events::NotificationSent, events::NotificationsRead>;
+                 events::AutomationCleared, events::NotificationSent, events::NotificationsRead,
+                 events::ViewSaved, events::ViewDeleted>;
 
 struct Event {
     EventData data;

@@ -394,7 +394,140 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
     return Status::success();
 }
 
+Result<std::string> optional_string(const json& value, const std::string& path, const char* key) {
+    const auto it = value.find(key);
+    if (it == value.end()) return std::string();
+    if (!it->is_string()) return Error{path + "." + key + ": expected a string, got " + got(*it)};
+    return it->get<std::string>();
+}
+
+Result<std::set<std::string>> string_set(const json& value, const std::string& path,
+                                         const char* key) {
+    std::set<std::string> items;
+    const auto it = value.find(key);
+    if (it == value.end()) return items;
+    if (!it->is_array()) return Error{path + "." + key + ": expected a list of strings"};
+    for (const auto& item : *it) {
+        if (!item.is_string())
+            return Error{path + "." + key + ": expected a list of strings, got " + got(item)};
+        items.insert(item.get<std::string>());
+    }
+    return items;
+}
+
+Status read_view_stage(const json& value, const std::string& path, StageFilter& stage) {
+    if (!value.is_object())
+        return Error{path + ": expected {\"flow\", \"stages\"}, got " + got(value)};
+    if (auto s = check_known_keys(value, path, {"flow", "stages"}); !s) return s;
+    auto flow = require_string(value, path, "flow");
+    if (!flow) return Error{flow.error()};
+    auto stages = string_set(value, path, "stages");
+    if (!stages) return Error{stages.error()};
+    stage.flow = *flow;
+    stage.stages = std::move(*stages);
+    return Status::success();
+}
+
+Status read_view_dates(const json& value, const std::string& path, DateFilter& date) {
+    if (!value.is_object())
+        return Error{path + ": expected {\"field\", \"from\", \"to\", ...}, got " + got(value)};
+    if (auto s = check_known_keys(value, path, {"field", "from_day", "to_day", "from", "to"}); !s)
+        return s;
+    auto field = require_string(value, path, "field");
+    if (!field) return Error{field.error()};
+    date.field = *field;
+    for (auto [key, day] : {std::pair{"from_day", &date.from_day}, {"to_day", &date.to_day}}) {
+        if (!value.contains(key)) continue;
+        const json& text = value[key];
+        const auto parsed = text.is_string() ? parse_date(text.get<std::string>()) : std::nullopt;
+        if (!parsed)
+            return Error{path + "." + key + ": expected a date as YYYY-MM-DD, got " + got(text)};
+        *day = *parsed;
+    }
+    for (auto [key, instant] : {std::pair{"from", &date.from}, {"to", &date.to}}) {
+        if (!value.contains(key)) continue;
+        auto parsed = read_instant(value, path, key, Instant{});
+        if (!parsed) return Error{parsed.error()};
+        *instant = *parsed;
+    }
+    return Status::success();
+}
+
+Status read_views(const json& views, Workspace& ws) {
+    if (!views.is_array()) return Error{"$.views: expected an array, got " + json_type_name(views)};
+    for (std::size_t i = 0; i < views.size(); ++i) {
+        auto view = view_from_json(views[i], at("$.views", i));
+        if (!view) return Error{view.error()};
+        if (!ws.schema.type(view->type))
+            return Error{at("$.views", i) + ".type: there is no record type \"" + view->type +
+                         "\""};
+        if (find_view(ws.views, view->owner, view->name))
+            return Error{at("$.views", i) + ".name: " + view->owner + " already has a view \"" +
+                         view->name + "\""};
+        ws.views.push_back(std::move(*view));
+    }
+    return Status::success();
+}
+
 } // namespace
+
+json view_to_json(const SavedView& view) {
+    json item = {{"name", view.name}, {"owner", view.owner}, {"type", view.type}};
+    if (!view.search.empty()) item["search"] = view.search;
+    if (!view.sort_by.empty()) item["sort_by"] = view.sort_by;
+    if (!view.ascending) item["ascending"] = false;
+    const ListFilter& filter = view.filter;
+    if (!filter.owners.empty()) item["owners"] = filter.owners;
+    if (!filter.stage.flow.empty())
+        item["stage"] = {{"flow", filter.stage.flow}, {"stages", filter.stage.stages}};
+    if (!filter.date.field.empty()) {
+        json date = {{"field", filter.date.field}};
+        if (filter.date.from_day) date["from_day"] = format_date(*filter.date.from_day);
+        if (filter.date.to_day) date["to_day"] = format_date(*filter.date.to_day);
+        if (filter.date.from) date["from"] = format_instant(*filter.date.from);
+        if (filter.date.to) date["to"] = format_instant(*filter.date.to);
+        item["date"] = std::move(date);
+    }
+    return item;
+}
+
+Result<SavedView> view_from_json(const json& value, const std::string& path) {
+    if (!value.is_object())
+        return Error{path + ": expected an object, got " + json_type_name(value)};
+    if (auto s = check_known_keys(
+            value, path,
+            {"name", "owner", "type", "search", "sort_by", "ascending", "owners", "stage", "date"});
+        !s)
+        return Error{s.error()};
+    SavedView view;
+    for (auto [key, text] :
+         {std::pair{"name", &view.name}, {"owner", &view.owner}, {"type", &view.type}}) {
+        auto read = require_string(value, path, key);
+        if (!read) return Error{read.error()};
+        *text = *read;
+    }
+    if (view.name.empty()) return Error{path + ".name: a view needs a name"};
+    for (auto [key, text] : {std::pair{"search", &view.search}, {"sort_by", &view.sort_by}}) {
+        auto read = optional_string(value, path, key);
+        if (!read) return Error{read.error()};
+        *text = *read;
+    }
+    if (const auto it = value.find("ascending"); it != value.end()) {
+        if (!it->is_boolean())
+            return Error{path + ".ascending: expected true or false, got " + got(*it)};
+        view.ascending = it->get<bool>();
+    }
+    auto owners = string_set(value, path, "owners");
+    if (!owners) return Error{owners.error()};
+    view.filter.owners = std::move(*owners);
+    if (const auto it = value.find("stage"); it != value.end())
+        if (auto s = read_view_stage(*it, path + ".stage", view.filter.stage); !s)
+            return Error{s.error()};
+    if (const auto it = value.find("date"); it != value.end())
+        if (auto s = read_view_dates(*it, path + ".date", view.filter.date); !s)
+            return Error{s.error()};
+    return view;
+}
 
 Result<Record> record_from_json(const json& value, const Workspace& workspace,
                                 const std::string& path) {
@@ -452,6 +585,9 @@ json workspace_to_json(const Workspace& ws) {
     json records = json::array();
     for (const Record* record : ws.all_records())
         records.push_back(record_to_json(*record));
+    json views = json::array();
+    for (const auto& view : ws.views)
+        views.push_back(view_to_json(view));
     json next_ids = json::object();
     for (const auto& [type, number] : ws.next_numbers())
         next_ids[type] = number;
@@ -468,7 +604,8 @@ json workspace_to_json(const Workspace& ws) {
                 {"sla_policies", sla_policies_to_json(ws.sla_policies)},
                 {"records", std::move(records)},
                 {"next_ids", std::move(next_ids)}};
-    // Only when there are some: exports from before inboxes stay as they were.
+    // Only when there are some: exports from before views and inboxes stay as they were.
+    if (!views.empty()) out["views"] = std::move(views);
     if (ws.notifications.size()) {
         json notifications = json::array();
         for (const auto& user : ws.notifications.users())
@@ -556,10 +693,11 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
     if (format == document.end() || *format != kWorkspaceFormat)
         return Error{std::string("$.format: expected \"") + kWorkspaceFormat +
                      "\" (this is not a workspace export)"};
-    if (auto s = check_known_keys(document, "$",
-                                  {"format", "version", "name", "currency", "teams", "users",
-                                   "custom_types", "custom_fields", "processes", "calendar",
-                                   "sla_policies", "records", "next_ids", "notifications"});
+    if (auto s =
+            check_known_keys(document, "$",
+                             {"format", "version", "name", "currency", "teams", "users",
+                              "custom_types", "custom_fields", "processes", "calendar",
+                              "sla_policies", "records", "views", "next_ids", "notifications"});
         !s)
         return Error{s.error()};
     const auto version = document.find("version");
@@ -611,6 +749,8 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
         if (!problems.empty()) return Error{"$.sla_policies: " + problems.front()};
     }
     if (auto s = read_records(document.value("records", json::array()), ws, imported_at); !s)
+        return Error{s.error()};
+    if (auto s = read_views(document.value("views", json::array()), ws); !s)
         return Error{s.error()};
     if (const auto it = document.find("next_ids"); it != document.end()) {
         if (!it->is_object()) return Error{"$.next_ids: expected an object of type -> number"};

@@ -30,6 +30,11 @@ nlohmann::json notification_to_json(const Notification& notification);
 Result<Notification> notification_from_json(const nlohmann::json& value, const std::string& path);
 std::string export_workspace(const Workspace& workspace); // pretty-printed
 
+// One saved view as it appears in "views" and in the journal. Reading checks
+// its shape only: users, flows and stages it names may be gone since.
+nlohmann::json view_to_json(const SavedView& view);
+Result<SavedView> view_from_json(const nlohmann::json& value, const std::string& path);
+
 // Records without created_at/updated_at get `imported_at` (the time of the
 // import), so every record has a real time; exports always carry them.
 Result<Workspace> workspace_from_json(const nlohmann::json& document, Instant imported_at = {});

@@ -11,6 +11,27 @@ const nlohmann::json& Record::value(std::string_view field) const {
     return it == fields.end() ? unset : *it;
 }
 
+std::vector<const SavedView*> views_of(const std::vector<SavedView>& views,
+                                       std::string_view owner) {
+    std::vector<const SavedView*> mine;
+    for (const auto& view : views)
+        if (view.owner == owner) mine.push_back(&view);
+    return mine;
+}
+
+const SavedView* find_view(const std::vector<SavedView>& views, std::string_view owner,
+                           std::string_view name) {
+    for (const auto& view : views)
+        if (view.owner == owner && view.name == name) return &view;
+    return nullptr;
+}
+
+bool is_date_filter_field(const RecordTypeDef& type, const std::string& field) {
+    if (const FieldDef* def = type.field(field))
+        return def->type == FieldType::Date || def->type == FieldType::DateTime;
+    return field == kCreatedAt || field == kUpdatedAt;
+}
+
 Workspace::Workspace() : schema(builtin_schema()) {}
 
 const Flow* Workspace::flow(std::string_view id) const {

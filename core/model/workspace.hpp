@@ -5,6 +5,7 @@
 #include "model/directory.hpp"
 #include "model/notification.hpp"
 #include "model/record.hpp"
+#include "model/saved_view.hpp"
 #include "model/schema.hpp"
 #include "sla/policy.hpp"
 
@@ -36,6 +37,7 @@ class Workspace {
     std::vector<SlaPolicy> sla_policies;
     nlohmann::json calendar; // the team's business calendar (docs/sla.md); null = Mon-Fri 9-17 UTC
     Notifications notifications; // each user's inbox
+    std::vector<SavedView> views; // people's saved lists, in the order saved
 
     const Flow* flow(std::string_view id) const;
 

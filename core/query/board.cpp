@@ -3,8 +3,44 @@
 #include "engine/permissions.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace crm {
+
+namespace {
+
+// A record's chance in percent, 0 to 100; nothing when it has none.
+std::optional<double> probability_of(const Record& record, const FieldDef* field) {
+    if (!field) return std::nullopt;
+    const auto& value = record.value(field->id);
+    if (!value.is_number()) return std::nullopt;
+    return std::clamp(value.get<double>(), 0.0, 100.0);
+}
+
+void sum_column(const Workspace& ws, const Flow& flow, BoardColumn& column) {
+    const RecordTypeDef* type = ws.schema.type(flow.record_type);
+    const FieldDef* amount = type ? value_field(*type) : nullptr;
+    if (!amount) return;
+    const FieldDef* chance = type->field("probability");
+    if (chance && chance->type != FieldType::Number) chance = nullptr;
+    MoneySums total, weighted;
+    for (const auto& id : column.records) {
+        const Record* record = ws.find(id);
+        const auto money = money_cents(record->value(amount->id));
+        if (!money) continue;
+        total.add(money->first, money->second);
+        const auto percent = probability_of(*record, chance);
+        // Rounded to the cent per record, then added exactly.
+        weighted.add(money->first,
+                     percent ? static_cast<std::int64_t>(std::llround(
+                                   static_cast<long double>(money->second) * *percent / 100.0L))
+                             : money->second);
+    }
+    column.total = total.totals(ws.currency);
+    column.weighted = weighted.totals(ws.currency);
+}
+
+} // namespace
 
 std::vector<BoardColumn> board_columns(const Workspace& ws, const Flow& flow,
                                        const std::string& viewer_id) {
@@ -41,6 +77,7 @@ std::vector<BoardColumn> board_columns(const Workspace& ws, const Flow& flow,
         });
         for (const auto& entry : list)
             columns[c].records.push_back(*entry.id);
+        sum_column(ws, flow, columns[c]);
     }
     return columns;
 }

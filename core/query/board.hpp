@@ -5,6 +5,7 @@
 
 #include "model/workspace.hpp"
 #include "process/stranded.hpp"
+#include "query/totals.hpp"
 
 #include <optional>
 #include <string>
@@ -17,6 +18,13 @@ struct BoardColumn {
     std::string name;
     bool outcome = false;
     std::vector<std::string> records; // longest in the stage first
+    // The records' value field summed per currency (the workspace's first),
+    // and the same weighted by each record's chance: amount x probability / 100,
+    // from its `probability` field (0 to 100) when its type has one. A record
+    // without a probability counts in full, as every record does when the type
+    // has no such field (processes define no per-stage probability today).
+    std::vector<MoneyTotal> total;
+    std::vector<MoneyTotal> weighted;
 };
 
 std::vector<BoardColumn> board_columns(const Workspace& workspace, const Flow& flow,

@@ -166,6 +166,8 @@ struct Describer {
     // About people, not a record: never on a record's timeline.
     std::string operator()(const ev::NotificationSent&) const { return ""; }
     std::string operator()(const ev::NotificationsRead&) const { return ""; }
+    std::string operator()(const ev::ViewSaved&) const { return ""; }
+    std::string operator()(const ev::ViewDeleted&) const { return ""; }
 
     std::string policy_name(const std::string& id) const {
         for (const auto& policy : ws.sla_policies)

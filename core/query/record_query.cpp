@@ -70,7 +70,81 @@ SortKey sort_key(const Workspace& ws, const RecordTypeDef& type, const Record& r
     return key;
 }
 
+// The UTC day an instant falls on.
+CivilDate day_of(Instant instant) {
+    const std::int64_t days =
+        instant.seconds >= 0 ? instant.seconds / 86400 : -((-instant.seconds + 86399) / 86400);
+    return civil_from_days(days);
+}
+
+Instant start_of(CivilDate day) {
+    return Instant{days_from_civil(day) * 86400};
+}
+
+bool in_days(const DateFilter& range, CivilDate day) {
+    const auto from = range.from_day ? range.from_day
+                      : range.from   ? std::optional(day_of(*range.from))
+                                     : std::nullopt;
+    const auto to = range.to_day ? range.to_day
+                    : range.to   ? std::optional(day_of(*range.to))
+                                 : std::nullopt;
+    return (!from || *from <= day) && (!to || day <= *to);
+}
+
+bool in_instants(const DateFilter& range, Instant at) {
+    const auto from = range.from       ? range.from
+                      : range.from_day ? std::optional(start_of(*range.from_day))
+                                       : std::nullopt;
+    // A day as the upper end covers the whole day: up to the next one's start.
+    const auto to = range.to       ? range.to
+                    : range.to_day ? std::optional(Instant{start_of(*range.to_day).seconds + 86399})
+                                   : std::nullopt;
+    return (!from || *from <= at) && (!to || at <= *to);
+}
+
+bool passes_dates(const RecordTypeDef& type, const Record& record, const DateFilter& range) {
+    if (!range.active()) return true;
+    if (const FieldDef* field = type.field(range.field)) {
+        const auto& value = record.value(field->id);
+        if (!value.is_string()) return false; // unset: outside any range
+        const std::string& text = value.get_ref<const std::string&>();
+        if (field->type == FieldType::Date) {
+            const auto day = parse_date(text);
+            return day && in_days(range, *day);
+        }
+        if (field->type == FieldType::DateTime) {
+            const auto instant = parse_instant(text);
+            return instant && in_instants(range, *instant);
+        }
+        return false;
+    }
+    if (range.field == kCreatedAt) return in_instants(range, record.created_at);
+    if (range.field == kUpdatedAt) return in_instants(range, record.updated_at);
+    return false; // names no date: nothing matches
+}
+
+bool passes_stage(const Record& record, const StageFilter& filter) {
+    if (filter.flow.empty()) return true;
+    const auto state = record.flows.find(filter.flow);
+    if (state == record.flows.end()) return false;
+    const FlowState& where = state->second;
+    if (where.active()) return filter.stages.count(where.stage) > 0;
+    if (where.status == "ended" || where.status == "exited")
+        return filter.stages.count(where.outcome) > 0;
+    return false; // spawned: the flow runs on another record
+}
+
 } // namespace
+
+bool passes_filter(const Workspace&, const RecordTypeDef& type, const Record& record,
+                   const ListFilter& filter) {
+    if (!filter.owners.empty() && !filter.owners.count(record.owner)) return false;
+    return passes_stage(record, filter.stage) && passes_dates(type, record, filter.date);
+}
+
+RecordQuery query_of(const SavedView& view, const std::string& viewer) {
+    return {view.type, viewer, view.search, view.sort_by, view.ascending, view.filter};
+}
 
 std::vector<std::string> query_records(const Workspace& ws, const RecordQuery& query) {
     std::vector<std::string> ids;
@@ -86,6 +160,7 @@ std::vector<std::string> query_records(const Workspace& ws, const RecordQuery& q
     for (const auto& id : ws.ids_of_type(query.type)) {
         const Record* record = ws.find(id);
         if (!can_view(ws, *viewer, *record)) continue;
+        if (!passes_filter(ws, *type, *record, query.filter)) continue;
         if (!needle.empty() && !matches(ws, *type, *record, needle)) continue;
         rows.push_back({sort_key(ws, *type, *record, query.sort_by), &id});
     }

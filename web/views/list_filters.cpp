@@ -1,0 +1,170 @@
+// The list's filters: owners, stage and a date range, combined; and the
+// totals of what the list shows. Dates are typed in local time like any
+// date field and turned into days here; the core does the filtering.
+#include "theme.hpp"
+#include "views.hpp"
+#include "widgets.hpp"
+
+#include "util/local_time.hpp"
+
+#include <imgui_stdlib.h>
+
+namespace crm::web {
+
+namespace {
+
+// Checkboxes in a combo: each person, "Unassigned", and "Me" first.
+void draw_owner_filter(ViewContext& view, std::set<std::string>& owners, float width) {
+    const Directory& people = view.workspace.directory;
+    std::string preview = "Anyone";
+    if (owners.size() == 1)
+        preview = *owners.begin() == kUnowned ? "Unassigned" : people.names({*owners.begin()});
+    else if (owners.size() > 1)
+        preview = std::to_string(owners.size()) + " owners";
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::BeginCombo("##owners", ("Owner: " + preview).c_str())) {
+        auto toggle = [&](const std::string& id, const std::string& label) {
+            bool on = owners.count(id) > 0;
+            if (ImGui::Checkbox(label.c_str(), &on)) {
+                if (on)
+                    owners.insert(id);
+                else
+                    owners.erase(id);
+            }
+            mark(view.ui, "filter-owner-" + (id.empty() ? std::string("none") : id));
+        };
+        toggle(view.ui.user, "Me");
+        for (const auto& user : people.users())
+            if (user.id != view.ui.user) toggle(user.id, user.name);
+        toggle(kUnowned, "Unassigned");
+        ImGui::EndCombo();
+    }
+    mark(view.ui, "filter-owner");
+}
+
+// The stages of the type's flows; choosing one in another flow starts over.
+void draw_stage_filter(ViewContext& view, const RecordTypeDef& type, StageFilter& filter,
+                       float width) {
+    std::vector<const Flow*> flows;
+    for (const auto& flow : view.workspace.flows)
+        if (flow.record_type == type.id) flows.push_back(&flow);
+    if (flows.empty()) return;
+    std::string preview = "Any stage";
+    if (filter.stages.size() == 1)
+        if (const Flow* flow = view.workspace.flow(filter.flow))
+            if (const Stage* stage = flow->stage(*filter.stages.begin())) preview = stage->name;
+    if (filter.stages.size() > 1) preview = std::to_string(filter.stages.size()) + " stages";
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::BeginCombo("##stages", ("Stage: " + preview).c_str(), ImGuiComboFlags_HeightLarge)) {
+        for (const Flow* flow : flows) {
+            if (flows.size() > 1) ImGui::TextColored(colors::kMuted, "%s", flow->name.c_str());
+            for (const auto& stage : flow->stages) {
+                bool on = filter.flow == flow->id && filter.stages.count(stage.id) > 0;
+                ImGui::PushID((flow->id + "/" + stage.id).c_str());
+                if (ImGui::Checkbox(stage.name.c_str(), &on)) {
+                    if (filter.flow != flow->id) filter = StageFilter{flow->id, {}};
+                    if (on)
+                        filter.stages.insert(stage.id);
+                    else
+                        filter.stages.erase(stage.id);
+                    if (filter.stages.empty()) filter.flow.clear();
+                }
+                ImGui::PopID();
+                mark(view.ui, "filter-stage-" + stage.id);
+            }
+        }
+        ImGui::EndCombo();
+    }
+    mark(view.ui, "filter-stage");
+}
+
+// Which date, and from/to as typed ("1 Dec", "2026-12-01", "today").
+void draw_date_filter(ViewContext& view, const RecordTypeDef& type, float width) {
+    ListFilterText& text = view.ui.filter_text;
+    DateFilter& date = view.ui.filter.date;
+    std::vector<std::pair<std::string, std::string>> fields = {{kUpdatedAt, "Updated"},
+                                                               {kCreatedAt, "Created"}};
+    for (const auto& field : type.fields)
+        if (field.type == FieldType::Date || field.type == FieldType::DateTime)
+            fields.emplace_back(field.id, field.label);
+    if (date.field.empty()) date.field = kUpdatedAt;
+    std::string preview = date.field;
+    for (const auto& [id, label] : fields)
+        if (id == date.field) preview = label;
+    if (!is_phone()) ImGui::SameLine();
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::BeginCombo("##datefield", preview.c_str())) {
+        for (const auto& [id, label] : fields)
+            if (ImGui::Selectable(label.c_str(), id == date.field)) date.field = id;
+        ImGui::EndCombo();
+    }
+    mark(view.ui, "filter-date-field");
+    auto bound = [&](const char* id, const char* hint, std::string& typed,
+                     std::optional<CivilDate>& day) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(width * 0.8f);
+        ImGui::InputTextWithHint(id, hint, &typed);
+        mark(view.ui, std::string("filter-") + (id + 2));
+        day.reset();
+        if (typed.empty()) return std::string();
+        auto parsed = parse_local_date(typed, view.ui.zone, view.now);
+        if (parsed) day = *parsed;
+        return parsed ? std::string() : "\"" + typed + "\" " + parsed.error();
+    };
+    std::string problem = bound("##from", "From", text.from, date.from_day);
+    if (std::string to = bound("##to", "To", text.to, date.to_day); problem.empty())
+        problem = to;
+    text.problem = problem;
+}
+
+} // namespace
+
+std::string filter_key(const ListFilter& filter) {
+    std::string key;
+    for (const auto& owner : filter.owners)
+        key += owner + ",";
+    key += "|" + filter.stage.flow + ":";
+    for (const auto& stage : filter.stage.stages)
+        key += stage + ",";
+    key += "|" + filter.date.field;
+    if (filter.date.from_day) key += "<" + format_date(*filter.date.from_day);
+    if (filter.date.to_day) key += ">" + format_date(*filter.date.to_day);
+    return key;
+}
+
+bool filters_active(const ListFilter& filter) {
+    return !filter.owners.empty() || !filter.stage.flow.empty() || filter.date.active();
+}
+
+void draw_list_filters(ViewContext& view, const RecordTypeDef& type) {
+    const float s = scale();
+    const bool phone = is_phone();
+    const float width = phone ? (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2
+                              : 170 * s;
+    draw_owner_filter(view, view.ui.filter.owners, width);
+    draw_stage_filter(view, type, view.ui.filter.stage, width);
+    draw_date_filter(view, type, phone ? width * 0.8f : 120 * s);
+    if (filters_active(view.ui.filter) || !view.ui.filter_text.from.empty() ||
+        !view.ui.filter_text.to.empty()) {
+        ImGui::SameLine();
+        if (ImGui::Button("Clear filters")) {
+            view.ui.filter = ListFilter{};
+            view.ui.filter_text = ListFilterText{};
+        }
+        mark(view.ui, "filter-clear");
+    }
+    if (!view.ui.filter_text.problem.empty())
+        text_colored_wrapped(colors::kDanger, view.ui.filter_text.problem);
+}
+
+void draw_list_totals(const ViewContext& view, const RecordTypeDef& type) {
+    const ListTotals& totals = view.ui.list.totals;
+    std::string line = std::to_string(totals.count) + " " +
+                       (totals.count == 1 ? type.label : type.plural);
+    if (!totals.sums.empty()) line += " · " + format_money_totals(totals.sums);
+    ImGui::TextColored(colors::kMuted, "%s", line.c_str());
+    mark(view.ui, "list-totals");
+}
+
+} // namespace crm::web
