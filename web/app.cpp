@@ -466,6 +466,13 @@ nlohmann::json App::form_clocks_json() const {
     return clocks;
 }
 
+nlohmann::json App::list_ids_json() const {
+    json ids = json::array();
+    for (std::size_t i = 0; i < m_ui.list.ids.size() && i < 500; ++i)
+        ids.push_back(m_ui.list.ids[i]);
+    return ids;
+}
+
 nlohmann::json App::inbox_json() const {
     json items = json::array();
     const Workspace& ws = m_engine.workspace();
@@ -715,6 +722,8 @@ std::string App::test_state_json() const {
                 {"form_values", m_ui.form.values},
                 {"zone", m_ui.zone.name()},
                 {"rows", m_ui.list.ids.size()},
+                {"row_ids", list_ids_json()},
+                {"list_totals", format_money_totals(m_ui.list.totals.sums)},
                 {"selected", m_ui.selected},
                 {"form_open", m_ui.form.open},
                 {"form_record", m_ui.form.open ? m_ui.form.record_id : ""},

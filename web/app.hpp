@@ -61,7 +61,8 @@ class App {
     void remember_change(const Outcome& outcome);
     void undo_last_change();
     void mark_read(const MarkRead& request);
-    nlohmann::json inbox_json() const; // for tests: the person's notifications
+    nlohmann::json inbox_json() const;    // for tests: the person's notifications
+    nlohmann::json list_ids_json() const; // for tests: the list's rows (the first 500)
     void refresh_history();
     nlohmann::json form_history_json() const; // for tests: the open record's timeline
     nlohmann::json work_json() const;         // for tests: the "My work" rows

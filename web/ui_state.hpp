@@ -4,11 +4,13 @@
 
 #include "engine/command.hpp"
 #include "model/notification.hpp"
+#include "model/saved_view.hpp"
 #include "query/board.hpp"
 #include "query/exceptions.hpp"
 #include "query/history.hpp"
 #include "query/my_work.hpp"
 #include "query/search.hpp"
+#include "query/totals.hpp"
 #include "sla/time_zone.hpp"
 
 #include <cstdint>
@@ -76,12 +78,18 @@ struct BoardCache {
     std::vector<BoardColumn> columns;
 };
 
-// The list's rows, recomputed only when one of its inputs changes.
+// The list's rows and their totals, recomputed only when an input changes.
 struct ListCache {
     std::uint64_t workspace_version = UINT64_MAX;
-    std::string type, viewer, search, sort_by;
+    std::string type, viewer, search, sort_by, filter;
     bool ascending = true;
     std::vector<std::string> ids;
+    ListTotals totals;
+};
+
+// The date filter's bounds as typed, and what is wrong with them.
+struct ListFilterText {
+    std::string from, to, problem;
 };
 
 struct Rect {
@@ -177,6 +185,8 @@ struct UiState {
     DesignerState designer;
     std::string type = "deal";
     std::string search;
+    ListFilter filter; // owners, stage, dates: combined, done by the core
+    ListFilterText filter_text;
     std::string sort_by = "title";
     bool sort_ascending = true;
     std::string selected;

@@ -69,6 +69,12 @@ void edit_field_value(const ViewContext& view, const FieldDef& field, std::strin
 std::string shown_value(const ViewContext& view, const FieldDef& field,
                         const nlohmann::json& value);
 
+// The list's filter bar and its totals line ("12 deals · USD 340,000").
+void draw_list_filters(ViewContext& view, const RecordTypeDef& type);
+void draw_list_totals(const ViewContext& view, const RecordTypeDef& type);
+std::string filter_key(const ListFilter& filter); // what the rows depend on
+bool filters_active(const ListFilter& filter);
+
 // Opens the form on an existing record, or a blank one for `type`.
 void open_form(const Workspace& workspace, UiState& ui, const std::string& record_id);
 void open_new_form(const Workspace& workspace, UiState& ui, const std::string& type);

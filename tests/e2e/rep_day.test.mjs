@@ -226,6 +226,42 @@ test("SLA breaches arrive in the inbox of the people the SLA names; reading one 
   await context.close();
 });
 
+test("the deals list filters by owner and stage together and totals exactly what it shows; board columns sum and weigh", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await openApp(context);
+  await switchUser(page, "u-maria"); // a manager sees the team's deals
+  await navigate(page, "type-deal");
+  const all = (await state(page)).rows;
+  await click(page, "filter-owner");
+  await click(page, "filter-owner-u-ben");
+  await page.keyboard.press("Escape");
+  await page.waitForFunction((n) => window.crmTest.state().rows < n, all);
+  await click(page, "filter-stage");
+  await click(page, "filter-stage-lead");
+  await click(page, "filter-stage-negotiation");
+  await page.keyboard.press("Escape");
+  await page.waitForTimeout(200);
+  const shown = await state(page);
+  assert.ok(shown.rows > 0 && shown.rows < all, `${shown.rows} of ${all} deals shown`);
+  let cents = 0;
+  for (const id of shown.row_ids) {
+    const deal = await record(page, id);
+    assert.equal(deal.owner, "u-ben");
+    assert.ok(["lead", "negotiation"].includes(deal.flows.sales_pipeline.stage), `${id} stands in a chosen stage`);
+    if (deal.fields.amount) cents += Math.round(deal.fields.amount.amount * 100);
+  }
+  const expected = `USD ${(cents / 100).toLocaleString("en-US", { maximumFractionDigits: 2 })}`;
+  assert.equal(shown.list_totals, expected);
+  await page.screenshot({ path: join(shots, "deals-filtered-with-totals.png") });
+
+  await click(page, "filter-clear");
+  await page.waitForFunction((n) => window.crmTest.state().rows === n, all);
+  await click(page, "flow-sales_pipeline");
+  await page.waitForFunction(() => Boolean(window.crmTest.rects()["column-sum-lead"]));
+  await page.screenshot({ path: join(shots, "board-column-sums.png") });
+  await context.close();
+});
+
 const screens = [
   { name: "phone", viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true },
   { name: "tablet", viewport: { width: 1024, height: 768 } },

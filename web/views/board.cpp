@@ -109,6 +109,18 @@ void draw_card(ViewContext& view, const Flow& flow, const RecordTypeDef& type, c
     ImGui::PopID();
 }
 
+// Under a column's name: the sum of its values and, for open stages, that
+// sum weighted by each record's probability ("USD 120,000 · 42,000 weighted").
+void draw_column_sums(ViewContext& view, const BoardColumn& column, float width) {
+    text_fitted(column.total.empty() ? "—" : format_money_totals(column.total), width);
+    mark(view.ui, "column-sum-" + column.id);
+    // Outcomes are settled: only open stages have a chance to weigh.
+    const std::string weighted = column.outcome || column.weighted.empty()
+                                     ? std::string(" ")
+                                     : format_money_totals(column.weighted) + " weighted";
+    text_fitted(weighted, width, &colors::kMuted);
+}
+
 // Phones: one stage at a time, chosen from a list that shows each stage's
 // count; cards as wide as the screen. Moving is from the record's sheet.
 void draw_board_phone(ViewContext& view, const Flow& flow, const RecordTypeDef& type) {
@@ -119,7 +131,8 @@ void draw_board_phone(ViewContext& view, const Flow& flow, const RecordTypeDef& 
     });
     if (chosen == columns.end()) chosen = columns.begin();
     auto label = [](const BoardColumn& column) {
-        return column.name + " (" + std::to_string(column.records.size()) + ")";
+        return column.name + " (" + std::to_string(column.records.size()) +
+               (column.total.empty() ? "" : ", " + format_money_totals(column.total)) + ")";
     };
     ImGui::SetNextItemWidth(-1);
     if (ImGui::BeginCombo("##stage", label(*chosen).c_str(), ImGuiComboFlags_HeightLarge)) {
@@ -288,11 +301,13 @@ void draw_board(ViewContext& view) {
         ImGui::PopFont();
         ImGui::SameLine();
         ImGui::TextColored(colors::kMuted, "%zu", column.records.size());
+        draw_column_sums(view, column, column_width);
         ImGui::PushStyleColor(ImGuiCol_ChildBg, column.outcome ? ImVec4(0.93f, 0.95f, 0.97f, 1)
                                                                : ImVec4(0.90f, 0.92f, 0.95f, 1));
         ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 8 * s);
         ImGui::BeginChild("##cards",
-                          ImVec2(column_width, column_height - ImGui::GetFrameHeightWithSpacing()),
+                          ImVec2(column_width, column_height - ImGui::GetFrameHeightWithSpacing() -
+                                                   ImGui::GetTextLineHeightWithSpacing() * 2),
                           ImGuiChildFlags_AlwaysUseWindowPadding);
         ImGuiListClipper clipper;
         clipper.Begin(static_cast<int>(column.records.size()),

@@ -9,6 +9,8 @@
 
 #include <imgui_stdlib.h>
 
+#include <cctype>
+
 namespace crm::web {
 
 namespace {
@@ -113,8 +115,7 @@ void draw_date_filter(ViewContext& view, const RecordTypeDef& type, float width)
         return parsed ? std::string() : "\"" + typed + "\" " + parsed.error();
     };
     std::string problem = bound("##from", "From", text.from, date.from_day);
-    if (std::string to = bound("##to", "To", text.to, date.to_day); problem.empty())
-        problem = to;
+    if (std::string to = bound("##to", "To", text.to, date.to_day); problem.empty()) problem = to;
     text.problem = problem;
 }
 
@@ -140,8 +141,8 @@ bool filters_active(const ListFilter& filter) {
 void draw_list_filters(ViewContext& view, const RecordTypeDef& type) {
     const float s = scale();
     const bool phone = is_phone();
-    const float width = phone ? (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2
-                              : 170 * s;
+    const float width =
+        phone ? (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2 : 170 * s;
     draw_owner_filter(view, view.ui.filter.owners, width);
     draw_stage_filter(view, type, view.ui.filter.stage, width);
     draw_date_filter(view, type, phone ? width * 0.8f : 120 * s);
@@ -160,8 +161,10 @@ void draw_list_filters(ViewContext& view, const RecordTypeDef& type) {
 
 void draw_list_totals(const ViewContext& view, const RecordTypeDef& type) {
     const ListTotals& totals = view.ui.list.totals;
-    std::string line = std::to_string(totals.count) + " " +
-                       (totals.count == 1 ? type.label : type.plural);
+    std::string noun = totals.count == 1 ? type.label : type.plural;
+    for (auto& c : noun)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string line = std::to_string(totals.count) + " " + noun;
     if (!totals.sums.empty()) line += " · " + format_money_totals(totals.sums);
     ImGui::TextColored(colors::kMuted, "%s", line.c_str());
     mark(view.ui, "list-totals");

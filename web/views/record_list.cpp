@@ -20,25 +20,21 @@ namespace {
 void refresh_rows(const ViewContext& view) {
     ListCache& cache = view.ui.list;
     const UiState& ui = view.ui;
+    const std::string filter = filter_key(ui.filter);
     if (cache.workspace_version == view.version && cache.type == ui.type &&
         cache.viewer == ui.user && cache.search == ui.search && cache.sort_by == ui.sort_by &&
-        cache.ascending == ui.sort_ascending)
+        cache.ascending == ui.sort_ascending && cache.filter == filter)
         return;
-    cache.ids =
-        query_records(view.workspace, {ui.type, ui.user, ui.search, ui.sort_by, ui.sort_ascending});
+    cache.ids = query_records(
+        view.workspace, {ui.type, ui.user, ui.search, ui.sort_by, ui.sort_ascending, ui.filter});
+    cache.totals = list_totals(view.workspace, cache.ids);
+    cache.filter = filter;
     cache.workspace_version = view.version;
     cache.type = ui.type;
     cache.viewer = ui.user;
     cache.search = ui.search;
     cache.sort_by = ui.sort_by;
     cache.ascending = ui.sort_ascending;
-}
-
-std::string lower_label(const RecordTypeDef& type, std::size_t count) {
-    std::string noun = count == 1 ? type.label : type.plural;
-    for (auto& c : noun)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return std::to_string(count) + " " + noun;
 }
 
 // Tablets and desktops: a sortable table with as many field columns as fit.
@@ -224,7 +220,7 @@ void draw_record_list(ViewContext& view) {
         ImGui::SameLine();
         ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 5 * s);
     }
-    ImGui::TextColored(colors::kMuted, "%s", lower_label(*type, view.ui.list.ids.size()).c_str());
+    draw_list_totals(view, *type);
 
     const std::string new_label = phone ? "+ New" : "+ New " + type->label;
     const float new_width =
@@ -254,12 +250,14 @@ void draw_record_list(ViewContext& view) {
         text_colored_wrapped(colors::kSuccess, view.ui.notice);
         draw_undo_button(view);
     }
+    draw_list_filters(view, *type);
     ImGui::Spacing();
 
     if (view.ui.list.ids.empty())
         ImGui::TextColored(colors::kMuted, "%s",
-                           view.ui.search.empty() ? "Nothing here yet."
-                                                  : "No records match your search.");
+                           view.ui.search.empty() && !filters_active(view.ui.filter)
+                               ? "Nothing here yet."
+                               : "No records match your search and filters.");
 
     if (is_phone())
         draw_rows_phone(view, *type);

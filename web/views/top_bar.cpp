@@ -274,6 +274,8 @@ void draw_navigation(ViewContext& view) {
                      ui.screen = Screen::Records;
                      ui.type = id;
                      ui.search.clear();
+                     ui.filter = ListFilter{};
+                     ui.filter_text = ListFilterText{};
                      ui.sort_by = "title";
                      ui.sort_ascending = true;
                      ui.selected.clear();
