@@ -14,7 +14,8 @@ namespace crm {
 
 struct TickReport {
     std::vector<std::string> started; // flows started, in words
-    std::vector<std::string> alerts;  // breaches raised and who was told, in words
+    std::vector<std::string> alerts;  // breaches raised, in words: "SLA breached: X on Y;
+                                      // escalated to Z" (never that anyone was reached)
     bool empty() const { return started.empty() && alerts.empty(); }
 };
 

@@ -83,8 +83,7 @@ TEST_CASE("waiting on the customer stops the clock and pushes the deadline back"
 
     CHECK(engine.raise_breaches(at("2026-11-18T19:59:00Z")).empty());
     const auto raised = engine.raise_breaches(at("2026-11-18T20:00:00Z"));
-    CHECK(raised == std::vector<std::string>{"SLA breached: Case open 48 hours for Printer jam "
-                                             "(due 2026-11-18T20:00:00Z); alerted Ana Reyes"});
+    CHECK(raised == std::vector<std::string>{"SLA breached: Case open 48 hours on Printer jam"});
     CHECK(engine.raise_breaches(at("2026-11-18T21:00:00Z")).empty()); // once
 
     SUBCASE("pauses survive export and import") {
@@ -121,9 +120,8 @@ TEST_CASE("a breach escalates, reassigns and sets fields, once") {
     const std::string id = new_ticket(engine, "2026-11-16T10:00:00Z");
     const auto raised = engine.raise_breaches(at("2026-11-18T10:00:00Z"));
     CHECK(raised == std::vector<std::string>{
-                        "SLA breached: Case open 48 hours for Printer jam (due "
-                        "2026-11-18T10:00:00Z); alerted Ana Reyes; escalated to Maria Lindqvist; "
-                        "reassigned to Ben Okafor"});
+                        "SLA breached: Case open 48 hours on Printer jam; escalated to Maria "
+                        "Lindqvist; reassigned to Ben Okafor"});
     const Record& ticket = *engine.workspace().find(id);
     CHECK(ticket.owner == "u-ben");
     CHECK(ticket.fields["priority"] == "High");
