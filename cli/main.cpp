@@ -76,6 +76,14 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   move DIR ID STAGE --as USER [--flow FLOW] [--reason TEXT] [--confirm] [field=value...]
                                  move a record to a stage, outcome or exit of its
                                  process; exit 3 when a gate blocks the move
+  log DIR ID --kind call|meeting|email|note --as USER [--outcome OUTCOME] [--notes TEXT]
+      [--task TASK_ID | --oldest-task] [--next TITLE --due ISO8601]
+                                 log an activity on a record (or on a task, which it
+                                 completes): outcomes are call: Reached, Left voicemail,
+                                 No answer, Wrong number; email: Sent, Bounced; meeting:
+                                 Meeting held, No-show, Rescheduled. A reached contact fills
+                                 the first contact and moves the record on when its gate
+                                 passes; --next adds a task for USER; prints what it did
   processes DIR                  print the workspace's process definitions
   set-processes DIR FILE.json --as USER [--map FLOW:OLD=NEW]...
                                  replace the process definitions (admins)
@@ -108,6 +116,7 @@ struct Args {
     bool mark_read = false; // inbox: mark what it shows read
     bool confirm = false;
     bool replace_invalid_utf8 = false;
+    bool oldest_task = false;
 };
 
 struct UsageError {
@@ -153,6 +162,8 @@ Args parse_args(int argc, char** argv) {
             args.unread = true;
         } else if (arg == "--mark-read") {
             args.mark_read = true;
+        } else if (arg == "--oldest-task") {
+            args.oldest_task = true;
         } else if (arg == "--replace-invalid-utf8") {
             args.replace_invalid_utf8 = true;
         } else if (arg == "--map") {
@@ -160,7 +171,9 @@ Args parse_args(int argc, char** argv) {
             args.mappings.push_back(argv[++i]);
         } else if (arg == "--now" || arg == "--as" || arg == "--owner" || arg == "--flow" ||
                    arg == "--reason" || arg == "--calendar" || arg == "--start" ||
-                   arg == "--duration" || arg == "--wait") {
+                   arg == "--duration" || arg == "--wait" || arg == "--kind" ||
+                   arg == "--outcome" || arg == "--notes" || arg == "--next" || arg == "--due" ||
+                   arg == "--task") {
             // "--reason --as u-ben": the next option is not the value.
             if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0)
                 throw UsageError{arg + " needs a value"};
@@ -682,6 +695,31 @@ int cmd_move(const Args& args) {
     return saved_exit(opened->engine);
 }
 
+// Logs a call, meeting, email or note; prints what it did, in words.
+int cmd_log(const Args& args) {
+    need_positional(args, 3);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    LogActivity log;
+    log.id = args.positional[2];
+    log.kind = option(args, "kind");
+    if (log.kind.empty()) throw UsageError{"say what to log with --kind call|meeting|email|note"};
+    log.outcome = option(args, "outcome");
+    log.notes = option(args, "notes");
+    log.task = option(args, "task");
+    log.answers_oldest_task = args.oldest_task;
+    log.next_title = option(args, "next");
+    if (const std::string due = option(args, "due"); !due.empty()) {
+        const auto when = parse_instant(due);
+        if (!when)
+            throw UsageError{"--due: expected an ISO 8601 time like 2026-03-02T09:30:00Z, got \"" +
+                             due + "\""};
+        log.next_due = *when;
+    }
+    const auto outcome = opened->engine.apply(log, require_actor(args), now_from(args));
+    if (outcome.ok) std::cout << outcome.summary << "\n";
+    return report_outcome(opened->engine, outcome);
+}
+
 int cmd_processes(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args, args.positional[1], Access::Read);
@@ -840,6 +878,7 @@ int main(int argc, char** argv) {
         if (command == "add-field") return cmd_add_field(args);
         if (command == "add-type") return cmd_add_type(args);
         if (command == "move") return cmd_move(args);
+        if (command == "log") return cmd_log(args);
         if (command == "processes") return cmd_processes(args);
         if (command == "set-processes") return cmd_set_processes(args);
         if (command == "tick") return cmd_tick(args);

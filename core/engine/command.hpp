@@ -7,6 +7,7 @@
 #include "model/saved_view.hpp"
 #include "model/schema.hpp"
 #include "process/flow.hpp"
+#include "util/time.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -109,9 +110,26 @@ struct Notify {
     std::vector<Notification> notifications;
 };
 
+// Logs a call, meeting, email or note on a record and completes what it
+// satisfies, in one batch: the activity (linked to the record), the task it
+// answers marked done, the record's first contact filled in (which stops the
+// SLA clocks waiting for it, and moves the record on when the next stage's
+// gate now passes, through the same gate as any move) and a next-step task.
+// Logged on a task, the activity is about the task's record and the task is done.
+struct LogActivity {
+    std::string id;      // the record (or a task)
+    std::string kind;    // "call", "meeting", "email" or "note" (any case)
+    std::string outcome; // one of activity_outcomes(kind); a note has none
+    std::string notes;
+    std::string task;                 // an open task of the record it answers; "" = none
+    bool answers_oldest_task = false; // or: the record's oldest open task
+    std::string next_title;           // a next step: a task owned by the actor ...
+    std::optional<Instant> next_due;  // ... due then (required with a title)
+};
+
 using Command = std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType,
                              MoveRecord, SetProcesses, RestoreRecord, StartFlow, TrackPauses,
-                             MarkNotificationsRead, Notify, SaveView, DeleteView>;
+                             MarkNotificationsRead, Notify, SaveView, DeleteView, LogActivity>;
 
 // "update", "move", ...: how history names the command that caused a batch.
 const char* command_name(const Command& command);

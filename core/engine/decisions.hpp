@@ -53,4 +53,15 @@ bool flow_start_due(const Workspace& workspace, const Record& record, const Flow
 Result<Decision> decide_start_flow(const Workspace& workspace, const StartFlow& command,
                                    Instant now, const std::string& device, DecideDetails& details);
 
+Result<Decision> decide_create(const Workspace& workspace, const User& actor,
+                               const CreateRecord& command, const std::string& device,
+                               Problems& problems);
+Result<Decision> decide_update(const Workspace& workspace, const User& actor,
+                               const UpdateRecord& command, Instant now, DecideDetails& details);
+
+// Logs an activity and completes what it satisfies (core/engine/log_activity.cpp).
+Result<Decision> decide_log_activity(const Workspace& workspace, const User& actor,
+                                     const LogActivity& command, Instant now,
+                                     const std::string& device, DecideDetails& details);
+
 } // namespace crm::detail

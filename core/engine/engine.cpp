@@ -114,6 +114,10 @@ namespace {
 
 using namespace detail;
 
+} // namespace
+
+namespace detail {
+
 Result<Decision> decide_create(const Workspace& ws, const User& actor, const CreateRecord& cmd,
                                const std::string& device, Problems& problems) {
     const RecordTypeDef* type = ws.schema.type(cmd.type);
@@ -185,6 +189,10 @@ Result<Decision> decide_update(const Workspace& ws, const User& actor, const Upd
     if (!update.fields.empty() || update.owner) decision.events.push_back(std::move(update));
     return decision;
 }
+
+} // namespace detail
+
+namespace {
 
 Result<Decision> decide_delete(const Workspace& ws, const User& actor, const DeleteRecord& cmd) {
     const Record* record = ws.find(cmd.id);
@@ -382,9 +390,9 @@ bool automation_only(const Command& command) {
 
 const char* command_name(const Command& command) {
     static constexpr const char* names[] = {
-        "create",    "update",        "delete",    "add-field",  "add-type",
-        "move",      "set-processes", "restore",   "start-flow", "track-pauses",
-        "mark-read", "notify",        "save-view", "delete-view"};
+        "create",    "update",        "delete",    "add-field",   "add-type",
+        "move",      "set-processes", "restore",   "start-flow",  "track-pauses",
+        "mark-read", "notify",        "save-view", "delete-view", "log"};
     static_assert(std::size(names) == std::variant_size_v<Command>);
     return names[command.index()];
 }
@@ -433,6 +441,8 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
                 return decide_mark_read(m_workspace, *actor, cmd);
             else if constexpr (std::is_same_v<T, Notify>)
                 return decide_notify(m_workspace, cmd, now, m_device);
+            else if constexpr (std::is_same_v<T, LogActivity>)
+                return decide_log_activity(m_workspace, *actor, cmd, now, m_device, found);
             else if constexpr (std::is_same_v<T, TrackPauses>)
                 return decide_track_pauses(m_workspace, cmd, now);
             else if constexpr (std::is_same_v<T, SaveView>)
@@ -474,6 +484,7 @@ Outcome Engine::apply(const Command& command, const std::string& actor, Instant 
     outcome.problems = details.problems;
     outcome.blocked = details.blocked;
     outcome.warnings = details.warnings;
+    outcome.summary = details.summary;
     if (!batch) {
         outcome.message = batch.error();
         // A move its gate stopped is kept on the record for the manager's
@@ -483,7 +494,8 @@ Outcome Engine::apply(const Command& command, const std::string& actor, Instant 
             note_blocked_move(command, *details.blocked, actor, now);
         return outcome;
     }
-    if (std::holds_alternative<CreateRecord>(command))
+    if (std::holds_alternative<CreateRecord>(command) ||
+        std::holds_alternative<LogActivity>(command))
         outcome.record_id = batch->events.front().record_id();
     else
         outcome.record_id = existing_record_of(command);

@@ -58,6 +58,7 @@ struct Outcome {
     std::vector<std::string> warnings;  // a passed warn gate, or what automation started
     bool not_saved = false;             // accepted, but the journal could not keep it
     std::optional<EventBatch> batch;    // what the command itself committed (undo reads it)
+    std::string summary;                // what a logged activity did, in words
 };
 
 // What decide() found besides the verdict.
@@ -65,6 +66,7 @@ struct DecideDetails {
     std::vector<FieldProblem> problems;
     std::optional<BlockedMove> blocked;
     std::vector<std::string> warnings;
+    std::string summary; // what the command does, in words (a logged activity)
 };
 
 // One command a reactor wants run, as the automation actor, through decide().
@@ -116,7 +118,7 @@ class Engine {
     // Returns what was started, in words.
     std::vector<std::string> start_due_flows(Instant now);
     // Raises each SLA breach once (journaled, so once across reloads and
-    // replays) and says who was told. Call on open and on a timer.
+    // replays) and says what happened ("SLA breached: X on Y; escalated to Z").
     std::vector<std::string> raise_breaches(Instant now);
 
     // Replays a journaled batch (on open). Seq numbers must follow on.

@@ -12,6 +12,14 @@ json work_item_json(const WorkItem& item) {
                 {"state", item.state}};
     out["due"] = item.due ? json(format_instant(*item.due)) : json(nullptr);
     if (!item.flow.empty()) out["flow"] = item.flow;
+    if (!item.reason.empty()) out["reason"] = item.reason;
+    if (item.about != item.record_id && !item.about.empty()) out["about"] = item.about;
+    if (!item.more.empty()) {
+        json more = json::array();
+        for (const auto& other : item.more)
+            more.push_back(work_item_json(other));
+        out["more"] = more;
+    }
     return out;
 }
 

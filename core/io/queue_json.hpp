@@ -10,7 +10,9 @@
 
 namespace crm {
 
-// {"record", "title", "kind", "what", "state", "due" (time or null), "flow" (next actions)}
+// {"record", "title", "kind", "what", "state", "due" (time or null), "flow" (next actions),
+//  "reason" (when an SLA sets the due time), "about" (a task's record, when it has one),
+//  "more" (a row's other items on the same record, each in this shape)}
 nlohmann::json work_item_json(const WorkItem& item);
 
 // {"kind", "group", "title", "count", "handlers",

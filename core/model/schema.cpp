@@ -186,7 +186,11 @@ Schema builtin_schema() {
         {picklist("kind", "Kind", {"Call", "Email", "Meeting", "Note"}, true),
          field("subject", "Subject", T::Text, true), field("at", "When", T::DateTime, true),
          picklist("direction", "Direction", {"Outbound", "Inbound"}),
-         ref("related", "Related to", ""), field("body", "Details", T::LongText)}));
+         ref("related", "Related to", ""), field("body", "Details", T::LongText),
+         // What came of it (core/engine/log_activity.hpp lists which fit which kind).
+         picklist("outcome", "Outcome",
+                  {"Reached", "Left voicemail", "No answer", "Wrong number", "Sent", "Bounced",
+                   "Meeting held", "No-show", "Rescheduled"})}));
     return schema;
 }
 

@@ -71,4 +71,20 @@ int stale_after_days(const Flow& flow, const Stage& stage) {
     return kDefaultStaleAfterDays;
 }
 
+std::optional<NextStep> next_step(const Flow& flow, const FlowState& state) {
+    const Stage* here = state.active() ? flow.stage(state.stage) : nullptr;
+    if (!here) return std::nullopt;
+    if (!here->next.empty()) {
+        const std::string& id = here->next.front();
+        if (const Stage* stage = flow.stage(id)) return NextStep{id, stage->name, &stage->gate};
+        if (const FlowOutcome* outcome = flow.outcome(id))
+            return NextStep{id, outcome->name, &outcome->gate};
+        return std::nullopt; // validate_flows reports a `next` that names nothing
+    }
+    const int index = flow.stage_index(here->id);
+    if (index + 1 >= static_cast<int>(flow.stages.size())) return std::nullopt;
+    const Stage& following = flow.stages[static_cast<std::size_t>(index + 1)];
+    return NextStep{following.id, following.name, &following.gate};
+}
+
 } // namespace crm

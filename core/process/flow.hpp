@@ -144,4 +144,14 @@ std::string stage_named(const Flow& flow, const std::string& value);
 FlowState joined_flow_state(const Flow& flow, const std::string& target, Instant started,
                             Instant entered, const std::string& by);
 
+// The usual way on from where a record stands: the first target its stage's
+// `next` names (a stage or an outcome), else the stage after it in the flow.
+// Nothing once the flow has ended, or from a last stage without `next`.
+struct NextStep {
+    std::string id;
+    std::string name;
+    const Gate* gate = nullptr; // what a move there requires
+};
+std::optional<NextStep> next_step(const Flow& flow, const FlowState& state);
+
 } // namespace crm

@@ -39,15 +39,7 @@ struct StagePosition {
 };
 StagePosition stage_position(const Flow& flow, const FlowState& state, Instant now);
 
-// The usual way on from where a record stands: the first target its stage's
-// `next` names (a stage or an outcome), else the stage after it in the flow.
-// Nothing once the flow has ended, or from a last stage without `next`.
-struct NextStep {
-    std::string id;
-    std::string name;
-    const Gate* gate = nullptr; // what a move there requires
-};
-std::optional<NextStep> next_step(const Flow& flow, const FlowState& state);
+// next_step() (where a record goes next) lives with the flow: process/flow.hpp.
 
 // The field that is a record's value (a deal's amount, a subscription's
 // monthly revenue): the type's first money field; null when it has none.

@@ -61,7 +61,8 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
     std::vector<std::string> admins;
     for (const auto& user : ws.directory.users())
         if (user.role == Role::Admin) admins.push_back(user.id);
-    std::map<std::string, ExceptionQueue> unowned, breaches, blocked, failed;
+    std::map<std::string, ExceptionQueue> unowned, breaches, overdue, blocked, failed;
+    const bool reviews = can_review_exceptions(*viewer);
     for (const Record* record : ws.all_records()) {
         if (!can_view(ws, *viewer, *record)) continue;
         const std::string title = ws.title_of(*record);
@@ -96,6 +97,21 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
             queue.items.push_back(
                 {record->id, title, describe_clock(ws, *record, clock, now), record->owner});
         }
+        // The team's next actions past due: who owns them and by how much.
+        if (reviews && !record->owner.empty())
+            for (const auto& action : stage_actions(ws, calendar, *record, now)) {
+                if (action.state != "overdue" || !action.due) continue;
+                auto& queue = overdue["next_action"];
+                if (queue.items.empty())
+                    queue = {
+                        "overdue_next_action", "next_action", "Overdue next actions", managers, {}};
+                const Flow* flow = ws.flow(action.flow);
+                queue.items.push_back({record->id, title,
+                                       (flow ? flow->name + ": " : "") + action.what + " · " +
+                                           ws.directory.names({record->owner}) + ", " +
+                                           describe_due(*action.due, now),
+                                       record->owner});
+            }
         // Moves a gate stopped that nobody has completed since.
         for (const auto& [flow_id, state] : record->flows) {
             const Flow* flow = ws.flow(flow_id);
@@ -126,7 +142,7 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
             queue.items.push_back({record->id, title, failure.reason, record->owner});
         }
     }
-    for (auto* groups : {&unowned, &breaches, &blocked, &failed})
+    for (auto* groups : {&unowned, &breaches, &overdue, &blocked, &failed})
         for (auto& [key, queue] : *groups)
             queues.push_back(std::move(queue));
     // Repeated exceptions first: the biggest groups are where to look.

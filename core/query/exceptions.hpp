@@ -1,7 +1,7 @@
 // The manager's exception queues: work nobody owns (and who may reassign
-// it), SLA breaches across the team, moves a gate stopped that nobody
-// completed, and automations that could not run (the manual recovery queue),
-// grouped and counted so repeated exceptions stand out for review.
+// it), SLA breaches across the team, the team's overdue next actions, moves a gate stopped that
+// nobody completed, and automations that could not run (the manual recovery queue), grouped and
+// counted so repeated exceptions stand out for review.
 #pragma once
 
 #include "model/workspace.hpp"
@@ -14,12 +14,14 @@ namespace crm {
 struct ExceptionItem {
     std::string record_id;
     std::string title;
-    std::string detail; // "Lead routing: New", "First response to a demo request, due ..."
+    std::string detail; // "Lead routing: New", "First response to a demo request, due ...",
+                        // "Lead routing: Call or email the lead ... · overdue 1d 3h"
     std::string owner;  // user id ("" when unowned)
 };
 
 struct ExceptionQueue {
-    std::string kind;  // "unowned", "sla_breach", "blocked_move" or "automation_failure"
+    std::string kind;  // "unowned", "sla_breach", "overdue_next_action", "blocked_move" or
+                       // "automation_failure"
     std::string group; // what repeats: the record type, SLA policy, "flow/stage" or automation
     std::string title; // "Unowned leads", "Breached: First response to a demo request"
     std::vector<std::string> handlers; // who is to act (managers who may reassign)

@@ -4,6 +4,7 @@
 #include "sla/clocks.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace crm {
 
@@ -68,6 +69,108 @@ std::string describe_ago(Instant then, Instant now) {
     return span(now.seconds - then.seconds) + " ago";
 }
 
+std::vector<WorkItem> stage_actions(const Workspace& ws, const BusinessCalendar& calendar,
+                                    const Record& record, Instant now) {
+    std::vector<WorkItem> items;
+    const std::string title = ws.title_of(record);
+    for (const auto& [flow_id, state] : record.flows) {
+        const Flow* flow = ws.flow(flow_id);
+        const Stage* stage = flow && state.active() ? flow->stage(state.stage) : nullptr;
+        if (!stage || stage->next_action.text.empty()) continue;
+        WorkItem item{record.id,    title, "next_action", stage->next_action.text,
+                      std::nullopt, "ok",  flow_id,       "",
+                      record.id,    {}};
+        if (stage->next_action.task && !stage->next_action.task->due_in.empty())
+            if (auto duration = parse_duration(stage->next_action.task->due_in)) {
+                const BusinessCalendar& clock =
+                    duration->business ? calendar : BusinessCalendar::always_open();
+                if (auto due = due_at(clock, state.entered_at, *duration)) {
+                    item.due = *due;
+                    item.state = state_of(clock, state.entered_at, *due, now, 0.75);
+                }
+            }
+        items.push_back(item);
+    }
+    return items;
+}
+
+namespace {
+
+bool more_urgent(const WorkItem& a, const WorkItem& b) {
+    if (a.due.has_value() != b.due.has_value()) return a.due.has_value();
+    return a.due && b.due ? *a.due < *b.due : false;
+}
+
+// An open task of `user`, as a work item shown under the record it belongs to.
+std::optional<WorkItem> task_item(const Workspace& ws, const Record& task, Instant now) {
+    const auto& done = task.value("done");
+    if (done.is_boolean() && done.get<bool>()) return std::nullopt;
+    const std::string title = ws.title_of(task);
+    WorkItem item{task.id, title, "task", title, std::nullopt, "ok", "", "", task.id, {}};
+    const auto& related = task.value("related");
+    if (related.is_string())
+        if (const Record* parent = ws.find(related.get<std::string>())) {
+            item.about = parent->id;
+            item.title = ws.title_of(*parent);
+        }
+    const auto& due = task.value("due");
+    if (due.is_string())
+        if (const auto when = parse_instant(due.get<std::string>())) {
+            item.due = *when;
+            item.state =
+                state_of(BusinessCalendar::always_open(), task.created_at, *when, now, 0.75);
+        }
+    return item;
+}
+
+// A running clock is the deadline of the record's action: its first stage
+// action, else its most urgent open task; with neither, the SLA is the action.
+void add_clock(std::vector<WorkItem>& items, std::size_t first_of_record, const Record& record,
+               const std::string& title, const SlaClock& clock) {
+    WorkItem* action = nullptr;
+    for (std::size_t i = first_of_record; i < items.size(); ++i)
+        if (items[i].kind == "next_action" && !action) action = &items[i];
+    if (!action)
+        for (std::size_t i = first_of_record; i < items.size(); ++i)
+            if (items[i].kind == "task" && (!action || more_urgent(items[i], *action)))
+                action = &items[i];
+    const std::string reason = "SLA: " + clock.policy->name;
+    if (!action) {
+        items.push_back({record.id,
+                         title,
+                         "sla",
+                         "Meet the SLA: " + clock.policy->name,
+                         clock.due,
+                         clock_state_name(clock.state),
+                         "",
+                         reason,
+                         record.id,
+                         {}});
+        return;
+    }
+    if (action->due && *action->due < clock.due) return; // the action is due sooner anyway
+    action->due = clock.due;
+    action->state = clock_state_name(clock.state);
+    action->reason = reason;
+}
+
+// One row per record: its most urgent item, the rest under it.
+std::vector<WorkItem> fold_by_record(std::vector<WorkItem> items) {
+    std::stable_sort(items.begin(), items.end(), more_urgent);
+    std::vector<WorkItem> rows;
+    std::map<std::string, std::size_t> row_of;
+    for (auto& item : items) {
+        const auto [it, first] = row_of.emplace(item.about, rows.size());
+        if (first)
+            rows.push_back(std::move(item));
+        else
+            rows[it->second].more.push_back(std::move(item));
+    }
+    return rows;
+}
+
+} // namespace
+
 std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user, Instant now) {
     std::vector<WorkItem> items;
     const BusinessCalendar calendar = workspace_calendar(ws);
@@ -75,13 +178,31 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
     auto names_me = [&](const std::vector<std::string>& people) {
         return std::find(people.begin(), people.end(), user) != people.end();
     };
+    // My open tasks, by the record they belong to, so a clock can find its action.
+    std::map<std::string, std::vector<WorkItem>> tasks_of;
+    for (const auto& id : ws.ids_of_type("task")) {
+        const Record* task = ws.find(id);
+        if (task->owner != user) continue;
+        if (auto item = task_item(ws, *task, now))
+            tasks_of[item->about].push_back(std::move(*item));
+    }
     for (const Record* record : ws.all_records()) {
         const bool escalated_to_me =
             std::any_of(record->sla_escalations.begin(), record->sla_escalations.end(),
                         [&](const auto& escalation) { return names_me(escalation.second); });
-        if (record->owner != user && !(escalated_to_me && me && can_view(ws, *me, *record)))
-            continue;
+        const bool mine = record->owner == user;
+        if (!mine && !(escalated_to_me && me && can_view(ws, *me, *record))) continue;
         const std::string title = ws.title_of(*record);
+        const std::size_t first = items.size();
+        if (mine) {
+            for (auto& item : stage_actions(ws, calendar, *record, now))
+                items.push_back(std::move(item));
+            if (auto tasks = tasks_of.find(record->id); tasks != tasks_of.end()) {
+                for (auto& item : tasks->second)
+                    items.push_back(std::move(item));
+                tasks_of.erase(tasks);
+            }
+        }
         for (const auto& clock : sla_clocks(ws, calendar, *record, now)) {
             if (clock.state == ClockState::Met || clock.state == ClockState::Paused) continue;
             const auto escalation = record->sla_escalations.find(clock.policy->id);
@@ -91,53 +212,27 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
             if (mine_to_rescue) {
                 const User* owner = ws.directory.user(record->owner);
                 items.push_back(
-                    {record->id, title, "escalation",
+                    {record->id,
+                     title,
+                     "escalation",
                      "Escalated: " + clock.policy->name +
                          (owner && owner->id != user ? " (owner " + owner->name + ")" : ""),
-                     clock.due, "overdue", ""});
-            } else if (record->owner == user) {
-                items.push_back({record->id, title, "sla", clock.policy->name, clock.due,
-                                 clock_state_name(clock.state), ""});
+                     clock.due,
+                     "overdue",
+                     "",
+                     "SLA: " + clock.policy->name,
+                     record->id,
+                     {}});
+            } else if (mine) {
+                add_clock(items, first, *record, title, clock);
             }
         }
-        if (record->owner != user) continue; // escalated to me: only the escalation is mine
-        for (const auto& [flow_id, state] : record->flows) {
-            const Flow* flow = ws.flow(flow_id);
-            const Stage* stage = flow && state.active() ? flow->stage(state.stage) : nullptr;
-            if (!stage || stage->next_action.text.empty()) continue;
-            WorkItem item{record->id,   title, "next_action", stage->next_action.text,
-                          std::nullopt, "ok",  flow_id};
-            if (stage->next_action.task && !stage->next_action.task->due_in.empty())
-                if (auto duration = parse_duration(stage->next_action.task->due_in)) {
-                    const BusinessCalendar& clock =
-                        duration->business ? calendar : BusinessCalendar::always_open();
-                    if (auto due = due_at(clock, state.entered_at, *duration)) {
-                        item.due = *due;
-                        item.state = state_of(clock, state.entered_at, *due, now, 0.75);
-                    }
-                }
-            items.push_back(item);
-        }
-        if (record->type == "task") {
-            const auto& done = record->value("done");
-            if (done.is_boolean() && done.get<bool>()) continue;
-            WorkItem item{record->id, title, "task", title, std::nullopt, "ok", ""};
-            const auto& due = record->value("due");
-            if (due.is_string())
-                if (const auto when = parse_instant(due.get<std::string>())) {
-                    item.due = *when;
-                    item.state = state_of(BusinessCalendar::always_open(), record->created_at,
-                                          *when, now, 0.75);
-                }
-            items.push_back(item);
-        }
     }
-    // Most urgent first; things without a due time last.
-    std::stable_sort(items.begin(), items.end(), [](const WorkItem& a, const WorkItem& b) {
-        if (a.due.has_value() != b.due.has_value()) return a.due.has_value();
-        return a.due && b.due ? *a.due < *b.due : false;
-    });
-    return items;
+    // Tasks whose record is not mine (or is gone) still are mine to do.
+    for (auto& [about, tasks] : tasks_of)
+        for (auto& item : tasks)
+            items.push_back(std::move(item));
+    return fold_by_record(std::move(items));
 }
 
 } // namespace crm

@@ -1,6 +1,8 @@
 // "My work": one list of what a person should do, ordered by when it is due:
-// running SLA clocks, breaches escalated to them, the next actions of their
-// records' stages, and their open tasks. The rep's default screen and `crm next-actions`.
+// the next actions of their records' stages and their open tasks (a running
+// SLA clock is the deadline of the record's action, named as its reason),
+// and breaches escalated to them. One row per record: its most urgent item,
+// the rest folded under it. The rep's default screen and `crm next-actions`.
 #pragma once
 
 #include "engine/command.hpp"
@@ -15,19 +17,29 @@
 namespace crm {
 
 struct WorkItem {
-    std::string record_id;
-    std::string title; // the record's name
-    std::string kind;  // "sla", "escalation" (a breach escalated to me), "next_action" or "task"
-    std::string what;  // what to do, in words
+    std::string record_id; // the record to open (for a task: the task)
+    std::string title;     // the name of the record it belongs to (a task's related record)
+    std::string kind;      // "next_action", "task", "sla" (an SLA with no action on the record) or
+                           // "escalation" (a breach escalated to me)
+    std::string what;      // what to do, in words
     std::optional<Instant> due;
-    std::string state; // "ok", "at-risk" or "overdue"
-    std::string flow;  // for next actions: the flow
+    std::string state;  // "ok", "at-risk" or "overdue"
+    std::string flow;   // for next actions: the flow
+    std::string reason; // why it is due then: "SLA: First response to a demo request"
+    std::string about;  // the record it belongs to (a task's related record, else record_id)
+    std::vector<WorkItem> more; // the record's other items, most urgent first (rows only)
 };
 
+// One row per record, most urgent first; things without a due time last.
 std::vector<WorkItem> next_actions(const Workspace& workspace, const std::string& user,
                                    Instant now);
 
-// The "Log call" action: an outbound call on `record`, now, as a command.
+// The next actions of the record's active stages, due by their task template.
+std::vector<WorkItem> stage_actions(const Workspace& workspace, const BusinessCalendar& calendar,
+                                    const Record& record, Instant now);
+
+// The web app's one-click "Log call" (an outbound call on `record`, now). The
+// full action, with outcome, notes and what it completes, is LogActivity.
 CreateRecord logged_call(const Workspace& workspace, const Record& record, Instant now);
 
 // "2h 10m left", "overdue 1d 3h".

@@ -153,12 +153,15 @@ echo '{"timezone":"America/Gotham","week":{}}' >"$work/bad-calendar.json"
 expect "an unknown zone is bad input" 2 "" 'calendar.timezone: unknown time zone "America/Gotham"' -- "$crm" sla-due --calendar "$work/bad-calendar.json" --start 2026-11-20T21:30:00Z --duration "1 day"
 
 # SLA clocks and the queue: a demo request at Friday 16:30 New York time is due
-# Monday 12:30 (4 business hours); ok, then at risk (75 %), then overdue, and
-# the breach alert fires once.
+# Monday 12:30 (4 business hours): the deadline of the lead's first follow-up,
+# with the SLA as its reason; ok, then at risk (75 %), then overdue, and the
+# breach is reported once.
 sw="$work/sla"
 "$crm" init "$sw" --demo $NOW >/dev/null
 lead="$("$crm" add "$sw" lead name="Quinn Baker" source="Demo request" --as u-ana --now 2026-11-20T21:30:00Z 2>/dev/null)"
-queue_line() { "$crm" next-actions "$sw" --as u-ana --now "$1" 2>"$work/alerts" | grep "\"record\":\"$lead\"" | grep '"kind":"sla"'; }
+"$crm" move "$sw" "$lead" Assigned --as u-ana --now 2026-11-20T21:30:00Z >/dev/null
+queue_line() { "$crm" next-actions "$sw" --as u-ana --now "$1" 2>"$work/alerts" | grep "\"record\":\"$lead\"" | grep '"reason":"SLA: First response to a demo request"'; }
+expect "the clock is the deadline of the first follow-up" 0 '"what":"Call or email the lead for the first time"' "" -- queue_line 2026-11-23T14:00:00Z
 expect "the clock is ok on Monday morning" 0 '"due":"2026-11-23T17:30:00Z"' "" -- queue_line 2026-11-23T14:00:00Z
 expect "... state ok" 0 '"state":"ok"' "" -- queue_line 2026-11-23T14:00:00Z
 expect "at risk once 75 % of the working time is used" 0 '"state":"at-risk"' "" -- queue_line 2026-11-23T16:45:00Z
@@ -176,8 +179,8 @@ ticket="$("$crm" add "$sw" ticket subject="Scanner offline" status=Open --as u-a
 expect "a waiting case has no running clock in the rep's queue" 0 "" "" -- bash -c "! '$crm' next-actions '$sw' --as u-ana --now 2026-11-17T05:00:00Z 2>/dev/null | grep '\"record\":\"$ticket\"' | grep -q '\"kind\":\"sla\"'"
 expect "the customer answers: the case is open again" 0 "" "" -- "$crm" set "$sw" "$ticket" status=Open priority=Normal first_response_at=2026-11-16T11:00:00Z --as u-ana --now 2026-11-17T06:00:00Z
 ticket_line() { "$crm" next-actions "$sw" --as "$1" --now "$2" 2>"$work/alerts" | grep "\"record\":\"$ticket\""; }
-expect "ten hours waiting push the deadline back ten hours" 0 '"due":"2026-11-18T20:00:00Z","kind":"sla"' "" -- ticket_line u-ana 2026-11-18T19:00:00Z
-expect "the breach lands on the owner's manager" 0 '"kind":"escalation","record":"'"$ticket"'","state":"overdue","title":"Scanner offline","what":"Escalated: Case resolved within 48 hours (owner Ana Reyes)"' "" -- ticket_line u-maria 2026-11-18T20:00:00Z
+expect "ten hours waiting push the case's action back ten hours" 0 '"due":"2026-11-18T20:00:00Z","flow":"customer_support","kind":"next_action","reason":"SLA: Case resolved within 48 hours"' "" -- ticket_line u-ana 2026-11-18T19:00:00Z
+expect "the breach lands on the owner's manager" 0 '"kind":"escalation","reason":"SLA: Case resolved within 48 hours","record":"'"$ticket"'","state":"overdue","title":"Scanner offline","what":"Escalated: Case resolved within 48 hours (owner Ana Reyes)"' "" -- ticket_line u-maria 2026-11-18T20:00:00Z
 expect "... and the alert says so" 0 "SLA breached: Case resolved within 48 hours on Scanner offline — Ana Reyes, Maria Lindqvist notified; escalated to Maria Lindqvist" "" -- cat "$work/alerts"
 
 # The inbox: each breach is in the inbox of everyone it notified, once;
@@ -201,7 +204,25 @@ expect "... the manager, who did it, does not" 0 "" "" -- bash -c "! '$crm' inbo
 # The manager's exception queues: unowned work with who reassigns it, and breaches.
 expect "unowned leads are queued for the managers" 0 '"handlers":["u-maria","u-sam"]' "" -- bash -c "'$crm' exceptions '$sw' --as u-maria --now 2026-11-23T18:20:00Z | grep '\"kind\":\"unowned\"'"
 expect "breaches are grouped by policy and counted" 0 '"kind":"sla_breach"' "" -- "$crm" exceptions "$sw" --as u-maria --now 2026-11-23T18:20:00Z
+expect "the manager sees the team's overdue next actions, with owner" 0 '"kind":"overdue_next_action"' "" -- bash -c "'$crm' exceptions '$sw' --as u-maria --now 2026-11-23T18:20:00Z | grep 'Overdue next actions' | grep -q 'Ana Reyes, overdue' && echo '\"kind\":\"overdue_next_action\"'"
 expect "a rep sees no one else's exceptions" 0 "" "" -- bash -c "! '$crm' exceptions '$sw' --as u-ana --now 2026-11-23T18:20:00Z | grep -q 'u-ben'"
+
+# Logging a call: linked with its outcome and notes; a reached lead gets its
+# first contact, moves on through the gate, and the next step is a task.
+lw="$work/log"
+"$crm" init "$lw" --demo $NOW >/dev/null
+zoe="$("$crm" add "$lw" lead name="Zoë Novak" source=Referral --as u-ana $NOW 2>/dev/null)"
+"$crm" move "$lw" "$zoe" Assigned --as u-ana $NOW >/dev/null
+expect "a reached call records the contact and moves the lead on" 0 "Logged a call with Zoë Novak (Reached). First follow-up recorded; moved to Contacted. Next: Send pricing." "" -- "$crm" log "$lw" "$zoe" --kind call --outcome Reached --notes "Wants pricing" --next "Send pricing" --due 2026-11-24T16:00:00Z --as u-ana $NOW
+expect "... the lead is in Contacted" 0 '"stage": "contacted"' "" -- "$crm" show "$lw" "$zoe"
+expect "... and the first follow-up has left My work" 0 "" "" -- bash -c "! '$crm' next-actions '$lw' --as u-ana $NOW 2>/dev/null | grep '\"record\":\"$zoe\"' | grep -q 'for the first time'"
+expect "... the next step is in My work under the lead" 0 '"what":"Send pricing"' "" -- bash -c "'$crm' next-actions '$lw' --as u-ana $NOW 2>/dev/null | grep 'Send pricing'"
+before="$(fingerprint "$lw")"
+expect "a wrong outcome is refused" 1 "" 'crm: Cannot log a call: the outcome must be Reached, Left voicemail, No answer or Wrong number (got "Sent")' -- "$crm" log "$lw" "$zoe" --kind call --outcome Sent --as u-ana $NOW
+expect "a next step due in the past is refused" 1 "" "crm: Cannot log a call: the next step is due 2026-11-19T10:00:00Z, which has passed; choose a later time" -- "$crm" log "$lw" "$zoe" --kind call --outcome Reached --next "Call again" --due 2026-11-19T10:00:00Z --as u-ana $NOW
+expect "someone else's record is refused" 1 "" "crm: Cannot log a call on Zoë Novak: " -- "$crm" log "$lw" "$zoe" --kind call --outcome Reached --as u-ben $NOW
+expect "--kind is required" 2 "" "say what to log with --kind call|meeting|email|note" -- "$crm" log "$lw" "$zoe" --as u-ana $NOW
+same "refusals leave the workspace as it was" "$before" "$(fingerprint "$lw")"
 
 # History is kept: a deal edited, moved, reassigned and compacted three times
 # shows every change, in order, with who; a deleted record comes back with it.

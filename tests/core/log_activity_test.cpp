@@ -1,0 +1,214 @@
+// Logging a call, meeting, email or note: the activity is linked with its
+// outcome and notes, and what it satisfies is completed in the same batch
+// (a task, the first contact and the move it allows, a next step). My work
+// then shows one row per record, tasks under their record, SLAs as deadlines.
+#include "engine/engine.hpp"
+#include "engine/log_activity.hpp"
+#include "fixtures.hpp"
+#include "io/workspace_json.hpp"
+#include "query/exceptions.hpp"
+#include "query/my_work.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <fstream>
+
+using namespace crm;
+using namespace crm::test;
+using nlohmann::json;
+
+namespace {
+
+// The demo as shipped; Monday noon, three days after Zoë Novak (lead-7, Ana's)
+// was assigned: her first follow-up is overdue.
+const Instant kNow = at("2026-11-23T12:00:00Z");
+
+Engine demo_engine() {
+    std::ifstream in(CRM_DEMO_WORKSPACE);
+    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    auto ws = import_workspace(text);
+    REQUIRE_MESSAGE(ws.ok(), (ws.ok() ? "" : ws.error()));
+    Engine engine(std::move(*ws));
+    return engine;
+}
+
+const WorkItem* row_for(const std::vector<WorkItem>& rows, const std::string& about) {
+    for (const auto& row : rows)
+        if (row.about == about) return &row;
+    return nullptr;
+}
+
+bool lists(const WorkItem& row, const std::string& what) {
+    if (row.what == what) return true;
+    return std::any_of(row.more.begin(), row.more.end(),
+                       [&](const WorkItem& item) { return item.what == what; });
+}
+
+} // namespace
+
+TEST_CASE("a reached call on a lead in Assigned records the contact and moves it to Contacted") {
+    Engine engine = demo_engine();
+    const auto before = next_actions(engine.workspace(), "u-ana", kNow);
+    const WorkItem* zoe = row_for(before, "lead-7");
+    REQUIRE(zoe);
+    CHECK(zoe->what == "Call or email the lead for the first time");
+    CHECK(zoe->state == "overdue");
+    const std::uint64_t seq = engine.last_seq();
+
+    LogActivity log{"lead-7", "call", "Reached", "Wants pricing for 40 seats"};
+    log.next_title = "Send pricing";
+    log.next_due = at("2026-11-24T16:00:00Z");
+    const auto outcome = engine.apply(log, "u-ana", kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    CHECK(outcome.summary == "Logged a call with Zoë Novak (Reached). First follow-up recorded; "
+                             "moved to Contacted. Next: Send pricing.");
+    CHECK(engine.last_seq() == seq + 1); // one batch
+
+    const Workspace& ws = engine.workspace();
+    const Record* activity = ws.find(outcome.record_id);
+    REQUIRE(activity);
+    CHECK(activity->type == "activity");
+    CHECK(activity->value("related") == "lead-7");
+    CHECK(activity->value("kind") == "Call");
+    CHECK(activity->value("outcome") == "Reached");
+    CHECK(activity->value("body") == "Wants pricing for 40 seats");
+    CHECK(activity->value("direction") == "Outbound");
+    const Record* lead = ws.find("lead-7");
+    CHECK(lead->value("first_contact_at") == "2026-11-23T12:00:00Z");
+    CHECK(lead->flows.at("lead_routing").stage == "contacted");
+
+    const auto after = next_actions(ws, "u-ana", kNow);
+    const WorkItem* row = row_for(after, "lead-7");
+    REQUIRE(row);
+    CHECK_FALSE(lists(*row, "Call or email the lead for the first time"));
+    CHECK(lists(*row, "Send pricing"));
+    CHECK(lists(*row, "Qualify with BANT and set the status to Qualified or Disqualified"));
+    const auto records = ws.all_records();
+    const auto task = std::find_if(records.begin(), records.end(), [](const Record* r) {
+        return r->type == "task" && r->value("title") == "Send pricing";
+    });
+    REQUIRE(task != records.end());
+    CHECK((*task)->owner == "u-ana");
+    CHECK((*task)->value("due") == "2026-11-24T16:00:00Z");
+    CHECK((*task)->value("related") == "lead-7");
+}
+
+TEST_CASE("a call that did not reach the lead records the attempt and changes nothing else") {
+    Engine engine = demo_engine();
+    const auto outcome =
+        engine.apply(LogActivity{"lead-7", "call", "Left voicemail", ""}, "u-ana", kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    CHECK(outcome.summary == "Logged a call with Zoë Novak (Left voicemail).");
+    const Record* lead = engine.workspace().find("lead-7");
+    CHECK(lead->value("first_contact_at").is_null());
+    CHECK(lead->flows.at("lead_routing").stage == "assigned");
+}
+
+TEST_CASE("logging on a task completes it; --oldest-task completes the record's oldest") {
+    Engine engine = demo_engine();
+    const auto outcome = engine.apply(
+        LogActivity{"task-10", "call", "Reached", "Agreed the discount"}, "u-ana", kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    const Workspace& ws = engine.workspace();
+    CHECK(ws.find("task-10")->value("done") == true);
+    CHECK(ws.find(outcome.record_id)->value("related") == "deal-4"); // the task's record
+    CHECK(outcome.summary.find("Completed Call back about pricing.") != std::string::npos);
+
+    LogActivity oldest{"deal-16", "email", "Sent", ""};
+    oldest.answers_oldest_task = true;
+    const auto second = engine.apply(oldest, "u-ana", kNow);
+    REQUIRE_MESSAGE(second.ok, second.message);
+    CHECK(ws.find("task-4")->value("done") == true);
+}
+
+TEST_CASE("refusals say why and change nothing") {
+    Engine engine = demo_engine();
+    const std::uint64_t seq = engine.last_seq();
+    auto refused = [&](const LogActivity& log, const std::string& who = "u-ana") {
+        const auto outcome = engine.apply(log, who, kNow);
+        CHECK_FALSE(outcome.ok);
+        CHECK(engine.last_seq() == seq);
+        return outcome.message;
+    };
+    CHECK(refused({"lead-999", "call", "Reached"}) == "there is no record \"lead-999\"");
+    CHECK(refused({"lead-7", "fax", ""}) ==
+          "Cannot log \"fax\": choose a call, meeting, email or note");
+    CHECK(refused({"lead-7", "call", "Sent"}) ==
+          "Cannot log a call: the outcome must be Reached, Left voicemail, No answer or Wrong "
+          "number (got \"Sent\")");
+    CHECK(refused({"lead-7", "note", "Reached"}) == "Cannot log a note: a note has no outcome");
+    CHECK(refused({"lead-7", "note", "", std::string(100001, 'x')}) ==
+          "Cannot log a note: the notes is longer than 100000 characters");
+    CHECK(refused({"lead-8", "call", "Reached"}, "u-ana")
+              .rfind("Cannot log a call on Hannah Chen: ", 0) == 0);
+    LogActivity no_due{"lead-7", "call", "Reached"};
+    no_due.next_title = "Send pricing";
+    CHECK(refused(no_due) == "Cannot log a call: a next step needs a due time");
+    LogActivity past{"lead-7", "call", "Reached"};
+    past.next_title = "Send pricing";
+    past.next_due = at("2026-11-20T09:00:00Z");
+    CHECK(refused(past) == "Cannot log a call: the next step is due 2026-11-20T09:00:00Z, which "
+                           "has passed; choose a later time");
+    LogActivity not_its{"lead-7", "call", "Reached"};
+    not_its.task = "task-10";
+    CHECK(refused(not_its) == "Cannot log a call: task-10 is not a task of Zoë Novak");
+    CHECK(refused({"task-1", "call", "Reached"}) ==
+          "Cannot log a call: Follow up on proposal is done");
+    CHECK(engine.workspace().find("lead-7")->value("first_contact_at").is_null());
+}
+
+TEST_CASE("My work: one row per record, tasks under their record, SLAs as deadlines") {
+    Engine engine = demo_engine();
+    const auto rows = next_actions(engine.workspace(), "u-ana", kNow);
+    std::set<std::string> seen;
+    for (const auto& row : rows) {
+        CHECK(seen.insert(row.about).second); // one row per record
+        for (const auto& more : row.more)
+            CHECK(more.about == row.about);
+    }
+    // A task shows the record it belongs to.
+    const WorkItem* deal4 = row_for(rows, "deal-4");
+    REQUIRE(deal4);
+    const WorkItem& task = deal4->kind == "task" ? *deal4 : deal4->more.front();
+    CHECK(task.record_id == "task-10");
+    CHECK(task.title == engine.workspace().title_of(*engine.workspace().find("deal-4")));
+
+    // A running SLA is the deadline of the record's action, named as its reason.
+    Workspace ws = engine.workspace();
+    auto policies = sla_policies_from_json(json::parse(R"([{"id": "touch", "name":
+        "Rep touch within 1 hour", "record_type": "lead", "starts": "created",
+        "stops": {"is_set": {"var": "first_contact_at"}}, "within": "1000 hours"}])"),
+                                           "$");
+    REQUIRE(policies.ok());
+    ws.sla_policies = *policies;
+    const auto with_sla = next_actions(ws, "u-ana", kNow);
+    const WorkItem* zoe = row_for(with_sla, "lead-7");
+    REQUIRE(zoe);
+    CHECK(zoe->what == "Call or email the lead for the first time");
+    CHECK(zoe->reason.empty()); // its own due time is sooner than the SLA's
+    for (const auto& row : with_sla)
+        CHECK(row.kind != "sla"); // every clock here is the deadline of an action
+}
+
+TEST_CASE("the manager sees the team's overdue next actions with owner and how overdue") {
+    Engine engine = demo_engine();
+    const auto queues = exception_queues(engine.workspace(), "u-maria", kNow);
+    const auto overdue = std::find_if(queues.begin(), queues.end(), [](const ExceptionQueue& q) {
+        return q.kind == "overdue_next_action";
+    });
+    REQUIRE(overdue != queues.end());
+    CHECK(overdue->title == "Overdue next actions");
+    const auto zoe =
+        std::find_if(overdue->items.begin(), overdue->items.end(),
+                     [](const ExceptionItem& item) { return item.record_id == "lead-7"; });
+    REQUIRE(zoe != overdue->items.end());
+    CHECK(zoe->owner == "u-ana");
+    CHECK(zoe->detail.rfind("Lead routing: Call or email the lead for the first time · Ana Reyes, "
+                            "overdue ",
+                            0) == 0);
+    // Reps do not get the team's queue.
+    const auto rep = exception_queues(engine.workspace(), "u-ana", kNow);
+    CHECK(std::none_of(rep.begin(), rep.end(),
+                       [](const ExceptionQueue& q) { return q.kind == "overdue_next_action"; }));
+}
