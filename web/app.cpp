@@ -14,6 +14,7 @@
 #include "service/timers.hpp"
 #include "sla/clocks.hpp"
 #include "theme.hpp"
+#include "util/local_time.hpp"
 #include "views.hpp"
 #include "widgets.hpp"
 
@@ -207,6 +208,7 @@ bool App::frame() {
     }
     draw_record_form(view);
     draw_move_dialog(view);
+    draw_log_form(view);
     draw_leave_dialog(view);
     draw_palette(view);
     draw_dialogs(view);
@@ -224,7 +226,8 @@ std::string App::ui_signature() const {
     return std::to_string(static_cast<int>(ui.screen)) + '|' + ui.type + '|' + ui.flow + '|' +
            ui.user + '|' + ui.form.record_id + '|' + (ui.form.open ? "f" : "") +
            (ui.form.show_history ? "h" : "") + (ui.nav_open ? "n" : "") +
-           (ui.palette.open ? "p" : "") + (ui.ask_leave ? "a" : "") + ui.board_column;
+           (ui.palette.open ? "p" : "") + (ui.ask_leave ? "a" : "") + (ui.log.open ? "l" : "") +
+           ui.board_column;
 }
 
 void App::draw_screen(ViewContext& view) {
@@ -268,8 +271,8 @@ void App::apply_intents() {
                     save_processes();
                 else if constexpr (std::is_same_v<T, CompleteTask>)
                     complete_task(value.task_id);
-                else if constexpr (std::is_same_v<T, LogCall>)
-                    log_call(value.record_id);
+                else if constexpr (std::is_same_v<T, SubmitLog>)
+                    submit_log();
                 else if constexpr (std::is_same_v<T, AssignOwner>)
                     assign_owner(value.record_id, value.owner);
                 else if constexpr (std::is_same_v<T, MarkRead>)
@@ -466,6 +469,13 @@ nlohmann::json App::form_clocks_json() const {
     return clocks;
 }
 
+nlohmann::json App::palette_hits_json() const {
+    json titles = json::array();
+    for (const auto& hit : m_ui.palette.hits)
+        titles.push_back(hit.title);
+    return titles;
+}
+
 nlohmann::json App::list_ids_json() const {
     json ids = json::array();
     for (std::size_t i = 0; i < m_ui.list.ids.size() && i < 500; ++i)
@@ -483,7 +493,8 @@ nlohmann::json App::inbox_json() const {
 
 nlohmann::json App::work_json() const {
     json items = json::array();
-    for (const auto& item : m_ui.work.value)
+    // Read now, not from the screen's cache: a phone's record sheet hides My work.
+    for (const auto& item : next_actions(m_engine.workspace(), m_ui.user, now()))
         items.push_back(work_item_json(item));
     return items;
 }
@@ -509,18 +520,38 @@ void App::complete_task(const std::string& task_id) {
     after_change();
 }
 
-// Logs an outbound call now, on the record: the activity the next person sees.
-void App::log_call(const std::string& record_id) {
-    const Workspace& ws = m_engine.workspace();
-    const Record* record = ws.find(record_id);
-    if (!record) return;
-    const std::string title = ws.title_of(*record);
-    const auto outcome = m_engine.apply(logged_call(ws, *record, now()), m_ui.user, now());
+// Logs what the quick form says; the core links it, completes what it
+// answers and moves the record on where its gate now lets it.
+void App::submit_log() {
+    LogForm& form = m_ui.log;
+    LogActivity command{form.record_id, form.kind,       form.outcome, form.notes, "",
+                        false,          form.next_title, std::nullopt};
+    const Record* record = m_engine.workspace().find(form.record_id);
+    if (const Record* task = m_engine.workspace().find(form.task_id)) {
+        if (record && record->id == task->id)
+            command.id = task->id; // logged on the task itself
+        else
+            command.task = task->id;
+    }
+    if (!form.next_due.empty()) {
+        auto due = parse_local_datetime(form.next_due, m_ui.zone, now());
+        if (!due) {
+            form.message = "Next step due: \"" + form.next_due + "\" " + due.error();
+            return;
+        }
+        command.next_due = *due;
+    }
+    const auto outcome = m_engine.apply(command, m_ui.user, now());
     if (!outcome.ok) {
-        m_ui.error_dialog = outcome.message;
+        form.message = outcome.message;
         return;
     }
-    m_ui.notice = "Logged a call about " + title + " (" + outcome.record_id + ")";
+    m_ui.log = LogForm{};
+    // The open record shows what the log changed (opening clears notices: first).
+    if (m_ui.form.open && !m_ui.form.creating)
+        open_form(m_engine.workspace(), m_ui, m_ui.form.record_id);
+    m_ui.notice = outcome.summary;
+    remember_change(outcome);
     after_change();
 }
 
@@ -582,9 +613,13 @@ void App::mark_read(const MarkRead& request) {
 
 // Offers Undo for a change the person just made, beside its notice.
 void App::remember_change(const Outcome& outcome) {
+    m_ui.undo.reset();
     if (!outcome.batch) return;
     const Record* record = m_engine.workspace().find(outcome.record_id);
-    m_ui.undo = LastChange{*outcome.batch, record ? record->version : 0, m_ui.notice};
+    const std::uint64_t version = record ? record->version : 0;
+    // Offered only where the core can take the change back.
+    if (!undo_command(m_engine.workspace(), *outcome.batch, version)) return;
+    m_ui.undo = LastChange{*outcome.batch, version, m_ui.notice};
 }
 
 // Takes back the last change through the engine: an ordinary command, so it
@@ -718,6 +753,9 @@ std::string App::test_state_json() const {
                 {"inbox", inbox_json()},
                 {"ask_leave", m_ui.ask_leave},
                 {"palette_open", m_ui.palette.open},
+                {"palette_hits", palette_hits_json()},
+                {"log_open", m_ui.log.open},
+                {"log_message", m_ui.log.message},
                 {"undo_offered", m_ui.undo.has_value() && m_ui.undo->notice == m_ui.notice},
                 {"form_values", m_ui.form.values},
                 {"zone", m_ui.zone.name()},

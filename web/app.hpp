@@ -56,13 +56,14 @@ class App {
     std::string ui_signature() const; // what is shown, to notice a view changing it
     void save_processes();
     void complete_task(const std::string& task_id);
-    void log_call(const std::string& record_id);
+    void submit_log();
     void assign_owner(const std::string& record_id, const std::string& owner);
     void remember_change(const Outcome& outcome);
     void undo_last_change();
     void mark_read(const MarkRead& request);
-    nlohmann::json inbox_json() const;    // for tests: the person's notifications
-    nlohmann::json list_ids_json() const; // for tests: the list's rows (the first 500)
+    nlohmann::json inbox_json() const;        // for tests: the person's notifications
+    nlohmann::json list_ids_json() const;     // for tests: the list's rows (the first 500)
+    nlohmann::json palette_hits_json() const; // for tests: the palette's record hits, in order
     void refresh_history();
     nlohmann::json form_history_json() const; // for tests: the open record's timeline
     nlohmann::json work_json() const;         // for tests: the "My work" rows

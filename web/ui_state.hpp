@@ -146,6 +146,14 @@ struct InboxCache {
     std::size_t unread = 0;
 };
 
+// The quick form for logging a call, meeting, email or note on a record.
+struct LogForm {
+    bool open = false;
+    std::string record_id, task_id; // the task it answers, if opened from one
+    std::string kind = "call", outcome, notes, next_title, next_due;
+    std::string message; // why it was refused
+};
+
 // The command palette: what was typed, the highlighted entry, and the
 // record hits for that text (searched again only when the text or the
 // workspace changes).
@@ -199,6 +207,7 @@ struct UiState {
     std::string error_dialog;               // shown in a modal until dismissed
     bool nav_open = false;                  // the navigation menu (phones and tablets)
     Palette palette;
+    LogForm log;
     InboxCache inbox;
     LeaveAction pending_leave;                // asked about unsaved edits; done on save or discard
     bool ask_leave = false;                   // the unsaved-edits question is showing
@@ -222,9 +231,7 @@ struct SaveProcesses {};
 struct CompleteTask {
     std::string task_id;
 };
-struct LogCall {
-    std::string record_id;
-};
+struct SubmitLog {};
 // From the exception queues: hand unowned work to someone.
 struct AssignOwner {
     std::string record_id, owner;
@@ -236,7 +243,7 @@ struct MarkRead {
     bool all = false;
 };
 using Intent = std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested,
-                            RequestMove, SubmitMove, SaveProcesses, CompleteTask, LogCall,
+                            RequestMove, SubmitMove, SaveProcesses, CompleteTask, SubmitLog,
                             AssignOwner, UndoRequested, MarkRead>;
 
 } // namespace crm::web

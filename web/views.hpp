@@ -32,6 +32,9 @@ bool form_has_unsaved_edits(const ViewContext& view);
 // Leaves the open form by `leave` now, or first asks (save, discard, keep
 // editing) when it holds unsaved edits.
 void leave_form_then(ViewContext& view, LeaveAction leave);
+// The quick "Log a call" form: opened on a record (and the task it answers).
+void open_log_form(UiState& ui, const std::string& record_id, const std::string& task_id);
+void draw_log_form(ViewContext& view);
 // The command palette: Ctrl/Cmd+K or "/" opens it; draw it every frame.
 void open_palette(UiState& ui);
 void handle_global_keys(ViewContext& view);

@@ -292,6 +292,104 @@ for (const screen of screens) {
   });
 }
 
+for (const screen of screens) {
+  test(`a rep's day on a ${screen.name}: My work, log a call that completes its step, move a deal through a gate with a picked date, back to My work`, async () => {
+    const { name, ...options } = screen;
+    const context = await browser.newContext({ ...options, ...berlin });
+    const page = await openApp(context, { onMyWork: true });
+    const phone = name === "phone";
+    const tap = async (widget) => {
+      await click(page, widget);
+    };
+    let step = 0;
+    const shot = async (what, names) => {
+      await page.waitForTimeout(150);
+      await page.screenshot({ path: join(shots, `day-${name}-${++step}-${what}.png`) });
+      if (names) await assertLaidOut(page, names, `${name}, ${what}`);
+    };
+    const bars = phone ? ["screen-title", "save-state", "inbox", "tab-my-work", "tab-search", "tab-menu"]
+      : ["save-state", "inbox", "user-switcher"];
+    await shot("my-work", [...bars, "work-open-0"]);
+
+    // The lead's first follow-up, from My work.
+    const zoe = await findByTitle(page, "Zoë Novak");
+    const row = (await state(page)).work.findIndex((item) => item.record === zoe);
+    assert.ok(row >= 0 && row < 50, `Zoë Novak is in My work (row ${row})`);
+    assert.match((await state(page)).work[row].what, /Call or email the lead/);
+    if (phone) { // bring the card into view: scroll My work by dragging
+      const cdp = await context.newCDPSession(page);
+      for (let i = 0; i < 10 && ((await rects(page))[`work-open-${row}`]?.y ?? 9999) > 600; i++) {
+        await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x: 200, y: 600 }] });
+        for (let y = 580; y >= 400; y -= 20)
+          await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: 200, y }] });
+        await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+        await page.waitForTimeout(150);
+      }
+    }
+    await tap(`work-open-${row}`);
+    await page.waitForFunction((id) => window.crmTest.state().form_record === id, zoe);
+    await page.waitForFunction(() => Boolean(window.crmTest.rects()["log-activity"]));
+    await shot("lead-open", ["save-record", "cancel-record", "history", "log-activity", ...(phone ? ["form-back"] : [])]);
+
+    await tap("log-activity");
+    await page.waitForFunction(() => window.crmTest.state().log_open === true);
+    await tap("log-outcome-Reached");
+    await typeInto(page, "log-notes", "Interested; wants pricing");
+    await shot("log-call", ["log-outcome-Reached", "log-notes", "log-submit", "log-cancel"]);
+    await tap("log-submit");
+    await page.waitForFunction(() => window.crmTest.state().log_open === false);
+    const logged = await state(page);
+    assert.match(logged.notice, /^Logged a call with Zoë Novak \(Reached\)\..*moved to Contacted/);
+    assert.equal((await record(page, zoe)).flows.lead_routing.stage, "contacted");
+    assert.ok(!logged.work.some((item) => item.record === zoe && /first time/.test(item.what)),
+      "the first follow-up is no longer waiting");
+    await shot("call-logged");
+
+    // A deal through the gate to "Meeting scheduled": a decision maker and a picked date.
+    if (phone) {
+      await tap("form-back");
+    } else {
+      await tap("cancel-record");
+    }
+    await page.waitForFunction(() => window.crmTest.state().form_open === false);
+    await page.keyboard.press("Control+k").catch(() => {});
+    if (phone && !(await state(page)).palette_open) await tap("tab-search");
+    await page.waitForFunction(() => window.crmTest.state().palette_open === true);
+    await page.keyboard.type("Juniper Media", { delay: 20 });
+    await page.waitForFunction(() => window.crmTest.state().palette_hits.length >= 2);
+    const hit = (await state(page)).palette_hits.indexOf("Juniper Media – Clinic scheduling suite");
+    assert.ok(hit >= 0, "the palette finds the deal");
+    await tap(`palette-${hit}`);
+    const deal = await findByTitle(page, "Juniper Media – Clinic scheduling suite");
+    await page.waitForFunction((id) => window.crmTest.state().form_record === id, deal);
+    await tap("move-next-sales_pipeline");
+    await page.waitForFunction(() => window.crmTest.state().move_open === true);
+    await tap("move-field-decision_maker");
+    await page.keyboard.type("Sofia", { delay: 20 });
+    const sofia = await findByTitle(page, "Sofia Kowalski");
+    await tap(`choice-${sofia}`);
+    await tap("pick-meeting_date");
+    await tap("picker-day-15");
+    await shot("move-dialog", ["move-submit", "move-cancel", "move-field-meeting_date"]);
+    await tap("move-submit");
+    await page.waitForFunction(() => window.crmTest.state().move_open === false);
+    const moved = await record(page, deal);
+    assert.equal(moved.flows.sales_pipeline.stage, "meeting_scheduled");
+    assert.match(moved.fields.meeting_date, /^\d{4}-\d{2}-15$/);
+    assert.equal(moved.fields.decision_maker, sofia);
+    await shot("deal-moved");
+
+    if (phone) await tap("form-back");
+    if (phone) await tap("tab-my-work");
+    else if (name === "tablet") { await tap("cancel-record"); await navigate(page, "my-work"); }
+    else await tap("my-work");
+    await page.waitForFunction(() => window.crmTest.state().screen === "my_work" && !window.crmTest.state().form_open);
+    await shot("back-to-my-work", [...bars, "work-open-0"]);
+    assert.deepEqual(page.errors, []);
+    await context.close();
+  });
+}
+
 test("an idle page does no work: CPU over 5 seconds is printed", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await openApp(context, { onMyWork: true });

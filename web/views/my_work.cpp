@@ -40,6 +40,24 @@ void draw_assign(ViewContext& view, const User& me, const std::string& record_id
     ImGui::EndCombo();
 }
 
+// What to do, and how many more things wait on the same record.
+std::string what_text(const WorkItem& item) {
+    if (item.more.empty()) return item.what;
+    return item.what + "  (+" + std::to_string(item.more.size()) + " more)";
+}
+
+// On hover: why it is due then, and the record's other items.
+void work_tooltip(const WorkItem& item, const ViewContext& view) {
+    if (!ImGui::IsItemHovered() || (item.reason.empty() && item.more.empty())) return;
+    std::string tip = item.what;
+    if (!item.reason.empty()) tip += "\n" + item.reason;
+    for (const auto& other : item.more)
+        tip +=
+            "\n· " + other.what +
+            (other.due ? " (" + describe_due_local(*other.due, view.now, view.ui.zone) + ")" : "");
+    ImGui::SetTooltip("%s", tip.c_str());
+}
+
 std::string when_text(const WorkItem& item, const ViewContext& view) {
     return item.due ? describe_due_local(*item.due, view.now, view.ui.zone) : "no due time";
 }
@@ -55,7 +73,7 @@ void draw_work_actions(ViewContext& view, const WorkItem& item, int row, float w
         if (row < 50) mark(view.ui, "work-done-" + std::to_string(row));
     } else {
         if (ImGui::Button("Log call", ImVec2(width, tap_height())))
-            view.intents.push_back(LogCall{item.record_id});
+            open_log_form(view.ui, item.record_id, "");
         if (row < 50) mark(view.ui, "work-log-" + std::to_string(row));
     }
 }
@@ -89,8 +107,9 @@ void draw_work_table(ViewContext& view, const std::vector<WorkItem>& items) {
             ImGui::TableNextColumn();
             ImGui::AlignTextToFramePadding();
             ImGui::PushFont(strong_font());
-            text_fitted(item.what, ImGui::GetContentRegionAvail().x);
+            text_fitted(what_text(item), ImGui::GetContentRegionAvail().x);
             ImGui::PopFont();
+            work_tooltip(item, view);
             ImGui::TableNextColumn();
             ImGui::AlignTextToFramePadding();
             text_fitted(item.title, ImGui::GetContentRegionAvail().x);
@@ -125,8 +144,9 @@ void draw_work_cards(ViewContext& view, const std::vector<WorkItem>& items) {
             const ImVec4 color = item.due ? state_color(item.state) : colors::kMuted;
             text_fitted(when_text(item, view), width, &color);
             ImGui::PushFont(strong_font());
-            text_fitted(item.what, width);
+            text_fitted(what_text(item), width);
             ImGui::PopFont();
+            work_tooltip(item, view);
             text_fitted(item.title, width, &colors::kMuted);
             draw_work_actions(view, item, row, (width - style.ItemSpacing.x) / 2);
             ImGui::EndChild();

@@ -534,6 +534,12 @@ void draw_record_form(ViewContext& view) {
         if (ImGui::Button((toggle + "###history").c_str(), ImVec2(0, tap_height())))
             form.show_history = !form.show_history;
         mark(view.ui, "history");
+        if (!view.read_only) {
+            ImGui::SameLine();
+            if (ImGui::Button("Log activity", ImVec2(0, tap_height())))
+                open_log_form(view.ui, record->id, record->type == "task" ? record->id : "");
+            mark(view.ui, "log-activity");
+        }
     }
     ImGui::Separator();
 
