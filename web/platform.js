@@ -297,6 +297,16 @@ Module.crmPlatform = (function () {
   };
 })();
 
+// Calls an exported C function with one string argument; returns its string result.
+function callWithText(fn, text) {
+  const bytes = Module.lengthBytesUTF8(text) + 1;
+  const ptr = Module._malloc(bytes);
+  Module.stringToUTF8(text, ptr, bytes);
+  const result = Module.UTF8ToString(fn(ptr));
+  Module._free(ptr);
+  return result;
+}
+
 // Test hooks: the same command path as the UI, plus named widget rectangles
 // so end-to-end tests click by name rather than by pixel.
 window.crmTest = {
@@ -312,20 +322,6 @@ window.crmTest = {
   // True while closing the tab would ask about unsaved edits.
   asksBeforeClosing: function () { return Module.crmPlatform.unsavedEdits(); },
   compact: function () { Module._crm_test_compact(); },
-  record: function (id) {
-    const bytes = Module.lengthBytesUTF8(id) + 1;
-    const ptr = Module._malloc(bytes);
-    Module.stringToUTF8(id, ptr, bytes);
-    const text = Module.UTF8ToString(Module._crm_test_record(ptr));
-    Module._free(ptr);
-    return JSON.parse(text);
-  },
-  findByTitle: function (title) {
-    const bytes = Module.lengthBytesUTF8(title) + 1;
-    const ptr = Module._malloc(bytes);
-    Module.stringToUTF8(title, ptr, bytes);
-    const id = Module.UTF8ToString(Module._crm_test_find_by_title(ptr));
-    Module._free(ptr);
-    return id;
-  },
+  record: function (id) { return JSON.parse(callWithText(Module._crm_test_record, id)); },
+  findByTitle: function (title) { return callWithText(Module._crm_test_find_by_title, title); },
 };
