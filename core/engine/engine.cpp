@@ -199,18 +199,7 @@ Result<Decision> decide_delete(const Workspace& ws, const User& actor, const Del
     if (!record) return Error{"there is no record \"" + cmd.id + "\""};
     if (auto status = check_delete(ws, actor, *record); !status) return Error{status.error()};
     // Deleting a record others point at would leave them pointing at nothing.
-    std::vector<std::string> referrers;
-    for (const Record* other : ws.all_records()) {
-        const RecordTypeDef* other_type = ws.schema.type(other->type);
-        for (const auto& field : other_type->fields) {
-            if (field.type != FieldType::RecordRef) continue;
-            const auto it = other->fields.find(field.id);
-            if (it != other->fields.end() && *it == record->id) {
-                referrers.push_back(other->id);
-                break;
-            }
-        }
-    }
+    const std::vector<std::string>& referrers = ws.referrers_of(record->id);
     if (!referrers.empty()) {
         std::string list;
         for (std::size_t i = 0; i < referrers.size() && i < 5; ++i)

@@ -605,6 +605,7 @@ Status apply(Workspace& ws, const EventBatch& batch, const ev::RecordUpdated& e)
         else
             record.fields[field] = value;
     }
+    ws.reindex_links(e.id);
     if (e.owner) record.owner = *e.owner;
     record.updated_at = batch.at;
     record.updated_by = batch.actor;

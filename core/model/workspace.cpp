@@ -60,6 +60,12 @@ std::vector<const Record*> Workspace::all_records() const {
     return records;
 }
 
+const std::vector<std::string>& Workspace::referrers_of(std::string_view id) const {
+    static const std::vector<std::string> kNone;
+    const auto it = m_referrers.find(std::string(id));
+    return it == m_referrers.end() ? kNone : it->second;
+}
+
 std::string Workspace::title_of(const Record& record) const {
     const RecordTypeDef* type = schema.type(record.type);
     std::string title;
@@ -124,6 +130,8 @@ void Workspace::put(Record record) {
     const auto it = m_records.find(record.id);
     if (it == m_records.end()) m_ids_by_type[record.type].push_back(record.id);
     std::string id = record.id;
+    unlink(id);
+    link(record);
     m_records[id] = std::move(record);
 }
 
@@ -132,7 +140,44 @@ void Workspace::erase(std::string_view id) {
     if (it == m_records.end()) return;
     auto& ids = m_ids_by_type[it->second.type];
     ids.erase(std::find(ids.begin(), ids.end(), it->first));
+    unlink(it->first);
     m_records.erase(it);
+}
+
+void Workspace::reindex_links(std::string_view id) {
+    const auto it = m_records.find(std::string(id));
+    if (it == m_records.end()) return;
+    unlink(it->first);
+    link(it->second);
+}
+
+void Workspace::link(const Record& record) {
+    const RecordTypeDef* type = schema.type(record.type);
+    if (!type) return;
+    std::vector<std::string> targets;
+    for (const auto& field : type->fields) {
+        if (field.type != FieldType::RecordRef) continue;
+        const auto& value = record.value(field.id);
+        if (!value.is_string()) continue;
+        std::string target = value.get<std::string>();
+        // Two fields naming one record (contact and decision maker) link once.
+        if (std::find(targets.begin(), targets.end(), target) != targets.end()) continue;
+        m_referrers[target].push_back(record.id);
+        targets.push_back(std::move(target));
+    }
+    if (!targets.empty()) m_links_from[record.id] = std::move(targets);
+}
+
+void Workspace::unlink(const std::string& id) {
+    const auto it = m_links_from.find(id);
+    if (it == m_links_from.end()) return;
+    for (const auto& target : it->second) {
+        auto& referrers = m_referrers[target];
+        const auto found = std::find(referrers.begin(), referrers.end(), id);
+        if (found != referrers.end()) referrers.erase(found);
+        if (referrers.empty()) m_referrers.erase(target);
+    }
+    m_links_from.erase(it);
 }
 
 void Workspace::note_id(std::string_view type, std::string_view id) {

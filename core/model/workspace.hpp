@@ -48,6 +48,10 @@ class Workspace {
     // All record ids grouped by type, in schema order then creation order.
     std::vector<const Record*> all_records() const;
 
+    // Records whose record_ref fields point at `id`, in the order they came
+    // to point at it. An index: a company's contacts are found without a scan.
+    const std::vector<std::string>& referrers_of(std::string_view id) const;
+
     // "Acme Corp", "Dana Whitfield"; falls back to the id.
     std::string title_of(const Record& record) const;
 
@@ -60,6 +64,8 @@ class Workspace {
     Record* edit(std::string_view id);
     void put(Record record);
     void erase(std::string_view id);
+    // After a record's fields changed through edit(): keeps referrers_of() right.
+    void reindex_links(std::string_view id);
     // Keeps ids unique after import: the next number is above every id seen.
     void note_id(std::string_view type, std::string_view id);
     const std::map<std::string, long long>& next_numbers() const { return m_next_numbers; }
@@ -69,6 +75,12 @@ class Workspace {
     std::unordered_map<std::string, Record> m_records;
     std::unordered_map<std::string, std::vector<std::string>> m_ids_by_type;
     std::map<std::string, long long> m_next_numbers;
+    // The link index: what each record points at, and who points at each.
+    std::unordered_map<std::string, std::vector<std::string>> m_links_from;
+    std::unordered_map<std::string, std::vector<std::string>> m_referrers;
+
+    void link(const Record& record);
+    void unlink(const std::string& id);
 };
 
 } // namespace crm

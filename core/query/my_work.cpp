@@ -171,6 +171,25 @@ std::vector<WorkItem> fold_by_record(std::vector<WorkItem> items) {
 
 } // namespace
 
+std::optional<WorkItem> record_next_action(const Workspace& ws, const Record& record,
+                                           Instant now) {
+    const BusinessCalendar calendar = workspace_calendar(ws);
+    std::vector<WorkItem> items = stage_actions(ws, calendar, record, now);
+    for (const auto& id : ws.referrers_of(record.id)) {
+        const Record* task = ws.find(id);
+        if (!task || task->type != "task" || task->value("related") != record.id) continue;
+        if (auto item = task_item(ws, *task, now)) items.push_back(std::move(*item));
+    }
+    const std::string title = ws.title_of(record);
+    for (const auto& clock : sla_clocks(ws, calendar, record, now))
+        if (clock.state != ClockState::Met && clock.state != ClockState::Paused)
+            add_clock(items, 0, record, title, clock);
+    if (items.empty()) return std::nullopt;
+    for (auto& item : items)
+        item.about = record.id; // one row, whoever's task it is
+    return std::move(fold_by_record(std::move(items)).front());
+}
+
 std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user, Instant now) {
     std::vector<WorkItem> items;
     const BusinessCalendar calendar = workspace_calendar(ws);

@@ -34,6 +34,12 @@ struct WorkItem {
 std::vector<WorkItem> next_actions(const Workspace& workspace, const std::string& user,
                                    Instant now);
 
+// What is next on one record, whoever does it: its stage actions, its open
+// tasks and its running SLA clocks, folded as My work folds them (the most
+// urgent, the rest under it). Nothing when nothing is open. The record page.
+std::optional<WorkItem> record_next_action(const Workspace& workspace, const Record& record,
+                                           Instant now);
+
 // The next actions of the record's active stages, due by their task template.
 std::vector<WorkItem> stage_actions(const Workspace& workspace, const BusinessCalendar& calendar,
                                     const Record& record, Instant now);
