@@ -225,7 +225,7 @@ std::string App::ui_signature() const {
     const UiState& ui = m_ui;
     return std::to_string(static_cast<int>(ui.screen)) + '|' + ui.type + '|' + ui.flow + '|' +
            ui.user + '|' + ui.form.record_id + '|' + (ui.form.open ? "f" : "") +
-           (ui.form.show_history ? "h" : "") + (ui.nav_open ? "n" : "") +
+           std::to_string(static_cast<int>(ui.form.pane)) + (ui.nav_open ? "n" : "") +
            (ui.palette.open ? "p" : "") + (ui.ask_leave ? "a" : "") + (ui.log.open ? "l" : "") +
            ui.board_column;
 }

@@ -9,6 +9,7 @@
 #include "query/exceptions.hpp"
 #include "query/history.hpp"
 #include "query/my_work.hpp"
+#include "query/related.hpp"
 #include "query/search.hpp"
 #include "query/totals.hpp"
 #include "sla/time_zone.hpp"
@@ -24,6 +25,33 @@
 namespace crm::web {
 
 struct UiState;
+
+// A read model that depends on the workspace, the person and the clock:
+// recomputed when one of them changes (the clock by the minute), never per frame.
+template <class T> struct MinuteCache {
+    std::uint64_t workspace_version = UINT64_MAX;
+    std::string user;
+    std::int64_t minute = -1;
+    T value;
+
+    // True (and remembers the inputs) when `value` must be recomputed.
+    bool refresh(std::uint64_t version, const std::string& who, Instant now) {
+        const std::int64_t now_minute = now.seconds / 60;
+        if (workspace_version == version && user == who && minute == now_minute) return false;
+        workspace_version = version;
+        user = who;
+        minute = now_minute;
+        return true;
+    }
+};
+
+// The record page's panes: its fields, the records linked to it, its history.
+enum class FormPane { Details, Related, History };
+
+struct RecordSurroundings {
+    std::optional<WorkItem> next;      // the most urgent open item, the rest under it
+    std::vector<RelatedGroup> related; // who points at it, by type
+};
 
 // The record editor: text buffers per field, parsed by the core on save.
 struct RecordForm {
@@ -44,7 +72,10 @@ struct RecordForm {
     // The record's timeline, read from the kept journal when the record or
     // the workspace changes, never per frame.
     std::vector<TimelineEntry> history;
-    bool show_history = false; // the panel shows the timeline instead of the fields
+    FormPane pane = FormPane::Details;
+    // What is next on the record and what links to it, kept until the
+    // workspace, the record or the minute changes.
+    MinuteCache<RecordSurroundings> surroundings;
     std::string history_of;
     std::uint64_t history_version = UINT64_MAX;
 };
@@ -97,25 +128,6 @@ struct Rect {
 };
 
 enum class Screen { MyWork, Exceptions, Records, Board, Designer, Inbox };
-
-// A read model that depends on the workspace, the person and the clock:
-// recomputed when one of them changes (the clock by the minute), never per frame.
-template <class T> struct MinuteCache {
-    std::uint64_t workspace_version = UINT64_MAX;
-    std::string user;
-    std::int64_t minute = -1;
-    T value;
-
-    // True (and remembers the inputs) when `value` must be recomputed.
-    bool refresh(std::uint64_t version, const std::string& who, Instant now) {
-        const std::int64_t now_minute = now.seconds / 60;
-        if (workspace_version == version && user == who && minute == now_minute) return false;
-        workspace_version = version;
-        user = who;
-        minute = now_minute;
-        return true;
-    }
-};
 
 // The process designer's draft: edited freely, checked by the core on every
 // change (the engine decides the SetProcesses command saving would send), and
@@ -186,8 +198,12 @@ struct UiState {
     Screen screen = Screen::MyWork;          // a rep opens the app on what to do next
     MinuteCache<std::vector<WorkItem>> work; // "My work"
     MinuteCache<std::vector<ExceptionQueue>> exceptions; // the manager's queues
-    std::string flow;                                    // the board shown
-    std::string board_column;                            // the stage a phone shows of the board
+    // The one queue shown open (its group); "" = none (or the only one), so
+    // the manager sees every group's count first. Opening one closes the
+    // other, so a long queue never pushes the rest off the screen.
+    std::string open_exception_group;
+    std::string flow;         // the board shown
+    std::string board_column; // the stage a phone shows of the board
     BoardCache board;
     MoveDialog move;
     DesignerState designer;

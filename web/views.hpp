@@ -65,8 +65,14 @@ void draw_record_process(ViewContext& view, const Record& record);
 
 // A field-type-aware editor over the text form of a value (shared by the
 // record form and the move dialog). `filter` holds a picker's search text.
+// `nearby`: records a reference picker offers first (what the record already
+// links to: a deal's company, so its contacts lead the decision-maker list).
 void edit_field_value(const ViewContext& view, const FieldDef& field, std::string& value,
-                      std::string& filter);
+                      std::string& filter, const std::vector<std::string>& nearby = {});
+// What a record links to through its references: the typed `values` (a form's
+// text, a reference's text is the id), else the record's kept ones.
+std::vector<std::string> linked_ids(const RecordTypeDef& type, const Record* record,
+                                    const std::map<std::string, std::string>& values);
 
 // A value as a person reads it: references by name, dates in local time.
 std::string shown_value(const ViewContext& view, const FieldDef& field,

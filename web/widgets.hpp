@@ -61,6 +61,9 @@ bool tap_button(const char* label, float width = 0);
 // shows on hover (or a long press). `color` 0 means the normal text colour.
 void text_fitted(const std::string& text, float width, const ImVec4* color = nullptr);
 
+// Puts the next button, labelled `label`, on this line if it fits, else on the next.
+void same_line_if_fits(const char* label);
+
 bool primary_button(const char* label, const ImVec2& size = ImVec2(0, 0));
 void text_colored_wrapped(const ImVec4& color, const std::string& text);
 float scale();

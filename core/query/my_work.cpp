@@ -171,8 +171,7 @@ std::vector<WorkItem> fold_by_record(std::vector<WorkItem> items) {
 
 } // namespace
 
-std::optional<WorkItem> record_next_action(const Workspace& ws, const Record& record,
-                                           Instant now) {
+std::optional<WorkItem> record_next_action(const Workspace& ws, const Record& record, Instant now) {
     const BusinessCalendar calendar = workspace_calendar(ws);
     std::vector<WorkItem> items = stage_actions(ws, calendar, record, now);
     for (const auto& id : ws.referrers_of(record.id)) {

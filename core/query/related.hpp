@@ -17,14 +17,14 @@ namespace crm {
 struct RelatedItem {
     std::string record_id;
     std::string title;
-    std::string stage;          // its stage in its first active process, else ""
-    std::optional<Instant> at;  // a task's due time, an activity's time
-    bool done = false;          // a task that is done
+    std::string stage;         // its stage in its first active process, else ""
+    std::optional<Instant> at; // a task's due time, an activity's time
+    bool done = false;         // a task that is done
 };
 
 struct RelatedGroup {
-    std::string type;  // "deal"
-    std::string label; // "Deals"
+    std::string type;               // "deal"
+    std::string label;              // "Deals"
     std::size_t count = 0;          // how many the viewer may see
     std::vector<RelatedItem> shown; // the first `limit` of them, latest first
 };

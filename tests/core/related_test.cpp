@@ -91,8 +91,8 @@ TEST_CASE("a company shows its contacts, deals and tickets; a contact its deals,
 TEST_CASE("related records follow edits, deletions, restores and a reload") {
     Harbour h;
     // Lee moves to Acme.
-    REQUIRE(h.engine.apply(UpdateRecord{h.lee, {{"company", h.acme}}, {}, false}, "u-ana", kWhen)
-                .ok);
+    REQUIRE(
+        h.engine.apply(UpdateRecord{h.lee, {{"company", h.acme}}, {}, false}, "u-ana", kWhen).ok);
     CHECK(describe(related_records(h.engine.workspace(), "u-ana", h.record(h.acme), 10)) ==
           "Contacts (2): Kim Adler Lee Park");
     CHECK(describe(related_records(h.engine.workspace(), "u-ana", h.record(h.harbour), 10)) ==

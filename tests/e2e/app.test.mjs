@@ -179,6 +179,9 @@ test("a second tab opens read-only instead of overwriting the first", async () =
   await waitScreen(first, "my_work");
   const row = (await state(first)).work.findIndex((item) => item.kind !== "task");
   await click(first, `work-log-${row}`);
+  await click(first, "log-outcome-Reached");
+  await click(first, "log-submit");
+  await first.waitForFunction(() => window.crmTest.state().log_open === false);
   await waitSaved(first);
   await second.bringToFront();
   await second.waitForFunction((n) => window.crmTest.state().records === n, records + 1);

@@ -192,14 +192,9 @@ void draw_record_process(ViewContext& view, const Record& record) {
             continue;
         }
         const Stage* stage = flow->stage(state.stage);
-        if (stage && !stage->next_action.text.empty()) {
-            // The next action is the first thing a rep should see.
-            ImGui::PushFont(heading_font());
-            text_colored_wrapped(colors::kAccentV, "Next: " + stage->next_action.text);
-            ImGui::PopFont();
-            mark(view.ui, "next-action-" + flow_id);
-            if (!stage->sla.empty()) text_colored_wrapped(colors::kMuted, "SLA: " + stage->sla);
-        }
+        // The stage's next action heads the record page (draw_next_action).
+        if (stage && !stage->sla.empty())
+            text_colored_wrapped(colors::kMuted, "In " + stage->name + ": " + stage->sla);
         if (state.blocked) {
             const Stage* target = flow->stage(state.blocked->to);
             text_colored_wrapped(
@@ -365,7 +360,8 @@ void draw_move_dialog(ViewContext& view) {
         ImGui::PushID(field_id.c_str());
         ImGui::TextColored(colors::kMuted, "%s", field->label.c_str());
         ImGui::SetNextItemWidth(-1);
-        edit_field_value(view, *field, move.values[field_id], move.filters[field_id]);
+        edit_field_value(view, *field, move.values[field_id], move.filters[field_id],
+                         linked_ids(*type, record, move.values));
         mark(view.ui, "move-field-" + field_id);
         if (const auto problem = move.problems.find(field_id); problem != move.problems.end())
             text_colored_wrapped(colors::kDanger, problem->second);

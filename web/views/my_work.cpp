@@ -22,6 +22,7 @@ const char* handler_label(const std::string& kind) {
     if (kind == "unowned") return "To reassign";
     if (kind == "sla_breach") return "Alerted";
     if (kind == "blocked_move") return "To review";
+    if (kind == "overdue_next_action") return "To follow up";
     return "To recover";
 }
 
@@ -231,7 +232,14 @@ void draw_exceptions(ViewContext& view) {
         const std::string handlers = view.workspace.directory.names(queue.handlers);
         ImGui::PushID(static_cast<int>(q));
         const std::string header = queue.title + " (" + std::to_string(queue.items.size()) + ")";
-        if (ImGui::CollapsingHeader(header.c_str(), q == 0 ? ImGuiTreeNodeFlags_DefaultOpen : 0)) {
+        std::string& open_group = view.ui.open_exception_group;
+        const bool open =
+            open_group == queue.group || (open_group.empty() && queues.size() == 1);
+        ImGui::SetNextItemOpen(open);
+        const bool shown = ImGui::CollapsingHeader(header.c_str());
+        mark(view.ui, "exceptions-" + queue.group);
+        if (shown != open) open_group = shown ? queue.group : std::string("-");
+        if (shown) {
             ImGui::TextColored(colors::kMuted, "%s: %s", handler_label(queue.kind),
                                handlers.empty() ? "nobody" : handlers.c_str());
             for (std::size_t i = 0; i < queue.items.size() && i < 200; ++i) {
@@ -250,14 +258,16 @@ void draw_exceptions(ViewContext& view) {
                     ImGui::AlignTextToFramePadding();
                 }
                 const User* owner = view.workspace.directory.user(item.owner);
-                ImGui::TextWrapped("%s · %s · %s", item.title.c_str(), item.detail.c_str(),
-                                   owner ? owner->name.c_str() : "unassigned");
+                if (queue.kind == "overdue_next_action") // the detail names the owner
+                    ImGui::TextWrapped("%s · %s", item.title.c_str(), item.detail.c_str());
+                else
+                    ImGui::TextWrapped("%s · %s · %s", item.title.c_str(), item.detail.c_str(),
+                                       owner ? owner->name.c_str() : "unassigned");
                 ImGui::PopID();
             }
             if (queue.items.size() > 200)
                 ImGui::TextColored(colors::kMuted, "… and %zu more", queue.items.size() - 200);
         }
-        mark(view.ui, "exceptions-" + queue.group);
         ImGui::PopID();
     }
     ImGui::End();

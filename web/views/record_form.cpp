@@ -8,6 +8,7 @@
 #include "model/field_values.hpp"
 #include "query/exceptions.hpp"
 #include "query/my_work.hpp"
+#include "query/related.hpp"
 #include "sla/clocks.hpp"
 #include "util/local_time.hpp"
 #include "util/text.hpp"
@@ -25,6 +26,7 @@ constexpr ImGuiWindowFlags kFormPanel =
     ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoTitleBar;
 constexpr std::size_t kMaxReferenceChoices = 200; // keeps an open picker cheap on big workspaces
+constexpr std::size_t kRelatedShownPerType = 20;  // the rest are counted, not listed
 
 std::string hint_for(const FieldDef& field, const std::string& currency) {
     switch (field.type) {
@@ -94,38 +96,31 @@ void edit_user_ref(const Workspace& ws, UiState& ui, std::string& value, const c
     }
 }
 
+// A record picker: the records near this one first (under "Linked"), then the
+// rest; typing narrows both. The core chooses and orders them.
 void edit_record_ref(const Workspace& ws, UiState& ui, const FieldDef& field, std::string& value,
-                     std::string& filter) {
+                     std::string& filter, const std::vector<std::string>& nearby) {
     const Record* target = ws.find(value);
     const std::string preview = target ? ws.title_of(*target) : (value.empty() ? "—" : value);
-    if (ImGui::BeginCombo("##v", preview.c_str(), ImGuiComboFlags_HeightLarge)) {
-        ImGui::SetNextItemWidth(-1);
-        if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
-        ImGui::InputTextWithHint("##filter", "Type to search…", &filter);
-        if (ImGui::Selectable("—", value.empty())) value.clear();
-        const std::string needle = fold_text(filter);
-        const User* viewer = ws.directory.user(ui.user);
-        std::size_t shown = 0;
-        auto offer = [&](const std::string& id) {
-            const Record* record = ws.find(id);
-            if (!record || !viewer || !can_view(ws, *viewer, *record)) return;
-            const std::string title = ws.title_of(*record);
-            if (!needle.empty() && fold_text(title).find(needle) == std::string::npos) return;
-            ++shown;
-            if (ImGui::Selectable((title + "##" + id).c_str(), id == value)) value = id;
-            if (shown <= 20) mark(ui, "choice-" + id);
-        };
-        for (const auto& type : ws.schema.types()) {
-            if (!field.target_type.empty() && type.id != field.target_type) continue;
-            for (const auto& id : ws.ids_of_type(type.id)) {
-                if (shown >= kMaxReferenceChoices) break;
-                offer(id);
-            }
-        }
-        if (shown >= kMaxReferenceChoices)
-            ImGui::TextColored(colors::kMuted, "Type to narrow the list…");
-        ImGui::EndCombo();
+    if (!ImGui::BeginCombo("##v", preview.c_str(), ImGuiComboFlags_HeightLarge)) return;
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    ImGui::InputTextWithHint("##filter", "Type to search…", &filter);
+    if (ImGui::Selectable("—", value.empty())) value.clear();
+    const ReferenceChoices found =
+        reference_choices(ws, ui.user, field, nearby, filter, kMaxReferenceChoices);
+    for (std::size_t i = 0; i < found.choices.size(); ++i) {
+        const ReferenceChoice& choice = found.choices[i];
+        const bool first_of_part = i == 0 || found.choices[i - 1].nearby != choice.nearby;
+        if (first_of_part && (choice.nearby || found.choices.front().nearby))
+            ImGui::SeparatorText(choice.nearby ? "Linked" : "Everyone else");
+        if (ImGui::Selectable((choice.title + "##" + choice.record_id).c_str(),
+                              choice.record_id == value))
+            value = choice.record_id;
+        if (i < 20) mark(ui, "choice-" + choice.record_id);
     }
+    if (found.more) ImGui::TextColored(colors::kMuted, "Type to narrow the list…");
+    ImGui::EndCombo();
 }
 
 const char* const kMonths[] = {"January",   "February", "March",    "April",
@@ -232,7 +227,7 @@ void edit_date(const ViewContext& view, const FieldDef& field, std::string& valu
 } // namespace
 
 void edit_field_value(const ViewContext& view, const FieldDef& field, std::string& value,
-                      std::string& filter) {
+                      std::string& filter, const std::vector<std::string>& nearby) {
     switch (field.type) {
     case FieldType::LongText:
         ImGui::InputTextMultiline("##v", &value, ImVec2(-1, ImGui::GetTextLineHeight() * 4));
@@ -253,7 +248,7 @@ void edit_field_value(const ViewContext& view, const FieldDef& field, std::strin
         edit_user_ref(view.workspace, view.ui, value, "—");
         break;
     case FieldType::RecordRef:
-        edit_record_ref(view.workspace, view.ui, field, value, filter);
+        edit_record_ref(view.workspace, view.ui, field, value, filter, nearby);
         break;
     case FieldType::Date:
     case FieldType::DateTime:
@@ -263,6 +258,22 @@ void edit_field_value(const ViewContext& view, const FieldDef& field, std::strin
         ImGui::InputTextWithHint("##v", hint_for(field, view.workspace.currency).c_str(), &value);
         break;
     }
+}
+
+std::vector<std::string> linked_ids(const RecordTypeDef& type, const Record* record,
+                                    const std::map<std::string, std::string>& values) {
+    std::vector<std::string> ids;
+    for (const auto& field : type.fields) {
+        if (field.type != FieldType::RecordRef) continue;
+        std::string id;
+        if (const auto typed = values.find(field.id); typed != values.end())
+            id = typed->second;
+        else if (record && record->value(field.id).is_string())
+            id = record->value(field.id).get<std::string>();
+        if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end())
+            ids.push_back(std::move(id));
+    }
+    return ids;
 }
 
 namespace {
@@ -279,7 +290,12 @@ void draw_field(ViewContext& view, const FieldDef& field) {
         ImGui::SetKeyboardFocusHere();
         form.focus_first = false;
     }
-    edit_field_value(view, field, value, form.reference_filters[field.id]);
+    const std::vector<std::string> nearby =
+        field.type == FieldType::RecordRef
+            ? linked_ids(*view.workspace.schema.type(form.type),
+                         view.workspace.find(form.record_id), form.values)
+            : std::vector<std::string>{};
+    edit_field_value(view, field, value, form.reference_filters[field.id], nearby);
     mark(view.ui, "field-" + field.id);
     if (problem != form.problems.end()) {
         ImGui::PopStyleColor();
@@ -310,19 +326,143 @@ void draw_record_deadlines(const ViewContext& view, const Record& record) {
     if (!clocks.empty() || !record.automation_failures.empty()) ImGui::Separator();
 }
 
+// A record made before its history was kept (imported, or from the demo)
+// still says who made it and when.
+bool created_outside_history(const std::vector<TimelineEntry>& history) {
+    return history.empty() || history.front().kind != "record.created";
+}
+
 // What happened to the record, newest first: who (or which automation, after
 // whose change), how long ago, and what, in words.
-void draw_record_history(const ViewContext& view) {
+void draw_record_history(const ViewContext& view, const Record& record) {
     const auto& history = view.ui.form.history;
-    if (history.empty()) ImGui::TextColored(colors::kMuted, "Nothing kept yet.");
+    auto when = [&](Instant at) {
+        return format_local_datetime(at, view.ui.zone, view.now) + " (" +
+               describe_relative(at, view.now) + ")";
+    };
     for (auto entry = history.rbegin(); entry != history.rend(); ++entry) {
-        text_colored_wrapped(colors::kMuted,
-                             entry->by + " · " +
-                                 format_local_datetime(entry->at, view.ui.zone, view.now) + " (" +
-                                 describe_relative(entry->at, view.now) + ")");
+        text_colored_wrapped(colors::kMuted, entry->by + " · " + when(entry->at));
         ImGui::TextWrapped("%s", entry->what.c_str());
         ImGui::Spacing();
     }
+    if (!created_outside_history(history)) return;
+    const User* creator = view.workspace.directory.user(record.created_by);
+    text_colored_wrapped(colors::kMuted, (creator ? creator->name : std::string("Import")) + " · " +
+                                             when(record.created_at));
+    ImGui::TextWrapped("Created (brought in before its history was kept)");
+}
+
+// The record's next action and related records, read from the core once per
+// change or minute, not per frame.
+const RecordSurroundings& surroundings_of(const ViewContext& view, const Record& record) {
+    auto& cache = view.ui.form.surroundings;
+    if (cache.refresh(view.version, view.ui.user + "|" + record.id, view.now)) {
+        cache.value.next = record_next_action(view.workspace, record, view.now);
+        cache.value.related =
+            related_records(view.workspace, view.ui.user, record, kRelatedShownPerType);
+    }
+    return cache.value;
+}
+
+ImVec4 due_color(const std::string& state) {
+    return state == "overdue"   ? colors::kDanger
+           : state == "at-risk" ? colors::kWarning
+                                : colors::kMuted;
+}
+
+// When it is due, in words and the reader's zone: "overdue by 3 h", "due tomorrow 12:30".
+std::string due_words(const ViewContext& view, const WorkItem& item) {
+    if (!item.due) return "no due time";
+    return describe_due_local(*item.due, view.now, view.ui.zone);
+}
+
+// First on the page: what to do next on this record, and by when.
+void draw_next_action(ViewContext& view, const Record& record) {
+    const auto& next = surroundings_of(view, record).next;
+    if (!next) return;
+    ImGui::PushFont(heading_font());
+    text_colored_wrapped(colors::kAccentV, "Next: " + next->what);
+    ImGui::PopFont();
+    mark(view.ui, "next-action");
+    if (!next->flow.empty()) mark(view.ui, "next-action-" + next->flow);
+    std::string detail = due_words(view, *next);
+    if (!next->reason.empty()) detail += " · " + next->reason;
+    text_colored_wrapped(due_color(next->state), detail);
+    mark(view.ui, "next-action-due");
+    for (const auto& later : next->more) {
+        text_colored_wrapped(colors::kMuted,
+                             "Then: " + later.what + " · " + due_words(view, later));
+        if (!later.flow.empty()) mark(view.ui, "next-action-" + later.flow);
+    }
+    ImGui::Separator();
+}
+
+std::string related_line(const ViewContext& view, const RelatedItem& item) {
+    std::string line = item.title;
+    if (!item.stage.empty()) line += " · " + item.stage;
+    if (item.done)
+        line += " · done";
+    else if (item.at)
+        line += " · " + format_local_datetime(*item.at, view.ui.zone, view.now);
+    return line;
+}
+
+// Who points at this record, by type: a company's contacts, deals and
+// tickets; a contact's deals, activities and tasks. A tap opens one.
+void draw_related(ViewContext& view, const Record& record) {
+    const auto& groups = surroundings_of(view, record).related;
+    if (groups.empty())
+        ImGui::TextColored(colors::kMuted, "No other records link to this one yet.");
+    for (const auto& group : groups) {
+        ImGui::PushID(group.type.c_str());
+        ImGui::PushFont(heading_font());
+        ImGui::Text("%s (%zu)", group.label.c_str(), group.count);
+        ImGui::PopFont();
+        for (const auto& item : group.shown) {
+            if (ImGui::Selectable((related_line(view, item) + "##" + item.record_id).c_str(), false,
+                                  0, ImVec2(0, tap_height())))
+                open_record(view, item.record_id);
+            mark(view.ui, "related-" + item.record_id);
+        }
+        if (group.count > group.shown.size())
+            ImGui::TextColored(colors::kMuted, "… and %zu more", group.count - group.shown.size());
+        ImGui::Spacing();
+        ImGui::PopID();
+    }
+}
+
+// Details, Related and History, then Log activity, wrapping where the panel is narrow.
+void draw_pane_buttons(ViewContext& view, const Record& record) {
+    RecordForm& form = view.ui.form;
+    std::size_t related = 0;
+    for (const auto& group : surroundings_of(view, record).related)
+        related += group.count;
+    const std::size_t history =
+        form.history.size() + (created_outside_history(form.history) ? 1 : 0);
+    const struct {
+        FormPane pane;
+        std::string label;
+        const char* name;
+    } panes[] = {{FormPane::Details, "Details", "form-details"},
+                 {FormPane::Related, "Related (" + std::to_string(related) + ")", "related"},
+                 {FormPane::History, "History (" + std::to_string(history) + ")", "history"}};
+    for (const auto& pane : panes) {
+        if (pane.pane != FormPane::Details) same_line_if_fits(pane.label.c_str());
+        const bool on = form.pane == pane.pane;
+        if (on) { // the pane shown: tinted, in the accent colour
+            ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.86f, 0.91f, 1.0f, 1));
+            ImGui::PushStyleColor(ImGuiCol_Text, colors::kAccentV);
+        }
+        if (ImGui::Button((pane.label + "###" + pane.name).c_str(), ImVec2(0, tap_height())))
+            form.pane = pane.pane;
+        if (on) ImGui::PopStyleColor(2);
+        mark(view.ui, pane.name);
+    }
+    if (view.read_only) return;
+    same_line_if_fits("Log activity");
+    if (ImGui::Button("Log activity", ImVec2(0, tap_height())))
+        open_log_form(view.ui, record.id, record.type == "task" ? record.id : "");
+    mark(view.ui, "log-activity");
 }
 
 } // namespace
@@ -526,21 +666,7 @@ void draw_record_form(ViewContext& view) {
     ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 1.0f);
     ImGui::Begin("##form", nullptr, kFormPanel);
     draw_form_header(view, *type, record);
-    if (record) {
-        // The record's fields, or what happened to it.
-        const std::string toggle = form.show_history
-                                       ? std::string("Back to the fields")
-                                       : "History (" + std::to_string(form.history.size()) + ")";
-        if (ImGui::Button((toggle + "###history").c_str(), ImVec2(0, tap_height())))
-            form.show_history = !form.show_history;
-        mark(view.ui, "history");
-        if (!view.read_only) {
-            ImGui::SameLine();
-            if (ImGui::Button("Log activity", ImVec2(0, tap_height())))
-                open_log_form(view.ui, record->id, record->type == "task" ? record->id : "");
-            mark(view.ui, "log-activity");
-        }
-    }
+    if (record) draw_pane_buttons(view, *record);
     ImGui::Separator();
 
     // The core says what this person may do here; the view only follows.
@@ -558,10 +684,13 @@ void draw_record_form(ViewContext& view) {
     // Process, deadlines and fields scroll together; the footer stays put.
     ImGui::BeginChild("##fields", ImVec2(0, -footer));
     form.editing_multiline = false;
-    if (record && form.show_history) {
-        draw_record_history(view);
+    if (record && form.pane == FormPane::History) {
+        draw_record_history(view, *record);
+    } else if (record && form.pane == FormPane::Related) {
+        draw_related(view, *record);
     } else {
         if (record) {
+            draw_next_action(view, *record);
             draw_record_deadlines(view, *record);
             draw_record_process(view, *record);
         }
