@@ -11,6 +11,7 @@
 #include "query/history.hpp"
 #include "query/inbox.hpp"
 #include "service/bootstrap.hpp"
+#include "service/bulk.hpp"
 #include "service/timers.hpp"
 #include "sla/clocks.hpp"
 #include "theme.hpp"
@@ -277,6 +278,22 @@ void App::apply_intents() {
                     assign_owner(value.record_id, value.owner);
                 else if constexpr (std::is_same_v<T, MarkRead>)
                     mark_read(value);
+                else if constexpr (std::is_same_v<T, SaveListView>)
+                    save_list_view(value.name);
+                else if constexpr (std::is_same_v<T, DeleteListView>)
+                    delete_list_view(value.name);
+                else if constexpr (std::is_same_v<T, BulkReassign>)
+                    finish_bulk("Reassigned",
+                                bulk_reassign(m_engine, bulk_ids(), value.owner, m_ui.user, now()),
+                                " to " +
+                                    (value.owner.empty()
+                                         ? std::string("nobody")
+                                         : m_engine.workspace().directory.names({value.owner})));
+                else if constexpr (std::is_same_v<T, BulkMove>)
+                    finish_bulk(
+                        "Moved",
+                        bulk_move(m_engine, bulk_ids(), value.flow, value.to, m_ui.user, now()),
+                        " to " + stage_name(value.flow, value.to));
                 else
                     undo_last_change();
             },
@@ -570,6 +587,68 @@ void App::assign_owner(const std::string& record_id, const std::string& owner) {
     after_change();
 }
 
+void App::save_list_view(const std::string& name) {
+    SavedView view{name,         m_ui.user,           m_ui.type,  m_ui.search,
+                   m_ui.sort_by, m_ui.sort_ascending, m_ui.filter};
+    const auto outcome = m_engine.apply(SaveView{view}, m_ui.user, now());
+    if (!outcome.ok) {
+        m_ui.naming.message = outcome.message;
+        return;
+    }
+    m_ui.naming = ViewNaming{};
+    m_ui.view_name = name;
+    m_ui.notice = "Saved the view \"" + name + "\"";
+    after_change();
+}
+
+void App::delete_list_view(const std::string& name) {
+    const auto outcome = m_engine.apply(DeleteView{name}, m_ui.user, now());
+    if (!outcome.ok) {
+        m_ui.error_dialog = outcome.message;
+        return;
+    }
+    if (m_ui.view_name == name) m_ui.view_name.clear();
+    m_ui.notice = "Deleted the view \"" + name + "\"";
+    after_change();
+}
+
+std::vector<std::string> App::bulk_ids() const {
+    return {m_ui.bulk.ids.begin(), m_ui.bulk.ids.end()};
+}
+
+std::string App::stage_name(const std::string& flow_id, const std::string& to) const {
+    const Flow* flow = m_engine.workspace().flow(flow_id);
+    if (!flow) return to;
+    if (const Stage* stage = flow->stage(to)) return stage->name;
+    for (const auto& outcome : flow->outcomes)
+        if (outcome.id == to) return outcome.name;
+    return to;
+}
+
+// "Moved 3 of 4 to Proposal sent"; what was refused stays selected and is
+// listed with its reason, by title.
+void App::finish_bulk(const std::string& verb, const BulkResult& result, const std::string& where) {
+    const Workspace& ws = m_engine.workspace();
+    BulkSelection& bulk = m_ui.bulk;
+    bulk.refused.clear();
+    for (const auto& item : result.items) {
+        if (item.ok) {
+            bulk.ids.erase(item.id);
+            continue;
+        }
+        // The engine's refusals mostly name the record already.
+        const Record* record = ws.find(item.id);
+        const std::string title = record ? ws.title_of(*record) : item.id;
+        bulk.refused.push_back(item.message.find(title) != std::string::npos
+                                   ? item.message
+                                   : title + ": " + item.message);
+    }
+    m_ui.notice = verb + " " + std::to_string(result.done()) + " of " +
+                  std::to_string(result.items.size()) + where;
+    m_ui.undo.reset(); // many changes at once: undone one by one from each record
+    if (result.done() > 0) after_change();
+}
+
 void App::save_processes() {
     DesignerState& designer = m_ui.designer;
     SetProcesses command{designer.draft, designer.mapping};
@@ -762,6 +841,9 @@ std::string App::test_state_json() const {
                 {"rows", m_ui.list.ids.size()},
                 {"row_ids", list_ids_json()},
                 {"list_totals", format_money_totals(m_ui.list.totals.sums)},
+                {"view_name", m_ui.view_name},
+                {"bulk_selected", m_ui.bulk.ids.size()},
+                {"bulk_refused", m_ui.bulk.refused},
                 {"selected", m_ui.selected},
                 {"form_open", m_ui.form.open},
                 {"form_record", m_ui.form.open ? m_ui.form.record_id : ""},

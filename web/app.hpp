@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/engine.hpp"
+#include "service/bulk.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
 #include "ui_state.hpp"
@@ -57,6 +58,11 @@ class App {
     void save_processes();
     void complete_task(const std::string& task_id);
     void submit_log();
+    void save_list_view(const std::string& name);
+    void delete_list_view(const std::string& name);
+    std::vector<std::string> bulk_ids() const;
+    std::string stage_name(const std::string& flow_id, const std::string& to) const;
+    void finish_bulk(const std::string& verb, const BulkResult& result, const std::string& where);
     void assign_owner(const std::string& record_id, const std::string& owner);
     void remember_change(const Outcome& outcome);
     void undo_last_change();

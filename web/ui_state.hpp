@@ -18,6 +18,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 #include <vector>
@@ -100,6 +101,7 @@ struct MoveDialog {
     std::string reason;
     std::map<std::string, std::string> values, filters, problems;
     std::string message;
+    bool popup_was_open = false; // a picker (see dialog_escape)
 };
 
 // The board's columns, recomputed only when one of their inputs changes.
@@ -121,6 +123,21 @@ struct ListCache {
 // The date filter's bounds as typed, and what is wrong with them.
 struct ListFilterText {
     std::string from, to, problem;
+};
+
+// The list's selection for bulk actions. On a phone, taps select only in
+// selecting mode; elsewhere each row has a checkbox.
+struct BulkSelection {
+    std::set<std::string> ids;
+    bool selecting = false;
+    std::vector<std::string> refused; // the last bulk action's refusals: "Title: why"
+};
+
+// Saving the list's filters as a named view.
+struct ViewNaming {
+    bool open = false;
+    std::string name;
+    std::string message; // why it was refused
 };
 
 struct Rect {
@@ -163,7 +180,8 @@ struct LogForm {
     bool open = false;
     std::string record_id, task_id; // the task it answers, if opened from one
     std::string kind = "call", outcome, notes, next_title, next_due;
-    std::string message; // why it was refused
+    std::string message;         // why it was refused
+    bool popup_was_open = false; // a picker or calendar (see dialog_escape)
 };
 
 // The command palette: what was typed, the highlighted entry, and the
@@ -211,6 +229,9 @@ struct UiState {
     std::string search;
     ListFilter filter; // owners, stage, dates: combined, done by the core
     ListFilterText filter_text;
+    std::string view_name; // the saved view the list shows ("" = none)
+    ViewNaming naming;
+    BulkSelection bulk;
     std::string sort_by = "title";
     bool sort_ascending = true;
     std::string selected;
@@ -258,8 +279,23 @@ struct MarkRead {
     std::vector<std::string> ids;
     bool all = false;
 };
-using Intent = std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested,
-                            RequestMove, SubmitMove, SaveProcesses, CompleteTask, SubmitLog,
-                            AssignOwner, UndoRequested, MarkRead>;
+// Saved views: the list as it is now under a name, or one gone.
+struct SaveListView {
+    std::string name;
+};
+struct DeleteListView {
+    std::string name;
+};
+// Bulk actions on the list's selection, each record through the engine.
+struct BulkReassign {
+    std::string owner;
+};
+struct BulkMove {
+    std::string flow, to;
+};
+using Intent =
+    std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested, RequestMove,
+                 SubmitMove, SaveProcesses, CompleteTask, SubmitLog, AssignOwner, UndoRequested,
+                 MarkRead, SaveListView, DeleteListView, BulkReassign, BulkMove>;
 
 } // namespace crm::web

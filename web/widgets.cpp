@@ -130,6 +130,12 @@ float scale() {
 
 namespace crm::web {
 
+bool dialog_escape(bool& popup_was_open) {
+    const bool pressed = ImGui::IsKeyPressed(ImGuiKey_Escape, false) && !popup_was_open;
+    popup_was_open = ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId);
+    return pressed;
+}
+
 void same_line_if_fits(const char* label) {
     const ImGuiStyle& style = ImGui::GetStyle();
     const float width = ImGui::CalcTextSize(label, nullptr, true).x + style.FramePadding.x * 2;

@@ -61,6 +61,11 @@ bool tap_button(const char* label, float width = 0);
 // shows on hover (or a long press). `color` 0 means the normal text colour.
 void text_fitted(const std::string& text, float width, const ImVec4* color = nullptr);
 
+// Escape for a dialog: pressed while none of the dialog's own popups (a
+// picker, a calendar) was open, as Escape closes that popup first. Call once
+// per frame inside the dialog, after its popups.
+bool dialog_escape(bool& popup_was_open);
+
 // Puts the next button, labelled `label`, on this line if it fits, else on the next.
 void same_line_if_fits(const char* label);
 

@@ -254,11 +254,100 @@ test("the deals list filters by owner and stage together and totals exactly what
   assert.equal(shown.list_totals, expected);
   await page.screenshot({ path: join(shots, "deals-filtered-with-totals.png") });
 
+  // The filters kept as a named view come back after a reload.
+  await click(page, "views");
+  await click(page, "view-save");
+  await typeInto(page, "view-name", "Ben's early and late deals");
+  await click(page, "view-save-submit");
+  await page.waitForFunction(() => window.crmTest.state().view_name === "Ben's early and late deals");
+  await waitSaved(page);
+  await page.reload();
+  await page.waitForFunction(() => window.crmTest && window.crmTest.state().open === true);
+  await switchUser(page, "u-maria");
+  await navigate(page, "type-deal");
+  await page.waitForFunction((n) => window.crmTest.state().rows === n, all);
+  await click(page, "views");
+  await click(page, "view-0");
+  await page.waitForFunction((n) => window.crmTest.state().rows === n, shown.rows);
+  assert.deepEqual((await state(page)).row_ids, shown.row_ids);
+
+  // Many at once: two deals handed to Ana, then moves the gates refuse, listed with why.
+  const [first, second] = shown.row_ids;
+  await click(page, `tick-${first}`);
+  await click(page, `tick-${second}`);
+  await page.waitForFunction(() => window.crmTest.state().bulk_selected === 2);
+  await click(page, "bulk-reassign");
+  await click(page, "bulk-owner-u-ana");
+  await page.waitForFunction(() => window.crmTest.state().notice === "Reassigned 2 of 2 to Ana Reyes");
+  assert.equal((await record(page, first)).owner, "u-ana");
+  assert.equal((await record(page, second)).owner, "u-ana");
   await click(page, "filter-clear");
   await page.waitForFunction((n) => window.crmTest.state().rows === n, all);
+  await click(page, "filter-stage");
+  await click(page, "filter-stage-lead");
+  await page.keyboard.press("Escape");
+  await page.waitForFunction((n) => window.crmTest.state().rows < n, all);
+  await click(page, "tick-all");
+  const leads = (await state(page)).rows;
+  await page.waitForFunction((n) => window.crmTest.state().bulk_selected === n, leads);
+  await click(page, "bulk-move");
+  await click(page, "bulk-move-meeting_scheduled");
+  await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Moved "));
+  const after = await state(page);
+  // The pipeline does not skip stages: every lead is refused, named, and stays selected.
+  assert.equal(after.notice, `Moved 0 of ${leads} to Meeting scheduled`);
+  assert.equal(after.bulk_refused.length, leads);
+  assert.match(after.bulk_refused[0], /^Cannot move .+ to Meeting scheduled: the Sales pipeline does not skip stages; move through Qualified first$/);
+  assert.equal(after.bulk_selected, leads, "what was refused stays selected");
+  await page.screenshot({ path: join(shots, "deals-bulk-move-refused.png") });
+
+  await click(page, "bulk-clear");
+  await click(page, "filter-clear");
   await click(page, "flow-sales_pipeline");
   await page.waitForFunction(() => Boolean(window.crmTest.rects()["column-sum-lead"]));
   await page.screenshot({ path: join(shots, "board-column-sums.png") });
+  await context.close();
+});
+
+test("a record page says what is next and when, lists what links to it, and pickers offer linked contacts first", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, ...berlin });
+  const page = await openApp(context);
+  await switchUser(page, "u-ben");
+  await click(page, "flow-sales_pipeline");
+  await click(page, "card-deal-2");
+  await page.waitForFunction(() => window.crmTest.state().form_record === "deal-2");
+  await page.waitForFunction(() => Boolean(window.crmTest.rects()["next-action-due"]));
+  const deal = await record(page, "deal-2");
+
+  // Related: the deal's tasks and activities, each opens.
+  await click(page, "related");
+  await page.waitForFunction(() => Object.keys(window.crmTest.rects()).some((n) => n.startsWith("related-")));
+  const related = Object.keys(await rects(page)).filter((n) => n.startsWith("related-"));
+  for (const name of related) {
+    const linked = await record(page, name.replace("related-", ""));
+    assert.ok(Object.values(linked.fields).includes("deal-2"), `${name} links to the deal`);
+  }
+  await page.screenshot({ path: join(shots, "record-related.png") });
+
+  // History: a record from the demo says who created it and when.
+  await click(page, "history");
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(shots, "record-history-created.png") });
+
+  // Moving on asks for a decision maker: the picker starts with the people at the deal's company.
+  await click(page, "form-details");
+  await click(page, "move-next-sales_pipeline");
+  await page.waitForFunction(() => window.crmTest.state().move_open === true);
+  await click(page, "move-field-decision_maker");
+  await page.waitForFunction(() => Object.keys(window.crmTest.rects()).some((n) => n.startsWith("choice-contact-")));
+  const drawn = await rects(page);
+  const choices = Object.keys(drawn).filter((n) => n.startsWith("choice-contact-"))
+    .sort((a, b) => drawn[a].y - drawn[b].y);
+  const firstChoice = await record(page, choices[0].replace("choice-", ""));
+  assert.equal(firstChoice.fields.company, deal.fields.company, "a contact at the deal's company comes first");
+  await page.screenshot({ path: join(shots, "picker-linked-first.png") });
+  await page.keyboard.press("Escape");
+  await click(page, "move-cancel");
   await context.close();
 });
 

@@ -386,7 +386,7 @@ void draw_move_dialog(ViewContext& view) {
         mark(view.ui, "move-anyway");
     }
     ImGui::SameLine();
-    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
+    if (ImGui::Button("Cancel") || dialog_escape(move.popup_was_open)) {
         move = MoveDialog{};
         ImGui::CloseCurrentPopup();
     }

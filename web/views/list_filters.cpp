@@ -119,6 +119,92 @@ void draw_date_filter(ViewContext& view, const RecordTypeDef& type, float width)
     text.problem = problem;
 }
 
+// The list as a saved view: type, search, sort and filters.
+void apply_saved_view(UiState& ui, const SavedView& saved) {
+    ui.view_name = saved.name;
+    ui.search = saved.search;
+    ui.sort_by = saved.sort_by;
+    ui.sort_ascending = saved.ascending;
+    ui.filter = saved.filter;
+    ui.filter_text = ListFilterText{};
+    if (saved.filter.date.from_day) ui.filter_text.from = format_date(*saved.filter.date.from_day);
+    if (saved.filter.date.to_day) ui.filter_text.to = format_date(*saved.filter.date.to_day);
+}
+
+// "View: Mine in Proposal" — the person's saved views of this type, saving
+// the list as it is, and deleting the one shown.
+void draw_view_picker(ViewContext& view, const RecordTypeDef& type, float width) {
+    UiState& ui = view.ui;
+    const SavedView* shown = find_view(view.workspace.views, ui.user, ui.view_name);
+    if (shown && shown->type != type.id) shown = nullptr;
+    if (!shown) ui.view_name.clear(); // another type's, or deleted
+    const bool changed = shown && (shown->search != ui.search || shown->sort_by != ui.sort_by ||
+                                   shown->ascending != ui.sort_ascending ||
+                                   filter_key(shown->filter) != filter_key(ui.filter));
+    ImGui::SetNextItemWidth(width);
+    const std::string preview =
+        ui.view_name.empty() ? "All " + type.plural : ui.view_name + (changed ? " (changed)" : "");
+    if (ImGui::BeginCombo("##views", ("View: " + preview).c_str())) {
+        if (ImGui::Selectable(("All " + type.plural).c_str(), ui.view_name.empty())) {
+            ui.view_name.clear();
+            ui.filter = ListFilter{};
+            ui.filter_text = ListFilterText{};
+            ui.search.clear();
+        }
+        std::size_t n = 0;
+        for (const SavedView* saved : views_of(view.workspace.views, ui.user)) {
+            if (saved->type != type.id) continue;
+            if (ImGui::Selectable((saved->name + "##saved").c_str(), saved->name == ui.view_name))
+                apply_saved_view(ui, *saved);
+            mark(ui, "view-" + std::to_string(n++));
+        }
+        ImGui::Separator();
+        if (!view.read_only && ImGui::Selectable("Save this list as a view…")) {
+            ui.naming = ViewNaming{true, ui.view_name, ""};
+        }
+        mark(ui, "view-save");
+        if (!view.read_only && !ui.view_name.empty() &&
+            ImGui::Selectable(("Delete \"" + ui.view_name + "\"").c_str()))
+            view.intents.push_back(DeleteListView{ui.view_name});
+        mark(ui, "view-delete");
+        ImGui::EndCombo();
+    }
+    mark(ui, "views");
+}
+
+// A name for the view; saving under a name one already has replaces it.
+void draw_view_naming(ViewContext& view) {
+    ViewNaming& naming = view.ui.naming;
+    if (!naming.open) return;
+    if (!ImGui::IsPopupOpen("Save view")) ImGui::OpenPopup("Save view");
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always,
+                            ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(dialog_width(420), 0));
+    if (!ImGui::BeginPopupModal("Save view", nullptr,
+                                ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                                    ImGuiWindowFlags_NoSavedSettings))
+        return;
+    ImGui::TextWrapped("Keep these filters, search and sort under a name. Only you see it.");
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    const bool entered =
+        ImGui::InputTextWithHint("##name", "e.g. My deals closing this month", &naming.name,
+                                 ImGuiInputTextFlags_EnterReturnsTrue);
+    mark(view.ui, "view-name");
+    if (!naming.message.empty()) text_colored_wrapped(colors::kDanger, naming.message);
+    if (primary_button("Save", ImVec2(120 * scale(), tap_height())) || entered)
+        view.intents.push_back(SaveListView{naming.name});
+    mark(view.ui, "view-save-submit");
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel", ImVec2(100 * scale(), tap_height())) ||
+        ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
+        naming = ViewNaming{};
+        ImGui::CloseCurrentPopup();
+    }
+    mark(view.ui, "view-save-cancel");
+    ImGui::EndPopup();
+}
+
 } // namespace
 
 std::string filter_key(const ListFilter& filter) {
@@ -143,6 +229,9 @@ void draw_list_filters(ViewContext& view, const RecordTypeDef& type) {
     const bool phone = is_phone();
     const float width =
         phone ? (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2 : 170 * s;
+    draw_view_picker(view, type, phone ? ImGui::GetContentRegionAvail().x : 230 * s);
+    draw_view_naming(view);
+    if (!phone) ImGui::SameLine();
     draw_owner_filter(view, view.ui.filter.owners, width);
     draw_stage_filter(view, type, view.ui.filter.stage, width);
     draw_date_filter(view, type, phone ? width * 0.8f : 120 * s);

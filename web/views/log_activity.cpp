@@ -114,8 +114,7 @@ void draw_log_form(ViewContext& view) {
     if (primary_button("Log it", ImVec2(width, tap_height()))) view.intents.push_back(SubmitLog{});
     mark(view.ui, "log-submit");
     ImGui::SameLine();
-    if (ImGui::Button("Cancel", ImVec2(0, tap_height())) ||
-        (ImGui::IsKeyPressed(ImGuiKey_Escape, false) && !ImGui::IsPopupOpen("##calendar"))) {
+    if (ImGui::Button("Cancel", ImVec2(0, tap_height())) || dialog_escape(log.popup_was_open)) {
         log = LogForm{};
         ImGui::CloseCurrentPopup();
     }

@@ -233,8 +233,7 @@ void draw_exceptions(ViewContext& view) {
         ImGui::PushID(static_cast<int>(q));
         const std::string header = queue.title + " (" + std::to_string(queue.items.size()) + ")";
         std::string& open_group = view.ui.open_exception_group;
-        const bool open =
-            open_group == queue.group || (open_group.empty() && queues.size() == 1);
+        const bool open = open_group == queue.group || (open_group.empty() && queues.size() == 1);
         ImGui::SetNextItemOpen(open);
         const bool shown = ImGui::CollapsingHeader(header.c_str());
         mark(view.ui, "exceptions-" + queue.group);

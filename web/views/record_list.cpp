@@ -25,6 +25,7 @@ void refresh_rows(const ViewContext& view) {
         cache.viewer == ui.user && cache.search == ui.search && cache.sort_by == ui.sort_by &&
         cache.ascending == ui.sort_ascending && cache.filter == filter)
         return;
+    if (cache.type != ui.type) view.ui.bulk = BulkSelection{}; // another list
     cache.ids = query_records(
         view.workspace, {ui.type, ui.user, ui.search, ui.sort_by, ui.sort_ascending, ui.filter});
     cache.totals = list_totals(view.workspace, cache.ids);
@@ -37,6 +38,92 @@ void refresh_rows(const ViewContext& view) {
     cache.ascending = ui.sort_ascending;
 }
 
+// Ticks a record in or out of the bulk selection.
+void toggle_selected(BulkSelection& bulk, const std::string& id) {
+    if (!bulk.ids.erase(id)) bulk.ids.insert(id);
+}
+
+// "Move to…": every stage and outcome of the type's processes.
+void draw_bulk_move(ViewContext& view, const RecordTypeDef& type, float width) {
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::BeginCombo("##bulkmove", "Move to…", ImGuiComboFlags_HeightLarge)) {
+        for (const auto& flow : view.workspace.flows) {
+            if (flow.record_type != type.id) continue;
+            ImGui::TextColored(colors::kMuted, "%s", flow.name.c_str());
+            auto target = [&](const std::string& id, const std::string& name) {
+                if (ImGui::Selectable((name + "##" + flow.id + id).c_str()))
+                    view.intents.push_back(BulkMove{flow.id, id});
+                mark(view.ui, "bulk-move-" + id);
+            };
+            for (const auto& stage : flow.stages)
+                target(stage.id, stage.name);
+            for (const auto& outcome : flow.outcomes)
+                if (!outcome.reason_required) target(outcome.id, outcome.name);
+        }
+        ImGui::EndCombo();
+    }
+    mark(view.ui, "bulk-move");
+}
+
+// With records selected: how many, reassign or move them all (each through
+// the engine's checks and gates), clear; then what was refused, and why.
+void draw_bulk_bar(ViewContext& view, const RecordTypeDef& type) {
+    BulkSelection& bulk = view.ui.bulk;
+    if (bulk.ids.empty() && bulk.refused.empty()) return;
+    const float s = scale();
+    const bool phone = is_phone();
+    const float width = phone ? (ImGui::GetContentRegionAvail().x - 8 * s) / 2 : 160 * s;
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("%zu selected", bulk.ids.size());
+    mark(view.ui, "bulk-count");
+    if (!bulk.ids.empty() && !view.read_only) {
+        if (!phone) ImGui::SameLine();
+        ImGui::SetNextItemWidth(width);
+        if (ImGui::BeginCombo("##bulkowner", "Reassign to…")) {
+            for (const auto& user : view.workspace.directory.users()) {
+                if (ImGui::Selectable(user.name.c_str()))
+                    view.intents.push_back(BulkReassign{user.id});
+                mark(view.ui, "bulk-owner-" + user.id);
+            }
+            if (ImGui::Selectable("Unassigned")) view.intents.push_back(BulkReassign{""});
+            ImGui::EndCombo();
+        }
+        mark(view.ui, "bulk-reassign");
+        ImGui::SameLine();
+        draw_bulk_move(view, type, width);
+    }
+    if (!phone || bulk.ids.empty()) ImGui::SameLine();
+    if (ImGui::Button("Clear selection", ImVec2(0, tap_height()))) bulk = BulkSelection{};
+    mark(view.ui, "bulk-clear");
+    for (std::size_t i = 0; i < bulk.refused.size() && i < 5; ++i)
+        text_colored_wrapped(colors::kWarning, "Not done: " + bulk.refused[i]);
+    if (bulk.refused.size() > 5)
+        ImGui::TextColored(colors::kWarning, "… and %zu more not done", bulk.refused.size() - 5);
+}
+
+// The headers, the first a box that ticks every record the list shows.
+void draw_table_headers(ViewContext& view, int column_count) {
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (int column = 0; column < column_count; ++column) {
+        if (!ImGui::TableSetColumnIndex(column)) continue;
+        if (column > 0) {
+            ImGui::TableHeader(ImGui::TableGetColumnName(column));
+            continue;
+        }
+        const auto& shown = view.ui.list.ids;
+        bool all = !shown.empty() && view.ui.bulk.ids.size() >= shown.size() &&
+                   std::all_of(shown.begin(), shown.end(),
+                               [&](const std::string& id) { return view.ui.bulk.ids.count(id); });
+        if (ImGui::Checkbox("##all", &all)) {
+            if (all)
+                view.ui.bulk.ids.insert(shown.begin(), shown.end());
+            else
+                view.ui.bulk = BulkSelection{};
+        }
+        mark(view.ui, "tick-all");
+    }
+}
+
 // Tablets and desktops: a sortable table with as many field columns as fit.
 void draw_table(ViewContext& view, const RecordTypeDef& type_def) {
     const float s = scale();
@@ -45,13 +132,17 @@ void draw_table(ViewContext& view, const RecordTypeDef& type_def) {
     const float spare = ImGui::GetContentRegionAvail().x - 560 * s;
     const auto columns =
         list_columns(*type, static_cast<std::size_t>(std::clamp(spare / (150 * s), 0.0f, 4.0f)));
-    const int column_count = static_cast<int>(columns.size()) + 3;
+    const int column_count = static_cast<int>(columns.size()) + 4; // tick, name, owner, date
     const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg |
                                   ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp |
                                   ImGuiTableFlags_Hideable;
     if (ImGui::BeginTable("records", column_count, flags)) {
         ImGui::TableSetupScrollFreeze(0, 1);
+        ImGui::TableSetupColumn("##tick",
+                                ImGuiTableColumnFlags_NoSort | ImGuiTableColumnFlags_WidthFixed |
+                                    ImGuiTableColumnFlags_NoResize | ImGuiTableColumnFlags_NoHide,
+                                ImGui::GetFrameHeight());
         ImGui::TableSetupColumn(type->title_fields.size() > 1
                                     ? "Name"
                                     : type->field(type->title_fields[0])->label.c_str(),
@@ -60,17 +151,17 @@ void draw_table(ViewContext& view, const RecordTypeDef& type_def) {
             ImGui::TableSetupColumn(field->label.c_str(), 0, 1.2f);
         ImGui::TableSetupColumn("Owner", 0, 1.1f);
         ImGui::TableSetupColumn("Updated", 0, 0.9f);
-        ImGui::TableHeadersRow();
+        draw_table_headers(view, column_count);
 
         if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs(); specs && specs->SpecsDirty) {
             if (specs->SpecsCount > 0) {
                 const int column = specs->Specs[0].ColumnIndex;
                 view.ui.sort_ascending =
                     specs->Specs[0].SortDirection != ImGuiSortDirection_Descending;
-                if (column == 0)
+                if (column == 1)
                     view.ui.sort_by = "title";
-                else if (column <= static_cast<int>(columns.size()))
-                    view.ui.sort_by = columns[column - 1]->id;
+                else if (column <= static_cast<int>(columns.size()) + 1)
+                    view.ui.sort_by = columns[column - 2]->id;
                 else
                     view.ui.sort_by = column == column_count - 2 ? "owner" : "updated";
             }
@@ -87,6 +178,10 @@ void draw_table(ViewContext& view, const RecordTypeDef& type_def) {
                 ImGui::TableNextRow(0, 34 * s);
                 ImGui::TableNextColumn();
                 ImGui::PushID(record->id.c_str());
+                bool ticked = view.ui.bulk.ids.count(record->id) > 0;
+                if (ImGui::Checkbox("##tick", &ticked)) toggle_selected(view.ui.bulk, record->id);
+                if (row < 50) mark(view.ui, "tick-" + record->id);
+                ImGui::TableNextColumn();
                 const bool selected = view.ui.selected == record->id;
                 ImGui::PushFont(strong_font());
                 if (ImGui::Selectable(view.workspace.title_of(*record).c_str(), selected,
@@ -137,14 +232,19 @@ void draw_rows_phone(ViewContext& view, const RecordTypeDef& type) {
             ImGui::PushID(record->id.c_str());
             const ImVec2 top = ImGui::GetCursorScreenPos();
             const float width = ImGui::GetContentRegionAvail().x;
-            if (ImGui::Selectable("##row", view.ui.selected == record->id, 0,
-                                  ImVec2(width, row_height)))
-                open_record(view, record->id);
+            const bool ticked = view.ui.bulk.ids.count(record->id) > 0;
+            if (ImGui::Selectable("##row", view.ui.selected == record->id || ticked, 0,
+                                  ImVec2(width, row_height))) {
+                if (view.ui.bulk.selecting)
+                    toggle_selected(view.ui.bulk, record->id);
+                else
+                    open_record(view, record->id);
+            }
             if (row < 50) mark(view.ui, "row-" + record->id);
             const ImVec2 after = ImGui::GetCursorScreenPos();
             ImGui::SetCursorScreenPos(ImVec2(top.x + 4 * s, top.y + 6 * s));
             ImGui::PushFont(strong_font());
-            text_fitted(view.workspace.title_of(*record), width - 8 * s);
+            text_fitted((ticked ? "✓ " : "") + view.workspace.title_of(*record), width - 8 * s);
             ImGui::PopFont();
             ImGui::SetCursorScreenPos(ImVec2(top.x + 4 * s, top.y + 8 * s + line));
             std::string detail;
@@ -251,6 +351,16 @@ void draw_record_list(ViewContext& view) {
         draw_undo_button(view);
     }
     draw_list_filters(view, *type);
+    if (phone && !view.read_only) {
+        BulkSelection& bulk = view.ui.bulk;
+        if (ImGui::Button(bulk.selecting ? "Done selecting" : "Select", ImVec2(0, tap_height()))) {
+            const bool selecting = !bulk.selecting;
+            bulk = BulkSelection{};
+            bulk.selecting = selecting;
+        }
+        mark(view.ui, "bulk-select");
+    }
+    draw_bulk_bar(view, *type);
     ImGui::Spacing();
 
     if (view.ui.list.ids.empty())
