@@ -229,7 +229,8 @@ struct UiState {
     std::string search;
     ListFilter filter; // owners, stage, dates: combined, done by the core
     ListFilterText filter_text;
-    std::string view_name; // the saved view the list shows ("" = none)
+    std::string view_name;     // the saved view the list shows ("" = none)
+    bool filters_open = false; // a phone shows the list's filters on request
     ViewNaming naming;
     BulkSelection bulk;
     std::string sort_by = "title";

@@ -76,7 +76,9 @@ export async function click(page, name) {
 // navigation is in a menu, opened first.
 export async function navigate(page, name) {
   const drawn = () => page.evaluate((n) => Boolean(window.crmTest.rects()[n]), name);
-  if (!(await drawn())) {
+  // The frame that closes a menu still lists what it drew: look again a moment later.
+  const shown = (await drawn()) && (await page.waitForTimeout(100), await drawn());
+  if (!shown) {
     const rects = await page.evaluate(() => window.crmTest.rects());
     await click(page, rects["tab-menu"] ? "tab-menu" : "menu");
     await page.waitForFunction((n) => Boolean(window.crmTest.rects()[n]), name);

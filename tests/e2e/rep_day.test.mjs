@@ -373,10 +373,37 @@ for (const screen of screens) {
     await click(page, "work-open-2");
     await page.waitForFunction(() => window.crmTest.state().form_open === true);
     await page.waitForFunction(() => Boolean(window.crmTest.rects()["save-record"]));
-    const form = ["save-record", "cancel-record", "history", ...(phone ? ["form-back"] : [])];
+    const form = ["save-record", "cancel-record", "form-details", "related", "history", "log-activity",
+      ...(phone ? ["form-back"] : [])];
     await assertLaidOut(page, form, `${name} record`);
-    if (phone) for (const control of ["save-record", "form-back", "history"]) await assertTappable(page, control);
+    if (phone) for (const control of ["save-record", "form-back", "history", "related"]) await assertTappable(page, control);
     await page.screenshot({ path: join(shots, `fit-${name}-record.png`) });
+
+    // The deals list: its view, filters and bulk actions fit too (on a phone behind Filters and Select).
+    if (phone) await click(page, "form-back");
+    else await click(page, "cancel-record");
+    await page.waitForFunction(() => window.crmTest.state().form_open === false);
+    await navigate(page, phone ? "tab-records" : "type-deal");
+    await page.waitForFunction(() => window.crmTest.state().screen === "records" &&
+      Boolean(window.crmTest.rects()["views"]));
+    const filters = ["filter-owner", "filter-stage", "filter-date-field", "filter-from", "filter-to"];
+    if (phone) {
+      await assertLaidOut(page, ["views", "filters-toggle", "bulk-select", "search", "new-record"], `${name} list`);
+      await click(page, "filters-toggle");
+      await page.waitForFunction(() => Boolean(window.crmTest.rects()["filter-owner"]));
+    }
+    await assertLaidOut(page, ["views", ...filters, "search", "new-record"], `${name} list filters`);
+    if (phone) {
+      await click(page, "filters-toggle");
+      await click(page, "bulk-select");
+      await page.waitForFunction(() => Boolean(window.crmTest.rects()["bulk-count"]));
+    }
+    const rows = Object.keys(await rects(page)).filter((n) => n.startsWith("row-")).slice(0, 2);
+    for (const row of rows) await click(page, phone ? row : row.replace("row-", "tick-"));
+    await page.waitForFunction(() => window.crmTest.state().bulk_selected === 2);
+    assert.equal((await state(page)).form_open, false, "selecting opens nothing");
+    await assertLaidOut(page, ["bulk-count", "bulk-reassign", "bulk-move", "bulk-clear"], `${name} bulk`);
+    await page.screenshot({ path: join(shots, `fit-${name}-list-selected.png`) });
     await context.close();
   });
 }

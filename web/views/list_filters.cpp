@@ -224,21 +224,61 @@ bool filters_active(const ListFilter& filter) {
     return !filter.owners.empty() || !filter.stage.flow.empty() || filter.date.active();
 }
 
+namespace {
+
+// A phone's list toolbar: the view, a Filters button that shows or hides the
+// filters (with how many are on), and Select for bulk actions.
+void draw_phone_toolbar(ViewContext& view, const RecordTypeDef& type) {
+    UiState& ui = view.ui;
+    const ListFilter& filter = ui.filter;
+    const int on = static_cast<int>(!filter.owners.empty()) +
+                   static_cast<int>(!filter.stage.flow.empty()) +
+                   static_cast<int>(filter.date.active());
+    const std::string filters = on ? "Filters (" + std::to_string(on) + ")" : "Filters";
+    const char* select = ui.bulk.selecting ? "Done" : "Select";
+    const ImGuiStyle& style = ImGui::GetStyle();
+    auto button_width = [&](const char* label) {
+        return ImGui::CalcTextSize(label).x + style.FramePadding.x * 2;
+    };
+    const float buttons = button_width(filters.c_str()) + style.ItemSpacing.x +
+                          (view.read_only ? 0 : button_width(select) + style.ItemSpacing.x);
+    draw_view_picker(view, type, ImGui::GetContentRegionAvail().x - buttons);
+    ImGui::SameLine();
+    if (ImGui::Button(filters.c_str(), ImVec2(0, tap_height()))) ui.filters_open = !ui.filters_open;
+    mark(ui, "filters-toggle");
+    if (view.read_only) return;
+    ImGui::SameLine();
+    if (ImGui::Button(select, ImVec2(0, tap_height()))) {
+        const bool selecting = !ui.bulk.selecting;
+        ui.bulk = BulkSelection{};
+        ui.bulk.selecting = selecting;
+    }
+    mark(ui, "bulk-select");
+}
+
+} // namespace
+
 void draw_list_filters(ViewContext& view, const RecordTypeDef& type) {
     const float s = scale();
     const bool phone = is_phone();
-    const float width =
-        phone ? (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2 : 170 * s;
-    draw_view_picker(view, type, phone ? ImGui::GetContentRegionAvail().x : 230 * s);
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float avail = ImGui::GetContentRegionAvail().x;
+    if (phone) {
+        draw_phone_toolbar(view, type);
+    } else {
+        draw_view_picker(view, type, 230 * s);
+        ImGui::SameLine();
+    }
     draw_view_naming(view);
-    if (!phone) ImGui::SameLine();
-    draw_owner_filter(view, view.ui.filter.owners, width);
-    draw_stage_filter(view, type, view.ui.filter.stage, width);
-    draw_date_filter(view, type, phone ? width * 0.8f : 120 * s);
+    if (phone && !view.ui.filters_open) return;
+    draw_owner_filter(view, view.ui.filter.owners, phone ? (avail - spacing) / 2 : 170 * s);
+    draw_stage_filter(view, type, view.ui.filter.stage, phone ? (avail - spacing) / 2 : 170 * s);
+    // On a phone the date field and its two bounds share one row.
+    draw_date_filter(view, type, phone ? (avail - 2 * spacing) / 2.6f : 120 * s);
     if (filters_active(view.ui.filter) || !view.ui.filter_text.from.empty() ||
         !view.ui.filter_text.to.empty()) {
-        ImGui::SameLine();
-        if (ImGui::Button("Clear filters")) {
+        same_line_if_fits("Clear filters");
+        if (ImGui::Button("Clear filters", ImVec2(0, phone ? tap_height() : 0))) {
             view.ui.filter = ListFilter{};
             view.ui.filter_text = ListFilterText{};
         }

@@ -88,7 +88,9 @@ void draw_work_table(ViewContext& view, const std::vector<WorkItem>& items) {
     if (!ImGui::BeginTable("work", 4, flags)) return;
     const float button = 76 * s;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("When", 0, 1.7f);
+    // Wide enough for the longest usual due text, so it is never cut.
+    ImGui::TableSetupColumn("When", ImGuiTableColumnFlags_WidthFixed,
+                            ImGui::CalcTextSize("due tomorrow 12:30").x);
     ImGui::TableSetupColumn("What to do", 0, 3.0f);
     ImGui::TableSetupColumn("Record", 0, 2.0f);
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed,

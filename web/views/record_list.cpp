@@ -69,14 +69,25 @@ void draw_bulk_move(ViewContext& view, const RecordTypeDef& type, float width) {
 // the engine's checks and gates), clear; then what was refused, and why.
 void draw_bulk_bar(ViewContext& view, const RecordTypeDef& type) {
     BulkSelection& bulk = view.ui.bulk;
-    if (bulk.ids.empty() && bulk.refused.empty()) return;
+    // A phone selecting shows the bar from the start, so rows do not jump under the finger.
+    if (bulk.ids.empty() && bulk.refused.empty() && !bulk.selecting) return;
     const float s = scale();
     const bool phone = is_phone();
     const float width = phone ? (ImGui::GetContentRegionAvail().x - 8 * s) / 2 : 160 * s;
+    // The same controls whether or not anything is ticked yet: the bar keeps
+    // its height, so the rows stay under the finger.
     ImGui::AlignTextToFramePadding();
     ImGui::Text("%zu selected", bulk.ids.size());
     mark(view.ui, "bulk-count");
-    if (!bulk.ids.empty() && !view.read_only) {
+    ImGui::SameLine();
+    ImGui::BeginDisabled(bulk.ids.empty());
+    if (ImGui::Button("Clear selection", ImVec2(0, tap_height()))) {
+        const bool selecting = bulk.selecting;
+        bulk = BulkSelection{};
+        bulk.selecting = selecting;
+    }
+    mark(view.ui, "bulk-clear");
+    if (!view.read_only) {
         if (!phone) ImGui::SameLine();
         ImGui::SetNextItemWidth(width);
         if (ImGui::BeginCombo("##bulkowner", "Reassign to…")) {
@@ -92,9 +103,7 @@ void draw_bulk_bar(ViewContext& view, const RecordTypeDef& type) {
         ImGui::SameLine();
         draw_bulk_move(view, type, width);
     }
-    if (!phone || bulk.ids.empty()) ImGui::SameLine();
-    if (ImGui::Button("Clear selection", ImVec2(0, tap_height()))) bulk = BulkSelection{};
-    mark(view.ui, "bulk-clear");
+    ImGui::EndDisabled();
     for (std::size_t i = 0; i < bulk.refused.size() && i < 5; ++i)
         text_colored_wrapped(colors::kWarning, "Not done: " + bulk.refused[i]);
     if (bulk.refused.size() > 5)
@@ -351,15 +360,6 @@ void draw_record_list(ViewContext& view) {
         draw_undo_button(view);
     }
     draw_list_filters(view, *type);
-    if (phone && !view.read_only) {
-        BulkSelection& bulk = view.ui.bulk;
-        if (ImGui::Button(bulk.selecting ? "Done selecting" : "Select", ImVec2(0, tap_height()))) {
-            const bool selecting = !bulk.selecting;
-            bulk = BulkSelection{};
-            bulk.selecting = selecting;
-        }
-        mark(view.ui, "bulk-select");
-    }
     draw_bulk_bar(view, *type);
     ImGui::Spacing();
 
