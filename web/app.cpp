@@ -219,7 +219,8 @@ bool App::frame() {
     const bool acted = !m_intents.empty() || ui_signature() != shown;
     apply_intents();
     set_unsaved_edits(form_has_unsaved_edits(view));
-    return acted;
+    if (m_ui.keep_active_in_view > 0) --m_ui.keep_active_in_view;
+    return acted || m_ui.keep_active_in_view > 0;
 }
 
 std::string App::ui_signature() const {

@@ -40,6 +40,9 @@ class App {
 
     const Workspace& workspace() const { return m_engine.workspace(); }
     UiState& ui() { return m_ui; }
+    // The screen changed size (turned, an on-screen keyboard): the field being
+    // edited is scrolled back into view over the next frames.
+    void screen_resized() { m_ui.keep_active_in_view = 3; }
     std::uint64_t version() const { return m_version; }
 
     // Test hooks read these.

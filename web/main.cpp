@@ -84,7 +84,10 @@ void draw_loading_screen(const std::string& message) {
 
 void frame() {
     Host& host = *g_host;
-    if (sync_canvas_size(host)) host.frames_to_draw = 3;
+    if (sync_canvas_size(host)) {
+        host.frames_to_draw = 3;
+        host.app.screen_resized(); // turned, or a keyboard came up: keep the field in view
+    }
     if (take_wake()) host.frames_to_draw = 3;
     if (host.app.tick()) host.frames_to_draw = 3;
 

@@ -243,6 +243,23 @@ Module.crmPlatform = (function () {
   Module.canvas.addEventListener("touchend", forwardTouch(2), { capture: true, passive: false });
   Module.canvas.addEventListener("touchcancel", forwardTouch(3), { capture: true, passive: false });
 
+  // On phones the on-screen keyboard and the browser's own bars cover part of
+  // the page (100vh does not shrink for them): the canvas follows the part
+  // that is visible, so Save and the field being typed in stay in view.
+  function fitCanvasToVisibleArea() {
+    const visible = window.visualViewport;
+    if (!visible) return;
+    Module.canvas.style.top = visible.offsetTop + "px";
+    Module.canvas.style.height = visible.height + "px";
+    Module.canvas.style.width = visible.width + "px";
+    bump();
+  }
+  if (window.visualViewport) {
+    window.visualViewport.addEventListener("resize", fitCanvasToVisibleArea);
+    window.visualViewport.addEventListener("scroll", fitCanvasToVisibleArea);
+    fitCanvasToVisibleArea();
+  }
+
   function pickImportFile() {
     const input = document.createElement("input");
     input.type = "file";

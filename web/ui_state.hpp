@@ -250,6 +250,7 @@ struct UiState {
     LeaveAction pending_leave;                // asked about unsaved edits; done on save or discard
     bool ask_leave = false;                   // the unsaved-edits question is showing
     std::map<std::string, Rect> widget_rects; // named widgets, for end-to-end tests
+    int keep_active_in_view = 0;              // frames left to scroll the edited field into view
 };
 
 // What views ask the app to do; drained once per frame.

@@ -523,3 +523,39 @@ test("an idle page does no work: CPU over 5 seconds is printed", async () => {
   assert.ok(percent < 3, `an idle page used ${percent.toFixed(1)}% of a core`);
   await context.close();
 });
+
+test("on a phone, turning it or the on-screen keyboard coming up keeps the field being typed in, and Save, in view", async () => {
+  const { name, ...phone } = screens[0];
+  const context = await browser.newContext({ ...phone, ...berlin });
+  const page = await openApp(context, { onMyWork: true });
+  await click(page, "tab-search");
+  await page.waitForFunction(() => window.crmTest.state().palette_open === true);
+  await page.keyboard.type("Zoë Novak", { delay: 20 });
+  await page.waitForFunction(() => window.crmTest.state().palette_hits.length >= 1);
+  await click(page, `palette-${(await state(page)).palette_hits.indexOf("Zoë Novak")}`);
+  await page.waitForFunction(() => window.crmTest.state().form_open === true);
+  await page.waitForFunction(() => Boolean(window.crmTest.rects()["save-record"]));
+  await page.waitForTimeout(200);
+
+  // The lowest text field wholly above the footer: typing there, the keyboard would cover it.
+  const drawn = await rects(page);
+  const footer = drawn["save-record"].y;
+  const field = ["field-name", "field-company_name", "field-email", "field-phone"]
+    .filter((n) => drawn[n] && drawn[n].y + drawn[n].h < footer - 8)
+    .sort((a, b) => drawn[b].y - drawn[a].y)[0];
+  assert.ok(field && drawn[field].y > 400, `a text field low on the screen (${field} at ${field && drawn[field].y})`);
+  await click(page, field);
+  await page.waitForTimeout(250);
+  await page.keyboard.type("x");
+
+  await page.setViewportSize({ width: 390, height: 500 }); // the keyboard takes the lower part
+  await page.waitForTimeout(500);
+  await assertLaidOut(page, [field, "save-record"], "keyboard up");
+  await page.screenshot({ path: join(shots, "phone-keyboard-up.png") });
+  await page.setViewportSize({ width: 844, height: 390 }); // turned sideways
+  await page.waitForTimeout(500);
+  await assertLaidOut(page, [field, "save-record"], "landscape");
+  await page.screenshot({ path: join(shots, "phone-landscape.png") });
+  assert.ok((await state(page)).form_values[field.replace("field-", "")].endsWith("x"), "the edit is still there");
+  await context.close();
+});

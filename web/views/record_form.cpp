@@ -297,6 +297,7 @@ void draw_field(ViewContext& view, const FieldDef& field) {
             : std::vector<std::string>{};
     edit_field_value(view, field, value, form.reference_filters[field.id], nearby);
     mark(view.ui, "field-" + field.id);
+    if (view.ui.keep_active_in_view > 0 && ImGui::IsItemActive()) ImGui::SetScrollHereY(0.4f);
     if (problem != form.problems.end()) {
         ImGui::PopStyleColor();
         // A field problem (the core's FieldProblem, or the form's own parse) reads after
