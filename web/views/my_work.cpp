@@ -220,11 +220,14 @@ void draw_exceptions(ViewContext& view) {
     const auto& queues = cache.value;
     place_main_area(view.ui.form.open);
     ImGui::Begin("##exceptions", nullptr, kPanel);
-    ImGui::PushFont(heading_font());
-    ImGui::TextUnformatted("Exceptions");
-    ImGui::PopFont();
-    ImGui::TextColored(colors::kMuted, "Unowned work, SLA breaches, blocked moves and automations "
-                                       "that could not run; the biggest groups first.");
+    if (!is_phone()) { // a phone's top bar names the screen
+        ImGui::PushFont(heading_font());
+        ImGui::TextUnformatted("Exceptions");
+        ImGui::PopFont();
+    }
+    text_colored_wrapped(colors::kMuted, "Unowned work, SLA breaches, blocked moves and "
+                                         "automations that could not run; the biggest groups "
+                                         "first.");
     ImGui::Spacing();
     if (!view.ui.notice.empty()) ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
     if (queues.empty()) ImGui::TextColored(colors::kSuccess, "Nothing needs attention.");
