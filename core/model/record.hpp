@@ -51,8 +51,8 @@ struct Record {
     std::string created_by;
     Instant updated_at;
     std::string updated_by;
-    std::uint64_t version =
-        1; // from 1, up by one with each batch that changes its data, owner or stage
+    // From 1, up by one with each batch that changes its data, owner or stage.
+    std::uint64_t version = 1;
     std::map<std::string, FlowState> flows; // by flow id: where this record stands in each
     std::map<std::string, std::string>
         sla_alerts; // policy id -> the due time whose breach was raised
