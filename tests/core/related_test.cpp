@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 using namespace crm;
 using namespace crm::test;
 
@@ -40,6 +42,28 @@ std::vector<std::string> titles(const ReferenceChoices& found) {
     for (const auto& choice : found.choices)
         out.push_back(choice.title + (choice.nearby ? " *" : ""));
     return out;
+}
+
+// Who points at `id`, found the slow way: every record's reference fields.
+std::vector<std::string> scanned_referrers(const Workspace& ws, const std::string& id) {
+    std::vector<std::string> found;
+    for (const Record* record : ws.all_records())
+        for (const auto& field : ws.schema.type(record->type)->fields)
+            if (field.type == FieldType::RecordRef && record->value(field.id) == id) {
+                found.push_back(record->id);
+                break;
+            }
+    std::sort(found.begin(), found.end());
+    return found;
+}
+
+// The link index agrees with a scan for every record.
+void check_index_matches_scan(const Workspace& ws) {
+    for (const Record* record : ws.all_records()) {
+        auto indexed = ws.referrers_of(record->id);
+        std::sort(indexed.begin(), indexed.end());
+        CHECK_MESSAGE(indexed == scanned_referrers(ws, record->id), record->id);
+    }
 }
 
 struct Harbour {
@@ -112,6 +136,8 @@ TEST_CASE("related records follow edits, deletions, restores and a reload") {
     REQUIRE(reread);
     CHECK(describe(related_records(*reread, "u-ana", *reread->find(h.dana), 10)) ==
           describe(related_records(h.engine.workspace(), "u-ana", h.record(h.dana), 10)));
+    check_index_matches_scan(h.engine.workspace());
+    check_index_matches_scan(*reread);
 }
 
 TEST_CASE("a record others point at cannot be deleted, and the refusal names them") {
