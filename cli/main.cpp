@@ -11,6 +11,9 @@
 
 #include "engine/engine.hpp"
 #include "engine/permissions.hpp"
+#include "io/csv.hpp"
+#include "io/csv_export.hpp"
+#include "io/ics.hpp"
 #include "io/queue_json.hpp"
 #include "io/schema_json.hpp"
 #include "io/workspace_json.hpp"
@@ -23,13 +26,16 @@
 #include "query/history.hpp"
 #include "query/inbox.hpp"
 #include "query/my_work.hpp"
+#include "service/batch_undo.hpp"
 #include "service/bootstrap.hpp"
+#include "service/csv_import.hpp"
 #include "service/timers.hpp"
 #include "sla/calendar.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
 #include "util/utf8.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -56,7 +62,20 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
 
   init DIR [--demo]              create a workspace (--demo: with the demo data)
   import DIR FILE.json --as USER replace the workspace with an export (admin)
+  import-csv DIR FILE.csv --type TYPE --map MAP.json --as USER [--dry-run]
+      [--skip-invalid REJECTS.csv] [--delimiter ,|;|tab] [--encoding utf-8|windows-1252]
+                                 import a spreadsheet's rows as records (see README);
+                                 every problem as "row N, column "X": ..."; exit 1 when
+                                 a row fails (nothing written unless --skip-invalid)
+  undo DIR BATCH --as USER       take back a whole import (its batch number) as one change
   export DIR                     print the whole workspace as JSON
+  export-csv DIR --type TYPE [--as USER]
+                                 print the records of a type as CSV for spreadsheets
+                                 (UTF-8 with BOM; with --as, only what USER may see)
+  read-csv FILE [--delimiter ,|;|tab] [--encoding utf-8|windows-1252]
+                                 show how a CSV file is read, as JSON (encoding,
+                                 delimiter, header, rows); without the options they
+                                 are detected
   validate FILE.json...          check an export, or process templates (together)
   add DIR TYPE field=value... --as USER [--owner USER]
                                  create a record and print its id
@@ -94,6 +113,8 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   inbox DIR --as USER [--unread] [--mark-read]
                                  USER's notifications, newest first (JSON lines);
                                  --mark-read marks the ones shown read
+  export-ics DIR --as USER       USER's tasks and next actions with a due time as an
+                                 iCalendar (.ics) feed for their calendar app
   sla-due --calendar FILE --start ISO8601 --duration "4 business hours"
                                  print when it is due, in UTC
 
@@ -117,6 +138,7 @@ struct Args {
     bool confirm = false;
     bool replace_invalid_utf8 = false;
     bool oldest_task = false;
+    bool dry_run = false; // import-csv: report, write nothing
 };
 
 struct UsageError {
@@ -164,16 +186,19 @@ Args parse_args(int argc, char** argv) {
             args.mark_read = true;
         } else if (arg == "--oldest-task") {
             args.oldest_task = true;
+        } else if (arg == "--dry-run") {
+            args.dry_run = true;
         } else if (arg == "--replace-invalid-utf8") {
             args.replace_invalid_utf8 = true;
         } else if (arg == "--map") {
-            if (i + 1 >= argc) throw UsageError{"--map needs FLOW:OLD=NEW"};
+            if (i + 1 >= argc) throw UsageError{"--map needs FLOW:OLD=NEW (or MAP.json)"};
             args.mappings.push_back(argv[++i]);
         } else if (arg == "--now" || arg == "--as" || arg == "--owner" || arg == "--flow" ||
                    arg == "--reason" || arg == "--calendar" || arg == "--start" ||
                    arg == "--duration" || arg == "--wait" || arg == "--kind" ||
                    arg == "--outcome" || arg == "--notes" || arg == "--next" || arg == "--due" ||
-                   arg == "--task") {
+                   arg == "--task" || arg == "--type" || arg == "--delimiter" ||
+                   arg == "--encoding" || arg == "--skip-invalid") {
             // "--reason --as u-ben": the next option is not the value.
             if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0)
                 throw UsageError{arg + " needs a value"};
@@ -420,10 +445,157 @@ int cmd_import(const Args& args) {
     return kOk;
 }
 
+// --encoding, when given.
+std::optional<TextEncoding> chosen_encoding(const Args& args) {
+    const auto it = args.options.find("encoding");
+    if (it == args.options.end()) return std::nullopt;
+    const auto encoding = encoding_from_name(it->second);
+    if (!encoding)
+        throw UsageError{"--encoding: expected utf-8 or windows-1252, got \"" + it->second + "\""};
+    return encoding;
+}
+
+// --delimiter, when given: "," ";" or "tab" (a tab character too).
+std::optional<char> chosen_delimiter(const Args& args) {
+    const auto it = args.options.find("delimiter");
+    if (it == args.options.end()) return std::nullopt;
+    if (it->second == "tab" || it->second == "\t") return '\t';
+    if (it->second == "," || it->second == ";") return it->second[0];
+    throw UsageError{"--delimiter: expected , ; or tab, got \"" + it->second + "\""};
+}
+
+// A CSV file as read, with the encoding and delimiter used.
+struct ReadCsv {
+    CsvTable table;
+    TextEncoding encoding = TextEncoding::Utf8;
+    char delimiter = ',';
+};
+
+// Reads a CSV file with --encoding and --delimiter, or what its bytes say.
+ReadCsv read_csv_file(const Args& args, const std::string& path) {
+    const auto encoding = chosen_encoding(args);
+    const auto given_delimiter = chosen_delimiter(args);
+    auto bytes = read_input_file(path, kMaxImportBytes);
+    if (!bytes) throw UsageError{bytes.error()};
+    auto decoded = decode_text(*bytes, encoding);
+    if (!decoded) throw UsageError{path + ": " + decoded.error()};
+    const char delimiter = given_delimiter ? *given_delimiter : detect_delimiter(decoded->text);
+    auto table = parse_csv(decoded->text, delimiter);
+    if (!table) throw UsageError{path + ": " + table.error()};
+    return {std::move(*table), decoded->encoding, delimiter};
+}
+
+ImportMapping read_mapping(const Args& args) {
+    if (args.mappings.size() != 1)
+        throw UsageError{"say how columns map to fields with --map MAP.json"};
+    const std::string& path = args.mappings.front();
+    auto document = parse_json_text(read_input(args, path));
+    if (!document) throw UsageError{path + ": " + document.error()};
+    auto mapping = import_mapping_from_json(*document);
+    if (!mapping) throw UsageError{path + ": " + mapping.error()};
+    return std::move(*mapping);
+}
+
+void write_rejects(const std::string& path, const CsvTable& table, const ImportPlan& plan) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << rejected_rows_csv(table, plan);
+    out.flush();
+    if (!out) throw NotSaved{"could not write the rejected rows to " + path};
+}
+
+// Imports a CSV file's rows as records of one type, all or nothing (or the
+// rows that pass, with --skip-invalid); --dry-run only reports.
+int cmd_import_csv(const Args& args) {
+    need_positional(args, 3);
+    const auto type = args.options.find("type");
+    if (type == args.options.end())
+        throw UsageError{"say which records the rows are with --type TYPE"};
+    const CsvTable table = read_csv_file(args, args.positional[2]).table;
+    const ImportMapping mapping = read_mapping(args);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    const std::string actor = require_known_actor(opened->engine.workspace(), args);
+    const Instant now = now_from(args);
+    const std::string source = std::filesystem::path(args.positional[2]).filename().string();
+    auto plan = plan_import(opened->engine, table, type->second, mapping, actor, source, now);
+    if (!plan) throw UsageError{args.mappings.front() + ": " + plan.error()};
+    for (const auto& problem : plan->problems)
+        std::cerr << describe_problem(problem) << "\n";
+    const bool failed = plan->count(RowAction::Fail) > 0;
+    const auto skip = args.options.find("skip-invalid");
+    if (args.dry_run || (failed && skip == args.options.end())) {
+        std::cout << plan->summary() << (args.dry_run ? " (dry run: nothing written)" : "")
+                  << (failed && !args.dry_run ? " (nothing written)" : "") << "\n";
+        return failed ? kRejected : kOk;
+    }
+    if (failed) write_rejects(skip->second, table, *plan);
+    const auto outcome = commit_import(opened->engine, *plan, actor, now);
+    if (!outcome.ok) {
+        std::cerr << "crm: " << outcome.message << "\n";
+        return outcome.not_saved ? kNotSaved : kRejected;
+    }
+    std::cout << plan->summary();
+    if (outcome.batch) std::cout << " (batch " << outcome.batch->seq << ")";
+    if (failed) std::cout << "; failed rows written to " << skip->second;
+    std::cout << "\n";
+    return saved_exit(opened->engine);
+}
+
+// Takes a whole batch (an import) back, as one change.
+int cmd_undo(const Args& args) {
+    need_positional(args, 3);
+    const std::string& text = args.positional[2];
+    std::uint64_t seq = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), seq);
+    if (error != std::errc() || end != text.data() + text.size() || seq == 0)
+        throw UsageError{"expected a batch number (from crm import-csv or crm history), got \"" +
+                         text + "\""};
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    const Workspace& ws = opened->engine.workspace();
+    const std::string actor = require_known_actor(ws, args);
+    const KeptHistory history = opened->store.read_history([](const EventBatch&) { return true; });
+    auto command = undo_batch_command(ws, history, seq);
+    if (!command) throw Refused{command.error()};
+    const std::string what = command->what;
+    const auto outcome = opened->engine.apply(*command, actor, now_from(args));
+    if (!outcome.ok) return report_outcome(opened->engine, outcome);
+    std::cout << "undid " << what;
+    if (outcome.batch) std::cout << " (batch " << outcome.batch->seq << ")";
+    std::cout << "\n";
+    return saved_exit(opened->engine);
+}
+
 int cmd_export(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args, args.positional[1], Access::Read);
     std::cout << export_workspace(opened->engine.workspace());
+    return kOk;
+}
+
+// One record type as a spreadsheet file, of the records --as USER may see.
+int cmd_export_csv(const Args& args) {
+    need_positional(args, 2);
+    const auto type = args.options.find("type");
+    if (type == args.options.end())
+        throw UsageError{"say which records to export with --type TYPE"};
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
+    const Workspace& ws = opened->engine.workspace();
+    if (!ws.schema.type(type->second))
+        throw UsageError{"there is no record type \"" + type->second + "\""};
+    std::cout << export_records_csv(ws, type->second, optional_viewer(ws, args));
+    return kOk;
+}
+
+// Shows how a CSV file is read: the encoding and delimiter used (given or
+// detected), the header and the rows, as one JSON object.
+int cmd_read_csv(const Args& args) {
+    need_positional(args, 2);
+    const ReadCsv read = read_csv_file(args, args.positional[1]);
+    nlohmann::ordered_json shown;
+    shown["encoding"] = encoding_name(read.encoding);
+    shown["delimiter"] = std::string(1, read.delimiter);
+    shown["header"] = read.table.header;
+    shown["rows"] = read.table.rows;
+    std::cout << shown.dump() << "\n";
     return kOk;
 }
 
@@ -846,6 +1018,18 @@ int cmd_inbox(const Args& args) {
     return report_outcome(opened->engine, opened->engine.apply(mark, user, now_from(args)));
 }
 
+// USER's next actions as an iCalendar feed (RFC 5545) for their own calendar
+// app. Read-only: a calendar polling the feed changes nothing, so the timers
+// do not run here (next-actions and the app run them).
+int cmd_export_ics(const Args& args) {
+    need_positional(args, 2);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
+    const Workspace& ws = opened->engine.workspace();
+    const std::string user = require_known_actor(ws, args);
+    std::cout << work_calendar(ws, user, now_from(args));
+    return kOk;
+}
+
 int cmd_compact(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args, args.positional[1], Access::Write);
@@ -865,7 +1049,11 @@ int main(int argc, char** argv) {
         const std::string& command = args.positional[0];
         if (command == "init") return cmd_init(args);
         if (command == "import") return cmd_import(args);
+        if (command == "import-csv") return cmd_import_csv(args);
+        if (command == "undo") return cmd_undo(args);
         if (command == "export") return cmd_export(args);
+        if (command == "export-csv") return cmd_export_csv(args);
+        if (command == "read-csv") return cmd_read_csv(args);
         if (command == "validate") return cmd_validate(args);
         if (command == "add") return cmd_add(args);
         if (command == "set") return cmd_set(args);
@@ -887,6 +1075,7 @@ int main(int argc, char** argv) {
         if (command == "next-actions") return cmd_next_actions(args);
         if (command == "exceptions") return cmd_exceptions(args);
         if (command == "inbox") return cmd_inbox(args);
+        if (command == "export-ics") return cmd_export_ics(args);
         if (command == "help" || command == "--help") {
             std::cout << kUsage;
             return kOk;

@@ -3,6 +3,7 @@
 // its gate stopped is journaled for the manager's exception queue).
 #pragma once
 
+#include "engine/event.hpp"
 #include "model/notification.hpp"
 #include "model/saved_view.hpp"
 #include "model/schema.hpp"
@@ -127,9 +128,41 @@ struct LogActivity {
     std::optional<Instant> next_due;  // ... due then (required with a title)
 };
 
-using Command = std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType,
-                             MoveRecord, SetProcesses, RestoreRecord, StartFlow, TrackPauses,
-                             MarkNotificationsRead, Notify, SaveView, DeleteView, LogActivity>;
+// One row of an import: a new record (no id) or changes to an existing one.
+struct ImportRow {
+    std::size_t row = 0; // where it came from (a CSV's row number), for messages
+    std::string id;      // "" creates a record
+    nlohmann::json fields = nlohmann::json::object();
+    std::optional<std::string> owner; // creates default to the actor
+};
+
+// Brings many records of one type in as one batch: every row is checked as
+// CreateRecord or UpdateRecord would check it, and nothing is kept unless all
+// pass. History shows one import, which can be undone as a whole.
+struct ImportRecords {
+    std::string type;
+    std::string source; // "contacts.csv": what history names
+    std::vector<ImportRow> rows;
+};
+
+// Takes back a whole batch (an import, a merge): records it created are
+// deleted, records it deleted come back, fields it changed get their old
+// values. `batch` is the batch as the journal kept it; the caller has made
+// sure nothing changed those records since (core/service/batch_undo.hpp).
+struct RevertBatch {
+    EventBatch batch;
+    std::string what; // "the import of contacts.csv": what history names
+};
+
+// Automation only: starts many flows in one batch (what an import started).
+struct StartFlows {
+    std::vector<StartFlow> starts;
+};
+
+using Command =
+    std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType, MoveRecord,
+                 SetProcesses, RestoreRecord, StartFlow, TrackPauses, MarkNotificationsRead, Notify,
+                 SaveView, DeleteView, LogActivity, ImportRecords, RevertBatch, StartFlows>;
 
 // "update", "move", ...: how history names the command that caused a batch.
 const char* command_name(const Command& command);

@@ -50,14 +50,29 @@ bool flow_start_due(const Workspace& workspace, const Record& record, const Flow
 // Starts one flow for a record: joins it at the stage its stage field names,
 // starts it at the first stage (on the record, or on a new linked record), or
 // records once why it could not (the manual recovery queue).
+// `id_offset`: records of the spawned type this batch already creates.
 Result<Decision> decide_start_flow(const Workspace& workspace, const StartFlow& command,
-                                   Instant now, const std::string& device, DecideDetails& details);
+                                   Instant now, const std::string& device, DecideDetails& details,
+                                   std::size_t id_offset = 0);
+// Many starts in one batch (what an import started), said in one line.
+Result<Decision> decide_start_flows(const Workspace& workspace, const StartFlows& command,
+                                    Instant now, const std::string& device, DecideDetails& details);
 
+// `id_offset`: records of the type this batch already creates.
 Result<Decision> decide_create(const Workspace& workspace, const User& actor,
                                const CreateRecord& command, const std::string& device,
-                               Problems& problems);
+                               Problems& problems, std::size_t id_offset = 0);
 Result<Decision> decide_update(const Workspace& workspace, const User& actor,
                                const UpdateRecord& command, Instant now, DecideDetails& details);
+
+// Imports rows as one batch; each row's problems go to details.rows
+// (core/engine/import_commands.cpp).
+Result<Decision> decide_import(const Workspace& workspace, const User& actor,
+                               const ImportRecords& command, Instant now, const std::string& device,
+                               DecideDetails& details);
+// The inverse of a kept batch, checked against the records as they stand.
+Result<Decision> decide_revert(const Workspace& workspace, const User& actor,
+                               const RevertBatch& command);
 
 // Logs an activity and completes what it satisfies (core/engine/log_activity.cpp).
 Result<Decision> decide_log_activity(const Workspace& workspace, const User& actor,

@@ -119,7 +119,8 @@ using namespace detail;
 namespace detail {
 
 Result<Decision> decide_create(const Workspace& ws, const User& actor, const CreateRecord& cmd,
-                               const std::string& device, Problems& problems) {
+                               const std::string& device, Problems& problems,
+                               std::size_t id_offset) {
     const RecordTypeDef* type = ws.schema.type(cmd.type);
     if (!type) return Error{"there is no record type \"" + cmd.type + "\""};
     const std::string owner = cmd.owner.value_or(actor.id);
@@ -131,7 +132,7 @@ Result<Decision> decide_create(const Workspace& ws, const User& actor, const Cre
     for (auto it = fields.begin(); it != fields.end();)
         it = it->is_null() ? fields.erase(it) : ++it;
     Decision decision;
-    decision.record_id = ws.peek_next_id(type->id, device);
+    decision.record_id = ws.peek_next_id(type->id, device, id_offset);
     if (ws.find(decision.record_id))
         return Error{"the next id for " + type->plural + " (" + decision.record_id +
                      ") is taken; the workspace's id counter is damaged"};
@@ -372,6 +373,7 @@ const User& automation_user() {
 
 bool automation_only(const Command& command) {
     return std::holds_alternative<StartFlow>(command) ||
+           std::holds_alternative<StartFlows>(command) ||
            std::holds_alternative<TrackPauses>(command) || std::holds_alternative<Notify>(command);
 }
 
@@ -379,9 +381,9 @@ bool automation_only(const Command& command) {
 
 const char* command_name(const Command& command) {
     static constexpr const char* names[] = {
-        "create",    "update",        "delete",    "add-field",   "add-type",
-        "move",      "set-processes", "restore",   "start-flow",  "track-pauses",
-        "mark-read", "notify",        "save-view", "delete-view", "log"};
+        "create",        "update",      "delete",     "add-field",    "add-type",   "move",
+        "set-processes", "restore",     "start-flow", "track-pauses", "mark-read",  "notify",
+        "save-view",     "delete-view", "log",        "import",       "undo-batch", "start-flows"};
     static_assert(std::size(names) == std::variant_size_v<Command>);
     return names[command.index()];
 }
@@ -394,6 +396,7 @@ void Engine::load(Workspace workspace, std::uint64_t seq) {
     m_last_seq = seq;
     m_save_failure.reset();
     m_timer = TimerIndex{};
+    ++m_generation;
 }
 
 Result<EventBatch> Engine::decide(const Command& command, const std::string& actor_id, Instant now,
@@ -436,6 +439,12 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
                 return decide_track_pauses(m_workspace, cmd, now);
             else if constexpr (std::is_same_v<T, SaveView>)
                 return decide_save_view(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, ImportRecords>)
+                return decide_import(m_workspace, *actor, cmd, now, m_device, found);
+            else if constexpr (std::is_same_v<T, RevertBatch>)
+                return decide_revert(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, StartFlows>)
+                return decide_start_flows(m_workspace, cmd, now, m_device, found);
             else
                 return decide_delete_view(m_workspace, *actor, cmd);
         },
@@ -467,10 +476,24 @@ std::string existing_record_of(const Command& command) {
 } // namespace
 
 Outcome Engine::apply(const Command& command, const std::string& actor, Instant now) {
-    Outcome outcome;
     DecideDetails details;
     auto batch = decide(command, actor, now, &details);
+    return finish(command, std::move(batch), details, actor, now);
+}
+
+Outcome Engine::apply_decided(const Command& command, DecidedBatch decided,
+                              const std::string& actor, Instant now) {
+    if (decided.generation != m_generation || decided.batch.actor != actor ||
+        decided.batch.at != now)
+        return apply(command, actor, now);
+    return finish(command, std::move(decided.batch), decided.details, actor, now);
+}
+
+Outcome Engine::finish(const Command& command, Result<EventBatch> batch,
+                       const DecideDetails& details, const std::string& actor, Instant now) {
+    Outcome outcome;
     outcome.problems = details.problems;
+    outcome.rows = details.rows;
     outcome.blocked = details.blocked;
     outcome.warnings = details.warnings;
     outcome.summary = details.summary;
@@ -496,8 +519,8 @@ Outcome Engine::apply(const Command& command, const std::string& actor, Instant 
         outcome.not_saved = m_save_failure.has_value();
         return outcome;
     }
-    outcome.batch = *batch;
-    auto reacted = react_to(*batch, now);
+    outcome.batch = std::make_shared<const EventBatch>(std::move(*batch));
+    auto reacted = react_to(outcome.batch, now);
     outcome.warnings.insert(outcome.warnings.end(), reacted.begin(), reacted.end());
     return outcome;
 }
@@ -520,7 +543,8 @@ Status Engine::commit(EventBatch& batch) {
     // check_batch() passed, so this applies; if it ever did not, the journal
     // holds the entry all the same and the next one must not reuse its number.
     m_last_seq = batch.seq;
-    if (auto status = apply_batch(m_workspace, batch); !status) return status;
+    ++m_generation;
+    if (auto status = apply_checked_batch(m_workspace, batch); !status) return status;
     note_changes(batch);
     return Status::success();
 }
@@ -542,20 +566,20 @@ std::string describe_chain(const std::vector<std::string>& chain) {
 
 } // namespace
 
-std::vector<std::string> Engine::react_to(const EventBatch& first, Instant now) {
+std::vector<std::string> Engine::react_to(std::shared_ptr<const EventBatch> first, Instant now) {
     struct Pending {
-        EventBatch batch;
-        std::vector<std::string> chain; // the reactions that led to it
+        std::shared_ptr<const EventBatch> batch; // shared: an import's batch is large
+        std::vector<std::string> chain;          // the reactions that led to it
     };
     std::vector<std::string> notes;
     std::deque<Pending> queue;
-    queue.push_back({first, {}});
+    queue.push_back({std::move(first), {}});
     int reactions = 0;
     while (!queue.empty()) {
         const Pending pending = std::move(queue.front());
         queue.pop_front();
         for (const auto& reactor : m_reactors) {
-            for (const auto& reaction : reactor->react(m_workspace, pending.batch, now)) {
+            for (const auto& reaction : reactor->react(m_workspace, *pending.batch, now)) {
                 auto chain = pending.chain;
                 chain.push_back(reaction.what + " on " + reaction.record_id);
                 // Notifications end a chain (nothing reacts to them): they do
@@ -567,21 +591,22 @@ std::vector<std::string> Engine::react_to(const EventBatch& first, Instant now) 
                                          "automation stopped after " +
                                              std::to_string(kMaxReactionsPerChange) +
                                              " changes in a row: " + describe_chain(chain),
-                                         pending.batch, now);
+                                         *pending.batch, now);
                     return notes;
                 }
                 DecideDetails details;
                 auto batch = decide(reaction.command, kAutomationActor, now, &details);
                 if (!batch) {
-                    note_reaction_failed(reaction, batch.error(), pending.batch, now);
+                    note_reaction_failed(reaction, batch.error(), *pending.batch, now);
                     continue;
                 }
                 if (batch->events.empty()) continue;
-                batch->cause = Cause{"", pending.batch.seq, reaction.what};
+                batch->cause = Cause{"", pending.batch->seq, reaction.what};
                 if (!commit(*batch)) return notes; // not saved: the timer looks again
                 if (!notifies) ++reactions;
                 notes.insert(notes.end(), details.warnings.begin(), details.warnings.end());
-                queue.push_back({std::move(*batch), std::move(chain)});
+                queue.push_back(
+                    {std::make_shared<const EventBatch>(std::move(*batch)), std::move(chain)});
             }
         }
     }
@@ -611,7 +636,7 @@ std::vector<std::string> Engine::run_automation(const Command& command, const Ca
     batch->cause = cause;
     if (!commit(*batch)) return {};
     auto notes = details.warnings;
-    auto reacted = react_to(*batch, now);
+    auto reacted = react_to(std::make_shared<const EventBatch>(std::move(*batch)), now);
     notes.insert(notes.end(), reacted.begin(), reacted.end());
     return notes;
 }
@@ -780,7 +805,7 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
     for (const auto& [id, text] : said)
         owners_before[id] = m_workspace.find(id)->owner;
     if (!commit(batch)) return {}; // not saved: raised again next time, from a full look
-    react_to(batch, now);          // the policies' actions: reassign, set fields
+    react_to(std::make_shared<const EventBatch>(std::move(batch)), now); // the policies' actions
     std::vector<std::string> lines;
     for (auto& [id, text] : said) {
         const Record* record = m_workspace.find(id);
@@ -811,6 +836,7 @@ Status Engine::replay(const EventBatch& batch) {
                      std::to_string(m_last_seq)};
     if (auto status = apply_batch(m_workspace, batch); !status) return status;
     m_last_seq = batch.seq;
+    ++m_generation;
     m_timer = TimerIndex{}; // the timer looks at everything after a replay
     return Status::success();
 }

@@ -39,6 +39,14 @@ struct FieldProblem {
     std::string message; // "expected a date as YYYY-MM-DD, got \"soon\""
 };
 
+// A row of an import that cannot go in: its row, the field (or "owner", or
+// "" for the row as a whole) and what is wrong.
+struct RowProblem {
+    std::size_t row = 0;
+    std::string field;
+    std::string message;
+};
+
 // A stage move that its gate stopped: what is missing, in words a person can act on.
 struct BlockedMove {
     std::string flow;
@@ -53,20 +61,33 @@ struct Outcome {
     bool ok = false;
     std::string message;                // on failure: the whole reason, one line
     std::vector<FieldProblem> problems; // per field, for inline messages
+    std::vector<RowProblem> rows;       // an import's rows that cannot go in
     std::string record_id;              // the created or changed record
     std::optional<BlockedMove> blocked; // set when a gate stopped a move
     std::vector<std::string> warnings;  // a passed warn gate, or what automation started
     bool not_saved = false;             // accepted, but the journal could not keep it
-    std::optional<EventBatch> batch;    // what the command itself committed (undo reads it)
-    std::string summary;                // what a logged activity did, in words
+    // What the command itself committed (undo reads it); shared, as an
+    // import's batch is large and the reactions read it too.
+    std::shared_ptr<const EventBatch> batch;
+    std::string summary; // what a logged activity did, in words
 };
 
 // What decide() found besides the verdict.
 struct DecideDetails {
     std::vector<FieldProblem> problems;
+    std::vector<RowProblem> rows;
     std::optional<BlockedMove> blocked;
     std::vector<std::string> warnings;
     std::string summary; // what the command does, in words (a logged activity)
+};
+
+// A command's batch as decide() returned it, with the engine's generation
+// then: committed as it is while nothing has changed (an import's dry run
+// followed by its commit checks every row once, not twice).
+struct DecidedBatch {
+    EventBatch batch;
+    DecideDetails details;
+    std::uint64_t generation = 0;
 };
 
 // One command a reactor wants run, as the automation actor, through decide().
@@ -113,6 +134,13 @@ class Engine {
     // Checks, journals and applies a command, then lets the reactors answer
     // it (each reaction one more journal entry, caused by the one before).
     Outcome apply(const Command& command, const std::string& actor, Instant now);
+    // apply() with a batch decide() made for this command, actor and time:
+    // committed as it is when the engine has not changed since, else decided again.
+    Outcome apply_decided(const Command& command, DecidedBatch decided, const std::string& actor,
+                          Instant now);
+    // Changes with every commit, replay and load: a decided batch is only
+    // good for the generation it was decided in.
+    std::uint64_t generation() const { return m_generation; }
     // Starts every flow whose start condition holds now, for conditions that
     // depend on time (renewal 120 days ahead). Call on open and on a timer.
     // Returns what was started, in words.
@@ -132,7 +160,10 @@ class Engine {
                                             Instant now);
     // Runs the reactors on a committed batch and on every batch they commit,
     // until nothing more happens or kMaxReactionsPerChange is reached.
-    std::vector<std::string> react_to(const EventBatch& batch, Instant now);
+    std::vector<std::string> react_to(std::shared_ptr<const EventBatch> batch, Instant now);
+    // Commits a decided command and lets the reactors answer it.
+    Outcome finish(const Command& command, Result<EventBatch> batch, const DecideDetails& details,
+                   const std::string& actor, Instant now);
     void note_reaction_failed(const Reaction& reaction, const std::string& reason,
                               const EventBatch& cause, Instant now);
     void note_blocked_move(const Command& command, const BlockedMove& blocked,
@@ -157,6 +188,7 @@ class Engine {
     std::vector<std::shared_ptr<const Reactor>> m_reactors;
     EventSink* m_sink = nullptr;
     std::uint64_t m_last_seq = 0;
+    std::uint64_t m_generation = 0;
     std::optional<std::string> m_save_failure;
     TimerIndex m_timer;
 };

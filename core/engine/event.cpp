@@ -38,7 +38,9 @@ constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
     "notification.sent",
     "notification.read",
     "view.saved",
-    "view.deleted"};
+    "view.deleted",
+    "records.imported",
+    "batch.reverted"};
 
 template <typename T>
 concept AboutRecord = requires(const T& event) {
@@ -155,6 +157,12 @@ json to_data(const ev::ViewSaved& e) {
 json to_data(const ev::ViewDeleted& e) {
     return {{"owner", e.owner}, {"name", e.name}};
 }
+json to_data(const ev::RecordsImported& e) {
+    return {{"type", e.type}, {"source", e.source}, {"added", e.added}, {"updated", e.updated}};
+}
+json to_data(const ev::BatchReverted& e) {
+    return {{"seq", e.seq}, {"what", e.what}};
+}
 
 // Reads an event's data, noting the first key that is missing or of the wrong type.
 class DataReader {
@@ -177,6 +185,10 @@ class DataReader {
             out.push_back(item.get<std::string>());
         }
         return out;
+    }
+    std::uint64_t count(const char* key) {
+        const json* value = find(key, false, &json::is_number_unsigned);
+        return value ? value->get<std::uint64_t>() : 0;
     }
     json object(const char* key, bool optional = false) {
         const json* value = find(key, optional, &json::is_object);
@@ -356,6 +368,16 @@ void read(DataReader& in, ev::ViewDeleted& e) {
     e.owner = in.text("owner");
     e.name = in.text("name");
 }
+void read(DataReader& in, ev::RecordsImported& e) {
+    e.type = in.text("type");
+    e.source = in.text("source", true);
+    e.added = in.count("added");
+    e.updated = in.count("updated");
+}
+void read(DataReader& in, ev::BatchReverted& e) {
+    e.seq = in.count("seq");
+    e.what = in.text("what", true);
+}
 
 template <std::size_t I = 0>
 Result<Event> read_event(std::size_t index, const std::string& kind, const json& data) {
@@ -399,6 +421,61 @@ json batch_to_json(const EventBatch& batch) {
     return {{"v", kJournalFormatVersion},     {"seq", batch.seq},     {"device", batch.device},
             {"at", format_instant(batch.at)}, {"actor", batch.actor}, {"cause", std::move(cause)},
             {"events", std::move(events)}};
+}
+
+namespace {
+
+// `"key":value,` with the value dumped in place, not copied into a tree.
+void put_member(std::string& out, const char* key, const json& value) {
+    out += '"';
+    out += key;
+    out += "\":";
+    out += value.dump();
+    out += ',';
+}
+
+// The data of the events that carry whole records or their fields, written
+// straight from the event: an import's batch holds thousands of them.
+bool put_large_data(std::string& out, const Event& event) {
+    out += '{';
+    if (const auto* created = event.as<ev::RecordCreated>()) {
+        put_member(out, "fields", created->fields);
+        put_member(out, "id", json(created->id));
+        if (!created->owner.empty()) put_member(out, "owner", json(created->owner));
+        put_member(out, "type", json(created->type));
+    } else if (const auto* deleted = event.as<ev::RecordDeleted>()) {
+        put_member(out, "id", json(deleted->id));
+        put_member(out, "record", deleted->record);
+    } else if (const auto* restored = event.as<ev::RecordRestored>()) {
+        put_member(out, "id", json(restored->id));
+        put_member(out, "record", restored->record);
+    } else {
+        out.pop_back();
+        return false;
+    }
+    out.back() = '}';
+    return true;
+}
+
+} // namespace
+
+std::string batch_to_text(const EventBatch& batch) {
+    json head = batch_to_json({batch.seq, batch.device, batch.at, batch.actor, batch.cause, {}});
+    head.erase("events");
+    std::string out = head.dump();
+    out.back() = ','; // the events follow inside the same object
+    out += "\"events\":[";
+    for (std::size_t i = 0; i < batch.events.size(); ++i) {
+        const Event& event = batch.events[i];
+        out += i ? ",{\"data\":" : "{\"data\":";
+        if (!put_large_data(out, event))
+            out += std::visit([](const auto& e) { return to_data(e); }, event.data).dump();
+        out += ",\"kind\":\"";
+        out += event.kind(); // plain ASCII names
+        out += "\"}";
+    }
+    out += "]}";
+    return out;
 }
 
 Result<EventBatch> batch_from_json(const json& value) {
@@ -777,6 +854,13 @@ Status apply(Workspace& ws, const EventBatch&, const ev::ViewSaved& e) {
         views.push_back(e.view);
     return Status::success();
 }
+// Notes for history: the records came with their own events.
+Status apply(Workspace&, const EventBatch&, const ev::RecordsImported&) {
+    return Status::success();
+}
+Status apply(Workspace&, const EventBatch&, const ev::BatchReverted&) {
+    return Status::success();
+}
 Status apply(Workspace& ws, const EventBatch&, const ev::ViewDeleted& e) {
     std::erase_if(ws.views, [&](const SavedView& view) {
         return view.owner == e.owner && view.name == e.name;
@@ -794,6 +878,10 @@ bool changes_content(const Event& event) {
 
 Status apply_batch(Workspace& workspace, const EventBatch& batch) {
     if (auto status = check_batch(workspace, batch); !status) return status;
+    return apply_checked_batch(workspace, batch);
+}
+
+Status apply_checked_batch(Workspace& workspace, const EventBatch& batch) {
     std::set<std::string> changed;
     for (const auto& event : batch.events) {
         const auto status =

@@ -119,6 +119,18 @@ struct ViewSaved {
 struct ViewDeleted {
     std::string owner, name;
 };
+// What an import brought in, for history ("Imported 120 Contacts from
+// contacts.csv"); the records themselves come with it in the same batch.
+struct RecordsImported {
+    std::string type, source;
+    std::size_t added = 0, updated = 0;
+};
+// A batch taken back as a whole (an import, a merge); its inverse events
+// come with it in the same batch.
+struct BatchReverted {
+    std::uint64_t seq = 0;
+    std::string what; // "the import of contacts.csv"
+};
 
 } // namespace events
 
@@ -129,7 +141,8 @@ using EventData =
                  events::MoveBlocked, events::ProcessesChanged, events::SlaBreached,
                  events::SlaPaused, events::SlaResumed, events::AutomationFailed,
                  events::AutomationCleared, events::NotificationSent, events::NotificationsRead,
-                 events::ViewSaved, events::ViewDeleted>;
+                 events::ViewSaved, events::ViewDeleted, events::RecordsImported,
+                 events::BatchReverted>;
 
 struct Event {
     EventData data;
@@ -173,6 +186,9 @@ using BatchOrigins = std::unordered_map<std::uint64_t, BatchOrigin>;
 inline constexpr int kJournalFormatVersion = 2;
 
 nlohmann::json batch_to_json(const EventBatch& batch);
+// batch_to_json(batch).dump(), written without copying the records an import
+// or an undo carries into a JSON tree first: the journal's line.
+std::string batch_to_text(const EventBatch& batch);
 // Reads an entry of either version, checking every event's shape.
 Result<EventBatch> batch_from_json(const nlohmann::json& json);
 
@@ -183,5 +199,7 @@ Status check_batch(const Workspace& workspace, const EventBatch& batch);
 // Applies one batch to the workspace. Replay uses the same function, so a
 // batch that no longer fits (damaged journal) is reported, not half-applied.
 Status apply_batch(Workspace& workspace, const EventBatch& batch);
+// apply_batch() for a batch check_batch() has just accepted: not checked twice.
+Status apply_checked_batch(Workspace& workspace, const EventBatch& batch);
 
 } // namespace crm

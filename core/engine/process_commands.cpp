@@ -6,8 +6,8 @@
 #include "model/field_values.hpp"
 #include "process/conditions.hpp"
 #include "process/flow_json.hpp"
-#include "process/validate.hpp"
 #include "process/stranded.hpp"
+#include "process/validate.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -332,7 +332,8 @@ bool flow_start_due(const Workspace& ws, const Record& record, const Flow& flow,
 }
 
 Result<Decision> decide_start_flow(const Workspace& ws, const StartFlow& command, Instant now,
-                                   const std::string& device, DecideDetails& details) {
+                                   const std::string& device, DecideDetails& details,
+                                   std::size_t id_offset) {
     const Record* record = ws.find(command.id);
     if (!record) return Error{"there is no record \"" + command.id + "\""};
     const Flow* flow = ws.flow(command.flow);
@@ -388,12 +389,46 @@ Result<Decision> decide_start_flow(const Workspace& ws, const StartFlow& command
         decision.events.push_back(events::AutomationFailed{record->id, key, reason});
         return decision;
     }
-    const std::string new_id = ws.peek_next_id(new_type->id, device);
+    const std::string new_id = ws.peek_next_id(new_type->id, device, id_offset);
     details.warnings.push_back("started the " + flow->name + " on a new " + new_type->label + " (" +
                                new_id + ") for " + ws.title_of(*record));
     decision.events.push_back(events::RecordCreated{new_id, new_type->id, record->owner, fields});
     decision.events.push_back(events::FlowStarted{new_id, flow->id, first});
     decision.events.push_back(events::FlowSpawned{record->id, flow->id, new_id});
+    return decision;
+}
+
+} // namespace crm::detail
+
+namespace crm::detail {
+
+Result<Decision> decide_start_flows(const Workspace& ws, const StartFlows& command, Instant now,
+                                    const std::string& device, DecideDetails& details) {
+    Decision decision;
+    std::map<std::string, std::size_t> created; // by type: ids this batch takes
+    std::map<std::string, std::size_t> joined;  // by flow name: "joined" lines folded
+    for (const auto& start : command.starts) {
+        DecideDetails one;
+        const Flow* flow = ws.flow(start.flow);
+        const std::size_t offset = flow ? created[flow->record_type] : 0;
+        auto decided = decide_start_flow(ws, start, now, device, one, offset);
+        if (!decided) return Error{decided.error()};
+        bool joins = false;
+        for (auto& event : decided->events) {
+            if (const auto* made = event.as<events::RecordCreated>()) ++created[made->type];
+            joins = joins || event.as<events::FlowJoined>();
+            decision.events.push_back(std::move(event));
+        }
+        // Joins are counted, not listed: an import may bring thousands.
+        if (joins && flow)
+            ++joined[flow->name];
+        else
+            details.warnings.insert(details.warnings.end(), one.warnings.begin(),
+                                    one.warnings.end());
+    }
+    for (const auto& [name, count] : joined)
+        details.warnings.push_back(std::to_string(count) + (count == 1 ? " record" : " records") +
+                                   " joined the " + name + " at the stage they had");
     return decision;
 }
 

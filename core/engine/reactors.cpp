@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 namespace crm {
 
@@ -14,12 +15,13 @@ namespace {
 // Records whose data a batch changed, in the order it changed them.
 std::vector<std::string> records_changed(const Workspace& ws, const EventBatch& batch) {
     std::vector<std::string> ids;
+    std::unordered_set<std::string> seen; // an import changes thousands at once
     for (const auto& event : batch.events) {
         if (!event.as<events::RecordCreated>() && !event.as<events::RecordUpdated>() &&
             !event.as<events::RecordRestored>())
             continue;
         const std::string& id = event.record_id();
-        if (ws.find(id) && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+        if (ws.find(id) && seen.insert(id).second) ids.push_back(id);
     }
     return ids;
 }
@@ -42,7 +44,22 @@ std::vector<Reaction> FlowStartReactor::react(const Workspace& ws, const EventBa
             if (detail::flow_start_due(ws, record, flow, now))
                 reactions.push_back({StartFlow{id, flow.id}, id, flow.name + " start"});
     }
-    return reactions;
+    if (reactions.size() <= 1) return reactions;
+    // Many records at once (an import): one batch per flow, not one per record.
+    std::vector<Reaction> grouped;
+    for (const auto& flow : ws.flows) {
+        StartFlows starts;
+        std::string first;
+        for (const auto& reaction : reactions) {
+            const auto& start = std::get<StartFlow>(reaction.command);
+            if (start.flow != flow.id) continue;
+            if (first.empty()) first = start.id;
+            starts.starts.push_back(start);
+        }
+        if (!starts.starts.empty())
+            grouped.push_back({std::move(starts), first, flow.name + " start"});
+    }
+    return grouped;
 }
 
 std::vector<Reaction> SlaPauseReactor::react(const Workspace& ws, const EventBatch& batch,
@@ -171,19 +188,57 @@ void notify_assignment(const Workspace& ws, const EventBatch& batch, const std::
     out.push_back(std::move(notification));
 }
 
+// An import tells each new owner once, with a count, not once per record.
+void notify_imported(const Workspace& ws, const EventBatch& batch,
+                     const events::RecordsImported& import, std::vector<Notification>& out) {
+    std::map<std::string, std::pair<std::size_t, std::string>> given; // owner -> (count, first)
+    for (const auto& event : batch.events) {
+        std::string owner, id = event.record_id();
+        if (const auto* created = event.as<events::RecordCreated>())
+            owner = created->owner;
+        else if (const auto* updated = event.as<events::RecordUpdated>(); updated && updated->owner)
+            owner = *updated->owner;
+        if (owner.empty() || owner == batch.actor || !ws.directory.user(owner)) continue;
+        auto& [count, first] = given[owner];
+        if (count++ == 0) first = id;
+    }
+    const RecordTypeDef* type = ws.schema.type(import.type);
+    for (const auto& [owner, counted] : given) {
+        const auto& [count, first] = counted;
+        const std::string kind = type ? (count == 1 ? type->label : type->plural) : import.type;
+        Notification notification;
+        notification.user = owner;
+        notification.kind = kNotifyAssignment;
+        notification.record = first;
+        notification.text = actor_name(ws, batch.actor) + " imported " + std::to_string(count) +
+                            " " + kind + " for you" +
+                            (import.source.empty() ? "" : " from " + import.source);
+        notification.by = batch.actor;
+        notification.cause = batch.cause.command;
+        out.push_back(std::move(notification));
+    }
+}
+
 } // namespace
 
 std::vector<Reaction> NotificationReactor::react(const Workspace& ws, const EventBatch& batch,
                                                  Instant) const {
     std::vector<Notification> notifications;
-    for (const auto& event : batch.events) {
-        if (const auto* breach = event.as<events::SlaBreached>())
-            notify_breach(ws, batch, *breach, notifications);
-        else if (const auto* created = event.as<events::RecordCreated>())
-            notify_assignment(ws, batch, created->id, created->owner, notifications);
-        else if (const auto* updated = event.as<events::RecordUpdated>(); updated && updated->owner)
-            notify_assignment(ws, batch, updated->id, *updated->owner, notifications);
-    }
+    const auto import = std::find_if(batch.events.begin(), batch.events.end(), [](const Event& e) {
+        return e.as<events::RecordsImported>() != nullptr;
+    });
+    if (import != batch.events.end())
+        notify_imported(ws, batch, *import->as<events::RecordsImported>(), notifications);
+    else
+        for (const auto& event : batch.events) {
+            if (const auto* breach = event.as<events::SlaBreached>())
+                notify_breach(ws, batch, *breach, notifications);
+            else if (const auto* created = event.as<events::RecordCreated>())
+                notify_assignment(ws, batch, created->id, created->owner, notifications);
+            else if (const auto* updated = event.as<events::RecordUpdated>();
+                     updated && updated->owner)
+                notify_assignment(ws, batch, updated->id, *updated->owner, notifications);
+        }
     if (notifications.empty()) return {};
     const std::string record = notifications.front().record;
     return {{Notify{std::move(notifications)}, record, "Inbox"}};

@@ -80,9 +80,11 @@ std::string Workspace::title_of(const Record& record) const {
     return title.empty() ? record.id : title;
 }
 
-std::string Workspace::peek_next_id(std::string_view type, std::string_view device) const {
+std::string Workspace::peek_next_id(std::string_view type, std::string_view device,
+                                    std::size_t offset) const {
     const auto it = m_next_numbers.find(std::string(type));
-    const long long number = it == m_next_numbers.end() ? 1 : it->second;
+    const long long number =
+        (it == m_next_numbers.end() ? 1 : it->second) + static_cast<long long>(offset);
     std::string id(type);
     if (!device.empty()) id.append("-").append(device);
     return id + "-" + std::to_string(number);
@@ -139,7 +141,11 @@ void Workspace::erase(std::string_view id) {
     const auto it = m_records.find(std::string(id));
     if (it == m_records.end()) return;
     auto& ids = m_ids_by_type[it->second.type];
-    ids.erase(std::find(ids.begin(), ids.end(), it->first));
+    // Newest first is O(1): undoing an import deletes its records that way.
+    if (!ids.empty() && ids.back() == it->first)
+        ids.pop_back();
+    else
+        ids.erase(std::find(ids.begin(), ids.end(), it->first));
     unlink(it->first);
     m_records.erase(it);
 }

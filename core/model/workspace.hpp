@@ -57,8 +57,10 @@ class Workspace {
 
     // The id the next record of `type` made on `device` gets: "deal-k7m2qx-42"
     // ("deal-42" without a device). The device tag keeps ids made offline on
-    // two devices apart; the number counts per type.
-    std::string peek_next_id(std::string_view type, std::string_view device) const;
+    // two devices apart; the number counts per type. `offset` looks further
+    // ahead, for a batch that creates several records of the type.
+    std::string peek_next_id(std::string_view type, std::string_view device,
+                             std::size_t offset = 0) const;
 
     // For applying events: a record to change in place (its id and type stay).
     Record* edit(std::string_view id);

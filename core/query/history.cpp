@@ -168,6 +168,9 @@ struct Describer {
     std::string operator()(const ev::NotificationsRead&) const { return ""; }
     std::string operator()(const ev::ViewSaved&) const { return ""; }
     std::string operator()(const ev::ViewDeleted&) const { return ""; }
+    // Said with each record's own events instead (batch_context()).
+    std::string operator()(const ev::RecordsImported&) const { return ""; }
+    std::string operator()(const ev::BatchReverted&) const { return ""; }
 
     std::string policy_name(const std::string& id) const {
         for (const auto& policy : ws.sla_policies)
@@ -188,6 +191,18 @@ std::string link_text(const Workspace& ws, const std::string& type, const std::s
     const std::string title = ws.title_of(created || !linked ? as_made : *linked);
     return (def ? def->label : type) + (created ? " added: " : " linked: ") +
            (title == id ? id : title + " (" + id + ")");
+}
+
+// " (imported from contacts.csv)": what the whole batch was, when it says so.
+std::string batch_context(const EventBatch& batch) {
+    for (const auto& event : batch.events) {
+        if (const auto* import = event.as<ev::RecordsImported>())
+            return import->source.empty() ? " (imported)"
+                                          : " (imported from " + import->source + ")";
+        if (const auto* reverted = event.as<ev::BatchReverted>())
+            return " (undoing " + (reverted->what.empty() ? "a change" : reverted->what) + ")";
+    }
+    return "";
 }
 
 } // namespace
@@ -213,6 +228,7 @@ std::vector<TimelineEntry> record_timeline(const Workspace& ws,
     std::string type;
     if (const Record* record = ws.find(record_id)) type = record->type;
     for (const auto& batch : batches) {
+        const std::string context = batch_context(batch);
         for (const auto& event : batch.events) {
             std::string what;
             if (event.record_id() == record_id) {
@@ -228,6 +244,7 @@ std::vector<TimelineEntry> record_timeline(const Workspace& ws,
                     link_text(ws, linked ? linked->type : "", updated->id, updated->fields, false);
             }
             if (what.empty()) continue;
+            what += context;
             const json journaled = batch_to_json({0, "", {}, "", {}, {event}})["events"][0];
             timeline.push_back({batch.at, batch.seq, batch.device, batch.actor,
                                 by_whom(ws, batch, origins), event.kind(), std::move(what),

@@ -404,7 +404,7 @@ Status WorkspaceStore::append(const EventBatch& batch) {
     if (auto status = repair(batch.seq - 1); !status) return status;
     // Before any id made with it is acknowledged.
     if (auto status = save_device(); !status) return status;
-    const std::string payload = batch_to_json(batch).dump();
+    const std::string payload = batch_to_text(batch);
     const std::string line = hex32(crc32(payload)) + " " + payload + "\n";
     if (m_current_segment.empty() ||
         m_current_segment_bytes + line.size() > m_options.segment_limit) {

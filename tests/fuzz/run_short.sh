@@ -3,17 +3,17 @@
 # for a bounded time, from the seeds in tests/fuzz/corpus; new inputs, crash inputs
 # and logs go under WORK (the repository is never written).
 # Usage: tests/fuzz/run_short.sh BUILD_DIR [--seconds N] [--runs N] [--work DIR] [TARGET...] [-- FLAGS]
-#   default: each target until 100000 executions or 20 seconds, whichever comes first,
+#   default: each target until 100000 executions or 16 seconds, whichever comes first,
 #   in a fresh BUILD_DIR/fuzz-short; FLAGS go to libFuzzer as they are.
 # Prints "fuzz: TARGET: N executions, C crashes" per target, then
 # "fuzz: N passed, M failed" (one test per target); exits non-zero on any crash.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-all_targets=(workspace_import_fuzz jsonlogic_fuzz calendar_fuzz field_values_fuzz)
+all_targets=(workspace_import_fuzz jsonlogic_fuzz calendar_fuzz field_values_fuzz csv_fuzz)
 [ $# -ge 1 ] || { sed -n '5,6p' "$0" | sed 's/^# //' >&2; exit 2; }
 build="$(cd "$1" && pwd)"; shift
 
-seconds=20 runs=100000 work="" targets=() extra=()
+seconds=16 runs=100000 work="" targets=() extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; runs=-1; shift 2 ;;

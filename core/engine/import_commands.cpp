@@ -1,0 +1,194 @@
+// Imports (many records as one batch) and taking a whole batch back.
+#include "engine/decisions.hpp"
+#include "engine/permissions.hpp"
+#include "io/workspace_json.hpp"
+#include "model/field_values.hpp"
+
+#include <unordered_set>
+
+namespace crm::detail {
+
+namespace {
+
+// The longest name of an import's source (a file name) history keeps.
+constexpr std::size_t kMaxSourceBytes = 1000;
+
+Result<Decision> decide_import_update(const Workspace& ws, const User& actor,
+                                      const RecordTypeDef& type, const ImportRow& row, Instant now,
+                                      DecideDetails& details) {
+    const Record* record = ws.find(row.id);
+    if (!record) return Error{"there is no record \"" + row.id + "\""};
+    if (record->type != type.id)
+        return Error{row.id + " is a " + record->type + ", not a " + type.id};
+    return decide_update(ws, actor, UpdateRecord{row.id, row.fields, row.owner, false}, now,
+                         details);
+}
+
+void note_row_problems(const ImportRow& row, const std::string& error, const DecideDetails& details,
+                       std::vector<RowProblem>& out) {
+    if (details.problems.empty()) {
+        out.push_back({row.row, "", error});
+        return;
+    }
+    for (const auto& problem : details.problems)
+        out.push_back({row.row, problem.field, problem.message});
+}
+
+// "row 5: Email: expected ...; and 3 more rows"
+std::string describe_row_problems(const RecordTypeDef& type, const std::vector<RowProblem>& rows) {
+    const RowProblem& first = rows.front();
+    std::string text = "Cannot import: row " + std::to_string(first.row) + ": ";
+    if (const FieldDef* field = type.field(first.field))
+        text += field->label + ": ";
+    else if (!first.field.empty())
+        text += first.field + ": ";
+    text += first.message;
+    std::unordered_set<std::size_t> others;
+    for (const auto& problem : rows)
+        if (problem.row != first.row) others.insert(problem.row);
+    if (!others.empty())
+        text += "; and " + std::to_string(others.size()) +
+                (others.size() == 1 ? " more row" : " more rows");
+    return text;
+}
+
+} // namespace
+
+Result<Decision> decide_import(const Workspace& ws, const User& actor, const ImportRecords& cmd,
+                               Instant now, const std::string& device, DecideDetails& details) {
+    const RecordTypeDef* type = ws.schema.type(cmd.type);
+    if (!type) return Error{"there is no record type \"" + cmd.type + "\""};
+    if (auto problem = text_problem(cmd.source, kMaxSourceBytes))
+        return Error{"the import's source name " + *problem};
+    Decision decision;
+    decision.events.reserve(cmd.rows.size() + 1);
+    decision.events.push_back(events::RecordsImported{type->id, cmd.source, 0, 0});
+    std::size_t added = 0, updated = 0;
+    std::unordered_set<std::string> updating;
+    for (const auto& row : cmd.rows) {
+        DecideDetails one;
+        if (!row.id.empty() && !updating.insert(row.id).second) {
+            details.rows.push_back({row.row, "", "changes " + row.id + " a second time"});
+            continue;
+        }
+        auto decided = row.id.empty()
+                           ? decide_create(ws, actor, CreateRecord{type->id, row.fields, row.owner},
+                                           device, one.problems, added)
+                           : decide_import_update(ws, actor, *type, row, now, one);
+        if (!decided) {
+            note_row_problems(row, decided.error(), one, details.rows);
+            continue;
+        }
+        if (row.id.empty())
+            ++added;
+        else if (!decided->events.empty())
+            ++updated;
+        for (auto& event : decided->events)
+            decision.events.push_back(std::move(event));
+    }
+    if (!details.rows.empty()) return Error{describe_row_problems(*type, details.rows)};
+    if (added + updated == 0) return Decision{}; // everything is as the file says
+    auto& note = std::get<events::RecordsImported>(decision.events.front().data);
+    note.added = added;
+    note.updated = updated;
+    return decision;
+}
+
+namespace {
+
+// Everything a revert needs to know about the batch before undoing it.
+struct BatchToRevert {
+    std::unordered_set<std::string> created; // records it made: deleted, not edited back
+};
+
+Status check_revertible(const Workspace& ws, const RevertBatch& cmd, const BatchToRevert& seen) {
+    const std::string what = cmd.what.empty() ? "this change" : cmd.what;
+    for (const auto& event : cmd.batch.events) {
+        const bool on_created = seen.created.count(event.record_id()) > 0;
+        if (event.as<events::RecordCreated>() || event.as<events::RecordUpdated>() ||
+            event.as<events::RecordDeleted>() || event.as<events::RecordsImported>() ||
+            event.as<events::BatchReverted>())
+            continue;
+        if (on_created && (event.as<events::FlowStarted>() || event.as<events::FlowJoined>() ||
+                           event.as<events::FlowSpawned>()))
+            continue;
+        if (event.as<events::StageMoved>() || event.as<events::FlowEnded>())
+            return Error{"Cannot undo " + what + " as a whole: it moved " +
+                         ws.title_of(*ws.find(event.record_id())) +
+                         " to another stage; move it back first"};
+        return Error{"Cannot undo " + what + " as a whole (" + event.kind() + ")"};
+    }
+    return Status::success();
+}
+
+Result<events::RecordDeleted> undo_create(const Workspace& ws, const User& actor,
+                                          const events::RecordCreated& created,
+                                          const BatchToRevert& seen) {
+    const Record* record = ws.find(created.id);
+    if (!record) return Error{"Cannot undo: " + created.id + " no longer exists"};
+    if (auto status = check_delete(ws, actor, *record); !status) return Error{status.error()};
+    std::vector<std::string> outside;
+    for (const auto& referrer : ws.referrers_of(record->id))
+        if (!seen.created.count(referrer)) outside.push_back(referrer);
+    if (!outside.empty())
+        return Error{"Cannot undo: " + std::to_string(outside.size()) +
+                     " other record(s) refer to " + ws.title_of(*record) + " (" + outside.front() +
+                     (outside.size() > 1 ? ", ..." : "") + "); remove or change those links first"};
+    return events::RecordDeleted{record->id, record_to_json(*record)};
+}
+
+Result<events::RecordUpdated> undo_update(const Workspace& ws, const User& actor,
+                                          const events::RecordUpdated& updated) {
+    const Record* record = ws.find(updated.id);
+    if (!record) return Error{"Cannot undo: " + updated.id + " no longer exists"};
+    if (auto status = check_update(ws, actor, *record); !status) return Error{status.error()};
+    events::RecordUpdated back;
+    back.id = record->id;
+    for (const auto& [field, value] : updated.fields.items()) {
+        back.fields[field] = updated.before.is_object() && updated.before.contains(field)
+                                 ? updated.before[field]
+                                 : nlohmann::json();
+        back.before[field] = record->value(field);
+    }
+    if (updated.owner) {
+        back.owner = updated.owner_before;
+        back.owner_before = record->owner;
+    }
+    return back;
+}
+
+} // namespace
+
+Result<Decision> decide_revert(const Workspace& ws, const User& actor, const RevertBatch& cmd) {
+    const EventBatch& batch = cmd.batch;
+    BatchToRevert seen;
+    for (const auto& event : batch.events)
+        if (const auto* created = event.as<events::RecordCreated>())
+            seen.created.insert(created->id);
+    if (auto status = check_revertible(ws, cmd, seen); !status) return Error{status.error()};
+    Decision decision;
+    decision.events.push_back(events::BatchReverted{batch.seq, cmd.what});
+    // Newest first: what the batch did last is taken back first.
+    for (auto it = batch.events.rbegin(); it != batch.events.rend(); ++it) {
+        if (const auto* created = it->as<events::RecordCreated>()) {
+            auto deleted = undo_create(ws, actor, *created, seen);
+            if (!deleted) return Error{deleted.error()};
+            decision.events.push_back(std::move(*deleted));
+        } else if (const auto* updated = it->as<events::RecordUpdated>()) {
+            if (seen.created.count(updated->id)) continue; // deleted above
+            auto back = undo_update(ws, actor, *updated);
+            if (!back) return Error{back.error()};
+            decision.events.push_back(std::move(*back));
+        } else if (const auto* deleted = it->as<events::RecordDeleted>()) {
+            if (ws.find(deleted->id)) return Error{"Cannot undo: " + deleted->id + " exists again"};
+            if (!deleted->record.is_object())
+                return Error{"Cannot undo: this journal did not keep the deleted record"};
+            if (auto status = check_create(ws, actor, deleted->record.value("owner", "")); !status)
+                return Error{status.error()};
+            decision.events.push_back(events::RecordRestored{deleted->id, deleted->record});
+        }
+    }
+    return decision;
+}
+
+} // namespace crm::detail

@@ -1,0 +1,92 @@
+// CSV import: a file's columns mapped to a record type's fields, each cell
+// read as people write it (dates in several forms, amounts with currency
+// signs, owners by name or email, companies by name), every row checked as
+// the engine checks a person's change, and the rows that pass committed as
+// one ImportRecords batch. A dry run is the plan without the commit.
+#pragma once
+
+#include "engine/engine.hpp"
+#include "io/csv.hpp"
+#include "util/result.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace crm {
+
+// The column target that sets a record's owner rather than a field.
+inline constexpr const char* kOwnerTarget = "owner";
+
+struct ImportMapping {
+    std::map<std::string, std::string> columns; // CSV header -> field id, or kOwnerTarget
+    // The field whose value finds the record a row updates; "" = every row adds.
+    std::string key;
+    std::map<std::string, std::map<std::string, std::string>> values; // field -> cell -> option
+    std::string date_format; // "DD-MM-YY": how to read dates that fit two ways; "" = detect
+};
+
+// MAP.json as docs/cli.md describes it; a problem names its JSON path
+// ("$.columns.Email: expected a field id as a string").
+Result<ImportMapping> import_mapping_from_json(const nlohmann::json& json);
+nlohmann::json import_mapping_to_json(const ImportMapping& mapping);
+
+// What a person would choose: each header matched to a field by id or label
+// (case, spaces and punctuation ignored; "E-mail" is email, "Account" a
+// company reference), the owner column, and a key (the type's email field,
+// else its first title field) when it is mapped.
+ImportMapping suggest_mapping(const Workspace& workspace, const RecordTypeDef& type,
+                              const std::vector<std::string>& header);
+
+struct ImportProblem {
+    std::size_t row = 0; // the spreadsheet row (header = 1); 0 = the column as a whole
+    std::string column;  // the header of the cell; "" = the row as a whole
+    std::string message;
+};
+// "row 5, column \"Email\": ...", "row 5: ...", "column \"Close date\": ..."
+std::string describe_problem(const ImportProblem& problem);
+
+enum class RowAction { Add, Update, Unchanged, Fail };
+
+struct PlannedRow {
+    std::size_t row = 0;
+    RowAction action = RowAction::Fail;
+    std::string record_id; // the record it updates (Update, Unchanged)
+};
+
+struct ImportPlan {
+    std::string type;
+    std::vector<PlannedRow> rows;             // one per data row, in file order
+    std::vector<ImportProblem> problems;      // by row; column problems (row 0) first
+    std::vector<std::string> ignored_columns; // headers mapped to nothing
+    ImportRecords command;                    // the rows that pass (adds and updates)
+    // The engine's batch for `command` when every row passed: the commit
+    // reuses it unless the workspace changed in between.
+    std::optional<DecidedBatch> decided;
+
+    std::size_t count(RowAction action) const;
+    // "3 added, 1 updated, 0 unchanged, 2 failed"
+    std::string summary() const;
+};
+
+// Reads every row of `table` as `type` by `mapping` and checks it as the
+// engine would commit it, for `actor` at `now`; changes nothing. A mapping
+// that does not fit the file or the type is an error (nothing is planned);
+// problems with cells and rows are in the plan.
+Result<ImportPlan> plan_import(const Engine& engine, const CsvTable& table, const std::string& type,
+                               const ImportMapping& mapping, const std::string& actor,
+                               const std::string& source, Instant now);
+
+// Commits the rows that pass as one batch (the plan's own batch when nothing
+// changed since the plan was made). Takes the rows and the batch out of the
+// plan; its rows, problems and summary stay.
+Outcome commit_import(Engine& engine, ImportPlan& plan, const std::string& actor, Instant now);
+
+// The failed rows as CSV (UTF-8 with BOM, the file's own columns) with a
+// "Reason" column, for fixing and importing again.
+std::string rejected_rows_csv(const CsvTable& table, const ImportPlan& plan);
+
+} // namespace crm
