@@ -192,7 +192,8 @@ bool App::tick() {
 }
 
 bool App::frame() {
-    if (const std::string path = take_import_path(); !path.empty()) import_file(path);
+    if (const std::string path = take_import_path(); !path.empty())
+        is_spreadsheet_file(path) ? open_csv_import(path) : import_file(path);
     m_ui.widget_rects.clear(); // only what this frame draws can be clicked
     const std::string shown = ui_signature();
     refresh_history();
@@ -203,7 +204,7 @@ bool App::frame() {
     // On a phone an open record is a full-screen sheet: nothing else is drawn.
     if (!(is_phone() && m_ui.form.open)) {
         draw_top_bar(view);
-        draw_screen(view);
+        m_ui.csv.open ? draw_csv_import(view) : draw_screen(view);
         draw_bottom_bar(view);
         draw_navigation_menu(view);
     }
@@ -228,8 +229,8 @@ std::string App::ui_signature() const {
     return std::to_string(static_cast<int>(ui.screen)) + '|' + ui.type + '|' + ui.flow + '|' +
            ui.user + '|' + ui.form.record_id + '|' + (ui.form.open ? "f" : "") +
            std::to_string(static_cast<int>(ui.form.pane)) + (ui.nav_open ? "n" : "") +
-           (ui.palette.open ? "p" : "") + (ui.ask_leave ? "a" : "") + (ui.log.open ? "l" : "") +
-           ui.board_column;
+           (ui.palette.open ? "p" : "") + (ui.csv.open ? "c" : "") + (ui.ask_leave ? "a" : "") +
+           (ui.log.open ? "l" : "") + ui.board_column;
 }
 
 void App::draw_screen(ViewContext& view) {
@@ -290,6 +291,14 @@ void App::apply_intents() {
                                     (value.owner.empty()
                                          ? std::string("nobody")
                                          : m_engine.workspace().directory.names({value.owner})));
+                else if constexpr (std::is_same_v<T, CheckCsvImport>)
+                    check_csv_import();
+                else if constexpr (std::is_same_v<T, CommitCsvImport>)
+                    commit_csv_import();
+                else if constexpr (std::is_same_v<T, UndoCsvImport>)
+                    undo_csv_import();
+                else if constexpr (std::is_same_v<T, SaveFailedRows>)
+                    save_failed_rows();
                 else if constexpr (std::is_same_v<T, BulkMove>)
                     finish_bulk(
                         "Moved",
@@ -835,6 +844,7 @@ std::string App::test_state_json() const {
                 {"palette_open", m_ui.palette.open},
                 {"palette_hits", palette_hits_json()},
                 {"log_open", m_ui.log.open},
+                {"csv_import", csv_import_json()},
                 {"log_message", m_ui.log.message},
                 {"undo_offered", m_ui.undo.has_value() && m_ui.undo->notice == m_ui.notice},
                 {"form_values", m_ui.form.values},

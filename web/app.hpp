@@ -82,6 +82,13 @@ class App {
     bool run_timers();                 // starts flows that came due; true when something started
     std::string designer_gate() const; // for tests: the selected stage's gate mode
     void import_file(const std::string& path);
+    // The CSV import wizard (app_csv_import.cpp).
+    void open_csv_import(const std::string& path);
+    void check_csv_import();
+    void commit_csv_import();
+    void undo_csv_import();
+    void save_failed_rows();
+    nlohmann::json csv_import_json() const; // for tests: the wizard's state
     void export_workspace_file();
     void after_change();
 

@@ -263,12 +263,16 @@ Module.crmPlatform = (function () {
   function pickImportFile() {
     const input = document.createElement("input");
     input.type = "file";
-    input.accept = ".json,application/json";
+    // A workspace export (.json) or a spreadsheet (.csv, .tsv, .txt); the
+    // file keeps its name, which the CSV import shows and records.
+    input.accept = ".json,application/json,.csv,text/csv,.tsv,.txt,text/plain";
     input.onchange = function () {
       const file = input.files && input.files[0];
       if (!file) return;
       file.arrayBuffer().then(function (buffer) {
-        const path = "/tmp/import-" + Date.now() + ".json";
+        const dir = "/tmp/import-" + Date.now();
+        FS.mkdir(dir);
+        const path = dir + "/" + file.name;
         FS.writeFile(path, new Uint8Array(buffer));
         importPath = path;
         bump();
@@ -278,7 +282,8 @@ Module.crmPlatform = (function () {
   }
 
   function download(filename, text) {
-    const blob = new Blob([text], { type: "application/json" });
+    const type = filename.endsWith(".csv") ? "text/csv" : "application/json";
+    const blob = new Blob([text], { type: type });
     const url = URL.createObjectURL(blob);
     const link = document.createElement("a");
     link.href = url;

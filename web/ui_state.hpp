@@ -12,6 +12,7 @@
 #include "query/related.hpp"
 #include "query/search.hpp"
 #include "query/totals.hpp"
+#include "service/csv_import.hpp"
 #include "sla/time_zone.hpp"
 
 #include <cstdint>
@@ -207,6 +208,25 @@ struct DatePicker {
     std::string time = "09:00";
 };
 
+// The spreadsheet import wizard: the file as read, the mapping being chosen,
+// the dry run for that mapping, and what the import did (for its undo).
+struct CsvImportWizard {
+    bool open = false;
+    std::string file_name; // "contacts.csv": shown, and kept in history
+    CsvTable table;
+    std::string encoding; // as read: "utf-8" or "windows-1252"
+    char delimiter = ',';
+    std::string type; // the records the rows become
+    ImportMapping mapping;
+    std::optional<ImportPlan> plan; // the dry run of the mapping as it stands
+    bool show_report = false;       // scroll to the dry run's report once
+    bool skip_failed = false;       // import the rows that pass, leave the others
+    std::string message;            // why the mapping does not fit, or what went wrong
+    std::string done;               // "Imported 3 added, ..." once committed
+    std::uint64_t batch = 0;        // the committed import, for its undo
+    bool undone = false;
+};
+
 struct UiState {
     // Dates are shown and typed in this zone: the device's, else the
     // workspace calendar's (set by the app when the workspace opens).
@@ -246,6 +266,7 @@ struct UiState {
     bool nav_open = false;                  // the navigation menu (phones and tablets)
     Palette palette;
     LogForm log;
+    CsvImportWizard csv;
     InboxCache inbox;
     LeaveAction pending_leave;                // asked about unsaved edits; done on save or discard
     bool ask_leave = false;                   // the unsaved-edits question is showing
@@ -295,9 +316,15 @@ struct BulkReassign {
 struct BulkMove {
     std::string flow, to;
 };
+// The CSV import wizard: the dry run of the mapping, the import, its undo.
+struct CheckCsvImport {};
+struct CommitCsvImport {};
+struct UndoCsvImport {};
+struct SaveFailedRows {};
 using Intent =
     std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested, RequestMove,
                  SubmitMove, SaveProcesses, CompleteTask, SubmitLog, AssignOwner, UndoRequested,
-                 MarkRead, SaveListView, DeleteListView, BulkReassign, BulkMove>;
+                 MarkRead, SaveListView, DeleteListView, BulkReassign, BulkMove, CheckCsvImport,
+                 CommitCsvImport, UndoCsvImport, SaveFailedRows>;
 
 } // namespace crm::web

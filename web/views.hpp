@@ -47,6 +47,13 @@ void draw_record_list(ViewContext& view);
 // "Undo" beside the notice of a deletion.
 void draw_undo_button(ViewContext& view);
 void draw_record_form(ViewContext& view);
+// The CSV import wizard (map columns, dry run, import, undo), over the screen while open.
+void draw_csv_import(ViewContext& view);
+// Sets the records the rows become, with the mapping suggested for them.
+void choose_csv_import_type(const Workspace& workspace, CsvImportWizard& wizard,
+                            const std::string& type_id);
+// A picked file the CSV import reads (.csv, .tsv, .txt); others are workspace exports.
+bool is_spreadsheet_file(const std::string& path);
 void draw_dialogs(ViewContext& view);
 void draw_board(ViewContext& view);
 void draw_move_dialog(ViewContext& view);

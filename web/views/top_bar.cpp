@@ -74,7 +74,8 @@ void draw_file_buttons(ViewContext& view, float width) {
     }
     mark(view.ui, "import");
     if (ImGui::IsItemHovered() && !is_phone())
-        ImGui::SetTooltip("Replace the workspace with a JSON export (admins)");
+        ImGui::SetTooltip("Bring rows in from a spreadsheet (CSV), or replace the workspace "
+                          "with a JSON export (admins)");
     const float y = ImGui::GetItemRectMin().y - ImGui::GetWindowPos().y + ImGui::GetScrollY();
     ImGui::SameLine();
     ImGui::SetCursorPosY(y); // level with Import
@@ -89,6 +90,7 @@ void draw_file_buttons(ViewContext& view, float width) {
 
 // Where the app is, for the phone's top bar: the screen's own name.
 std::string screen_title(const ViewContext& view) {
+    if (view.ui.csv.open) return "Import";
     switch (view.ui.screen) {
     case Screen::MyWork:
         return "My work";
