@@ -29,6 +29,7 @@
 #include "service/batch_undo.hpp"
 #include "service/bootstrap.hpp"
 #include "service/csv_import.hpp"
+#include "service/replacement.hpp"
 #include "service/timers.hpp"
 #include "sla/calendar.hpp"
 #include "store/storage.hpp"
@@ -61,7 +62,9 @@ constexpr double kDefaultLockWaitSeconds = 10;
 const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
 
   init DIR [--demo]              create a workspace (--demo: with the demo data)
-  import DIR FILE.json --as USER replace the workspace with an export (admin)
+  import DIR FILE.json --as USER [--dry-run]
+                                 replace the workspace with an export (admin); says
+                                 how many records it adds, replaces and removes
   import-csv DIR FILE.csv --type TYPE --map MAP.json --as USER [--dry-run]
       [--skip-invalid REJECTS.csv] [--delimiter ,|;|tab] [--encoding utf-8|windows-1252]
                                  import a spreadsheet's rows as records (see README);
@@ -420,15 +423,23 @@ int cmd_import(const Args& args) {
     need_positional(args, 3);
     auto workspace = import_workspace(read_input(args, args.positional[2]), now_from(args));
     if (!workspace) throw UsageError{args.positional[2] + ": " + workspace.error()};
-    DirectoryStorage storage(args.positional[1]);
+    const std::string& directory = args.positional[1];
+    const std::size_t count = workspace->record_count();
+    const std::string dry_run = " (dry run: nothing written)";
+    if (args.dry_run && !std::filesystem::exists(directory)) {
+        std::cout << "would create a workspace with " << count << " records" << dry_run << "\n";
+        return kOk;
+    }
+    DirectoryStorage storage(directory);
     if (auto status = storage.ensure_exists(); !status) throw NotSaved{status.error()};
-    const auto lock = lock_workspace(args, args.positional[1], WorkspaceLock::Mode::Exclusive);
+    const auto lock = lock_workspace(args, directory, WorkspaceLock::Mode::Exclusive);
     WorkspaceStore store(storage);
     Engine engine;
+    std::string counts; // what replacing does, when there is a workspace to replace
     if (store.exists()) {
         // Replacing a workspace is an admin's decision.
         auto report = store.open(engine);
-        if (!report) throw UsageError{args.positional[1] + ": " + report.error()};
+        if (!report) throw UsageError{directory + ": " + report.error()};
         const User* actor = engine.workspace().directory.user(require_actor(args));
         if (!actor) throw Refused{"there is no user \"" + args.options.at("as") + "\""};
         for (const auto& problem : report->problems)
@@ -437,11 +448,20 @@ int cmd_import(const Args& args) {
             std::cerr << "crm: " << allowed.error() << "\n";
             return kRejected;
         }
+        counts = describe_replacement(count_replacement(engine.workspace(), *workspace));
     }
-    const std::size_t count = workspace->record_count();
+    if (args.dry_run) {
+        std::cout << (counts.empty()
+                          ? "would create a workspace with " + std::to_string(count) + " records"
+                          : "would replace the workspace: " + counts)
+                  << dry_run << "\n";
+        return kOk;
+    }
     if (auto status = store.replace(engine, std::move(*workspace)); !status)
         throw NotSaved{status.error()};
-    std::cout << "imported " << count << " records\n";
+    std::cout << "imported " << count << " records";
+    if (!counts.empty()) std::cout << " (" << counts << ")";
+    std::cout << "\n";
     return kOk;
 }
 

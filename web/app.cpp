@@ -12,6 +12,7 @@
 #include "query/inbox.hpp"
 #include "service/bootstrap.hpp"
 #include "service/bulk.hpp"
+#include "service/replacement.hpp"
 #include "service/timers.hpp"
 #include "sla/clocks.hpp"
 #include "theme.hpp"
@@ -291,6 +292,8 @@ void App::apply_intents() {
                                     (value.owner.empty()
                                          ? std::string("nobody")
                                          : m_engine.workspace().directory.names({value.owner})));
+                else if constexpr (std::is_same_v<T, AnswerReplace>)
+                    answer_replace(value.replace);
                 else if constexpr (std::is_same_v<T, CheckCsvImport>)
                     check_csv_import();
                 else if constexpr (std::is_same_v<T, CommitCsvImport>)
@@ -777,6 +780,19 @@ void App::import_file(const std::string& path) {
             "Import failed, and your workspace was not changed.\n\n" + workspace.error();
         return;
     }
+    // Say what replacing does, and replace only when the person agrees.
+    const ReplacementCounts counts = count_replacement(m_engine.workspace(), *workspace);
+    m_ui.replace_question = "Replace this workspace with \"" + workspace->name +
+                            "\"?\n\nRecords: " + describe_replacement(counts) +
+                            ". People, processes and settings come from the file too.";
+    m_pending_import = std::move(*workspace);
+}
+
+void App::answer_replace(bool replace) {
+    m_ui.replace_question.clear();
+    std::optional<Workspace> workspace;
+    workspace.swap(m_pending_import);
+    if (!replace || !workspace) return;
     const std::size_t count = workspace->record_count();
     if (auto status = m_store.replace(m_engine, std::move(*workspace)); !status) {
         m_ui.error_dialog = "Import could not be saved: " + status.error();
@@ -845,6 +861,7 @@ std::string App::test_state_json() const {
                 {"palette_hits", palette_hits_json()},
                 {"log_open", m_ui.log.open},
                 {"csv_import", csv_import_json()},
+                {"replace_question", m_ui.replace_question},
                 {"log_message", m_ui.log.message},
                 {"undo_offered", m_ui.undo.has_value() && m_ui.undo->notice == m_ui.notice},
                 {"form_values", m_ui.form.values},

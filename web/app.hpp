@@ -82,6 +82,7 @@ class App {
     bool run_timers();                 // starts flows that came due; true when something started
     std::string designer_gate() const; // for tests: the selected stage's gate mode
     void import_file(const std::string& path);
+    void answer_replace(bool replace);
     // The CSV import wizard (app_csv_import.cpp).
     void open_csv_import(const std::string& path);
     void check_csv_import();
@@ -104,6 +105,7 @@ class App {
     bool m_open_failed = false;
     Instant m_last_timer;
     std::string m_open_error;
+    std::optional<Workspace> m_pending_import; // a picked export, until the person says replace
 };
 
 } // namespace crm::web

@@ -263,7 +263,8 @@ struct UiState {
     std::optional<LastChange> undo;         // offered beside the notice of the change
     std::string alert;                      // the latest SLA breach news, shown as a warning
     std::string error_dialog;               // shown in a modal until dismissed
-    bool nav_open = false;                  // the navigation menu (phones and tablets)
+    std::string replace_question; // what replacing the workspace would do; "" = not asking
+    bool nav_open = false;        // the navigation menu (phones and tablets)
     Palette palette;
     LogForm log;
     CsvImportWizard csv;
@@ -278,6 +279,10 @@ struct UiState {
 struct SubmitForm {};
 struct DeleteSelected {};
 struct ImportRequested {};
+// The answer to "Replace the workspace?" after a workspace file was picked.
+struct AnswerReplace {
+    bool replace = false;
+};
 struct ExportRequested {};
 // Move a record in a flow (board drop, form button); a blocked move opens the dialog.
 struct RequestMove {
@@ -325,6 +330,6 @@ using Intent =
     std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested, RequestMove,
                  SubmitMove, SaveProcesses, CompleteTask, SubmitLog, AssignOwner, UndoRequested,
                  MarkRead, SaveListView, DeleteListView, BulkReassign, BulkMove, CheckCsvImport,
-                 CommitCsvImport, UndoCsvImport, SaveFailedRows>;
+                 CommitCsvImport, UndoCsvImport, SaveFailedRows, AnswerReplace>;
 
 } // namespace crm::web

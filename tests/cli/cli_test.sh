@@ -89,7 +89,23 @@ expect "validate accepts an export" 0 "valid ($((demo_records + 2)) records, 5 u
 expect "import into a new directory" 0 "imported $((demo_records + 2)) records" "" -- "$crm" import "$work/copy" "$work/export.json"
 "$crm" export "$work/copy" >"$work/export2.json"
 same "export, import, export round-trips exactly" "$(sha256sum <"$work/export.json")" "$(sha256sum <"$work/export2.json")"
-expect "import replaces a workspace for an admin" 0 "imported $((demo_records + 2)) records" "" -- "$crm" import "$ws" "$work/export.json" --as u-sam
+# Before replacing, the import says what it would do; a dry run writes nothing.
+expect "import --dry-run into a new directory" 0 "would create a workspace with $((demo_records + 2)) records (dry run: nothing written)" "" -- "$crm" import "$work/not-there" "$work/export.json" --dry-run
+same "a dry run creates no directory" "" "$(ls -d "$work/not-there" 2>/dev/null)"
+# The export less two records nothing refers to, plus a new company.
+python3 - "$work/export.json" "$work/fewer.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+text = json.dumps([{k: v for k, v in r.items() if k != "id"} for r in d["records"]])
+unreferenced = [r["id"] for r in d["records"] if '"' + r["id"] + '"' not in text][:2]
+d["records"] = [r for r in d["records"] if r["id"] not in unreferenced]
+d["records"].append({"id": "company-901", "type": "company", "owner": "u-ana", "fields": {"name": "Harbour Ltd"}})
+json.dump(d, open(sys.argv[2], "w"))
+PY
+before="$(fingerprint "$ws")"
+expect "import --dry-run counts added, replaced and removed" 0 "would replace the workspace: 1 added, $demo_records replaced, 2 removed (dry run: nothing written)" "" -- "$crm" import "$ws" "$work/fewer.json" --as u-sam --dry-run
+same "an import dry run changes no file" "$before" "$(fingerprint "$ws")"
+expect "import replaces a workspace for an admin" 0 "imported $((demo_records + 2)) records (0 added, $((demo_records + 2)) replaced, 0 removed)" "" -- "$crm" import "$ws" "$work/export.json" --as u-sam
 expect "compact folds the journal" 0 "compacted" "" -- "$crm" compact "$ws"
 expect "data survives compaction" 0 '"next_step": "Site visit"' "" -- "$crm" show "$ws" $next_deal
 expect "custom fields survive export and import" 0 '"region": "South"' "" -- "$crm" show "$ws" $next_deal

@@ -89,6 +89,15 @@ test("export downloads the whole workspace; an admin imports it back", async () 
   await switchUser(page, "u-sam");
   const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
   await chooser.setFiles(importFile);
+  // It says what replacing does, and replaces nothing until asked to.
+  await page.waitForFunction(() => window.crmTest.state().replace_question !== "");
+  const asking = await state(page);
+  assert.equal(asking.replace_question, 'Replace this workspace with "Imported from a file"?\n\n' +
+    `Records: 1 added, ${exported.records.length - 1} replaced, 0 removed. ` +
+    "People, processes and settings come from the file too.");
+  assert.equal(asking.records, exported.records.length - 1);
+  await page.screenshot({ path: join(shots, "import-question.png") });
+  await click(page, "replace-confirm");
   await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Imported"));
   assert.equal((await state(page)).notice, `Imported ${exported.records.length} records`);
   assert.match(await findByTitle(page, "Imported Harbour Ltd"), /^company-900$/);
@@ -735,6 +744,9 @@ test("deals imported with only a stage stand on the pipeline board in that stage
   await switchUser(page, "u-sam");
   const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
   await chooser.setFiles(importFile);
+  await page.waitForFunction(() => window.crmTest.state().replace_question !== "");
+  assert.match((await state(page)).replace_question, /Records: 0 added, \d+ replaced, 0 removed\./);
+  await click(page, "replace-confirm");
   await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Imported"));
   await waitSaved(page);
   await switchUser(page, "u-maria");

@@ -414,6 +414,34 @@ void draw_bottom_bar(ViewContext& view) {
     ImGui::PopStyleColor();
 }
 
+// After a workspace file is picked: what replacing would do, and whether to.
+static void draw_replace_question(ViewContext& view) {
+    const std::string& question = view.ui.replace_question;
+    if (!question.empty() && !ImGui::IsPopupOpen("Replace")) ImGui::OpenPopup("Replace");
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always,
+                            ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(dialog_width(560), 0));
+    if (!ImGui::BeginPopupModal("Replace", nullptr,
+                                ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                                    ImGuiWindowFlags_NoTitleBar))
+        return;
+    ImGui::TextWrapped("%s", question.c_str());
+    ImGui::Spacing();
+    if (primary_button("Replace", ImVec2(0, tap_height()))) {
+        view.intents.push_back(AnswerReplace{true});
+        ImGui::CloseCurrentPopup();
+    }
+    mark(view.ui, "replace-confirm");
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel", ImVec2(0, tap_height())) ||
+        ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
+        view.intents.push_back(AnswerReplace{false});
+        ImGui::CloseCurrentPopup();
+    }
+    mark(view.ui, "replace-cancel");
+    ImGui::EndPopup();
+}
+
 void draw_dialogs(ViewContext& view) {
     if (!view.ui.error_dialog.empty() && !ImGui::IsPopupOpen("Problem"))
         ImGui::OpenPopup("Problem");
@@ -433,6 +461,7 @@ void draw_dialogs(ViewContext& view) {
         mark(view.ui, "dialog-ok");
         ImGui::EndPopup();
     }
+    draw_replace_question(view);
 }
 
 } // namespace crm::web
