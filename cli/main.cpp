@@ -29,6 +29,7 @@
 #include "service/batch_undo.hpp"
 #include "service/bootstrap.hpp"
 #include "service/csv_import.hpp"
+#include "service/duplicates.hpp"
 #include "service/replacement.hpp"
 #include "service/timers.hpp"
 #include "sla/calendar.hpp"
@@ -38,6 +39,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -72,6 +74,10 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
                                  a row fails (nothing written unless --skip-invalid)
   undo DIR BATCH --as USER       take back a whole import (its batch number) as one change
   export DIR                     print the whole workspace as JSON
+  duplicates DIR --type TYPE [--threshold 0.88]
+                                 likely duplicate pairs, one JSON line each: both
+                                 ids, score (0-1) and reasons (same email, same
+                                 phone, similar name at the same company/domain)
   export-csv DIR --type TYPE [--as USER]
                                  print the records of a type as CSV for spreadsheets
                                  (UTF-8 with BOM; with --as, only what USER may see)
@@ -201,7 +207,7 @@ Args parse_args(int argc, char** argv) {
                    arg == "--duration" || arg == "--wait" || arg == "--kind" ||
                    arg == "--outcome" || arg == "--notes" || arg == "--next" || arg == "--due" ||
                    arg == "--task" || arg == "--type" || arg == "--delimiter" ||
-                   arg == "--encoding" || arg == "--skip-invalid") {
+                   arg == "--encoding" || arg == "--skip-invalid" || arg == "--threshold") {
             // "--reason --as u-ben": the next option is not the value.
             if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0)
                 throw UsageError{arg + " needs a value"};
@@ -592,6 +598,38 @@ int cmd_export(const Args& args) {
 }
 
 // One record type as a spreadsheet file, of the records --as USER may see.
+// Likely duplicate pairs of one record type, one JSON object per line.
+int cmd_duplicates(const Args& args) {
+    need_positional(args, 2);
+    const auto type = args.options.find("type");
+    if (type == args.options.end())
+        throw UsageError{"say which records to look at with --type TYPE"};
+    double threshold = kDefaultNameThreshold;
+    if (const auto given = args.options.find("threshold"); given != args.options.end()) {
+        const std::string& text = given->second;
+        const auto [end, error] =
+            std::from_chars(text.data(), text.data() + text.size(), threshold);
+        if (error != std::errc() || end != text.data() + text.size() || threshold <= 0 ||
+            threshold > 1)
+            throw UsageError{"--threshold: expected a number above 0 and at most 1, got \"" + text +
+                             "\""};
+    }
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
+    const Workspace& ws = opened->engine.workspace();
+    if (!ws.schema.type(type->second))
+        throw UsageError{"there is no record type \"" + type->second + "\""};
+    for (const auto& pair : find_duplicates(ws, type->second, threshold)) {
+        const double score = std::round(pair.score * 100) / 100;
+        std::cout << nlohmann::ordered_json{{"a", pair.first},
+                                            {"b", pair.second},
+                                            {"score", score},
+                                            {"reasons", pair.reasons}}
+                         .dump()
+                  << "\n";
+    }
+    return kOk;
+}
+
 int cmd_export_csv(const Args& args) {
     need_positional(args, 2);
     const auto type = args.options.find("type");
@@ -1073,6 +1111,7 @@ int main(int argc, char** argv) {
         if (command == "undo") return cmd_undo(args);
         if (command == "export") return cmd_export(args);
         if (command == "export-csv") return cmd_export_csv(args);
+        if (command == "duplicates") return cmd_duplicates(args);
         if (command == "read-csv") return cmd_read_csv(args);
         if (command == "validate") return cmd_validate(args);
         if (command == "add") return cmd_add(args);

@@ -292,5 +292,20 @@ expect "a bad --now is bad usage" 2 "" '--now: expected an ISO 8601 time like 20
 expect "a missing workspace is reported" 2 "" "no workspace here (workspace.snapshot is missing)" -- "$crm" list "$work/nowhere" deal
 expect "add needs --as" 2 "" "say who you are with --as USER" -- "$crm" add "$ws" deal name=X
 
+# Likely duplicates: one JSON line per pair, with its reasons; blanks never pair.
+dups="$work/dups"
+"$crm" init "$dups" --demo $NOW >/dev/null
+nora="$("$crm" add "$dups" contact first_name=Nora last_name=Vance email=nora@acme.example --as u-sam $NOW)"
+norah="$("$crm" add "$dups" contact first_name=Norah last_name=Vance email=NORA@acme.example phone="+49 151 1234 5678" --as u-sam $NOW)"
+"$crm" add "$dups" contact first_name=Ida last_name=Berg --as u-sam $NOW >/dev/null
+"$crm" add "$dups" contact first_name=Ravi last_name=Shah --as u-sam $NOW >/dev/null
+piet="$("$crm" add "$dups" contact first_name=Piet last_name=Jansen phone="0049151-12345678" --as u-sam $NOW)"
+"$crm" duplicates "$dups" --type contact >"$work/dups.out" 2>&1
+same "duplicates: the pairs, strongest first, with their reasons" "$(cat "$work/dups.out")" \
+"{\"a\":\"$nora\",\"b\":\"$norah\",\"score\":1.0,\"reasons\":[\"same email \\\"nora@acme.example\\\"\",\"similar name (\\\"Nora Vance\\\" / \\\"Norah Vance\\\", 0.94) with the same email domain \\\"acme.example\\\"\"]}
+{\"a\":\"$norah\",\"b\":\"$piet\",\"score\":0.9,\"reasons\":[\"same phone number (ending 5678)\"]}"
+expect "duplicates needs a known type" 2 "" 'there is no record type "contacts"' -- "$crm" duplicates "$dups" --type contacts
+expect "duplicates checks the threshold" 2 "" '--threshold: expected a number above 0 and at most 1, got "high"' -- "$crm" duplicates "$dups" --type contact --threshold high
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

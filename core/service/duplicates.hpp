@@ -1,0 +1,47 @@
+// Likely duplicates among the records of one type: the same email, the same
+// phone number, or a similar name at the same company or email domain. Each
+// pair says why it matched and how strongly; blank values never match.
+#pragma once
+
+#include "model/workspace.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace crm {
+
+// Names at least this similar (0..1, word by word: Jaro-Winkler and edit
+// distance averaged) pair
+// when they share a company or an email domain.
+inline constexpr double kDefaultNameThreshold = 0.88;
+
+struct DuplicatePair {
+    std::string first, second;        // record ids, first < second
+    double score = 0;                 // 0..1: the strongest reason's
+    std::vector<std::string> reasons; // "same email \"ana@acme.example\"", ...
+};
+
+// Every likely duplicate pair among the records of `type`, strongest first
+// (then by ids). Found through indexes (email, phone, company, domain), never
+// by comparing every record with every other.
+std::vector<DuplicatePair> find_duplicates(const Workspace& workspace, const std::string& type,
+                                           double name_threshold = kDefaultNameThreshold);
+
+// The records a record with these `values` (field id -> JSON value, as on a
+// form) would duplicate, strongest first; `except` is the record's own id
+// when it exists. For the warning before a likely duplicate is created.
+std::vector<DuplicatePair> duplicates_of(const Workspace& workspace, const std::string& type,
+                                         const nlohmann::json& values, const std::string& except,
+                                         double name_threshold = kDefaultNameThreshold);
+
+// Similarity of two names, 0..1: case, accents of Latin letters, punctuation
+// and word order ignored ("Smith, John" is "John Smith").
+double name_similarity(const std::string& a, const std::string& b);
+
+// The digits that identify a phone number for matching: its last nine digits
+// ("+49 151 1234 5678", "0049 151-12345678" and "0151 12345678" agree); "" when
+// it has fewer than seven digits.
+std::string phone_match_key(const std::string& phone);
+
+} // namespace crm
