@@ -529,20 +529,30 @@ void write_rejects(const std::string& path, const CsvTable& table, const ImportP
     if (!out) throw NotSaved{"could not write the rejected rows to " + path};
 }
 
+// --type TYPE, which the command needs; `purpose` says what for.
+std::string required_type(const Args& args, const std::string& purpose) {
+    const auto type = args.options.find("type");
+    if (type == args.options.end())
+        throw UsageError{"say which records " + purpose + " with --type TYPE"};
+    return type->second;
+}
+
+void require_known_type(const Workspace& ws, const std::string& type) {
+    if (!ws.schema.type(type)) throw UsageError{"there is no record type \"" + type + "\""};
+}
+
 // Imports a CSV file's rows as records of one type, all or nothing (or the
 // rows that pass, with --skip-invalid); --dry-run only reports.
 int cmd_import_csv(const Args& args) {
     need_positional(args, 3);
-    const auto type = args.options.find("type");
-    if (type == args.options.end())
-        throw UsageError{"say which records the rows are with --type TYPE"};
+    const std::string type = required_type(args, "the rows are");
     const CsvTable table = read_csv_file(args, args.positional[2]).table;
     const ImportMapping mapping = read_mapping(args);
     auto opened = open_workspace(args, args.positional[1], Access::Write);
     const std::string actor = require_known_actor(opened->engine.workspace(), args);
     const Instant now = now_from(args);
     const std::string source = std::filesystem::path(args.positional[2]).filename().string();
-    auto plan = plan_import(opened->engine, table, type->second, mapping, actor, source, now);
+    auto plan = plan_import(opened->engine, table, type, mapping, actor, source, now);
     if (!plan) throw UsageError{args.mappings.front() + ": " + plan.error()};
     for (const auto& problem : plan->problems)
         std::cerr << describe_problem(problem) << "\n";
@@ -601,9 +611,7 @@ int cmd_export(const Args& args) {
 // Likely duplicate pairs of one record type, one JSON object per line.
 int cmd_duplicates(const Args& args) {
     need_positional(args, 2);
-    const auto type = args.options.find("type");
-    if (type == args.options.end())
-        throw UsageError{"say which records to look at with --type TYPE"};
+    const std::string type = required_type(args, "to look at");
     double threshold = kDefaultNameThreshold;
     if (const auto given = args.options.find("threshold"); given != args.options.end()) {
         const std::string& text = given->second;
@@ -616,9 +624,8 @@ int cmd_duplicates(const Args& args) {
     }
     auto opened = open_workspace(args, args.positional[1], Access::Read);
     const Workspace& ws = opened->engine.workspace();
-    if (!ws.schema.type(type->second))
-        throw UsageError{"there is no record type \"" + type->second + "\""};
-    for (const auto& pair : find_duplicates(ws, type->second, threshold)) {
+    require_known_type(ws, type);
+    for (const auto& pair : find_duplicates(ws, type, threshold)) {
         const double score = std::round(pair.score * 100) / 100;
         std::cout << nlohmann::ordered_json{{"a", pair.first},
                                             {"b", pair.second},
@@ -632,14 +639,11 @@ int cmd_duplicates(const Args& args) {
 
 int cmd_export_csv(const Args& args) {
     need_positional(args, 2);
-    const auto type = args.options.find("type");
-    if (type == args.options.end())
-        throw UsageError{"say which records to export with --type TYPE"};
+    const std::string type = required_type(args, "to export");
     auto opened = open_workspace(args, args.positional[1], Access::Read);
     const Workspace& ws = opened->engine.workspace();
-    if (!ws.schema.type(type->second))
-        throw UsageError{"there is no record type \"" + type->second + "\""};
-    std::cout << export_records_csv(ws, type->second, optional_viewer(ws, args));
+    require_known_type(ws, type);
+    std::cout << export_records_csv(ws, type, optional_viewer(ws, args));
     return kOk;
 }
 
