@@ -80,6 +80,15 @@ double python_csv_ms(const std::string& path) {
     return ms;
 }
 
+// The process's resident memory now, from /proc (whatever the allocator).
+double resident_mb() {
+    std::ifstream statm("/proc/self/statm");
+    long pages = 0, resident = 0;
+    statm >> pages >> resident;
+    return static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) /
+           (1024 * 1024);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -100,7 +109,8 @@ int main(int argc, char** argv) {
     auto decoded = decode_text(csv);
     auto table = parse_csv(decoded->text, detect_delimiter(decoded->text));
     if (!table) return std::printf("  parse FAILED: %s\n", table.error().c_str()), 1;
-    std::printf("  read (decode, detect, parse): %8.1f ms\n", ms_since(start));
+    std::printf("  read (decode, detect, parse): %8.1f ms  resident %5.0f MB\n", ms_since(start),
+                resident_mb());
     const double python_ms = python_csv_ms(csv_path);
     if (python_ms >= 0)
         std::printf("    Python csv.reader, same file: %7.1f ms (for comparison)\n", python_ms);
@@ -116,15 +126,15 @@ int main(int argc, char** argv) {
         plan_import(engine, *table, "contact", contact_mapping(), "u-sam", "contacts.csv", kNow);
     if (!plan) return std::printf("  plan FAILED: %s\n", plan.error().c_str()), 1;
     const double dry_run_ms = ms_since(start);
-    std::printf("  dry run (plan, every row checked): %8.1f ms  %s\n", dry_run_ms,
-                plan->summary().c_str());
+    std::printf("  dry run (plan, every row checked): %8.1f ms  resident %5.0f MB  %s\n",
+                dry_run_ms, resident_mb(), plan->summary().c_str());
 
     start = std::chrono::steady_clock::now();
     const Outcome outcome = commit_import(engine, *plan, "u-sam", kNow);
     if (!outcome.ok) return std::printf("  commit FAILED: %s\n", outcome.message.c_str()), 1;
     const double commit_ms = ms_since(start);
-    std::printf("  commit (one durable batch):   %8.1f ms  %zu journal bytes\n", commit_ms,
-                store.journal_bytes());
+    std::printf("  commit (one durable batch):   %8.1f ms  resident %5.0f MB  %zu journal bytes\n",
+                commit_ms, resident_mb(), store.journal_bytes());
     std::printf("  import, dry run + commit:     %8.1f ms  (target: under 2000 ms for 100k)\n",
                 dry_run_ms + commit_ms);
 

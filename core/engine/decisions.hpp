@@ -62,6 +62,11 @@ Result<Decision> decide_start_flows(const Workspace& workspace, const StartFlows
 Result<Decision> decide_create(const Workspace& workspace, const User& actor,
                                const CreateRecord& command, const std::string& device,
                                Problems& problems, std::size_t id_offset = 0);
+// The same without a CreateRecord: an import's rows are not copied into one.
+Result<Decision> decide_create(const Workspace& workspace, const User& actor,
+                               const std::string& type, const nlohmann::json& fields,
+                               const std::optional<std::string>& owner, const std::string& device,
+                               Problems& problems, std::size_t id_offset);
 Result<Decision> decide_update(const Workspace& workspace, const User& actor,
                                const UpdateRecord& command, Instant now, DecideDetails& details);
 

@@ -121,11 +121,18 @@ namespace detail {
 Result<Decision> decide_create(const Workspace& ws, const User& actor, const CreateRecord& cmd,
                                const std::string& device, Problems& problems,
                                std::size_t id_offset) {
-    const RecordTypeDef* type = ws.schema.type(cmd.type);
-    if (!type) return Error{"there is no record type \"" + cmd.type + "\""};
-    const std::string owner = cmd.owner.value_or(actor.id);
+    return decide_create(ws, actor, cmd.type, cmd.fields, cmd.owner, device, problems, id_offset);
+}
+
+Result<Decision> decide_create(const Workspace& ws, const User& actor, const std::string& type_id,
+                               const json& given, const std::optional<std::string>& given_owner,
+                               const std::string& device, Problems& problems,
+                               std::size_t id_offset) {
+    const RecordTypeDef* type = ws.schema.type(type_id);
+    if (!type) return Error{"there is no record type \"" + type_id + "\""};
+    const std::string owner = given_owner.value_or(actor.id);
     if (auto status = check_create(ws, actor, owner); !status) return Error{status.error()};
-    json fields = check_fields(ws, *type, cmd.fields, problems);
+    json fields = check_fields(ws, *type, given, problems);
     check_required(*type, fields, problems);
     if (!problems.empty())
         return Error{"Cannot create " + type->label + ": " + join_problems(*type, problems)};

@@ -71,10 +71,9 @@ Result<Decision> decide_import(const Workspace& ws, const User& actor, const Imp
             details.rows.push_back({row.row, "", "changes " + row.id + " a second time"});
             continue;
         }
-        auto decided = row.id.empty()
-                           ? decide_create(ws, actor, CreateRecord{type->id, row.fields, row.owner},
-                                           device, one.problems, added)
-                           : decide_import_update(ws, actor, *type, row, now, one);
+        auto decided = row.id.empty() ? decide_create(ws, actor, type->id, row.fields, row.owner,
+                                                      device, one.problems, added)
+                                      : decide_import_update(ws, actor, *type, row, now, one);
         if (!decided) {
             note_row_problems(row, decided.error(), one, details.rows);
             continue;
