@@ -30,6 +30,7 @@
 #include "service/bootstrap.hpp"
 #include "service/csv_import.hpp"
 #include "service/duplicates.hpp"
+#include "service/record_history.hpp"
 #include "service/replacement.hpp"
 #include "service/timers.hpp"
 #include "sla/calendar.hpp"
@@ -72,7 +73,11 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
                                  import a spreadsheet's rows as records (see README);
                                  every problem as "row N, column "X": ..."; exit 1 when
                                  a row fails (nothing written unless --skip-invalid)
-  undo DIR BATCH --as USER       take back a whole import (its batch number) as one change
+  undo DIR BATCH --as USER       take back a whole import or merge (its batch number)
+  merge DIR KEEP OTHER [FIELD=other ...] --as USER
+                                 fold a duplicate into the record that stays: KEEP's
+                                 values win (FIELD=other takes OTHER's), blanks are
+                                 filled, links to OTHER move to KEEP, OTHER is deleted
   export DIR                     print the whole workspace as JSON
   duplicates DIR --type TYPE [--threshold 0.88]
                                  likely duplicate pairs, one JSON line each: both
@@ -600,6 +605,35 @@ int cmd_undo(const Args& args) {
     return saved_exit(opened->engine);
 }
 
+// Folds OTHER into KEEP; FIELD=other takes that field's value from OTHER.
+int cmd_merge(const Args& args) {
+    need_positional(args, 4);
+    MergeRecords command{args.positional[2], args.positional[3], {}};
+    for (auto it = args.positional.begin() + 4; it != args.positional.end(); ++it) {
+        const auto equals = it->find('=');
+        if (equals == std::string::npos || it->substr(equals + 1) != "other")
+            throw UsageError{"expected FIELD=other (the field whose value comes from " +
+                             command.other + "), got \"" + *it + "\""};
+        command.from_other.push_back(it->substr(0, equals));
+    }
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    const Workspace& ws = opened->engine.workspace();
+    const std::string actor = require_known_actor(ws, args);
+    const Record* other = ws.find(command.other);
+    const std::string other_title = other ? ws.title_of(*other) : command.other;
+    const RecordTypeDef* type = other ? ws.schema.type(other->type) : nullptr;
+    for (const auto& field : command.from_other)
+        if (type && field != "owner" && !type->field(field))
+            throw UsageError{type->label + " has no field \"" + field + "\" to take from " +
+                             command.other};
+    const auto outcome = opened->engine.apply(command, actor, now_from(args));
+    if (!outcome.ok) return report_outcome(opened->engine, outcome);
+    std::cout << "merged " << other_title << " (" << command.other << ") into " << command.keep;
+    if (outcome.batch) std::cout << " (batch " << outcome.batch->seq << ")";
+    std::cout << "\n";
+    return saved_exit(opened->engine);
+}
+
 int cmd_export(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args, args.positional[1], Access::Read);
@@ -754,8 +788,7 @@ namespace {
 
 // Everything the kept journal says about one record.
 KeptHistory history_of(const Opened& opened, const std::string& id) {
-    auto kept = opened.store.read_history(
-        [&](const EventBatch& batch) { return batch_mentions(batch, id); });
+    auto kept = read_record_history(opened.store, id);
     for (const auto& problem : kept.problems)
         std::cerr << "crm: warning: " << problem << "\n";
     return kept;
@@ -1113,6 +1146,7 @@ int main(int argc, char** argv) {
         if (command == "import") return cmd_import(args);
         if (command == "import-csv") return cmd_import_csv(args);
         if (command == "undo") return cmd_undo(args);
+        if (command == "merge") return cmd_merge(args);
         if (command == "export") return cmd_export(args);
         if (command == "export-csv") return cmd_export_csv(args);
         if (command == "duplicates") return cmd_duplicates(args);

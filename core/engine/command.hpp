@@ -159,10 +159,20 @@ struct StartFlows {
     std::vector<StartFlow> starts;
 };
 
-using Command =
-    std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType, MoveRecord,
-                 SetProcesses, RestoreRecord, StartFlow, TrackPauses, MarkNotificationsRead, Notify,
-                 SaveView, DeleteView, LogActivity, ImportRecords, RevertBatch, StartFlows>;
+// Folds `other` into `keep` (two records of one type, a likely duplicate):
+// keep's values stay, except the fields named in `from_other` ("owner" for
+// the owner) and blanks that `other` fills; every record that refers to
+// `other` (activities, tasks, deals) then refers to `keep`, and `other` is
+// deleted with its data kept. One batch, undone as a whole.
+struct MergeRecords {
+    std::string keep, other;
+    std::vector<std::string> from_other;
+};
+
+using Command = std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType,
+                             MoveRecord, SetProcesses, RestoreRecord, StartFlow, TrackPauses,
+                             MarkNotificationsRead, Notify, SaveView, DeleteView, LogActivity,
+                             ImportRecords, RevertBatch, StartFlows, MergeRecords>;
 
 // "update", "move", ...: how history names the command that caused a batch.
 const char* command_name(const Command& command);

@@ -75,6 +75,9 @@ Result<Decision> decide_update(const Workspace& workspace, const User& actor,
 Result<Decision> decide_import(const Workspace& workspace, const User& actor,
                                const ImportRecords& command, Instant now, const std::string& device,
                                DecideDetails& details);
+// Folds one record into another (core/engine/merge_commands.cpp).
+Result<Decision> decide_merge(const Workspace& workspace, const User& actor,
+                              const MergeRecords& command);
 // The inverse of a kept batch, checked against the records as they stand.
 Result<Decision> decide_revert(const Workspace& workspace, const User& actor,
                                const RevertBatch& command);

@@ -388,9 +388,10 @@ bool automation_only(const Command& command) {
 
 const char* command_name(const Command& command) {
     static constexpr const char* names[] = {
-        "create",        "update",      "delete",     "add-field",    "add-type",   "move",
-        "set-processes", "restore",     "start-flow", "track-pauses", "mark-read",  "notify",
-        "save-view",     "delete-view", "log",        "import",       "undo-batch", "start-flows"};
+        "create",    "update",        "delete",      "add-field",   "add-type",
+        "move",      "set-processes", "restore",     "start-flow",  "track-pauses",
+        "mark-read", "notify",        "save-view",   "delete-view", "log",
+        "import",    "undo-batch",    "start-flows", "merge"};
     static_assert(std::size(names) == std::variant_size_v<Command>);
     return names[command.index()];
 }
@@ -452,6 +453,8 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
                 return decide_revert(m_workspace, *actor, cmd);
             else if constexpr (std::is_same_v<T, StartFlows>)
                 return decide_start_flows(m_workspace, cmd, now, m_device, found);
+            else if constexpr (std::is_same_v<T, MergeRecords>)
+                return decide_merge(m_workspace, *actor, cmd);
             else
                 return decide_delete_view(m_workspace, *actor, cmd);
         },
@@ -477,6 +480,7 @@ std::string existing_record_of(const Command& command) {
     if (const auto* remove = std::get_if<DeleteRecord>(&command)) return remove->id;
     if (const auto* move = std::get_if<MoveRecord>(&command)) return move->id;
     if (const auto* restore = std::get_if<RestoreRecord>(&command)) return restore->id;
+    if (const auto* merge = std::get_if<MergeRecords>(&command)) return merge->keep;
     return "";
 }
 

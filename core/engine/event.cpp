@@ -40,7 +40,8 @@ constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
     "view.saved",
     "view.deleted",
     "records.imported",
-    "batch.reverted"};
+    "batch.reverted",
+    "records.merged"};
 
 template <typename T>
 concept AboutRecord = requires(const T& event) {
@@ -162,6 +163,9 @@ json to_data(const ev::RecordsImported& e) {
 }
 json to_data(const ev::BatchReverted& e) {
     return {{"seq", e.seq}, {"what", e.what}};
+}
+json to_data(const ev::RecordsMerged& e) {
+    return {{"id", e.id}, {"other", e.other}, {"other_title", e.other_title}};
 }
 
 // Reads an event's data, noting the first key that is missing or of the wrong type.
@@ -377,6 +381,11 @@ void read(DataReader& in, ev::RecordsImported& e) {
 void read(DataReader& in, ev::BatchReverted& e) {
     e.seq = in.count("seq");
     e.what = in.text("what", true);
+}
+void read(DataReader& in, ev::RecordsMerged& e) {
+    e.id = in.text("id");
+    e.other = in.text("other");
+    e.other_title = in.text("other_title", true);
 }
 
 template <std::size_t I = 0>
@@ -859,6 +868,9 @@ Status apply(Workspace&, const EventBatch&, const ev::RecordsImported&) {
     return Status::success();
 }
 Status apply(Workspace&, const EventBatch&, const ev::BatchReverted&) {
+    return Status::success();
+}
+Status apply(Workspace&, const EventBatch&, const ev::RecordsMerged&) {
     return Status::success();
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::ViewDeleted& e) {

@@ -131,6 +131,12 @@ struct BatchReverted {
     std::uint64_t seq = 0;
     std::string what; // "the import of contacts.csv"
 };
+// `other` folded into record `id` (MergeRecords), for history; the changes
+// come with it in the same batch, other's deletion last.
+struct RecordsMerged {
+    std::string id, other;
+    std::string other_title; // "Dana Whitfield": other is gone afterwards
+};
 
 } // namespace events
 
@@ -142,7 +148,7 @@ using EventData =
                  events::SlaPaused, events::SlaResumed, events::AutomationFailed,
                  events::AutomationCleared, events::NotificationSent, events::NotificationsRead,
                  events::ViewSaved, events::ViewDeleted, events::RecordsImported,
-                 events::BatchReverted>;
+                 events::BatchReverted, events::RecordsMerged>;
 
 struct Event {
     EventData data;

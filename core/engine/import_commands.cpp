@@ -106,7 +106,7 @@ Status check_revertible(const Workspace& ws, const RevertBatch& cmd, const Batch
         const bool on_created = seen.created.count(event.record_id()) > 0;
         if (event.as<events::RecordCreated>() || event.as<events::RecordUpdated>() ||
             event.as<events::RecordDeleted>() || event.as<events::RecordsImported>() ||
-            event.as<events::BatchReverted>())
+            event.as<events::BatchReverted>() || event.as<events::RecordsMerged>())
             continue;
         if (on_created && (event.as<events::FlowStarted>() || event.as<events::FlowJoined>() ||
                            event.as<events::FlowSpawned>()))

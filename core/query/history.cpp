@@ -3,6 +3,9 @@
 #include "engine/engine.hpp"
 #include "model/field_values.hpp"
 
+#include <algorithm>
+#include <unordered_set>
+
 namespace crm {
 
 using nlohmann::json;
@@ -171,6 +174,11 @@ struct Describer {
     // Said with each record's own events instead (batch_context()).
     std::string operator()(const ev::RecordsImported&) const { return ""; }
     std::string operator()(const ev::BatchReverted&) const { return ""; }
+    std::string operator()(const ev::RecordsMerged& e) const {
+        return "Merged with " +
+               (e.other_title.empty() ? e.other : e.other_title + " (" + e.other + ")") +
+               ": its activities, tasks and links now point here";
+    }
 
     std::string policy_name(const std::string& id) const {
         for (const auto& policy : ws.sla_policies)
@@ -201,15 +209,38 @@ std::string batch_context(const EventBatch& batch) {
                                           : " (imported from " + import->source + ")";
         if (const auto* reverted = event.as<ev::BatchReverted>())
             return " (undoing " + (reverted->what.empty() ? "a change" : reverted->what) + ")";
+        if (const auto* merged = event.as<ev::RecordsMerged>())
+            return " (merging " + merged->other + " into " + merged->id + ")";
     }
     return "";
+}
+
+// The records merged into `record_id` (and into those, and so on) by merges
+// not undone since, by id with their titles: their past is the record's too.
+std::unordered_map<std::string, std::string> merged_family(const std::vector<EventBatch>& batches,
+                                                           const std::string& record_id) {
+    std::unordered_set<std::uint64_t> reverted;
+    for (const auto& batch : batches)
+        for (const auto& event : batch.events)
+            if (const auto* undo = event.as<ev::BatchReverted>()) reverted.insert(undo->seq);
+    std::unordered_map<std::string, std::string> family;
+    // Newest first: a record merged into one that was later merged here.
+    for (auto batch = batches.rbegin(); batch != batches.rend(); ++batch) {
+        if (reverted.count(batch->seq)) continue;
+        for (const auto& event : batch->events)
+            if (const auto* merged = event.as<ev::RecordsMerged>();
+                merged && (merged->id == record_id || family.count(merged->id)))
+                family.emplace(merged->other, merged->other_title);
+    }
+    return family;
 }
 
 } // namespace
 
 bool batch_mentions(const EventBatch& batch, const std::string& record_id) {
     for (const auto& event : batch.events) {
-        if (event.record_id() == record_id) return true;
+        // Undoing is rare, and may be what takes back a merge into the record.
+        if (event.record_id() == record_id || event.as<ev::BatchReverted>()) return true;
         if (const auto* created = event.as<ev::RecordCreated>();
             created && refers_to(created->fields, record_id))
             return true;
@@ -220,31 +251,57 @@ bool batch_mentions(const EventBatch& batch, const std::string& record_id) {
     return false;
 }
 
+std::vector<std::string> merged_into(const std::vector<EventBatch>& batches,
+                                     const std::string& record_id) {
+    std::vector<std::string> ids;
+    for (const auto& [id, title] : merged_family(batches, record_id))
+        ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
 std::vector<TimelineEntry> record_timeline(const Workspace& ws,
                                            const std::vector<EventBatch>& batches,
                                            const BatchOrigins& origins,
                                            const std::string& record_id) {
+    const auto family = merged_family(batches, record_id);
+    auto ours = [&](const std::string& id) { return id == record_id || family.count(id) > 0; };
+    auto links_to_us = [&](const json& fields) {
+        if (refers_to(fields, record_id)) return true;
+        for (const auto& [id, title] : family)
+            if (refers_to(fields, id)) return true;
+        return false;
+    };
     std::vector<TimelineEntry> timeline;
-    std::string type;
-    if (const Record* record = ws.find(record_id)) type = record->type;
+    std::unordered_map<std::string, std::string> types; // record -> its type, as events say
+    if (const Record* record = ws.find(record_id)) types[record_id] = record->type;
     for (const auto& batch : batches) {
         const std::string context = batch_context(batch);
         for (const auto& event : batch.events) {
             std::string what;
-            if (event.record_id() == record_id) {
-                if (const auto* created = event.as<ev::RecordCreated>()) type = created->type;
-                what = std::visit(Describer{ws, type}, event.data);
+            const std::string& id = event.record_id();
+            if (ours(id)) {
+                // The merge's own line says it ("Merged with ..."): not "Deleted" as well.
+                if (id != record_id && event.as<ev::RecordDeleted>() && !context.empty()) continue;
+                if (const auto* created = event.as<ev::RecordCreated>()) types[id] = created->type;
+                what = std::visit(Describer{ws, types.count(id) ? types[id] : types[record_id]},
+                                  event.data);
+                // What happened to a merged record before the merge: "Dana W.: Created".
+                if (id != record_id && !what.empty()) {
+                    const std::string& title = family.at(id);
+                    what = (title.empty() ? id : title) + ": " + what;
+                }
             } else if (const auto* created = event.as<ev::RecordCreated>();
-                       created && refers_to(created->fields, record_id)) {
+                       created && links_to_us(created->fields)) {
                 what = link_text(ws, created->type, created->id, created->fields, true);
             } else if (const auto* updated = event.as<ev::RecordUpdated>();
-                       updated && refers_to(updated->fields, record_id)) {
+                       updated && links_to_us(updated->fields)) {
                 const Record* linked = ws.find(updated->id);
                 what =
                     link_text(ws, linked ? linked->type : "", updated->id, updated->fields, false);
             }
             if (what.empty()) continue;
-            what += context;
+            if (!event.as<ev::RecordsMerged>()) what += context;
             const json journaled = batch_to_json({0, "", {}, "", {}, {event}})["events"][0];
             timeline.push_back({batch.at, batch.seq, batch.device, batch.actor,
                                 by_whom(ws, batch, origins), event.kind(), std::move(what),

@@ -30,7 +30,14 @@ struct TimelineEntry {
 // record created or changed to refer to it (a task or activity on it).
 bool batch_mentions(const EventBatch& batch, const std::string& record_id);
 
-// The record's timeline, oldest first, from batches that mention it.
+// The records merged into `record_id` by merges that still stand (and into
+// those): their past is part of the record's timeline. Read the journal
+// again for the batches that mention them (service/record_history.hpp).
+std::vector<std::string> merged_into(const std::vector<EventBatch>& batches,
+                                     const std::string& record_id);
+
+// The record's timeline, oldest first, from batches that mention it or a
+// record merged into it (whose lines begin with that record's title).
 std::vector<TimelineEntry> record_timeline(const Workspace& workspace,
                                            const std::vector<EventBatch>& batches,
                                            const BatchOrigins& origins,

@@ -12,6 +12,9 @@ std::string describe_batch(const EventBatch& batch) {
         if (const auto* import = event.as<events::RecordsImported>())
             return import->source.empty() ? "the import of batch " + std::to_string(batch.seq)
                                           : "the import of " + import->source;
+        if (const auto* merged = event.as<events::RecordsMerged>())
+            return "the merge of " + merged->other_title + " (" + merged->other + ") into " +
+                   merged->id;
         if (const auto* reverted = event.as<events::BatchReverted>())
             return "the undoing of " + (reverted->what.empty()
                                             ? "batch " + std::to_string(reverted->seq)

@@ -307,5 +307,24 @@ same "duplicates: the pairs, strongest first, with their reasons" "$(cat "$work/
 expect "duplicates needs a known type" 2 "" 'there is no record type "contacts"' -- "$crm" duplicates "$dups" --type contacts
 expect "duplicates checks the threshold" 2 "" '--threshold: expected a number above 0 and at most 1, got "high"' -- "$crm" duplicates "$dups" --type contact --threshold high
 
+# Merge: the duplicate folds into the record that stays, links follow, one batch undone as a whole.
+task="$("$crm" add "$dups" task title="Call Norah" related="$norah" --as u-sam $NOW)"
+before_merge="$(fingerprint "$dups")"
+expect "merge refuses a rep (it deletes the other)" 1 "" "crm: Cannot merge $norah into $nora: Ana Reyes (rep) cannot delete records" -- "$crm" merge "$dups" "$nora" "$norah" --as u-ana $NOW
+expect "merge wants FIELD=other" 2 "" 'expected FIELD=other (the field whose value comes from '"$norah"'), got "email"' -- "$crm" merge "$dups" "$nora" "$norah" email --as u-sam $NOW
+expect "merge names an unknown field" 2 "" "crm: Contact has no field \"shoe\" to take from $norah" -- "$crm" merge "$dups" "$nora" "$norah" shoe=other --as u-sam $NOW
+same "refused merges change nothing" "$before_merge" "$(fingerprint "$dups")"
+expect "merge folds the other in and says its batch" 0 "merged Norah Vance ($norah) into $nora (batch " "" -- "$crm" merge "$dups" "$nora" "$norah" first_name=other --as u-sam $NOW
+expect "the merged record took the chosen field and filled its blank" 0 '"first_name": "Norah"' "" -- "$crm" show "$dups" "$nora"
+expect "the merged record kept its own email" 0 '"email": "nora@acme.example"' "" -- "$crm" show "$dups" "$nora"
+expect "the other's task now points at the one that stays" 0 "\"related\": \"$nora\"" "" -- "$crm" show "$dups" "$task"
+expect "the other is gone" 1 "" "there is no record \"$norah\"" -- "$crm" show "$dups" "$norah"
+expect "history tells the merge" 0 "Merged with Norah Vance ($norah): its activities, tasks and links now point here" "" -- "$crm" history "$dups" "$nora"
+expect "history tells the other's past" 0 '"what":"Norah Vance: Created, owned by Sam Patel"' "" -- "$crm" history "$dups" "$nora"
+merge_seq="$("$crm" history "$dups" "$nora" | grep -o '"kind":"records.merged","seq":[0-9]*' | grep -o '[0-9]*$')"
+expect "a merge is undone as a whole" 0 "undid the merge of Norah Vance ($norah) into $nora" "" -- "$crm" undo "$dups" "$merge_seq" --as u-sam $NOW
+expect "undone, the other is back with its links" 0 "\"related\": \"$norah\"" "" -- "$crm" show "$dups" "$task"
+expect "undone, the first name is as it was" 0 '"first_name": "Nora"' "" -- "$crm" show "$dups" "$nora"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
