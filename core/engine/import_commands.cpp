@@ -141,6 +141,13 @@ Result<events::RecordUpdated> undo_update(const Workspace& ws, const User& actor
     const Record* record = ws.find(updated.id);
     if (!record) return Error{"Cannot undo: " + updated.id + " no longer exists"};
     if (auto status = check_update(ws, actor, *record); !status) return Error{status.error()};
+    // A later change is never overwritten by putting the old values back.
+    bool changed = updated.owner && record->owner != *updated.owner;
+    for (const auto& [field, value] : updated.fields.items())
+        changed = changed || record->value(field) != value;
+    if (changed)
+        return Error{"Cannot undo: " + ws.title_of(*record) +
+                     " has changed since; see its history"};
     events::RecordUpdated back;
     back.id = record->id;
     for (const auto& [field, value] : updated.fields.items()) {

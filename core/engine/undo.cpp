@@ -27,6 +27,22 @@ Result<const Record*> unchanged(const Workspace& ws, const std::string& id,
 
 } // namespace
 
+std::string describe_batch(const EventBatch& batch) {
+    for (const auto& event : batch.events) {
+        if (const auto* import = event.as<events::RecordsImported>())
+            return import->source.empty() ? "the import of batch " + std::to_string(batch.seq)
+                                          : "the import of " + import->source;
+        if (const auto* merged = event.as<events::RecordsMerged>())
+            return "the merge of " + merged->other_title + " (" + merged->other + ") into " +
+                   merged->id;
+        if (const auto* reverted = event.as<events::BatchReverted>())
+            return "the undoing of " + (reverted->what.empty()
+                                            ? "batch " + std::to_string(reverted->seq)
+                                            : reverted->what);
+    }
+    return "batch " + std::to_string(batch.seq);
+}
+
 Result<Command> undo_command(const Workspace& ws, const EventBatch& last,
                              std::uint64_t version_after) {
     if (last.events.empty() || find_event<ev::MoveBlocked>(last))
@@ -39,6 +55,11 @@ Result<Command> undo_command(const Workspace& ws, const EventBatch& last,
     if (find_event<ev::TypeAdded>(last)) return Error{"Adding a record type cannot be undone here"};
     if (find_event<ev::FlowEnded>(last))
         return Error{"Ending or leaving a flow cannot be undone here"};
+    if (const auto* merged = find_event<ev::RecordsMerged>(last)) {
+        auto record = unchanged(ws, merged->id, version_after);
+        if (!record) return Error{record.error()};
+        return Command{RevertBatch{last, describe_batch(last)}};
+    }
     if (const auto* created = find_event<ev::RecordCreated>(last)) {
         auto record = unchanged(ws, created->id, version_after);
         if (!record) return Error{record.error()};

@@ -29,7 +29,13 @@ namespace crm {
 // "Cannot undo: deal-7 no longer exists", "Cannot undo: Acme renewal has
 // changed since; see its history", "Cannot undo: deal-7 exists again",
 // "Cannot undo: this journal did not keep the deleted record".
+//   a merge -> RevertBatch of it (the record that stayed must be unchanged)
 Result<Command> undo_command(const Workspace& workspace, const EventBatch& last,
                              std::uint64_t version_after);
+
+// "the import of contacts.csv", "the merge of Dana W. (contact-12) into
+// contact-3", "the undoing of batch 12", "batch 12": what a batch was, for
+// messages and history.
+std::string describe_batch(const EventBatch& batch);
 
 } // namespace crm

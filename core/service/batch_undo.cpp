@@ -7,22 +7,6 @@
 
 namespace crm {
 
-std::string describe_batch(const EventBatch& batch) {
-    for (const auto& event : batch.events) {
-        if (const auto* import = event.as<events::RecordsImported>())
-            return import->source.empty() ? "the import of batch " + std::to_string(batch.seq)
-                                          : "the import of " + import->source;
-        if (const auto* merged = event.as<events::RecordsMerged>())
-            return "the merge of " + merged->other_title + " (" + merged->other + ") into " +
-                   merged->id;
-        if (const auto* reverted = event.as<events::BatchReverted>())
-            return "the undoing of " + (reverted->what.empty()
-                                            ? "batch " + std::to_string(reverted->seq)
-                                            : reverted->what);
-    }
-    return "batch " + std::to_string(batch.seq);
-}
-
 namespace {
 
 // Events that change what a record holds (not attempts, alerts or notes).

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/command.hpp"
+#include "engine/undo.hpp"
 #include "model/workspace.hpp"
 #include "store/workspace_store.hpp"
 #include "util/result.hpp"
@@ -11,10 +12,6 @@
 #include <string>
 
 namespace crm {
-
-// "the import of contacts.csv", "the undoing of batch 12", "batch 12": what
-// a batch was, for messages and history.
-std::string describe_batch(const EventBatch& batch);
 
 // The command that takes batch `seq` back. Refused, in words, when the batch
 // is not kept, was automation's, was undone already, or when a later change

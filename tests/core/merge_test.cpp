@@ -173,3 +173,25 @@ TEST_CASE("a merge survives a reopen of the store, and so does its history") {
     const KeptHistory kept = read_record_history(setup.store, setup.keep);
     CHECK(merged_into(kept.batches, setup.keep) == std::vector<std::string>{setup.other});
 }
+
+TEST_CASE("the app's Undo beside the notice takes a merge back, unless the record changed since") {
+    MergeSetup setup;
+    const Outcome merged =
+        setup.engine.apply(MergeRecords{setup.keep, setup.other, {}}, "u-sam", kNow);
+    REQUIRE(merged.ok);
+    const std::uint64_t version = setup.record(setup.keep).version;
+    auto undo = undo_command(setup.engine.workspace(), *merged.batch, version);
+    REQUIRE_MESSAGE(undo.ok(), (undo.ok() ? "" : undo.error()));
+    REQUIRE(std::holds_alternative<RevertBatch>(*undo));
+
+    // Changed since: refused rather than overwrite the later change.
+    REQUIRE(setup.engine.apply(UpdateRecord{setup.keep, {{"job_title", "CEO"}}}, "u-sam", kNow).ok);
+    CHECK(undo_command(setup.engine.workspace(), *merged.batch, version).error() ==
+          "Cannot undo: Dana Whitfield has changed since; see its history");
+
+    // The stale command is refused too: old values never overwrite a later change.
+    const Outcome undone = setup.engine.apply(*undo, "u-sam", kNow);
+    CHECK_FALSE(undone.ok);
+    CHECK(undone.message == "Cannot undo: Dana Whitfield has changed since; see its history");
+    CHECK(setup.engine.workspace().find(setup.other) == nullptr);
+}
