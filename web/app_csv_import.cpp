@@ -23,6 +23,22 @@ static std::string first_import_type(const Workspace& ws, const std::string& sho
     return ws.schema.types().empty() ? "" : ws.schema.types().front().id;
 }
 
+// Each column's first non-empty cell: one pass over the rows, stopping once
+// every column has one.
+static std::vector<std::string> column_samples(const CsvTable& table) {
+    std::vector<std::string> samples(table.header.size());
+    std::size_t missing = samples.size();
+    for (const auto& row : table.rows) {
+        if (missing == 0) break;
+        for (std::size_t i = 0; i < samples.size() && i < row.size(); ++i)
+            if (samples[i].empty() && !row[i].empty()) {
+                samples[i] = row[i];
+                --missing;
+            }
+    }
+    return samples;
+}
+
 void App::open_csv_import(const std::string& path) {
     auto bytes = read_input_file(path, kMaxImportBytes);
     std::remove(path.c_str());
@@ -41,6 +57,7 @@ void App::open_csv_import(const std::string& path) {
     if (table->rows.empty()) return fail("the file has a header but no rows");
     wizard.encoding = std::string(encoding_name(decoded->encoding));
     wizard.table = std::move(*table);
+    wizard.samples = column_samples(wizard.table);
     wizard.open = true;
     m_ui.csv = std::move(wizard);
     choose_csv_import_type(m_engine.workspace(), m_ui.csv,

@@ -214,6 +214,9 @@ struct CsvImportWizard {
     bool open = false;
     std::string file_name; // "contacts.csv": shown, and kept in history
     CsvTable table;
+    // Each column's first non-empty cell ("" if none), to show what it holds:
+    // found once when the file is opened, not on every frame.
+    std::vector<std::string> samples;
     std::string encoding; // as read: "utf-8" or "windows-1252"
     char delimiter = ',';
     std::string type; // the records the rows become

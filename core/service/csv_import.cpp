@@ -155,9 +155,17 @@ std::string describe_problem(const ImportProblem& problem) {
     return text + ": " + problem.message;
 }
 
+static_assert(std::tuple_size_v<decltype(ImportPlan::counts)> ==
+              static_cast<std::size_t>(RowAction::Fail) + 1);
+
 std::size_t ImportPlan::count(RowAction action) const {
-    return static_cast<std::size_t>(std::count_if(
-        rows.begin(), rows.end(), [&](const PlannedRow& row) { return row.action == action; }));
+    return counts[static_cast<std::size_t>(action)];
+}
+
+void ImportPlan::recount() {
+    counts.fill(0);
+    for (const auto& row : rows)
+        ++counts[static_cast<std::size_t>(row.action)];
 }
 
 std::string ImportPlan::summary() const {
@@ -590,6 +598,7 @@ Result<ImportPlan> plan_import(const Engine& engine, const CsvTable& table,
         plan.rows.push_back(std::move(planned));
     }
     if (!plan.command.rows.empty()) check_with_engine(engine, context, actor, now, plan);
+    plan.recount(); // the rows' actions are final: count them once
     std::stable_sort(plan.problems.begin(), plan.problems.end(),
                      [](const ImportProblem& a, const ImportProblem& b) { return a.row < b.row; });
     return plan;

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -66,10 +67,15 @@ struct ImportPlan {
     // The engine's batch for `command` when every row passed: the commit
     // reuses it unless the workspace changed in between.
     std::optional<DecidedBatch> decided;
+    // How many rows take each action, indexed by RowAction: counted once
+    // when plan_import settles the rows (a screen asks on every frame). Code
+    // that changes `rows` afterwards calls recount().
+    std::array<std::size_t, 4> counts{};
 
-    std::size_t count(RowAction action) const;
+    std::size_t count(RowAction action) const; // the stored count: no scan of the rows
     // "3 added, 1 updated, 0 unchanged, 2 failed"
     std::string summary() const;
+    void recount(); // sets `counts` from `rows`
 };
 
 // Reads every row of `table` as `type` by `mapping` and checks it as the

@@ -13,6 +13,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -198,6 +200,59 @@ TEST_CASE("the fixed file imports as one batch, and importing it again changes n
     CHECK(update->summary() == "0 added, 1 updated, 0 unchanged, 0 failed");
     REQUIRE(engine.apply(update->command, "u-sam", kNow).ok);
     CHECK(ws.find(dana.id)->value("last_name") == "Whitfield-Ross");
+}
+
+TEST_CASE("a plan counts each action once, and its counts and summary match its rows") {
+    Engine engine = team_engine();
+    const std::string first = "First Name,Last Name,E-mail,Company,Owner,Decision maker\n"
+                              "Dana,Whitfield,dana@acme.com,Acme Corp,,\n"
+                              "Liam,Novak,liam@globex.com,Globex,,\n";
+    auto made = plan(engine, first, "contact", contact_mapping());
+    REQUIRE(made.ok());
+    REQUIRE(engine.apply(made->command, "u-sam", kNow).ok);
+
+    // One row of each: Dana changed, Liam as he is, Omar new, Zoë's email bad.
+    const std::string csv = "First Name,Last Name,E-mail,Company,Owner,Decision maker\n"
+                            "Dana,Whitfield-Ross,dana@acme.com,Acme Corp,,\n"
+                            "Liam,Novak,liam@globex.com,Globex,,\n"
+                            "Omar,Haddad,omar@acme.com,Acme Corp,,\n"
+                            "Zoë,Ng,zoe@@initech,Acme Corp,,\n"
+                            "Ida,Berg,ida@acme.com,Acme Corp,,\n";
+    auto result = plan(engine, csv, "contact", contact_mapping());
+    REQUIRE(result.ok());
+    CHECK(result->count(RowAction::Add) == 2);
+    CHECK(result->count(RowAction::Update) == 1);
+    CHECK(result->count(RowAction::Unchanged) == 1);
+    CHECK(result->count(RowAction::Fail) == 1);
+    CHECK(result->summary() == "2 added, 1 updated, 1 unchanged, 1 failed");
+    for (const RowAction action :
+         {RowAction::Add, RowAction::Update, RowAction::Unchanged, RowAction::Fail})
+        CHECK(result->count(action) ==
+              static_cast<std::size_t>(
+                  std::count_if(result->rows.begin(), result->rows.end(),
+                                [&](const PlannedRow& row) { return row.action == action; })));
+
+    // The commit takes the batch out of the plan; its counts stay.
+    const Outcome outcome = commit_import(engine, *result, "u-sam", kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    CHECK(result->summary() == "2 added, 1 updated, 1 unchanged, 1 failed");
+
+    // Rows the engine fails after the cells read well are counted failed.
+    ImportMapping no_last;
+    no_last.columns = {{"First Name", "first_name"}, {"E-mail", "email"}};
+    no_last.key = "email";
+    auto engine_failed = plan(engine,
+                              "First Name,E-mail\n"
+                              "Dana,dana@acme.com\n"
+                              "Nia,nia@acme.com\n"
+                              "Zoë,zoe@@initech\n",
+                              "contact", no_last);
+    REQUIRE(engine_failed.ok());
+    CHECK(problem_lines(*engine_failed) ==
+          std::vector<std::string>{"row 3: Last name is required (no column goes to it)",
+                                   "row 4, column \"E-mail\": expected an email address like "
+                                   "name@example.com, got \"zoe@@initech\""});
+    CHECK(engine_failed->summary() == "0 added, 0 updated, 1 unchanged, 2 failed");
 }
 
 TEST_CASE("a mapping that does not fit the file or the type is refused as a whole") {

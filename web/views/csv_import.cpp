@@ -16,13 +16,7 @@ namespace crm::web {
 namespace {
 
 constexpr const char* kNotImported = "Not imported";
-
-// The first non-empty cell of a column, to show what it holds.
-std::string sample_cell(const CsvTable& table, std::size_t column) {
-    for (const auto& row : table.rows)
-        if (column < row.size() && !row[column].empty()) return row[column];
-    return "";
-}
+const std::string kNoSample;
 
 std::string target_label(const RecordTypeDef& type, const std::string& target) {
     if (target.empty()) return kNotImported;
@@ -101,7 +95,8 @@ void draw_column_mapping(ViewContext& view, CsvImportWizard& wizard, const Recor
         if (!stacked) ImGui::SameLine(name_width + 16 * s);
         draw_target_combo(view, wizard, type, header, combo_width);
         mark(view.ui, "csv-column-" + std::to_string(i));
-        const std::string sample = sample_cell(wizard.table, i);
+        // Found when the file was opened: no scan of the rows per frame.
+        const std::string& sample = i < wizard.samples.size() ? wizard.samples[i] : kNoSample;
         if (!stacked && !sample.empty()) {
             ImGui::SameLine();
             text_fitted("e.g. " + sample, std::max(40.0f, ImGui::GetContentRegionAvail().x),
