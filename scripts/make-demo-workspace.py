@@ -303,6 +303,17 @@ sla_policies = [
      "pauses": {"==": [{"var": "status"}, "Waiting on customer"]}, "within": "48 hours", "at_risk": 0.75,
      "alert": ["owner", "owner_manager"], "escalate_to": ["owner_manager"]},
 ]
+# Two contacts an old CRM's export brought in twice, for the duplicates review:
+# the same person with another email and the phone written another way, and
+# the same email with a typo in the name.
+first_contact = next(r for r in records if r["id"] == "contact-1")
+twin = dict(first_contact["fields"])
+add("contact", "u-ben", {**twin, "first_name": "Oliver", "email": "o.brennan@" + twin["email"].split("@")[1],
+                         "phone": "(555) " + twin["phone"][7:10] + "-" + twin["phone"][11:], "job_title": None,
+                         "decision_maker": None}, TODAY - timedelta(days=20))
+fifth = next(r for r in records if r["id"] == "contact-5")["fields"]
+add("contact", "u-chloe", {**fifth, "last_name": fifth["last_name"] + "n", "phone": None, "decision_maker": None},
+    TODAY - timedelta(days=12))
 workspace = {"format": "crm-workspace", "version": 1, "name": "Northwind Field Sales (demo)", "currency": "USD",
              "teams": teams, "users": users, "processes": flows, "calendar": calendar,
              "sla_policies": sla_policies, "records": records}

@@ -12,6 +12,8 @@
 #include "query/inbox.hpp"
 #include "service/bootstrap.hpp"
 #include "service/bulk.hpp"
+#include "service/duplicates.hpp"
+#include "service/record_history.hpp"
 #include "service/replacement.hpp"
 #include "service/timers.hpp"
 #include "sla/clocks.hpp"
@@ -248,6 +250,8 @@ void App::draw_screen(ViewContext& view) {
         return draw_record_list(view);
     case Screen::Inbox:
         return draw_inbox(view);
+    case Screen::Duplicates:
+        return draw_duplicates(view);
     }
 }
 
@@ -302,6 +306,8 @@ void App::apply_intents() {
                     undo_csv_import();
                 else if constexpr (std::is_same_v<T, SaveFailedRows>)
                     save_failed_rows();
+                else if constexpr (std::is_same_v<T, MergeDuplicates>)
+                    merge_duplicates(value);
                 else if constexpr (std::is_same_v<T, BulkMove>)
                     finish_bulk(
                         "Moved",
@@ -350,6 +356,7 @@ void App::submit_form() {
         m_ui.pending_leave = nullptr; // stay: the form needs fixing first
         return;
     }
+    if (form.creating && !form.create_anyway && warn_of_duplicates(*type, fields)) return;
     Outcome outcome;
     if (form.creating) {
         CreateRecord command{type->id, fields, std::nullopt};
@@ -600,6 +607,45 @@ void App::assign_owner(const std::string& record_id, const std::string& owner) {
     after_change();
 }
 
+// Before creating a likely duplicate, the form names the records it looks
+// like (with why) and waits for "Create anyway" or for one of them to open.
+bool App::warn_of_duplicates(const RecordTypeDef& type, const json& fields) {
+    RecordForm& form = m_ui.form;
+    const Workspace& ws = m_engine.workspace();
+    auto found = duplicates_of(ws, type.id, fields, "");
+    // Only records this person may see are named.
+    const User* me = ws.directory.user(m_ui.user);
+    std::erase_if(found, [&](const DuplicatePair& pair) {
+        const Record* existing = ws.find(pair.first == "(new)" ? pair.second : pair.first);
+        return !existing || !me || !can_view(ws, *me, *existing);
+    });
+    if (found.empty()) return false;
+    if (found.size() > 3) found.resize(3);
+    form.likely_duplicates = std::move(found);
+    m_ui.pending_leave = nullptr; // stay: the person decides first
+    return true;
+}
+
+void App::merge_duplicates(const MergeDuplicates& request) {
+    const Workspace& ws = m_engine.workspace();
+    auto named = [&](const std::string& id) {
+        const Record* record = ws.find(id);
+        return (record ? ws.title_of(*record) + " (" + id + ")" : id);
+    };
+    // Named as they were: taking the other's name changes the kept one's title.
+    const std::string notice = "Merged " + named(request.other) + " into " + named(request.keep);
+    const auto outcome = m_engine.apply(
+        MergeRecords{request.keep, request.other, request.from_other}, m_ui.user, now());
+    if (!outcome.ok) {
+        m_ui.error_dialog = outcome.message;
+        return;
+    }
+    m_ui.notice = notice;
+    m_ui.duplicates.open = -1;
+    remember_change(outcome);
+    after_change();
+}
+
 void App::save_list_view(const std::string& name) {
     SavedView view{name,         m_ui.user,           m_ui.type,  m_ui.search,
                    m_ui.sort_by, m_ui.sort_ascending, m_ui.filter};
@@ -750,8 +796,7 @@ void App::refresh_history() {
     form.history_of = form.record_id;
     form.history_version = m_version;
     const std::string& id = form.record_id;
-    auto kept =
-        m_store.read_history([&](const EventBatch& batch) { return batch_mentions(batch, id); });
+    const KeptHistory kept = read_record_history(m_store, id);
     form.history = record_timeline(m_engine.workspace(), kept.batches, kept.origins, id);
 }
 
@@ -813,6 +858,14 @@ void App::export_workspace_file() {
     m_ui.notice = "Exported " + std::to_string(m_engine.workspace().record_count()) + " records";
 }
 
+json App::duplicates_json() const {
+    const DuplicatesReview& review = m_ui.duplicates;
+    json pairs = json::array();
+    for (const auto& pair : review.pairs)
+        pairs.push_back({{"a", pair.first}, {"b", pair.second}, {"score", pair.score}});
+    return {{"type", review.type}, {"pairs", pairs}, {"open", review.open}};
+}
+
 json App::form_history_json() const {
     json lines = json::array();
     if (m_ui.form.open && m_ui.form.history_of == m_ui.form.record_id)
@@ -825,6 +878,9 @@ std::string App::test_state_json() const {
     json problems = json::object();
     for (const auto& [field, message] : m_ui.form.problems)
         problems[field] = message;
+    json form_duplicates = json::array();
+    for (const auto& pair : m_ui.form.likely_duplicates)
+        form_duplicates.push_back(pair.first == "(new)" ? pair.second : pair.first);
     const User* me = m_engine.workspace().directory.user(m_ui.user);
     const Record* shown = m_engine.workspace().find(m_ui.form.record_id);
     const bool editable =
@@ -838,6 +894,7 @@ std::string App::test_state_json() const {
                            : m_ui.screen == Screen::MyWork     ? "my_work"
                            : m_ui.screen == Screen::Designer   ? "designer"
                            : m_ui.screen == Screen::Inbox      ? "inbox"
+                           : m_ui.screen == Screen::Duplicates ? "duplicates"
                                                                : "records"},
                 {"work", work_json()},
                 {"exception_groups", exception_groups_json()},
@@ -861,6 +918,7 @@ std::string App::test_state_json() const {
                 {"palette_hits", palette_hits_json()},
                 {"log_open", m_ui.log.open},
                 {"csv_import", csv_import_json()},
+                {"duplicates", duplicates_json()},
                 {"replace_question", m_ui.replace_question},
                 {"log_message", m_ui.log.message},
                 {"undo_offered", m_ui.undo.has_value() && m_ui.undo->notice == m_ui.notice},
@@ -878,6 +936,7 @@ std::string App::test_state_json() const {
                 {"form_clocks", form_clocks_json()},
                 {"form_message", m_ui.form.message},
                 {"form_problems", problems},
+                {"form_duplicates", form_duplicates},
                 {"notice", m_ui.notice},
                 {"form_history", form_history_json()},
                 {"error_dialog", m_ui.error_dialog},

@@ -67,6 +67,8 @@ class App {
     std::string stage_name(const std::string& flow_id, const std::string& to) const;
     void finish_bulk(const std::string& verb, const BulkResult& result, const std::string& where);
     void assign_owner(const std::string& record_id, const std::string& owner);
+    void merge_duplicates(const MergeDuplicates& request);
+    bool warn_of_duplicates(const RecordTypeDef& type, const nlohmann::json& fields);
     void remember_change(const Outcome& outcome);
     void undo_last_change();
     void mark_read(const MarkRead& request);
@@ -90,6 +92,7 @@ class App {
     void undo_csv_import();
     void save_failed_rows();
     nlohmann::json csv_import_json() const; // for tests: the wizard's state
+    nlohmann::json duplicates_json() const; // for tests: the pairs found and the one open
     void export_workspace_file();
     void after_change();
 

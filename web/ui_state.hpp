@@ -13,6 +13,7 @@
 #include "query/search.hpp"
 #include "query/totals.hpp"
 #include "service/csv_import.hpp"
+#include "service/duplicates.hpp"
 #include "sla/time_zone.hpp"
 
 #include <cstdint>
@@ -68,6 +69,9 @@ struct RecordForm {
     std::map<std::string, std::string> problems;          // field id -> inline message
     std::map<std::string, std::string> reference_filters; // search text in record pickers
     std::string message;                                  // what stopped the save
+    // Records the last Create looks like (it waits for "Create anyway").
+    std::vector<DuplicatePair> likely_duplicates;
+    bool create_anyway = false;
     bool confirm_delete = false;
     bool focus_first = false;
     bool editing_multiline = false; // Enter is a new line there, not "save"
@@ -145,7 +149,7 @@ struct Rect {
     float x = 0, y = 0, w = 0, h = 0;
 };
 
-enum class Screen { MyWork, Exceptions, Records, Board, Designer, Inbox };
+enum class Screen { MyWork, Exceptions, Records, Board, Designer, Inbox, Duplicates };
 
 // The process designer's draft: edited freely, checked by the core on every
 // change (the engine decides the SetProcesses command saving would send), and
@@ -230,6 +234,19 @@ struct CsvImportWizard {
     bool undone = false;
 };
 
+// The duplicates review: the likely pairs of one record type (found again
+// only when the workspace or the type changes), the pair open, which of its
+// records stays, and the fields whose value comes from the one that goes.
+struct DuplicatesReview {
+    std::string type = "contact";
+    std::string searched_type;
+    std::uint64_t version = UINT64_MAX; // the workspace version `pairs` are for
+    std::vector<DuplicatePair> pairs;
+    int open = -1;        // the pair being reviewed
+    bool swapped = false; // the pair's second record stays
+    std::set<std::string> from_other;
+};
+
 struct UiState {
     // Dates are shown and typed in this zone: the device's, else the
     // workspace calendar's (set by the app when the workspace opens).
@@ -271,6 +288,7 @@ struct UiState {
     Palette palette;
     LogForm log;
     CsvImportWizard csv;
+    DuplicatesReview duplicates;
     InboxCache inbox;
     LeaveAction pending_leave;                // asked about unsaved edits; done on save or discard
     bool ask_leave = false;                   // the unsaved-edits question is showing
@@ -329,10 +347,15 @@ struct CheckCsvImport {};
 struct CommitCsvImport {};
 struct UndoCsvImport {};
 struct SaveFailedRows {};
+// The duplicates review's Merge: `other` folds into `keep`.
+struct MergeDuplicates {
+    std::string keep, other;
+    std::vector<std::string> from_other;
+};
 using Intent =
     std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested, RequestMove,
                  SubmitMove, SaveProcesses, CompleteTask, SubmitLog, AssignOwner, UndoRequested,
                  MarkRead, SaveListView, DeleteListView, BulkReassign, BulkMove, CheckCsvImport,
-                 CommitCsvImport, UndoCsvImport, SaveFailedRows, AnswerReplace>;
+                 CommitCsvImport, UndoCsvImport, SaveFailedRows, AnswerReplace, MergeDuplicates>;
 
 } // namespace crm::web

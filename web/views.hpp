@@ -55,6 +55,9 @@ void choose_csv_import_type(const Workspace& workspace, CsvImportWizard& wizard,
 // A picked file the CSV import reads (.csv, .tsv, .txt); others are workspace exports.
 bool is_spreadsheet_file(const std::string& path);
 void draw_dialogs(ViewContext& view);
+// The duplicates review and merge screen, for those who may merge (not reps).
+void draw_duplicates(ViewContext& view);
+bool can_review_duplicates(const ViewContext& view);
 void draw_board(ViewContext& view);
 void draw_move_dialog(ViewContext& view);
 void draw_designer(ViewContext& view);

@@ -606,16 +606,43 @@ void draw_form_header(ViewContext& view, const RecordTypeDef& type, const Record
                                              " by " + who);
 }
 
+// "This may already exist": each likely duplicate a Create found, with why
+// and a way to open it instead.
+void draw_duplicate_warning(ViewContext& view) {
+    RecordForm& form = view.ui.form;
+    ImGui::TextColored(colors::kWarning, "This may already exist:");
+    for (std::size_t i = 0; i < form.likely_duplicates.size(); ++i) {
+        const DuplicatePair& pair = form.likely_duplicates[i];
+        const std::string id = pair.first == "(new)" ? pair.second : pair.first;
+        const Record* existing = view.workspace.find(id);
+        if (!existing) continue;
+        ImGui::PushID(static_cast<int>(i));
+        if (ImGui::SmallButton("Open")) open_record(view, id);
+        mark(view.ui, "open-duplicate-" + std::to_string(i));
+        ImGui::SameLine();
+        text_fitted(view.workspace.title_of(*existing) + " · " +
+                        (pair.reasons.empty() ? std::string() : pair.reasons.front()),
+                    ImGui::GetContentRegionAvail().x);
+        ImGui::PopID();
+    }
+}
+
 // Save (or Create), Cancel and Delete: always in view, below the fields.
 void draw_form_footer(ViewContext& view, const Record* record, bool may_edit, bool may_delete) {
     RecordForm& form = view.ui.form;
     const float s = scale();
     ImGui::Separator();
     if (!form.message.empty()) text_colored_wrapped(colors::kDanger, form.message);
+    if (!form.likely_duplicates.empty()) draw_duplicate_warning(view);
     ImGui::BeginDisabled(!may_edit);
-    const float save_width = is_phone() ? ImGui::GetContentRegionAvail().x * 0.45f : 120 * s;
-    if (primary_button(form.creating ? "Create" : "Save", ImVec2(save_width, tap_height())))
+    const bool warned = !form.likely_duplicates.empty();
+    const float save_width =
+        is_phone() ? ImGui::GetContentRegionAvail().x * 0.45f : (warned ? 150 : 120) * s;
+    if (primary_button(form.creating ? (warned ? "Create anyway" : "Create") : "Save",
+                       ImVec2(save_width, tap_height()))) {
+        form.create_anyway = warned;
         view.intents.push_back(SubmitForm{});
+    }
     mark(view.ui, "save-record");
     ImGui::EndDisabled();
     ImGui::SameLine();
@@ -681,7 +708,12 @@ void draw_record_form(ViewContext& view) {
     if (!may_edit) text_colored_wrapped(colors::kMuted, "View only: " + may_edit.error());
 
     const float footer = tap_height() + ImGui::GetStyle().ItemSpacing.y * 3 +
-                         (form.message.empty() ? 0 : ImGui::GetTextLineHeightWithSpacing() * 3);
+                         (form.message.empty() ? 0 : ImGui::GetTextLineHeightWithSpacing() * 3) +
+                         (form.likely_duplicates.empty()
+                              ? 0
+                              : ImGui::GetTextLineHeightWithSpacing() +
+                                    ImGui::GetFrameHeightWithSpacing() *
+                                        static_cast<float>(form.likely_duplicates.size()));
     // Process, deadlines and fields scroll together; the footer stays put.
     ImGui::BeginChild("##fields", ImVec2(0, -footer));
     form.editing_multiline = false;

@@ -100,6 +100,8 @@ std::string screen_title(const ViewContext& view) {
         return "Process designer";
     case Screen::Inbox:
         return "Inbox";
+    case Screen::Duplicates:
+        return "Duplicates";
     case Screen::Board:
         if (const Flow* flow = view.workspace.flow(view.ui.flow)) return flow->name;
         return "Pipelines";
@@ -245,6 +247,9 @@ void draw_navigation(ViewContext& view) {
     if (me && can_review_exceptions(*me))
         nav_item(view, "Exceptions", ui.screen == Screen::Exceptions, "open-exceptions",
                  [](const Workspace&, UiState& ui) { ui.screen = Screen::Exceptions; });
+    if (can_review_duplicates(view))
+        nav_item(view, "Duplicates", ui.screen == Screen::Duplicates, "open-duplicates",
+                 [](const Workspace&, UiState& ui) { ui.screen = Screen::Duplicates; });
     ImGui::Spacing();
     if (!view.workspace.flows.empty()) {
         ImGui::TextColored(colors::kMuted, "PIPELINES");
