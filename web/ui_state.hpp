@@ -239,8 +239,8 @@ struct CsvImportWizard {
 // records stays, and the fields whose value comes from the one that goes.
 struct DuplicatesReview {
     std::string type = "contact";
-    std::string searched_type;
-    std::uint64_t version = UINT64_MAX; // the workspace version `pairs` are for
+    std::string searched_type, searched_user; // what `pairs` are for: the type, who sees them
+    std::uint64_t version = UINT64_MAX;       // and the workspace version
     std::vector<DuplicatePair> pairs;
     int open = -1;        // the pair being reviewed
     bool swapped = false; // the pair's second record stays

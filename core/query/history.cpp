@@ -235,12 +235,20 @@ std::unordered_map<std::string, std::string> merged_family(const std::vector<Eve
     return family;
 }
 
+// An undo that brought a record back (a merge's undo returns the merged
+// one): it may take back a merge into any record, so every history reads it.
+bool restores_by_undo(const EventBatch& batch) {
+    return batch.events.size() > 1 && batch.events.front().as<ev::BatchReverted>() &&
+           std::any_of(batch.events.begin(), batch.events.end(),
+                       [](const Event& event) { return event.as<ev::RecordRestored>(); });
+}
+
 } // namespace
 
 bool batch_mentions(const EventBatch& batch, const std::string& record_id) {
+    if (restores_by_undo(batch)) return true;
     for (const auto& event : batch.events) {
-        // Undoing is rare, and may be what takes back a merge into the record.
-        if (event.record_id() == record_id || event.as<ev::BatchReverted>()) return true;
+        if (event.record_id() == record_id) return true;
         if (const auto* created = event.as<ev::RecordCreated>();
             created && refers_to(created->fields, record_id))
             return true;

@@ -195,3 +195,54 @@ TEST_CASE("the app's Undo beside the notice takes a merge back, unless the recor
     CHECK(undone.message == "Cannot undo: Dana Whitfield has changed since; see its history");
     CHECK(setup.engine.workspace().find(setup.other) == nullptr);
 }
+
+TEST_CASE("a merge never moves a stage, links nothing to itself, and edits links only as allowed") {
+    MergeSetup setup;
+    // Tasks: the other one relates to itself and the kept one has no link.
+    const std::string keep_task = setup.create("task", {{"title", "Call back"}});
+    const std::string other_task = setup.create("task", {{"title", "Call back"}});
+    REQUIRE(
+        setup.engine.apply(UpdateRecord{other_task, {{"related", other_task}}}, "u-sam", kNow).ok);
+    REQUIRE(setup.engine.apply(MergeRecords{keep_task, other_task, {"related"}}, "u-sam", kNow).ok);
+    CHECK(setup.record(keep_task).value("related").is_null());
+
+    // A manager may not re-point a link on a record outside their team.
+    Engine& engine = setup.engine;
+    const Outcome wes_deal = engine.apply(
+        CreateRecord{"deal", {{"name", "West deal"}, {"contact", setup.other}}, "u-zed"}, "u-sam",
+        kNow);
+    REQUIRE(wes_deal.ok);
+    const Outcome refused =
+        engine.apply(MergeRecords{setup.keep, setup.other, {}}, "u-maria", kNow);
+    CHECK_FALSE(refused.ok);
+    CHECK(refused.message == "Cannot merge " + setup.other + " into " + setup.keep + ": " +
+                                 wes_deal.record_id +
+                                 " links to it, and Maria Lindqvist (manager) can only edit their "
+                                 "team's records; " +
+                                 wes_deal.record_id + " is owned by Zed Ito");
+    CHECK(setup.engine.workspace().find(setup.other) != nullptr);
+}
+
+TEST_CASE("a stage is never taken from the other record in a merge") {
+    ScratchDir dir;
+    DirectoryStorage storage(dir.path());
+    WorkspaceStore store(storage);
+    Workspace ws = team_with_pipeline();
+    ws.schema = builtin_schema();
+    REQUIRE(store.create(ws).ok());
+    Engine engine;
+    REQUIRE(store.open(engine).ok());
+    auto deal = [&](const char* name, const char* stage) {
+        const Outcome made = engine.apply(
+            CreateRecord{"deal", {{"name", name}, {"stage", stage}}, "u-ana"}, "u-sam", kNow);
+        REQUIRE_MESSAGE(made.ok, made.message);
+        return made.record_id;
+    };
+    const std::string keep = deal("Acme renewal", "Lead");
+    const std::string other = deal("Acme renewal (2)", "Qualified");
+    const Outcome refused = engine.apply(MergeRecords{keep, other, {"stage"}}, "u-sam", kNow);
+    CHECK(refused.message == "Cannot take Stage from " + other + " in a merge: move " + keep +
+                                 " to that stage instead");
+    REQUIRE(engine.apply(MergeRecords{keep, other, {"name"}}, "u-sam", kNow).ok);
+    CHECK(engine.workspace().find(keep)->value("stage") == "Lead");
+}

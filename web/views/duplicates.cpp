@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 
 namespace crm::web {
 
@@ -24,20 +25,41 @@ std::vector<const RecordTypeDef*> reviewable_types(const Workspace& ws) {
     return types;
 }
 
-// Pairs are found again only when the workspace or the type changes.
-void refresh_pairs(const ViewContext& view) {
-    DuplicatesReview& review = view.ui.duplicates;
-    if (review.version == view.version && review.searched_type == review.type) return;
-    review.pairs = find_duplicates(view.workspace, review.type);
-    review.version = view.version;
-    review.searched_type = review.type;
-    if (review.open >= static_cast<int>(review.pairs.size())) review.open = -1;
-}
-
 void open_pair(DuplicatesReview& review, int index) {
     review.open = index;
     review.swapped = false;
     review.from_other.clear();
+}
+
+// Pairs of records this person may see, found again only when the
+// workspace or the type changes; the open pair stays open (found again by
+// its records) while it is still a pair, else it closes with its choices.
+void refresh_pairs(const ViewContext& view) {
+    DuplicatesReview& review = view.ui.duplicates;
+    if (review.version == view.version && review.searched_type == review.type &&
+        review.searched_user == view.ui.user)
+        return;
+    std::optional<DuplicatePair> was_open;
+    if (review.open >= 0 && review.open < static_cast<int>(review.pairs.size()))
+        was_open = review.pairs[static_cast<std::size_t>(review.open)];
+    review.pairs = find_duplicates(view.workspace, review.type);
+    const User* me = view.workspace.directory.user(view.ui.user);
+    std::erase_if(review.pairs, [&](const DuplicatePair& pair) {
+        const Record* a = view.workspace.find(pair.first);
+        const Record* b = view.workspace.find(pair.second);
+        return !me || !a || !b || !can_view(view.workspace, *me, *a) ||
+               !can_view(view.workspace, *me, *b);
+    });
+    review.version = view.version;
+    review.searched_type = review.type;
+    review.searched_user = view.ui.user;
+    const auto same = std::find_if(review.pairs.begin(), review.pairs.end(), [&](const auto& pair) {
+        return was_open && pair.first == was_open->first && pair.second == was_open->second;
+    });
+    if (same == review.pairs.end())
+        open_pair(review, -1);
+    else
+        review.open = static_cast<int>(same - review.pairs.begin());
 }
 
 std::string title_of(const Workspace& ws, const std::string& id) {

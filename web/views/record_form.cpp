@@ -675,7 +675,11 @@ void handle_form_keys(ViewContext& view, bool may_edit) {
     }
     const bool enter = ImGui::IsKeyPressed(ImGuiKey_Enter, false) ||
                        ImGui::IsKeyPressed(ImGuiKey_KeypadEnter, false);
-    if (enter && may_edit && !view.ui.form.editing_multiline) view.intents.push_back(SubmitForm{});
+    if (enter && may_edit && !view.ui.form.editing_multiline) {
+        // Enter after the duplicate warning is "Create anyway", like the button.
+        view.ui.form.create_anyway = !view.ui.form.likely_duplicates.empty();
+        view.intents.push_back(SubmitForm{});
+    }
 }
 
 } // namespace
