@@ -613,12 +613,9 @@ bool App::warn_of_duplicates(const RecordTypeDef& type, const json& fields) {
     RecordForm& form = m_ui.form;
     const Workspace& ws = m_engine.workspace();
     auto found = duplicates_of(ws, type.id, fields, "");
-    // Only records this person may see are named.
     const User* me = ws.directory.user(m_ui.user);
-    std::erase_if(found, [&](const DuplicatePair& pair) {
-        const Record* existing = ws.find(pair.first == "(new)" ? pair.second : pair.first);
-        return !existing || !me || !can_view(ws, *me, *existing);
-    });
+    if (!me) return false;
+    keep_visible_pairs(ws, *me, found); // only records this person may see are named
     if (found.empty()) return false;
     if (found.size() > 3) found.resize(3);
     form.likely_duplicates = std::move(found);
@@ -880,7 +877,7 @@ std::string App::test_state_json() const {
         problems[field] = message;
     json form_duplicates = json::array();
     for (const auto& pair : m_ui.form.likely_duplicates)
-        form_duplicates.push_back(pair.first == "(new)" ? pair.second : pair.first);
+        form_duplicates.push_back(pair.first == kNewRecord ? pair.second : pair.first);
     const User* me = m_engine.workspace().directory.user(m_ui.user);
     const Record* shown = m_engine.workspace().find(m_ui.form.record_id);
     const bool editable =

@@ -2,14 +2,54 @@
 // record events (an update, re-pointed links, a deletion that keeps the
 // data), so replay, history and undo need nothing new.
 #include "engine/decisions.hpp"
+#include "engine/merge.hpp"
 #include "engine/permissions.hpp"
 #include "io/workspace_json.hpp"
 
 #include <algorithm>
 
-namespace crm::detail {
+namespace crm {
 
 using nlohmann::json;
+
+namespace {
+
+// A field some flow of the type mirrors its stage in (deal.stage).
+bool is_stage_field(const Workspace& ws, const std::string& type, const std::string& field) {
+    for (const auto& flow : ws.flows)
+        if (flow.record_type == type && flow.stage_field == field) return true;
+    return false;
+}
+
+MergeOutcome outcome_of(const json& keep_value, const json& other_value) {
+    if (other_value.is_null()) return MergeOutcome::KeepsOwn;
+    if (keep_value == other_value) return MergeOutcome::Same;
+    return keep_value.is_null() ? MergeOutcome::FillsBlank : MergeOutcome::Choice;
+}
+
+} // namespace
+
+std::vector<MergeField> merge_fields(const Workspace& ws, const Record& keep, const Record& other) {
+    std::vector<MergeField> fields;
+    const RecordTypeDef* type = ws.schema.type(keep.type);
+    if (!type) return fields;
+    for (const auto& field : type->fields) {
+        MergeField merged{&field, keep.value(field.id), other.value(field.id)};
+        if (merged.keep_value.is_null() && merged.other_value.is_null()) continue;
+        // A link from other to other or to keep would be keep linking to itself.
+        const json& link = merged.other_value;
+        if (field.type == FieldType::RecordRef && link.is_string() &&
+            (link.get<std::string>() == other.id || link.get<std::string>() == keep.id))
+            merged.other_value = nullptr;
+        merged.outcome = is_stage_field(ws, type->id, field.id)
+                             ? MergeOutcome::Fixed
+                             : outcome_of(merged.keep_value, merged.other_value);
+        fields.push_back(std::move(merged));
+    }
+    return fields;
+}
+
+namespace detail {
 
 namespace {
 
@@ -30,41 +70,27 @@ Result<std::pair<const Record*, const Record*>> merge_pair(const Workspace& ws, 
     return std::make_pair(keep, other);
 }
 
-// A field some flow of the type mirrors its stage in (deal.stage).
-bool is_stage_field(const Workspace& ws, const std::string& type, const std::string& field) {
-    for (const auto& flow : ws.flows)
-        if (flow.record_type == type && flow.stage_field == field) return true;
-    return false;
-}
-
-// A value copied from `other`: a link to other or to keep would be keep
-// linking to itself after the merge, so it is left out.
-json as_after_merge(json value, const Record& keep, const Record& other) {
-    const bool self_link = value.is_string() && (value.get<std::string>() == other.id ||
-                                                 value.get<std::string>() == keep.id);
-    return self_link ? json() : value;
-}
-
-// The values keep takes: the fields chosen from other, and keep's blanks
-// that other fills. A stage field never moves this way: that is a stage
-// move, with its gates (or, for a record in no flow yet, its start).
+// The values keep takes: the fields chosen from other where they differ, and
+// keep's blanks that other fills (merge_fields() says which is which).
 Result<json> taken_values(const Workspace& ws, const RecordTypeDef& type, const Record& keep,
                           const Record& other, const std::vector<std::string>& from_other) {
-    json taken = json::object();
-    for (const auto& field : from_other) {
-        if (field == "owner") continue;
-        if (!type.field(field))
+    for (const auto& field : from_other)
+        if (field != "owner" && !type.field(field))
             return Error{type.label + " has no field \"" + field + "\" to take from " + other.id};
-        if (is_stage_field(ws, type.id, field))
-            return Error{"Cannot take " + type.field(field)->label + " from " + other.id +
-                         " in a merge: move " + keep.id + " to that stage instead"};
-        taken[field] = as_after_merge(other.value(field), keep, other);
+    auto chosen = [&](const std::string& field) {
+        return std::count(from_other.begin(), from_other.end(), field) > 0;
+    };
+    json taken = json::object();
+    for (const auto& merged : merge_fields(ws, keep, other)) {
+        const FieldDef& field = *merged.field;
+        if (merged.outcome == MergeOutcome::Fixed && chosen(field.id))
+            return Error{"Cannot take " + field.label + " from " + other.id + " in a merge: move " +
+                         keep.id + " to that stage instead"};
+        if (merged.outcome == MergeOutcome::FillsBlank ||
+            (merged.outcome == MergeOutcome::Choice && chosen(field.id)))
+            taken[field.id] = merged.other_value;
     }
-    for (const auto& field : type.fields)
-        if (!keep.has_value(field.id) && other.has_value(field.id) && !taken.contains(field.id) &&
-            !is_stage_field(ws, type.id, field.id))
-            taken[field.id] = as_after_merge(other.value(field.id), keep, other);
-    return changed_fields(keep, taken);
+    return taken;
 }
 
 // Every record that refers to `other`, changed to refer to `keep`, each as
@@ -121,4 +147,5 @@ Result<Decision> decide_merge(const Workspace& ws, const User& actor, const Merg
     return decision;
 }
 
-} // namespace crm::detail
+} // namespace detail
+} // namespace crm

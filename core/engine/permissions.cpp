@@ -121,4 +121,8 @@ bool can_review_exceptions(const User& actor) {
     return actor.role == Role::Manager || actor.role == Role::Admin;
 }
 
+bool can_merge_records(const User& actor) {
+    return actor.role == Role::Manager || actor.role == Role::Admin;
+}
+
 } // namespace crm

@@ -26,6 +26,8 @@ Status check_replace_workspace(const User& actor);
 // The Exceptions screen (the team's queues of unowned work, breaches, blocked
 // moves and failed automations) is for managers and admins; reps work from My work.
 bool can_review_exceptions(const User& actor);
+// Merging deletes the duplicate, so it is for those who may delete (not reps).
+bool can_merge_records(const User& actor);
 
 // "Ana Reyes (rep)"
 std::string describe_user(const User& user);

@@ -1,5 +1,7 @@
 #include "service/duplicates.hpp"
 
+#include "engine/permissions.hpp"
+
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -326,7 +328,7 @@ std::vector<DuplicatePair> duplicates_of(const Workspace& workspace, const std::
     if (!type_def || !values.is_object()) return {};
     static const nlohmann::json kNull;
     const Fingerprint candidate =
-        fingerprint(match_fields(*type_def), except.empty() ? std::string("(new)") : except,
+        fingerprint(match_fields(*type_def), except.empty() ? std::string(kNewRecord) : except,
                     [&](const std::string& field) -> const nlohmann::json& {
                         const auto found = values.find(field);
                         return found == values.end() ? kNull : *found;
@@ -346,6 +348,18 @@ std::vector<DuplicatePair> duplicates_of(const Workspace& workspace, const std::
     }
     std::sort(pairs.begin(), pairs.end(), stronger);
     return pairs;
+}
+
+void keep_visible_pairs(const Workspace& ws, const User& viewer,
+                        std::vector<DuplicatePair>& pairs) {
+    auto visible = [&](const std::string& id) {
+        if (id == kNewRecord) return true;
+        const Record* record = ws.find(id);
+        return record && can_view(ws, viewer, *record);
+    };
+    std::erase_if(pairs, [&](const DuplicatePair& pair) {
+        return !visible(pair.first) || !visible(pair.second);
+    });
 }
 
 } // namespace crm

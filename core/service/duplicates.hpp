@@ -28,12 +28,20 @@ struct DuplicatePair {
 std::vector<DuplicatePair> find_duplicates(const Workspace& workspace, const std::string& type,
                                            double name_threshold = kDefaultNameThreshold);
 
+// How duplicates_of() names the record not created yet in its pairs.
+inline constexpr const char* kNewRecord = "(new)";
+
 // The records a record with these `values` (field id -> JSON value, as on a
 // form) would duplicate, strongest first; `except` is the record's own id
 // when it exists. For the warning before a likely duplicate is created.
 std::vector<DuplicatePair> duplicates_of(const Workspace& workspace, const std::string& type,
                                          const nlohmann::json& values, const std::string& except,
                                          double name_threshold = kDefaultNameThreshold);
+
+// Only the pairs whose records `viewer` may both see (a record `duplicates_of`
+// compares with is named by its id; the other side is kNewRecord).
+void keep_visible_pairs(const Workspace& workspace, const User& viewer,
+                        std::vector<DuplicatePair>& pairs);
 
 // Similarity of two names, 0..1: case, accents of Latin letters, punctuation
 // and word order ignored ("Smith, John" is "John Smith").

@@ -134,3 +134,14 @@ TEST_CASE("pairs come strongest first, and a new record's likely duplicates are 
     CHECK(pair_ids(before_creating) ==
           std::vector<std::string>{"(new)/contact-1", "(new)/contact-3", "(new)/contact-2"});
 }
+
+TEST_CASE("a person is shown only the pairs whose records they may see") {
+    Workspace ws = contacts_workspace();
+    add_contact(ws, "contact-1", {{"first_name", "Nora"}, {"email", "nora@acme.example"}});
+    add_contact(ws, "contact-2", {{"first_name", "Nora"}, {"email", "nora@acme.example"}});
+    ws.put(Record{"contact-3", "contact", "u-zed", {{"email", "nora@acme.example"}}});
+    auto pairs = find_duplicates(ws, "contact");
+    CHECK(pairs.size() == 3);
+    keep_visible_pairs(ws, *ws.directory.user("u-ana"), pairs);
+    CHECK(pair_ids(pairs) == std::vector<std::string>{"contact-1/contact-2"});
+}

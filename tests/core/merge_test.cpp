@@ -1,5 +1,6 @@
 // Merging a duplicate into the record that stays: which values win, links
 // re-pointed, both pasts in history, one batch undone as a whole.
+#include "engine/merge.hpp"
 #include "fixtures.hpp"
 #include "query/history.hpp"
 #include "service/batch_undo.hpp"
@@ -245,4 +246,17 @@ TEST_CASE("a stage is never taken from the other record in a merge") {
                                  " to that stage instead");
     REQUIRE(engine.apply(MergeRecords{keep, other, {"name"}}, "u-sam", kNow).ok);
     CHECK(engine.workspace().find(keep)->value("stage") == "Lead");
+}
+
+TEST_CASE("merge_fields says, field by field, what the merge will do: the review shows the same") {
+    MergeSetup setup;
+    std::map<std::string, MergeOutcome> outcome;
+    for (const auto& merged : merge_fields(setup.engine.workspace(), setup.record(setup.keep),
+                                           setup.record(setup.other)))
+        outcome[merged.field->id] = merged.outcome;
+    CHECK(outcome.at("first_name") == MergeOutcome::Same);
+    CHECK(outcome.at("email") == MergeOutcome::Choice);
+    CHECK(outcome.at("phone") == MergeOutcome::FillsBlank);
+    CHECK(outcome.at("job_title") == MergeOutcome::FillsBlank);
+    CHECK(outcome.count("decision_maker") == 0); // blank on both
 }

@@ -6,6 +6,7 @@
 #include "views.hpp"
 #include "widgets.hpp"
 
+#include "engine/merge.hpp"
 #include "engine/permissions.hpp"
 
 #include <algorithm>
@@ -43,13 +44,10 @@ void refresh_pairs(const ViewContext& view) {
     if (review.open >= 0 && review.open < static_cast<int>(review.pairs.size()))
         was_open = review.pairs[static_cast<std::size_t>(review.open)];
     review.pairs = find_duplicates(view.workspace, review.type);
-    const User* me = view.workspace.directory.user(view.ui.user);
-    std::erase_if(review.pairs, [&](const DuplicatePair& pair) {
-        const Record* a = view.workspace.find(pair.first);
-        const Record* b = view.workspace.find(pair.second);
-        return !me || !a || !b || !can_view(view.workspace, *me, *a) ||
-               !can_view(view.workspace, *me, *b);
-    });
+    if (const User* me = view.workspace.directory.user(view.ui.user))
+        keep_visible_pairs(view.workspace, *me, review.pairs);
+    else
+        review.pairs.clear();
     review.version = view.version;
     review.searched_type = review.type;
     review.searched_user = view.ui.user;
@@ -125,28 +123,31 @@ void draw_pair_list(ViewContext& view, float height) {
 }
 
 // One field of the pair: both values, and a choice where they differ.
-void draw_field_choice(ViewContext& view, const FieldDef& field, const Record& keep,
-                       const Record& other) {
+// One field as the merge will treat it (the core's merge_fields()): the
+// value that stays, the blank the other fills, or a choice of the two.
+void draw_field_choice(ViewContext& view, const MergeField& merged) {
     DuplicatesReview& review = view.ui.duplicates;
-    const auto& mine = keep.value(field.id);
-    const auto& theirs = other.value(field.id);
-    if (mine.is_null() && theirs.is_null()) return;
+    const FieldDef& field = *merged.field;
     ImGui::TextColored(colors::kMuted, "%s", field.label.c_str());
     const float width = ImGui::GetContentRegionAvail().x;
-    if (mine == theirs || theirs.is_null()) {
-        text_fitted(shown_value(view, field, mine), width);
-        return;
-    }
-    if (mine.is_null()) { // a blank the other fills: nothing to choose
-        text_fitted(shown_value(view, field, theirs) + "  (fills the blank)", width);
-        return;
+    const std::string mine = shown_value(view, field, merged.keep_value);
+    switch (merged.outcome) {
+    case MergeOutcome::Same:
+    case MergeOutcome::KeepsOwn:
+        return text_fitted(mine, width);
+    case MergeOutcome::Fixed:
+        return text_fitted(mine + "  (a stage: move the record to change it)", width);
+    case MergeOutcome::FillsBlank:
+        return text_fitted(shown_value(view, field, merged.other_value) + "  (fills the blank)",
+                           width);
+    case MergeOutcome::Choice:
+        break;
     }
     ImGui::PushID(field.id.c_str());
     const bool taken = review.from_other.count(field.id) > 0;
-    if (ImGui::RadioButton(shown_value(view, field, mine).c_str(), !taken))
-        review.from_other.erase(field.id);
+    if (ImGui::RadioButton(mine.c_str(), !taken)) review.from_other.erase(field.id);
     mark(view.ui, "keep-value-" + field.id);
-    if (ImGui::RadioButton(shown_value(view, field, theirs).c_str(), taken))
+    if (ImGui::RadioButton(shown_value(view, field, merged.other_value).c_str(), taken))
         review.from_other.insert(field.id);
     mark(view.ui, "other-value-" + field.id);
     ImGui::PopID();
@@ -189,8 +190,8 @@ void draw_pair_review(ViewContext& view) {
     const float footer = ImGui::CalcTextSize(consequence.c_str(), nullptr, false, wrap).y +
                          tap_height() + ImGui::GetStyle().ItemSpacing.y * 4;
     ImGui::BeginChild("##review", ImVec2(0, -footer), true);
-    for (const auto& field : type->fields)
-        draw_field_choice(view, field, keep, other);
+    for (const auto& merged : merge_fields(view.workspace, keep, other))
+        draw_field_choice(view, merged);
     if (keep.owner != other.owner) {
         ImGui::TextColored(colors::kMuted, "Owner");
         const bool taken = review.from_other.count("owner") > 0;
@@ -220,7 +221,7 @@ void draw_pair_review(ViewContext& view) {
 
 bool can_review_duplicates(const ViewContext& view) {
     const User* me = view.workspace.directory.user(view.ui.user);
-    return me && me->role != Role::Rep; // merging deletes the duplicate
+    return me && can_merge_records(*me);
 }
 
 void draw_duplicates(ViewContext& view) {

@@ -613,7 +613,7 @@ void draw_duplicate_warning(ViewContext& view) {
     ImGui::TextColored(colors::kWarning, "This may already exist:");
     for (std::size_t i = 0; i < form.likely_duplicates.size(); ++i) {
         const DuplicatePair& pair = form.likely_duplicates[i];
-        const std::string id = pair.first == "(new)" ? pair.second : pair.first;
+        const std::string id = pair.first == kNewRecord ? pair.second : pair.first;
         const Record* existing = view.workspace.find(id);
         if (!existing) continue;
         ImGui::PushID(static_cast<int>(i));
