@@ -10,6 +10,8 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -259,4 +261,25 @@ TEST_CASE("merge_fields says, field by field, what the merge will do: the review
     CHECK(outcome.at("phone") == MergeOutcome::FillsBlank);
     CHECK(outcome.at("job_title") == MergeOutcome::FillsBlank);
     CHECK(outcome.count("decision_maker") == 0); // blank on both
+}
+
+TEST_CASE("a merge's history, both pasts, survives compaction; an undo after it still works") {
+    MergeSetup setup;
+    const Outcome merged =
+        setup.engine.apply(MergeRecords{setup.keep, setup.other, {"email"}}, "u-sam", kNow);
+    REQUIRE(merged.ok);
+    REQUIRE(setup.store.compact(setup.engine));
+    REQUIRE(setup.store.compact(setup.engine)); // and again: kept history is never folded away
+    const auto lines = timeline_lines(setup, setup.keep);
+    const auto has = [&](const std::string& text) {
+        return std::find(lines.begin(), lines.end(), text) != lines.end();
+    };
+    CHECK(has("Dana Whitfield: Created, owned by Ana Reyes"));
+    CHECK(has("Merged with Dana Whitfield (" + setup.other +
+              "): its activities, tasks and links now point here"));
+    auto undo = undo_batch_command(setup.engine.workspace(), setup.history(), merged.batch->seq);
+    REQUIRE_MESSAGE(undo.ok(), (undo.ok() ? "" : undo.error()));
+    REQUIRE(setup.engine.apply(*undo, "u-sam", kNow).ok);
+    CHECK(setup.record(setup.keep).value("email") == "dana@acme.example");
+    CHECK(setup.engine.workspace().find(setup.other) != nullptr);
 }
