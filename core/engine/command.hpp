@@ -169,10 +169,25 @@ struct MergeRecords {
     std::vector<std::string> from_other;
 };
 
-using Command = std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType,
-                             MoveRecord, SetProcesses, RestoreRecord, StartFlow, TrackPauses,
-                             MarkNotificationsRead, Notify, SaveView, DeleteView, LogActivity,
-                             ImportRecords, RevertBatch, StartFlows, MergeRecords>;
+// Flags a problem someone saw in a record's data ("the phone is the
+// switchboard") for the data-quality queue. Anyone who may see the record may.
+struct FlagDataProblem {
+    std::string id;
+    std::string note; // what is wrong, required
+};
+
+// Clears a record's open data problems once they are dealt with: for those
+// who may edit the record. `note` says what was done (may be empty).
+struct ResolveDataProblems {
+    std::string id;
+    std::string note;
+};
+
+using Command =
+    std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType, MoveRecord,
+                 SetProcesses, RestoreRecord, StartFlow, TrackPauses, MarkNotificationsRead, Notify,
+                 SaveView, DeleteView, LogActivity, ImportRecords, RevertBatch, StartFlows,
+                 MergeRecords, FlagDataProblem, ResolveDataProblems>;
 
 // "update", "move", ...: how history names the command that caused a batch.
 const char* command_name(const Command& command);

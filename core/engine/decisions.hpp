@@ -82,6 +82,13 @@ Result<Decision> decide_merge(const Workspace& workspace, const User& actor,
 Result<Decision> decide_revert(const Workspace& workspace, const User& actor,
                                const RevertBatch& command);
 
+// Flags a data problem on a record, or resolves its open ones
+// (core/engine/data_problem_commands.cpp).
+Result<Decision> decide_flag(const Workspace& workspace, const User& actor,
+                             const FlagDataProblem& command);
+Result<Decision> decide_resolve_flags(const Workspace& workspace, const User& actor,
+                                      const ResolveDataProblems& command);
+
 // Logs an activity and completes what it satisfies (core/engine/log_activity.cpp).
 Result<Decision> decide_log_activity(const Workspace& workspace, const User& actor,
                                      const LogActivity& command, Instant now,

@@ -388,10 +388,10 @@ bool automation_only(const Command& command) {
 
 const char* command_name(const Command& command) {
     static constexpr const char* names[] = {
-        "create",    "update",        "delete",      "add-field",   "add-type",
-        "move",      "set-processes", "restore",     "start-flow",  "track-pauses",
-        "mark-read", "notify",        "save-view",   "delete-view", "log",
-        "import",    "undo-batch",    "start-flows", "merge"};
+        "create",        "update",      "delete",       "add-field",    "add-type",   "move",
+        "set-processes", "restore",     "start-flow",   "track-pauses", "mark-read",  "notify",
+        "save-view",     "delete-view", "log",          "import",       "undo-batch", "start-flows",
+        "merge",         "flag",        "resolve-flags"};
     static_assert(std::size(names) == std::variant_size_v<Command>);
     return names[command.index()];
 }
@@ -455,6 +455,10 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
                 return decide_start_flows(m_workspace, cmd, now, m_device, found);
             else if constexpr (std::is_same_v<T, MergeRecords>)
                 return decide_merge(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, FlagDataProblem>)
+                return decide_flag(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, ResolveDataProblems>)
+                return decide_resolve_flags(m_workspace, *actor, cmd);
             else
                 return decide_delete_view(m_workspace, *actor, cmd);
         },
@@ -481,6 +485,8 @@ std::string existing_record_of(const Command& command) {
     if (const auto* move = std::get_if<MoveRecord>(&command)) return move->id;
     if (const auto* restore = std::get_if<RestoreRecord>(&command)) return restore->id;
     if (const auto* merge = std::get_if<MergeRecords>(&command)) return merge->keep;
+    if (const auto* flag = std::get_if<FlagDataProblem>(&command)) return flag->id;
+    if (const auto* resolve = std::get_if<ResolveDataProblems>(&command)) return resolve->id;
     return "";
 }
 

@@ -41,7 +41,9 @@ constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
     "view.deleted",
     "records.imported",
     "batch.reverted",
-    "records.merged"};
+    "records.merged",
+    "data.flagged",
+    "data.resolved"};
 
 template <typename T>
 concept AboutRecord = requires(const T& event) {
@@ -166,6 +168,12 @@ json to_data(const ev::BatchReverted& e) {
 }
 json to_data(const ev::RecordsMerged& e) {
     return {{"id", e.id}, {"other", e.other}, {"other_title", e.other_title}};
+}
+json to_data(const ev::DataProblemFlagged& e) {
+    return {{"id", e.id}, {"note", e.note}};
+}
+json to_data(const ev::DataProblemsResolved& e) {
+    return {{"id", e.id}, {"note", e.note}};
 }
 
 // Reads an event's data, noting the first key that is missing or of the wrong type.
@@ -386,6 +394,14 @@ void read(DataReader& in, ev::RecordsMerged& e) {
     e.id = in.text("id");
     e.other = in.text("other");
     e.other_title = in.text("other_title", true);
+}
+void read(DataReader& in, ev::DataProblemFlagged& e) {
+    e.id = in.text("id");
+    e.note = in.text("note");
+}
+void read(DataReader& in, ev::DataProblemsResolved& e) {
+    e.id = in.text("id");
+    e.note = in.text("note", true);
 }
 
 template <std::size_t I = 0>
@@ -871,6 +887,14 @@ Status apply(Workspace&, const EventBatch&, const ev::BatchReverted&) {
     return Status::success();
 }
 Status apply(Workspace&, const EventBatch&, const ev::RecordsMerged&) {
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch& batch, const ev::DataProblemFlagged& e) {
+    record_of(ws, e.id).data_problems.push_back({e.note, batch.actor, batch.at});
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::DataProblemsResolved& e) {
+    record_of(ws, e.id).data_problems.clear();
     return Status::success();
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::ViewDeleted& e) {

@@ -138,6 +138,15 @@ struct RecordsMerged {
     std::string other_title; // "Dana Whitfield": other is gone afterwards
 };
 
+// Someone saw a problem in the record's data; it waits in the data-quality queue.
+struct DataProblemFlagged {
+    std::string id, note;
+};
+// The record's open data problems were dealt with (`note` says how, may be empty).
+struct DataProblemsResolved {
+    std::string id, note;
+};
+
 } // namespace events
 
 using EventData =
@@ -148,7 +157,8 @@ using EventData =
                  events::SlaPaused, events::SlaResumed, events::AutomationFailed,
                  events::AutomationCleared, events::NotificationSent, events::NotificationsRead,
                  events::ViewSaved, events::ViewDeleted, events::RecordsImported,
-                 events::BatchReverted, events::RecordsMerged>;
+                 events::BatchReverted, events::RecordsMerged, events::DataProblemFlagged,
+                 events::DataProblemsResolved>;
 
 struct Event {
     EventData data;

@@ -157,8 +157,35 @@ Result<Instant> read_instant(const json& value, const std::string& path, const c
     return *instant;
 }
 
+// "data_problems": [{"note", "by", "at"}, ...], the open ones oldest first.
+Status read_data_problems(const json& value, const std::string& path, Record& record) {
+    const auto problems = value.find("data_problems");
+    if (problems == value.end()) return Status::success();
+    if (!problems->is_array())
+        return Error{path +
+                     ".data_problems: expected an array of {\"note\", \"by\", \"at\"}, got " +
+                     got(*problems)};
+    for (std::size_t i = 0; i < problems->size(); ++i) {
+        const json& problem = (*problems)[i];
+        const std::string at_problem = path + ".data_problems[" + std::to_string(i) + "]";
+        if (!problem.is_object())
+            return Error{at_problem +
+                         ": expected {\"note\": TEXT, \"by\": USER, \"at\": TIME}, got " +
+                         got(problem)};
+        if (auto s = check_known_keys(problem, at_problem, {"note", "by", "at"}); !s) return s;
+        auto note = require_string(problem, at_problem, "note");
+        if (!note) return Error{note.error()};
+        auto by = require_string(problem, at_problem, "by");
+        if (!by) return Error{by.error()};
+        auto when = read_instant(problem, at_problem, "at", Instant{});
+        if (!when) return Error{when.error()};
+        record.data_problems.push_back({*note, *by, *when});
+    }
+    return Status::success();
+}
+
 // What the engine keeps on a record for SLAs and automation: escalations,
-// pauses and failed automations.
+// pauses, failed automations and flagged data problems.
 Status read_engine_state(const json& value, const std::string& path, Record& record) {
     if (const auto escalations = value.find("sla_escalations"); escalations != value.end()) {
         if (!escalations->is_object())
@@ -226,7 +253,7 @@ Status read_engine_state(const json& value, const std::string& path, Record& rec
             record.automation_failures[automation] = {failure["reason"].get<std::string>(), *when};
         }
     }
-    return Status::success();
+    return read_data_problems(value, path, record);
 }
 
 void write_engine_state(const Record& record, json& item) {
@@ -250,6 +277,13 @@ void write_engine_state(const Record& record, json& item) {
             failures[automation] = {{"reason", failure.reason}, {"at", format_instant(failure.at)}};
         item["automation_failures"] = std::move(failures);
     }
+    if (!record.data_problems.empty()) {
+        json problems = json::array();
+        for (const auto& problem : record.data_problems)
+            problems.push_back(
+                {{"note", problem.note}, {"by", problem.by}, {"at", format_instant(problem.at)}});
+        item["data_problems"] = std::move(problems);
+    }
 }
 
 Result<Record> read_record(const json& value, const Workspace& ws, const std::string& path,
@@ -260,7 +294,7 @@ Result<Record> read_record(const json& value, const Workspace& ws, const std::st
             check_known_keys(value, path,
                              {"id", "type", "owner", "fields", "created_at", "created_by",
                               "updated_at", "updated_by", "flows", "sla_alerts", "sla_escalations",
-                              "sla_pauses", "automation_failures", "version"});
+                              "sla_pauses", "automation_failures", "data_problems", "version"});
         !s)
         return Error{s.error()};
     Record record;
@@ -842,6 +876,8 @@ void shift_record_times(Workspace& workspace, std::int64_t days) {
             }
         for (auto& [automation, failure] : record.automation_failures)
             failure.at.seconds += seconds;
+        for (auto& problem : record.data_problems)
+            problem.at.seconds += seconds;
     }
 }
 

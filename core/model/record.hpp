@@ -40,6 +40,14 @@ inline std::optional<std::string> flow_of_automation(const std::string& key) {
     return key.substr(6);
 }
 
+// A problem someone saw in a record's data ("the phone is the switchboard"),
+// open until someone who may edit the record resolves it: the data-quality queue.
+struct DataProblem {
+    std::string note;
+    std::string by; // user id
+    Instant at;
+};
+
 struct Record {
     std::string id;    // "deal-42"
     std::string type;  // "deal"
@@ -60,6 +68,7 @@ struct Record {
     std::map<std::string, std::vector<PauseSpan>> sla_pauses;        // policy id -> its pauses
     // "start:<flow id>" -> why that automation failed on this record.
     std::map<std::string, AutomationFailure> automation_failures;
+    std::vector<DataProblem> data_problems; // open ones, oldest first
 
     // The value of one field; null when it is not set. Bind the result to
     // `const auto&`: a later representation may return it by value.

@@ -57,6 +57,22 @@ RecordTypeDef record_type(std::string id, std::string label, std::string plural,
     return def;
 }
 
+// What a complete record of each built-in type has: who, how to reach them,
+// where they belong. Stage-specific fields (a lost reason) are left out.
+void set_completeness(Schema& schema) {
+    const std::pair<const char*, std::vector<std::string>> kKeyFields[] = {
+        {"company", {"name", "domain", "industry", "employees", "phone", "city", "country"}},
+        {"contact", {"first_name", "last_name", "email", "phone", "job_title", "company"}},
+        {"lead", {"name", "company_name", "email", "phone", "source"}},
+        {"deal", {"name", "company", "contact", "amount", "close_date"}},
+        {"ticket", {"subject", "company", "contact", "priority"}},
+        {"subscription", {"name", "company", "plan", "mrr", "renewal_date"}}};
+    for (const auto& [type, fields] : kKeyFields)
+        schema.type(type)->completeness_fields = fields;
+    schema.type("task")->completeness_target = 0;
+    schema.type("activity")->completeness_target = 0;
+}
+
 } // namespace
 
 std::string_view field_type_name(FieldType type) {
@@ -191,6 +207,7 @@ Schema builtin_schema() {
          picklist("outcome", "Outcome",
                   {"Reached", "Left voicemail", "No answer", "Wrong number", "Sent", "Bounced",
                    "Meeting held", "No-show", "Rescheduled"})}));
+    set_completeness(schema);
     return schema;
 }
 

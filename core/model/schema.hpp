@@ -51,6 +51,12 @@ struct RecordTypeDef {
     std::vector<std::string> title_fields; // joined with spaces to name a record
     std::vector<FieldDef> fields;
     bool custom = false;
+    // Completeness (the data-quality screen): the fields a complete record
+    // has filled in ({} = every field but yes/no ones, which are never
+    // blank), and the share of them a record should have, in percent (0 =
+    // not measured: tasks and activities).
+    std::vector<std::string> completeness_fields;
+    int completeness_target = 80;
 
     const FieldDef* field(std::string_view field_id) const;
 };

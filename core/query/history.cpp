@@ -179,6 +179,12 @@ struct Describer {
                (e.other_title.empty() ? e.other : e.other_title + " (" + e.other + ")") +
                ": its activities, tasks and links now point here";
     }
+    std::string operator()(const ev::DataProblemFlagged& e) const {
+        return "Flagged a data problem: \"" + e.note + "\"";
+    }
+    std::string operator()(const ev::DataProblemsResolved& e) const {
+        return "Resolved the data problems" + (e.note.empty() ? "" : ": \"" + e.note + "\"");
+    }
 
     std::string policy_name(const std::string& id) const {
         for (const auto& policy : ws.sla_policies)

@@ -62,4 +62,11 @@ std::string fold_text(std::string_view text) {
     return out;
 }
 
+std::string trim_spaces(std::string_view text) {
+    const auto begin = text.find_first_not_of(" \t\r\n");
+    if (begin == std::string_view::npos) return {};
+    const auto end = text.find_last_not_of(" \t\r\n");
+    return std::string(text.substr(begin, end - begin + 1));
+}
+
 } // namespace crm
