@@ -314,6 +314,25 @@ add("contact", "u-ben", {**twin, "first_name": "Oliver", "email": "o.brennan@" +
 fifth = next(r for r in records if r["id"] == "contact-5")["fields"]
 add("contact", "u-chloe", {**fifth, "last_name": fifth["last_name"] + "n", "phone": None, "decision_maker": None},
     TODAY - timedelta(days=12))
+# Gaps an old CRM's export leaves, for the data-quality screen: some contacts
+# without a job title, phone or company (chosen by number, not by the random
+# generator, so the rest of the demo stays as it is).
+for record in records:
+    if record["type"] != "contact":
+        continue
+    number = int(record["id"].split("-")[1])
+    if number < 40:
+        continue
+    if number % 3 == 0:
+        record["fields"].pop("job_title", None)
+    if number % 4 == 0:
+        record["fields"].pop("phone", None)
+    if number % 10 == 0:
+        record["fields"].pop("company", None)
+# A data problem a rep flagged, waiting in the data-quality queue.
+flagged = next(r for r in records if r["type"] == "contact" and r.get("owner") == "u-ben")
+flagged["data_problems"] = [{"note": "The phone number is the front desk; ask for a direct line",
+                             "by": "u-ben", "at": stamp(TODAY - timedelta(days=2), 15, 40)}]
 workspace = {"format": "crm-workspace", "version": 1, "name": "Northwind Field Sales (demo)", "currency": "USD",
              "teams": teams, "users": users, "processes": flows, "calendar": calendar,
              "sla_policies": sla_policies, "records": records}

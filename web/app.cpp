@@ -252,6 +252,8 @@ void App::draw_screen(ViewContext& view) {
         return draw_inbox(view);
     case Screen::Duplicates:
         return draw_duplicates(view);
+    case Screen::DataQuality:
+        return draw_data_quality(view);
     }
 }
 
@@ -308,6 +310,10 @@ void App::apply_intents() {
                     save_failed_rows();
                 else if constexpr (std::is_same_v<T, MergeDuplicates>)
                     merge_duplicates(value);
+                else if constexpr (std::is_same_v<T, FlagProblem>)
+                    flag_problem(value);
+                else if constexpr (std::is_same_v<T, ResolveProblems>)
+                    resolve_problems(value);
                 else if constexpr (std::is_same_v<T, BulkMove>)
                     finish_bulk(
                         "Moved",
@@ -886,13 +892,14 @@ std::string App::test_state_json() const {
                 {"open_failed", m_open_failed},
                 {"open_error", m_open_error},
                 {"form_editable", m_ui.form.open && editable},
-                {"screen", m_ui.screen == Screen::Board        ? "board"
-                           : m_ui.screen == Screen::Exceptions ? "exceptions"
-                           : m_ui.screen == Screen::MyWork     ? "my_work"
-                           : m_ui.screen == Screen::Designer   ? "designer"
-                           : m_ui.screen == Screen::Inbox      ? "inbox"
-                           : m_ui.screen == Screen::Duplicates ? "duplicates"
-                                                               : "records"},
+                {"screen", m_ui.screen == Screen::Board         ? "board"
+                           : m_ui.screen == Screen::Exceptions  ? "exceptions"
+                           : m_ui.screen == Screen::MyWork      ? "my_work"
+                           : m_ui.screen == Screen::Designer    ? "designer"
+                           : m_ui.screen == Screen::Inbox       ? "inbox"
+                           : m_ui.screen == Screen::Duplicates  ? "duplicates"
+                           : m_ui.screen == Screen::DataQuality ? "data_quality"
+                                                                : "records"},
                 {"work", work_json()},
                 {"exception_groups", exception_groups_json()},
                 {"flow", m_ui.flow},
@@ -916,6 +923,7 @@ std::string App::test_state_json() const {
                 {"log_open", m_ui.log.open},
                 {"csv_import", csv_import_json()},
                 {"duplicates", duplicates_json()},
+                {"data_quality", data_quality_json()},
                 {"replace_question", m_ui.replace_question},
                 {"log_message", m_ui.log.message},
                 {"undo_offered", m_ui.undo.has_value() && m_ui.undo->notice == m_ui.notice},

@@ -68,6 +68,10 @@ class App {
     void finish_bulk(const std::string& verb, const BulkResult& result, const std::string& where);
     void assign_owner(const std::string& record_id, const std::string& owner);
     void merge_duplicates(const MergeDuplicates& request);
+    // Data quality (app_data_quality.cpp).
+    void flag_problem(const FlagProblem& request);
+    void resolve_problems(const ResolveProblems& request);
+    nlohmann::json data_quality_json() const; // for tests: what the screen found
     bool warn_of_duplicates(const RecordTypeDef& type, const nlohmann::json& fields);
     void remember_change(const Outcome& outcome);
     void undo_last_change();

@@ -6,6 +6,7 @@
 #include "model/notification.hpp"
 #include "model/saved_view.hpp"
 #include "query/board.hpp"
+#include "query/data_quality.hpp"
 #include "query/exceptions.hpp"
 #include "query/history.hpp"
 #include "query/my_work.hpp"
@@ -73,6 +74,11 @@ struct RecordForm {
     std::vector<DuplicatePair> likely_duplicates;
     bool create_anyway = false;
     bool confirm_delete = false;
+    // "Flag a data problem": the note being written, and why it was refused.
+    bool flagging = false;
+    bool focus_flag_note = false; // the note box just opened: it takes the keyboard
+    bool show_flag_box = false;   // scroll the box and its buttons into view (opened, refused)
+    std::string flag_note, flag_message;
     bool focus_first = false;
     bool editing_multiline = false; // Enter is a new line there, not "save"
     // The record's timeline, read from the kept journal when the record or
@@ -149,7 +155,7 @@ struct Rect {
     float x = 0, y = 0, w = 0, h = 0;
 };
 
-enum class Screen { MyWork, Exceptions, Records, Board, Designer, Inbox, Duplicates };
+enum class Screen { MyWork, Exceptions, Records, Board, Designer, Inbox, Duplicates, DataQuality };
 
 // The process designer's draft: edited freely, checked by the core on every
 // change (the engine decides the SetProcesses command saving would send), and
@@ -247,6 +253,25 @@ struct DuplicatesReview {
     std::set<std::string> from_other;
 };
 
+// The data-quality screen: one of its three parts, the record type and
+// quiet period it looks at, and what the core found for them (found again
+// when the workspace, the person, the type, the period or the minute changes).
+enum class QualityPart { Completeness, Inactive, Flagged };
+
+struct DataQualityFindings {
+    CompletenessReport completeness;
+    std::vector<InactiveRecord> inactive;
+    std::vector<FlaggedRecord> flagged;
+};
+
+struct DataQualityScreen {
+    QualityPart part = QualityPart::Completeness;
+    std::string type = "contact";
+    int inactive_days = 90;
+    std::string found_for; // the type and period `findings` answer
+    MinuteCache<DataQualityFindings> findings;
+};
+
 struct UiState {
     // Dates are shown and typed in this zone: the device's, else the
     // workspace calendar's (set by the app when the workspace opens).
@@ -289,6 +314,7 @@ struct UiState {
     LogForm log;
     CsvImportWizard csv;
     DuplicatesReview duplicates;
+    DataQualityScreen quality;
     InboxCache inbox;
     LeaveAction pending_leave;                // asked about unsaved edits; done on save or discard
     bool ask_leave = false;                   // the unsaved-edits question is showing
@@ -352,10 +378,18 @@ struct MergeDuplicates {
     std::string keep, other;
     std::vector<std::string> from_other;
 };
+// A data problem flagged on the open record, or a record's problems resolved.
+struct FlagProblem {
+    std::string record_id, note;
+};
+struct ResolveProblems {
+    std::string record_id;
+};
 using Intent =
     std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested, RequestMove,
                  SubmitMove, SaveProcesses, CompleteTask, SubmitLog, AssignOwner, UndoRequested,
                  MarkRead, SaveListView, DeleteListView, BulkReassign, BulkMove, CheckCsvImport,
-                 CommitCsvImport, UndoCsvImport, SaveFailedRows, AnswerReplace, MergeDuplicates>;
+                 CommitCsvImport, UndoCsvImport, SaveFailedRows, AnswerReplace, MergeDuplicates,
+                 FlagProblem, ResolveProblems>;
 
 } // namespace crm::web

@@ -58,6 +58,9 @@ void draw_dialogs(ViewContext& view);
 // The duplicates review and merge screen, for those who may merge (not reps).
 void draw_duplicates(ViewContext& view);
 bool can_review_duplicates(const ViewContext& view);
+// The data-quality screen (completeness, inactive records, flagged problems),
+// for managers and admins.
+void draw_data_quality(ViewContext& view);
 void draw_board(ViewContext& view);
 void draw_move_dialog(ViewContext& view);
 void draw_designer(ViewContext& view);

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   startBrowser, stopBrowser, browser, shots, openApp, waitSaved, state, click, navigate, switchUser, typeInto,
+  assertOnScreen,
 }
   from "./helpers.mjs";
 
@@ -26,18 +27,6 @@ async function openDuplicates(page) {
   await page.waitForFunction(() => window.crmTest.state().duplicates.pairs.length > 0);
 }
 
-// Every named control of the screen lies inside it.
-async function assertOnScreen(page) {
-  const { width, height } = page.viewportSize();
-  const rects = await page.evaluate(() => window.crmTest.rects());
-  for (const name of ["merge", "open-kept", "stays-first", "stays-second"]) {
-    const r = rects[name];
-    assert.ok(r, `${name} is drawn`);
-    assert.ok(r.x >= 0 && r.x + r.w <= width + 1 && r.y >= 0 && r.y + r.h <= height + 1,
-      `${name} is on screen (${r.x},${r.y} ${r.w}x${r.h} of ${width}x${height})`);
-  }
-}
-
 test("a likely duplicate is reviewed, merged with a value from the other, undone, and kept on reload", async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await openApp(context);
@@ -48,7 +37,7 @@ test("a likely duplicate is reviewed, merged with a value from the other, undone
 
   await click(page, "duplicate-0");
   await page.waitForFunction(() => window.crmTest.state().duplicates.open === 0);
-  await assertOnScreen(page);
+  await assertOnScreen(page, ["merge", "open-kept", "stays-first", "stays-second"]);
   await click(page, "other-value-first_name"); // "Oliver", as the other record has it
   await page.screenshot({ path: join(shots, "duplicates-review-1440x900.png") });
   const before = (await state(page)).records;
@@ -117,7 +106,7 @@ test("on a phone the pair opens on its own screen and merges", async () => {
   await page.screenshot({ path: join(shots, "duplicates-390x844.png") });
   await click(page, "duplicate-1");
   await page.waitForFunction(() => window.crmTest.state().duplicates.open === 1);
-  await assertOnScreen(page);
+  await assertOnScreen(page, ["merge", "open-kept", "stays-first", "stays-second"]);
   await page.screenshot({ path: join(shots, "duplicates-review-390x844.png") });
   await click(page, "stays-second"); // the newer record stays this time
   await click(page, "merge");

@@ -110,3 +110,17 @@ export async function drag(page, from, to) {
   await page.waitForTimeout(100);
   await page.mouse.up();
 }
+
+// Every one of the named controls is drawn, and lies inside the viewport.
+export async function assertOnScreen(page, names) {
+  const { width, height } = page.viewportSize();
+  await page.waitForFunction((all) => all.every((n) => window.crmTest.rects()[n]), names, { timeout: 5000 })
+    .catch(() => {}); // the checks below name what is missing
+  const rects = await page.evaluate(() => window.crmTest.rects());
+  for (const name of names) {
+    const r = rects[name];
+    assert.ok(r, `${name} is drawn`);
+    assert.ok(r.x >= 0 && r.x + r.w <= width + 1 && r.y >= 0 && r.y + r.h <= height + 1,
+      `${name} is on screen (${r.x},${r.y} ${r.w}x${r.h} of ${width}x${height})`);
+  }
+}

@@ -327,6 +327,62 @@ void draw_record_deadlines(const ViewContext& view, const Record& record) {
     if (!clocks.empty() || !record.automation_failures.empty()) ImGui::Separator();
 }
 
+// Problems people flagged in the record's data: what, who, when, and
+// Resolve for those who may edit it.
+void draw_data_problems(ViewContext& view, const Record& record, bool may_edit) {
+    if (record.data_problems.empty()) return;
+    const Workspace& ws = view.workspace;
+    for (const auto& problem : record.data_problems) {
+        const User* by = ws.directory.user(problem.by);
+        text_colored_wrapped(colors::kWarning, "Data problem: " + problem.note);
+        text_colored_wrapped(colors::kMuted, "Flagged by " + (by ? by->name : problem.by) + ", " +
+                                                 describe_relative(problem.at, view.now));
+    }
+    mark(view.ui, "data-problems");
+    if (may_edit) {
+        if (ImGui::Button("Resolve", ImVec2(0, tap_height())))
+            view.intents.push_back(ResolveProblems{record.id});
+        mark(view.ui, "resolve-data-problems");
+    }
+    ImGui::Separator();
+}
+
+// "Flag a data problem": anyone who sees the record may say what is wrong
+// with its data; it lands in the managers' data-quality queue.
+void draw_flag_problem(ViewContext& view, const Record& record) {
+    RecordForm& form = view.ui.form;
+    if (view.read_only) return;
+    ImGui::Spacing();
+    if (!form.flagging) {
+        if (ImGui::Button("Flag a data problem", ImVec2(0, tap_height()))) {
+            form.flagging = form.focus_flag_note = form.show_flag_box = true;
+            view.ui.keep_active_in_view = 3; // frames to scroll it into view
+        }
+        mark(view.ui, "flag-problem");
+        return;
+    }
+    ImGui::TextColored(colors::kMuted, "What is wrong with this record's data?");
+    ImGui::SetNextItemWidth(-1);
+    if (form.focus_flag_note) ImGui::SetKeyboardFocusHere();
+    ImGui::InputTextWithHint("##flag-note", "e.g. the phone number is the switchboard",
+                             &form.flag_note);
+    mark(view.ui, "flag-note");
+    if (!form.flag_message.empty()) text_colored_wrapped(colors::kDanger, form.flag_message);
+    if (primary_button("Flag", ImVec2(0, tap_height())))
+        view.intents.push_back(FlagProblem{record.id, form.flag_note});
+    mark(view.ui, "flag-submit");
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel##flag", ImVec2(0, tap_height()))) {
+        form.flagging = false;
+        form.flag_note.clear();
+        form.flag_message.clear();
+    }
+    mark(view.ui, "flag-cancel");
+    if (form.show_flag_box) ImGui::SetScrollHereY(1.0f);
+    form.show_flag_box = form.show_flag_box && view.ui.keep_active_in_view > 0;
+    form.focus_flag_note = false;
+}
+
 // A record made before its history was kept (imported, or from the demo)
 // still says who made it and when.
 bool created_outside_history(const std::vector<TimelineEntry>& history) {
@@ -729,6 +785,7 @@ void draw_record_form(ViewContext& view) {
         if (record) {
             draw_next_action(view, *record);
             draw_record_deadlines(view, *record);
+            draw_data_problems(view, *record, static_cast<bool>(may_edit));
             draw_record_process(view, *record);
         }
         ImGui::BeginDisabled(!may_edit);
@@ -742,6 +799,7 @@ void draw_record_form(ViewContext& view) {
         for (const auto& field : type->fields)
             draw_field(view, field);
         ImGui::EndDisabled();
+        if (record) draw_flag_problem(view, *record);
     }
     ImGui::EndChild();
     draw_form_footer(view, record, static_cast<bool>(may_edit), static_cast<bool>(may_delete));

@@ -102,6 +102,8 @@ std::string screen_title(const ViewContext& view) {
         return "Inbox";
     case Screen::Duplicates:
         return "Duplicates";
+    case Screen::DataQuality:
+        return "Data quality";
     case Screen::Board:
         if (const Flow* flow = view.workspace.flow(view.ui.flow)) return flow->name;
         return "Pipelines";
@@ -250,6 +252,9 @@ void draw_navigation(ViewContext& view) {
     if (can_review_duplicates(view))
         nav_item(view, "Duplicates", ui.screen == Screen::Duplicates, "open-duplicates",
                  [](const Workspace&, UiState& ui) { ui.screen = Screen::Duplicates; });
+    if (me && can_review_exceptions(*me))
+        nav_item(view, "Data quality", ui.screen == Screen::DataQuality, "open-data-quality",
+                 [](const Workspace&, UiState& ui) { ui.screen = Screen::DataQuality; });
     ImGui::Spacing();
     if (!view.workspace.flows.empty()) {
         ImGui::TextColored(colors::kMuted, "PIPELINES");
