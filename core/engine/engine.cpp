@@ -391,7 +391,7 @@ const char* command_name(const Command& command) {
         "create",    "update",        "delete",      "add-field",   "add-type",
         "move",      "set-processes", "restore",     "start-flow",  "track-pauses",
         "mark-read", "notify",        "save-view",   "delete-view", "log",
-        "import",    "undo-batch",    "start-flows", "merge"};
+        "import",    "undo-batch",    "start-flows", "merge",       "import-people"};
     static_assert(std::size(names) == std::variant_size_v<Command>);
     return names[command.index()];
 }
@@ -455,6 +455,8 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
                 return decide_start_flows(m_workspace, cmd, now, m_device, found);
             else if constexpr (std::is_same_v<T, MergeRecords>)
                 return decide_merge(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, ImportPeople>)
+                return decide_import_people(m_workspace, *actor, cmd, found);
             else
                 return decide_delete_view(m_workspace, *actor, cmd);
         },

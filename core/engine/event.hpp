@@ -138,17 +138,38 @@ struct RecordsMerged {
     std::string other_title; // "Dana Whitfield": other is gone afterwards
 };
 
+// A user or team a people import added or changed; an update keeps what it
+// was before. About people, not a record: no `id` member.
+struct UserAdded {
+    User user;
+};
+struct UserUpdated {
+    User user, before;
+};
+struct TeamAdded {
+    Team team;
+};
+struct TeamUpdated {
+    Team team, before;
+};
+// What a people import did, for history ("the import of people.csv"); its
+// users and teams come with it in the same batch.
+struct PeopleImported {
+    std::string source;
+    std::size_t added = 0, updated = 0;
+};
+
 } // namespace events
 
-using EventData =
-    std::variant<events::RecordCreated, events::RecordUpdated, events::RecordDeleted,
-                 events::RecordRestored, events::FieldAdded, events::TypeAdded, events::FlowStarted,
-                 events::FlowJoined, events::StageMoved, events::FlowEnded, events::FlowSpawned,
-                 events::MoveBlocked, events::ProcessesChanged, events::SlaBreached,
-                 events::SlaPaused, events::SlaResumed, events::AutomationFailed,
-                 events::AutomationCleared, events::NotificationSent, events::NotificationsRead,
-                 events::ViewSaved, events::ViewDeleted, events::RecordsImported,
-                 events::BatchReverted, events::RecordsMerged>;
+using EventData = std::variant<
+    events::RecordCreated, events::RecordUpdated, events::RecordDeleted, events::RecordRestored,
+    events::FieldAdded, events::TypeAdded, events::FlowStarted, events::FlowJoined,
+    events::StageMoved, events::FlowEnded, events::FlowSpawned, events::MoveBlocked,
+    events::ProcessesChanged, events::SlaBreached, events::SlaPaused, events::SlaResumed,
+    events::AutomationFailed, events::AutomationCleared, events::NotificationSent,
+    events::NotificationsRead, events::ViewSaved, events::ViewDeleted, events::RecordsImported,
+    events::BatchReverted, events::RecordsMerged, events::UserAdded, events::UserUpdated,
+    events::TeamAdded, events::TeamUpdated, events::PeopleImported>;
 
 struct Event {
     EventData data;

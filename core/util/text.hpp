@@ -11,4 +11,7 @@ namespace crm {
 // other characters are kept as they are. For searching and sorting only.
 std::string fold_text(std::string_view text);
 
+// The text without spaces, tabs and line breaks at either end.
+std::string trim_space(std::string_view text);
+
 } // namespace crm
