@@ -30,6 +30,7 @@
 #include "service/bootstrap.hpp"
 #include "service/csv_import.hpp"
 #include "service/duplicates.hpp"
+#include "service/people_import.hpp"
 #include "service/record_history.hpp"
 #include "service/replacement.hpp"
 #include "service/timers.hpp"
@@ -43,6 +44,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -70,7 +72,8 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
                                  how many records it adds, replaces and removes
   import-csv DIR FILE.csv --type TYPE --map MAP.json --as USER [--dry-run]
       [--skip-invalid REJECTS.csv] [--delimiter ,|;|tab] [--encoding utf-8|windows-1252]
-                                 import a spreadsheet's rows as records (see README);
+                                 import a spreadsheet's rows as records (see README),
+                                 or as users and teams with --type user (admins);
                                  every problem as "row N, column "X": ..."; exit 1 when
                                  a row fails (nothing written unless --skip-invalid)
   undo DIR BATCH --as USER       take back a whole import or merge (its batch number)
@@ -527,7 +530,7 @@ ImportMapping read_mapping(const Args& args) {
     return std::move(*mapping);
 }
 
-void write_rejects(const std::string& path, const CsvTable& table, const ImportPlan& plan) {
+void write_rejects(const std::string& path, const CsvTable& table, const ImportReport& plan) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << rejected_rows_csv(table, plan);
     out.flush();
@@ -546,39 +549,55 @@ void require_known_type(const Workspace& ws, const std::string& type) {
     if (!ws.schema.type(type)) throw UsageError{"there is no record type \"" + type + "\""};
 }
 
-// Imports a CSV file's rows as records of one type, all or nothing (or the
-// rows that pass, with --skip-invalid); --dry-run only reports.
+// Says what an import's plan found; commits it unless it is a dry run or a
+// row failed without --skip-invalid. `commit` commits the plan's rows.
+int report_import(const Args& args, Engine& engine, const CsvTable& table, const ImportReport& plan,
+                  const std::function<Outcome()>& commit) {
+    for (const auto& problem : plan.problems)
+        std::cerr << describe_problem(problem) << "\n";
+    const bool failed = plan.count(RowAction::Fail) > 0;
+    const auto skip = args.options.find("skip-invalid");
+    if (args.dry_run || (failed && skip == args.options.end())) {
+        std::cout << plan.summary() << (args.dry_run ? " (dry run: nothing written)" : "")
+                  << (failed && !args.dry_run ? " (nothing written)" : "") << "\n";
+        return failed ? kRejected : kOk;
+    }
+    if (failed) write_rejects(skip->second, table, plan);
+    const auto outcome = commit();
+    if (!outcome.ok) {
+        std::cerr << "crm: " << outcome.message << "\n";
+        return outcome.not_saved ? kNotSaved : kRejected;
+    }
+    std::cout << plan.summary();
+    if (outcome.batch) std::cout << " (batch " << outcome.batch->seq << ")";
+    if (failed) std::cout << "; failed rows written to " << skip->second;
+    std::cout << "\n";
+    return saved_exit(engine);
+}
+
+// Imports a CSV file's rows as records of one type (or as users and teams,
+// --type user), all or nothing (or the rows that pass, with --skip-invalid);
+// --dry-run only reports.
 int cmd_import_csv(const Args& args) {
     need_positional(args, 3);
     const std::string type = required_type(args, "the rows are");
     const CsvTable table = read_csv_file(args, args.positional[2]).table;
     const ImportMapping mapping = read_mapping(args);
     auto opened = open_workspace(args, args.positional[1], Access::Write);
-    const std::string actor = require_known_actor(opened->engine.workspace(), args);
+    Engine& engine = opened->engine;
+    const std::string actor = require_known_actor(engine.workspace(), args);
     const Instant now = now_from(args);
     const std::string source = std::filesystem::path(args.positional[2]).filename().string();
-    auto plan = plan_import(opened->engine, table, type, mapping, actor, source, now);
+    if (type == kPeopleImportType) {
+        auto plan = plan_people_import(engine, table, mapping, actor, source, now);
+        if (!plan) throw UsageError{args.mappings.front() + ": " + plan.error()};
+        return report_import(args, engine, table, *plan,
+                             [&] { return commit_people_import(engine, *plan, actor, now); });
+    }
+    auto plan = plan_import(engine, table, type, mapping, actor, source, now);
     if (!plan) throw UsageError{args.mappings.front() + ": " + plan.error()};
-    for (const auto& problem : plan->problems)
-        std::cerr << describe_problem(problem) << "\n";
-    const bool failed = plan->count(RowAction::Fail) > 0;
-    const auto skip = args.options.find("skip-invalid");
-    if (args.dry_run || (failed && skip == args.options.end())) {
-        std::cout << plan->summary() << (args.dry_run ? " (dry run: nothing written)" : "")
-                  << (failed && !args.dry_run ? " (nothing written)" : "") << "\n";
-        return failed ? kRejected : kOk;
-    }
-    if (failed) write_rejects(skip->second, table, *plan);
-    const auto outcome = commit_import(opened->engine, *plan, actor, now);
-    if (!outcome.ok) {
-        std::cerr << "crm: " << outcome.message << "\n";
-        return outcome.not_saved ? kNotSaved : kRejected;
-    }
-    std::cout << plan->summary();
-    if (outcome.batch) std::cout << " (batch " << outcome.batch->seq << ")";
-    if (failed) std::cout << "; failed rows written to " << skip->second;
-    std::cout << "\n";
-    return saved_exit(opened->engine);
+    return report_import(args, engine, table, *plan,
+                         [&] { return commit_import(engine, *plan, actor, now); });
 }
 
 // Takes a whole batch (an import) back, as one change.

@@ -183,11 +183,31 @@ struct ResolveDataProblems {
     std::string note;
 };
 
+// One person of a people import, as the file wrote it (the engine trims and
+// checks every cell). An empty cell sets nothing on a person already known.
+struct PersonRow {
+    std::size_t row = 0; // where it came from (a CSV's row number), for messages
+    std::string id;      // "" = the user with this email, or a new one
+    std::string name, email;
+    std::string role;    // rep, manager or admin, any case; "" = rep for a new person
+    std::string team;    // a team's id or name; a name no team has makes a new team
+    std::string manager; // the manager of the row's team: a user's email, name or id
+};
+
+// Brings users and teams in as one batch (admins): people are matched by
+// email (or id), so the same file again changes nothing; teams named that do
+// not exist are made; a team's manager is found among the users as they
+// stand after the import. Nothing is kept unless every row passes. Not undone.
+struct ImportPeople {
+    std::string source; // "people.csv": what history names
+    std::vector<PersonRow> rows;
+};
+
 using Command =
     std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType, MoveRecord,
                  SetProcesses, RestoreRecord, StartFlow, TrackPauses, MarkNotificationsRead, Notify,
                  SaveView, DeleteView, LogActivity, ImportRecords, RevertBatch, StartFlows,
-                 MergeRecords, FlagDataProblem, ResolveDataProblems>;
+                 MergeRecords, FlagDataProblem, ResolveDataProblems, ImportPeople>;
 
 // "update", "move", ...: how history names the command that caused a batch.
 const char* command_name(const Command& command);

@@ -24,7 +24,7 @@ Result<const Record*> flagged_record(const Workspace& ws, const User& actor,
 Result<Decision> decide_flag(const Workspace& ws, const User& actor, const FlagDataProblem& cmd) {
     auto record = flagged_record(ws, actor, cmd.id);
     if (!record) return Error{record.error()};
-    const std::string note = trim_spaces(cmd.note);
+    const std::string note = trim_space(cmd.note);
     if (note.empty()) return Error{"Say what is wrong with the data of " + ws.title_of(**record)};
     if (const auto problem = text_problem(note, kMaxNoteBytes))
         return Error{"The note " + *problem};
@@ -42,7 +42,7 @@ Result<Decision> decide_resolve_flags(const Workspace& ws, const User& actor,
     if (auto status = check_update(ws, actor, **record); !status)
         return Error{"Cannot resolve the data problems of " + title + ": " + status.error()};
     if ((*record)->data_problems.empty()) return Error{title + " has no open data problem"};
-    const std::string note = trim_spaces(cmd.note);
+    const std::string note = trim_space(cmd.note);
     if (const auto problem = text_problem(note, kMaxNoteBytes))
         return Error{"The note " + *problem};
     Decision decision;

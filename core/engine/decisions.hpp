@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,17 @@ Result<Decision> decide_update(const Workspace& workspace, const User& actor,
 Result<Decision> decide_import(const Workspace& workspace, const User& actor,
                                const ImportRecords& command, Instant now, const std::string& device,
                                DecideDetails& details);
+// Imports users and teams as one batch; each row's problems go to
+// details.rows, what each row does to details.planned_rows
+// (core/engine/people_commands.cpp).
+Result<Decision> decide_import_people(const Workspace& workspace, const User& actor,
+                                      const ImportPeople& command, DecideDetails& details);
+// The longest name of an import's source (a file name) history keeps.
+inline constexpr std::size_t kMaxSourceBytes = 1000;
+// "Cannot import: row 5: Email: expected ...; and 3 more rows", the field
+// named by `label_of`.
+std::string describe_row_problems(const std::vector<RowProblem>& rows,
+                                  const std::function<std::string(const std::string&)>& label_of);
 // Folds one record into another (core/engine/merge_commands.cpp).
 Result<Decision> decide_merge(const Workspace& workspace, const User& actor,
                               const MergeRecords& command);

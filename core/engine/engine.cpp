@@ -388,10 +388,11 @@ bool automation_only(const Command& command) {
 
 const char* command_name(const Command& command) {
     static constexpr const char* names[] = {
-        "create",        "update",      "delete",       "add-field",    "add-type",   "move",
-        "set-processes", "restore",     "start-flow",   "track-pauses", "mark-read",  "notify",
-        "save-view",     "delete-view", "log",          "import",       "undo-batch", "start-flows",
-        "merge",         "flag",        "resolve-flags"};
+        "create",        "update",        "delete",      "add-field",   "add-type",
+        "move",          "set-processes", "restore",     "start-flow",  "track-pauses",
+        "mark-read",     "notify",        "save-view",   "delete-view", "log",
+        "import",        "undo-batch",    "start-flows", "merge",       "flag",
+        "resolve-flags", "import-people"};
     static_assert(std::size(names) == std::variant_size_v<Command>);
     return names[command.index()];
 }
@@ -459,6 +460,8 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
                 return decide_flag(m_workspace, *actor, cmd);
             else if constexpr (std::is_same_v<T, ResolveDataProblems>)
                 return decide_resolve_flags(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, ImportPeople>)
+                return decide_import_people(m_workspace, *actor, cmd, found);
             else
                 return decide_delete_view(m_workspace, *actor, cmd);
         },

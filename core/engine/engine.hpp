@@ -47,6 +47,15 @@ struct RowProblem {
     std::string message;
 };
 
+// What an import does with a row.
+enum class RowAction { Add, Update, Unchanged, Fail };
+
+struct PlannedRow {
+    std::size_t row = 0;
+    RowAction action = RowAction::Fail;
+    std::string record_id; // the record (or user) it updates (Update, Unchanged)
+};
+
 // A stage move that its gate stopped: what is missing, in words a person can act on.
 struct BlockedMove {
     std::string flow;
@@ -76,6 +85,7 @@ struct Outcome {
 struct DecideDetails {
     std::vector<FieldProblem> problems;
     std::vector<RowProblem> rows;
+    std::vector<PlannedRow> planned_rows; // a people import: what each row that passes does
     std::optional<BlockedMove> blocked;
     std::vector<std::string> warnings;
     std::string summary; // what the command does, in words (a logged activity)

@@ -43,7 +43,12 @@ constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
     "batch.reverted",
     "records.merged",
     "data.flagged",
-    "data.resolved"};
+    "data.resolved",
+    "users.added",
+    "users.updated",
+    "teams.added",
+    "teams.updated",
+    "people.imported"};
 
 template <typename T>
 concept AboutRecord = requires(const T& event) {
@@ -174,6 +179,21 @@ json to_data(const ev::DataProblemFlagged& e) {
 }
 json to_data(const ev::DataProblemsResolved& e) {
     return {{"id", e.id}, {"note", e.note}};
+}
+json to_data(const ev::UserAdded& e) {
+    return {{"user", user_to_json(e.user)}};
+}
+json to_data(const ev::UserUpdated& e) {
+    return {{"user", user_to_json(e.user)}, {"before", user_to_json(e.before)}};
+}
+json to_data(const ev::TeamAdded& e) {
+    return {{"team", team_to_json(e.team)}};
+}
+json to_data(const ev::TeamUpdated& e) {
+    return {{"team", team_to_json(e.team)}, {"before", team_to_json(e.before)}};
+}
+json to_data(const ev::PeopleImported& e) {
+    return {{"source", e.source}, {"added", e.added}, {"updated", e.updated}};
 }
 
 // Reads an event's data, noting the first key that is missing or of the wrong type.
@@ -404,6 +424,36 @@ void read(DataReader& in, ev::DataProblemsResolved& e) {
     e.note = in.text("note", true);
 }
 
+// A user or a team inside an event's data, read as the workspace file reads it.
+template <typename T, typename Parse>
+T read_person(DataReader& in, const char* key, Parse parse, const char* what) {
+    const json value = in.object(key); // kept alive while reading it
+    if (!in.problem().empty()) return T{};
+    auto parsed = parse(value, key);
+    if (parsed) return std::move(*parsed);
+    in.fail(key, std::string("is not ") + what + ": " + parsed.error());
+    return T{};
+}
+void read(DataReader& in, ev::UserAdded& e) {
+    e.user = read_person<User>(in, "user", user_from_json, "a user");
+}
+void read(DataReader& in, ev::UserUpdated& e) {
+    e.user = read_person<User>(in, "user", user_from_json, "a user");
+    e.before = read_person<User>(in, "before", user_from_json, "a user");
+}
+void read(DataReader& in, ev::TeamAdded& e) {
+    e.team = read_person<Team>(in, "team", team_from_json, "a team");
+}
+void read(DataReader& in, ev::TeamUpdated& e) {
+    e.team = read_person<Team>(in, "team", team_from_json, "a team");
+    e.before = read_person<Team>(in, "before", team_from_json, "a team");
+}
+void read(DataReader& in, ev::PeopleImported& e) {
+    e.source = in.text("source", true);
+    e.added = in.count("added");
+    e.updated = in.count("updated");
+}
+
 template <std::size_t I = 0>
 Result<Event> read_event(std::size_t index, const std::string& kind, const json& data) {
     if constexpr (I < std::variant_size_v<EventData>) {
@@ -558,6 +608,17 @@ struct BatchRecords {
     const Workspace& workspace;
     std::set<std::string> created, deleted;
     std::set<std::pair<std::string, std::string>> started; // (record, flow)
+    // Users and teams the batch adds, known before its events are checked: a
+    // new team's manager may be a user added after it, in the same batch.
+    std::set<std::string> users_added, teams_added;
+    std::set<std::string> users_seen, teams_seen; // added so far, to catch a second add
+
+    bool user_known(const std::string& id) const {
+        return users_added.count(id) || workspace.directory.user(id);
+    }
+    bool team_known(const std::string& id) const {
+        return teams_added.count(id) || workspace.directory.team(id);
+    }
 
     bool exists(const std::string& id) const {
         return !deleted.count(id) && (created.count(id) || workspace.find(id));
@@ -649,6 +710,38 @@ Status check(const ev::ViewSaved& e, BatchRecords& records) {
         return Error{"unknown record type in the view \"" + e.view.name + "\""};
     return Status::success();
 }
+Status check_user_links(const User& user, const BatchRecords& records) {
+    if (user.id.empty()) return Error{"a user without an id"};
+    if (!user.team.empty() && !records.team_known(user.team))
+        return Error{"user " + user.id + ": there is no team " + user.team};
+    return Status::success();
+}
+Status check_team_links(const Team& team, const BatchRecords& records) {
+    if (team.id.empty()) return Error{"a team without an id"};
+    if (!team.manager.empty() && !records.user_known(team.manager))
+        return Error{"team " + team.id + ": there is no user " + team.manager};
+    return Status::success();
+}
+Status check(const ev::UserAdded& e, BatchRecords& records) {
+    if (records.workspace.directory.user(e.user.id) || !records.users_seen.insert(e.user.id).second)
+        return Error{"user " + e.user.id + " already exists"};
+    return check_user_links(e.user, records);
+}
+Status check(const ev::UserUpdated& e, BatchRecords& records) {
+    if (!records.workspace.directory.user(e.user.id))
+        return Error{"user " + e.user.id + " does not exist"};
+    return check_user_links(e.user, records);
+}
+Status check(const ev::TeamAdded& e, BatchRecords& records) {
+    if (records.workspace.directory.team(e.team.id) || !records.teams_seen.insert(e.team.id).second)
+        return Error{"team " + e.team.id + " already exists"};
+    return check_team_links(e.team, records);
+}
+Status check(const ev::TeamUpdated& e, BatchRecords& records) {
+    if (!records.workspace.directory.team(e.team.id))
+        return Error{"team " + e.team.id + " does not exist"};
+    return check_team_links(e.team, records);
+}
 template <typename T> Status check(const T&, BatchRecords&) {
     return Status::success();
 }
@@ -667,7 +760,11 @@ Status check_event(const Event& event, BatchRecords& records) {
 
 Status check_batch(const Workspace& workspace, const EventBatch& batch) {
     // Dry run, so a failing batch leaves the workspace untouched.
-    BatchRecords records{workspace, {}, {}, {}};
+    BatchRecords records{workspace, {}, {}, {}, {}, {}, {}, {}};
+    for (const auto& event : batch.events) {
+        if (const auto* user = event.as<ev::UserAdded>()) records.users_added.insert(user->user.id);
+        if (const auto* team = event.as<ev::TeamAdded>()) records.teams_added.insert(team->team.id);
+    }
     for (const auto& event : batch.events)
         if (auto status = check_event(event, records); !status) return status;
     return Status::success();
@@ -895,6 +992,25 @@ Status apply(Workspace& ws, const EventBatch& batch, const ev::DataProblemFlagge
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::DataProblemsResolved& e) {
     record_of(ws, e.id).data_problems.clear();
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::UserAdded& e) {
+    ws.directory.add_user(e.user);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::UserUpdated& e) {
+    ws.directory.update_user(e.user);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::TeamAdded& e) {
+    ws.directory.add_team(e.team);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::TeamUpdated& e) {
+    ws.directory.update_team(e.team);
+    return Status::success();
+}
+Status apply(Workspace&, const EventBatch&, const ev::PeopleImported&) {
     return Status::success();
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::ViewDeleted& e) {

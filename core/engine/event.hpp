@@ -146,6 +146,26 @@ struct DataProblemFlagged {
 struct DataProblemsResolved {
     std::string id, note;
 };
+// A user or team a people import added or changed; an update keeps what it
+// was before. About people, not a record: no `id` member.
+struct UserAdded {
+    User user;
+};
+struct UserUpdated {
+    User user, before;
+};
+struct TeamAdded {
+    Team team;
+};
+struct TeamUpdated {
+    Team team, before;
+};
+// What a people import did, for history ("the import of people.csv"); its
+// users and teams come with it in the same batch.
+struct PeopleImported {
+    std::string source;
+    std::size_t added = 0, updated = 0;
+};
 
 } // namespace events
 
@@ -158,7 +178,8 @@ using EventData =
                  events::AutomationCleared, events::NotificationSent, events::NotificationsRead,
                  events::ViewSaved, events::ViewDeleted, events::RecordsImported,
                  events::BatchReverted, events::RecordsMerged, events::DataProblemFlagged,
-                 events::DataProblemsResolved>;
+                 events::DataProblemsResolved, events::UserAdded, events::UserUpdated,
+                 events::TeamAdded, events::TeamUpdated, events::PeopleImported>;
 
 struct Event {
     EventData data;

@@ -10,9 +10,6 @@ namespace crm::detail {
 
 namespace {
 
-// The longest name of an import's source (a file name) history keeps.
-constexpr std::size_t kMaxSourceBytes = 1000;
-
 Result<Decision> decide_import_update(const Workspace& ws, const User& actor,
                                       const RecordTypeDef& type, const ImportRow& row, Instant now,
                                       DecideDetails& details) {
@@ -34,14 +31,13 @@ void note_row_problems(const ImportRow& row, const std::string& error, const Dec
         out.push_back({row.row, problem.field, problem.message});
 }
 
-// "row 5: Email: expected ...; and 3 more rows"
-std::string describe_row_problems(const RecordTypeDef& type, const std::vector<RowProblem>& rows) {
+} // namespace
+
+std::string describe_row_problems(const std::vector<RowProblem>& rows,
+                                  const std::function<std::string(const std::string&)>& label_of) {
     const RowProblem& first = rows.front();
     std::string text = "Cannot import: row " + std::to_string(first.row) + ": ";
-    if (const FieldDef* field = type.field(first.field))
-        text += field->label + ": ";
-    else if (!first.field.empty())
-        text += first.field + ": ";
+    if (!first.field.empty()) text += label_of(first.field) + ": ";
     text += first.message;
     std::unordered_set<std::size_t> others;
     for (const auto& problem : rows)
@@ -51,8 +47,6 @@ std::string describe_row_problems(const RecordTypeDef& type, const std::vector<R
                 (others.size() == 1 ? " more row" : " more rows");
     return text;
 }
-
-} // namespace
 
 Result<Decision> decide_import(const Workspace& ws, const User& actor, const ImportRecords& cmd,
                                Instant now, const std::string& device, DecideDetails& details) {
@@ -85,7 +79,11 @@ Result<Decision> decide_import(const Workspace& ws, const User& actor, const Imp
         for (auto& event : decided->events)
             decision.events.push_back(std::move(event));
     }
-    if (!details.rows.empty()) return Error{describe_row_problems(*type, details.rows)};
+    if (!details.rows.empty())
+        return Error{describe_row_problems(details.rows, [&](const std::string& field) {
+            const FieldDef* def = type->field(field);
+            return def ? def->label : field;
+        })};
     if (added + updated == 0) return Decision{}; // everything is as the file says
     auto& note = std::get<events::RecordsImported>(decision.events.front().data);
     note.added = added;
@@ -103,6 +101,9 @@ struct BatchToRevert {
 Status check_revertible(const Workspace& ws, const RevertBatch& cmd, const BatchToRevert& seen) {
     const std::string what = cmd.what.empty() ? "this change" : cmd.what;
     for (const auto& event : cmd.batch.events) {
+        if (event.as<events::PeopleImported>())
+            return Error{"Cannot undo " + what +
+                         ": imported people cannot be undone; change them with another import"};
         const bool on_created = seen.created.count(event.record_id()) > 0;
         if (event.as<events::RecordCreated>() || event.as<events::RecordUpdated>() ||
             event.as<events::RecordDeleted>() || event.as<events::RecordsImported>() ||

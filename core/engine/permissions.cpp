@@ -117,6 +117,11 @@ Status check_replace_workspace(const User& actor) {
     return Error{describe_user(actor) + " cannot replace the workspace; only admins can import"};
 }
 
+Status check_import_people(const User& actor) {
+    if (actor.role == Role::Admin) return Status::success();
+    return Error{describe_user(actor) + " cannot import people; only admins can"};
+}
+
 bool can_review_exceptions(const User& actor) {
     return actor.role == Role::Manager || actor.role == Role::Admin;
 }

@@ -32,6 +32,10 @@ std::string describe_batch(const EventBatch& batch) {
         if (const auto* import = event.as<events::RecordsImported>())
             return import->source.empty() ? "the import of batch " + std::to_string(batch.seq)
                                           : "the import of " + import->source;
+        if (const auto* people = event.as<events::PeopleImported>())
+            return people->source.empty()
+                       ? "the import of people in batch " + std::to_string(batch.seq)
+                       : "the import of " + people->source;
         if (const auto* merged = event.as<events::RecordsMerged>())
             return "the merge of " + merged->other_title + " (" + merged->other + ") into " +
                    merged->id;
@@ -51,6 +55,8 @@ Result<Command> undo_command(const Workspace& ws, const EventBatch& last,
         return Error{"Changes made by automation cannot be undone here"};
     if (find_event<ev::ProcessesChanged>(last))
         return Error{"Saving the processes cannot be undone here"};
+    if (find_event<ev::PeopleImported>(last))
+        return Error{"Importing people cannot be undone here"};
     if (find_event<ev::FieldAdded>(last)) return Error{"Adding a field cannot be undone here"};
     if (find_event<ev::TypeAdded>(last)) return Error{"Adding a record type cannot be undone here"};
     if (find_event<ev::FlowEnded>(last))

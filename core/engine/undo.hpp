@@ -24,6 +24,7 @@ namespace crm {
 //     in with the move keep their values
 // Refused, in words: "There is nothing to undo", "Changes made by automation
 // cannot be undone here", "Saving the processes cannot be undone here",
+// "Importing people cannot be undone here",
 // "Adding a field cannot be undone here", "Adding a record type cannot be
 // undone here", "Ending or leaving a flow cannot be undone here",
 // "Cannot undo: deal-7 no longer exists", "Cannot undo: Acme renewal has

@@ -18,41 +18,84 @@ std::string at(const std::string& path, std::size_t index) {
     return path + "[" + std::to_string(index) + "]";
 }
 
+} // namespace
+
+Result<User> user_from_json(const json& value, const std::string& path) {
+    if (!value.is_object())
+        return Error{path + ": expected an object, got " + json_type_name(value)};
+    if (auto s = check_known_keys(value, path, {"id", "name", "email", "role", "team"}); !s)
+        return Error{s.error()};
+    User user;
+    auto id = require_string(value, path, "id");
+    if (!id) return Error{id.error()};
+    auto name = require_string(value, path, "name");
+    if (!name) return Error{name.error()};
+    auto role = require_string(value, path, "role");
+    if (!role) return Error{role.error()};
+    const auto parsed_role = role_from_name(*role);
+    if (!parsed_role)
+        return Error{path + ".role: unknown role \"" + *role +
+                     "\" (expected rep, manager or admin)"};
+    user.id = *id;
+    user.name = *name;
+    user.role = *parsed_role;
+    if (value.contains("email")) {
+        if (!value["email"].is_string())
+            return Error{path + ".email: expected a string, got " + got(value["email"])};
+        user.email = value["email"].get<std::string>();
+    }
+    if (value.contains("team")) {
+        if (!value["team"].is_string())
+            return Error{path + ".team: expected a team id, got " + got(value["team"])};
+        user.team = value["team"].get<std::string>();
+    }
+    return user;
+}
+
+json user_to_json(const User& user) {
+    json item = {{"id", user.id}, {"name", user.name}, {"role", role_name(user.role)}};
+    if (!user.email.empty()) item["email"] = user.email;
+    if (!user.team.empty()) item["team"] = user.team;
+    return item;
+}
+
+Result<Team> team_from_json(const json& value, const std::string& path) {
+    if (!value.is_object())
+        return Error{path + ": expected an object, got " + json_type_name(value)};
+    if (auto s = check_known_keys(value, path, {"id", "name", "manager"}); !s)
+        return Error{s.error()};
+    Team team;
+    auto id = require_string(value, path, "id");
+    if (!id) return Error{id.error()};
+    auto name = require_string(value, path, "name");
+    if (!name) return Error{name.error()};
+    team.id = *id;
+    team.name = *name;
+    if (value.contains("manager")) {
+        if (!value["manager"].is_string())
+            return Error{path + ".manager: expected a user id, got " + got(value["manager"])};
+        team.manager = value["manager"].get<std::string>();
+    }
+    return team;
+}
+
+json team_to_json(const Team& team) {
+    json item = {{"id", team.id}, {"name", team.name}};
+    if (!team.manager.empty()) item["manager"] = team.manager;
+    return item;
+}
+
+namespace {
+
 Status read_users(const json& users, Workspace& ws) {
     if (!users.is_array()) return Error{"$.users: expected an array, got " + json_type_name(users)};
     for (std::size_t i = 0; i < users.size(); ++i) {
         const std::string path = at("$.users", i);
-        const json& value = users[i];
-        if (!value.is_object())
-            return Error{path + ": expected an object, got " + json_type_name(value)};
-        if (auto s = check_known_keys(value, path, {"id", "name", "email", "role", "team"}); !s)
-            return s;
-        User user;
-        auto id = require_string(value, path, "id");
-        if (!id) return Error{id.error()};
-        if (ws.directory.user(*id)) return Error{path + ".id: duplicate user id \"" + *id + "\""};
-        auto name = require_string(value, path, "name");
-        if (!name) return Error{name.error()};
-        auto role = require_string(value, path, "role");
-        if (!role) return Error{role.error()};
-        const auto parsed_role = role_from_name(*role);
-        if (!parsed_role)
-            return Error{path + ".role: unknown role \"" + *role +
-                         "\" (expected rep, manager or admin)"};
-        user.id = *id;
-        user.name = *name;
-        user.role = *parsed_role;
-        if (value.contains("email")) {
-            if (!value["email"].is_string())
-                return Error{path + ".email: expected a string, got " + got(value["email"])};
-            user.email = value["email"].get<std::string>();
-        }
-        if (value.contains("team")) {
-            if (!value["team"].is_string())
-                return Error{path + ".team: expected a team id, got " + got(value["team"])};
-            user.team = value["team"].get<std::string>();
-        }
-        ws.directory.add_user(std::move(user));
+        auto user = user_from_json(users[i], path);
+        if (!user) return Error{user.error()};
+        if (ws.directory.user(user->id))
+            return Error{path + ".id: duplicate user id \"" + user->id + "\""};
+        ws.directory.add_user(std::move(*user));
     }
     return Status::success();
 }
@@ -61,24 +104,11 @@ Status read_teams(const json& teams, Workspace& ws) {
     if (!teams.is_array()) return Error{"$.teams: expected an array, got " + json_type_name(teams)};
     for (std::size_t i = 0; i < teams.size(); ++i) {
         const std::string path = at("$.teams", i);
-        const json& value = teams[i];
-        if (!value.is_object())
-            return Error{path + ": expected an object, got " + json_type_name(value)};
-        if (auto s = check_known_keys(value, path, {"id", "name", "manager"}); !s) return s;
-        Team team;
-        auto id = require_string(value, path, "id");
-        if (!id) return Error{id.error()};
-        if (ws.directory.team(*id)) return Error{path + ".id: duplicate team id \"" + *id + "\""};
-        auto name = require_string(value, path, "name");
-        if (!name) return Error{name.error()};
-        team.id = *id;
-        team.name = *name;
-        if (value.contains("manager")) {
-            if (!value["manager"].is_string())
-                return Error{path + ".manager: expected a user id, got " + got(value["manager"])};
-            team.manager = value["manager"].get<std::string>();
-        }
-        ws.directory.add_team(std::move(team));
+        auto team = team_from_json(teams[i], path);
+        if (!team) return Error{team.error()};
+        if (ws.directory.team(team->id))
+            return Error{path + ".id: duplicate team id \"" + team->id + "\""};
+        ws.directory.add_team(std::move(*team));
     }
     return Status::success();
 }
@@ -594,18 +624,11 @@ json record_to_json(const Record& record) {
 
 json workspace_to_json(const Workspace& ws) {
     json users = json::array();
-    for (const auto& user : ws.directory.users()) {
-        json item = {{"id", user.id}, {"name", user.name}, {"role", role_name(user.role)}};
-        if (!user.email.empty()) item["email"] = user.email;
-        if (!user.team.empty()) item["team"] = user.team;
-        users.push_back(std::move(item));
-    }
+    for (const auto& user : ws.directory.users())
+        users.push_back(user_to_json(user));
     json teams = json::array();
-    for (const auto& team : ws.directory.teams()) {
-        json item = {{"id", team.id}, {"name", team.name}};
-        if (!team.manager.empty()) item["manager"] = team.manager;
-        teams.push_back(std::move(item));
-    }
+    for (const auto& team : ws.directory.teams())
+        teams.push_back(team_to_json(team));
     json custom_types = json::array();
     json custom_fields = json::object();
     for (const auto& type : ws.schema.types()) {

@@ -30,6 +30,13 @@ nlohmann::json notification_to_json(const Notification& notification);
 Result<Notification> notification_from_json(const nlohmann::json& value, const std::string& path);
 std::string export_workspace(const Workspace& workspace); // pretty-printed
 
+// One user (one team) as "users" ("teams") and the journal hold it. Reading
+// checks its shape only; the teams and users it names are checked by the caller.
+nlohmann::json user_to_json(const User& user);
+Result<User> user_from_json(const nlohmann::json& value, const std::string& path);
+nlohmann::json team_to_json(const Team& team);
+Result<Team> team_from_json(const nlohmann::json& value, const std::string& path);
+
 // One saved view as it appears in "views" and in the journal. Reading checks
 // its shape only: users, flows and stages it names may be gone since.
 nlohmann::json view_to_json(const SavedView& view);

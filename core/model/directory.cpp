@@ -1,5 +1,9 @@
 #include "model/directory.hpp"
 
+#include "util/text.hpp"
+
+#include <algorithm>
+
 namespace crm {
 
 std::string_view role_name(Role role) {
@@ -33,6 +37,24 @@ const Team* Directory::team(std::string_view id) const {
     return nullptr;
 }
 
+bool Directory::update_user(const User& user) {
+    for (auto& kept : m_users)
+        if (kept.id == user.id) {
+            kept = user;
+            return true;
+        }
+    return false;
+}
+
+bool Directory::update_team(const Team& team) {
+    for (auto& kept : m_teams)
+        if (kept.id == team.id) {
+            kept = team;
+            return true;
+        }
+    return false;
+}
+
 bool Directory::manages(const User& manager, std::string_view member) const {
     if (manager.id == member) return true;
     const User* target = user(member);
@@ -48,6 +70,28 @@ std::string Directory::names(const std::vector<std::string>& ids) const {
         names += (names.empty() ? "" : ", ") + (person ? person->name : id);
     }
     return names;
+}
+
+PeopleIndex::PeopleIndex(const Directory& directory) {
+    for (const auto& user : directory.users()) {
+        m_by_text[fold_text(user.id)].push_back(user.id);
+        if (!user.email.empty()) m_by_text[fold_text(user.email)].push_back(user.id);
+        m_by_text[fold_text(user.name)].push_back(user.id);
+    }
+    for (auto& [text, ids] : m_by_text) {
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    }
+}
+
+Result<std::string> PeopleIndex::find(const std::string& text) const {
+    const auto it = m_by_text.find(fold_text(text));
+    if (it == m_by_text.end())
+        return Error{"there is no user \"" + text + "\" (give a user's name, email or id)"};
+    if (it->second.size() > 1)
+        return Error{std::to_string(it->second.size()) + " users are called \"" + text +
+                     "\"; give their email"};
+    return it->second.front();
 }
 
 } // namespace crm

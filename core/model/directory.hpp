@@ -1,9 +1,12 @@
 // Users, teams and roles. A local app: users are chosen, not logged in.
 #pragma once
 
+#include "util/result.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace crm {
@@ -19,12 +22,16 @@ struct User {
     std::string email;
     Role role = Role::Rep;
     std::string team; // team id, may be empty
+
+    bool operator==(const User&) const = default;
 };
 
 struct Team {
     std::string id;
     std::string name;
     std::string manager; // user id of the team's manager
+
+    bool operator==(const Team&) const = default;
 };
 
 class Directory {
@@ -35,6 +42,9 @@ class Directory {
     const Team* team(std::string_view id) const;
     void add_user(User user) { m_users.push_back(std::move(user)); }
     void add_team(Team team) { m_teams.push_back(std::move(team)); }
+    // Replaces the user (the team) with the same id; false when there is none.
+    bool update_user(const User& user);
+    bool update_team(const Team& team);
 
     // "Dana Ruiz, Ben Ortiz": people by name, ids kept for anyone unknown.
     std::string names(const std::vector<std::string>& ids) const;
@@ -45,6 +55,18 @@ class Directory {
   private:
     std::vector<User> m_users;
     std::vector<Team> m_teams;
+};
+
+// People by id, email or name (case and accents ignored), as a spreadsheet
+// cell or a person names them.
+class PeopleIndex {
+  public:
+    explicit PeopleIndex(const Directory& directory);
+    // The user's id, or "there is no user ..." / "2 users are called ...; give their email".
+    Result<std::string> find(const std::string& text) const;
+
+  private:
+    std::unordered_map<std::string, std::vector<std::string>> m_by_text;
 };
 
 } // namespace crm

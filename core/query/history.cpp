@@ -174,6 +174,12 @@ struct Describer {
     // Said with each record's own events instead (batch_context()).
     std::string operator()(const ev::RecordsImported&) const { return ""; }
     std::string operator()(const ev::BatchReverted&) const { return ""; }
+    // Users and teams have no record timeline.
+    std::string operator()(const ev::UserAdded&) const { return ""; }
+    std::string operator()(const ev::UserUpdated&) const { return ""; }
+    std::string operator()(const ev::TeamAdded&) const { return ""; }
+    std::string operator()(const ev::TeamUpdated&) const { return ""; }
+    std::string operator()(const ev::PeopleImported&) const { return ""; }
     std::string operator()(const ev::RecordsMerged& e) const {
         return "Merged with " +
                (e.other_title.empty() ? e.other : e.other_title + " (" + e.other + ")") +

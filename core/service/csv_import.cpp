@@ -155,20 +155,20 @@ std::string describe_problem(const ImportProblem& problem) {
     return text + ": " + problem.message;
 }
 
-static_assert(std::tuple_size_v<decltype(ImportPlan::counts)> ==
+static_assert(std::tuple_size_v<decltype(ImportReport::counts)> ==
               static_cast<std::size_t>(RowAction::Fail) + 1);
 
-std::size_t ImportPlan::count(RowAction action) const {
+std::size_t ImportReport::count(RowAction action) const {
     return counts[static_cast<std::size_t>(action)];
 }
 
-void ImportPlan::recount() {
+void ImportReport::recount() {
     counts.fill(0);
     for (const auto& row : rows)
         ++counts[static_cast<std::size_t>(row.action)];
 }
 
-std::string ImportPlan::summary() const {
+std::string ImportReport::summary() const {
     return std::to_string(count(RowAction::Add)) + " added, " +
            std::to_string(count(RowAction::Update)) + " updated, " +
            std::to_string(count(RowAction::Unchanged)) + " unchanged, " +
@@ -184,34 +184,6 @@ struct Column {
     std::string header;
     const FieldDef* field = nullptr; // nullptr: the owner column
     DateOrder order = DateOrder::Unknown;
-};
-
-// People by id, email or name, for owner and user cells.
-class PeopleIndex {
-  public:
-    explicit PeopleIndex(const Directory& directory) {
-        for (const auto& user : directory.users()) {
-            m_by_text[fold_text(user.id)].push_back(user.id);
-            if (!user.email.empty()) m_by_text[fold_text(user.email)].push_back(user.id);
-            m_by_text[fold_text(user.name)].push_back(user.id);
-        }
-        for (auto& [text, ids] : m_by_text) {
-            std::sort(ids.begin(), ids.end());
-            ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-        }
-    }
-    Result<std::string> find(const std::string& text) const {
-        const auto it = m_by_text.find(fold_text(text));
-        if (it == m_by_text.end())
-            return Error{"there is no user \"" + text + "\" (give a user's name, email or id)"};
-        if (it->second.size() > 1)
-            return Error{std::to_string(it->second.size()) + " users are called \"" + text +
-                         "\"; give their email"};
-        return it->second.front();
-    }
-
-  private:
-    std::unordered_map<std::string, std::vector<std::string>> m_by_text;
 };
 
 // Records of one type by id and title, for reference cells ("Acme Corp").
@@ -282,21 +254,8 @@ class CellReader {
     }
 
   private:
-    // The cell, trimmed, through the mapping's value map ("Won" -> "Closed won").
     std::string mapped_value(const std::string& field, const std::string& cell) const {
-        std::string text = cell;
-        const auto first = text.find_first_not_of(" \t\r\n");
-        text = first == std::string::npos
-                   ? std::string()
-                   : text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-        const auto map = m_mapping.values.find(field);
-        if (map == m_mapping.values.end() || text.empty()) return text;
-        if (const auto exact = map->second.find(text); exact != map->second.end())
-            return exact->second;
-        const std::string folded = fold_text(text);
-        for (const auto& [from, to] : map->second)
-            if (fold_text(from) == folded) return to;
-        return text;
+        return mapped_cell(m_mapping, field, cell);
     }
 
     Result<json> date_value(const Column& column, const std::string& text) const {
@@ -365,24 +324,17 @@ struct PlanContext {
 };
 
 Result<std::vector<Column>> mapped_columns(const PlanContext& context) {
+    const RecordTypeDef& type = context.type;
+    auto mapped = map_columns(
+        context.table, context.mapping,
+        [&](const std::string& header, const std::string& target) -> std::optional<std::string> {
+            if (target == kOwnerTarget || type.field(target)) return std::nullopt;
+            return "$.columns." + header + ": " + type.label + " has no field \"" + target + "\"";
+        });
+    if (!mapped) return Error{mapped.error()};
     std::vector<Column> columns;
-    std::map<std::string, std::string> target_of; // target -> the first header going to it
-    for (const auto& [header, target] : context.mapping.columns) {
-        const auto at = std::find(context.table.header.begin(), context.table.header.end(), header);
-        if (at == context.table.header.end())
-            return Error{"$.columns: the file has no column \"" + header + "\""};
-        const FieldDef* field = context.type.field(target);
-        if (!field && target != kOwnerTarget)
-            return Error{"$.columns." + header + ": " + context.type.label + " has no field \"" +
-                         target + "\""};
-        if (const auto [it, fresh] = target_of.emplace(target, header); !fresh)
-            return Error{"$.columns: \"" + it->second + "\" and \"" + header + "\" both go to " +
-                         target};
-        columns.push_back(
-            {static_cast<std::size_t>(at - context.table.header.begin()), header, field});
-    }
-    std::sort(columns.begin(), columns.end(),
-              [](const Column& a, const Column& b) { return a.index < b.index; });
+    for (const auto& column : *mapped)
+        columns.push_back({column.index, column.header, type.field(column.target)});
     return columns;
 }
 
@@ -501,11 +453,7 @@ void check_with_engine(const Engine& engine, const PlanContext& context, const s
     auto batch = engine.decide(command, actor, now, &details);
     plan.command = std::move(std::get<ImportRecords>(command));
     if (!batch && details.rows.empty()) { // the import as a whole (a permission, the type)
-        for (auto& row : plan.rows)
-            if (row.action != RowAction::Fail) {
-                plan.problems.push_back({row.row, "", batch.error()});
-                row.action = RowAction::Fail;
-            }
+        fail_every_row(plan, batch.error());
         plan.command.rows.clear();
         return;
     }
@@ -599,21 +547,17 @@ Result<ImportPlan> plan_import(const Engine& engine, const CsvTable& table,
     }
     if (!plan.command.rows.empty()) check_with_engine(engine, context, actor, now, plan);
     plan.recount(); // the rows' actions are final: count them once
-    std::stable_sort(plan.problems.begin(), plan.problems.end(),
-                     [](const ImportProblem& a, const ImportProblem& b) { return a.row < b.row; });
+    sort_problems(plan.problems);
     return plan;
 }
 
 Outcome commit_import(Engine& engine, ImportPlan& plan, const std::string& actor, Instant now) {
     Command command{std::move(plan.command)}; // moved: the rows are too many to copy
     plan.command = ImportRecords{};
-    if (!plan.decided) return engine.apply(command, actor, now);
-    DecidedBatch decided = std::move(*plan.decided);
-    plan.decided.reset();
-    return engine.apply_decided(command, std::move(decided), actor, now);
+    return commit_planned(engine, command, plan.decided, actor, now);
 }
 
-std::string rejected_rows_csv(const CsvTable& table, const ImportPlan& plan) {
+std::string rejected_rows_csv(const CsvTable& table, const ImportReport& plan) {
     std::unordered_map<std::size_t, std::string> reasons;
     for (const auto& problem : plan.problems) {
         std::string& reason = reasons[problem.row];
@@ -632,6 +576,60 @@ std::string rejected_rows_csv(const CsvTable& table, const ImportPlan& plan) {
         append_csv_row(out, cells);
     }
     return out;
+}
+
+Result<std::vector<MappedColumn>>
+map_columns(const CsvTable& table, const ImportMapping& mapping,
+            const std::function<std::optional<std::string>(const std::string&, const std::string&)>&
+                target_problem) {
+    std::vector<MappedColumn> columns;
+    std::map<std::string, std::string> target_of; // target -> the first header going to it
+    for (const auto& [header, target] : mapping.columns) {
+        const auto at = std::find(table.header.begin(), table.header.end(), header);
+        if (at == table.header.end())
+            return Error{"$.columns: the file has no column \"" + header + "\""};
+        if (auto problem = target_problem(header, target)) return Error{*problem};
+        if (const auto [it, fresh] = target_of.emplace(target, header); !fresh)
+            return Error{"$.columns: \"" + it->second + "\" and \"" + header + "\" both go to " +
+                         target};
+        columns.push_back({static_cast<std::size_t>(at - table.header.begin()), header, target});
+    }
+    std::sort(columns.begin(), columns.end(),
+              [](const MappedColumn& a, const MappedColumn& b) { return a.index < b.index; });
+    return columns;
+}
+
+std::string mapped_cell(const ImportMapping& mapping, const std::string& target,
+                        const std::string& cell) {
+    std::string text = trim_space(cell);
+    const auto map = mapping.values.find(target);
+    if (map == mapping.values.end() || text.empty()) return text;
+    if (const auto exact = map->second.find(text); exact != map->second.end()) return exact->second;
+    const std::string folded = fold_text(text);
+    for (const auto& [from, to] : map->second)
+        if (fold_text(from) == folded) return to;
+    return text;
+}
+
+void sort_problems(std::vector<ImportProblem>& problems) {
+    std::stable_sort(problems.begin(), problems.end(),
+                     [](const ImportProblem& a, const ImportProblem& b) { return a.row < b.row; });
+}
+
+void fail_every_row(ImportReport& plan, const std::string& message) {
+    for (auto& row : plan.rows)
+        if (row.action != RowAction::Fail) {
+            plan.problems.push_back({row.row, "", message});
+            row.action = RowAction::Fail;
+        }
+}
+
+Outcome commit_planned(Engine& engine, const Command& command, std::optional<DecidedBatch>& decided,
+                       const std::string& actor, Instant now) {
+    if (!decided) return engine.apply(command, actor, now);
+    DecidedBatch batch = std::move(*decided);
+    decided.reset();
+    return engine.apply_decided(command, std::move(batch), actor, now);
 }
 
 } // namespace crm

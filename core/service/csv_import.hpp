@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -50,25 +51,14 @@ struct ImportProblem {
 // "row 5, column \"Email\": ...", "row 5: ...", "column \"Close date\": ..."
 std::string describe_problem(const ImportProblem& problem);
 
-enum class RowAction { Add, Update, Unchanged, Fail };
-
-struct PlannedRow {
-    std::size_t row = 0;
-    RowAction action = RowAction::Fail;
-    std::string record_id; // the record it updates (Update, Unchanged)
-};
-
-struct ImportPlan {
-    std::string type;
+// What an import does with each row and what is wrong with the rows that
+// fail: the part of a plan the report, the counts and the rejects file read.
+struct ImportReport {
     std::vector<PlannedRow> rows;             // one per data row, in file order
     std::vector<ImportProblem> problems;      // by row; column problems (row 0) first
     std::vector<std::string> ignored_columns; // headers mapped to nothing
-    ImportRecords command;                    // the rows that pass (adds and updates)
-    // The engine's batch for `command` when every row passed: the commit
-    // reuses it unless the workspace changed in between.
-    std::optional<DecidedBatch> decided;
     // How many rows take each action, indexed by RowAction: counted once
-    // when plan_import settles the rows (a screen asks on every frame). Code
+    // when the plan settles the rows (a screen asks on every frame). Code
     // that changes `rows` afterwards calls recount().
     std::array<std::size_t, 4> counts{};
 
@@ -76,6 +66,14 @@ struct ImportPlan {
     // "3 added, 1 updated, 0 unchanged, 2 failed"
     std::string summary() const;
     void recount(); // sets `counts` from `rows`
+};
+
+struct ImportPlan : ImportReport {
+    std::string type;
+    ImportRecords command; // the rows that pass (adds and updates)
+    // The engine's batch for `command` when every row passed: the commit
+    // reuses it unless the workspace changed in between.
+    std::optional<DecidedBatch> decided;
 };
 
 // Reads every row of `table` as `type` by `mapping` and checks it as the
@@ -93,6 +91,35 @@ Outcome commit_import(Engine& engine, ImportPlan& plan, const std::string& actor
 
 // The failed rows as CSV (UTF-8 with BOM, the file's own columns) with a
 // "Reason" column, for fixing and importing again.
-std::string rejected_rows_csv(const CsvTable& table, const ImportPlan& plan);
+std::string rejected_rows_csv(const CsvTable& table, const ImportReport& plan);
+
+// ---- shared with the people import (core/service/people_import.hpp) ----------
+
+// A column the mapping uses: where it is in the file and what it goes to.
+struct MappedColumn {
+    std::size_t index = 0;
+    std::string header;
+    std::string target;
+};
+// The mapping's columns in file order. Refused when a header is not in the
+// file, two headers go to one target, or `target_problem` (header, target)
+// says what is wrong with a target.
+Result<std::vector<MappedColumn>>
+map_columns(const CsvTable& table, const ImportMapping& mapping,
+            const std::function<std::optional<std::string>(const std::string&, const std::string&)>&
+                target_problem);
+// A cell trimmed, then through the mapping's value map for `target`
+// ("Won" -> "Closed won"; case and accents ignored).
+std::string mapped_cell(const ImportMapping& mapping, const std::string& target,
+                        const std::string& cell);
+// The problems in row order (column problems first), each row's in the order given.
+void sort_problems(std::vector<ImportProblem>& problems);
+// Every row not failed yet fails for `message` (the import refused as a
+// whole: a permission, the type).
+void fail_every_row(ImportReport& plan, const std::string& message);
+// Commits an import's command, with the batch its plan decided while the
+// engine has not changed since (else decided again); takes the batch out.
+Outcome commit_planned(Engine& engine, const Command& command, std::optional<DecidedBatch>& decided,
+                       const std::string& actor, Instant now);
 
 } // namespace crm

@@ -12,6 +12,6 @@ namespace crm {
 std::string fold_text(std::string_view text);
 
 // The text without spaces, tabs and line breaks at either end.
-std::string trim_spaces(std::string_view text);
+std::string trim_space(std::string_view text);
 
 } // namespace crm

@@ -158,4 +158,80 @@ check("no --type", usage.returncode == 2 and usage.stderr.decode() ==
 usage = run("undo", ws, "twelve", "--as", "u-sam")
 check("undo needs a batch number", usage.returncode == 2, usage)
 
+# People: users and teams from a spreadsheet (--type user), admins only.
+people_map = write("people-map.json", json.dumps({
+    "columns": {"Name": "name", "Email": "email", "Role": "role", "Team": "team",
+                "Manager": "manager"}}).encode())
+messy_people = ("Name,Email,Role,Team,Manager\r\n"
+                "Nora Vance,nora.vance@northwind,rep,Field Sales,\r\n"
+                "Piet Jansen,piet.jansen@northwind.example,boss,Field Sales,\r\n"
+                "Ida Berg,ida.berg@northwind.example,rep,Key Accounts,Bob Smith\r\n"
+                "Piet Again,PIET.JANSEN@northwind.example,rep,Field Sales,\r\n"
+                "Lea Roth,lea.roth@northwind.example,manager,Key Accounts,\r\n")
+messy_people_path = write("people.csv", messy_people.encode())
+before = fingerprint(ws)
+result = run("import-csv", ws, messy_people_path, "--type", "user", "--map", people_map,
+             "--as", "u-sam")
+check("people: a messy file exits 1", result.returncode == 1, result)
+check("people: every problem, exactly", result.stderr.decode().splitlines() == [
+    'row 2, column "Email": expected an email address like name@example.com, got "nora.vance@northwind"',
+    'row 3, column "Role": unknown role "boss" (expected rep, manager or admin)',
+    'row 4, column "Manager": there is no user "Bob Smith" (give a user\'s name, email or id)',
+    'row 5, column "Email": has the same email as row 3',
+], result.stderr.decode())
+check("people: a messy file's summary", result.stdout.decode() ==
+      "1 added, 0 updated, 0 unchanged, 4 failed (nothing written)\n", result.stdout.decode())
+check("people: a messy file changes nothing", fingerprint(ws) == before)
+
+fixed_people = ("Name,Email,Role,Team,Manager\r\n"
+                "Nora Vance,nora.vance@northwind.example,rep,Field Sales,\r\n"
+                "Piet Jansen,Piet.Jansen@northwind.example,Rep,field sales,\r\n"
+                "Ida Berg,ida.berg@northwind.example,rep,Key Accounts,Lea Roth\r\n"
+                "Lea Roth,lea.roth@northwind.example,Manager,Key Accounts,\r\n"
+                "Ana Reyes,ana.reyes@northwind.example,rep,Field Sales,\r\n")
+fixed_people_path = write("people-fixed.csv", fixed_people.encode())
+by_rep = run("import-csv", ws, fixed_people_path, "--type", "user", "--map", people_map,
+             "--as", "u-ana")
+check("people: a rep is refused", by_rep.returncode == 1 and (by_rep.stderr.decode().splitlines() or [""])[0] ==
+      "row 2: Ana Reyes (rep) cannot import people; only admins can", by_rep)
+dry = run("import-csv", ws, fixed_people_path, "--type", "user", "--map", people_map,
+          "--as", "u-sam", "--dry-run")
+check("people: a dry run reports", dry.returncode == 0 and dry.stdout.decode() ==
+      "4 added, 0 updated, 1 unchanged, 0 failed (dry run: nothing written)\n", dry)
+check("people: a dry run writes nothing", fingerprint(ws) == before)
+done = run("import-csv", ws, fixed_people_path, "--type", "user", "--map", people_map,
+           "--as", "u-sam")
+out = done.stdout.decode()
+check("people: the fixed file imports", done.returncode == 0 and
+      out.startswith("4 added, 0 updated, 1 unchanged, 0 failed (batch "), done)
+people_batch = out.split("(batch ")[1].split(")")[0] if "(batch " in out else "0"
+again = run("import-csv", ws, fixed_people_path, "--type", "user", "--map", people_map,
+            "--as", "u-sam")
+check("people: the same file again changes nothing", again.returncode == 0 and
+      again.stdout.decode() == "0 added, 0 updated, 5 unchanged, 0 failed\n", again)
+
+# Another crm process reads them back from the journal.
+exported = json.loads(run("export", ws).stdout or b"{}")
+users = {user["email"]: user for user in exported.get("users", []) if "email" in user}
+teams = {team["name"]: team for team in exported.get("teams", [])}
+check("people: a new user, its id from the email", users.get("lea.roth@northwind.example") == {
+    "id": "u-lea-roth", "name": "Lea Roth", "email": "lea.roth@northwind.example",
+    "role": "manager", "team": "t-key-accounts"}, users.get("lea.roth@northwind.example"))
+check("people: emails lower-cased, teams by name",
+      users.get("piet.jansen@northwind.example", {}).get("team") == "t-field", users)
+check("people: a new team with its manager", teams.get("Key Accounts") ==
+      {"id": "t-key-accounts", "name": "Key Accounts", "manager": "u-lea-roth"}, teams)
+check("people: no one twice", len(exported.get("users", [])) == 9, exported.get("users"))
+check("people: a new user can work", run("list", ws, "contact", "--as", "u-ida-berg").returncode == 0)
+undo = run("undo", ws, people_batch, "--as", "u-sam")
+check("people: undo refuses in words", undo.returncode == 1 and undo.stderr.decode() ==
+      "crm: Cannot undo the import of people-fixed.csv: imported people cannot be undone; "
+      "change them with another import\n", undo)
+bad_people_map = write("bad-people-map.json", b'{"columns": {"Name": "name", "Email": "mail"}}')
+usage = run("import-csv", ws, fixed_people_path, "--type", "user", "--map", bad_people_map,
+            "--as", "u-sam")
+check("people: a map naming an unknown field", usage.returncode == 2 and usage.stderr.decode() ==
+      f'crm: {bad_people_map}: $.columns.Email: people have no field "mail" '
+      '(id, name, email, role, team, manager)\n', usage)
+
 tally.finish()
