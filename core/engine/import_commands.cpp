@@ -31,14 +31,16 @@ void note_row_problems(const ImportRow& row, const std::string& error, const Dec
         return;
     }
     for (const auto& problem : details.problems)
-        out.push_back({row.row, problem.field, problem.message});
+        out.push_back({row.row, problem.field, problem.message, problem.own_words});
 }
 
 // "row 5: Email: expected ...; and 3 more rows"
 std::string describe_row_problems(const RecordTypeDef& type, const std::vector<RowProblem>& rows) {
     const RowProblem& first = rows.front();
     std::string text = "Cannot import: row " + std::to_string(first.row) + ": ";
-    if (const FieldDef* field = type.field(first.field))
+    if (first.own_words)
+        ; // the admin's message says it all
+    else if (const FieldDef* field = type.field(first.field))
         text += field->label + ": ";
     else if (!first.field.empty())
         text += first.field + ": ";
@@ -72,7 +74,7 @@ Result<Decision> decide_import(const Workspace& ws, const User& actor, const Imp
             continue;
         }
         auto decided = row.id.empty() ? decide_create(ws, actor, type->id, row.fields, row.owner,
-                                                      device, one.problems, added)
+                                                      now, device, one.problems, added)
                                       : decide_import_update(ws, actor, *type, row, now, one);
         if (!decided) {
             note_row_problems(row, decided.error(), one, details.rows);
