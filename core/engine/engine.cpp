@@ -62,8 +62,8 @@ json check_fields(const Workspace& workspace, const RecordTypeDef& type, const j
         // A value given back as the record keeps it is not new: it is not
         // normalised or judged again (a form sends every field it shows).
         const auto kept = current ? current->find(field_id) : json::const_iterator();
-        const bool unchanged = current && (kept == current->end() ? normalized->is_null()
-                                                                  : *kept == *normalized);
+        const bool unchanged =
+            current && (kept == current->end() ? normalized->is_null() : *kept == *normalized);
         if (!unchanged) {
             normalized = normalize_new_value(*field, *normalized, workspace.default_country);
             if (!normalized) {

@@ -195,8 +195,8 @@ Result<Decision> decide_log_activity(const Workspace& ws, const User& actor, con
     if (kind.id != "note") activity["direction"] = "Outbound";
     if (!cmd.outcome.empty()) activity["outcome"] = cmd.outcome;
     if (!cmd.notes.empty()) activity["body"] = cmd.notes;
-    auto created = decide_create(ws, actor, CreateRecord{"activity", activity, std::nullopt},
-                                 now, device, details.problems);
+    auto created = decide_create(ws, actor, CreateRecord{"activity", activity, std::nullopt}, now,
+                                 device, details.problems);
     if (!created) return Error{created.error()};
     Decision decision;
     decision.record_id = created->record_id;
@@ -222,8 +222,8 @@ Result<Decision> decide_log_activity(const Workspace& ws, const User& actor, con
         const json task = {{"title", cmd.next_title},
                            {"due", format_instant(*cmd.next_due)},
                            {"related", subject.id}};
-        auto next = decide_create(ws, actor, CreateRecord{"task", task, std::nullopt}, now,
-                                  device, details.problems);
+        auto next = decide_create(ws, actor, CreateRecord{"task", task, std::nullopt}, now, device,
+                                  details.problems);
         if (!next) return Error{next.error()};
         take(decision, std::move(*next));
         summary += " Next: " + cmd.next_title + ".";

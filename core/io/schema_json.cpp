@@ -129,7 +129,8 @@ Result<json> read_bound(const FieldDef& field, const json& value, const std::str
     const auto instant =
         value.is_string() ? parse_instant(value.get<std::string>()) : std::optional<Instant>();
     if (!instant || value.get<std::string>().size() <= 10)
-        return Error{path + ": expected a date and time as YYYY-MM-DDTHH:MM:SSZ, got " + got(value)};
+        return Error{path + ": expected a date and time as YYYY-MM-DDTHH:MM:SSZ, got " +
+                     got(value)};
     return json(format_instant(*instant));
 }
 
@@ -148,8 +149,9 @@ Status read_pattern(const json& value, const std::string& path, FieldDef& field)
                      got(value)};
     field.rules.pattern = value.get<std::string>();
     auto compiled = compile_pattern(field.rules.pattern);
-    if (!compiled) return Error{path + ": \"" + shortened_utf8(field.rules.pattern, 60) + "\" " +
-                                compiled.error()};
+    if (!compiled)
+        return Error{path + ": \"" + shortened_utf8(field.rules.pattern, 60) + "\" " +
+                     compiled.error()};
     field.rules.compiled = *compiled;
     return Status::success();
 }
@@ -290,9 +292,9 @@ Status validation_from_json(const json& value, Schema& schema) {
                                  "\""};
                 if (!rules.is_object())
                     return Error{field_at + ": expected an object, got " + got(rules)};
-                if (auto s = check_known_keys(rules, field_at,
-                                              {"pattern", "min", "max", "min_length",
-                                               "max_length", "message"});
+                if (auto s = check_known_keys(
+                        rules, field_at,
+                        {"pattern", "min", "max", "min_length", "max_length", "message"});
                     !s)
                     return s;
                 if (!field->rules.empty())
@@ -327,10 +329,10 @@ json record_type_to_json(const RecordTypeDef& type) {
 Result<FieldDef> field_def_from_json(const json& value, const std::string& path) {
     if (!value.is_object())
         return Error{path + ": expected an object, got " + json_type_name(value)};
-    if (auto status = check_known_keys(value, path,
-                                       {"id", "label", "type", "required", "options",
-                                        "target_type", "pattern", "min", "max", "min_length",
-                                        "max_length", "message"});
+    if (auto status =
+            check_known_keys(value, path,
+                             {"id", "label", "type", "required", "options", "target_type",
+                              "pattern", "min", "max", "min_length", "max_length", "message"});
         !status)
         return Error{status.error()};
     FieldDef field;
@@ -395,8 +397,8 @@ Result<FieldDef> field_def_from_json(const json& value, const std::string& path)
 Result<RecordTypeDef> record_type_from_json(const json& value, const std::string& path) {
     if (!value.is_object())
         return Error{path + ": expected an object, got " + json_type_name(value)};
-    if (auto status =
-            check_known_keys(value, path, {"id", "label", "plural", "title_fields", "fields", "rules"});
+    if (auto status = check_known_keys(
+            value, path, {"id", "label", "plural", "title_fields", "fields", "rules"});
         !status)
         return Error{status.error()};
     RecordTypeDef type;

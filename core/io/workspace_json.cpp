@@ -697,12 +697,11 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
     if (format == document.end() || *format != kWorkspaceFormat)
         return Error{std::string("$.format: expected \"") + kWorkspaceFormat +
                      "\" (this is not a workspace export)"};
-    if (auto s =
-            check_known_keys(document, "$",
-                             {"format", "version", "name", "currency", "default_country", "teams",
-                              "users", "custom_types", "custom_fields", "validation", "processes",
-                              "calendar", "sla_policies", "records", "views", "next_ids",
-                              "notifications"});
+    if (auto s = check_known_keys(document, "$",
+                                  {"format", "version", "name", "currency", "default_country",
+                                   "teams", "users", "custom_types", "custom_fields", "validation",
+                                   "processes", "calendar", "sla_policies", "records", "views",
+                                   "next_ids", "notifications"});
         !s)
         return Error{s.error()};
     const auto version = document.find("version");

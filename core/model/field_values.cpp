@@ -282,7 +282,8 @@ Result<json> normalize_field_value(const FieldDef& field, const json& value) {
         if (!value.is_string()) return mismatch(field, value);
         const std::string phone = trim(value.get<std::string>());
         if (phone.empty()) return json(nullptr);
-        if (!valid_phone(phone)) return mismatch(field, value);
+        // Said as normalize_phone() says it, so a form, the CLI and import agree.
+        if (!valid_phone(phone)) return Error{normalize_phone(phone, "US").error};
         return json(phone);
     }
     case FieldType::Url:

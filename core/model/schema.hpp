@@ -45,8 +45,8 @@ struct CompiledPattern;
 // "Validation rules"). Checked on entry, edit and import, never on values
 // already kept.
 struct FieldRules {
-    std::string pattern;         // ECMAScript regular expression the whole value matches
-    nlohmann::json min, max;     // numbers (number, money) or "YYYY-MM-DD" / instants; null = none
+    std::string pattern;     // ECMAScript regular expression the whole value matches
+    nlohmann::json min, max; // numbers (number, money) or "YYYY-MM-DD" / instants; null = none
     std::optional<std::size_t> min_length, max_length; // in characters, for text
     std::string message; // the admin's words, shown instead of the default when a rule fails
     std::shared_ptr<const CompiledPattern> compiled; // `pattern`, ready to run

@@ -42,16 +42,16 @@ struct Country {
 };
 
 constexpr std::array<Country, 31> kCountries = {{
-    {"US", "1", "1", 10, 10},  {"CA", "1", "1", 10, 10},   {"GB", "44", "0", 9, 10},
-    {"IE", "353", "0", 7, 9},  {"DE", "49", "0", 6, 13},   {"AT", "43", "0", 4, 13},
-    {"CH", "41", "0", 9, 9},   {"FR", "33", "0", 9, 9},    {"BE", "32", "0", 8, 9},
-    {"NL", "31", "0", 9, 9},   {"LU", "352", "", 4, 11},   {"ES", "34", "", 9, 9},
-    {"PT", "351", "", 9, 9},   {"IT", "39", "", 6, 11},    {"DK", "45", "", 8, 8},
-    {"NO", "47", "", 8, 8},    {"SE", "46", "0", 7, 9},    {"FI", "358", "0", 5, 12},
-    {"PL", "48", "", 9, 9},    {"CZ", "420", "", 9, 9},    {"GR", "30", "", 10, 10},
-    {"AU", "61", "0", 9, 9},   {"NZ", "64", "0", 8, 10},   {"IN", "91", "0", 10, 10},
-    {"BR", "55", "0", 10, 11}, {"MX", "52", "", 10, 10},   {"JP", "81", "0", 9, 10},
-    {"CN", "86", "0", 9, 11},  {"KR", "82", "0", 8, 10},   {"SG", "65", "", 8, 8},
+    {"US", "1", "1", 10, 10},  {"CA", "1", "1", 10, 10}, {"GB", "44", "0", 9, 10},
+    {"IE", "353", "0", 7, 9},  {"DE", "49", "0", 6, 13}, {"AT", "43", "0", 4, 13},
+    {"CH", "41", "0", 9, 9},   {"FR", "33", "0", 9, 9},  {"BE", "32", "0", 8, 9},
+    {"NL", "31", "0", 9, 9},   {"LU", "352", "", 4, 11}, {"ES", "34", "", 9, 9},
+    {"PT", "351", "", 9, 9},   {"IT", "39", "", 6, 11},  {"DK", "45", "", 8, 8},
+    {"NO", "47", "", 8, 8},    {"SE", "46", "0", 7, 9},  {"FI", "358", "0", 5, 12},
+    {"PL", "48", "", 9, 9},    {"CZ", "420", "", 9, 9},  {"GR", "30", "", 10, 10},
+    {"AU", "61", "0", 9, 9},   {"NZ", "64", "0", 8, 10}, {"IN", "91", "0", 10, 10},
+    {"BR", "55", "0", 10, 11}, {"MX", "52", "", 10, 10}, {"JP", "81", "0", 9, 10},
+    {"CN", "86", "0", 9, 11},  {"KR", "82", "0", 8, 10}, {"SG", "65", "", 8, 8},
     {"ZA", "27", "0", 9, 9},
 }};
 
@@ -102,7 +102,9 @@ std::optional<std::string> international(std::string_view digits) {
 
 // The digits dialled from inside `country` to reach another one, if `digits` start with them.
 std::size_t international_prefix(const Country& country, std::string_view digits) {
-    const auto starts = [&](std::string_view prefix) { return digits.substr(0, prefix.size()) == prefix; };
+    const auto starts = [&](std::string_view prefix) {
+        return digits.substr(0, prefix.size()) == prefix;
+    };
     if (country.iso == "AU" && starts("0011")) return 4;
     if (country.iso == "JP" && starts("010")) return 3;
     if (country.code == "1" && starts("011")) return 3;
@@ -118,8 +120,8 @@ PhoneResult not_a_phone(std::string_view phone) {
 bool has_extension(std::string_view lowered) {
     for (const std::string_view mark : {"ext", "x", "#", ";"})
         if (const auto at = lowered.find(mark); at != std::string_view::npos)
-            return std::any_of(lowered.begin() + static_cast<std::ptrdiff_t>(at),
-                               lowered.end(), is_digit);
+            return std::any_of(lowered.begin() + static_cast<std::ptrdiff_t>(at), lowered.end(),
+                               is_digit);
     return false;
 }
 

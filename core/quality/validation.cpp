@@ -72,13 +72,15 @@ std::string shown(const json& value) {
 // What the range compares: the number, the money's amount, the date's text
 // (YYYY-MM-DD and UTC instants in one form order as text does).
 json comparable(const FieldDef& field, const json& value) {
-    if (field.type == FieldType::Money) return value.is_object() ? value.value("amount", json()) : json();
+    if (field.type == FieldType::Money)
+        return value.is_object() ? value.value("amount", json()) : json();
     return value;
 }
 
 bool below(const json& a, const json& b) {
     if (a.is_number() && b.is_number()) return a.get<double>() < b.get<double>();
-    if (a.is_string() && b.is_string()) return a.get_ref<const std::string&>() < b.get_ref<const std::string&>();
+    if (a.is_string() && b.is_string())
+        return a.get_ref<const std::string&>() < b.get_ref<const std::string&>();
     return false;
 }
 
@@ -130,8 +132,7 @@ std::optional<std::string> pattern_problem(const FieldDef& field, const json& va
         compiled = *made;
     }
     if (std::regex_match(text, compiled->regex)) return std::nullopt;
-    return "expected text matching " + rules.pattern + ", got \"" + shortened_utf8(text, 60) +
-           "\"";
+    return "expected text matching " + rules.pattern + ", got \"" + shortened_utf8(text, 60) + "\"";
 }
 
 } // namespace

@@ -55,8 +55,7 @@ struct RuleFailure {
 // is checked only when it concerns one of them, so a record that already
 // broke a rule can still be edited elsewhere. nullptr checks every rule (a
 // new record).
-std::vector<RuleFailure> record_rule_failures(const RecordTypeDef& type,
-                                              const nlohmann::json& data,
+std::vector<RuleFailure> record_rule_failures(const RecordTypeDef& type, const nlohmann::json& data,
                                               const std::set<std::string>* touched, Instant now);
 
 } // namespace crm

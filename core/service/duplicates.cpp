@@ -238,7 +238,6 @@ std::vector<std::string> name_words(const std::string& name) {
 
 } // namespace
 
-
 // Word by word: each word of the shorter name against its closest word of
 // the other, averaged; so "Ingrid Brennan" and "Ingrid Chen" do not match on
 // their shared first name, while "Jon Smith" and "Smith, John" do.

@@ -115,7 +115,8 @@ TEST_CASE("phone numbers are kept in E.164, read in the workspace's country") {
         CHECK(phone(c.input, c.country) == c.e164);
     }
     CHECK(phone("12") == "\"12\" is not a phone number (expected e.g. +1 415 555 0123)");
-    CHECK(phone("555-0123") == "\"555-0123\" is not a phone number (expected e.g. +1 415 555 0123)");
+    CHECK(phone("555-0123") ==
+          "\"555-0123\" is not a phone number (expected e.g. +1 415 555 0123)");
     CHECK(phone("020 7946 0958") ==
           "\"020 7946 0958\" is not a phone number (expected e.g. +1 415 555 0123)");
     CHECK(phone("call me") == "\"call me\" is not a phone number (expected e.g. +1 415 555 0123)");
@@ -169,7 +170,9 @@ TEST_CASE("values are normalised on entry, and what cannot be is refused with it
           "example.com)");
     // A value kept before normalisation is left as it is when the form sends it back.
     Workspace legacy = team_workspace();
-    legacy.put(Record{"contact-1", "contact", "u-ana",
+    legacy.put(Record{"contact-1",
+                      "contact",
+                      "u-ana",
                       {{"first_name", "Old"}, {"last_name", "Entry"}, {"phone", "555-0100"}}});
     Engine old(std::move(legacy));
     CHECK(save_error(old, "contact-1", {{"phone", "555-0100"}, {"last_name", "Entry-Smith"}}) ==
@@ -207,7 +210,8 @@ TEST_CASE("each field rule passes, and fails with what was expected") {
     CHECK(create_error(engine, "deal", {{"name", "A"}, {"stage", "Won-ish"}}) ==
           "Cannot create Deal: Stage: expected one of: Lead, Qualified, Meeting scheduled, "
           "Proposal sent, Negotiation, Closed won, Closed lost, got \"Won-ish\"");
-    CHECK(create_error(engine, "deal", {{"probability", 5}}) == "Cannot create Deal: Name: is required");
+    CHECK(create_error(engine, "deal", {{"probability", 5}}) ==
+          "Cannot create Deal: Name: is required");
 }
 
 TEST_CASE("the admin's message is shown as written") {
@@ -221,7 +225,9 @@ TEST_CASE("the admin's message is shown as written") {
 TEST_CASE("a rule across fields holds after each change that concerns it") {
     Workspace ws = ruled_workspace();
     // Kept before the rules: already breaks two of them.
-    ws.put(Record{"deal-1", "deal", "u-ana",
+    ws.put(Record{"deal-1",
+                  "deal",
+                  "u-ana",
                   {{"name", "Legacy"}, {"stage", "Closed won"}, {"probability", 150}}});
     Engine engine(std::move(ws));
     CHECK(create_error(engine, "deal", {{"name", "Won"}, {"stage", "Closed won"}}) ==
@@ -260,8 +266,8 @@ TEST_CASE("a stage move that fills fields is checked by the record's rules") {
     const std::string id = engine.workspace().ids_of_type("deal").front();
     const Record& deal = *engine.workspace().find(id);
     REQUIRE(deal.flows.count("sales_pipeline"));
-    Outcome moved = engine.apply(MoveRecord{id, "qualified", "sales_pipeline", {{"probability", 5}}},
-                                 "u-sam", kNow);
+    Outcome moved = engine.apply(
+        MoveRecord{id, "qualified", "sales_pipeline", {{"probability", 5}}}, "u-sam", kNow);
     CHECK_FALSE(moved.ok);
     CHECK(moved.message ==
           "Cannot move Fleet: A qualified deal has a probability of at least 10%.");
@@ -385,14 +391,16 @@ TEST_CASE("bad rule definitions are refused, saying where") {
           "repeats, such as (a+)+, which can take forever to check; write it without the nesting");
     const std::string long_pattern =
         R"({"deal": {"fields": {"next_step": {"pattern": ")" + std::string(201, 'a') + "\"}}}}";
-    CHECK(rules_error(long_pattern.c_str()) ==
-          "$.validation.deal.fields.next_step.pattern: \"" + std::string(57, 'a') +
-              "...\" is longer than 200 characters");
+    CHECK(rules_error(long_pattern.c_str()) == "$.validation.deal.fields.next_step.pattern: \"" +
+                                                   std::string(57, 'a') +
+                                                   "...\" is longer than 200 characters");
     CHECK(rules_error(R"({"deal": {"fields": {"probability": {"min": 100, "max": 0}}}})") ==
           "$.validation.deal.fields.probability: min (100) is greater than max (0)");
-    CHECK(rules_error(R"({"deal": {"fields": {"close_date": {"min": "2026-12-01", "max": "2026-01-01"}}}})") ==
-          "$.validation.deal.fields.close_date: min (\"2026-12-01\") is greater than max "
-          "(\"2026-01-01\")");
+    CHECK(
+        rules_error(
+            R"({"deal": {"fields": {"close_date": {"min": "2026-12-01", "max": "2026-01-01"}}}})") ==
+        "$.validation.deal.fields.close_date: min (\"2026-12-01\") is greater than max "
+        "(\"2026-01-01\")");
     CHECK(rules_error(R"({"deal": {"fields": {"close_date": {"min": "soon"}}}})") ==
           "$.validation.deal.fields.close_date.min: expected a date as YYYY-MM-DD, got \"soon\"");
     CHECK(rules_error(R"({"deal": {"fields": {"next_step": {"min": 1}}}})") ==
@@ -401,8 +409,9 @@ TEST_CASE("bad rule definitions are refused, saying where") {
     CHECK(rules_error(R"({"deal": {"fields": {"probability": {"max_length": 3}}}})") ==
           "$.validation.deal.fields.probability.max_length: only text and long_text fields have "
           "max_length");
-    CHECK(rules_error(R"({"deal": {"fields": {"next_step": {"min_length": 9, "max_length": 3}}}})") ==
-          "$.validation.deal.fields.next_step: min_length (9) is greater than max_length (3)");
+    CHECK(
+        rules_error(R"({"deal": {"fields": {"next_step": {"min_length": 9, "max_length": 3}}}})") ==
+        "$.validation.deal.fields.next_step: min_length (9) is greater than max_length (3)");
     CHECK(rules_error(R"({"deal": {"fields": {"probability": {"pattern": "[0-9]+"}}}})") ==
           "$.validation.deal.fields.probability.pattern: only text, email, phone, url and domain "
           "fields have a pattern");
@@ -422,13 +431,18 @@ TEST_CASE("bad rule definitions are refused, saying where") {
     CHECK(rules_error(R"({"deal": {"rules": [{"rule": {"is_set": "name"}, "mesage": "M"}]}})") ==
           "$.validation.deal.rules[0].mesage: unknown field (expected one of: rule, message, "
           "fields)");
-    CHECK(rules_error(R"({"deal": {"rules": [{"rule": {"<": [{"var": "discount"}, 20]}, "message": "M"}]}})") ==
-          "$.validation.deal.rules[0].rule: reads \"discount\", which is not a field of Deal");
-    CHECK(rules_error(R"({"deal": {"rules": [{"rule": {"is_set": "name"}, "message": "M", "fields": ["nme"]}]}})") ==
-          "$.validation.deal.rules[0].fields[0]: \"nme\" is not a field of Deal");
+    CHECK(
+        rules_error(
+            R"({"deal": {"rules": [{"rule": {"<": [{"var": "discount"}, 20]}, "message": "M"}]}})") ==
+        "$.validation.deal.rules[0].rule: reads \"discount\", which is not a field of Deal");
+    CHECK(
+        rules_error(
+            R"({"deal": {"rules": [{"rule": {"is_set": "name"}, "message": "M", "fields": ["nme"]}]}})") ==
+        "$.validation.deal.rules[0].fields[0]: \"nme\" is not a field of Deal");
     CHECK(rules_error(R"({"deal": {"rules": [{"rule": {"bogus": []}, "message": "M"}]}})")
               .rfind("$.validation.deal.rules[0].rule: ", 0) == 0);
-    auto bad_country = import_workspace(R"({"format": "crm-workspace", "version": 2, "default_country": "XX"})");
+    auto bad_country =
+        import_workspace(R"({"format": "crm-workspace", "version": 2, "default_country": "XX"})");
     REQUIRE_FALSE(bad_country.ok());
     CHECK(bad_country.error().rfind("$.default_country: expected the two-letter code of a country "
                                     "whose phone numbers the workspace knows (US, CA, GB, ",
