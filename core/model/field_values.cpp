@@ -293,6 +293,7 @@ Result<json> normalize_field_value(const FieldDef& field, const json& value) {
         if (!value.is_string()) return mismatch(field, value);
         const std::string url = trim(value.get<std::string>());
         if (url.empty()) return json(nullptr);
+        if (!valid_url(url) && field.type == FieldType::Domain) return Error{domain_problem(url)};
         if (!valid_url(url)) return mismatch(field, value);
         return json(url);
     }

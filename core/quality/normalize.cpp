@@ -202,6 +202,11 @@ std::string phone_match_key(const std::string& phone) {
     return digits.size() > 9 ? digits.substr(digits.size() - 9) : digits;
 }
 
+std::string domain_problem(std::string_view text) {
+    return "\"" + shortened_utf8(trimmed(text), 60) +
+           "\" is not a web site's domain (expected e.g. example.com)";
+}
+
 std::optional<std::string> canonical_domain(std::string_view text) {
     std::string host = lower_ascii(trimmed(text));
     if (const auto scheme = host.find("://"); scheme != std::string::npos)

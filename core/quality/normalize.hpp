@@ -44,5 +44,8 @@ std::string phone_match_key(const std::string& phone);
 // user, port, path, query or trailing dot ("https://www.Example.com/path" ->
 // "example.com"); nothing when it is not a domain.
 std::optional<std::string> canonical_domain(std::string_view text);
+// What is said of text that is not a domain: "\"localhost\" is not a web
+// site's domain (expected e.g. example.com)".
+std::string domain_problem(std::string_view text);
 
 } // namespace crm

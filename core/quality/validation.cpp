@@ -167,9 +167,7 @@ Result<json> normalize_new_value(const FieldDef& field, const json& value,
     }
     case FieldType::Domain: {
         const auto domain = canonical_domain(text);
-        if (!domain)
-            return Error{"\"" + shortened_utf8(text, 60) +
-                         "\" is not a web site's domain (expected e.g. example.com)"};
+        if (!domain) return Error{domain_problem(text)};
         return json(*domain);
     }
     default:

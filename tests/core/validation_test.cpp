@@ -271,8 +271,12 @@ TEST_CASE("a stage move that fills fields is checked by the record's rules") {
     CHECK_FALSE(moved.ok);
     CHECK(moved.message ==
           "Cannot move Fleet: A qualified deal has a probability of at least 10%.");
-    moved = engine.apply(MoveRecord{id, "qualified", "sales_pipeline", {{"probability", 20}}},
-                         "u-sam", kNow);
+    moved = engine.apply(
+        MoveRecord{id,
+                   "qualified",
+                   "sales_pipeline",
+                   {{"probability", 20}, {"budget", {{"amount", 1000}, {"currency", "USD"}}}}},
+        "u-sam", kNow);
     CHECK_MESSAGE(moved.ok, moved.message);
 }
 
