@@ -596,7 +596,6 @@ json workspace_to_json(const Workspace& ws) {
                 {"version", kWorkspaceFormatVersion},
                 {"name", ws.name},
                 {"currency", ws.currency},
-                {"default_country", ws.default_country},
                 {"teams", std::move(teams)},
                 {"users", std::move(users)},
                 {"custom_types", std::move(custom_types)},
@@ -607,6 +606,8 @@ json workspace_to_json(const Workspace& ws) {
                 {"records", std::move(records)},
                 {"next_ids", std::move(next_ids)}};
     // Only when there are some: exports from before views and inboxes stay as they were.
+    // Only when it is not the default: exports from before it stay as they were.
+    if (ws.default_country != "US") out["default_country"] = ws.default_country;
     if (json validation = validation_to_json(ws.schema); !validation.empty())
         out["validation"] = std::move(validation);
     if (!views.empty()) out["views"] = std::move(views);
