@@ -34,7 +34,7 @@ void check_required(const RecordTypeDef& type, const nlohmann::json& merged, Pro
 // The type's rules across fields, for `record` with `fields` laid over it;
 // `touched` limits them to the rules that concern the fields a change sets
 // (nullptr: all). Skipped when the fields have problems already.
-void check_record_rules(const Workspace& workspace, const RecordTypeDef& type, const Record& record,
+void check_record_rules(const RecordTypeDef& type, const Record& record,
                         const nlohmann::json& fields, const std::set<std::string>* touched,
                         Instant now, Problems& problems);
 // The ids of a field object's members.

@@ -134,12 +134,10 @@ void check_required(const RecordTypeDef& type, const json& merged, Problems& pro
     }
 }
 
-void check_record_rules(const Workspace& ws, const RecordTypeDef& type, const Record& record,
-                        const json& fields, const std::set<std::string>* touched, Instant now,
-                        Problems& problems) {
+void check_record_rules(const RecordTypeDef& type, const Record& record, const json& fields,
+                        const std::set<std::string>* touched, Instant now, Problems& problems) {
     if (type.rules.empty() || !problems.empty()) return;
     const json data = logic_data(record, type, fields);
-    (void)ws;
     for (auto& failure : record_rule_failures(type, data, touched, now))
         problems.push_back({std::move(failure.field), std::move(failure.message), true});
 }
@@ -181,7 +179,7 @@ Result<Decision> decide_create(const Workspace& ws, const User& actor, const std
     if (!type->rules.empty()) {
         Record draft{"", type->id, owner, fields};
         draft.created_at = draft.updated_at = now;
-        check_record_rules(ws, *type, draft, json::object(), nullptr, now, problems);
+        check_record_rules(*type, draft, json::object(), nullptr, now, problems);
     }
     if (!problems.empty())
         return Error{"Cannot create " + type->label + ": " + join_problems(*type, problems)};
@@ -236,7 +234,7 @@ Result<Decision> decide_update(const Workspace& ws, const User& actor, const Upd
     check_required(*type, merged, problems);
     json changed = changed_fields(*record, fields);
     const auto touched = field_ids(changed);
-    check_record_rules(ws, *type, *record, fields, &touched, now, problems);
+    check_record_rules(*type, *record, fields, &touched, now, problems);
     if (!problems.empty())
         return Error{"Cannot save " + ws.title_of(*record) + ": " + join_problems(*type, problems)};
     auto update = field_changes(*record, std::move(changed));

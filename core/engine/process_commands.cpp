@@ -162,7 +162,7 @@ Result<Decision> decide_move(const Workspace& ws, const User& actor, const MoveR
         json after = fields;
         if (!flow->stage_field.empty() && !target->exit) after[flow->stage_field] = target->name();
         const auto touched = field_ids(changed_fields(*record, after));
-        check_record_rules(ws, *type, *record, after, &touched, now, details.problems);
+        check_record_rules(*type, *record, after, &touched, now, details.problems);
     }
     if (!details.problems.empty())
         return Error{"Cannot move " + title + ": " + join_problems(*type, details.problems)};
@@ -388,7 +388,7 @@ Result<Decision> decide_start_flow(const Workspace& ws, const StartFlow& command
     if (!new_type->rules.empty()) {
         Record draft{"", new_type->id, record->owner, fields};
         draft.created_at = draft.updated_at = now;
-        check_record_rules(ws, *new_type, draft, json::object(), nullptr, now, problems);
+        check_record_rules(*new_type, draft, json::object(), nullptr, now, problems);
     }
     if (!problems.empty()) {
         // Into the manual recovery queue, once per reason.
