@@ -333,9 +333,21 @@ for record in records:
 flagged = next(r for r in records if r["type"] == "contact" and r.get("owner") == "u-ben")
 flagged["data_problems"] = [{"note": "The phone number is the front desk; ask for a direct line",
                              "by": "u-ben", "at": stamp(TODAY - timedelta(days=2), 15, 40)}]
+# Validation rules an admin would write (docs/workspace-format.md, "Validation
+# rules"); every record above passes them.
+validation = {
+    "deal": {
+        "fields": {"probability": {"min": 0, "max": 100,
+                                   "message": "Probability is a percentage from 0 to 100."}},
+        "rules": [{"rule": {"or": [{"!=": [{"var": "stage"}, "Closed won"]}, {"is_set": "close_date"}]},
+                   "message": "Close date is required once a deal is won.",
+                   "fields": ["close_date", "stage"]}],
+    },
+    "contact": {"fields": {"last_name": {"min_length": 2, "message": "Write the whole last name."}}},
+}
 workspace = {"format": "crm-workspace", "version": 1, "name": "Northwind Field Sales (demo)", "currency": "USD",
-             "teams": teams, "users": users, "processes": flows, "calendar": calendar,
-             "sla_policies": sla_policies, "records": records}
+             "default_country": "US", "teams": teams, "users": users, "validation": validation,
+             "processes": flows, "calendar": calendar, "sla_policies": sla_policies, "records": records}
 out = Path(__file__).resolve().parent.parent / "assets" / "demo-workspace.json"
 out.write_text(json.dumps(workspace, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 print(f"wrote {out} ({len(records)} records)")

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,10 +25,21 @@ using Problems = std::vector<FieldProblem>;
 
 // "Email: expected an email address ...; Last name: is required"
 std::string join_problems(const RecordTypeDef& type, const Problems& problems);
-// Checks and normalises field values against the type, one problem per bad field.
+// Checks and normalises field values against the type and the fields' rules,
+// one problem per bad field. `current`: the record's kept values, when it
+// exists; a value given as it is kept is taken as it is.
 nlohmann::json check_fields(const Workspace& workspace, const RecordTypeDef& type,
-                            const nlohmann::json& fields, Problems& problems);
+                            const nlohmann::json& fields, Problems& problems,
+                            const nlohmann::json* current = nullptr);
 void check_required(const RecordTypeDef& type, const nlohmann::json& merged, Problems& problems);
+// The type's rules across fields, for `record` with `fields` laid over it;
+// `touched` limits them to the rules that concern the fields a change sets
+// (nullptr: all). Skipped when the fields have problems already.
+void check_record_rules(const RecordTypeDef& type, const Record& record,
+                        const nlohmann::json& fields, const std::set<std::string>* touched,
+                        Instant now, Problems& problems);
+// The ids of a field object's members.
+std::set<std::string> field_ids(const nlohmann::json& fields);
 // Only real changes become events: the given values that differ from the record's.
 nlohmann::json changed_fields(const Record& record, const nlohmann::json& fields);
 // The record's fields with the given values laid over them (null clears).
@@ -61,13 +73,14 @@ Result<Decision> decide_start_flows(const Workspace& workspace, const StartFlows
 
 // `id_offset`: records of the type this batch already creates.
 Result<Decision> decide_create(const Workspace& workspace, const User& actor,
-                               const CreateRecord& command, const std::string& device,
+                               const CreateRecord& command, Instant now, const std::string& device,
                                Problems& problems, std::size_t id_offset = 0);
 // The same without a CreateRecord: an import's rows are not copied into one.
 Result<Decision> decide_create(const Workspace& workspace, const User& actor,
                                const std::string& type, const nlohmann::json& fields,
-                               const std::optional<std::string>& owner, const std::string& device,
-                               Problems& problems, std::size_t id_offset);
+                               const std::optional<std::string>& owner, Instant now,
+                               const std::string& device, Problems& problems,
+                               std::size_t id_offset);
 Result<Decision> decide_update(const Workspace& workspace, const User& actor,
                                const UpdateRecord& command, Instant now, DecideDetails& details);
 

@@ -7,6 +7,8 @@
 #include "io/workspace_json.hpp"
 #include "logic/jsonlogic.hpp"
 #include "model/field_values.hpp"
+#include "process/conditions.hpp"
+#include "quality/validation.hpp"
 #include "sla/clocks.hpp"
 
 #include <algorithm>
@@ -26,7 +28,8 @@ std::string join_problems(const RecordTypeDef& type, const Problems& problems) {
     for (const auto& problem : problems) {
         const FieldDef* field = type.field(problem.field);
         if (!text.empty()) text += "; ";
-        text += (field ? field->label : problem.field) + ": " + problem.message;
+        if (!problem.own_words) text += (field ? field->label : problem.field) + ": ";
+        text += problem.message;
     }
     return text;
 }
@@ -34,7 +37,7 @@ std::string join_problems(const RecordTypeDef& type, const Problems& problems) {
 // Checks and normalises the given field values against the type; collects
 // one problem per bad field so a form can show each next to its editor.
 json check_fields(const Workspace& workspace, const RecordTypeDef& type, const json& fields,
-                  Problems& problems) {
+                  Problems& problems, const json* current) {
     json clean = json::object();
     if (fields.is_null()) return clean;
     if (!fields.is_object()) {
@@ -55,6 +58,22 @@ json check_fields(const Workspace& workspace, const RecordTypeDef& type, const j
         if (auto problem = new_value_problem(*field, *normalized)) {
             problems.push_back({field_id, *problem});
             continue;
+        }
+        // A value given back as the record keeps it is not new: it is not
+        // normalised or judged again (a form sends every field it shows).
+        const auto kept = current ? current->find(field_id) : json::const_iterator();
+        const bool unchanged =
+            current && (kept == current->end() ? normalized->is_null() : *kept == *normalized);
+        if (!unchanged) {
+            normalized = normalize_new_value(*field, *normalized, workspace.default_country);
+            if (!normalized) {
+                problems.push_back({field_id, normalized.error()});
+                continue;
+            }
+            if (auto problem = field_rule_problem(*field, *normalized)) {
+                problems.push_back({field_id, *problem, !field->rules.message.empty()});
+                continue;
+            }
         }
         const json& v = *normalized;
         if (field->type == FieldType::RecordRef && !v.is_null()) {
@@ -104,8 +123,30 @@ void check_required(const RecordTypeDef& type, const json& merged, Problems& pro
     for (const auto& field : type.fields) {
         if (!field.required) continue;
         const auto it = merged.find(field.id);
-        if (it == merged.end() || is_unset(*it)) problems.push_back({field.id, "is required"});
+        if (it != merged.end() && !is_unset(*it)) continue;
+        if (std::any_of(problems.begin(), problems.end(),
+                        [&](const FieldProblem& known) { return known.field == field.id; }))
+            continue; // what was given for it is wrong already
+        if (field.rules.message.empty())
+            problems.push_back({field.id, "is required"});
+        else
+            problems.push_back({field.id, field.rules.message, true});
     }
+}
+
+void check_record_rules(const RecordTypeDef& type, const Record& record, const json& fields,
+                        const std::set<std::string>* touched, Instant now, Problems& problems) {
+    if (type.rules.empty() || !problems.empty()) return;
+    const json data = logic_data(record, type, fields);
+    for (auto& failure : record_rule_failures(type, data, touched, now))
+        problems.push_back({std::move(failure.field), std::move(failure.message), true});
+}
+
+std::set<std::string> field_ids(const json& fields) {
+    std::set<std::string> ids;
+    for (const auto& [id, value] : fields.items())
+        ids.insert(id);
+    return ids;
 }
 
 } // namespace detail
@@ -119,14 +160,15 @@ using namespace detail;
 namespace detail {
 
 Result<Decision> decide_create(const Workspace& ws, const User& actor, const CreateRecord& cmd,
-                               const std::string& device, Problems& problems,
+                               Instant now, const std::string& device, Problems& problems,
                                std::size_t id_offset) {
-    return decide_create(ws, actor, cmd.type, cmd.fields, cmd.owner, device, problems, id_offset);
+    return decide_create(ws, actor, cmd.type, cmd.fields, cmd.owner, now, device, problems,
+                         id_offset);
 }
 
 Result<Decision> decide_create(const Workspace& ws, const User& actor, const std::string& type_id,
                                const json& given, const std::optional<std::string>& given_owner,
-                               const std::string& device, Problems& problems,
+                               Instant now, const std::string& device, Problems& problems,
                                std::size_t id_offset) {
     const RecordTypeDef* type = ws.schema.type(type_id);
     if (!type) return Error{"there is no record type \"" + type_id + "\""};
@@ -134,6 +176,11 @@ Result<Decision> decide_create(const Workspace& ws, const User& actor, const std
     if (auto status = check_create(ws, actor, owner); !status) return Error{status.error()};
     json fields = check_fields(ws, *type, given, problems);
     check_required(*type, fields, problems);
+    if (!type->rules.empty()) {
+        Record draft{"", type->id, owner, fields};
+        draft.created_at = draft.updated_at = now;
+        check_record_rules(*type, draft, json::object(), nullptr, now, problems);
+    }
     if (!problems.empty())
         return Error{"Cannot create " + type->label + ": " + join_problems(*type, problems)};
     for (auto it = fields.begin(); it != fields.end();)
@@ -182,12 +229,15 @@ Result<Decision> decide_update(const Workspace& ws, const User& actor, const Upd
     if (cmd.owner)
         if (auto status = check_assign(ws, actor, *record, *cmd.owner); !status)
             return Error{status.error()};
-    json fields = check_fields(ws, *type, cmd.fields, problems);
+    json fields = check_fields(ws, *type, cmd.fields, problems, &record->fields);
     const json merged = merged_fields(*record, fields);
     check_required(*type, merged, problems);
+    json changed = changed_fields(*record, fields);
+    const auto touched = field_ids(changed);
+    check_record_rules(*type, *record, fields, &touched, now, problems);
     if (!problems.empty())
         return Error{"Cannot save " + ws.title_of(*record) + ": " + join_problems(*type, problems)};
-    auto update = field_changes(*record, changed_fields(*record, fields));
+    auto update = field_changes(*record, std::move(changed));
     if (cmd.owner && *cmd.owner != record->owner) {
         update.owner = *cmd.owner;
         update.owner_before = record->owner;
@@ -421,7 +471,7 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
         [&](const auto& cmd) -> Result<Decision> {
             using T = std::decay_t<decltype(cmd)>;
             if constexpr (std::is_same_v<T, CreateRecord>)
-                return decide_create(m_workspace, *actor, cmd, m_device, problems);
+                return decide_create(m_workspace, *actor, cmd, now, m_device, problems);
             else if constexpr (std::is_same_v<T, UpdateRecord>)
                 return decide_update(m_workspace, *actor, cmd, now, found);
             else if constexpr (std::is_same_v<T, DeleteRecord>)

@@ -35,8 +35,9 @@ class EventSink {
 };
 
 struct FieldProblem {
-    std::string field;   // field id
-    std::string message; // "expected a date as YYYY-MM-DD, got \"soon\""
+    std::string field;      // field id
+    std::string message;    // "expected a date as YYYY-MM-DD, got \"soon\""
+    bool own_words = false; // an admin's validation message: shown as written, without the label
 };
 
 // A row of an import that cannot go in: its row, the field (or "owner", or
@@ -45,6 +46,7 @@ struct RowProblem {
     std::size_t row = 0;
     std::string field;
     std::string message;
+    bool own_words = false; // as FieldProblem::own_words
 };
 
 // What an import does with a row.

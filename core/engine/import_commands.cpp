@@ -28,7 +28,7 @@ void note_row_problems(const ImportRow& row, const std::string& error, const Dec
         return;
     }
     for (const auto& problem : details.problems)
-        out.push_back({row.row, problem.field, problem.message});
+        out.push_back({row.row, problem.field, problem.message, problem.own_words});
 }
 
 } // namespace
@@ -37,7 +37,8 @@ std::string describe_row_problems(const std::vector<RowProblem>& rows,
                                   const std::function<std::string(const std::string&)>& label_of) {
     const RowProblem& first = rows.front();
     std::string text = "Cannot import: row " + std::to_string(first.row) + ": ";
-    if (!first.field.empty()) text += label_of(first.field) + ": ";
+    if (!first.own_words && !first.field.empty()) // the admin's message says it all
+        text += label_of(first.field) + ": ";
     text += first.message;
     std::unordered_set<std::size_t> others;
     for (const auto& problem : rows)
@@ -66,7 +67,7 @@ Result<Decision> decide_import(const Workspace& ws, const User& actor, const Imp
             continue;
         }
         auto decided = row.id.empty() ? decide_create(ws, actor, type->id, row.fields, row.owner,
-                                                      device, one.problems, added)
+                                                      now, device, one.problems, added)
                                       : decide_import_update(ws, actor, *type, row, now, one);
         if (!decided) {
             note_row_problems(row, decided.error(), one, details.rows);

@@ -195,7 +195,7 @@ Result<Decision> decide_log_activity(const Workspace& ws, const User& actor, con
     if (kind.id != "note") activity["direction"] = "Outbound";
     if (!cmd.outcome.empty()) activity["outcome"] = cmd.outcome;
     if (!cmd.notes.empty()) activity["body"] = cmd.notes;
-    auto created = decide_create(ws, actor, CreateRecord{"activity", activity, std::nullopt},
+    auto created = decide_create(ws, actor, CreateRecord{"activity", activity, std::nullopt}, now,
                                  device, details.problems);
     if (!created) return Error{created.error()};
     Decision decision;
@@ -222,7 +222,7 @@ Result<Decision> decide_log_activity(const Workspace& ws, const User& actor, con
         const json task = {{"title", cmd.next_title},
                            {"due", format_instant(*cmd.next_due)},
                            {"related", subject.id}};
-        auto next = decide_create(ws, actor, CreateRecord{"task", task, std::nullopt}, device,
+        auto next = decide_create(ws, actor, CreateRecord{"task", task, std::nullopt}, now, device,
                                   details.problems);
         if (!next) return Error{next.error()};
         take(decision, std::move(*next));

@@ -154,9 +154,16 @@ Result<Decision> decide_move(const Workspace& ws, const User& actor, const MoveR
         return Error{"Cannot move " + title + " to " + target->name() + ": " + route.error()};
 
     // The fields filled in with the move count for its gate.
-    json fields = check_fields(ws, *type, move.fields, details.problems);
+    json fields = check_fields(ws, *type, move.fields, details.problems, &record->fields);
     const json merged = merged_fields(*record, fields);
     check_required(*type, merged, details.problems);
+    {
+        // The record's rules see it at the new stage, with what the move fills in.
+        json after = fields;
+        if (!flow->stage_field.empty() && !target->exit) after[flow->stage_field] = target->name();
+        const auto touched = field_ids(changed_fields(*record, after));
+        check_record_rules(*type, *record, after, &touched, now, details.problems);
+    }
     if (!details.problems.empty())
         return Error{"Cannot move " + title + ": " + join_problems(*type, details.problems)};
     if (const auto problem = text_problem(move.reason, kMaxTextBytes))
@@ -378,6 +385,11 @@ Result<Decision> decide_start_flow(const Workspace& ws, const StartFlow& command
     Problems problems;
     fields = check_fields(ws, *new_type, fields, problems);
     check_required(*new_type, fields, problems);
+    if (!new_type->rules.empty()) {
+        Record draft{"", new_type->id, record->owner, fields};
+        draft.created_at = draft.updated_at = now;
+        check_record_rules(*new_type, draft, json::object(), nullptr, now, problems);
+    }
     if (!problems.empty()) {
         // Into the manual recovery queue, once per reason.
         const std::string reason = join_problems(*new_type, problems);

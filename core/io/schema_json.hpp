@@ -18,6 +18,24 @@ nlohmann::json record_type_to_json(const RecordTypeDef& type);
 Result<FieldDef> field_def_from_json(const nlohmann::json& json, const std::string& path);
 Result<RecordTypeDef> record_type_from_json(const nlohmann::json& json, const std::string& path);
 
+// Validation rules (docs/workspace-format.md, "Validation rules"). A field's
+// rules are keys of its definition: pattern, min, max, min_length,
+// max_length, message. A record type's rules are an array of {"rule",
+// "message", "fields"}. Bad definitions are refused with their place:
+// "$.custom_fields.deal[0].pattern: \"(\" is not a valid regular expression (...)".
+nlohmann::json field_rules_to_json(const FieldRules& rules);
+nlohmann::json record_rules_to_json(const std::vector<RecordRule>& rules);
+// Reads the rule keys of `json` (a field definition, or the rules alone) into `field`.
+Status field_rules_from_json(const nlohmann::json& json, const std::string& path, FieldDef& field);
+Result<std::vector<RecordRule>> record_rules_from_json(const nlohmann::json& json,
+                                                       const std::string& path,
+                                                       const RecordTypeDef& type);
+// The workspace's "validation" section: rules on built-in types and fields,
+// {type id: {"fields": {field id: {rules}}, "rules": [...]}} (custom types and
+// fields carry theirs in their definitions). Empty when there are none.
+nlohmann::json validation_to_json(const Schema& schema);
+Status validation_from_json(const nlohmann::json& json, Schema& schema);
+
 // Rejects keys outside `allowed`: "$.users[2].nmae: unknown field (expected one of: ...)".
 Status check_known_keys(const nlohmann::json& object, const std::string& path,
                         std::initializer_list<const char*> allowed);

@@ -4,6 +4,7 @@
 #include "model/field_values.hpp"
 #include "process/flow_json.hpp"
 #include "process/validate.hpp"
+#include "quality/normalize.hpp"
 #include "sla/clocks.hpp"
 
 #include <set>
@@ -662,6 +663,10 @@ json workspace_to_json(const Workspace& ws) {
                 {"records", std::move(records)},
                 {"next_ids", std::move(next_ids)}};
     // Only when there are some: exports from before views and inboxes stay as they were.
+    // Only when it is not the default: exports from before it stay as they were.
+    if (ws.default_country != "US") out["default_country"] = ws.default_country;
+    if (json validation = validation_to_json(ws.schema); !validation.empty())
+        out["validation"] = std::move(validation);
     if (!views.empty()) out["views"] = std::move(views);
     if (ws.notifications.size()) {
         json notifications = json::array();
@@ -750,11 +755,11 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
     if (format == document.end() || *format != kWorkspaceFormat)
         return Error{std::string("$.format: expected \"") + kWorkspaceFormat +
                      "\" (this is not a workspace export)"};
-    if (auto s =
-            check_known_keys(document, "$",
-                             {"format", "version", "name", "currency", "teams", "users",
-                              "custom_types", "custom_fields", "processes", "calendar",
-                              "sla_policies", "records", "views", "next_ids", "notifications"});
+    if (auto s = check_known_keys(document, "$",
+                                  {"format", "version", "name", "currency", "default_country",
+                                   "teams", "users", "custom_types", "custom_fields", "validation",
+                                   "processes", "calendar", "sla_policies", "records", "views",
+                                   "next_ids", "notifications"});
         !s)
         return Error{s.error()};
     const auto version = document.find("version");
@@ -779,12 +784,25 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
                          currency.dump()};
         ws.currency = currency.get<std::string>();
     }
+    if (const auto country = document.find("default_country"); country != document.end()) {
+        if (!country->is_string() || !is_phone_country(country->get<std::string>())) {
+            std::string known;
+            for (const auto& code : phone_countries())
+                known += (known.empty() ? "" : ", ") + code;
+            return Error{"$.default_country: expected the two-letter code of a country whose "
+                         "phone numbers the workspace knows (" +
+                         known + "), got " + got(*country)};
+        }
+        ws.default_country = country->get<std::string>();
+    }
     if (auto s = read_teams(document.value("teams", json::array()), ws); !s)
         return Error{s.error()};
     if (auto s = read_users(document.value("users", json::array()), ws); !s)
         return Error{s.error()};
     if (auto s = check_directory_links(ws); !s) return Error{s.error()};
     if (auto s = read_schema(document, ws); !s) return Error{s.error()};
+    if (const auto validation = document.find("validation"); validation != document.end())
+        if (auto s = validation_from_json(*validation, ws.schema); !s) return Error{s.error()};
     if (const auto processes = document.find("processes"); processes != document.end()) {
         auto flows = flows_from_json(*processes, "$.processes");
         if (!flows) return Error{flows.error()};

@@ -1,5 +1,6 @@
 #include "model/field_values.hpp"
 
+#include "quality/normalize.hpp"
 #include "util/time.hpp"
 #include "util/utf8.hpp"
 
@@ -154,9 +155,11 @@ std::string expected_shape(const FieldDef& field) {
     case FieldType::Email:
         return "an email address like name@example.com";
     case FieldType::Phone:
-        return "a phone number (5 to 15 digits)";
+        return "a phone number like +1 415 555 0123";
     case FieldType::Url:
         return "a web address like example.com";
+    case FieldType::Domain:
+        return "a web site's domain like example.com";
     case FieldType::UserRef:
         return "a user id";
     case FieldType::RecordRef:
@@ -270,7 +273,7 @@ Result<json> normalize_field_value(const FieldDef& field, const json& value) {
     }
     case FieldType::Email: {
         if (!value.is_string()) return mismatch(field, value);
-        const std::string email = lower(trim(value.get<std::string>()));
+        const std::string email = normalize_email(value.get<std::string>());
         if (email.empty()) return json(nullptr);
         if (!valid_email(email)) return mismatch(field, value);
         return json(email);
@@ -279,13 +282,18 @@ Result<json> normalize_field_value(const FieldDef& field, const json& value) {
         if (!value.is_string()) return mismatch(field, value);
         const std::string phone = trim(value.get<std::string>());
         if (phone.empty()) return json(nullptr);
-        if (!valid_phone(phone)) return mismatch(field, value);
+        // Said as normalize_phone() says it, so a form, the CLI and import agree.
+        if (!valid_phone(phone)) return Error{normalize_phone(phone, "US").error};
         return json(phone);
     }
-    case FieldType::Url: {
+    case FieldType::Url:
+    case FieldType::Domain: {
+        // A domain kept before domains were canonical reads as it was;
+        // normalize_new_value() makes new ones canonical.
         if (!value.is_string()) return mismatch(field, value);
         const std::string url = trim(value.get<std::string>());
         if (url.empty()) return json(nullptr);
+        if (!valid_url(url) && field.type == FieldType::Domain) return Error{domain_problem(url)};
         if (!valid_url(url)) return mismatch(field, value);
         return json(url);
     }

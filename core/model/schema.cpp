@@ -7,7 +7,7 @@ namespace crm {
 
 namespace {
 
-constexpr std::array<std::pair<FieldType, std::string_view>, 14> kTypeNames = {{
+constexpr std::array<std::pair<FieldType, std::string_view>, 15> kTypeNames = {{
     {FieldType::Text, "text"},
     {FieldType::LongText, "long_text"},
     {FieldType::Number, "number"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<FieldType, std::string_view>, 14> kTypeNames = {{
     {FieldType::Email, "email"},
     {FieldType::Phone, "phone"},
     {FieldType::Url, "url"},
+    {FieldType::Domain, "domain"},
     {FieldType::UserRef, "user_ref"},
     {FieldType::RecordRef, "record_ref"},
 }};
@@ -126,7 +127,7 @@ Schema builtin_schema() {
     Schema schema;
     schema.add_type(
         record_type("company", "Company", "Companies", {"name"},
-                    {field("name", "Name", T::Text, true), field("domain", "Website", T::Url),
+                    {field("name", "Name", T::Text, true), field("domain", "Website", T::Domain),
                      picklist("industry", "Industry",
                               {"Software", "Manufacturing", "Healthcare", "Retail", "Finance",
                                "Education", "Logistics", "Energy", "Media", "Other"}),

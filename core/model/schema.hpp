@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +27,7 @@ enum class FieldType {
     Email,
     Phone,
     Url,
+    Domain, // a web site's domain, kept canonical: "example.com"
     UserRef,
     RecordRef,
 };
@@ -34,6 +37,26 @@ std::optional<FieldType> field_type_from_name(std::string_view name);
 // "text, long_text, number, ..." for error messages.
 std::string field_type_names();
 
+// A compiled `pattern` (core/quality/validation.cpp): compiled once, when the
+// schema is read, and shared by every copy of the field definition.
+struct CompiledPattern;
+
+// What a field's value must be beyond its type (docs/workspace-format.md,
+// "Validation rules"). Checked on entry, edit and import, never on values
+// already kept.
+struct FieldRules {
+    std::string pattern;     // ECMAScript regular expression the whole value matches
+    nlohmann::json min, max; // numbers (number, money) or "YYYY-MM-DD" / instants; null = none
+    std::optional<std::size_t> min_length, max_length; // in characters, for text
+    std::string message; // the admin's words, shown instead of the default when a rule fails
+    std::shared_ptr<const CompiledPattern> compiled; // `pattern`, ready to run
+
+    bool empty() const {
+        return pattern.empty() && min.is_null() && max.is_null() && !min_length && !max_length &&
+               message.empty();
+    }
+};
+
 struct FieldDef {
     std::string id;
     std::string label;
@@ -42,6 +65,15 @@ struct FieldDef {
     std::vector<std::string> options; // picklist and multi_picklist choices
     std::string target_type;          // record_ref: the referenced type ("" = any)
     bool custom = false;              // added by an admin (not built in)
+    FieldRules rules;
+};
+
+// A rule across fields: a JsonLogic condition over the record's values (as
+// logic_data() gives them) that must hold after every change it concerns.
+struct RecordRule {
+    nlohmann::json rule;
+    std::string message;             // shown as written when the rule fails
+    std::vector<std::string> fields; // what it concerns; empty = the fields the rule reads
 };
 
 struct RecordTypeDef {
@@ -51,6 +83,7 @@ struct RecordTypeDef {
     std::vector<std::string> title_fields; // joined with spaces to name a record
     std::vector<FieldDef> fields;
     bool custom = false;
+    std::vector<RecordRule> rules; // must hold for every record of the type
     // Completeness (the data-quality screen): the fields a complete record
     // has filled in ({} = every field but yes/no ones, which are never
     // blank), and the share of them a record should have, in percent (0 =

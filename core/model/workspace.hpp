@@ -30,7 +30,8 @@ class Workspace {
     Workspace();
 
     std::string name = "Workspace";
-    std::string currency = "USD"; // default for money typed without one
+    std::string currency = "USD";       // default for money typed without one
+    std::string default_country = "US"; // phone numbers typed without +code are of this country
     Schema schema;
     Directory directory;
     std::vector<Flow> flows; // the processes, checked by validate_flows() before they go live

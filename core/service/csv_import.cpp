@@ -462,7 +462,7 @@ void check_with_engine(const Engine& engine, const PlanContext& context, const s
         failed.insert(problem.row);
         std::string column = column_of(context, problem.field);
         std::string message = problem.message;
-        if (column.empty() && !problem.field.empty()) {
+        if (column.empty() && !problem.field.empty() && !problem.own_words) {
             const FieldDef* field = context.type.field(problem.field);
             message =
                 (field ? field->label : problem.field) + " " + message + " (no column goes to it)";

@@ -43,16 +43,6 @@ struct Fingerprint {
     std::string domain;  // the email's domain unless a free-mail one
 };
 
-std::string trimmed_lower(const std::string& text) {
-    const auto first = text.find_first_not_of(" \t\r\n");
-    if (first == std::string::npos) return "";
-    const auto last = text.find_last_not_of(" \t\r\n");
-    std::string out = text.substr(first, last - first + 1);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 std::string text_of(const nlohmann::json& value) {
     return value.is_string() ? value.get<std::string>() : "";
 }
@@ -86,7 +76,7 @@ Fingerprint fingerprint(const MatchFields& fields, const std::string& id, const 
         if (text.empty()) continue;
         print.name += (print.name.empty() ? "" : " ") + text;
     }
-    if (!fields.email.empty()) print.email = trimmed_lower(text_of(value(fields.email)));
+    if (!fields.email.empty()) print.email = normalize_email(text_of(value(fields.email)));
     if (!fields.phone.empty()) print.phone = phone_match_key(text_of(value(fields.phone)));
     if (!fields.company.empty()) print.company = text_of(value(fields.company));
     if (const auto at = print.email.rfind('@'); at != std::string::npos) {
@@ -247,14 +237,6 @@ std::vector<std::string> name_words(const std::string& name) {
 }
 
 } // namespace
-
-std::string phone_match_key(const std::string& phone) {
-    std::string digits;
-    for (const char c : phone)
-        if (c >= '0' && c <= '9') digits += c;
-    if (digits.size() < 7) return "";
-    return digits.size() > 9 ? digits.substr(digits.size() - 9) : digits;
-}
 
 // Word by word: each word of the shorter name against its closest word of
 // the other, averaged; so "Ingrid Brennan" and "Ingrid Chen" do not match on

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "model/workspace.hpp"
+#include "quality/normalize.hpp" // normalize_email(), phone_match_key()
 
 #include <map>
 #include <string>
@@ -46,10 +47,5 @@ void keep_visible_pairs(const Workspace& workspace, const User& viewer,
 // Similarity of two names, 0..1: case, accents of Latin letters, punctuation
 // and word order ignored ("Smith, John" is "John Smith").
 double name_similarity(const std::string& a, const std::string& b);
-
-// The digits that identify a phone number for matching: its last nine digits
-// ("+49 151 1234 5678", "0049 151-12345678" and "0151 12345678" agree); "" when
-// it has fewer than seven digits.
-std::string phone_match_key(const std::string& phone);
 
 } // namespace crm

@@ -415,6 +415,21 @@ NESTED = [import_(what, content) for what, content in [
     ("custom_fields.deal[2] refers to the type \"spaceship\"",
      ws_with("custom_fields.deal[2]", {"id": "ship", "label": "Ship", "type": "record_ref",
                                        "target_type": "spaceship"})),
+    # validation rules
+    ("validation: a pattern that backtracks forever", ws_with("validation", {"deal": {"fields": {
+        "next_step": {"pattern": "(a+)+$"}}}})),
+    ("validation: a pattern that does not compile", ws_with("validation", {"deal": {"fields": {
+        "next_step": {"pattern": "[a-"}}}})),
+    ("validation: a pattern of 300 characters", ws_with("validation", {"deal": {"fields": {
+        "next_step": {"pattern": "a" * 300}}}})),
+    ("validation: min above max", ws_with("validation", {"deal": {"fields": {
+        "probability": {"min": 100, "max": 0}}}})),
+    ("validation: a rule that is not an object", ws_with("validation", {"deal": {"rules": [
+        {"rule": "always", "message": "M"}]}})),
+    ("validation: a rule without a message", ws_with("validation", {"deal": {"rules": [
+        {"rule": {"is_set": "name"}}]}})),
+    ("custom_fields.deal[0] has a pattern on a picklist", ws_with("custom_fields.deal[0].pattern", "N.*")),
+    ("default_country is \"XX\"", ws_with("default_country", "XX")),
     # processes
     ("processes[0].stages is an object", ws_with("processes[0].stages", {})),
     ("processes[0].stages[1].required names \"budjet\"", ws_with("processes[0].stages[1].required", ["budjet"])),
@@ -601,6 +616,8 @@ COMMAND_LINE = [
     set_("email with two @ (email)", "contact-1", "email=a@@b.example"),
     set_("phone=call-me (phone)", "contact-1", "phone=call-me"),
     set_("phone=123 (too few digits)", "contact-1", "phone=123"),
+    set_("phone with an extension", "contact-1", "phone=+1 415 555 0123 ext. 12"),
+    set_("a last name the demo's rule refuses", "contact-1", "last_name=X", exit=1),
     set_("phone with 20 digits", "contact-1", "phone=+1 234 567 890 123 456 789 0"),
     set_("domain=\"not a url\" (url)", "company-1", "domain=not a url"),
     set_("employees=many (number)", "company-1", "employees=many"),

@@ -144,6 +144,35 @@ check("undo refused once a record changed", refused.returncode == 1 and
       refused.stderr.decode().startswith("crm: Cannot undo the import of contacts-fixed.csv: Ida Berg has changed since (batch "),
       refused)
 
+# Normalisation and the demo's own rule (contacts: "Write the whole last name.").
+phones_map = write("phones-map.json", json.dumps({
+    "columns": {"First Name": "first_name", "Last Name": "last_name", "E-mail": "email",
+                "Phone": "phone"}, "key": "email"}).encode())
+phones = ("First Name,Last Name,E-mail,Phone\n"
+          "Mara,Quinn, Mara.Quinn@Example.COM ,(415) 555-0123\n"
+          "Tom,Q,tom.q@example.com,+44 20 7946 0958\n"
+          "Uma,Ray,uma.ray@example.com,12\n")
+phones_path = write("phones.csv", phones.encode())
+before = fingerprint(ws)
+result = run("import-csv", ws, phones_path, "--type", "contact", "--map", phones_map, "--as", "u-sam")
+check("an admin's rule and a bad phone: exit 1", result.returncode == 1, result)
+check("an admin's rule and a bad phone: row and column", result.stderr.decode().splitlines() == [
+    'row 3, column "Last Name": Write the whole last name.',
+    'row 4, column "Phone": "12" is not a phone number (expected e.g. +1 415 555 0123)'],
+    result.stderr.decode())
+check("a failing row writes nothing", fingerprint(ws) == before)
+phones_fixed = write("phones-fixed.csv", phones.replace("Tom,Q,", "Tom,Quill,")
+                     .replace(",12\n", ",0044 20 7946 0959\n").encode())
+done = run("import-csv", ws, phones_fixed, "--type", "contact", "--map", phones_map, "--as", "u-sam")
+check("the fixed phones import", done.returncode == 0 and
+      done.stdout.decode().startswith("3 added, 0 updated"), done)
+listed = run("list", ws, "contact").stdout.decode()
+mara = [line.split("\t")[0] for line in listed.splitlines() if "\tMara Quinn\t" in line]
+shown = json.loads(run("show", ws, mara[0]).stdout) if mara else {}
+check("a phone kept in E.164", shown.get("fields", {}).get("phone") == "+14155550123", shown)
+check("an email kept trimmed and lower case",
+      shown.get("fields", {}).get("email") == "mara.quinn@example.com", shown)
+
 # Bad usage: exit 2 with the reason.
 bad_map = write("bad-map.json", b'{"columns": {"Mail": "email"}}')
 usage = run("import-csv", ws, fixed_path, "--type", "contact", "--map", bad_map, "--as", "u-sam")

@@ -67,7 +67,7 @@ TEST_CASE("a contact's completeness counts its six key fields against the 80 % t
     const std::string full = setup.create("contact", {{"first_name", "Dana"},
                                                       {"last_name", "Whitfield"},
                                                       {"email", "dana@acme.example"},
-                                                      {"phone", "+1 555 0100"},
+                                                      {"phone", "+1 415 555 0100"},
                                                       {"job_title", "COO"},
                                                       {"decision_maker", true}});
     const std::string thin =
@@ -152,7 +152,7 @@ TEST_CASE("a record is inactive when nothing was done on it, nor logged or plann
 TEST_CASE("a flagged data problem waits in the queue, shows in history, and is resolved") {
     QualitySetup setup;
     const std::string dana = setup.create(
-        "contact", {{"first_name", "Dana"}, {"last_name", "Whitfield"}, {"phone", "+1 555 0100"}});
+        "contact", {{"first_name", "Dana"}, {"last_name", "Whitfield"}, {"phone", "+1 415 555 0100"}});
     const Outcome flagged = setup.engine.apply(
         FlagDataProblem{dana, "  The phone is the switchboard  "}, "u-ana", kNow);
     REQUIRE_MESSAGE(flagged.ok, flagged.message);

@@ -39,8 +39,9 @@ std::string hint_for(const FieldDef& field, const std::string& currency) {
     case FieldType::Email:
         return "name@example.com";
     case FieldType::Phone:
-        return "+1 555 010 2030";
+        return "+1 415 555 0123";
     case FieldType::Url:
+    case FieldType::Domain:
         return "example.com";
     case FieldType::Number:
         return "0";
