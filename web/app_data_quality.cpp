@@ -48,7 +48,7 @@ json App::data_quality_json() const {
     const DataQualityFindings& found = screen.findings.value;
     json fields = json::object();
     for (const auto& fill : found.completeness.fields)
-        fields[fill.field->id] = fill.filled;
+        fields[fill.field] = fill.filled;
     json least = json::array();
     for (const auto& record : found.completeness.least_complete)
         least.push_back(record.record_id);

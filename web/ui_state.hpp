@@ -262,6 +262,7 @@ struct DataQualityFindings {
     CompletenessReport completeness;
     std::vector<InactiveRecord> inactive;
     std::vector<FlaggedRecord> flagged;
+    std::vector<std::string> least_complete_ids, inactive_ids; // the rows' records, in order
 };
 
 struct DataQualityScreen {

@@ -9,9 +9,6 @@ namespace crm::detail {
 
 namespace {
 
-// A flag's note is short: it says what is wrong, the fix goes in the record.
-constexpr std::size_t kMaxNoteBytes = 1000;
-
 Result<const Record*> flagged_record(const Workspace& ws, const User& actor,
                                      const std::string& id) {
     const Record* record = ws.find(id);
@@ -19,14 +16,22 @@ Result<const Record*> flagged_record(const Workspace& ws, const User& actor,
     return record;
 }
 
+// A note is one line in the queue and in history: line breaks and tabs
+// become spaces.
+std::string one_line(std::string text) {
+    for (char& c : text)
+        if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    return trim_space(text);
+}
+
 } // namespace
 
 Result<Decision> decide_flag(const Workspace& ws, const User& actor, const FlagDataProblem& cmd) {
     auto record = flagged_record(ws, actor, cmd.id);
     if (!record) return Error{record.error()};
-    const std::string note = trim_space(cmd.note);
+    const std::string note = one_line(cmd.note);
     if (note.empty()) return Error{"Say what is wrong with the data of " + ws.title_of(**record)};
-    if (const auto problem = text_problem(note, kMaxNoteBytes))
+    if (const auto problem = text_problem(note, kMaxDataProblemNoteBytes))
         return Error{"The note " + *problem};
     Decision decision;
     decision.record_id = cmd.id;
@@ -42,8 +47,8 @@ Result<Decision> decide_resolve_flags(const Workspace& ws, const User& actor,
     if (auto status = check_update(ws, actor, **record); !status)
         return Error{"Cannot resolve the data problems of " + title + ": " + status.error()};
     if ((*record)->data_problems.empty()) return Error{title + " has no open data problem"};
-    const std::string note = trim_space(cmd.note);
-    if (const auto problem = text_problem(note, kMaxNoteBytes))
+    const std::string note = one_line(cmd.note);
+    if (const auto problem = text_problem(note, kMaxDataProblemNoteBytes))
         return Error{"The note " + *problem};
     Decision decision;
     decision.record_id = cmd.id;

@@ -67,6 +67,11 @@ Result<std::pair<const Record*, const Record*>> merge_pair(const Workspace& ws, 
     if (auto status = check_delete(ws, actor, *other); !status)
         return Error{"Cannot merge " + other->id + " into " + keep->id + ": " + status.error()};
     if (auto status = check_update(ws, actor, *keep); !status) return Error{status.error()};
+    // Its flags would leave the data-quality queue with it, unseen.
+    if (!other->data_problems.empty())
+        return Error{"Cannot merge " + other->id + " into " + keep->id + ": " +
+                     ws.title_of(*other) +
+                     " has open data problems; resolve them first, or keep that record"};
     return std::make_pair(keep, other);
 }
 

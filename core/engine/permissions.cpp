@@ -126,6 +126,10 @@ bool can_review_exceptions(const User& actor) {
     return actor.role == Role::Manager || actor.role == Role::Admin;
 }
 
+bool can_review_data_quality(const User& actor) {
+    return can_review_exceptions(actor);
+}
+
 bool can_merge_records(const User& actor) {
     return actor.role == Role::Manager || actor.role == Role::Admin;
 }

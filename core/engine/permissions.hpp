@@ -28,6 +28,9 @@ Status check_import_people(const User& actor);
 // The Exceptions screen (the team's queues of unowned work, breaches, blocked
 // moves and failed automations) is for managers and admins; reps work from My work.
 bool can_review_exceptions(const User& actor);
+// The data-quality screen (completeness, inactive records, the queue of
+// flagged problems) is the team's, for managers and admins; reps flag.
+bool can_review_data_quality(const User& actor);
 // Merging deletes the duplicate, so it is for those who may delete (not reps).
 bool can_merge_records(const User& actor);
 

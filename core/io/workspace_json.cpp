@@ -7,6 +7,7 @@
 #include "quality/normalize.hpp"
 #include "sla/clocks.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace crm {
@@ -206,12 +207,20 @@ Status read_data_problems(const json& value, const std::string& path, Record& re
         if (auto s = check_known_keys(problem, at_problem, {"note", "by", "at"}); !s) return s;
         auto note = require_string(problem, at_problem, "note");
         if (!note) return Error{note.error()};
+        if (note->find_first_not_of(" \t\r\n") == std::string::npos)
+            return Error{at_problem + ".note: is blank; say what is wrong"};
+        if (const auto bad = text_problem(*note, kMaxDataProblemNoteBytes))
+            return Error{at_problem + ".note: " + *bad};
         auto by = require_string(problem, at_problem, "by");
         if (!by) return Error{by.error()};
+        if (!problem.contains("at")) return Error{at_problem + ": missing required field \"at\""};
         auto when = read_instant(problem, at_problem, "at", Instant{});
         if (!when) return Error{when.error()};
         record.data_problems.push_back({*note, *by, *when});
     }
+    // The queue reads the oldest first.
+    std::stable_sort(record.data_problems.begin(), record.data_problems.end(),
+                     [](const DataProblem& a, const DataProblem& b) { return a.at < b.at; });
     return Status::success();
 }
 

@@ -42,6 +42,9 @@ inline std::optional<std::string> flow_of_automation(const std::string& key) {
 
 // A problem someone saw in a record's data ("the phone is the switchboard"),
 // open until someone who may edit the record resolves it: the data-quality queue.
+// A flag's note is short: it says what is wrong; the fix goes in the record.
+inline constexpr std::size_t kMaxDataProblemNoteBytes = 1000;
+
 struct DataProblem {
     std::string note;
     std::string by; // user id

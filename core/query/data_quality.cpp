@@ -11,11 +11,17 @@ namespace {
 
 constexpr std::int64_t kSecondsPerDay = 86400;
 
-// The records of `type` the viewer may see; none for someone unknown.
+// Those who may review data quality, or nobody.
+const User* reviewer(const Workspace& ws, const std::string& viewer) {
+    const User* user = ws.directory.user(viewer);
+    return user && can_review_data_quality(*user) ? user : nullptr;
+}
+
+// The records of `type` the reviewer may see; none for anyone else.
 template <class Visit>
 void visit_visible(const Workspace& ws, const std::string& viewer, const std::string& type,
                    Visit visit) {
-    const User* user = ws.directory.user(viewer);
+    const User* user = reviewer(ws, viewer);
     if (!user) return;
     for (const auto& id : ws.ids_of_type(type))
         if (const Record* record = ws.find(id); record && can_view(ws, *user, *record))
@@ -51,7 +57,7 @@ RecordCompleteness record_completeness(const RecordTypeDef& type, const Record& 
     for (const FieldDef* field : completeness_fields(type)) {
         ++result.counted;
         if (is_unset(record.value(field->id)))
-            result.missing.push_back(field);
+            result.missing.push_back(field->label);
         else
             ++result.filled;
     }
@@ -67,7 +73,7 @@ CompletenessReport completeness_report(const Workspace& ws, const std::string& v
     report.target = type->completeness_target;
     const auto fields = completeness_fields(*type);
     for (const FieldDef* field : fields)
-        report.fields.push_back({field, 0});
+        report.fields.push_back({field->id, field->label, 0});
     std::size_t filled = 0, counted = 0;
     visit_visible(ws, viewer, type_id, [&](const Record& record) {
         ++report.records;
@@ -75,7 +81,7 @@ CompletenessReport completeness_report(const Workspace& ws, const std::string& v
         filled += one.filled;
         counted += one.counted;
         for (auto& fill : report.fields)
-            if (!is_unset(record.value(fill.field->id))) ++fill.filled;
+            if (!is_unset(record.value(fill.field))) ++fill.filled;
         if (one.percent() < report.target) report.least_complete.push_back(std::move(one));
     });
     report.below_target = report.least_complete.size();
@@ -115,7 +121,7 @@ std::vector<InactiveRecord> inactive_records(const Workspace& ws, const std::str
 
 std::vector<FlaggedRecord> data_problem_queue(const Workspace& ws, const std::string& viewer) {
     std::vector<FlaggedRecord> queue;
-    const User* user = ws.directory.user(viewer);
+    const User* user = reviewer(ws, viewer);
     if (!user) return queue;
     for (const Record* record : ws.all_records())
         if (!record->data_problems.empty() && can_view(ws, *user, *record))

@@ -1,6 +1,8 @@
-// Data quality for managers and admins: how complete records are against
-// their type's target (per record and per field), records nobody has touched
-// for a while, and the data problems people flagged (the queue).
+// Data quality for managers and admins (can_review_data_quality; others get
+// nothing): how complete records are against their type's target (per record
+// and per field), records nobody has touched for a while, and the data
+// problems people flagged (the queue). Results name fields by id and label,
+// never by pointer, so they outlive a change to the schema.
 #pragma once
 
 #include "model/workspace.hpp"
@@ -17,14 +19,14 @@ std::vector<const FieldDef*> completeness_fields(const RecordTypeDef& type);
 struct RecordCompleteness {
     std::string record_id;
     std::size_t filled = 0, counted = 0;
-    std::vector<const FieldDef*> missing; // in schema order
-    int percent() const;                  // rounded down: 79.9 % is below 80
+    std::vector<std::string> missing; // their labels, in schema order
+    int percent() const;              // rounded down: 79.9 % is below 80
 };
 
 RecordCompleteness record_completeness(const RecordTypeDef& type, const Record& record);
 
 struct FieldFill {
-    const FieldDef* field = nullptr;
+    std::string field, label;
     std::size_t filled = 0;
 };
 

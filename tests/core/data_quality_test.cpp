@@ -78,10 +78,10 @@ TEST_CASE("a contact's completeness counts its six key fields against the 80 % t
     CHECK(one.filled == 5);
     CHECK(one.counted == 6);
     CHECK(one.percent() == 83);
-    CHECK(labels(one.missing) == std::vector<std::string>{"Company"});
+    CHECK(one.missing == std::vector<std::string>{"Company"});
     const RecordCompleteness two = record_completeness(contact, setup.record(thin));
     CHECK(two.percent() == 33); // an empty text is blank
-    CHECK(labels(two.missing) ==
+    CHECK(two.missing ==
           std::vector<std::string>{"Email", "Phone", "Job title", "Company"});
 
     const CompletenessReport report =
@@ -93,16 +93,22 @@ TEST_CASE("a contact's completeness counts its six key fields against the 80 % t
     REQUIRE(report.least_complete.size() == 1);
     CHECK(report.least_complete[0].record_id == thin);
     REQUIRE(report.fields.size() == 6);
-    CHECK(report.fields.front().field->label == "Company"); // least filled first
+    CHECK(report.fields.front().label == "Company"); // least filled first
     CHECK(report.fields.front().filled == 0);
     CHECK(report.fields.back().filled == 2);
 }
 
-TEST_CASE("completeness is measured over the records the person may see") {
+TEST_CASE("completeness is measured over the records the reviewer may see; reps get nothing") {
     QualitySetup setup;
-    setup.create("contact", {{"first_name", "Ana's"}, {"last_name", "Contact"}}, "u-ana");
+    const std::string anas =
+        setup.create("contact", {{"first_name", "Ana's"}, {"last_name", "Contact"}}, "u-ana");
     setup.create("contact", {{"first_name", "Zed's"}, {"last_name", "Contact"}}, "u-zed");
-    CHECK(completeness_report(setup.engine.workspace(), "u-ben", "contact").records == 0);
+    CHECK(completeness_report(setup.engine.workspace(), "u-ana", "contact").records == 0);
+    REQUIRE(setup.engine.apply(FlagDataProblem{anas, "Wrong"}, "u-ana", kNow).ok);
+    CHECK(data_problem_queue(setup.engine.workspace(), "u-ana").empty());
+    CHECK(inactive_records(setup.engine.workspace(), "u-ana", "contact", 0,
+                           at("2027-01-01T00:00:00Z"))
+              .empty());
     CHECK(completeness_report(setup.engine.workspace(), "u-maria", "contact").records == 1);
     CHECK(completeness_report(setup.engine.workspace(), "u-sam", "contact").records == 2);
     CHECK(completeness_report(setup.engine.workspace(), "u-nobody", "contact").records == 0);
@@ -141,18 +147,20 @@ TEST_CASE("a record is inactive when nothing was done on it, nor logged or plann
                  "u-ana", at("2026-02-25T15:00:00Z"));
 
     const auto inactive = inactive_records(setup.engine.workspace(), "u-sam", "company", 30, kNow);
+    CHECK(inactive_records(setup.engine.workspace(), "u-maria", "company", 30, kNow).size() == 1);
     REQUIRE(inactive.size() == 1);
     CHECK(inactive[0].record_id == quiet);
     CHECK(inactive[0].last_touched == long_ago);
     CHECK(inactive_records(setup.engine.workspace(), "u-sam", "company", 5, kNow).size() == 2);
-    CHECK(inactive_records(setup.engine.workspace(), "u-zed", "company", 30, kNow).empty());
+    CHECK(inactive_records(setup.engine.workspace(), "u-wes", "company", 30, kNow).empty());
     (void)fresh;
 }
 
 TEST_CASE("a flagged data problem waits in the queue, shows in history, and is resolved") {
     QualitySetup setup;
     const std::string dana = setup.create(
-        "contact", {{"first_name", "Dana"}, {"last_name", "Whitfield"}, {"phone", "+1 415 555 0100"}});
+        "contact",
+        {{"first_name", "Dana"}, {"last_name", "Whitfield"}, {"phone", "+1 415 555 0100"}});
     const Outcome flagged = setup.engine.apply(
         FlagDataProblem{dana, "  The phone is the switchboard  "}, "u-ana", kNow);
     REQUIRE_MESSAGE(flagged.ok, flagged.message);
@@ -164,7 +172,7 @@ TEST_CASE("a flagged data problem waits in the queue, shows in history, and is r
     const auto queue = data_problem_queue(setup.engine.workspace(), "u-maria");
     REQUIRE(queue.size() == 1);
     CHECK(queue[0].record_id == dana);
-    CHECK(data_problem_queue(setup.engine.workspace(), "u-zed").empty()); // not theirs to see
+    CHECK(data_problem_queue(setup.engine.workspace(), "u-wes").empty()); // not their team's
 
     // Survives a reopen and a compaction, in the record and in its history.
     REQUIRE(setup.store.compact(setup.engine));
@@ -192,6 +200,9 @@ TEST_CASE("flagging and resolving refuse what is not theirs, blank notes and bad
         CHECK_FALSE(outcome.ok);
         return outcome.message;
     };
+    REQUIRE(setup.engine.apply(FlagDataProblem{dana, "Two\nlines\tand a tab"}, "u-ana", kNow).ok);
+    CHECK(setup.record(dana).data_problems.back().note == "Two lines and a tab");
+    REQUIRE(setup.engine.apply(ResolveDataProblems{dana, ""}, "u-ana", kNow).ok);
     CHECK(refused(FlagDataProblem{dana, "   "}, "u-ana") ==
           "Say what is wrong with the data of Dana Whitfield");
     CHECK(refused(FlagDataProblem{dana, "bad \x1b text"}, "u-ana") ==
@@ -210,4 +221,20 @@ TEST_CASE("flagging and resolving refuse what is not theirs, blank notes and bad
     CHECK(setup.record(dana).data_problems.size() == 2);
     REQUIRE(setup.engine.apply(ResolveDataProblems{dana, ""}, "u-ana", kNow).ok);
     CHECK(setup.record(dana).data_problems.empty());
+}
+
+TEST_CASE("a record with open data problems is not merged away: they are resolved first") {
+    QualitySetup setup;
+    const std::string keep =
+        setup.create("contact", {{"first_name", "Dana"}, {"last_name", "Whitfield"}});
+    const std::string other =
+        setup.create("contact", {{"first_name", "Dana"}, {"last_name", "Whitfield"}});
+    REQUIRE(setup.engine.apply(FlagDataProblem{other, "Wrong company"}, "u-ana", kNow).ok);
+    const Outcome merged = setup.engine.apply(MergeRecords{keep, other, {}}, "u-maria", kNow);
+    CHECK_FALSE(merged.ok);
+    CHECK(merged.message == "Cannot merge " + other + " into " + keep +
+                                ": Dana Whitfield has open data problems; resolve them first, or "
+                                "keep that record");
+    REQUIRE(setup.engine.apply(ResolveDataProblems{other, ""}, "u-maria", kNow).ok);
+    CHECK(setup.engine.apply(MergeRecords{keep, other, {}}, "u-maria", kNow).ok);
 }

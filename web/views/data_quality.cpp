@@ -37,11 +37,16 @@ const DataQualityFindings& findings(const ViewContext& view) {
     DataQualityFindings& found = cache.value;
     found = DataQualityFindings{};
     found.flagged = data_problem_queue(view.workspace, view.ui.user);
-    if (screen.part == QualityPart::Completeness)
+    if (screen.part == QualityPart::Completeness) {
         found.completeness = completeness_report(view.workspace, view.ui.user, screen.type);
-    else if (screen.part == QualityPart::Inactive)
+        for (const auto& record : found.completeness.least_complete)
+            found.least_complete_ids.push_back(record.record_id);
+    } else if (screen.part == QualityPart::Inactive) {
         found.inactive = inactive_records(view.workspace, view.ui.user, screen.type,
                                           screen.inactive_days, view.now);
+        for (const auto& record : found.inactive)
+            found.inactive_ids.push_back(record.record_id);
+    }
     return found;
 }
 
@@ -156,7 +161,7 @@ void draw_field_fill(const FieldFill& fill, std::size_t records) {
     const float width = ImGui::GetContentRegionAvail().x;
     const float label_width = std::min(width * 0.38f, 200 * s);
     ImGui::AlignTextToFramePadding();
-    text_fitted(fill.field->label, label_width - 8 * s);
+    text_fitted(fill.label, label_width - 8 * s);
     ImGui::SameLine(label_width);
     const float fraction = records == 0 ? 1.0f : static_cast<float>(fill.filled) / records;
     const std::string shown = percent_text(fill.filled, records);
@@ -166,7 +171,8 @@ void draw_field_fill(const FieldFill& fill, std::size_t records) {
     ImGui::TextColored(colors::kMuted, "%zu of %zu", fill.filled, records);
 }
 
-void draw_completeness(ViewContext& view, const CompletenessReport& report) {
+void draw_completeness(ViewContext& view, const DataQualityFindings& found) {
+    const CompletenessReport& report = found.completeness;
     const RecordTypeDef* type = view.workspace.schema.type(report.type);
     if (!type) return;
     std::string plural = type->plural;
@@ -196,19 +202,17 @@ void draw_completeness(ViewContext& view, const CompletenessReport& report) {
     ImGui::Spacing();
     if (report.least_complete.empty()) return;
     ImGui::TextColored(colors::kMuted, "LEAST COMPLETE");
-    std::vector<std::string> ids;
-    for (const auto& record : report.least_complete)
-        ids.push_back(record.record_id);
-    draw_record_rows(view, ids, "quality-record", [&](std::size_t row) {
+    draw_record_rows(view, found.least_complete_ids, "quality-record", [&](std::size_t row) {
         const RecordCompleteness& record = report.least_complete[row];
         std::string missing;
-        for (const FieldDef* field : record.missing)
-            missing += (missing.empty() ? "" : ", ") + field->label;
+        for (const auto& label : record.missing)
+            missing += (missing.empty() ? "" : ", ") + label;
         return std::to_string(record.percent()) + "% · missing " + missing;
     });
 }
 
-void draw_inactive(ViewContext& view, const std::vector<InactiveRecord>& inactive) {
+void draw_inactive(ViewContext& view, const DataQualityFindings& found) {
+    const std::vector<InactiveRecord>& inactive = found.inactive;
     DataQualityScreen& screen = view.ui.quality;
     ImGui::TextColored(colors::kMuted, "Nothing done for");
     for (const int days : kQuietPeriods)
@@ -226,10 +230,7 @@ void draw_inactive(ViewContext& view, const std::vector<InactiveRecord>& inactiv
     text_colored_wrapped(colors::kMuted,
                          std::to_string(inactive.size()) + " " + plural +
                              " with no change, activity or task, longest quiet first");
-    std::vector<std::string> ids;
-    for (const auto& record : inactive)
-        ids.push_back(record.record_id);
-    draw_record_rows(view, ids, "quality-inactive-row", [&](std::size_t row) {
+    draw_record_rows(view, found.inactive_ids, "quality-inactive-row", [&](std::size_t row) {
         const Instant at = inactive[row].last_touched;
         return owner_name(view.workspace, inactive[row].record_id) + " · last touched " +
                format_local_date(local_date(at, view.ui.zone), view.now, view.ui.zone) + " (" +
@@ -286,6 +287,12 @@ void draw_flagged(ViewContext& view, const std::vector<FlaggedRecord>& flagged) 
 } // namespace
 
 void draw_data_quality(ViewContext& view) {
+    // Someone else chose who they are: a rep works from My work.
+    const User* me = view.workspace.directory.user(view.ui.user);
+    if (!me || !can_review_data_quality(*me)) {
+        view.ui.screen = Screen::MyWork;
+        return;
+    }
     place_main_area(view.ui.form.open);
     ImGui::Begin("##data-quality", nullptr, kPanel);
     if (!is_phone()) {
@@ -303,10 +310,10 @@ void draw_data_quality(ViewContext& view) {
     const DataQualityFindings& shown = findings(view);
     switch (screen.part) {
     case QualityPart::Completeness:
-        draw_completeness(view, shown.completeness);
+        draw_completeness(view, shown);
         break;
     case QualityPart::Inactive:
-        draw_inactive(view, shown.inactive);
+        draw_inactive(view, shown);
         break;
     case QualityPart::Flagged:
         draw_flagged(view, shown.flagged);

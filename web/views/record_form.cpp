@@ -726,12 +726,23 @@ void draw_form_footer(ViewContext& view, const Record* record, bool may_edit, bo
 // except in a multi-line field, where Enter is a new line.
 void handle_form_keys(ViewContext& view, bool may_edit) {
     if (ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) || view.ui.ask_leave) return;
+    RecordForm& form = view.ui.form;
+    const bool enter = ImGui::IsKeyPressed(ImGuiKey_Enter, false) ||
+                       ImGui::IsKeyPressed(ImGuiKey_KeypadEnter, false);
+    // While a data problem is being written, Enter flags it and Escape puts it away.
+    if (form.flagging) {
+        if (enter) view.intents.push_back(FlagProblem{form.record_id, form.flag_note});
+        if (ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
+            form.flagging = false;
+            form.flag_note.clear();
+            form.flag_message.clear();
+        }
+        return;
+    }
     if (ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
         leave_form_then(view, close_form);
         return;
     }
-    const bool enter = ImGui::IsKeyPressed(ImGuiKey_Enter, false) ||
-                       ImGui::IsKeyPressed(ImGuiKey_KeypadEnter, false);
     if (enter && may_edit && !view.ui.form.editing_multiline) {
         // Enter after the duplicate warning is "Create anyway", like the button.
         view.ui.form.create_anyway = !view.ui.form.likely_duplicates.empty();

@@ -252,7 +252,7 @@ void draw_navigation(ViewContext& view) {
     if (can_review_duplicates(view))
         nav_item(view, "Duplicates", ui.screen == Screen::Duplicates, "open-duplicates",
                  [](const Workspace&, UiState& ui) { ui.screen = Screen::Duplicates; });
-    if (me && can_review_exceptions(*me))
+    if (me && can_review_data_quality(*me))
         nav_item(view, "Data quality", ui.screen == Screen::DataQuality, "open-data-quality",
                  [](const Workspace&, UiState& ui) { ui.screen = Screen::DataQuality; });
     ImGui::Spacing();
