@@ -24,19 +24,30 @@ std::string one_line(std::string text) {
     return trim_space(text);
 }
 
+// The note as kept: one line, within the length a flag's note may have.
+Result<std::string> checked_note(const std::string& text) {
+    std::string note = one_line(text);
+    if (const auto problem = text_problem(note, kMaxDataProblemNoteBytes))
+        return Error{"The note " + *problem};
+    return note;
+}
+
+Decision about_record(const std::string& id, Event event) {
+    Decision decision;
+    decision.record_id = id;
+    decision.events.push_back(std::move(event));
+    return decision;
+}
+
 } // namespace
 
 Result<Decision> decide_flag(const Workspace& ws, const User& actor, const FlagDataProblem& cmd) {
     auto record = flagged_record(ws, actor, cmd.id);
     if (!record) return Error{record.error()};
-    const std::string note = one_line(cmd.note);
-    if (note.empty()) return Error{"Say what is wrong with the data of " + ws.title_of(**record)};
-    if (const auto problem = text_problem(note, kMaxDataProblemNoteBytes))
-        return Error{"The note " + *problem};
-    Decision decision;
-    decision.record_id = cmd.id;
-    decision.events.push_back(events::DataProblemFlagged{cmd.id, note});
-    return decision;
+    auto note = checked_note(cmd.note);
+    if (!note) return Error{note.error()};
+    if (note->empty()) return Error{"Say what is wrong with the data of " + ws.title_of(**record)};
+    return about_record(cmd.id, events::DataProblemFlagged{cmd.id, *note});
 }
 
 Result<Decision> decide_resolve_flags(const Workspace& ws, const User& actor,
@@ -47,13 +58,9 @@ Result<Decision> decide_resolve_flags(const Workspace& ws, const User& actor,
     if (auto status = check_update(ws, actor, **record); !status)
         return Error{"Cannot resolve the data problems of " + title + ": " + status.error()};
     if ((*record)->data_problems.empty()) return Error{title + " has no open data problem"};
-    const std::string note = one_line(cmd.note);
-    if (const auto problem = text_problem(note, kMaxDataProblemNoteBytes))
-        return Error{"The note " + *problem};
-    Decision decision;
-    decision.record_id = cmd.id;
-    decision.events.push_back(events::DataProblemsResolved{cmd.id, note});
-    return decision;
+    auto note = checked_note(cmd.note);
+    if (!note) return Error{note.error()};
+    return about_record(cmd.id, events::DataProblemsResolved{cmd.id, *note});
 }
 
 } // namespace crm::detail

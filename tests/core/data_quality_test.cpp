@@ -19,18 +19,7 @@ namespace {
 
 const Instant kNow = at("2026-03-02T10:00:00Z");
 
-struct QualitySetup {
-    ScratchDir dir;
-    DirectoryStorage storage{dir.path()};
-    WorkspaceStore store{storage};
-    Engine engine;
-
-    QualitySetup() {
-        Workspace ws = team_workspace();
-        ws.schema = builtin_schema();
-        REQUIRE(store.create(ws).ok());
-        REQUIRE(store.open(engine).ok());
-    }
+struct QualitySetup : StoredTeam {
     std::string create(const char* type, json fields, const char* owner = "u-ana",
                        Instant when = kNow) {
         const Outcome outcome =
@@ -81,8 +70,7 @@ TEST_CASE("a contact's completeness counts its six key fields against the 80 % t
     CHECK(one.missing == std::vector<std::string>{"Company"});
     const RecordCompleteness two = record_completeness(contact, setup.record(thin));
     CHECK(two.percent() == 33); // an empty text is blank
-    CHECK(two.missing ==
-          std::vector<std::string>{"Email", "Phone", "Job title", "Company"});
+    CHECK(two.missing == std::vector<std::string>{"Email", "Phone", "Job title", "Company"});
 
     const CompletenessReport report =
         completeness_report(setup.engine.workspace(), "u-maria", "contact");

@@ -4,6 +4,8 @@
 #include "engine/engine.hpp"
 #include "model/workspace.hpp"
 #include "process/flow_json.hpp"
+#include "store/storage.hpp"
+#include "store/workspace_store.hpp"
 #include "util/time.hpp"
 
 #include <filesystem>
@@ -63,6 +65,22 @@ class ScratchDir {
 
   private:
     std::string m_path;
+};
+
+// The team with the built-in schema, stored in a scratch directory and open
+// in an engine: for tests that read kept history or reopen the store.
+struct StoredTeam {
+    ScratchDir dir;
+    DirectoryStorage storage{dir.path()};
+    WorkspaceStore store{storage};
+    Engine engine;
+
+    StoredTeam() {
+        Workspace ws = team_workspace();
+        ws.schema = builtin_schema();
+        if (!store.create(ws).ok() || !store.open(engine).ok())
+            throw std::runtime_error("cannot store the team's workspace in " + dir.path());
+    }
 };
 
 } // namespace crm::test

@@ -22,18 +22,10 @@ const Instant kNow = at("2026-03-02T10:00:00Z");
 
 // A stored workspace: Acme, two Dana Whitfields at it (one typed twice), a
 // deal, a task and an activity on the second.
-struct MergeSetup {
-    ScratchDir dir;
-    DirectoryStorage storage{dir.path()};
-    WorkspaceStore store{storage};
-    Engine engine;
+struct MergeSetup : StoredTeam {
     std::string keep, other, deal, task, activity;
 
     MergeSetup() {
-        Workspace ws = team_workspace();
-        ws.schema = builtin_schema();
-        REQUIRE(store.create(ws).ok());
-        REQUIRE(store.open(engine).ok());
         const std::string acme = create("company", {{"name", "Acme Corp"}});
         keep = create("contact", {{"first_name", "Dana"},
                                   {"last_name", "Whitfield"},
