@@ -33,6 +33,24 @@ bool is_work_on_record(const Record& record) {
     return record.type == "activity" || record.type == "task";
 }
 
+// The last time anything was done on the record: a change to it, an
+// activity or task about it, or a change to a record that points at it (a
+// company's contacts and deals) or work on that one. The link index finds
+// them without a scan.
+Instant last_touched(const Workspace& ws, const Record& record) {
+    Instant last = std::max(record.created_at, record.updated_at);
+    for (const auto& id : ws.referrers_of(record.id)) {
+        const Record* near = ws.find(id);
+        if (!near) continue;
+        last = std::max(last, near->updated_at);
+        if (is_work_on_record(*near)) continue;
+        for (const auto& work_id : ws.referrers_of(near->id))
+            if (const Record* work = ws.find(work_id); work && is_work_on_record(*work))
+                last = std::max(last, work->updated_at);
+    }
+    return last;
+}
+
 } // namespace
 
 std::vector<const FieldDef*> completeness_fields(const RecordTypeDef& type) {
@@ -107,11 +125,7 @@ std::vector<InactiveRecord> inactive_records(const Workspace& ws, const std::str
     const Instant before{now.seconds - static_cast<std::int64_t>(days) * kSecondsPerDay};
     std::vector<InactiveRecord> quiet;
     visit_visible(ws, viewer, type, [&](const Record& record) {
-        Instant last = std::max(record.created_at, record.updated_at);
-        // The link index: a record's activities and tasks without a scan.
-        for (const auto& id : ws.referrers_of(record.id))
-            if (const Record* work = ws.find(id); work && is_work_on_record(*work))
-                last = std::max(last, work->updated_at);
+        const Instant last = last_touched(ws, record);
         if (last < before) quiet.push_back({record.id, last});
     });
     std::stable_sort(quiet.begin(), quiet.end(),

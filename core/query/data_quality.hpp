@@ -49,11 +49,12 @@ std::vector<const RecordTypeDef*> measured_types(const Schema& schema);
 
 struct InactiveRecord {
     std::string record_id;
-    Instant last_touched; // its last change, or the last activity or task about it
+    Instant last_touched; // the last time anything was done on it or its records
 };
 
-// Records of `type` that `viewer` may see with nothing done on them (no
-// change, no activity, no task) for `days` days, longest quiet first.
+// Records of `type` that `viewer` may see with nothing done for `days` days:
+// no change to them, no activity or task about them, and none on the records
+// that point at them (a company's contacts and deals). Longest quiet first.
 std::vector<InactiveRecord> inactive_records(const Workspace& workspace, const std::string& viewer,
                                              const std::string& type, int days, Instant now);
 

@@ -97,6 +97,15 @@ void draw_type_choice(ViewContext& view) {
     mark(view.ui, "quality-type");
 }
 
+// "contacts": a type's plural as it reads inside a sentence.
+std::string lower_plural(const Workspace& ws, const std::string& type_id) {
+    const RecordTypeDef* type = ws.schema.type(type_id);
+    std::string plural = type ? type->plural : "records";
+    std::transform(plural.begin(), plural.end(), plural.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return plural;
+}
+
 std::string record_title(const Workspace& ws, const std::string& id) {
     const Record* record = ws.find(id);
     return record ? ws.title_of(*record) : id;
@@ -173,11 +182,8 @@ void draw_field_fill(const FieldFill& fill, std::size_t records) {
 
 void draw_completeness(ViewContext& view, const DataQualityFindings& found) {
     const CompletenessReport& report = found.completeness;
-    const RecordTypeDef* type = view.workspace.schema.type(report.type);
-    if (!type) return;
-    std::string plural = type->plural;
-    std::transform(plural.begin(), plural.end(), plural.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!view.workspace.schema.type(report.type)) return;
+    const std::string plural = lower_plural(view.workspace, report.type);
     if (report.records == 0) {
         text_colored_wrapped(colors::kMuted, "No " + plural + " to measure yet.");
         return;
@@ -219,17 +225,16 @@ void draw_inactive(ViewContext& view, const DataQualityFindings& found) {
         if (choice_button(view.ui, period_label(days), screen.inactive_days == days,
                           "quality-days-" + std::to_string(days)))
             screen.inactive_days = days;
-    const RecordTypeDef* type = view.workspace.schema.type(screen.type);
-    const std::string plural = type ? type->plural : "Records";
+    const std::string plural = lower_plural(view.workspace, screen.type);
     if (inactive.empty()) {
         text_colored_wrapped(colors::kMuted, "Every one of the " + plural +
                                                  " has had something done in the last " +
                                                  period_label(screen.inactive_days) + ".");
         return;
     }
-    text_colored_wrapped(colors::kMuted,
-                         std::to_string(inactive.size()) + " " + plural +
-                             " with no change, activity or task, longest quiet first");
+    text_colored_wrapped(colors::kMuted, std::to_string(inactive.size()) + " " + plural +
+                                             " with nothing done on them or their records, "
+                                             "longest quiet first");
     draw_record_rows(view, found.inactive_ids, "quality-inactive-row", [&](std::size_t row) {
         const Instant at = inactive[row].last_touched;
         return owner_name(view.workspace, inactive[row].record_id) + " · last touched " +
