@@ -301,10 +301,13 @@ norah="$("$crm" add "$dups" contact first_name=Norah last_name=Vance email=NORA@
 "$crm" add "$dups" contact first_name=Ravi last_name=Shah --as u-sam $NOW >/dev/null
 piet="$("$crm" add "$dups" contact first_name=Piet last_name=Jansen phone="0049151-12345678" --as u-sam $NOW)"
 "$crm" duplicates "$dups" --type contact >"$work/dups.out" 2>&1
-same "duplicates: the demo's own two pairs come first" \
-  "$(head -2 "$work/dups.out" | grep -o '"a":"[^"]*","b":"[^"]*"')" \
+# Pairs of equal strength come in id order; the ids made here carry a random
+# device tag, so the demo's own pairs (plain ids) are told apart by their ids.
+demo_pair='"a":"contact-[0-9]*","b":"contact-[0-9]*"'
+same "duplicates: the demo's own two pairs" \
+  "$(grep -o "$demo_pair" "$work/dups.out")" \
   "$(printf '%s\n' '"a":"contact-1","b":"contact-73"' '"a":"contact-5","b":"contact-74"')"
-same "duplicates: the pairs, strongest first, with their reasons" "$(tail -n +3 "$work/dups.out")" \
+same "duplicates: the pairs, strongest first, with their reasons" "$(grep -v "$demo_pair" "$work/dups.out")" \
 "{\"a\":\"$nora\",\"b\":\"$norah\",\"score\":1.0,\"reasons\":[\"same email \\\"nora@acme.example\\\"\",\"similar name (\\\"Nora Vance\\\" / \\\"Norah Vance\\\", 0.94) with the same email domain \\\"acme.example\\\"\"]}
 {\"a\":\"$norah\",\"b\":\"$piet\",\"score\":0.9,\"reasons\":[\"same phone number (ending 5678)\"]}"
 expect "duplicates needs a known type" 2 "" 'there is no record type "contacts"' -- "$crm" duplicates "$dups" --type contacts

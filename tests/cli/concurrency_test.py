@@ -116,7 +116,7 @@ def make_pair(kind, serial):
 
     pairs = {
         "set+set, two fields": lambda: (step(1),
-                                        SetCommand(deal, "probability", serial % 97 + 100)),
+                                        SetCommand(deal, "probability", serial % 97 + 1)),
         "set+set, same field": lambda: (step(1), step(2)),
         "add+add": lambda: (AddCommand(f"{serial}.1"), AddCommand(f"{serial}.2")),
         "set+compact": lambda: (step(1), CompactCommand()),

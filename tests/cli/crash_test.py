@@ -180,7 +180,7 @@ class SetEdit:
 
     def __init__(self, serial):
         self.record = random.choice(TARGET_DEALS)
-        self.values = {"next_step": f"step {serial}", "probability": serial % 97 + 100}
+        self.values = {"next_step": f"step {serial}", "probability": serial % 97 + 1}  # within the demo rule: 0 to 100
 
     def args(self, run):
         pairs = [f"{field}={value}" for field, value in self.values.items()]
