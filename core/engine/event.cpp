@@ -535,9 +535,15 @@ bool put_large_data(std::string& out, const Event& event) {
 } // namespace
 
 std::string batch_to_text(const EventBatch& batch) {
+    std::string out;
+    append_batch_text(out, batch);
+    return out;
+}
+
+void append_batch_text(std::string& out, const EventBatch& batch) {
     json head = batch_to_json({batch.seq, batch.device, batch.at, batch.actor, batch.cause, {}});
     head.erase("events");
-    std::string out = head.dump();
+    out += head.dump();
     out.back() = ','; // the events follow inside the same object
     out += "\"events\":[";
     for (std::size_t i = 0; i < batch.events.size(); ++i) {
@@ -550,7 +556,6 @@ std::string batch_to_text(const EventBatch& batch) {
         out += "\"}";
     }
     out += "]}";
-    return out;
 }
 
 Result<EventBatch> batch_from_json(const json& value) {

@@ -226,6 +226,8 @@ nlohmann::json batch_to_json(const EventBatch& batch);
 // batch_to_json(batch).dump(), written without copying the records an import
 // or an undo carries into a JSON tree first: the journal's line.
 std::string batch_to_text(const EventBatch& batch);
+// batch_to_text() added to `out`: an import's text is tens of megabytes.
+void append_batch_text(std::string& out, const EventBatch& batch);
 // Reads an entry of either version, checking every event's shape.
 Result<EventBatch> batch_from_json(const nlohmann::json& json);
 

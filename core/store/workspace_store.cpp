@@ -404,8 +404,13 @@ Status WorkspaceStore::append(const EventBatch& batch) {
     if (auto status = repair(batch.seq - 1); !status) return status;
     // Before any id made with it is acknowledged.
     if (auto status = save_device(); !status) return status;
-    const std::string payload = batch_to_text(batch);
-    const std::string line = hex32(crc32(payload)) + " " + payload + "\n";
+    // The checksum goes in front of the text it covers; an import's line is
+    // tens of megabytes, so it is built once rather than copied into place.
+    std::string line = hex32(0) + " ";
+    const std::size_t payload_at = line.size();
+    append_batch_text(line, batch);
+    line.replace(0, payload_at - 1, hex32(crc32(std::string_view(line).substr(payload_at))));
+    line += '\n';
     if (m_current_segment.empty() ||
         m_current_segment_bytes + line.size() > m_options.segment_limit) {
         const std::string name = segment_name(batch.seq);

@@ -33,4 +33,13 @@ TEST_CASE("dates check the calendar") {
 TEST_CASE("crc32 matches the IEEE check value") {
     CHECK(crc32("123456789") == 0xCBF43926u);
     CHECK(crc32("") == 0u);
+    CHECK(crc32("The quick brown fox jumps over the lazy dog") == 0x414FA339u);
+}
+
+TEST_CASE("crc32 continues across pieces of any length") {
+    const std::string text = "The quick brown fox jumps over the lazy dog";
+    for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+        const std::string_view view(text);
+        CHECK(crc32_extend(crc32(view.substr(0, cut)), view.substr(cut)) == 0x414FA339u);
+    }
 }
