@@ -131,22 +131,40 @@ void App::save_failed_rows() {
     download_text(stem + "-failed-rows.csv", rejected_rows_csv(wizard.table, *wizard.plan));
 }
 
+// The values no option takes, as the wizard lists them.
+static nlohmann::json unmatched_json(const std::vector<UnmatchedField>& fields) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& field : fields) {
+        nlohmann::json values = nlohmann::json::array();
+        for (const auto& value : field.values)
+            values.push_back(
+                {{"text", value.text}, {"rows", value.rows}, {"suggestion", value.suggestion}});
+        out.push_back({{"field", field.field},
+                       {"column", field.column},
+                       {"values", values},
+                       {"more", field.more}});
+    }
+    return out;
+}
+
 nlohmann::json App::csv_import_json() const {
     const CsvImportWizard& wizard = m_ui.csv;
     nlohmann::json problems = nlohmann::json::array();
     if (wizard.plan)
         for (const auto& problem : wizard.plan->problems)
             problems.push_back(describe_problem(problem));
-    return {{"open", wizard.open},
-            {"file", wizard.file_name},
-            {"type", wizard.type},
-            {"mapping", import_mapping_to_json(wizard.mapping)},
-            {"summary", wizard.plan ? wizard.plan->summary() : ""},
-            {"problems", problems},
-            {"message", wizard.message},
-            {"done", wizard.done},
-            {"batch", wizard.batch},
-            {"undone", wizard.undone}};
+    nlohmann::json state = {{"open", wizard.open},
+                            {"file", wizard.file_name},
+                            {"type", wizard.type},
+                            {"mapping", import_mapping_to_json(wizard.mapping)},
+                            {"summary", wizard.plan ? wizard.plan->summary() : ""},
+                            {"problems", problems},
+                            {"message", wizard.message},
+                            {"done", wizard.done},
+                            {"batch", wizard.batch},
+                            {"undone", wizard.undone}};
+    state["unmatched"] = unmatched_json(wizard.unmatched);
+    return state;
 }
 
 } // namespace crm::web

@@ -231,6 +231,10 @@ struct CsvImportWizard {
     char delimiter = ',';
     std::string type; // the records the rows become
     ImportMapping mapping;
+    // The mapped picklist columns' values that are no option (the rep's
+    // choices for them are in mapping.values): found again only when the
+    // columns change, as a file may have 100k rows.
+    std::vector<UnmatchedField> unmatched;
     std::optional<ImportPlan> plan; // the dry run of the mapping as it stands
     bool show_report = false;       // scroll to the dry run's report once
     bool skip_failed = false;       // import the rows that pass, leave the others

@@ -179,6 +179,34 @@ namespace {
 
 // ---- reading cells -----------------------------------------------------------
 
+// A multi-picklist cell's items, split and trimmed as parse_field_text() does.
+std::vector<std::string> multi_picklist_items(std::string_view cell) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    while (start <= cell.size()) {
+        const auto end = cell.find_first_of(";,", start);
+        std::string item = trim_space(cell.substr(
+            start, end == std::string_view::npos ? std::string_view::npos : end - start));
+        if (!item.empty()) items.push_back(std::move(item));
+        if (end == std::string_view::npos) break;
+        start = end + 1;
+    }
+    return items;
+}
+
+// Each item through the value map ("Web; Fair" -> "Website; Event"), unless
+// the whole cell has an entry of its own.
+std::string mapped_items(const ImportMapping& mapping, const std::string& field,
+                         const std::string& cell) {
+    const std::string trimmed = trim_space(cell);
+    if (!mapping.values.count(field)) return trimmed;
+    if (std::string whole = mapped_cell(mapping, field, trimmed); whole != trimmed) return whole;
+    std::string out;
+    for (const auto& item : multi_picklist_items(trimmed))
+        out += (out.empty() ? "" : "; ") + mapped_cell(mapping, field, item);
+    return out;
+}
+
 struct Column {
     std::size_t index = 0;
     std::string header;
@@ -220,7 +248,9 @@ class CellReader {
     // The value a cell gives its field (null: empty), or what is wrong with it.
     Result<json> field_value(const Column& column, const std::string& cell) {
         const FieldDef& field = *column.field;
-        const std::string text = mapped_value(field.id, cell);
+        const std::string text = field.type == FieldType::MultiPicklist
+                                     ? mapped_items(m_mapping, field.id, cell)
+                                     : mapped_value(field.id, cell);
         if (text.empty()) return json(nullptr);
         switch (field.type) {
         case FieldType::Date:
@@ -576,6 +606,103 @@ std::string rejected_rows_csv(const CsvTable& table, const ImportReport& plan) {
         append_csv_row(out, cells);
     }
     return out;
+}
+
+namespace {
+
+// The option a value most likely means: the one equal to it with accents
+// aside, else the one that contains it or that it contains ("Won" ->
+// "Closed won"). Several that fit are a guess: none.
+std::string suggested_option(const FieldDef& field, const std::string& value) {
+    const std::string folded = fold_text(value);
+    for (const auto& option : field.options)
+        if (fold_text(option) == folded) return option;
+    std::string found;
+    for (const auto& option : field.options) {
+        const std::string other = fold_text(option);
+        if (other.find(folded) == std::string::npos && folded.find(other) == std::string::npos)
+            continue;
+        if (!found.empty()) return "";
+        found = option;
+    }
+    return found;
+}
+
+// Whether the import takes the value as an option of `field`.
+bool is_option(const FieldDef& field, const std::string& value) {
+    return parse_field_text(field, value, "").ok();
+}
+
+// A value as the value map sees it: spellings equal with case and accents
+// aside are one (mapped_cell() maps them alike).
+struct ValueCount {
+    std::string text;     // its first spelling that is no option, else its first
+    std::size_t rows = 0; // the rows carrying it
+    bool unmatched = false;
+};
+
+// The distinct values of one column, in file order.
+std::vector<ValueCount> count_values(const CsvTable& table, std::size_t index,
+                                     const FieldDef& field) {
+    const bool items = field.type == FieldType::MultiPicklist;
+    std::vector<ValueCount> counts;
+    std::unordered_map<std::string, std::size_t> group_of; // folded text -> place in `counts`
+    std::unordered_set<std::string> spellings, in_row;
+    for (const auto& row : table.rows) {
+        const std::string cell = trim_space(row[index]);
+        if (cell.empty()) continue;
+        in_row.clear();
+        for (auto& value : items ? multi_picklist_items(cell) : std::vector<std::string>{cell}) {
+            std::string folded = fold_text(value);
+            if (!in_row.insert(folded).second) continue; // "A; a" counts the row once
+            const auto [it, fresh] = group_of.emplace(std::move(folded), counts.size());
+            if (fresh) counts.push_back({value, 0, false});
+            ValueCount& count = counts[it->second];
+            ++count.rows;
+            if (!count.unmatched && spellings.insert(value).second && !is_option(field, value)) {
+                count.unmatched = true;
+                count.text = value;
+            }
+        }
+    }
+    return counts;
+}
+
+// One column's values that are no option, most rows first.
+UnmatchedField unmatched_in_column(const CsvTable& table, std::size_t index, const FieldDef& field,
+                                   std::size_t max_values) {
+    UnmatchedField unmatched{field.id, table.header[index], {}, 0};
+    for (auto& value : count_values(table, index, field)) {
+        if (!value.unmatched) continue;
+        std::string suggestion = suggested_option(field, value.text);
+        unmatched.values.push_back({std::move(value.text), value.rows, std::move(suggestion)});
+    }
+    std::stable_sort(
+        unmatched.values.begin(), unmatched.values.end(),
+        [](const UnmatchedValue& a, const UnmatchedValue& b) { return a.rows > b.rows; });
+    if (unmatched.values.size() > max_values) {
+        unmatched.more = unmatched.values.size() - max_values;
+        unmatched.values.resize(max_values);
+    }
+    return unmatched;
+}
+
+} // namespace
+
+std::vector<UnmatchedField> unmatched_values(const RecordTypeDef& type, const CsvTable& table,
+                                             const ImportMapping& mapping, std::size_t max_values) {
+    std::vector<UnmatchedField> fields;
+    for (std::size_t index = 0; index < table.header.size(); ++index) {
+        const auto target = mapping.columns.find(table.header[index]);
+        const FieldDef* field =
+            target == mapping.columns.end() ? nullptr : type.field(target->second);
+        if (!field ||
+            (field->type != FieldType::Picklist && field->type != FieldType::MultiPicklist))
+            continue;
+        UnmatchedField unmatched = unmatched_in_column(table, index, *field, max_values);
+        if (!unmatched.values.empty()) fields.push_back(std::move(unmatched));
+    }
+    return fields;
 }
 
 Result<std::vector<MappedColumn>>

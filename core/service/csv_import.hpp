@@ -27,7 +27,9 @@ struct ImportMapping {
     std::map<std::string, std::string> columns; // CSV header -> field id, or kOwnerTarget
     // The field whose value finds the record a row updates; "" = every row adds.
     std::string key;
-    std::map<std::string, std::map<std::string, std::string>> values; // field -> cell -> option
+    // field -> cell -> option. A multi-picklist cell's items are mapped one
+    // by one ("Web; Fair" -> "Website; Event") unless the whole cell has an entry.
+    std::map<std::string, std::map<std::string, std::string>> values;
     std::string date_format; // "DD-MM-YY": how to read dates that fit two ways; "" = detect
 };
 
@@ -92,6 +94,33 @@ Outcome commit_import(Engine& engine, ImportPlan& plan, const std::string& actor
 // The failed rows as CSV (UTF-8 with BOM, the file's own columns) with a
 // "Reason" column, for fixing and importing again.
 std::string rejected_rows_csv(const CsvTable& table, const ImportReport& plan);
+
+// ---- values that match no option ----------------------------------------------
+
+// A picklist cell value no option takes: how often it comes, and the option
+// it most likely means.
+struct UnmatchedValue {
+    std::string text;       // trimmed, as the file first writes it
+    std::size_t rows = 0;   // the rows that carry it
+    std::string suggestion; // the one option that is close ("Won" -> "Closed won"); "" = none
+};
+
+struct UnmatchedField {
+    std::string field;                  // a picklist or multi-picklist field
+    std::string column;                 // the header mapped to it
+    std::vector<UnmatchedValue> values; // most rows first, then in file order
+    std::size_t more = 0;               // values left off past `max_values`
+};
+
+// For each picklist and multi-picklist column of `mapping` (in file order),
+// the distinct values (a multi-picklist's items) that match no option as
+// the import matches them, whatever mapping.values says of them, so a
+// screen can show the choices made. Values differing only in case and
+// accents are one; blanks are left out. Reads every row: run it when the
+// columns change, not per frame.
+std::vector<UnmatchedField> unmatched_values(const RecordTypeDef& type, const CsvTable& table,
+                                             const ImportMapping& mapping,
+                                             std::size_t max_values = 100);
 
 // ---- shared with the people import (core/service/people_import.hpp) ----------
 

@@ -329,6 +329,112 @@ TEST_CASE("deals come in with values mapped, dates detected, amounts in any form
     CHECK(engine.last_seq() <= outcome.batch->seq + 2); // the import, its joins, the inbox
 }
 
+// "Won · 3 rows -> Closed won": what the wizard's Values part lists.
+std::vector<std::string> unmatched_lines(const std::vector<UnmatchedField>& fields) {
+    std::vector<std::string> lines;
+    for (const auto& field : fields) {
+        for (const auto& value : field.values)
+            lines.push_back(field.field + "/" + field.column + ": " + value.text + " · " +
+                            std::to_string(value.rows) + " -> " + value.suggestion);
+        if (field.more) lines.push_back(field.field + ": " + std::to_string(field.more) + " more");
+    }
+    return lines;
+}
+
+TEST_CASE("picklist values that match no option are listed with their rows and a close option") {
+    Engine engine = team_engine();
+    const RecordTypeDef& deal = *engine.workspace().schema.type("deal");
+    ImportMapping mapping;
+    mapping.columns = {{"Deal", "name"}, {"Stage", "stage"}};
+    const CsvTable table = table_of("Deal,Stage\n"
+                                    "A,Won\n"
+                                    "B,  won \n"
+                                    "C,Closed won\n"
+                                    "D,closed WON\n"
+                                    "E,N\xC3\xA9gotiation\n"
+                                    "F,Closed\n"
+                                    "G,\n"
+                                    "H,Won\n"
+                                    "I,Meeting\n"
+                                    "J,Lost deal\n");
+    // Options match in any case; a close one is suggested when only one is
+    // close ("Closed" could be won or lost: none).
+    const std::vector<std::string> expected = {
+        "stage/Stage: Won · 3 -> Closed won", "stage/Stage: N\xC3\xA9gotiation · 1 -> Negotiation",
+        "stage/Stage: Closed · 1 -> ",        "stage/Stage: Meeting · 1 -> Meeting scheduled",
+        "stage/Stage: Lost deal · 1 -> ",
+    };
+    CHECK(unmatched_lines(unmatched_values(deal, table, mapping)) == expected);
+    CHECK(unmatched_lines(unmatched_values(deal, table, mapping, 2)) ==
+          std::vector<std::string>{"stage/Stage: Won · 3 -> Closed won",
+                                   "stage/Stage: N\xC3\xA9gotiation · 1 -> Negotiation",
+                                   "stage: 3 more"});
+
+    // The values mapped stay listed (a screen shows the choice), and the
+    // import takes them; the rest fail.
+    const auto listed = unmatched_values(deal, table, mapping);
+    for (const auto& value : listed.front().values)
+        if (!value.suggestion.empty()) mapping.values["stage"][value.text] = value.suggestion;
+    CHECK(unmatched_lines(unmatched_values(deal, table, mapping)) == expected);
+    auto result = plan_import(engine, table, "deal", mapping, "u-sam", "deals.csv", kNow);
+    REQUIRE(result.ok());
+    CHECK(result->summary() == "8 added, 0 updated, 0 unchanged, 2 failed");
+    CHECK(problem_lines(*result) ==
+          std::vector<std::string>{
+              "row 7, column \"Stage\": expected one of: Lead, Qualified, Meeting scheduled, "
+              "Proposal sent, Negotiation, Closed won, Closed lost, got \"Closed\"",
+              "row 11, column \"Stage\": expected one of: Lead, Qualified, Meeting scheduled, "
+              "Proposal sent, Negotiation, Closed won, Closed lost, got \"Lost deal\""});
+
+    // A column whose values all match, or that is no picklist, is not listed.
+    mapping.columns = {{"Deal", "name"}};
+    CHECK(unmatched_values(deal, table, mapping).empty());
+}
+
+TEST_CASE("a multi-picklist's items are listed and mapped one by one") {
+    Engine engine = team_engine();
+    REQUIRE(engine
+                .apply(AddField{"lead",
+                                {"interests",
+                                 "Interests",
+                                 FieldType::MultiPicklist,
+                                 false,
+                                 {"Demo", "Pricing", "Support"}}},
+                       "u-sam", kNow)
+                .ok);
+    const RecordTypeDef& lead = *engine.workspace().schema.type("lead");
+    ImportMapping mapping;
+    mapping.columns = {{"Name", "name"}, {"Status", "status"}, {"Interests", "interests"}};
+    const CsvTable table = table_of("Name,Status,Interests\n"
+                                    "Ann,New,demo call; Pricing\n"
+                                    "Bo,working,\"Pricing, Suport; Demo Call\"\n"
+                                    "Cy,Qualified,\n");
+    CHECK(unmatched_lines(unmatched_values(lead, table, mapping)) ==
+          std::vector<std::string>{"interests/Interests: demo call · 2 -> Demo",
+                                   "interests/Interests: Suport · 1 -> "});
+
+    mapping.values["interests"] = {{"Demo call", "Demo"}, {"suport", "Support"}};
+    auto result = plan_import(engine, table, "lead", mapping, "u-sam", "leads.csv", kNow);
+    REQUIRE(result.ok());
+    CHECK(problem_lines(*result).empty());
+    REQUIRE(engine.apply(result->command, "u-sam", kNow).ok);
+    const Workspace& ws = engine.workspace();
+    std::map<std::string, json> interests;
+    for (const auto& id : ws.ids_of_type("lead"))
+        interests[ws.find(id)->value("name").get<std::string>()] = ws.find(id)->value("interests");
+    CHECK(interests.at("Ann") == json::array({"Demo", "Pricing"}));
+    CHECK(interests.at("Bo") == json::array({"Pricing", "Support", "Demo"}));
+    CHECK(interests.at("Cy").is_null());
+
+    // A whole cell with an entry of its own is mapped as one, as before.
+    mapping.values["interests"] = {{"demo call; pricing", "Demo"},
+                                   {"Pricing, Suport; Demo Call", "Support"}};
+    result = plan_import(engine, table, "lead", mapping, "u-sam", "leads.csv", kNow);
+    REQUIRE(result.ok());
+    CHECK(problem_lines(*result).empty());
+    CHECK(result->command.rows.at(0).fields.at("interests") == json::array({"Demo"}));
+}
+
 TEST_CASE("an ambiguous date column asks for the format, and the format settles it") {
     Engine engine = team_engine();
     ImportMapping mapping;

@@ -1,7 +1,8 @@
 // The CSV import wizard: which records the rows become, which column fills
 // which field, a dry run that lists every row that would fail and why, the
 // import as one batch, and its undo. On a phone each column's choice sits
-// under its name; elsewhere beside it.
+// under its name; elsewhere beside it. Picklist values that are no option
+// get a choice of option below the columns.
 #include "theme.hpp"
 #include "views.hpp"
 #include "widgets.hpp"
@@ -9,6 +10,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <map>
 #include <string>
 
 namespace crm::web {
@@ -33,6 +35,34 @@ std::string rows_text(std::size_t count) {
 void forget_plan(CsvImportWizard& wizard) {
     wizard.plan.reset();
     wizard.message.clear();
+}
+
+// Finds the values no option takes once per change of the columns. A field
+// newly listed (or listed for another column) starts from the suggested
+// options, for the rep to see and change; a field no longer listed drops
+// its choices.
+void find_unmatched_values(const RecordTypeDef& type, CsvImportWizard& wizard) {
+    std::map<std::string, std::string> column_before; // field -> the column it was listed for
+    for (const auto& field : wizard.unmatched)
+        column_before[field.field] = field.column;
+    wizard.unmatched = unmatched_values(type, wizard.table, wizard.mapping);
+    std::map<std::string, std::map<std::string, std::string>> values;
+    for (const auto& field : wizard.unmatched) {
+        auto& chosen = values[field.field];
+        if (column_before[field.field] == field.column) {
+            chosen = std::move(wizard.mapping.values[field.field]);
+            continue;
+        }
+        for (const auto& value : field.values)
+            if (!value.suggestion.empty()) chosen[value.text] = value.suggestion;
+    }
+    std::erase_if(values, [](const auto& field) { return field.second.empty(); });
+    wizard.mapping.values = std::move(values);
+}
+
+void columns_changed(const RecordTypeDef& type, CsvImportWizard& wizard) {
+    find_unmatched_values(type, wizard);
+    forget_plan(wizard);
 }
 
 void draw_type_choice(ViewContext& view, CsvImportWizard& wizard) {
@@ -68,7 +98,7 @@ void draw_target_combo(ViewContext& view, CsvImportWizard& wizard, const RecordT
             else
                 columns[header] = target;
             if (wizard.mapping.key == current) wizard.mapping.key.clear();
-            forget_plan(wizard);
+            columns_changed(type, wizard);
         };
         if (ImGui::Selectable(kNotImported, current.empty())) choose("");
         if (ImGui::Selectable("Owner", current == kOwnerTarget)) choose(kOwnerTarget);
@@ -103,6 +133,76 @@ void draw_column_mapping(ViewContext& view, CsvImportWizard& wizard, const Recor
                         &colors::kMuted);
         }
         if (stacked) ImGui::Spacing();
+        ImGui::PopID();
+    }
+}
+
+// The option the rep chose for a value; "" = none.
+std::string chosen_option(const ImportMapping& mapping, const std::string& field,
+                          const std::string& value) {
+    const auto map = mapping.values.find(field);
+    if (map == mapping.values.end()) return "";
+    const auto option = map->second.find(value);
+    return option == map->second.end() ? "" : option->second;
+}
+
+// The option one unmatched value becomes, or none (its rows then fail).
+void draw_value_combo(ViewContext& view, CsvImportWizard& wizard, const FieldDef& field,
+                      const std::string& value, float width) {
+    constexpr const char* kLeave = "Leave as is (fails)";
+    auto& values = wizard.mapping.values;
+    const std::string current = chosen_option(wizard.mapping, field.id, value);
+    ImGui::SetNextItemWidth(width);
+    if (ImGui::BeginCombo("##value", current.empty() ? kLeave : current.c_str(),
+                          ImGuiComboFlags_HeightLarge)) {
+        auto choose = [&](const std::string& option) {
+            if (option == current) return;
+            if (!option.empty())
+                values[field.id][value] = option;
+            else if (values[field.id].erase(value) && values[field.id].empty())
+                values.erase(field.id);
+            forget_plan(wizard);
+        };
+        if (ImGui::Selectable(kLeave, current.empty())) choose("");
+        mark(view.ui, "csv-value-option-none");
+        for (const auto& option : field.options) {
+            if (ImGui::Selectable(option.c_str(), option == current)) choose(option);
+            mark(view.ui, "csv-value-option-" + option);
+        }
+        ImGui::EndCombo();
+    }
+}
+
+// The picklist values the file holds that are no option ("Won" where the
+// picklist says "Closed won"), each with the option it becomes.
+void draw_value_mapping(ViewContext& view, CsvImportWizard& wizard, const RecordTypeDef& type) {
+    const float s = scale();
+    const float width = ImGui::GetContentRegionAvail().x;
+    const bool stacked = is_phone();
+    const float name_width = stacked ? width : std::min(260 * s, width * 0.35f);
+    const float combo_width = stacked ? width : std::min(280 * s, width * 0.4f);
+    ImGui::TextColored(colors::kMuted, "Values no option matches: what each becomes");
+    for (const auto& unmatched : wizard.unmatched) {
+        const FieldDef* field = type.field(unmatched.field);
+        if (!field) continue;
+        ImGui::PushID(unmatched.field.c_str());
+        text_fitted(field->label + " (column \"" + unmatched.column + "\")", width);
+        for (std::size_t i = 0; i < unmatched.values.size(); ++i) {
+            const UnmatchedValue& value = unmatched.values[i];
+            ImGui::PushID(static_cast<int>(i));
+            ImGui::AlignTextToFramePadding();
+            text_fitted(value.text + " \xC2\xB7 " + rows_text(value.rows), name_width);
+            mark(view.ui, "csv-value-text-" + unmatched.field + "-" + std::to_string(i));
+            if (!stacked) ImGui::SameLine(name_width + 16 * s);
+            draw_value_combo(view, wizard, *field, value.text, combo_width);
+            mark(view.ui, "csv-value-" + unmatched.field + "-" + std::to_string(i));
+            if (stacked) ImGui::Spacing();
+            ImGui::PopID();
+        }
+        if (unmatched.more > 0)
+            text_colored_wrapped(colors::kMuted,
+                                 "and " + std::to_string(unmatched.more) +
+                                     " more values that are no option: their rows fail");
         ImGui::PopID();
     }
 }
@@ -260,7 +360,8 @@ void choose_csv_import_type(const Workspace& workspace, CsvImportWizard& wizard,
     if (!type) return;
     wizard.type = type_id;
     wizard.mapping = suggest_mapping(workspace, *type, wizard.table.header);
-    forget_plan(wizard);
+    wizard.unmatched.clear(); // another type's fields: suggest afresh
+    columns_changed(*type, wizard);
 }
 
 void draw_csv_import(ViewContext& view) {
@@ -288,6 +389,10 @@ void draw_csv_import(ViewContext& view) {
         ImGui::Spacing();
         draw_column_mapping(view, wizard, *type);
         ImGui::Spacing();
+        if (!wizard.unmatched.empty()) {
+            draw_value_mapping(view, wizard, *type);
+            ImGui::Spacing();
+        }
         draw_key_choice(view, wizard, *type);
         draw_date_choice(view, wizard);
         ImGui::Separator();
