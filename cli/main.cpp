@@ -34,6 +34,7 @@
 #include "service/record_history.hpp"
 #include "service/replacement.hpp"
 #include "service/timers.hpp"
+#include "service/workspace_merge.hpp"
 #include "sla/calendar.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
@@ -70,6 +71,12 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   import DIR FILE.json --as USER [--dry-run]
                                  replace the workspace with an export (admin); says
                                  how many records it adds, replaces and removes
+  import DIR FILE.json --merge --as USER [--dry-run]
+                                 merge an export's records by id (managers, admins):
+                                 adds the new ones with their ids, updates the others,
+                                 removes nothing; schema, processes and people stay.
+                                 Problems as "record ID: ..." (exit 1, nothing written);
+                                 prints the batch for crm undo
   import-csv DIR FILE.csv --type TYPE --map MAP.json --as USER [--dry-run]
       [--skip-invalid REJECTS.csv] [--delimiter ,|;|tab] [--encoding utf-8|windows-1252]
                                  import a spreadsheet's rows as records (see README),
@@ -156,6 +163,7 @@ struct Args {
     bool replace_invalid_utf8 = false;
     bool oldest_task = false;
     bool dry_run = false; // import-csv: report, write nothing
+    bool merge = false;   // import: merge the file's records instead of replacing
 };
 
 struct UsageError {
@@ -205,6 +213,8 @@ Args parse_args(int argc, char** argv) {
             args.oldest_task = true;
         } else if (arg == "--dry-run") {
             args.dry_run = true;
+        } else if (arg == "--merge") {
+            args.merge = true;
         } else if (arg == "--replace-invalid-utf8") {
             args.replace_invalid_utf8 = true;
         } else if (arg == "--map") {
@@ -433,10 +443,42 @@ int cmd_init(const Args& args) {
     return kOk;
 }
 
+// Merges FILE.json's records into DIR by id, as one batch; --dry-run only reports.
+int cmd_import_merge(const Args& args, const Workspace& incoming) {
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    Engine& engine = opened->engine;
+    const std::string actor = require_known_actor(engine.workspace(), args);
+    const Instant now = now_from(args);
+    const std::string source = std::filesystem::path(args.positional[2]).filename().string();
+    auto plan = plan_workspace_merge(engine, incoming, actor, source, now);
+    if (!plan) throw Refused{plan.error()};
+    if (!plan->ok()) {
+        for (const auto& problem : plan->problems)
+            std::cerr << describe_merge_problem(problem) << "\n";
+        std::cout << "cannot merge: " << plan->failed_records() << " of " << incoming.record_count()
+                  << " records have problems (nothing written)\n";
+        return kRejected;
+    }
+    if (args.dry_run) {
+        std::cout << "would merge: " << plan->summary() << " (dry run: nothing written)\n";
+        return kOk;
+    }
+    const auto outcome = commit_workspace_merge(engine, *plan, actor, now);
+    if (!outcome.ok) return report_outcome(engine, outcome);
+    std::cout << "merged: " << plan->summary();
+    if (outcome.batch)
+        std::cout << " (batch " << outcome.batch->seq << ")";
+    else
+        std::cout << " (nothing to change)";
+    std::cout << "\n";
+    return saved_exit(engine);
+}
+
 int cmd_import(const Args& args) {
     need_positional(args, 3);
     auto workspace = import_workspace(read_input(args, args.positional[2]), now_from(args));
     if (!workspace) throw UsageError{args.positional[2] + ": " + workspace.error()};
+    if (args.merge) return cmd_import_merge(args, *workspace);
     const std::string& directory = args.positional[1];
     const std::size_t count = workspace->record_count();
     const std::string dry_run = " (dry run: nothing written)";

@@ -16,6 +16,7 @@
 #include "service/record_history.hpp"
 #include "service/replacement.hpp"
 #include "service/timers.hpp"
+#include "service/workspace_merge.hpp"
 #include "sla/clocks.hpp"
 #include "theme.hpp"
 #include "util/local_time.hpp"
@@ -25,6 +26,7 @@
 #include "store/storage.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include <imgui.h>
 
@@ -298,8 +300,8 @@ void App::apply_intents() {
                                     (value.owner.empty()
                                          ? std::string("nobody")
                                          : m_engine.workspace().directory.names({value.owner})));
-                else if constexpr (std::is_same_v<T, AnswerReplace>)
-                    answer_replace(value.replace);
+                else if constexpr (std::is_same_v<T, AnswerImport>)
+                    answer_import(value.choice);
                 else if constexpr (std::is_same_v<T, CheckCsvImport>)
                     check_csv_import();
                 else if constexpr (std::is_same_v<T, CommitCsvImport>)
@@ -809,6 +811,22 @@ void App::compact_now() {
     request_save();
 }
 
+namespace {
+
+// "Cannot merge: 2 of 40 records have problems: record deal-7: ...", the first few named.
+std::string merge_problems_text(const WorkspaceMerge& plan, std::size_t records) {
+    constexpr std::size_t kShown = 3;
+    std::string text = "Cannot merge: " + std::to_string(plan.failed_records()) + " of " +
+                       std::to_string(records) + " records have problems:";
+    for (std::size_t i = 0; i < plan.problems.size() && i < kShown; ++i)
+        text += "\n" + describe_merge_problem(plan.problems[i]);
+    if (plan.problems.size() > kShown)
+        text += "\n... and " + std::to_string(plan.problems.size() - kShown) + " more";
+    return text;
+}
+
+} // namespace
+
 void App::import_file(const std::string& path) {
     auto text = read_text(path);
     std::remove(path.c_str());
@@ -818,8 +836,10 @@ void App::import_file(const std::string& path) {
         return;
     }
     if (!actor) return;
-    if (auto allowed = check_replace_workspace(*actor); !allowed) {
-        m_ui.error_dialog = "Import refused: " + allowed.error() + ".";
+    const Status may_merge = check_merge_workspace(*actor);
+    const Status may_replace = check_replace_workspace(*actor);
+    if (!may_merge && !may_replace) {
+        m_ui.error_dialog = "Import refused: " + may_merge.error() + ".";
         return;
     }
     auto workspace = text ? import_workspace(*text, now()) : Result<Workspace>(Error{text.error()});
@@ -828,21 +848,62 @@ void App::import_file(const std::string& path) {
             "Import failed, and your workspace was not changed.\n\n" + workspace.error();
         return;
     }
-    // Say what replacing does, and replace only when the person agrees.
-    const ReplacementCounts counts = count_replacement(m_engine.workspace(), *workspace);
-    m_ui.replace_question = "Replace this workspace with \"" + workspace->name +
-                            "\"?\n\nRecords: " + describe_replacement(counts) +
-                            ". People, processes and settings come from the file too.";
-    m_pending_import = std::move(*workspace);
+    // Say what each way would do, and do nothing until the person chooses.
+    ImportQuestion question;
+    question.file_name = std::filesystem::path(path).filename().string();
+    question.workspace = workspace->name;
+    if (may_merge) {
+        auto plan =
+            plan_workspace_merge(m_engine, *workspace, m_ui.user, question.file_name, now());
+        question.can_merge = plan && plan->ok();
+        if (!plan)
+            question.merge = "Cannot merge: " + plan.error();
+        else if (!plan->ok())
+            question.merge = merge_problems_text(*plan, workspace->record_count());
+        else
+            question.merge = "Merge into this workspace. Records: " + plan->summary() +
+                             ", matched by id; none are removed. People, processes and settings "
+                             "stay as they are.";
+        if (question.can_merge) m_pending_merge = std::move(*plan);
+    }
+    question.can_replace = may_replace.ok();
+    question.replace =
+        may_replace
+            ? "Replace this workspace. Records: " +
+                  describe_replacement(count_replacement(m_engine.workspace(), *workspace)) +
+                  ". People, processes and settings come from the file too."
+            : "Only admins can replace the whole workspace.";
+    if (question.can_replace) m_pending_import = std::move(*workspace);
+    m_ui.import_question = std::move(question);
 }
 
-void App::answer_replace(bool replace) {
-    m_ui.replace_question.clear();
+void App::answer_import(AnswerImport::Choice choice) {
+    const std::string file_name = m_ui.import_question.file_name;
+    m_ui.import_question = ImportQuestion{};
     std::optional<Workspace> workspace;
     workspace.swap(m_pending_import);
-    if (!replace || !workspace) return;
-    const std::size_t count = workspace->record_count();
-    if (auto status = m_store.replace(m_engine, std::move(*workspace)); !status) {
+    std::optional<WorkspaceMerge> merge;
+    merge.swap(m_pending_merge);
+    if (choice == AnswerImport::Choice::Merge && merge) merge_import(file_name, *merge);
+    if (choice == AnswerImport::Choice::Replace && workspace)
+        replace_workspace(std::move(*workspace));
+}
+
+void App::merge_import(const std::string& file_name, WorkspaceMerge& plan) {
+    const auto outcome = commit_workspace_merge(m_engine, plan, m_ui.user, now());
+    if (!outcome.ok) {
+        m_ui.error_dialog = "Nothing was merged. " + outcome.message;
+        return;
+    }
+    m_ui.undo.reset(); // a merge is taken back as one batch, not from the notice
+    m_ui.notice = "Merged " + file_name + ": " + plan.summary();
+    if (outcome.batch) m_ui.notice += " (batch " + std::to_string(outcome.batch->seq) + ")";
+    after_change();
+}
+
+void App::replace_workspace(Workspace workspace) {
+    const std::size_t count = workspace.record_count();
+    if (auto status = m_store.replace(m_engine, std::move(workspace)); !status) {
         m_ui.error_dialog = "Import could not be saved: " + status.error();
         return;
     }
@@ -859,6 +920,13 @@ void App::export_workspace_file() {
     std::string date = format_instant(now()).substr(0, 10);
     download_text("workspace-" + date + ".json", export_workspace(m_engine.workspace()));
     m_ui.notice = "Exported " + std::to_string(m_engine.workspace().record_count()) + " records";
+}
+
+json App::import_question_json() const {
+    const ImportQuestion& question = m_ui.import_question;
+    return {{"file", question.file_name},  {"workspace", question.workspace},
+            {"merge", question.merge},     {"can_merge", question.can_merge},
+            {"replace", question.replace}, {"can_replace", question.can_replace}};
 }
 
 json App::duplicates_json() const {
@@ -924,7 +992,7 @@ std::string App::test_state_json() const {
                 {"csv_import", csv_import_json()},
                 {"duplicates", duplicates_json()},
                 {"data_quality", data_quality_json()},
-                {"replace_question", m_ui.replace_question},
+                {"import_question", import_question_json()},
                 {"log_message", m_ui.log.message},
                 {"undo_offered", m_ui.undo.has_value() && m_ui.undo->notice == m_ui.notice},
                 {"form_values", m_ui.form.values},

@@ -4,6 +4,7 @@
 
 #include "engine/engine.hpp"
 #include "service/bulk.hpp"
+#include "service/workspace_merge.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
 #include "ui_state.hpp"
@@ -88,15 +89,18 @@ class App {
     bool run_timers();                 // starts flows that came due; true when something started
     std::string designer_gate() const; // for tests: the selected stage's gate mode
     void import_file(const std::string& path);
-    void answer_replace(bool replace);
+    void answer_import(AnswerImport::Choice choice);
+    void merge_import(const std::string& file_name, WorkspaceMerge& plan);
+    void replace_workspace(Workspace workspace);
     // The CSV import wizard (app_csv_import.cpp).
     void open_csv_import(const std::string& path);
     void check_csv_import();
     void commit_csv_import();
     void undo_csv_import();
     void save_failed_rows();
-    nlohmann::json csv_import_json() const; // for tests: the wizard's state
-    nlohmann::json duplicates_json() const; // for tests: the pairs found and the one open
+    nlohmann::json csv_import_json() const;      // for tests: the wizard's state
+    nlohmann::json duplicates_json() const;      // for tests: the pairs found and the one open
+    nlohmann::json import_question_json() const; // for tests: the question about a picked file
     void export_workspace_file();
     void after_change();
 
@@ -113,6 +117,8 @@ class App {
     Instant m_last_timer;
     std::string m_open_error;
     std::optional<Workspace> m_pending_import; // a picked export, until the person says replace
+    std::optional<WorkspaceMerge>
+        m_pending_merge; // its merge, checked, until the person says merge
 };
 
 } // namespace crm::web

@@ -277,6 +277,20 @@ struct DataQualityScreen {
     MinuteCache<DataQualityFindings> findings;
 };
 
+// A picked workspace file, asked about before anything changes: what merging
+// its records and what replacing the workspace with it would do, and which
+// of the two the person may do.
+struct ImportQuestion {
+    std::string file_name; // "backup.json"; "" = not asking
+    std::string workspace; // the name the file gives its workspace
+    std::string merge;     // "Merge into this workspace: 3 added, ..." or why it cannot
+    bool can_merge = false;
+    std::string replace; // "Replace this workspace: 3 added, ..." or why not
+    bool can_replace = false;
+
+    bool asking() const { return !file_name.empty(); }
+};
+
 struct UiState {
     // Dates are shown and typed in this zone: the device's, else the
     // workspace calendar's (set by the app when the workspace opens).
@@ -313,8 +327,8 @@ struct UiState {
     std::optional<LastChange> undo;         // offered beside the notice of the change
     std::string alert;                      // the latest SLA breach news, shown as a warning
     std::string error_dialog;               // shown in a modal until dismissed
-    std::string replace_question; // what replacing the workspace would do; "" = not asking
-    bool nav_open = false;        // the navigation menu (phones and tablets)
+    ImportQuestion import_question; // a picked workspace file: merge it, or replace with it?
+    bool nav_open = false;          // the navigation menu (phones and tablets)
     Palette palette;
     LogForm log;
     CsvImportWizard csv;
@@ -331,9 +345,10 @@ struct UiState {
 struct SubmitForm {};
 struct DeleteSelected {};
 struct ImportRequested {};
-// The answer to "Replace the workspace?" after a workspace file was picked.
-struct AnswerReplace {
-    bool replace = false;
+// The answer to the import question after a workspace file was picked.
+struct AnswerImport {
+    enum class Choice { Cancel, Merge, Replace };
+    Choice choice = Choice::Cancel;
 };
 struct ExportRequested {};
 // Move a record in a flow (board drop, form button); a blocked move opens the dialog.
@@ -394,7 +409,7 @@ using Intent =
     std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested, RequestMove,
                  SubmitMove, SaveProcesses, CompleteTask, SubmitLog, AssignOwner, UndoRequested,
                  MarkRead, SaveListView, DeleteListView, BulkReassign, BulkMove, CheckCsvImport,
-                 CommitCsvImport, UndoCsvImport, SaveFailedRows, AnswerReplace, MergeDuplicates,
+                 CommitCsvImport, UndoCsvImport, SaveFailedRows, AnswerImport, MergeDuplicates,
                  FlagProblem, ResolveProblems>;
 
 } // namespace crm::web

@@ -134,13 +134,19 @@ struct ImportRow {
     std::string id;      // "" creates a record
     nlohmann::json fields = nlohmann::json::object();
     std::optional<std::string> owner; // creates default to the actor
+    // A create only: the id the new record gets, kept from where it came
+    // from (a workspace file merged in); "" = the next free id. It must be an
+    // id of the row's type that no record has.
+    std::string new_id;
+    std::string type; // "" = the import's type
 };
 
-// Brings many records of one type in as one batch: every row is checked as
-// CreateRecord or UpdateRecord would check it, and nothing is kept unless all
-// pass. History shows one import, which can be undone as a whole.
+// Brings many records in as one batch: every row is checked as CreateRecord
+// or UpdateRecord would check it, and nothing is kept unless all pass. Rows
+// may refer to records other rows add. History shows one import, which can
+// be undone as a whole.
 struct ImportRecords {
-    std::string type;
+    std::string type;   // "" = every row names its type (a workspace file merged in)
     std::string source; // "contacts.csv": what history names
     std::vector<ImportRow> rows;
 };

@@ -12,6 +12,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace crm::detail {
@@ -23,14 +24,20 @@ struct Decision {
 
 using Problems = std::vector<FieldProblem>;
 
+// Records a batch adds, by id, with their types: an import's rows may refer
+// to records other rows of it add, which do not exist until it is kept.
+using BatchRecords = std::unordered_map<std::string, std::string>;
+
 // "Email: expected an email address ...; Last name: is required"
 std::string join_problems(const RecordTypeDef& type, const Problems& problems);
 // Checks and normalises field values against the type and the fields' rules,
 // one problem per bad field. `current`: the record's kept values, when it
-// exists; a value given as it is kept is taken as it is.
+// exists; a value given as it is kept is taken as it is. `added`: records
+// the batch adds, which references may name too.
 nlohmann::json check_fields(const Workspace& workspace, const RecordTypeDef& type,
                             const nlohmann::json& fields, Problems& problems,
-                            const nlohmann::json* current = nullptr);
+                            const nlohmann::json* current = nullptr,
+                            const BatchRecords* added = nullptr);
 void check_required(const RecordTypeDef& type, const nlohmann::json& merged, Problems& problems);
 // The type's rules across fields, for `record` with `fields` laid over it;
 // `touched` limits them to the rules that concern the fields a change sets
@@ -75,14 +82,22 @@ Result<Decision> decide_start_flows(const Workspace& workspace, const StartFlows
 Result<Decision> decide_create(const Workspace& workspace, const User& actor,
                                const CreateRecord& command, Instant now, const std::string& device,
                                Problems& problems, std::size_t id_offset = 0);
+// Where an import's new record gets its id, and what else its batch adds.
+struct BatchCreate {
+    std::string id;                      // kept from elsewhere; "" = the next free id ...
+    std::size_t offset = 0;              // ... this many further on
+    const BatchRecords* added = nullptr; // references may name these
+};
 // The same without a CreateRecord: an import's rows are not copied into one.
 Result<Decision> decide_create(const Workspace& workspace, const User& actor,
                                const std::string& type, const nlohmann::json& fields,
                                const std::optional<std::string>& owner, Instant now,
                                const std::string& device, Problems& problems,
-                               std::size_t id_offset);
+                               const BatchCreate& how);
+// `added`: records the batch adds, which references may name too.
 Result<Decision> decide_update(const Workspace& workspace, const User& actor,
-                               const UpdateRecord& command, Instant now, DecideDetails& details);
+                               const UpdateRecord& command, Instant now, DecideDetails& details,
+                               const BatchRecords* added = nullptr);
 
 // Imports rows as one batch; each row's problems go to details.rows
 // (core/engine/import_commands.cpp).

@@ -37,7 +37,7 @@ std::string join_problems(const RecordTypeDef& type, const Problems& problems) {
 // Checks and normalises the given field values against the type; collects
 // one problem per bad field so a form can show each next to its editor.
 json check_fields(const Workspace& workspace, const RecordTypeDef& type, const json& fields,
-                  Problems& problems, const json* current) {
+                  Problems& problems, const json* current, const BatchRecords* added) {
     json clean = json::object();
     if (fields.is_null()) return clean;
     if (!fields.is_object()) {
@@ -77,13 +77,18 @@ json check_fields(const Workspace& workspace, const RecordTypeDef& type, const j
         }
         const json& v = *normalized;
         if (field->type == FieldType::RecordRef && !v.is_null()) {
-            const Record* target = workspace.find(v.get<std::string>());
-            if (!target)
+            const std::string& id = v.get_ref<const std::string&>();
+            const Record* target = workspace.find(id);
+            const auto in_batch = added ? added->find(id) : BatchRecords::const_iterator();
+            const bool batch_adds = added && in_batch != added->end();
+            const std::string target_type = target       ? target->type
+                                            : batch_adds ? in_batch->second
+                                                         : "";
+            if (target_type.empty())
+                problems.push_back({field_id, "there is no record \"" + id + "\""});
+            else if (!field->target_type.empty() && target_type != field->target_type)
                 problems.push_back(
-                    {field_id, "there is no record \"" + v.get<std::string>() + "\""});
-            else if (!field->target_type.empty() && target->type != field->target_type)
-                problems.push_back({field_id, v.get<std::string>() + " is a " + target->type +
-                                                  ", expected a " + field->target_type});
+                    {field_id, id + " is a " + target_type + ", expected a " + field->target_type});
         }
         if (field->type == FieldType::UserRef && !v.is_null() &&
             !workspace.directory.user(v.get<std::string>()))
@@ -163,18 +168,40 @@ Result<Decision> decide_create(const Workspace& ws, const User& actor, const Cre
                                Instant now, const std::string& device, Problems& problems,
                                std::size_t id_offset) {
     return decide_create(ws, actor, cmd.type, cmd.fields, cmd.owner, now, device, problems,
-                         id_offset);
+                         BatchCreate{"", id_offset, nullptr});
 }
+
+namespace {
+
+// The id a new record gets: the one it brings (well-formed and free), or the next one.
+Result<std::string> new_record_id(const Workspace& ws, const RecordTypeDef& type,
+                                  const std::string& device, const BatchCreate& how) {
+    if (!how.id.empty()) {
+        if (!is_record_id_of(how.id, type.id))
+            return Error{"\"" + how.id + "\" is not an id of a " + type.label + " (like " +
+                         type.id + "-42)"};
+        if (const Record* taken = ws.find(how.id))
+            return Error{"the id " + how.id + " is taken by " + ws.title_of(*taken)};
+        return how.id;
+    }
+    std::string id = ws.peek_next_id(type.id, device, how.offset);
+    if (ws.find(id))
+        return Error{"the next id for " + type.plural + " (" + id +
+                     ") is taken; the workspace's id counter is damaged"};
+    return id;
+}
+
+} // namespace
 
 Result<Decision> decide_create(const Workspace& ws, const User& actor, const std::string& type_id,
                                const json& given, const std::optional<std::string>& given_owner,
                                Instant now, const std::string& device, Problems& problems,
-                               std::size_t id_offset) {
+                               const BatchCreate& how) {
     const RecordTypeDef* type = ws.schema.type(type_id);
     if (!type) return Error{"there is no record type \"" + type_id + "\""};
     const std::string owner = given_owner.value_or(actor.id);
     if (auto status = check_create(ws, actor, owner); !status) return Error{status.error()};
-    json fields = check_fields(ws, *type, given, problems);
+    json fields = check_fields(ws, *type, given, problems, nullptr, how.added);
     check_required(*type, fields, problems);
     if (!type->rules.empty()) {
         Record draft{"", type->id, owner, fields};
@@ -185,18 +212,17 @@ Result<Decision> decide_create(const Workspace& ws, const User& actor, const std
         return Error{"Cannot create " + type->label + ": " + join_problems(*type, problems)};
     for (auto it = fields.begin(); it != fields.end();)
         it = it->is_null() ? fields.erase(it) : ++it;
+    auto id = new_record_id(ws, *type, device, how);
+    if (!id) return Error{id.error()};
     Decision decision;
-    decision.record_id = ws.peek_next_id(type->id, device, id_offset);
-    if (ws.find(decision.record_id))
-        return Error{"the next id for " + type->plural + " (" + decision.record_id +
-                     ") is taken; the workspace's id counter is damaged"};
+    decision.record_id = std::move(*id);
     decision.events.push_back(
         events::RecordCreated{decision.record_id, type->id, owner, std::move(fields)});
     return decision;
 }
 
 Result<Decision> decide_update(const Workspace& ws, const User& actor, const UpdateRecord& cmd,
-                               Instant now, DecideDetails& details) {
+                               Instant now, DecideDetails& details, const BatchRecords* added) {
     Problems& problems = details.problems;
     const Record* record = ws.find(cmd.id);
     if (!record) return Error{"there is no record \"" + cmd.id + "\""};
@@ -229,7 +255,7 @@ Result<Decision> decide_update(const Workspace& ws, const User& actor, const Upd
     if (cmd.owner)
         if (auto status = check_assign(ws, actor, *record, *cmd.owner); !status)
             return Error{status.error()};
-    json fields = check_fields(ws, *type, cmd.fields, problems, &record->fields);
+    json fields = check_fields(ws, *type, cmd.fields, problems, &record->fields, added);
     const json merged = merged_fields(*record, fields);
     check_required(*type, merged, problems);
     json changed = changed_fields(*record, fields);

@@ -4,6 +4,8 @@
 #include "io/workspace_json.hpp"
 #include "model/field_values.hpp"
 
+#include <algorithm>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace crm::detail {
@@ -12,13 +14,13 @@ namespace {
 
 Result<Decision> decide_import_update(const Workspace& ws, const User& actor,
                                       const RecordTypeDef& type, const ImportRow& row, Instant now,
-                                      DecideDetails& details) {
+                                      DecideDetails& details, const BatchRecords& added) {
     const Record* record = ws.find(row.id);
     if (!record) return Error{"there is no record \"" + row.id + "\""};
     if (record->type != type.id)
         return Error{row.id + " is a " + record->type + ", not a " + type.id};
     return decide_update(ws, actor, UpdateRecord{row.id, row.fields, row.owner, false}, now,
-                         details);
+                         details, &added);
 }
 
 void note_row_problems(const ImportRow& row, const std::string& error, const DecideDetails& details,
@@ -30,6 +32,33 @@ void note_row_problems(const ImportRow& row, const std::string& error, const Dec
     for (const auto& problem : details.problems)
         out.push_back({row.row, problem.field, problem.message, problem.own_words});
 }
+
+const std::string& type_of_row(const ImportRecords& cmd, const ImportRow& row) {
+    return row.type.empty() ? cmd.type : row.type;
+}
+
+// The records the rows add with ids of their own: other rows may refer to them.
+BatchRecords records_rows_add(const ImportRecords& cmd) {
+    BatchRecords added;
+    for (const auto& row : cmd.rows)
+        if (row.id.empty() && !row.new_id.empty()) added.emplace(row.new_id, type_of_row(cmd, row));
+    return added;
+}
+
+// What history keeps of an import: per type, in the order the rows name them.
+struct ImportCounts {
+    std::vector<events::RecordsImported> types;
+
+    events::RecordsImported& of(const ImportRecords& cmd, const std::string& type) {
+        for (auto& counted : types)
+            if (counted.type == type) return counted;
+        return types.emplace_back(events::RecordsImported{type, cmd.source, 0, 0});
+    }
+    bool any() const {
+        return std::any_of(types.begin(), types.end(),
+                           [](const auto& counted) { return counted.added + counted.updated > 0; });
+    }
+};
 
 } // namespace
 
@@ -51,44 +80,63 @@ std::string describe_row_problems(const std::vector<RowProblem>& rows,
 
 Result<Decision> decide_import(const Workspace& ws, const User& actor, const ImportRecords& cmd,
                                Instant now, const std::string& device, DecideDetails& details) {
-    const RecordTypeDef* type = ws.schema.type(cmd.type);
-    if (!type) return Error{"there is no record type \"" + cmd.type + "\""};
+    if (!cmd.type.empty() && !ws.schema.type(cmd.type))
+        return Error{"there is no record type \"" + cmd.type + "\""};
     if (auto problem = text_problem(cmd.source, kMaxSourceBytes))
         return Error{"the import's source name " + *problem};
+    const BatchRecords added = records_rows_add(cmd);
     Decision decision;
     decision.events.reserve(cmd.rows.size() + 1);
-    decision.events.push_back(events::RecordsImported{type->id, cmd.source, 0, 0});
-    std::size_t added = 0, updated = 0;
-    std::unordered_set<std::string> updating;
+    ImportCounts counts;
+    std::unordered_map<std::string, std::size_t> fresh_ids; // type -> records given the next id
+    std::unordered_set<std::string> updating, adding;
+    const RecordTypeDef* first_failed_type = nullptr; // names the first problem's field
     for (const auto& row : cmd.rows) {
         DecideDetails one;
-        if (!row.id.empty() && !updating.insert(row.id).second) {
+        const std::string& type_id = type_of_row(cmd, row);
+        const RecordTypeDef* type = ws.schema.type(type_id);
+        const std::size_t problems_before = details.rows.size();
+        if (!type)
+            details.rows.push_back({row.row, "", "there is no record type \"" + type_id + "\""});
+        else if (!row.id.empty() && !updating.insert(row.id).second)
             details.rows.push_back({row.row, "", "changes " + row.id + " a second time"});
-            continue;
-        }
-        auto decided = row.id.empty() ? decide_create(ws, actor, type->id, row.fields, row.owner,
-                                                      now, device, one.problems, added)
-                                      : decide_import_update(ws, actor, *type, row, now, one);
+        else if (row.id.empty() && !row.new_id.empty() && !adding.insert(row.new_id).second)
+            details.rows.push_back({row.row, "", "adds " + row.new_id + " a second time"});
+        if (details.rows.size() > problems_before) continue;
+        const bool creates = row.id.empty();
+        std::size_t& fresh = fresh_ids[type->id];
+        auto decided = creates
+                           ? decide_create(ws, actor, type->id, row.fields, row.owner, now, device,
+                                           one.problems, BatchCreate{row.new_id, fresh, &added})
+                           : decide_import_update(ws, actor, *type, row, now, one, added);
+        if (decided && creates && row.new_id.empty() && added.count(decided->record_id))
+            decided = Error{"the next id for " + type->plural + " (" + decided->record_id +
+                            ") is one this import brings for another record"};
         if (!decided) {
+            if (!first_failed_type) first_failed_type = type;
             note_row_problems(row, decided.error(), one, details.rows);
             continue;
         }
-        if (row.id.empty())
-            ++added;
-        else if (!decided->events.empty())
-            ++updated;
+        auto& counted = counts.of(cmd, type->id);
+        if (creates) {
+            ++counted.added;
+            if (row.new_id.empty()) ++fresh;
+        } else if (!decided->events.empty()) {
+            ++counted.updated;
+        }
         for (auto& event : decided->events)
             decision.events.push_back(std::move(event));
     }
     if (!details.rows.empty())
         return Error{describe_row_problems(details.rows, [&](const std::string& field) {
-            const FieldDef* def = type->field(field);
+            const FieldDef* def = first_failed_type ? first_failed_type->field(field) : nullptr;
             return def ? def->label : field;
         })};
-    if (added + updated == 0) return Decision{}; // everything is as the file says
-    auto& note = std::get<events::RecordsImported>(decision.events.front().data);
-    note.added = added;
-    note.updated = updated;
+    if (!counts.any()) return Decision{}; // everything is as the file says
+    // History's note of the import comes first, as describe_batch() reads it.
+    std::erase_if(counts.types,
+                  [](const auto& counted) { return counted.added + counted.updated == 0; });
+    decision.events.insert(decision.events.begin(), counts.types.begin(), counts.types.end());
     return decision;
 }
 

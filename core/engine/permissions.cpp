@@ -117,6 +117,12 @@ Status check_replace_workspace(const User& actor) {
     return Error{describe_user(actor) + " cannot replace the workspace; only admins can import"};
 }
 
+Status check_merge_workspace(const User& actor) {
+    if (actor.role != Role::Rep) return Status::success();
+    return Error{describe_user(actor) +
+                 " cannot merge a workspace file; managers and admins can import"};
+}
+
 Status check_import_people(const User& actor) {
     if (actor.role == Role::Admin) return Status::success();
     return Error{describe_user(actor) + " cannot import people; only admins can"};

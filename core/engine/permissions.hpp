@@ -23,6 +23,9 @@ Status check_delete(const Workspace& workspace, const User& actor, const Record&
 Status check_schema_change(const User& actor);
 // Importing replaces the whole workspace: admins only.
 Status check_replace_workspace(const User& actor);
+// Merging a workspace file adds and updates records in bulk: managers and
+// admins, each record still checked as their own edit would be.
+Status check_merge_workspace(const User& actor);
 // Adding and changing users and teams decides who may see what: admins only.
 Status check_import_people(const User& actor);
 // The Exceptions screen (the team's queues of unowned work, breaches, blocked

@@ -191,7 +191,11 @@ void notify_assignment(const Workspace& ws, const EventBatch& batch, const std::
 // An import tells each new owner once, with a count, not once per record.
 void notify_imported(const Workspace& ws, const EventBatch& batch,
                      const events::RecordsImported& import, std::vector<Notification>& out) {
-    std::map<std::string, std::pair<std::size_t, std::string>> given; // owner -> (count, first)
+    struct Given {
+        std::size_t count = 0;
+        std::string first, type; // type "" = records of several types
+    };
+    std::map<std::string, Given> given; // by owner
     for (const auto& event : batch.events) {
         std::string owner, id = event.record_id();
         if (const auto* created = event.as<events::RecordCreated>())
@@ -199,13 +203,22 @@ void notify_imported(const Workspace& ws, const EventBatch& batch,
         else if (const auto* updated = event.as<events::RecordUpdated>(); updated && updated->owner)
             owner = *updated->owner;
         if (owner.empty() || owner == batch.actor || !ws.directory.user(owner)) continue;
-        auto& [count, first] = given[owner];
-        if (count++ == 0) first = id;
+        const Record* record = ws.find(id);
+        const std::string type = record ? record->type : import.type;
+        Given& counted = given[owner];
+        if (counted.count++ == 0) {
+            counted.first = id;
+            counted.type = type;
+        } else if (counted.type != type) {
+            counted.type.clear();
+        }
     }
-    const RecordTypeDef* type = ws.schema.type(import.type);
     for (const auto& [owner, counted] : given) {
-        const auto& [count, first] = counted;
-        const std::string kind = type ? (count == 1 ? type->label : type->plural) : import.type;
+        const auto& [count, first, type_id] = counted;
+        const RecordTypeDef* type = ws.schema.type(type_id);
+        const std::string kind = type              ? (count == 1 ? type->label : type->plural)
+                                 : type_id.empty() ? (count == 1 ? "record" : "records")
+                                                   : type_id;
         Notification notification;
         notification.user = owner;
         notification.kind = kNotifyAssignment;

@@ -89,15 +89,16 @@ test("export downloads the whole workspace; an admin imports it back", async () 
   await switchUser(page, "u-sam");
   const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
   await chooser.setFiles(importFile);
-  // It says what replacing does, and replaces nothing until asked to.
-  await page.waitForFunction(() => window.crmTest.state().replace_question !== "");
+  // It says what merging and replacing do, and does nothing until asked to.
+  await page.waitForFunction(() => window.crmTest.state().import_question.file !== "");
   const asking = await state(page);
-  assert.equal(asking.replace_question, 'Replace this workspace with "Imported from a file"?\n\n' +
+  assert.equal(asking.import_question.workspace, "Imported from a file");
+  assert.equal(asking.import_question.replace, "Replace this workspace. " +
     `Records: 1 added, ${exported.records.length - 1} replaced, 0 removed. ` +
     "People, processes and settings come from the file too.");
   assert.equal(asking.records, exported.records.length - 1);
   await page.screenshot({ path: join(shots, "import-question.png") });
-  await click(page, "replace-confirm");
+  await click(page, "import-replace");
   await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Imported"));
   assert.equal((await state(page)).notice, `Imported ${exported.records.length} records`);
   assert.match(await findByTitle(page, "Imported Harbour Ltd"), /^company-900$/);
@@ -135,7 +136,7 @@ test("a rep is refused what only admins may do, in words", async () => {
   await chooser.setFiles(join(root, "assets/demo-workspace.json"));
   await page.waitForFunction(() => window.crmTest.state().error_dialog !== "");
   assert.equal((await state(page)).error_dialog,
-    "Import refused: Ana Reyes (rep) cannot replace the workspace; only admins can import.");
+    "Import refused: Ana Reyes (rep) cannot merge a workspace file; managers and admins can import.");
   await context.close();
 });
 
@@ -744,9 +745,9 @@ test("deals imported with only a stage stand on the pipeline board in that stage
   await switchUser(page, "u-sam");
   const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
   await chooser.setFiles(importFile);
-  await page.waitForFunction(() => window.crmTest.state().replace_question !== "");
-  assert.match((await state(page)).replace_question, /Records: 0 added, \d+ replaced, 0 removed\./);
-  await click(page, "replace-confirm");
+  await page.waitForFunction(() => window.crmTest.state().import_question.file !== "");
+  assert.match((await state(page)).import_question.replace, /Records: 0 added, \d+ replaced, 0 removed\./);
+  await click(page, "import-replace");
   await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Imported"));
   await waitSaved(page);
   await switchUser(page, "u-maria");

@@ -74,8 +74,8 @@ void draw_file_buttons(ViewContext& view, float width) {
     }
     mark(view.ui, "import");
     if (ImGui::IsItemHovered() && !is_phone())
-        ImGui::SetTooltip("Bring rows in from a spreadsheet (CSV), or replace the workspace "
-                          "with a JSON export (admins)");
+        ImGui::SetTooltip("Bring rows in from a spreadsheet (CSV), or a JSON export: merge its "
+                          "records (managers, admins) or replace the workspace (admins)");
     const float y = ImGui::GetItemRectMin().y - ImGui::GetWindowPos().y + ImGui::GetScrollY();
     ImGui::SameLine();
     ImGui::SetCursorPosY(y); // level with Import
@@ -424,31 +424,53 @@ void draw_bottom_bar(ViewContext& view) {
     ImGui::PopStyleColor();
 }
 
-// After a workspace file is picked: what replacing would do, and whether to.
-static void draw_replace_question(ViewContext& view) {
-    const std::string& question = view.ui.replace_question;
-    if (!question.empty() && !ImGui::IsPopupOpen("Replace")) ImGui::OpenPopup("Replace");
+// One way to import a picked file: what it would do, then its button (greyed
+// out, with the reason above it, when it cannot be done).
+static bool import_choice(ViewContext& view, const std::string& text, const char* label,
+                          bool allowed, bool primary, const char* name) {
+    ImGui::TextWrapped("%s", text.c_str());
+    ImGui::BeginDisabled(!allowed);
+    const ImVec2 size(-FLT_MIN, tap_height());
+    const bool pressed = primary ? primary_button(label, size) : ImGui::Button(label, size);
+    ImGui::EndDisabled();
+    mark(view.ui, name);
+    ImGui::Spacing();
+    return pressed && allowed;
+}
+
+// After a workspace file is picked: what merging its records and what
+// replacing the workspace would do, and which to do.
+static void draw_import_question(ViewContext& view) {
+    const ImportQuestion& question = view.ui.import_question;
+    if (question.asking() && !ImGui::IsPopupOpen("Import file")) ImGui::OpenPopup("Import file");
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always,
                             ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(ImVec2(dialog_width(560), 0));
-    if (!ImGui::BeginPopupModal("Replace", nullptr,
+    if (!ImGui::BeginPopupModal("Import file", nullptr,
                                 ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
                                     ImGuiWindowFlags_NoTitleBar))
         return;
-    ImGui::TextWrapped("%s", question.c_str());
+    auto answer = [&](AnswerImport::Choice choice) {
+        view.intents.push_back(AnswerImport{choice});
+        ImGui::CloseCurrentPopup();
+    };
+    ImGui::PushFont(strong_font());
+    ImGui::TextWrapped("Import \"%s\" from %s", question.workspace.c_str(),
+                       question.file_name.c_str());
+    ImGui::PopFont();
     ImGui::Spacing();
-    if (primary_button("Replace", ImVec2(0, tap_height()))) {
-        view.intents.push_back(AnswerReplace{true});
-        ImGui::CloseCurrentPopup();
-    }
-    mark(view.ui, "replace-confirm");
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel", ImVec2(0, tap_height())) ||
-        ImGui::IsKeyPressed(ImGuiKey_Escape, false)) {
-        view.intents.push_back(AnswerReplace{false});
-        ImGui::CloseCurrentPopup();
-    }
-    mark(view.ui, "replace-cancel");
+    if (import_choice(view, question.merge, "Merge into this workspace", question.can_merge, true,
+                      "import-merge"))
+        answer(AnswerImport::Choice::Merge);
+    if (import_choice(view, question.replace, "Replace this workspace", question.can_replace, false,
+                      "import-replace"))
+        answer(AnswerImport::Choice::Replace);
+    ImGui::Separator();
+    ImGui::Spacing();
+    if (ImGui::Button("Cancel", ImVec2(-FLT_MIN, tap_height())) ||
+        ImGui::IsKeyPressed(ImGuiKey_Escape, false))
+        answer(AnswerImport::Choice::Cancel);
+    mark(view.ui, "import-cancel");
     ImGui::EndPopup();
 }
 
@@ -471,7 +493,7 @@ void draw_dialogs(ViewContext& view) {
         mark(view.ui, "dialog-ok");
         ImGui::EndPopup();
     }
-    draw_replace_question(view);
+    draw_import_question(view);
 }
 
 } // namespace crm::web
