@@ -7,6 +7,7 @@
 // The set: contacts at companies of 20 people each; each key field blank in
 // about one record in six; one activity for every other contact, at a
 // random time over the last year; one contact in a thousand flagged.
+#include "bench_clock.hpp"
 #include "query/data_quality.hpp"
 
 #include <chrono>
@@ -15,15 +16,11 @@
 #include <string>
 
 using namespace crm;
+using crm::bench::ms_since;
 
 namespace {
 
 constexpr std::int64_t kDay = 86400;
-
-double ms_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-        .count();
-}
 
 nlohmann::json contact_fields(std::size_t i, std::size_t companies, std::mt19937& random) {
     nlohmann::json fields = {{"first_name", "Person"}, {"last_name", "No " + std::to_string(i)}};

@@ -12,6 +12,7 @@
 // company. Near misses that are not duplicates are left in on purpose: the
 // same name at another company, colleagues sharing a surname, a shared
 // switchboard number is not generated (it would be a true positive here).
+#include "bench_clock.hpp"
 #include "service/duplicates.hpp"
 
 #include <chrono>
@@ -23,6 +24,7 @@
 #include <vector>
 
 using namespace crm;
+using crm::bench::ms_since;
 
 namespace {
 
@@ -116,11 +118,6 @@ nlohmann::json contact_fields(const Person& person) {
     if (!person.phone.empty()) fields["phone"] = person.phone;
     fields["company"] = person.company;
     return fields;
-}
-
-double ms_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-        .count();
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 // workspace directory, then imported again (every row unchanged) and undone.
 // Python's csv module reads the same file for comparison.
 // Usage: import_bench [ROWS]   (default 100000)
+#include "bench_clock.hpp"
 #include "engine/engine.hpp"
 #include "io/csv.hpp"
 #include "service/batch_undo.hpp"
@@ -20,15 +21,11 @@
 #include <unistd.h>
 
 using namespace crm;
+using crm::bench::ms_since;
 
 namespace {
 
 const Instant kNow{1767261600}; // 2026-01-01T10:00:00Z
-
-double ms_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-        .count();
-}
 
 Workspace team(int companies) {
     Workspace ws;

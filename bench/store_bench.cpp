@@ -1,6 +1,7 @@
 // Store benchmark: a 100k-record workspace through export, import, snapshot,
 // open, and single edits. Prints figures (records, ms, bytes); asserts only
 // correctness (round trip without loss), never timing.
+#include "bench_clock.hpp"
 #include "engine/engine.hpp"
 #include "io/workspace_json.hpp"
 #include "query/exceptions.hpp"
@@ -17,6 +18,7 @@
 #include <string>
 
 using namespace crm;
+using crm::bench::ms_since;
 using nlohmann::json;
 
 namespace {
@@ -51,11 +53,6 @@ class CountingStorage : public DirectoryStorage {
         touched.clear();
     }
 };
-
-double ms_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-        .count();
-}
 
 long peak_rss_kib() {
     std::ifstream status("/proc/self/status");

@@ -10,6 +10,7 @@
 #include "query/board.hpp"
 #include "query/history.hpp"
 #include "query/inbox.hpp"
+#include "service/batch_undo.hpp"
 #include "service/bootstrap.hpp"
 #include "service/bulk.hpp"
 #include "service/duplicates.hpp"
@@ -771,7 +772,9 @@ void App::undo_last_change() {
     if (!m_ui.undo || m_read_only) return;
     const LastChange change = std::move(*m_ui.undo);
     m_ui.undo.reset();
-    auto command = undo_command(m_engine.workspace(), change.batch, change.version_after);
+    auto command = change.whole_batch
+                       ? undo_whole_batch(change.batch.seq)
+                       : undo_command(m_engine.workspace(), change.batch, change.version_after);
     if (!command) {
         m_ui.error_dialog = command.error();
         return;
@@ -791,6 +794,16 @@ void App::undo_last_change() {
     }
     m_ui.notice = "Undone: " + change.notice; // after any form opens: opening clears notices
     after_change();
+}
+
+// The command taking back batch `seq` (an import or a merge of a file),
+// checked against what the journal kept after it.
+Result<Command> App::undo_whole_batch(std::uint64_t seq) const {
+    const KeptHistory history =
+        m_store.read_history([seq](const EventBatch& batch) { return batch.seq >= seq; });
+    auto revert = undo_batch_command(m_engine.workspace(), history, seq);
+    if (!revert) return Error{revert.error()};
+    return Command{std::move(*revert)};
 }
 
 // The open record's timeline, read again only when the record or the workspace changed.
@@ -895,9 +908,12 @@ void App::merge_import(const std::string& file_name, WorkspaceMerge& plan) {
         m_ui.error_dialog = "Nothing was merged. " + outcome.message;
         return;
     }
-    m_ui.undo.reset(); // a merge is taken back as one batch, not from the notice
+    m_ui.undo.reset();
     m_ui.notice = "Merged " + file_name + ": " + plan.summary();
-    if (outcome.batch) m_ui.notice += " (batch " + std::to_string(outcome.batch->seq) + ")";
+    if (outcome.batch) {
+        m_ui.notice += " (batch " + std::to_string(outcome.batch->seq) + ")";
+        m_ui.undo = LastChange{*outcome.batch, 0, m_ui.notice, true};
+    }
     after_change();
 }
 

@@ -76,6 +76,7 @@ class App {
     bool warn_of_duplicates(const RecordTypeDef& type, const nlohmann::json& fields);
     void remember_change(const Outcome& outcome);
     void undo_last_change();
+    Result<Command> undo_whole_batch(std::uint64_t seq) const;
     void mark_read(const MarkRead& request);
     nlohmann::json inbox_json() const;        // for tests: the person's notifications
     nlohmann::json list_ids_json() const;     // for tests: the list's rows (the first 500)

@@ -4,7 +4,6 @@
 #include "app.hpp"
 #include "io/json_text.hpp"
 #include "platform.hpp"
-#include "service/batch_undo.hpp"
 #include "views.hpp"
 
 #include <cstdio>
@@ -104,11 +103,7 @@ void App::commit_csv_import() {
 void App::undo_csv_import() {
     CsvImportWizard& wizard = m_ui.csv;
     if (wizard.batch == 0 || wizard.undone) return;
-    const std::uint64_t seq = wizard.batch;
-    // Only the import and what came after it matter to its undo.
-    const KeptHistory history =
-        m_store.read_history([seq](const EventBatch& batch) { return batch.seq >= seq; });
-    auto command = undo_batch_command(m_engine.workspace(), history, seq);
+    auto command = undo_whole_batch(wizard.batch);
     if (!command) {
         wizard.message = command.error();
         return;

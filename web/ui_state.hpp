@@ -99,6 +99,9 @@ struct LastChange {
     EventBatch batch;
     std::uint64_t version_after = 0;
     std::string notice; // the notice that announced it: Undo shows beside it
+    // A file merged in: taken back whole from the journal, refused in words
+    // when something has touched its records since.
+    bool whole_batch = false;
 };
 
 // Asking for what a blocked or warned move needs, then moving.

@@ -1,6 +1,7 @@
 #include "model/field_text_local.hpp"
 
 #include "util/local_time.hpp"
+#include "util/text.hpp"
 #include "util/utf8.hpp"
 
 namespace crm {
@@ -8,19 +9,6 @@ namespace crm {
 using nlohmann::json;
 
 namespace {
-
-bool is_space(char c) {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string trim(const std::string& text) {
-    std::size_t begin = 0, end = text.size();
-    while (begin < end && is_space(text[begin]))
-        ++begin;
-    while (end > begin && is_space(text[end - 1]))
-        --end;
-    return text.substr(begin, end - begin);
-}
 
 bool is_date_type(const FieldDef& field) {
     return field.type == FieldType::Date || field.type == FieldType::DateTime;
@@ -36,7 +24,7 @@ Result<json> parse_field_text_local(const FieldDef& field, const std::string& ra
                                     const std::string& currency, const TimeZone& zone,
                                     Instant now) {
     if (!is_date_type(field)) return parse_field_text(field, raw, currency);
-    const std::string text = trim(raw);
+    const std::string text = trim_space(raw);
     if (text.empty()) return json(nullptr);
     // Not UTF-8, control characters, too long: the same words as every other
     // field (and nothing unprintable is quoted back).

@@ -1,6 +1,7 @@
 #include "model/field_values.hpp"
 
 #include "quality/normalize.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 #include "util/utf8.hpp"
 
@@ -15,13 +16,6 @@ namespace crm {
 using nlohmann::json;
 
 namespace {
-
-std::string trim(const std::string& text) {
-    const auto begin = text.find_first_not_of(" \t\r\n");
-    if (begin == std::string::npos) return {};
-    const auto end = text.find_last_not_of(" \t\r\n");
-    return text.substr(begin, end - begin + 1);
-}
 
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
@@ -219,7 +213,7 @@ Result<json> normalize_field_value(const FieldDef& field, const json& value) {
     case FieldType::Text:
     case FieldType::LongText: {
         if (!value.is_string()) return mismatch(field, value);
-        std::string text = field.type == FieldType::Text ? trim(value.get<std::string>())
+        std::string text = field.type == FieldType::Text ? trim_space(value.get<std::string>())
                                                          : value.get<std::string>();
         if (text.size() > kMaxTextBytes)
             return Error{"the text is longer than " + std::to_string(kMaxTextBytes) +
@@ -280,7 +274,7 @@ Result<json> normalize_field_value(const FieldDef& field, const json& value) {
     }
     case FieldType::Phone: {
         if (!value.is_string()) return mismatch(field, value);
-        const std::string phone = trim(value.get<std::string>());
+        const std::string phone = trim_space(value.get<std::string>());
         if (phone.empty()) return json(nullptr);
         // Said as normalize_phone() says it, so a form, the CLI and import agree.
         if (!valid_phone(phone)) return Error{normalize_phone(phone, "US").error};
@@ -291,7 +285,7 @@ Result<json> normalize_field_value(const FieldDef& field, const json& value) {
         // A domain kept before domains were canonical reads as it was;
         // normalize_new_value() makes new ones canonical.
         if (!value.is_string()) return mismatch(field, value);
-        const std::string url = trim(value.get<std::string>());
+        const std::string url = trim_space(value.get<std::string>());
         if (url.empty()) return json(nullptr);
         if (!valid_url(url) && field.type == FieldType::Domain) return Error{domain_problem(url)};
         if (!valid_url(url)) return mismatch(field, value);
@@ -300,7 +294,7 @@ Result<json> normalize_field_value(const FieldDef& field, const json& value) {
     case FieldType::UserRef:
     case FieldType::RecordRef: {
         if (!value.is_string()) return mismatch(field, value);
-        const std::string id = trim(value.get<std::string>());
+        const std::string id = trim_space(value.get<std::string>());
         if (id.empty()) return json(nullptr);
         return json(id);
     }
@@ -312,7 +306,7 @@ namespace {
 
 Result<json> parse_typed_text(const FieldDef& field, const std::string& raw,
                               const std::string& default_currency) {
-    const std::string text = trim(raw);
+    const std::string text = trim_space(raw);
     if (text.empty()) return json(nullptr);
     switch (field.type) {
     case FieldType::Number: {
@@ -325,7 +319,8 @@ Result<json> parse_typed_text(const FieldDef& field, const std::string& raw,
         std::string amount_text = text, currency = default_currency;
         const auto space = text.find(' ');
         if (space != std::string::npos) {
-            const std::string first = text.substr(0, space), rest = trim(text.substr(space + 1));
+            const std::string first = text.substr(0, space),
+                              rest = trim_space(text.substr(space + 1));
             if (is_currency_code(first)) {
                 currency = first;
                 amount_text = rest;
@@ -352,7 +347,7 @@ Result<json> parse_typed_text(const FieldDef& field, const std::string& raw,
         std::size_t start = 0;
         while (start <= text.size()) {
             const auto end = text.find_first_of(";,", start);
-            const std::string item = trim(
+            const std::string item = trim_space(
                 text.substr(start, end == std::string::npos ? std::string::npos : end - start));
             if (!item.empty()) items.push_back(item);
             if (end == std::string::npos) break;

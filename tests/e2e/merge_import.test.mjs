@@ -105,6 +105,31 @@ test("a manager merges a workspace file on a phone; replacing is for admins", as
   await context.close();
 });
 
+test("Undo beside the notice takes a merge back whole", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await openApp(context);
+  await switchUser(page, "u-sam");
+  const { path } = await fileToMerge(page, "merge-undo");
+  const before = (await state(page)).records;
+  await pickWorkspaceFile(page, path);
+  await click(page, "import-merge");
+  await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Merged"));
+  assert.equal((await state(page)).undo_offered, true);
+  await click(page, "undo");
+  await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Undone"));
+  assert.match((await state(page)).notice, /^Undone: Merged merge-undo\.json: 1 added, 1 updated/);
+  assert.equal((await state(page)).records, before);
+  assert.equal(await findByTitle(page, "Merged Harbour Ltd"), "");
+  assert.equal(await findByTitle(page, "Acme Logistics – Fleet tracking rollout"), "deal-1");
+  await waitSaved(page);
+  await page.reload();
+  await waitOpen(page);
+  assert.equal(await findByTitle(page, "Merged Harbour Ltd"), "", "the undo is kept");
+  assert.equal(await findByTitle(page, "Acme Logistics – Fleet tracking rollout"), "deal-1");
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
 test("cancelling the question changes nothing", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await openApp(context);
