@@ -34,9 +34,10 @@ async function fileToMerge(page, name) {
 // and Export at its foot): open it and scroll until the control shows.
 async function showInMenu(page, name) {
   const rect = () => page.evaluate((n) => window.crmTest.rects()[n] || null, name);
+  await page.waitForTimeout(250); // a menu the last tap closed may still draw a frame or two
   if (!(await rect())) {
     await click(page, "tab-menu");
-    await page.waitForFunction((n) => window.crmTest.rects()[n], name, { timeout: 2000 }).catch(() => {});
+    await page.waitForFunction((n) => window.crmTest.rects()[n], name, { timeout: 5000 });
     await page.waitForTimeout(100); // the menu's first frame is a measuring pass
   }
   const height = page.viewportSize().height;
@@ -105,13 +106,19 @@ test("a manager merges a workspace file on a phone; replacing is for admins", as
   await context.close();
 });
 
-test("Undo beside the notice takes a merge back whole", async () => {
+// The admin at desktop size, asked about a file to merge: the records before it.
+async function askAboutFile(name) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
   const page = await openApp(context);
   await switchUser(page, "u-sam");
-  const { path } = await fileToMerge(page, "merge-undo");
+  const { path } = await fileToMerge(page, name);
   const before = (await state(page)).records;
   await pickWorkspaceFile(page, path);
+  return { context, page, before };
+}
+
+test("Undo beside the notice takes a merge back whole", async () => {
+  const { context, page, before } = await askAboutFile("merge-undo");
   await click(page, "import-merge");
   await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Merged"));
   assert.equal((await state(page)).undo_offered, true);
@@ -131,12 +138,7 @@ test("Undo beside the notice takes a merge back whole", async () => {
 });
 
 test("cancelling the question changes nothing", async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  const page = await openApp(context);
-  await switchUser(page, "u-sam");
-  const { path } = await fileToMerge(page, "merge-cancel");
-  const before = (await state(page)).records;
-  await pickWorkspaceFile(page, path);
+  const { context, page, before } = await askAboutFile("merge-cancel");
   await click(page, "import-cancel");
   await page.waitForFunction(() => window.crmTest.state().import_question.file === "");
   assert.equal((await state(page)).records, before);

@@ -110,12 +110,24 @@ void draw_target_combo(ViewContext& view, CsvImportWizard& wizard, const RecordT
     }
 }
 
-void draw_column_mapping(ViewContext& view, CsvImportWizard& wizard, const RecordTypeDef& type) {
-    const float s = scale();
+// A name and its choice: side by side, or on a phone the choice under the name.
+struct MappingLayout {
+    float width = 0;
+    bool stacked = false;
+    float name_width = 0;
+    float combo_width = 0;
+};
+
+MappingLayout mapping_layout() {
     const float width = ImGui::GetContentRegionAvail().x;
     const bool stacked = is_phone();
-    const float name_width = stacked ? width : std::min(260 * s, width * 0.35f);
-    const float combo_width = stacked ? width : std::min(280 * s, width * 0.4f);
+    return {width, stacked, stacked ? width : std::min(260 * scale(), width * 0.35f),
+            stacked ? width : std::min(280 * scale(), width * 0.4f)};
+}
+
+void draw_column_mapping(ViewContext& view, CsvImportWizard& wizard, const RecordTypeDef& type) {
+    const float s = scale();
+    const auto [width, stacked, name_width, combo_width] = mapping_layout();
     ImGui::TextColored(colors::kMuted, "Columns: what each one fills");
     for (std::size_t i = 0; i < wizard.table.header.size(); ++i) {
         const std::string& header = wizard.table.header[i];
@@ -177,10 +189,7 @@ void draw_value_combo(ViewContext& view, CsvImportWizard& wizard, const FieldDef
 // picklist says "Closed won"), each with the option it becomes.
 void draw_value_mapping(ViewContext& view, CsvImportWizard& wizard, const RecordTypeDef& type) {
     const float s = scale();
-    const float width = ImGui::GetContentRegionAvail().x;
-    const bool stacked = is_phone();
-    const float name_width = stacked ? width : std::min(260 * s, width * 0.35f);
-    const float combo_width = stacked ? width : std::min(280 * s, width * 0.4f);
+    const auto [width, stacked, name_width, combo_width] = mapping_layout();
     ImGui::TextColored(colors::kMuted, "Values no option matches: what each becomes");
     for (const auto& unmatched : wizard.unmatched) {
         const FieldDef* field = type.field(unmatched.field);
