@@ -3,6 +3,7 @@
 // its gate stopped is journaled for the manager's exception queue).
 #pragma once
 
+#include "automation/rule.hpp"
 #include "engine/event.hpp"
 #include "model/notification.hpp"
 #include "model/saved_view.hpp"
@@ -209,11 +210,46 @@ struct ImportPeople {
     std::vector<PersonRow> rows;
 };
 
+// Replaces the automation rules (admins). Every field, person, flow and
+// policy they name must exist: a rule that does not fit is refused by name.
+struct SetRules {
+    std::vector<AutomationRule> rules;
+};
+
+// Automation only: runs one action (`step`) of a rule on a record, for an
+// occasion ("created", "renewal_date=2027-06-30:-120"); the next step follows
+// as a reaction. A time-driven occasion runs once per record.
+struct RunRule {
+    std::string rule, record, occasion;
+    std::size_t step = 0;
+};
+
+// The recovery queue's Retry: runs again what automation could not do on
+// the record (a rule from the action that failed, a flow start). For those
+// who may edit the record.
+struct RetryAutomation {
+    std::string id, automation; // the record, the failure's key ("rule:route_dach")
+};
+
+// The recovery queue's Dismiss: takes a failure off the queue with a note
+// (done by hand, not wanted). For those who may edit the record.
+struct DismissAutomation {
+    std::string id, automation, note;
+};
+
+// Sets when a person is out of office (themselves, their manager, or an admin):
+// routing skips them on those days.
+struct SetAway {
+    std::string user;
+    std::vector<AwayPeriod> away;
+};
+
 using Command =
     std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType, MoveRecord,
                  SetProcesses, RestoreRecord, StartFlow, TrackPauses, MarkNotificationsRead, Notify,
                  SaveView, DeleteView, LogActivity, ImportRecords, RevertBatch, StartFlows,
-                 MergeRecords, FlagDataProblem, ResolveDataProblems, ImportPeople>;
+                 MergeRecords, FlagDataProblem, ResolveDataProblems, ImportPeople, SetRules,
+                 RunRule, RetryAutomation, DismissAutomation, SetAway>;
 
 // "update", "move", ...: how history names the command that caused a batch.
 const char* command_name(const Command& command);

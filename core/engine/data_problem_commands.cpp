@@ -7,18 +7,9 @@
 
 namespace crm::detail {
 
-namespace {
-
-Result<const Record*> flagged_record(const Workspace& ws, const User& actor,
-                                     const std::string& id) {
-    const Record* record = ws.find(id);
-    if (!record || !can_view(ws, actor, *record)) return Error{"there is no record \"" + id + "\""};
-    return record;
-}
-
 // A note is one line in the queue and in history: line breaks and tabs
 // become spaces.
-std::string one_line(std::string text) {
+static std::string one_line(std::string text) {
     for (char& c : text)
         if (c == '\n' || c == '\r' || c == '\t') c = ' ';
     return trim_space(text);
@@ -30,6 +21,15 @@ Result<std::string> checked_note(const std::string& text) {
     if (const auto problem = text_problem(note, kMaxDataProblemNoteBytes))
         return Error{"The note " + *problem};
     return note;
+}
+
+namespace {
+
+Result<const Record*> flagged_record(const Workspace& ws, const User& actor,
+                                     const std::string& id) {
+    const Record* record = ws.find(id);
+    if (!record || !can_view(ws, actor, *record)) return Error{"there is no record \"" + id + "\""};
+    return record;
 }
 
 Decision about_record(const std::string& id, Event event) {

@@ -115,6 +115,27 @@ inline constexpr std::size_t kMaxSourceBytes = 1000;
 // named by `label_of`.
 std::string describe_row_problems(const std::vector<RowProblem>& rows,
                                   const std::function<std::string(const std::string&)>& label_of);
+// Automation rules (core/engine/rule_commands.cpp).
+Result<Decision> decide_set_rules(const Workspace& workspace, const User& actor,
+                                  const SetRules& command);
+// One action of a rule; an action that cannot run is recorded (the recovery
+// queue), not refused. `retry`: run even if the occasion has fired.
+Result<Decision> decide_run_rule(const Workspace& workspace, const RunRule& command, Instant now,
+                                 const std::string& device, DecideDetails& details,
+                                 bool retry = false);
+Result<Decision> decide_retry(const Workspace& workspace, const User& actor,
+                              const RetryAutomation& command, Instant now,
+                              const std::string& device, DecideDetails& details);
+Result<Decision> decide_dismiss(const Workspace& workspace, const User& actor,
+                                const DismissAutomation& command);
+Result<Decision> decide_set_away(const Workspace& workspace, const User& actor,
+                                 const SetAway& command);
+// A person's note (a flag, a dismissal) as kept: one line, within
+// kMaxDataProblemNoteBytes, or why not.
+Result<std::string> checked_note(const std::string& text);
+// Everything automation may do, it does with an admin's rights.
+const User& automation_user();
+
 // Folds one record into another (core/engine/merge_commands.cpp).
 Result<Decision> decide_merge(const Workspace& workspace, const User& actor,
                               const MergeRecords& command);

@@ -1,5 +1,6 @@
 #include "engine/engine.hpp"
 
+#include "automation/rule_runs.hpp"
 #include "engine/decisions.hpp"
 #include "engine/permissions.hpp"
 #include "engine/reactors.hpp"
@@ -163,6 +164,11 @@ using namespace detail;
 } // namespace
 
 namespace detail {
+
+const User& automation_user() {
+    static const User user{kAutomationActor, "Automation", "", Role::Admin, "", {}};
+    return user;
+}
 
 Result<Decision> decide_create(const Workspace& ws, const User& actor, const CreateRecord& cmd,
                                Instant now, const std::string& device, Problems& problems,
@@ -448,16 +454,11 @@ Result<Decision> decide_delete_view(const Workspace& ws, const User& actor, cons
     return decision;
 }
 
-// Everything automation may do, it does with an admin's rights.
-const User& automation_user() {
-    static const User user{kAutomationActor, "Automation", "", Role::Admin, ""};
-    return user;
-}
-
 bool automation_only(const Command& command) {
     return std::holds_alternative<StartFlow>(command) ||
            std::holds_alternative<StartFlows>(command) ||
-           std::holds_alternative<TrackPauses>(command) || std::holds_alternative<Notify>(command);
+           std::holds_alternative<TrackPauses>(command) ||
+           std::holds_alternative<Notify>(command) || std::holds_alternative<RunRule>(command);
 }
 
 } // namespace
@@ -468,7 +469,8 @@ const char* command_name(const Command& command) {
         "move",          "set-processes", "restore",     "start-flow",  "track-pauses",
         "mark-read",     "notify",        "save-view",   "delete-view", "log",
         "import",        "undo-batch",    "start-flows", "merge",       "flag",
-        "resolve-flags", "import-people"};
+        "resolve-flags", "import-people", "set-rules",   "run-rule",    "retry",
+        "dismiss",       "set-away"};
     static_assert(std::size(names) == std::variant_size_v<Command>);
     return names[command.index()];
 }
@@ -538,6 +540,16 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
                 return decide_resolve_flags(m_workspace, *actor, cmd);
             else if constexpr (std::is_same_v<T, ImportPeople>)
                 return decide_import_people(m_workspace, *actor, cmd, found);
+            else if constexpr (std::is_same_v<T, SetRules>)
+                return decide_set_rules(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, RunRule>)
+                return decide_run_rule(m_workspace, cmd, now, m_device, found);
+            else if constexpr (std::is_same_v<T, RetryAutomation>)
+                return decide_retry(m_workspace, *actor, cmd, now, m_device, found);
+            else if constexpr (std::is_same_v<T, DismissAutomation>)
+                return decide_dismiss(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, SetAway>)
+                return decide_set_away(m_workspace, *actor, cmd);
             else
                 return decide_delete_view(m_workspace, *actor, cmd);
         },
@@ -713,14 +725,20 @@ void Engine::note_reaction_failed(const Reaction& reaction, const std::string& r
                                   const EventBatch& cause, Instant now) {
     const Record* record = m_workspace.find(reaction.record_id);
     if (!record) return;
-    const std::string key = "reaction:" + reaction.what;
+    const auto* run = std::get_if<RunRule>(&reaction.command);
+    const std::string key = run ? rule_automation(run->rule) : "reaction:" + reaction.what;
     const auto known = record->automation_failures.find(key);
     if (known != record->automation_failures.end() && known->second.reason == reason) return;
     EventBatch batch;
     batch.at = now;
     batch.actor = kAutomationActor;
     batch.cause = Cause{"", cause.seq, reaction.what};
-    batch.events.push_back(events::AutomationFailed{record->id, key, reason});
+    // A rule keeps where it stopped, so Retry carries on from there.
+    if (run)
+        batch.events.push_back(
+            events::RuleStepRan{record->id, run->rule, run->occasion, run->step, "", reason, ""});
+    else
+        batch.events.push_back(events::AutomationFailed{record->id, key, reason});
     commit(batch); // best effort: if not saved, the timer's next full look tries again
 }
 
@@ -910,6 +928,26 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
         lines.push_back(std::move(text));
     }
     return lines;
+}
+
+std::vector<RuleRun> Engine::run_due_rules(Instant now) {
+    // Nothing changed and nothing came due since the last look: no scan.
+    const RulesTimer& last = m_rules_timer;
+    const bool unchanged = last.generation == m_generation && !last.watches_sla &&
+                           (!last.next_due || now < *last.next_due);
+    if (unchanged || !has_time_rules(m_workspace)) return {};
+    const std::uint64_t runs_before = m_workspace.automation.runs;
+    const DueRuns due = due_rule_runs(m_workspace, now);
+    for (const auto& run : due.runs) {
+        const AutomationRule* rule = m_workspace.automation.rule(run.rule);
+        run_automation(run, Cause{"timer", 0, rule ? "rule " + rule->name : ""}, now);
+    }
+    m_rules_timer = {m_generation, due.next_due, watches_sla_risk(m_workspace)};
+    // What ran: the log's newest entries (it keeps the last kMaxAutomationLog).
+    const auto& log = m_workspace.automation.log;
+    const std::size_t ran =
+        std::min<std::size_t>(m_workspace.automation.runs - runs_before, log.size());
+    return {log.end() - static_cast<std::ptrdiff_t>(ran), log.end()};
 }
 
 void Engine::note_blocked_move(const Command& command, const BlockedMove& blocked,

@@ -160,6 +160,10 @@ class Engine {
     // Raises each SLA breach once (journaled, so once across reloads and
     // replays) and says what happened ("SLA breached: X on Y; escalated to Z").
     std::vector<std::string> raise_breaches(Instant now);
+    // Runs the rules driven by time (idle, N days before a date, SLA at risk)
+    // whose occasions came due, each once per record (journaled); returns
+    // what they did, as the automation log has it.
+    std::vector<RuleRun> run_due_rules(Instant now);
 
     // Replays a journaled batch (on open). Seq numbers must follow on.
     Status replay(const EventBatch& batch);
@@ -203,6 +207,14 @@ class Engine {
     std::uint64_t m_generation = 0;
     std::optional<std::string> m_save_failure;
     TimerIndex m_timer;
+    // When time-driven rules were last looked at: again once something
+    // changed, an occasion comes due, or always while a rule watches SLA risk.
+    struct RulesTimer {
+        std::uint64_t generation = ~std::uint64_t(0);
+        std::optional<Instant> next_due;
+        bool watches_sla = false;
+    };
+    RulesTimer m_rules_timer;
 };
 
 } // namespace crm

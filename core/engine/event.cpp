@@ -1,5 +1,6 @@
 #include "engine/event.hpp"
 
+#include "automation/rule_json.hpp"
 #include "io/schema_json.hpp"
 #include "io/workspace_json.hpp"
 #include "process/flow_json.hpp"
@@ -48,7 +49,9 @@ constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
     "users.updated",
     "teams.added",
     "teams.updated",
-    "people.imported"};
+    "people.imported",
+    "automation.rules_changed",
+    "automation.rule_ran"};
 
 template <typename T>
 concept AboutRecord = requires(const T& event) {
@@ -151,7 +154,20 @@ json to_data(const ev::AutomationFailed& e) {
     return {{"id", e.id}, {"automation", e.automation}, {"reason", e.reason}};
 }
 json to_data(const ev::AutomationCleared& e) {
-    return {{"id", e.id}, {"automation", e.automation}};
+    json data = {{"id", e.id}, {"automation", e.automation}};
+    if (!e.note.empty()) data["note"] = e.note;
+    return data;
+}
+json to_data(const ev::RulesChanged& e) {
+    return {{"rules", rules_to_json(e.rules)}};
+}
+json to_data(const ev::RuleStepRan& e) {
+    json data = {{"id", e.id}, {"rule", e.rule}, {"step", e.step}};
+    if (!e.occasion.empty()) data["occasion"] = e.occasion;
+    if (!e.did.empty()) data["did"] = e.did;
+    if (!e.failed.empty()) data["failed"] = e.failed;
+    if (!e.assigned.empty()) data["assigned"] = e.assigned;
+    return data;
 }
 json to_data(const ev::NotificationSent& e) {
     return {{"notification", notification_to_json(e.notification)}};
@@ -373,6 +389,23 @@ void read(DataReader& in, ev::AutomationFailed& e) {
 void read(DataReader& in, ev::AutomationCleared& e) {
     e.id = in.text("id");
     e.automation = in.text("automation");
+    e.note = in.text("note", true);
+}
+void read(DataReader& in, ev::RulesChanged& e) {
+    const json& rules = in.raw("rules");
+    if (!rules.is_array()) return in.fail("rules");
+    auto parsed = rules_from_json(rules, "rules");
+    if (!parsed) return in.fail("rules", "are not valid rules: " + parsed.error());
+    e.rules = std::move(*parsed);
+}
+void read(DataReader& in, ev::RuleStepRan& e) {
+    e.id = in.text("id");
+    e.rule = in.text("rule");
+    e.occasion = in.text("occasion", true);
+    e.step = in.count("step");
+    e.did = in.text("did", true);
+    e.failed = in.text("failed", true);
+    e.assigned = in.text("assigned", true);
 }
 void read(DataReader& in, ev::NotificationSent& e) {
     const json notification = in.object("notification"); // kept alive while reading it
@@ -958,6 +991,25 @@ Status apply(Workspace& ws, const EventBatch& batch, const ev::AutomationFailed&
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::AutomationCleared& e) {
     record_of(ws, e.id).automation_failures.erase(e.automation);
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::RulesChanged& e) {
+    ws.automation.rules = e.rules;
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch& batch, const ev::RuleStepRan& e) {
+    Record& record = record_of(ws, e.id);
+    if (!e.occasion.empty() && e.step == 0) record.rule_occasions[e.rule].insert(e.occasion);
+    if (!e.assigned.empty()) ++ws.automation.assigned[e.rule][e.assigned];
+    const std::string key = rule_automation(e.rule);
+    if (e.failed.empty())
+        record.automation_failures.erase(key);
+    else
+        record.automation_failures[key] = {e.failed, batch.at, e.step, e.occasion};
+    auto& log = ws.automation.log;
+    log.push_back({batch.at, e.rule, e.id, e.occasion, e.step, e.did, e.failed});
+    ++ws.automation.runs;
+    if (log.size() > kMaxAutomationLog) log.pop_front();
     return Status::success();
 }
 

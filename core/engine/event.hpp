@@ -100,6 +100,19 @@ struct AutomationFailed {
 };
 struct AutomationCleared {
     std::string id, automation;
+    std::string note; // a person's dismissal: what they did instead (may be "")
+};
+// The automation rules were replaced (an admin's SetRules).
+struct RulesChanged {
+    std::vector<AutomationRule> rules;
+};
+// One action of a rule ran on the record `id` (or could not: `failed` says
+// why, and the record waits in the recovery queue). The automation log.
+struct RuleStepRan {
+    std::string id, rule, occasion;
+    std::size_t step = 0;
+    std::string did, failed;
+    std::string assigned; // the person a round-robin gave the record to, for its counts
 };
 // One notification in one person's inbox. Not about a record in the journal's
 // sense (no "id"): the record it names may be deleted later.
@@ -169,17 +182,16 @@ struct PeopleImported {
 
 } // namespace events
 
-using EventData =
-    std::variant<events::RecordCreated, events::RecordUpdated, events::RecordDeleted,
-                 events::RecordRestored, events::FieldAdded, events::TypeAdded, events::FlowStarted,
-                 events::FlowJoined, events::StageMoved, events::FlowEnded, events::FlowSpawned,
-                 events::MoveBlocked, events::ProcessesChanged, events::SlaBreached,
-                 events::SlaPaused, events::SlaResumed, events::AutomationFailed,
-                 events::AutomationCleared, events::NotificationSent, events::NotificationsRead,
-                 events::ViewSaved, events::ViewDeleted, events::RecordsImported,
-                 events::BatchReverted, events::RecordsMerged, events::DataProblemFlagged,
-                 events::DataProblemsResolved, events::UserAdded, events::UserUpdated,
-                 events::TeamAdded, events::TeamUpdated, events::PeopleImported>;
+using EventData = std::variant<
+    events::RecordCreated, events::RecordUpdated, events::RecordDeleted, events::RecordRestored,
+    events::FieldAdded, events::TypeAdded, events::FlowStarted, events::FlowJoined,
+    events::StageMoved, events::FlowEnded, events::FlowSpawned, events::MoveBlocked,
+    events::ProcessesChanged, events::SlaBreached, events::SlaPaused, events::SlaResumed,
+    events::AutomationFailed, events::AutomationCleared, events::NotificationSent,
+    events::NotificationsRead, events::ViewSaved, events::ViewDeleted, events::RecordsImported,
+    events::BatchReverted, events::RecordsMerged, events::DataProblemFlagged,
+    events::DataProblemsResolved, events::UserAdded, events::UserUpdated, events::TeamAdded,
+    events::TeamUpdated, events::PeopleImported, events::RulesChanged, events::RuleStepRan>;
 
 struct Event {
     EventData data;

@@ -1,5 +1,7 @@
 #include "engine/reactors.hpp"
 
+#include "automation/rule_runs.hpp"
+
 #include "engine/decisions.hpp"
 #include "sla/clocks.hpp"
 
@@ -259,7 +261,8 @@ std::vector<Reaction> NotificationReactor::react(const Workspace& ws, const Even
 
 std::vector<std::shared_ptr<const Reactor>> builtin_reactors() {
     return {std::make_shared<FlowStartReactor>(), std::make_shared<SlaPauseReactor>(),
-            std::make_shared<BreachActionReactor>(), std::make_shared<NotificationReactor>()};
+            std::make_shared<BreachActionReactor>(), std::make_shared<RuleReactor>(),
+            std::make_shared<NotificationReactor>()};
 }
 
 } // namespace crm

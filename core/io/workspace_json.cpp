@@ -1,5 +1,7 @@
 #include "io/workspace_json.hpp"
 
+#include "automation/rule_check.hpp"
+#include "automation/rule_json.hpp"
 #include "io/schema_json.hpp"
 #include "model/field_values.hpp"
 #include "process/flow_json.hpp"
@@ -22,12 +24,56 @@ std::string at(const std::string& path, std::size_t index) {
 
 } // namespace
 
+json away_to_json(const std::vector<AwayPeriod>& away) {
+    json periods = json::array();
+    for (const auto& period : away)
+        periods.push_back({{"from", format_date(period.from)}, {"to", format_date(period.to)}});
+    return periods;
+}
+
+Result<std::vector<AwayPeriod>> away_from_json(const json& value, const std::string& path) {
+    if (!value.is_array() || value.size() > kMaxAwayPeriods)
+        return Error{path + ": expected a list of up to " + std::to_string(kMaxAwayPeriods) +
+                     " periods {\"from\": DATE, \"to\": DATE}, got " + got(value)};
+    std::vector<AwayPeriod> away;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const std::string where = path + "[" + std::to_string(i) + "]";
+        const json& item = value[i];
+        if (!item.is_object())
+            return Error{where + ": expected {\"from\": DATE, \"to\": DATE}, got " + got(item)};
+        if (auto s = check_known_keys(item, where, {"from", "to"}); !s) return Error{s.error()};
+        AwayPeriod period;
+        for (auto [key, date] : {std::pair{"from", &period.from}, std::pair{"to", &period.to}}) {
+            const auto text = item.find(key);
+            const auto parsed = text != item.end() && text->is_string()
+                                    ? parse_date(text->get<std::string>())
+                                    : std::nullopt;
+            if (!parsed)
+                return Error{where + "." + key + ": expected a date as YYYY-MM-DD, got " +
+                             (text == item.end() ? std::string("nothing") : got(*text))};
+            *date = *parsed;
+        }
+        if (period.to < period.from)
+            return Error{where + ": ends (" + format_date(period.to) + ") before it starts (" +
+                         format_date(period.from) + ")"};
+        away.push_back(period);
+    }
+    std::sort(away.begin(), away.end(),
+              [](const AwayPeriod& a, const AwayPeriod& b) { return a.from < b.from; });
+    return away;
+}
+
 Result<User> user_from_json(const json& value, const std::string& path) {
     if (!value.is_object())
         return Error{path + ": expected an object, got " + json_type_name(value)};
-    if (auto s = check_known_keys(value, path, {"id", "name", "email", "role", "team"}); !s)
+    if (auto s = check_known_keys(value, path, {"id", "name", "email", "role", "team", "away"}); !s)
         return Error{s.error()};
     User user;
+    if (value.contains("away")) {
+        auto away = away_from_json(value["away"], path + ".away");
+        if (!away) return Error{away.error()};
+        user.away = std::move(*away);
+    }
     auto id = require_string(value, path, "id");
     if (!id) return Error{id.error()};
     auto name = require_string(value, path, "name");
@@ -58,6 +104,7 @@ json user_to_json(const User& user) {
     json item = {{"id", user.id}, {"name", user.name}, {"role", role_name(user.role)}};
     if (!user.email.empty()) item["email"] = user.email;
     if (!user.team.empty()) item["team"] = user.team;
+    if (!user.away.empty()) item["away"] = away_to_json(user.away);
     return item;
 }
 
@@ -287,10 +334,40 @@ Status read_engine_state(const json& value, const std::string& path, Record& rec
                              got(failure)};
             if (auto reason = require_string(failure, at_failure, "reason"); !reason)
                 return Error{reason.error()};
-            if (auto s = check_known_keys(failure, at_failure, {"reason", "at"}); !s) return s;
+            if (auto s =
+                    check_known_keys(failure, at_failure, {"reason", "at", "step", "occasion"});
+                !s)
+                return s;
             auto when = read_instant(failure, at_failure, "at", Instant{});
             if (!when) return Error{when.error()};
-            record.automation_failures[automation] = {failure["reason"].get<std::string>(), *when};
+            AutomationFailure kept{failure["reason"].get<std::string>(), *when};
+            if (const auto step = failure.find("step"); step != failure.end()) {
+                if (!step->is_number_unsigned() || *step > 1000)
+                    return Error{at_failure + ".step: expected an action's number, got " +
+                                 got(*step)};
+                kept.step = step->get<std::size_t>();
+            }
+            if (const auto occasion = failure.find("occasion"); occasion != failure.end()) {
+                if (!occasion->is_string())
+                    return Error{at_failure + ".occasion: expected a string, got " +
+                                 got(*occasion)};
+                kept.occasion = occasion->get<std::string>();
+            }
+            record.automation_failures[automation] = std::move(kept);
+        }
+    }
+    if (const auto occasions = value.find("rule_occasions"); occasions != value.end()) {
+        if (!occasions->is_object())
+            return Error{path + ".rule_occasions: expected an object of rule -> occasions"};
+        for (const auto& [rule, list] : occasions->items()) {
+            if (!list.is_array())
+                return Error{path + ".rule_occasions." + rule + ": expected a list of occasions"};
+            for (const auto& occasion : list) {
+                if (!occasion.is_string())
+                    return Error{path + ".rule_occasions." + rule +
+                                 ": expected a list of occasions, got " + got(occasion)};
+                record.rule_occasions[rule].insert(occasion.get<std::string>());
+            }
         }
     }
     return read_data_problems(value, path, record);
@@ -313,10 +390,15 @@ void write_engine_state(const Record& record, json& item) {
     }
     if (!record.automation_failures.empty()) {
         json failures = json::object();
-        for (const auto& [automation, failure] : record.automation_failures)
-            failures[automation] = {{"reason", failure.reason}, {"at", format_instant(failure.at)}};
+        for (const auto& [automation, failure] : record.automation_failures) {
+            json kept = {{"reason", failure.reason}, {"at", format_instant(failure.at)}};
+            if (failure.step) kept["step"] = failure.step;
+            if (!failure.occasion.empty()) kept["occasion"] = failure.occasion;
+            failures[automation] = std::move(kept);
+        }
         item["automation_failures"] = std::move(failures);
     }
+    if (!record.rule_occasions.empty()) item["rule_occasions"] = record.rule_occasions;
     if (!record.data_problems.empty()) {
         json problems = json::array();
         for (const auto& problem : record.data_problems)
@@ -330,11 +412,11 @@ Result<Record> read_record(const json& value, const Workspace& ws, const std::st
                            Instant imported_at) {
     if (!value.is_object())
         return Error{path + ": expected an object, got " + json_type_name(value)};
-    if (auto s =
-            check_known_keys(value, path,
-                             {"id", "type", "owner", "fields", "created_at", "created_by",
-                              "updated_at", "updated_by", "flows", "sla_alerts", "sla_escalations",
-                              "sla_pauses", "automation_failures", "data_problems", "version"});
+    if (auto s = check_known_keys(value, path,
+                                  {"id", "type", "owner", "fields", "created_at", "created_by",
+                                   "updated_at", "updated_by", "flows", "sla_alerts",
+                                   "sla_escalations", "sla_pauses", "automation_failures",
+                                   "data_problems", "rule_occasions", "version"});
         !s)
         return Error{s.error()};
     Record record;
@@ -677,6 +759,8 @@ json workspace_to_json(const Workspace& ws) {
     if (json validation = validation_to_json(ws.schema); !validation.empty())
         out["validation"] = std::move(validation);
     if (!views.empty()) out["views"] = std::move(views);
+    if (json automation = automation_to_json(ws.automation); !automation.empty())
+        out["automation"] = std::move(automation);
     if (ws.notifications.size()) {
         json notifications = json::array();
         for (const auto& user : ws.notifications.users())
@@ -717,8 +801,8 @@ Result<Notification> notification_from_json(const json& value, const std::string
         return Error{path + ": a notification needs an id and the user it is for"};
     if (!is_notification_kind(n.kind))
         return Error{path +
-                     ".kind: expected \"sla_breach\", \"escalation\" or "
-                     "\"assignment\", got \"" +
+                     ".kind: expected \"sla_breach\", \"escalation\", "
+                     "\"assignment\" or \"automation\", got \"" +
                      n.kind + "\""};
     const auto when = parse_instant(
         value.value("at", json()).is_string() ? value["at"].get<std::string>() : std::string());
@@ -757,6 +841,18 @@ Status read_notifications(const json& notifications, Workspace& ws) {
     return Status::success();
 }
 
+// Rules are checked against the schema, people and flows read before them.
+Status read_automation(const json& document, Workspace& ws) {
+    const auto section = document.find("automation");
+    if (section == document.end()) return Status::success();
+    auto automation = automation_from_json(*section, "$.automation");
+    if (!automation) return Error{automation.error()};
+    const auto problems = validate_rules(ws, automation->rules);
+    if (!problems.empty()) return Error{"$.automation: " + problems.front()};
+    ws.automation = std::move(*automation);
+    return Status::success();
+}
+
 Result<Workspace> read_workspace(const json& document, Instant imported_at) {
     if (!document.is_object())
         return Error{"$: expected a workspace object, got " + json_type_name(document)};
@@ -768,7 +864,7 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
                                   {"format", "version", "name", "currency", "default_country",
                                    "teams", "users", "custom_types", "custom_fields", "validation",
                                    "processes", "calendar", "sla_policies", "records", "views",
-                                   "next_ids", "notifications"});
+                                   "next_ids", "notifications", "automation"});
         !s)
         return Error{s.error()};
     const auto version = document.find("version");
@@ -832,6 +928,7 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
         const auto problems = validate_sla_policies(ws);
         if (!problems.empty()) return Error{"$.sla_policies: " + problems.front()};
     }
+    if (auto s = read_automation(document, ws); !s) return Error{s.error()};
     if (auto s = read_records(document.value("records", json::array()), ws, imported_at); !s)
         return Error{s.error()};
     if (auto s = read_views(document.value("views", json::array()), ws); !s)

@@ -33,6 +33,11 @@ std::string export_workspace(const Workspace& workspace); // pretty-printed
 // One user (one team) as "users" ("teams") and the journal hold it. Reading
 // checks its shape only; the teams and users it names are checked by the caller.
 nlohmann::json user_to_json(const User& user);
+// A person's out-of-office periods: [{"from": "2026-12-01", "to": "2026-12-10"}].
+inline constexpr std::size_t kMaxAwayPeriods = 100;
+nlohmann::json away_to_json(const std::vector<AwayPeriod>& away);
+Result<std::vector<AwayPeriod>> away_from_json(const nlohmann::json& value,
+                                               const std::string& path);
 Result<User> user_from_json(const nlohmann::json& value, const std::string& path);
 nlohmann::json team_to_json(const Team& team);
 Result<Team> team_from_json(const nlohmann::json& value, const std::string& path);

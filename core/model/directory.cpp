@@ -6,6 +6,12 @@
 
 namespace crm {
 
+const AwayPeriod* User::away_on(CivilDate day) const {
+    for (const auto& period : away)
+        if (period.from <= day && day <= period.to) return &period;
+    return nullptr;
+}
+
 std::string_view role_name(Role role) {
     switch (role) {
     case Role::Rep:

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "util/result.hpp"
+#include "util/time.hpp"
 
 #include <optional>
 #include <string>
@@ -16,12 +17,22 @@ enum class Role { Rep, Manager, Admin };
 std::string_view role_name(Role role);
 std::optional<Role> role_from_name(std::string_view name);
 
+// Days a person is away (local dates, both included): routing skips them.
+struct AwayPeriod {
+    CivilDate from, to;
+    bool operator==(const AwayPeriod&) const = default;
+};
+
 struct User {
     std::string id;
     std::string name;
     std::string email;
     Role role = Role::Rep;
-    std::string team; // team id, may be empty
+    std::string team;             // team id, may be empty
+    std::vector<AwayPeriod> away; // out of office, oldest first
+
+    // The period covering `day`, if the person is away then.
+    const AwayPeriod* away_on(CivilDate day) const;
 
     bool operator==(const User&) const = default;
 };

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,10 @@ struct PauseSpan {
 struct AutomationFailure {
     std::string reason;
     Instant at;
+    // A rule's failure: the step that failed and the occasion it ran for,
+    // so Retry carries on from there.
+    std::size_t step = 0;
+    std::string occasion;
 };
 
 // Automation failures are keyed by what failed: "start:<flow id>" for a flow start.
@@ -72,6 +77,9 @@ struct Record {
     // "start:<flow id>" -> why that automation failed on this record.
     std::map<std::string, AutomationFailure> automation_failures;
     std::vector<DataProblem> data_problems; // open ones, oldest first
+    // Time-driven rules that fired on this record: rule id -> occasions
+    // ("renewal_date=2027-06-30:-120"), so each fires once however often the timer runs.
+    std::map<std::string, std::set<std::string>> rule_occasions;
 
     // The value of one field; null when it is not set. Bind the result to
     // `const auto&`: a later representation may return it by value.

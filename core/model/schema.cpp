@@ -150,7 +150,8 @@ Schema builtin_schema() {
          picklist("status", "Status", {"New", "Working", "Qualified", "Disqualified"}),
          field("score", "Score", T::Number), field("budget", "Budget", T::Money),
          field("authority", "Decision maker known", T::Bool), field("need", "Need", T::LongText),
-         field("timeline", "Timeline", T::Date), field("territory", "Territory", T::Text),
+         field("timeline", "Timeline", T::Date), field("country", "Country", T::Text),
+         field("territory", "Territory", T::Text),
          field("first_contact_at", "First follow-up", T::DateTime)}));
     schema.add_type(record_type(
         "deal", "Deal", "Deals", {"name"},

@@ -2,6 +2,7 @@
 // lists need. Mutated only by applying events (engine/) or by import (io/).
 #pragma once
 
+#include "automation/rule.hpp"
 #include "model/directory.hpp"
 #include "model/notification.hpp"
 #include "model/record.hpp"
@@ -39,6 +40,7 @@ class Workspace {
     nlohmann::json calendar; // the team's business calendar (docs/sla.md); null = Mon-Fri 9-17 UTC
     Notifications notifications;  // each user's inbox
     std::vector<SavedView> views; // people's saved lists, in the order saved
+    Automation automation;        // the rules, their round-robin counts and their log
 
     const Flow* flow(std::string_view id) const;
 

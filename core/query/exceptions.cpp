@@ -17,9 +17,21 @@ void add_handlers(ExceptionQueue& queue, const std::vector<std::string>& who) {
             queue.handlers.push_back(id);
 }
 
+// " · no eligible owner: ...": what a routing rule said when it left the record unowned.
+std::string why_unowned(const Record& record) {
+    for (const auto& [automation, failure] : record.automation_failures)
+        if (rule_of_automation(automation) && failure.reason.rfind("no eligible owner", 0) == 0)
+            return " · " + failure.reason;
+    return "";
+}
+
 } // namespace
 
 std::string automation_name(const Workspace& ws, const std::string& automation) {
+    if (const auto rule_id = rule_of_automation(automation)) {
+        const AutomationRule* rule = ws.automation.rule(*rule_id);
+        return rule ? rule->name : *rule_id;
+    }
     const auto flow_id = flow_of_automation(automation);
     const Flow* flow = flow_id ? ws.flow(*flow_id) : nullptr;
     return flow ? flow->name : automation;
@@ -28,6 +40,8 @@ std::string automation_name(const Workspace& ws, const std::string& automation) 
 std::string automation_failure_title(const Workspace& ws, const std::string& automation) {
     if (flow_of_automation(automation))
         return "Could not start: " + automation_name(ws, automation);
+    if (rule_of_automation(automation))
+        return "Rule could not run: " + automation_name(ws, automation);
     const std::string reaction = "reaction:";
     if (automation.rfind(reaction, 0) == 0)
         return "Automation stopped: " + automation.substr(reaction.size());
@@ -81,7 +95,8 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                              managers,
                              {}};
                 }
-                queue.items.push_back({record->id, title, flow->name + ": " + stage->name, ""});
+                queue.items.push_back({record->id, title,
+                                       flow->name + ": " + stage->name + why_unowned(*record), ""});
                 break;
             }
         }

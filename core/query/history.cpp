@@ -29,7 +29,10 @@ std::string person(const Workspace& ws, const std::string& user_id) {
 std::string by_whom(const Workspace& ws, const EventBatch& batch, const BatchOrigins& origins) {
     if (batch.actor != kAutomationActor) return person(ws, batch.actor);
     std::string text = "automation";
-    if (!batch.cause.reactor.empty())
+    // A rule is its own actor: "rule Route new leads".
+    if (batch.cause.reactor.rfind("rule ", 0) == 0)
+        text = batch.cause.reactor;
+    else if (!batch.cause.reactor.empty())
         text += " (" + batch.cause.reactor + ")";
     else if (!batch.cause.command.empty())
         text += " (" +
@@ -163,8 +166,16 @@ struct Describer {
     std::string operator()(const ev::AutomationFailed& e) const {
         return "Automation could not run: " + e.reason;
     }
-    std::string operator()(const ev::AutomationCleared&) const {
+    std::string operator()(const ev::AutomationCleared& e) const {
+        if (!e.note.empty()) return "A failed automation was dismissed: \"" + e.note + "\"";
         return "A failed automation is no longer needed";
+    }
+    std::string operator()(const ev::RulesChanged&) const { return ""; }
+    std::string operator()(const ev::RuleStepRan& e) const {
+        const AutomationRule* rule = ws.automation.rule(e.rule);
+        const std::string name = "Rule " + (rule ? rule->name : e.rule);
+        if (!e.failed.empty()) return name + " could not run: " + e.failed;
+        return e.did.empty() ? "" : name + ": " + e.did;
     }
     // About people, not a record: never on a record's timeline.
     std::string operator()(const ev::NotificationSent&) const { return ""; }

@@ -1,7 +1,8 @@
 // The timer: what happens because time passed, in one order for every caller
 // (the web app on open and every minute, `crm tick`, `crm next-actions`).
 // Flows whose start condition came true with time start first, then SLA
-// breaches are raised, so a breach on a record a start just touched is seen.
+// breaches are raised, so a breach on a record a start just touched is seen;
+// then the rules driven by time run.
 #pragma once
 
 #include "engine/engine.hpp"
@@ -17,7 +18,8 @@ struct TickReport {
     // Breaches raised and whose inbox they went to, in words: "SLA breached:
     // First response on Zoë Novak — Maria Lindqvist notified".
     std::vector<std::string> alerts;
-    bool empty() const { return started.empty() && alerts.empty(); }
+    std::vector<RuleRun> rules; // what time-driven rules did (or why they could not)
+    bool empty() const { return started.empty() && alerts.empty() && rules.empty(); }
 };
 
 // Runs the engine's timers at `now`. Each is journaled (or, when saving

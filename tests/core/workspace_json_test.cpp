@@ -93,7 +93,7 @@ TEST_CASE("import errors say where and what was expected") {
         json doc = minimal_document();
         doc["users"][1]["nmae"] = "typo";
         CHECK(import_error(doc) ==
-              "$.users[1].nmae: unknown field (expected one of: id, name, email, role, team)");
+              "$.users[1].nmae: unknown field (expected one of: id, name, email, role, team, away)");
     }
     SUBCASE("wrong types are named at their path") {
         json doc = minimal_document();

@@ -1,0 +1,394 @@
+#include "automation/rule_check.hpp"
+
+#include "model/field_values.hpp"
+#include "process/conditions.hpp"
+#include "process/validate.hpp"
+
+#include <algorithm>
+
+namespace crm {
+
+using nlohmann::json;
+
+namespace {
+
+// Who a rule's "to" and "for" may name: the record's owner, the owner's
+// manager, everyone of a role, or a user.
+std::string person_problem(const Workspace& ws, const std::string& name) {
+    if (name == "owner" || name == "owner_manager" || name == "manager") return "";
+    if (name.rfind("role:", 0) == 0)
+        return role_from_name(name.substr(5))
+                   ? ""
+                   : "there is no role \"" + name.substr(5) + "\" (rep, manager or admin)";
+    return ws.directory.user(name) ? "" : "there is no user \"" + name + "\"";
+}
+
+bool is_date_field(const FieldDef& field) {
+    return field.type == FieldType::Date || field.type == FieldType::DateTime;
+}
+
+class RuleChecker {
+  public:
+    RuleChecker(const Workspace& ws, const AutomationRule& rule, std::vector<std::string>& problems)
+        : m_ws(ws), m_rule(rule), m_problems(problems) {}
+
+    void check() {
+        m_type = m_ws.schema.type(m_rule.record_type);
+        if (!m_type) {
+            say("record_type", "there is no record type \"" + m_rule.record_type + "\"");
+            return;
+        }
+        trigger();
+        if (!m_rule.condition.is_null())
+            for (auto& problem : validate_condition(m_ws.schema, m_ws.flows, *m_type,
+                                                    m_rule.condition, "condition"))
+                say("", problem);
+        for (std::size_t i = 0; i < m_rule.actions.size(); ++i)
+            action(i, m_rule.actions[i]);
+    }
+
+  private:
+    const Workspace& m_ws;
+    const AutomationRule& m_rule;
+    std::vector<std::string>& m_problems;
+    const RecordTypeDef* m_type = nullptr;
+
+    void say(const std::string& part, const std::string& problem) {
+        m_problems.push_back("rule \"" + m_rule.name + "\"" + (part.empty() ? "" : ", " + part) +
+                             ": " + problem);
+    }
+
+    const FieldDef* field(const std::string& part, const RecordTypeDef& type,
+                          const std::string& id) {
+        const FieldDef* def = type.field(id);
+        if (!def) say(part, "\"" + id + "\" is not a field of " + type.label);
+        return def;
+    }
+
+    const Flow* flow(const std::string& part, const std::string& id) {
+        const Flow* found = m_ws.flow(id);
+        if (!found) {
+            say(part, "there is no flow \"" + id + "\"");
+            return nullptr;
+        }
+        if (found->record_type != m_type->id && !(found->start.on == m_type->id)) {
+            say(part, "the " + found->name + " runs on " + found->record_type +
+                          " records, not on " + m_type->plural);
+            return nullptr;
+        }
+        return found;
+    }
+
+    void target(const std::string& part, const Flow& flow, const std::string& id, bool exits) {
+        if (id.empty() || flow.stage(id) || flow.outcome(id) || (exits && flow.exit(id))) return;
+        say(part, "the " + flow.name + " has no stage" +
+                      std::string(exits ? ", outcome or exit" : " or outcome") + " \"" + id + "\"");
+    }
+
+    void trigger() {
+        const RuleTrigger& t = m_rule.trigger;
+        using K = TriggerKind;
+        const std::string part = "trigger";
+        if (!t.field.empty()) {
+            const FieldDef* def = field(part, *m_type, t.field);
+            if (def && t.kind == K::DateReached && !is_date_field(*def))
+                say(part, def->label + " is not a date");
+            if (def && (t.kind == K::ScoreCrossed || t.kind == K::SatisfactionReceived) &&
+                def->type != FieldType::Number)
+                say(part, def->label + " is not a number");
+            if (def && t.kind == K::FieldChanged)
+                for (const auto* value : {&t.from, &t.to})
+                    if (*value && !(*value)->is_null() && !normalize_field_value(*def, **value))
+                        say(part, (*value)->dump() + " is not a value of " + def->label);
+        }
+        if (!t.flow.empty()) {
+            if (const Flow* f = flow(part, t.flow)) {
+                target(part, *f, t.stage, false);
+                if (!t.outcome.empty() && !f->outcome(t.outcome) && !f->exit(t.outcome))
+                    say(part, "the " + f->name + " has no outcome or exit \"" + t.outcome + "\"");
+            }
+        }
+        if (!t.policy.empty() &&
+            std::none_of(m_ws.sla_policies.begin(), m_ws.sla_policies.end(),
+                         [&](const SlaPolicy& policy) { return policy.id == t.policy; }))
+            say(part, "there is no SLA policy \"" + t.policy + "\"");
+    }
+
+    void people(const std::string& part, const std::vector<std::string>& names) {
+        for (const auto& name : names)
+            if (auto problem = person_problem(m_ws, name); !problem.empty()) say(part, problem);
+    }
+
+    void routing(const std::string& part, const Routing& routing) {
+        for (const auto& user : routing.users)
+            if (!m_ws.directory.user(user)) say(part, "there is no user \"" + user + "\"");
+        if (!routing.team.empty() && !m_ws.directory.team(routing.team))
+            say(part, "there is no team \"" + routing.team + "\"");
+        for (const auto& [user, weight] : routing.weights)
+            if (!m_ws.directory.user(user))
+                say(part, "weights name \"" + user + "\", who is not a user");
+    }
+
+    void set_values(const std::string& part, const RecordTypeDef& type, const json& fields) {
+        for (const auto& [id, value] : fields.items())
+            if (const FieldDef* def = field(part, type, id))
+                if (auto normalized = normalize_field_value(*def, value); !normalized)
+                    say(part, def->label + ": " + normalized.error());
+    }
+
+    void action(std::size_t index, const RuleAction& a) {
+        const std::string part =
+            "action " + std::to_string(index + 1) + " (" + action_kind_name(a.kind) + ")";
+        using A = ActionKind;
+        switch (a.kind) {
+        case A::Assign:
+            return routing(part, a.routing);
+        case A::CreateTask:
+            if (!is_valid_duration(a.due_in))
+                say(part, "due_in \"" + a.due_in +
+                              "\" is not a duration like \"3 business days\" or \"4 hours\"");
+            return people(part, {a.task_for});
+        case A::Notify:
+        case A::Escalate:
+            return people(part, a.to);
+        case A::SetField:
+            return set_values(part, *m_type, json{{a.field, a.value}});
+        case A::Move:
+            if (const Flow* f = flow(part, a.flow)) target(part, *f, a.stage, true);
+            return;
+        case A::StartFlow:
+            flow(part, a.flow);
+            return;
+        case A::CreateRecord: {
+            const RecordTypeDef* type = m_ws.schema.type(a.type);
+            if (!type) return say(part, "there is no record type \"" + a.type + "\"");
+            set_values(part, *type, a.fields);
+            for (const auto& [to, from] : a.copy) {
+                field(part, *type, to);
+                field(part, *m_type, from);
+            }
+            if (!a.link_field.empty())
+                if (const FieldDef* link = field(part, *type, a.link_field);
+                    link && link->type != FieldType::RecordRef)
+                    say(part, link->label + " does not refer to a record");
+            return;
+        }
+        }
+    }
+};
+
+std::string person_words(const Workspace& ws, const std::string& name) {
+    if (name == "owner") return "the owner";
+    if (name == "owner_manager" || name == "manager") return "the owner's manager";
+    if (name.rfind("role:", 0) == 0) return "every " + name.substr(5);
+    return ws.directory.names({name});
+}
+
+std::string people_words(const Workspace& ws, const std::vector<std::string>& names) {
+    std::string text;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        text += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + person_words(ws, names[i]);
+    return text;
+}
+
+std::string flow_name(const Workspace& ws, const std::string& id) {
+    const Flow* flow = ws.flow(id);
+    return flow ? flow->name : id;
+}
+
+std::string target_name(const Workspace& ws, const std::string& flow_id, const std::string& id) {
+    const Flow* flow = ws.flow(flow_id);
+    if (!flow) return id;
+    if (const Stage* stage = flow->stage(id)) return stage->name;
+    if (const FlowOutcome* outcome = flow->outcome(id)) return outcome->name;
+    if (const FlowExit* exit = flow->exit(id)) return exit->name;
+    return id;
+}
+
+std::string label(const RecordTypeDef* type, const std::string& field) {
+    const FieldDef* def = type ? type->field(field) : nullptr;
+    return def ? def->label : field;
+}
+
+std::string value_words(const json& value) {
+    if (value.is_string()) return value.get<std::string>();
+    if (value.is_null()) return "nothing";
+    if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
+    return value.dump();
+}
+
+std::string routing_words(const Workspace& ws, const Routing& routing) {
+    std::string who;
+    if (!routing.team.empty()) {
+        const Team* team = ws.directory.team(routing.team);
+        who = "the " + (team ? team->name : routing.team) + " team";
+    } else {
+        std::vector<std::string> names;
+        for (const auto& user : routing.users)
+            names.push_back(ws.directory.names({user}));
+        for (std::size_t i = 0; i < names.size(); ++i)
+            who += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i];
+    }
+    const bool rotates = !routing.team.empty() || routing.users.size() > 1;
+    std::string text = "assign it to " + who + (rotates ? " by round-robin" : "");
+    std::vector<std::string> notes;
+    if (!routing.weights.empty()) {
+        std::string weights;
+        for (const auto& [user, weight] : routing.weights)
+            weights += (weights.empty() ? "" : ", ") + ws.directory.names({user}) + " " +
+                       std::to_string(weight);
+        notes.push_back("weights " + weights);
+    }
+    if (routing.capacity)
+        notes.push_back("at most " + std::to_string(*routing.capacity) + " open each");
+    notes.push_back("skipping people out of office");
+    text += " (";
+    for (std::size_t i = 0; i < notes.size(); ++i)
+        text += (i ? "; " : "") + notes[i];
+    return text + ")";
+}
+
+std::string day_offsets(const std::vector<int>& days) {
+    std::vector<int> before, after;
+    for (int day : days)
+        (day < 0 ? before : after).push_back(day < 0 ? -day : day);
+    auto list = [](const std::vector<int>& values) {
+        std::string text;
+        for (std::size_t i = 0; i < values.size(); ++i)
+            text += (i == 0                   ? ""
+                     : i + 1 == values.size() ? " and "
+                                              : ", ") +
+                    std::to_string(values[i]);
+        return text;
+    };
+    std::string text;
+    if (!before.empty()) text += list(before) + " days before";
+    if (!after.empty()) text += (text.empty() ? "" : " and ") + list(after) + " days after";
+    return text;
+}
+
+} // namespace
+
+std::string action_kind_name(ActionKind kind) {
+    switch (kind) {
+    case ActionKind::Assign:
+        return "assign";
+    case ActionKind::CreateTask:
+        return "create task";
+    case ActionKind::Notify:
+        return "notify";
+    case ActionKind::SetField:
+        return "set field";
+    case ActionKind::Move:
+        return "move";
+    case ActionKind::StartFlow:
+        return "start flow";
+    case ActionKind::CreateRecord:
+        return "create record";
+    case ActionKind::Escalate:
+        return "escalate";
+    }
+    return "";
+}
+
+std::vector<std::string> validate_rules(const Workspace& ws,
+                                        const std::vector<AutomationRule>& rules) {
+    std::vector<std::string> problems;
+    for (const auto& rule : rules)
+        RuleChecker(ws, rule, problems).check();
+    return problems;
+}
+
+std::string describe_trigger(const Workspace& ws, const AutomationRule& rule) {
+    const RecordTypeDef* type = ws.schema.type(rule.record_type);
+    const std::string noun = "a " + (type ? type->label : rule.record_type);
+    const RuleTrigger& t = rule.trigger;
+    using K = TriggerKind;
+    switch (t.kind) {
+    case K::Created:
+        return "When " + noun + " is created";
+    case K::FieldChanged: {
+        std::string text = "When " + noun + "'s " + label(type, t.field) + " changes";
+        if (t.from) text += " from " + value_words(*t.from);
+        if (t.to) text += " to " + value_words(*t.to);
+        return text;
+    }
+    case K::StageEntered:
+    case K::StageLeft:
+        return "When " + noun + (t.kind == K::StageEntered ? " enters " : " leaves ") +
+               (t.stage.empty() ? "a stage" : target_name(ws, t.flow, t.stage)) + " in the " +
+               flow_name(ws, t.flow);
+    case K::FlowStarted:
+        return "When the " + flow_name(ws, t.flow) + " starts on " + noun;
+    case K::FlowEnded:
+        return "When the " + flow_name(ws, t.flow) + " ends on " + noun +
+               (t.outcome.empty() ? "" : " at " + target_name(ws, t.flow, t.outcome));
+    case K::SlaAtRisk:
+    case K::SlaBreached: {
+        std::string policy = "an SLA";
+        for (const auto& p : ws.sla_policies)
+            if (p.id == t.policy) policy = "the SLA " + p.name;
+        return "When " + policy + " on " + noun +
+               (t.kind == K::SlaAtRisk ? " is at risk" : " is breached");
+    }
+    case K::Idle:
+        return "When nothing has happened on " + noun + " for " + std::to_string(t.business_days) +
+               " business day" + (t.business_days == 1 ? "" : "s");
+    case K::DateReached:
+        return day_offsets(t.days) + " " + noun + "'s " + label(type, t.field);
+    case K::ScoreCrossed:
+        return "When " + noun + "'s " + label(type, t.field) + " reaches " +
+               value_words(t.threshold);
+    case K::SatisfactionReceived:
+        return "When " + noun + " gets a satisfaction score (" + label(type, t.field) + ")";
+    }
+    return "";
+}
+
+std::string describe_action(const Workspace& ws, const AutomationRule& rule, const RuleAction& a) {
+    const RecordTypeDef* type = ws.schema.type(rule.record_type);
+    using A = ActionKind;
+    switch (a.kind) {
+    case A::Assign:
+        return routing_words(ws, a.routing);
+    case A::CreateTask:
+        return "create a task \"" + a.title + "\" for " + person_words(ws, a.task_for) +
+               ", due in " + a.due_in;
+    case A::Notify:
+        return "notify " + people_words(ws, a.to) + ": \"" + a.message + "\"";
+    case A::Escalate:
+        return "escalate to " + people_words(ws, a.to) +
+               (a.message.empty() ? "" : ": \"" + a.message + "\"");
+    case A::SetField:
+        return "set " + label(type, a.field) + " to " + value_words(a.value);
+    case A::Move:
+        return "move it to " + target_name(ws, a.flow, a.stage) + " in the " +
+               flow_name(ws, a.flow);
+    case A::StartFlow:
+        return "start the " + flow_name(ws, a.flow);
+    case A::CreateRecord: {
+        const RecordTypeDef* made = ws.schema.type(a.type);
+        return "create a linked " + (made ? made->label : a.type);
+    }
+    }
+    return "";
+}
+
+std::string describe_rule(const Workspace& ws, const AutomationRule& rule) {
+    std::string text = describe_trigger(ws, rule);
+    if (!rule.condition.is_null()) {
+        const RecordTypeDef* type = ws.schema.type(rule.record_type);
+        text +=
+            " and " + (type ? describe_condition(*type, rule.condition) : rule.condition.dump());
+    }
+    text += ": ";
+    for (std::size_t i = 0; i < rule.actions.size(); ++i)
+        text += (i == 0                         ? ""
+                 : i + 1 == rule.actions.size() ? " and "
+                                                : ", ") +
+                describe_action(ws, rule, rule.actions[i]);
+    if (!rule.enabled) text += " (turned off)";
+    return text + ".";
+}
+
+} // namespace crm

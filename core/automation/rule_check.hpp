@@ -1,0 +1,28 @@
+// Rules against the workspace they run in: every field, person, team, flow,
+// stage and SLA policy a rule names must exist when the rules are saved
+// (validate_rules), and each rule reads as a sentence (describe_rule).
+#pragma once
+
+#include "automation/rule.hpp"
+#include "model/workspace.hpp"
+
+#include <string>
+#include <vector>
+
+namespace crm {
+
+// Each problem names the rule, the part and what is wrong: `rule "Route DACH
+// leads", action 1 (assign): there is no user "u-hans"`. Empty when all fit.
+std::vector<std::string> validate_rules(const Workspace& workspace,
+                                        const std::vector<AutomationRule>& rules);
+
+// "When a Lead is created and Country is Germany: assign it to Hans Becker or
+// Greta Vogel by round-robin (2:1, at most 40 open each)."
+std::string describe_rule(const Workspace& workspace, const AutomationRule& rule);
+std::string describe_trigger(const Workspace& workspace, const AutomationRule& rule);
+std::string describe_action(const Workspace& workspace, const AutomationRule& rule,
+                            const RuleAction& action);
+// "assign", "create task", ...: an action's kind as people read it.
+std::string action_kind_name(ActionKind kind);
+
+} // namespace crm

@@ -1,0 +1,275 @@
+// Automation rules: routing by territory and round-robin, the cascade bound
+// and the recovery queue's Retry, time-driven reminders that fire once, rules
+// refused when they name what does not exist, and the plain-words summary.
+#include "automation/rule_check.hpp"
+#include "automation/rule_json.hpp"
+#include "fixtures.hpp"
+#include "query/exceptions.hpp"
+#include "query/history.hpp"
+#include "service/record_history.hpp"
+#include "service/timers.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+using namespace crm;
+using namespace crm::test;
+using nlohmann::json;
+
+namespace {
+
+std::vector<AutomationRule> rules_of(const char* text) {
+    auto rules = rules_from_json(json::parse(text), "$.rules");
+    REQUIRE_MESSAGE(rules.ok(), rules.error());
+    return *rules;
+}
+
+// The team plus a DACH team of two reps, with the built-in schema and the
+// lead routing and sales processes.
+Workspace dach_workspace() {
+    Workspace ws = team_with_pipeline();
+    ws.schema = builtin_schema();
+    ws.directory.add_team({"t-dach", "DACH", "u-maria"});
+    ws.directory.add_user({"u-hans", "Hans Becker", "", Role::Rep, "t-dach"});
+    return ws;
+}
+
+constexpr const char* kRouteDach = R"([{
+    "id": "route_dach", "name": "Route DACH leads", "record_type": "lead",
+    "trigger": {"on": "created"},
+    "condition": {"in": [{"var": "country"}, ["Germany", "Austria", "Switzerland"]]},
+    "actions": [{"do": "assign", "team": "t-dach"}]}])";
+
+std::string create_lead(Engine& engine, const char* name, const char* country, Instant now,
+                        const char* by = "u-ana") {
+    auto outcome =
+        engine.apply(CreateRecord{"lead", {{"name", name}, {"country", country}}}, by, now);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    return outcome.record_id;
+}
+
+void set_rules(Engine& engine, const char* text, Instant now) {
+    auto outcome = engine.apply(SetRules{rules_of(text)}, "u-sam", now);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+}
+
+} // namespace
+
+TEST_CASE("a new lead from Germany goes to the DACH rep; with the rep away it waits unowned, "
+          "saying why") {
+    ScratchDir dir;
+    DirectoryStorage storage{dir.path()};
+    WorkspaceStore store{storage};
+    Engine engine;
+    REQUIRE(store.create(dach_workspace()).ok());
+    REQUIRE(store.open(engine).ok());
+    const Instant now = at("2026-12-07T10:00:00Z"); // a Monday
+    set_rules(engine, kRouteDach, now);
+
+    const std::string berlin = create_lead(engine, "Anna Schmidt", "Germany", now);
+    CHECK(engine.workspace().find(berlin)->owner == "u-hans");
+    const std::string lyon = create_lead(engine, "Paul Durand", "France", now);
+    CHECK(engine.workspace().find(lyon)->owner == "u-ana"); // the rule's condition does not hold
+
+    const KeptHistory kept = read_record_history(store, berlin);
+    const auto entries = record_timeline(engine.workspace(), kept.batches, kept.origins, berlin);
+    const bool by_rule = std::any_of(entries.begin(), entries.end(), [](const auto& entry) {
+        return entry.by.rfind("rule Route DACH leads", 0) == 0 &&
+               entry.what.find("Hans Becker") != std::string::npos;
+    });
+    CHECK(by_rule);
+
+    auto away = engine.apply(SetAway{"u-hans", {{{2026, 12, 7}, {2026, 12, 11}}}}, "u-hans", now);
+    REQUIRE_MESSAGE(away.ok, away.message);
+    const std::string munich = create_lead(engine, "Jonas Weber", "Germany", now);
+    const Record& waiting = *engine.workspace().find(munich);
+    CHECK(waiting.owner.empty());
+    REQUIRE(waiting.automation_failures.count("rule:route_dach"));
+    CHECK(waiting.automation_failures.at("rule:route_dach").reason ==
+          "no eligible owner: Hans Becker is out of office until Fri 11 Dec; left unowned");
+
+    const auto queues = exception_queues(engine.workspace(), "u-maria", now);
+    const auto unowned =
+        std::find_if(queues.begin(), queues.end(), [](const ExceptionQueue& queue) {
+            return queue.kind == "unowned" && queue.group == "lead";
+        });
+    REQUIRE(unowned != queues.end());
+    const auto item = std::find_if(unowned->items.begin(), unowned->items.end(),
+                                   [&](const ExceptionItem& i) { return i.record_id == munich; });
+    REQUIRE(item != unowned->items.end());
+    CHECK(item->detail.find("no eligible owner: Hans Becker is out of office until Fri 11 Dec") !=
+          std::string::npos);
+}
+
+TEST_CASE(
+    "round-robin with weights 2:1 over 300 leads gives 200 and 100; a rep at capacity is skipped") {
+    Engine engine(dach_workspace());
+    const Instant now = at("2026-12-07T10:00:00Z");
+    set_rules(engine, R"([{"id": "spread", "name": "Spread leads", "record_type": "lead",
+        "trigger": {"on": "created"},
+        "actions": [{"do": "assign", "users": ["u-ana", "u-ben"], "weights": {"u-ana": 2}}]}])",
+              now);
+    for (int i = 0; i < 300; ++i)
+        create_lead(engine, ("Lead " + std::to_string(i)).c_str(), "US", now, "u-sam");
+    std::map<std::string, int> owned;
+    for (const auto& id : engine.workspace().ids_of_type("lead"))
+        ++owned[engine.workspace().find(id)->owner];
+    CHECK(owned["u-ana"] == 200);
+    CHECK(owned["u-ben"] == 100);
+
+    SUBCASE("a rep at capacity is skipped") {
+        set_rules(engine, R"([{"id": "capped", "name": "Capped leads", "record_type": "lead",
+            "trigger": {"on": "created"},
+            "actions": [{"do": "assign", "users": ["u-ana", "u-ben"], "capacity": 150}]}])",
+                  now);
+        // Ana has 200 open leads (over 150), Ben 100: every new one goes to Ben.
+        for (int i = 0; i < 50; ++i)
+            CHECK(engine.workspace().find(create_lead(engine, "More", "US", now, "u-sam"))->owner ==
+                  "u-ben");
+        const std::string last = create_lead(engine, "One too many", "US", now, "u-sam");
+        CHECK(engine.workspace().find(last)->owner.empty());
+        CHECK(engine.workspace().find(last)->automation_failures.at("rule:capped").reason ==
+              "no eligible owner: Ana Reyes has 200 open Leads (capacity 150); Ben Okafor has 150 "
+              "open Leads (capacity 150); left unowned");
+    }
+}
+
+TEST_CASE("a rule that sets itself off stops at the bound, waits in the recovery queue, and Retry "
+          "runs once it is fixed") {
+    StoredTeam team;
+    Engine& engine = team.engine;
+    const Instant now = at("2026-12-07T10:00:00Z");
+    constexpr const char* kPingPong = R"([
+        {"id": "working_to_new", "name": "Back to new", "record_type": "lead",
+         "trigger": {"on": "field_changed", "field": "status", "to": "Working"},
+         "actions": [{"do": "set_field", "field": "status", "value": "New"}]},
+        {"id": "new_to_working", "name": "Back to working", "record_type": "lead",
+         "trigger": {"on": "field_changed", "field": "status", "to": "New"},
+         "actions": [{"do": "set_field", "field": "status", "value": "Working"}]}])";
+    set_rules(engine, kPingPong, now);
+    const std::string lead = create_lead(engine, "Loop Ltd", "US", now);
+    auto set = engine.apply(UpdateRecord{lead, {{"status", "Working"}}}, "u-ana", now);
+    REQUIRE(set.ok);
+
+    const Record& record = *engine.workspace().find(lead);
+    REQUIRE(record.automation_failures.size() == 1);
+    const auto& [key, failure] = *record.automation_failures.begin();
+    CHECK(failure.reason.rfind(
+              "automation stopped after 64 changes in a row: rule Back to new on " + lead, 0) == 0);
+    const auto queues = exception_queues(engine.workspace(), "u-maria", now);
+    CHECK(std::any_of(queues.begin(), queues.end(), [&](const ExceptionQueue& queue) {
+        return queue.kind == "automation_failure" && queue.items.front().record_id == lead;
+    }));
+
+    // Consistent: what was kept reopens as the same workspace.
+    Engine reopened;
+    REQUIRE(team.store.open(reopened).ok());
+    CHECK(reopened.workspace().find(lead)->fields == record.fields);
+    CHECK(reopened.workspace().find(lead)->automation_failures.count(key));
+
+    // Retry before the fix fails the same way; after it, it runs and leaves the queue.
+    set_rules(engine, R"([
+        {"id": "working_to_new", "name": "Back to new", "record_type": "lead",
+         "trigger": {"on": "field_changed", "field": "status", "to": "Working"},
+         "actions": [{"do": "set_field", "field": "status", "value": "New"}]},
+        {"id": "new_to_working", "name": "Back to working", "record_type": "lead", "enabled": false,
+         "trigger": {"on": "field_changed", "field": "status", "to": "New"},
+         "actions": [{"do": "set_field", "field": "status", "value": "Working"}]}])",
+              now);
+    auto retried = engine.apply(RetryAutomation{lead, key}, "u-ana", now);
+    REQUIRE_MESSAGE(retried.ok, retried.message);
+    CHECK(engine.workspace().find(lead)->automation_failures.empty());
+    const auto& log = engine.workspace().automation.log;
+    CHECK(log.back().failed.empty());
+}
+
+TEST_CASE("renewal reminders at 120, 90 and 60 days fire once each, however often the timer runs "
+          "and across a reopen") {
+    StoredTeam team;
+    const Instant start = at("2027-01-04T09:00:00Z");
+    set_rules(team.engine, R"([{"id": "renewal_reminders", "name": "Renewal reminders",
+        "record_type": "subscription",
+        "trigger": {"on": "date", "field": "renewal_date", "days": [-120, -90, -60]},
+        "actions": [{"do": "create_task", "title": "Prepare the renewal", "due_in": "2 business days"}]}])",
+              start);
+    auto created = team.engine.apply(
+        CreateRecord{"subscription", {{"name", "Acme yearly"}, {"renewal_date", "2027-06-30"}}},
+        "u-ana", start);
+    REQUIRE(created.ok);
+    auto tasks = [&](const Engine& engine) {
+        int count = 0;
+        for (const auto& id : engine.workspace().ids_of_type("task"))
+            count += engine.workspace().find(id)->value("related") == created.record_id;
+        return count;
+    };
+    auto run = [&](Engine& engine, const char* when) {
+        return tick(engine, at(when)).rules.size();
+    };
+
+    CHECK(run(team.engine, "2027-03-01T12:00:00Z") == 0);
+    CHECK(run(team.engine, "2027-03-02T00:30:00Z") == 1); // 120 days before
+    CHECK(run(team.engine, "2027-03-02T00:30:00Z") == 0);
+    CHECK(run(team.engine, "2027-03-20T08:00:00Z") == 0);
+    CHECK(run(team.engine, "2027-04-01T08:00:00Z") == 1); // 90 days before
+    CHECK(tasks(team.engine) == 2);
+
+    Engine reopened;
+    REQUIRE(team.store.open(reopened).ok());
+    CHECK(run(reopened, "2027-04-01T09:00:00Z") == 0);
+    CHECK(run(reopened, "2027-05-01T08:00:00Z") == 1); // 60 days before
+    CHECK(run(reopened, "2027-07-15T08:00:00Z") == 0);
+    CHECK(run(reopened, "2027-07-15T08:00:00Z") == 0);
+    CHECK(tasks(reopened) == 3);
+    const auto& log = reopened.workspace().automation.log;
+    REQUIRE(log.size() == 3);
+    CHECK(log[0].occasion == "renewal_date=2027-06-30:-120");
+    CHECK(log[2].occasion == "renewal_date=2027-06-30:-60");
+    CHECK(log[2].did ==
+          "created the task \"Prepare the renewal\" for Ana Reyes, due Tue 4 May, 17:00");
+}
+
+TEST_CASE("rules that name what does not exist are refused when saved, naming the rule, the part "
+          "and the name") {
+    Engine engine(dach_workspace());
+    const Instant now = at("2026-12-07T10:00:00Z");
+    auto refused = [&](const char* text) {
+        auto outcome = engine.apply(SetRules{rules_of(text)}, "u-sam", now);
+        CHECK_FALSE(outcome.ok);
+        return outcome.message;
+    };
+    CHECK(
+        refused(
+            R"([{"id": "r", "name": "Route", "record_type": "lead", "trigger": {"on": "created"},
+        "actions": [{"do": "assign", "users": ["u-nobody"]}]}])") ==
+        "Cannot save the rules: rule \"Route\", action 1 (assign): there is no user \"u-nobody\"");
+    CHECK(refused(
+              R"([{"id": "r", "name": "Route", "record_type": "lead", "trigger": {"on": "created"},
+        "actions": [{"do": "set_field", "field": "stauts", "value": "New"}]}])") ==
+          "Cannot save the rules: rule \"Route\", action 1 (set field): \"stauts\" is not a field "
+          "of Lead");
+    CHECK(refused(R"([{"id": "r", "name": "Route", "record_type": "lead",
+        "trigger": {"on": "field_changed", "field": "status", "to": "Won"},
+        "actions": [{"do": "notify", "to": ["owner"], "message": "Hi"}]}])") ==
+          "Cannot save the rules: rule \"Route\", trigger: \"Won\" is not a value of Status");
+    auto rep = engine.apply(SetRules{rules_of(kRouteDach)}, "u-ana", now);
+    CHECK(rep.message == "Ana Reyes (rep) cannot change automation rules; only admins can");
+    CHECK(engine.workspace().automation.rules.empty());
+
+    CHECK(
+        rules_from_json(json::parse(R"([{"id": "r", "name": "R", "record_type": "lead",
+        "trigger": {"on": "whenever"}, "actions": []}])"),
+                        "$.rules")
+            .error() ==
+        "$.rules[0].trigger.on: expected one of created, field_changed, stage_entered, stage_left, "
+        "flow_started, flow_ended, sla_at_risk, sla_breached, idle, date, score_crossed, "
+        "satisfaction_received, got \"whenever\"");
+}
+
+TEST_CASE("a rule reads as a sentence") {
+    Workspace ws = dach_workspace();
+    auto rules = rules_of(kRouteDach);
+    CHECK(describe_rule(ws, rules.front()) ==
+          "When a Lead is created and Country is one of Germany, Austria, Switzerland: assign it "
+          "to the DACH team by round-robin (skipping people out of office).");
+}
