@@ -9,6 +9,8 @@
 // failure, consistent.
 #include "workspace_lock.hpp"
 
+#include "automation/rule_check.hpp"
+#include "automation/rule_json.hpp"
 #include "engine/engine.hpp"
 #include "engine/permissions.hpp"
 #include "io/csv.hpp"
@@ -130,7 +132,22 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   processes DIR                  print the workspace's process definitions
   set-processes DIR FILE.json --as USER [--map FLOW:OLD=NEW]...
                                  replace the process definitions (admins)
-  tick DIR                       start the flows whose start condition holds now
+  tick DIR [--now ISO8601]       run the timer up to now: start the flows whose start
+                                 condition holds, raise SLA breaches, run the rules
+                                 driven by time; prints what happened (JSON lines)
+  rules DIR [--words]            print the automation rules (a file set-rules reads);
+                                 --words: each rule as a sentence (JSON lines)
+  set-rules DIR FILE.json --as USER
+                                 replace the automation rules (admins)
+  automation-log DIR             what rules did lately, oldest first (JSON lines)
+  retry DIR ID AUTOMATION --as USER
+                                 run a failed automation on a record again (the
+                                 recovery queue's key, e.g. rule:route_dach)
+  dismiss DIR ID AUTOMATION --as USER [--notes TEXT]
+                                 take a failed automation off the recovery queue
+  away DIR USER FROM..TO... --as USER
+                                 set when USER is out of office (dates YYYY-MM-DD;
+                                 none clears); routing skips them then
   logic RULE_JSON DATA_JSON      evaluate a JsonLogic rule (for checking conditions)
   next-actions DIR --as USER     what USER should do next, by due time (JSON lines)
   exceptions DIR --as USER       unowned work and SLA breaches, grouped (JSON lines)
@@ -164,6 +181,7 @@ struct Args {
     bool oldest_task = false;
     bool dry_run = false; // import-csv: report, write nothing
     bool merge = false;   // import: merge the file's records instead of replacing
+    bool words = false;   // rules: each rule in words
 };
 
 struct UsageError {
@@ -215,6 +233,8 @@ Args parse_args(int argc, char** argv) {
             args.dry_run = true;
         } else if (arg == "--merge") {
             args.merge = true;
+        } else if (arg == "--words") {
+            args.words = true;
         } else if (arg == "--replace-invalid-utf8") {
             args.replace_invalid_utf8 = true;
         } else if (arg == "--map") {
@@ -1079,16 +1099,108 @@ int cmd_set_processes(const Args& args) {
                           opened->engine.apply(command, require_actor(args), now_from(args)));
 }
 
+// What the timer did, one JSON line each: flows started, SLA breaches raised,
+// and each action a time-driven rule ran (or why it could not).
 int cmd_tick(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args, args.positional[1], Access::Write);
     const TickReport report = tick(opened->engine, now_from(args));
     for (const auto& started : report.started)
-        std::cout << started << "\n";
+        std::cout << json{{"kind", "flow_started"}, {"text", started}}.dump() << "\n";
     for (const auto& alert : report.alerts)
-        std::cout << alert << "\n";
+        std::cout << json{{"kind", "sla_breach"}, {"text", alert}}.dump() << "\n";
+    for (const auto& run : report.rules) {
+        json line = rule_run_to_json(run);
+        line["kind"] = "rule";
+        std::cout << line.dump() << "\n";
+    }
     check_saved(opened->engine);
     return kOk;
+}
+
+int cmd_rules(const Args& args) {
+    need_positional(args, 2);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
+    const Workspace& ws = opened->engine.workspace();
+    if (args.words) {
+        for (const auto& rule : ws.automation.rules)
+            std::cout << json{{"id", rule.id}, {"summary", describe_rule(ws, rule)}}.dump() << "\n";
+        return kOk;
+    }
+    std::cout << rules_file_to_json(ws.automation.rules).dump(2) << "\n";
+    return kOk;
+}
+
+int cmd_set_rules(const Args& args) {
+    need_positional(args, 3);
+    auto document = parse_json_text(read_input(args, args.positional[2]));
+    if (!document) throw UsageError{args.positional[2] + ": " + document.error()};
+    auto rules = rules_file_from_json(*document);
+    if (!rules) throw UsageError{args.positional[2] + ": " + rules.error()};
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    // A file that does not fit this workspace is bad input, each problem named.
+    const auto problems = validate_rules(opened->engine.workspace(), *rules);
+    for (const auto& problem : problems)
+        std::cerr << "crm: " << args.positional[2] << ": " << problem << "\n";
+    if (!problems.empty()) return kBadInput;
+    const Outcome outcome =
+        opened->engine.apply(SetRules{*rules}, require_actor(args), now_from(args));
+    if (outcome.ok)
+        std::cout << rules->size() << (rules->size() == 1 ? " rule" : " rules") << " saved\n";
+    return report_outcome(opened->engine, outcome);
+}
+
+int cmd_automation_log(const Args& args) {
+    need_positional(args, 2);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
+    for (const auto& run : opened->engine.workspace().automation.log)
+        std::cout << rule_run_to_json(run).dump() << "\n";
+    return kOk;
+}
+
+int cmd_retry(const Args& args) {
+    need_positional(args, 4);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    return report_outcome(
+        opened->engine,
+        opened->engine.apply(RetryAutomation{args.positional[2], args.positional[3]},
+                             require_actor(args), now_from(args)));
+}
+
+int cmd_dismiss(const Args& args) {
+    need_positional(args, 4);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    return report_outcome(
+        opened->engine,
+        opened->engine.apply(
+            DismissAutomation{args.positional[2], args.positional[3], option(args, "notes")},
+            require_actor(args), now_from(args)));
+}
+
+// "2026-12-07..2026-12-11" (one day: "2026-12-07"); "none" clears.
+std::vector<AwayPeriod> away_periods(const std::vector<std::string>& texts) {
+    std::vector<AwayPeriod> away;
+    for (const auto& text : texts) {
+        if (text == "none") continue;
+        const auto dots = text.find("..");
+        const auto from = parse_date(text.substr(0, dots));
+        const auto to = dots == std::string::npos ? from : parse_date(text.substr(dots + 2));
+        if (!from || !to)
+            throw UsageError{"away: expected FROM..TO as YYYY-MM-DD..YYYY-MM-DD (or one date, or "
+                             "none), got \"" +
+                             text + "\""};
+        away.push_back({*from, *to});
+    }
+    return away;
+}
+
+int cmd_away(const Args& args) {
+    need_positional(args, 4);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    const std::vector<std::string> texts(args.positional.begin() + 3, args.positional.end());
+    return report_outcome(opened->engine,
+                          opened->engine.apply(SetAway{args.positional[2], away_periods(texts)},
+                                               require_actor(args), now_from(args)));
 }
 
 int cmd_logic(const Args& args) {
@@ -1228,6 +1340,12 @@ int main(int argc, char** argv) {
         if (command == "processes") return cmd_processes(args);
         if (command == "set-processes") return cmd_set_processes(args);
         if (command == "tick") return cmd_tick(args);
+        if (command == "rules") return cmd_rules(args);
+        if (command == "set-rules") return cmd_set_rules(args);
+        if (command == "automation-log") return cmd_automation_log(args);
+        if (command == "retry") return cmd_retry(args);
+        if (command == "dismiss") return cmd_dismiss(args);
+        if (command == "away") return cmd_away(args);
         if (command == "logic") return cmd_logic(args);
         if (command == "sla-due") return cmd_sla_due(args);
         if (command == "next-actions") return cmd_next_actions(args);

@@ -19,8 +19,10 @@ users = [
     {"id": "u-chloe", "name": "Chloé Martin", "email": "chloe.martin@northwind.example", "role": "rep", "team": "t-field"},
     {"id": "u-maria", "name": "Maria Lindqvist", "email": "maria.lindqvist@northwind.example", "role": "manager", "team": "t-field"},
     {"id": "u-sam", "name": "Sam Patel", "email": "sam.patel@northwind.example", "role": "admin"},
+    {"id": "u-priya", "name": "Priya Nair", "email": "priya.nair@northwind.example", "role": "manager", "team": "t-product"},
 ]
-teams = [{"id": "t-field", "name": "Field Sales", "manager": "u-maria"}]
+teams = [{"id": "t-field", "name": "Field Sales", "manager": "u-maria"},
+         {"id": "t-product", "name": "Product", "manager": "u-priya"}]
 
 COMPANIES = [
     ("Acme Logistics", "Logistics", "Chicago", "USA"), ("Birchwood Health", "Healthcare", "Boston", "USA"),
@@ -89,6 +91,7 @@ for i, (name, industry, city, country) in enumerate(COMPANIES):
             "company": cid, "decision_maker": k == 0}, TODAY - timedelta(days=290 - i * 5))
         contacts_of[cid].append(ct)
 
+LEAD_COUNTRIES = ["United States", "Germany", "Canada", "United Kingdom", "Austria", "United States"]
 for i in range(30):
     first, last = random.choice(FIRST), random.choice(LAST)
     status = random.choice(["New", "New", "Working", "Working", "Qualified", "Disqualified"])
@@ -103,7 +106,8 @@ for i in range(30):
         "authority": True if status == "Qualified" else None,
         "need": "Replace spreadsheets for route planning" if i % 4 == 0 else None,
         "timeline": (TODAY + timedelta(days=random.randint(20, 120))).isoformat() if status == "Qualified" else None,
-        "territory": random.choice(["North America", "EMEA", "APAC"])}, TODAY - timedelta(days=random.randint(0, 20) // 7))
+        "territory": random.choice(["North America", "EMEA", "APAC"]),
+        "country": LEAD_COUNTRIES[i % len(LEAD_COUNTRIES)]}, TODAY - timedelta(days=random.randint(0, 20) // 7))
 
 deal_names = ["Fleet tracking rollout", "Clinic scheduling suite", "Warehouse analytics", "Renewal upsell", "Pilot expansion",
               "Data platform migration", "Field service licences", "Support tier upgrade"]
@@ -123,6 +127,10 @@ for i in range(42):
 
 subjects = ["Cannot export monthly report", "Login fails for new users", "Invoice shows wrong VAT", "Sync is slow on mobile",
             "Feature request: bulk edit", "Data import stuck at 80%", "Password reset email missing", "API rate limit errors"]
+TICKET_CATEGORY = {"Cannot export monthly report": "Bug", "Login fails for new users": "Bug",
+                   "Invoice shows wrong VAT": "Billing", "Sync is slow on mobile": "Bug",
+                   "Feature request: bulk edit": "Feature request", "Data import stuck at 80%": "Bug",
+                   "Password reset email missing": "Question", "API rate limit errors": "Question"}
 for i in range(20):
     cid = company_ids[(i * 7) % len(company_ids)]  # spread over all three reps
     opened = TODAY - timedelta(days=random.choice([0, 0, 0, 0, 1, 1, 3]))
@@ -130,7 +138,8 @@ for i in range(20):
         "subject": subjects[i % len(subjects)], "description": "Reported by phone; customer shared screenshots.",
         "company": cid, "contact": contacts_of[cid][1], "priority": random.choice(["Low", "Normal", "Normal", "High", "Critical"]),
         "status": random.choice(["New", "Open", "Open", "Waiting on customer", "Resolved"]),
-        "opened_at": stamp(opened, random.randint(8, 17), random.choice([0, 15, 30, 45]))}, opened)
+        "opened_at": stamp(opened, random.randint(8, 17), random.choice([0, 15, 30, 45])),
+        "category": TICKET_CATEGORY[subjects[i % len(subjects)]]}, opened)
 
 for i in range(24):
     cid = company_ids[(i * 2 + 1) % len(company_ids)]
@@ -169,6 +178,11 @@ process_dir = Path(__file__).resolve().parent.parent / "assets" / "processes"
 flows = []
 for name in ["lead_routing", "sales_pipeline", "onboarding", "customer_support", "renewal_management", "expansion"]:
     flows += json.loads((process_dir / f"{name}.json").read_text(encoding="utf-8"))["flows"]
+
+
+# --- Automation: the rule templates, running on this team. ---
+rules = json.loads((Path(__file__).resolve().parent.parent / "assets" / "automation" / "northwind.json")
+                   .read_text(encoding="utf-8"))["rules"]
 
 
 def entered(record, days_ago):
@@ -347,7 +361,8 @@ validation = {
 }
 workspace = {"format": "crm-workspace", "version": 1, "name": "Northwind Field Sales (demo)", "currency": "USD",
              "default_country": "US", "teams": teams, "users": users, "validation": validation,
-             "processes": flows, "calendar": calendar, "sla_policies": sla_policies, "records": records}
+             "processes": flows, "calendar": calendar, "sla_policies": sla_policies, "records": records,
+             "automation": {"rules": rules}}
 out = Path(__file__).resolve().parent.parent / "assets" / "demo-workspace.json"
 out.write_text(json.dumps(workspace, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 print(f"wrote {out} ({len(records)} records)")

@@ -42,7 +42,7 @@ class RuleChecker {
         if (!m_rule.condition.is_null())
             for (auto& problem : validate_condition(m_ws.schema, m_ws.flows, *m_type,
                                                     m_rule.condition, "condition"))
-                say("", problem);
+                say("", problem); // "condition: the condition reads ..."
         for (std::size_t i = 0; i < m_rule.actions.size(); ++i)
             action(i, m_rule.actions[i]);
     }
@@ -54,8 +54,8 @@ class RuleChecker {
     const RecordTypeDef* m_type = nullptr;
 
     void say(const std::string& part, const std::string& problem) {
-        m_problems.push_back("rule \"" + m_rule.name + "\"" + (part.empty() ? "" : ", " + part) +
-                             ": " + problem);
+        m_problems.push_back("rule \"" + m_rule.name + "\", " + (part.empty() ? "" : part + ": ") +
+                             problem);
     }
 
     const FieldDef* field(const std::string& part, const RecordTypeDef& type,

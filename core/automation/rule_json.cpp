@@ -476,14 +476,14 @@ json rules_file_to_json(const std::vector<AutomationRule>& rules) {
 
 Result<std::vector<AutomationRule>> rules_file_from_json(const json& in) {
     if (!in.is_object()) return Error{"$: expected an object, got " + got(in)};
-    if (auto s = check_known_keys(in, "$", {"format", "version", "rules"}); !s)
-        return Error{s.error()};
     if (in.value("format", json()) != kRulesFormat)
         return Error{"$.format: expected \"" + std::string(kRulesFormat) + "\", got " +
                      (in.contains("format") ? got(in["format"]) : std::string("nothing"))};
     if (in.value("version", json()) != kRulesFormatVersion)
         return Error{"$.version: expected " + std::to_string(kRulesFormatVersion) + ", got " +
                      (in.contains("version") ? got(in["version"]) : std::string("nothing"))};
+    if (auto s = check_known_keys(in, "$", {"format", "version", "rules"}); !s)
+        return Error{s.error()};
     if (!in.contains("rules")) return Error{"$.rules: is required"};
     return rules_from_json(in["rules"], "$.rules");
 }

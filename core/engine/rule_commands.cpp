@@ -288,8 +288,15 @@ Result<Decision> decide_retry(const Workspace& ws, const User& actor,
         if (!ws.automation.rule(*rule))
             return Error{"the rule \"" + *rule +
                          "\" is gone; dismiss this once it is done by hand"};
-        return decide_run_rule(ws, RunRule{*rule, command.id, failure.occasion, failure.step}, now,
-                               device, details, true);
+        auto run = decide_run_rule(ws, RunRule{*rule, command.id, failure.occasion, failure.step},
+                                   now, device, details, true);
+        // A retry that fails again changes nothing: the queue keeps the first failure.
+        if (run && !run->events.empty())
+            if (const auto* ran = run->events.back().as<events::RuleStepRan>();
+                ran && !ran->failed.empty())
+                return Error{"The rule " + ws.automation.rule(*rule)->name +
+                             " still cannot run: " + ran->failed};
+        return run;
     }
     if (const auto flow = flow_of_automation(command.automation))
         return decide_start_flow(ws, StartFlow{command.id, *flow}, now, device, details);

@@ -181,7 +181,8 @@ Schema builtin_schema() {
          field("opened_at", "Opened", T::DateTime), field("csat", "Satisfaction (1-5)", T::Number),
          field("first_response_at", "First response", T::DateTime),
          field("resolution_plan", "Resolution plan", T::LongText),
-         field("resolution_confirmed", "Customer confirmed resolution", T::Bool)}));
+         field("resolution_confirmed", "Customer confirmed resolution", T::Bool),
+         picklist("category", "Category", {"Question", "Bug", "Billing", "Feature request"})}));
     schema.add_type(record_type(
         "subscription", "Subscription", "Subscriptions", {"name"},
         {field("name", "Name", T::Text, true), ref("company", "Company", "company"),

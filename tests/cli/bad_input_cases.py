@@ -295,6 +295,19 @@ def set_processes(what, content, extra=(), actor="u-sam", exit=2):
                 {"processes.json": content}, exit)
 
 
+# The demo's rule templates, for `crm set-rules`: valid, so only the planted fault is refused.
+RULES = json.loads((ROOT / "assets" / "automation" / "northwind.json").read_text(encoding="utf-8"))
+
+
+def set_rules(what, content, actor="u-sam", exit=2):
+    return Case("set-rules: " + what, (CRM, "set-rules", WS, F("rules.json"), "--as", actor, *NOW),
+                "demo", {"rules.json": content}, exit)
+
+
+def rules_with(path, value):
+    return dump(edited(RULES, path, value))
+
+
 def sales_with(path, value):
     return dump(edited(SALES, path, value))
 
@@ -839,7 +852,34 @@ PROCESSES = [
                   dump(edited(ALL_FLOWS, SP + ".stages[1]", DELETE)), exit=1),
 ]
 
-CASES = FILE_LEVEL + TOP_LEVEL + NESTED + COMMAND_LINE + LOGIC + CALENDARS + PROCESSES
+AUTOMATION = [
+    set_rules("a trigger \"whenever\"", rules_with("rules[0].trigger.on", "whenever")),
+    set_rules("an action \"teleport\"", rules_with("rules[0].actions[0].do", "teleport")),
+    set_rules("assign to an unknown user", rules_with("rules[0].actions[0].users", ["u-nobody"])),
+    set_rules("a condition reads the unknown field \"contry\"",
+              rules_with("rules[0].condition", {"==": [{"var": "contry"}, "Germany"]})),
+    set_rules("a task due \"soonish\"", rules_with("rules[2].actions[0].due_in", "soonish")),
+    set_rules("a date trigger on a text field", rules_with("rules[7].trigger.field", "name")),
+    set_rules("notify nobody", rules_with("rules[3].actions[0].to", [])),
+    set_rules("two rules with one id", rules_with("rules[1].id", "route_dach_leads")),
+    set_rules("a rule with an unknown key", rules_with("rules[0].colour", "red")),
+    set_rules("a weight of zero", rules_with("rules[1].actions[0].weights", {"u-ana": 0})),
+    set_rules("days is not a list", rules_with("rules[7].trigger.days", 120)),
+    set_rules("actions is empty", rules_with("rules[0].actions", [])),
+    set_rules("a processes file instead", dump(ALL_FLOWS)),
+    set_rules("the file is empty", b""),
+    set_rules("condition nests 100,000 \"!\"",
+              lazy(lambda: with_raw(RULES, "rules[0].condition", nested_objects(DEEP, key="!", leaf="true")))),
+    set_rules("invalid UTF-8 in a rule name", replaced(dump(RULES), '"Route DACH leads"', '"Route \udcffDACH"')
+              .encode("utf-8", "surrogateescape")),
+    set_rules("a rep may not replace rules (valid file)", dump(RULES), actor="u-ana", exit=1),
+    Case("away: a period that ends before it starts",
+         (CRM, "away", WS, "u-ana", "2026-12-10..2026-12-01", "--as", "u-ana", *NOW), "demo", exit=1),
+    Case("retry: a record with no failed automation",
+         (CRM, "retry", WS, "deal-1", "rule:route_dach_leads", "--as", "u-sam", *NOW), "demo", exit=1),
+]
+
+CASES = FILE_LEVEL + TOP_LEVEL + NESTED + COMMAND_LINE + LOGIC + CALENDARS + PROCESSES + AUTOMATION
 
 _names = [case.name for case in CASES]
 assert len(_names) == len(set(_names)), sorted({n for n in _names if _names.count(n) > 1})

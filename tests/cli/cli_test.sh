@@ -85,7 +85,7 @@ expect "import needs an admin" 1 "" "Ana Reyes (rep) cannot replace the workspac
 same "failed imports change no file" "$before" "$(fingerprint "$ws")"
 
 # Round trip: export -> import elsewhere -> export gives the same document.
-expect "validate accepts an export" 0 "valid ($((demo_records + 2)) records, 5 users)" "" -- "$crm" validate "$work/export.json"
+expect "validate accepts an export" 0 "valid ($((demo_records + 2)) records, 6 users)" "" -- "$crm" validate "$work/export.json"
 expect "import into a new directory" 0 "imported $((demo_records + 2)) records" "" -- "$crm" import "$work/copy" "$work/export.json"
 "$crm" export "$work/copy" >"$work/export2.json"
 same "export, import, export round-trips exactly" "$(sha256sum <"$work/export.json")" "$(sha256sum <"$work/export2.json")"
@@ -137,7 +137,7 @@ expect "an unknown stage lists the choices" 1 "" 'the Sales pipeline has no stag
 expect "a lost deal needs a reason" 3 "" "needs: a reason (--reason TEXT)" -- "$crm" move "$pw" deal-2 closed_lost --as u-ben $NOW
 expect "the stage field goes through the same gate" 1 "" "Cannot move Birchwood Health – Clinic scheduling suite to Meeting scheduled: missing Budget" -- "$crm" set "$pw" deal-2 stage="Meeting scheduled" --as u-ben $NOW
 same "blocked moves change no data" "$before" "$(record_data deal-2)"
-expect "the manager sees the blocked move, what it misses, who tried and how often" 0 '"handlers":["u-maria","u-sam"],"items":[{"detail":"missing Budget, Decision maker, Meeting date · Ben Okafor, 2 tries, last just now","owner":"u-ben","record":"deal-2"' "" -- bash -c "'$crm' exceptions '$pw' --as u-maria $NOW | grep '\"group\":\"sales_pipeline/meeting_scheduled\"'"
+expect "the manager sees the blocked move, what it misses, who tried and how often" 0 '"handlers":["u-maria","u-sam","u-priya"],"items":[{"detail":"missing Budget, Decision maker, Meeting date · Ben Okafor, 2 tries, last just now","owner":"u-ben","record":"deal-2"' "" -- bash -c "'$crm' exceptions '$pw' --as u-maria $NOW | grep '\"group\":\"sales_pipeline/meeting_scheduled\"'"
 expect "the kept attempt survives compaction" 0 "compacted" "" -- "$crm" compact "$pw"
 expect "... and reads back" 0 '"attempts": 2' "" -- "$crm" show "$pw" deal-2
 expect "filling the fields in completes the move" 0 "deal-2: Sales pipeline: Meeting scheduled" "" -- "$crm" move "$pw" deal-2 "meeting scheduled" budget="30000 USD" decision_maker=contact-3 meeting_date=2026-11-25 --as u-ben $NOW
@@ -218,7 +218,7 @@ expect "... and the new owner hears of it" 0 '"text":"Maria Lindqvist assigned Q
 expect "... the manager, who did it, does not" 0 "" "" -- bash -c "! '$crm' inbox '$sw' --as u-maria | grep -q assigned"
 
 # The manager's exception queues: unowned work with who reassigns it, and breaches.
-expect "unowned leads are queued for the managers" 0 '"handlers":["u-maria","u-sam"]' "" -- bash -c "'$crm' exceptions '$sw' --as u-maria --now 2026-11-23T18:20:00Z | grep '\"kind\":\"unowned\"'"
+expect "unowned leads are queued for the managers" 0 '"handlers":["u-maria","u-sam","u-priya"]' "" -- bash -c "'$crm' exceptions '$sw' --as u-maria --now 2026-11-23T18:20:00Z | grep '\"kind\":\"unowned\"'"
 expect "breaches are grouped by policy and counted" 0 '"kind":"sla_breach"' "" -- "$crm" exceptions "$sw" --as u-maria --now 2026-11-23T18:20:00Z
 expect "the manager sees the team's overdue next actions, with owner" 0 '"kind":"overdue_next_action"' "" -- bash -c "'$crm' exceptions '$sw' --as u-maria --now 2026-11-23T18:20:00Z | grep 'Overdue next actions' | grep -q 'Ana Reyes, overdue' && echo '\"kind\":\"overdue_next_action\"'"
 expect "a rep sees no one else's exceptions" 0 "" "" -- bash -c "! '$crm' exceptions '$sw' --as u-ana --now 2026-11-23T18:20:00Z | grep -q 'u-ben'"
@@ -366,6 +366,42 @@ expect "the same file again changes nothing" 0 "merged: 0 added, 0 updated, $((d
 expect "a merge is undone with crm undo" 0 "undid the import of merge.json (batch " "" -- "$crm" undo "$merging" "$merge_batch" --as u-sam $NOW
 expect "undone, the added record is gone" 1 "" 'there is no record "contact-950"' -- "$crm" show "$merging" contact-950
 expect "undone, the updated record is as it was" 0 "" "" -- bash -c "! '$crm' show '$merging' company-1 | grep -q 'Merged City'"
+
+# Automation rules: the demo's templates, routing, the recovery queue, the timer.
+auto="$work/auto"
+"$crm" init "$auto" --demo $NOW >/dev/null
+expect "rules prints a file set-rules reads" 0 '"format": "crm-rules"' "" -- "$crm" rules "$auto"
+expect "rules --words reads each rule as a sentence" 0 '"summary":"When a Lead is created and Country is one of Germany, Austria, Switzerland: assign it to Chloé Martin (skipping people out of office)."' "" -- "$crm" rules "$auto" --words
+german="$("$crm" add "$auto" lead name="Lena Graf" country=Germany --as u-ana $NOW 2>/dev/null)"
+expect "a lead from Germany goes to the DACH rep" 0 '"owner": "u-chloe"' "" -- "$crm" show "$auto" "$german"
+expect "a rep marks themselves out of office" 0 "" "" -- "$crm" away "$auto" u-chloe 2026-11-20..2026-11-27 --as u-chloe $NOW
+expect "a rep cannot mark someone else out of office" 1 "" "crm: Ana Reyes (rep) cannot set when Chloé Martin is out of office; they, their manager or an admin can" -- "$crm" away "$auto" u-chloe 2026-12-01 --as u-ana $NOW
+expect "away refuses a period that is not dates" 2 "" 'crm: away: expected FROM..TO as YYYY-MM-DD..YYYY-MM-DD (or one date, or none), got "next week"' -- "$crm" away "$auto" u-chloe "next week" --as u-chloe $NOW
+waiting="$("$crm" add "$auto" lead name="Jonas Weber" country=Germany --as u-ana $NOW 2>/dev/null)"
+expect "with the DACH rep away the lead waits unowned" 0 "" "" -- bash -c "'$crm' show '$auto' '$waiting' | grep -q '\"owner\": \"\"'"
+expect "the unowned queue says why" 0 "no eligible owner: Chloé Martin is out of office until Fri 27 Nov" "" -- "$crm" exceptions "$auto" --as u-maria $NOW
+expect "retry while the rep is away fails and says why" 1 "" "crm: The rule Route DACH leads still cannot run: no eligible owner: Chloé Martin is out of office until Fri 27 Nov; left unowned" -- "$crm" retry "$auto" "$waiting" rule:route_dach_leads --as u-maria $NOW
+"$crm" away "$auto" u-chloe none --as u-chloe $NOW
+expect "retry once she is back assigns the lead" 0 "" "" -- "$crm" retry "$auto" "$waiting" rule:route_dach_leads --as u-maria $NOW
+expect "retried, the lead is hers" 0 '"owner": "u-chloe"' "" -- "$crm" show "$auto" "$waiting"
+expect "dismiss needs a failure to dismiss" 1 "" "crm: Jonas Weber has no failed automation \"rule:route_dach_leads\"" -- "$crm" dismiss "$auto" "$waiting" rule:route_dach_leads --as u-maria $NOW
+expect "the automation log shows each run" 0 '"rule":"route_dach_leads"' "" -- "$crm" automation-log "$auto"
+expect "tick runs time-driven rules and prints them as JSON lines" 0 '"kind":"rule"' "" -- "$crm" tick "$auto" --now 2026-11-30T12:00:00Z
+cp "$work/out" "$work/tick.out"
+expect "a quiet lead gets its follow-up task" 0 '"rule":"follow_up_quiet_leads"' "" -- cat "$work/tick.out"
+expect "tick again at the same time runs nothing again" 0 "" "" -- bash -c "! '$crm' tick '$auto' --now 2026-11-30T12:00:00Z | grep -q '\"kind\":\"rule\"'"
+python3 - "$root/assets/automation/northwind.json" "$work/rules-bad.json" <<'PY'
+import json, sys
+rules = json.load(open(sys.argv[1]))
+rules["rules"][0]["actions"][0]["users"] = ["u-nobody"]
+json.dump(rules, open(sys.argv[2], "w"))
+PY
+before="$(fingerprint "$auto")"
+expect "set-rules names the rule, the action and what is missing" 2 "" "crm: $work/rules-bad.json: rule \"Route DACH leads\", action 1 (assign): there is no user \"u-nobody\"" -- "$crm" set-rules "$auto" "$work/rules-bad.json" --as u-sam $NOW
+expect "set-rules names where a file is malformed" 2 "" 'crm: '"$root"'/assets/processes/onboarding.json: $.format: expected "crm-rules", got "crm-processes"' -- "$crm" set-rules "$auto" "$root/assets/processes/onboarding.json" --as u-sam $NOW
+expect "set-rules is for admins" 1 "" "crm: Ana Reyes (rep) cannot change automation rules; only admins can" -- "$crm" set-rules "$auto" "$root/assets/automation/northwind.json" --as u-ana $NOW
+same "refused rules change no file" "$before" "$(fingerprint "$auto")"
+expect "set-rules saves the templates" 0 "9 rules saved" "" -- "$crm" set-rules "$auto" "$root/assets/automation/northwind.json" --as u-sam $NOW
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

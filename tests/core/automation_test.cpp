@@ -6,12 +6,16 @@
 #include "fixtures.hpp"
 #include "query/exceptions.hpp"
 #include "query/history.hpp"
+#include "service/bootstrap.hpp"
 #include "service/record_history.hpp"
 #include "service/timers.hpp"
 
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
+#include <functional>
+#include <set>
 
 using namespace crm;
 using namespace crm::test;
@@ -272,4 +276,103 @@ TEST_CASE("a rule reads as a sentence") {
     CHECK(describe_rule(ws, rules.front()) ==
           "When a Lead is created and Country is one of Germany, Austria, Switzerland: assign it "
           "to the DACH team by round-robin (skipping people out of office).");
+}
+
+namespace {
+
+Workspace demo_at(Instant now) {
+    std::ifstream in(CRM_DEMO_WORKSPACE);
+    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    auto workspace = demo_workspace(text, now);
+    REQUIRE_MESSAGE(workspace.ok(), (workspace.ok() ? "" : workspace.error()));
+    return std::move(*workspace);
+}
+
+// The notifications a rule put in a person's inbox.
+std::vector<Notification> from_rule(const Engine& engine, const char* user, const char* rule) {
+    std::vector<Notification> found;
+    for (const auto& notification : engine.workspace().notifications.of(user))
+        if (notification.cause == std::string("rule ") + rule) found.push_back(notification);
+    return found;
+}
+
+std::size_t runs_of(const Engine& engine, const char* rule) {
+    const auto& log = engine.workspace().automation.log;
+    return std::count_if(log.begin(), log.end(), [&](const RuleRun& run) {
+        return run.rule == rule && run.failed.empty();
+    });
+}
+
+const Record* first_where(const Engine& engine, const char* type,
+                          const std::function<bool(const Record&)>& wanted) {
+    for (const auto& id : engine.workspace().ids_of_type(type))
+        if (wanted(*engine.workspace().find(id))) return engine.workspace().find(id);
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("every rule template runs on the demo workspace") {
+    const Instant now = at("2026-11-16T12:00:00Z"); // a Monday
+    Engine engine(demo_at(now));
+    tick(engine, now);
+    REQUIRE(engine.workspace().automation.rules.size() == 9);
+
+    // Routing by territory, and round-robin for the rest.
+    CHECK(engine.workspace()
+              .find(create_lead(engine, "Lena Graf", "Germany", now, "u-maria"))
+              ->owner == "u-chloe");
+    const std::string other =
+        engine.workspace().find(create_lead(engine, "Tom Hill", "Canada", now, "u-maria"))->owner;
+    CHECK((other == "u-ana" || other == "u-ben"));
+
+    // A big deal entering Negotiation tells the owner's manager; winning it
+    // starts onboarding, whose welcome and kickoff tasks follow.
+    const Record* deal = first_where(engine, "deal", [](const Record& r) {
+        const auto state = r.flows.find("sales_pipeline");
+        return state != r.flows.end() && state->second.stage == "proposal_sent" &&
+               state->second.active();
+    });
+    REQUIRE(deal);
+    const std::string deal_id = deal->id;
+    REQUIRE(
+        engine
+            .apply(UpdateRecord{deal_id, {{"amount", {{"amount", 80000}, {"currency", "USD"}}}}},
+                   "u-maria", now)
+            .ok);
+    auto moved = engine.apply(
+        MoveRecord{deal_id, "negotiation", "sales_pipeline", {{"pricing_discussed", true}}},
+        "u-maria", now);
+    REQUIRE_MESSAGE(moved.ok, moved.message);
+    CHECK(from_rule(engine, "u-maria", "Big deal in negotiation").size() == 1);
+    auto won = engine.apply(
+        MoveRecord{deal_id, "closed_won", "sales_pipeline", {{"agreement_signed", true}}},
+        "u-maria", now);
+    REQUIRE_MESSAGE(won.ok, won.message);
+    std::set<std::string> titles;
+    for (const std::string& id : engine.workspace().referrers_of(deal_id))
+        if (engine.workspace().find(id)->type == "task")
+            titles.insert(engine.workspace().find(id)->value("title").get<std::string>());
+    CHECK(titles.count("Send the welcome pack"));
+    CHECK(titles.count("Hold the kickoff call"));
+
+    // A low satisfaction score, and a bug flagged by support.
+    const Record* ticket =
+        first_where(engine, "ticket", [](const Record& r) { return r.value("category") != "Bug"; });
+    REQUIRE(ticket);
+    const std::string ticket_id = ticket->id;
+    REQUIRE(engine.apply(UpdateRecord{ticket_id, {{"csat", 1}}}, "u-maria", now).ok);
+    CHECK(from_rule(engine, "u-maria", "Low satisfaction score").size() == 1);
+    REQUIRE(engine.apply(UpdateRecord{ticket_id, {{"category", "Bug"}}}, "u-maria", now).ok);
+    CHECK(from_rule(engine, "u-priya", "Bugs go to product").size() == 1);
+
+    // Time: quiet leads get a follow-up, open cases escalate, renewals come up.
+    tick(engine, at("2026-11-23T12:00:00Z"));
+    CHECK(runs_of(engine, "follow_up_quiet_leads") > 0);
+    CHECK_FALSE(from_rule(engine, "u-maria", "Escalate cases open over 48 hours").empty());
+    tick(engine, at("2026-12-20T12:00:00Z"));
+    CHECK(runs_of(engine, "renewal_reminders") > 0);
+    for (const auto& run : engine.workspace().automation.log)
+        CHECK_MESSAGE(run.failed.empty(),
+                      std::string(run.rule + " on " + run.record + ": " + run.failed));
 }

@@ -148,7 +148,7 @@ TEST_CASE("the demo workspace imports cleanly") {
     const std::string text{std::istreambuf_iterator<char>(in), {}};
     auto workspace = import_workspace(text);
     REQUIRE_MESSAGE(workspace.ok(), (workspace.ok() ? "" : workspace.error()));
-    CHECK(workspace->directory.users().size() == 5);
+    CHECK(workspace->directory.users().size() == 6);
     CHECK(workspace->ids_of_type("company").size() >= 24);
     CHECK(workspace->ids_of_type("deal").size() >= 24);
 }
