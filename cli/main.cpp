@@ -26,6 +26,7 @@
 #include "query/history.hpp"
 #include "query/inbox.hpp"
 #include "query/my_work.hpp"
+#include "scoring/score.hpp"
 #include "service/batch_undo.hpp"
 #include "service/bootstrap.hpp"
 #include "service/csv_import.hpp"
@@ -130,7 +131,13 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   processes DIR                  print the workspace's process definitions
   set-processes DIR FILE.json --as USER [--map FLOW:OLD=NEW]...
                                  replace the process definitions (admins)
-  tick DIR                       start the flows whose start condition holds now
+  tick DIR                       start the flows whose start condition holds now, raise
+                                 SLA breaches, bring decayed lead scores up to date
+  score DIR LEAD                 the lead's score at --now, point by point, as JSON
+  scoring DIR                    print the workspace's lead scoring model (null: none)
+  set-scoring DIR FILE.json --as USER
+                                 replace the lead scoring model (admins; null removes
+                                 it); every lead is rescored
   logic RULE_JSON DATA_JSON      evaluate a JsonLogic rule (for checking conditions)
   next-actions DIR --as USER     what USER should do next, by due time (JSON lines)
   exceptions DIR --as USER       unowned work and SLA breaches, grouped (JSON lines)
@@ -1087,8 +1094,57 @@ int cmd_tick(const Args& args) {
         std::cout << started << "\n";
     for (const auto& alert : report.alerts)
         std::cout << alert << "\n";
+    for (const auto& scored : report.scored)
+        std::cout << scored << "\n";
     check_saved(opened->engine);
     return kOk;
+}
+
+int cmd_score(const Args& args) {
+    need_positional(args, 3);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
+    const Workspace& ws = opened->engine.workspace();
+    const Record* lead = find_record(ws, args.positional[2]);
+    if (!lead) return kRejected;
+    if (lead->type != "lead")
+        throw Refused{args.positional[2] + " is a " + lead->type + ", not a lead"};
+    if (!ws.lead_scoring)
+        throw Refused{"the workspace has no lead scoring; an admin sets one with crm set-scoring"};
+    const Instant now = now_from(args);
+    std::cout << score_breakdown_json(ws, *lead, score_lead(ws, *lead, now)).dump(2) << "\n";
+    return kOk;
+}
+
+int cmd_scoring(const Args& args) {
+    need_positional(args, 2);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
+    const auto& scoring = opened->engine.workspace().lead_scoring;
+    std::cout << (scoring ? lead_scoring_to_json(*scoring) : json()).dump(2) << "\n";
+    return kOk;
+}
+
+int cmd_set_scoring(const Args& args) {
+    need_positional(args, 3);
+    const std::string& path = args.positional[2];
+    auto document = parse_json_text(read_input(args, path));
+    if (!document) throw UsageError{path + ": " + document.error()};
+    SetLeadScoring command;
+    if (!document->is_null()) {
+        auto scoring = lead_scoring_from_json(*document, "$");
+        if (!scoring) throw UsageError{path + ": " + scoring.error()};
+        command.scoring = std::move(*scoring);
+    }
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    const Workspace& ws = opened->engine.workspace();
+    // A file that does not fit this workspace is bad input, as set-processes says.
+    if (command.scoring) {
+        const auto problems = validate_lead_scoring(ws.schema, ws.directory, *command.scoring, "$");
+        for (const auto& problem : problems)
+            std::cerr << "crm: " << path << ": " << problem << "\n";
+        if (!problems.empty()) return kBadInput;
+    }
+    return report_outcome(opened->engine,
+                          opened->engine.apply(command, require_actor(args), now_from(args)));
 }
 
 int cmd_logic(const Args& args) {
@@ -1228,6 +1284,9 @@ int main(int argc, char** argv) {
         if (command == "processes") return cmd_processes(args);
         if (command == "set-processes") return cmd_set_processes(args);
         if (command == "tick") return cmd_tick(args);
+        if (command == "score") return cmd_score(args);
+        if (command == "scoring") return cmd_scoring(args);
+        if (command == "set-scoring") return cmd_set_scoring(args);
         if (command == "logic") return cmd_logic(args);
         if (command == "sla-due") return cmd_sla_due(args);
         if (command == "next-actions") return cmd_next_actions(args);

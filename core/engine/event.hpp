@@ -167,6 +167,11 @@ struct PeopleImported {
     std::size_t added = 0, updated = 0;
 };
 
+// The lead scoring model replaced (none: removed); the rescores follow as reactions.
+struct LeadScoringChanged {
+    std::optional<LeadScoring> scoring;
+};
+
 } // namespace events
 
 using EventData =
@@ -179,7 +184,8 @@ using EventData =
                  events::ViewSaved, events::ViewDeleted, events::RecordsImported,
                  events::BatchReverted, events::RecordsMerged, events::DataProblemFlagged,
                  events::DataProblemsResolved, events::UserAdded, events::UserUpdated,
-                 events::TeamAdded, events::TeamUpdated, events::PeopleImported>;
+                 events::TeamAdded, events::TeamUpdated, events::PeopleImported,
+                 events::LeadScoringChanged>;
 
 struct Event {
     EventData data;

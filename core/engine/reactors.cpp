@@ -1,6 +1,7 @@
 #include "engine/reactors.hpp"
 
 #include "engine/decisions.hpp"
+#include "scoring/score_reactor.hpp"
 #include "sla/clocks.hpp"
 
 #include <algorithm>
@@ -259,7 +260,8 @@ std::vector<Reaction> NotificationReactor::react(const Workspace& ws, const Even
 
 std::vector<std::shared_ptr<const Reactor>> builtin_reactors() {
     return {std::make_shared<FlowStartReactor>(), std::make_shared<SlaPauseReactor>(),
-            std::make_shared<BreachActionReactor>(), std::make_shared<NotificationReactor>()};
+            std::make_shared<BreachActionReactor>(), std::make_shared<NotificationReactor>(),
+            std::make_shared<ScoreReactor>()};
 }
 
 } // namespace crm

@@ -20,7 +20,8 @@ long long id_number(std::string_view id) {
 } // namespace
 
 bool is_notification_kind(std::string_view kind) {
-    return kind == kNotifySlaBreach || kind == kNotifyEscalation || kind == kNotifyAssignment;
+    return kind == kNotifySlaBreach || kind == kNotifyEscalation || kind == kNotifyAssignment ||
+           kind == kNotifyMql;
 }
 
 const std::vector<Notification>& Notifications::of(std::string_view user) const {

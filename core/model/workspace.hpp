@@ -7,9 +7,11 @@
 #include "model/record.hpp"
 #include "model/saved_view.hpp"
 #include "model/schema.hpp"
+#include "scoring/lead_scoring.hpp"
 #include "sla/policy.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -39,6 +41,7 @@ class Workspace {
     nlohmann::json calendar; // the team's business calendar (docs/sla.md); null = Mon-Fri 9-17 UTC
     Notifications notifications;  // each user's inbox
     std::vector<SavedView> views; // people's saved lists, in the order saved
+    std::optional<LeadScoring> lead_scoring; // none: lead.score is typed by people
 
     const Flow* flow(std::string_view id) const;
 

@@ -6,6 +6,7 @@ TickReport tick(Engine& engine, Instant now) {
     TickReport report;
     report.started = engine.start_due_flows(now);
     report.alerts = engine.raise_breaches(now);
+    report.scored = engine.rescore_due(now);
     return report;
 }
 

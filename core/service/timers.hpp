@@ -17,7 +17,9 @@ struct TickReport {
     // Breaches raised and whose inbox they went to, in words: "SLA breached:
     // First response on Zoë Novak — Maria Lindqvist notified".
     std::vector<std::string> alerts;
-    bool empty() const { return started.empty() && alerts.empty(); }
+    // Lead scores decay changed, and leads that reached the MQL threshold.
+    std::vector<std::string> scored;
+    bool empty() const { return started.empty() && alerts.empty() && scored.empty(); }
 };
 
 // Runs the engine's timers at `now`. Each is journaled (or, when saving
