@@ -54,8 +54,8 @@ template <class T> struct MinuteCache {
 enum class FormPane { Details, Related, History };
 
 struct RecordSurroundings {
-    std::optional<WorkItem> next;      // the most urgent open item, the rest under it
-    std::vector<RelatedGroup> related; // who points at it, by type
+    std::optional<WorkItem> next;        // the most urgent open item, the rest under it
+    std::vector<RelatedGroup> related;   // who points at it, by type
     std::optional<ScoreBreakdown> score; // a lead's, when the workspace scores leads
 };
 

@@ -221,12 +221,11 @@ struct ScoreLeads {
     std::vector<std::string> ids;
 };
 
-using Command =
-    std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType, MoveRecord,
-                 SetProcesses, RestoreRecord, StartFlow, TrackPauses, MarkNotificationsRead, Notify,
-                 SaveView, DeleteView, LogActivity, ImportRecords, RevertBatch, StartFlows,
-                 MergeRecords, FlagDataProblem, ResolveDataProblems, ImportPeople,
-                 SetLeadScoring, ScoreLeads>;
+using Command = std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType,
+                             MoveRecord, SetProcesses, RestoreRecord, StartFlow, TrackPauses,
+                             MarkNotificationsRead, Notify, SaveView, DeleteView, LogActivity,
+                             ImportRecords, RevertBatch, StartFlows, MergeRecords, FlagDataProblem,
+                             ResolveDataProblems, ImportPeople, SetLeadScoring, ScoreLeads>;
 
 // "update", "move", ...: how history names the command that caused a batch.
 const char* command_name(const Command& command);

@@ -458,8 +458,8 @@ const User& automation_user() {
 bool automation_only(const Command& command) {
     return std::holds_alternative<StartFlow>(command) ||
            std::holds_alternative<StartFlows>(command) ||
-           std::holds_alternative<TrackPauses>(command) || std::holds_alternative<Notify>(command) ||
-           std::holds_alternative<ScoreLeads>(command);
+           std::holds_alternative<TrackPauses>(command) ||
+           std::holds_alternative<Notify>(command) || std::holds_alternative<ScoreLeads>(command);
 }
 
 } // namespace

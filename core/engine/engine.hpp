@@ -196,8 +196,8 @@ class Engine {
         std::unordered_map<std::string, Instant> wake; // record -> the next due of its clocks
         std::set<std::pair<Instant, std::string>> wake_order;
         struct Scores {
-            bool scanned = false;                    // every lead looked at once
-            std::unordered_set<std::string> changed; // leads to look at again
+            bool scanned = false;                          // every lead looked at once
+            std::unordered_set<std::string> changed;       // leads to look at again
             std::unordered_map<std::string, Instant> wake; // lead -> its score's next change
             std::set<std::pair<Instant, std::string>> wake_order;
         } scores;

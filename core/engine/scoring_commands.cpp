@@ -11,8 +11,7 @@ Result<Decision> decide_set_lead_scoring(const Workspace& ws, const User& actor,
     if (!check_schema_change(actor))
         return Error{describe_user(actor) + " cannot change lead scoring; only admins can"};
     if (command.scoring) {
-        const auto problems =
-            validate_lead_scoring(ws.schema, ws.directory, *command.scoring, "$");
+        const auto problems = validate_lead_scoring(ws.schema, ws.directory, *command.scoring, "$");
         if (!problems.empty()) return Error{"The lead scoring has a problem: " + problems.front()};
     }
     Decision decision;

@@ -62,8 +62,8 @@ std::vector<std::string> Engine::rescore_due(Instant now) {
         if (changed.contains("score"))
             said.push_back("Score of " + m_workspace.title_of(*lead) + ": " +
                            (lead->has_value("score") ? lead->value("score").dump() : "none") +
-                           " -> " + std::to_string(breakdown.total) + " (" +
-                           kLeadScoringReactor + ")");
+                           " -> " + std::to_string(breakdown.total) + " (" + kLeadScoringReactor +
+                           ")");
     }
     if (command.ids.empty()) return said;
     auto notes = run_automation(command, Cause{"timer", 0, kLeadScoringReactor}, now);

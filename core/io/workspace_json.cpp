@@ -764,7 +764,8 @@ Status read_lead_scoring(const json& document, Workspace& ws) {
     if (section == document.end() || section->is_null()) return Status::success();
     auto scoring = lead_scoring_from_json(*section, "$.lead_scoring");
     if (!scoring) return Error{scoring.error()};
-    const auto problems = validate_lead_scoring(ws.schema, ws.directory, *scoring, "$.lead_scoring");
+    const auto problems =
+        validate_lead_scoring(ws.schema, ws.directory, *scoring, "$.lead_scoring");
     if (!problems.empty()) return Error{problems.front()};
     ws.lead_scoring = std::move(*scoring);
     return Status::success();

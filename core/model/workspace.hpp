@@ -39,8 +39,8 @@ class Workspace {
     std::vector<Flow> flows; // the processes, checked by validate_flows() before they go live
     std::vector<SlaPolicy> sla_policies;
     nlohmann::json calendar; // the team's business calendar (docs/sla.md); null = Mon-Fri 9-17 UTC
-    Notifications notifications;  // each user's inbox
-    std::vector<SavedView> views; // people's saved lists, in the order saved
+    Notifications notifications;             // each user's inbox
+    std::vector<SavedView> views;            // people's saved lists, in the order saved
     std::optional<LeadScoring> lead_scoring; // none: lead.score is typed by people
 
     const Flow* flow(std::string_view id) const;

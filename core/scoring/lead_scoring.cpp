@@ -21,8 +21,7 @@ json rules_to_json(const std::vector<ScoreRule>& rules) {
 
 // A whole number in [low, high], or a message saying what was expected.
 Result<int> whole_number(const json& value, const std::string& path, int low, int high) {
-    if (!value.is_number_integer() || value.get<long long>() < low ||
-        value.get<long long>() > high)
+    if (!value.is_number_integer() || value.get<long long>() < low || value.get<long long>() > high)
         return Error{path + ": expected a whole number from " + std::to_string(low) + " to " +
                      std::to_string(high) + ", got " + got(value)};
     return static_cast<int>(value.get<long long>());
@@ -42,7 +41,8 @@ Result<ScoreRule> rule_from_json(const json& value, const std::string& path) {
     rule.label = std::move(*label);
     if (!value.contains("points"))
         return Error{path + ".points: expected a whole number of points, got nothing"};
-    auto points = whole_number(value["points"], path + ".points", -kMaxScorePoints, kMaxScorePoints);
+    auto points =
+        whole_number(value["points"], path + ".points", -kMaxScorePoints, kMaxScorePoints);
     if (!points) return Error{points.error()};
     rule.points = *points;
     if (!value.contains("when"))
@@ -76,7 +76,8 @@ Result<std::vector<ScoreRule>> rules_from_json(const json& document, const std::
 Result<ScoreDecay> decay_from_json(const json& value, const std::string& path) {
     const char* expected = ": expected {\"halve_every_days\": N} or {\"expire_after_days\": N}";
     if (value.is_null()) return ScoreDecay{};
-    if (!value.is_object() || value.size() != 1) return Error{path + expected + ", got " + got(value)};
+    if (!value.is_object() || value.size() != 1)
+        return Error{path + expected + ", got " + got(value)};
     ScoreDecay decay;
     if (value.contains("halve_every_days"))
         decay.kind = ScoreDecay::Kind::Halve;
@@ -84,8 +85,8 @@ Result<ScoreDecay> decay_from_json(const json& value, const std::string& path) {
         decay.kind = ScoreDecay::Kind::Expire;
     else
         return Error{path + "." + value.begin().key() + ": unknown field" + expected};
-    auto days = whole_number(value.begin().value(), path + "." + value.begin().key(), 1,
-                             kMaxDecayDays);
+    auto days =
+        whole_number(value.begin().value(), path + "." + value.begin().key(), 1, kMaxDecayDays);
     if (!days) return Error{days.error()};
     decay.days = *days;
     return decay;
@@ -94,12 +95,14 @@ Result<ScoreDecay> decay_from_json(const json& value, const std::string& path) {
 Status read_hand_off(const json& document, const std::string& path, LeadScoring& scoring) {
     const auto threshold = document.find("mql_threshold");
     if (threshold == document.end())
-        return Error{path + ".mql_threshold: expected the points that make a lead an MQL, got nothing"};
+        return Error{path +
+                     ".mql_threshold: expected the points that make a lead an MQL, got nothing"};
     auto points = whole_number(*threshold, path + ".mql_threshold", 1, kMaxScorePoints * 10);
     if (!points) return Error{points.error()};
     scoring.mql_threshold = *points;
-    for (const auto& [key, target] : {std::pair<const char*, std::string*>{"mql_status", &scoring.mql_status},
-                                      {"notify_team", &scoring.notify_team}}) {
+    for (const auto& [key, target] :
+         {std::pair<const char*, std::string*>{"mql_status", &scoring.mql_status},
+          {"notify_team", &scoring.notify_team}}) {
         const auto value = document.find(key);
         if (value == document.end()) continue;
         if (!value->is_string())
@@ -145,12 +148,13 @@ json lead_scoring_to_json(const LeadScoring& scoring) {
 
 Result<LeadScoring> lead_scoring_from_json(const json& document, const std::string& path) {
     if (!document.is_object())
-        return Error{path + ": expected a lead scoring object ({\"mql_threshold\": ..., \"fit\": "
-                            "[...], \"engagement\": [...]}), got " +
+        return Error{path +
+                     ": expected a lead scoring object ({\"mql_threshold\": ..., \"fit\": "
+                     "[...], \"engagement\": [...]}), got " +
                      json_type_name(document)};
-    if (auto s = check_known_keys(document, path,
-                                  {"mql_threshold", "mql_status", "notify_team", "decay", "fit",
-                                   "engagement"});
+    if (auto s = check_known_keys(
+            document, path,
+            {"mql_threshold", "mql_status", "notify_team", "decay", "fit", "engagement"});
         !s)
         return Error{s.error()};
     LeadScoring scoring;

@@ -19,8 +19,8 @@ namespace crm {
 
 // Points for a condition: on a lead's data (fit) or an activity's (engagement).
 struct ScoreRule {
-    std::string label; // "Industry is Software", "Demo request"
-    int points = 0;    // may be negative ("Student email")
+    std::string label;   // "Industry is Software", "Demo request"
+    int points = 0;      // may be negative ("Student email")
     nlohmann::json when; // JsonLogic, as process conditions are written
 };
 
@@ -53,7 +53,6 @@ Result<LeadScoring> lead_scoring_from_json(const nlohmann::json& json, const std
 // or activity type lacks, a status the lead has no option for, a team that
 // does not exist. Each problem names its place under `path`.
 std::vector<std::string> validate_lead_scoring(const Schema& schema, const Directory& directory,
-                                               const LeadScoring& scoring,
-                                               const std::string& path);
+                                               const LeadScoring& scoring, const std::string& path);
 
 } // namespace crm

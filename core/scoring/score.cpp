@@ -65,14 +65,15 @@ std::vector<const Record*> activities_of(const Workspace& ws, const Record& lead
     return found;
 }
 
-void add_engagements(const Workspace& ws, const Record& lead, const LeadScoring& model,
-                     Instant now, ScoreBreakdown& out) {
+void add_engagements(const Workspace& ws, const Record& lead, const LeadScoring& model, Instant now,
+                     ScoreBreakdown& out) {
     const RecordTypeDef* type = ws.schema.type("activity");
     if (!type || model.engagement.empty()) return;
     for (const Record* activity : activities_of(ws, lead)) {
         const json data = logic_data(*activity, *type);
-        const auto rule = std::find_if(model.engagement.begin(), model.engagement.end(),
-                                       [&](const ScoreRule& r) { return holds(r.when, data, now); });
+        const auto rule =
+            std::find_if(model.engagement.begin(), model.engagement.end(),
+                         [&](const ScoreRule& r) { return holds(r.when, data, now); });
         if (rule == model.engagement.end()) continue;
         const Instant at = activity_time(*activity);
         const Faded faded = fade(rule->points, at, model.decay, now);
@@ -134,8 +135,8 @@ json score_breakdown_json(const Workspace& ws, const Record& lead,
                 {"mql_threshold", ws.lead_scoring ? json(ws.lead_scoring->mql_threshold) : json()},
                 {"mql", is_mql(lead)},
                 {"mql_at", lead.value("mql_at")},
-                {"next_change", breakdown.next_change ? json(format_instant(*breakdown.next_change))
-                                                      : json()}};
+                {"next_change",
+                 breakdown.next_change ? json(format_instant(*breakdown.next_change)) : json()}};
     return out;
 }
 
@@ -169,8 +170,7 @@ std::vector<std::string> leads_touched(const Workspace& ws, const EventBatch& ba
             continue;
         }
         if (!is_record_id_of(id, "activity")) continue;
-        if (const Record* activity = ws.find(id))
-            add_related(activity->fields, leads);
+        if (const Record* activity = ws.find(id)) add_related(activity->fields, leads);
         if (const auto* updated = event.as<events::RecordUpdated>())
             add_related(updated->before, leads); // moved from another lead
         else if (const auto* deleted = event.as<events::RecordDeleted>();

@@ -21,10 +21,10 @@ namespace crm {
 inline constexpr const char* kLeadScoringReactor = "Lead scoring";
 
 struct ScoreLine {
-    std::string label;  // "Industry is Software", "Demo request 2026-11-20"
-    int base = 0;       // the rule's points
-    int points = 0;     // what counts now (after decay)
-    std::string faded;  // "halved by age", "expired by age"; "" when whole
+    std::string label; // "Industry is Software", "Demo request 2026-11-20"
+    int base = 0;      // the rule's points
+    int points = 0;    // what counts now (after decay)
+    std::string faded; // "halved by age", "expired by age"; "" when whole
 };
 
 struct ScoreBreakdown {

@@ -71,8 +71,8 @@ struct OpenStore {
 
 std::string add(Engine& engine, const char* type, json fields, const char* when,
                 const std::string& actor = "u-ana") {
-    const auto outcome = engine.apply(CreateRecord{type, std::move(fields), std::nullopt}, actor,
-                                      at(when));
+    const auto outcome =
+        engine.apply(CreateRecord{type, std::move(fields), std::nullopt}, actor, at(when));
     REQUIRE_MESSAGE(outcome.ok, outcome.message);
     return outcome.record_id;
 }
@@ -106,27 +106,29 @@ std::size_t mql_notes(const Workspace& ws, const std::string& user) {
 TEST_CASE("a lead's score is explained point by point") {
     Engine engine(scored_team());
     const auto lead = add(engine, "lead",
-                          {{"name", "Mei Fischer"}, {"industry", "Software"}, {"employees", 250},
-                           {"territory", "EMEA"}, {"status", "New"}},
+                          {{"name", "Mei Fischer"},
+                           {"industry", "Software"},
+                           {"employees", 250},
+                           {"territory", "EMEA"},
+                           {"status", "New"}},
                           "2026-09-20T09:00:00Z");
     engagement(engine, lead, "Webinar: route planning", "2026-10-01T15:00:00Z");
     engagement(engine, lead, "Demo request from the website", "2026-11-20T10:00:00Z");
     engagement(engine, lead, "Called about the contract", "2026-11-20T11:00:00Z"); // no points
 
     CHECK(lines_of(engine.workspace(), lead, "2026-11-21T09:00:00Z") ==
-          std::vector<std::string>{"Industry is Software +10", "200 employees or more +15",
-                                   "Territory is EMEA +5",
-                                   "Webinar attended 2026-10-01 +10, halved by age: +5",
-                                   "Demo request 2026-11-20 +25"});
-    const auto breakdown = score_lead(engine.workspace(), *engine.workspace().find(lead),
-                                      at("2026-11-21T09:00:00Z"));
+          std::vector<std::string>{
+              "Industry is Software +10", "200 employees or more +15", "Territory is EMEA +5",
+              "Webinar attended 2026-10-01 +10, halved by age: +5", "Demo request 2026-11-20 +25"});
+    const auto breakdown =
+        score_lead(engine.workspace(), *engine.workspace().find(lead), at("2026-11-21T09:00:00Z"));
     CHECK(breakdown.total == 60);
     // The webinar halves again 60 days after it happened.
     CHECK(format_instant(*breakdown.next_change) == "2026-11-30T15:00:00Z");
     // The stored score followed each change, by automation.
     CHECK(score_of(engine, lead) == 60); // on 2026-11-20 the webinar was 50 days old: halved
-    const json shown = score_breakdown_json(engine.workspace(), *engine.workspace().find(lead),
-                                            breakdown);
+    const json shown =
+        score_breakdown_json(engine.workspace(), *engine.workspace().find(lead), breakdown);
     CHECK(shown["lines"][3]["label"] == "Webinar attended 2026-10-01");
     CHECK(shown["lines"][3]["points"] == 5);
     CHECK(shown["mql_threshold"] == 60);
@@ -172,10 +174,10 @@ TEST_CASE("engagement points halve with age at known instants, or expire") {
 TEST_CASE("crossing the MQL threshold hands the lead to sales once") {
     OpenStore open(scored_team());
     Engine& engine = open.engine;
-    const auto lead = add(engine, "lead",
-                          {{"name", "Zoë Novak"}, {"industry", "Software"}, {"employees", 300},
-                           {"status", "New"}},
-                          "2026-11-16T09:00:00Z");
+    const auto lead = add(
+        engine, "lead",
+        {{"name", "Zoë Novak"}, {"industry", "Software"}, {"employees", 300}, {"status", "New"}},
+        "2026-11-16T09:00:00Z");
     engagement(engine, lead, "Pricing page visit", "2026-11-16T10:00:00Z"); // 30
     CHECK(score_of(engine, lead) == 30);
     engagement(engine, lead, "Demo request", "2026-11-17T10:00:00Z"); // 55
@@ -193,7 +195,9 @@ TEST_CASE("crossing the MQL threshold hands the lead to sales once") {
     // Drops below, crosses again: no second hand-off.
     REQUIRE(engine.apply(DeleteRecord{webinar}, "u-ana", at("2026-11-19T09:00:00Z")).ok);
     CHECK(score_of(engine, lead) == 55);
-    REQUIRE(engine.apply(UpdateRecord{lead, {{"status", "New"}}}, "u-ana", at("2026-11-19T09:30:00Z")).ok);
+    REQUIRE(
+        engine.apply(UpdateRecord{lead, {{"status", "New"}}}, "u-ana", at("2026-11-19T09:30:00Z"))
+            .ok);
     engagement(engine, lead, "Webinar: pricing", "2026-11-19T10:00:00Z");
     CHECK(score_of(engine, lead) == 65);
     CHECK(engine.workspace().find(lead)->value("mql_at") == "2026-11-18T10:00:00Z");
@@ -225,16 +229,20 @@ TEST_CASE("a new model rescores every lead and hands off those at the threshold"
     ws.lead_scoring.reset();
     Engine engine(ws);
     const auto lead = add(engine, "lead",
-                          {{"name", "Omar Haddad"}, {"industry", "Software"}, {"employees", 900},
-                           {"territory", "EMEA"}, {"status", "New"}},
+                          {{"name", "Omar Haddad"},
+                           {"industry", "Software"},
+                           {"employees", 900},
+                           {"territory", "EMEA"},
+                           {"status", "New"}},
                           "2026-11-16T09:00:00Z");
     engagement(engine, lead, "Demo request", "2026-11-16T10:00:00Z");
     engagement(engine, lead, "Pricing page", "2026-11-16T11:00:00Z");
     CHECK_FALSE(engine.workspace().find(lead)->has_value("score")); // no model: nobody scores
     const auto set = engine.apply(SetLeadScoring{model()}, "u-sam", at("2026-11-17T09:00:00Z"));
     REQUIRE_MESSAGE(set.ok, set.message);
-    CHECK(set.warnings == std::vector<std::string>{
-                              "Omar Haddad reached the MQL threshold (60 points): handed to sales"});
+    CHECK(set.warnings ==
+          std::vector<std::string>{
+              "Omar Haddad reached the MQL threshold (60 points): handed to sales"});
     CHECK(score_of(engine, lead) == 60);
     CHECK(mql_notes(engine.workspace(), "u-maria") == 1);
 }
@@ -247,10 +255,14 @@ TEST_CASE("a scoring model that does not fit is refused with the place and what 
     };
     CHECK(refused(R"({"fit": []})") ==
           "$.mql_threshold: expected the points that make a lead an MQL, got nothing");
-    CHECK(refused(R"({"mql_threshold": 60, "fit": [{"label": "Big", "points": "ten", "when": true}]})") ==
-          "$.fit[0].points: expected a whole number from -1000 to 1000, got \"ten\"");
-    CHECK(refused(R"({"mql_threshold": 60, "engagement": [{"label": "Demo", "points": 5, "when": {"inn": [1, 2]}}]})")
-              .rfind("$.engagement[0].when: ", 0) == 0);
+    CHECK(
+        refused(
+            R"({"mql_threshold": 60, "fit": [{"label": "Big", "points": "ten", "when": true}]})") ==
+        "$.fit[0].points: expected a whole number from -1000 to 1000, got \"ten\"");
+    CHECK(
+        refused(
+            R"({"mql_threshold": 60, "engagement": [{"label": "Demo", "points": 5, "when": {"inn": [1, 2]}}]})")
+            .rfind("$.engagement[0].when: ", 0) == 0);
     CHECK(refused(R"({"mql_threshold": 60, "decay": {"halve_every_days": 0}})") ==
           "$.decay.halve_every_days: expected a whole number from 1 to 3650, got 0");
 

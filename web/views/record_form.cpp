@@ -471,7 +471,8 @@ void draw_lead_score(ViewContext& view, const Record& record) {
     const auto since = mql_at.is_string() ? parse_instant(mql_at.get<std::string>()) : std::nullopt;
     if (since)
         text_colored_wrapped(colors::kMuted,
-                             "Handed to sales " + format_local_datetime(*since, view.ui.zone, view.now) +
+                             "Handed to sales " +
+                                 format_local_datetime(*since, view.ui.zone, view.now) +
                                  " (MQL at " + std::to_string(model.mql_threshold) + ")");
     else
         text_colored_wrapped(colors::kMuted,
@@ -479,7 +480,8 @@ void draw_lead_score(ViewContext& view, const Record& record) {
                                  " points to MQL (" + std::to_string(model.mql_threshold) + ")");
     if (score->lines.empty())
         text_colored_wrapped(colors::kMuted, "No fit or engagement points yet");
-    else if (ImGui::BeginTable("##score", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+    else if (ImGui::BeginTable("##score", 2,
+                               ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
         ImGui::TableSetupColumn("why", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableSetupColumn("points", ImGuiTableColumnFlags_WidthFixed,
                                 ImGui::CalcTextSize("+1000").x);
@@ -494,7 +496,9 @@ void draw_lead_score(ViewContext& view, const Record& record) {
             // Right-aligned, so the column reads as a sum.
             ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x -
                                  ImGui::CalcTextSize(points.c_str()).x);
-            ImGui::TextColored(line.points < 0 ? colors::kDanger : ImGui::GetStyleColorVec4(ImGuiCol_Text), "%s", points.c_str());
+            ImGui::TextColored(line.points < 0 ? colors::kDanger
+                                               : ImGui::GetStyleColorVec4(ImGuiCol_Text),
+                               "%s", points.c_str());
         }
         ImGui::EndTable();
     }
