@@ -384,11 +384,11 @@ expect "set-scoring names the place in a bad file" 2 "" "crm: $work/bad-scoring.
 expect "set-scoring names a field the lead lacks" 2 "" "crm: $work/typo-scoring.json: \$.fit[0].when: \"industy\" is not a field of Lead" -- "$crm" set-scoring "$sc" "$work/typo-scoring.json" --as u-sam $NOW
 same "refused scoring models change no file" "$before" "$(fingerprint "$sc")"
 expect "tick on the demo rescores nothing" 0 "" "" -- bash -c "! '$crm' tick '$sc' $NOW | grep -q 'Lead scoring'"
-expect "one more engagement hands the lead to sales" 0 "reached the MQL threshold (60 points): handed to sales" "" -- "$crm" add "$sc" activity kind=Note subject="Pricing page visit" at=2026-11-20T09:30:00Z related=lead-17 direction=Inbound --as u-ben $NOW
+expect "one more engagement hands the lead to sales" 0 "" "crm: Dana Murphy reached the MQL threshold (60 points): handed to sales" -- "$crm" add "$sc" activity kind=Note subject="Pricing page visit" at=2026-11-20T09:30:00Z related=lead-17 direction=Inbound --as u-ben $NOW
 expect "the lead is marked marketing-qualified" 0 '"mql_at": "2026-11-20T10:00:00Z"' "" -- "$crm" score "$sc" lead-17 $NOW
 expect "the sales manager hears of it" 0 'is a marketing-qualified lead (score 60): handed to sales' "" -- "$crm" inbox "$sc" --as u-maria
 pricing="$(grep -o 'activity-[a-z0-9-]*' <("$crm" list "$sc" activity --as u-ben) | tail -1)"
-expect "dropping below and rising again hands nothing off twice" 0 "" "" -- bash -c "'$crm' delete '$sc' '$pricing' --as u-maria $NOW >/dev/null && ! '$crm' add '$sc' activity kind=Note subject='Pricing page visit' at=2026-11-20T11:00:00Z related=lead-17 --as u-ben --now 2026-11-20T11:00:00Z | grep -q 'MQL'"
+expect "dropping below and rising again hands nothing off twice" 0 "" "" -- bash -c "'$crm' delete '$sc' '$pricing' --as u-maria $NOW >/dev/null && ! '$crm' add '$sc' activity kind=Note subject='Pricing page visit' at=2026-11-20T11:00:00Z related=lead-17 --as u-ben --now 2026-11-20T11:00:00Z 2>&1 | grep -q 'MQL'"
 same "one hand-off notification" "1" "$("$crm" inbox "$sc" --as u-maria | grep -c 'marketing-qualified lead (score 60)')"
 expect "a lower threshold hands more leads off" 0 "reached the MQL threshold (50 points): handed to sales" "" -- "$crm" set-scoring "$sc" "$work/lower-scoring.json" --as u-sam $NOW
 expect "decay brings scores down with time" 0 "(Lead scoring)" "" -- "$crm" tick "$sc" --now 2026-12-20T15:00:00Z

@@ -193,7 +193,7 @@ TEST_CASE("crossing the MQL threshold hands the lead to sales once") {
           "Zoë Novak is a marketing-qualified lead (score 65): handed to sales");
 
     // Drops below, crosses again: no second hand-off.
-    REQUIRE(engine.apply(DeleteRecord{webinar}, "u-ana", at("2026-11-19T09:00:00Z")).ok);
+    REQUIRE(engine.apply(DeleteRecord{webinar}, "u-maria", at("2026-11-19T09:00:00Z")).ok);
     CHECK(score_of(engine, lead) == 55);
     REQUIRE(
         engine.apply(UpdateRecord{lead, {{"status", "New"}}}, "u-ana", at("2026-11-19T09:30:00Z"))
