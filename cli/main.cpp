@@ -28,6 +28,7 @@
 #include "query/history.hpp"
 #include "query/inbox.hpp"
 #include "query/my_work.hpp"
+#include "scoring/score.hpp"
 #include "service/batch_undo.hpp"
 #include "service/bootstrap.hpp"
 #include "service/csv_import.hpp"
@@ -133,8 +134,9 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   set-processes DIR FILE.json --as USER [--map FLOW:OLD=NEW]...
                                  replace the process definitions (admins)
   tick DIR [--now ISO8601]       run the timer up to now: start the flows whose start
-                                 condition holds, raise SLA breaches, run the rules
-                                 driven by time; prints what happened (JSON lines)
+                                 condition holds, raise SLA breaches, bring decayed lead
+                                 scores up to date, run the rules driven by time; prints
+                                 what happened (JSON lines)
   rules DIR [--words]            print the automation rules (a file set-rules reads);
                                  --words: each rule as a sentence (JSON lines)
   set-rules DIR FILE.json --as USER
@@ -148,6 +150,11 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   away DIR USER FROM..TO... --as USER
                                  set when USER is out of office (dates YYYY-MM-DD;
                                  none clears); routing skips them then
+  score DIR LEAD                 the lead's score at --now, point by point, as JSON
+  scoring DIR                    print the workspace's lead scoring model (null: none)
+  set-scoring DIR FILE.json --as USER
+                                 replace the lead scoring model (admins; null removes
+                                 it); every lead is rescored
   logic RULE_JSON DATA_JSON      evaluate a JsonLogic rule (for checking conditions)
   next-actions DIR --as USER     what USER should do next, by due time (JSON lines)
   exceptions DIR --as USER       unowned work and SLA breaches, grouped (JSON lines)
@@ -1109,6 +1116,8 @@ int cmd_tick(const Args& args) {
         std::cout << json{{"kind", "flow_started"}, {"text", started}}.dump() << "\n";
     for (const auto& alert : report.alerts)
         std::cout << json{{"kind", "sla_breach"}, {"text", alert}}.dump() << "\n";
+    for (const auto& scored : report.scored)
+        std::cout << json{{"kind", "score"}, {"text", scored}}.dump() << "\n";
     for (const auto& run : report.rules) {
         json line = rule_run_to_json(run);
         line["kind"] = "rule";
@@ -1201,6 +1210,53 @@ int cmd_away(const Args& args) {
     return report_outcome(opened->engine,
                           opened->engine.apply(SetAway{args.positional[2], away_periods(texts)},
                                                require_actor(args), now_from(args)));
+}
+
+int cmd_score(const Args& args) {
+    need_positional(args, 3);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
+    const Workspace& ws = opened->engine.workspace();
+    const Record* lead = find_record(ws, args.positional[2]);
+    if (!lead) return kRejected;
+    if (lead->type != "lead")
+        throw Refused{args.positional[2] + " is a " + lead->type + ", not a lead"};
+    if (!ws.lead_scoring)
+        throw Refused{"the workspace has no lead scoring; an admin sets one with crm set-scoring"};
+    const Instant now = now_from(args);
+    std::cout << score_breakdown_json(ws, *lead, score_lead(ws, *lead, now)).dump(2) << "\n";
+    return kOk;
+}
+
+int cmd_scoring(const Args& args) {
+    need_positional(args, 2);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
+    const auto& scoring = opened->engine.workspace().lead_scoring;
+    std::cout << (scoring ? lead_scoring_to_json(*scoring) : json()).dump(2) << "\n";
+    return kOk;
+}
+
+int cmd_set_scoring(const Args& args) {
+    need_positional(args, 3);
+    const std::string& path = args.positional[2];
+    auto document = parse_json_text(read_input(args, path));
+    if (!document) throw UsageError{path + ": " + document.error()};
+    SetLeadScoring command;
+    if (!document->is_null()) {
+        auto scoring = lead_scoring_from_json(*document, "$");
+        if (!scoring) throw UsageError{path + ": " + scoring.error()};
+        command.scoring = std::move(*scoring);
+    }
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    const Workspace& ws = opened->engine.workspace();
+    // A file that does not fit this workspace is bad input, as set-processes says.
+    if (command.scoring) {
+        const auto problems = validate_lead_scoring(ws.schema, ws.directory, *command.scoring, "$");
+        for (const auto& problem : problems)
+            std::cerr << "crm: " << path << ": " << problem << "\n";
+        if (!problems.empty()) return kBadInput;
+    }
+    return report_outcome(opened->engine,
+                          opened->engine.apply(command, require_actor(args), now_from(args)));
 }
 
 int cmd_logic(const Args& args) {
@@ -1346,6 +1402,9 @@ int main(int argc, char** argv) {
         if (command == "retry") return cmd_retry(args);
         if (command == "dismiss") return cmd_dismiss(args);
         if (command == "away") return cmd_away(args);
+        if (command == "score") return cmd_score(args);
+        if (command == "scoring") return cmd_scoring(args);
+        if (command == "set-scoring") return cmd_set_scoring(args);
         if (command == "logic") return cmd_logic(args);
         if (command == "sla-due") return cmd_sla_due(args);
         if (command == "next-actions") return cmd_next_actions(args);

@@ -92,6 +92,9 @@ for i, (name, industry, city, country) in enumerate(COMPANIES):
         contacts_of[cid].append(ct)
 
 LEAD_COUNTRIES = ["United States", "Germany", "Canada", "United Kingdom", "Austria", "United States"]
+LEAD_INDUSTRIES = ["Logistics", "Retail", "Software", "Manufacturing", "Healthcare", "Logistics", "Education",
+                   "Energy", "Finance", "Manufacturing", "Media"]
+LEAD_SIZES = [45, 180, 1400, 90, 650, 2600, 30]
 for i in range(30):
     first, last = random.choice(FIRST), random.choice(LAST)
     status = random.choice(["New", "New", "Working", "Working", "Qualified", "Disqualified"])
@@ -107,7 +110,10 @@ for i in range(30):
         "need": "Replace spreadsheets for route planning" if i % 4 == 0 else None,
         "timeline": (TODAY + timedelta(days=random.randint(20, 120))).isoformat() if status == "Qualified" else None,
         "territory": random.choice(["North America", "EMEA", "APAC"]),
-        "country": LEAD_COUNTRIES[i % len(LEAD_COUNTRIES)]}, TODAY - timedelta(days=random.randint(0, 20) // 7))
+        # Chosen by number, not by the random generator, so the rest of the demo stays as it is.
+        "industry": LEAD_INDUSTRIES[i % len(LEAD_INDUSTRIES)], "employees": LEAD_SIZES[i % len(LEAD_SIZES)],
+        "country": LEAD_COUNTRIES[i % len(LEAD_COUNTRIES)]},
+        TODAY - timedelta(days=random.randint(0, 20) // 7))
 
 deal_names = ["Fleet tracking rollout", "Clinic scheduling suite", "Warehouse analytics", "Renewal upsell", "Pilot expansion",
               "Data platform migration", "Field service licences", "Support tier upgrade"]
@@ -317,6 +323,81 @@ sla_policies = [
      "pauses": {"==": [{"var": "status"}, "Waiting on customer"]}, "within": "48 hours", "at_risk": 0.75,
      "alert": ["owner", "owner_manager"], "escalate_to": ["owner_manager"]},
 ]
+# Lead scoring (docs/scoring.md): fit for a route-planning product, engagement
+# logged as inbound notes by marketing, halved every 30 days, MQL at 60. Each
+# lead's score and hand-off below is what the engine computes from them.
+lead_scoring = {
+    "mql_threshold": 60, "mql_status": "Working", "notify_team": "t-field",
+    "decay": {"halve_every_days": 30},
+    "fit": [
+        {"label": "Industry is Logistics", "points": 15, "when": {"==": [{"var": "industry"}, "Logistics"]}},
+        {"label": "Industry is Manufacturing or Retail", "points": 10,
+         "when": {"in": [{"var": "industry"}, ["Manufacturing", "Retail"]]}},
+        {"label": "100 employees or more", "points": 10, "when": {">=": [{"var": "employees"}, 100]}},
+        {"label": "1,000 employees or more", "points": 10, "when": {">=": [{"var": "employees"}, 1000]}},
+        {"label": "Budget of $50,000 or more", "points": 10, "when": {">=": [{"var": "budget"}, 50000]}},
+        {"label": "Decision maker known", "points": 5, "when": {"==": [{"var": "authority"}, True]}},
+    ],
+    "engagement": [
+        {"label": "Demo request", "points": 25, "when": {"in": ["Demo request", {"var": "subject"}]}},
+        {"label": "Webinar attended", "points": 10, "when": {"in": ["Webinar", {"var": "subject"}]}},
+        {"label": "Pricing page visit", "points": 5, "when": {"in": ["Pricing page", {"var": "subject"}]}},
+        {"label": "Form filled", "points": 10, "when": {"in": ["Form:", {"var": "subject"}]}},
+    ],
+}
+# Which engagements each lead has (by its number mod 6), and how many days ago.
+ENGAGEMENTS = [
+    [("Demo request from the website", 3), ("Pricing page visit", 2)],
+    [("Webinar attended: Route planning in 30 minutes", 41), ("Form: Contact sales", 12)],
+    [("Pricing page visit", 5)],
+    [],
+    [("Demo request from the website", 1), ("Webinar attended: Fleet analytics", 47), ("Pricing page visit", 1)],
+    [("Form: Download the ROI guide", 8)],
+]
+
+
+def logic(rule, data):
+    """The few JsonLogic operators the model above uses."""
+    if not isinstance(rule, dict):
+        return rule
+    op, args = next(iter(rule.items()))
+    if op == "var":
+        return data.get(args)
+    a, b = (logic(x, data) for x in args)
+    if op == "==":
+        return a == b
+    if op == ">=":
+        return a is not None and b is not None and a >= b
+    if op == "in":
+        return a is not None and b is not None and a in b
+    raise ValueError(op)
+
+
+def fit_data(fields):
+    data = dict(fields)
+    if isinstance(data.get("budget"), dict):
+        data["budget"] = data["budget"]["amount"]
+    return data
+
+
+for lead in [r for r in records if r["type"] == "lead"]:
+    f, n = lead["fields"], int(lead["id"].split("-")[1])
+    score = sum(rule["points"] for rule in lead_scoring["fit"] if logic(rule["when"], fit_data(f)))
+    crossed = None
+    for subject, days_ago in sorted(ENGAGEMENTS[n % 6], key=lambda e: -e[1]):
+        when = datetime(TODAY.year, TODAY.month, TODAY.day, 14, 0, tzinfo=timezone.utc) - timedelta(days=days_ago)
+        add("activity", lead.get("owner"), {"kind": "Note", "subject": subject, "at": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                            "direction": "Inbound", "related": lead["id"]}, when.date())
+        rule = next(r for r in lead_scoring["engagement"] if logic(r["when"], {"subject": subject}))
+        score += rule["points"] >> (days_ago // 30)
+        if crossed is None and score >= lead_scoring["mql_threshold"]:
+            crossed = records[-1]["fields"]["at"]
+    f["score"] = score
+    if crossed:
+        if f["status"] == "New":  # as the hand-off does: a New lead is now worked
+            f["status"] = lead_scoring["mql_status"]
+        f["mql_at"] = crossed
+
 # Two contacts an old CRM's export brought in twice, for the duplicates review:
 # the same person with another email and the phone written another way, and
 # the same email with a typo in the name.
@@ -362,7 +443,7 @@ validation = {
 workspace = {"format": "crm-workspace", "version": 1, "name": "Northwind Field Sales (demo)", "currency": "USD",
              "default_country": "US", "teams": teams, "users": users, "validation": validation,
              "processes": flows, "calendar": calendar, "sla_policies": sla_policies, "records": records,
-             "automation": {"rules": rules}}
+             "automation": {"rules": rules}, "lead_scoring": lead_scoring}
 out = Path(__file__).resolve().parent.parent / "assets" / "demo-workspace.json"
 out.write_text(json.dumps(workspace, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 print(f"wrote {out} ({len(records)} records)")

@@ -13,6 +13,7 @@
 #include "query/related.hpp"
 #include "query/search.hpp"
 #include "query/totals.hpp"
+#include "scoring/score.hpp"
 #include "service/csv_import.hpp"
 #include "service/duplicates.hpp"
 #include "sla/time_zone.hpp"
@@ -53,8 +54,9 @@ template <class T> struct MinuteCache {
 enum class FormPane { Details, Related, History };
 
 struct RecordSurroundings {
-    std::optional<WorkItem> next;      // the most urgent open item, the rest under it
-    std::vector<RelatedGroup> related; // who points at it, by type
+    std::optional<WorkItem> next;        // the most urgent open item, the rest under it
+    std::vector<RelatedGroup> related;   // who points at it, by type
+    std::optional<ScoreBreakdown> score; // a lead's, when the workspace scores leads
 };
 
 // The record editor: text buffers per field, parsed by the core on save.

@@ -244,12 +244,24 @@ struct SetAway {
     std::vector<AwayPeriod> away;
 };
 
+// Replaces the lead scoring model (admins); none removes it. Every lead is
+// rescored after, as a reaction (core/scoring/score_reactor.hpp).
+struct SetLeadScoring {
+    std::optional<LeadScoring> scoring;
+};
+
+// Automation only: brings the leads' scores up to date, and hands to sales
+// (mql_at, status) those at the MQL threshold that never were.
+struct ScoreLeads {
+    std::vector<std::string> ids;
+};
+
 using Command =
     std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType, MoveRecord,
                  SetProcesses, RestoreRecord, StartFlow, TrackPauses, MarkNotificationsRead, Notify,
                  SaveView, DeleteView, LogActivity, ImportRecords, RevertBatch, StartFlows,
                  MergeRecords, FlagDataProblem, ResolveDataProblems, ImportPeople, SetRules,
-                 RunRule, RetryAutomation, DismissAutomation, SetAway>;
+                 RunRule, RetryAutomation, DismissAutomation, SetAway, SetLeadScoring, ScoreLeads>;
 
 // "update", "move", ...: how history names the command that caused a batch.
 const char* command_name(const Command& command);

@@ -60,6 +60,11 @@ Result<Decision> decide_set_processes(const Workspace& workspace, const User& ac
 const Flow* stage_field_flow(const Workspace& workspace, const Record& record,
                              const nlohmann::json& fields);
 
+Result<Decision> decide_set_lead_scoring(const Workspace& workspace, const User& actor,
+                                         const SetLeadScoring& command);
+Result<Decision> decide_score_leads(const Workspace& workspace, const ScoreLeads& command,
+                                    Instant now, DecideDetails& details);
+
 // An update event for the changed fields, carrying what they held before.
 events::RecordUpdated field_changes(const Record& record, nlohmann::json changed);
 

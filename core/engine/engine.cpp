@@ -10,6 +10,7 @@
 #include "model/field_values.hpp"
 #include "process/conditions.hpp"
 #include "quality/validation.hpp"
+#include "scoring/score.hpp"
 #include "sla/clocks.hpp"
 
 #include <algorithm>
@@ -458,7 +459,8 @@ bool automation_only(const Command& command) {
     return std::holds_alternative<StartFlow>(command) ||
            std::holds_alternative<StartFlows>(command) ||
            std::holds_alternative<TrackPauses>(command) ||
-           std::holds_alternative<Notify>(command) || std::holds_alternative<RunRule>(command);
+           std::holds_alternative<Notify>(command) || std::holds_alternative<RunRule>(command) ||
+           std::holds_alternative<ScoreLeads>(command);
 }
 
 } // namespace
@@ -470,7 +472,7 @@ const char* command_name(const Command& command) {
         "mark-read",     "notify",        "save-view",   "delete-view", "log",
         "import",        "undo-batch",    "start-flows", "merge",       "flag",
         "resolve-flags", "import-people", "set-rules",   "run-rule",    "retry",
-        "dismiss",       "set-away"};
+        "dismiss",       "set-away",      "set-scoring", "score-leads"};
     static_assert(std::size(names) == std::variant_size_v<Command>);
     return names[command.index()];
 }
@@ -550,6 +552,10 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
                 return decide_dismiss(m_workspace, *actor, cmd);
             else if constexpr (std::is_same_v<T, SetAway>)
                 return decide_set_away(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, SetLeadScoring>)
+                return decide_set_lead_scoring(m_workspace, *actor, cmd);
+            else if constexpr (std::is_same_v<T, ScoreLeads>)
+                return decide_score_leads(m_workspace, cmd, now, found);
             else
                 return decide_delete_view(m_workspace, *actor, cmd);
         },
@@ -762,10 +768,14 @@ void Engine::note_changes(const EventBatch& batch) {
             m_timer.scan_all = true;
             m_timer.flow_starts_checked = false;
         }
+        if (event.as<events::LeadScoringChanged>()) m_timer.scores.scanned = false;
         // A raised breach needs no second look; anything else may move a clock.
         if (!event.as<events::SlaBreached>() && !event.record_id().empty())
             m_timer.changed.insert(event.record_id());
     }
+    if (m_workspace.lead_scoring)
+        for (auto& lead : leads_touched(m_workspace, batch))
+            m_timer.scores.changed.insert(std::move(lead));
 }
 
 namespace {

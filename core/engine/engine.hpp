@@ -164,6 +164,11 @@ class Engine {
     // whose occasions came due, each once per record (journaled); returns
     // what they did, as the automation log has it.
     std::vector<RuleRun> run_due_rules(Instant now);
+    // Brings lead scores that decay changed by `now` up to date (journaled as
+    // "Lead scoring"); says what changed. Looks at every lead once after open
+    // or a model change, then only at leads changed since and leads whose
+    // score was due to change (core/engine/scoring_timer.cpp).
+    std::vector<std::string> rescore_due(Instant now);
 
     // Replays a journaled batch (on open). Seq numbers must follow on.
     Status replay(const EventBatch& batch);
@@ -194,10 +199,18 @@ class Engine {
         std::unordered_set<std::string> changed;
         std::unordered_map<std::string, Instant> wake; // record -> the next due of its clocks
         std::set<std::pair<Instant, std::string>> wake_order;
+        struct Scores {
+            bool scanned = false;                          // every lead looked at once
+            std::unordered_set<std::string> changed;       // leads to look at again
+            std::unordered_map<std::string, Instant> wake; // lead -> its score's next change
+            std::set<std::pair<Instant, std::string>> wake_order;
+        } scores;
     };
     void note_changes(const EventBatch& batch);
     std::vector<const Record*> records_to_check(Instant now);
     void schedule(const std::string& record_id, std::optional<Instant> wake);
+    std::vector<std::string> leads_to_rescore(Instant now);
+    void schedule_score(const std::string& lead_id, std::optional<Instant> wake);
 
     Workspace m_workspace;
     std::string m_device;

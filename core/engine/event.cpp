@@ -51,7 +51,8 @@ constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
     "teams.updated",
     "people.imported",
     "automation.rules_changed",
-    "automation.rule_ran"};
+    "automation.rule_ran",
+    "scoring.changed"};
 
 template <typename T>
 concept AboutRecord = requires(const T& event) {
@@ -138,6 +139,9 @@ json to_data(const ev::MoveBlocked& e) {
 }
 json to_data(const ev::ProcessesChanged& e) {
     return {{"flows", flows_to_json(e.flows)}, {"mapping", e.mapping}};
+}
+json to_data(const ev::LeadScoringChanged& e) {
+    return {{"scoring", e.scoring ? lead_scoring_to_json(*e.scoring) : json()}};
 }
 json to_data(const ev::SlaBreached& e) {
     json data = {{"id", e.id}, {"policy", e.policy}, {"due", e.due}, {"recipients", e.recipients}};
@@ -365,6 +369,13 @@ void read(DataReader& in, ev::ProcessesChanged& e) {
             e.mapping[flow][from] = to.get<std::string>();
         }
     }
+}
+void read(DataReader& in, ev::LeadScoringChanged& e) {
+    const json& scoring = in.raw("scoring");
+    if (scoring.is_null()) return;
+    auto parsed = lead_scoring_from_json(scoring, "scoring");
+    if (!parsed) return in.fail("scoring", "is not a valid lead scoring model: " + parsed.error());
+    e.scoring = std::move(*parsed);
 }
 void read(DataReader& in, ev::SlaBreached& e) {
     e.id = in.text("id");
@@ -920,6 +931,11 @@ Status apply(Workspace& ws, const EventBatch& batch, const ev::MoveBlocked& e) {
     if (state.blocked && state.blocked->to == attempt.to)
         attempt.attempts = state.blocked->attempts + 1;
     state.blocked = std::move(attempt);
+    return Status::success();
+}
+
+Status apply(Workspace& ws, const EventBatch&, const ev::LeadScoringChanged& e) {
+    ws.lead_scoring = e.scoring;
     return Status::success();
 }
 

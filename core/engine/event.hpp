@@ -180,18 +180,25 @@ struct PeopleImported {
     std::size_t added = 0, updated = 0;
 };
 
+// The lead scoring model replaced (none: removed); the rescores follow as reactions.
+struct LeadScoringChanged {
+    std::optional<LeadScoring> scoring;
+};
+
 } // namespace events
 
-using EventData = std::variant<
-    events::RecordCreated, events::RecordUpdated, events::RecordDeleted, events::RecordRestored,
-    events::FieldAdded, events::TypeAdded, events::FlowStarted, events::FlowJoined,
-    events::StageMoved, events::FlowEnded, events::FlowSpawned, events::MoveBlocked,
-    events::ProcessesChanged, events::SlaBreached, events::SlaPaused, events::SlaResumed,
-    events::AutomationFailed, events::AutomationCleared, events::NotificationSent,
-    events::NotificationsRead, events::ViewSaved, events::ViewDeleted, events::RecordsImported,
-    events::BatchReverted, events::RecordsMerged, events::DataProblemFlagged,
-    events::DataProblemsResolved, events::UserAdded, events::UserUpdated, events::TeamAdded,
-    events::TeamUpdated, events::PeopleImported, events::RulesChanged, events::RuleStepRan>;
+using EventData =
+    std::variant<events::RecordCreated, events::RecordUpdated, events::RecordDeleted,
+                 events::RecordRestored, events::FieldAdded, events::TypeAdded, events::FlowStarted,
+                 events::FlowJoined, events::StageMoved, events::FlowEnded, events::FlowSpawned,
+                 events::MoveBlocked, events::ProcessesChanged, events::SlaBreached,
+                 events::SlaPaused, events::SlaResumed, events::AutomationFailed,
+                 events::AutomationCleared, events::NotificationSent, events::NotificationsRead,
+                 events::ViewSaved, events::ViewDeleted, events::RecordsImported,
+                 events::BatchReverted, events::RecordsMerged, events::DataProblemFlagged,
+                 events::DataProblemsResolved, events::UserAdded, events::UserUpdated,
+                 events::TeamAdded, events::TeamUpdated, events::PeopleImported,
+                 events::RulesChanged, events::RuleStepRan, events::LeadScoringChanged>;
 
 struct Event {
     EventData data;

@@ -3,6 +3,7 @@
 #include "automation/rule_runs.hpp"
 
 #include "engine/decisions.hpp"
+#include "scoring/score_reactor.hpp"
 #include "sla/clocks.hpp"
 
 #include <algorithm>
@@ -260,9 +261,9 @@ std::vector<Reaction> NotificationReactor::react(const Workspace& ws, const Even
 }
 
 std::vector<std::shared_ptr<const Reactor>> builtin_reactors() {
-    return {std::make_shared<FlowStartReactor>(), std::make_shared<SlaPauseReactor>(),
+    return {std::make_shared<FlowStartReactor>(),    std::make_shared<SlaPauseReactor>(),
             std::make_shared<BreachActionReactor>(), std::make_shared<RuleReactor>(),
-            std::make_shared<NotificationReactor>()};
+            std::make_shared<NotificationReactor>(), std::make_shared<ScoreReactor>()};
 }
 
 } // namespace crm

@@ -57,6 +57,8 @@ Result<Command> undo_command(const Workspace& ws, const EventBatch& last,
         return Error{"Saving the processes cannot be undone here"};
     if (find_event<ev::PeopleImported>(last))
         return Error{"Importing people cannot be undone here"};
+    if (find_event<ev::LeadScoringChanged>(last))
+        return Error{"Saving the lead scoring cannot be undone here"};
     if (find_event<ev::FieldAdded>(last)) return Error{"Adding a field cannot be undone here"};
     if (find_event<ev::TypeAdded>(last)) return Error{"Adding a record type cannot be undone here"};
     if (find_event<ev::FlowEnded>(last))

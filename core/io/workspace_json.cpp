@@ -761,6 +761,7 @@ json workspace_to_json(const Workspace& ws) {
     if (!views.empty()) out["views"] = std::move(views);
     if (json automation = automation_to_json(ws.automation); !automation.empty())
         out["automation"] = std::move(automation);
+    if (ws.lead_scoring) out["lead_scoring"] = lead_scoring_to_json(*ws.lead_scoring);
     if (ws.notifications.size()) {
         json notifications = json::array();
         for (const auto& user : ws.notifications.users())
@@ -802,7 +803,7 @@ Result<Notification> notification_from_json(const json& value, const std::string
     if (!is_notification_kind(n.kind))
         return Error{path +
                      ".kind: expected \"sla_breach\", \"escalation\", "
-                     "\"assignment\" or \"automation\", got \"" +
+                     "\"assignment\", \"automation\" or \"mql\", got \"" +
                      n.kind + "\""};
     const auto when = parse_instant(
         value.value("at", json()).is_string() ? value["at"].get<std::string>() : std::string());
@@ -853,6 +854,19 @@ Status read_automation(const json& document, Workspace& ws) {
     return Status::success();
 }
 
+// The lead scoring model, checked against the schema and people read before it.
+Status read_lead_scoring(const json& document, Workspace& ws) {
+    const auto section = document.find("lead_scoring");
+    if (section == document.end() || section->is_null()) return Status::success();
+    auto scoring = lead_scoring_from_json(*section, "$.lead_scoring");
+    if (!scoring) return Error{scoring.error()};
+    const auto problems =
+        validate_lead_scoring(ws.schema, ws.directory, *scoring, "$.lead_scoring");
+    if (!problems.empty()) return Error{problems.front()};
+    ws.lead_scoring = std::move(*scoring);
+    return Status::success();
+}
+
 Result<Workspace> read_workspace(const json& document, Instant imported_at) {
     if (!document.is_object())
         return Error{"$: expected a workspace object, got " + json_type_name(document)};
@@ -864,7 +878,7 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
                                   {"format", "version", "name", "currency", "default_country",
                                    "teams", "users", "custom_types", "custom_fields", "validation",
                                    "processes", "calendar", "sla_policies", "records", "views",
-                                   "next_ids", "notifications", "automation"});
+                                   "next_ids", "notifications", "automation", "lead_scoring"});
         !s)
         return Error{s.error()};
     const auto version = document.find("version");
@@ -929,6 +943,7 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
         if (!problems.empty()) return Error{"$.sla_policies: " + problems.front()};
     }
     if (auto s = read_automation(document, ws); !s) return Error{s.error()};
+    if (auto s = read_lead_scoring(document, ws); !s) return Error{s.error()};
     if (auto s = read_records(document.value("records", json::array()), ws, imported_at); !s)
         return Error{s.error()};
     if (auto s = read_views(document.value("views", json::array()), ws); !s)

@@ -21,7 +21,7 @@ long long id_number(std::string_view id) {
 
 bool is_notification_kind(std::string_view kind) {
     return kind == kNotifySlaBreach || kind == kNotifyEscalation || kind == kNotifyAssignment ||
-           kind == kNotifyAutomation;
+           kind == kNotifyAutomation || kind == kNotifyMql;
 }
 
 const std::vector<Notification>& Notifications::of(std::string_view user) const {

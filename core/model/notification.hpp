@@ -24,6 +24,7 @@ inline constexpr const char* kNotifySlaBreach = "sla_breach";
 inline constexpr const char* kNotifyEscalation = "escalation";
 inline constexpr const char* kNotifyAssignment = "assignment";
 inline constexpr const char* kNotifyAutomation = "automation"; // a rule's message
+inline constexpr const char* kNotifyMql = "mql"; // a lead handed to sales by its score
 
 struct Notification {
     std::string id;     // "note-7", or "note-k7m2qx-7" when made on a tagged device

@@ -152,7 +152,13 @@ Schema builtin_schema() {
          field("authority", "Decision maker known", T::Bool), field("need", "Need", T::LongText),
          field("timeline", "Timeline", T::Date), field("country", "Country", T::Text),
          field("territory", "Territory", T::Text),
-         field("first_contact_at", "First follow-up", T::DateTime)}));
+         field("first_contact_at", "First follow-up", T::DateTime),
+         // What lead scoring's fit points read; mql_at: when scoring handed it to sales.
+         picklist("industry", "Industry",
+                  {"Software", "Manufacturing", "Healthcare", "Retail", "Finance", "Education",
+                   "Logistics", "Energy", "Media", "Other"}),
+         field("employees", "Employees", T::Number),
+         field("mql_at", "Marketing-qualified", T::DateTime)}));
     schema.add_type(record_type(
         "deal", "Deal", "Deals", {"name"},
         {field("name", "Name", T::Text, true), ref("company", "Company", "company"),

@@ -8,9 +8,11 @@
 #include "model/record.hpp"
 #include "model/saved_view.hpp"
 #include "model/schema.hpp"
+#include "scoring/lead_scoring.hpp"
 #include "sla/policy.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -38,9 +40,10 @@ class Workspace {
     std::vector<Flow> flows; // the processes, checked by validate_flows() before they go live
     std::vector<SlaPolicy> sla_policies;
     nlohmann::json calendar; // the team's business calendar (docs/sla.md); null = Mon-Fri 9-17 UTC
-    Notifications notifications;  // each user's inbox
-    std::vector<SavedView> views; // people's saved lists, in the order saved
-    Automation automation;        // the rules, their round-robin counts and their log
+    Notifications notifications;             // each user's inbox
+    std::vector<SavedView> views;            // people's saved lists, in the order saved
+    Automation automation;                   // the rules, their round-robin counts and their log
+    std::optional<LeadScoring> lead_scoring; // none: lead.score is typed by people
 
     const Flow* flow(std::string_view id) const;
 

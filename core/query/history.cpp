@@ -191,6 +191,7 @@ struct Describer {
     std::string operator()(const ev::TeamAdded&) const { return ""; }
     std::string operator()(const ev::TeamUpdated&) const { return ""; }
     std::string operator()(const ev::PeopleImported&) const { return ""; }
+    std::string operator()(const ev::LeadScoringChanged&) const { return ""; }
     std::string operator()(const ev::RecordsMerged& e) const {
         return "Merged with " +
                (e.other_title.empty() ? e.other : e.other_title + " (" + e.other + ")") +

@@ -7,6 +7,7 @@ TickReport tick(Engine& engine, Instant now) {
     report.started = engine.start_due_flows(now);
     report.alerts = engine.raise_breaches(now);
     report.rules = engine.run_due_rules(now);
+    report.scored = engine.rescore_due(now);
     return report;
 }
 

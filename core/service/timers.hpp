@@ -19,7 +19,11 @@ struct TickReport {
     // First response on Zoë Novak — Maria Lindqvist notified".
     std::vector<std::string> alerts;
     std::vector<RuleRun> rules; // what time-driven rules did (or why they could not)
-    bool empty() const { return started.empty() && alerts.empty() && rules.empty(); }
+    // Lead scores decay changed, and leads that reached the MQL threshold.
+    std::vector<std::string> scored;
+    bool empty() const {
+        return started.empty() && alerts.empty() && rules.empty() && scored.empty();
+    }
 };
 
 // Runs the engine's timers at `now`. Each is journaled (or, when saving

@@ -879,7 +879,52 @@ AUTOMATION = [
          (CRM, "retry", WS, "deal-1", "rule:route_dach_leads", "--as", "u-sam", *NOW), "demo", exit=1),
 ]
 
-CASES = FILE_LEVEL + TOP_LEVEL + NESTED + COMMAND_LINE + LOGIC + CALENDARS + PROCESSES + AUTOMATION
+# --- Lead scoring models: crm set-scoring DIR FILE (docs/scoring.md). A valid
+# model is the demo's own, so only the planted fault can be refused.
+SCORING = json.loads((ROOT / "assets" / "demo-workspace.json").read_text(encoding="utf-8"))["lead_scoring"]
+
+
+def set_scoring(what, content, actor="u-sam", exit=2):
+    return Case("set-scoring: " + what,
+                (CRM, "set-scoring", WS, F("scoring.json"), "--as", actor, *NOW), "demo",
+                {"scoring.json": content}, exit)
+
+
+def scoring_with(path, value):
+    return dump(edited(SCORING, path, value))
+
+
+SCORING_CASES = [
+    set_scoring("the file is not JSON", "{\"mql_threshold\": 60,"),
+    set_scoring("the model is an array", "[]"),
+    set_scoring("an unknown key", scoring_with("mql_treshold", 60)),
+    set_scoring("no threshold", scoring_with("mql_threshold", DELETE)),
+    set_scoring("the threshold is text", scoring_with("mql_threshold", "60")),
+    set_scoring("the threshold is 0", scoring_with("mql_threshold", 0)),
+    set_scoring("points are a fraction", scoring_with("fit[0].points", 2.5)),
+    set_scoring("points past 1000", scoring_with("fit[0].points", 5000)),
+    set_scoring("a rule without a label", scoring_with("fit[1].label", DELETE)),
+    set_scoring("a blank label", scoring_with("engagement[0].label", "  ")),
+    set_scoring("a rule without a condition", scoring_with("engagement[2].when", DELETE)),
+    set_scoring("an unknown operator", scoring_with("fit[0].when", {"equals": [{"var": "industry"}, "Logistics"]})),
+    set_scoring("a fit rule reads a field the lead lacks", scoring_with("fit[0].when", {"==": [{"var": "industy"}, "Logistics"]})),
+    set_scoring("an engagement rule reads a lead field", scoring_with("engagement[0].when", {"==": [{"var": "territory"}, "EMEA"]})),
+    set_scoring("fit is an object", scoring_with("fit", {"label": "x"})),
+    set_scoring("decay of 0 days", scoring_with("decay", {"halve_every_days": 0})),
+    set_scoring("decay of an unknown kind", scoring_with("decay", {"fade_days": 30})),
+    set_scoring("decay with two kinds", scoring_with("decay", {"halve_every_days": 30, "expire_after_days": 90})),
+    set_scoring("a status the lead has not", scoring_with("mql_status", "Hot")),
+    set_scoring("a team that does not exist", scoring_with("notify_team", "t-nowhere")),
+    set_scoring("the file is empty", b""),
+    set_scoring("the file is missing", None),
+    set_scoring("a rep may not replace the model (valid file)", dump(SCORING), actor="u-ana", exit=1),
+    Case("score: a record that is not a lead", (CRM, "score", WS, "deal-1", *NOW), "demo", exit=1),
+    Case("score: no such lead", (CRM, "score", WS, "lead-999", *NOW), "demo", exit=1),
+    Case("score: no lead named", (CRM, "score", WS), "demo"),
+]
+
+CASES = (FILE_LEVEL + TOP_LEVEL + NESTED + COMMAND_LINE + LOGIC + CALENDARS + PROCESSES + AUTOMATION
+         + SCORING_CASES)
 
 _names = [case.name for case in CASES]
 assert len(_names) == len(set(_names)), sorted({n for n in _names if _names.count(n) > 1})

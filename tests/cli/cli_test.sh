@@ -402,6 +402,32 @@ expect "set-rules names where a file is malformed" 2 "" 'crm: '"$root"'/assets/p
 expect "set-rules is for admins" 1 "" "crm: Ana Reyes (rep) cannot change automation rules; only admins can" -- "$crm" set-rules "$auto" "$root/assets/automation/northwind.json" --as u-ana $NOW
 same "refused rules change no file" "$before" "$(fingerprint "$auto")"
 expect "set-rules saves the templates" 0 "9 rules saved" "" -- "$crm" set-rules "$auto" "$root/assets/automation/northwind.json" --as u-sam $NOW
+# Lead scoring (docs/scoring.md): the demo's model, a lead's breakdown, the hand-off once.
+sc="$work/scoring"
+"$crm" init "$sc" --demo $NOW >/dev/null 2>&1
+expect "score explains a lead point by point" 0 '"text": "Industry is Logistics +15"' "" -- "$crm" score "$sc" lead-17 $NOW
+expect "score gives the total and the threshold" 0 '"mql_threshold": 60' "" -- "$crm" score "$sc" lead-17 $NOW
+expect "score of a record that is not a lead" 1 "" "crm: deal-1 is a deal, not a lead" -- "$crm" score "$sc" deal-1 $NOW
+expect "scoring prints the model" 0 '"halve_every_days": 30' "" -- "$crm" scoring "$sc"
+"$crm" scoring "$sc" >"$work/scoring.json"
+python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); m["mql_threshold"]="high"; json.dump(m,open(sys.argv[2],"w"))' "$work/scoring.json" "$work/bad-scoring.json"
+python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); m["fit"][0]["when"]={"==":[{"var":"industy"},"Logistics"]}; json.dump(m,open(sys.argv[2],"w"))' "$work/scoring.json" "$work/typo-scoring.json"
+python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); m["mql_threshold"]=50; json.dump(m,open(sys.argv[2],"w"))' "$work/scoring.json" "$work/lower-scoring.json"
+before="$(fingerprint "$sc")"
+expect "set-scoring refuses a rep" 1 "" "crm: Ana Reyes (rep) cannot change lead scoring; only admins can" -- "$crm" set-scoring "$sc" "$work/scoring.json" --as u-ana $NOW
+expect "set-scoring names the place in a bad file" 2 "" "crm: $work/bad-scoring.json: \$.mql_threshold: expected a whole number from 1 to 10000, got \"high\"" -- "$crm" set-scoring "$sc" "$work/bad-scoring.json" --as u-sam $NOW
+expect "set-scoring names a field the lead lacks" 2 "" "crm: $work/typo-scoring.json: \$.fit[0].when: \"industy\" is not a field of Lead" -- "$crm" set-scoring "$sc" "$work/typo-scoring.json" --as u-sam $NOW
+same "refused scoring models change no file" "$before" "$(fingerprint "$sc")"
+expect "tick on the demo rescores nothing" 0 "" "" -- bash -c "! '$crm' tick '$sc' $NOW | grep -q 'Lead scoring'"
+expect "one more engagement hands the lead to sales" 0 "" "crm: Dana Murphy reached the MQL threshold (60 points): handed to sales" -- "$crm" add "$sc" activity kind=Note subject="Pricing page visit" at=2026-11-20T09:30:00Z related=lead-17 direction=Inbound --as u-ben $NOW
+expect "the lead is marked marketing-qualified" 0 '"mql_at": "2026-11-20T10:00:00Z"' "" -- "$crm" score "$sc" lead-17 $NOW
+expect "the sales manager hears of it" 0 'is a marketing-qualified lead (score 60): handed to sales' "" -- "$crm" inbox "$sc" --as u-maria
+pricing="$(grep -o 'activity-[a-z0-9-]*' <("$crm" list "$sc" activity --as u-ben) | tail -1)"
+expect "dropping below and rising again hands nothing off twice" 0 "" "" -- bash -c "'$crm' delete '$sc' '$pricing' --as u-maria $NOW >/dev/null && ! '$crm' add '$sc' activity kind=Note subject='Pricing page visit' at=2026-11-20T11:00:00Z related=lead-17 --as u-ben --now 2026-11-20T11:00:00Z 2>&1 | grep -q 'MQL'"
+same "one hand-off notification" "1" "$("$crm" inbox "$sc" --as u-maria | grep -c 'marketing-qualified lead (score 60)')"
+expect "a lower threshold hands more leads off" 0 "reached the MQL threshold (50 points): handed to sales" "" -- "$crm" set-scoring "$sc" "$work/lower-scoring.json" --as u-sam $NOW
+expect "decay brings scores down with time" 0 "(Lead scoring)" "" -- "$crm" tick "$sc" --now 2026-12-20T15:00:00Z
+expect "history says who scored the lead" 0 "automation (Lead scoring)" "" -- "$crm" history "$sc" lead-17
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -272,5 +272,6 @@ TEST_CASE("notifications are journaled events that read back the same") {
     bad["events"][0]["data"]["notification"]["kind"] = "gossip";
     CHECK(batch_from_json(bad).error() ==
           "notification.sent: \"notification\" is not a notification: notification.kind: "
-          "expected \"sla_breach\", \"escalation\", \"assignment\" or \"automation\", got \"gossip\"");
+          "expected \"sla_breach\", \"escalation\", \"assignment\", \"automation\" or \"mql\", got "
+          "\"gossip\"");
 }

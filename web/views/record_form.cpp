@@ -418,6 +418,9 @@ const RecordSurroundings& surroundings_of(const ViewContext& view, const Record&
         cache.value.next = record_next_action(view.workspace, record, view.now);
         cache.value.related =
             related_records(view.workspace, view.ui.user, record, kRelatedShownPerType);
+        cache.value.score.reset();
+        if (record.type == "lead" && view.workspace.lead_scoring)
+            cache.value.score = score_lead(view.workspace, record, view.now);
     }
     return cache.value;
 }
@@ -432,6 +435,75 @@ ImVec4 due_color(const std::string& state) {
 std::string due_words(const ViewContext& view, const WorkItem& item) {
     if (!item.due) return "no due time";
     return describe_due_local(*item.due, view.now, view.ui.zone);
+}
+
+// A small filled label beside the text before it: "MQL".
+void draw_badge(const char* text, const ImVec4& color) {
+    ImGui::SameLine();
+    const ImVec2 size = ImGui::CalcTextSize(text);
+    const ImVec2 pad(6 * scale(), 1 * scale());
+    const ImVec2 at = ImGui::GetCursorScreenPos();
+    ImGui::GetWindowDrawList()->AddRectFilled(
+        at, ImVec2(at.x + size.x + pad.x * 2, at.y + size.y + pad.y * 2),
+        ImGui::ColorConvertFloat4ToU32(color), 4 * scale());
+    ImGui::SetCursorScreenPos(ImVec2(at.x + pad.x, at.y + pad.y));
+    ImGui::TextColored(ImVec4(1, 1, 1, 1), "%s", text);
+}
+
+std::string signed_text(int points) {
+    return (points < 0 ? "" : "+") + std::to_string(points);
+}
+
+// A lead's score and why, point by point, as the core computes it now.
+void draw_lead_score(ViewContext& view, const Record& record) {
+    const auto& score = surroundings_of(view, record).score;
+    if (!score) return;
+    const LeadScoring& model = *view.workspace.lead_scoring;
+    ImGui::PushFont(heading_font());
+    ImGui::Text("Score %d", score->total);
+    ImGui::PopFont();
+    mark(view.ui, "lead-score");
+    if (is_mql(record)) {
+        draw_badge("MQL", colors::kSuccess);
+        mark(view.ui, "mql-badge");
+    }
+    const nlohmann::json& mql_at = record.value("mql_at");
+    const auto since = mql_at.is_string() ? parse_instant(mql_at.get<std::string>()) : std::nullopt;
+    if (since)
+        text_colored_wrapped(colors::kMuted,
+                             "Handed to sales " +
+                                 format_local_datetime(*since, view.ui.zone, view.now) +
+                                 " (MQL at " + std::to_string(model.mql_threshold) + ")");
+    else
+        text_colored_wrapped(colors::kMuted,
+                             std::to_string(std::max(0, model.mql_threshold - score->total)) +
+                                 " points to MQL (" + std::to_string(model.mql_threshold) + ")");
+    if (score->lines.empty())
+        text_colored_wrapped(colors::kMuted, "No fit or engagement points yet");
+    else if (ImGui::BeginTable("##score", 2,
+                               ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+        ImGui::TableSetupColumn("why", ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn("points", ImGuiTableColumnFlags_WidthFixed,
+                                ImGui::CalcTextSize("+1000").x);
+        for (const auto& line : score->lines) {
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            ImGui::TextWrapped("%s", line.label.c_str());
+            if (!line.faded.empty())
+                text_colored_wrapped(colors::kMuted, signed_text(line.base) + ", " + line.faded);
+            ImGui::TableNextColumn();
+            const std::string points = signed_text(line.points);
+            // Right-aligned, so the column reads as a sum.
+            ImGui::SetCursorPosX(ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x -
+                                 ImGui::CalcTextSize(points.c_str()).x);
+            ImGui::TextColored(line.points < 0 ? colors::kDanger
+                                               : ImGui::GetStyleColorVec4(ImGuiCol_Text),
+                               "%s", points.c_str());
+        }
+        ImGui::EndTable();
+    }
+    mark(view.ui, "score-breakdown");
+    ImGui::Separator();
 }
 
 // First on the page: what to do next on this record, and by when.
@@ -797,6 +869,7 @@ void draw_record_form(ViewContext& view) {
         if (record) {
             draw_next_action(view, *record);
             draw_record_deadlines(view, *record);
+            draw_lead_score(view, *record);
             draw_data_problems(view, *record, static_cast<bool>(may_edit));
             draw_record_process(view, *record);
         }
