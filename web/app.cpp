@@ -257,6 +257,8 @@ void App::draw_screen(ViewContext& view) {
         return draw_duplicates(view);
     case Screen::DataQuality:
         return draw_data_quality(view);
+    case Screen::Automation:
+        return draw_automation(view);
     }
 }
 
@@ -317,6 +319,10 @@ void App::apply_intents() {
                     flag_problem(value);
                 else if constexpr (std::is_same_v<T, ResolveProblems>)
                     resolve_problems(value);
+                else if constexpr (std::is_same_v<T, ToggleRule>)
+                    toggle_rule(value);
+                else if constexpr (std::is_same_v<T, FixAutomation>)
+                    fix_automation(value);
                 else if constexpr (std::is_same_v<T, BulkMove>)
                     finish_bulk(
                         "Moved",
@@ -983,9 +989,11 @@ std::string App::test_state_json() const {
                            : m_ui.screen == Screen::Inbox       ? "inbox"
                            : m_ui.screen == Screen::Duplicates  ? "duplicates"
                            : m_ui.screen == Screen::DataQuality ? "data_quality"
+                           : m_ui.screen == Screen::Automation  ? "automation"
                                                                 : "records"},
                 {"work", work_json()},
                 {"exception_groups", exception_groups_json()},
+                {"automation", automation_json()},
                 {"flow", m_ui.flow},
                 {"move_open", m_ui.move.open},
                 {"move_to", m_ui.move.to},

@@ -72,6 +72,9 @@ class App {
     // Data quality (app_data_quality.cpp).
     void flag_problem(const FlagProblem& request);
     void resolve_problems(const ResolveProblems& request);
+    void toggle_rule(const ToggleRule& request); // app_automation.cpp
+    nlohmann::json automation_json() const;      // for tests: rules on or off, runs kept
+    void fix_automation(const FixAutomation& request);
     nlohmann::json data_quality_json() const; // for tests: what the screen found
     bool warn_of_duplicates(const RecordTypeDef& type, const nlohmann::json& fields);
     void remember_change(const Outcome& outcome);

@@ -160,7 +160,17 @@ struct Rect {
     float x = 0, y = 0, w = 0, h = 0;
 };
 
-enum class Screen { MyWork, Exceptions, Records, Board, Designer, Inbox, Duplicates, DataQuality };
+enum class Screen {
+    MyWork,
+    Exceptions,
+    Records,
+    Board,
+    Designer,
+    Inbox,
+    Duplicates,
+    DataQuality,
+    Automation
+};
 
 // The process designer's draft: edited freely, checked by the core on every
 // change (the engine decides the SetProcesses command saving would send), and
@@ -309,8 +319,12 @@ struct UiState {
     // the manager sees every group's count first. Opening one closes the
     // other, so a long queue never pushes the rest off the screen.
     std::string open_exception_group;
-    std::string flow;         // the board shown
-    std::string board_column; // the stage a phone shows of the board
+    // The recovery-queue item being dismissed (record, automation) and its note.
+    std::pair<std::string, std::string> dismissing;
+    std::string dismiss_note;
+    bool automation_runs = false; // the automation screen shows its runs (else its rules)
+    std::string flow;             // the board shown
+    std::string board_column;     // the stage a phone shows of the board
     BoardCache board;
     MoveDialog move;
     DesignerState designer;
@@ -410,11 +424,23 @@ struct FlagProblem {
 struct ResolveProblems {
     std::string record_id;
 };
+// The automation screen: a rule turned on or off (admins).
+struct ToggleRule {
+    std::string rule_id;
+    bool enabled = true;
+};
+// The recovery queue's fixes: run a failed automation again, or take it off
+// the queue with a note (done by hand, not wanted).
+struct FixAutomation {
+    std::string record_id, automation;
+    bool dismiss = false;
+    std::string note;
+};
 using Intent =
     std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested, RequestMove,
                  SubmitMove, SaveProcesses, CompleteTask, SubmitLog, AssignOwner, UndoRequested,
                  MarkRead, SaveListView, DeleteListView, BulkReassign, BulkMove, CheckCsvImport,
                  CommitCsvImport, UndoCsvImport, SaveFailedRows, AnswerImport, MergeDuplicates,
-                 FlagProblem, ResolveProblems>;
+                 FlagProblem, ResolveProblems, ToggleRule, FixAutomation>;
 
 } // namespace crm::web

@@ -66,6 +66,9 @@ void draw_move_dialog(ViewContext& view);
 void draw_designer(ViewContext& view);
 void draw_my_work(ViewContext& view);
 void draw_exceptions(ViewContext& view);
+// The automation screen (managers and admins): the rules in words, what they did.
+void draw_automation(ViewContext& view);
+bool can_see_automation(const ViewContext& view);
 // The inbox screen, its label with the unread count ("Inbox 3"), and going there.
 void draw_inbox(ViewContext& view);
 void refresh_inbox(const ViewContext& view);

@@ -126,6 +126,20 @@ float scale() {
     return ImGui::GetFontSize() / 16.0f;
 }
 
+// A row of buttons, the chosen one tinted; true when another was chosen.
+bool choice_button(UiState& ui, const std::string& label, bool chosen, const std::string& name,
+                   bool first) {
+    if (!first) same_line_if_fits(label.c_str());
+    if (chosen) {
+        ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.86f, 0.91f, 1.0f, 1));
+        ImGui::PushStyleColor(ImGuiCol_Text, colors::kAccentV);
+    }
+    const bool clicked = ImGui::Button(label.c_str(), ImVec2(0, tap_height()));
+    if (chosen) ImGui::PopStyleColor(2);
+    mark(ui, name);
+    return clicked && !chosen;
+}
+
 } // namespace crm::web
 
 namespace crm::web {

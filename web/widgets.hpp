@@ -54,6 +54,10 @@ inline void place_main_area(bool record_panel_open) {
 float dialog_width(float css_width);
 // The height a tap target needs: 44 CSS pixels on a phone, a frame elsewhere.
 float tap_height();
+// A row of buttons, the chosen one tinted (on the same line while it fits);
+// true when another was chosen. `name` marks it for tests.
+bool choice_button(UiState& ui, const std::string& label, bool chosen, const std::string& name,
+                   bool first = false);
 // A button that is a comfortable tap target on a phone.
 bool tap_button(const char* label, float width = 0);
 

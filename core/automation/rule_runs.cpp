@@ -123,12 +123,18 @@ std::vector<Occasion> occasions_of(const Workspace& ws, const BusinessCalendar& 
         const auto anchor = date_of(record.value(t.field), calendar.zone);
         if (!anchor) return found;
         const std::string base = t.field + "=" + format_date(*anchor) + ":";
-        for (int days : t.days) {
-            const CivilDate day = add_days(*anchor, days);
-            // Before the date: until the date has passed. On or after it: for a week.
-            const CivilDate last = days < 0 ? *anchor : add_days(day, 7);
-            found.push_back({base + std::to_string(days), local_midnight(day, calendar.zone),
-                             local_midnight(add_days(last, 1), calendar.zone)});
+        std::vector<int> days = t.days;
+        std::sort(days.begin(), days.end());
+        for (std::size_t i = 0; i < days.size(); ++i) {
+            const CivilDate day = add_days(*anchor, days[i]);
+            // Due until the next occasion comes (a 120-day reminder is stale at 90
+            // days), the last before the date until the date has passed, one on or
+            // after it for a week.
+            const CivilDate end = i + 1 < days.size() ? add_days(*anchor, days[i + 1])
+                                  : days[i] < 0       ? add_days(*anchor, 1)
+                                                      : add_days(day, 8);
+            found.push_back({base + std::to_string(days[i]), local_midnight(day, calendar.zone),
+                             local_midnight(end, calendar.zone)});
         }
     } else if (t.kind == TriggerKind::Idle) {
         const Instant touched = last_touched(ws, record);

@@ -429,5 +429,18 @@ expect "a lower threshold hands more leads off" 0 "reached the MQL threshold (50
 expect "decay brings scores down with time" 0 "(Lead scoring)" "" -- "$crm" tick "$sc" --now 2026-12-20T15:00:00Z
 expect "history says who scored the lead" 0 "automation (Lead scoring)" "" -- "$crm" history "$sc" lead-17
 
+# Renewal reminders at 120 / 90 / 60 days: once each, however often crm tick
+# runs (every run opens the workspace afresh).
+renewing="$("$crm" add "$auto" subscription name="Acme yearly" renewal_date=2027-06-30 --as u-ana --now 2027-01-04T09:00:00Z 2>/dev/null)"
+reminders() { "$crm" tick "$auto" --now "$1" | grep '"rule":"renewal_reminders"' | grep "\"record\":\"$renewing\"" | grep -o '"occasion":"[^"]*"' | tr '\n' ' '; }
+same "nothing is due 121 days before" "" "$(reminders 2027-03-01T12:00:00Z)"
+same "the 120-day reminder" '"occasion":"renewal_date=2027-06-30:-120" ' "$(reminders 2027-03-02T12:00:00Z)"
+same "the 120-day reminder only once" "" "$(reminders 2027-03-02T13:00:00Z)"
+same "the 90-day reminder" '"occasion":"renewal_date=2027-06-30:-90" ' "$(reminders 2027-04-01T12:00:00Z)"
+same "the 90-day reminder only once" "" "$(reminders 2027-04-20T12:00:00Z)"
+same "the 60-day reminder" '"occasion":"renewal_date=2027-06-30:-60" ' "$(reminders 2027-05-01T12:00:00Z)"
+same "nothing more after the renewal" "" "$(reminders 2027-07-15T12:00:00Z)"
+expect "three reminder tasks, one per occasion" 0 "" "" -- bash -c "[ \"\$('$crm' automation-log '$auto' | grep -c '\"record\":\"$renewing\"')\" -eq 3 ]"
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -62,12 +62,8 @@ void set_rules(Engine& engine, const char* text, Instant now) {
 
 TEST_CASE("a new lead from Germany goes to the DACH rep; with the rep away it waits unowned, "
           "saying why") {
-    ScratchDir dir;
-    DirectoryStorage storage{dir.path()};
-    WorkspaceStore store{storage};
-    Engine engine;
-    REQUIRE(store.create(dach_workspace()).ok());
-    REQUIRE(store.open(engine).ok());
+    OpenStore opened(dach_workspace());
+    Engine& engine = opened.engine;
     const Instant now = at("2026-12-07T10:00:00Z"); // a Monday
     set_rules(engine, kRouteDach, now);
 
@@ -76,7 +72,7 @@ TEST_CASE("a new lead from Germany goes to the DACH rep; with the rep away it wa
     const std::string lyon = create_lead(engine, "Paul Durand", "France", now);
     CHECK(engine.workspace().find(lyon)->owner == "u-ana"); // the rule's condition does not hold
 
-    const KeptHistory kept = read_record_history(store, berlin);
+    const KeptHistory kept = read_record_history(opened.store, berlin);
     const auto entries = record_timeline(engine.workspace(), kept.batches, kept.origins, berlin);
     const bool by_rule = std::any_of(entries.begin(), entries.end(), [](const auto& entry) {
         return entry.by.rfind("rule Route DACH leads", 0) == 0 &&

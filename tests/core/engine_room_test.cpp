@@ -62,26 +62,12 @@ class RestlessReactor : public Reactor {
     }
 };
 
-// A workspace in a scratch directory, open in an engine with the store as its journal.
-struct OpenStore {
-    ScratchDir dir;
-    DirectoryStorage storage{dir.path()};
-    WorkspaceStore store{storage};
-    Engine engine;
-    explicit OpenStore(const Workspace& workspace,
-                       std::shared_ptr<const Reactor> reactor = nullptr) {
-        REQUIRE(store.create(workspace));
-        if (reactor) engine.add_reactor(std::move(reactor));
-        REQUIRE(store.open(engine));
-    }
-};
-
 } // namespace
 
 TEST_CASE("a record's history survives three compactions: every change, in order, with who and "
           "when") {
     OpenStore opened(team_with_pipeline());
-    auto& [dir, storage, store, engine] = opened;
+    auto& [dir, storage, store, engine, later_stores] = opened;
     const auto created =
         engine.apply(CreateRecord{"deal",
                                   {{"name", "Fleet"},
@@ -126,7 +112,7 @@ TEST_CASE("a record's history survives three compactions: every change, in order
 
 TEST_CASE("a deleted record comes back with its history") {
     OpenStore opened(team_with_pipeline());
-    auto& [dir, storage, store, engine] = opened;
+    auto& [dir, storage, store, engine, later_stores] = opened;
     const std::string id =
         engine.apply(CreateRecord{"deal", {{"name", "Fleet"}, {"stage", "Lead"}}}, "u-ana", kNow)
             .record_id;
@@ -197,7 +183,7 @@ TEST_CASE("two devices opened from the same export create 10,000 records each, n
 TEST_CASE("a reactor that never settles stops at the bound; what it did is kept and a person is "
           "asked") {
     OpenStore opened(team_workspace(), std::make_shared<RestlessReactor>());
-    auto& [dir, storage, store, engine] = opened;
+    auto& [dir, storage, store, engine, later_stores] = opened;
     const auto made = engine.apply(CreateRecord{"deal", {{"name", "Fleet"}}}, "u-ana", kNow);
     REQUIRE(made.ok);
     // The change, the bounded reactions, and the note for the recovery queue.

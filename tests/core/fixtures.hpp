@@ -8,8 +8,10 @@
 #include "store/workspace_store.hpp"
 #include "util/time.hpp"
 
+#include <deque>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <unistd.h>
@@ -80,6 +82,31 @@ struct StoredTeam {
         ws.schema = builtin_schema();
         if (!store.create(ws).ok() || !store.open(engine).ok())
             throw std::runtime_error("cannot store the team's workspace in " + dir.path());
+    }
+};
+
+// A workspace in a scratch directory, open in an engine with the store as its journal.
+struct OpenStore {
+    ScratchDir dir;
+    DirectoryStorage storage{dir.path()};
+    WorkspaceStore store{storage};
+    Engine engine;
+    // `reactor`: one more reaction the engine runs, for tests of reactions.
+    explicit OpenStore(const Workspace& workspace,
+                       std::shared_ptr<const Reactor> reactor = nullptr) {
+        if (!store.create(workspace).ok()) throw std::runtime_error("cannot store the workspace");
+        if (reactor) engine.add_reactor(std::move(reactor));
+        if (!store.open(engine).ok())
+            throw std::runtime_error("cannot store the workspace in " + dir.path());
+    }
+    // A second engine on the same directory, as the next session would open
+    // it; its store (its journal) lives as long as this.
+    std::deque<WorkspaceStore> later_stores;
+    Engine reopen() {
+        Engine again;
+        if (!later_stores.emplace_back(storage).open(again).ok())
+            throw std::runtime_error("cannot open the workspace in " + dir.path() + " again");
+        return again;
     }
 };
 

@@ -23,26 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-// A workspace in a scratch directory, open in an engine with the store as its journal.
-struct OpenStore {
-    ScratchDir dir;
-    DirectoryStorage storage{dir.path()};
-    WorkspaceStore store{storage};
-    Engine engine;
-    explicit OpenStore(const Workspace& workspace) {
-        REQUIRE(store.create(workspace));
-        REQUIRE(store.open(engine));
-    }
-    // A second engine on the same directory, as the next session would open
-    // it; its store (its journal) lives as long as this.
-    std::deque<WorkspaceStore> later_stores;
-    Engine reopen() {
-        Engine again;
-        REQUIRE(later_stores.emplace_back(storage).open(again));
-        return again;
-    }
-};
-
 std::vector<std::string> texts_of(const Workspace& ws, const std::string& user) {
     std::vector<std::string> texts;
     for (const Notification* notification : inbox(ws, user).items)

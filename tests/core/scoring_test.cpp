@@ -51,24 +51,6 @@ Workspace scored_team() {
     return ws;
 }
 
-// A workspace in a scratch directory, open in an engine journaling to it.
-struct OpenStore {
-    ScratchDir dir;
-    DirectoryStorage storage{dir.path()};
-    WorkspaceStore store{storage};
-    Engine engine;
-    explicit OpenStore(const Workspace& workspace) {
-        REQUIRE(store.create(workspace));
-        REQUIRE(store.open(engine));
-    }
-    std::deque<WorkspaceStore> later_stores;
-    Engine reopen() {
-        Engine again;
-        REQUIRE(later_stores.emplace_back(storage).open(again));
-        return again;
-    }
-};
-
 std::string add(Engine& engine, const char* type, json fields, const char* when,
                 const std::string& actor = "u-ana") {
     const auto outcome =

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
-  startBrowser, stopBrowser, browser, shots, openApp, waitSaved, state, click, navigate, switchUser, typeInto,
+  startBrowser, stopBrowser, browser, shots, openApp, waitSaved, state, click, navigate, switchUser, becomeUser, typeInto,
   assertOnScreen,
 } from "./helpers.mjs";
 
@@ -16,13 +16,6 @@ after(stopBrowser);
 const quality = (page) => state(page).then((s) => s.data_quality);
 const record = (page, id) => page.evaluate((i) => window.crmTest.record(i), id);
 const CONTACT_KEY_FIELDS = ["first_name", "last_name", "email", "phone", "job_title", "company"];
-
-// Who one is sits in the navigation menu on a phone.
-async function becomeUser(page, id) {
-  const rects = await page.evaluate(() => window.crmTest.rects());
-  if (!rects["user-switcher"] && rects["tab-menu"]) await click(page, "tab-menu");
-  await switchUser(page, id);
-}
 
 async function openDataQuality(page) {
   await navigate(page, "open-data-quality");

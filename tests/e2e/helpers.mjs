@@ -97,6 +97,13 @@ export async function switchUser(page, id) {
   await page.waitForFunction((u) => window.crmTest.state().user === u, id);
 }
 
+// Switches who one is; on a phone the switcher sits in the navigation menu.
+export async function becomeUser(page, id) {
+  const rects = await page.evaluate(() => window.crmTest.rects());
+  if (!rects["user-switcher"] && rects["tab-menu"]) await click(page, "tab-menu");
+  await switchUser(page, id);
+}
+
 export async function drag(page, from, to) {
   const rects = await page.evaluate(() => window.crmTest.rects());
   const a = rects[from], b = rects[to];

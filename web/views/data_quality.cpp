@@ -50,20 +50,6 @@ const DataQualityFindings& findings(const ViewContext& view) {
     return found;
 }
 
-// A row of buttons, the chosen one tinted; true when another was chosen.
-bool choice_button(UiState& ui, const std::string& label, bool chosen, const std::string& name,
-                   bool first = false) {
-    if (!first) same_line_if_fits(label.c_str());
-    if (chosen) {
-        ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.86f, 0.91f, 1.0f, 1));
-        ImGui::PushStyleColor(ImGuiCol_Text, colors::kAccentV);
-    }
-    const bool clicked = ImGui::Button(label.c_str(), ImVec2(0, tap_height()));
-    if (chosen) ImGui::PopStyleColor(2);
-    mark(ui, name);
-    return clicked && !chosen;
-}
-
 void draw_part_choice(ViewContext& view, std::size_t flagged) {
     DataQualityScreen& screen = view.ui.quality;
     const struct {

@@ -7,6 +7,8 @@
 #include "engine/permissions.hpp"
 #include "util/local_time.hpp"
 
+#include <imgui_stdlib.h>
+
 namespace crm::web {
 
 namespace {
@@ -213,6 +215,41 @@ void draw_my_work(ViewContext& view) {
     ImGui::End();
 }
 
+namespace {
+
+// The recovery queue's fixes beside a failed automation: Retry runs it again;
+// Dismiss asks what was done instead (by hand, or not wanted) and takes it off.
+void draw_recovery_fixes(ViewContext& view, const std::string& automation,
+                         const ExceptionItem& item, bool marked) {
+    auto& dismissing = view.ui.dismissing;
+    const bool asking = dismissing.first == item.record_id && dismissing.second == automation;
+    if (!asking) {
+        if (ImGui::SmallButton("Retry"))
+            view.intents.push_back(FixAutomation{item.record_id, automation, false, ""});
+        if (marked) mark(view.ui, "retry-" + item.record_id);
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Dismiss")) {
+            dismissing = {item.record_id, automation};
+            view.ui.dismiss_note.clear();
+        }
+        if (marked) mark(view.ui, "dismiss-" + item.record_id);
+        ImGui::SameLine();
+        return;
+    }
+    ImGui::NewLine();
+    ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, 420 * scale()));
+    ImGui::InputTextWithHint("##note", "What was done instead (optional)", &view.ui.dismiss_note);
+    mark(view.ui, "dismiss-note");
+    if (ImGui::Button("Dismiss"))
+        view.intents.push_back(
+            FixAutomation{item.record_id, automation, true, view.ui.dismiss_note});
+    mark(view.ui, "dismiss-confirm");
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) dismissing = {};
+}
+
+} // namespace
+
 void draw_exceptions(ViewContext& view) {
     auto& cache = view.ui.exceptions;
     if (cache.refresh(view.version, view.ui.user, view.now))
@@ -261,6 +298,8 @@ void draw_exceptions(ViewContext& view) {
                     ImGui::SameLine();
                     ImGui::AlignTextToFramePadding();
                 }
+                if (queue.kind == "automation_failure" && me)
+                    draw_recovery_fixes(view, queue.group, item, i < 50);
                 const User* owner = view.workspace.directory.user(item.owner);
                 if (queue.kind == "overdue_next_action") // the detail names the owner
                     ImGui::TextWrapped("%s · %s", item.title.c_str(), item.detail.c_str());

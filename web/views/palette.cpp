@@ -49,6 +49,10 @@ void add_screens_and_actions(ViewContext& view, const std::string& needle,
         add("Exceptions", "Screen", [](ViewContext& v) {
             go_to_screen(v, [](UiState& ui) { ui.screen = Screen::Exceptions; });
         });
+    if (can_see_automation(view))
+        add("Automation", "Screen", [](ViewContext& v) {
+            go_to_screen(v, [](UiState& ui) { ui.screen = Screen::Automation; });
+        });
     for (const auto& flow : ws.flows) {
         const std::string id = flow.id;
         add(flow.name + " board", "Pipeline", [id](ViewContext& v) {

@@ -104,6 +104,8 @@ std::string screen_title(const ViewContext& view) {
         return "Duplicates";
     case Screen::DataQuality:
         return "Data quality";
+    case Screen::Automation:
+        return "Automation";
     case Screen::Board:
         if (const Flow* flow = view.workspace.flow(view.ui.flow)) return flow->name;
         return "Pipelines";
@@ -255,6 +257,9 @@ void draw_navigation(ViewContext& view) {
     if (me && can_review_data_quality(*me))
         nav_item(view, "Data quality", ui.screen == Screen::DataQuality, "open-data-quality",
                  [](const Workspace&, UiState& ui) { ui.screen = Screen::DataQuality; });
+    if (can_see_automation(view))
+        nav_item(view, "Automation", ui.screen == Screen::Automation, "open-automation",
+                 [](const Workspace&, UiState& ui) { ui.screen = Screen::Automation; });
     ImGui::Spacing();
     if (!view.workspace.flows.empty()) {
         ImGui::TextColored(colors::kMuted, "PIPELINES");
