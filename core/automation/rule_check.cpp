@@ -38,6 +38,7 @@ class RuleChecker {
             say("record_type", "there is no record type \"" + m_rule.record_type + "\"");
             return;
         }
+        text("name", m_rule.name, kMaxRuleNameBytes);
         trigger();
         if (!m_rule.condition.is_null())
             for (auto& problem : validate_condition(m_ws.schema, m_ws.flows, *m_type,
@@ -114,6 +115,12 @@ class RuleChecker {
             say(part, "there is no SLA policy \"" + t.policy + "\"");
     }
 
+    // What people read (a name, a task's title, a message): one short line of text.
+    void text(const std::string& part, const std::string& value, std::size_t max_bytes) {
+        if (auto problem = text_problem(value, max_bytes))
+            say(part, "the " + part + " " + *problem);
+    }
+
     void people(const std::string& part, const std::vector<std::string>& names) {
         for (const auto& name : names)
             if (auto problem = person_problem(m_ws, name); !problem.empty()) say(part, problem);
@@ -144,12 +151,14 @@ class RuleChecker {
         case A::Assign:
             return routing(part, a.routing);
         case A::CreateTask:
+            text("title", a.title, kMaxRuleTextBytes);
             if (!is_valid_duration(a.due_in))
                 say(part, "due_in \"" + a.due_in +
                               "\" is not a duration like \"3 business days\" or \"4 hours\"");
             return people(part, {a.task_for});
         case A::Notify:
         case A::Escalate:
+            text("message", a.message, kMaxRuleTextBytes);
             return people(part, a.to);
         case A::SetField:
             return set_values(part, *m_type, json{{a.field, a.value}});

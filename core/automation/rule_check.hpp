@@ -11,6 +11,10 @@
 
 namespace crm {
 
+// The longest rule name, and task title or message, a rule may have (bytes).
+inline constexpr std::size_t kMaxRuleNameBytes = 200;
+inline constexpr std::size_t kMaxRuleTextBytes = 1000;
+
 // Each problem names the rule, the part and what is wrong: `rule "Route DACH
 // leads", action 1 (assign): there is no user "u-hans"`. Empty when all fit.
 std::vector<std::string> validate_rules(const Workspace& workspace,

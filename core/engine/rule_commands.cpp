@@ -6,6 +6,7 @@
 #include "automation/rule_check.hpp"
 #include "engine/decisions.hpp"
 #include "engine/permissions.hpp"
+#include "io/workspace_json.hpp"
 #include "sla/calendar.hpp"
 #include "sla/clocks.hpp"
 #include "util/local_time.hpp"
@@ -324,6 +325,9 @@ Result<Decision> decide_set_away(const Workspace& ws, const User& actor, const S
         return Error{describe_user(actor) + " cannot set when " + user->name +
                      " is out of office; they, their manager or an admin can"};
     std::vector<AwayPeriod> away = command.away;
+    if (away.size() > kMaxAwayPeriods)
+        return Error{"At most " + std::to_string(kMaxAwayPeriods) +
+                     " out-of-office periods are kept; remove past ones first"};
     for (const auto& period : away)
         if (period.to < period.from)
             return Error{"An out-of-office period ends (" + format_date(period.to) +

@@ -372,3 +372,20 @@ TEST_CASE("every rule template runs on the demo workspace") {
         CHECK_MESSAGE(run.failed.empty(),
                       std::string(run.rule + " on " + run.record + ": " + run.failed));
 }
+
+TEST_CASE("what a rule says to people is short text, and out-of-office periods are bounded") {
+    Engine engine(dach_workspace());
+    const Instant now = at("2026-12-07T10:00:00Z");
+    auto rules = rules_of(kRouteDach);
+    rules.front().name = std::string(300, 'x');
+    auto long_name = engine.apply(SetRules{rules}, "u-sam", now);
+    CHECK(long_name.message.rfind("Cannot save the rules: rule \"" + std::string(300, 'x') +
+                                      "\", name: the name is longer than 200 characters",
+                                  0) == 0);
+    std::vector<AwayPeriod> away(101, AwayPeriod{{2026, 12, 7}, {2026, 12, 8}});
+    CHECK(engine.apply(SetAway{"u-hans", away}, "u-hans", now).message ==
+          "At most 100 out-of-office periods are kept; remove past ones first");
+    CHECK(
+        engine.apply(SetAway{"u-hans", {{{2026, 12, 9}, {2026, 12, 1}}}}, "u-hans", now).message ==
+        "An out-of-office period ends (2026-12-01) before it starts (2026-12-09)");
+}
