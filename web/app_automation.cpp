@@ -51,7 +51,10 @@ nlohmann::json App::automation_json() const {
     nlohmann::json rules = nlohmann::json::object();
     for (const auto& rule : automation.rules)
         rules[rule.id] = rule.enabled;
-    return {{"rules", rules}, {"runs", automation.log.size()}};
+    std::size_t created = 0; // runs that made a record (a task, a linked record)
+    for (const auto& run : automation.log)
+        created += run.did.rfind("created the ", 0) == 0;
+    return {{"rules", rules}, {"runs", automation.log.size()}, {"created", created}};
 }
 
 } // namespace crm::web

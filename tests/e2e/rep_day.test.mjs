@@ -115,6 +115,8 @@ test("dates are typed the way people write them, picked from a calendar, kept in
   const id = await findByTitle(page, "Send the renewal quote");
   assert.equal((await record(page, id)).fields.due, "2026-12-02T08:00:00Z"); // 09:00 in Berlin
 
+  // The list holds the demo's tasks and those its rules made on open: find it.
+  await typeInto(page, "search", "Send the renewal quote");
   await click(page, `row-${id}`);
   await page.waitForFunction((i) => window.crmTest.state().form_record === i, id);
   assert.equal((await state(page)).form_values.due, "2026-12-02 09:00");
@@ -537,6 +539,10 @@ test("on a phone, turning it or the on-screen keyboard coming up keeps the field
   await page.waitForFunction(() => Boolean(window.crmTest.rects()["save-record"]));
   await page.waitForTimeout(200);
 
+  // The lead's score and process come first; scroll the first fields up into the lower half.
+  await page.mouse.move(195, 500);
+  await page.mouse.wheel(0, 150);
+  await page.waitForTimeout(300);
   // The lowest text field wholly above the footer: typing there, the keyboard would cover it.
   const drawn = await rects(page);
   const footer = drawn["save-record"].y;

@@ -3,7 +3,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startBrowser, stopBrowser, browser, shots, openApp, state, assertOnScreen } from "./helpers.mjs";
+import {
+  startBrowser, stopBrowser, browser, shots, openApp, state, assertOnScreen, becomeUser,
+} from "./helpers.mjs";
 
 before(startBrowser);
 after(stopBrowser);
@@ -24,6 +26,7 @@ async function openByName(page, name, id) {
 test("a handed-off lead shows its score, why and the MQL badge on a desktop", async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await openApp(context, { onMyWork: true });
+  await becomeUser(page, "u-maria"); // the manager sees every rep's leads
   await openByName(page, "Liam Fischer", "lead-24");
   await assertOnScreen(page, ["lead-score", "mql-badge", "score-breakdown"]);
   const lead = await record(page, "lead-24");
@@ -38,6 +41,7 @@ test("a lead short of the threshold shows what it lacks on a phone, without a ba
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2,
     hasTouch: true, isMobile: true });
   const page = await openApp(context, { onMyWork: true });
+  await becomeUser(page, "u-maria");
   await openByName(page, "Dana Murphy", "lead-17");
   await assertOnScreen(page, ["lead-score", "score-breakdown"]);
   const rects = await page.evaluate(() => window.crmTest.rects());

@@ -478,10 +478,14 @@ void draw_lead_score(ViewContext& view, const Record& record) {
         text_colored_wrapped(colors::kMuted,
                              std::to_string(std::max(0, model.mql_threshold - score->total)) +
                                  " points to MQL (" + std::to_string(model.mql_threshold) + ")");
+    // On a phone the reasons fold away, so the fields stay on the first screen.
+    const bool why =
+        !score->lines.empty() &&
+        ImGui::TreeNodeEx("Why this score", is_phone() ? 0 : ImGuiTreeNodeFlags_DefaultOpen);
     if (score->lines.empty())
         text_colored_wrapped(colors::kMuted, "No fit or engagement points yet");
-    else if (ImGui::BeginTable("##score", 2,
-                               ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+    else if (why && ImGui::BeginTable("##score", 2,
+                                      ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
         ImGui::TableSetupColumn("why", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableSetupColumn("points", ImGuiTableColumnFlags_WidthFixed,
                                 ImGui::CalcTextSize("+1000").x);
@@ -502,6 +506,7 @@ void draw_lead_score(ViewContext& view, const Record& record) {
         }
         ImGui::EndTable();
     }
+    if (why) ImGui::TreePop();
     mark(view.ui, "score-breakdown");
     ImGui::Separator();
 }
