@@ -31,6 +31,7 @@
 #include "scoring/score.hpp"
 #include "service/batch_undo.hpp"
 #include "service/bootstrap.hpp"
+#include "service/conversion.hpp"
 #include "service/csv_import.hpp"
 #include "service/duplicates.hpp"
 #include "service/people_import.hpp"
@@ -150,6 +151,14 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   away DIR USER FROM..TO... --as USER
                                  set when USER is out of office (dates YYYY-MM-DD;
                                  none clears); routing skips them then
+  convert DIR LEAD --as USER [--company ID|new] [--contact ID|new] [--deal-name NAME]
+      [--dry-run]                turn a lead into a company, contact and deal in one
+                                 step; links to an existing company and contact the
+                                 duplicate check finds (unless given, or "new"); prints
+                                 the plan, then what it made (JSON)
+  accept-quote DIR QUOTE --as USER
+                                 accept a quote: make its order and win its deal
+                                 (through the gate), which starts onboarding
   score DIR LEAD                 the lead's score at --now, point by point, as JSON
   scoring DIR                    print the workspace's lead scoring model (null: none)
   set-scoring DIR FILE.json --as USER
@@ -252,7 +261,8 @@ Args parse_args(int argc, char** argv) {
                    arg == "--duration" || arg == "--wait" || arg == "--kind" ||
                    arg == "--outcome" || arg == "--notes" || arg == "--next" || arg == "--due" ||
                    arg == "--task" || arg == "--type" || arg == "--delimiter" ||
-                   arg == "--encoding" || arg == "--skip-invalid" || arg == "--threshold") {
+                   arg == "--encoding" || arg == "--skip-invalid" || arg == "--threshold" ||
+                   arg == "--company" || arg == "--contact" || arg == "--deal-name") {
             // "--reason --as u-ben": the next option is not the value.
             if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0)
                 throw UsageError{arg + " needs a value"};
@@ -1186,6 +1196,66 @@ int cmd_dismiss(const Args& args) {
             require_actor(args), now_from(args)));
 }
 
+json match_json(const std::optional<ConversionMatch>& match, const std::string& new_name) {
+    if (!match) return {{"new", new_name}};
+    return {{"id", match->id}, {"title", match->title}, {"reason", match->reason}};
+}
+
+// --company / --contact: an id, "new" to make one, or absent to take the plan's match.
+void choose(const Args& args, const char* option_name, std::optional<ConversionMatch>& match) {
+    const auto it = args.options.find(option_name);
+    if (it == args.options.end()) return;
+    if (it->second == "new")
+        match.reset();
+    else
+        match = ConversionMatch{it->second, it->second, "chosen"};
+}
+
+int cmd_convert(const Args& args) {
+    need_positional(args, 3);
+    auto opened =
+        open_workspace(args, args.positional[1], args.dry_run ? Access::Read : Access::Write);
+    const Workspace& ws = opened->engine.workspace();
+    const User* actor = ws.directory.user(require_actor(args));
+    if (!actor) throw Refused{"there is no user \"" + require_actor(args) + "\""};
+    ConversionPlan plan = plan_conversion(ws, *actor, args.positional[2]);
+    choose(args, "company", plan.company);
+    choose(args, "contact", plan.contact);
+    if (const auto name = args.options.find("deal-name"); name != args.options.end())
+        plan.deal_name = name->second;
+    std::cout << json{{"plan",
+                       {{"company", match_json(plan.company, plan.new_company)},
+                        {"contact", match_json(plan.contact, plan.new_contact)},
+                        {"deal", plan.deal.empty() ? json{{"new", plan.deal_name}}
+                                                   : json{{"id", plan.deal}}}}}}
+                     .dump()
+              << "\n";
+    if (args.dry_run) return kOk;
+    const Outcome outcome =
+        opened->engine.apply(conversion_command(plan), actor->id, now_from(args));
+    if (outcome.ok) {
+        const Record* lead = ws.find(plan.lead);
+        json made = json::object();
+        for (const char* field : {"converted_company", "converted_contact", "converted_deal"})
+            made[std::string(field).substr(10)] = lead->value(field);
+        std::cout << json{{"converted", made}}.dump() << "\n";
+    }
+    return report_outcome(opened->engine, outcome);
+}
+
+int cmd_accept_quote(const Args& args) {
+    need_positional(args, 3);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    const Outcome outcome =
+        opened->engine.apply(AcceptQuote{args.positional[2]}, require_actor(args), now_from(args));
+    if (outcome.ok)
+        std::cout << json{{"order",
+                           opened->engine.workspace().find(args.positional[2])->value("order")}}
+                         .dump()
+                  << "\n";
+    return report_outcome(opened->engine, outcome);
+}
+
 // "2026-12-07..2026-12-11" (one day: "2026-12-07"); "none" clears.
 std::vector<AwayPeriod> away_periods(const std::vector<std::string>& texts) {
     std::vector<AwayPeriod> away;
@@ -1402,6 +1472,8 @@ int main(int argc, char** argv) {
         if (command == "retry") return cmd_retry(args);
         if (command == "dismiss") return cmd_dismiss(args);
         if (command == "away") return cmd_away(args);
+        if (command == "convert") return cmd_convert(args);
+        if (command == "accept-quote") return cmd_accept_quote(args);
         if (command == "score") return cmd_score(args);
         if (command == "scoring") return cmd_scoring(args);
         if (command == "set-scoring") return cmd_set_scoring(args);

@@ -179,6 +179,43 @@ for i in range(30):
                         "related": related, "priority": random.choice(["Low", "Normal", "High"])},
         min(due - timedelta(days=7), TODAY - timedelta(days=1)))  # nothing is created after today
 
+# --- Quotes on deals in Proposal and Negotiation; won deals have their order. ---
+PRODUCTS = [("Fieldwork Growth licence", 1200), ("Fieldwork Enterprise licence", 2400), ("Onboarding package", 4500),
+            ("Route planning add-on", 300), ("Premium support", 900)]
+
+
+def quote_lines(n):
+    lines = [{"product": PRODUCTS[n % 2][0], "quantity": 5 + (n * 3) % 20,
+              "price": {"amount": PRODUCTS[n % 2][1], "currency": "USD"}},
+             {"product": PRODUCTS[2][0], "quantity": 1, "price": {"amount": PRODUCTS[2][1], "currency": "USD"}}]
+    if n % 3 == 0:
+        lines[0]["discount"] = 10
+        lines.append({"product": PRODUCTS[3 + n % 2][0], "quantity": 2 + n % 4,
+                      "price": {"amount": PRODUCTS[3 + n % 2][1], "currency": "USD"}})
+    return lines
+
+
+def lines_total(lines):
+    total = sum(round(l["quantity"] * l["price"]["amount"] * (100 - l.get("discount", 0)) / 100, 2) for l in lines)
+    return {"amount": int(total) if total == int(total) else total, "currency": "USD"}
+
+
+for n, deal in enumerate(r for r in records if r["type"] == "deal" and r["fields"]["stage"] in
+                         ("Proposal sent", "Negotiation", "Closed won")):
+    won = deal["fields"]["stage"] == "Closed won"
+    sent = TODAY - timedelta(days=3 + n % 6)
+    lines = quote_lines(n)
+    quote = add("quote", deal["owner"], {
+        "name": "Quote for " + deal["fields"]["name"], "deal": deal["id"], "lines": lines, "total": lines_total(lines),
+        "status": "Accepted" if won else "Sent", "valid_until": (sent + timedelta(days=30)).isoformat(),
+        "accepted_at": stamp(sent + timedelta(days=2), 15, 0) if won else None}, sent)
+    if won:
+        order = add("order", deal["owner"], {
+            "name": "Order for " + deal["fields"]["name"], "deal": deal["id"], "quote": quote,
+            "company": deal["fields"]["company"], "lines": lines, "total": lines_total(lines), "status": "Open",
+            "ordered_at": stamp(sent + timedelta(days=2), 15, 0)}, sent + timedelta(days=2))
+        records[-2]["fields"]["order"] = order
+
 # --- Processes: the six templates, and where each record stands in them. ---
 process_dir = Path(__file__).resolve().parent.parent / "assets" / "processes"
 flows = []

@@ -256,12 +256,31 @@ struct ScoreLeads {
     std::vector<std::string> ids;
 };
 
+// Converts a lead into a customer in one batch: its company and contact
+// (existing ones, or new ones made from the lead) and a deal in the process
+// that starts from leads (the sales pipeline), linked to the lead. The lead
+// keeps where it went; a deal the lead already started is used, not copied.
+struct ConvertLead {
+    std::string lead;
+    std::string company;   // an existing company's id; "" = a new one from the lead
+    std::string contact;   // an existing contact's id; "" = a new one from the lead
+    std::string deal_name; // "" = the company's name
+};
+
+// Accepts a quote: marks it accepted, makes an order from its lines and wins
+// its deal through the won outcome's gate, as any move (which starts
+// onboarding). One batch; refused whole when the deal cannot be won.
+struct AcceptQuote {
+    std::string quote;
+};
+
 using Command =
     std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType, MoveRecord,
                  SetProcesses, RestoreRecord, StartFlow, TrackPauses, MarkNotificationsRead, Notify,
                  SaveView, DeleteView, LogActivity, ImportRecords, RevertBatch, StartFlows,
                  MergeRecords, FlagDataProblem, ResolveDataProblems, ImportPeople, SetRules,
-                 RunRule, RetryAutomation, DismissAutomation, SetAway, SetLeadScoring, ScoreLeads>;
+                 RunRule, RetryAutomation, DismissAutomation, SetAway, SetLeadScoring, ScoreLeads,
+                 ConvertLead, AcceptQuote>;
 
 // "update", "move", ...: how history names the command that caused a batch.
 const char* command_name(const Command& command);

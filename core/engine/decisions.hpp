@@ -60,6 +60,14 @@ Result<Decision> decide_set_processes(const Workspace& workspace, const User& ac
 const Flow* stage_field_flow(const Workspace& workspace, const Record& record,
                              const nlohmann::json& fields);
 
+// The funnel (core/engine/funnel_commands.cpp).
+Result<Decision> decide_convert_lead(const Workspace& workspace, const User& actor,
+                                     const ConvertLead& command, Instant now,
+                                     const std::string& device, DecideDetails& details);
+Result<Decision> decide_accept_quote(const Workspace& workspace, const User& actor,
+                                     const AcceptQuote& command, Instant now,
+                                     const std::string& device, DecideDetails& details);
+
 Result<Decision> decide_set_lead_scoring(const Workspace& workspace, const User& actor,
                                          const SetLeadScoring& command);
 Result<Decision> decide_score_leads(const Workspace& workspace, const ScoreLeads& command,

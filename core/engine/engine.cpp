@@ -8,6 +8,7 @@
 #include "io/workspace_json.hpp"
 #include "logic/jsonlogic.hpp"
 #include "model/field_values.hpp"
+#include "model/line_items.hpp"
 #include "process/conditions.hpp"
 #include "quality/validation.hpp"
 #include "scoring/score.hpp"
@@ -34,6 +35,30 @@ std::string join_problems(const RecordTypeDef& type, const Problems& problems) {
         text += problem.message;
     }
     return text;
+}
+
+// Totals of lines (a quote's total) follow their lines: set with them, and
+// never by hand to anything else.
+void work_out_totals(const RecordTypeDef& type, json& clean, Problems& problems,
+                     const json* current) {
+    for (const auto& field : type.fields) {
+        if (field.sum_of.empty()) continue;
+        const auto lines = clean.find(field.sum_of);
+        json expected;
+        if (lines != clean.end())
+            expected = line_items_total(*lines);
+        else if (current && current->contains(field.id))
+            expected = (*current)[field.id];
+        const auto given = clean.find(field.id);
+        if (given != clean.end() && *given != expected) {
+            const FieldDef* source = type.field(field.sum_of);
+            problems.push_back({field.id, "is worked out from the " +
+                                              (source ? source->label : field.sum_of) +
+                                              "; change those instead"});
+            continue;
+        }
+        if (lines != clean.end()) clean[field.id] = std::move(expected);
+    }
 }
 
 // Checks and normalises the given field values against the type; collects
@@ -97,6 +122,7 @@ json check_fields(const Workspace& workspace, const RecordTypeDef& type, const j
             problems.push_back({field_id, "there is no user \"" + v.get<std::string>() + "\""});
         clean[field_id] = v;
     }
+    work_out_totals(type, clean, problems, current);
     return clean;
 }
 
@@ -472,7 +498,8 @@ const char* command_name(const Command& command) {
         "mark-read",     "notify",        "save-view",   "delete-view", "log",
         "import",        "undo-batch",    "start-flows", "merge",       "flag",
         "resolve-flags", "import-people", "set-rules",   "run-rule",    "retry",
-        "dismiss",       "set-away",      "set-scoring", "score-leads"};
+        "dismiss",       "set-away",      "set-scoring", "score-leads", "convert",
+        "accept-quote"};
     static_assert(std::size(names) == std::variant_size_v<Command>);
     return names[command.index()];
 }
@@ -556,6 +583,10 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
                 return decide_set_lead_scoring(m_workspace, *actor, cmd);
             else if constexpr (std::is_same_v<T, ScoreLeads>)
                 return decide_score_leads(m_workspace, cmd, now, found);
+            else if constexpr (std::is_same_v<T, ConvertLead>)
+                return decide_convert_lead(m_workspace, *actor, cmd, now, m_device, found);
+            else if constexpr (std::is_same_v<T, AcceptQuote>)
+                return decide_accept_quote(m_workspace, *actor, cmd, now, m_device, found);
             else
                 return decide_delete_view(m_workspace, *actor, cmd);
         },
@@ -584,6 +615,8 @@ std::string existing_record_of(const Command& command) {
     if (const auto* merge = std::get_if<MergeRecords>(&command)) return merge->keep;
     if (const auto* flag = std::get_if<FlagDataProblem>(&command)) return flag->id;
     if (const auto* resolve = std::get_if<ResolveDataProblems>(&command)) return resolve->id;
+    if (const auto* convert = std::get_if<ConvertLead>(&command)) return convert->lead;
+    if (const auto* accept = std::get_if<AcceptQuote>(&command)) return accept->quote;
     return "";
 }
 

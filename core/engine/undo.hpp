@@ -25,11 +25,10 @@ namespace crm {
 // Refused, in words: "There is nothing to undo", "Changes made by automation
 // cannot be undone here", "Saving the processes cannot be undone here",
 // "Importing people cannot be undone here",
-// "Adding a field cannot be undone here", "Adding a record type cannot be
-// undone here", "Ending or leaving a flow cannot be undone here",
-// "Cannot undo: deal-7 no longer exists", "Cannot undo: Acme renewal has
-// changed since; see its history", "Cannot undo: deal-7 exists again",
-// "Cannot undo: this journal did not keep the deleted record".
+// "Adding a field cannot be undone here", "Converting a lead cannot be undone here", "Adding a
+// record type cannot be undone here", "Ending or leaving a flow cannot be undone here", "Cannot
+// undo: deal-7 no longer exists", "Cannot undo: Acme renewal has changed since; see its history",
+// "Cannot undo: deal-7 exists again", "Cannot undo: this journal did not keep the deleted record".
 //   a merge -> RevertBatch of it (the record that stayed must be unchanged)
 Result<Command> undo_command(const Workspace& workspace, const EventBatch& last,
                              std::uint64_t version_after);

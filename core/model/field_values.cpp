@@ -1,5 +1,6 @@
 #include "model/field_values.hpp"
 
+#include "model/line_items.hpp"
 #include "quality/normalize.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
@@ -158,6 +159,8 @@ std::string expected_shape(const FieldDef& field) {
         return "a user id";
     case FieldType::RecordRef:
         return field.target_type.empty() ? "a record id" : "the id of a " + field.target_type;
+    case FieldType::LineItems:
+        return line_items_shape();
     }
     return "a value";
 }
@@ -298,6 +301,8 @@ Result<json> normalize_field_value(const FieldDef& field, const json& value) {
         if (id.empty()) return json(nullptr);
         return json(id);
     }
+    case FieldType::LineItems:
+        return normalize_line_items(value);
     }
     return mismatch(field, value);
 }
@@ -342,6 +347,8 @@ Result<json> parse_typed_text(const FieldDef& field, const std::string& raw,
         if (word == "false" || word == "no" || word == "n" || word == "0") return json(false);
         return Error{"expected yes or no, got \"" + text + "\""};
     }
+    case FieldType::LineItems:
+        return parse_line_items_text(text, default_currency);
     case FieldType::MultiPicklist: {
         json items = json::array();
         std::size_t start = 0;
@@ -388,6 +395,8 @@ std::string field_value_to_text(const FieldDef& field, const json& value) {
             return text;
         }
         break;
+    case FieldType::LineItems:
+        return line_items_to_text(value);
     case FieldType::Number:
         return format_field_value(field, value);
     default:
@@ -424,6 +433,8 @@ std::string format_field_value(const FieldDef& field, const json& value) {
             return text;
         }
         break;
+    case FieldType::LineItems:
+        return format_line_items(value);
     case FieldType::DateTime:
         if (value.is_string()) {
             std::string text = value.get<std::string>();

@@ -7,7 +7,7 @@ namespace crm {
 
 namespace {
 
-constexpr std::array<std::pair<FieldType, std::string_view>, 15> kTypeNames = {{
+constexpr std::array<std::pair<FieldType, std::string_view>, 16> kTypeNames = {{
     {FieldType::Text, "text"},
     {FieldType::LongText, "long_text"},
     {FieldType::Number, "number"},
@@ -23,6 +23,7 @@ constexpr std::array<std::pair<FieldType, std::string_view>, 15> kTypeNames = {{
     {FieldType::Domain, "domain"},
     {FieldType::UserRef, "user_ref"},
     {FieldType::RecordRef, "record_ref"},
+    {FieldType::LineItems, "line_items"},
 }};
 
 FieldDef field(std::string id, std::string label, FieldType type, bool required = false) {
@@ -41,9 +42,15 @@ FieldDef picklist(std::string id, std::string label, std::vector<std::string> op
     return def;
 }
 
-FieldDef ref(std::string id, std::string label, std::string target) {
-    FieldDef def = field(std::move(id), std::move(label), FieldType::RecordRef);
+FieldDef ref(std::string id, std::string label, std::string target, bool required = false) {
+    FieldDef def = field(std::move(id), std::move(label), FieldType::RecordRef, required);
     def.target_type = std::move(target);
+    return def;
+}
+
+FieldDef sum_of(std::string id, std::string label, std::string lines) {
+    FieldDef def = field(std::move(id), std::move(label), FieldType::Money);
+    def.sum_of = std::move(lines);
     return def;
 }
 
@@ -72,6 +79,9 @@ void set_completeness(Schema& schema) {
         schema.type(type)->completeness_fields = fields;
     schema.type("task")->completeness_target = 0;
     schema.type("activity")->completeness_target = 0;
+    // Quotes and orders are made from their deal: what they hold is the deal's.
+    schema.type("quote")->completeness_target = 0;
+    schema.type("order")->completeness_target = 0;
 }
 
 } // namespace
@@ -158,7 +168,12 @@ Schema builtin_schema() {
                   {"Software", "Manufacturing", "Healthcare", "Retail", "Finance", "Education",
                    "Logistics", "Energy", "Media", "Other"}),
          field("employees", "Employees", T::Number),
-         field("mql_at", "Marketing-qualified", T::DateTime)}));
+         field("mql_at", "Marketing-qualified", T::DateTime),
+         // Set when the lead is converted (core/engine/convert_commands.cpp).
+         field("converted_at", "Converted", T::DateTime),
+         ref("converted_company", "Converted to company", "company"),
+         ref("converted_contact", "Converted to contact", "contact"),
+         ref("converted_deal", "Converted to deal", "deal")}));
     schema.add_type(record_type(
         "deal", "Deal", "Deals", {"name"},
         {field("name", "Name", T::Text, true), ref("company", "Company", "company"),
@@ -200,6 +215,20 @@ Schema builtin_schema() {
          picklist("health", "Health", {"Healthy", "At risk", "Expansion signal"}),
          field("renewal_proposal_sent", "Renewal proposal sent", T::Bool),
          field("new_mrr", "New monthly revenue", T::Money)}));
+    schema.add_type(record_type(
+        "quote", "Quote", "Quotes", {"name"},
+        {field("name", "Name", T::Text, true), ref("deal", "Deal", "deal", true),
+         field("lines", "Lines", T::LineItems), sum_of("total", "Total", "lines"),
+         picklist("status", "Status", {"Draft", "Sent", "Accepted", "Declined"}),
+         field("valid_until", "Valid until", T::Date),
+         field("accepted_at", "Accepted", T::DateTime), ref("order", "Order", "order")}));
+    schema.add_type(
+        record_type("order", "Order", "Orders", {"name"},
+                    {field("name", "Name", T::Text, true), ref("deal", "Deal", "deal"),
+                     ref("quote", "Quote", "quote"), ref("company", "Company", "company"),
+                     field("lines", "Lines", T::LineItems), sum_of("total", "Total", "lines"),
+                     picklist("status", "Status", {"Open", "Fulfilled", "Cancelled"}),
+                     field("ordered_at", "Ordered", T::DateTime)}));
     schema.add_type(
         record_type("task", "Task", "Tasks", {"title"},
                     {field("title", "Title", T::Text, true), field("due", "Due", T::DateTime),

@@ -30,6 +30,7 @@ enum class FieldType {
     Domain, // a web site's domain, kept canonical: "example.com"
     UserRef,
     RecordRef,
+    LineItems, // a quote's or order's lines: product, quantity, unit price, discount %
 };
 
 std::string_view field_type_name(FieldType type);
@@ -66,6 +67,9 @@ struct FieldDef {
     std::string target_type;          // record_ref: the referenced type ("" = any)
     bool custom = false;              // added by an admin (not built in)
     FieldRules rules;
+    // A money field worked out by the engine as the total of this line_items
+    // field (a quote's total); nobody sets it by hand. Built-in fields only.
+    std::string sum_of;
 };
 
 // A rule across fields: a JsonLogic condition over the record's values (as

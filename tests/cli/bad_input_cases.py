@@ -923,8 +923,45 @@ SCORING_CASES = [
     Case("score: no lead named", (CRM, "score", WS), "demo"),
 ]
 
+# --- The funnel: quote lines typed on the command line, converting, accepting.
+def set_lines(what, text, exit=2):
+    return Case("quote lines: " + what,
+                (CRM, "set", WS, "quote-1", "lines=" + text, "--as", "u-ana", *NOW), "demo", exit=exit)
+
+
+FUNNEL = [
+    set_lines("no \" x \"", "ten licences @ 1200"),
+    set_lines("no price", "10 x Licence"),
+    set_lines("a quantity of 0", "0 x Licence @ 1200"),
+    set_lines("a negative price", "1 x Licence @ -5 USD"),
+    set_lines("a discount of 150%", "1 x Licence @ 1200 -150%"),
+    set_lines("two currencies", "1 x Licence @ 1200 USD; 1 x Setup @ 900 EUR"),
+    set_lines("a price that is not a number", "1 x Licence @ lots"),
+    set_lines("a control character in a product", "1 x Lic\x1bence @ 1200"),
+    set_lines("201 lines", "; ".join(["1 x Seat @ 10"] * 201)),
+    set_lines("a 300-character product", "1 x " + "L" * 300 + " @ 10"),
+    Case("quote: the total set by hand", (CRM, "set", WS, "quote-1", "total=1 USD", "--as", "u-ana", *NOW),
+         "demo", exit=1),
+    Case("quote: a quote without its deal", (CRM, "add", WS, "quote", "name=Loose", "--as", "u-ana", *NOW),
+         "demo", exit=1),
+    Case("convert: a record that is not a lead", (CRM, "convert", WS, "deal-1", "--as", "u-ana", *NOW),
+         "demo", exit=1),
+    Case("convert: no such lead", (CRM, "convert", WS, "lead-999", "--as", "u-ana", *NOW), "demo", exit=1),
+    Case("convert: a disqualified lead", (CRM, "convert", WS, "lead-2", "--as", "u-sam", *NOW), "demo", exit=1),
+    Case("convert: a company that is a contact",
+         (CRM, "convert", WS, "lead-10", "--company", "contact-1", "--as", "u-ana", *NOW), "demo", exit=1),
+    Case("convert: --company without a value", (CRM, "convert", WS, "lead-10", "--company"), "demo"),
+    Case("convert: no lead named", (CRM, "convert", WS, "--as", "u-ana"), "demo"),
+    Case("accept-quote: a deal in Proposal sent", (CRM, "accept-quote", WS, "quote-1", "--as", "u-ana", *NOW),
+         "demo", exit=1),
+    Case("accept-quote: an accepted quote", (CRM, "accept-quote", WS, "quote-3", "--as", "u-sam", *NOW),
+         "demo", exit=1),
+    Case("accept-quote: another rep's quote", (CRM, "accept-quote", WS, "quote-2", "--as", "u-ana", *NOW),
+         "demo", exit=1),
+]
+
 CASES = (FILE_LEVEL + TOP_LEVEL + NESTED + COMMAND_LINE + LOGIC + CALENDARS + PROCESSES + AUTOMATION
-         + SCORING_CASES)
+         + SCORING_CASES + FUNNEL)
 
 _names = [case.name for case in CASES]
 assert len(_names) == len(set(_names)), sorted({n for n in _names if _names.count(n) > 1})

@@ -442,5 +442,32 @@ same "the 60-day reminder" '"occasion":"renewal_date=2027-06-30:-60" ' "$(remind
 same "nothing more after the renewal" "" "$(reminders 2027-07-15T12:00:00Z)"
 expect "three reminder tasks, one per occasion" 0 "" "" -- bash -c "[ \"\$('$crm' automation-log '$auto' | grep -c '\"record\":\"$renewing\"')\" -eq 3 ]"
 
+# The funnel: convert a lead, quote with lines, accept the quote into an order.
+funnel="$work/funnel"
+"$crm" init "$funnel" --demo $NOW >/dev/null
+expect "convert --dry-run prints the plan and changes nothing" 0 '{"plan":{"company":{"new":"Brightline Ltd"},"contact":{"new":"Priya Haddad"},"deal":{"new":"Brightline Ltd"}}}' "" -- "$crm" convert "$funnel" lead-10 --as u-ana --dry-run $NOW
+expect "a rep cannot convert another rep's lead" 1 "" "crm: there is no record \"lead-5\"" -- "$crm" convert "$funnel" lead-5 --as u-ana $NOW
+expect "convert makes the company, contact and deal" 0 '{"converted":{"company":"company-' "" -- "$crm" convert "$funnel" lead-10 --as u-ana $NOW
+converted_deal="$("$crm" show "$funnel" lead-10 | python3 -c 'import json,sys; print(json.load(sys.stdin)["fields"]["converted_deal"])')"
+expect "the new deal is in the sales pipeline at Lead" 0 '"stage": "Lead"' "" -- "$crm" show "$funnel" "$converted_deal"
+expect "converting twice is refused" 1 "" "crm: Cannot convert Priya Haddad: it was converted already, into Brightline Ltd" -- "$crm" convert "$funnel" lead-10 --as u-ana $NOW
+same_company="$("$crm" add "$funnel" lead name="Noor Khan" company_name="Brightline Ltd." email=noor@brightline.example --as u-ana $NOW 2>/dev/null)"
+expect "a lead of the same company links to the one just made" 0 '"company":{"id":"company-' "" -- "$crm" convert "$funnel" "$same_company" --as u-ana --dry-run $NOW
+expect "a qualified lead keeps the deal it started" 0 '"deal":{"id":"deal-45"}' "" -- "$crm" convert "$funnel" lead-4 --as u-ana $NOW
+expect "history keeps where the lead went" 0 '"converted_deal":"deal-45"' "" -- "$crm" history "$funnel" lead-4
+quote="$("$crm" add "$funnel" quote name="Brightline quote" deal="$converted_deal" lines="10 x Growth licence @ 1200 USD -10%; 1 x Onboarding package @ 4500 USD" --as u-ana $NOW 2>/dev/null)"
+expect "a quote's total is worked out from its lines" 0 '"amount": 15300' "" -- "$crm" show "$funnel" "$quote"
+expect "a quote line that does not read says which and how" 2 "" 'crm: lines: line 1: expected "quantity x product @ price", like "10 x Growth plan @ 1200 EUR -10%", got "lots of licences"' -- "$crm" set "$funnel" "$quote" lines="lots of licences" --as u-ana $NOW
+expect "a total is not set by hand" 1 "" "crm: Cannot save Brightline quote: Total: is worked out from the Lines; change those instead" -- "$crm" set "$funnel" "$quote" total="99 USD" --as u-ana $NOW
+before="$(fingerprint "$funnel")"
+expect "a quote whose deal is not in Negotiation is not accepted" 1 "" "crm: Cannot accept Brightline quote: " -- "$crm" accept-quote "$funnel" "$quote" --as u-ana $NOW
+same "a refused acceptance changes no file" "$before" "$(fingerprint "$funnel")"
+"$crm" set "$funnel" deal-13 agreement_signed=yes --as u-ana $NOW >/dev/null
+expect "accepting a quote makes its order" 0 '{"order":"order-' "" -- "$crm" accept-quote "$funnel" quote-6 --as u-ana $NOW
+expect "the deal is won and onboarding starts" 0 '"onboarding"' "" -- "$crm" show "$funnel" deal-13
+expect "the deal is closed won" 0 '"stage": "Closed won"' "" -- "$crm" show "$funnel" deal-13
+expect "a quote is accepted once" 1 "" "crm: Cannot accept Quote for " -- "$crm" accept-quote "$funnel" quote-6 --as u-ana $NOW
+expect "accept-quote names what is not a quote" 1 "" "crm: deal-13 is a deal, not a quote" -- "$crm" accept-quote "$funnel" deal-13 --as u-ana $NOW
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

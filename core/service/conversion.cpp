@@ -1,0 +1,95 @@
+#include "service/conversion.hpp"
+
+#include "engine/permissions.hpp"
+#include "service/duplicates.hpp"
+#include "util/text.hpp"
+
+namespace crm {
+
+using nlohmann::json;
+
+namespace {
+
+std::string text_value(const Record& record, const char* field) {
+    const auto& value = record.value(field);
+    return value.is_string() ? value.get<std::string>() : "";
+}
+
+// The part after '@', lower case; "" for none.
+std::string email_domain(const std::string& email) {
+    const auto at = email.find('@');
+    return at == std::string::npos ? "" : fold_text(email.substr(at + 1));
+}
+
+// A company the lead's company already is: the same web site as the lead's
+// email, or a name similar enough to be the same firm.
+std::optional<ConversionMatch> matching_company(const Workspace& ws, const User& viewer,
+                                                const Record& lead) {
+    const std::string domain = email_domain(text_value(lead, "email"));
+    const std::string name = text_value(lead, "company_name");
+    std::optional<ConversionMatch> best;
+    double best_score = kDefaultNameThreshold;
+    for (const auto& id : ws.ids_of_type("company")) {
+        const Record* company = ws.find(id);
+        if (!company || !can_view(ws, viewer, *company)) continue;
+        const std::string site = text_value(*company, "domain");
+        if (!domain.empty() && fold_text(site) == domain)
+            return ConversionMatch{id, ws.title_of(*company), "same web site " + site};
+        if (name.empty()) continue;
+        const double score = name_similarity(name, ws.title_of(*company));
+        if (score >= best_score) {
+            best_score = score;
+            best = ConversionMatch{id, ws.title_of(*company), "similar name"};
+        }
+    }
+    return best;
+}
+
+std::optional<ConversionMatch> matching_contact(const Workspace& ws, const User& viewer,
+                                                const Record& lead, const std::string& company) {
+    const std::string name = trim_space(text_value(lead, "name"));
+    const auto space = name.find(' ');
+    json values = {{"first_name", name.substr(0, space)},
+                   {"last_name", space == std::string::npos ? "" : name.substr(space + 1)},
+                   {"email", lead.value("email")},
+                   {"phone", lead.value("phone")}};
+    if (!company.empty()) values["company"] = company;
+    auto pairs = duplicates_of(ws, "contact", values, "");
+    keep_visible_pairs(ws, viewer, pairs);
+    if (pairs.empty()) return std::nullopt;
+    const auto& pair = pairs.front();
+    const std::string& id = pair.first == kNewRecord ? pair.second : pair.first;
+    const Record* contact = ws.find(id);
+    if (!contact) return std::nullopt;
+    return ConversionMatch{id, ws.title_of(*contact),
+                           pair.reasons.empty() ? "" : pair.reasons.front()};
+}
+
+} // namespace
+
+ConversionPlan plan_conversion(const Workspace& ws, const User& viewer,
+                               const std::string& lead_id) {
+    ConversionPlan plan;
+    plan.lead = lead_id;
+    const Record* lead = ws.find(lead_id);
+    if (!lead || lead->type != "lead" || !can_view(ws, viewer, *lead)) return plan;
+    plan.company = matching_company(ws, viewer, *lead);
+    plan.new_company = text_value(*lead, "company_name");
+    plan.contact = matching_contact(ws, viewer, *lead, plan.company ? plan.company->id : "");
+    plan.new_contact = trim_space(text_value(*lead, "name"));
+    for (const auto& [flow, state] : lead->flows)
+        if (state.status == "spawned" && ws.find(state.outcome)) plan.deal = state.outcome;
+    plan.deal_name = plan.company ? plan.company->title : plan.new_company;
+    return plan;
+}
+
+ConvertLead conversion_command(const ConversionPlan& plan) {
+    ConvertLead command;
+    command.lead = plan.lead;
+    if (plan.company) command.company = plan.company->id;
+    if (plan.contact) command.contact = plan.contact->id;
+    command.deal_name = plan.deal_name;
+    return command;
+}
+
+} // namespace crm

@@ -1,0 +1,318 @@
+// The funnel: a lead converted into a company, contact and deal in one step
+// (linking to records that exist rather than duplicating them), quote lines
+// and their total, and an accepted quote becoming an order that wins the
+// deal and starts onboarding.
+#include "engine/undo.hpp"
+#include "fixtures.hpp"
+#include "model/field_values.hpp"
+#include "model/line_items.hpp"
+#include "service/conversion.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+using namespace crm;
+using namespace crm::test;
+using nlohmann::json;
+
+namespace {
+
+const Instant kNow = at("2026-12-01T10:00:00Z");
+
+// The team with the built-in schema and the lead, sales and onboarding processes.
+Workspace funnel_workspace() {
+    Workspace ws = team_with_pipeline();
+    ws.schema = builtin_schema();
+    std::ifstream in(std::string(CRM_PROCESS_DIR) + "/onboarding.json");
+    auto flows = processes_from_document(json::parse(in));
+    REQUIRE(flows.ok());
+    ws.flows.insert(ws.flows.end(), flows->begin(), flows->end());
+    ws.currency = "EUR";
+    return ws;
+}
+
+std::string create(Engine& engine, const char* type, json fields, const char* by = "u-ana") {
+    auto outcome = engine.apply(CreateRecord{type, std::move(fields)}, by, kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    return outcome.record_id;
+}
+
+std::size_t count_of(const Engine& engine, const char* type) {
+    return engine.workspace().ids_of_type(type).size();
+}
+
+const json& value(const Engine& engine, const std::string& id, const char* field) {
+    return engine.workspace().find(id)->value(field);
+}
+
+json line(const char* product, double quantity, double price, double discount = 0,
+          const char* currency = "EUR") {
+    json out = {{"product", product},
+                {"quantity", quantity},
+                {"price", {{"amount", price}, {"currency", currency}}}};
+    if (discount != 0) out["discount"] = discount;
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("converting a lead makes its company, contact and deal in one batch, and the lead "
+          "keeps where it went") {
+    Engine engine(funnel_workspace());
+    const std::string lead = create(engine, "lead",
+                                    {{"name", "Jana Novak"},
+                                     {"company_name", "Brightline GmbH"},
+                                     {"email", "jana@brightline.example"},
+                                     {"country", "Germany"},
+                                     {"budget", {{"amount", 30000}, {"currency", "EUR"}}},
+                                     {"status", "Working"}});
+    const Workspace& ws = engine.workspace();
+    const ConversionPlan plan = plan_conversion(ws, *ws.directory.user("u-ana"), lead);
+    CHECK_FALSE(plan.company);
+    CHECK_FALSE(plan.contact);
+    CHECK(plan.deal_name == "Brightline GmbH");
+
+    const auto outcome = engine.apply(conversion_command(plan), "u-ana", kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    CHECK(outcome.batch->cause.command == "convert");
+    const std::string company = value(engine, lead, "converted_company");
+    const std::string contact = value(engine, lead, "converted_contact");
+    const std::string deal = value(engine, lead, "converted_deal");
+    CHECK(value(engine, company, "name") == "Brightline GmbH");
+    CHECK(value(engine, company, "country") == "Germany");
+    CHECK(value(engine, contact, "first_name") == "Jana");
+    CHECK(value(engine, contact, "last_name") == "Novak");
+    CHECK(value(engine, contact, "email") == "jana@brightline.example");
+    CHECK(value(engine, contact, "company") == company);
+    CHECK(value(engine, deal, "name") == "Brightline GmbH");
+    CHECK(value(engine, deal, "company") == company);
+    CHECK(value(engine, deal, "contact") == contact);
+    CHECK(value(engine, deal, "source_lead") == lead);
+    CHECK(value(engine, deal, "budget") == json({{"amount", 30000}, {"currency", "EUR"}}));
+    CHECK(value(engine, deal, "stage") == "Lead");
+    CHECK(ws.find(deal)->flows.at("sales_pipeline").active());
+    CHECK(ws.find(deal)->owner == "u-ana");
+    CHECK(value(engine, lead, "status") == "Qualified");
+    CHECK(value(engine, lead, "converted_at") == "2026-12-01T10:00:00Z");
+    // The lead turning Qualified does not start a second deal.
+    CHECK(count_of(engine, "deal") == 1);
+    CHECK(undo_command(ws, *outcome.batch, ws.find(lead)->version).error() ==
+          "Converting a lead cannot be undone here");
+
+    SUBCASE("a second conversion is refused, and changes nothing") {
+        const auto again = engine.apply(conversion_command(plan), "u-ana", kNow);
+        CHECK_FALSE(again.ok);
+        CHECK(again.message ==
+              "Cannot convert Jana Novak: it was converted already, into Brightline GmbH");
+        CHECK(count_of(engine, "company") == 1);
+    }
+}
+
+TEST_CASE("converting links the company and contact that exist instead of duplicating them") {
+    Engine engine(funnel_workspace());
+    const std::string acme =
+        create(engine, "company", {{"name", "Acme Logistics"}, {"domain", "acme.example"}});
+    const std::string ines = create(engine, "contact",
+                                    {{"first_name", "Ines"},
+                                     {"last_name", "Moreau"},
+                                     {"email", "ines@acme.example"},
+                                     {"company", acme}});
+    const std::string lead = create(engine, "lead",
+                                    {{"name", "Inès Moreau"},
+                                     {"company_name", "ACME Logistics Ltd"},
+                                     {"email", "INES@acme.example"}});
+    const Workspace& ws = engine.workspace();
+    const ConversionPlan plan = plan_conversion(ws, *ws.directory.user("u-ana"), lead);
+    REQUIRE(plan.company);
+    CHECK(plan.company->id == acme);
+    CHECK(plan.company->reason == "same web site acme.example");
+    REQUIRE(plan.contact);
+    CHECK(plan.contact->id == ines);
+    CHECK(plan.deal_name == "Acme Logistics");
+
+    const auto outcome = engine.apply(conversion_command(plan), "u-ana", kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    CHECK(count_of(engine, "company") == 1);
+    CHECK(count_of(engine, "contact") == 1);
+    const std::string deal = value(engine, lead, "converted_deal");
+    CHECK(value(engine, deal, "company") == acme);
+    CHECK(value(engine, deal, "contact") == ines);
+}
+
+TEST_CASE("a qualified lead's deal is the one conversion uses") {
+    Engine engine(funnel_workspace());
+    const std::string lead = create(
+        engine, "lead",
+        {{"name", "Tom Berg"}, {"company_name", "Northgate Group"}, {"status", "Qualified"}});
+    REQUIRE(count_of(engine, "deal") == 1); // the sales pipeline started it
+    const std::string started = engine.workspace().ids_of_type("deal").front();
+    const Workspace& ws = engine.workspace();
+    const ConversionPlan plan = plan_conversion(ws, *ws.directory.user("u-ana"), lead);
+    CHECK(plan.deal == started);
+    const auto outcome = engine.apply(conversion_command(plan), "u-ana", kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    CHECK(count_of(engine, "deal") == 1);
+    CHECK(value(engine, lead, "converted_deal") == started);
+    CHECK(value(engine, started, "company") == value(engine, lead, "converted_company"));
+    CHECK(value(engine, started, "contact") == value(engine, lead, "converted_contact"));
+}
+
+TEST_CASE("a lead that cannot be converted says why, and nothing is made") {
+    Engine engine(funnel_workspace());
+    const auto refused = [&](const std::string& lead, const char* by) {
+        const std::size_t companies = count_of(engine, "company");
+        const auto outcome = engine.apply(ConvertLead{lead, "", "", ""}, by, kNow);
+        CHECK_FALSE(outcome.ok);
+        CHECK(count_of(engine, "company") == companies);
+        CHECK(count_of(engine, "deal") == 0);
+        return outcome.message;
+    };
+    const std::string single =
+        create(engine, "lead", {{"name", "Madonna"}, {"company_name", "Pop Ltd"}});
+    CHECK(refused(single, "u-ana") ==
+          "Cannot convert Madonna: the lead's name needs a first and a last name for the "
+          "contact, or choose an existing contact");
+    const std::string no_company = create(engine, "lead", {{"name", "Ada Park"}});
+    CHECK(refused(no_company, "u-ana") == "Cannot convert Ada Park: the lead has no company "
+                                          "name; give it one, or choose an existing company");
+    const std::string out =
+        create(engine, "lead",
+               {{"name", "Lu Chen"}, {"company_name", "Chen AG"}, {"status", "Disqualified"}});
+    CHECK(refused(out, "u-ana") ==
+          "Cannot convert Lu Chen: it is disqualified; set its status to Qualified first");
+    const std::string bens =
+        create(engine, "lead", {{"name", "Kai Roth"}, {"company_name", "Roth KG"}}, "u-ben");
+    CHECK(refused(bens, "u-zed") == "there is no record \"" + bens + "\"");
+    CHECK(refused("lead-nope", "u-ana") == "there is no record \"lead-nope\"");
+    CHECK(engine.apply(ConvertLead{bens, "contact-9", "", ""}, "u-ben", kNow).message ==
+          "Cannot convert Kai Roth: there is no record \"contact-9\"");
+}
+
+TEST_CASE("quote lines: checked line by line, totalled to the cent, read and written as text") {
+    CHECK(normalize_line_items(
+              json::array({line("Growth licence", 10, 1200, 10), line("Onboarding", 1, 4500)}))
+              .value() ==
+          json::array({line("Growth licence", 10, 1200, 10), line("Onboarding", 1, 4500)}));
+    const auto problem = [](json lines) {
+        auto result = normalize_line_items(lines);
+        REQUIRE_FALSE(result.ok());
+        return result.error();
+    };
+    CHECK(problem(json::array({line("Licence", 0, 10)})) ==
+          "line 1 (Licence): expected a quantity above 0");
+    CHECK(problem(json::array({line("A", 1, 10), line("B", 1, 10, 0, "USD")})) ==
+          "line 2: the price is in USD, the lines before it in EUR; use one currency");
+    CHECK(problem(json::array({line("A", 1, 10, 150)})) ==
+          "line 1 (A): expected a discount from 0 to 100 (percent)");
+    CHECK(problem(json::array({line(" ", 1, 10)})) == "line 1: the product is missing");
+    CHECK(problem(json::array({{{"product", "A"}, {"quantity", 1}, {"colour", "red"}}})) ==
+          "line 1: unknown key \"colour\" (a line has product, quantity, price and discount)");
+    CHECK(problem(json::array({line("A", 1, -5)})) ==
+          "line 1 (A): expected a unit price like {\"amount\": 1200, \"currency\": \"EUR\"} of "
+          "0 or more");
+    CHECK(problem(json::array({line("A\x1b", 1, 1)})) ==
+          "line 1: the product contains the control character U+001B (character 2); remove it");
+    CHECK(problem(json(std::vector<json>(201, line("A", 1, 1)))) == "at most 200 lines, got 201");
+    CHECK(problem("3 licences") == "expected lines as [{\"product\": text, \"quantity\": number, "
+                                   "\"price\": money, \"discount\": percent}]");
+
+    const json lines = json::array({line("Growth licence", 10, 1200, 10),
+                                    line("Onboarding", 1, 4500), line("Add-on", 3, 19.99, 12.5)});
+    CHECK(line_items_total(lines) == json({{"amount", 10800 + 4500 + 52.47}, {"currency", "EUR"}}));
+    const std::string text = line_items_to_text(lines);
+    CHECK(text == "10 x Growth licence @ 1200 EUR -10%; 1 x Onboarding @ 4500 EUR; 3 x Add-on @ "
+                  "19.99 EUR -12.5%");
+    CHECK(parse_line_items_text(text, "USD").value() == lines);
+    CHECK(parse_line_items_text("2 x Seats @ 10", "EUR").value() ==
+          json::array({line("Seats", 2, 10)}));
+    CHECK(parse_line_items_text("two seats", "EUR").error() ==
+          "line 1: expected \"quantity x product @ price\", like \"10 x Growth plan @ 1200 EUR "
+          "-10%\", got \"two seats\"");
+    CHECK(format_line_items(lines) == "10 \u00d7 Growth licence, 1 \u00d7 Onboarding, 3 \u00d7 "
+                                      "Add-on");
+}
+
+TEST_CASE("a quote's total follows its lines and is never set by hand") {
+    Engine engine(funnel_workspace());
+    const std::string deal = create(engine, "deal", {{"name", "Fleet rollout"}});
+    const std::string quote = create(engine, "quote",
+                                     {{"name", "Fleet rollout quote"},
+                                      {"deal", deal},
+                                      {"lines", json::array({line("Licence", 10, 1200, 10)})}});
+    CHECK(value(engine, quote, "total") == json({{"amount", 10800}, {"currency", "EUR"}}));
+    auto outcome =
+        engine.apply(UpdateRecord{quote, {{"lines", json::array({line("Licence", 12, 1200, 10)})}}},
+                     "u-ana", kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    CHECK(value(engine, quote, "total") == json({{"amount", 12960}, {"currency", "EUR"}}));
+    outcome = engine.apply(UpdateRecord{quote, {{"total", {{"amount", 1}, {"currency", "EUR"}}}}},
+                           "u-ana", kNow);
+    CHECK_FALSE(outcome.ok);
+    CHECK(outcome.message ==
+          "Cannot save Fleet rollout quote: Total: is worked out from the Lines; change those "
+          "instead");
+    outcome = engine.apply(UpdateRecord{quote, {{"lines", nullptr}}}, "u-ana", kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    CHECK(value(engine, quote, "total").is_null());
+    outcome = engine.apply(CreateRecord{"quote", {{"name", "Loose quote"}}}, "u-ana", kNow);
+    CHECK(outcome.message == "Cannot create Quote: Deal: is required");
+}
+
+TEST_CASE("an accepted quote becomes an order, wins its deal through the gate and starts "
+          "onboarding") {
+    Engine engine(funnel_workspace());
+    const std::string deal = create(engine, "deal",
+                                    {{"name", "Fleet rollout"},
+                                     {"stage", "Negotiation"},
+                                     {"amount", {{"amount", 5000}, {"currency", "EUR"}}},
+                                     {"pricing_discussed", true}});
+    REQUIRE(engine.workspace().find(deal)->flows.at("sales_pipeline").stage == "negotiation");
+    const std::string quote =
+        create(engine, "quote",
+               {{"name", "Fleet quote"},
+                {"deal", deal},
+                {"lines", json::array({line("Licence", 10, 1200, 10), line("Kickoff", 1, 900)})},
+                {"status", "Sent"}});
+
+    SUBCASE("the deal's gate stops it until the agreement is signed; nothing changes") {
+        const auto outcome = engine.apply(AcceptQuote{quote}, "u-ana", kNow);
+        CHECK_FALSE(outcome.ok);
+        CHECK(outcome.message.rfind("Cannot accept Fleet quote: ", 0) == 0);
+        CHECK(outcome.message.find("Agreement signed") != std::string::npos);
+        CHECK(count_of(engine, "order") == 0);
+        CHECK(value(engine, quote, "status") == "Sent");
+    }
+    SUBCASE("accepted once the agreement is signed") {
+        REQUIRE(engine.apply(UpdateRecord{deal, {{"agreement_signed", true}}}, "u-ana", kNow).ok);
+        const auto outcome = engine.apply(AcceptQuote{quote}, "u-ana", kNow);
+        REQUIRE_MESSAGE(outcome.ok, outcome.message);
+        CHECK(outcome.batch->cause.command == "accept-quote");
+        const std::string order = value(engine, quote, "order");
+        CHECK(value(engine, quote, "status") == "Accepted");
+        CHECK(value(engine, order, "name") == "Order for Fleet rollout");
+        CHECK(value(engine, order, "deal") == deal);
+        CHECK(value(engine, order, "quote") == quote);
+        CHECK(value(engine, order, "lines") == value(engine, quote, "lines"));
+        CHECK(value(engine, order, "total") == json({{"amount", 11700}, {"currency", "EUR"}}));
+        const Record& won = *engine.workspace().find(deal);
+        CHECK(won.flows.at("sales_pipeline").outcome == "closed_won");
+        CHECK(won.value("amount") == json({{"amount", 11700}, {"currency", "EUR"}}));
+        REQUIRE(won.flows.count("onboarding"));
+        CHECK(won.flows.at("onboarding").stage == "kickoff_scheduled");
+
+        const auto again = engine.apply(AcceptQuote{quote}, "u-ana", kNow);
+        CHECK(again.message ==
+              "Cannot accept Fleet quote: it was accepted already (order Order for Fleet rollout)");
+    }
+    SUBCASE("a quote without lines, or declined, is not accepted") {
+        const std::string empty = create(engine, "quote", {{"name", "Empty"}, {"deal", deal}});
+        CHECK(engine.apply(AcceptQuote{empty}, "u-ana", kNow).message ==
+              "Cannot accept Empty: it has no lines; add what is sold first");
+        REQUIRE(engine.apply(UpdateRecord{quote, {{"status", "Declined"}}}, "u-ana", kNow).ok);
+        CHECK(engine.apply(AcceptQuote{quote}, "u-ana", kNow).message ==
+              "Cannot accept Fleet quote: it was declined");
+        CHECK(engine.apply(AcceptQuote{deal}, "u-ana", kNow).message ==
+              deal + " is a deal, not a quote");
+    }
+}
