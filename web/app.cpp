@@ -22,6 +22,7 @@
 #include "theme.hpp"
 #include "util/local_time.hpp"
 #include "views.hpp"
+#include "views/funnel.hpp"
 #include "widgets.hpp"
 
 #include "store/storage.hpp"
@@ -217,6 +218,7 @@ bool App::frame() {
     draw_record_form(view);
     draw_move_dialog(view);
     draw_log_form(view);
+    draw_convert_dialog(view);
     draw_leave_dialog(view);
     draw_palette(view);
     draw_dialogs(view);
@@ -323,6 +325,14 @@ void App::apply_intents() {
                     toggle_rule(value);
                 else if constexpr (std::is_same_v<T, FixAutomation>)
                     fix_automation(value);
+                else if constexpr (std::is_same_v<T, OpenConversion>)
+                    open_conversion(value.lead);
+                else if constexpr (std::is_same_v<T, SubmitConversion>)
+                    submit_conversion();
+                else if constexpr (std::is_same_v<T, NewQuote>)
+                    new_quote(value.deal);
+                else if constexpr (std::is_same_v<T, AcceptQuoteRequested>)
+                    accept_quote(value.quote);
                 else if constexpr (std::is_same_v<T, BulkMove>)
                     finish_bulk(
                         "Moved",
@@ -1018,6 +1028,8 @@ std::string App::test_state_json() const {
                 {"data_quality", data_quality_json()},
                 {"import_question", import_question_json()},
                 {"log_message", m_ui.log.message},
+                {"convert_open", m_ui.convert.open},
+                {"convert_message", m_ui.convert.message},
                 {"undo_offered", m_ui.undo.has_value() && m_ui.undo->notice == m_ui.notice},
                 {"form_values", m_ui.form.values},
                 {"zone", m_ui.zone.name()},

@@ -75,6 +75,11 @@ class App {
     void toggle_rule(const ToggleRule& request); // app_automation.cpp
     nlohmann::json automation_json() const;      // for tests: rules on or off, runs kept
     void fix_automation(const FixAutomation& request);
+    // app_funnel.cpp: converting a lead, a new quote on a deal, accepting a quote.
+    void open_conversion(const std::string& lead_id);
+    void submit_conversion();
+    void new_quote(const std::string& deal_id);
+    void accept_quote(const std::string& quote_id);
     nlohmann::json data_quality_json() const; // for tests: what the screen found
     bool warn_of_duplicates(const RecordTypeDef& type, const nlohmann::json& fields);
     void remember_change(const Outcome& outcome);

@@ -14,6 +14,7 @@
 #include "query/search.hpp"
 #include "query/totals.hpp"
 #include "scoring/score.hpp"
+#include "service/conversion.hpp"
 #include "service/csv_import.hpp"
 #include "service/duplicates.hpp"
 #include "sla/time_zone.hpp"
@@ -59,6 +60,12 @@ struct RecordSurroundings {
     std::optional<ScoreBreakdown> score; // a lead's, when the workspace scores leads
 };
 
+// One quote line as typed in the lines editor; the core reads the lines
+// back from their text (parse_field_text) when the form is saved.
+struct LineDraft {
+    std::string product, quantity, price, discount;
+};
+
 // The record editor: text buffers per field, parsed by the core on save.
 struct RecordForm {
     bool open = false;
@@ -83,6 +90,9 @@ struct RecordForm {
     std::string flag_note, flag_message;
     bool focus_first = false;
     bool editing_multiline = false; // Enter is a new line there, not "save"
+    bool scroll_to_top = true;      // a record opens at its top, not where the last one was
+    // Line-items fields (a quote's lines) being edited, by field id.
+    std::map<std::string, std::vector<LineDraft>> line_drafts;
     // The record's timeline, read from the kept journal when the record or
     // the workspace changes, never per frame.
     std::vector<TimelineEntry> history;
@@ -208,6 +218,17 @@ struct LogForm {
     std::string kind = "call", outcome, notes, next_title, next_due;
     std::string message;         // why it was refused
     bool popup_was_open = false; // a picker or calendar (see dialog_escape)
+};
+
+// "Convert lead": the plan the core proposed, and what the person chose:
+// link the company and contact found, or make new ones.
+struct ConvertDialog {
+    bool open = false;
+    ConversionPlan plan;
+    bool link_company = true, link_contact = true;
+    std::string deal_name;
+    std::string message;         // why it was refused
+    bool popup_was_open = false; // (see dialog_escape)
 };
 
 // The command palette: what was typed, the highlighted entry, and the
@@ -350,6 +371,7 @@ struct UiState {
     bool nav_open = false;          // the navigation menu (phones and tablets)
     Palette palette;
     LogForm log;
+    ConvertDialog convert;
     CsvImportWizard csv;
     DuplicatesReview duplicates;
     DataQualityScreen quality;
@@ -436,11 +458,24 @@ struct FixAutomation {
     bool dismiss = false;
     std::string note;
 };
+// The funnel (views/funnel.cpp): convert a lead (open the dialog, then
+// convert as chosen), a new quote on a deal, accepting a quote.
+struct OpenConversion {
+    std::string lead;
+};
+struct SubmitConversion {};
+struct NewQuote {
+    std::string deal;
+};
+struct AcceptQuoteRequested {
+    std::string quote;
+};
 using Intent =
     std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested, RequestMove,
                  SubmitMove, SaveProcesses, CompleteTask, SubmitLog, AssignOwner, UndoRequested,
                  MarkRead, SaveListView, DeleteListView, BulkReassign, BulkMove, CheckCsvImport,
                  CommitCsvImport, UndoCsvImport, SaveFailedRows, AnswerImport, MergeDuplicates,
-                 FlagProblem, ResolveProblems, ToggleRule, FixAutomation>;
+                 FlagProblem, ResolveProblems, ToggleRule, FixAutomation, OpenConversion,
+                 SubmitConversion, NewQuote, AcceptQuoteRequested>;
 
 } // namespace crm::web

@@ -54,6 +54,12 @@ FieldDef sum_of(std::string id, std::string label, std::string lines) {
     return def;
 }
 
+// A field a funnel step fills in (see FieldDef::set_by_engine).
+FieldDef engine_set(FieldDef def) {
+    def.set_by_engine = true;
+    return def;
+}
+
 RecordTypeDef record_type(std::string id, std::string label, std::string plural,
                           std::vector<std::string> title, std::vector<FieldDef> fields) {
     RecordTypeDef def;
@@ -170,10 +176,10 @@ Schema builtin_schema() {
          field("employees", "Employees", T::Number),
          field("mql_at", "Marketing-qualified", T::DateTime),
          // Set when the lead is converted (core/engine/convert_commands.cpp).
-         field("converted_at", "Converted", T::DateTime),
-         ref("converted_company", "Converted to company", "company"),
-         ref("converted_contact", "Converted to contact", "contact"),
-         ref("converted_deal", "Converted to deal", "deal")}));
+         engine_set(field("converted_at", "Converted", T::DateTime)),
+         engine_set(ref("converted_company", "Converted to company", "company")),
+         engine_set(ref("converted_contact", "Converted to contact", "contact")),
+         engine_set(ref("converted_deal", "Converted to deal", "deal"))}));
     schema.add_type(record_type(
         "deal", "Deal", "Deals", {"name"},
         {field("name", "Name", T::Text, true), ref("company", "Company", "company"),
@@ -215,20 +221,21 @@ Schema builtin_schema() {
          picklist("health", "Health", {"Healthy", "At risk", "Expansion signal"}),
          field("renewal_proposal_sent", "Renewal proposal sent", T::Bool),
          field("new_mrr", "New monthly revenue", T::Money)}));
-    schema.add_type(record_type(
-        "quote", "Quote", "Quotes", {"name"},
-        {field("name", "Name", T::Text, true), ref("deal", "Deal", "deal", true),
-         field("lines", "Lines", T::LineItems), sum_of("total", "Total", "lines"),
-         picklist("status", "Status", {"Draft", "Sent", "Accepted", "Declined"}),
-         field("valid_until", "Valid until", T::Date),
-         field("accepted_at", "Accepted", T::DateTime), ref("order", "Order", "order")}));
+    schema.add_type(
+        record_type("quote", "Quote", "Quotes", {"name"},
+                    {field("name", "Name", T::Text, true), ref("deal", "Deal", "deal", true),
+                     field("lines", "Lines", T::LineItems), sum_of("total", "Total", "lines"),
+                     picklist("status", "Status", {"Draft", "Sent", "Accepted", "Declined"}),
+                     field("valid_until", "Valid until", T::Date),
+                     engine_set(field("accepted_at", "Accepted", T::DateTime)),
+                     engine_set(ref("order", "Order", "order"))}));
     schema.add_type(
         record_type("order", "Order", "Orders", {"name"},
                     {field("name", "Name", T::Text, true), ref("deal", "Deal", "deal"),
                      ref("quote", "Quote", "quote"), ref("company", "Company", "company"),
                      field("lines", "Lines", T::LineItems), sum_of("total", "Total", "lines"),
                      picklist("status", "Status", {"Open", "Fulfilled", "Cancelled"}),
-                     field("ordered_at", "Ordered", T::DateTime)}));
+                     engine_set(field("ordered_at", "Ordered", T::DateTime))}));
     schema.add_type(
         record_type("task", "Task", "Tasks", {"title"},
                     {field("title", "Title", T::Text, true), field("due", "Due", T::DateTime),

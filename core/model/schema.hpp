@@ -70,6 +70,9 @@ struct FieldDef {
     // A money field worked out by the engine as the total of this line_items
     // field (a quote's total); nobody sets it by hand. Built-in fields only.
     std::string sum_of;
+    // Filled in by a step of the funnel (where a converted lead went, when a
+    // quote was accepted): forms show it and do not offer to edit it.
+    bool set_by_engine = false;
 };
 
 // A rule across fields: a JsonLogic condition over the record's values (as

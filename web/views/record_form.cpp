@@ -1,4 +1,5 @@
 // The record panel: field-type-aware editors, inline messages, save/delete.
+#include "funnel.hpp"
 #include "theme.hpp"
 #include "views.hpp"
 #include "widgets.hpp"
@@ -255,6 +256,9 @@ void edit_field_value(const ViewContext& view, const FieldDef& field, std::strin
     case FieldType::DateTime:
         edit_date(view, field, value);
         break;
+    case FieldType::LineItems:
+        edit_line_items(view, field, value);
+        break;
     default:
         ImGui::InputTextWithHint("##v", hint_for(field, view.workspace.currency).c_str(), &value);
         break;
@@ -279,7 +283,39 @@ std::vector<std::string> linked_ids(const RecordTypeDef& type, const Record* rec
 
 namespace {
 
+// A total the core works out from lines: shown as the lines being typed come to.
+void draw_worked_out_field(ViewContext& view, const FieldDef& field) {
+    ImGui::TextColored(colors::kMuted, "%s", field.label.c_str());
+    ImGui::PushFont(heading_font());
+    ImGui::TextUnformatted(live_total(view, field, view.ui.form.values[field.sum_of]).c_str());
+    ImGui::PopFont();
+    mark(view.ui, "field-" + field.id);
+    ImGui::Spacing();
+}
+
+// What a funnel step filled in (where a lead went, when a quote was accepted):
+// read, not edited; nothing until the step happens.
+void draw_engine_set_field(ViewContext& view, const FieldDef& field, const Record* record) {
+    if (!record || !record->has_value(field.id)) return;
+    ImGui::TextColored(colors::kMuted, "%s", field.label.c_str());
+    const std::string shown = shown_value(view, field, record->value(field.id));
+    const auto& linked = record->value(field.id);
+    if (field.type == FieldType::RecordRef && linked.is_string() &&
+        view.workspace.find(linked.get<std::string>())) {
+        // A tap opens where the lead went (its deal), or the quote's order.
+        if (ImGui::Button((shown + "##" + field.id).c_str(), ImVec2(0, tap_height())))
+            open_record(view, linked.get<std::string>());
+    } else {
+        text_fitted(shown, ImGui::GetContentRegionAvail().x);
+    }
+    mark(view.ui, "field-" + field.id);
+    ImGui::Spacing();
+}
+
 void draw_field(ViewContext& view, const FieldDef& field) {
+    if (!field.sum_of.empty()) return draw_worked_out_field(view, field);
+    if (field.set_by_engine)
+        return draw_engine_set_field(view, field, view.workspace.find(view.ui.form.record_id));
     RecordForm& form = view.ui.form;
     std::string& value = form.values[field.id];
     const auto problem = form.problems.find(field.id);
@@ -598,6 +634,7 @@ void draw_pane_buttons(ViewContext& view, const Record& record) {
     if (ImGui::Button("Log activity", ImVec2(0, tap_height())))
         open_log_form(view.ui, record.id, record.type == "task" ? record.id : "");
     mark(view.ui, "log-activity");
+    draw_funnel_buttons(view, record);
 }
 
 } // namespace
@@ -864,6 +901,8 @@ void draw_record_form(ViewContext& view) {
                                     ImGui::GetFrameHeightWithSpacing() *
                                         static_cast<float>(form.likely_duplicates.size()));
     // Process, deadlines and fields scroll together; the footer stays put.
+    if (form.scroll_to_top) ImGui::SetNextWindowScroll(ImVec2(0, 0));
+    form.scroll_to_top = false;
     ImGui::BeginChild("##fields", ImVec2(0, -footer));
     form.editing_multiline = false;
     if (record && form.pane == FormPane::History) {
