@@ -323,6 +323,10 @@ void App::apply_intents() {
                     resolve_problems(value);
                 else if constexpr (std::is_same_v<T, ToggleRule>)
                     toggle_rule(value);
+                else if constexpr (std::is_same_v<T, SaveRule>)
+                    save_rule();
+                else if constexpr (std::is_same_v<T, DeleteRule>)
+                    delete_rule(value);
                 else if constexpr (std::is_same_v<T, FixAutomation>)
                     fix_automation(value);
                 else if constexpr (std::is_same_v<T, OpenConversion>)

@@ -73,7 +73,11 @@ class App {
     void flag_problem(const FlagProblem& request);
     void resolve_problems(const ResolveProblems& request);
     void toggle_rule(const ToggleRule& request); // app_automation.cpp
-    nlohmann::json automation_json() const;      // for tests: rules on or off, runs kept
+    void save_rule();
+    void delete_rule(const DeleteRule& request);
+    // Replaces the rules (one SetRules); false, with the reason shown, when refused.
+    bool set_rules(std::vector<AutomationRule> rules, const std::string& notice);
+    nlohmann::json automation_json() const; // for tests: rules on or off, runs kept
     void fix_automation(const FixAutomation& request);
     // app_funnel.cpp: converting a lead, a new quote on a deal, accepting a quote.
     void open_conversion(const std::string& lead_id);

@@ -2,6 +2,7 @@
 // form and its edit buffers. No business data lives here, only view state.
 #pragma once
 
+#include "automation/rule_draft.hpp"
 #include "engine/command.hpp"
 #include "model/notification.hpp"
 #include "model/saved_view.hpp"
@@ -327,6 +328,17 @@ struct ImportQuestion {
     bool asking() const { return !file_name.empty(); }
 };
 
+// The rule editor (admins): a rule being written or changed, checked by the
+// core when the draft changes (never per frame), saved as one SetRules.
+struct RuleEditor {
+    bool open = false;
+    RuleDraft draft;
+    CheckedRuleDraft checked;   // check_rule_draft() of the draft as it stands
+    bool changed = false;       // edited since opened
+    std::string message;        // why saving was refused
+    std::string confirm_delete; // the rule whose deletion is being asked about
+};
+
 struct UiState {
     // Dates are shown and typed in this zone: the device's, else the
     // workspace calendar's (set by the app when the workspace opens).
@@ -344,8 +356,9 @@ struct UiState {
     std::pair<std::string, std::string> dismissing;
     std::string dismiss_note;
     bool automation_runs = false; // the automation screen shows its runs (else its rules)
-    std::string flow;             // the board shown
-    std::string board_column;     // the stage a phone shows of the board
+    RuleEditor rule_editor;
+    std::string flow;         // the board shown
+    std::string board_column; // the stage a phone shows of the board
     BoardCache board;
     MoveDialog move;
     DesignerState designer;
@@ -451,6 +464,11 @@ struct ToggleRule {
     std::string rule_id;
     bool enabled = true;
 };
+// The rule editor's Save (its checked draft), and a rule deleted from the list.
+struct SaveRule {};
+struct DeleteRule {
+    std::string rule_id;
+};
 // The recovery queue's fixes: run a failed automation again, or take it off
 // the queue with a note (done by hand, not wanted).
 struct FixAutomation {
@@ -475,7 +493,7 @@ using Intent =
                  SubmitMove, SaveProcesses, CompleteTask, SubmitLog, AssignOwner, UndoRequested,
                  MarkRead, SaveListView, DeleteListView, BulkReassign, BulkMove, CheckCsvImport,
                  CommitCsvImport, UndoCsvImport, SaveFailedRows, AnswerImport, MergeDuplicates,
-                 FlagProblem, ResolveProblems, ToggleRule, FixAutomation, OpenConversion,
-                 SubmitConversion, NewQuote, AcceptQuoteRequested>;
+                 FlagProblem, ResolveProblems, ToggleRule, SaveRule, DeleteRule, FixAutomation,
+                 OpenConversion, SubmitConversion, NewQuote, AcceptQuoteRequested>;
 
 } // namespace crm::web

@@ -69,6 +69,10 @@ void draw_exceptions(ViewContext& view);
 // The automation screen (managers and admins): the rules in words, what they did.
 void draw_automation(ViewContext& view);
 bool can_see_automation(const ViewContext& view);
+// The rule editor (admins), drawn by the automation screen while open: a
+// rule to change, or nullptr for a new one.
+void open_rule_editor(ViewContext& view, const AutomationRule* rule);
+void draw_rule_editor(ViewContext& view);
 // The inbox screen, its label with the unread count ("Inbox 3"), and going there.
 void draw_inbox(ViewContext& view);
 void refresh_inbox(const ViewContext& view);

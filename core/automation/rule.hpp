@@ -34,6 +34,13 @@ enum class TriggerKind {
     SatisfactionReceived, // a satisfaction score (`field`, csat by default) was given
 };
 
+// Every trigger kind, in the order the rule editor offers them.
+inline constexpr TriggerKind kTriggerKinds[] = {
+    TriggerKind::Created,     TriggerKind::FieldChanged, TriggerKind::StageEntered,
+    TriggerKind::StageLeft,   TriggerKind::FlowStarted,  TriggerKind::FlowEnded,
+    TriggerKind::SlaAtRisk,   TriggerKind::SlaBreached,  TriggerKind::Idle,
+    TriggerKind::DateReached, TriggerKind::ScoreCrossed, TriggerKind::SatisfactionReceived};
+
 struct RuleTrigger {
     TriggerKind kind = TriggerKind::Created;
     std::string field;
@@ -54,6 +61,10 @@ enum class ActionKind {
     CreateRecord, // a linked record of another type
     Escalate,     // tells the owner's manager (or `to`), as an escalation
 };
+
+inline constexpr ActionKind kActionKinds[] = {
+    ActionKind::Notify, ActionKind::CreateTask, ActionKind::Assign,   ActionKind::SetField,
+    ActionKind::Move,   ActionKind::StartFlow,  ActionKind::Escalate, ActionKind::CreateRecord};
 
 // Who may be given a record by an Assign action, in the rotation's order.
 struct Routing {

@@ -1,10 +1,12 @@
 #include "automation/rule_check.hpp"
 
+#include "automation/rule_json.hpp"
 #include "model/field_values.hpp"
 #include "process/conditions.hpp"
 #include "process/validate.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace crm {
 
@@ -23,6 +25,11 @@ std::string person_problem(const Workspace& ws, const std::string& name) {
     return ws.directory.user(name) ? "" : "there is no user \"" + name + "\"";
 }
 
+// How a problem names its rule: by its name, which people gave it.
+std::string rule_label(const AutomationRule& rule) {
+    return rule.name.empty() ? "a rule without a name" : "rule \"" + rule.name + "\"";
+}
+
 bool is_date_field(const FieldDef& field) {
     return field.type == FieldType::Date || field.type == FieldType::DateTime;
 }
@@ -33,17 +40,20 @@ class RuleChecker {
         : m_ws(ws), m_rule(rule), m_problems(problems) {}
 
     void check() {
+        head();
         m_type = m_ws.schema.type(m_rule.record_type);
         if (!m_type) {
-            say("record_type", "there is no record type \"" + m_rule.record_type + "\"");
+            say("record_type", m_rule.record_type.empty()
+                                   ? "choose a record type"
+                                   : "there is no record type \"" + m_rule.record_type + "\"");
             return;
         }
-        text("name", m_rule.name, kMaxRuleNameBytes);
+        trigger_shape();
         trigger();
         if (!m_rule.condition.is_null())
             for (auto& problem : validate_condition(m_ws.schema, m_ws.flows, *m_type,
                                                     m_rule.condition, "condition"))
-                say("", problem); // "condition: the condition reads ..."
+                m_problems.push_back(rule_label(m_rule) + ", " + problem); // "condition: ..."
         for (std::size_t i = 0; i < m_rule.actions.size(); ++i)
             action(i, m_rule.actions[i]);
     }
@@ -55,10 +65,47 @@ class RuleChecker {
     const RecordTypeDef* m_type = nullptr;
 
     void say(const std::string& part, const std::string& problem) {
-        m_problems.push_back("rule \"" + m_rule.name + "\", " + (part.empty() ? "" : part + ": ") +
-                             problem);
+        m_problems.push_back(rule_problem(m_rule, part, problem));
     }
 
+    // What the rules file demands of every rule (rule_json.cpp reads it so), in
+    // words: a rule built in the app must read back from the journal as saved.
+    void head() {
+        if (m_rule.name.empty()) say("", "give it a name");
+        text("name", m_rule.name, kMaxRuleNameBytes);
+        if (!is_valid_identifier(m_rule.id))
+            say("", "the id \"" + m_rule.id +
+                        "\" is not a valid id (lower-case letters, digits and _, starting with "
+                        "a letter)");
+        if (m_rule.actions.empty()) say("", "add an action: what the rule does");
+        if (m_rule.actions.size() > kMaxActionsPerRule)
+            say("", std::to_string(m_rule.actions.size()) + " actions; at most " +
+                        std::to_string(kMaxActionsPerRule) + " are kept");
+    }
+
+    void trigger_shape() {
+        const RuleTrigger& t = m_rule.trigger;
+        using K = TriggerKind;
+        const std::string part = "trigger";
+        const bool needs_field = t.kind == K::FieldChanged || t.kind == K::DateReached ||
+                                 t.kind == K::ScoreCrossed || t.kind == K::SatisfactionReceived;
+        if (needs_field && t.field.empty()) say(part, "choose a field");
+        const bool needs_flow = t.kind == K::StageEntered || t.kind == K::StageLeft ||
+                                t.kind == K::FlowStarted || t.kind == K::FlowEnded;
+        if (needs_flow && t.flow.empty()) say(part, "choose a flow");
+        if (t.kind == K::Idle && (t.business_days < 1 || t.business_days > 365))
+            say(part, "business days must be a whole number from 1 to 365, not " +
+                          std::to_string(t.business_days));
+        if (t.kind == K::DateReached) {
+            if (t.days.empty() || t.days.size() > 20)
+                say(part, "give 1 to 20 day offsets (-120 = 120 days before)");
+            for (int day : t.days)
+                if (std::abs(day) > 3650)
+                    say(part, "a day offset is from -3650 to 3650, not " + std::to_string(day));
+        }
+        if (t.kind == K::ScoreCrossed && !std::isfinite(t.threshold))
+            say(part, "the threshold must be a number");
+    }
     const FieldDef* field(const std::string& part, const RecordTypeDef& type,
                           const std::string& id) {
         const FieldDef* def = type.field(id);
@@ -122,8 +169,9 @@ class RuleChecker {
     }
 
     void people(const std::string& part, const std::vector<std::string>& names) {
-        for (const auto& name : names)
-            if (auto problem = person_problem(m_ws, name); !problem.empty()) say(part, problem);
+        for (const auto& name : names) // an empty name is action_shape()'s to report
+            if (auto problem = person_problem(m_ws, name); !name.empty() && !problem.empty())
+                say(part, problem);
     }
 
     void routing(const std::string& part, const Routing& routing) {
@@ -143,9 +191,55 @@ class RuleChecker {
                     say(part, def->label + ": " + normalized.error());
     }
 
+    void routing_shape(const std::string& part, const Routing& routing) {
+        if (routing.users.empty() && routing.team.empty()) say(part, "choose people or a team");
+        if (!routing.users.empty() && !routing.team.empty())
+            say(part, "choose people or a team, not both");
+        for (const auto& [user, weight] : routing.weights)
+            if (weight < 1 || weight > 100)
+                say(part, "the weight of " + m_ws.directory.names({user}) +
+                              " is a whole number from 1 to 100, not " + std::to_string(weight));
+        if (routing.capacity && (*routing.capacity < 1 || *routing.capacity > 1000000))
+            say(part, "the capacity is a whole number from 1 to 1000000, not " +
+                          std::to_string(*routing.capacity));
+    }
+
+    // The names an action must have before what they name can be looked up.
+    void action_shape(const std::string& part, const RuleAction& a) {
+        using A = ActionKind;
+        switch (a.kind) {
+        case A::Assign:
+            return routing_shape(part, a.routing);
+        case A::CreateTask:
+            if (a.title.empty()) say(part, "give the task a title");
+            if (a.task_for.empty()) say(part, "choose who does the task");
+            return;
+        case A::Notify:
+            if (a.to.empty()) say(part, "choose who to notify");
+            if (a.message.empty()) say(part, "write the message");
+            return;
+        case A::Escalate:
+            return; // nobody named: the owner's manager
+        case A::SetField:
+            if (a.field.empty()) say(part, "choose a field");
+            return;
+        case A::Move:
+            if (a.flow.empty()) say(part, "choose a flow");
+            if (a.stage.empty()) say(part, "choose the stage to move to");
+            return;
+        case A::StartFlow:
+            if (a.flow.empty()) say(part, "choose a flow");
+            return;
+        case A::CreateRecord:
+            if (a.type.empty()) say(part, "choose a record type");
+            if (!a.fields.is_object()) say(part, "the fields are an object of field -> value");
+            return;
+        }
+    }
+
     void action(std::size_t index, const RuleAction& a) {
-        const std::string part =
-            "action " + std::to_string(index + 1) + " (" + action_kind_name(a.kind) + ")";
+        const std::string part = action_part(index, a.kind);
+        action_shape(part, a);
         using A = ActionKind;
         switch (a.kind) {
         case A::Assign:
@@ -161,17 +255,20 @@ class RuleChecker {
             text("message", a.message, kMaxRuleTextBytes);
             return people(part, a.to);
         case A::SetField:
-            return set_values(part, *m_type, json{{a.field, a.value}});
+            if (!a.field.empty()) set_values(part, *m_type, json{{a.field, a.value}});
+            return;
         case A::Move:
+            if (a.flow.empty()) return;
             if (const Flow* f = flow(part, a.flow)) target(part, *f, a.stage, true);
             return;
         case A::StartFlow:
-            flow(part, a.flow);
+            if (!a.flow.empty()) flow(part, a.flow);
             return;
         case A::CreateRecord: {
+            if (a.type.empty()) return;
             const RecordTypeDef* type = m_ws.schema.type(a.type);
             if (!type) return say(part, "there is no record type \"" + a.type + "\"");
-            set_values(part, *type, a.fields);
+            if (a.fields.is_object()) set_values(part, *type, a.fields);
             for (const auto& [to, from] : a.copy) {
                 field(part, *type, to);
                 field(part, *m_type, from);
@@ -300,11 +397,64 @@ std::string action_kind_name(ActionKind kind) {
     return "";
 }
 
+std::string trigger_kind_name(TriggerKind kind) {
+    using K = TriggerKind;
+    switch (kind) {
+    case K::Created:
+        return "it is created";
+    case K::FieldChanged:
+        return "a field changes";
+    case K::StageEntered:
+        return "it enters a stage";
+    case K::StageLeft:
+        return "it leaves a stage";
+    case K::FlowStarted:
+        return "a flow starts on it";
+    case K::FlowEnded:
+        return "a flow ends on it";
+    case K::SlaAtRisk:
+        return "an SLA is at risk";
+    case K::SlaBreached:
+        return "an SLA is breached";
+    case K::Idle:
+        return "nothing happens for a while";
+    case K::DateReached:
+        return "days before or after a date";
+    case K::ScoreCrossed:
+        return "a number reaches a threshold";
+    case K::SatisfactionReceived:
+        return "a satisfaction score is given";
+    }
+    return "";
+}
+
+std::string rule_problem(const AutomationRule& rule, const std::string& part,
+                         const std::string& problem) {
+    return rule_label(rule) + (part.empty() ? ": " : ", " + part + ": ") + problem;
+}
+
+std::string action_part(std::size_t index, ActionKind kind) {
+    return "action " + std::to_string(index + 1) + " (" + action_kind_name(kind) + ")";
+}
+
 std::vector<std::string> validate_rules(const Workspace& ws,
                                         const std::vector<AutomationRule>& rules) {
     std::vector<std::string> problems;
-    for (const auto& rule : rules)
-        RuleChecker(ws, rule, problems).check();
+    if (rules.size() > kMaxRules)
+        problems.push_back(std::to_string(rules.size()) + " rules; at most " +
+                           std::to_string(kMaxRules) + " are kept");
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+        RuleChecker(ws, rules[i], problems).check();
+        for (std::size_t j = 0; j < i; ++j)
+            if (rules[j].id == rules[i].id)
+                problems.push_back("rule \"" + rules[i].name + "\": the id \"" + rules[i].id +
+                                   "\" is used by another rule (\"" + rules[j].name + "\")");
+    }
+    // The journal keeps the rules as the file form: what cannot be read back
+    // from it is refused now, not when the workspace is next opened.
+    if (problems.empty())
+        if (auto read = rules_from_json(rules_to_json(rules), "$.rules"); !read)
+            problems.push_back(read.error());
     return problems;
 }
 

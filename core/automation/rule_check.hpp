@@ -28,5 +28,13 @@ std::string describe_action(const Workspace& workspace, const AutomationRule& ru
                             const RuleAction& action);
 // "assign", "create task", ...: an action's kind as people read it.
 std::string action_kind_name(ActionKind kind);
+// "a field changes", "it enters a stage", ...: a trigger's kind as people choose it.
+std::string trigger_kind_name(TriggerKind kind);
+
+// A problem as validate_rules words it: `rule "NAME", PART: PROBLEM`.
+std::string rule_problem(const AutomationRule& rule, const std::string& part,
+                         const std::string& problem);
+// "action 2 (notify)": the part of a rule an action is, counted from 1.
+std::string action_part(std::size_t index, ActionKind kind);
 
 } // namespace crm

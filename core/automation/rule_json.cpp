@@ -405,6 +405,14 @@ std::optional<std::string> rule_of_automation(const std::string& key) {
     return key.substr(5);
 }
 
+std::string trigger_kind_id(TriggerKind kind) {
+    return name_of(kTriggerNames, kind);
+}
+
+std::string action_kind_id(ActionKind kind) {
+    return name_of(kActionNames, kind);
+}
+
 json rule_to_json(const AutomationRule& rule) {
     json out = {{"id", rule.id}, {"name", rule.name}, {"record_type", rule.record_type}};
     if (!rule.enabled) out["enabled"] = false;

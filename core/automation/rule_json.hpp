@@ -21,6 +21,10 @@ inline constexpr int kRulesFormatVersion = 1;
 inline constexpr std::size_t kMaxRules = 500;
 inline constexpr std::size_t kMaxActionsPerRule = 20;
 
+// A kind's name in the file: "field_changed", "create_task".
+std::string trigger_kind_id(TriggerKind kind);
+std::string action_kind_id(ActionKind kind);
+
 nlohmann::json rule_to_json(const AutomationRule& rule);
 Result<AutomationRule> rule_from_json(const nlohmann::json& json, const std::string& path);
 

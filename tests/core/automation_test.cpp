@@ -2,6 +2,7 @@
 // and the recovery queue's Retry, time-driven reminders that fire once, rules
 // refused when they name what does not exist, and the plain-words summary.
 #include "automation/rule_check.hpp"
+#include "automation/rule_draft.hpp"
 #include "automation/rule_json.hpp"
 #include "fixtures.hpp"
 #include "query/exceptions.hpp"
@@ -388,4 +389,165 @@ TEST_CASE("what a rule says to people is short text, and out-of-office periods a
     CHECK(
         engine.apply(SetAway{"u-hans", {{{2026, 12, 9}, {2026, 12, 1}}}}, "u-hans", now).message ==
         "An out-of-office period ends (2026-12-01) before it starts (2026-12-09)");
+}
+
+namespace {
+
+// The editor's draft of "when a ticket's priority changes to Critical, tell
+// the owner's manager".
+RuleDraft critical_tickets_draft(const Workspace& ws) {
+    RuleDraft draft = new_rule_draft(ws);
+    draft.rule.name = "Critical tickets";
+    draft.rule.record_type = "ticket";
+    draft.rule.trigger = blank_trigger(TriggerKind::FieldChanged);
+    draft.rule.trigger.field = "priority";
+    draft.to = "Critical";
+    draft.actions = {blank_action(ActionKind::Notify)};
+    draft.actions[0].action.to = {"owner_manager"};
+    draft.actions[0].action.message = "A ticket turned critical";
+    return draft;
+}
+
+} // namespace
+
+TEST_CASE("a rule drafted in the editor is read and checked as saving would check it") {
+    Workspace ws = dach_workspace();
+    ws.automation.rules = rules_of(kRouteDach);
+    RuleDraft draft = critical_tickets_draft(ws);
+
+    SUBCASE("a rule that fits reads as a sentence, with an id from its name") {
+        const auto checked = check_rule_draft(ws, draft);
+        CHECK(checked.problems.empty());
+        CHECK(checked.rule.id == "critical_tickets");
+        CHECK(checked.rule.trigger.to == json("Critical"));
+        CHECK_FALSE(checked.rule.trigger.from.has_value());
+        CHECK(checked.sentence == "When a Ticket's Priority changes to Critical: notify the "
+                                  "owner's manager: \"A ticket turned critical\".");
+        const auto rules = rules_with(ws.automation.rules, checked.rule, draft.replacing);
+        REQUIRE(rules.size() == 2);
+        CHECK(rules[1].id == "critical_tickets");
+        Engine engine(ws);
+        auto saved = engine.apply(SetRules{rules}, "u-sam", at("2026-12-07T10:00:00Z"));
+        CHECK_MESSAGE(saved.ok, saved.message);
+    }
+    SUBCASE("a condition that is not JSON is named, and the rest still checked") {
+        draft.condition = "{\"==\": [{\"var\": \"category\"}, \"Bug\"]";
+        draft.actions[0].action.message.clear();
+        const auto problems = check_rule_draft(ws, draft).problems;
+        REQUIRE(problems.size() == 2);
+        CHECK(problems[0] == "rule \"Critical tickets\", condition: not valid JSON: line 1, "
+                             "column 36: syntax error while parsing object - unexpected end of "
+                             "input; expected '}'");
+        CHECK(problems[1] == "rule \"Critical tickets\", action 1 (notify): write the message");
+    }
+    SUBCASE("a condition naming a field the record does not have") {
+        draft.condition = R"({"==": [{"var": "severity"}, "High"]})";
+        const auto problems = check_rule_draft(ws, draft).problems;
+        REQUIRE(problems.size() == 1);
+        CHECK(problems[0] == "rule \"Critical tickets\", condition: the condition reads "
+                             "\"severity\", which is not a field of Ticket");
+    }
+    SUBCASE("an empty name, a value the field does not hold, nobody to notify") {
+        draft.rule.name.clear();
+        draft.to = "Urgent";
+        draft.actions[0].action.to.clear();
+        const auto checked = check_rule_draft(ws, draft);
+        CHECK(checked.problems ==
+              std::vector<std::string>{"a rule without a name, trigger (to): Priority: expected "
+                                       "one of: Low, Normal, High, Critical, got \"Urgent\"",
+                                       "a rule without a name: give it a name",
+                                       "a rule without a name, action 1 (notify): choose who to "
+                                       "notify"});
+        CHECK(checked.rule.id == "rule");
+    }
+    SUBCASE("day offsets, a value to set and a new record's fields are read from text") {
+        draft.rule.record_type = "subscription";
+        draft.rule.trigger = blank_trigger(TriggerKind::DateReached);
+        draft.rule.trigger.field = "renewal_date";
+        draft.days = "-120, soon";
+        draft.actions = {blank_action(ActionKind::SetField),
+                         blank_action(ActionKind::CreateRecord)};
+        draft.actions[0].action.field = "usage_pct";
+        draft.actions[0].value = "lots";
+        draft.actions[1].action.type = "task";
+        draft.actions[1].fields = "[1]";
+        CHECK(check_rule_draft(ws, draft).problems ==
+              std::vector<std::string>{
+                  "rule \"Critical tickets\", trigger: days: \"soon\" is not a whole number of "
+                  "days (-120 = 120 days before, 7 = a week after)",
+                  "rule \"Critical tickets\", action 1 (set field): Usage %: expected a number, "
+                  "got \"lots\"",
+                  "rule \"Critical tickets\", action 2 (create record): the fields are an object "
+                  "of field -> value, like {\"title\": \"Kickoff\"}"});
+        draft.days = "-120, -90";
+        draft.actions[0].value = "75";
+        draft.actions[1].fields = R"({"title": "Renewal call"})";
+        const auto checked = check_rule_draft(ws, draft);
+        CHECK(checked.problems.empty());
+        CHECK(checked.rule.trigger.days == std::vector<int>{-120, -90});
+        CHECK(checked.rule.actions[0].value == json(75));
+        CHECK(checked.rule.actions[1].fields == json{{"title", "Renewal call"}});
+    }
+    SUBCASE("an existing rule is edited in its place, under its id") {
+        RuleDraft edit = draft_of_rule(ws, ws.automation.rules.front());
+        CHECK(edit.condition ==
+              R"({"in":[{"var":"country"},["Germany","Austria","Switzerland"]]})");
+        edit.rule.name = "Route DACH leads to the team";
+        const auto checked = check_rule_draft(ws, edit);
+        CHECK(checked.problems.empty());
+        CHECK(checked.rule.id == "route_dach");
+        const auto rules = rules_with(ws.automation.rules, checked.rule, edit.replacing);
+        REQUIRE(rules.size() == 1);
+        CHECK(rules[0].name == "Route DACH leads to the team");
+        CHECK(rules_without(rules, "route_dach").empty());
+    }
+}
+
+TEST_CASE("the engine refuses rules missing what the rules file requires, so the journal reads "
+          "back what it kept") {
+    Engine engine(dach_workspace());
+    const Instant now = at("2026-12-07T10:00:00Z");
+    auto rules = rules_of(kRouteDach);
+    SUBCASE("a move with no stage") {
+        rules[0].actions = {RuleAction{}};
+        rules[0].actions[0].kind = ActionKind::Move;
+        rules[0].actions[0].flow = "lead_routing";
+        CHECK(engine.apply(SetRules{rules}, "u-sam", now).message ==
+              "Cannot save the rules: rule \"Route DACH leads\", action 1 (move): choose the "
+              "stage to move to");
+    }
+    SUBCASE("no actions") {
+        rules[0].actions.clear();
+        CHECK(engine.apply(SetRules{rules}, "u-sam", now).message ==
+              "Cannot save the rules: rule \"Route DACH leads\": add an action: what the rule "
+              "does");
+    }
+    SUBCASE("two rules with one id") {
+        rules.push_back(rules[0]);
+        rules[1].name = "Copy";
+        CHECK(engine.apply(SetRules{rules}, "u-sam", now).message ==
+              "Cannot save the rules: rule \"Copy\": the id \"route_dach\" is used by another "
+              "rule (\"Route DACH leads\")");
+    }
+    SUBCASE("routing to people and a team at once") {
+        rules[0].actions[0].routing.users = {"u-hans"};
+        CHECK(engine.apply(SetRules{rules}, "u-sam", now).message ==
+              "Cannot save the rules: rule \"Route DACH leads\", action 1 (assign): choose "
+              "people or a team, not both");
+    }
+    CHECK(engine.workspace().automation.rules.empty());
+}
+
+TEST_CASE("a new rule's id comes from its name, unused") {
+    const auto rules = rules_of(kRouteDach);
+    CHECK(new_rule_id(rules, "Critical tickets!") == "critical_tickets");
+    CHECK(new_rule_id(rules, "route dach") == "route_dach_2");
+    CHECK(new_rule_id(rules, "Chloé's leads") == "chlo_s_leads");
+    CHECK(new_rule_id(rules, "90 days out") == "rule_90_days_out");
+    CHECK(new_rule_id(rules, "") == "rule");
+    CHECK(new_rule_id(rules, std::string(60, 'a')) == std::string(36, 'a'));
+    CHECK(*parse_day_offsets(" -120 ,-90, 7") == std::vector<int>{-120, -90, 7});
+    CHECK(parse_day_offsets(" ").error() ==
+          "days: give at least one day offset (-120 = 120 days before)");
+    CHECK(day_offsets_text({-120, -90, 7}) == "-120, -90, 7");
 }

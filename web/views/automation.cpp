@@ -1,6 +1,7 @@
-// The automation screen: the rules in words (an admin turns each on or off)
-// and what they did lately, newest first, each run opening its record. Rules
-// are data (docs/automation.md); every rule of them is the core's.
+// The automation screen: the rules in words (an admin turns each on or off,
+// edits, adds and deletes them in the rule editor) and what they did lately,
+// newest first, each run opening its record. Rules are data
+// (docs/automation.md); every rule of them is the core's.
 #include "automation/rule_check.hpp"
 #include "engine/permissions.hpp"
 #include "theme.hpp"
@@ -14,12 +15,37 @@ namespace crm::web {
 
 namespace {
 
+// Edit and Delete under an admin's rule; Delete asks first, in the row.
+void rule_buttons(ViewContext& view, const AutomationRule& rule) {
+    std::string& confirming = view.ui.rule_editor.confirm_delete;
+    if (confirming == rule.id) {
+        text_colored_wrapped(colors::kDanger, "Delete the rule " + rule.name +
+                                                  "? History keeps it; it stops running.");
+        if (tap_button("Delete")) view.intents.push_back(DeleteRule{rule.id});
+        mark(view.ui, "rule-delete-confirm-" + rule.id);
+        ImGui::SameLine();
+        if (tap_button("Keep it")) confirming.clear();
+        mark(view.ui, "rule-delete-keep-" + rule.id);
+        return;
+    }
+    if (tap_button("Edit")) open_rule_editor(view, &rule);
+    mark(view.ui, "rule-edit-" + rule.id);
+    ImGui::SameLine();
+    if (tap_button("Delete")) confirming = rule.id;
+    mark(view.ui, "rule-delete-" + rule.id);
+}
+
 void draw_rules(ViewContext& view, bool may_change) {
     const Workspace& ws = view.workspace;
+    if (may_change) {
+        if (primary_button("New rule", ImVec2(0, tap_height()))) open_rule_editor(view, nullptr);
+        mark(view.ui, "rule-new");
+        ImGui::Spacing();
+    }
     if (ws.automation.rules.empty()) {
-        text_colored_wrapped(colors::kMuted,
-                             "No rules yet. An admin writes them as a file and loads it with "
-                             "crm set-rules (docs/automation.md).");
+        text_colored_wrapped(colors::kMuted, may_change
+                                                 ? "No rules yet: New rule writes one."
+                                                 : "No rules yet. An admin writes them here.");
         return;
     }
     for (const auto& rule : ws.automation.rules) {
@@ -37,6 +63,7 @@ void draw_rules(ViewContext& view, bool may_change) {
         ImGui::PopFont();
         text_colored_wrapped(colors::kMuted, describe_rule(ws, rule));
         mark(view.ui, "rule-" + rule.id);
+        if (may_change) rule_buttons(view, rule);
         ImGui::Spacing();
         ImGui::PopID();
     }
@@ -110,6 +137,11 @@ void draw_automation(ViewContext& view) {
     ImGui::Spacing();
     const User* me = view.workspace.directory.user(view.ui.user);
     const bool may_change = !view.read_only && me && me->role == Role::Admin;
+    if (view.ui.rule_editor.open && may_change) {
+        draw_rule_editor(view);
+        ImGui::End();
+        return;
+    }
     // Rules or runs, one at a time: the rules are long on a phone.
     bool& runs = view.ui.automation_runs;
     if (choice_button(view.ui, "Rules", !runs, "tab-rules", true)) runs = false;
