@@ -98,6 +98,18 @@ float dialog_width(float css_width) {
     return std::min(css_width * scale(), viewport_size().x - 24 * scale());
 }
 
+bool begin_dialog(const char* id, float css_width) {
+    if (!ImGui::IsPopupOpen(id)) ImGui::OpenPopup(id);
+    const ImGuiViewport* viewport = ImGui::GetMainViewport();
+    ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(dialog_width(css_width), 0));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0),
+                                        ImVec2(FLT_MAX, viewport->Size.y - 16 * scale()));
+    return ImGui::BeginPopupModal(id, nullptr,
+                                  ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
+                                      ImGuiWindowFlags_NoMove);
+}
+
 float tap_height() {
     return is_phone() ? std::max(44 * scale(), ImGui::GetFrameHeight()) : ImGui::GetFrameHeight();
 }

@@ -52,6 +52,9 @@ inline void place_main_area(bool record_panel_open) {
 
 // A dialog's width: `css_width` where the screen allows, else the screen less a margin.
 float dialog_width(float css_width);
+// A centred modal dialog, that wide where the screen allows and never taller
+// than the screen; true while it is open (end it with ImGui::EndPopup()).
+bool begin_dialog(const char* id, float css_width);
 // The height a tap target needs: 44 CSS pixels on a phone, a frame elsewhere.
 float tap_height();
 // A row of buttons, the chosen one tinted (on the same line while it fits);

@@ -31,7 +31,7 @@ const Record* deal_started_by(const Workspace& ws, const Record& lead) {
     return nullptr;
 }
 
-// An existing record of `type` the command names, which the actor may see.
+// The record of `type` a command names, which the actor may see.
 Result<const Record*> chosen_record(const Workspace& ws, const User& actor, const std::string& id,
                                     const std::string& type) {
     const Record* record = ws.find(id);
@@ -170,10 +170,9 @@ Status check_convertible(const Workspace& ws, const Record& lead) {
 Result<Decision> decide_convert_lead(const Workspace& ws, const User& actor, const ConvertLead& cmd,
                                      Instant now, const std::string& device,
                                      DecideDetails& details) {
-    const Record* lead = ws.find(cmd.lead);
-    if (!lead || !can_view(ws, actor, *lead))
-        return Error{"there is no record \"" + cmd.lead + "\""};
-    if (lead->type != "lead") return Error{cmd.lead + " is a " + lead->type + ", not a lead"};
+    auto found = chosen_record(ws, actor, cmd.lead, "lead");
+    if (!found) return Error{found.error()};
+    const Record* lead = *found;
     const std::string cannot = "Cannot convert " + ws.title_of(*lead) + ": ";
     if (auto status = check_update(ws, actor, *lead); !status) return Error{status.error()};
     if (auto status = check_convertible(ws, *lead); !status) return Error{cannot + status.error()};
@@ -254,10 +253,9 @@ Status check_acceptable(const Workspace& ws, const Record& quote) {
 Result<Decision> decide_accept_quote(const Workspace& ws, const User& actor, const AcceptQuote& cmd,
                                      Instant now, const std::string& device,
                                      DecideDetails& details) {
-    const Record* quote = ws.find(cmd.quote);
-    if (!quote || !can_view(ws, actor, *quote))
-        return Error{"there is no record \"" + cmd.quote + "\""};
-    if (quote->type != "quote") return Error{cmd.quote + " is a " + quote->type + ", not a quote"};
+    auto found = chosen_record(ws, actor, cmd.quote, "quote");
+    if (!found) return Error{found.error()};
+    const Record* quote = *found;
     const std::string cannot = "Cannot accept " + ws.title_of(*quote) + ": ";
     if (auto status = check_update(ws, actor, *quote); !status) return Error{status.error()};
     if (auto status = check_acceptable(ws, *quote); !status) return Error{cannot + status.error()};

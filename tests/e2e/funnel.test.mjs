@@ -7,32 +7,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   startBrowser, stopBrowser, browser, shots, openApp, state, click, typeInto, assertOnScreen,
-  becomeUser, waitSaved,
+  becomeUser, waitSaved, openByName, record, replaceText,
 } from "./helpers.mjs";
 
 before(startBrowser);
 after(stopBrowser);
-
-const record = (page, id) => page.evaluate((i) => window.crmTest.record(i), id);
-
-// Opens a record by its title through the command palette.
-async function openByName(page, name, id) {
-  await page.keyboard.press("Control+k");
-  await page.waitForFunction(() => window.crmTest.state().palette_open === true);
-  await page.keyboard.type(name, { delay: 15 });
-  await page.waitForTimeout(200);
-  await page.keyboard.press("Enter");
-  await page.waitForFunction((i) => window.crmTest.state().form_record === i, id);
-  await page.waitForTimeout(200);
-}
-
-async function replaceText(page, name, text) {
-  await click(page, name);
-  await page.waitForTimeout(250); // the field takes the keyboard on the next frame
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Backspace");
-  await page.keyboard.type(text, { delay: 15 });
-}
 
 async function save(page) {
   await click(page, "save-record");

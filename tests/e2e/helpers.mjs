@@ -91,6 +91,29 @@ export async function typeInto(page, name, text) {
   await page.keyboard.type(text, { delay: 15 });
 }
 
+// Clicks a text field and replaces what it holds.
+export async function replaceText(page, name, text) {
+  await click(page, name);
+  await page.waitForTimeout(250); // the field takes the keyboard on the next frames
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type(text, { delay: 15 });
+}
+
+// A record as the app keeps it (values in UTC).
+export const record = (page, id) => page.evaluate((i) => window.crmTest.record(i), id);
+
+// Opens a record by its title through the command palette.
+export async function openByName(page, name, id) {
+  await page.keyboard.press("Control+k");
+  await page.waitForFunction(() => window.crmTest.state().palette_open === true);
+  await page.keyboard.type(name, { delay: 15 });
+  await page.waitForTimeout(200);
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((i) => window.crmTest.state().form_record === i, id);
+  await page.waitForTimeout(200);
+}
+
 export async function switchUser(page, id) {
   await click(page, "user-switcher");
   await click(page, `user-${id}`);

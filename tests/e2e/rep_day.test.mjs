@@ -5,24 +5,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   startBrowser, stopBrowser, browser, shots, openApp, waitSaved, state, findByTitle, click,
-  navigate, typeInto, switchUser,
+  navigate, typeInto, switchUser, replaceText, record,
 } from "./helpers.mjs";
 
 before(startBrowser);
 after(stopBrowser);
 
 const rects = (page) => page.evaluate(() => window.crmTest.rects());
-const record = (page, id) => page.evaluate((i) => window.crmTest.record(i), id);
 const berlin = { timezoneId: "Europe/Berlin" };
-
-// Clicks a text field and replaces what it holds.
-async function replaceText(page, name, text) {
-  await click(page, name);
-  await page.waitForTimeout(250); // the field takes the keyboard on the next frames
-  await page.keyboard.press("Control+A");
-  await page.keyboard.press("Backspace");
-  await page.keyboard.type(text, { delay: 15 });
-}
 
 // Every named widget lies inside the viewport and no two of them overlap.
 async function assertLaidOut(page, names, label) {

@@ -4,24 +4,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
-  startBrowser, stopBrowser, browser, shots, openApp, state, assertOnScreen, becomeUser,
+  startBrowser, stopBrowser, browser, shots, openApp, state, assertOnScreen, becomeUser, openByName, record,
 } from "./helpers.mjs";
 
 before(startBrowser);
 after(stopBrowser);
-
-const record = (page, id) => page.evaluate((i) => window.crmTest.record(i), id);
-
-// Opens a record by its title through the command palette.
-async function openByName(page, name, id) {
-  await page.keyboard.press("Control+k");
-  await page.waitForFunction(() => window.crmTest.state().palette_open === true);
-  await page.keyboard.type(name, { delay: 20 });
-  await page.waitForTimeout(200);
-  await page.keyboard.press("Enter");
-  await page.waitForFunction((i) => window.crmTest.state().form_record === i, id);
-  await page.waitForTimeout(200);
-}
 
 test("a handed-off lead shows its score, why and the MQL badge on a desktop", async () => {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });

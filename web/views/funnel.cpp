@@ -52,16 +52,7 @@ void draw_convert_dialog(ViewContext& view) {
         dialog = ConvertDialog{};
         return;
     }
-    if (!ImGui::IsPopupOpen("##convert")) ImGui::OpenPopup("##convert");
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(dialog_width(520), 0));
-    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0),
-                                        ImVec2(FLT_MAX, viewport->Size.y - 16 * scale()));
-    if (!ImGui::BeginPopupModal("##convert", nullptr,
-                                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
-                                    ImGuiWindowFlags_NoMove))
-        return;
+    if (!begin_dialog("##convert", 520)) return;
     ImGui::PushFont(heading_font());
     ImGui::TextWrapped("Convert %s", view.workspace.title_of(*lead).c_str());
     ImGui::PopFont();
@@ -197,8 +188,7 @@ bool edit_line(const ViewContext& view, LineDraft& draft, std::size_t index, boo
     text_between("%");
     // What the line comes to: beside the numbers where it fits, else under them.
     const std::string amount = "= " + line_amount_text(view, draft);
-    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(amount.c_str()).x)
-        ImGui::NewLine();
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(amount.c_str()).x) ImGui::NewLine();
     ImGui::AlignTextToFramePadding();
     ImGui::TextUnformatted(amount.c_str());
     ImGui::Spacing();

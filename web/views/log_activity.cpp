@@ -66,16 +66,7 @@ void draw_log_form(ViewContext& view) {
         log = LogForm{};
         return;
     }
-    if (!ImGui::IsPopupOpen("##log")) ImGui::OpenPopup("##log");
-    const ImGuiViewport* viewport = ImGui::GetMainViewport();
-    ImGui::SetNextWindowPos(viewport->GetCenter(), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
-    ImGui::SetNextWindowSize(ImVec2(dialog_width(560), 0));
-    ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0),
-                                        ImVec2(FLT_MAX, viewport->Size.y - 16 * scale()));
-    if (!ImGui::BeginPopupModal("##log", nullptr,
-                                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize |
-                                    ImGuiWindowFlags_NoMove))
-        return;
+    if (!begin_dialog("##log", 560)) return;
     const Record* task = view.workspace.find(log.task_id);
     ImGui::PushFont(heading_font());
     ImGui::TextWrapped("Log an activity: %s", view.workspace.title_of(*record).c_str());
