@@ -222,21 +222,6 @@ Schema builtin_schema() {
          field("renewal_proposal_sent", "Renewal proposal sent", T::Bool),
          field("new_mrr", "New monthly revenue", T::Money)}));
     schema.add_type(
-        record_type("quote", "Quote", "Quotes", {"name"},
-                    {field("name", "Name", T::Text, true), ref("deal", "Deal", "deal", true),
-                     field("lines", "Lines", T::LineItems), sum_of("total", "Total", "lines"),
-                     picklist("status", "Status", {"Draft", "Sent", "Accepted", "Declined"}),
-                     field("valid_until", "Valid until", T::Date),
-                     engine_set(field("accepted_at", "Accepted", T::DateTime)),
-                     engine_set(ref("order", "Order", "order"))}));
-    schema.add_type(
-        record_type("order", "Order", "Orders", {"name"},
-                    {field("name", "Name", T::Text, true), ref("deal", "Deal", "deal"),
-                     ref("quote", "Quote", "quote"), ref("company", "Company", "company"),
-                     field("lines", "Lines", T::LineItems), sum_of("total", "Total", "lines"),
-                     picklist("status", "Status", {"Open", "Fulfilled", "Cancelled"}),
-                     engine_set(field("ordered_at", "Ordered", T::DateTime))}));
-    schema.add_type(
         record_type("task", "Task", "Tasks", {"title"},
                     {field("title", "Title", T::Text, true), field("due", "Due", T::DateTime),
                      field("done", "Done", T::Bool), ref("related", "Related to", ""),
@@ -252,6 +237,22 @@ Schema builtin_schema() {
          picklist("outcome", "Outcome",
                   {"Reached", "Left voicemail", "No answer", "Wrong number", "Sent", "Bounced",
                    "Meeting held", "No-show", "Rescheduled"})}));
+    // Quotes and orders last: the daily lists (tasks, activities) keep their places.
+    schema.add_type(
+        record_type("quote", "Quote", "Quotes", {"name"},
+                    {field("name", "Name", T::Text, true), ref("deal", "Deal", "deal", true),
+                     field("lines", "Lines", T::LineItems), sum_of("total", "Total", "lines"),
+                     picklist("status", "Status", {"Draft", "Sent", "Accepted", "Declined"}),
+                     field("valid_until", "Valid until", T::Date),
+                     engine_set(field("accepted_at", "Accepted", T::DateTime)),
+                     engine_set(ref("order", "Order", "order"))}));
+    schema.add_type(record_type(
+        "order", "Order", "Orders", {"name"},
+        {field("name", "Name", T::Text, true), ref("deal", "Deal", "deal"),
+         engine_set(ref("quote", "Quote", "quote")), ref("company", "Company", "company"),
+         field("lines", "Lines", T::LineItems), sum_of("total", "Total", "lines"),
+         picklist("status", "Status", {"Open", "Fulfilled", "Cancelled"}),
+         engine_set(field("ordered_at", "Ordered", T::DateTime))}));
     set_completeness(schema);
     return schema;
 }

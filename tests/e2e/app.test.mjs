@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startServer } from "../../scripts/static-server.mjs";
 import {
   startBrowser, stopBrowser, browser, shots, root, site, openApp, waitOpen, waitScreen, waitSaved, state,
-  findByTitle, click, navigate, typeInto, switchUser, drag,
+  findByTitle, click, navigate, typeInto, switchUser, drag, reveal,
 } from "./helpers.mjs";
 
 before(startBrowser);
@@ -656,6 +656,7 @@ test("a deal's history (edited, moved, reassigned) survives three compactions in
 
   await click(page, `row-${id}`);
   await page.waitForFunction(() => window.crmTest.state().form_open === true);
+  await reveal(page, "field-amount");
   await click(page, "field-amount");
   await page.waitForTimeout(200); // the field takes the keyboard on the next frame
   await page.keyboard.press("Control+A");

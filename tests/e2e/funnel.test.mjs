@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   startBrowser, stopBrowser, browser, shots, openApp, state, click, typeInto, assertOnScreen,
-  becomeUser, waitSaved, openByName, record, replaceText,
+  becomeUser, waitSaved, openByName, record, replaceText, reveal,
 } from "./helpers.mjs";
 
 before(startBrowser);
@@ -21,19 +21,6 @@ async function save(page) {
     throw new Error(`${error.message}; ${s.form_message} ${JSON.stringify(s.form_problems)}`);
   });
   await waitSaved(page);
-}
-
-// Scrolls the record panel until the named field is in view.
-async function reveal(page, name) {
-  const { height } = page.viewportSize();
-  for (let i = 0; i < 30; i++) {
-    const r = await page.evaluate((n) => window.crmTest.rects()[n], name);
-    if (r && r.y > 120 && r.y + r.h < height - 90) return;
-    if (!r) throw new Error(`${name} is not drawn`);
-    await page.mouse.move(r.x + 5, height / 2);
-    await page.mouse.wheel(0, r.y > height / 2 ? 200 : -200);
-    await page.waitForTimeout(120);
-  }
 }
 
 test("convert a lead, quote it, accept the quote: an order, a won deal and onboarding", async () => {

@@ -100,6 +100,20 @@ export async function replaceText(page, name, text) {
   await page.keyboard.type(text, { delay: 15 });
 }
 
+// Scrolls the record panel until the named widget is in view, as a person
+// scrolls to a field below the fold before tapping it.
+export async function reveal(page, name) {
+  const { height } = page.viewportSize();
+  for (let i = 0; i < 30; i++) {
+    const r = await page.evaluate((n) => window.crmTest.rects()[n], name);
+    if (!r) throw new Error(`${name} is not drawn`);
+    if (r.y > 120 && r.y + r.h < height - 90) return;
+    await page.mouse.move(r.x + 5, height / 2);
+    await page.mouse.wheel(0, r.y > height / 2 ? 200 : -200);
+    await page.waitForTimeout(120);
+  }
+}
+
 // A record as the app keeps it (values in UTC).
 export const record = (page, id) => page.evaluate((i) => window.crmTest.record(i), id);
 
