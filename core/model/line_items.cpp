@@ -44,6 +44,9 @@ Result<json> normalize_line(const json& line, std::size_t index) {
         return Error{where + ": the product " + *problem};
     const std::string name = trim_space(product->get_ref<const std::string&>());
     if (name.empty()) return Error{where + ": the product is missing"};
+    // The text form separates lines with them: a product holding one would not read back.
+    if (name.find_first_of(";\n\r") != std::string::npos)
+        return Error{where + ": the product cannot contain ';' or a line break"};
     const auto quantity = line.find("quantity");
     if (quantity == line.end() || !quantity->is_number() || quantity->get<double>() <= 0 ||
         quantity->get<double>() > 1e9)
@@ -90,6 +93,8 @@ Result<json> normalize_line_items(const json& value) {
         lines.push_back(std::move(*line));
     }
     if (lines.empty()) return json(nullptr);
+    if (std::fabs(line_items_total(lines)["amount"].get<double>()) >= kMaxMoneyAmount)
+        return Error{"the lines come to 1,000,000,000,000,000 or more; money stays below that"};
     return lines;
 }
 
@@ -97,7 +102,9 @@ double line_amount(const json& line) {
     const double quantity = line.value("quantity", 0.0);
     const double price = line.contains("price") ? line["price"].value("amount", 0.0) : 0.0;
     const double discount = line.value("discount", 0.0);
-    return cents(quantity * price * (100 - discount) / 100);
+    // In whole cents first, so 3 x 0.35 less 50% is 0.53, not 0.52.
+    const double price_cents = std::round(price * 100);
+    return std::round(quantity * price_cents * (100 - discount) / 100) / 100;
 }
 
 json line_items_total(const json& lines) {

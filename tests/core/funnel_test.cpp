@@ -214,6 +214,11 @@ TEST_CASE("quote lines: checked line by line, totalled to the cent, read and wri
     CHECK(problem(json::array({line("A\x1b", 1, 1)})) ==
           "line 1: the product contains the control character U+001B (character 2); remove it");
     CHECK(problem(json(std::vector<json>(201, line("A", 1, 1)))) == "at most 200 lines, got 201");
+    CHECK(problem(json::array({line("A; B", 1, 10)})) ==
+          "line 1: the product cannot contain ';' or a line break");
+    CHECK(problem(json::array({line("A", 1e9, 9e8)})) ==
+          "the lines come to 1,000,000,000,000,000 or more; money stays below that");
+    CHECK(line_items_total(json::array({line("A", 3, 0.35, 50)}))["amount"] == 0.53);
     CHECK(problem("3 licences") == "expected lines as [{\"product\": text, \"quantity\": number, "
                                    "\"price\": money, \"discount\": percent}]");
 
