@@ -262,6 +262,10 @@ Result<Decision> decide_accept_quote(const Workspace& ws, const User& actor, con
     const auto& deal_id = quote->value("deal");
     const Record* deal = deal_id.is_string() ? ws.find(deal_id.get<std::string>()) : nullptr;
     if (!deal) return Error{cannot + "it belongs to no deal; choose its deal first"};
+    // Accepting wins the deal: only someone who may change the deal may.
+    if (!can_view(ws, actor, *deal))
+        return Error{cannot + "its deal " + deal->id + " is not one you can see"};
+    if (auto status = check_update(ws, actor, *deal); !status) return Error{status.error()};
     if (deal_was_lost(ws, *deal)) return Error{cannot + ws.title_of(*deal) + " was lost"};
 
     Decision decision;

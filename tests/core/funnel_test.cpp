@@ -320,4 +320,14 @@ TEST_CASE("an accepted quote becomes an order, wins its deal through the gate an
         CHECK(engine.apply(AcceptQuote{deal}, "u-ana", kNow).message ==
               deal + " is a deal, not a quote");
     }
+    SUBCASE("a quote on a deal the rep may not change is not accepted by them") {
+        const std::string bens = create(engine, "deal", {{"name", "Ben's deal"}}, "u-ben");
+        const std::string own = create(engine, "quote",
+                                       {{"name", "Ana's quote"},
+                                        {"deal", bens},
+                                        {"lines", json::array({line("Licence", 1, 10)})}});
+        CHECK(engine.apply(AcceptQuote{own}, "u-ana", kNow).message ==
+              "Cannot accept Ana's quote: its deal " + bens + " is not one you can see");
+        CHECK(count_of(engine, "order") == 0);
+    }
 }
