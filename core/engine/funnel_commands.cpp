@@ -2,10 +2,38 @@
 // and accepting a quote into an order. Each is one batch, checked as the
 // commands it stands for (create, update, move) would be.
 #include "engine/decisions.hpp"
+#include "engine/funnel.hpp"
 #include "engine/permissions.hpp"
 
 #include "model/line_items.hpp"
 #include "util/text.hpp"
+
+namespace crm {
+
+Status may_convert(const Workspace& ws, const Record& lead) {
+    if (lead.has_value("converted_deal")) {
+        const auto& deal_id = lead.value("converted_deal").get_ref<const std::string&>();
+        const Record* deal = ws.find(deal_id);
+        return Error{"it was converted already, into " + (deal ? ws.title_of(*deal) : deal_id)};
+    }
+    if (lead.value("status") == "Disqualified")
+        return Error{"it is disqualified; set its status to Qualified first"};
+    return Status::success();
+}
+
+Status may_accept(const Workspace& ws, const Record& quote) {
+    if (quote.has_value("order")) {
+        const auto& order_id = quote.value("order").get_ref<const std::string&>();
+        const Record* order = ws.find(order_id);
+        return Error{"it was accepted already (order " + (order ? ws.title_of(*order) : order_id) +
+                     ")"};
+    }
+    if (quote.value("status") == "Declined") return Error{"it was declined"};
+    if (!quote.has_value("lines")) return Error{"it has no lines; add what is sold first"};
+    return Status::success();
+}
+
+} // namespace crm
 
 namespace crm::detail {
 
@@ -154,17 +182,6 @@ Status Conversion::deal(const std::string& name, const std::string& company,
     return Status::success();
 }
 
-Status check_convertible(const Workspace& ws, const Record& lead) {
-    if (lead.has_value("converted_deal")) {
-        const auto& deal_id = lead.value("converted_deal").get_ref<const std::string&>();
-        const Record* deal = ws.find(deal_id);
-        return Error{"it was converted already, into " + (deal ? ws.title_of(*deal) : deal_id)};
-    }
-    if (lead.value("status") == "Disqualified")
-        return Error{"it is disqualified; set its status to Qualified first"};
-    return Status::success();
-}
-
 } // namespace
 
 Result<Decision> decide_convert_lead(const Workspace& ws, const User& actor, const ConvertLead& cmd,
@@ -175,7 +192,7 @@ Result<Decision> decide_convert_lead(const Workspace& ws, const User& actor, con
     const Record* lead = *found;
     const std::string cannot = "Cannot convert " + ws.title_of(*lead) + ": ";
     if (auto status = check_update(ws, actor, *lead); !status) return Error{status.error()};
-    if (auto status = check_convertible(ws, *lead); !status) return Error{cannot + status.error()};
+    if (auto status = may_convert(ws, *lead); !status) return Error{cannot + status.error()};
     Conversion conversion{ws, actor, *lead, now, device, {}, {}, lead->owner};
     if (conversion.owner.empty()) conversion.owner = actor.id;
     std::string company, contact, deal;
@@ -236,18 +253,6 @@ std::string without_move_prefix(const std::string& message) {
     return message.substr(colon + 2);
 }
 
-Status check_acceptable(const Workspace& ws, const Record& quote) {
-    if (quote.has_value("order")) {
-        const auto& order_id = quote.value("order").get_ref<const std::string&>();
-        const Record* order = ws.find(order_id);
-        return Error{"it was accepted already (order " + (order ? ws.title_of(*order) : order_id) +
-                     ")"};
-    }
-    if (quote.value("status") == "Declined") return Error{"it was declined"};
-    if (!quote.has_value("lines")) return Error{"it has no lines; add what is sold first"};
-    return Status::success();
-}
-
 } // namespace
 
 Result<Decision> decide_accept_quote(const Workspace& ws, const User& actor, const AcceptQuote& cmd,
@@ -258,7 +263,7 @@ Result<Decision> decide_accept_quote(const Workspace& ws, const User& actor, con
     const Record* quote = *found;
     const std::string cannot = "Cannot accept " + ws.title_of(*quote) + ": ";
     if (auto status = check_update(ws, actor, *quote); !status) return Error{status.error()};
-    if (auto status = check_acceptable(ws, *quote); !status) return Error{cannot + status.error()};
+    if (auto status = may_accept(ws, *quote); !status) return Error{cannot + status.error()};
     const auto& deal_id = quote->value("deal");
     const Record* deal = deal_id.is_string() ? ws.find(deal_id.get<std::string>()) : nullptr;
     if (!deal) return Error{cannot + "it belongs to no deal; choose its deal first"};

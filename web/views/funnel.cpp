@@ -7,6 +7,7 @@
 #include "theme.hpp"
 #include "widgets.hpp"
 
+#include "engine/funnel.hpp"
 #include "engine/permissions.hpp"
 #include "model/field_values.hpp"
 #include "model/line_items.hpp"
@@ -91,8 +92,7 @@ void draw_convert_dialog(ViewContext& view) {
 void draw_funnel_buttons(ViewContext& view, const Record& record) {
     const User* me = view.workspace.directory.user(view.ui.user);
     if (!me || !check_update(view.workspace, *me, record)) return;
-    if (record.type == "lead" && !record.has_value("converted_deal") &&
-        record.value("status") != "Disqualified") {
+    if (record.type == "lead" && may_convert(view.workspace, record)) {
         same_line_if_fits("Convert");
         if (ImGui::Button("Convert", ImVec2(0, tap_height())))
             view.intents.push_back(OpenConversion{record.id});
@@ -102,8 +102,7 @@ void draw_funnel_buttons(ViewContext& view, const Record& record) {
         if (ImGui::Button("New quote", ImVec2(0, tap_height())))
             view.intents.push_back(NewQuote{record.id});
         mark(view.ui, "new-quote");
-    } else if (record.type == "quote" && !record.has_value("order") &&
-               record.value("status") != "Declined") {
+    } else if (record.type == "quote" && may_accept(view.workspace, record)) {
         same_line_if_fits("Accept quote");
         if (primary_button("Accept quote", ImVec2(0, tap_height())))
             view.intents.push_back(AcceptQuoteRequested{record.id});

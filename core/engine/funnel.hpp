@@ -1,0 +1,16 @@
+// Whether a funnel step can be taken on a record, for the engine (which
+// refuses with these reasons) and for the app (which offers the step only
+// where it can be taken). Permissions are checked separately.
+#pragma once
+
+#include "model/workspace.hpp"
+#include "util/result.hpp"
+
+namespace crm {
+
+// A lead not yet converted and not disqualified.
+Status may_convert(const Workspace& workspace, const Record& lead);
+// A quote not yet accepted, not declined, with lines.
+Status may_accept(const Workspace& workspace, const Record& quote);
+
+} // namespace crm
