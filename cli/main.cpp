@@ -1202,13 +1202,13 @@ json match_json(const std::optional<ConversionMatch>& match, const std::string& 
 }
 
 // --company / --contact: an id, "new" to make one, or absent to take the plan's match.
-void choose(const Args& args, const char* option_name, std::optional<ConversionMatch>& match) {
+void choose(const Args& args, const Workspace& ws, const char* option_name,
+            std::optional<ConversionMatch>& match) {
     const auto it = args.options.find(option_name);
     if (it == args.options.end()) return;
-    if (it->second == "new")
-        match.reset();
-    else
-        match = ConversionMatch{it->second, it->second, "chosen"};
+    if (it->second == "new") return match.reset();
+    const Record* record = ws.find(it->second);
+    match = ConversionMatch{it->second, record ? ws.title_of(*record) : it->second, "chosen"};
 }
 
 int cmd_convert(const Args& args) {
@@ -1219,10 +1219,10 @@ int cmd_convert(const Args& args) {
     const User* actor = ws.directory.user(require_actor(args));
     if (!actor) throw Refused{"there is no user \"" + require_actor(args) + "\""};
     ConversionPlan plan = plan_conversion(ws, *actor, args.positional[2]);
-    choose(args, "company", plan.company);
-    choose(args, "contact", plan.contact);
-    if (const auto name = args.options.find("deal-name"); name != args.options.end())
-        plan.deal_name = name->second;
+    choose(args, ws, "company", plan.company);
+    choose(args, ws, "contact", plan.contact);
+    const auto name = args.options.find("deal-name");
+    plan.deal_name = name != args.options.end() ? name->second : default_deal_name(plan);
     std::cout << json{{"plan",
                        {{"company", match_json(plan.company, plan.new_company)},
                         {"contact", match_json(plan.contact, plan.new_contact)},
@@ -1230,9 +1230,15 @@ int cmd_convert(const Args& args) {
                                                    : json{{"id", plan.deal}}}}}}
                      .dump()
               << "\n";
-    if (args.dry_run) return kOk;
-    const Outcome outcome =
-        opened->engine.apply(conversion_command(plan), actor->id, now_from(args));
+    const ConvertLead command = conversion_command(plan);
+    if (args.dry_run) {
+        // Checked as it would be done: a conversion that would be refused says so.
+        auto decided = opened->engine.decide(command, actor->id, now_from(args));
+        if (!decided) throw Refused{decided.error()};
+        std::cout << "would convert " << plan.lead << " (dry run: nothing written)\n";
+        return kOk;
+    }
+    const Outcome outcome = opened->engine.apply(command, actor->id, now_from(args));
     if (outcome.ok) {
         const Record* lead = ws.find(plan.lead);
         json made = json::object();

@@ -14,7 +14,7 @@ void App::open_conversion(const std::string& lead_id) {
     ConvertDialog dialog;
     dialog.open = true;
     dialog.plan = plan_conversion(ws, *me, lead_id);
-    dialog.deal_name = dialog.plan.deal_name;
+    dialog.deal_name = dialog.named_after = dialog.plan.deal_name;
     m_ui.convert = std::move(dialog);
 }
 

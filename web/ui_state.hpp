@@ -228,6 +228,7 @@ struct ConvertDialog {
     ConversionPlan plan;
     bool link_company = true, link_contact = true;
     std::string deal_name;
+    std::string named_after;     // the company the deal's name was given from, while untouched
     std::string message;         // why it was refused
     bool popup_was_open = false; // (see dialog_escape)
 };

@@ -185,10 +185,14 @@ class RuleChecker {
     }
 
     void set_values(const std::string& part, const RecordTypeDef& type, const json& fields) {
-        for (const auto& [id, value] : fields.items())
-            if (const FieldDef* def = field(part, type, id))
-                if (auto normalized = normalize_field_value(*def, value); !normalized)
-                    say(part, def->label + ": " + normalized.error());
+        for (const auto& [id, value] : fields.items()) {
+            const FieldDef* def = field(part, type, id);
+            if (!def) continue;
+            if (auto why = not_set_by_hand(type, *def))
+                say(part, def->label + ": " + *why);
+            else if (auto normalized = normalize_field_value(*def, value); !normalized)
+                say(part, def->label + ": " + normalized.error());
+        }
     }
 
     void routing_shape(const std::string& part, const Routing& routing) {

@@ -28,6 +28,11 @@ using Problems = std::vector<FieldProblem>;
 // to records other rows of it add, which do not exist until it is kept.
 using BatchRecords = std::unordered_map<std::string, std::string>;
 
+// Who sets the values being checked. Fields a funnel step fills in
+// (FieldDef::filled_by) are set by that step only; a workspace file merged in
+// brings them as the step kept them there.
+enum class Setter { Person, FunnelStep };
+
 // "Email: expected an email address ...; Last name: is required"
 std::string join_problems(const RecordTypeDef& type, const Problems& problems);
 // Checks and normalises field values against the type and the fields' rules,
@@ -37,7 +42,7 @@ std::string join_problems(const RecordTypeDef& type, const Problems& problems);
 nlohmann::json check_fields(const Workspace& workspace, const RecordTypeDef& type,
                             const nlohmann::json& fields, Problems& problems,
                             const nlohmann::json* current = nullptr,
-                            const BatchRecords* added = nullptr);
+                            const BatchRecords* added = nullptr, Setter setter = Setter::Person);
 void check_required(const RecordTypeDef& type, const nlohmann::json& merged, Problems& problems);
 // The type's rules across fields, for `record` with `fields` laid over it;
 // `touched` limits them to the rules that concern the fields a change sets
@@ -100,6 +105,7 @@ struct BatchCreate {
     std::string id;                      // kept from elsewhere; "" = the next free id ...
     std::size_t offset = 0;              // ... this many further on
     const BatchRecords* added = nullptr; // references may name these
+    Setter setter = Setter::Person;
 };
 // The same without a CreateRecord: an import's rows are not copied into one.
 Result<Decision> decide_create(const Workspace& workspace, const User& actor,
@@ -110,7 +116,7 @@ Result<Decision> decide_create(const Workspace& workspace, const User& actor,
 // `added`: records the batch adds, which references may name too.
 Result<Decision> decide_update(const Workspace& workspace, const User& actor,
                                const UpdateRecord& command, Instant now, DecideDetails& details,
-                               const BatchRecords* added = nullptr);
+                               const BatchRecords* added = nullptr, Setter setter = Setter::Person);
 
 // Imports rows as one batch; each row's problems go to details.rows
 // (core/engine/import_commands.cpp).

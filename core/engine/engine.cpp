@@ -51,10 +51,7 @@ void work_out_totals(const RecordTypeDef& type, json& clean, Problems& problems,
             expected = (*current)[field.id];
         const auto given = clean.find(field.id);
         if (given != clean.end() && *given != expected) {
-            const FieldDef* source = type.field(field.sum_of);
-            problems.push_back({field.id, "is worked out from the " +
-                                              (source ? source->label : field.sum_of) +
-                                              "; change those instead"});
+            problems.push_back({field.id, *not_set_by_hand(type, field)});
             continue;
         }
         if (lines != clean.end()) clean[field.id] = std::move(expected);
@@ -64,7 +61,8 @@ void work_out_totals(const RecordTypeDef& type, json& clean, Problems& problems,
 // Checks and normalises the given field values against the type; collects
 // one problem per bad field so a form can show each next to its editor.
 json check_fields(const Workspace& workspace, const RecordTypeDef& type, const json& fields,
-                  Problems& problems, const json* current, const BatchRecords* added) {
+                  Problems& problems, const json* current, const BatchRecords* added,
+                  Setter setter) {
     json clean = json::object();
     if (fields.is_null()) return clean;
     if (!fields.is_object()) {
@@ -91,6 +89,11 @@ json check_fields(const Workspace& workspace, const RecordTypeDef& type, const j
         const auto kept = current ? current->find(field_id) : json::const_iterator();
         const bool unchanged =
             current && (kept == current->end() ? normalized->is_null() : *kept == *normalized);
+        const bool sets = !unchanged && !(current == nullptr && normalized->is_null());
+        if (sets && !field->filled_by.empty() && setter == Setter::Person) {
+            problems.push_back({field_id, *not_set_by_hand(type, *field)});
+            continue;
+        }
         if (!unchanged) {
             normalized = normalize_new_value(*field, *normalized, workspace.default_country);
             if (!normalized) {
@@ -234,7 +237,7 @@ Result<Decision> decide_create(const Workspace& ws, const User& actor, const std
     if (!type) return Error{"there is no record type \"" + type_id + "\""};
     const std::string owner = given_owner.value_or(actor.id);
     if (auto status = check_create(ws, actor, owner); !status) return Error{status.error()};
-    json fields = check_fields(ws, *type, given, problems, nullptr, how.added);
+    json fields = check_fields(ws, *type, given, problems, nullptr, how.added, how.setter);
     check_required(*type, fields, problems);
     if (!type->rules.empty()) {
         Record draft{"", type->id, owner, fields};
@@ -255,7 +258,8 @@ Result<Decision> decide_create(const Workspace& ws, const User& actor, const std
 }
 
 Result<Decision> decide_update(const Workspace& ws, const User& actor, const UpdateRecord& cmd,
-                               Instant now, DecideDetails& details, const BatchRecords* added) {
+                               Instant now, DecideDetails& details, const BatchRecords* added,
+                               Setter setter) {
     Problems& problems = details.problems;
     const Record* record = ws.find(cmd.id);
     if (!record) return Error{"there is no record \"" + cmd.id + "\""};
@@ -288,7 +292,7 @@ Result<Decision> decide_update(const Workspace& ws, const User& actor, const Upd
     if (cmd.owner)
         if (auto status = check_assign(ws, actor, *record, *cmd.owner); !status)
             return Error{status.error()};
-    json fields = check_fields(ws, *type, cmd.fields, problems, &record->fields, added);
+    json fields = check_fields(ws, *type, cmd.fields, problems, &record->fields, added, setter);
     const json merged = merged_fields(*record, fields);
     check_required(*type, merged, problems);
     json changed = changed_fields(*record, fields);

@@ -6,28 +6,38 @@
 #include "engine/permissions.hpp"
 
 #include "model/line_items.hpp"
+#include "sla/clocks.hpp"
+#include "util/local_time.hpp"
 #include "util/text.hpp"
 
 namespace crm {
 
+using nlohmann::json;
+
+namespace {
+
+// What a reference field holds, read as the record's title where it can be.
+std::string referred_title(const Workspace& ws, const json& value) {
+    if (!value.is_string()) return value.dump();
+    const Record* record = ws.find(value.get_ref<const std::string&>());
+    return record ? ws.title_of(*record) : value.get<std::string>();
+}
+
+} // namespace
+
 Status may_convert(const Workspace& ws, const Record& lead) {
-    if (lead.has_value("converted_deal")) {
-        const auto& deal_id = lead.value("converted_deal").get_ref<const std::string&>();
-        const Record* deal = ws.find(deal_id);
-        return Error{"it was converted already, into " + (deal ? ws.title_of(*deal) : deal_id)};
-    }
+    if (lead.has_value("converted_deal"))
+        return Error{"it was converted already, into " +
+                     referred_title(ws, lead.value("converted_deal"))};
     if (lead.value("status") == "Disqualified")
         return Error{"it is disqualified; set its status to Qualified first"};
     return Status::success();
 }
 
 Status may_accept(const Workspace& ws, const Record& quote) {
-    if (quote.has_value("order")) {
-        const auto& order_id = quote.value("order").get_ref<const std::string&>();
-        const Record* order = ws.find(order_id);
-        return Error{"it was accepted already (order " + (order ? ws.title_of(*order) : order_id) +
+    if (quote.has_value("order"))
+        return Error{"it was accepted already (order " + referred_title(ws, quote.value("order")) +
                      ")"};
-    }
     if (quote.value("status") == "Declined") return Error{"it was declined"};
     if (!quote.has_value("lines")) return Error{"it has no lines; add what is sold first"};
     return Status::success();
@@ -109,6 +119,10 @@ struct Conversion {
     Status deal(const std::string& name, const std::string& company, const std::string& contact,
                 std::string& id);
     Status create(const std::string& type, const json& fields, std::string& id);
+    Status join_company(const Record& contact, const std::string& company);
+    void leave_lead_flows(const std::string& deal_title);
+    // A company's name, also of the one this conversion makes.
+    std::string company_title(const std::string& id) const;
 };
 
 Status Conversion::create(const std::string& type, const json& fields, std::string& id) {
@@ -141,7 +155,7 @@ Status Conversion::contact(const std::string& chosen, const std::string& company
         auto record = chosen_record(ws, actor, chosen, "contact");
         if (!record) return Error{record.error()};
         id = chosen;
-        return Status::success();
+        return join_company(**record, company);
     }
     const auto& name = lead.value("name");
     const auto [first, last] = split_name(name.is_string() ? name.get<std::string>() : "");
@@ -151,6 +165,51 @@ Status Conversion::contact(const std::string& chosen, const std::string& company
     json fields = {{"first_name", first}, {"last_name", last}, {"company", company}};
     copy_fields(lead, fields, {{"email", "email"}, {"phone", "phone"}});
     return create("contact", fields, id);
+}
+
+// A chosen contact works at the company the lead becomes: one without a
+// company joins it; one at another company is not this customer's.
+Status Conversion::join_company(const Record& contact, const std::string& company) {
+    const auto& works_at = contact.value("company");
+    if (works_at.is_string()) {
+        if (works_at == company) return Status::success();
+        return Error{ws.title_of(contact) + " is a contact of " + referred_title(ws, works_at) +
+                     ", not of " + company_title(company) +
+                     "; choose a contact there, or make a new one"};
+    }
+    DecideDetails details;
+    auto updated = decide_update(ws, actor, UpdateRecord{contact.id, {{"company", company}}}, now,
+                                 details, &added);
+    if (!updated) return Error{updated.error()};
+    for (auto& event : updated->events)
+        decision.events.push_back(std::move(event));
+    return Status::success();
+}
+
+// The lead's own flows (routing, qualification) end where they say a
+// converted lead goes: their clocks stop, and nobody is asked to work it.
+void Conversion::leave_lead_flows(const std::string& deal_title) {
+    for (const auto& [flow_id, state] : lead.flows) {
+        const Flow* flow = ws.flow(flow_id);
+        if (!flow || !state.active()) continue;
+        for (const auto& exit : flow->exits)
+            if (!exit.taken_by_move()) {
+                decision.events.push_back(events::FlowEnded{lead.id,
+                                                            flow_id,
+                                                            state.stage,
+                                                            "exited",
+                                                            exit.id,
+                                                            "converted into the deal " + deal_title,
+                                                            {}});
+                break;
+            }
+    }
+}
+
+std::string Conversion::company_title(const std::string& id) const {
+    const Record* known = ws.find(id);
+    const auto& name = lead.value("company_name");
+    return known ? ws.title_of(*known) : name.is_string() ? name.get<std::string>() : id;
 }
 
 Status Conversion::deal(const std::string& name, const std::string& company,
@@ -182,6 +241,18 @@ Status Conversion::deal(const std::string& name, const std::string& company,
     return Status::success();
 }
 
+// The deal the lead started may be with a company already: the lead becomes
+// that customer, and no other.
+Result<std::string> company_of_started_deal(const Workspace& ws, const Record& lead,
+                                            const std::string& chosen) {
+    const Record* started = deal_started_by(ws, lead);
+    const auto& company = started ? started->value("company") : json();
+    if (!company.is_string() || company == chosen) return chosen;
+    if (chosen.empty()) return company.get<std::string>();
+    return Error{"its deal " + ws.title_of(*started) + " is with " + referred_title(ws, company) +
+                 "; convert it into that company"};
+}
+
 } // namespace
 
 Result<Decision> decide_convert_lead(const Workspace& ws, const User& actor, const ConvertLead& cmd,
@@ -196,15 +267,14 @@ Result<Decision> decide_convert_lead(const Workspace& ws, const User& actor, con
     Conversion conversion{ws, actor, *lead, now, device, {}, {}, lead->owner};
     if (conversion.owner.empty()) conversion.owner = actor.id;
     std::string company, contact, deal;
-    if (auto status = conversion.company(cmd.company, company); !status)
+    auto chosen_company = company_of_started_deal(ws, *lead, cmd.company);
+    if (!chosen_company) return Error{cannot + chosen_company.error()};
+    if (auto status = conversion.company(*chosen_company, company); !status)
         return Error{cannot + status.error()};
     if (auto status = conversion.contact(cmd.contact, company, contact); !status)
         return Error{cannot + status.error()};
     std::string deal_name = trim_space(cmd.deal_name);
-    if (deal_name.empty()) {
-        const Record* known = ws.find(company);
-        deal_name = known ? ws.title_of(*known) : lead->value("company_name").get<std::string>();
-    }
+    if (deal_name.empty()) deal_name = conversion.company_title(company);
     if (auto status = conversion.deal(deal_name, company, contact, deal); !status)
         return Error{cannot + status.error()};
     UpdateRecord mark{lead->id,
@@ -213,10 +283,13 @@ Result<Decision> decide_convert_lead(const Workspace& ws, const User& actor, con
                        {"converted_contact", contact},
                        {"converted_deal", deal}}};
     if (lead->value("status") != "Qualified") mark.fields["status"] = "Qualified";
-    auto marked = decide_update(ws, actor, mark, now, details, &conversion.added);
+    auto marked =
+        decide_update(ws, actor, mark, now, details, &conversion.added, Setter::FunnelStep);
     if (!marked) return Error{cannot + marked.error()};
     for (auto& event : marked->events)
         conversion.decision.events.push_back(std::move(event));
+    const Record* started = ws.find(deal);
+    conversion.leave_lead_flows(started ? ws.title_of(*started) : deal_name);
     details.summary = ws.title_of(*lead) + " converted: deal " + deal;
     conversion.decision.record_id = lead->id;
     return std::move(conversion.decision);
@@ -236,14 +309,26 @@ std::pair<const Flow*, const FlowOutcome*> winning_move(const Workspace& ws, con
     return {nullptr, nullptr};
 }
 
-bool deal_was_lost(const Workspace& ws, const Record& deal) {
+// Whether a flow of the deal ended in an outcome of `kind` ("won", "lost").
+bool deal_ended(const Workspace& ws, const Record& deal, const std::string& kind) {
     for (const auto& [flow_id, state] : deal.flows) {
         const Flow* flow = ws.flow(flow_id);
         if (!flow || state.status != "ended") continue;
         for (const auto& outcome : flow->outcomes)
-            if (outcome.id == state.outcome && outcome.kind == "lost") return true;
+            if (outcome.id == state.outcome && outcome.kind == kind) return true;
     }
     return false;
+}
+
+// A quote past its valid-until day (in the team's calendar) is no offer to accept.
+Status still_valid(const Workspace& ws, const Record& quote, Instant now) {
+    const auto& until = quote.value("valid_until");
+    const auto day = until.is_string() ? parse_date(until.get<std::string>()) : std::nullopt;
+    if (!day) return Status::success();
+    const TimeZone& zone = workspace_calendar(ws).zone;
+    if (!(*day < local_date(now, zone))) return Status::success();
+    return Error{"it expired on " + format_local_date(*day, now, zone) +
+                 "; give it a new valid-until day first"};
 }
 
 // "Cannot move Acme to Closed won: it needs ..." -> "it needs ...".
@@ -271,7 +356,11 @@ Result<Decision> decide_accept_quote(const Workspace& ws, const User& actor, con
     if (!can_view(ws, actor, *deal))
         return Error{cannot + "its deal " + deal->id + " is not one you can see"};
     if (auto status = check_update(ws, actor, *deal); !status) return Error{status.error()};
-    if (deal_was_lost(ws, *deal)) return Error{cannot + ws.title_of(*deal) + " was lost"};
+    if (deal_ended(ws, *deal, "lost")) return Error{cannot + ws.title_of(*deal) + " was lost"};
+    if (deal_ended(ws, *deal, "won"))
+        return Error{cannot + ws.title_of(*deal) +
+                     " was won already; a further sale is a new deal"};
+    if (auto status = still_valid(ws, *quote, now); !status) return Error{cannot + status.error()};
 
     Decision decision;
     decision.record_id = quote->id;
@@ -287,7 +376,7 @@ Result<Decision> decide_accept_quote(const Workspace& ws, const User& actor, con
     std::string order;
     Problems problems;
     auto created = decide_create(ws, actor, "order", order_fields, owner, now, device, problems,
-                                 BatchCreate{"", 0, &added});
+                                 BatchCreate{"", 0, &added, Setter::FunnelStep});
     if (auto status =
             add_created(std::move(created), *ws.schema.type("order"), decision, added, order);
         !status)
@@ -296,7 +385,7 @@ Result<Decision> decide_accept_quote(const Workspace& ws, const User& actor, con
     UpdateRecord accepted{
         quote->id,
         {{"status", "Accepted"}, {"accepted_at", format_instant(now)}, {"order", order}}};
-    auto marked = decide_update(ws, actor, accepted, now, details, &added);
+    auto marked = decide_update(ws, actor, accepted, now, details, &added, Setter::FunnelStep);
     if (!marked) return Error{cannot + marked.error()};
     for (auto& event : marked->events)
         decision.events.push_back(std::move(event));

@@ -14,13 +14,14 @@ namespace {
 
 Result<Decision> decide_import_update(const Workspace& ws, const User& actor,
                                       const RecordTypeDef& type, const ImportRow& row, Instant now,
-                                      DecideDetails& details, const BatchRecords& added) {
+                                      DecideDetails& details, const BatchRecords& added,
+                                      Setter setter) {
     const Record* record = ws.find(row.id);
     if (!record) return Error{"there is no record \"" + row.id + "\""};
     if (record->type != type.id)
         return Error{row.id + " is a " + record->type + ", not a " + type.id};
     return decide_update(ws, actor, UpdateRecord{row.id, row.fields, row.owner, false}, now,
-                         details, &added);
+                         details, &added, setter);
 }
 
 void note_row_problems(const ImportRow& row, const std::string& error, const DecideDetails& details,
@@ -85,6 +86,8 @@ Result<Decision> decide_import(const Workspace& ws, const User& actor, const Imp
     if (auto problem = text_problem(cmd.source, kMaxSourceBytes))
         return Error{"the import's source name " + *problem};
     const BatchRecords added = records_rows_add(cmd);
+    // A workspace file merged in brings what its funnel steps filled in.
+    const Setter setter = cmd.type.empty() ? Setter::FunnelStep : Setter::Person;
     Decision decision;
     decision.events.reserve(cmd.rows.size() + 1);
     ImportCounts counts;
@@ -105,10 +108,10 @@ Result<Decision> decide_import(const Workspace& ws, const User& actor, const Imp
         if (details.rows.size() > problems_before) continue;
         const bool creates = row.id.empty();
         std::size_t& fresh = fresh_ids[type->id];
-        auto decided = creates
-                           ? decide_create(ws, actor, type->id, row.fields, row.owner, now, device,
-                                           one.problems, BatchCreate{row.new_id, fresh, &added})
-                           : decide_import_update(ws, actor, *type, row, now, one, added);
+        auto decided =
+            creates ? decide_create(ws, actor, type->id, row.fields, row.owner, now, device,
+                                    one.problems, BatchCreate{row.new_id, fresh, &added, setter})
+                    : decide_import_update(ws, actor, *type, row, now, one, added, setter);
         if (decided && creates && row.new_id.empty() && added.count(decided->record_id))
             decided = Error{"the next id for " + type->plural + " (" + decided->record_id +
                             ") is one this import brings for another record"};

@@ -16,6 +16,7 @@ enum class MergeOutcome {
     FillsBlank, // keep is blank, other's value fills it
     Choice,     // both differ: keep's stays unless other's is chosen
     Fixed,      // a stage field: only a stage move changes it, never a merge
+    Worked,     // a total: follows the lines that stay, never chosen on its own
 };
 
 struct MergeField {

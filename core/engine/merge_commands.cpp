@@ -5,6 +5,7 @@
 #include "engine/merge.hpp"
 #include "engine/permissions.hpp"
 #include "io/workspace_json.hpp"
+#include "model/line_items.hpp"
 
 #include <algorithm>
 
@@ -41,8 +42,9 @@ std::vector<MergeField> merge_fields(const Workspace& ws, const Record& keep, co
         if (field.type == FieldType::RecordRef && link.is_string() &&
             (link.get<std::string>() == other.id || link.get<std::string>() == keep.id))
             merged.other_value = nullptr;
-        merged.outcome = is_stage_field(ws, type->id, field.id)
-                             ? MergeOutcome::Fixed
+        merged.outcome = is_stage_field(ws, type->id, field.id) ? MergeOutcome::Fixed
+                         : !field.sum_of.empty()
+                             ? MergeOutcome::Worked
                              : outcome_of(merged.keep_value, merged.other_value);
         fields.push_back(std::move(merged));
     }
@@ -91,10 +93,16 @@ Result<json> taken_values(const Workspace& ws, const RecordTypeDef& type, const 
         if (merged.outcome == MergeOutcome::Fixed && chosen(field.id))
             return Error{"Cannot take " + field.label + " from " + other.id + " in a merge: move " +
                          keep.id + " to that stage instead"};
+        if (merged.outcome == MergeOutcome::Worked && chosen(field.id))
+            return Error{"Cannot take " + field.label + " from " + other.id + " in a merge: it " +
+                         *not_set_by_hand(type, field)};
         if (merged.outcome == MergeOutcome::FillsBlank ||
             (merged.outcome == MergeOutcome::Choice && chosen(field.id)))
             taken[field.id] = merged.other_value;
     }
+    for (const auto& field : type.fields) // totals follow the lines taken
+        if (!field.sum_of.empty() && taken.contains(field.sum_of))
+            taken[field.id] = line_items_total(taken[field.sum_of]);
     return taken;
 }
 

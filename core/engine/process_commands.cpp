@@ -152,6 +152,9 @@ Result<Decision> decide_move(const Workspace& ws, const User& actor, const MoveR
                      "\" (it has: " + choices(*flow) + ")"};
     if (auto route = check_route(*flow, *from, *target); !route)
         return Error{"Cannot move " + title + " to " + target->name() + ": " + route.error()};
+    if (target->exit && !target->exit->taken_by_move())
+        return Error{"Cannot move " + title + " to " + target->name() +
+                     ": convert the lead instead; that makes its company, contact and deal"};
 
     // The fields filled in with the move count for its gate.
     json fields = check_fields(ws, *type, move.fields, details.problems, &record->fields);

@@ -61,10 +61,10 @@ Result<Command> undo_command(const Workspace& ws, const EventBatch& last,
         return Error{"Saving the lead scoring cannot be undone here"};
     if (find_event<ev::FieldAdded>(last)) return Error{"Adding a field cannot be undone here"};
     if (find_event<ev::TypeAdded>(last)) return Error{"Adding a record type cannot be undone here"};
-    if (find_event<ev::FlowEnded>(last))
-        return Error{"Ending or leaving a flow cannot be undone here"};
     // A conversion made several records at once; each can be deleted on its own.
     if (last.cause.command == "convert") return Error{"Converting a lead cannot be undone here"};
+    if (find_event<ev::FlowEnded>(last))
+        return Error{"Ending or leaving a flow cannot be undone here"};
     if (const auto* merged = find_event<ev::RecordsMerged>(last)) {
         auto record = unchanged(ws, merged->id, version_after);
         if (!record) return Error{record.error()};

@@ -183,9 +183,15 @@ Status read_schema(const json& document, Workspace& ws) {
         for (std::size_t i = 0; i < it->size(); ++i) {
             auto type = record_type_from_json((*it)[i], at("$.custom_types", i));
             if (!type) return Error{type.error()};
-            if (ws.schema.type(type->id))
+            if (RecordTypeDef* builtin = ws.schema.type(type->id)) {
+                // The workspace's own type came first; it keeps it.
+                if (builtin->yields_to_custom && !builtin->custom) {
+                    *builtin = *type;
+                    continue;
+                }
                 return Error{at("$.custom_types", i) + ".id: there is already a record type \"" +
                              type->id + "\""};
+            }
             for (std::size_t f = 0; f < type->fields.size(); ++f)
                 if (type->fields[f].type == FieldType::RecordRef)
                     refs.push_back(
@@ -206,11 +212,19 @@ Status read_schema(const json& document, Workspace& ws) {
             for (std::size_t i = 0; i < fields.size(); ++i) {
                 auto field = field_def_from_json(fields[i], at(path, i));
                 if (!field) return Error{field.error()};
-                if (type->field(field->id))
-                    return Error{at(path, i) + ".id: " + type->label + " already has a field \"" +
-                                 field->id + "\""};
                 if (field->type == FieldType::RecordRef)
                     refs.push_back({at(path, i), field->target_type});
+                const auto builtin =
+                    std::find_if(type->fields.begin(), type->fields.end(),
+                                 [&](const FieldDef& known) { return known.id == field->id; });
+                if (builtin != type->fields.end()) {
+                    // The workspace's own field came first; it keeps it.
+                    if (!builtin->yields_to_custom || builtin->custom)
+                        return Error{at(path, i) + ".id: " + type->label +
+                                     " already has a field \"" + field->id + "\""};
+                    *builtin = *field;
+                    continue;
+                }
                 type->fields.push_back(*field);
             }
         }

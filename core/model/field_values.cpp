@@ -63,10 +63,23 @@ bool valid_url(const std::string& url) {
            url.rfind("https://", 0) == 0;
 }
 
+// A comma groups thousands ("12,000"): a digit before it, three after. Any
+// other comma is a decimal comma ("1,5") this reading does not take as 15.
+bool groups_thousands(const std::string& text, std::size_t comma) {
+    const auto digit = [&](std::size_t i) {
+        return i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]));
+    };
+    return comma > 0 && digit(comma - 1) && digit(comma + 1) && digit(comma + 2) &&
+           digit(comma + 3) && !digit(comma + 4);
+}
+
 std::optional<double> parse_number(const std::string& text) {
     std::string cleaned;
-    for (const char c : text)
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == ',' && !groups_thousands(text, i)) return std::nullopt;
         if (c != ',' && c != '_' && c != ' ') cleaned += c;
+    }
     // Decimal only: strtod would also read "0x1A", "inf" and "nan".
     if (cleaned.empty() || cleaned.find_first_not_of("0123456789.eE+-") != std::string::npos)
         return std::nullopt;

@@ -54,9 +54,20 @@ FieldDef sum_of(std::string id, std::string label, std::string lines) {
     return def;
 }
 
-// A field a funnel step fills in (see FieldDef::set_by_engine).
-FieldDef engine_set(FieldDef def) {
-    def.set_by_engine = true;
+// The funnel's steps, as the fields they fill in say who sets them.
+constexpr const char* kConverting = "converting the lead";
+constexpr const char* kAccepting = "accepting the quote";
+
+// A field a funnel step fills in (see FieldDef::filled_by).
+FieldDef filled_by(std::string step, FieldDef def) {
+    def.filled_by = std::move(step);
+    def.yields_to_custom = true; // came with the funnel
+    return def;
+}
+
+// A type built in with the funnel, after workspaces could add their own.
+RecordTypeDef yielding(RecordTypeDef def) {
+    def.yields_to_custom = true;
     return def;
 }
 
@@ -175,11 +186,11 @@ Schema builtin_schema() {
                    "Logistics", "Energy", "Media", "Other"}),
          field("employees", "Employees", T::Number),
          field("mql_at", "Marketing-qualified", T::DateTime),
-         // Set when the lead is converted (core/engine/convert_commands.cpp).
-         engine_set(field("converted_at", "Converted", T::DateTime)),
-         engine_set(ref("converted_company", "Converted to company", "company")),
-         engine_set(ref("converted_contact", "Converted to contact", "contact")),
-         engine_set(ref("converted_deal", "Converted to deal", "deal"))}));
+         // Set when the lead is converted (core/engine/funnel_commands.cpp).
+         filled_by(kConverting, field("converted_at", "Converted", T::DateTime)),
+         filled_by(kConverting, ref("converted_company", "Converted to company", "company")),
+         filled_by(kConverting, ref("converted_contact", "Converted to contact", "contact")),
+         filled_by(kConverting, ref("converted_deal", "Converted to deal", "deal"))}));
     schema.add_type(record_type(
         "deal", "Deal", "Deals", {"name"},
         {field("name", "Name", T::Text, true), ref("company", "Company", "company"),
@@ -238,23 +249,34 @@ Schema builtin_schema() {
                   {"Reached", "Left voicemail", "No answer", "Wrong number", "Sent", "Bounced",
                    "Meeting held", "No-show", "Rescheduled"})}));
     // Quotes and orders last: the daily lists (tasks, activities) keep their places.
-    schema.add_type(
+    schema.add_type(yielding(
         record_type("quote", "Quote", "Quotes", {"name"},
                     {field("name", "Name", T::Text, true), ref("deal", "Deal", "deal", true),
                      field("lines", "Lines", T::LineItems), sum_of("total", "Total", "lines"),
                      picklist("status", "Status", {"Draft", "Sent", "Accepted", "Declined"}),
                      field("valid_until", "Valid until", T::Date),
-                     engine_set(field("accepted_at", "Accepted", T::DateTime)),
-                     engine_set(ref("order", "Order", "order"))}));
-    schema.add_type(record_type(
-        "order", "Order", "Orders", {"name"},
-        {field("name", "Name", T::Text, true), ref("deal", "Deal", "deal"),
-         engine_set(ref("quote", "Quote", "quote")), ref("company", "Company", "company"),
-         field("lines", "Lines", T::LineItems), sum_of("total", "Total", "lines"),
-         picklist("status", "Status", {"Open", "Fulfilled", "Cancelled"}),
-         engine_set(field("ordered_at", "Ordered", T::DateTime))}));
+                     filled_by(kAccepting, field("accepted_at", "Accepted", T::DateTime)),
+                     filled_by(kAccepting, ref("order", "Order", "order"))})));
+    schema.add_type(yielding(
+        record_type("order", "Order", "Orders", {"name"},
+                    {field("name", "Name", T::Text, true), ref("deal", "Deal", "deal"),
+                     filled_by(kAccepting, ref("quote", "Quote", "quote")),
+                     ref("company", "Company", "company"), field("lines", "Lines", T::LineItems),
+                     sum_of("total", "Total", "lines"),
+                     picklist("status", "Status", {"Open", "Fulfilled", "Cancelled"}),
+                     filled_by(kAccepting, field("ordered_at", "Ordered", T::DateTime))})));
     set_completeness(schema);
     return schema;
+}
+
+std::optional<std::string> not_set_by_hand(const RecordTypeDef& type, const FieldDef& field) {
+    if (!field.sum_of.empty()) {
+        const FieldDef* lines = type.field(field.sum_of);
+        return "is worked out from the " + (lines ? lines->label : field.sum_of) +
+               "; change those instead";
+    }
+    if (!field.filled_by.empty()) return "is filled in by " + field.filled_by + ", not by hand";
+    return std::nullopt;
 }
 
 } // namespace crm

@@ -70,9 +70,13 @@ struct FieldDef {
     // A money field worked out by the engine as the total of this line_items
     // field (a quote's total); nobody sets it by hand. Built-in fields only.
     std::string sum_of;
-    // Filled in by a step of the funnel (where a converted lead went, when a
-    // quote was accepted): forms show it and do not offer to edit it.
-    bool set_by_engine = false;
+    // Filled in by a step of the funnel ("converting the lead"): where a
+    // converted lead went, when a quote was accepted. Only that step sets it;
+    // forms show it and do not offer to edit it. "" = anyone may set it.
+    std::string filled_by;
+    // Built in after workspaces could add their own: a workspace's own field
+    // of this id, from before, takes its place (core/io/workspace_json.cpp).
+    bool yields_to_custom = false;
 };
 
 // A rule across fields: a JsonLogic condition over the record's values (as
@@ -97,6 +101,9 @@ struct RecordTypeDef {
     // not measured: tasks and activities).
     std::vector<std::string> completeness_fields;
     int completeness_target = 80;
+    // Built in after workspaces could add their own (quote, order): a
+    // workspace's own type of this id, from before, takes its place.
+    bool yields_to_custom = false;
 
     const FieldDef* field(std::string_view field_id) const;
 };
@@ -113,6 +120,11 @@ class Schema {
 };
 
 Schema builtin_schema();
+
+// Why nobody sets `field` of `type` by hand, if so: "is worked out from the
+// Lines; change those instead" (a total), "is filled in by converting the
+// lead, not by hand" (a funnel step's field).
+std::optional<std::string> not_set_by_hand(const RecordTypeDef& type, const FieldDef& field);
 
 // Identifiers admins choose for types and fields: lower case letters, digits
 // and '_', starting with a letter, at most 40 characters.

@@ -68,9 +68,13 @@ struct FlowOutcome {
 struct FlowExit {
     std::string id;
     std::string name;
-    std::string kind; // "disqualified" or "stalled"
+    // "disqualified", "stalled", or "converted": taken when the lead is
+    // converted (core/engine/funnel_commands.cpp), never by a move.
+    std::string kind;
     nlohmann::json
         suggest_when; // optional JsonLogic: when to suggest it (e.g. no activity for 30 days)
+
+    bool taken_by_move() const { return kind != "converted"; }
 };
 
 // What starts a flow. When `on` is another record type, the flow starts on a

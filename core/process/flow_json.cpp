@@ -296,8 +296,10 @@ Result<Flow> flow_from_json(const json& value, const std::string& path) {
             if (!exit_name) return Error{exit_name.error()};
             auto kind = require_string(item, item_path, "kind");
             if (!kind) return Error{kind.error()};
-            if (*kind != "disqualified" && *kind != "stalled")
-                return Error{item_path + ".kind: expected \"disqualified\" or \"stalled\", got \"" +
+            if (*kind != "disqualified" && *kind != "stalled" && *kind != "converted")
+                return Error{item_path +
+                             ".kind: expected \"disqualified\", \"stalled\" or \"converted\", "
+                             "got \"" +
                              *kind + "\""};
             exit.id = *exit_id;
             exit.name = *exit_name;
@@ -421,9 +423,8 @@ Status check_history_entry(const json& entry, const std::string& path) {
                      ": expected an object like {\"stage\": ID, \"at\": TIME, \"by\": "
                      "USER}, got " +
                      json_type_name(entry)};
-    if (auto s = check_known_keys(entry, path,
-                                  {"stage", "at", "by", "warnings", "reason", "mapped_from",
-                                   "joined"});
+    if (auto s = check_known_keys(
+            entry, path, {"stage", "at", "by", "warnings", "reason", "mapped_from", "joined"});
         !s)
         return s;
     for (const char* key : {"stage", "by"})

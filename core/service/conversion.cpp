@@ -65,6 +65,29 @@ std::optional<ConversionMatch> matching_contact(const Workspace& ws, const User&
                            pair.reasons.empty() ? "" : pair.reasons.front()};
 }
 
+// The company `id` names, if the viewer may see it.
+std::optional<ConversionMatch> known_company(const Workspace& ws, const User& viewer,
+                                             const json& id, std::string reason) {
+    const Record* company = id.is_string() ? ws.find(id.get<std::string>()) : nullptr;
+    if (!company || company->type != "company" || !can_view(ws, viewer, *company))
+        return std::nullopt;
+    return ConversionMatch{company->id, ws.title_of(*company), std::move(reason)};
+}
+
+// A matched contact works at the plan's company: where the plan makes a new
+// company, the contact's own is the one; where it links another, the
+// contact is someone else's and a new one is made.
+void settle_contact_company(const Workspace& ws, const User& viewer, ConversionPlan& plan) {
+    const Record* contact = ws.find(plan.contact->id);
+    const json works_at = contact ? contact->value("company") : json();
+    if (!works_at.is_string()) return; // joins the plan's company
+    if (plan.company && works_at == plan.company->id) return;
+    if (!plan.company)
+        plan.company =
+            known_company(ws, viewer, works_at, "where " + plan.contact->title + " works");
+    if (!plan.company || works_at != plan.company->id) plan.contact.reset();
+}
+
 } // namespace
 
 ConversionPlan plan_conversion(const Workspace& ws, const User& viewer,
@@ -73,14 +96,24 @@ ConversionPlan plan_conversion(const Workspace& ws, const User& viewer,
     plan.lead = lead_id;
     const Record* lead = ws.find(lead_id);
     if (!lead || lead->type != "lead" || !can_view(ws, viewer, *lead)) return plan;
-    plan.company = matching_company(ws, viewer, *lead);
-    plan.new_company = text_value(*lead, "company_name");
-    plan.contact = matching_contact(ws, viewer, *lead, plan.company ? plan.company->id : "");
-    plan.new_contact = trim_space(text_value(*lead, "name"));
     for (const auto& [flow, state] : lead->flows)
         if (state.status == "spawned" && ws.find(state.outcome)) plan.deal = state.outcome;
-    plan.deal_name = plan.company ? plan.company->title : plan.new_company;
+    // The deal the lead started may name its company already: that one, then.
+    const Record* deal = plan.deal.empty() ? nullptr : ws.find(plan.deal);
+    plan.company = deal ? known_company(ws, viewer, deal->value("company"),
+                                        "the company of its deal " + ws.title_of(*deal))
+                        : std::nullopt;
+    if (!plan.company) plan.company = matching_company(ws, viewer, *lead);
+    plan.new_company = text_value(*lead, "company_name");
+    plan.contact = matching_contact(ws, viewer, *lead, plan.company ? plan.company->id : "");
+    if (plan.contact) settle_contact_company(ws, viewer, plan);
+    plan.new_contact = trim_space(text_value(*lead, "name"));
+    plan.deal_name = default_deal_name(plan);
     return plan;
+}
+
+std::string default_deal_name(const ConversionPlan& plan) {
+    return plan.company ? plan.company->title : plan.new_company;
 }
 
 ConvertLead conversion_command(const ConversionPlan& plan) {

@@ -33,6 +33,9 @@ struct ConversionPlan {
 ConversionPlan plan_conversion(const Workspace& workspace, const User& viewer,
                                const std::string& lead_id);
 
+// The deal's name unless someone gives one: the company it links, or makes.
+std::string default_deal_name(const ConversionPlan& plan);
+
 // The command that carries the plan out (the matches linked, the rest made).
 ConvertLead conversion_command(const ConversionPlan& plan);
 

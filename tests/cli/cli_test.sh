@@ -446,12 +446,15 @@ expect "three reminder tasks, one per occasion" 0 "" "" -- bash -c "[ \"\$('$crm
 funnel="$work/funnel"
 "$crm" init "$funnel" --demo $NOW >/dev/null
 expect "convert --dry-run prints the plan and changes nothing" 0 '{"plan":{"company":{"new":"Brightline Ltd"},"contact":{"new":"Priya Haddad"},"deal":{"new":"Brightline Ltd"}}}' "" -- "$crm" convert "$funnel" lead-10 --as u-ana --dry-run $NOW
+expect "convert --dry-run with a chosen company names it, and the deal after it" 0 '{"plan":{"company":{"id":"company-1","reason":"chosen","title":"Acme Logistics"},"contact":{"new":"Priya Haddad"},"deal":{"new":"Acme Logistics"}}}' "" -- "$crm" convert "$funnel" lead-10 --company company-1 --as u-ana --dry-run $NOW
 expect "a rep cannot convert another rep's lead" 1 "" "crm: there is no record \"lead-5\"" -- "$crm" convert "$funnel" lead-5 --as u-ana $NOW
 expect "convert makes the company, contact and deal" 0 '{"converted":{"company":"company-' "" -- "$crm" convert "$funnel" lead-10 --as u-ana $NOW
 converted_deal="$("$crm" show "$funnel" lead-10 | python3 -c 'import json,sys; print(json.load(sys.stdin)["fields"]["converted_deal"])')"
 expect "the new deal is in the sales pipeline at Lead" 0 '"stage": "Lead"' "" -- "$crm" show "$funnel" "$converted_deal"
 expect "converting twice is refused" 1 "" "crm: Cannot convert Priya Haddad: it was converted already, into Brightline Ltd" -- "$crm" convert "$funnel" lead-10 --as u-ana $NOW
 same_company="$("$crm" add "$funnel" lead name="Noor Khan" company_name="Brightline Ltd." email=noor@brightline.example --as u-ana $NOW 2>/dev/null)"
+expect "convert --dry-run says why it would be refused" 1 "" "crm: Cannot convert Priya Haddad: it was converted already, into Brightline Ltd" -- "$crm" convert "$funnel" lead-10 --as u-ana --dry-run $NOW
+expect "where a lead went is not set by hand" 1 "" "crm: Cannot save Priya Haddad: Converted to deal: is filled in by converting the lead, not by hand" -- "$crm" set "$funnel" lead-10 converted_deal=deal-13 --as u-ana $NOW
 expect "a lead of the same company links to the one just made" 0 '"company":{"id":"company-' "" -- "$crm" convert "$funnel" "$same_company" --as u-ana --dry-run $NOW
 expect "a qualified lead keeps the deal it started" 0 '"deal":{"id":"deal-45"}' "" -- "$crm" convert "$funnel" lead-4 --as u-ana $NOW
 expect "history keeps where the lead went" 0 '"converted_deal":"deal-45"' "" -- "$crm" history "$funnel" lead-4
@@ -467,6 +470,7 @@ expect "accepting a quote makes its order" 0 '{"order":"order-' "" -- "$crm" acc
 expect "the deal is won and onboarding starts" 0 '"onboarding"' "" -- "$crm" show "$funnel" deal-13
 expect "the deal is closed won" 0 '"stage": "Closed won"' "" -- "$crm" show "$funnel" deal-13
 expect "a quote is accepted once" 1 "" "crm: Cannot accept Quote for " -- "$crm" accept-quote "$funnel" quote-6 --as u-ana $NOW
+expect "a quote's order is not set by hand" 1 "" "crm: Cannot save Quote for " -- "$crm" set "$funnel" quote-6 order= --as u-ana $NOW
 expect "accept-quote names what is not a quote" 1 "" "crm: deal-13 is a deal, not a quote" -- "$crm" accept-quote "$funnel" deal-13 --as u-ana $NOW
 
 echo "cli: $passed passed, $failed failed"

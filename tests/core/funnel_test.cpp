@@ -97,6 +97,17 @@ TEST_CASE("converting a lead makes its company, contact and deal in one batch, a
     CHECK(value(engine, lead, "converted_at") == "2026-12-01T10:00:00Z");
     // The lead turning Qualified does not start a second deal.
     CHECK(count_of(engine, "deal") == 1);
+    // Its routing ends there: no clock runs on, nobody is asked to work it.
+    const FlowState& routing = ws.find(lead)->flows.at("lead_routing");
+    CHECK(routing.status == "exited");
+    CHECK(routing.outcome == "converted");
+    const std::string other =
+        create(engine, "lead", {{"name", "Ola Berg"}, {"company_name", "Berg AB"}});
+    CHECK(
+        engine
+            .apply(MoveRecord{other, "Converted", "lead_routing", {}, "done", false}, "u-ana", kNow)
+            .message == "Cannot move Ola Berg to Converted: convert the lead instead; that makes "
+                        "its company, contact and deal");
     CHECK(undo_command(ws, *outcome.batch, ws.find(lead)->version).error() ==
           "Converting a lead cannot be undone here");
 
@@ -330,4 +341,143 @@ TEST_CASE("an accepted quote becomes an order, wins its deal through the gate an
               "Cannot accept Ana's quote: its deal " + bens + " is not one you can see");
         CHECK(count_of(engine, "order") == 0);
     }
+}
+
+TEST_CASE("what the funnel fills in is set by its step only: not by hand, a rule or an import") {
+    Engine engine(funnel_workspace());
+    const std::string deal = create(engine, "deal", {{"name", "Fleet rollout"}});
+    const std::string quote = create(engine, "quote",
+                                     {{"name", "Fleet quote"},
+                                      {"deal", deal},
+                                      {"lines", json::array({line("Licence", 1, 10)})}});
+    auto outcome = engine.apply(UpdateRecord{quote, {{"order", quote}}}, "u-ana", kNow);
+    CHECK(outcome.message ==
+          "Cannot save Fleet quote: Order: is filled in by accepting the quote, not by hand");
+    outcome = engine.apply(
+        CreateRecord{"order", {{"name", "Loose"}, {"ordered_at", "2026-12-01T10:00:00Z"}}}, "u-ana",
+        kNow);
+    CHECK(outcome.message ==
+          "Cannot create Order: Ordered: is filled in by accepting the quote, not by hand");
+    const std::string lead =
+        create(engine, "lead", {{"name", "Jo Park"}, {"company_name", "Park AG"}});
+    outcome = engine.apply(UpdateRecord{lead, {{"converted_deal", deal}}}, "u-ana", kNow);
+    CHECK(
+        outcome.message ==
+        "Cannot save Jo Park: Converted to deal: is filled in by converting the lead, not by hand");
+    // A value given back as it is kept is no change (a form sends every field).
+    REQUIRE(engine.apply(ConvertLead{lead, "", "", ""}, "u-ana", kNow).ok);
+    const json kept = value(engine, lead, "converted_deal");
+    outcome = engine.apply(UpdateRecord{lead, {{"converted_deal", kept}, {"need", "Fleet"}}},
+                           "u-ana", kNow);
+    CHECK_MESSAGE(outcome.ok, outcome.message);
+    outcome = engine.apply(UpdateRecord{lead, {{"converted_deal", nullptr}}}, "u-ana", kNow);
+    CHECK_FALSE(outcome.ok);
+
+    ImportRecords rows{"quote", "quotes.csv", {}};
+    ImportRow row;
+    row.row = 2;
+    row.id = quote;
+    row.fields = {{"accepted_at", "2026-12-01T10:00:00Z"}};
+    rows.rows.push_back(row);
+    outcome = engine.apply(rows, "u-ana", kNow);
+    CHECK(outcome.message.find("Accepted: is filled in by accepting the quote, not by hand") !=
+          std::string::npos);
+}
+
+TEST_CASE("an order is made once per sale: no second order for a won deal, none from an expired "
+          "quote") {
+    Engine engine(funnel_workspace());
+    const std::string deal = create(engine, "deal",
+                                    {{"name", "Fleet rollout"},
+                                     {"stage", "Negotiation"},
+                                     {"amount", {{"amount", 5000}, {"currency", "EUR"}}},
+                                     {"pricing_discussed", true},
+                                     {"agreement_signed", true}});
+    const auto quote_for = [&](const char* name, const char* valid_until) {
+        json fields = {
+            {"name", name}, {"deal", deal}, {"lines", json::array({line("Licence", 1, 10)})}};
+        if (valid_until) fields["valid_until"] = valid_until;
+        return create(engine, "quote", fields);
+    };
+    const std::string expired = quote_for("Old offer", "2026-11-30");
+    const std::string today = quote_for("Today's offer", "2026-12-01");
+    const std::string other = quote_for("Second offer", nullptr);
+    CHECK(engine.apply(AcceptQuote{expired}, "u-ana", kNow).message ==
+          "Cannot accept Old offer: it expired on Mon 30 Nov; give it a new valid-until day first");
+    const auto accepted = engine.apply(AcceptQuote{today}, "u-ana", kNow);
+    REQUIRE_MESSAGE(accepted.ok, accepted.message);
+    CHECK(
+        engine.apply(AcceptQuote{other}, "u-ana", kNow).message ==
+        "Cannot accept Second offer: Fleet rollout was won already; a further sale is a new deal");
+    CHECK(count_of(engine, "order") == 1);
+}
+
+TEST_CASE("a merge keeps a quote's total with the lines that stay") {
+    Engine engine(funnel_workspace());
+    const std::string deal = create(engine, "deal", {{"name", "Fleet rollout"}});
+    const std::string keep = create(engine, "quote",
+                                    {{"name", "Fleet quote"},
+                                     {"deal", deal},
+                                     {"lines", json::array({line("Licence", 1, 10)})}});
+    const std::string other = create(engine, "quote",
+                                     {{"name", "Fleet quote"},
+                                      {"deal", deal},
+                                      {"lines", json::array({line("Licence", 5, 10)})}});
+    auto outcome = engine.apply(MergeRecords{keep, other, {"total"}}, "u-maria", kNow);
+    CHECK(outcome.message == "Cannot take Total from " + other +
+                                 " in a merge: it is worked out from the Lines; change those "
+                                 "instead");
+    outcome = engine.apply(MergeRecords{keep, other, {"lines"}}, "u-maria", kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    CHECK(value(engine, keep, "total") == json({{"amount", 50}, {"currency", "EUR"}}));
+}
+
+TEST_CASE("converting joins the contact to the customer, and keeps the company the lead's deal "
+          "has") {
+    Engine engine(funnel_workspace());
+    const std::string acme = create(engine, "company", {{"name", "Acme Logistics"}});
+    const std::string globex = create(engine, "company", {{"name", "Globex"}});
+    const std::string ines = create(
+        engine, "contact", {{"first_name", "Ines"}, {"last_name", "Moreau"}, {"company", acme}});
+    const std::string loose =
+        create(engine, "contact", {{"first_name", "Pia"}, {"last_name", "Lind"}});
+
+    const std::string lead =
+        create(engine, "lead", {{"name", "Ines Moreau"}, {"company_name", "Globex"}});
+    auto outcome = engine.apply(ConvertLead{lead, globex, ines, ""}, "u-ana", kNow);
+    CHECK(outcome.message == "Cannot convert Ines Moreau: Ines Moreau is a contact of Acme "
+                             "Logistics, not of Globex; choose a contact there, or make a new one");
+    outcome = engine.apply(ConvertLead{lead, globex, loose, ""}, "u-ana", kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    CHECK(value(engine, loose, "company") == globex);
+
+    // The deal a qualified lead started, already with Acme: the lead becomes Acme's.
+    const std::string qualified =
+        create(engine, "lead",
+               {{"name", "Tom Berg"}, {"company_name", "Northgate"}, {"status", "Qualified"}});
+    const Workspace& ws = engine.workspace();
+    const std::string started = ws.find(qualified)->flows.at("sales_pipeline").outcome;
+    REQUIRE(engine.apply(UpdateRecord{started, {{"company", acme}}}, "u-ana", kNow).ok);
+    const ConversionPlan plan = plan_conversion(ws, *ws.directory.user("u-ana"), qualified);
+    REQUIRE(plan.company);
+    CHECK(plan.company->id == acme);
+    CHECK(engine.apply(ConvertLead{qualified, globex, "", ""}, "u-ana", kNow).message ==
+          "Cannot convert Tom Berg: its deal Northgate is with Acme Logistics; convert it into "
+          "that company");
+    const std::size_t companies = count_of(engine, "company");
+    outcome = engine.apply(ConvertLead{qualified, "", "", ""}, "u-ana", kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    CHECK(count_of(engine, "company") == companies);
+    CHECK(value(engine, qualified, "converted_company") == acme);
+}
+
+TEST_CASE("a number with a decimal comma is not read as a larger one") {
+    FieldDef quantity;
+    quantity.id = "employees";
+    quantity.label = "Employees";
+    quantity.type = FieldType::Number;
+    CHECK(parse_field_text(quantity, "12,000", "EUR").value() == 12000);
+    CHECK(parse_field_text(quantity, "1,5", "EUR").error() == "expected a number, got \"1,5\"");
+    CHECK_FALSE(parse_field_text(quantity, "1,50", "EUR").ok());
+    CHECK(parse_field_text(quantity, "1,500.25", "EUR").value() == 1500.25);
 }

@@ -92,8 +92,9 @@ TEST_CASE("import errors say where and what was expected") {
     SUBCASE("unknown fields are refused, with the known ones listed") {
         json doc = minimal_document();
         doc["users"][1]["nmae"] = "typo";
-        CHECK(import_error(doc) ==
-              "$.users[1].nmae: unknown field (expected one of: id, name, email, role, team, away)");
+        CHECK(
+            import_error(doc) ==
+            "$.users[1].nmae: unknown field (expected one of: id, name, email, role, team, away)");
     }
     SUBCASE("wrong types are named at their path") {
         json doc = minimal_document();
@@ -196,6 +197,39 @@ TEST_CASE("values that could not be written back are refused at import") {
         CHECK(import_error(doc) ==
               "$.custom_types[0].plural: expected a non-empty string, got a number");
     }
+}
+
+TEST_CASE("a workspace's own quote type and lead fields, from before they were built in, keep "
+          "opening as they were") {
+    json doc = minimal_document();
+    doc["custom_types"] = json::parse(
+        R"([{"id":"quote","label":"Offer","plural":"Offers","fields":[{"id":"title","label":"Title","type":"text"},{"id":"price","label":"Price","type":"number"}]}])");
+    doc["custom_fields"] =
+        json::parse(R"({"lead":[{"id":"converted_at","label":"Converted on","type":"date"}]})");
+    doc["records"].push_back(json::parse(
+        R"({"id":"quote-1","type":"quote","owner":"u-a","fields":{"title":"Spring offer","price":90}})"));
+    doc["records"].push_back(json::parse(
+        R"({"id":"lead-1","type":"lead","owner":"u-a","fields":{"name":"Jo Park","converted_at":"2025-03-01"}})"));
+    auto opened = workspace_from_json(doc);
+    REQUIRE_MESSAGE(opened, (opened ? "" : opened.error()));
+    const RecordTypeDef& quote = *opened->schema.type("quote");
+    CHECK(quote.label == "Offer");
+    CHECK(quote.custom);
+    CHECK_FALSE(quote.field("lines"));
+    const FieldDef& converted = *opened->schema.type("lead")->field("converted_at");
+    CHECK(converted.type == FieldType::Date);
+    CHECK(converted.filled_by.empty());
+    CHECK(opened->find("quote-1")->value("price") == 90);
+
+    // Written back as the workspace's own, it opens the same again.
+    auto again = import_workspace(export_workspace(*opened));
+    REQUIRE_MESSAGE(again, (again ? "" : again.error()));
+    CHECK(again->schema.type("quote")->label == "Offer");
+    CHECK(again->find("lead-1")->value("converted_at") == "2025-03-01");
+
+    // A built-in type from the start is still not the workspace's to redefine.
+    doc["custom_types"][0]["id"] = "deal";
+    CHECK(import_error(doc) == "$.custom_types[0].id: there is already a record type \"deal\"");
 }
 
 TEST_CASE("the demo can be moved to another day and stays consistent") {

@@ -232,7 +232,8 @@ void draw_record_process(ViewContext& view, const Record& record) {
                 if (ImGui::Selectable(outcome.name.c_str()))
                     view.intents.push_back(RequestMove{record.id, flow_id, outcome.id});
             for (const auto& exit : flow->exits)
-                if (ImGui::Selectable((exit.name + " (" + exit.kind + ")").c_str()))
+                if (exit.taken_by_move() &&
+                    ImGui::Selectable((exit.name + " (" + exit.kind + ")").c_str()))
                     view.intents.push_back(RequestMove{record.id, flow_id, exit.id});
             ImGui::EndCombo();
         }

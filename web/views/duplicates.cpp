@@ -137,6 +137,8 @@ void draw_field_choice(ViewContext& view, const MergeField& merged) {
         return text_fitted(mine, width);
     case MergeOutcome::Fixed:
         return text_fitted(mine + "  (a stage: move the record to change it)", width);
+    case MergeOutcome::Worked:
+        return text_fitted(mine + "  (worked out from the lines that stay)", width);
     case MergeOutcome::FillsBlank:
         return text_fitted(shown_value(view, field, merged.other_value) + "  (fills the blank)",
                            width);

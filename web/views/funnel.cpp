@@ -43,6 +43,15 @@ std::string deal_line(const ViewContext& view, const ConvertDialog& dialog) {
                 : "";
 }
 
+// An untouched deal name follows the company chosen (the match, or a new one).
+void follow_company_choice(ConvertDialog& dialog) {
+    ConversionPlan chosen = dialog.plan;
+    if (!dialog.link_company) chosen.company.reset();
+    const std::string wanted = default_deal_name(chosen);
+    if (wanted == dialog.named_after || dialog.deal_name != dialog.named_after) return;
+    dialog.deal_name = dialog.named_after = wanted;
+}
+
 } // namespace
 
 void draw_convert_dialog(ViewContext& view) {
@@ -66,6 +75,7 @@ void draw_convert_dialog(ViewContext& view) {
                      "company");
     draw_link_choice(view, "Contact", plan.contact, plan.new_contact, dialog.link_contact,
                      "contact");
+    follow_company_choice(dialog);
     ImGui::TextColored(colors::kMuted, "Deal");
     if (!plan.deal.empty()) {
         ImGui::TextWrapped("%s", deal_line(view, dialog).c_str());

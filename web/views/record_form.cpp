@@ -295,7 +295,7 @@ void draw_worked_out_field(ViewContext& view, const FieldDef& field) {
 
 // What a funnel step filled in (where a lead went, when a quote was accepted):
 // read, not edited; nothing until the step happens.
-void draw_engine_set_field(ViewContext& view, const FieldDef& field, const Record* record) {
+void draw_filled_in_field(ViewContext& view, const FieldDef& field, const Record* record) {
     if (!record || !record->has_value(field.id)) return;
     ImGui::TextColored(colors::kMuted, "%s", field.label.c_str());
     const std::string shown = shown_value(view, field, record->value(field.id));
@@ -314,8 +314,8 @@ void draw_engine_set_field(ViewContext& view, const FieldDef& field, const Recor
 
 void draw_field(ViewContext& view, const FieldDef& field) {
     if (!field.sum_of.empty()) return draw_worked_out_field(view, field);
-    if (field.set_by_engine)
-        return draw_engine_set_field(view, field, view.workspace.find(view.ui.form.record_id));
+    if (!field.filled_by.empty())
+        return draw_filled_in_field(view, field, view.workspace.find(view.ui.form.record_id));
     RecordForm& form = view.ui.form;
     std::string& value = form.values[field.id];
     const auto problem = form.problems.find(field.id);
