@@ -77,8 +77,7 @@ void add_engagements(const Workspace& ws, const Record& lead, const LeadScoring&
         if (rule == model.engagement.end()) continue;
         const Instant at = activity_time(*activity);
         const Faded faded = fade(rule->points, at, model.decay, now);
-        out.lines.push_back({rule->label + " " + format_instant(at).substr(0, 10), rule->points,
-                             faded.points, faded.how});
+        out.lines.push_back({rule->label, at, rule->points, faded.points, faded.how});
         out.total += faded.points;
         if (faded.next && (!out.next_change || faded.next->seconds < out.next_change->seconds))
             out.next_change = faded.next;
@@ -107,15 +106,20 @@ ScoreBreakdown score_lead(const Workspace& ws, const Record& lead, Instant now) 
     const json data = logic_data(lead, *type);
     for (const auto& rule : ws.lead_scoring->fit) {
         if (!holds(rule.when, data, now)) continue;
-        out.lines.push_back({rule.label, rule.points, rule.points, ""});
+        out.lines.push_back({rule.label, std::nullopt, rule.points, rule.points, ""});
         out.total += rule.points;
     }
     add_engagements(ws, lead, *ws.lead_scoring, now, out);
     return out;
 }
 
+// "Demo request 2026-11-20": the day in UTC, as files and the CLI write days.
+std::string dated_label(const ScoreLine& line) {
+    return line.at ? line.label + " " + format_instant(*line.at).substr(0, 10) : line.label;
+}
+
 std::string score_line_text(const ScoreLine& line) {
-    std::string text = line.label + " " + signed_points(line.base);
+    std::string text = dated_label(line) + " " + signed_points(line.base);
     if (!line.faded.empty()) text += ", " + line.faded + ": " + signed_points(line.points);
     return text;
 }
@@ -124,7 +128,7 @@ json score_breakdown_json(const Workspace& ws, const Record& lead,
                           const ScoreBreakdown& breakdown) {
     json lines = json::array();
     for (const auto& line : breakdown.lines)
-        lines.push_back({{"label", line.label},
+        lines.push_back({{"label", dated_label(line)},
                          {"points", line.points},
                          {"base", line.base},
                          {"text", score_line_text(line)}});

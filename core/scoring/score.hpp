@@ -21,10 +21,11 @@ namespace crm {
 inline constexpr const char* kLeadScoringReactor = "Lead scoring";
 
 struct ScoreLine {
-    std::string label; // "Industry is Software", "Demo request 2026-11-20"
-    int base = 0;      // the rule's points
-    int points = 0;    // what counts now (after decay)
-    std::string faded; // "halved by age", "expired by age"; "" when whole
+    std::string label;         // the rule's words: "Industry is Software", "Demo request"
+    std::optional<Instant> at; // an engagement's: when it happened (shown in local time)
+    int base = 0;              // the rule's points
+    int points = 0;            // what counts now (after decay)
+    std::string faded;         // "halved by age", "expired by age"; "" when whole
 };
 
 struct ScoreBreakdown {

@@ -528,7 +528,11 @@ void draw_lead_score(ViewContext& view, const Record& record) {
         for (const auto& line : score->lines) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextWrapped("%s", line.label.c_str());
+            const std::string when =
+                line.at ? " " + format_local_date(local_date(*line.at, view.ui.zone), view.now,
+                                                  view.ui.zone)
+                        : "";
+            ImGui::TextWrapped("%s", (line.label + when).c_str());
             if (!line.faded.empty())
                 text_colored_wrapped(colors::kMuted, signed_text(line.base) + ", " + line.faded);
             ImGui::TableNextColumn();
@@ -798,6 +802,17 @@ void draw_duplicate_warning(ViewContext& view) {
     }
 }
 
+// Cancel's and Delete's width on a phone: each as wide as its word needs,
+// the same for both, so Save keeps the rest of the row.
+float phone_side_button_width(bool deletes) {
+    const float padding = ImGui::GetStyle().FramePadding.x * 2;
+    float widest = ImGui::CalcTextSize("Cancel").x;
+    if (deletes)
+        widest =
+            std::max({widest, ImGui::CalcTextSize("Delete").x, ImGui::CalcTextSize("Confirm").x});
+    return widest + padding * 2;
+}
+
 // Save (or Create), Cancel and Delete: always in view, below the fields.
 void draw_form_footer(ViewContext& view, const Record* record, bool may_edit, bool may_delete) {
     RecordForm& form = view.ui.form;
@@ -807,8 +822,13 @@ void draw_form_footer(ViewContext& view, const Record* record, bool may_edit, bo
     if (!form.likely_duplicates.empty()) draw_duplicate_warning(view);
     ImGui::BeginDisabled(!may_edit);
     const bool warned = !form.likely_duplicates.empty();
+    // On a phone the buttons share the row: Save takes what Cancel and Delete leave.
+    const bool deletes = record && may_delete;
+    const float side_width = is_phone() ? phone_side_button_width(deletes) : 100 * s;
     const float save_width =
-        is_phone() ? ImGui::GetContentRegionAvail().x * 0.45f : (warned ? 150 : 120) * s;
+        is_phone() ? ImGui::GetContentRegionAvail().x -
+                         (side_width + ImGui::GetStyle().ItemSpacing.x) * (deletes ? 2 : 1)
+                   : (warned ? 150 : 120) * s;
     if (primary_button(form.creating ? (warned ? "Create anyway" : "Create") : "Save",
                        ImVec2(save_width, tap_height()))) {
         form.create_anyway = warned;
@@ -817,19 +837,20 @@ void draw_form_footer(ViewContext& view, const Record* record, bool may_edit, bo
     mark(view.ui, "save-record");
     ImGui::EndDisabled();
     ImGui::SameLine();
-    if (ImGui::Button("Cancel", ImVec2(100 * s, tap_height()))) leave_form_then(view, close_form);
+    if (ImGui::Button("Cancel", ImVec2(side_width, tap_height())))
+        leave_form_then(view, close_form);
     mark(view.ui, "cancel-record");
-    if (!record || !may_delete) return;
-    ImGui::SameLine(ImGui::GetContentRegionMax().x - 100 * s);
+    if (!deletes) return;
+    ImGui::SameLine(ImGui::GetContentRegionMax().x - side_width);
     if (!form.confirm_delete) {
         ImGui::PushStyleColor(ImGuiCol_Text, colors::kDanger);
-        if (ImGui::Button("Delete", ImVec2(100 * s, tap_height()))) form.confirm_delete = true;
+        if (ImGui::Button("Delete", ImVec2(side_width, tap_height()))) form.confirm_delete = true;
         ImGui::PopStyleColor();
         mark(view.ui, "delete-record");
     } else {
         ImGui::PushStyleColor(ImGuiCol_Button, colors::kDanger);
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
-        if (ImGui::Button("Confirm", ImVec2(100 * s, tap_height())))
+        if (ImGui::Button("Confirm", ImVec2(side_width, tap_height())))
             view.intents.push_back(DeleteSelected{});
         ImGui::PopStyleColor(2);
         mark(view.ui, "confirm-delete");
