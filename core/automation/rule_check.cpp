@@ -36,8 +36,9 @@ bool is_date_field(const FieldDef& field) {
 
 class RuleChecker {
   public:
-    RuleChecker(const Workspace& ws, const AutomationRule& rule, std::vector<std::string>& problems)
-        : m_ws(ws), m_rule(rule), m_problems(problems) {}
+    RuleChecker(const Workspace& ws, const AutomationRule& rule, std::vector<std::string>& problems,
+                bool saving)
+        : m_ws(ws), m_rule(rule), m_problems(problems), m_saving(saving) {}
 
     void check() {
         head();
@@ -62,6 +63,7 @@ class RuleChecker {
     const Workspace& m_ws;
     const AutomationRule& m_rule;
     std::vector<std::string>& m_problems;
+    bool m_saving; // rules being saved: stricter than rules kept from before
     const RecordTypeDef* m_type = nullptr;
 
     void say(const std::string& part, const std::string& problem) {
@@ -188,7 +190,7 @@ class RuleChecker {
         for (const auto& [id, value] : fields.items()) {
             const FieldDef* def = field(part, type, id);
             if (!def) continue;
-            if (auto why = not_set_by_hand(type, *def))
+            if (auto why = not_set_by_hand(type, *def); why && m_saving)
                 say(part, def->label + ": " + *why);
             else if (auto normalized = normalize_field_value(*def, value); !normalized)
                 say(part, def->label + ": " + normalized.error());
@@ -263,7 +265,12 @@ class RuleChecker {
             return;
         case A::Move:
             if (a.flow.empty()) return;
-            if (const Flow* f = flow(part, a.flow)) target(part, *f, a.stage, true);
+            if (const Flow* f = flow(part, a.flow)) {
+                target(part, *f, a.stage, true);
+                if (const FlowExit* exit = f->exit(a.stage); exit && !exit->taken_by_move())
+                    say(part, "the " + exit->name +
+                                  " exit is taken by converting the lead, not by a move");
+            }
             return;
         case A::StartFlow:
             if (!a.flow.empty()) flow(part, a.flow);
@@ -442,13 +449,13 @@ std::string action_part(std::size_t index, ActionKind kind) {
 }
 
 std::vector<std::string> validate_rules(const Workspace& ws,
-                                        const std::vector<AutomationRule>& rules) {
+                                        const std::vector<AutomationRule>& rules, bool saving) {
     std::vector<std::string> problems;
     if (rules.size() > kMaxRules)
         problems.push_back(std::to_string(rules.size()) + " rules; at most " +
                            std::to_string(kMaxRules) + " are kept");
     for (std::size_t i = 0; i < rules.size(); ++i) {
-        RuleChecker(ws, rules[i], problems).check();
+        RuleChecker(ws, rules[i], problems, saving).check();
         for (std::size_t j = 0; j < i; ++j)
             if (rules[j].id == rules[i].id)
                 problems.push_back("rule \"" + rules[i].name + "\": the id \"" + rules[i].id +

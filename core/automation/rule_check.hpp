@@ -17,8 +17,12 @@ inline constexpr std::size_t kMaxRuleTextBytes = 1000;
 
 // Each problem names the rule, the part and what is wrong: `rule "Route DACH
 // leads", action 1 (assign): there is no user "u-hans"`. Empty when all fit.
+// `saving`: rules being saved now also may not set what the engine works out
+// (totals) or a funnel step fills in; rules kept from before still open, and
+// such an action lands in the recovery queue when it runs.
 std::vector<std::string> validate_rules(const Workspace& workspace,
-                                        const std::vector<AutomationRule>& rules);
+                                        const std::vector<AutomationRule>& rules,
+                                        bool saving = true);
 
 // "When a Lead is created and Country is Germany: assign it to Hans Becker or
 // Greta Vogel by round-robin (2:1, at most 40 open each)."

@@ -29,9 +29,12 @@ using Problems = std::vector<FieldProblem>;
 using BatchRecords = std::unordered_map<std::string, std::string>;
 
 // Who sets the values being checked. Fields a funnel step fills in
-// (FieldDef::filled_by) are set by that step only; a workspace file merged in
-// brings them as the step kept them there.
-enum class Setter { Person, FunnelStep };
+// (FieldDef::filled_by) are set by that step; a person who tries is refused.
+// Imports bring them on the records they add (orders from before, with their
+// dates), and a workspace file merged in fills them where they are blank; on
+// records here an import leaves them as they are (a CSV round trip, an older
+// file never undoes a conversion).
+enum class Setter { Person, Import, WorkspaceFile, FunnelStep };
 
 // "Email: expected an email address ...; Last name: is required"
 std::string join_problems(const RecordTypeDef& type, const Problems& problems);
@@ -57,8 +60,11 @@ nlohmann::json changed_fields(const Record& record, const nlohmann::json& fields
 // The record's fields with the given values laid over them (null clears).
 nlohmann::json merged_fields(const Record& record, const nlohmann::json& fields);
 
+// `added` and `setter`: as for decide_update (a funnel step's status change
+// that moves a stage).
 Result<Decision> decide_move(const Workspace& workspace, const User& actor, const MoveRecord& move,
-                             Instant now, DecideDetails& details);
+                             Instant now, DecideDetails& details,
+                             const BatchRecords* added = nullptr, Setter setter = Setter::Person);
 Result<Decision> decide_set_processes(const Workspace& workspace, const User& actor,
                                       const SetProcesses& command);
 // The flow whose stage field `fields` changes on an active flow of the record, if any.

@@ -89,10 +89,14 @@ json check_fields(const Workspace& workspace, const RecordTypeDef& type, const j
         const auto kept = current ? current->find(field_id) : json::const_iterator();
         const bool unchanged =
             current && (kept == current->end() ? normalized->is_null() : *kept == *normalized);
-        const bool sets = !unchanged && !(current == nullptr && normalized->is_null());
-        if (sets && !field->filled_by.empty() && setter == Setter::Person) {
-            problems.push_back({field_id, *not_set_by_hand(type, *field)});
-            continue;
+        if (!unchanged && !field->filled_by.empty() && setter != Setter::FunnelStep) {
+            if (setter == Setter::Person) {
+                if (current || !normalized->is_null())
+                    problems.push_back({field_id, *not_set_by_hand(type, *field)});
+                continue;
+            }
+            const bool blank = !current || kept == current->end() || kept->is_null();
+            if (current && !(setter == Setter::WorkspaceFile && blank)) continue; // left as is
         }
         if (!unchanged) {
             normalized = normalize_new_value(*field, *normalized, workspace.default_country);
@@ -280,7 +284,7 @@ Result<Decision> decide_update(const Workspace& ws, const User& actor, const Upd
                 MoveRecord move{record->id, wanted.get<std::string>(), flow->id, cmd.fields,
                                 "",         cmd.confirm_warnings};
                 move.fields.erase(flow->stage_field);
-                return decide_move(ws, actor, move, now, details);
+                return decide_move(ws, actor, move, now, details, added, setter);
             }
             if (moves)
                 return Error{"Cannot clear the stage of " + ws.title_of(*record) +

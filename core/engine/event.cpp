@@ -871,11 +871,11 @@ Status apply(Workspace& ws, const EventBatch& batch, const ev::RecordRestored& e
     return Status::success();
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::FieldAdded& e) {
-    ws.schema.type(e.type)->fields.push_back(e.field);
+    add_custom_field(*ws.schema.type(e.type), e.field);
     return Status::success();
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::TypeAdded& e) {
-    ws.schema.add_type(e.type);
+    ws.schema.add_custom_type(e.type);
     return Status::success();
 }
 Status apply(Workspace& ws, const EventBatch& batch, const ev::FlowStarted& e) {

@@ -392,8 +392,8 @@ Result<Decision> decide_accept_quote(const Workspace& ws, const User& actor, con
 
     // The deal is won through its gate, as if its owner moved it.
     if (const auto [flow, won] = winning_move(ws, *deal); flow) {
-        MoveRecord move{deal->id, won->id, flow->id, {{"amount", quote->value("total")}},
-                        "",       false};
+        MoveRecord move{deal->id, won->id, flow->id, json::object(), "", false};
+        if (quote->value("total").is_object()) move.fields["amount"] = quote->value("total");
         auto moved = decide_move(ws, actor, move, now, details);
         if (!moved)
             return Error{cannot + ws.title_of(*deal) +

@@ -87,7 +87,7 @@ Result<Decision> decide_import(const Workspace& ws, const User& actor, const Imp
         return Error{"the import's source name " + *problem};
     const BatchRecords added = records_rows_add(cmd);
     // A workspace file merged in brings what its funnel steps filled in.
-    const Setter setter = cmd.type.empty() ? Setter::FunnelStep : Setter::Person;
+    const Setter setter = cmd.type.empty() ? Setter::WorkspaceFile : Setter::Import;
     Decision decision;
     decision.events.reserve(cmd.rows.size() + 1);
     ImportCounts counts;

@@ -110,7 +110,8 @@ const Flow* stage_field_flow(const Workspace& ws, const Record& record, const js
 }
 
 Result<Decision> decide_move(const Workspace& ws, const User& actor, const MoveRecord& move,
-                             Instant now, DecideDetails& details) {
+                             Instant now, DecideDetails& details, const BatchRecords* added,
+                             Setter setter) {
     const Record* record = ws.find(move.id);
     if (!record) return Error{"there is no record \"" + move.id + "\""};
     const RecordTypeDef* type = ws.schema.type(record->type);
@@ -152,12 +153,13 @@ Result<Decision> decide_move(const Workspace& ws, const User& actor, const MoveR
                      "\" (it has: " + choices(*flow) + ")"};
     if (auto route = check_route(*flow, *from, *target); !route)
         return Error{"Cannot move " + title + " to " + target->name() + ": " + route.error()};
-    if (target->exit && !target->exit->taken_by_move())
+    if (target->exit && !target->exit->taken_by_move() && !record->has_value("converted_deal"))
         return Error{"Cannot move " + title + " to " + target->name() +
                      ": convert the lead instead; that makes its company, contact and deal"};
 
     // The fields filled in with the move count for its gate.
-    json fields = check_fields(ws, *type, move.fields, details.problems, &record->fields);
+    json fields =
+        check_fields(ws, *type, move.fields, details.problems, &record->fields, added, setter);
     const json merged = merged_fields(*record, fields);
     check_required(*type, merged, details.problems);
     {

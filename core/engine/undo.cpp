@@ -63,6 +63,8 @@ Result<Command> undo_command(const Workspace& ws, const EventBatch& last,
     if (find_event<ev::TypeAdded>(last)) return Error{"Adding a record type cannot be undone here"};
     // A conversion made several records at once; each can be deleted on its own.
     if (last.cause.command == "convert") return Error{"Converting a lead cannot be undone here"};
+    if (last.cause.command == "accept-quote")
+        return Error{"Accepting a quote cannot be undone here; set its order to Cancelled instead"};
     if (find_event<ev::FlowEnded>(last))
         return Error{"Ending or leaving a flow cannot be undone here"};
     if (const auto* merged = find_event<ev::RecordsMerged>(last)) {

@@ -183,20 +183,14 @@ Status read_schema(const json& document, Workspace& ws) {
         for (std::size_t i = 0; i < it->size(); ++i) {
             auto type = record_type_from_json((*it)[i], at("$.custom_types", i));
             if (!type) return Error{type.error()};
-            if (RecordTypeDef* builtin = ws.schema.type(type->id)) {
-                // The workspace's own type came first; it keeps it.
-                if (builtin->yields_to_custom && !builtin->custom) {
-                    *builtin = *type;
-                    continue;
-                }
+            if (const RecordTypeDef* known = ws.schema.type(type->id); known && !yields(*known))
                 return Error{at("$.custom_types", i) + ".id: there is already a record type \"" +
                              type->id + "\""};
-            }
             for (std::size_t f = 0; f < type->fields.size(); ++f)
                 if (type->fields[f].type == FieldType::RecordRef)
                     refs.push_back(
                         {at(at("$.custom_types", i) + ".fields", f), type->fields[f].target_type});
-            ws.schema.add_type(*type);
+            ws.schema.add_custom_type(*type);
         }
     }
     if (const auto it = document.find("custom_fields"); it != document.end()) {
@@ -214,18 +208,10 @@ Status read_schema(const json& document, Workspace& ws) {
                 if (!field) return Error{field.error()};
                 if (field->type == FieldType::RecordRef)
                     refs.push_back({at(path, i), field->target_type});
-                const auto builtin =
-                    std::find_if(type->fields.begin(), type->fields.end(),
-                                 [&](const FieldDef& known) { return known.id == field->id; });
-                if (builtin != type->fields.end()) {
-                    // The workspace's own field came first; it keeps it.
-                    if (!builtin->yields_to_custom || builtin->custom)
-                        return Error{at(path, i) + ".id: " + type->label +
-                                     " already has a field \"" + field->id + "\""};
-                    *builtin = *field;
-                    continue;
-                }
-                type->fields.push_back(*field);
+                if (const FieldDef* known = type->field(field->id); known && !yields(*known))
+                    return Error{at(path, i) + ".id: " + type->label + " already has a field \"" +
+                                 field->id + "\""};
+                add_custom_field(*type, *field);
             }
         }
     }
@@ -862,7 +848,7 @@ Status read_automation(const json& document, Workspace& ws) {
     if (section == document.end()) return Status::success();
     auto automation = automation_from_json(*section, "$.automation");
     if (!automation) return Error{automation.error()};
-    const auto problems = validate_rules(ws, automation->rules);
+    const auto problems = validate_rules(ws, automation->rules, false);
     if (!problems.empty()) return Error{"$.automation: " + problems.front()};
     ws.automation = std::move(*automation);
     return Status::success();

@@ -279,4 +279,21 @@ std::optional<std::string> not_set_by_hand(const RecordTypeDef& type, const Fiel
     return std::nullopt;
 }
 
+void Schema::add_custom_type(RecordTypeDef type) {
+    RecordTypeDef* known = this->type(type.id);
+    if (known && yields(*known))
+        *known = std::move(type);
+    else
+        add_type(std::move(type));
+}
+
+void add_custom_field(RecordTypeDef& type, FieldDef field) {
+    for (auto& known : type.fields)
+        if (known.id == field.id && yields(known)) {
+            known = std::move(field);
+            return;
+        }
+    type.fields.push_back(std::move(field));
+}
+
 } // namespace crm

@@ -114,12 +114,25 @@ class Schema {
     const RecordTypeDef* type(std::string_view type_id) const;
     RecordTypeDef* type(std::string_view type_id);
     void add_type(RecordTypeDef type) { m_types.push_back(std::move(type)); }
+    // An admin's type: it takes the place of a built-in of its id that yields
+    // (a workspace's own "quote" from before the built-in one), else is added.
+    void add_custom_type(RecordTypeDef type);
 
   private:
     std::vector<RecordTypeDef> m_types;
 };
 
 Schema builtin_schema();
+
+// Whether a workspace's own type or field of this id takes its place.
+inline bool yields(const RecordTypeDef& type) {
+    return type.yields_to_custom && !type.custom;
+}
+inline bool yields(const FieldDef& field) {
+    return field.yields_to_custom && !field.custom;
+}
+// An admin's field: it takes the place of a built-in one that yields, else is added.
+void add_custom_field(RecordTypeDef& type, FieldDef field);
 
 // Why nobody sets `field` of `type` by hand, if so: "is worked out from the
 // Lines; change those instead" (a total), "is filled in by converting the

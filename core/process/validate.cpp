@@ -297,8 +297,13 @@ void Validator::flow(const Flow& flow) {
         unique_name(outcome.id, outcome.name);
     for (const auto& exit : flow.exits)
         unique_name(exit.id, exit.name);
-    for (const auto& exit : flow.exits)
+    for (const auto& exit : flow.exits) {
         condition(where / exit.id / "suggest_when", exit.suggest_when, *type);
+        // Only converting a lead takes a "converted" exit.
+        if (!exit.taken_by_move() && flow.record_type != "lead")
+            problem(where / exit.id,
+                    "a \"converted\" exit belongs on a flow of leads, not of " + type->plural);
+    }
     // Unreachable stages follow from a duplicate id or a broken move; say only those.
     if (m_problems.size() == problems_before) reachability(where, flow);
 

@@ -2,10 +2,13 @@
 // (linking to records that exist rather than duplicating them), quote lines
 // and their total, and an accepted quote becoming an order that wins the
 // deal and starts onboarding.
+#include "automation/rule_check.hpp"
+#include "automation/rule_json.hpp"
 #include "engine/undo.hpp"
 #include "fixtures.hpp"
 #include "model/field_values.hpp"
 #include "model/line_items.hpp"
+#include "process/validate.hpp"
 #include "service/conversion.hpp"
 
 #include <doctest/doctest.h>
@@ -379,9 +382,31 @@ TEST_CASE("what the funnel fills in is set by its step only: not by hand, a rule
     row.id = quote;
     row.fields = {{"accepted_at", "2026-12-01T10:00:00Z"}};
     rows.rows.push_back(row);
+    // A CSV round trip (its times to the minute) leaves what the step filled in as it is.
     outcome = engine.apply(rows, "u-ana", kNow);
-    CHECK(outcome.message.find("Accepted: is filled in by accepting the quote, not by hand") !=
-          std::string::npos);
+    CHECK_MESSAGE(outcome.ok, outcome.message);
+    CHECK(value(engine, quote, "accepted_at").is_null());
+    ImportRecords file{"", "workspace.json", {}};
+    row.fields = {{"converted_deal", nullptr}, {"need", "Fleet"}};
+    row.id = lead;
+    row.type = "lead";
+    file.rows.push_back(row);
+    outcome = engine.apply(file, "u-maria", kNow);
+    CHECK_MESSAGE(outcome.ok, outcome.message);
+    CHECK(value(engine, lead, "converted_deal") == kept); // an older file undoes no conversion
+
+    // Orders from before come in from a spreadsheet with the day they were ordered.
+    ImportRecords orders{"order", "orders.csv", {}};
+    ImportRow order;
+    order.row = 2;
+    order.fields = {{"name", "Order 2024-117"}, {"ordered_at", "2024-05-02T09:00:00Z"}};
+    orders.rows.push_back(order);
+    outcome = engine.apply(orders, "u-maria", kNow);
+    REQUIRE_MESSAGE(outcome.ok, outcome.message);
+    CHECK(value(engine,
+                outcome.record_id.empty() ? engine.workspace().ids_of_type("order").front()
+                                          : outcome.record_id,
+                "ordered_at") == "2024-05-02T09:00:00Z");
 }
 
 TEST_CASE("an order is made once per sale: no second order for a won deal, none from an expired "
@@ -480,4 +505,28 @@ TEST_CASE("a number with a decimal comma is not read as a larger one") {
     CHECK(parse_field_text(quantity, "1,5", "EUR").error() == "expected a number, got \"1,5\"");
     CHECK_FALSE(parse_field_text(quantity, "1,50", "EUR").ok());
     CHECK(parse_field_text(quantity, "1,500.25", "EUR").value() == 1500.25);
+}
+
+TEST_CASE("a converted exit belongs to leads, and only converting takes it") {
+    Workspace ws = funnel_workspace();
+    std::vector<Flow> flows = ws.flows;
+    for (auto& flow : flows)
+        if (flow.id == "sales_pipeline")
+            flow.exits.push_back({"converted", "Converted", "converted", {}});
+    const auto problems = validate_flows(ws.schema, flows);
+    REQUIRE(problems.size() == 1);
+    CHECK(
+        problems.front() ==
+        "sales_pipeline \u203a converted: a \"converted\" exit belongs on a flow of leads, not of "
+        "Deals");
+
+    auto rules =
+        rules_from_json(json::parse(R"([{"id": "r", "name": "Close leads", "record_type": "lead",
+        "trigger": {"on": "created"}, "actions": [{"do": "move", "flow": "lead_routing", "to": "converted"}]}])"),
+                        "$.rules");
+    REQUIRE_MESSAGE(rules, (rules ? "" : rules.error()));
+    const auto rule_problems = validate_rules(ws, *rules);
+    REQUIRE(rule_problems.size() == 1);
+    CHECK(rule_problems.front() == "rule \"Close leads\", action 1 (move): the Converted exit is "
+                                   "taken by converting the lead, not by a move");
 }
