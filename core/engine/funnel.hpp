@@ -12,5 +12,8 @@ namespace crm {
 Status may_convert(const Workspace& workspace, const Record& lead);
 // A quote not yet accepted, not declined, with lines.
 Status may_accept(const Workspace& workspace, const Record& quote);
+// The deal the lead already started (its status was set to Qualified), if it
+// is still there: converting the lead uses it instead of making one.
+const Record* deal_started_by(const Workspace& workspace, const Record& lead);
 
 } // namespace crm

@@ -43,6 +43,14 @@ Status may_accept(const Workspace& ws, const Record& quote) {
     return Status::success();
 }
 
+const Record* deal_started_by(const Workspace& ws, const Record& lead) {
+    for (const auto& [flow, state] : lead.flows)
+        if (state.status == "spawned")
+            if (const Record* deal = ws.find(state.outcome); deal && deal->type == "deal")
+                return deal;
+    return nullptr;
+}
+
 } // namespace crm
 
 namespace crm::detail {
@@ -57,15 +65,6 @@ const Flow* lead_to_deal_flow(const Workspace& ws) {
         if (flow.start.on == "lead" && flow.record_type == "deal" && !flow.stages.empty() &&
             !flow.start.link_field.empty())
             return &flow;
-    return nullptr;
-}
-
-// The deal the lead already started (its status was set to Qualified), if it is still there.
-const Record* deal_started_by(const Workspace& ws, const Record& lead) {
-    for (const auto& [flow, state] : lead.flows)
-        if (state.status == "spawned")
-            if (const Record* deal = ws.find(state.outcome); deal && deal->type == "deal")
-                return deal;
     return nullptr;
 }
 

@@ -1,5 +1,6 @@
 #include "service/conversion.hpp"
 
+#include "engine/funnel.hpp"
 #include "engine/permissions.hpp"
 #include "service/duplicates.hpp"
 #include "util/text.hpp"
@@ -96,10 +97,9 @@ ConversionPlan plan_conversion(const Workspace& ws, const User& viewer,
     plan.lead = lead_id;
     const Record* lead = ws.find(lead_id);
     if (!lead || lead->type != "lead" || !can_view(ws, viewer, *lead)) return plan;
-    for (const auto& [flow, state] : lead->flows)
-        if (state.status == "spawned" && ws.find(state.outcome)) plan.deal = state.outcome;
     // The deal the lead started may name its company already: that one, then.
-    const Record* deal = plan.deal.empty() ? nullptr : ws.find(plan.deal);
+    const Record* deal = deal_started_by(ws, *lead);
+    if (deal) plan.deal = deal->id;
     plan.company = deal ? known_company(ws, viewer, deal->value("company"),
                                         "the company of its deal " + ws.title_of(*deal))
                         : std::nullopt;

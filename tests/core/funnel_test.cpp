@@ -530,3 +530,32 @@ TEST_CASE("a converted exit belongs to leads, and only converting takes it") {
     CHECK(rule_problems.front() == "rule \"Close leads\", action 1 (move): the Converted exit is "
                                    "taken by converting the lead, not by a move");
 }
+
+TEST_CASE("a journal that added a workspace's own quote type replays into that type, not beside "
+          "the built-in one") {
+    Engine engine(funnel_workspace());
+    RecordTypeDef offer;
+    offer.id = "quote";
+    offer.label = "Offer";
+    offer.plural = "Offers";
+    offer.custom = true;
+    offer.title_fields = {"title"};
+    FieldDef title;
+    title.id = "title";
+    title.label = "Title";
+    title.custom = true;
+    offer.fields = {title};
+    EventBatch batch;
+    batch.seq = engine.last_seq() + 1;
+    batch.actor = "u-sam";
+    batch.at = kNow;
+    batch.events.push_back(events::TypeAdded{offer});
+    REQUIRE(engine.replay(batch).ok());
+    const auto& types = engine.workspace().schema.types();
+    CHECK(std::count_if(types.begin(), types.end(),
+                        [](const RecordTypeDef& type) { return type.id == "quote"; }) == 1);
+    CHECK(engine.workspace().schema.type("quote")->label == "Offer");
+    const auto outcome =
+        engine.apply(CreateRecord{"quote", {{"title", "Spring offer"}}}, "u-ana", kNow);
+    CHECK_MESSAGE(outcome.ok, outcome.message);
+}
