@@ -28,6 +28,7 @@
 #include "query/history.hpp"
 #include "query/inbox.hpp"
 #include "query/my_work.hpp"
+#include "report/metrics.hpp"
 #include "scoring/score.hpp"
 #include "service/batch_undo.hpp"
 #include "service/bootstrap.hpp"
@@ -167,6 +168,13 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   logic RULE_JSON DATA_JSON      evaluate a JsonLogic rule (for checking conditions)
   next-actions DIR --as USER     what USER should do next, by due time (JSON lines)
   exceptions DIR --as USER       unowned work and SLA breaches, grouped (JSON lines)
+  report DIR --metric NAME --as USER [--by owner|team|month|FIELD] [--from DATE] [--to DATE]
+      [--owner USER] [--team TEAM] [--flow FLOW] [--where FIELD=VALUE]... [--records] [--csv]
+                                 a metric over what USER may see, as JSON: its rows (key,
+                                 label, value, count; --records: the record ids behind
+                                 each) and total; dates YYYY-MM-DD in the workspace's
+                                 time zone, both included; --csv prints a spreadsheet
+  report DIR --list              every metric with its definition (JSON lines)
   inbox DIR --as USER [--unread] [--mark-read]
                                  USER's notifications, newest first (JSON lines);
                                  --mark-read marks the ones shown read
@@ -189,6 +197,10 @@ struct Args {
     std::vector<std::string> positional;
     std::map<std::string, std::string> options;
     std::vector<std::string> mappings; // --map FLOW:OLD=NEW
+    std::vector<std::string> wheres;   // report: --where FIELD=VALUE
+    bool list = false;                 // report: the metrics
+    bool records = false;              // report: the ids behind each row
+    bool csv = false;                  // report: as a spreadsheet
     bool demo = false;
     bool unread = false;    // inbox: only the unread
     bool mark_read = false; // inbox: mark what it shows read
@@ -251,6 +263,15 @@ Args parse_args(int argc, char** argv) {
             args.merge = true;
         } else if (arg == "--words") {
             args.words = true;
+        } else if (arg == "--list") {
+            args.list = true;
+        } else if (arg == "--records") {
+            args.records = true;
+        } else if (arg == "--csv") {
+            args.csv = true;
+        } else if (arg == "--where") {
+            if (i + 1 >= argc) throw UsageError{"--where needs FIELD=VALUE"};
+            args.wheres.push_back(argv[++i]);
         } else if (arg == "--replace-invalid-utf8") {
             args.replace_invalid_utf8 = true;
         } else if (arg == "--map") {
@@ -262,7 +283,9 @@ Args parse_args(int argc, char** argv) {
                    arg == "--outcome" || arg == "--notes" || arg == "--next" || arg == "--due" ||
                    arg == "--task" || arg == "--type" || arg == "--delimiter" ||
                    arg == "--encoding" || arg == "--skip-invalid" || arg == "--threshold" ||
-                   arg == "--company" || arg == "--contact" || arg == "--deal-name") {
+                   arg == "--company" || arg == "--contact" || arg == "--deal-name" ||
+                   arg == "--metric" || arg == "--by" || arg == "--from" || arg == "--to" ||
+                   arg == "--team") {
             // "--reason --as u-ben": the next option is not the value.
             if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0)
                 throw UsageError{arg + " needs a value"};
@@ -277,6 +300,7 @@ Args parse_args(int argc, char** argv) {
     }
     check_utf8(args.positional, args.replace_invalid_utf8);
     check_utf8(args.mappings, args.replace_invalid_utf8);
+    check_utf8(args.wheres, args.replace_invalid_utf8);
     for (auto& [name, value] : args.options) {
         std::vector<std::string> one{value};
         check_utf8(one, args.replace_invalid_utf8);
@@ -1400,6 +1424,113 @@ int cmd_exceptions(const Args& args) {
     return kOk;
 }
 
+std::string option_or(const Args& args, const std::string& name, const std::string& otherwise) {
+    const auto it = args.options.find(name);
+    return it == args.options.end() ? otherwise : it->second;
+}
+
+const char* unit_name(MetricUnit unit) {
+    switch (unit) {
+    case MetricUnit::Hours:
+        return "hours";
+    case MetricUnit::Days:
+        return "days";
+    case MetricUnit::Fraction:
+        return "fraction";
+    case MetricUnit::Money:
+        return "money";
+    case MetricUnit::Count:
+        return "count";
+    case MetricUnit::Score:
+        return "score";
+    case MetricUnit::Percent:
+        return "percent";
+    case MetricUnit::PerWeek:
+        return "per week";
+    }
+    return "";
+}
+
+std::optional<CivilDate> date_option(const Args& args, const std::string& name) {
+    const auto it = args.options.find(name);
+    if (it == args.options.end()) return std::nullopt;
+    const auto date = parse_date(it->second);
+    if (!date)
+        throw UsageError{"--" + name + ": expected a date as YYYY-MM-DD, got \"" + it->second +
+                         "\""};
+    return date;
+}
+
+ReportQuery report_query(const Args& args) {
+    const auto metric = args.options.find("metric");
+    if (metric == args.options.end())
+        throw UsageError{"say which metric with --metric NAME (crm report DIR --list names them)"};
+    ReportQuery query{metric->second, option_or(args, "by", ""), {}};
+    query.filter.from = date_option(args, "from");
+    query.filter.to = date_option(args, "to");
+    query.filter.owner = option_or(args, "owner", "");
+    query.filter.team = option_or(args, "team", "");
+    query.filter.flow = option_or(args, "flow", "");
+    for (const auto& pair : args.wheres) {
+        const auto equals = pair.find('=');
+        if (equals == std::string::npos || equals == 0)
+            throw UsageError{"--where: expected FIELD=VALUE, got \"" + pair + "\""};
+        query.filter.where.emplace_back(pair.substr(0, equals), pair.substr(equals + 1));
+    }
+    return query;
+}
+
+nlohmann::ordered_json report_json(const Report& report, bool with_records) {
+    auto value = [](const std::optional<double>& number) {
+        return number ? nlohmann::ordered_json(*number) : nlohmann::ordered_json(nullptr);
+    };
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const auto& row : report.rows) {
+        nlohmann::ordered_json line{{"key", row.key},
+                                    {"label", row.label},
+                                    {"value", value(row.value)},
+                                    {"count", row.count}};
+        if (with_records) line["records"] = row.records;
+        rows.push_back(line);
+    }
+    nlohmann::ordered_json out{{"metric", report.metric},
+                               {"rows", rows},
+                               {"total", value(report.total)},
+                               {"count", report.count}};
+    if (!report.highlight.empty()) out["highlight"] = report.highlight;
+    if (!report.notes.empty()) out["notes"] = report.notes;
+    if (with_records) out["records"] = report.records;
+    return out;
+}
+
+// A metric over what USER may see (JSON or CSV), or with --list every metric.
+int cmd_report(const Args& args) {
+    need_positional(args, 2);
+    if (args.list) {
+        for (const auto& metric : metric_catalog())
+            std::cout << nlohmann::ordered_json{{"metric", metric.name},
+                                                {"title", metric.title},
+                                                {"unit", unit_name(metric.unit)},
+                                                {"rows", metric.rows},
+                                                {"count", metric.counts},
+                                                {"definition", metric.definition}}
+                             .dump()
+                      << "\n";
+        return kOk;
+    }
+    const ReportQuery query = report_query(args);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
+    const Workspace& ws = opened->engine.workspace();
+    const std::string user = require_known_actor(ws, args);
+    auto report = run_report(ws, user, query, now_from(args));
+    if (!report) throw UsageError{report.error()};
+    if (args.csv)
+        std::cout << report_csv(*report, ws.currency);
+    else
+        std::cout << report_json(*report, args.records).dump() << "\n";
+    return kOk;
+}
+
 // USER's notifications as JSON lines, newest first; --mark-read then marks
 // the ones shown read (one journal entry).
 int cmd_inbox(const Args& args) {
@@ -1487,6 +1618,7 @@ int main(int argc, char** argv) {
         if (command == "sla-due") return cmd_sla_due(args);
         if (command == "next-actions") return cmd_next_actions(args);
         if (command == "exceptions") return cmd_exceptions(args);
+        if (command == "report") return cmd_report(args);
         if (command == "inbox") return cmd_inbox(args);
         if (command == "export-ics") return cmd_export_ics(args);
         if (command == "help" || command == "--help") {
