@@ -261,6 +261,8 @@ void App::draw_screen(ViewContext& view) {
         return draw_data_quality(view);
     case Screen::Automation:
         return draw_automation(view);
+    case Screen::Reports:
+        return draw_reports(view);
     }
 }
 
@@ -1004,6 +1006,7 @@ std::string App::test_state_json() const {
                            : m_ui.screen == Screen::Duplicates  ? "duplicates"
                            : m_ui.screen == Screen::DataQuality ? "data_quality"
                            : m_ui.screen == Screen::Automation  ? "automation"
+                           : m_ui.screen == Screen::Reports     ? "reports"
                                                                 : "records"},
                 {"work", work_json()},
                 {"exception_groups", exception_groups_json()},
@@ -1030,6 +1033,7 @@ std::string App::test_state_json() const {
                 {"csv_import", csv_import_json()},
                 {"duplicates", duplicates_json()},
                 {"data_quality", data_quality_json()},
+                {"reports", reports_json()},
                 {"import_question", import_question_json()},
                 {"log_message", m_ui.log.message},
                 {"convert_open", m_ui.convert.open},

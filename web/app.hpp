@@ -85,6 +85,7 @@ class App {
     void new_quote(const std::string& deal_id);
     void accept_quote(const std::string& quote_id);
     nlohmann::json data_quality_json() const; // for tests: what the screen found
+    nlohmann::json reports_json() const;      // for tests: the dashboard's reports, what is open
     bool warn_of_duplicates(const RecordTypeDef& type, const nlohmann::json& fields);
     void remember_change(const Outcome& outcome);
     void undo_last_change();

@@ -14,6 +14,7 @@
 #include "query/related.hpp"
 #include "query/search.hpp"
 #include "query/totals.hpp"
+#include "report/metrics.hpp"
 #include "scoring/score.hpp"
 #include "service/conversion.hpp"
 #include "service/csv_import.hpp"
@@ -180,7 +181,8 @@ enum class Screen {
     Inbox,
     Duplicates,
     DataQuality,
-    Automation
+    Automation,
+    Reports
 };
 
 // The process designer's draft: edited freely, checked by the core on every
@@ -340,6 +342,28 @@ struct RuleEditor {
     std::string confirm_delete; // the rule whose deletion is being asked about
 };
 
+// The reports screen: whose numbers (the team's or one's own), over which
+// period, the reports worked out for them (again when the workspace, the
+// person, the minute or a choice changes, never per frame), and the records
+// behind a bar or a number when one was clicked.
+enum class ReportScope { Team, Mine };
+enum class ReportPeriod { ThisMonth, LastMonth, ThisQuarter, LastSixMonths, ThisYear };
+
+struct Dashboard {
+    CivilDate from, to;                  // the period, in the person's time zone
+    std::map<std::string, Report> shown; // by panel: "revenue", "win_rate_by_owner", ...
+};
+
+struct ReportsScreen {
+    ReportScope scope = ReportScope::Team;
+    ReportPeriod period = ReportPeriod::LastSixMonths;
+    std::string computed_for; // the scope and period `dashboard` answers
+    MinuteCache<Dashboard> dashboard;
+    // The records behind what was clicked: a title and their ids ("" = none).
+    std::string drill_title;
+    std::vector<std::string> drill_ids;
+};
+
 struct UiState {
     // Dates are shown and typed in this zone: the device's, else the
     // workspace calendar's (set by the app when the workspace opens).
@@ -389,6 +413,7 @@ struct UiState {
     CsvImportWizard csv;
     DuplicatesReview duplicates;
     DataQualityScreen quality;
+    ReportsScreen reports;
     InboxCache inbox;
     LeaveAction pending_leave;                // asked about unsaved edits; done on save or discard
     bool ask_leave = false;                   // the unsaved-edits question is showing

@@ -7,6 +7,7 @@
 #include "ui_state.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace crm::web {
@@ -61,6 +62,13 @@ bool can_review_duplicates(const ViewContext& view);
 // The data-quality screen (completeness, inactive records, flagged problems),
 // for managers and admins.
 void draw_data_quality(ViewContext& view);
+// Two-line rows (the record's title, a muted `detail` line) that the clipper
+// draws only where visible; a tap opens the record. Marked "<prefix>-<row>".
+void draw_record_rows(ViewContext& view, const std::vector<std::string>& ids, const char* prefix,
+                      const std::function<std::string(std::size_t)>& detail);
+// The reports screen: the team's or one's own dashboard, charts that open
+// the records behind them, each report as CSV.
+void draw_reports(ViewContext& view);
 void draw_board(ViewContext& view);
 void draw_move_dialog(ViewContext& view);
 void draw_designer(ViewContext& view);

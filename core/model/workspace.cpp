@@ -51,12 +51,29 @@ const std::vector<std::string>& Workspace::ids_of_type(std::string_view type) co
     return it == m_ids_by_type.end() ? kNone : it->second;
 }
 
+const std::vector<const Record*>& Workspace::records_of_type(std::string_view type) const {
+    static const std::vector<const Record*> kNone;
+    if (!m_records_by_type.valid) {
+        m_records_by_type.by_type.clear();
+        for (const auto& [type_id, ids] : m_ids_by_type) {
+            auto& records = m_records_by_type.by_type[type_id];
+            records.reserve(ids.size());
+            for (const auto& id : ids)
+                records.push_back(&m_records.at(id));
+        }
+        m_records_by_type.valid = true;
+    }
+    const auto it = m_records_by_type.by_type.find(std::string(type));
+    return it == m_records_by_type.by_type.end() ? kNone : it->second;
+}
+
 std::vector<const Record*> Workspace::all_records() const {
     std::vector<const Record*> records;
     records.reserve(m_records.size());
-    for (const auto& type : schema.types())
-        for (const auto& id : ids_of_type(type.id))
-            records.push_back(find(id));
+    for (const auto& type : schema.types()) {
+        const auto& of_type = records_of_type(type.id);
+        records.insert(records.end(), of_type.begin(), of_type.end());
+    }
     return records;
 }
 
@@ -129,12 +146,16 @@ Record* Workspace::edit(std::string_view id) {
 
 void Workspace::put(Record record) {
     note_id(record.type, record.id);
-    const auto it = m_records.find(record.id);
-    if (it == m_records.end()) m_ids_by_type[record.type].push_back(record.id);
+    const bool added = !m_records.count(record.id);
+    if (added) m_ids_by_type[record.type].push_back(record.id);
     std::string id = record.id;
     unlink(id);
     link(record);
-    m_records[id] = std::move(record);
+    Record& kept = m_records[id];
+    const std::string type = record.type;
+    kept = std::move(record);
+    // A record replaced in place keeps its node, so its pointer holds.
+    if (added && m_records_by_type.valid) m_records_by_type.by_type[type].push_back(&kept);
 }
 
 void Workspace::erase(std::string_view id) {
@@ -142,10 +163,14 @@ void Workspace::erase(std::string_view id) {
     if (it == m_records.end()) return;
     auto& ids = m_ids_by_type[it->second.type];
     // Newest first is O(1): undoing an import deletes its records that way.
-    if (!ids.empty() && ids.back() == it->first)
-        ids.pop_back();
-    else
-        ids.erase(std::find(ids.begin(), ids.end(), it->first));
+    const auto at = !ids.empty() && ids.back() == it->first
+                        ? ids.end() - 1
+                        : std::find(ids.begin(), ids.end(), it->first);
+    if (m_records_by_type.valid) {
+        auto& records = m_records_by_type.by_type[it->second.type];
+        records.erase(records.begin() + (at - ids.begin()));
+    }
+    ids.erase(at);
     unlink(it->first);
     m_records.erase(it);
 }

@@ -50,6 +50,9 @@ class Workspace {
     const Record* find(std::string_view id) const;
     // Record ids of one type, oldest first.
     const std::vector<std::string>& ids_of_type(std::string_view type) const;
+    // The same records, for reading them all without looking each one up
+    // (reports over 100k records). Valid until the next put() or erase().
+    const std::vector<const Record*>& records_of_type(std::string_view type) const;
     std::size_t record_count() const { return m_records.size(); }
     // All record ids grouped by type, in schema order then creation order.
     std::vector<const Record*> all_records() const;
@@ -80,8 +83,26 @@ class Workspace {
     void set_next_number(const std::string& type, long long number);
 
   private:
+    // records_of_type(), in the order of m_ids_by_type. A copied workspace's
+    // pointers would point into the original, so a copy starts stale and is
+    // rebuilt on first use; a move keeps the map's nodes, so it stays valid.
+    struct RecordsByType {
+        std::unordered_map<std::string, std::vector<const Record*>> by_type;
+        bool valid = true;
+        RecordsByType() = default;
+        RecordsByType(const RecordsByType&) : valid(false) {}
+        RecordsByType& operator=(const RecordsByType&) {
+            by_type.clear();
+            valid = false;
+            return *this;
+        }
+        RecordsByType(RecordsByType&&) = default;
+        RecordsByType& operator=(RecordsByType&&) = default;
+    };
+
     std::unordered_map<std::string, Record> m_records;
     std::unordered_map<std::string, std::vector<std::string>> m_ids_by_type;
+    mutable RecordsByType m_records_by_type;
     std::map<std::string, long long> m_next_numbers;
     // The link index: what each record points at, and who points at each.
     std::unordered_map<std::string, std::vector<std::string>> m_links_from;

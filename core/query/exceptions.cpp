@@ -79,7 +79,12 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
     const bool reviews = can_review_exceptions(*viewer);
     for (const Record* record : ws.all_records()) {
         if (!can_view(ws, *viewer, *record)) continue;
-        const std::string title = ws.title_of(*record);
+        // Most records have no exception: their title is made only for those that do.
+        std::optional<std::string> titled;
+        auto title = [&]() -> const std::string& {
+            if (!titled) titled = ws.title_of(*record);
+            return *titled;
+        };
         // Unowned work: records in an active process with nobody on them.
         if (record->owner.empty()) {
             for (const auto& [flow_id, state] : record->flows) {
@@ -95,7 +100,7 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                              managers,
                              {}};
                 }
-                queue.items.push_back({record->id, title,
+                queue.items.push_back({record->id, title(),
                                        flow->name + ": " + stage->name + why_unowned(*record), ""});
                 break;
             }
@@ -110,7 +115,7 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                 add_handlers(queue, escalated->second);
             add_handlers(queue, alert_recipients(ws, *clock.policy, *record));
             queue.items.push_back(
-                {record->id, title, describe_clock(ws, *record, clock, now), record->owner});
+                {record->id, title(), describe_clock(ws, *record, clock, now), record->owner});
         }
         // The team's next actions past due: who owns them and by how much.
         if (reviews && !record->owner.empty())
@@ -121,7 +126,7 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                     queue = {
                         "overdue_next_action", "next_action", "Overdue next actions", managers, {}};
                 const Flow* flow = ws.flow(action.flow);
-                queue.items.push_back({record->id, title,
+                queue.items.push_back({record->id, title(),
                                        (flow ? flow->name + ": " : "") + action.what + " · " +
                                            ws.directory.names({record->owner}) + ", " +
                                            describe_due(*action.due, now),
@@ -141,7 +146,7 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                          "Blocked: " + flow->name + " → " + to_name,
                          managers,
                          {}};
-            queue.items.push_back({record->id, title,
+            queue.items.push_back({record->id, title(),
                                    describe_blocked_move(ws, *record, *state.blocked, now),
                                    record->owner});
         }
@@ -154,7 +159,7 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                          automation_failure_title(ws, automation),
                          admins,
                          {}};
-            queue.items.push_back({record->id, title, failure.reason, record->owner});
+            queue.items.push_back({record->id, title(), failure.reason, record->owner});
         }
     }
     for (auto* groups : {&unowned, &breaches, &overdue, &blocked, &failed})

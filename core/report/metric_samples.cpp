@@ -41,6 +41,18 @@ bool is_entry_joined(const json& entry) {
     return entry.value("joined", false);
 }
 
+// A stage history entry's text member ("stage", "at"), read in place.
+const std::string& entry_text(const json& entry, const char* key) {
+    static const std::string kNone;
+    const auto it = entry.find(key);
+    return it != entry.end() && it->is_string() ? it->get_ref<const std::string&>() : kNone;
+}
+
+std::optional<Instant> entry_at(const json& entry) {
+    const std::string& text = entry_text(entry, "at");
+    return text.empty() ? std::nullopt : parse_instant(text);
+}
+
 // How a record left a flow through one of its outcomes: the outcome's kind
 // ("won", "churned") and the day. A record imported already closed (it
 // joined the flow at its outcome, or is in no flow but its stage field names
@@ -101,11 +113,8 @@ void note_other_currencies(const Context& context, const std::map<std::string, s
 
 template <class Visit>
 void each_included(const Context& context, const std::string& type, Visit visit) {
-    const Workspace& ws = context.workspace;
-    for (const auto& id : ws.ids_of_type(type)) {
-        const Record* record = ws.find(id);
-        if (record && context.included(*record)) visit(*record);
-    }
+    for (const Record* record : context.workspace.records_of_type(type))
+        if (context.included(*record)) visit(*record);
 }
 
 // ---- Leads ----------------------------------------------------------------
@@ -229,7 +238,7 @@ MetricSamples conversion_by_stage(const Context& context) {
         // reached it, and one imported at a stage passed those before it.
         int reached = 0;
         for (const auto& entry : flow_state.history)
-            reached = std::max(reached, flow->stage_index(entry.value("stage", "")));
+            reached = std::max(reached, flow->stage_index(entry_text(entry, "stage")));
         const FlowOutcome* outcome =
             flow_state.status == "ended" ? flow->outcome(flow_state.outcome) : nullptr;
         const bool won = outcome && outcome->kind == "won";
@@ -470,7 +479,7 @@ std::optional<CivilDate> resolved_day(const Context& context, const Flow* flow,
                               ? flow->outcome(flow_state.outcome) != nullptr
                               : flow_state.stage == last;
     if (!resolved || flow_state.history.empty()) return std::nullopt;
-    const auto at = instant_value(flow_state.history.back().value("at", json()));
+    const auto at = entry_at(flow_state.history.back());
     return at ? std::optional(context.day_of(*at)) : std::nullopt;
 }
 

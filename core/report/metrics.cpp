@@ -12,6 +12,9 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace crm {
 
@@ -33,7 +36,8 @@ const std::vector<MetricRule>& metric_rules() {
     using U = MetricUnit;
     using A = Aggregate;
     static const std::vector<MetricRule> rules = {
-        {{"lead_response_time", "Lead response time", U::Hours, "leads", "Time to first response",
+        {{"lead_response_time", "Lead response time", U::Hours, "leads", "lead",
+          "Time to first response",
           "Hours from a lead's creation to its first response: the earlier of its First "
           "follow-up time and the first call, email or meeting logged on it (notes do not "
           "count). Leads created in the period. Rows count leads per response time; the total "
@@ -42,7 +46,7 @@ const std::vector<MetricRule>& metric_rules() {
          A::Median,
          true},
         {{"first_response_sla", "First-response SLA met", U::Fraction, "first-response clocks",
-          "SLA policy",
+          "first-response clock", "SLA policy",
           "Of the leads created in the period, the share whose first-response SLA (policies on "
           "leads that start when the lead is created) was met on time: met, no breach raised, "
           "and the field that stops the clock set before it was due. Clocks still running are "
@@ -50,7 +54,7 @@ const std::vector<MetricRule>& metric_rules() {
          A::Mean,
          A::Mean},
         {{"conversion_by_stage", "Conversion by stage", U::Fraction, "records that reached it",
-          "Stage",
+          "record that reached it", "Stage",
           "Records that started the flow (the sales pipeline unless --flow names another) in "
           "the period. A record reached a stage when it ever entered it or a later one, so one "
           "that moved back counts once, and one imported at a stage passed those before it. A "
@@ -58,7 +62,7 @@ const std::vector<MetricRule>& metric_rules() {
           "(the last stage: that were won); the total is the share of all that were won."},
          A::Mean,
          A::Mean},
-        {{"time_in_stage", "Time in stage", U::Days, "records", "Stage",
+        {{"time_in_stage", "Time in stage", U::Days, "records", "record", "Stage",
           "Days a record spent in each stage of the flow, every stay added up (a record that "
           "moved back and returned counts both stays), from entering the stage to leaving it, "
           "or to now while it is still there. Stays that began in the period. A stage's value "
@@ -66,71 +70,76 @@ const std::vector<MetricRule>& metric_rules() {
           "the longest. The total is the average time in the flow's stages per record."},
          A::Mean,
          A::Mean},
-        {{"sales_cycle", "Sales cycle", U::Days, "deals won", "Close month",
+        {{"sales_cycle", "Sales cycle", U::Days, "deals won", "deal won", "Close month",
           "Days from the day a deal was added (or started the pipeline, when earlier) to the "
           "day it was won, for deals won in the period, in the workspace calendar's time zone. "
           "A deal imported already won closed on its Expected close date. Average per row and "
           "in total."},
          A::Mean,
          A::Mean},
-        {{"win_rate", "Win rate", U::Fraction, "deals closed", "Close month",
+        {{"win_rate", "Win rate", U::Fraction, "deals closed", "deal closed", "Close month",
           "Won / (won + lost) over deals that closed in the period, as a fraction 0..1. A deal "
           "closed on the day it reached a won or lost outcome; one imported closed, on its "
           "Expected close date. Deals that left through an exit (went dark, disqualified) are "
           "neither."},
          A::Mean,
          A::Mean},
-        {{"pipeline_value", "Pipeline value", U::Money, "open deals", "Expected close month",
+        {{"pipeline_value", "Pipeline value", U::Money, "open deals", "open deal",
+          "Expected close month",
           "The amounts of open deals (active in the pipeline) by the month they are expected "
           "to close, in the workspace currency; the period filters on Expected close. Deals "
           "without one show as \"No close date\" when no period is set."},
          A::Sum,
          A::Sum},
-        {{"weighted_forecast", "Weighted forecast", U::Money, "open deals", "Expected close month",
+        {{"weighted_forecast", "Weighted forecast", U::Money, "open deals", "open deal",
+          "Expected close month",
           "Pipeline value with each deal's amount times its Probability % (rounded to the "
           "cent per deal), as the board weighs its columns: a deal without a probability counts "
           "in full."},
          A::Sum,
          A::Sum},
-        {{"revenue", "Revenue", U::Money, "deals won", "Close month",
+        {{"revenue", "Revenue", U::Money, "deals won", "deal won", "Close month",
           "The sum of the amounts of deals won in the period, in the workspace currency; deals "
           "in other currencies are left out and counted in a note."},
          A::Sum,
          A::Sum},
-        {{"renewal_rate", "Renewal rate", U::Fraction, "renewals decided", "Renewal month",
+        {{"renewal_rate", "Renewal rate", U::Fraction, "renewals decided", "renewal decided",
+          "Renewal month",
           "Of the subscriptions whose renewal was decided in the period (their renewal flow "
           "ended renewed, downgraded or churned; ones decided before the flow existed, by "
           "their Status on their Renewal date), the share kept: renewed or downgraded."},
          A::Mean,
          A::Mean},
-        {{"churn_rate", "Churn rate", U::Fraction, "renewals decided", "Renewal month",
-          "Of the same subscriptions as the renewal rate, the share churned."},
+        {{"churn_rate", "Churn rate", U::Fraction, "renewals decided", "renewal decided",
+          "Renewal month", "Of the same subscriptions as the renewal rate, the share churned."},
          A::Mean,
          A::Mean},
-        {{"csat", "Customer satisfaction", U::Score, "tickets rated", "Resolved month",
+        {{"csat", "Customer satisfaction", U::Score, "tickets rated", "ticket rated",
+          "Resolved month",
           "The average Satisfaction (1-5) of tickets resolved in the period. A ticket was "
           "resolved when it last entered its support flow's last stage or closed; a reopened "
           "ticket counts from its latest resolution, and not at all while open again."},
          A::Mean,
          A::Mean},
-        {{"revenue_per_customer", "Revenue per customer", U::Money, "deals won", "Customer",
+        {{"revenue_per_customer", "Revenue per customer", U::Money, "deals won", "deal won",
+          "Customer",
           "Revenue from deals won in the period per company that bought; the total is the "
           "revenue over the number of those companies."},
          A::Sum,
          A::SumPerKey},
-        {{"completeness", "Data completeness", U::Percent, "records", "Record type",
+        {{"completeness", "Data completeness", U::Percent, "records", "record", "Record type",
           "The average share of a record's completeness fields (the data-quality screen's) "
           "that are filled in, over records added in the period, per record type and in total."},
          A::Mean,
          A::Mean},
-        {{"adoption", "Adoption", U::PerWeek, "activities logged", "Person",
+        {{"adoption", "Adoption", U::PerWeek, "activities logged", "activity logged", "Person",
           "Calls, emails, meetings and notes logged in the period per week, per person (the "
           "activity's owner); the total is the number of active users: people who logged an "
           "activity or added a record in the period. Without --from the period starts at the "
           "first activity; without --to it ends today."},
          A::PerWeek,
          A::Distinct},
-        {{"exceptions", "Exceptions", U::Count, "exceptions", "Kind",
+        {{"exceptions", "Exceptions", U::Count, "exceptions", "exception", "Kind",
           "What stands in the exception queues now, by kind: unowned work, SLA breaches, "
           "overdue next actions, blocked moves, automation failures, and records with a "
           "flagged data problem."},
@@ -287,28 +296,39 @@ Status check_filter(const Workspace& ws, const ReportFilter& filter) {
     return Status::success();
 }
 
-void add_record(std::vector<std::string>& ids, std::set<const Record*>& seen,
-                const Record* record) {
-    if (record && seen.insert(record).second) ids.push_back(record->id);
+// The ids of the samples' records, each once, in the order first seen.
+std::vector<std::string> records_of(const std::vector<const Sample*>& samples) {
+    std::vector<std::string> ids;
+    std::unordered_set<const Record*> seen;
+    seen.reserve(samples.size());
+    for (const Sample* sample : samples)
+        if (sample->record && seen.insert(sample->record).second) ids.push_back(sample->record->id);
+    return ids;
 }
 
 std::vector<ReportRow> make_rows(const MetricRule& rule, bool own_rows,
                                  const std::vector<Sample>& samples, double weeks) {
-    std::map<std::tuple<int, std::string, std::string>, std::vector<const Sample*>> groups;
+    std::unordered_map<std::string, std::vector<const Sample*>> groups;
     for (const auto& sample : samples)
-        groups[{sample.order, fold_text(sample.label), sample.key}].push_back(&sample);
+        groups[sample.key].push_back(&sample);
+    struct Group {
+        int order;
+        std::string folded;
+        const std::vector<const Sample*>* members;
+    };
+    std::vector<Group> ordered;
+    for (const auto& [key, members] : groups)
+        ordered.push_back({members.front()->order, fold_text(members.front()->label), &members});
+    std::sort(ordered.begin(), ordered.end(), [](const Group& a, const Group& b) {
+        return std::tie(a.order, a.folded, a.members->front()->key) <
+               std::tie(b.order, b.folded, b.members->front()->key);
+    });
     const Aggregate how = own_rows && rule.histogram ? Aggregate::Count : rule.rows;
     std::vector<ReportRow> rows;
-    for (const auto& [order_key, members] : groups) {
-        ReportRow row{members.front()->key,
-                      members.front()->label,
-                      aggregate(how, members, weeks),
-                      members.size(),
-                      {}};
-        std::set<const Record*> seen;
-        for (const Sample* sample : members)
-            add_record(row.records, seen, sample->record);
-        rows.push_back(std::move(row));
+    for (const Group& group : ordered) {
+        const auto& members = *group.members;
+        rows.push_back({members.front()->key, members.front()->label,
+                        aggregate(how, members, weeks), members.size(), records_of(members)});
     }
     return rows;
 }
@@ -363,22 +383,26 @@ Result<Report> run_report(const Workspace& ws, const std::string& viewer_id,
     const double weeks = period_weeks(context, made.samples);
     const bool own_rows = grouping->by.empty();
     Report report{query.metric, {}, std::nullopt, 0, {}, "", std::move(made.notes)};
-    std::vector<Sample> grouped = made.samples;
+    std::vector<const Sample*> all;
+    all.reserve(made.samples.size());
+    for (const auto& sample : made.samples)
+        all.push_back(&sample);
+    report.records = records_of(all);
+    report.count = made.samples.size();
+    // The total first: totals over distinct keys (customers, people) count
+    // the metric's own keys, which grouping is about to replace.
+    if (made.total_samples) {
+        all.clear();
+        for (const auto& sample : *made.total_samples)
+            all.push_back(&sample);
+    }
+    report.total = aggregate(rule->total, all, weeks);
     if (!own_rows)
-        for (auto& sample : grouped)
+        for (auto& sample : made.samples)
             regroup(ws, *grouping, sample);
-    report.rows = make_rows(*rule, own_rows, grouped, weeks);
+    report.rows = make_rows(*rule, own_rows, made.samples, weeks);
     if (own_rows) report.highlight = highlight_of(*rule, report.rows);
 
-    const std::vector<Sample>& for_total = made.total_samples ? *made.total_samples : made.samples;
-    std::vector<const Sample*> all;
-    for (const auto& sample : for_total)
-        all.push_back(&sample);
-    report.total = aggregate(rule->total, all, weeks);
-    report.count = made.samples.size();
-    std::set<const Record*> seen;
-    for (const auto& sample : made.samples)
-        add_record(report.records, seen, sample.record);
     cents_to_units(*rule, report);
     return report;
 }

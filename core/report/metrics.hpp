@@ -47,6 +47,7 @@ struct MetricInfo {
     std::string title; // "Win rate"
     MetricUnit unit;
     std::string counts;     // what `count` counts: "deals closed"
+    std::string count_one;  // the same for one: "deal closed"
     std::string rows;       // what the rows are when not grouped: "Close month"
     std::string definition; // one paragraph, as docs/reports.md has it
 };

@@ -107,41 +107,6 @@ std::string percent_text(std::size_t part, std::size_t whole) {
     return std::to_string(whole == 0 ? 100 : part * 100 / whole) + "%";
 }
 
-// A list of two-line rows the clipper draws only where visible: the
-// record's title, a muted detail line; a tap opens the record.
-template <class Detail>
-void draw_record_rows(ViewContext& view, const std::vector<std::string>& ids, const char* prefix,
-                      Detail detail) {
-    const float s = scale();
-    const float line = ImGui::GetTextLineHeightWithSpacing();
-    const float row_height = std::max(tap_height(), line * 2 + 10 * s);
-    ImGui::BeginChild(prefix, ImVec2(0, 0));
-    ImGuiListClipper clipper;
-    clipper.Begin(static_cast<int>(ids.size()), row_height + ImGui::GetStyle().ItemSpacing.y);
-    while (clipper.Step()) {
-        for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-            const std::string& id = ids[static_cast<std::size_t>(row)];
-            ImGui::PushID(row);
-            const ImVec2 top = ImGui::GetCursorScreenPos();
-            const float width = ImGui::GetContentRegionAvail().x;
-            if (ImGui::Selectable("##row", view.ui.form.record_id == id, 0,
-                                  ImVec2(width, row_height)))
-                open_record(view, id);
-            if (row < 30) mark(view.ui, std::string(prefix) + "-" + std::to_string(row));
-            const ImVec2 after = ImGui::GetCursorScreenPos();
-            ImGui::SetCursorScreenPos(ImVec2(top.x + 4 * s, top.y + 4 * s));
-            ImGui::PushFont(strong_font());
-            text_fitted(record_title(view.workspace, id), width - 8 * s);
-            ImGui::PopFont();
-            ImGui::SetCursorScreenPos(ImVec2(top.x + 4 * s, top.y + 4 * s + line));
-            text_fitted(detail(static_cast<std::size_t>(row)), width - 8 * s, &colors::kMuted);
-            ImGui::SetCursorScreenPos(after);
-            ImGui::PopID();
-        }
-    }
-    ImGui::EndChild();
-}
-
 // A bar in `color`, its share written on it.
 void draw_share_bar(float fraction, const ImVec4& color, float width, const char* text) {
     ImGui::PushStyleColor(ImGuiCol_PlotHistogram, color);
@@ -276,6 +241,40 @@ void draw_flagged(ViewContext& view, const std::vector<FlaggedRecord>& flagged) 
 }
 
 } // namespace
+
+// A list of two-line rows the clipper draws only where visible: the
+// record's title, a muted detail line; a tap opens the record.
+void draw_record_rows(ViewContext& view, const std::vector<std::string>& ids, const char* prefix,
+                      const std::function<std::string(std::size_t)>& detail) {
+    const float s = scale();
+    const float line = ImGui::GetTextLineHeightWithSpacing();
+    const float row_height = std::max(tap_height(), line * 2 + 10 * s);
+    ImGui::BeginChild(prefix, ImVec2(0, 0));
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(ids.size()), row_height + ImGui::GetStyle().ItemSpacing.y);
+    while (clipper.Step()) {
+        for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+            const std::string& id = ids[static_cast<std::size_t>(row)];
+            ImGui::PushID(row);
+            const ImVec2 top = ImGui::GetCursorScreenPos();
+            const float width = ImGui::GetContentRegionAvail().x;
+            if (ImGui::Selectable("##row", view.ui.form.record_id == id, 0,
+                                  ImVec2(width, row_height)))
+                open_record(view, id);
+            if (row < 30) mark(view.ui, std::string(prefix) + "-" + std::to_string(row));
+            const ImVec2 after = ImGui::GetCursorScreenPos();
+            ImGui::SetCursorScreenPos(ImVec2(top.x + 4 * s, top.y + 4 * s));
+            ImGui::PushFont(strong_font());
+            text_fitted(record_title(view.workspace, id), width - 8 * s);
+            ImGui::PopFont();
+            ImGui::SetCursorScreenPos(ImVec2(top.x + 4 * s, top.y + 4 * s + line));
+            text_fitted(detail(static_cast<std::size_t>(row)), width - 8 * s, &colors::kMuted);
+            ImGui::SetCursorScreenPos(after);
+            ImGui::PopID();
+        }
+    }
+    ImGui::EndChild();
+}
 
 void draw_data_quality(ViewContext& view) {
     // Someone else chose who they are: a rep works from My work.

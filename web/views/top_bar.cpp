@@ -106,6 +106,8 @@ std::string screen_title(const ViewContext& view) {
         return "Data quality";
     case Screen::Automation:
         return "Automation";
+    case Screen::Reports:
+        return "Reports";
     case Screen::Board:
         if (const Flow* flow = view.workspace.flow(view.ui.flow)) return flow->name;
         return "Pipelines";
@@ -247,6 +249,12 @@ void draw_navigation(ViewContext& view) {
              [](const Workspace&, UiState& ui) { ui.screen = Screen::MyWork; });
     nav_item(view, inbox_label(view), ui.screen == Screen::Inbox, "nav-inbox",
              [](const Workspace&, UiState& ui) { ui.screen = Screen::Inbox; });
+    nav_item(view, "Reports", ui.screen == Screen::Reports, "open-reports",
+             [](const Workspace&, UiState& ui) {
+                 ui.screen = Screen::Reports;
+                 ui.reports.drill_title.clear();
+                 ui.reports.drill_ids.clear();
+             });
     const User* me = view.workspace.directory.user(ui.user);
     if (me && can_review_exceptions(*me))
         nav_item(view, "Exceptions", ui.screen == Screen::Exceptions, "open-exceptions",

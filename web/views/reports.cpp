@@ -1,0 +1,533 @@
+// The reports screen: a manager's team dashboard or anyone's own numbers over
+// a period picked in local time. Key figures on top, then charts; every
+// number and bar opens the records behind it, and every chart downloads as
+// CSV. The numbers are the core's (report/metrics.hpp), worked out when the
+// workspace, the person, the minute or a choice changes, never per frame.
+#include "theme.hpp"
+#include "views.hpp"
+#include "views/charts.hpp"
+#include "widgets.hpp"
+
+#include "engine/permissions.hpp"
+#include "util/local_time.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace crm::web {
+
+namespace {
+
+// One report on the dashboard. `period`: the picked period applies (open
+// deals are shown by when they should close, whatever the period);
+// `team_only`: on the team's dashboard only.
+struct Panel {
+    const char* key;
+    const char* metric;
+    const char* by;
+    bool period;
+    bool team_only;
+};
+
+constexpr Panel kPanels[] = {
+    {"revenue", "revenue", "", true, false},
+    {"win_rate", "win_rate", "", true, false},
+    {"pipeline_value", "pipeline_value", "", false, false},
+    {"weighted_forecast", "weighted_forecast", "", false, false},
+    {"sales_cycle", "sales_cycle", "", true, false},
+    {"lead_response_time", "lead_response_time", "", true, false},
+    {"first_response_sla", "first_response_sla", "", true, false},
+    {"conversion_by_stage", "conversion_by_stage", "", true, false},
+    {"time_in_stage", "time_in_stage", "", true, false},
+    {"adoption", "adoption", "", true, false},
+    {"csat", "csat", "", true, true},
+    {"churn_rate", "churn_rate", "", true, true},
+    {"win_rate_by_owner", "win_rate", "owner", true, true},
+    {"revenue_per_customer", "revenue_per_customer", "", true, true},
+    {"exceptions", "exceptions", "", false, true},
+};
+
+bool team_view(const ViewContext& view) {
+    const User* me = view.workspace.directory.user(view.ui.user);
+    return me && me->role != Role::Rep && view.ui.reports.scope == ReportScope::Team;
+}
+
+CivilDate first_of_month(CivilDate day) {
+    return {day.year, day.month, 1};
+}
+
+CivilDate months_before(CivilDate first, int months) {
+    int index = first.year * 12 + (first.month - 1) - months;
+    return {index / 12, index % 12 + 1, 1};
+}
+
+// The period's first and last day, in the person's time zone.
+std::pair<CivilDate, CivilDate> period_days(ReportPeriod period, CivilDate today) {
+    const CivilDate month = first_of_month(today);
+    switch (period) {
+    case ReportPeriod::ThisMonth:
+        return {month, today};
+    case ReportPeriod::LastMonth:
+        return {months_before(month, 1), add_days(month, -1)};
+    case ReportPeriod::ThisQuarter:
+        return {CivilDate{today.year, (today.month - 1) / 3 * 3 + 1, 1}, today};
+    case ReportPeriod::LastSixMonths:
+        return {months_before(month, 5), today};
+    case ReportPeriod::ThisYear:
+        return {CivilDate{today.year, 1, 1}, today};
+    }
+    return {month, today};
+}
+
+const Dashboard& dashboard(ViewContext& view) {
+    ReportsScreen& screen = view.ui.reports;
+    const bool team = team_view(view);
+    const std::string wanted =
+        std::string(team ? "team|" : "mine|") + std::to_string(static_cast<int>(screen.period));
+    auto& cache = screen.dashboard;
+    if (!cache.refresh(view.version, view.ui.user, view.now) && screen.computed_for == wanted)
+        return cache.value;
+    screen.computed_for = wanted;
+    Dashboard& shown = cache.value;
+    shown = Dashboard{};
+    std::tie(shown.from, shown.to) = period_days(screen.period, local_date(view.now, view.ui.zone));
+    for (const Panel& panel : kPanels) {
+        if (panel.team_only && !team) continue;
+        ReportQuery query{panel.metric, panel.by, {}};
+        if (panel.period) {
+            query.filter.from = shown.from;
+            query.filter.to = shown.to;
+        }
+        if (!team) query.filter.owner = view.ui.user;
+        auto report = run_report(view.workspace, view.ui.user, query, view.now);
+        if (report) shown.shown.emplace(panel.key, std::move(*report));
+    }
+    return shown;
+}
+
+const Report* report_of(const Dashboard& board, const std::string& key) {
+    const auto it = board.shown.find(key);
+    return it == board.shown.end() ? nullptr : &it->second;
+}
+
+std::string value_text(const ViewContext& view, const std::string& metric,
+                       std::optional<double> value) {
+    const MetricInfo* info = metric_info(metric);
+    if (!info || !value) return "–";
+    return format_metric_value(*info, *value, view.workspace.currency);
+}
+
+// "USD 200k", "50%": short enough for an axis.
+AxisText axis_for(const ViewContext& view, const std::string& metric) {
+    const MetricInfo* info = metric_info(metric);
+    const MetricUnit unit = info ? info->unit : MetricUnit::Count;
+    const std::string currency = view.workspace.currency;
+    return [unit, currency](double value) -> std::string {
+        char text[48];
+        if (unit == MetricUnit::Fraction) {
+            std::snprintf(text, sizeof text, "%.0f%%", value * 100);
+        } else if (unit == MetricUnit::Money) {
+            if (value >= 1e6)
+                std::snprintf(text, sizeof text, "%s %gM", currency.c_str(), value / 1e6);
+            else if (value >= 1e3)
+                std::snprintf(text, sizeof text, "%s %gk", currency.c_str(), value / 1e3);
+            else
+                std::snprintf(text, sizeof text, "%s %g", currency.c_str(), value);
+        } else {
+            std::snprintf(text, sizeof text, "%g", value);
+        }
+        return text;
+    };
+}
+
+void show_records(ViewContext& view, const std::string& title,
+                  const std::vector<std::string>& ids) {
+    view.ui.reports.drill_title = title;
+    view.ui.reports.drill_ids = ids;
+}
+
+std::string things(std::size_t count, const std::string& what) {
+    return std::to_string(count) + " " + what;
+}
+
+// "1 deal won", "5 deals won".
+std::string counted(std::size_t count, const MetricInfo& info) {
+    return std::to_string(count) + " " + (count == 1 ? info.count_one : info.counts);
+}
+
+// ---- Key figures ------------------------------------------------------------
+
+struct Tile {
+    const char* panel;
+    const char* label;
+};
+
+void draw_tile(ViewContext& view, const Dashboard& board, const Tile& tile, float width) {
+    const Report* report = report_of(board, tile.panel);
+    if (!report) return;
+    const MetricInfo* info = metric_info(report->metric);
+    const float s = scale();
+    const float line = ImGui::GetTextLineHeight();
+    ImFont* big = heading_font();
+    const float figure_size = big->FontSize * 1.15f;
+    const float pad = 12 * s;
+    const float height = pad * 2 + line * 2 + figure_size + 8 * s;
+    const ImVec2 top = ImGui::GetCursorScreenPos();
+    ImGui::PushID(tile.panel);
+    const bool clicked = ImGui::InvisibleButton("##tile", ImVec2(width, height));
+    const bool hovered = ImGui::IsItemHovered();
+    ImGui::PopID();
+    mark(view.ui, std::string("tile-") + tile.panel);
+    ImDrawList* draw = ImGui::GetWindowDrawList();
+    draw->AddRectFilled(top, ImVec2(top.x + width, top.y + height),
+                        hovered ? IM_COL32(239, 246, 255, 255) : IM_COL32(255, 255, 255, 255),
+                        8 * s);
+    draw->AddRect(top, ImVec2(top.x + width, top.y + height), IM_COL32(226, 232, 240, 255), 8 * s);
+    draw->AddText(ImVec2(top.x + pad, top.y + pad), IM_COL32(100, 116, 139, 255), tile.label);
+    const std::string figure = value_text(view, report->metric, report->total);
+    draw->AddText(big, figure_size, ImVec2(top.x + pad, top.y + pad + line + 4 * s),
+                  IM_COL32(15, 23, 42, 255), figure.c_str());
+    const std::string under = info ? counted(report->count, *info) : "";
+    draw->AddText(ImVec2(top.x + pad, top.y + height - pad - line), IM_COL32(100, 116, 139, 255),
+                  under.c_str());
+    if (hovered && info)
+        ImGui::SetTooltip("%s: %s\n%s\n(click to see the records)", info->title.c_str(),
+                          figure.c_str(), info->definition.c_str());
+    if (clicked) show_records(view, std::string(tile.label) + ": " + figure, report->records);
+}
+
+void draw_tiles(ViewContext& view, const Dashboard& board) {
+    static const Tile kTeamTiles[] = {
+        {"revenue", "Revenue"},         {"win_rate", "Win rate"},
+        {"pipeline_value", "Pipeline"}, {"weighted_forecast", "Weighted forecast"},
+        {"sales_cycle", "Sales cycle"}, {"lead_response_time", "Lead response (median)"},
+        {"csat", "Satisfaction (1-5)"}, {"churn_rate", "Churn rate"}};
+    const float s = scale();
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float spacing = 10 * s;
+    const int columns = width > 520 * s ? 4 : 2;
+    const float tile =
+        (width - spacing * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+    int placed = 0;
+    for (const Tile& candidate : kTeamTiles) {
+        if (!report_of(board, candidate.panel)) continue;
+        if (placed % columns != 0) ImGui::SameLine(0, spacing);
+        draw_tile(view, board, candidate, tile);
+        ++placed;
+    }
+}
+
+// ---- Chart cards ------------------------------------------------------------
+
+float card_height() {
+    return 300 * scale();
+}
+
+// A card's heading, its CSV download, and a muted line under it.
+void card_heading(ViewContext& view, const Dashboard& board, const std::string& key,
+                  const std::string& title, const std::string& subtitle) {
+    const Report* report = report_of(board, key);
+    const float s = scale();
+    ImGui::PushFont(strong_font());
+    ImGui::TextUnformatted(title.c_str());
+    ImGui::PopFont();
+    if (report) {
+        const char* label = "CSV";
+        const float button = ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2;
+        ImGui::SameLine(ImGui::GetContentRegionMax().x - button);
+        ImGui::PushID(key.c_str());
+        ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(6 * s, 1 * s));
+        if (ImGui::SmallButton(label))
+            download_text(report->metric + "_" + format_date(board.from) + "_" +
+                              format_date(board.to) + ".csv",
+                          report_csv(*report, view.workspace.currency));
+        ImGui::PopStyleVar();
+        ImGui::PopID();
+        mark(view.ui, "csv-" + key);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Download this report as CSV");
+    }
+    text_colored_wrapped(colors::kMuted, subtitle);
+}
+
+// A white card; end it with end_card() whatever ImGui says of its visibility.
+void begin_card(const std::string& key, float width) {
+    ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(1, 1, 1, 1));
+    ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(0.886f, 0.91f, 0.94f, 1));
+    ImGui::PushStyleVar(ImGuiStyleVar_ChildRounding, 8 * scale());
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(12 * scale(), 10 * scale()));
+    ImGui::BeginChild(("##card-" + key).c_str(), ImVec2(width, card_height()),
+                      ImGuiChildFlags_Border, ImGuiWindowFlags_NoScrollbar);
+}
+
+void end_card() {
+    ImGui::EndChild();
+    ImGui::PopStyleVar(2);
+    ImGui::PopStyleColor(2);
+}
+
+// What is left of the card for its chart.
+float chart_height() {
+    return std::max(80.0f, ImGui::GetContentRegionAvail().y - 4 * scale());
+}
+
+std::vector<ChartBar> bars_of(const ViewContext& view, const Report& report,
+                              const std::string& what) {
+    const MetricInfo* info = metric_info(report.metric);
+    std::vector<ChartBar> bars;
+    for (const auto& row : report.rows) {
+        ChartBar bar;
+        bar.label = row.label;
+        bar.value = row.value.value_or(0);
+        bar.value_text = value_text(view, report.metric, row.value);
+        bar.tooltip = row.label + ": " + bar.value_text + " (" +
+                      (info ? counted(row.count, *info) : things(row.count, what)) + ")";
+        bar.highlight = !report.highlight.empty() && row.key == report.highlight;
+        bars.push_back(std::move(bar));
+    }
+    return bars;
+}
+
+void open_row(ViewContext& view, const Report& report, int picked, const std::string& title) {
+    if (picked < 0 || picked >= static_cast<int>(report.rows.size())) return;
+    const ReportRow& row = report.rows[static_cast<std::size_t>(picked)];
+    show_records(view, title + ": " + row.label, row.records);
+}
+
+// Every month of the period, those without a sale at 0.
+Report revenue_by_month(const Report& revenue, const Dashboard& board) {
+    Report filled = revenue;
+    filled.rows.clear();
+    CivilDate month = first_of_month(board.from);
+    while (month <= board.to) {
+        char key[16];
+        std::snprintf(key, sizeof key, "%04d-%02d", month.year, month.month);
+        static const char* const names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+        ReportRow row{key,
+                      std::string(names[month.month - 1]) + " " + std::to_string(month.year),
+                      0.0,
+                      0,
+                      {}};
+        for (const auto& found : revenue.rows)
+            if (found.key == key) row = found;
+        filled.rows.push_back(row);
+        month = months_before(month, -1);
+    }
+    return filled;
+}
+
+void draw_revenue_card(ViewContext& view, const Dashboard& board, float width) {
+    const Report* revenue = report_of(board, "revenue");
+    if (!revenue) return;
+    begin_card("revenue", width);
+    card_heading(view, board, "revenue", "Revenue by month",
+                 "Won deals, " + view.workspace.currency + ", by the month they closed");
+    const Report months = revenue_by_month(*revenue, board);
+    const int picked = draw_line_chart(view.ui, "chart-revenue", bars_of(view, months, "deals won"),
+                                       chart_height(), axis_for(view, "revenue"));
+    open_row(view, months, picked, "Revenue");
+    end_card();
+}
+
+void draw_pipeline_card(ViewContext& view, const Dashboard& board, float width) {
+    const Report* pipeline = report_of(board, "pipeline_value");
+    const Report* weighted = report_of(board, "weighted_forecast");
+    if (!pipeline || !weighted) return;
+    begin_card("pipeline", width);
+    card_heading(view, board, "pipeline_value", "Pipeline by expected close",
+                 "Open deals: their amount, and weighted by probability");
+    std::vector<ChartBar> bars = bars_of(view, *pipeline, "open deals");
+    for (std::size_t i = 0; i < bars.size() && i < weighted->rows.size(); ++i) {
+        bars[i].second = weighted->rows[i].value.value_or(0);
+        bars[i].tooltip +=
+            "\nWeighted: " + value_text(view, "weighted_forecast", weighted->rows[i].value);
+    }
+    const int picked = draw_column_chart(view.ui, "chart-pipeline", bars, chart_height(),
+                                         axis_for(view, "pipeline_value"), "Amount", "Weighted");
+    open_row(view, *pipeline, picked, "Pipeline");
+    end_card();
+}
+
+void draw_funnel_card(ViewContext& view, const Dashboard& board, float width) {
+    const Report* funnel = report_of(board, "conversion_by_stage");
+    if (!funnel) return;
+    begin_card("funnel", width);
+    card_heading(view, board, "conversion_by_stage", "Conversion funnel",
+                 "Deals that started the pipeline in the period: won " +
+                     value_text(view, funnel->metric, funnel->total));
+    std::vector<ChartBar> stages;
+    for (const auto& row : funnel->rows) {
+        const std::string on = value_text(view, funnel->metric, row.value);
+        stages.push_back({row.label, static_cast<double>(row.count),
+                          std::to_string(row.count) + " · " + on + " to next",
+                          row.label + ": " + std::to_string(row.count) + " reached it, " + on +
+                              " of them went on to the next stage",
+                          false, 0});
+    }
+    const int picked = draw_funnel_chart(view.ui, "chart-funnel", stages, chart_height());
+    open_row(view, *funnel, picked, "Reached");
+    end_card();
+}
+
+void draw_stage_time_card(ViewContext& view, const Dashboard& board, float width) {
+    const Report* stages = report_of(board, "time_in_stage");
+    if (!stages) return;
+    begin_card("stages", width);
+    std::string bottleneck = "No stays in the period";
+    for (const auto& row : stages->rows)
+        if (row.key == stages->highlight)
+            bottleneck = "Bottleneck: " + row.label + ", " +
+                         value_text(view, stages->metric, row.value) + " on average";
+    card_heading(view, board, "time_in_stage", "Time in stage", bottleneck);
+    const int picked = draw_bar_chart(view.ui, "chart-stages", bars_of(view, *stages, "records"),
+                                      chart_height(), axis_for(view, "time_in_stage"));
+    open_row(view, *stages, picked, "Time in stage");
+    end_card();
+}
+
+void draw_response_card(ViewContext& view, const Dashboard& board, float width) {
+    const Report* response = report_of(board, "lead_response_time");
+    if (!response) return;
+    begin_card("response", width);
+    card_heading(view, board, "lead_response_time", "Lead response time",
+                 "Leads by time to first call, email or meeting; median " +
+                     value_text(view, response->metric, response->total));
+    std::vector<ChartBar> buckets;
+    for (const auto& row : response->rows)
+        buckets.push_back({row.label, static_cast<double>(row.count), std::to_string(row.count),
+                           row.label + ": " + things(row.count, "leads"), row.key == "none", 0});
+    const int picked = draw_column_chart(view.ui, "chart-response", buckets, chart_height(),
+                                         axis_for(view, "exceptions"));
+    open_row(view, *response, picked, "Lead response");
+    end_card();
+}
+
+void draw_bars_card(ViewContext& view, const Dashboard& board, float width, const char* key,
+                    const std::string& title, const std::string& subtitle) {
+    const Report* report = report_of(board, key);
+    if (!report) return;
+    begin_card(key, width);
+    card_heading(view, board, key, title, subtitle);
+    const MetricInfo* info = metric_info(report->metric);
+    if (report->rows.empty()) text_colored_wrapped(colors::kMuted, "Nothing in this period.");
+    const int picked = draw_bar_chart(view.ui, std::string("chart-") + key,
+                                      bars_of(view, *report, info ? info->counts : ""),
+                                      chart_height(), axis_for(view, report->metric));
+    open_row(view, *report, picked, title);
+    end_card();
+}
+
+void draw_cards(ViewContext& view, const Dashboard& board) {
+    const float s = scale();
+    const float width = ImGui::GetContentRegionAvail().x;
+    const float spacing = 12 * s;
+    const int columns = width >= 760 * s ? 2 : 1;
+    const float card =
+        (width - spacing * static_cast<float>(columns - 1)) / static_cast<float>(columns);
+    int placed = 0;
+    auto next = [&] {
+        if (placed++ % columns != 0) ImGui::SameLine(0, spacing);
+    };
+    const bool team = team_view(view);
+    next(), draw_revenue_card(view, board, card);
+    next(), draw_funnel_card(view, board, card);
+    next(), draw_stage_time_card(view, board, card);
+    next(), draw_pipeline_card(view, board, card);
+    next(), draw_response_card(view, board, card);
+    if (team) {
+        next(), draw_bars_card(view, board, card, "win_rate_by_owner", "Win rate by rep",
+                               "Won / (won + lost), deals closed in the period");
+    }
+    next(), draw_bars_card(view, board, card, "adoption", "Activities per week",
+                           "Calls, emails, meetings and notes logged");
+    if (team) {
+        next(), draw_bars_card(view, board, card, "exceptions", "Exceptions now",
+                               "What waits in the exception queues, by kind");
+        next(), draw_bars_card(view, board, card, "revenue_per_customer", "Revenue per customer",
+                               "Won in the period, by company");
+    }
+}
+
+// ---- The records behind a number --------------------------------------------
+
+void draw_drill_down(ViewContext& view) {
+    ReportsScreen& screen = view.ui.reports;
+    if (ImGui::Button("< Dashboard", ImVec2(0, tap_height()))) {
+        screen.drill_title.clear();
+        screen.drill_ids.clear();
+        return;
+    }
+    mark(view.ui, "drill-back");
+    ImGui::PushFont(strong_font());
+    ImGui::TextWrapped("%s", screen.drill_title.c_str());
+    ImGui::PopFont();
+    text_colored_wrapped(colors::kMuted, things(screen.drill_ids.size(), "records") +
+                                             (screen.drill_ids.empty() ? "" : "; open one"));
+    const Workspace& ws = view.workspace;
+    draw_record_rows(view, screen.drill_ids, "drill-row", [&](std::size_t row) {
+        const Record* record = ws.find(screen.drill_ids[row]);
+        if (!record) return std::string("deleted since");
+        const RecordTypeDef* type = ws.schema.type(record->type);
+        const User* owner = ws.directory.user(record->owner);
+        return (type ? type->label : record->type) + " · " + (owner ? owner->name : "Unassigned");
+    });
+}
+
+// ---- Choices ------------------------------------------------------------------
+
+void draw_choices(ViewContext& view, const Dashboard& board) {
+    ReportsScreen& screen = view.ui.reports;
+    const User* me = view.workspace.directory.user(view.ui.user);
+    if (me && me->role != Role::Rep) {
+        if (choice_button(view.ui, "Team", screen.scope == ReportScope::Team, "reports-team", true))
+            screen.scope = ReportScope::Team;
+        if (choice_button(view.ui, "My numbers", screen.scope == ReportScope::Mine, "reports-mine"))
+            screen.scope = ReportScope::Mine;
+    }
+    const struct {
+        ReportPeriod period;
+        const char* label;
+        const char* name;
+    } periods[] = {{ReportPeriod::ThisMonth, "This month", "period-month"},
+                   {ReportPeriod::LastMonth, "Last month", "period-last-month"},
+                   {ReportPeriod::ThisQuarter, "This quarter", "period-quarter"},
+                   {ReportPeriod::LastSixMonths, "Last 6 months", "period-six-months"},
+                   {ReportPeriod::ThisYear, "This year", "period-year"}};
+    bool first = !me || me->role == Role::Rep;
+    for (const auto& choice : periods) {
+        if (choice_button(view.ui, choice.label, screen.period == choice.period, choice.name,
+                          first))
+            screen.period = choice.period;
+        first = false;
+    }
+    text_colored_wrapped(colors::kMuted,
+                         format_local_date(board.from, view.now, view.ui.zone) + " to " +
+                             format_local_date(board.to, view.now, view.ui.zone) +
+                             (team_view(view) ? " · the team's records" : " · your records"));
+}
+
+} // namespace
+
+void draw_reports(ViewContext& view) {
+    place_main_area(view.ui.form.open);
+    ImGui::Begin("##reports", nullptr, kPanel);
+    if (!is_phone()) {
+        ImGui::PushFont(heading_font());
+        ImGui::TextUnformatted("Reports");
+        ImGui::PopFont();
+    }
+    if (!view.ui.reports.drill_title.empty()) {
+        draw_drill_down(view);
+        ImGui::End();
+        return;
+    }
+    const Dashboard& board = dashboard(view);
+    draw_choices(view, board);
+    ImGui::Spacing();
+    draw_tiles(view, board);
+    ImGui::Spacing();
+    draw_cards(view, dashboard(view));
+    ImGui::End();
+}
+
+} // namespace crm::web
