@@ -141,11 +141,27 @@ std::string format_instant(Instant instant) {
         --days;
     }
     const CivilDate date = civil_from_days(days);
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02dZ", date.year, date.month,
-                  date.day, static_cast<int>(rest / 3600), static_cast<int>(rest % 3600 / 60),
-                  static_cast<int>(rest % 60));
-    return buffer;
+    if (date.year < 0 || date.year > 9999) {
+        char buffer[48];
+        std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02dZ", date.year,
+                      date.month, date.day, static_cast<int>(rest / 3600),
+                      static_cast<int>(rest % 3600 / 60), static_cast<int>(rest % 60));
+        return buffer;
+    }
+    // Written digit by digit: history, conditions and reports format
+    // instants by the hundred thousand, and snprintf is most of that cost.
+    std::string text = "0000-00-00T00:00:00Z";
+    auto put = [&text](std::size_t at, int value, int digits) {
+        for (int i = digits - 1; i >= 0; --i, value /= 10)
+            text[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    };
+    put(0, date.year, 4);
+    put(5, date.month, 2);
+    put(8, date.day, 2);
+    put(11, static_cast<int>(rest / 3600), 2);
+    put(14, static_cast<int>(rest % 3600 / 60), 2);
+    put(17, static_cast<int>(rest % 60), 2);
+    return text;
 }
 
 } // namespace crm
