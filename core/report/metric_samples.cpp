@@ -404,15 +404,16 @@ MetricSamples open_pipeline(const Context& context, bool weighted) {
     each_included(context, flow->record_type, [&](const Record& record) {
         const auto state = record.flows.find(flow->id);
         if (state == record.flows.end() || !state->second.active()) return;
+        // The period first: a deal in another currency is noted only when
+        // its close falls in the period it would have counted in.
+        const auto close = date_value(record.value("close_date"));
+        if (close ? !context.in_period(*close) : bounded) return;
         const auto cents = amount_cents(context, record, other);
         if (!cents) return;
         Sample sample{&record, static_cast<double>(*cents), "none", "No close date", 1 << 30, {}};
-        if (const auto close = date_value(record.value("close_date"))) {
-            if (!context.in_period(*close)) return;
+        if (close) {
             sample.day = *close;
             key_by_month(sample);
-        } else if (bounded) {
-            return;
         }
         if (weighted) {
             // As the board weighs its columns: a deal without a probability counts in full.
@@ -478,9 +479,17 @@ std::optional<CivilDate> resolved_day(const Context& context, const Flow* flow,
     const bool resolved = flow_state.status == "ended"
                               ? flow->outcome(flow_state.outcome) != nullptr
                               : flow_state.stage == last;
-    if (!resolved || flow_state.history.empty()) return std::nullopt;
-    const auto at = entry_at(flow_state.history.back());
-    return at ? std::optional(context.day_of(*at)) : std::nullopt;
+    if (!resolved) return std::nullopt;
+    // Its last entry into the last stage or an outcome: a ticket that then
+    // left through an exit (no reply) was resolved when it entered the stage.
+    const auto& history = flow_state.history;
+    for (auto entry = history.rbegin(); entry != history.rend(); ++entry) {
+        const std::string& stage = entry_text(*entry, "stage");
+        if (stage != last && !flow->outcome(stage)) continue;
+        const auto at = entry_at(*entry);
+        return at ? std::optional(context.day_of(*at)) : std::nullopt;
+    }
+    return std::nullopt;
 }
 
 MetricSamples csat(const Context& context) {

@@ -473,5 +473,27 @@ expect "a quote is accepted once" 1 "" "crm: Cannot accept Quote for " -- "$crm"
 expect "a quote's order is not set by hand" 1 "" "crm: Cannot save Quote for " -- "$crm" set "$funnel" quote-6 order= --as u-ana $NOW
 expect "accept-quote names what is not a quote" 1 "" "crm: deal-13 is a deal, not a quote" -- "$crm" accept-quote "$funnel" deal-13 --as u-ana $NOW
 
+# Reports: crm report defines its metrics and works one out over what USER may
+# see; deals added closed count on their Expected close, a move on its day.
+rw="$work/report"
+"$crm" init "$rw" $NOW >/dev/null
+"$crm" set-processes "$rw" "$root/assets/processes/sales_pipeline.json" --as admin $NOW >/dev/null
+for deal in "Harbor 1000 2026-10-15" "Birch 2000 2026-10-20" "Cedar 3000 2026-11-02"; do
+  read -r name amount closed <<<"$deal"
+  "$crm" add "$rw" deal name="$name" amount="$amount USD" stage="Closed won" close_date="$closed" --as admin $NOW >/dev/null 2>&1
+done
+dune="$("$crm" add "$rw" deal name=Dune amount="500 USD" stage=Lead --as admin $NOW 2>/dev/null)"
+"$crm" move "$rw" "$dune" closed_lost --reason "No budget" --as admin $NOW >/dev/null
+same "report --list defines the sixteen metrics, one JSON line each" "16" "$("$crm" report "$rw" --list | wc -l | tr -d ' ')"
+expect "report --list starts with the lead response time" 0 '{"metric":"lead_response_time","title":"Lead response time","unit":"hours"' "" -- bash -c "'$crm' report '$rw' --list | head -1"
+# Oct: Harbor and Birch won; Nov: Cedar won, Dune lost (moved on 20 Nov): 3 of 4.
+expect "report prints a metric's rows and total as JSON" 0 '{"metric":"win_rate","rows":[{"key":"2026-10","label":"Oct 2026","value":1.0,"count":2},{"key":"2026-11","label":"Nov 2026","value":0.5,"count":2}],"total":0.75,"count":4}' "" -- "$crm" report "$rw" --metric win_rate --as admin $NOW
+same "report --csv starts with its header" "$(printf '\xef\xbb\xbfClose month,Key,Value (USD),Count')" "$("$crm" report "$rw" --metric revenue --as admin --csv $NOW | head -1 | tr -d '\r')"
+expect "report --csv ends with the total" 0 "Total,,6000,3" "" -- "$crm" report "$rw" --metric revenue --as admin --csv $NOW
+expect "report without --metric is bad usage" 2 "" "crm: say which metric with --metric NAME (crm report DIR --list names them)" -- "$crm" report "$rw" --as admin $NOW
+expect "report with a date that is none is bad usage" 2 "" 'crm: --from: expected a date as YYYY-MM-DD, got "2026-13-01"' -- "$crm" report "$rw" --metric win_rate --from 2026-13-01 --as admin $NOW
+expect "report of an unknown metric points to --list" 2 "" 'crm: there is no metric "nps"; crm report --list names every metric' -- "$crm" report "$rw" --metric nps --as admin $NOW
+expect "report refuses a period that ends before it starts" 2 "" "crm: the period ends (2026-10-01) before it starts (2026-11-01)" -- "$crm" report "$rw" --metric win_rate --from 2026-11-01 --to 2026-10-01 --as admin $NOW
+
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
