@@ -59,7 +59,9 @@ const std::vector<MetricRule>& metric_rules() {
           "the period. A record reached a stage when it ever entered it or a later one, so one "
           "that moved back counts once, and one imported at a stage passed those before it. A "
           "stage's value is the share of the records that reached it that reached the next "
-          "(the last stage: that were won); the total is the share of all that were won."},
+          "(the last stage: that were won); the total is the share of all that were won. A "
+          "record imported at a lost outcome, with no stage before it known, reached the first "
+          "stage only."},
          A::Mean,
          A::Mean},
         {{"time_in_stage", "Time in stage", U::Days, "records", "record", "Stage",
@@ -73,7 +75,8 @@ const std::vector<MetricRule>& metric_rules() {
         {{"sales_cycle", "Sales cycle", U::Days, "deals won", "deal won", "Close month",
           "Days from the day a deal was added (or started the pipeline, when earlier) to the "
           "day it was won, for deals won in the period, in the workspace calendar's time zone. "
-          "A deal imported already won closed on its Expected close date. Average per row and "
+          "A deal imported already won closed on its Expected close date; one whose close date "
+          "is before the day it was added is left out (a note counts them). Average per row and "
           "in total."},
          A::Mean,
          A::Mean},
@@ -123,8 +126,9 @@ const std::vector<MetricRule>& metric_rules() {
          A::Mean},
         {{"revenue_per_customer", "Revenue per customer", U::Money, "deals won", "deal won",
           "Customer",
-          "Revenue from deals won in the period per company that bought; the total is the "
-          "revenue over the number of those companies."},
+          "Revenue from deals won in the period per company that bought; the total is that "
+          "revenue over the number of those companies. Won deals without a company are left "
+          "out (a note counts them)."},
          A::Sum,
          A::SumPerKey},
         {{"completeness", "Data completeness", U::Percent, "records", "record", "Record type",
@@ -141,8 +145,8 @@ const std::vector<MetricRule>& metric_rules() {
          A::Distinct},
         {{"exceptions", "Exceptions", U::Count, "exceptions", "exception", "Kind",
           "What stands in the exception queues now, by kind: unowned work, SLA breaches, "
-          "overdue next actions, blocked moves, automation failures, and records with a "
-          "flagged data problem."},
+          "overdue next actions, blocked moves, automation failures, and (for managers and "
+          "admins, who review data quality) records with a flagged data problem."},
          A::Count,
          A::Count},
     };

@@ -9,6 +9,8 @@
 #include "widgets.hpp"
 
 #include "engine/permissions.hpp"
+#include "model/field_values.hpp"
+#include "query/board.hpp"
 #include "util/local_time.hpp"
 
 #include <algorithm>
@@ -128,9 +130,9 @@ AxisText axis_for(const ViewContext& view, const std::string& metric) {
             std::snprintf(text, sizeof text, "%.0f%%", value * 100);
         } else if (unit == MetricUnit::Money) {
             if (value >= 1e6)
-                std::snprintf(text, sizeof text, "%s %gM", currency.c_str(), value / 1e6);
+                std::snprintf(text, sizeof text, "%s %.3gM", currency.c_str(), value / 1e6);
             else if (value >= 1e3)
-                std::snprintf(text, sizeof text, "%s %gk", currency.c_str(), value / 1e3);
+                std::snprintf(text, sizeof text, "%s %.0fk", currency.c_str(), value / 1e3);
             else
                 std::snprintf(text, sizeof text, "%s %g", currency.c_str(), value);
         } else {
@@ -278,8 +280,12 @@ std::vector<ChartBar> bars_of(const ViewContext& view, const Report& report,
         ChartBar bar;
         bar.label = row.label;
         bar.value = row.value.value_or(0);
-        bar.value_text = value_text(view, report.metric, row.value);
-        bar.tooltip = row.label + ": " + bar.value_text + " (" +
+        // Money on a bar is short ("USD 234k"); the tooltip has it exactly.
+        const std::string exact = value_text(view, report.metric, row.value);
+        bar.value_text = info && info->unit == MetricUnit::Money && row.value
+                             ? axis_for(view, report.metric)(*row.value)
+                             : exact;
+        bar.tooltip = row.label + ": " + exact + " (" +
                       (info ? counted(row.count, *info) : things(row.count, what)) + ")";
         bar.highlight = !report.highlight.empty() && row.key == report.highlight;
         bars.push_back(std::move(bar));
@@ -461,15 +467,25 @@ void draw_drill_down(ViewContext& view) {
     ImGui::PushFont(strong_font());
     ImGui::TextWrapped("%s", screen.drill_title.c_str());
     ImGui::PopFont();
-    text_colored_wrapped(colors::kMuted, things(screen.drill_ids.size(), "records") +
-                                             (screen.drill_ids.empty() ? "" : "; open one"));
+    text_colored_wrapped(colors::kMuted,
+                         things(screen.drill_ids.size(), "records") +
+                             (screen.drill_ids.empty() ? "" : " · tap one to open it"));
     const Workspace& ws = view.workspace;
     draw_record_rows(view, screen.drill_ids, "drill-row", [&](std::size_t row) {
         const Record* record = ws.find(screen.drill_ids[row]);
         if (!record) return std::string("deleted since");
         const RecordTypeDef* type = ws.schema.type(record->type);
         const User* owner = ws.directory.user(record->owner);
-        return (type ? type->label : record->type) + " · " + (owner ? owner->name : "Unassigned");
+        std::string detail =
+            (type ? type->label : record->type) + " · " + (owner ? owner->name : "Unassigned");
+        // A deal's amount and stage: what a manager looks for in the list.
+        const FieldDef* amount = type ? value_field(*type) : nullptr;
+        if (amount && record->has_value(amount->id))
+            detail += " · " + format_field_value(*amount, record->value(amount->id));
+        const FieldDef* stage = type ? type->field("stage") : nullptr;
+        if (stage && record->has_value(stage->id))
+            detail += " · " + format_field_value(*stage, record->value(stage->id));
+        return detail;
     });
 }
 

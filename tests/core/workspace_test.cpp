@@ -1,0 +1,72 @@
+// The workspace's record indexes: a type's records read without a lookup
+// each (reports, lists) stay in creation order and point at the records the
+// workspace holds, through adds, replacements, deletions, copies and moves.
+#include "model/workspace.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+using namespace crm;
+
+namespace {
+
+Record deal(const std::string& id, const std::string& name) {
+    return Record{id, "deal", "", {{"name", name}}};
+}
+
+// The ids records_of_type() gives, and that each pointer is the record find() gives.
+std::vector<std::string> listed(const Workspace& ws, const std::string& type) {
+    std::vector<std::string> ids;
+    for (const Record* record : ws.records_of_type(type)) {
+        CHECK(record == ws.find(record->id));
+        ids.push_back(record->id);
+    }
+    CHECK(ids == ws.ids_of_type(type));
+    return ids;
+}
+
+} // namespace
+
+TEST_CASE("a type's records are read in creation order through adds, replacements and deletions") {
+    Workspace ws;
+    CHECK(ws.records_of_type("deal").empty());
+    ws.put(deal("deal-1", "One"));
+    ws.put(deal("deal-2", "Two"));
+    ws.put(deal("deal-3", "Three"));
+    CHECK(listed(ws, "deal") == std::vector<std::string>{"deal-1", "deal-2", "deal-3"});
+
+    ws.put(deal("deal-2", "Two, renamed")); // replaced in place: same place, new value
+    CHECK(listed(ws, "deal") == std::vector<std::string>{"deal-1", "deal-2", "deal-3"});
+    CHECK(ws.records_of_type("deal")[1]->value("name") == "Two, renamed");
+
+    ws.erase("deal-2"); // from the middle
+    ws.erase("deal-3"); // the newest
+    ws.put(deal("deal-4", "Four"));
+    CHECK(listed(ws, "deal") == std::vector<std::string>{"deal-1", "deal-4"});
+    CHECK(ws.all_records().size() == 2);
+}
+
+TEST_CASE("a copied workspace lists its own records, not the original's") {
+    Workspace original;
+    original.put(deal("deal-1", "One"));
+    original.put(deal("deal-2", "Two"));
+    CHECK(listed(original, "deal").size() == 2); // the original's index is built
+
+    Workspace copy = original;
+    copy.edit("deal-1")->fields["name"] = "Changed in the copy";
+    copy.erase("deal-2");
+    CHECK(listed(copy, "deal") == std::vector<std::string>{"deal-1"});
+    CHECK(copy.records_of_type("deal")[0]->value("name") == "Changed in the copy");
+    CHECK(listed(original, "deal") == std::vector<std::string>{"deal-1", "deal-2"});
+    CHECK(original.records_of_type("deal")[0]->value("name") == "One");
+
+    Workspace assigned;
+    assigned.put(deal("deal-9", "Nine"));
+    assigned = original;
+    CHECK(listed(assigned, "deal") == std::vector<std::string>{"deal-1", "deal-2"});
+
+    Workspace moved = std::move(copy);
+    CHECK(listed(moved, "deal") == std::vector<std::string>{"deal-1"});
+}
