@@ -72,11 +72,12 @@ std::string describe_ago(Instant then, Instant now) {
 std::vector<WorkItem> stage_actions(const Workspace& ws, const BusinessCalendar& calendar,
                                     const Record& record, Instant now) {
     std::vector<WorkItem> items;
-    const std::string title = ws.title_of(record);
+    std::string title; // made once there is an item: most records have none
     for (const auto& [flow_id, state] : record.flows) {
         const Flow* flow = ws.flow(flow_id);
         const Stage* stage = flow && state.active() ? flow->stage(state.stage) : nullptr;
         if (!stage || stage->next_action.text.empty()) continue;
+        if (title.empty()) title = ws.title_of(record);
         WorkItem item{record.id,    title, "next_action", stage->next_action.text,
                       std::nullopt, "ok",  flow_id,       "",
                       record.id,    {}};
