@@ -229,7 +229,9 @@ bool App::frame() {
     apply_intents();
     set_unsaved_edits(form_has_unsaved_edits(view));
     if (m_ui.keep_active_in_view > 0) --m_ui.keep_active_in_view;
-    return acted || m_ui.keep_active_in_view > 0;
+    const bool reports_pending =
+        m_ui.screen == Screen::Reports && !m_ui.reports.dashboard.value.complete();
+    return acted || m_ui.keep_active_in_view > 0 || reports_pending;
 }
 
 std::string App::ui_signature() const {

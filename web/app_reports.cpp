@@ -26,6 +26,7 @@ json App::reports_json() const {
     return {{"from", format_date(screen.dashboard.value.from)},
             {"to", format_date(screen.dashboard.value.to)},
             {"team", screen.scope == ReportScope::Team},
+            {"complete", screen.dashboard.value.complete()},
             {"panels", panels},
             {"drill_title", screen.drill_title},
             {"drill_ids", screen.drill_ids}};

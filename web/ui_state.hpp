@@ -352,6 +352,10 @@ enum class ReportPeriod { ThisMonth, LastMonth, ThisQuarter, LastSixMonths, This
 struct Dashboard {
     CivilDate from, to;                  // the period, in the person's time zone
     std::map<std::string, Report> shown; // by panel: "revenue", "win_rate_by_owner", ...
+    // Panels are worked out a few per frame, so that a big workspace never
+    // holds one frame for all of them: the next one to work out.
+    std::size_t next_panel = 0;
+    bool complete() const;
 };
 
 struct ReportsScreen {

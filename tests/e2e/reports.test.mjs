@@ -17,7 +17,7 @@ const reports = (page) => state(page).then((s) => s.reports);
 async function openReports(page) {
   await navigate(page, "open-reports");
   await page.waitForFunction(() => window.crmTest.state().screen === "reports");
-  await page.waitForFunction(() => Object.keys(window.crmTest.state().reports.panels).length > 0);
+  await page.waitForFunction(() => window.crmTest.state().reports.complete);
   await page.waitForTimeout(300);
 }
 
@@ -76,8 +76,13 @@ test("a rep on a phone sees their own numbers for this quarter", async () => {
   const page = await openApp(context, { onMyWork: true });
   await becomeUser(page, "u-ana");
   await openReports(page);
+  const sixMonths = (await reports(page)).from;
   await click(page, "period-quarter");
-  await page.waitForFunction(() => window.crmTest.state().reports.from.endsWith("-01"));
+  await page.waitForFunction((before) => {
+    const shown = window.crmTest.state().reports;
+    return shown.complete && shown.from !== before;
+  }, sixMonths);
+  assert.match((await reports(page)).from, /^\d{4}-(01|04|07|10)-01$/);
   const shown = await reports(page);
   assert.equal(shown.panels.win_rate_by_owner, undefined, "a rep has no team comparison");
   // Every deal behind a rep's figure is their own.

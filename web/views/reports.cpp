@@ -14,6 +14,7 @@
 #include "util/local_time.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace crm::web {
@@ -81,30 +82,52 @@ std::pair<CivilDate, CivilDate> period_days(ReportPeriod period, CivilDate today
     return {month, today};
 }
 
+constexpr double kFrameBudgetMs = 12;
+
+// Works out panels until the frame's budget is spent (one at least); the
+// rest follow on the next frames, the app drawing until all are done.
+void work_out_panels(ViewContext& view, Dashboard& board, bool team) {
+    const auto start = std::chrono::steady_clock::now();
+    auto spent = [&] {
+        return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count();
+    };
+    for (; board.next_panel < std::size(kPanels); ++board.next_panel) {
+        if (board.next_panel > 0 && spent() > kFrameBudgetMs) return;
+        const Panel& panel = kPanels[board.next_panel];
+        if (panel.team_only && !team) continue;
+        ReportQuery query{panel.metric, panel.by, {}};
+        if (panel.period) {
+            query.filter.from = board.from;
+            query.filter.to = board.to;
+        }
+        if (!team) query.filter.owner = view.ui.user;
+        auto report = run_report(view.workspace, view.ui.user, query, view.now);
+        if (report)
+            board.shown.insert_or_assign(panel.key, std::move(*report));
+        else
+            board.shown.erase(panel.key);
+    }
+}
+
 const Dashboard& dashboard(ViewContext& view) {
     ReportsScreen& screen = view.ui.reports;
     const bool team = team_view(view);
     const std::string wanted =
         std::string(team ? "team|" : "mine|") + std::to_string(static_cast<int>(screen.period));
     auto& cache = screen.dashboard;
-    if (!cache.refresh(view.version, view.ui.user, view.now) && screen.computed_for == wanted)
-        return cache.value;
-    screen.computed_for = wanted;
-    Dashboard& shown = cache.value;
-    shown = Dashboard{};
-    std::tie(shown.from, shown.to) = period_days(screen.period, local_date(view.now, view.ui.zone));
-    for (const Panel& panel : kPanels) {
-        if (panel.team_only && !team) continue;
-        ReportQuery query{panel.metric, panel.by, {}};
-        if (panel.period) {
-            query.filter.from = shown.from;
-            query.filter.to = shown.to;
-        }
-        if (!team) query.filter.owner = view.ui.user;
-        auto report = run_report(view.workspace, view.ui.user, query, view.now);
-        if (report) shown.shown.emplace(panel.key, std::move(*report));
+    Dashboard& board = cache.value;
+    if (cache.refresh(view.version, view.ui.user, view.now) || screen.computed_for != wanted) {
+        // Another period or person: nothing shown belongs to it. A change or
+        // the minute: the figures shown stay until their update is ready.
+        if (screen.computed_for != wanted) board.shown.clear();
+        screen.computed_for = wanted;
+        std::tie(board.from, board.to) =
+            period_days(screen.period, local_date(view.now, view.ui.zone));
+        board.next_panel = 0;
     }
-    return shown;
+    if (!board.complete()) work_out_panels(view, board, team);
+    return board;
 }
 
 const Report* report_of(const Dashboard& board, const std::string& key) {
@@ -524,6 +547,10 @@ void draw_choices(ViewContext& view, const Dashboard& board) {
 
 } // namespace
 
+bool Dashboard::complete() const {
+    return next_panel >= std::size(kPanels);
+}
+
 void draw_reports(ViewContext& view) {
     place_main_area(view.ui.form.open);
     ImGui::Begin("##reports", nullptr, kPanel);
@@ -542,7 +569,7 @@ void draw_reports(ViewContext& view) {
     ImGui::Spacing();
     draw_tiles(view, board);
     ImGui::Spacing();
-    draw_cards(view, dashboard(view));
+    draw_cards(view, board);
     ImGui::End();
 }
 
