@@ -79,14 +79,23 @@ void text_clipped(ImDrawList* draw, ImVec2 at, float width, ImU32 color, const s
     draw->AddText(at, color, (cut + "…").c_str());
 }
 
+// Where a chart draws: its corner and size, the draw list, a text line's
+// height and the scale of one CSS pixel.
 struct Frame {
     ImVec2 origin;
     float width, height;
+    ImDrawList* draw;
+    float line, s;
 };
 
 Frame begin_chart(float height) {
-    const ImVec2 origin = ImGui::GetCursorScreenPos();
-    return {origin, ImGui::GetContentRegionAvail().x, height};
+    const float line = ImGui::GetTextLineHeight();
+    return {ImGui::GetCursorScreenPos(),
+            ImGui::GetContentRegionAvail().x,
+            height,
+            ImGui::GetWindowDrawList(),
+            line,
+            line / 16.0f};
 }
 
 void end_chart(const Frame& frame) {
@@ -99,9 +108,8 @@ void end_chart(const Frame& frame) {
 int draw_bar_chart(UiState& ui, const std::string& id, const std::vector<ChartBar>& bars,
                    float height, const AxisText& axis) {
     const Frame frame = begin_chart(height);
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    const float line = ImGui::GetTextLineHeight();
-    const float s = line / 16.0f;
+    ImDrawList* draw = frame.draw;
+    const float line = frame.line, s = frame.s;
     float label_width = 0, value_width = 0;
     for (const auto& bar : bars) {
         label_width = std::max(label_width, text_width(bar.label));
@@ -208,9 +216,8 @@ int draw_column_chart(UiState& ui, const std::string& id, const std::vector<Char
                       float height, const AxisText& axis, const std::string& first_label,
                       const std::string& second_label) {
     const Frame frame = begin_chart(height);
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    const float line = ImGui::GetTextLineHeight();
-    const float s = line / 16.0f;
+    ImDrawList* draw = frame.draw;
+    const float line = frame.line, s = frame.s;
     const bool legend = !second_label.empty();
     const float bottom = line + 6 * s + (legend ? line + 6 * s : 0);
     const float plot_height = frame.height - bottom - line; // room for the value above the tallest
@@ -255,9 +262,8 @@ int draw_column_chart(UiState& ui, const std::string& id, const std::vector<Char
 int draw_line_chart(UiState& ui, const std::string& id, const std::vector<ChartBar>& points,
                     float height, const AxisText& axis) {
     const Frame frame = begin_chart(height);
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    const float line = ImGui::GetTextLineHeight();
-    const float s = line / 16.0f;
+    ImDrawList* draw = frame.draw;
+    const float line = frame.line, s = frame.s;
     const float plot_height = frame.height - line - 6 * s - line;
     const ValueAxis scale_axis = value_axis(largest_of(points));
     const float axis_width = draw_value_axis(draw, frame, scale_axis, plot_height, axis);
@@ -290,9 +296,8 @@ int draw_line_chart(UiState& ui, const std::string& id, const std::vector<ChartB
 int draw_funnel_chart(UiState& ui, const std::string& id, const std::vector<ChartBar>& stages,
                       float height) {
     const Frame frame = begin_chart(height);
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    const float line = ImGui::GetTextLineHeight();
-    const float s = line / 16.0f;
+    ImDrawList* draw = frame.draw;
+    const float line = frame.line, s = frame.s;
     float label_width = 0;
     for (const auto& stage : stages)
         label_width = std::max(label_width, text_width(stage.label));
