@@ -270,7 +270,9 @@ Args parse_args(int argc, char** argv) {
         } else if (arg == "--csv") {
             args.csv = true;
         } else if (arg == "--where") {
-            if (i + 1 >= argc) throw UsageError{"--where needs FIELD=VALUE"};
+            // "--where --as u-ben": as for the options below, the next option is not the value.
+            if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0)
+                throw UsageError{"--where needs FIELD=VALUE"};
             args.wheres.push_back(argv[++i]);
         } else if (arg == "--replace-invalid-utf8") {
             args.replace_invalid_utf8 = true;
@@ -1465,9 +1467,15 @@ ReportQuery report_query(const Args& args) {
     const auto metric = args.options.find("metric");
     if (metric == args.options.end())
         throw UsageError{"say which metric with --metric NAME (crm report DIR --list names them)"};
+    if (!metric_info(metric->second))
+        throw UsageError{"there is no metric \"" + metric->second +
+                         "\"; crm report --list names every metric"};
     ReportQuery query{metric->second, option_or(args, "by", ""), {}};
     query.filter.from = date_option(args, "from");
     query.filter.to = date_option(args, "to");
+    if (query.filter.from && query.filter.to && *query.filter.to < *query.filter.from)
+        throw UsageError{"the period ends (" + format_date(*query.filter.to) +
+                         ") before it starts (" + format_date(*query.filter.from) + ")"};
     query.filter.owner = option_or(args, "owner", "");
     query.filter.team = option_or(args, "team", "");
     query.filter.flow = option_or(args, "flow", "");
@@ -1522,6 +1530,9 @@ int cmd_report(const Args& args) {
     auto opened = open_workspace(args, args.positional[1], Access::Read);
     const Workspace& ws = opened->engine.workspace();
     const std::string user = require_known_actor(ws, args);
+    // A user, team or flow the workspace does not hold is its refusal (exit
+    // 1); a field it has not, or a period the wrong way round, bad input (2).
+    if (auto names = check_report_names(ws, query.filter); !names) throw Refused{names.error()};
     auto report = run_report(ws, user, query, now_from(args));
     if (!report) throw UsageError{report.error()};
     if (args.csv)

@@ -38,7 +38,8 @@ std::int64_t days_between(CivilDate from, CivilDate to) {
 }
 
 bool is_entry_joined(const json& entry) {
-    return entry.value("joined", false);
+    const auto joined = entry.find("joined");
+    return joined != entry.end() && joined->is_boolean() && joined->get<bool>();
 }
 
 // A stage history entry's text member ("stage", "at"), read in place.
@@ -88,14 +89,18 @@ std::optional<Closing> closing_of(const Context& context, const Flow& flow, cons
 
 // Workspace-currency cents of the record's value field (a deal's amount).
 // Other currencies are counted in `other` and left out: reports add one
-// currency, as list totals never add two.
+// currency, as list totals never add two. A record without an amount is
+// counted in `other` under "" and left out too.
 std::optional<std::int64_t> amount_cents(const Context& context, const Record& record,
                                          std::map<std::string, std::size_t>& other) {
     const RecordTypeDef* type = context.workspace.schema.type(record.type);
     const FieldDef* field = type ? value_field(*type) : nullptr;
     if (!field) return std::nullopt;
     const auto money = money_cents(record.value(field->id));
-    if (!money) return std::nullopt;
+    if (!money) {
+        ++other[""];
+        return std::nullopt;
+    }
     if (money->first != context.workspace.currency) {
         ++other[money->first];
         return std::nullopt;
@@ -106,9 +111,11 @@ std::optional<std::int64_t> amount_cents(const Context& context, const Record& r
 void note_other_currencies(const Context& context, const std::map<std::string, std::size_t>& other,
                            const std::string& what, MetricSamples& out) {
     for (const auto& [currency, count] : other)
-        out.notes.push_back(std::to_string(count) + " " + what + " in " + currency +
-                            " left out: reports add up the workspace currency (" +
-                            context.workspace.currency + ") only");
+        out.notes.push_back(currency.empty()
+                                ? std::to_string(count) + " " + what + " without an amount left out"
+                                : std::to_string(count) + " " + what + " in " + currency +
+                                      " left out: reports add up the workspace currency (" +
+                                      context.workspace.currency + ") only");
 }
 
 template <class Visit>
@@ -266,20 +273,24 @@ MetricSamples time_in_stage(const Context& context) {
         if (state == record.flows.end() || state->second.status == "spawned") return;
         const FlowState& flow_state = state->second;
         std::map<int, std::pair<double, CivilDate>> days_in; // stage index -> days, first entry
+        std::optional<CivilDate> first_day;                  // of its first stay in the period
         const auto& history = flow_state.history;
         for (std::size_t i = 0; i < history.size(); ++i) {
-            const int stage = flow->stage_index(history[i].value("stage", ""));
+            // Entries are read in place: one without a known stage or a time
+            // (a removed stage, a malformed entry) adds no stay.
+            const int stage = flow->stage_index(entry_text(history[i], "stage"));
             if (stage < 0) continue;
-            const auto entered = instant_value(history[i].value("at", json()));
+            const auto entered = entry_at(history[i]);
             if (!entered) continue;
             std::optional<Instant> left =
-                i + 1 < history.size() ? instant_value(history[i + 1].value("at", json()))
+                i + 1 < history.size() ? entry_at(history[i + 1])
                                        : (flow_state.active() ? context.now : flow_state.ended_at);
             if (!left || *left < *entered) continue;
             const CivilDate day = context.day_of(*entered);
             if (!context.in_period(day)) continue;
             auto [slot, fresh] = days_in.try_emplace(stage, 0.0, day);
             slot->second.first += static_cast<double>(left->seconds - entered->seconds) / 86400.0;
+            if (!first_day || day < *first_day) first_day = day;
         }
         double total = 0;
         for (const auto& [stage, spent] : days_in) {
@@ -287,9 +298,7 @@ MetricSamples time_in_stage(const Context& context) {
                                    flow->stages[stage].name, stage, spent.second});
             total += spent.first;
         }
-        if (!days_in.empty())
-            out.total_samples->push_back(
-                {&record, total, "", "", 0, days_in.begin()->second.second});
+        if (first_day) out.total_samples->push_back({&record, total, "", "", 0, *first_day});
     });
     return out;
 }
@@ -494,6 +503,7 @@ std::optional<CivilDate> resolved_day(const Context& context, const Flow* flow,
 
 MetricSamples csat(const Context& context) {
     MetricSamples out;
+    std::size_t off_scale = 0;
     const Flow* flow = context.workspace.flow(context.query.filter.flow);
     if (!flow || flow->record_type != "ticket") flow = nullptr;
     for (const auto& candidate : context.workspace.flows)
@@ -503,10 +513,21 @@ MetricSamples csat(const Context& context) {
         if (!score.is_number()) return;
         const auto day = resolved_day(context, flow, ticket);
         if (!day || !context.in_period(*day)) return;
-        Sample sample{&ticket, score.get<double>(), "", "", 0, *day};
+        // The field is a plain number: a score off the 1-5 scale is a typo,
+        // and one of them would move the average of all.
+        const double value = score.get<double>();
+        if (!(value >= 1 && value <= 5)) {
+            ++off_scale;
+            return;
+        }
+        Sample sample{&ticket, value, "", "", 0, *day};
         key_by_month(sample);
         out.samples.push_back(sample);
     });
+    if (off_scale)
+        out.notes.push_back(std::to_string(off_scale) +
+                            " tickets rated outside 1-5 left out: satisfaction is a score from 1 "
+                            "to 5");
     return out;
 }
 
@@ -585,7 +606,10 @@ MetricSamples exceptions(const Context& context) {
         {"data_problem", {5, "Data problems flagged"}}};
     auto add = [&](const Record* record, const std::string& kind) {
         if (!record || !context.included(*record)) return;
-        const auto& [order, label] = kinds.at(kind);
+        // A kind of queue this list does not know yet comes last, by its id.
+        const auto known = kinds.find(kind);
+        const int order = known != kinds.end() ? known->second.first : 99;
+        const std::string& label = known != kinds.end() ? known->second.second : kind;
         out.samples.push_back({record, 1, kind, label, order, context.day_of(context.now)});
     };
     for (const auto& queue : exception_queues(ws, context.viewer.id, context.now))
@@ -614,9 +638,10 @@ std::string month_label(CivilDate day) {
 }
 
 void key_by_month(Sample& sample) {
-    sample.key = month_key(sample.day);
-    sample.label = month_label(sample.day);
-    sample.order = sample.day.year * 12 + sample.day.month;
+    if (!sample.day) return; // "No close date" stays itself, after the months
+    sample.key = month_key(*sample.day);
+    sample.label = month_label(*sample.day);
+    sample.order = sample.day->year * 12 + sample.day->month;
 }
 
 CivilDate Context::day_of(Instant at) const {

@@ -30,6 +30,10 @@ struct MetricRule {
     // Rows of the metric's own kind count their samples (a histogram); grouped
     // by owner, team, month or a field they use `rows`.
     bool histogram = false;
+    // Its rows are stages, several samples a record, and its total adds one
+    // sample a record up: the count is the records', and grouped (--by) each
+    // row is the total's figure over its records, so no record counts twice.
+    bool per_record = false;
 };
 
 const std::vector<MetricRule>& metric_rules() {
@@ -61,17 +65,23 @@ const std::vector<MetricRule>& metric_rules() {
           "stage's value is the share of the records that reached it that reached the next "
           "(the last stage: that were won); the total is the share of all that were won. A "
           "record imported at a lost outcome, with no stage before it known, reached the first "
-          "stage only."},
+          "stage only. Grouped (--by), a row is the share of its records that were won."},
          A::Mean,
-         A::Mean},
+         A::Mean,
+         false,
+         true},
         {{"time_in_stage", "Time in stage", U::Days, "records", "record", "Stage",
           "Days a record spent in each stage of the flow, every stay added up (a record that "
           "moved back and returned counts both stays), from entering the stage to leaving it, "
           "or to now while it is still there. Stays that began in the period. A stage's value "
           "is the average over the records that stayed there; the bottleneck is the stage with "
-          "the longest. The total is the average time in the flow's stages per record."},
+          "the longest. The total is the average time in the flow's stages per record, and so is a "
+          "row when "
+          "grouped (--by)."},
          A::Mean,
-         A::Mean},
+         A::Mean,
+         false,
+         true},
         {{"sales_cycle", "Sales cycle", U::Days, "deals won", "deal won", "Close month",
           "Days from the day a deal was added (or started the pipeline, when earlier) to the "
           "day it was won, for deals won in the period, in the workspace calendar's time zone. "
@@ -121,7 +131,8 @@ const std::vector<MetricRule>& metric_rules() {
           "Resolved month",
           "The average Satisfaction (1-5) of tickets resolved in the period. A ticket was "
           "resolved when it last entered its support flow's last stage or closed; a reopened "
-          "ticket counts from its latest resolution, and not at all while open again."},
+          "ticket counts from its latest resolution, and not at all while open again. A score "
+          "outside 1-5 is left out (a note counts them)."},
          A::Mean,
          A::Mean},
         {{"revenue_per_customer", "Revenue per customer", U::Money, "deals won", "deal won",
@@ -140,7 +151,8 @@ const std::vector<MetricRule>& metric_rules() {
           "Calls, emails, meetings and notes logged in the period per week, per person (the "
           "activity's owner); the total is the number of active users: people who logged an "
           "activity or added a record in the period. Without --from the period starts at the "
-          "first activity; without --to it ends today."},
+          "first activity; without --to it ends today. Grouped by month, a month's rate is over "
+          "its days in the period."},
          A::PerWeek,
          A::Distinct},
         {{"exceptions", "Exceptions", U::Count, "exceptions", "exception", "Kind",
@@ -165,16 +177,31 @@ double median(std::vector<double> values) {
     return values.size() % 2 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
 }
 
-// Days the period covers, for per-week rates: from --from (else the first
-// sample's day) to --to (else today).
-double period_weeks(const report::Context& context, const std::vector<Sample>& samples) {
-    std::optional<CivilDate> from = context.query.filter.from;
-    for (const auto& sample : samples)
-        if (!context.query.filter.from && (!from || sample.day < *from)) from = sample.day;
-    const CivilDate to = context.query.filter.to.value_or(context.day_of(context.now));
-    if (!from) return 0;
-    const auto days = days_from_civil(to) - days_from_civil(*from) + 1;
+struct Span {
+    CivilDate from, to; // both included
+};
+
+double weeks_of(const Span& span) {
+    const auto days = days_from_civil(span.to) - days_from_civil(span.from) + 1;
     return days > 0 ? static_cast<double>(days) / 7.0 : 0;
+}
+
+// The days per-week rates are over: from --from (else the first sample's
+// day) to --to (else today). None without a start.
+std::optional<Span> rate_span(const report::Context& context, const std::vector<Sample>& samples) {
+    std::optional<CivilDate> from = context.query.filter.from;
+    if (!from)
+        for (const auto& sample : samples)
+            if (sample.day && (!from || *sample.day < *from)) from = sample.day;
+    if (!from) return std::nullopt;
+    return Span{*from, context.query.filter.to.value_or(context.day_of(context.now))};
+}
+
+// A month's row of a per-week rate is over the days of that month in the span.
+double month_weeks(const Span& span, CivilDate day) {
+    const CivilDate first{day.year, day.month, 1};
+    const CivilDate last{day.year, day.month, days_in_month(day.year, day.month)};
+    return weeks_of({std::max(first, span.from), std::min(last, span.to)});
 }
 
 std::optional<double> aggregate(Aggregate how, const std::vector<const Sample*>& samples,
@@ -277,7 +304,12 @@ Result<Grouping> grouping_of(const Workspace& ws, const MetricInfo& info, const 
                          "\"; group by owner, team, month or one of their fields"};
         field = found;
     }
-    if (!field && !samples.empty()) return Error{"--by: no field \"" + by + "\""};
+    // Nothing to group: the field must still be one some record type has, as
+    // it must when there is something.
+    if (!field)
+        for (const auto& type : ws.schema.types())
+            if (type.field(by)) return Grouping{by, nullptr};
+    if (!field) return Error{"--by: no record type has a field \"" + by + "\""};
     return Grouping{by, field};
 }
 
@@ -285,20 +317,29 @@ Status check_filter(const Workspace& ws, const ReportFilter& filter) {
     if (filter.from && filter.to && *filter.to < *filter.from)
         return Error{"the period ends (" + format_date(*filter.to) + ") before it starts (" +
                      format_date(*filter.from) + ")"};
+    if (auto status = check_report_names(ws, filter); !status) return status;
+    for (const auto& [field, value] : filter.where) {
+        bool known = false;
+        for (const auto& type : ws.schema.types())
+            known = known || type.field(field);
+        if (!known) return Error{"--where: no record type has a field \"" + field + "\""};
+    }
+    return Status::success();
+}
+
+} // namespace
+
+Status check_report_names(const Workspace& ws, const ReportFilter& filter) {
     if (!filter.owner.empty() && !ws.directory.user(filter.owner))
         return Error{"there is no user \"" + filter.owner + "\""};
     if (!filter.team.empty() && !ws.directory.team(filter.team))
         return Error{"there is no team \"" + filter.team + "\""};
     if (!filter.flow.empty() && !ws.flow(filter.flow))
         return Error{"there is no flow \"" + filter.flow + "\""};
-    for (const auto& [field, value] : filter.where) {
-        bool known = false;
-        for (const auto& type : ws.schema.types())
-            known = known || type.field(field);
-        if (!known) return Error{"no record type has a field \"" + field + "\""};
-    }
     return Status::success();
 }
+
+namespace {
 
 // The ids of the samples' records, each once, in the order first seen.
 std::vector<std::string> records_of(const std::vector<const Sample*>& samples) {
@@ -310,8 +351,10 @@ std::vector<std::string> records_of(const std::vector<const Sample*>& samples) {
     return ids;
 }
 
-std::vector<ReportRow> make_rows(const MetricRule& rule, bool own_rows,
-                                 const std::vector<Sample>& samples, double weeks) {
+// Rows of `samples`, each worked out `how`; by month, a per-week rate is over
+// the weeks of its month.
+std::vector<ReportRow> make_rows(Aggregate how, bool by_month, const std::vector<Sample>& samples,
+                                 const std::optional<Span>& span) {
     std::unordered_map<std::string, std::vector<const Sample*>> groups;
     for (const auto& sample : samples)
         groups[sample.key].push_back(&sample);
@@ -327,12 +370,14 @@ std::vector<ReportRow> make_rows(const MetricRule& rule, bool own_rows,
         return std::tie(a.order, a.folded, a.members->front()->key) <
                std::tie(b.order, b.folded, b.members->front()->key);
     });
-    const Aggregate how = own_rows && rule.histogram ? Aggregate::Count : rule.rows;
     std::vector<ReportRow> rows;
     for (const Group& group : ordered) {
         const auto& members = *group.members;
-        rows.push_back({members.front()->key, members.front()->label,
-                        aggregate(how, members, weeks), members.size(), records_of(members)});
+        const Sample& first = *members.front();
+        double weeks = span ? weeks_of(*span) : 0;
+        if (by_month && span && first.day) weeks = month_weeks(*span, *first.day);
+        rows.push_back({first.key, first.label, aggregate(how, members, weeks), members.size(),
+                        records_of(members)});
     }
     return rows;
 }
@@ -384,15 +429,16 @@ Result<Report> run_report(const Workspace& ws, const std::string& viewer_id,
 
     auto grouping = grouping_of(ws, rule->info, query.by, made.samples);
     if (!grouping) return Error{grouping.error()};
-    const double weeks = period_weeks(context, made.samples);
+    const std::optional<Span> span = rate_span(context, made.samples);
     const bool own_rows = grouping->by.empty();
+    const bool per_record = rule->per_record && made.total_samples;
     Report report{query.metric, {}, std::nullopt, 0, {}, "", std::move(made.notes)};
     std::vector<const Sample*> all;
     all.reserve(made.samples.size());
     for (const auto& sample : made.samples)
         all.push_back(&sample);
     report.records = records_of(all);
-    report.count = made.samples.size();
+    report.count = per_record ? made.total_samples->size() : made.samples.size();
     // The total first: totals over distinct keys (customers, people) count
     // the metric's own keys, which grouping is about to replace.
     if (made.total_samples) {
@@ -400,12 +446,18 @@ Result<Report> run_report(const Workspace& ws, const std::string& viewer_id,
         for (const auto& sample : *made.total_samples)
             all.push_back(&sample);
     }
-    report.total = aggregate(rule->total, all, weeks);
-    if (!own_rows)
-        for (auto& sample : made.samples)
+    report.total = aggregate(rule->total, all, span ? weeks_of(*span) : 0);
+    if (own_rows) {
+        report.rows =
+            make_rows(rule->histogram ? Aggregate::Count : rule->rows, false, made.samples, span);
+        report.highlight = highlight_of(*rule, report.rows);
+    } else {
+        std::vector<Sample>& grouped = per_record ? *made.total_samples : made.samples;
+        for (auto& sample : grouped)
             regroup(ws, *grouping, sample);
-    report.rows = make_rows(*rule, own_rows, made.samples, weeks);
-    if (own_rows) report.highlight = highlight_of(*rule, report.rows);
+        report.rows = make_rows(per_record ? rule->total : rule->rows, grouping->by == "month",
+                                grouped, span);
+    }
 
     cents_to_units(*rule, report);
     return report;
@@ -433,9 +485,12 @@ std::string format_metric_value(const MetricInfo& metric, double value,
     case MetricUnit::Days:
         return one_decimal(value, value == 1 ? " day" : " days");
     case MetricUnit::Money: {
-        const auto cents = static_cast<std::int64_t>(std::llround(value * 100));
-        // Whole units on a dashboard: cents are noise at a glance.
-        return format_money_total({currency, cents - cents % 100, false});
+        // Whole units on a dashboard, rounded: cents are noise at a glance.
+        if (!(std::fabs(value) < 1e15)) { // past what an amount may be: no cents to write
+            std::snprintf(text, sizeof text, "%s %.3g", currency.c_str(), value);
+            return text;
+        }
+        return format_money_total({currency, std::llround(value) * 100, false});
     }
     case MetricUnit::Score:
         return one_decimal(value, "");
@@ -450,13 +505,25 @@ std::string format_metric_value(const MetricInfo& metric, double value,
 std::string report_csv(const Report& report, const std::string& currency) {
     const MetricInfo* info = metric_info(report.metric);
     std::string out(kUtf8Bom);
-    auto number = [](std::optional<double> value) {
+    const bool money = info && info->unit == MetricUnit::Money;
+    auto number = [money](std::optional<double> value) {
         if (!value) return std::string();
-        char text[64];
-        std::snprintf(text, sizeof text, "%.10g", *value);
-        return std::string(text);
+        char text[400];
+        if (!money) {
+            std::snprintf(text, sizeof text, "%.10g", *value);
+            return std::string(text);
+        }
+        // Money to the cent, however large: "8960.3", "123456789012.34".
+        std::snprintf(text, sizeof text, "%.2f", *value);
+        std::string written(text);
+        if (written.find('.') != std::string::npos) {
+            while (written.back() == '0')
+                written.pop_back();
+            if (written.back() == '.') written.pop_back();
+        }
+        return written == "-0" ? std::string("0") : written;
     };
-    const std::string unit = info && info->unit == MetricUnit::Money ? " (" + currency + ")" : "";
+    const std::string unit = money ? " (" + currency + ")" : "";
     append_csv_row(out, {info ? info->rows : "Row", "Key", "Value" + unit, "Count"});
     for (const auto& row : report.rows)
         append_csv_row(out, {neutralize_formula(row.label), neutralize_formula(row.key),

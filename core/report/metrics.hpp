@@ -71,6 +71,10 @@ const MetricInfo* metric_info(std::string_view name);
 Result<Report> run_report(const Workspace& workspace, const std::string& viewer,
                           const ReportQuery& query, Instant now);
 
+// The user, team and flow a filter names: an error for one the workspace does
+// not hold (`crm report` exits 1 for these; its other mistakes exit 2).
+Status check_report_names(const Workspace& workspace, const ReportFilter& filter);
+
 // "42%", "3.5 days", "USD 12,000", "4.2": a value as a person reads it.
 std::string format_metric_value(const MetricInfo& metric, double value,
                                 const std::string& currency);

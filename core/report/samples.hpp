@@ -8,6 +8,7 @@
 #include "sla/calendar.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,10 @@ struct Sample {
     double value = 0;               // hours, days, cents, 0 or 1, a score
     // The metric's own row: a stage, a bucket, a close month, a record type.
     std::string key, label;
-    int order = 0;                   // rows in this order, then by label
-    CivilDate day;                   // the day it belongs to, for grouping by month
+    int order = 0; // rows in this order, then by label
+    // The day it belongs to, for grouping by month; none for an open deal
+    // without an Expected close (it keeps its own row under --by month).
+    std::optional<CivilDate> day;
     const Record* subject = nullptr; // grouped by this record's owner and fields (default: record)
 };
 
@@ -59,7 +62,8 @@ struct Context {
 // outcome of `kind` ("won"). Null when the workspace has none.
 const Flow* metric_flow(const Context& context, const std::string& type, const std::string& kind);
 
-// Rows by month: "2026-11", "Nov 2026", in calendar order.
+// Rows by month: "2026-11", "Nov 2026", in calendar order (a sample without
+// a day keeps its row).
 void key_by_month(Sample& sample);
 
 using SampleMaker = std::function<MetricSamples(const Context&)>;

@@ -960,8 +960,40 @@ FUNNEL = [
          "demo", exit=1),
 ]
 
+# --- Reports: crm report reads the workspace and writes nothing, whatever it is asked.
+def report(what, *args, actor="u-maria", exit=2, metric="win_rate"):
+    as_ = ("--as", actor) if actor is not None else ()
+    metric_ = ("--metric", metric) if metric is not None else ()
+    return Case("report: " + what, (CRM, "report", WS, *metric_, *as_, *args, *NOW), "demo", exit=exit)
+
+
+REPORTS = [
+    report("an unknown metric", metric="nps"),
+    report("no --metric", metric=None),
+    report("--metric without a value", "--metric"),
+    report("--from that is not a date", "--from", "last monday"),
+    report("--from on a day that is none", "--from", "2026-02-30"),
+    report("--to before --from", "--from", "2026-11-01", "--to", "2026-10-01"),
+    report("--from with invalid UTF-8", "--from", b"2026-11-01\xff"),
+    report("--owner names nobody", "--owner", "u-nobody", exit=1),
+    report("--team names no team", "--team", "t-nowhere", exit=1),
+    report("--flow names no process", "--flow", "upsell", exit=1),
+    report("--by a field no record type has", "--by", "colour"),
+    report("--by a field deals do not have", "--by", "priority"),
+    report("--by a field for a metric grouped by people only", "--by", "stage", metric="adoption"),
+    report("--where without '='", "--where", "stage"),
+    report("--where with an empty field name", "--where", "=Lead"),
+    report("--where as the last argument", "--where"),
+    report("--where on an unknown field", "--where", "colour=red"),
+    report("invalid UTF-8 in --where", "--where", b"stage=Le\xffad"),
+    report("no --as", actor=None),
+    report("--as names nobody", actor="u-nobody", exit=1),
+    report("an unknown option", "--group-by", "owner"),
+    Case("report: no workspace named", (CRM, "report", "--metric", "win_rate", "--as", "u-maria", *NOW)),
+]
+
 CASES = (FILE_LEVEL + TOP_LEVEL + NESTED + COMMAND_LINE + LOGIC + CALENDARS + PROCESSES + AUTOMATION
-         + SCORING_CASES + FUNNEL)
+         + SCORING_CASES + FUNNEL + REPORTS)
 
 _names = [case.name for case in CASES]
 assert len(_names) == len(set(_names)), sorted({n for n in _names if _names.count(n) > 1})

@@ -598,7 +598,7 @@ TEST_CASE("report: conversion by stage counts a deal that moved back once per st
                    {"negotiation", "Negotiation", 1, 2},                     // 2 / 2 won
                });
     CHECK(*march.total == 0.4); // 2 won (Alpha, Gamma) / 5 started
-    CHECK(march.count == 17);   // 5 + 4 + 3 + 3 + 2
+    CHECK(march.count == 5);    // the records behind the total, each once (rows: 5 + 4 + 3 + 3 + 2)
     CHECK(march.rows[3].records ==
           std::vector<std::string>{f.id.at("alpha"), f.id.at("beta"), f.id.at("gamma")});
 
@@ -615,7 +615,7 @@ TEST_CASE("report: conversion by stage counts a deal that moved back once per st
                         {"negotiation", "Negotiation", 1, 4},             // 4 / 4 won
                     });
     CHECK(*all.total == doctest::Approx(4.0 / 11)); // Alpha, Gamma, Old rollout, Old euro deal
-    CHECK(all.count == 31);                         // 11 + 6 + 5 + 5 + 4
+    CHECK(all.count == 11);                         // not 11 + 6 + 5 + 5 + 4
 }
 
 TEST_CASE("report: time in stage adds up every stay, open ones to now") {
@@ -633,7 +633,7 @@ TEST_CASE("report: time in stage adds up every stay, open ones to now") {
     // Alpha's two proposal stays: 3 days (9-12 March) and 2 (14-16 March).
     // Per deal: 18 + 11 + 30 + 118 + 85 + 1 + 57 + 56 = 376 days over 8 deals.
     CHECK(*all.total == 47);
-    CHECK(all.count == 20);
+    CHECK(all.count == 8); // deals, not their 20 stays
     CHECK(all.highlight == "qualified");
 
     // Stays that began from 12 March: Alpha's second round only.
@@ -666,7 +666,7 @@ TEST_CASE("report: time in stage adds up every stay, open ones to now") {
     // T4 0.5 + 10.5 + 106; T5 3 + 113; T6 4 + 21:
     // (120 + 119 + 28 + 117 + 116 + 25) / 6 tickets
     CHECK(*support.total == 87.5);
-    CHECK(support.count == 16);
+    CHECK(support.count == 6); // tickets, not their 16 stays
     CHECK(support.highlight == "resolved");
 }
 
@@ -998,7 +998,8 @@ TEST_CASE("report: bad input is refused in words") {
     CHECK(refused(f, query("win_rate", filter)) == "there is no flow \"upsell\"");
     filter = {};
     filter.where = {{"colour", "red"}};
-    CHECK(refused(f, query("win_rate", filter)) == "no record type has a field \"colour\"");
+    CHECK(refused(f, query("win_rate", filter)) ==
+          "--where: no record type has a field \"colour\"");
 }
 
 TEST_CASE("report: as a spreadsheet, a header, the rows and the total") {
@@ -1010,4 +1011,169 @@ TEST_CASE("report: as a spreadsheet, a header, the rows and the total") {
                                            "Mar 2026,2026-03,10000,1\r\n"
                                            "Apr 2026,2026-04,25000,2\r\n"
                                            "Total,,41000,4\r\n");
+}
+
+TEST_CASE("report: the stage metrics grouped count each record once, by the total's figure") {
+    ReportFixture f;
+    // Each row is the share won of the deals its people started, not a mean
+    // over every stage a deal reached (Alpha would count five times).
+    const Report conversion = run(f, query("conversion_by_stage", {}, "owner"));
+    check_rows(conversion, {
+                               // Alpha won; Beta, Old pilot lost; Epsilon, Eta open
+                               {"u-ana", "Ana Reyes", 0.2, 5},
+                               // Old rollout won; Iota exited; Theta open
+                               {"u-ben", "Ben Okafor", 1.0 / 3, 3, kInexact},
+                               // Gamma, Old euro deal won; Delta open
+                               {"u-zed", "Zed Ito", 2.0 / 3, 3, kInexact},
+                           });
+    CHECK(*conversion.total == doctest::Approx(4.0 / 11));
+    CHECK(conversion.count == 11);
+    CHECK(conversion.rows[0].records.size() == 5);
+
+    // Days in the flow per deal: Alpha 18, Beta 11, Epsilon 85, Eta 57 (Ana);
+    // Iota 1, Theta 56 (Ben); Gamma 30, Delta 118 (Zed).
+    const Report stays = run(f, query("time_in_stage", {}, "owner"));
+    check_rows(stays, {
+                          {"u-ana", "Ana Reyes", 42.75, 4}, // 171 / 4
+                          {"u-ben", "Ben Okafor", 28.5, 2}, // 57 / 2
+                          {"u-zed", "Zed Ito", 74, 2},      // 148 / 2
+                      });
+    CHECK(*stays.total == 47);
+    CHECK(stays.count == 8);
+    // By month: the month of each deal's first stay.
+    check_rows(run(f, query("time_in_stage", {}, "month")),
+               {
+                   {"2026-03", "Mar 2026", 35.6, 5, kInexact}, // (18 + 11 + 30 + 118 + 1) / 5
+                   {"2026-04", "Apr 2026", 85, 1},             // Epsilon
+                   {"2026-05", "May 2026", 56.5, 2},           // (57 + 56) / 2: Eta, Theta
+               });
+}
+
+TEST_CASE("report: adoption by month is per week of each month in the period") {
+    ReportFixture f;
+    // March: L2 note and call, L3 email, L4 note, L7 call, and the call and
+    // meeting on the merged Dana (7); April: L6's meeting (1).
+    const Report months = run(f, query("adoption", period({2026, 3, 1}, {2026, 4, 30}), "month"));
+    check_rows(months, {
+                           {"2026-03", "Mar 2026", 7 * 7.0 / 31, 7, kInexact}, // 31 days
+                           {"2026-04", "Apr 2026", 7.0 / 30, 1, kInexact},     // 30 days
+                       });
+    // Ana, Ben and Zed logged; Maria added L9 on 1 April.
+    CHECK(*months.total == 4);
+    // A period that starts in the middle of a month: its days in the period.
+    const Report late = run(f, query("adoption", period({2026, 3, 2}, {2026, 4, 30}), "month"));
+    CHECK(*late.rows.at(0).value == doctest::Approx(7 * 7.0 / 30)); // 2-31 March
+}
+
+TEST_CASE("report: open deals without an Expected close keep their row by month") {
+    ReportFixture f;
+    check_rows(run(f, query("pipeline_value", {}, "month")),
+               {
+                   {"2026-06", "Jun 2026", 12000.5, 1},
+                   {"2026-07", "Jul 2026", 8000.5, 1},
+                   {"none", "No close date", 3000, 1}, // Eta, not "Jan 1970"
+               });
+    check_rows(run(f, query("weighted_forecast", {}, "month")),
+               {
+                   {"2026-06", "Jun 2026", 3960.17, 1},
+                   {"2026-07", "Jul 2026", 2000.13, 1},
+                   {"none", "No close date", 3000, 1},
+               });
+}
+
+TEST_CASE("report: satisfaction off the 1-5 scale is left out and noted") {
+    ReportFixture f;
+    // T5 (resolved on 9 March, unrated) rated 50 by a slip of the finger.
+    f.update("t5", {{"csat", 50}}, "2026-04-03T09:00:00Z");
+    const Report all = run(f, query("csat"));
+    check_rows(all, {{"2026-03", "Mar 2026", 2, 2}, {"2026-04", "Apr 2026", 4.5, 2}});
+    CHECK(*all.total == 3.25);
+    CHECK(all.notes == std::vector<std::string>{"1 tickets rated outside 1-5 left out: "
+                                                "satisfaction is a score from 1 to 5"});
+}
+
+TEST_CASE("report: grouping by a field no record type has is refused with nothing to group") {
+    ReportFixture f;
+    const ReportFilter later = period({2030, 1, 1}, {2030, 12, 31});
+    CHECK(refused(f, query("win_rate", later, "colour")) ==
+          "--by: no record type has a field \"colour\"");
+    const Report empty = run(f, query("win_rate", later, "priority")); // tickets have one
+    CHECK(empty.rows.empty());
+    CHECK_FALSE(empty.total.has_value());
+}
+
+TEST_CASE("report: stage history entries of the wrong shape add no stay and stop nothing") {
+    ReportFixture f;
+    // A copy of the workspace (its records_of_type() rebuilt), with Alpha's
+    // history damaged: no time on its first meeting, a stage that is a
+    // number, "joined" as text, and an entry that is no object at all.
+    Workspace ws = f.engine.workspace();
+    Record alpha = *ws.find(f.id.at("alpha"));
+    json& history = alpha.flows.at("sales_pipeline").history;
+    history[2].erase("at");
+    history[4]["stage"] = 7;
+    history[0]["joined"] = "yes";
+    history.push_back(42);
+    ws.put(alpha);
+    ReportQuery q = query("time_in_stage");
+    q.filter.where = {{"name", "Alpha"}};
+    auto stays = run_report(ws, "u-sam", q, kNow);
+    REQUIRE(stays.ok());
+    // Lead 2 to 4 March; the first Qualified and Meeting stays have no end or
+    // no start, the second Qualified no stage; Meeting 13 to 14 March,
+    // Proposal 3 + 2 days, Negotiation 4.
+    check_rows(*stays, {
+                           {"lead", "Lead", 2, 1},
+                           {"meeting_scheduled", "Meeting scheduled", 1, 1},
+                           {"proposal_sent", "Proposal sent", 5, 1},
+                           {"negotiation", "Negotiation", 4, 1},
+                       });
+    CHECK(*stays->total == 12);
+    q.metric = "sales_cycle";
+    auto cycle = run_report(ws, "u-sam", q, kNow);
+    REQUIRE(cycle.ok());
+    check_rows(*cycle, {{"2026-03", "Mar 2026", 18, 1}}); // still 2 to 20 March
+    q.metric = "conversion_by_stage";
+    REQUIRE(run_report(ws, "u-sam", q, kNow).ok());
+}
+
+TEST_CASE("report: money is written to the cent in a spreadsheet and rounded on screen") {
+    const MetricInfo& revenue = *metric_info("revenue");
+    CHECK(format_metric_value(revenue, 1999.99, "USD") == "USD 2,000");
+    CHECK(format_metric_value(revenue, 1999.49, "USD") == "USD 1,999");
+    CHECK(format_metric_value(revenue, -0.6, "USD") == "USD -1");
+    Report big{"revenue", {}, 123456789012.34, 2, {}, "", {}};
+    big.rows.push_back({"2026-03", "Mar 2026", 123456789012.34, 1, {}});
+    big.rows.push_back({"2026-04", "Apr 2026", 0.5, 1, {}});
+    CHECK(report_csv(big, "USD") == std::string(kUtf8Bom) + "Close month,Key,Value (USD),Count\r\n"
+                                                            "Mar 2026,2026-03,123456789012.34,1\r\n"
+                                                            "Apr 2026,2026-04,0.5,1\r\n"
+                                                            "Total,,123456789012.34,2\r\n");
+    Report rate{"win_rate", {{"2026-03", "Mar 2026", 2.0 / 3, 3, {}}}, 2.0 / 3, 3, {}, "", {}};
+    CHECK(report_csv(rate, "USD") == std::string(kUtf8Bom) + "Close month,Key,Value,Count\r\n"
+                                                             "Mar 2026,2026-03,0.6666666667,3\r\n"
+                                                             "Total,,0.6666666667,3\r\n");
+}
+
+TEST_CASE("report: deals without an amount are left out of money and noted") {
+    ReportFixture f;
+    // Alpha (won in March) and Eta (open, no close date) lose their amounts.
+    Workspace ws = f.engine.workspace();
+    for (const char* name : {"alpha", "eta"}) {
+        Record deal = *ws.find(f.id.at(name));
+        deal.fields.erase("amount");
+        ws.put(deal);
+    }
+    auto revenue = run_report(ws, "u-sam", query("revenue"), kNow);
+    REQUIRE(revenue.ok());
+    check_rows(*revenue, {{"2026-02", "Feb 2026", 6000, 1}, {"2026-04", "Apr 2026", 25000, 2}});
+    CHECK(*revenue->total == 31000);
+    CHECK(revenue->notes ==
+          std::vector<std::string>{
+              "1 won deals without an amount left out",
+              "1 won deals in EUR left out: reports add up the workspace currency (USD) only"});
+    auto pipeline = run_report(ws, "u-sam", query("pipeline_value"), kNow);
+    REQUIRE(pipeline.ok());
+    CHECK(*pipeline->total == 20001); // Epsilon and Delta; Eta has no amount
+    CHECK(pipeline->notes.front() == "1 open deals without an amount left out");
 }
