@@ -124,6 +124,24 @@ void each_included(const Context& context, const std::string& type, Visit visit)
         if (context.included(*record)) visit(*record);
 }
 
+// The flow a metric reads (metric_flow()), or a note that there is none.
+const Flow* flow_or_note(const Context& context, const std::string& type, const std::string& kind,
+                         MetricSamples& out) {
+    const Flow* flow = metric_flow(context, type, kind);
+    if (!flow) out.notes.push_back("no flow with a " + kind + " outcome: name one with --flow");
+    return flow;
+}
+
+// The records the viewer may see that have been in `flow` themselves (not
+// only started it on another record), with where they stand in it.
+template <class Visit> void each_in_flow(const Context& context, const Flow& flow, Visit visit) {
+    each_included(context, flow.record_type, [&](const Record& record) {
+        const auto state = record.flows.find(flow.id);
+        if (state != record.flows.end() && state->second.status != "spawned")
+            visit(record, state->second);
+    });
+}
+
 // ---- Leads ----------------------------------------------------------------
 
 // The first time anyone reached out: the lead's "first follow-up" time, or
@@ -228,17 +246,11 @@ MetricSamples first_response_sla(const Context& context) {
 
 MetricSamples conversion_by_stage(const Context& context) {
     MetricSamples out;
-    const Flow* flow = metric_flow(context, "deal", "won");
-    if (!flow) {
-        out.notes.push_back("no flow to measure: name one with --flow");
-        return out;
-    }
+    const Flow* flow = flow_or_note(context, "deal", "won", out);
+    if (!flow) return out;
     out.total_samples.emplace();
     const int stages = static_cast<int>(flow->stages.size());
-    each_included(context, flow->record_type, [&](const Record& record) {
-        const auto state = record.flows.find(flow->id);
-        if (state == record.flows.end() || state->second.status == "spawned") return;
-        const FlowState& flow_state = state->second;
+    each_in_flow(context, *flow, [&](const Record& record, const FlowState& flow_state) {
         const CivilDate day = context.day_of(flow_state.started_at);
         if (!context.in_period(day)) return;
         // The furthest stage it ever reached: a record that moved back still
@@ -262,16 +274,10 @@ MetricSamples conversion_by_stage(const Context& context) {
 
 MetricSamples time_in_stage(const Context& context) {
     MetricSamples out;
-    const Flow* flow = metric_flow(context, "deal", "won");
-    if (!flow) {
-        out.notes.push_back("no flow to measure: name one with --flow");
-        return out;
-    }
+    const Flow* flow = flow_or_note(context, "deal", "won", out);
+    if (!flow) return out;
     out.total_samples.emplace();
-    each_included(context, flow->record_type, [&](const Record& record) {
-        const auto state = record.flows.find(flow->id);
-        if (state == record.flows.end() || state->second.status == "spawned") return;
-        const FlowState& flow_state = state->second;
+    each_in_flow(context, *flow, [&](const Record& record, const FlowState& flow_state) {
         std::map<int, std::pair<double, CivilDate>> days_in; // stage index -> days, first entry
         std::optional<CivilDate> first_day;                  // of its first stay in the period
         const auto& history = flow_state.history;
@@ -310,11 +316,8 @@ template <class Measure>
 MetricSamples closed_deals(const Context& context, std::initializer_list<const char*> kinds,
                            Measure measure) {
     MetricSamples out;
-    const Flow* flow = metric_flow(context, "deal", "won");
-    if (!flow) {
-        out.notes.push_back("no flow with a won outcome: name one with --flow");
-        return out;
-    }
+    const Flow* flow = flow_or_note(context, "deal", "won", out);
+    if (!flow) return out;
     each_included(context, flow->record_type, [&](const Record& record) {
         const auto closing = closing_of(context, *flow, record, "close_date");
         if (!closing || !context.in_period(closing->day)) return;
@@ -403,11 +406,8 @@ MetricSamples revenue_per_customer(const Context& context) {
 // Open deals by the month they are expected to close.
 MetricSamples open_pipeline(const Context& context, bool weighted) {
     MetricSamples out;
-    const Flow* flow = metric_flow(context, "deal", "won");
-    if (!flow) {
-        out.notes.push_back("no flow with a won outcome: name one with --flow");
-        return out;
-    }
+    const Flow* flow = flow_or_note(context, "deal", "won", out);
+    if (!flow) return out;
     std::map<std::string, std::size_t> other;
     const bool bounded = context.query.filter.from || context.query.filter.to;
     each_included(context, flow->record_type, [&](const Record& record) {
@@ -442,11 +442,8 @@ MetricSamples open_pipeline(const Context& context, bool weighted) {
 
 MetricSamples renewals(const Context& context, bool churn) {
     MetricSamples out;
-    const Flow* flow = metric_flow(context, "subscription", "renewed");
-    if (!flow) {
-        out.notes.push_back("no flow with a renewed outcome: name one with --flow");
-        return out;
-    }
+    const Flow* flow = flow_or_note(context, "subscription", "renewed", out);
+    if (!flow) return out;
     each_included(context, flow->record_type, [&](const Record& record) {
         auto closing = closing_of(context, *flow, record, "renewal_date");
         if (!closing) {
