@@ -474,16 +474,18 @@ std::string format_metric_value(const MetricInfo& metric, double value,
             std::snprintf(text, sizeof text, "%.1f%s", rounded, unit);
         return std::string(text);
     };
+    // "1 day" as written, after rounding to one decimal.
+    auto one = [](double number) { return std::round(number * 10) == 10; };
     switch (metric.unit) {
     case MetricUnit::Fraction:
         return one_decimal(value * 100, "%");
     case MetricUnit::Percent:
         return one_decimal(value, "%");
     case MetricUnit::Hours:
-        return value < 48 ? one_decimal(value, value == 1 ? " hour" : " hours")
+        return value < 48 ? one_decimal(value, one(value) ? " hour" : " hours")
                           : one_decimal(value / 24, " days");
     case MetricUnit::Days:
-        return one_decimal(value, value == 1 ? " day" : " days");
+        return one_decimal(value, one(value) ? " day" : " days");
     case MetricUnit::Money: {
         // Whole units on a dashboard, rounded: cents are noise at a glance.
         if (!(std::fabs(value) < 1e15)) { // past what an amount may be: no cents to write

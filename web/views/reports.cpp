@@ -272,6 +272,13 @@ void card_heading(ViewContext& view, const Dashboard& board, const std::string& 
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("Download this report as CSV");
     }
     text_colored_wrapped(colors::kMuted, subtitle);
+    // What the figure leaves out (other currencies, off-scale scores), in words.
+    if (report && !report->notes.empty()) {
+        std::string notes;
+        for (const auto& note : report->notes)
+            notes += (notes.empty() ? "" : "; ") + note;
+        text_fitted(notes, ImGui::GetContentRegionAvail().x, &colors::kWarning);
+    }
 }
 
 // A white card; end it with end_card() whatever ImGui says of its visibility.
@@ -366,11 +373,14 @@ void draw_pipeline_card(ViewContext& view, const Dashboard& board, float width) 
     card_heading(view, board, "pipeline_value", "Pipeline by expected close",
                  "Open deals: their amount, and weighted by probability");
     std::vector<ChartBar> bars = bars_of(view, *pipeline, "open deals");
-    for (std::size_t i = 0; i < bars.size() && i < weighted->rows.size(); ++i) {
-        bars[i].second = weighted->rows[i].value.value_or(0);
-        bars[i].tooltip +=
-            "\nWeighted: " + value_text(view, "weighted_forecast", weighted->rows[i].value);
-    }
+    // By month, not by position: the two reports may be a frame apart.
+    for (std::size_t i = 0; i < bars.size(); ++i)
+        for (const auto& row : weighted->rows)
+            if (row.key == pipeline->rows[i].key) {
+                bars[i].second = row.value.value_or(0);
+                bars[i].tooltip +=
+                    "\nWeighted: " + value_text(view, "weighted_forecast", row.value);
+            }
     const int picked = draw_column_chart(view.ui, "chart-pipeline", bars, chart_height(),
                                          axis_for(view, "pipeline_value"), "Amount", "Weighted");
     open_row(view, *pipeline, picked, "Pipeline");
