@@ -322,11 +322,16 @@ int draw_funnel_chart(UiState& ui, const std::string& id, const std::vector<Char
         draw->AddRectFilled(ImVec2(middle_x - width / 2, middle_y - half),
                             ImVec2(middle_x + width / 2, middle_y + half),
                             hovered ? kBarHovered : kBar, 3 * s);
+        // Inside the bar when it fits, else beside it: right, or left at the edge.
         const float text = text_width(stage.value_text);
         const bool inside = text + 8 * s <= width;
-        draw->AddText(ImVec2(inside ? middle_x - text / 2 : middle_x + width / 2 + 6 * s,
-                             middle_y - line / 2),
-                      inside ? IM_COL32(255, 255, 255, 255) : kText, stage.value_text.c_str());
+        float x = middle_x - text / 2;
+        if (!inside) {
+            x = middle_x + width / 2 + 6 * s;
+            if (x + text > frame.origin.x + frame.width) x = middle_x - width / 2 - 6 * s - text;
+        }
+        draw->AddText(ImVec2(x, middle_y - line / 2), inside ? IM_COL32(255, 255, 255, 255) : kText,
+                      stage.value_text.c_str());
     }
     end_chart(frame);
     return picked;

@@ -14,6 +14,7 @@
 #include "util/local_time.hpp"
 
 #include <algorithm>
+#include <cfloat>
 #include <chrono>
 #include <cmath>
 
@@ -210,7 +211,11 @@ void draw_tile(ViewContext& view, const Dashboard& board, const Tile& tile, floa
     draw->AddRect(top, ImVec2(top.x + width, top.y + height), IM_COL32(226, 232, 240, 255), 8 * s);
     draw->AddText(ImVec2(top.x + pad, top.y + pad), IM_COL32(100, 116, 139, 255), tile.label);
     const std::string figure = value_text(view, report->metric, report->total);
-    draw->AddText(big, figure_size, ImVec2(top.x + pad, top.y + pad + line + 4 * s),
+    // A long figure on a narrow tile gets smaller rather than spilling over.
+    const float figure_width = big->CalcTextSizeA(figure_size, FLT_MAX, 0, figure.c_str()).x;
+    const float fitted = std::min(figure_size, figure_size * (width - 2 * pad) / figure_width);
+    draw->AddText(big, fitted,
+                  ImVec2(top.x + pad, top.y + pad + line + 4 * s + (figure_size - fitted) / 2),
                   IM_COL32(15, 23, 42, 255), figure.c_str());
     const std::string under = info ? counted(report->count, *info) : "";
     draw->AddText(ImVec2(top.x + pad, top.y + height - pad - line), IM_COL32(100, 116, 139, 255),
@@ -392,13 +397,13 @@ void draw_funnel_card(ViewContext& view, const Dashboard& board, float width) {
     if (!funnel) return;
     begin_card("funnel", width);
     card_heading(view, board, "conversion_by_stage", "Conversion funnel",
-                 "Deals that started the pipeline in the period: won " +
+                 "Deals that reached each stage · the share that went on; won " +
                      value_text(view, funnel->metric, funnel->total));
     std::vector<ChartBar> stages;
     for (const auto& row : funnel->rows) {
         const std::string on = value_text(view, funnel->metric, row.value);
         stages.push_back({row.label, static_cast<double>(row.count),
-                          std::to_string(row.count) + " · " + on + " to next",
+                          std::to_string(row.count) + " · " + on,
                           row.label + ": " + std::to_string(row.count) + " reached it, " + on +
                               " of them went on to the next stage",
                           false, 0});
@@ -441,18 +446,30 @@ void draw_response_card(ViewContext& view, const Dashboard& board, float width) 
     end_card();
 }
 
+// The rows with the largest values first, at most `most` of them (a card
+// has room for about eight bars; the CSV has them all).
+Report largest_rows(const Report& report, std::size_t most) {
+    Report top = report;
+    std::stable_sort(top.rows.begin(), top.rows.end(), [](const ReportRow& a, const ReportRow& b) {
+        return a.value.value_or(0) > b.value.value_or(0);
+    });
+    if (top.rows.size() > most) top.rows.resize(most);
+    return top;
+}
+
 void draw_bars_card(ViewContext& view, const Dashboard& board, float width, const char* key,
-                    const std::string& title, const std::string& subtitle) {
-    const Report* report = report_of(board, key);
-    if (!report) return;
+                    const std::string& title, const std::string& subtitle, bool largest = false) {
+    const Report* full = report_of(board, key);
+    if (!full) return;
     begin_card(key, width);
     card_heading(view, board, key, title, subtitle);
-    const MetricInfo* info = metric_info(report->metric);
-    if (report->rows.empty()) text_colored_wrapped(colors::kMuted, "Nothing in this period.");
+    const Report report = largest ? largest_rows(*full, 8) : *full;
+    const MetricInfo* info = metric_info(report.metric);
+    if (report.rows.empty()) text_colored_wrapped(colors::kMuted, "Nothing in this period.");
     const int picked = draw_bar_chart(view.ui, std::string("chart-") + key,
-                                      bars_of(view, *report, info ? info->counts : ""),
-                                      chart_height(), axis_for(view, report->metric));
-    open_row(view, *report, picked, title);
+                                      bars_of(view, report, info ? info->counts : ""),
+                                      chart_height(), axis_for(view, report.metric));
+    open_row(view, report, picked, title);
     end_card();
 }
 
@@ -483,7 +500,7 @@ void draw_cards(ViewContext& view, const Dashboard& board) {
         next(), draw_bars_card(view, board, card, "exceptions", "Exceptions now",
                                "What waits in the exception queues, by kind");
         next(), draw_bars_card(view, board, card, "revenue_per_customer", "Revenue per customer",
-                               "Won in the period, by company");
+                               "Won in the period: the top companies", true);
     }
 }
 
