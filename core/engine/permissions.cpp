@@ -17,13 +17,17 @@ std::string describe_user(const User& user) {
 }
 
 bool can_view(const Workspace& workspace, const User& actor, const Record& record) {
+    return can_view_owned_by(workspace, actor, record.owner);
+}
+
+bool can_view_owned_by(const Workspace& workspace, const User& actor, const std::string& owner) {
     switch (actor.role) {
     case Role::Admin:
         return true;
     case Role::Manager:
-        return record.owner.empty() || workspace.directory.manages(actor, record.owner);
+        return owner.empty() || workspace.directory.manages(actor, owner);
     case Role::Rep:
-        return record.owner.empty() || record.owner == actor.id;
+        return owner.empty() || owner == actor.id;
     }
     return false;
 }

@@ -12,6 +12,9 @@
 namespace crm {
 
 bool can_view(const Workspace& workspace, const User& actor, const Record& record);
+// Whether `actor` may see the records `owner` owns ("" = unowned): can_view()
+// decides by owner alone, so a reader of many records may ask once per owner.
+bool can_view_owned_by(const Workspace& workspace, const User& actor, const std::string& owner);
 Status check_create(const Workspace& workspace, const User& actor, const std::string& owner);
 Status check_update(const Workspace& workspace, const User& actor, const Record& record);
 Status check_assign(const Workspace& workspace, const User& actor, const Record& record,

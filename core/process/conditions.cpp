@@ -69,6 +69,22 @@ json logic_data(const Record& record, const RecordTypeDef& type) {
     return logic_data(record, type, json::object());
 }
 
+json logic_data_reading(const Record& record, const RecordTypeDef& type,
+                        const std::vector<std::string>& names) {
+    json data = json::object();
+    for (const auto& name : names) {
+        const std::string top = name.substr(0, name.find('.'));
+        if (top.empty() || is_system_variable(top)) return logic_data(record, type); // rare
+        const FieldDef* field = type.field(top);
+        const std::string suffix = "_currency";
+        if (!field && top.size() > suffix.size() &&
+            top.compare(top.size() - suffix.size(), suffix.size(), suffix) == 0)
+            field = type.field(top.substr(0, top.size() - suffix.size()));
+        if (field) put_field(data, *field, record.value(field->id));
+    }
+    return data;
+}
+
 std::string describe_condition(const RecordTypeDef& type, const json& rule) {
     return logic::describe(rule, [&type](const std::string& name) {
         if (const FieldDef* field = type.field(name)) return field->label;

@@ -20,6 +20,11 @@ namespace crm {
 nlohmann::json logic_data(const Record& record, const RecordTypeDef& type,
                           const nlohmann::json& fields);
 nlohmann::json logic_data(const Record& record, const RecordTypeDef& type);
+// The same data, holding only what `names` read (the variables() of the
+// rules to check): for checking a few rules on every record without copying
+// each whole record first. Rules read it exactly as they read logic_data().
+nlohmann::json logic_data_reading(const Record& record, const RecordTypeDef& type,
+                                  const std::vector<std::string>& names);
 
 // Names every rule may read besides the type's fields.
 bool is_system_variable(const std::string& name);

@@ -64,7 +64,8 @@ std::string describe_blocked_move(const Workspace& ws, const Record& record,
 }
 
 std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::string& viewer_id,
-                                             Instant now) {
+                                             Instant now, QueueDetail detail) {
+    const bool in_words = detail == QueueDetail::Words;
     std::vector<ExceptionQueue> queues;
     const User* viewer = ws.directory.user(viewer_id);
     if (!viewer) return queues;
@@ -82,8 +83,12 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
         // Most records have no exception: their title is made only for those that do.
         std::optional<std::string> titled;
         auto title = [&]() -> const std::string& {
-            if (!titled) titled = ws.title_of(*record);
+            if (!titled) titled = in_words ? ws.title_of(*record) : "";
             return *titled;
+        };
+        // An item's detail line, made only when the queues are to be read.
+        auto words = [in_words](auto make) {
+            return in_words ? std::string(make()) : std::string();
         };
         // Unowned work: records in an active process with nobody on them.
         if (record->owner.empty()) {
@@ -100,8 +105,10 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                              managers,
                              {}};
                 }
-                queue.items.push_back({record->id, title(),
-                                       flow->name + ": " + stage->name + why_unowned(*record), ""});
+                queue.items.push_back(
+                    {record->id, title(),
+                     words([&] { return flow->name + ": " + stage->name + why_unowned(*record); }),
+                     ""});
                 break;
             }
         }
@@ -113,9 +120,10 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
             if (const auto escalated = record->sla_escalations.find(clock.policy->id);
                 escalated != record->sla_escalations.end())
                 add_handlers(queue, escalated->second);
-            add_handlers(queue, alert_recipients(ws, *clock.policy, *record));
-            queue.items.push_back(
-                {record->id, title(), describe_clock(ws, *record, clock, now), record->owner});
+            if (in_words) add_handlers(queue, alert_recipients(ws, *clock.policy, *record));
+            queue.items.push_back({record->id, title(),
+                                   words([&] { return describe_clock(ws, *record, clock, now); }),
+                                   record->owner});
         }
         // The team's next actions past due: who owns them and by how much.
         if (reviews && !record->owner.empty())
@@ -126,10 +134,11 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                     queue = {
                         "overdue_next_action", "next_action", "Overdue next actions", managers, {}};
                 const Flow* flow = ws.flow(action.flow);
-                queue.items.push_back({record->id, title(),
-                                       (flow ? flow->name + ": " : "") + action.what + " · " +
-                                           ws.directory.names({record->owner}) + ", " +
-                                           describe_due(*action.due, now),
+                queue.items.push_back({record->id, title(), words([&] {
+                                           return (flow ? flow->name + ": " : "") + action.what +
+                                                  " · " + ws.directory.names({record->owner}) +
+                                                  ", " + describe_due(*action.due, now);
+                                       }),
                                        record->owner});
             }
         // Moves a gate stopped that nobody has completed since.
@@ -146,9 +155,10 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                          "Blocked: " + flow->name + " → " + to_name,
                          managers,
                          {}};
-            queue.items.push_back({record->id, title(),
-                                   describe_blocked_move(ws, *record, *state.blocked, now),
-                                   record->owner});
+            queue.items.push_back(
+                {record->id, title(),
+                 words([&] { return describe_blocked_move(ws, *record, *state.blocked, now); }),
+                 record->owner});
         }
         // Automations that could not run: the manual recovery queue.
         for (const auto& [automation, failure] : record->automation_failures) {

@@ -39,8 +39,12 @@ std::string automation_name(const Workspace& workspace, const std::string& autom
 std::string describe_blocked_move(const Workspace& workspace, const Record& record,
                                   const BlockedAttempt& blocked, Instant now);
 
+// Whether the queues are for reading (titles, details, who is alerted) or
+// only for counting (reports): counting leaves the words out.
+enum class QueueDetail { Words, CountOnly };
+
 // What `viewer` may see, largest groups first. Reps see their own breaches only.
 std::vector<ExceptionQueue> exception_queues(const Workspace& workspace, const std::string& viewer,
-                                             Instant now);
+                                             Instant now, QueueDetail detail = QueueDetail::Words);
 
 } // namespace crm

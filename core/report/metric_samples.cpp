@@ -609,7 +609,8 @@ MetricSamples exceptions(const Context& context) {
         const std::string& label = known != kinds.end() ? known->second.second : kind;
         out.samples.push_back({record, 1, kind, label, order, context.day_of(context.now)});
     };
-    for (const auto& queue : exception_queues(ws, context.viewer.id, context.now))
+    for (const auto& queue :
+         exception_queues(ws, context.viewer.id, context.now, QueueDetail::CountOnly))
         for (const auto& item : queue.items)
             add(ws.find(item.record_id), queue.kind);
     if (can_review_data_quality(context.viewer))
@@ -650,9 +651,15 @@ bool Context::in_period(CivilDate day) const {
     return (!filter.from || day >= *filter.from) && (!filter.to || day <= *filter.to);
 }
 
+bool Context::visible(const Record& record) const {
+    const auto known = visible_owners.find(record.owner);
+    if (known != visible_owners.end()) return known->second;
+    return visible_owners[record.owner] = can_view_owned_by(workspace, viewer, record.owner);
+}
+
 bool Context::included(const Record& record) const {
     const auto& filter = query.filter;
-    if (!can_view(workspace, viewer, record)) return false;
+    if (!visible(record)) return false;
     if (!filter.owner.empty() && record.owner != filter.owner) return false;
     if (!filter.team.empty()) {
         const User* owner = workspace.directory.user(record.owner);

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace crm::report {
@@ -56,6 +57,10 @@ struct Context {
     bool in_period(CivilDate day) const;
     // Visible to the viewer and passing the owner, team, flow and field filters.
     bool included(const Record& record) const;
+    bool visible(const Record& record) const;
+
+    // can_view_owned_by() per owner, asked once each: reports read every record.
+    mutable std::unordered_map<std::string, bool> visible_owners = {};
 };
 
 // The flow a stage metric reads: --flow, else the first flow on `type` with an

@@ -184,16 +184,29 @@ double share_used(const BusinessCalendar& calendar, Instant started, Instant due
     return static_cast<double>(used) / static_cast<double>(total);
 }
 
+namespace {
+
+// Every variable a policy's conditions read.
+std::vector<std::string> policy_variables(const SlaPolicy& policy) {
+    std::vector<std::string> names;
+    for (const json* rule : {&policy.applies, &policy.stops, &policy.pauses})
+        for (auto& name : logic::variables(*rule))
+            names.push_back(std::move(name));
+    return names;
+}
+
+} // namespace
+
 std::vector<SlaClock> sla_clocks(const Workspace& ws, const BusinessCalendar& calendar,
                                  const Record& record, Instant now) {
     std::vector<SlaClock> clocks;
     const RecordTypeDef* type = ws.schema.type(record.type);
-    json data;
     for (const auto& policy : ws.sla_policies) {
         if (policy.record_type != record.type || !type) continue;
         const auto started = clock_start(policy, record);
         if (!started) continue;
-        if (data.is_null()) data = logic_data(record, *type);
+        // Only what the policy's conditions read: queues ask this of every record.
+        const json data = logic_data_reading(record, *type, policy_variables(policy));
         if (!policy.applies.is_null() && !holds(policy.applies, data, now)) continue;
         auto duration = parse_duration(policy.within);
         if (!duration) continue;
