@@ -11,6 +11,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -36,15 +37,20 @@ inline Workspace team_workspace() {
     return ws;
 }
 
-// The team with the lead routing and sales pipeline processes of assets/.
-inline Workspace team_with_pipeline() {
-    Workspace ws = team_workspace();
-    for (const char* name : {"lead_routing", "sales_pipeline"}) {
+// Adds the processes of assets/processes/<name>.json to the workspace.
+inline void add_processes(Workspace& ws, std::initializer_list<const char*> names) {
+    for (const char* name : names) {
         std::ifstream in(std::string(CRM_PROCESS_DIR) + "/" + name + ".json");
         auto flows = processes_from_document(nlohmann::json::parse(in));
         if (!flows) throw std::runtime_error(flows.error());
         ws.flows.insert(ws.flows.end(), flows->begin(), flows->end());
     }
+}
+
+// The team with the lead routing and sales pipeline processes of assets/.
+inline Workspace team_with_pipeline() {
+    Workspace ws = team_workspace();
+    add_processes(ws, {"lead_routing", "sales_pipeline"});
     return ws;
 }
 

@@ -27,10 +27,7 @@ const Instant kNow = at("2026-12-01T10:00:00Z");
 Workspace funnel_workspace() {
     Workspace ws = team_with_pipeline();
     ws.schema = builtin_schema();
-    std::ifstream in(std::string(CRM_PROCESS_DIR) + "/onboarding.json");
-    auto flows = processes_from_document(json::parse(in));
-    REQUIRE(flows.ok());
-    ws.flows.insert(ws.flows.end(), flows->begin(), flows->end());
+    add_processes(ws, {"onboarding"});
     ws.currency = "EUR";
     return ws;
 }

@@ -34,12 +34,7 @@ const Instant kNow = at("2026-06-30T09:00:00Z");
 Workspace base_workspace() {
     Workspace ws = team_with_pipeline();
     ws.schema = builtin_schema();
-    for (const char* name : {"customer_support", "renewal_management"}) {
-        std::ifstream in(std::string(CRM_PROCESS_DIR) + "/" + name + ".json");
-        auto flows = processes_from_document(json::parse(in));
-        REQUIRE(flows.ok());
-        ws.flows.insert(ws.flows.end(), flows->begin(), flows->end());
-    }
+    add_processes(ws, {"customer_support", "renewal_management"});
     ws.currency = "USD";
     auto policies = sla_policies_from_json(json::parse(R"([
         {"id": "first_response", "name": "First response in 4 hours", "record_type": "lead",
