@@ -155,10 +155,10 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                          "Blocked: " + flow->name + " → " + to_name,
                          managers,
                          {}};
-            queue.items.push_back(
-                {record->id, title(),
-                 words([&] { return describe_blocked_move(ws, *record, *state.blocked, now); }),
-                 record->owner});
+            queue.items.push_back({record->id, title(), words([&, &blocked_at = *state.blocked] {
+                                       return describe_blocked_move(ws, *record, blocked_at, now);
+                                   }),
+                                   record->owner});
         }
         // Automations that could not run: the manual recovery queue.
         for (const auto& [automation, failure] : record->automation_failures) {
