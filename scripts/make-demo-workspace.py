@@ -287,6 +287,11 @@ for n, r in enumerate(records):
             r["flows"] = {"lead_routing": state("assigned", 1 + n % 2, 0 if n % 3 else 1, owner)}
         else:
             f["first_contact_at"] = stamp(TODAY - timedelta(days=3 + n % 5), 11, 30)
+            # Came in some hours before that first follow-up: lead response times spread
+            # from under an hour to two days, as a team's do.
+            waited = [0.5, 2, 3, 5, 9, 20, 30, 50][n % 8]
+            came_in = datetime.fromisoformat(f["first_contact_at"].replace("Z", "+00:00")) - timedelta(hours=waited)
+            r["created_at"] = came_in.strftime("%Y-%m-%dT%H:%M:%SZ")
             r["flows"] = {"lead_routing": state("contacted", 6 + n % 5, 3 + n % 5, owner, "ended", "routed")}
             if f["status"] == "Disqualified":
                 r["flows"]["lead_routing"] = state("contacted", 6 + n % 5, 3 + n % 5, owner, "exited", "disqualified",
