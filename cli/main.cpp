@@ -17,6 +17,7 @@
 #include "io/csv_export.hpp"
 #include "io/ics.hpp"
 #include "io/queue_json.hpp"
+#include "io/report_json.hpp"
 #include "io/schema_json.hpp"
 #include "io/workspace_json.hpp"
 #include "logic/jsonlogic.hpp"
@@ -1426,11 +1427,6 @@ int cmd_exceptions(const Args& args) {
     return kOk;
 }
 
-std::string option_or(const Args& args, const std::string& name, const std::string& otherwise) {
-    const auto it = args.options.find(name);
-    return it == args.options.end() ? otherwise : it->second;
-}
-
 const char* unit_name(MetricUnit unit) {
     switch (unit) {
     case MetricUnit::Hours:
@@ -1470,15 +1466,15 @@ ReportQuery report_query(const Args& args) {
     if (!metric_info(metric->second))
         throw UsageError{"there is no metric \"" + metric->second +
                          "\"; crm report --list names every metric"};
-    ReportQuery query{metric->second, option_or(args, "by", ""), {}};
+    ReportQuery query{metric->second, option(args, "by"), {}};
     query.filter.from = date_option(args, "from");
     query.filter.to = date_option(args, "to");
     if (query.filter.from && query.filter.to && *query.filter.to < *query.filter.from)
         throw UsageError{"the period ends (" + format_date(*query.filter.to) +
                          ") before it starts (" + format_date(*query.filter.from) + ")"};
-    query.filter.owner = option_or(args, "owner", "");
-    query.filter.team = option_or(args, "team", "");
-    query.filter.flow = option_or(args, "flow", "");
+    query.filter.owner = option(args, "owner");
+    query.filter.team = option(args, "team");
+    query.filter.flow = option(args, "flow");
     for (const auto& pair : args.wheres) {
         const auto equals = pair.find('=');
         if (equals == std::string::npos || equals == 0)
@@ -1486,29 +1482,6 @@ ReportQuery report_query(const Args& args) {
         query.filter.where.emplace_back(pair.substr(0, equals), pair.substr(equals + 1));
     }
     return query;
-}
-
-nlohmann::ordered_json report_json(const Report& report, bool with_records) {
-    auto value = [](const std::optional<double>& number) {
-        return number ? nlohmann::ordered_json(*number) : nlohmann::ordered_json(nullptr);
-    };
-    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-    for (const auto& row : report.rows) {
-        nlohmann::ordered_json line{{"key", row.key},
-                                    {"label", row.label},
-                                    {"value", value(row.value)},
-                                    {"count", row.count}};
-        if (with_records) line["records"] = row.records;
-        rows.push_back(line);
-    }
-    nlohmann::ordered_json out{{"metric", report.metric},
-                               {"rows", rows},
-                               {"total", value(report.total)},
-                               {"count", report.count}};
-    if (!report.highlight.empty()) out["highlight"] = report.highlight;
-    if (!report.notes.empty()) out["notes"] = report.notes;
-    if (with_records) out["records"] = report.records;
-    return out;
 }
 
 // A metric over what USER may see (JSON or CSV), or with --list every metric.
@@ -1538,7 +1511,7 @@ int cmd_report(const Args& args) {
     if (args.csv)
         std::cout << report_csv(*report, ws.currency);
     else
-        std::cout << report_json(*report, args.records).dump() << "\n";
+        std::cout << report_to_json(*report, args.records).dump() << "\n";
     return kOk;
 }
 

@@ -2,6 +2,8 @@
 // reports (rows with their records) and the records a click opened.
 #include "app.hpp"
 
+#include "io/report_json.hpp"
+
 namespace crm::web {
 
 using nlohmann::json;
@@ -9,20 +11,8 @@ using nlohmann::json;
 json App::reports_json() const {
     const ReportsScreen& screen = m_ui.reports;
     json panels = json::object();
-    for (const auto& [key, report] : screen.dashboard.value.shown) {
-        json rows = json::array();
-        for (const auto& row : report.rows)
-            rows.push_back({{"key", row.key},
-                            {"label", row.label},
-                            {"value", row.value ? json(*row.value) : json(nullptr)},
-                            {"count", row.count},
-                            {"records", row.records}});
-        panels[key] = {{"metric", report.metric},
-                       {"total", report.total ? json(*report.total) : json(nullptr)},
-                       {"count", report.count},
-                       {"highlight", report.highlight},
-                       {"rows", rows}};
-    }
+    for (const auto& [key, report] : screen.dashboard.value.shown)
+        panels[key] = json(report_to_json(report, true));
     return {{"from", format_date(screen.dashboard.value.from)},
             {"to", format_date(screen.dashboard.value.to)},
             {"team", screen.scope == ReportScope::Team},

@@ -241,11 +241,6 @@ std::optional<double> aggregate(Aggregate how, const std::vector<const Sample*>&
     }
 }
 
-// The record whose owner and fields a sample is grouped by.
-const Record* subject_of(const Sample& sample) {
-    return sample.subject ? sample.subject : sample.record;
-}
-
 struct Grouping {
     std::string by;
     const FieldDef* field = nullptr;
@@ -253,7 +248,7 @@ struct Grouping {
 
 // Gives each sample its row under --by: owner, team, month or a field.
 void regroup(const Workspace& ws, const Grouping& grouping, Sample& sample) {
-    const Record* record = subject_of(sample);
+    const Record* record = sample.record;
     constexpr int kLast = 1 << 30; // "Unowned", "Not set" after the named rows
     if (grouping.by == "month") {
         report::key_by_month(sample);
@@ -294,7 +289,7 @@ Result<Grouping> grouping_of(const Workspace& ws, const MetricInfo& info, const 
         return Error{"--by: " + info.name + " groups by owner, team or month only"};
     std::set<std::string> types;
     for (const auto& sample : samples)
-        types.insert(subject_of(sample)->type);
+        types.insert(sample.record->type);
     const FieldDef* field = nullptr;
     for (const auto& type_id : types) {
         const RecordTypeDef* type = ws.schema.type(type_id);
@@ -461,6 +456,19 @@ Result<Report> run_report(const Workspace& ws, const std::string& viewer_id,
 
     cents_to_units(*rule, report);
     return report;
+}
+
+std::vector<ReportRow> rows_for_every_month(const Report& report, CivilDate from, CivilDate to) {
+    std::vector<ReportRow> rows;
+    for (CivilDate month{from.year, from.month, 1}; month <= to;
+         month = month.month == 12 ? CivilDate{month.year + 1, 1, 1}
+                                   : CivilDate{month.year, month.month + 1, 1}) {
+        ReportRow row{report::month_key(month), report::month_label(month), 0.0, 0, {}};
+        for (const auto& found : report.rows)
+            if (found.key == row.key) row = found;
+        rows.push_back(std::move(row));
+    }
+    return rows;
 }
 
 std::string format_metric_value(const MetricInfo& metric, double value,

@@ -75,6 +75,11 @@ Result<Report> run_report(const Workspace& workspace, const std::string& viewer,
 // not hold (`crm report` exits 1 for these; its other mistakes exit 2).
 Status check_report_names(const Workspace& workspace, const ReportFilter& filter);
 
+// Rows by month for every month from `from` to `to`, those the report has
+// no row for at 0 (a chart over time shows the quiet months too). For
+// reports grouped by month ("2026-11"); other rows are left out.
+std::vector<ReportRow> rows_for_every_month(const Report& report, CivilDate from, CivilDate to);
+
 // "42%", "3.5 days", "USD 12,000", "4.2": a value as a person reads it.
 std::string format_metric_value(const MetricInfo& metric, double value,
                                 const std::string& currency);

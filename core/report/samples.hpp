@@ -24,7 +24,6 @@ struct Sample {
     // The day it belongs to, for grouping by month; none for an open deal
     // without an Expected close (it keeps its own row under --by month).
     std::optional<CivilDate> day;
-    const Record* subject = nullptr; // grouped by this record's owner and fields (default: record)
 };
 
 // How a metric adds its samples up, per row and over all.
@@ -70,6 +69,9 @@ const Flow* metric_flow(const Context& context, const std::string& type, const s
 // Rows by month: "2026-11", "Nov 2026", in calendar order (a sample without
 // a day keeps its row).
 void key_by_month(Sample& sample);
+// "2026-11" and "Nov 2026" for the month of `day`.
+std::string month_key(CivilDate day);
+std::string month_label(CivilDate day);
 
 using SampleMaker = std::function<MetricSamples(const Context&)>;
 // The sample maker of a metric in metric_catalog(); null for an unknown name.

@@ -1172,3 +1172,19 @@ TEST_CASE("report: deals without an amount are left out of money and noted") {
     CHECK(*pipeline->total == 20001); // Epsilon and Delta; Eta has no amount
     CHECK(pipeline->notes.front() == "1 open deals without an amount left out");
 }
+
+TEST_CASE("a report by month lists every month of the period, the quiet ones at 0") {
+    Report revenue;
+    revenue.metric = "revenue";
+    revenue.rows = {{"2026-11", "Nov 2026", 234000.0, 5, {"deal-1"}}};
+    const auto rows = rows_for_every_month(revenue, CivilDate{2026, 9, 15}, CivilDate{2027, 1, 3});
+    REQUIRE(rows.size() == 5); // Sep to Jan, across the year's end
+    CHECK(rows[0].key == "2026-09");
+    CHECK(rows[0].label == "Sep 2026");
+    CHECK(rows[0].value == 0.0);
+    CHECK(rows[0].count == 0);
+    CHECK(rows[2].key == "2026-11");
+    CHECK(rows[2].value == 234000.0);
+    CHECK(rows[2].records == std::vector<std::string>{"deal-1"});
+    CHECK(rows[4].label == "Jan 2027");
+}

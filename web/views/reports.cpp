@@ -17,6 +17,7 @@
 #include <cfloat>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 
 namespace crm::web {
 
@@ -85,6 +86,20 @@ std::pair<CivilDate, CivilDate> period_days(ReportPeriod period, CivilDate today
 
 constexpr double kFrameBudgetMs = 12;
 
+// What a card shows, shaped once when worked out rather than every frame:
+// revenue for every month of the period (quiet ones at 0), customers with
+// the largest first (the card draws the top ones; the CSV has them all).
+Report shaped_for_card(const Panel& panel, Report report, const Dashboard& board) {
+    const std::string key = panel.key;
+    if (key == "revenue") report.rows = rows_for_every_month(report, board.from, board.to);
+    if (key == "revenue_per_customer")
+        std::stable_sort(report.rows.begin(), report.rows.end(),
+                         [](const ReportRow& a, const ReportRow& b) {
+                             return a.value.value_or(0) > b.value.value_or(0);
+                         });
+    return report;
+}
+
 // Works out panels until the frame's budget is spent (one at least); the
 // rest follow on the next frames, the app drawing until all are done.
 void work_out_panels(ViewContext& view, Dashboard& board, bool team) {
@@ -105,7 +120,8 @@ void work_out_panels(ViewContext& view, Dashboard& board, bool team) {
         if (!team) query.filter.owner = view.ui.user;
         auto report = run_report(view.workspace, view.ui.user, query, view.now);
         if (report)
-            board.shown.insert_or_assign(panel.key, std::move(*report));
+            board.shown.insert_or_assign(panel.key,
+                                         shaped_for_card(panel, std::move(*report), board));
         else
             board.shown.erase(panel.key);
     }
@@ -307,11 +323,13 @@ float chart_height() {
     return std::max(80.0f, ImGui::GetContentRegionAvail().y - 4 * scale());
 }
 
+// The report's first `most` rows as bars.
 std::vector<ChartBar> bars_of(const ViewContext& view, const Report& report,
-                              const std::string& what) {
+                              const std::string& what, std::size_t most = SIZE_MAX) {
     const MetricInfo* info = metric_info(report.metric);
     std::vector<ChartBar> bars;
     for (const auto& row : report.rows) {
+        if (bars.size() == most) break;
         ChartBar bar;
         bar.label = row.label;
         bar.value = row.value.value_or(0);
@@ -334,39 +352,16 @@ void open_row(ViewContext& view, const Report& report, int picked, const std::st
     show_records(view, title + ": " + row.label, row.records);
 }
 
-// Every month of the period, those without a sale at 0.
-Report revenue_by_month(const Report& revenue, const Dashboard& board) {
-    Report filled = revenue;
-    filled.rows.clear();
-    CivilDate month = first_of_month(board.from);
-    while (month <= board.to) {
-        char key[16];
-        std::snprintf(key, sizeof key, "%04d-%02d", month.year, month.month);
-        static const char* const names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-        ReportRow row{key,
-                      std::string(names[month.month - 1]) + " " + std::to_string(month.year),
-                      0.0,
-                      0,
-                      {}};
-        for (const auto& found : revenue.rows)
-            if (found.key == key) row = found;
-        filled.rows.push_back(row);
-        month = months_before(month, -1);
-    }
-    return filled;
-}
-
 void draw_revenue_card(ViewContext& view, const Dashboard& board, float width) {
     const Report* revenue = report_of(board, "revenue");
     if (!revenue) return;
     begin_card("revenue", width);
     card_heading(view, board, "revenue", "Revenue by month",
                  "Won deals, " + view.workspace.currency + ", by the month they closed");
-    const Report months = revenue_by_month(*revenue, board);
-    const int picked = draw_line_chart(view.ui, "chart-revenue", bars_of(view, months, "deals won"),
-                                       chart_height(), axis_for(view, "revenue"));
-    open_row(view, months, picked, "Revenue");
+    const int picked =
+        draw_line_chart(view.ui, "chart-revenue", bars_of(view, *revenue, "deals won"),
+                        chart_height(), axis_for(view, "revenue"));
+    open_row(view, *revenue, picked, "Revenue");
     end_card();
 }
 
@@ -446,30 +441,19 @@ void draw_response_card(ViewContext& view, const Dashboard& board, float width) 
     end_card();
 }
 
-// The rows with the largest values first, at most `most` of them (a card
-// has room for about eight bars; the CSV has them all).
-Report largest_rows(const Report& report, std::size_t most) {
-    Report top = report;
-    std::stable_sort(top.rows.begin(), top.rows.end(), [](const ReportRow& a, const ReportRow& b) {
-        return a.value.value_or(0) > b.value.value_or(0);
-    });
-    if (top.rows.size() > most) top.rows.resize(most);
-    return top;
-}
-
 void draw_bars_card(ViewContext& view, const Dashboard& board, float width, const char* key,
-                    const std::string& title, const std::string& subtitle, bool largest = false) {
-    const Report* full = report_of(board, key);
-    if (!full) return;
+                    const std::string& title, const std::string& subtitle) {
+    const Report* report = report_of(board, key);
+    if (!report) return;
     begin_card(key, width);
     card_heading(view, board, key, title, subtitle);
-    const Report report = largest ? largest_rows(*full, 8) : *full;
-    const MetricInfo* info = metric_info(report.metric);
-    if (report.rows.empty()) text_colored_wrapped(colors::kMuted, "Nothing in this period.");
+    const MetricInfo* info = metric_info(report->metric);
+    if (report->rows.empty()) text_colored_wrapped(colors::kMuted, "Nothing in this period.");
+    // About eight bars fit a card; the CSV has every row.
     const int picked = draw_bar_chart(view.ui, std::string("chart-") + key,
-                                      bars_of(view, report, info ? info->counts : ""),
-                                      chart_height(), axis_for(view, report.metric));
-    open_row(view, report, picked, title);
+                                      bars_of(view, *report, info ? info->counts : "", 8),
+                                      chart_height(), axis_for(view, report->metric));
+    open_row(view, *report, picked, title);
     end_card();
 }
 
@@ -500,7 +484,7 @@ void draw_cards(ViewContext& view, const Dashboard& board) {
         next(), draw_bars_card(view, board, card, "exceptions", "Exceptions now",
                                "What waits in the exception queues, by kind");
         next(), draw_bars_card(view, board, card, "revenue_per_customer", "Revenue per customer",
-                               "Won in the period: the top companies", true);
+                               "Won in the period: the top companies");
     }
 }
 
