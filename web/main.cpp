@@ -29,6 +29,8 @@ struct Host {
     int canvas_width = 0, canvas_height = 0;
     int frames_to_draw = 3; // a few frames after any change let ImGui settle
     int idle_frames = 0;    // frames in a row with nothing to draw
+    unsigned frames_drawn =
+        0; // for tests: a widget is where it is drawn only once a frame shows it
     bool loading_reported = false;
     TouchInput touch;
     std::string pending_paste;
@@ -153,6 +155,7 @@ void frame() {
     glClearColor(1, 1, 1, 1);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ++host.frames_drawn;
 }
 
 } // namespace
@@ -182,6 +185,10 @@ EMSCRIPTEN_KEEPALIVE const char* crm_test_state() {
 EMSCRIPTEN_KEEPALIVE void crm_test_compact() {
     if (g_host && g_host->app.is_open()) g_host->app.compact_now();
     if (g_host) g_host->frames_to_draw = std::max(g_host->frames_to_draw, 3);
+}
+
+EMSCRIPTEN_KEEPALIVE unsigned crm_test_frames() {
+    return g_host ? g_host->frames_drawn : 0;
 }
 
 EMSCRIPTEN_KEEPALIVE const char* crm_test_rects() {

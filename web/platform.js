@@ -340,6 +340,9 @@ window.crmTest = {
     if (!Module.calledRun) return {};
     return JSON.parse(Module.UTF8ToString(Module._crm_test_rects()));
   },
+  // Frames drawn so far, and whether the frame loop rests (nothing left to draw).
+  frames: function () { return Module.calledRun ? Module._crm_test_frames() : 0; },
+  resting: function () { return Boolean(Module.crmLoopPaused); },
   syncIdle: function () { return Module.crmPlatform.syncIdle(); },
   // True while closing the tab would ask about unsaved edits.
   asksBeforeClosing: function () { return Module.crmPlatform.unsavedEdits(); },

@@ -938,6 +938,7 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
         return {};
     }
     const BusinessCalendar calendar = workspace_calendar(m_workspace);
+    const SlaClockReader clocks_of(m_workspace, calendar);
     EventBatch batch;
     batch.at = now;
     batch.actor = kAutomationActor;
@@ -952,7 +953,7 @@ std::vector<std::string> Engine::raise_breaches(Instant now) {
                 batch.events.push_back(events::SlaResumed{record->id, change.policy});
         }
         std::optional<Instant> wake; // when a running clock on it next comes due
-        for (const auto& clock : sla_clocks(m_workspace, calendar, *record, now)) {
+        for (const auto& clock : clocks_of(*record, now)) {
             if (clock.state == ClockState::Ok || clock.state == ClockState::AtRisk)
                 wake = wake ? std::min(*wake, clock.due) : clock.due;
             if (clock.state != ClockState::Overdue) continue;

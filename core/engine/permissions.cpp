@@ -32,6 +32,13 @@ bool can_view_owned_by(const Workspace& workspace, const User& actor, const std:
     return false;
 }
 
+bool ViewableByOwner::operator()(const Record& record) const {
+    if (m_viewer.role == Role::Admin) return true;
+    const auto known = m_by_owner.find(record.owner);
+    if (known != m_by_owner.end()) return known->second;
+    return m_by_owner[record.owner] = can_view_owned_by(m_workspace, m_viewer, record.owner);
+}
+
 Status check_create(const Workspace& workspace, const User& actor, const std::string& owner) {
     if (owner == actor.id) return Status::success();
     if (owner.empty()) {

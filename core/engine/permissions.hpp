@@ -7,6 +7,7 @@
 #include "util/result.hpp"
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace crm {
@@ -15,6 +16,20 @@ bool can_view(const Workspace& workspace, const User& actor, const Record& recor
 // Whether `actor` may see the records `owner` owns ("" = unowned): can_view()
 // decides by owner alone, so a reader of many records may ask once per owner.
 bool can_view_owned_by(const Workspace& workspace, const User& actor, const std::string& owner);
+
+// can_view() for a reader of many records (queues, reports): asks the
+// directory once per owner instead of once per record.
+class ViewableByOwner {
+  public:
+    ViewableByOwner(const Workspace& workspace, const User& viewer)
+        : m_workspace(workspace), m_viewer(viewer) {}
+    bool operator()(const Record& record) const;
+
+  private:
+    const Workspace& m_workspace;
+    const User& m_viewer;
+    mutable std::unordered_map<std::string, bool> m_by_owner;
+};
 Status check_create(const Workspace& workspace, const User& actor, const std::string& owner);
 Status check_update(const Workspace& workspace, const User& actor, const Record& record);
 Status check_assign(const Workspace& workspace, const User& actor, const Record& record,

@@ -4,6 +4,8 @@
 #include "model/field_values.hpp"
 #include "process/flow_json.hpp"
 
+#include <algorithm>
+
 namespace crm {
 
 using nlohmann::json;
@@ -69,20 +71,34 @@ json logic_data(const Record& record, const RecordTypeDef& type) {
     return logic_data(record, type, json::object());
 }
 
-json logic_data_reading(const Record& record, const RecordTypeDef& type,
-                        const std::vector<std::string>& names) {
-    json data = json::object();
+std::optional<std::vector<const FieldDef*>> fields_read(const RecordTypeDef& type,
+                                                        const std::vector<std::string>& names) {
+    std::vector<const FieldDef*> fields;
     for (const auto& name : names) {
         const std::string top = name.substr(0, name.find('.'));
-        if (top.empty() || is_system_variable(top)) return logic_data(record, type); // rare
+        if (top.empty() || is_system_variable(top)) return std::nullopt; // rare
         const FieldDef* field = type.field(top);
         const std::string suffix = "_currency";
         if (!field && top.size() > suffix.size() &&
             top.compare(top.size() - suffix.size(), suffix.size(), suffix) == 0)
             field = type.field(top.substr(0, top.size() - suffix.size()));
-        if (field) put_field(data, *field, record.value(field->id));
+        if (field && std::find(fields.begin(), fields.end(), field) == fields.end())
+            fields.push_back(field);
     }
+    return fields;
+}
+
+json logic_data_of(const Record& record, const std::vector<const FieldDef*>& fields) {
+    json data = json::object();
+    for (const FieldDef* field : fields)
+        put_field(data, *field, record.value(field->id));
     return data;
+}
+
+json logic_data_reading(const Record& record, const RecordTypeDef& type,
+                        const std::vector<std::string>& names) {
+    const auto fields = fields_read(type, names);
+    return fields ? logic_data_of(record, *fields) : logic_data(record, type);
 }
 
 std::string describe_condition(const RecordTypeDef& type, const json& rule) {

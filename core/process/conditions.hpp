@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,13 @@ nlohmann::json logic_data(const Record& record, const RecordTypeDef& type);
 // each whole record first. Rules read it exactly as they read logic_data().
 nlohmann::json logic_data_reading(const Record& record, const RecordTypeDef& type,
                                   const std::vector<std::string>& names);
+// What logic_data_reading() reads, worked out once for reading many records:
+// the fields `names` name, or none when a name needs the whole record (a
+// system variable such as "owner" or "flows").
+std::optional<std::vector<const FieldDef*>> fields_read(const RecordTypeDef& type,
+                                                        const std::vector<std::string>& names);
+// The record's data holding only `fields`.
+nlohmann::json logic_data_of(const Record& record, const std::vector<const FieldDef*>& fields);
 
 // Names every rule may read besides the type's fields.
 bool is_system_variable(const std::string& name);

@@ -78,8 +78,10 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
         if (user.role == Role::Admin) admins.push_back(user.id);
     std::map<std::string, ExceptionQueue> unowned, breaches, overdue, blocked, failed;
     const bool reviews = can_review_exceptions(*viewer);
+    const ViewableByOwner viewable(ws, *viewer);
+    const SlaClockReader clocks_of(ws, calendar);
     for (const Record* record : ws.all_records()) {
-        if (!can_view(ws, *viewer, *record)) continue;
+        if (!viewable(*record)) continue;
         // Most records have no exception: their title is made only for those that do.
         std::optional<std::string> titled;
         auto title = [&]() -> const std::string& {
@@ -108,11 +110,11 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                 queue.items.push_back(
                     {record->id, title(),
                      words([&] { return flow->name + ": " + stage->name + why_unowned(*record); }),
-                     ""});
+                     "", record});
                 break;
             }
         }
-        for (const auto& clock : sla_clocks(ws, calendar, *record, now)) {
+        for (const auto& clock : clocks_of(*record, now)) {
             if (clock.state != ClockState::Overdue) continue;
             auto& queue = breaches[clock.policy->id];
             if (queue.items.empty())
@@ -123,28 +125,32 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
             if (in_words) add_handlers(queue, alert_recipients(ws, *clock.policy, *record));
             queue.items.push_back({record->id, title(),
                                    words([&] { return describe_clock(ws, *record, clock, now); }),
-                                   record->owner});
+                                   record->owner, record});
         }
         // The team's next actions past due: who owns them and by how much.
         if (reviews && !record->owner.empty())
-            for (const auto& action : stage_actions(ws, calendar, *record, now)) {
-                if (action.state != "overdue" || !action.due) continue;
+            for (const auto& [flow_id, state] : record->flows) {
+                const Flow* flow = ws.flow(flow_id);
+                const Stage* stage = flow && state.active() ? flow->stage(state.stage) : nullptr;
+                if (!stage || stage->next_action.text.empty()) continue;
+                const auto due = next_action_due(calendar, *stage, state);
+                if (!due || now < due->at) continue;
                 auto& queue = overdue["next_action"];
                 if (queue.items.empty())
                     queue = {
                         "overdue_next_action", "next_action", "Overdue next actions", managers, {}};
-                const Flow* flow = ws.flow(action.flow);
                 queue.items.push_back({record->id, title(), words([&] {
-                                           return (flow ? flow->name + ": " : "") + action.what +
+                                           return flow->name + ": " + stage->next_action.text +
                                                   " · " + ws.directory.names({record->owner}) +
-                                                  ", " + describe_due(*action.due, now);
+                                                  ", " + describe_due(due->at, now);
                                        }),
-                                       record->owner});
+                                       record->owner, record});
             }
         // Moves a gate stopped that nobody has completed since.
         for (const auto& [flow_id, state] : record->flows) {
+            if (!state.active() || !state.blocked) continue;
             const Flow* flow = ws.flow(flow_id);
-            if (!flow || !state.active() || !state.blocked) continue;
+            if (!flow) continue;
             const std::string& to = state.blocked->to;
             const Stage* target = flow->stage(to);
             const std::string to_name = target ? target->name : to;
@@ -158,7 +164,7 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
             queue.items.push_back({record->id, title(), words([&, &blocked_at = *state.blocked] {
                                        return describe_blocked_move(ws, *record, blocked_at, now);
                                    }),
-                                   record->owner});
+                                   record->owner, record});
         }
         // Automations that could not run: the manual recovery queue.
         for (const auto& [automation, failure] : record->automation_failures) {
@@ -169,7 +175,7 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                          automation_failure_title(ws, automation),
                          admins,
                          {}};
-            queue.items.push_back({record->id, title(), failure.reason, record->owner});
+            queue.items.push_back({record->id, title(), failure.reason, record->owner, record});
         }
     }
     for (auto* groups : {&unowned, &breaches, &overdue, &blocked, &failed})

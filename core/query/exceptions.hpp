@@ -17,6 +17,7 @@ struct ExceptionItem {
     std::string detail; // "Lead routing: New", "First response to a demo request, due ...",
                         // "Lead routing: Call or email the lead ... · overdue 1d 3h"
     std::string owner;  // user id ("" when unowned)
+    const Record* record = nullptr; // valid only while the workspace is unchanged (counting)
 };
 
 struct ExceptionQueue {

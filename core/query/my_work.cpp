@@ -69,6 +69,17 @@ std::string describe_ago(Instant then, Instant now) {
     return span(now.seconds - then.seconds) + " ago";
 }
 
+std::optional<ActionDue> next_action_due(const BusinessCalendar& calendar, const Stage& stage,
+                                         const FlowState& state) {
+    if (!stage.next_action.task || stage.next_action.task->due_in.empty()) return std::nullopt;
+    const auto duration = parse_duration(stage.next_action.task->due_in);
+    if (!duration) return std::nullopt;
+    const BusinessCalendar& clock = duration->business ? calendar : BusinessCalendar::always_open();
+    const auto due = due_at(clock, state.entered_at, *duration);
+    if (!due) return std::nullopt;
+    return ActionDue{*due, &clock};
+}
+
 std::vector<WorkItem> stage_actions(const Workspace& ws, const BusinessCalendar& calendar,
                                     const Record& record, Instant now) {
     std::vector<WorkItem> items;
@@ -81,15 +92,10 @@ std::vector<WorkItem> stage_actions(const Workspace& ws, const BusinessCalendar&
         WorkItem item{record.id,    title, "next_action", stage->next_action.text,
                       std::nullopt, "ok",  flow_id,       "",
                       record.id,    {}};
-        if (stage->next_action.task && !stage->next_action.task->due_in.empty())
-            if (auto duration = parse_duration(stage->next_action.task->due_in)) {
-                const BusinessCalendar& clock =
-                    duration->business ? calendar : BusinessCalendar::always_open();
-                if (auto due = due_at(clock, state.entered_at, *duration)) {
-                    item.due = *due;
-                    item.state = state_of(clock, state.entered_at, *due, now, 0.75);
-                }
-            }
+        if (const auto due = next_action_due(calendar, *stage, state)) {
+            item.due = due->at;
+            item.state = state_of(*due->clock, state.entered_at, due->at, now, 0.75);
+        }
         items.push_back(item);
     }
     return items;
@@ -193,6 +199,7 @@ std::optional<WorkItem> record_next_action(const Workspace& ws, const Record& re
 std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user, Instant now) {
     std::vector<WorkItem> items;
     const BusinessCalendar calendar = workspace_calendar(ws);
+    const SlaClockReader clocks_of(ws, calendar);
     const User* me = ws.directory.user(user);
     auto names_me = [&](const std::vector<std::string>& people) {
         return std::find(people.begin(), people.end(), user) != people.end();
@@ -222,7 +229,7 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
                 tasks_of.erase(tasks);
             }
         }
-        for (const auto& clock : sla_clocks(ws, calendar, *record, now)) {
+        for (const auto& clock : clocks_of(*record, now)) {
             if (clock.state == ClockState::Met || clock.state == ClockState::Paused) continue;
             const auto escalation = record->sla_escalations.find(clock.policy->id);
             const bool mine_to_rescue = clock.state == ClockState::Overdue &&

@@ -40,6 +40,15 @@ std::vector<WorkItem> next_actions(const Workspace& workspace, const std::string
 std::optional<WorkItem> record_next_action(const Workspace& workspace, const Record& record,
                                            Instant now);
 
+// When the next action of a stage is due: its task template's due_in from
+// entering the stage. None without a due_in.
+struct ActionDue {
+    Instant at;
+    const BusinessCalendar* clock; // `calendar` for business time, else always open
+};
+std::optional<ActionDue> next_action_due(const BusinessCalendar& calendar, const Stage& stage,
+                                         const FlowState& state);
+
 // The next actions of the record's active stages, due by their task template.
 std::vector<WorkItem> stage_actions(const Workspace& workspace, const BusinessCalendar& calendar,
                                     const Record& record, Instant now);

@@ -218,11 +218,11 @@ MetricSamples first_response_sla(const Context& context) {
         out.notes.push_back("no SLA policy on leads starts when the lead is created");
         return out;
     }
+    const SlaClockReader clocks_of(context.workspace, context.calendar);
     each_included(context, "lead", [&](const Record& lead) {
         const CivilDate day = context.day_of(lead.created_at);
         if (!context.in_period(day)) return;
-        for (const auto& clock :
-             sla_clocks(context.workspace, context.calendar, lead, context.now)) {
+        for (const auto& clock : clocks_of(lead, context.now)) {
             const auto policy = std::find(policies.begin(), policies.end(), clock.policy);
             if (policy == policies.end()) continue;
             bool late = lead.sla_alerts.count(clock.policy->id) > 0;
@@ -612,7 +612,7 @@ MetricSamples exceptions(const Context& context) {
     for (const auto& queue :
          exception_queues(ws, context.viewer.id, context.now, QueueDetail::CountOnly))
         for (const auto& item : queue.items)
-            add(ws.find(item.record_id), queue.kind);
+            add(item.record, queue.kind);
     if (can_review_data_quality(context.viewer))
         for (const Record* record : ws.all_records())
             if (!record->data_problems.empty()) add(record, "data_problem");
@@ -649,12 +649,6 @@ CivilDate Context::day_of(Instant at) const {
 bool Context::in_period(CivilDate day) const {
     const auto& filter = query.filter;
     return (!filter.from || day >= *filter.from) && (!filter.to || day <= *filter.to);
-}
-
-bool Context::visible(const Record& record) const {
-    const auto known = visible_owners.find(record.owner);
-    if (known != visible_owners.end()) return known->second;
-    return visible_owners[record.owner] = can_view_owned_by(workspace, viewer, record.owner);
 }
 
 bool Context::included(const Record& record) const {

@@ -3,6 +3,7 @@
 // them up. Internal to core/report.
 #pragma once
 
+#include "engine/permissions.hpp"
 #include "model/workspace.hpp"
 #include "report/metrics.hpp"
 #include "sla/calendar.hpp"
@@ -56,10 +57,7 @@ struct Context {
     bool in_period(CivilDate day) const;
     // Visible to the viewer and passing the owner, team, flow and field filters.
     bool included(const Record& record) const;
-    bool visible(const Record& record) const;
-
-    // can_view_owned_by() per owner, asked once each: reports read every record.
-    mutable std::unordered_map<std::string, bool> visible_owners = {};
+    ViewableByOwner visible{workspace, viewer};
 };
 
 // The flow a stage metric reads: --flow, else the first flow on `type` with an

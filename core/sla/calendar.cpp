@@ -61,10 +61,13 @@ std::int64_t local_day(const BusinessCalendar& calendar, Instant instant) {
 
 } // namespace
 
-BusinessCalendar BusinessCalendar::always_open() {
-    BusinessCalendar calendar;
-    for (auto& day : calendar.week)
-        day = {{0, 1440}};
+const BusinessCalendar& BusinessCalendar::always_open() {
+    static const BusinessCalendar calendar = [] {
+        BusinessCalendar open;
+        for (auto& day : open.week)
+            day = {{0, 1440}};
+        return open;
+    }();
     return calendar;
 }
 

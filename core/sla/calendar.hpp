@@ -29,7 +29,7 @@ struct BusinessCalendar {
     std::array<std::vector<std::pair<int, int>>, 7> week;
     std::set<std::int64_t> holidays; // local dates as days since 1970-01-01
 
-    static BusinessCalendar always_open(); // 24/7 in UTC
+    static const BusinessCalendar& always_open(); // 24/7 in UTC
 };
 
 Result<BusinessCalendar> calendar_from_json(const nlohmann::json& json);

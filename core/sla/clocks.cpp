@@ -21,10 +21,11 @@ bool holds(const json& rule, const json& data, Instant now) {
 std::optional<Instant> clock_start(const SlaPolicy& policy, const Record& record) {
     if (policy.starts == "created") return record.created_at;
     if (policy.starts.rfind("flow:", 0) != 0) return std::nullopt;
-    const std::string spec = policy.starts.substr(5);
+    const std::string_view spec = std::string_view(policy.starts).substr(5);
     const auto slash = spec.find('/');
-    const auto state = record.flows.find(spec.substr(0, slash));
-    if (state == record.flows.end() || slash == std::string::npos) return std::nullopt;
+    if (slash == std::string_view::npos) return std::nullopt;
+    const auto state = record.flows.find(std::string(spec.substr(0, slash)));
+    if (state == record.flows.end()) return std::nullopt;
     // The clock runs from entering the stage, as long as the record is still there.
     if (!state->second.active() || state->second.stage != spec.substr(slash + 1))
         return std::nullopt;
@@ -197,22 +198,30 @@ std::vector<std::string> policy_variables(const SlaPolicy& policy) {
 
 } // namespace
 
-std::vector<SlaClock> sla_clocks(const Workspace& ws, const BusinessCalendar& calendar,
-                                 const Record& record, Instant now) {
-    std::vector<SlaClock> clocks;
-    const RecordTypeDef* type = ws.schema.type(record.type);
+SlaClockReader::SlaClockReader(const Workspace& ws, const BusinessCalendar& calendar)
+    : m_calendar(calendar) {
     for (const auto& policy : ws.sla_policies) {
-        if (policy.record_type != record.type || !type) continue;
+        const RecordTypeDef* type = ws.schema.type(policy.record_type);
+        auto duration = parse_duration(policy.within);
+        if (!type || !duration) continue; // such a policy never runs a clock
+        m_policies.push_back(
+            {&policy, type, *duration, fields_read(*type, policy_variables(policy))});
+    }
+}
+
+std::vector<SlaClock> SlaClockReader::operator()(const Record& record, Instant now) const {
+    std::vector<SlaClock> clocks;
+    for (const auto& [policy_ptr, type, within, reads] : m_policies) {
+        const SlaPolicy& policy = *policy_ptr;
+        if (policy.record_type != record.type) continue;
         const auto started = clock_start(policy, record);
         if (!started) continue;
         // Only what the policy's conditions read: queues ask this of every record.
-        const json data = logic_data_reading(record, *type, policy_variables(policy));
+        const json data = reads ? logic_data_of(record, *reads) : logic_data(record, *type);
         if (!policy.applies.is_null() && !holds(policy.applies, data, now)) continue;
-        auto duration = parse_duration(policy.within);
-        if (!duration) continue;
         const BusinessCalendar& clock_calendar =
-            duration->business ? calendar : BusinessCalendar::always_open();
-        auto due = due_at(clock_calendar, *started, *duration);
+            within.business ? m_calendar : BusinessCalendar::always_open();
+        auto due = due_at(clock_calendar, *started, within);
         if (!due) continue;
         const auto* pauses = pauses_of(record, policy);
         SlaClock clock{&policy, *started, *due, ClockState::Ok};
@@ -233,6 +242,11 @@ std::vector<SlaClock> sla_clocks(const Workspace& ws, const BusinessCalendar& ca
         clocks.push_back(clock);
     }
     return clocks;
+}
+
+std::vector<SlaClock> sla_clocks(const Workspace& ws, const BusinessCalendar& calendar,
+                                 const Record& record, Instant now) {
+    return SlaClockReader(ws, calendar)(record, now);
 }
 
 std::vector<PauseChange> pause_changes(const Workspace& ws, const Record& record, Instant now) {

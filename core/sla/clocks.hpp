@@ -6,6 +6,7 @@
 #include "sla/policy.hpp"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,25 @@ BusinessCalendar workspace_calendar(const Workspace& workspace);
 // The clocks that apply to a record at `now`, met ones included.
 std::vector<SlaClock> sla_clocks(const Workspace& workspace, const BusinessCalendar& calendar,
                                  const Record& record, Instant now);
+
+// sla_clocks() for reading many records (queues, reports): each policy's
+// duration and the fields its conditions read are worked out once. Valid
+// while the workspace's policies and schema are unchanged and `calendar` lives.
+class SlaClockReader {
+  public:
+    SlaClockReader(const Workspace& workspace, const BusinessCalendar& calendar);
+    std::vector<SlaClock> operator()(const Record& record, Instant now) const;
+
+  private:
+    struct Policy {
+        const SlaPolicy* policy;
+        const RecordTypeDef* type;
+        Duration within;
+        std::optional<std::vector<const FieldDef*>> reads; // none: the whole record
+    };
+    const BusinessCalendar& m_calendar;
+    std::vector<Policy> m_policies;
+};
 
 // How far along [started, due) `now` is in working time, 0..1 (1 when due),
 // leaving out the time the clock was paused.

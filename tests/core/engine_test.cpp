@@ -153,6 +153,17 @@ TEST_CASE("permissions: reps own, managers run their team, admins run everything
         CHECK_FALSE(can_view(ws, *ws.directory.user("u-wes"), anas));
         CHECK(can_view(ws, *ws.directory.user("u-sam"), anas));
     }
+    SUBCASE("a reader of many records gets can_view's answer for each, asked again") {
+        const Record& zeds = *ws.find("deal-2");
+        for (const char* id : {"u-ana", "u-ben", "u-maria", "u-wes", "u-sam", "u-zed"}) {
+            const User& viewer = *ws.directory.user(id);
+            const ViewableByOwner viewable(ws, viewer);
+            for (int pass = 0; pass < 2; ++pass) {
+                CHECK(viewable(anas) == can_view(ws, viewer, anas));
+                CHECK(viewable(zeds) == can_view(ws, viewer, zeds));
+            }
+        }
+    }
     SUBCASE("a rep cannot edit someone else's record, and nothing changes") {
         const auto outcome =
             engine.apply(UpdateRecord{"deal-1", {{"name", "Mine now"}}}, "u-ben", kNow);

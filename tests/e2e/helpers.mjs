@@ -58,16 +58,31 @@ export const waitSaved = (page) => page.waitForFunction(() => window.crmTest.syn
 export const state = (page) => page.evaluate(() => window.crmTest.state());
 export const findByTitle = (page, title) => page.evaluate((t) => window.crmTest.findByTitle(t), title);
 
-// Waits until the app has drawn the named widget in the same place twice
-// (a popup's first frame is a measuring pass), then clicks its centre.
-export async function click(page, name) {
-  let rect = null;
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const now = await page.evaluate((n) => window.crmTest.rects()[n] || null, name);
-    if (now && rect && JSON.stringify(now) === JSON.stringify(rect)) break;
-    rect = now;
+// Where the app drew the named widget, once that place has settled: the same
+// in two frames drawn after the last look (a popup's first frame is a
+// measuring pass, and a scroll moves things a frame after its input), or the
+// frame loop resting with nothing left to draw. Null if it never settles.
+export async function settledRect(page, name, timeout = 15000) {
+  const look = () => page.evaluate((n) => ({
+    rect: window.crmTest.rects()[n] || null,
+    frames: window.crmTest.frames(),
+    resting: window.crmTest.resting(),
+  }), name);
+  const deadline = Date.now() + timeout;
+  let before = await look();
+  while (Date.now() < deadline) {
     await page.waitForTimeout(50);
+    const now = await look();
+    const same = now.rect && before.rect && JSON.stringify(now.rect) === JSON.stringify(before.rect);
+    if (same && (now.resting || now.frames >= before.frames + 2)) return now.rect;
+    if (JSON.stringify(now.rect) !== JSON.stringify(before.rect)) before = now;
   }
+  return null;
+}
+
+// Waits until the named widget has settled, then clicks its centre.
+export async function click(page, name) {
+  const rect = await settledRect(page, name);
   assert.ok(rect, `the app never drew "${name}"`);
   await page.mouse.click(rect.x + rect.w / 2, rect.y + rect.h / 2);
 }
