@@ -1,6 +1,7 @@
 // Every dashboard metric at scale, as the reports screen asks for it: once
 // for an admin over the whole workspace, once for a manager over their team,
-// each over the last six months. Usage: report_bench [RECORDS [METRIC]]
+// each over the last six months.
+// Usage: report_bench [RECORDS [METRIC | --write FILE]]
 //
 // The set (RECORDS in all): 20 % deals in the sales pipeline with three to
 // six stage entries each (one in ten moved back a stage), half of them
@@ -9,6 +10,7 @@
 // a decided renewal; 40 % activities on deals and leads; the rest companies
 // and contacts. 30 reps in 3 teams, records spread over the last year.
 #include "bench_clock.hpp"
+#include "io/workspace_json.hpp"
 #include "model/schema.hpp"
 #include "process/flow_json.hpp"
 #include "report/metrics.hpp"
@@ -34,6 +36,7 @@ struct Builder {
     Workspace ws;
     std::mt19937 random{20261205};
     std::size_t next = 0;
+    std::vector<std::string> workable; // deals and leads, which activities are about
 
     std::string owner() { return "u-rep" + std::to_string(random() % 30); }
     Instant days_ago(int most) {
@@ -44,6 +47,7 @@ struct Builder {
 
     Record& add(Record record) {
         const std::string id = record.id;
+        if (record.type == "deal" || record.type == "lead") workable.push_back(id);
         ws.put(std::move(record));
         return *ws.edit(id);
     }
@@ -163,14 +167,13 @@ void add_subscription(Builder& b, const Flow& renewal) {
 // On a record made before it: ids count across types, so some point at
 // companies or contacts, as notes on them would.
 void add_activity(Builder& b) {
-    const std::string related = b.random() % 3 == 0 ? "lead-" : "deal-";
     Record activity{b.id("activity"),
                     "activity",
                     b.owner(),
                     {{"kind", "Call"},
                      {"subject", "Call"},
                      {"at", format_instant(b.days_ago(365))},
-                     {"related", related + std::to_string(1 + b.random() % b.next)}}};
+                     {"related", b.workable[b.random() % b.workable.size()]}}};
     activity.created_at = activity.updated_at = b.days_ago(365);
     b.add(std::move(activity));
 }
@@ -179,7 +182,9 @@ void add_activity(Builder& b) {
 
 int main(int argc, char** argv) {
     const std::size_t count = argc > 1 ? std::stoul(argv[1]) : 100000;
-    const std::string only = argc > 2 ? argv[2] : ""; // one metric, for profiling
+    // One metric, for profiling; or "--write FILE": the workspace as an export,
+    // for measuring the dashboard in the browser (scripts/bench --browser).
+    const std::string only = argc > 2 ? argv[2] : "";
     Builder b;
     b.ws.schema = builtin_schema();
     b.ws.flows = load_flows();
@@ -214,6 +219,11 @@ int main(int argc, char** argv) {
     while (b.ws.record_count() < count)
         add_activity(b);
 
+    if (only == "--write" && argc > 3) {
+        std::ofstream(argv[3]) << workspace_to_json(b.ws).dump();
+        std::printf("wrote %zu records to %s\n", b.ws.record_count(), argv[3]);
+        return 0;
+    }
     std::printf("reports over %zu records (20%% deals, 15%% leads, 10%% tickets, 5%% "
                 "subscriptions, the rest activities, companies, contacts), last six months\n",
                 b.ws.record_count());

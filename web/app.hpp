@@ -48,6 +48,9 @@ class App {
 
     // Test hooks read these.
     std::string test_state_json() const;
+    // For tests: the reports screen shows every panel, worked out for the
+    // workspace and person as they are now.
+    bool reports_ready() const;
 
   private:
     void apply_intents();

@@ -16,10 +16,16 @@ json App::reports_json() const {
     return {{"from", format_date(screen.dashboard.value.from)},
             {"to", format_date(screen.dashboard.value.to)},
             {"team", screen.scope == ReportScope::Team},
-            {"complete", screen.dashboard.value.complete()},
+            {"complete", reports_ready()},
             {"panels", panels},
             {"drill_title", screen.drill_title},
             {"drill_ids", screen.drill_ids}};
+}
+
+bool App::reports_ready() const {
+    const auto& cache = m_ui.reports.dashboard;
+    return m_ui.screen == Screen::Reports && cache.workspace_version == m_version &&
+           cache.user == m_ui.user && cache.value.complete();
 }
 
 } // namespace crm::web

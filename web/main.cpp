@@ -191,6 +191,10 @@ EMSCRIPTEN_KEEPALIVE unsigned crm_test_frames() {
     return g_host ? g_host->frames_drawn : 0;
 }
 
+EMSCRIPTEN_KEEPALIVE int crm_test_reports_ready() {
+    return g_host && g_host->app.is_open() && g_host->app.reports_ready();
+}
+
 EMSCRIPTEN_KEEPALIVE const char* crm_test_rects() {
     static std::string text;
     nlohmann::json rects = nlohmann::json::object();

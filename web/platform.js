@@ -343,6 +343,8 @@ window.crmTest = {
   // Frames drawn so far, and whether the frame loop rests (nothing left to draw).
   frames: function () { return Module.calledRun ? Module._crm_test_frames() : 0; },
   resting: function () { return Boolean(Module.crmLoopPaused); },
+  // The reports screen shows every panel, for what is current (cheaper than state()).
+  reportsReady: function () { return Boolean(Module.calledRun && Module._crm_test_reports_ready()); },
   syncIdle: function () { return Module.crmPlatform.syncIdle(); },
   // True while closing the tab would ask about unsaved edits.
   asksBeforeClosing: function () { return Module.crmPlatform.unsavedEdits(); },

@@ -350,7 +350,7 @@ enum class ReportScope { Team, Mine };
 enum class ReportPeriod { ThisMonth, LastMonth, ThisQuarter, LastSixMonths, ThisYear };
 
 struct Dashboard {
-    CivilDate from, to;                  // the period, in the person's time zone
+    CivilDate from, to; // the period, in the workspace calendar's zone (where reports count days)
     std::map<std::string, Report> shown; // by panel: "revenue", "win_rate_by_owner", ...
     // Panels are worked out a few per frame, so that a big workspace never
     // holds one frame for all of them: the next one to work out.

@@ -4,6 +4,7 @@
 #include "ui_state.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <string>
 
@@ -15,7 +16,13 @@ inline constexpr ImGuiWindowFlags kPanel = ImGuiWindowFlags_NoDecoration | ImGui
                                            ImGuiWindowFlags_NoBringToFrontOnFocus;
 
 // Remembers the last item's rectangle under `name` (end-to-end tests click by name).
+// A window ImGui still hides (a popup's first frames measure it before it is
+// placed) records nothing: nothing in it can be clicked yet.
 inline void mark(UiState& ui, const std::string& name) {
+    const ImGuiWindow* window = ImGui::GetCurrentWindowRead();
+    if (window->Hidden || window->HiddenFramesCannotSkipItems > 0 ||
+        window->HiddenFramesCanSkipItems > 0)
+        return;
     const ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
     ui.widget_rects[name] = Rect{min.x, min.y, max.x - min.x, max.y - min.y};
 }

@@ -134,6 +134,13 @@ const char* const kMonths[] = {"January",   "February", "March",    "April",
 void draw_calendar(const ViewContext& view, const FieldDef& field, std::string& value) {
     DatePicker& picker = view.ui.date_picker;
     const float s = scale();
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float cell = std::max(40 * s, tap_height());
+    // Seven finger-sized days fit a phone's width: the gaps give way first.
+    const float room = ImGui::GetIO().DisplaySize.x - 2 * style.WindowPadding.x -
+                       2 * style.DisplaySafeAreaPadding.x - 4 * s;
+    const float gap = std::clamp((room - 7 * cell) / 6, 2 * s, style.ItemSpacing.x);
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(gap, style.ItemSpacing.y));
     if (ImGui::ArrowButton("##prev", ImGuiDir_Left)) {
         picker.month = add_days(picker.month, -1); // the last day of the month before
         picker.month.day = 1;
@@ -142,20 +149,18 @@ void draw_calendar(const ViewContext& view, const FieldDef& field, std::string& 
     ImGui::SameLine();
     const std::string title =
         std::string(kMonths[picker.month.month - 1]) + " " + std::to_string(picker.month.year);
-    const float cell = std::max(40 * s, tap_height());
-    const float grid = cell * 7 + ImGui::GetStyle().ItemSpacing.x * 6;
+    const float grid = cell * 7 + gap * 6;
     ImGui::AlignTextToFramePadding();
     ImGui::SetCursorPosX((grid - ImGui::CalcTextSize(title.c_str()).x) * 0.5f);
     ImGui::TextUnformatted(title.c_str());
-    ImGui::SameLine(grid - ImGui::GetFrameHeight() + ImGui::GetStyle().WindowPadding.x);
+    ImGui::SameLine(grid - ImGui::GetFrameHeight() + style.WindowPadding.x);
     if (ImGui::ArrowButton("##next", ImGuiDir_Right))
         picker.month = add_days(picker.month, days_in_month(picker.month.year, picker.month.month));
     mark(view.ui, "picker-next");
     const char* days[] = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"};
     for (int d = 0; d < 7; ++d) {
         if (d) ImGui::SameLine();
-        ImGui::SetCursorPosX(ImGui::GetStyle().WindowPadding.x +
-                             d * (cell + ImGui::GetStyle().ItemSpacing.x) +
+        ImGui::SetCursorPosX(style.WindowPadding.x + d * (cell + gap) +
                              (cell - ImGui::CalcTextSize(days[d]).x) * 0.5f);
         ImGui::TextColored(colors::kMuted, "%s", days[d]);
     }
@@ -190,6 +195,7 @@ void draw_calendar(const ViewContext& view, const FieldDef& field, std::string& 
         ImGui::InputTextWithHint("##time", "09:00", &picker.time);
         mark(view.ui, "picker-time");
     }
+    ImGui::PopStyleVar();
 }
 
 // A date (and time) field: typed in the forms people use, or picked.

@@ -11,6 +11,7 @@
 #include "engine/permissions.hpp"
 #include "model/field_values.hpp"
 #include "query/board.hpp"
+#include "sla/clocks.hpp"
 #include "util/local_time.hpp"
 
 #include <algorithm>
@@ -139,8 +140,10 @@ const Dashboard& dashboard(ViewContext& view) {
         // the minute: the figures shown stay until their update is ready.
         if (screen.computed_for != wanted) board.shown.clear();
         screen.computed_for = wanted;
-        std::tie(board.from, board.to) =
-            period_days(screen.period, local_date(view.now, view.ui.zone));
+        // Today where the team works: reports count days in the workspace
+        // calendar's zone, so "this month" is the same month for everyone.
+        std::tie(board.from, board.to) = period_days(
+            screen.period, local_date(view.now, workspace_calendar(view.workspace).zone));
         board.next_panel = 0;
     }
     if (!board.complete()) work_out_panels(view, board, team);
