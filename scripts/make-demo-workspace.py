@@ -470,6 +470,243 @@ for record in records:
 flagged = next(r for r in records if r["type"] == "contact" and r.get("owner") == "u-ben")
 flagged["data_problems"] = [{"note": "The phone number is the front desk; ask for a direct line",
                              "by": "u-ben", "at": stamp(TODAY - timedelta(days=2), 15, 40)}]
+
+# --- Six months of history, for the reports (docs/reports.md): deals closed
+# since June with their stage history, tickets resolved and rated over the last
+# eight weeks, renewals decided, and eight weeks of the reps' calls, emails and
+# meetings. Added after every record above, and drawn from a generator of their
+# own, so the records above (and the module-level random stream) stay as they were.
+past = random.Random(20261205)
+
+
+def workday(day, step=-1):
+    """`day`, or the nearest weekday before it (step=-1) or after it (step=1)."""
+    while day.weekday() >= 5:
+        day += timedelta(days=step)
+    return day
+
+
+def iso(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def day_of(text):
+    return date.fromisoformat(text[:10])
+
+
+def office_hour():
+    """A time of day (UTC) inside the team's New York office hours."""
+    return past.randint(13, 20), past.choice([0, 10, 20, 30, 40, 50])
+
+
+# --- Deals closed between June and mid-November. Each walked the pipeline one
+# stage at a time; its history is laid out backwards from the day it closed.
+# Proposals wait longest on the buyer (the bottleneck time in stage shows), and
+# a few deals went back a stage once for a second round.
+CLOSED_DEAL_NAMES = ["Route optimisation pilot", "Driver app licences", "Depot scheduling", "Annual platform licence",
+                     "Regional rollout", "Analytics add-on", "Service desk contract", "Mobile crews upgrade"]
+# Days a deal stayed in each stage (fewest, most); a second stay takes half as long.
+STAY = {"lead": (1, 4), "qualified": (3, 8), "meeting_scheduled": (4, 9), "proposal_sent": (12, 25),
+        "negotiation": (5, 11)}
+# Every fourth deal was lost: where it dropped out, and why (in order).
+LOST_AT = [("proposal_sent", "Chose a cheaper competitor"), ("qualified", "No budget this year"),
+           ("proposal_sent", "Went quiet after the proposal"), ("negotiation", "Lost on price to a competitor"),
+           ("meeting_scheduled", "Built it in-house"), ("proposal_sent", "Project postponed to next year"),
+           ("negotiation", "Legal terms not agreed")]
+# Won deals that went back once, from the stage named to the one before it.
+WENT_BACK = {2: "negotiation", 9: "proposal_sent", 17: "negotiation", 25: "negotiation"}
+# Onboarding after a won deal: each stage and the days it took (within its next action's time).
+ONBOARDING = [("kickoff_held", (1, 3)), ("configured", (3, 6)), ("live", (7, 13)), ("value_delivered", (8, 13))]
+deals_at = {}  # company -> closed deals added here
+for i in range(30):
+    owner = REPS[i % 3]
+    won = i % 4 != 3
+    lost_at, reason = (None, None) if won else LOST_AT[i // 4]
+    path = SALES_STAGES[:SALES_STAGES.index(lost_at) + 1] if lost_at else list(SALES_STAGES)
+    if i in WENT_BACK:
+        k = SALES_STAGES.index(WENT_BACK[i])
+        path = SALES_STAGES[:k + 1] + [SALES_STAGES[k - 1]] + SALES_STAGES[k:]
+    closed = workday(date(2026, 6, 4) + timedelta(days=i * 160 // 29 + past.randint(-2, 2)))
+    entries, day = [], closed
+    for k in range(len(path) - 1, -1, -1):
+        fewest, most = STAY[path[k]]
+        if path[k] in path[:k]:
+            fewest, most = max(1, fewest // 2), max(1, most // 2)
+        day = workday(day - timedelta(days=past.randint(fewest, most)))
+        entries.insert(0, {"stage": path[k], "at": stamp(day, *office_hour()), "by": owner})
+    # One of the rep's customers that was in the CRM (with its contacts) by then,
+    # the ones with the fewest of these deals first.
+    started = day_of(entries[0]["at"])
+    customers = [r for r in records if r["type"] == "contact" and r["fields"].get("company") in company_ids
+                 and company_owner[r["fields"]["company"]] == owner and day_of(r["created_at"]) < started]
+    cid = min({r["fields"]["company"] for r in customers}, key=lambda c: (deals_at.get(c, 0), c))
+    deals_at[cid] = deals_at.get(cid, 0) + 1
+    c = company_ids.index(cid)
+    outcome = "closed_won" if won else "closed_lost"
+    ending = {"stage": outcome, "at": stamp(closed, *office_hour()), "by": owner}
+    if reason:
+        ending["reason"] = reason
+    amount = {"amount": past.choice([9500, 14000, 18500, 24000, 32000, 45000, 60000, 88000, 120000]),
+              "currency": "USD"}
+    fields = {"name": f"{COMPANIES[c][0]} – {CLOSED_DEAL_NAMES[i % len(CLOSED_DEAL_NAMES)]}", "company": cid,
+              "contact": contacts_of[cid][0], "amount": amount, "stage": "Closed won" if won else "Closed lost",
+              "close_date": closed.isoformat(), "probability": 100 if won else 0, "budget": dict(amount)}
+    # What each gate it passed asked for (docs/processes.md).
+    if "meeting_scheduled" in path:
+        met = day_of(next(e["at"] for e in entries if e["stage"] == "meeting_scheduled"))
+        fields.update({"decision_maker": contacts_of[cid][0],
+                       "meeting_date": workday(met + timedelta(days=2), 1).isoformat()})
+    if "proposal_sent" in path:
+        fields["demo_completed"] = True
+    if "negotiation" in path:
+        fields["pricing_discussed"] = True
+    if won:
+        fields["agreement_signed"] = True
+    else:
+        fields["lost_reason"] = reason
+    add("deal", owner, fields, day_of(entries[0]["at"]))
+    deal = records[-1]
+    deal["created_at"] = entries[0]["at"]  # added at the Lead stage, when it started the pipeline
+    deal["flows"] = {"sales_pipeline": {
+        "stage": path[-1], "status": "ended", "outcome": outcome, "started_at": entries[0]["at"],
+        "entered_at": entries[-1]["at"], "ended_at": ending["at"], "history": entries + [ending],
+        **({"reason": reason} if reason else {})}}
+    if not won:
+        continue
+    # Onboarding started the day it was won; the older ones are live and have
+    # delivered value, the recent ones are on their way.
+    steps = [{"stage": "kickoff_scheduled", "at": ending["at"], "by": owner}]
+    day = closed
+    for stage, (fewest, most) in ONBOARDING:
+        day = workday(day + timedelta(days=past.randint(fewest, most)), 1)
+        if day >= TODAY:
+            break
+        steps.append({"stage": stage, "at": stamp(day, *office_hour()), "by": owner})
+        deal["fields"].update({"kickoff_held": {"kickoff_date": day.isoformat()},
+                               "live": {"go_live_date": day.isoformat()},
+                               "value_delivered": {"value_confirmed": True}}.get(stage, {}))
+    onboarding = {"stage": steps[-1]["stage"], "status": "active", "started_at": ending["at"],
+                  "entered_at": steps[-1]["at"], "history": steps}
+    if steps[-1]["stage"] == "value_delivered":
+        onboarding.update({"stage": "live", "status": "ended", "outcome": "value_delivered",
+                           "entered_at": steps[-2]["at"], "ended_at": steps[-1]["at"]})
+    deal["flows"]["onboarding"] = onboarding
+
+# --- Tickets resolved over the last eight weeks: answered within hours (now
+# and then the next morning), some waited on the customer, one came back; the
+# customer confirmed the fix and rated the support, mostly 4 or 5.
+CSAT = [5, 4, 5, 5, 3, 4, 5, 5, 4, 2, 5, 4, 5, 4, 5, 3, 5, 4, 4, 5, 5, 2, 4, 5, 4, 5]
+RESOLUTIONS = {"Bug": "Fixed in the next release; a workaround until then.", "Billing": "Corrected invoice sent.",
+               "Question": "Walked the customer through the settings.",
+               "Feature request": "Logged for the product team; shared the roadmap."}
+for i, score in enumerate(CSAT):
+    c = (i * 5 + 1) % len(COMPANIES)
+    cid, owner = company_ids[c], company_owner[company_ids[c]]
+    subject = subjects[(i * 3 + 1) % len(subjects)]
+    opened_day = workday(TODAY - timedelta(days=10 + i * 46 // 25))
+    opened = datetime(opened_day.year, opened_day.month, opened_day.day, *office_hour(), tzinfo=timezone.utc)
+    answered = opened + timedelta(minutes=past.choice([15, 25, 40, 55, 80, 110, 150, 200]))
+    if i % 9 == 4:
+        answered += timedelta(hours=18)  # came in late: answered the next morning
+    entries = [{"stage": "new", "at": iso(opened), "by": owner}, {"stage": "open", "at": iso(answered), "by": owner}]
+    moment = answered
+    hops = ["waiting", "open"] if i % 4 == 2 else []
+    hops += ["resolved", "open", "resolved"] if i == 13 else ["resolved"]  # reopened once, fixed for good
+    for stage in hops + ["closed"]:  # each a working day or more after the last, in office hours
+        day = workday(moment.date() + timedelta(days=past.randint(1, 2)), 1)
+        moment = datetime(day.year, day.month, day.day, *office_hour(), tzinfo=timezone.utc)
+        entries.append({"stage": stage, "at": iso(moment), "by": owner})
+    assert moment.date() < TODAY, "a demo ticket closes before today"
+    add("ticket", owner, {
+        "subject": subject, "description": "Reported through the help centre.", "company": cid,
+        "contact": contacts_of[cid][1], "priority": ["Normal", "High", "Normal", "Low", "Normal", "Critical"][i % 6],
+        "status": "Closed", "opened_at": iso(opened), "category": TICKET_CATEGORY[subject],
+        "first_response_at": iso(answered), "resolution_plan": RESOLUTIONS[TICKET_CATEGORY[subject]],
+        "resolution_confirmed": True, "csat": score}, opened_day)
+    records[-1]["created_at"] = iso(opened)
+    records[-1]["flows"] = {"customer_support": {
+        "stage": "resolved", "status": "ended", "outcome": "closed", "started_at": iso(opened),
+        "entered_at": entries[-2]["at"], "ended_at": entries[-1]["at"], "history": entries}}
+
+# --- Renewals decided since June: the renewal flow ran from 120 days before
+# the renewal date and ended renewed, downgraded or churned, which is what the
+# renewal and churn rates read. Each subscription in turn: how it ended, its
+# plan, and why it was downgraded or lost.
+RENEWALS = [("renewed", "Growth", None), ("renewed", "Enterprise", None),
+            ("downgraded", "Enterprise", "Fewer field crews this season"), ("renewed", "Starter", None),
+            ("churned", "Growth", "Moved to an in-house tool"), ("renewed", "Growth", None),
+            ("renewed", "Enterprise", None), ("renewed", "Growth", None),
+            ("downgraded", "Growth", "Dropped the route planning add-on"), ("renewed", "Starter", None),
+            ("renewed", "Growth", None), ("churned", "Enterprise", "Acquired; the new parent uses another system"),
+            ("renewed", "Growth", None), ("downgraded", "Growth", "Budget cut; kept the core licences"),
+            ("renewed", "Enterprise", None)]
+MRR = {"Starter": 490, "Growth": 2400, "Enterprise": 9500}
+SMALLER = {"Enterprise": "Growth", "Growth": "Starter"}
+for i, (outcome, plan, reason) in enumerate(RENEWALS):
+    c = (i * 2) % len(COMPANIES)  # the even companies: the odd ones have the open subscriptions
+    cid, owner = company_ids[c], company_owner[company_ids[c]]
+    due = date(2026, 6, 15) + timedelta(days=i * 11)  # the renewal date the flow worked towards
+    decided = workday(due - timedelta(days=past.randint(0, 7)))
+    entries = [{"stage": stage, "at": stamp(workday(due - timedelta(days=days_before)), *office_hour()), "by": owner}
+               for stage, days_before in [("health_review", 120 - past.randint(0, 3)),
+                                          ("proposal", 90 - past.randint(0, 5)),
+                                          ("negotiation", 60 - past.randint(0, 8))]]
+    ending = {"stage": outcome, "at": stamp(decided, *office_hour()), "by": owner}
+    if reason:
+        ending["reason"] = reason
+    customer_since = due - timedelta(days=365 * (1 + i % 3))
+    fields = {"name": f"{COMPANIES[c][0]} – {plan} plan", "company": cid, "plan": plan,
+              "mrr": {"amount": MRR[plan], "currency": "USD"}, "start_date": customer_since.isoformat(),
+              "renewal_date": (due if outcome == "churned" else due + timedelta(days=365)).isoformat(),
+              "status": outcome.capitalize(), "auto_renew": outcome == "renewed" and i % 2 == 0,
+              "usage_pct": {"renewed": 60 + i % 19, "downgraded": 34 + i % 9, "churned": 18 + i % 7}[outcome],
+              "health": "At risk" if outcome == "churned" else "Healthy", "renewal_proposal_sent": True}
+    if outcome == "downgraded":
+        fields["new_mrr"] = {"amount": MRR[SMALLER[plan]], "currency": "USD"}  # moved to the smaller plan
+    add("subscription", owner, fields, customer_since)
+    records[-1]["flows"] = {"renewal_management": {
+        "stage": "negotiation", "status": "ended", "outcome": outcome, "started_at": entries[0]["at"],
+        "entered_at": entries[-1]["at"], "ended_at": ending["at"], "history": entries + [ending],
+        **({"reason": reason} if reason else {})}}
+
+# --- Eight weeks of the reps' calls, emails and meetings, each on a deal they
+# were working that day: Ana logs steadily, Ben took it up over the weeks,
+# Chloé was at a trade fair for a week.
+PER_WEEK = {"u-ana": [7, 8, 7, 9, 8, 7, 9, 8], "u-ben": [2, 2, 3, 4, 5, 6, 7, 8], "u-chloe": [6, 5, 7, 6, 1, 6, 7, 6]}
+ACTIVITY_SUBJECTS = {
+    "Call": ["Discovery call", "Follow-up call on the proposal", "Pricing questions", "Check-in with the champion",
+             "Call with procurement"],
+    "Email": ["Sent pricing overview", "Sent the proposal", "Shared a customer case study", "Recap of the meeting",
+              "Answered the security questionnaire"],
+    "Meeting": ["On-site demo", "Proposal walkthrough", "Meeting with the CFO", "Workshop with the operations team"]}
+OUTCOMES = {"Call": ["Reached", "Reached", "Reached", "Left voicemail", "No answer"], "Email": ["Sent"],
+            "Meeting": ["Meeting held", "Meeting held", "Meeting held", "Rescheduled"]}
+
+
+def working_on(deal, day):
+    """Whether the deal was in the pipeline on `day`: added by then, not closed before."""
+    pipeline = deal.get("flows", {}).get("sales_pipeline", {})
+    ended = pipeline.get("ended_at") if pipeline.get("status") == "ended" else None
+    return day_of(deal["created_at"]) <= day and (ended is None or day <= day_of(ended))
+
+
+first_monday = TODAY - timedelta(days=TODAY.weekday() + 7 * 7)
+for rep, counts in PER_WEEK.items():
+    deals = [r for r in records if r["type"] == "deal" and r.get("owner") == rep]
+    for week, count in enumerate(counts):
+        for _ in range(count):
+            day = first_monday + timedelta(days=7 * week + past.randint(0, 4))
+            if day >= TODAY:
+                day = TODAY - timedelta(days=1)
+            kind = past.choice(["Call", "Call", "Call", "Email", "Email", "Meeting"])
+            hour, minute = office_hour()
+            when = stamp(day, hour, minute)
+            deal = past.choice([d for d in deals if working_on(d, day)])
+            add("activity", rep, {"kind": kind, "subject": past.choice(ACTIVITY_SUBJECTS[kind]), "at": when,
+                                  "direction": "Outbound", "related": deal["id"],
+                                  "outcome": past.choice(OUTCOMES[kind])}, day)
+            records[-1]["created_at"] = when  # logged as it happened
+
 # Validation rules an admin would write (docs/workspace-format.md, "Validation
 # rules"); every record above passes them.
 validation = {
