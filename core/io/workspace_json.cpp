@@ -532,22 +532,30 @@ Status check_record_refs(const Record& record, const Workspace& ws, const std::s
     return Status::success();
 }
 
+Status add_record(const json& value, std::size_t index, Workspace& ws, Instant imported_at) {
+    auto record = read_record(value, ws, at("$.records", index), imported_at);
+    if (!record) return Error{record.error()};
+    ws.put(std::move(*record));
+    return Status::success();
+}
+
+// References are checked once every record is known (they may point forward).
+Status check_references(const std::vector<std::string>& ids, const Workspace& ws) {
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        if (auto status = check_record_refs(*ws.find(ids[i]), ws, at("$.records", i)); !status)
+            return status;
+    return Status::success();
+}
+
 Status read_records(const json& records, Workspace& ws, Instant imported_at) {
     if (!records.is_array())
         return Error{"$.records: expected an array, got " + json_type_name(records)};
+    std::vector<std::string> ids;
     for (std::size_t i = 0; i < records.size(); ++i) {
-        const std::string path = at("$.records", i);
-        auto record = read_record(records[i], ws, path, imported_at);
-        if (!record) return Error{record.error()};
-        ws.put(std::move(*record));
+        if (auto status = add_record(records[i], i, ws, imported_at); !status) return status;
+        ids.push_back(records[i]["id"].get<std::string>());
     }
-    // References are checked once every record is known (they may point forward).
-    for (std::size_t i = 0; i < records.size(); ++i) {
-        const Record* record = ws.find(records[i]["id"].get<std::string>());
-        if (auto status = check_record_refs(*record, ws, at("$.records", i)); !status)
-            return status;
-    }
-    return Status::success();
+    return check_references(ids, ws);
 }
 
 Result<std::string> optional_string(const json& value, const std::string& path, const char* key) {
@@ -714,7 +722,7 @@ json record_to_json(const Record& record) {
     return item;
 }
 
-json workspace_to_json(const Workspace& ws) {
+json workspace_settings_to_json(const Workspace& ws) {
     json users = json::array();
     for (const auto& user : ws.directory.users())
         users.push_back(user_to_json(user));
@@ -731,9 +739,6 @@ json workspace_to_json(const Workspace& ws) {
         for (const auto& field : type.fields)
             if (field.custom) custom_fields[type.id].push_back(field_def_to_json(field));
     }
-    json records = json::array();
-    for (const Record* record : ws.all_records())
-        records.push_back(record_to_json(*record));
     json views = json::array();
     for (const auto& view : ws.views)
         views.push_back(view_to_json(view));
@@ -751,7 +756,6 @@ json workspace_to_json(const Workspace& ws) {
                 {"processes", flows_to_json(ws.flows)},
                 {"calendar", ws.calendar},
                 {"sla_policies", sla_policies_to_json(ws.sla_policies)},
-                {"records", std::move(records)},
                 {"next_ids", std::move(next_ids)}};
     // Only when there are some: exports from before views and inboxes stay as they were.
     // Only when it is not the default: exports from before it stay as they were.
@@ -769,6 +773,15 @@ json workspace_to_json(const Workspace& ws) {
                 notifications.push_back(notification_to_json(notification));
         out["notifications"] = std::move(notifications);
     }
+    return out;
+}
+
+json workspace_to_json(const Workspace& ws) {
+    json out = workspace_settings_to_json(ws);
+    json records = json::array();
+    for (const Record* record : ws.all_records())
+        records.push_back(record_to_json(*record));
+    out["records"] = std::move(records);
     return out;
 }
 
@@ -867,7 +880,8 @@ Status read_lead_scoring(const json& document, Workspace& ws) {
     return Status::success();
 }
 
-Result<Workspace> read_workspace(const json& document, Instant imported_at) {
+// Everything but the records, which need the people, schema and flows read here.
+Status read_settings(const json& document, Workspace& ws) {
     if (!document.is_object())
         return Error{"$: expected a workspace object, got " + json_type_name(document)};
     const auto format = document.find("format");
@@ -889,7 +903,6 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
     if (*version < 1 || *version > kWorkspaceFormatVersion)
         return Error{"$.version: version " + version->dump() + " is not supported (expected 1 to " +
                      std::to_string(kWorkspaceFormatVersion) + ")"};
-    Workspace ws;
     if (document.contains("name")) {
         if (!document["name"].is_string())
             return Error{"$.name: expected a string, got " + got(document["name"])};
@@ -944,8 +957,6 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
     }
     if (auto s = read_automation(document, ws); !s) return Error{s.error()};
     if (auto s = read_lead_scoring(document, ws); !s) return Error{s.error()};
-    if (auto s = read_records(document.value("records", json::array()), ws, imported_at); !s)
-        return Error{s.error()};
     if (auto s = read_views(document.value("views", json::array()), ws); !s)
         return Error{s.error()};
     if (const auto it = document.find("next_ids"); it != document.end()) {
@@ -962,10 +973,47 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
     }
     if (auto s = read_notifications(document.value("notifications", json::array()), ws); !s)
         return Error{s.error()};
+    return Status::success();
+}
+
+Result<Workspace> read_workspace(const json& document, Instant imported_at) {
+    Workspace ws;
+    if (auto s = read_settings(document, ws); !s) return Error{s.error()};
+    if (auto s = read_records(document.value("records", json::array()), ws, imported_at); !s)
+        return Error{s.error()};
     return ws;
 }
 
 } // namespace
+
+WorkspaceReader::WorkspaceReader(Instant imported_at) : m_imported_at(imported_at) {}
+
+Status WorkspaceReader::read_settings(const json& document) {
+    try {
+        if (document.contains("records"))
+            return Error{"$.records: expected the records one by one, after the rest"};
+        return crm::read_settings(document, m_workspace);
+    } catch (const json::exception& error) {
+        return Error{std::string("$: unexpected content (") + error.what() + ")"};
+    }
+}
+
+Status WorkspaceReader::read_record(const json& value) {
+    try {
+        if (auto status = add_record(value, m_ids.size(), m_workspace, m_imported_at); !status)
+            return status;
+        m_ids.push_back(value["id"].get<std::string>());
+        return Status::success();
+    } catch (const json::exception& error) {
+        return Error{at("$.records", m_ids.size()) + ": unexpected content (" + error.what() + ")"};
+    }
+}
+
+Result<Workspace> WorkspaceReader::finish() {
+    if (auto status = check_references(m_ids, m_workspace); !status) return Error{status.error()};
+    m_ids.clear();
+    return std::move(m_workspace);
+}
 
 Result<Workspace> workspace_from_json(const json& document, Instant imported_at) {
     try {

@@ -19,6 +19,8 @@ inline constexpr const char* kWorkspaceFormat = "crm-workspace";
 inline constexpr int kWorkspaceFormatVersion = 2; // adds each record's version
 
 nlohmann::json workspace_to_json(const Workspace& workspace);
+// The document without "records": what the snapshot stores before its records.
+nlohmann::json workspace_settings_to_json(const Workspace& workspace);
 // One record as it appears in "records": fields, flows and the engine's SLA state.
 nlohmann::json record_to_json(const Record& record);
 // One record as record_to_json() wrote it, checked against the workspace
@@ -52,6 +54,23 @@ Result<SavedView> view_from_json(const nlohmann::json& value, const std::string&
 Result<Workspace> workspace_from_json(const nlohmann::json& document, Instant imported_at = {});
 // Parses text; syntax errors name line and column.
 Result<Workspace> import_workspace(std::string_view text, Instant imported_at = {});
+
+// A workspace read as the snapshot stores it, without one tree of the whole
+// document: its settings (workspace_settings_to_json), then each record, then
+// finish(), which checks the references between records. Same checks and
+// messages as import; the first error ends the reading.
+class WorkspaceReader {
+  public:
+    explicit WorkspaceReader(Instant imported_at = {});
+    Status read_settings(const nlohmann::json& document);
+    Status read_record(const nlohmann::json& record); // "$.records[N]" in messages
+    Result<Workspace> finish();
+
+  private:
+    Workspace m_workspace;
+    Instant m_imported_at;
+    std::vector<std::string> m_ids; // in the order read, for the reference check
+};
 
 } // namespace crm
 

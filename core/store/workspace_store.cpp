@@ -1,6 +1,7 @@
 #include "store/workspace_store.hpp"
 
 #include "io/workspace_json.hpp"
+#include "store/snapshot_body.hpp"
 #include "util/crc32.hpp"
 
 #include <algorithm>
@@ -46,10 +47,12 @@ std::uint64_t first_seq(const std::string& segment) {
 struct Snapshot {
     std::uint64_t seq = 0;
     std::string_view body;
+    int version = kSnapshotFormatVersion;
 };
 
-// Version 2 checksums its header's seq and length together with the body;
-// version 1 (seq outside the checksum) is still read.
+// Versions 2 and 3 checksum their header's seq and length together with the
+// body; version 1 (seq outside the checksum) is still read. Versions 1 and 2
+// hold the workspace as JSON, version 3 in binary (store/snapshot_body.hpp).
 Result<Snapshot> parse_snapshot(std::string_view text) {
     const auto newline = text.find('\n');
     if (newline == std::string_view::npos || newline > 200)
@@ -66,13 +69,15 @@ Result<Snapshot> parse_snapshot(std::string_view text) {
         if (crc32(snapshot.body) != crc)
             return Error{"workspace.snapshot is damaged (checksum mismatch); it was left as it is"};
         snapshot.seq = seq;
+        snapshot.version = 1;
         return snapshot;
     }
-    if (version != kSnapshotFormatVersion)
+    if (version < 1 || version > kSnapshotFormatVersion)
         return Error{"workspace.snapshot has format version " + std::to_string(version) +
-                     "; this build reads versions 1 and " + std::to_string(kSnapshotFormatVersion)};
+                     "; this build reads versions 1 to " + std::to_string(kSnapshotFormatVersion)};
+    snapshot.version = version;
     const auto checksum_at = header.find(" crc32=");
-    if (std::sscanf(header.c_str(), "crm-snapshot 2 seq=%llu bytes=%llu crc32=%8x", &seq, &bytes,
+    if (std::sscanf(header.c_str(), "crm-snapshot %*d seq=%llu bytes=%llu crc32=%8x", &seq, &bytes,
                     &crc) != 3 ||
         checksum_at == std::string::npos)
         return Error{"workspace.snapshot has a damaged header; it was left as it is"};
@@ -84,6 +89,13 @@ Result<Snapshot> parse_snapshot(std::string_view text) {
                      "; it was left as it is"};
     snapshot.seq = seq;
     return snapshot;
+}
+
+Result<Workspace> read_snapshot_body(const Snapshot& snapshot) {
+    auto workspace = snapshot.version >= 3 ? decode_snapshot_body(snapshot.body)
+                                           : import_workspace(snapshot.body);
+    if (!workspace) return Error{"workspace.snapshot: " + workspace.error()};
+    return workspace;
 }
 
 std::string snapshot_text(const std::string& body, std::uint64_t seq) {
@@ -210,7 +222,7 @@ Status WorkspaceStore::create(const Workspace& workspace) {
     if (auto status = m_storage.remove(kJournalHeadFile); !status) return status;
     load_device();
     if (auto status = save_device(); !status) return status;
-    return write_snapshot(workspace_to_json(workspace).dump(), 0);
+    return write_snapshot(encode_snapshot_body(workspace), 0);
 }
 
 struct WorkspaceStore::SegmentScan {
@@ -287,8 +299,8 @@ Result<OpenReport> WorkspaceStore::open(Engine& engine) {
     if (!text) return Error{text.error()};
     auto snapshot = parse_snapshot(*text);
     if (!snapshot) return Error{snapshot.error()};
-    auto workspace = import_workspace(snapshot->body);
-    if (!workspace) return Error{"workspace.snapshot: " + workspace.error()};
+    auto workspace = read_snapshot_body(*snapshot);
+    if (!workspace) return Error{workspace.error()};
     const std::uint64_t snapshot_seq = snapshot->seq;
     text->clear();
     text->shrink_to_fit();
@@ -485,8 +497,8 @@ WorkspaceStore::read_history(const std::function<bool(const EventBatch&)>& wante
 Status WorkspaceStore::compact(const Engine& engine) {
     if (auto status = repair(engine.last_seq()); !status) return status;
     // The journal goes only once a snapshot holds everything it held.
-    const std::string body = workspace_to_json(engine.workspace()).dump();
-    if (auto readable = import_workspace(body); !readable)
+    const std::string body = encode_snapshot_body(engine.workspace());
+    if (auto readable = decode_snapshot_body(body); !readable)
         return Error{"the workspace was not compacted, its journal is kept: the snapshot would "
                      "not read back (" +
                      readable.error() + ")"};
@@ -519,7 +531,7 @@ Status WorkspaceStore::replace(Engine& engine, Workspace workspace) {
     // Above every entry ever journaled here, so none of them is replayed on top.
     const std::uint64_t seq = std::max(engine.last_seq(), read_head().value_or(0)) + 1;
     const std::string temporary = std::string(kSnapshotFile) + ".tmp";
-    const std::string text = snapshot_text(workspace_to_json(workspace).dump(), seq);
+    const std::string text = snapshot_text(encode_snapshot_body(workspace), seq);
     if (auto status = m_storage.write(temporary, text, Sync::Yes); !status) {
         m_storage.remove(temporary);
         return status;

@@ -1,8 +1,9 @@
 // The journaled workspace store.
 //
 // Files in the workspace directory:
-//   workspace.snapshot   "crm-snapshot 2 seq=N bytes=L crc32=X\n" + the workspace JSON;
-//                        the checksum covers the header before it and the body
+//   workspace.snapshot   "crm-snapshot 3 seq=N bytes=L crc32=X\n" + the workspace in
+//                        binary (store/snapshot_body.hpp); the checksum covers the
+//                        header before it and the body. Versions 1 and 2 (JSON) still open.
 //   journal-<seq>.log    "crm-journal 2\n" + one line per command: "<crc32> <batch JSON>\n"
 //                        (version 1 segments, from earlier builds, still read)
 //   journal.head         "crm-head 1 seq=N crc32=X\n": the last entry known to be on disk
@@ -35,7 +36,9 @@ inline constexpr const char* kSnapshotFile = "workspace.snapshot";
 inline constexpr const char* kJournalHeadFile = "journal.head";
 inline constexpr const char* kDeviceFile = "device";
 inline constexpr const char* kHistoryPrefix = "history-";
-inline constexpr int kSnapshotFormatVersion = 2; // version 1 (seq outside the checksum) still opens
+// 3: a binary body read record by record; 2 (JSON) and 1 (JSON, seq outside
+// the checksum) still open.
+inline constexpr int kSnapshotFormatVersion = 3;
 inline constexpr std::size_t kDefaultSegmentLimit = 32 * 1024;
 inline constexpr std::size_t kDefaultCompactAfter = 4 * 1024 * 1024;
 

@@ -183,7 +183,7 @@ TEST_CASE("the snapshot's header is checksummed with its body") {
     add_deals(engine, 2, "Later ");
     const std::string path = opened.path(kSnapshotFile);
     const std::string snapshot = read_all(path);
-    REQUIRE(snapshot.rfind("crm-snapshot 2 seq=3 bytes=", 0) == 0);
+    REQUIRE(snapshot.rfind("crm-snapshot 3 seq=3 bytes=", 0) == 0);
 
     // One bit flipped at `offset`: refused as damaged, and the file left as it is.
     auto check_refused = [&](std::size_t offset, unsigned char bit) {
@@ -199,7 +199,7 @@ TEST_CASE("the snapshot's header is checksummed with its body") {
         CHECK(read_all(path) == damaged);
     };
     SUBCASE("one flipped bit in the seq is refused, not read as fewer entries") {
-        check_refused(std::string("crm-snapshot 2 seq=").size(), 0x01); // seq=3 -> seq=2
+        check_refused(std::string("crm-snapshot 3 seq=").size(), 0x01); // seq=3 -> seq=2
     }
     SUBCASE("a damaged body is refused and left as it is") {
         check_refused(snapshot.size() / 2, 0x20);
@@ -255,7 +255,7 @@ TEST_CASE("a version-1 snapshot (seq outside the checksum) still opens") {
     REQUIRE(store.open(engine));
     add_deals(engine, 1);
     REQUIRE(store.compact(engine));
-    CHECK(storage.read("workspace.snapshot")->rfind("crm-snapshot 2 seq=1 ", 0) == 0);
+    CHECK(storage.read("workspace.snapshot")->rfind("crm-snapshot 3 seq=1 ", 0) == 0);
 }
 
 TEST_CASE("segments stay small and compaction folds them into the snapshot") {

@@ -1,0 +1,24 @@
+// The body of workspace.snapshot, format 3: binary, read one record at a time.
+//
+// A sequence of frames, each a 4-byte little-endian length and that many
+// bytes of MessagePack: first the workspace without its records
+// (workspace_settings_to_json), then one frame per record (record_to_json).
+// Opening decodes a record, checks it and drops its tree before the next,
+// so it never holds a tree of the whole workspace, as reading the JSON
+// export must. The store's header checksums the body; the JSON export stays
+// the portable format.
+#pragma once
+
+#include "model/workspace.hpp"
+#include "util/result.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace crm {
+
+std::string encode_snapshot_body(const Workspace& workspace);
+// Messages name the frame or record that is wrong.
+Result<Workspace> decode_snapshot_body(std::string_view body);
+
+} // namespace crm

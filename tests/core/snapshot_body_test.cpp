@@ -1,0 +1,99 @@
+#include "fixtures.hpp"
+#include "io/workspace_json.hpp"
+#include "store/snapshot_body.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <iterator>
+
+using namespace crm;
+using crm::test::team_workspace;
+using nlohmann::json;
+
+namespace {
+
+Workspace demo() {
+    std::ifstream in(CRM_DEMO_WORKSPACE);
+    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    auto workspace = import_workspace(text);
+    REQUIRE_MESSAGE(workspace.ok(), (workspace.ok() ? "" : workspace.error()));
+    return std::move(*workspace);
+}
+
+// A body of hand-made frames: the settings of `workspace`, then `records`.
+std::string body_of(const Workspace& workspace, const std::vector<json>& records) {
+    // The settings frame of an encoded workspace, then the records as given.
+    std::string body = encode_snapshot_body(workspace);
+    const std::uint32_t length =
+        static_cast<unsigned char>(body[0]) | static_cast<unsigned char>(body[1]) << 8 |
+        static_cast<unsigned char>(body[2]) << 16 | static_cast<unsigned char>(body[3]) << 24;
+    body.resize(4 + length);
+    for (const auto& record : records) {
+        std::string bytes;
+        json::to_msgpack(record, bytes);
+        const auto size = static_cast<std::uint32_t>(bytes.size());
+        for (int i = 0; i < 4; ++i)
+            body += static_cast<char>((size >> (8 * i)) & 0xff);
+        body += bytes;
+    }
+    return body;
+}
+
+} // namespace
+
+TEST_CASE("the binary snapshot holds everything the export holds") {
+    const Workspace original = demo();
+    REQUIRE(original.record_count() > 100);
+    const std::string body = encode_snapshot_body(original);
+    auto decoded = decode_snapshot_body(body);
+    REQUIRE_MESSAGE(decoded.ok(), (decoded.ok() ? "" : decoded.error()));
+    CHECK(decoded->record_count() == original.record_count());
+    CHECK(export_workspace(*decoded) == export_workspace(original));
+    // Smaller than the export a person downloads.
+    CHECK(body.size() < export_workspace(original).size());
+}
+
+TEST_CASE("a snapshot body that is wrong says where, and yields nothing") {
+    const Workspace workspace = team_workspace();
+    const json deal = {{"id", "deal-1"},
+                       {"type", "deal"},
+                       {"owner", "u-ana"},
+                       {"fields", {{"name", "Boiler retrofit"}}},
+                       {"created_at", "2026-11-02T09:00:00Z"},
+                       {"updated_at", "2026-11-02T09:00:00Z"},
+                       {"version", 1}};
+    REQUIRE(decode_snapshot_body(body_of(workspace, {deal})).ok());
+
+    SUBCASE("cut short inside a record") {
+        std::string body = body_of(workspace, {deal, deal});
+        body.resize(body.size() - 5);
+        CHECK(decode_snapshot_body(body).error() == "record 2 is cut short");
+    }
+    SUBCASE("a record that is not MessagePack") {
+        std::string body = body_of(workspace, {deal});
+        body.append("\x02\x00\x00\x00\xc1\xc1", 6);
+        CHECK(decode_snapshot_body(body).error() == "record 2 is not valid MessagePack");
+    }
+    SUBCASE("a record the workspace refuses") {
+        json other = deal;
+        other["id"] = "deal-2";
+        other["fields"]["amount"] = "a lot";
+        CHECK(decode_snapshot_body(body_of(workspace, {deal, other}))
+                  .error()
+                  .rfind("$.records[1].fields.amount: ", 0) == 0);
+    }
+    SUBCASE("a reference to a record that is not there") {
+        json contact = {
+            {"id", "contact-1"},
+            {"type", "contact"},
+            {"fields", {{"first_name", "Ana"}, {"last_name", "Reyes"}, {"company", "company-9"}}},
+            {"created_at", "2026-11-02T09:00:00Z"},
+            {"updated_at", "2026-11-02T09:00:00Z"}};
+        CHECK(decode_snapshot_body(body_of(workspace, {deal, contact})).error() ==
+              "$.records[1].fields.company: there is no record \"company-9\"");
+    }
+    SUBCASE("an empty body") {
+        CHECK(decode_snapshot_body("").error() == "the workspace's settings is cut short");
+    }
+}
