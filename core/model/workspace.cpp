@@ -178,14 +178,19 @@ void Workspace::erase(std::string_view id) {
 void Workspace::reindex_links(std::string_view id) {
     const auto it = m_records.find(std::string(id));
     if (it == m_records.end()) return;
+    // Most edits change no reference: leave the index alone, since taking a
+    // record out of a company's referrers is a walk through all of them.
+    const auto links = m_links_from.find(it->first);
+    const std::vector<std::string> targets = link_targets(it->second);
+    if (links == m_links_from.end() ? targets.empty() : links->second == targets) return;
     unlink(it->first);
     link(it->second);
 }
 
-void Workspace::link(const Record& record) {
-    const RecordTypeDef* type = schema.type(record.type);
-    if (!type) return;
+std::vector<std::string> Workspace::link_targets(const Record& record) const {
     std::vector<std::string> targets;
+    const RecordTypeDef* type = schema.type(record.type);
+    if (!type) return targets;
     for (const auto& field : type->fields) {
         if (field.type != FieldType::RecordRef) continue;
         const auto& value = record.value(field.id);
@@ -193,9 +198,15 @@ void Workspace::link(const Record& record) {
         std::string target = value.get<std::string>();
         // Two fields naming one record (contact and decision maker) link once.
         if (std::find(targets.begin(), targets.end(), target) != targets.end()) continue;
-        m_referrers[target].push_back(record.id);
         targets.push_back(std::move(target));
     }
+    return targets;
+}
+
+void Workspace::link(const Record& record) {
+    std::vector<std::string> targets = link_targets(record);
+    for (const auto& target : targets)
+        m_referrers[target].push_back(record.id);
     if (!targets.empty()) m_links_from[record.id] = std::move(targets);
 }
 

@@ -108,6 +108,7 @@ class Workspace {
     std::unordered_map<std::string, std::vector<std::string>> m_links_from;
     std::unordered_map<std::string, std::vector<std::string>> m_referrers;
 
+    std::vector<std::string> link_targets(const Record& record) const;
     void link(const Record& record);
     void unlink(const std::string& id);
 };

@@ -162,10 +162,15 @@ Status DirectoryStorage::write_file(const std::string& name, std::string_view by
     const bool append = mode == WriteMode::Append;
     const char* action = append ? "append to" : "write";
     // Appends never create a file: a journal segment without its header is damage.
+    // A replacement overwrites in place and then cuts the file to length:
+    // ext4 flushes a file truncated to zero when it is closed, which made
+    // rewriting journal.head on every edit cost as much as the edit itself.
     FileDescriptor fd(
-        ::open(file.c_str(), O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_CREAT | O_TRUNC), 0644));
+        ::open(file.c_str(), O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_CREAT), 0644));
     if (!fd.ok()) return failed(action, file);
     if (!write_all(fd.get(), bytes)) return failed(action, file);
+    if (!append && ::ftruncate(fd.get(), static_cast<off_t>(bytes.size())) != 0)
+        return failed(action, file);
     if (sync == Sync::Yes && m_durability == Durability::Synced && ::fdatasync(fd.get()) != 0)
         return failed(action, file);
     if (!fd.close()) return failed(action, file);

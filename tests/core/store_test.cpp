@@ -75,6 +75,18 @@ struct Opened {
 
 } // namespace
 
+TEST_CASE("a file written over holds exactly the new bytes, longer or shorter") {
+    ScratchDir dir;
+    DirectoryStorage storage(dir.path());
+    REQUIRE(storage.write("journal.head", "crm-head 1 seq=9 crc32=00000000\n", Sync::No));
+    REQUIRE(storage.write("journal.head", "crm-head 1 seq=10 crc32=00000000\n", Sync::Yes));
+    CHECK(*storage.read("journal.head") == "crm-head 1 seq=10 crc32=00000000\n");
+    REQUIRE(storage.write("journal.head", "short\n", Sync::No));
+    CHECK(*storage.read("journal.head") == "short\n");
+    REQUIRE(storage.write("journal.head", "", Sync::No));
+    CHECK(storage.read("journal.head")->empty());
+}
+
 TEST_CASE("the store keeps every accepted edit across reopen") {
     Opened opened;
     auto& [dir, storage, store, engine] = opened;

@@ -70,3 +70,26 @@ TEST_CASE("a copied workspace lists its own records, not the original's") {
     Workspace moved = std::move(copy);
     CHECK(listed(moved, "deal") == std::vector<std::string>{"deal-1"});
 }
+
+TEST_CASE("a company's referrers follow edits that change a reference, and only those") {
+    Workspace ws;
+    ws.put(Record{"company-1", "company", "", {{"name", "Acme"}}});
+    ws.put(Record{"company-2", "company", "", {{"name", "Globex"}}});
+    for (const char* id : {"deal-1", "deal-2", "deal-3"})
+        ws.put(Record{id, "deal", "", {{"name", id}, {"company", "company-1"}}});
+    using Ids = std::vector<std::string>;
+    CHECK(ws.referrers_of("company-1") == Ids{"deal-1", "deal-2", "deal-3"});
+
+    ws.edit("deal-1")->fields["name"] = "Renamed"; // no reference changed: same order
+    ws.reindex_links("deal-1");
+    CHECK(ws.referrers_of("company-1") == Ids{"deal-1", "deal-2", "deal-3"});
+
+    ws.edit("deal-2")->fields["company"] = "company-2";
+    ws.reindex_links("deal-2");
+    CHECK(ws.referrers_of("company-1") == Ids{"deal-1", "deal-3"});
+    CHECK(ws.referrers_of("company-2") == Ids{"deal-2"});
+
+    ws.edit("deal-3")->fields.erase("company");
+    ws.reindex_links("deal-3");
+    CHECK(ws.referrers_of("company-1") == Ids{"deal-1"});
+}
