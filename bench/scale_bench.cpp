@@ -3,6 +3,7 @@
 // import, memory. Each step runs in a process of its own, so that peak memory
 // is what that step needed and nothing is warm from the step before.
 // Usage: scale_bench [RECORDS ...]        (default 1000 10000 100000)
+// Each figure is the median of three runs.
 //
 // The workload (bench_workspace.hpp): a generated workspace, exported as the
 // JSON a user imports. SQLite gets what a CRM built on it would keep: a row
@@ -46,6 +47,7 @@ namespace {
 
 constexpr int kEdits = 200;       // durable edits timed, one after another
 constexpr std::size_t kRows = 50; // what a screen shows first
+constexpr int kRuns = 3;          // each step, for the median
 constexpr const char* kListStage = "proposal_sent";
 
 using Clock = std::chrono::steady_clock;
@@ -108,6 +110,11 @@ std::vector<std::string> edited_deals(const std::vector<std::string>& deals) {
     return ids;
 }
 
+// What edit `i` of run `run` sets: never what the run before set.
+int probability(std::size_t i, int run) {
+    return static_cast<int>((i + static_cast<std::size_t>(run) * 7) % 90) + 5;
+}
+
 // ---- this engine ---------------------------------------------------------
 
 int crm_import(const fs::path& dir) {
@@ -125,7 +132,8 @@ int crm_import(const fs::path& dir) {
     return 0;
 }
 
-int crm_work(const fs::path& dir) {
+// `run` counts the runs, so each run's edits change something.
+int crm_work(const fs::path& dir, int run) {
     const long before = status_kib("VmRSS:");
     DirectoryStorage storage((dir / "crm").string());
     WorkspaceStore store(storage);
@@ -163,8 +171,8 @@ int crm_work(const fs::path& dir) {
     for (std::size_t i = 0; i < edits.size(); ++i) {
         const std::string owner = ws.find(edits[i])->owner;
         const auto outcome =
-            engine.apply(UpdateRecord{edits[i], {{"probability", static_cast<int>(i % 90) + 5}}},
-                         owner, Instant{kBenchNow.seconds + static_cast<std::int64_t>(i)});
+            engine.apply(UpdateRecord{edits[i], {{"probability", probability(i, run)}}}, owner,
+                         Instant{kBenchNow.seconds + static_cast<std::int64_t>(i)});
         if (!outcome.ok) return fail("edit of " + edits[i] + ": " + outcome.message);
     }
     report("edit_ms", ms_since(start) / kEdits);
@@ -278,7 +286,7 @@ std::vector<std::string> column_text(sqlite3_stmt* statement, int column) {
     return values;
 }
 
-int sqlite_work(const fs::path& dir) {
+int sqlite_work(const fs::path& dir, int run) {
     const long before = status_kib("VmRSS:");
     auto start = Clock::now();
     Sqlite db(dir / "sqlite.db");
@@ -318,7 +326,7 @@ int sqlite_work(const fs::path& dir) {
         " updated_at=? WHERE id=?");
     start = Clock::now();
     for (std::size_t i = 0; i < edits.size(); ++i) {
-        sqlite3_bind_int(update, 1, static_cast<int>(i % 90) + 5);
+        sqlite3_bind_int(update, 1, probability(i, run));
         sqlite3_bind_int64(update, 2, kBenchNow.seconds + static_cast<std::int64_t>(i));
         sqlite3_bind_text(update, 3, edits[i].c_str(), -1, SQLITE_TRANSIENT);
         db.step_done(update);
@@ -334,10 +342,10 @@ int sqlite_work(const fs::path& dir) {
 
 using Figures = std::map<std::string, double>;
 
-Figures run_step(const std::string& self, const std::string& step, const fs::path& dir,
-                 std::size_t records) {
-    const std::string command =
-        "'" + self + "' --step " + step + " '" + dir.string() + "' " + std::to_string(records);
+Figures run_once(const std::string& self, const std::string& step, const fs::path& dir,
+                 std::size_t records, int run) {
+    const std::string command = "'" + self + "' --step " + step + " '" + dir.string() + "' " +
+                                std::to_string(records) + " " + std::to_string(run);
     Figures figures;
     FILE* pipe = popen(command.c_str(), "r");
     if (!pipe) return figures;
@@ -349,13 +357,28 @@ Figures run_step(const std::string& self, const std::string& step, const fs::pat
     return figures;
 }
 
-int run_child(const std::string& step, const fs::path& dir, std::size_t records) {
+// Each figure's median over `runs` runs: one run on a shared machine says little.
+Figures run_step(const std::string& self, const std::string& step, const fs::path& dir,
+                 std::size_t records, int runs = kRuns) {
+    std::map<std::string, std::vector<double>> seen;
+    for (int run = 0; run < runs; ++run)
+        for (const auto& [name, value] : run_once(self, step, dir, records, run))
+            seen[name].push_back(value);
+    Figures figures;
+    for (auto& [name, values] : seen) {
+        std::sort(values.begin(), values.end());
+        figures[name] = values[values.size() / 2];
+    }
+    return figures;
+}
+
+int run_child(const std::string& step, const fs::path& dir, std::size_t records, int run) {
     try {
         if (step == "prepare") return prepare(records, dir);
         if (step == "crm-import") return crm_import(dir);
-        if (step == "crm-work") return crm_work(dir);
+        if (step == "crm-work") return crm_work(dir, run);
         if (step == "sqlite-import") return sqlite_import(dir);
-        if (step == "sqlite-work") return sqlite_work(dir);
+        if (step == "sqlite-work") return sqlite_work(dir, run);
     } catch (const std::exception& e) {
         return fail(step + ": " + e.what());
     }
@@ -408,8 +431,8 @@ void print_table(const std::vector<std::size_t>& sizes, const std::vector<Figure
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc == 5 && std::string(argv[1]) == "--step")
-        return run_child(argv[2], argv[3], std::stoul(argv[4]));
+    if (argc == 6 && std::string(argv[1]) == "--step")
+        return run_child(argv[2], argv[3], std::stoul(argv[4]), std::stoi(argv[5]));
     std::vector<std::size_t> sizes;
     for (int i = 1; i < argc; ++i)
         sizes.push_back(std::stoul(argv[i]));
@@ -425,7 +448,7 @@ int main(int argc, char** argv) {
         const fs::path dir = root / std::to_string(records);
         fs::remove_all(dir);
         fs::create_directories(dir);
-        const Figures prepared = run_step(self, "prepare", dir, records);
+        const Figures prepared = run_step(self, "prepare", dir, records, 1);
         Figures crm = run_step(self, "crm-import", dir, records);
         crm.merge(run_step(self, "crm-work", dir, records));
         Figures lite = run_step(self, "sqlite-import", dir, records);

@@ -70,8 +70,9 @@ class TrackedIterator {
 // would accept silently: deep nesting and keys given twice.
 class DocumentBuilder {
   public:
-    DocumentBuilder(std::string_view text, const char* const& read_to, std::size_t max_depth)
-        : m_text(text), m_read_to(read_to), m_max_depth(max_depth) {}
+    DocumentBuilder(std::string_view text, const char* const& read_to, std::size_t max_depth,
+                    const StreamedArray* streamed)
+        : m_text(text), m_read_to(read_to), m_max_depth(max_depth), m_streamed(streamed) {}
 
     json take() { return std::move(m_root); }
     const std::string& error() const { return m_error; }
@@ -94,10 +95,7 @@ class DocumentBuilder {
     std::size_t offset() const { return static_cast<std::size_t>(m_read_to - m_text.data()); }
     bool put(json value);
     bool open(json container);
-    bool close() {
-        m_stack.pop_back();
-        return true;
-    }
+    bool close();
     std::size_t key_start(std::size_t after_key) const;
     std::size_t first_place_of(const std::string& name) const;
 
@@ -111,6 +109,8 @@ class DocumentBuilder {
     // to name the first place of a duplicate.
     std::vector<std::vector<std::size_t>> m_key_offsets;
     std::string m_error;
+    const StreamedArray* m_streamed;
+    json* m_streamed_array = nullptr; // once the parser is inside it
 };
 
 bool DocumentBuilder::put(json value) {
@@ -119,6 +119,10 @@ bool DocumentBuilder::put(json value) {
         return true;
     }
     json& parent = *m_stack.back();
+    if (&parent == m_streamed_array) {
+        m_streamed->take(std::move(value));
+        return true;
+    }
     if (parent.is_array())
         parent.push_back(std::move(value));
     else
@@ -133,6 +137,8 @@ bool DocumentBuilder::open(json container) {
         return false;
     }
     const bool is_object = container.is_object();
+    const bool streams = m_streamed && m_stack.size() == 1 && m_stack.back()->is_object() &&
+                         container.is_array() && m_key == m_streamed->key;
     json* opened = &m_root;
     if (m_stack.empty()) {
         m_root = std::move(container);
@@ -143,9 +149,21 @@ bool DocumentBuilder::open(json container) {
         opened = &(parent[m_key] = std::move(container));
     }
     m_stack.push_back(opened);
+    if (streams) m_streamed_array = opened;
     if (is_object) {
         if (m_key_offsets.size() < m_stack.size()) m_key_offsets.resize(m_stack.size());
         m_key_offsets[m_stack.size() - 1].clear();
+    }
+    return true;
+}
+
+bool DocumentBuilder::close() {
+    m_stack.pop_back();
+    // A whole element of the streamed array: handed over, and gone from it.
+    if (!m_stack.empty() && m_stack.back() == m_streamed_array) {
+        auto& elements = m_streamed_array->get_ref<json::array_t&>();
+        m_streamed->take(std::move(elements.back()));
+        elements.pop_back();
     }
     return true;
 }
@@ -239,7 +257,9 @@ std::optional<std::string> not_text(std::string_view text) {
 
 } // namespace
 
-Result<json> parse_json_text(std::string_view text, std::size_t max_depth) {
+namespace {
+
+Result<json> parse(std::string_view text, std::size_t max_depth, const StreamedArray* streamed) {
     if (text.size() > kMaxImportBytes)
         return Error{"the file is " + std::to_string(text.size() / (1024 * 1024)) +
                      " MiB; the largest accepted is " +
@@ -249,10 +269,21 @@ Result<json> parse_json_text(std::string_view text, std::size_t max_depth) {
         return Error{"not valid JSON: " + where(text, *bad) + ": " +
                      describe_invalid_utf8(text, *bad) + "; save the text as UTF-8"};
     const char* read_to = text.data();
-    DocumentBuilder builder(text, read_to, max_depth);
+    DocumentBuilder builder(text, read_to, max_depth, streamed);
     const TrackedIterator begin(text.data(), &read_to), end(text.data() + text.size(), &read_to);
     if (!json::sax_parse(begin, end, &builder)) return Error{"not valid JSON: " + builder.error()};
     return builder.take();
+}
+
+} // namespace
+
+Result<json> parse_json_text(std::string_view text, std::size_t max_depth) {
+    return parse(text, max_depth, nullptr);
+}
+
+Result<json> parse_json_text(std::string_view text, std::size_t max_depth,
+                             const StreamedArray& streamed) {
+    return parse(text, max_depth, &streamed);
 }
 
 } // namespace crm

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <functional>
+#include <string>
 #include <string_view>
 
 namespace crm {
@@ -28,5 +30,15 @@ inline constexpr std::size_t kMaxImportBytes = 512u * 1024u * 1024u;
 // few levels deeper than it came in.
 Result<nlohmann::json> parse_json_text(std::string_view text,
                                        std::size_t max_depth = kMaxJsonDepth);
+
+// The elements of one array at the top of the document, handed over one by
+// one as they are read instead of kept in it (the array stays, empty): a
+// 100k-record import never holds a tree of every record at once.
+struct StreamedArray {
+    std::string key; // of the document's top-level object
+    std::function<void(nlohmann::json&&)> take;
+};
+Result<nlohmann::json> parse_json_text(std::string_view text, std::size_t max_depth,
+                                       const StreamedArray& streamed);
 
 } // namespace crm

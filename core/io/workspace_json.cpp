@@ -2,6 +2,7 @@
 
 #include "automation/rule_check.hpp"
 #include "automation/rule_json.hpp"
+#include "io/msgpack_frames.hpp"
 #include "io/schema_json.hpp"
 #include "model/field_values.hpp"
 #include "process/flow_json.hpp"
@@ -467,7 +468,7 @@ Result<Record> read_record(const json& value, const Workspace& ws, const std::st
                              " has no field \"" + field_id + "\""};
             auto normalized = normalize_field_value(*field, field_value);
             if (!normalized) return Error{path + ".fields." + field_id + ": " + normalized.error()};
-            if (!normalized->is_null()) record.fields[field_id] = *normalized;
+            if (!normalized->is_null()) record.fields[field_id] = std::move(*normalized);
         }
     }
     if (const auto flows = value.find("flows"); flows != value.end()) {
@@ -489,7 +490,7 @@ Result<Record> read_record(const json& value, const Workspace& ws, const std::st
                     return Error{state_path + ".stage: " + flow->name + " has no stage \"" +
                                  state->stage + "\""};
             }
-            record.flows[flow_id] = *state;
+            record.flows[flow_id] = std::move(*state);
         }
     }
     if (const auto alerts = value.find("sla_alerts"); alerts != value.end()) {
@@ -515,19 +516,19 @@ Status check_record_refs(const Record& record, const Workspace& ws, const std::s
     const RecordTypeDef* type = ws.schema.type(record.type);
     for (const auto& [field_id, field_value] : record.fields.items()) {
         const FieldDef* field = type->field(field_id);
+        if (field->type != FieldType::RecordRef && field->type != FieldType::UserRef) continue;
+        const std::string& named = field_value.get_ref<const std::string&>();
         const std::string where = path + ".fields." + field_id;
-        if (field->type == FieldType::RecordRef) {
-            const Record* target = ws.find(field_value.get<std::string>());
-            if (!target)
-                return Error{where + ": there is no record \"" + field_value.get<std::string>() +
-                             "\""};
-            if (!field->target_type.empty() && target->type != field->target_type)
-                return Error{where + ": " + target->id + " is a " + target->type + ", expected a " +
-                             field->target_type};
-        } else if (field->type == FieldType::UserRef &&
-                   !ws.directory.user(field_value.get<std::string>())) {
-            return Error{where + ": there is no user \"" + field_value.get<std::string>() + "\""};
+        if (field->type == FieldType::UserRef) {
+            if (!ws.directory.user(named))
+                return Error{where + ": there is no user \"" + named + "\""};
+            continue;
         }
+        const Record* target = ws.find(named);
+        if (!target) return Error{where + ": there is no record \"" + named + "\""};
+        if (!field->target_type.empty() && target->type != field->target_type)
+            return Error{where + ": " + target->id + " is a " + target->type + ", expected a " +
+                         field->target_type};
     }
     return Status::success();
 }
@@ -1024,10 +1025,34 @@ Result<Workspace> workspace_from_json(const json& document, Instant imported_at)
     }
 }
 
+// The records wait as MessagePack frames while the parser reads on: exports
+// list "records" before "users" (keys in alphabetical order), and a record is
+// checked against the people, schema and flows.
 Result<Workspace> import_workspace(std::string_view text, Instant imported_at) {
-    auto document = parse_json_text(text);
+    std::string records;
+    std::size_t count = 0;
+    const StreamedArray streamed{"records", [&](json&& record) {
+                                     append_frame(records, record);
+                                     ++count;
+                                 }};
+    auto document = parse_json_text(text, kMaxJsonDepth, streamed);
     if (!document) return Error{document.error()};
-    return workspace_from_json(*document, imported_at);
+    if (document->is_object()) {
+        if (const auto listed = document->find("records"); listed != document->end()) {
+            if (!listed->is_array())
+                return Error{"$.records: expected an array, got " + json_type_name(*listed)};
+            document->erase(listed);
+        }
+    }
+    WorkspaceReader reader(imported_at);
+    if (auto status = reader.read_settings(*document); !status) return Error{status.error()};
+    std::size_t offset = 0;
+    for (std::size_t index = 0; index < count; ++index) {
+        auto record = read_frame(records, offset);
+        if (!record) return Error{at("$.records", index) + ": " + record.error()};
+        if (auto status = reader.read_record(*record); !status) return Error{status.error()};
+    }
+    return reader.finish();
 }
 
 } // namespace crm

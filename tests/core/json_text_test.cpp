@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 using namespace crm;
 
@@ -82,5 +83,36 @@ TEST_CASE("text that is not UTF-8 JSON is named for what it is") {
         const auto parsed = parse_json_text("\xEF\xBB\xBF{\"a\": \"Zo\xC3\xAB\"}");
         REQUIRE(parsed.ok());
         CHECK((*parsed)["a"] == "Zo\xC3\xAB");
+    }
+}
+
+TEST_CASE("a streamed array's elements are handed over as they are read, not kept") {
+    std::vector<nlohmann::json> taken;
+    const StreamedArray streamed{"records",
+                                 [&](nlohmann::json&& element) { taken.push_back(element); }};
+    const auto parsed = parse_json_text(
+        R"({"name": "W", "records": [{"id": "a", "tags": [1, 2]}, 7, [3]],
+            "other": {"records": [{"id": "kept"}]}})",
+        kMaxJsonDepth, streamed);
+    REQUIRE(parsed.ok());
+    CHECK(taken == std::vector<nlohmann::json>{{{"id", "a"}, {"tags", {1, 2}}}, 7, {3}});
+    CHECK((*parsed)["records"] == nlohmann::json::array());
+    CHECK((*parsed)["other"]["records"][0]["id"] == "kept"); // only the top-level array
+    CHECK((*parsed)["name"] == "W");
+
+    SUBCASE("the reader's refusals still hold inside it") {
+        const auto twice =
+            parse_json_text("{\"records\": [{\"id\": 1,\n \"id\": 2}]}", kMaxJsonDepth, streamed);
+        CHECK(
+            twice.error() ==
+            "not valid JSON: line 2, column 2: duplicate key \"id\" (first at line 1, column 15)");
+        CHECK(
+            parse_json_text(R"({"records": [], "records": []})", kMaxJsonDepth, streamed).error() ==
+            "not valid JSON: line 1, column 17: duplicate key \"records\" (first at line 1, "
+            "column 2)");
+        CHECK(parse_json_text("{\"records\": [" + nested(kMaxJsonDepth) + "]}", kMaxJsonDepth,
+                              streamed)
+                  .error()
+                  .find("nested more than 64 levels deep") != std::string::npos);
     }
 }
