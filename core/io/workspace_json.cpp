@@ -409,7 +409,8 @@ void write_engine_state(const Record& record, json& item) {
     }
 }
 
-Result<Record> read_record(const json& value, const Workspace& ws, const std::string& path,
+// Takes over the record's flow histories from `value`, which it leaves spent.
+Result<Record> read_record(json& value, const Workspace& ws, const std::string& path,
                            Instant imported_at) {
     if (!value.is_object())
         return Error{path + ": expected an object, got " + json_type_name(value)};
@@ -474,9 +475,9 @@ Result<Record> read_record(const json& value, const Workspace& ws, const std::st
     if (const auto flows = value.find("flows"); flows != value.end()) {
         if (!flows->is_object())
             return Error{path + ".flows: expected an object of flow id -> state"};
-        for (const auto& [flow_id, state_json] : flows->items()) {
+        for (auto& [flow_id, state_json] : flows->items()) {
             const std::string state_path = path + ".flows." + flow_id;
-            auto state = flow_state_from_json(state_json, state_path);
+            auto state = flow_state_from_json(std::move(state_json), state_path);
             if (!state) return Error{state.error()};
             // Active states must fit today's definitions; ended ones are history
             // and stay valid after the process they ran in has changed.
@@ -533,7 +534,7 @@ Status check_record_refs(const Record& record, const Workspace& ws, const std::s
     return Status::success();
 }
 
-Status add_record(const json& value, std::size_t index, Workspace& ws, Instant imported_at) {
+Status add_record(json& value, std::size_t index, Workspace& ws, Instant imported_at) {
     auto record = read_record(value, ws, at("$.records", index), imported_at);
     if (!record) return Error{record.error()};
     ws.put(std::move(*record));
@@ -553,7 +554,8 @@ Status read_records(const json& records, Workspace& ws, Instant imported_at) {
         return Error{"$.records: expected an array, got " + json_type_name(records)};
     std::vector<std::string> ids;
     for (std::size_t i = 0; i < records.size(); ++i) {
-        if (auto status = add_record(records[i], i, ws, imported_at); !status) return status;
+        json record = records[i];
+        if (auto status = add_record(record, i, ws, imported_at); !status) return status;
         ids.push_back(records[i]["id"].get<std::string>());
     }
     return check_references(ids, ws);
@@ -696,7 +698,8 @@ Result<SavedView> view_from_json(const json& value, const std::string& path) {
 
 Result<Record> record_from_json(const json& value, const Workspace& workspace,
                                 const std::string& path) {
-    auto record = read_record(value, workspace, path, {});
+    json copy = value;
+    auto record = read_record(copy, workspace, path, {});
     if (!record) return record;
     if (auto status = check_record_refs(*record, workspace, path); !status)
         return Error{status.error()};
@@ -999,11 +1002,15 @@ Status WorkspaceReader::read_settings(const json& document) {
     }
 }
 
-Status WorkspaceReader::read_record(const json& value) {
+Status WorkspaceReader::read_record(json&& value) {
     try {
+        // Read before the record is taken apart; add_record() says what is wrong with it.
+        const auto named = value.is_object() ? value.find("id") : value.end();
+        std::string id =
+            named != value.end() && named->is_string() ? named->get<std::string>() : "";
         if (auto status = add_record(value, m_ids.size(), m_workspace, m_imported_at); !status)
             return status;
-        m_ids.push_back(value["id"].get<std::string>());
+        m_ids.push_back(std::move(id));
         return Status::success();
     } catch (const json::exception& error) {
         return Error{at("$.records", m_ids.size()) + ": unexpected content (" + error.what() + ")"};
@@ -1050,7 +1057,8 @@ Result<Workspace> import_workspace(std::string_view text, Instant imported_at) {
     for (std::size_t index = 0; index < count; ++index) {
         auto record = read_frame(records, offset);
         if (!record) return Error{at("$.records", index) + ": " + record.error()};
-        if (auto status = reader.read_record(*record); !status) return Error{status.error()};
+        if (auto status = reader.read_record(std::move(*record)); !status)
+            return Error{status.error()};
     }
     return reader.finish();
 }

@@ -63,7 +63,7 @@ class WorkspaceReader {
   public:
     explicit WorkspaceReader(Instant imported_at = {});
     Status read_settings(const nlohmann::json& document);
-    Status read_record(const nlohmann::json& record); // "$.records[N]" in messages
+    Status read_record(nlohmann::json&& record); // "$.records[N]" in messages
     Result<Workspace> finish();
 
   private:

@@ -450,6 +450,10 @@ Status check_history_entry(const json& entry, const std::string& path) {
 } // namespace
 
 Result<FlowState> flow_state_from_json(const json& value, const std::string& path) {
+    return flow_state_from_json(json(value), path);
+}
+
+Result<FlowState> flow_state_from_json(json&& value, const std::string& path) {
     if (!value.is_object())
         return Error{path + ": expected an object, got " + json_type_name(value)};
     if (auto s = check_known_keys(value, path,
@@ -489,7 +493,7 @@ Result<FlowState> flow_state_from_json(const json& value, const std::string& pat
     if (!reason) return Error{reason.error()};
     state.reason = *reason;
     if (value.contains("history")) {
-        const json& history = value["history"];
+        json& history = value["history"];
         if (!history.is_array())
             return Error{path + ".history: expected an array, got " + json_type_name(history)};
         for (std::size_t i = 0; i < history.size(); ++i)
@@ -497,7 +501,7 @@ Result<FlowState> flow_state_from_json(const json& value, const std::string& pat
                     check_history_entry(history[i], path + ".history[" + std::to_string(i) + "]");
                 !s)
                 return Error{s.error()};
-        state.history = history;
+        state.history = std::move(history);
     }
     if (const auto blocked = value.find("blocked"); blocked != value.end()) {
         auto attempt = blocked_attempt_from_json(*blocked, path + ".blocked");

@@ -28,5 +28,7 @@ nlohmann::json processes_document(const std::vector<Flow>& flows);
 
 nlohmann::json flow_state_to_json(const FlowState& state);
 Result<FlowState> flow_state_from_json(const nlohmann::json& json, const std::string& path);
+// The same, taking the history over instead of copying it (reading a snapshot).
+Result<FlowState> flow_state_from_json(nlohmann::json&& json, const std::string& path);
 
 } // namespace crm

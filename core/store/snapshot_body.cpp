@@ -31,7 +31,8 @@ Result<Workspace> decode_snapshot_body(std::string_view body) {
     for (std::size_t index = 1; at < body.size(); ++index) {
         auto record = read_frame(body, at);
         if (!record) return Error{frame_name(index) + " " + record.error()};
-        if (auto status = reader.read_record(*record); !status) return Error{status.error()};
+        if (auto status = reader.read_record(std::move(*record)); !status)
+            return Error{status.error()};
     }
     return reader.finish();
 }
