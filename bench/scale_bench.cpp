@@ -264,7 +264,8 @@ int sqlite_import(const fs::path& dir) {
             sqlite3_bind_int64(insert, 6, it->second);
         else
             sqlite3_bind_null(insert, 6);
-        sqlite3_bind_int64(insert, 7, parse_instant(record.value("updated_at", ""))->seconds);
+        sqlite3_bind_int64(
+            insert, 7, parse_instant(record.value("updated_at", "")).value_or(Instant{}).seconds);
         sqlite3_bind_text(insert, 8, data.c_str(), -1, SQLITE_TRANSIENT);
         db.step_done(insert);
     }
