@@ -5,16 +5,61 @@
 namespace crm {
 
 namespace {
+
 constexpr std::size_t kLengthBytes = 4;
+
+// MessagePack's big-endian length fields.
+void append_big_endian(std::string& out, std::uint64_t value, std::size_t bytes) {
+    for (std::size_t i = bytes; i-- > 0;)
+        out += static_cast<char>((value >> (8 * i)) & 0xff);
+}
+
 } // namespace
 
-void append_frame(std::string& frames, const nlohmann::json& value) {
-    const std::size_t at = frames.size();
+std::size_t start_frame(std::string& frames) {
+    const std::size_t started = frames.size();
     frames.append(kLengthBytes, '\0');
-    nlohmann::json::to_msgpack(value, frames);
-    const auto length = static_cast<std::uint32_t>(frames.size() - at - kLengthBytes);
+    return started;
+}
+
+void end_frame(std::string& frames, std::size_t started) {
+    const auto length = static_cast<std::uint32_t>(frames.size() - started - kLengthBytes);
     for (std::size_t i = 0; i < kLengthBytes; ++i)
-        frames[at + i] = static_cast<char>((length >> (8 * i)) & 0xff);
+        frames[started + i] = static_cast<char>((length >> (8 * i)) & 0xff);
+}
+
+void append_frame(std::string& frames, const nlohmann::json& value) {
+    const std::size_t started = start_frame(frames);
+    nlohmann::json::to_msgpack(value, frames);
+    end_frame(frames, started);
+}
+
+void append_map_header(std::string& out, std::size_t entries) {
+    if (entries < 16) {
+        out += static_cast<char>(0x80 | entries);
+    } else if (entries <= 0xffff) {
+        out += '\xde';
+        append_big_endian(out, entries, 2);
+    } else {
+        out += '\xdf';
+        append_big_endian(out, entries, 4);
+    }
+}
+
+void append_key(std::string& out, std::string_view key) {
+    if (key.size() < 32) {
+        out += static_cast<char>(0xa0 | key.size());
+    } else if (key.size() <= 0xff) {
+        out += '\xd9';
+        append_big_endian(out, key.size(), 1);
+    } else if (key.size() <= 0xffff) {
+        out += '\xda';
+        append_big_endian(out, key.size(), 2);
+    } else {
+        out += '\xdb';
+        append_big_endian(out, key.size(), 4);
+    }
+    out += key;
 }
 
 Result<nlohmann::json> read_frame(std::string_view frames, std::size_t& at) {

@@ -8,12 +8,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace crm {
 
 void append_frame(std::string& frames, const nlohmann::json& value);
+
+// A frame written piece by piece, for values too costly to copy into one
+// tree first: start it, append a map header and its keys and values, end it.
+std::size_t start_frame(std::string& frames);
+void end_frame(std::string& frames, std::size_t started);
+void append_map_header(std::string& out, std::size_t entries);
+void append_key(std::string& out, std::string_view key);
 // The frame at `at`, moving `at` past it. Errors say "is cut short" or "is
 // not valid MessagePack": the caller names the frame.
 Result<nlohmann::json> read_frame(std::string_view frames, std::size_t& at);

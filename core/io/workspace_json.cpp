@@ -707,9 +707,20 @@ Result<Record> record_from_json(const json& value, const Workspace& workspace,
 }
 
 json record_to_json(const Record& record) {
+    json item = record_without_fields_and_flows_to_json(record);
+    item["fields"] = record.fields;
+    if (!record.flows.empty()) {
+        json flows = json::object();
+        for (const auto& [flow_id, state] : record.flows)
+            flows[flow_id] = flow_state_to_json(state);
+        item["flows"] = flows;
+    }
+    return item;
+}
+
+json record_without_fields_and_flows_to_json(const Record& record) {
     json item = {{"id", record.id}, {"type", record.type}};
     if (!record.owner.empty()) item["owner"] = record.owner;
-    item["fields"] = record.fields;
     item["created_at"] = format_instant(record.created_at);
     if (!record.created_by.empty()) item["created_by"] = record.created_by;
     item["updated_at"] = format_instant(record.updated_at);
@@ -717,12 +728,6 @@ json record_to_json(const Record& record) {
     item["version"] = record.version;
     if (!record.sla_alerts.empty()) item["sla_alerts"] = record.sla_alerts;
     write_engine_state(record, item);
-    if (!record.flows.empty()) {
-        json flows = json::object();
-        for (const auto& [flow_id, state] : record.flows)
-            flows[flow_id] = flow_state_to_json(state);
-        item["flows"] = flows;
-    }
     return item;
 }
 

@@ -353,6 +353,12 @@ json processes_document(const std::vector<Flow>& flows) {
 }
 
 json flow_state_to_json(const FlowState& state) {
+    json out = flow_state_without_history_to_json(state);
+    out["history"] = state.history;
+    return out;
+}
+
+json flow_state_without_history_to_json(const FlowState& state) {
     json out = {{"stage", state.stage},
                 {"status", state.status},
                 {"started_at", format_instant(state.started_at)},
@@ -362,7 +368,6 @@ json flow_state_to_json(const FlowState& state) {
         out["ended_at"] = format_instant(state.ended_at);
         if (!state.reason.empty()) out["reason"] = state.reason;
     }
-    out["history"] = state.history;
     if (state.blocked)
         out["blocked"] = {
             {"to", state.blocked->to},           {"missing", state.blocked->missing},

@@ -1,4 +1,5 @@
 #include "fixtures.hpp"
+#include "io/msgpack_frames.hpp"
 #include "io/workspace_json.hpp"
 #include "store/snapshot_body.hpp"
 
@@ -52,6 +53,16 @@ TEST_CASE("the binary snapshot holds everything the export holds") {
     CHECK(export_workspace(*decoded) == export_workspace(original));
     // Smaller than the export a person downloads.
     CHECK(body.size() < export_workspace(original).size());
+
+    // Each record frame, written without a tree, holds what the export writes for it.
+    std::size_t at = 0;
+    REQUIRE(read_frame(body, at).ok()); // the settings
+    for (const Record* record : original.all_records()) {
+        auto frame = read_frame(body, at);
+        REQUIRE(frame.ok());
+        CHECK_MESSAGE(*frame == record_to_json(*record), record->id);
+    }
+    CHECK(at == body.size());
 }
 
 TEST_CASE("a snapshot body that is wrong says where, and yields nothing") {
@@ -96,4 +107,25 @@ TEST_CASE("a snapshot body that is wrong says where, and yields nothing") {
     SUBCASE("an empty body") {
         CHECK(decode_snapshot_body("").error() == "the workspace's settings is cut short");
     }
+}
+
+TEST_CASE("a frame written piece by piece reads back as the value it spells") {
+    json object = json::object();
+    for (int i = 0; i < 20; ++i) // more keys than MessagePack's smallest map holds
+        object["key " + std::to_string(i)] = i;
+    object[std::string(40, 'k')] = "a key longer than the smallest string holds";
+    object[std::string(300, 'l')] = nullptr;
+    std::string frames;
+    const std::size_t started = start_frame(frames);
+    append_map_header(frames, object.size());
+    for (const auto& [key, value] : object.items()) {
+        append_key(frames, key);
+        json::to_msgpack(value, frames);
+    }
+    end_frame(frames, started);
+    std::size_t at = 0;
+    const auto read = read_frame(frames, at);
+    REQUIRE(read.ok());
+    CHECK(*read == object);
+    CHECK(at == frames.size());
 }
