@@ -3,7 +3,9 @@
 // import, memory. Each step runs in a process of its own, so that peak memory
 // is what that step needed and nothing is warm from the step before.
 // Usage: scale_bench [RECORDS ...]        (default 1000 10000 100000)
-// Each figure is the median of three runs.
+// Each figure is the median of three runs. CRM_BENCH_KEEP=1 keeps the
+// generated files in $TMPDIR/crm-scale-bench, for profiling a step alone
+// (scale_bench --step crm-work DIR RECORDS RUN).
 //
 // The workload (bench_workspace.hpp): a generated workspace, exported as the
 // JSON a user imports. SQLite gets what a CRM built on it would keep: a row
