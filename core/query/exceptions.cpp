@@ -64,7 +64,7 @@ std::string describe_blocked_move(const Workspace& ws, const Record& record,
 }
 
 std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::string& viewer_id,
-                                             Instant now, QueueDetail detail) {
+                                             Instant now, QueueDetail detail, std::size_t worded) {
     const bool in_words = detail == QueueDetail::Words;
     std::vector<ExceptionQueue> queues;
     const User* viewer = ws.directory.user(viewer_id);
@@ -82,15 +82,16 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
     const SlaClockReader clocks_of(ws, calendar);
     for (const Record* record : ws.all_records()) {
         if (!viewable(*record)) continue;
-        // Most records have no exception: their title is made only for those that do.
+        // Words only for the items a screen shows: the title is made once a
+        // record has such an item, the detail line for each.
         std::optional<std::string> titled;
-        auto title = [&]() -> const std::string& {
-            if (!titled) titled = in_words ? ws.title_of(*record) : "";
+        auto title = [&](const ExceptionQueue& queue) -> std::string {
+            if (!in_words || queue.items.size() >= worded) return "";
+            if (!titled) titled = ws.title_of(*record);
             return *titled;
         };
-        // An item's detail line, made only when the queues are to be read.
-        auto words = [in_words](auto make) {
-            return in_words ? std::string(make()) : std::string();
+        auto words = [&](const ExceptionQueue& queue, auto make) {
+            return in_words && queue.items.size() < worded ? std::string(make()) : std::string();
         };
         // Unowned work: records in an active process with nobody on them.
         if (record->owner.empty()) {
@@ -108,8 +109,9 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                              {}};
                 }
                 queue.items.push_back(
-                    {record->id, title(),
-                     words([&] { return flow->name + ": " + stage->name + why_unowned(*record); }),
+                    {record->id, title(queue),
+                     words(queue,
+                           [&] { return flow->name + ": " + stage->name + why_unowned(*record); }),
                      "", record});
                 break;
             }
@@ -123,9 +125,10 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                 escalated != record->sla_escalations.end())
                 add_handlers(queue, escalated->second);
             if (in_words) add_handlers(queue, alert_recipients(ws, *clock.policy, *record));
-            queue.items.push_back({record->id, title(),
-                                   words([&] { return describe_clock(ws, *record, clock, now); }),
-                                   record->owner, record});
+            queue.items.push_back(
+                {record->id, title(queue),
+                 words(queue, [&] { return describe_clock(ws, *record, clock, now); }),
+                 record->owner, record});
         }
         // The team's next actions past due: who owns them and by how much.
         if (reviews && !record->owner.empty())
@@ -139,11 +142,14 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                 if (queue.items.empty())
                     queue = {
                         "overdue_next_action", "next_action", "Overdue next actions", managers, {}};
-                queue.items.push_back({record->id, title(), words([&] {
-                                           return flow->name + ": " + stage->next_action.text +
-                                                  " · " + ws.directory.names({record->owner}) +
-                                                  ", " + describe_due(due->at, now);
-                                       }),
+                queue.items.push_back({record->id, title(queue),
+                                       words(queue,
+                                             [&] {
+                                                 return flow->name + ": " +
+                                                        stage->next_action.text + " · " +
+                                                        ws.directory.names({record->owner}) + ", " +
+                                                        describe_due(due->at, now);
+                                             }),
                                        record->owner, record});
             }
         // Moves a gate stopped that nobody has completed since.
@@ -161,9 +167,12 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                          "Blocked: " + flow->name + " → " + to_name,
                          managers,
                          {}};
-            queue.items.push_back({record->id, title(), words([&, &blocked_at = *state.blocked] {
-                                       return describe_blocked_move(ws, *record, blocked_at, now);
-                                   }),
+            queue.items.push_back({record->id, title(queue),
+                                   words(queue,
+                                         [&, &blocked_at = *state.blocked] {
+                                             return describe_blocked_move(ws, *record, blocked_at,
+                                                                          now);
+                                         }),
                                    record->owner, record});
         }
         // Automations that could not run: the manual recovery queue.
@@ -175,7 +184,9 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                          automation_failure_title(ws, automation),
                          admins,
                          {}};
-            queue.items.push_back({record->id, title(), failure.reason, record->owner, record});
+            const std::string& reason = failure.reason; // (clang 14 cannot capture a binding)
+            queue.items.push_back({record->id, title(queue), words(queue, [&] { return reason; }),
+                                   record->owner, record});
         }
     }
     for (auto* groups : {&unowned, &breaches, &overdue, &blocked, &failed})

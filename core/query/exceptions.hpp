@@ -6,6 +6,7 @@
 
 #include "model/workspace.hpp"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -44,8 +45,14 @@ std::string describe_blocked_move(const Workspace& workspace, const Record& reco
 // only for counting (reports): counting leaves the words out.
 enum class QueueDetail { Words, CountOnly };
 
+// How many items of a queue the Exceptions screen lists (it counts the rest).
+inline constexpr std::size_t kExceptionItemsListed = 200;
+
 // What `viewer` may see, largest groups first. Reps see their own breaches only.
+// Only the first `worded` items of each queue get their title and detail (a
+// screen shows so many; the words cost more than finding the items).
 std::vector<ExceptionQueue> exception_queues(const Workspace& workspace, const std::string& viewer,
-                                             Instant now, QueueDetail detail = QueueDetail::Words);
+                                             Instant now, QueueDetail detail = QueueDetail::Words,
+                                             std::size_t worded = SIZE_MAX);
 
 } // namespace crm

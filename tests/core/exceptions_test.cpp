@@ -361,3 +361,26 @@ TEST_CASE("a running engine and a freshly opened one reassign breaches alike") {
     REQUIRE(fresh.raise_breaches(at("2026-11-18T10:00:00Z")).size() == 12);
     CHECK(export_workspace(running.workspace()) == export_workspace(fresh.workspace()));
 }
+
+TEST_CASE("the queues word only the items a screen lists, and count them all") {
+    Engine engine = ticket_engine();
+    for (const char* when :
+         {"2026-11-16T09:00:00Z", "2026-11-16T10:00:00Z", "2026-11-16T11:00:00Z"})
+        new_ticket(engine, when);
+    const Instant later = at("2026-11-20T12:00:00Z");
+    const auto worded = exception_queues(engine.workspace(), "u-maria", later);
+    const auto listed =
+        exception_queues(engine.workspace(), "u-maria", later, QueueDetail::Words, 2);
+    REQUIRE(worded.size() == 1);
+    REQUIRE(listed.size() == 1);
+    REQUIRE(listed[0].items.size() == 3);
+    for (std::size_t i = 0; i < 2; ++i) {
+        CHECK(listed[0].items[i].title == worded[0].items[i].title);
+        CHECK(listed[0].items[i].detail == worded[0].items[i].detail);
+        CHECK_FALSE(listed[0].items[i].detail.empty());
+    }
+    CHECK(listed[0].items[2].record_id == worded[0].items[2].record_id);
+    CHECK(listed[0].items[2].title.empty());
+    CHECK(listed[0].items[2].detail.empty());
+    CHECK(listed[0].handlers == worded[0].handlers);
+}

@@ -253,7 +253,8 @@ void draw_recovery_fixes(ViewContext& view, const std::string& automation,
 void draw_exceptions(ViewContext& view) {
     auto& cache = view.ui.exceptions;
     if (cache.refresh(view.version, view.ui.user, view.now))
-        cache.value = exception_queues(view.workspace, view.ui.user, view.now);
+        cache.value = exception_queues(view.workspace, view.ui.user, view.now, QueueDetail::Words,
+                                       kExceptionItemsListed);
     const auto& queues = cache.value;
     place_main_area(view.ui.form.open);
     ImGui::Begin("##exceptions", nullptr, kPanel);
@@ -283,7 +284,7 @@ void draw_exceptions(ViewContext& view) {
         if (shown) {
             ImGui::TextColored(colors::kMuted, "%s: %s", handler_label(queue.kind),
                                handlers.empty() ? "nobody" : handlers.c_str());
-            for (std::size_t i = 0; i < queue.items.size() && i < 200; ++i) {
+            for (std::size_t i = 0; i < queue.items.size() && i < kExceptionItemsListed; ++i) {
                 const ExceptionItem& item = queue.items[i];
                 ImGui::PushID(static_cast<int>(i));
                 // Rows with an assign menu are a frame high; keep their parts level.
@@ -308,8 +309,9 @@ void draw_exceptions(ViewContext& view) {
                                        owner ? owner->name.c_str() : "unassigned");
                 ImGui::PopID();
             }
-            if (queue.items.size() > 200)
-                ImGui::TextColored(colors::kMuted, "… and %zu more", queue.items.size() - 200);
+            if (queue.items.size() > kExceptionItemsListed)
+                ImGui::TextColored(colors::kMuted, "… and %zu more",
+                                   queue.items.size() - kExceptionItemsListed);
         }
         ImGui::PopID();
     }
