@@ -147,7 +147,8 @@ int crm_work(const fs::path& dir, int run) {
     const Workspace& ws = engine.workspace();
 
     start = Clock::now();
-    auto work = next_actions(ws, kBusyRep, kBenchNow);
+    // As the screen asks: the rows in order, the first screenful named.
+    auto work = next_actions(ws, kBusyRep, kBenchNow, kRows);
     work.resize(std::min(work.size(), kRows));
     report("my_work_ms", ms_since(start));
     std::ofstream first(dir / "crm-first.txt");

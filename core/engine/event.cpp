@@ -854,7 +854,7 @@ Status apply(Workspace& ws, const EventBatch& batch, const ev::RecordUpdated& e)
             record.fields[field] = value;
     }
     ws.reindex_links(e.id);
-    if (e.owner) record.owner = *e.owner;
+    if (e.owner) ws.set_owner(e.id, *e.owner);
     record.updated_at = batch.at;
     record.updated_by = batch.actor;
     return Status::success();
@@ -981,10 +981,8 @@ Status apply(Workspace& ws, const EventBatch& batch, const ev::ProcessesChanged&
 Status apply(Workspace& ws, const EventBatch&, const ev::SlaBreached& e) {
     Record& record = record_of(ws, e.id);
     record.sla_alerts[e.policy] = e.due;
-    if (e.escalated_to)
-        record.sla_escalations[e.policy] = *e.escalated_to;
-    else
-        record.sla_escalations.erase(e.policy); // an earlier breach's people are done
+    // Without people, an earlier breach's people are done.
+    ws.set_escalation(e.id, e.policy, e.escalated_to);
     return Status::success();
 }
 Status apply(Workspace& ws, const EventBatch& batch, const ev::SlaPaused& e) {

@@ -59,7 +59,7 @@ struct DataProblem {
 struct Record {
     std::string id;    // "deal-42"
     std::string type;  // "deal"
-    std::string owner; // user id; empty means unowned
+    std::string owner; // user id; empty means unowned (changed through Workspace::set_owner)
     // Written by applying events and by import only. Everything else reads
     // through value() / has_value(), so the representation can change.
     nlohmann::json fields = nlohmann::json::object();
@@ -72,14 +72,18 @@ struct Record {
     std::map<std::string, FlowState> flows; // by flow id: where this record stands in each
     std::map<std::string, std::string>
         sla_alerts; // policy id -> the due time whose breach was raised
-    std::map<std::string, std::vector<std::string>> sla_escalations; // policy id -> escalated to
-    std::map<std::string, std::vector<PauseSpan>> sla_pauses;        // policy id -> its pauses
+    // policy id -> escalated to (changed through Workspace::set_escalation)
+    std::map<std::string, std::vector<std::string>> sla_escalations;
+    std::map<std::string, std::vector<PauseSpan>> sla_pauses; // policy id -> its pauses
     // "start:<flow id>" -> why that automation failed on this record.
     std::map<std::string, AutomationFailure> automation_failures;
     std::vector<DataProblem> data_problems; // open ones, oldest first
     // Time-driven rules that fired on this record: rule id -> occasions
     // ("renewal_date=2027-06-30:-120"), so each fires once however often the timer runs.
     std::map<std::string, std::set<std::string>> rule_occasions;
+    // Set by the workspace as the record joins it, rising: orders a type's
+    // records as ids_of_type() does, for indexes that keep that order.
+    std::uint64_t position = 0;
 
     // The value of one field; null when it is not set. Bind the result to
     // `const auto&`: a later representation may return it by value.

@@ -51,20 +51,87 @@ const std::vector<std::string>& Workspace::ids_of_type(std::string_view type) co
     return it == m_ids_by_type.end() ? kNone : it->second;
 }
 
+namespace {
+
+// Index lists stay in position order; a new record goes at the end.
+void add_by_position(std::vector<const Record*>& records, const Record* record) {
+    if (records.empty() || records.back()->position < record->position) {
+        records.push_back(record);
+        return;
+    }
+    const auto at = std::lower_bound(
+        records.begin(), records.end(), record->position,
+        [](const Record* listed, std::uint64_t position) { return listed->position < position; });
+    if (at == records.end() || *at != record) records.insert(at, record);
+}
+
+void remove_by_position(std::vector<const Record*>& records, const Record* record) {
+    const auto at = std::lower_bound(
+        records.begin(), records.end(), record->position,
+        [](const Record* listed, std::uint64_t position) { return listed->position < position; });
+    if (at != records.end() && *at == record) records.erase(at);
+}
+
+} // namespace
+
+const Workspace::Indexes& Workspace::indexes() const {
+    if (m_indexes.valid) return m_indexes;
+    m_indexes = Indexes();
+    for (const auto& [type_id, ids] : m_ids_by_type) {
+        auto& records = m_indexes.by_type[type_id];
+        records.reserve(ids.size());
+        for (const auto& id : ids) {
+            const Record& record = m_records.at(id);
+            records.push_back(&record);
+            if (!record.owner.empty()) m_indexes.by_owner[record.owner][type_id].push_back(&record);
+            if (!record.sla_escalations.empty()) m_indexes.escalated[type_id].push_back(&record);
+        }
+    }
+    return m_indexes;
+}
+
+void Workspace::index_owner(const Record& record, bool add) {
+    if (!m_indexes.valid || record.owner.empty()) return;
+    auto& records = m_indexes.by_owner[record.owner][record.type];
+    if (add)
+        add_by_position(records, &record);
+    else
+        remove_by_position(records, &record);
+}
+
+void Workspace::index_escalation(const Record& record, bool add) {
+    if (!m_indexes.valid || record.sla_escalations.empty()) return;
+    auto& records = m_indexes.escalated[record.type];
+    if (add)
+        add_by_position(records, &record);
+    else
+        remove_by_position(records, &record);
+}
+
+std::vector<const Record*>
+Workspace::in_type_order(const std::unordered_map<std::string, ByPosition>& by_type) const {
+    std::vector<const Record*> records;
+    for (const auto& type : schema.types())
+        if (const auto it = by_type.find(type.id); it != by_type.end())
+            records.insert(records.end(), it->second.begin(), it->second.end());
+    return records;
+}
+
 const std::vector<const Record*>& Workspace::records_of_type(std::string_view type) const {
     static const std::vector<const Record*> kNone;
-    if (!m_records_by_type.valid) {
-        m_records_by_type.by_type.clear();
-        for (const auto& [type_id, ids] : m_ids_by_type) {
-            auto& records = m_records_by_type.by_type[type_id];
-            records.reserve(ids.size());
-            for (const auto& id : ids)
-                records.push_back(&m_records.at(id));
-        }
-        m_records_by_type.valid = true;
-    }
-    const auto it = m_records_by_type.by_type.find(std::string(type));
-    return it == m_records_by_type.by_type.end() ? kNone : it->second;
+    const auto& by_type = indexes().by_type;
+    const auto it = by_type.find(std::string(type));
+    return it == by_type.end() ? kNone : it->second;
+}
+
+std::vector<const Record*> Workspace::records_owned_by(std::string_view owner) const {
+    const auto& by_owner = indexes().by_owner;
+    const auto it = by_owner.find(std::string(owner));
+    return it == by_owner.end() ? std::vector<const Record*>() : in_type_order(it->second);
+}
+
+std::vector<const Record*> Workspace::escalated_records() const {
+    return in_type_order(indexes().escalated);
 }
 
 std::vector<const Record*> Workspace::all_records() const {
@@ -146,16 +213,25 @@ Record* Workspace::edit(std::string_view id) {
 
 void Workspace::put(Record record) {
     note_id(record.type, record.id);
-    const bool added = !m_records.count(record.id);
-    if (added) m_ids_by_type[record.type].push_back(record.id);
+    const auto existing = m_records.find(record.id);
+    const bool added = existing == m_records.end();
+    if (added) {
+        m_ids_by_type[record.type].push_back(record.id);
+        record.position = ++m_last_position;
+    } else {
+        record.position = existing->second.position; // a record replaced in place keeps its place
+        index_owner(existing->second, false);
+        index_escalation(existing->second, false);
+    }
     std::string id = record.id;
     unlink(id);
     link(record);
     Record& kept = m_records[id];
-    const std::string type = record.type;
     kept = std::move(record);
     // A record replaced in place keeps its node, so its pointer holds.
-    if (added && m_records_by_type.valid) m_records_by_type.by_type[type].push_back(&kept);
+    if (added && m_indexes.valid) m_indexes.by_type[kept.type].push_back(&kept);
+    index_owner(kept, true);
+    index_escalation(kept, true);
 }
 
 void Workspace::erase(std::string_view id) {
@@ -166,13 +242,35 @@ void Workspace::erase(std::string_view id) {
     const auto at = !ids.empty() && ids.back() == it->first
                         ? ids.end() - 1
                         : std::find(ids.begin(), ids.end(), it->first);
-    if (m_records_by_type.valid) {
-        auto& records = m_records_by_type.by_type[it->second.type];
+    if (m_indexes.valid) {
+        auto& records = m_indexes.by_type[it->second.type];
         records.erase(records.begin() + (at - ids.begin()));
     }
+    index_owner(it->second, false);
+    index_escalation(it->second, false);
     ids.erase(at);
     unlink(it->first);
     m_records.erase(it);
+}
+
+void Workspace::set_owner(std::string_view id, std::string owner) {
+    Record* record = edit(id);
+    if (!record || record->owner == owner) return;
+    index_owner(*record, false);
+    record->owner = std::move(owner);
+    index_owner(*record, true);
+}
+
+void Workspace::set_escalation(std::string_view id, const std::string& policy,
+                               std::optional<std::vector<std::string>> people) {
+    Record* record = edit(id);
+    if (!record) return;
+    index_escalation(*record, false);
+    if (people)
+        record->sla_escalations[policy] = std::move(*people);
+    else
+        record->sla_escalations.erase(policy);
+    index_escalation(*record, true);
 }
 
 void Workspace::reindex_links(std::string_view id) {

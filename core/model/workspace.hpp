@@ -57,6 +57,12 @@ class Workspace {
     // All record ids grouped by type, in schema order then creation order.
     std::vector<const Record*> all_records() const;
 
+    // The records `owner` owns, in all_records() order: My work reads these
+    // rather than every record.
+    std::vector<const Record*> records_owned_by(std::string_view owner) const;
+    // Records with a breach escalated to someone, in all_records() order.
+    std::vector<const Record*> escalated_records() const;
+
     // Records whose record_ref fields point at `id`, in the order they came
     // to point at it. An index: a company's contacts are found without a scan.
     const std::vector<std::string>& referrers_of(std::string_view id) const;
@@ -77,32 +83,44 @@ class Workspace {
     void erase(std::string_view id);
     // After a record's fields changed through edit(): keeps referrers_of() right.
     void reindex_links(std::string_view id);
+    // The owner and escalations change through these, which keep
+    // records_owned_by() and escalated_records() right. No people: nobody.
+    void set_owner(std::string_view id, std::string owner);
+    void set_escalation(std::string_view id, const std::string& policy,
+                        std::optional<std::vector<std::string>> people);
     // Keeps ids unique after import: the next number is above every id seen.
     void note_id(std::string_view type, std::string_view id);
     const std::map<std::string, long long>& next_numbers() const { return m_next_numbers; }
     void set_next_number(const std::string& type, long long number);
 
   private:
-    // records_of_type(), in the order of m_ids_by_type. A copied workspace's
-    // pointers would point into the original, so a copy starts stale and is
-    // rebuilt on first use; a move keeps the map's nodes, so it stays valid.
-    struct RecordsByType {
-        std::unordered_map<std::string, std::vector<const Record*>> by_type;
+    // Records by position, within one type: what the indexes below hold.
+    using ByPosition = std::vector<const Record*>;
+    // records_of_type() and the owner and escalation indexes. A copied
+    // workspace's pointers would point into the original, so a copy starts
+    // stale and is rebuilt on first use; a move keeps the map's nodes, so it
+    // stays valid.
+    struct Indexes {
+        std::unordered_map<std::string, ByPosition> by_type;
+        // owner -> type -> their records
+        std::unordered_map<std::string, std::unordered_map<std::string, ByPosition>> by_owner;
+        std::unordered_map<std::string, ByPosition> escalated; // type -> records
         bool valid = true;
-        RecordsByType() = default;
-        RecordsByType(const RecordsByType&) : valid(false) {}
-        RecordsByType& operator=(const RecordsByType&) {
-            by_type.clear();
+        Indexes() = default;
+        Indexes(const Indexes&) : valid(false) {}
+        Indexes& operator=(const Indexes&) {
+            *this = Indexes();
             valid = false;
             return *this;
         }
-        RecordsByType(RecordsByType&&) = default;
-        RecordsByType& operator=(RecordsByType&&) = default;
+        Indexes(Indexes&&) = default;
+        Indexes& operator=(Indexes&&) = default;
     };
 
     std::unordered_map<std::string, Record> m_records;
     std::unordered_map<std::string, std::vector<std::string>> m_ids_by_type;
-    mutable RecordsByType m_records_by_type;
+    mutable Indexes m_indexes;
+    std::uint64_t m_last_position = 0;
     std::map<std::string, long long> m_next_numbers;
     // The link index: what each record points at, and who points at each.
     std::unordered_map<std::string, std::vector<std::string>> m_links_from;
@@ -111,6 +129,13 @@ class Workspace {
     std::vector<std::string> link_targets(const Record& record) const;
     void link(const Record& record);
     void unlink(const std::string& id);
+    const Indexes& indexes() const;
+    // Adds or takes `record` out of the owner and escalation indexes.
+    void index_owner(const Record& record, bool add);
+    void index_escalation(const Record& record, bool add);
+    // Records in all_records() order from an index's type -> records.
+    std::vector<const Record*>
+    in_type_order(const std::unordered_map<std::string, ByPosition>& by_type) const;
 };
 
 } // namespace crm

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
+#include <unordered_map>
 
 namespace crm {
 
@@ -80,25 +82,46 @@ std::optional<ActionDue> next_action_due(const BusinessCalendar& calendar, const
     return ActionDue{*due, &clock};
 }
 
+namespace {
+
+// The next actions of the record's active stages, due by their task
+// template, untitled (name_work_items() names them).
 std::vector<WorkItem> stage_actions(const Workspace& ws, const BusinessCalendar& calendar,
                                     const Record& record, Instant now) {
     std::vector<WorkItem> items;
-    std::string title; // made once there is an item: most records have none
     for (const auto& [flow_id, state] : record.flows) {
         const Flow* flow = ws.flow(flow_id);
         const Stage* stage = flow && state.active() ? flow->stage(state.stage) : nullptr;
         if (!stage || stage->next_action.text.empty()) continue;
-        if (title.empty()) title = ws.title_of(record);
-        WorkItem item{record.id,    title, "next_action", stage->next_action.text,
-                      std::nullopt, "ok",  flow_id,       "",
+        WorkItem item{record.id,    "",   "next_action", stage->next_action.text,
+                      std::nullopt, "ok", flow_id,       "",
                       record.id,    {}};
         if (const auto due = next_action_due(calendar, *stage, state)) {
             item.due = due->at;
             item.state = state_of(*due->clock, state.entered_at, due->at, now, 0.75);
         }
-        items.push_back(item);
+        items.push_back(std::move(item));
     }
     return items;
+}
+
+void name_item(const Workspace& ws, WorkItem& item) {
+    if (!item.title.empty()) return;
+    const Record* record = ws.find(item.record_id);
+    const Record* about = item.about == item.record_id ? record : ws.find(item.about);
+    if (item.kind == "task") item.what = record ? ws.title_of(*record) : item.record_id;
+    item.title = about ? ws.title_of(*about) : item.record_id;
+}
+
+} // namespace
+
+void name_work_items(const Workspace& ws, std::vector<WorkItem>& rows, std::size_t from,
+                     std::size_t to) {
+    for (std::size_t i = from; i < std::min(to, rows.size()); ++i) {
+        name_item(ws, rows[i]);
+        for (auto& item : rows[i].more)
+            name_item(ws, item);
+    }
 }
 
 namespace {
@@ -108,18 +131,15 @@ bool more_urgent(const WorkItem& a, const WorkItem& b) {
     return a.due && b.due ? *a.due < *b.due : false;
 }
 
-// An open task of `user`, as a work item shown under the record it belongs to.
+// An open task of `user`, as a work item shown under the record it belongs
+// to; untitled (name_work_items() names it).
 std::optional<WorkItem> task_item(const Workspace& ws, const Record& task, Instant now) {
     const auto& done = task.value("done");
     if (done.is_boolean() && done.get<bool>()) return std::nullopt;
-    const std::string title = ws.title_of(task);
-    WorkItem item{task.id, title, "task", title, std::nullopt, "ok", "", "", task.id, {}};
+    WorkItem item{task.id, "", "task", "", std::nullopt, "ok", "", "", task.id, {}};
     const auto& related = task.value("related");
     if (related.is_string())
-        if (const Record* parent = ws.find(related.get<std::string>())) {
-            item.about = parent->id;
-            item.title = ws.title_of(*parent);
-        }
+        if (const Record* parent = ws.find(related.get<std::string>())) item.about = parent->id;
     const auto& due = task.value("due");
     if (due.is_string())
         if (const auto when = parse_instant(due.get<std::string>())) {
@@ -133,7 +153,7 @@ std::optional<WorkItem> task_item(const Workspace& ws, const Record& task, Insta
 // A running clock is the deadline of the record's action: its first stage
 // action, else its most urgent open task; with neither, the SLA is the action.
 void add_clock(std::vector<WorkItem>& items, std::size_t first_of_record, const Record& record,
-               const std::string& title, const SlaClock& clock) {
+               const SlaClock& clock) {
     WorkItem* action = nullptr;
     for (std::size_t i = first_of_record; i < items.size(); ++i)
         if (items[i].kind == "next_action" && !action) action = &items[i];
@@ -144,7 +164,7 @@ void add_clock(std::vector<WorkItem>& items, std::size_t first_of_record, const 
     const std::string reason = "SLA: " + clock.policy->name;
     if (!action) {
         items.push_back({record.id,
-                         title,
+                         "",
                          "sla",
                          "Meet the SLA: " + clock.policy->name,
                          clock.due,
@@ -161,12 +181,19 @@ void add_clock(std::vector<WorkItem>& items, std::size_t first_of_record, const 
     action->reason = reason;
 }
 
-// One row per record: its most urgent item, the rest under it.
+// One row per record: its most urgent item, the rest under it. Sorts
+// positions rather than the items, which are big to move.
 std::vector<WorkItem> fold_by_record(std::vector<WorkItem> items) {
-    std::stable_sort(items.begin(), items.end(), more_urgent);
+    std::vector<std::size_t> order(items.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return more_urgent(items[a], items[b]); });
     std::vector<WorkItem> rows;
-    std::map<std::string, std::size_t> row_of;
-    for (auto& item : items) {
+    rows.reserve(items.size());
+    std::unordered_map<std::string, std::size_t> row_of;
+    row_of.reserve(items.size());
+    for (const std::size_t at : order) {
+        WorkItem& item = items[at];
         const auto [it, first] = row_of.emplace(item.about, rows.size());
         if (first)
             rows.push_back(std::move(item));
@@ -186,39 +213,68 @@ std::optional<WorkItem> record_next_action(const Workspace& ws, const Record& re
         if (!task || task->type != "task" || task->value("related") != record.id) continue;
         if (auto item = task_item(ws, *task, now)) items.push_back(std::move(*item));
     }
-    const std::string title = ws.title_of(record);
     for (const auto& clock : sla_clocks(ws, calendar, record, now))
         if (clock.state != ClockState::Met && clock.state != ClockState::Paused)
-            add_clock(items, 0, record, title, clock);
+            add_clock(items, 0, record, clock);
     if (items.empty()) return std::nullopt;
-    for (auto& item : items)
+    for (auto& item : items) {
+        name_item(ws, item);
         item.about = record.id; // one row, whoever's task it is
+    }
     return std::move(fold_by_record(std::move(items)).front());
 }
 
-std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user, Instant now) {
+namespace {
+
+bool escalated_to(const Record& record, const std::string& user) {
+    return std::any_of(record.sla_escalations.begin(), record.sla_escalations.end(),
+                       [&](const auto& escalation) {
+                           const auto& people = escalation.second;
+                           return std::find(people.begin(), people.end(), user) != people.end();
+                       });
+}
+
+// What My work looks at, from the indexes rather than every record: the
+// user's records and those with a breach escalated to them, in
+// all_records() order (which orders rows due at the same time).
+std::vector<const Record*> records_for(const Workspace& ws, const std::string& user) {
+    std::vector<const Record*> mine = ws.records_owned_by(user);
+    std::vector<const Record*> escalated;
+    for (const Record* record : ws.escalated_records())
+        if (record->owner != user && escalated_to(*record, user)) escalated.push_back(record);
+    if (escalated.empty()) return mine;
+    std::map<std::string_view, std::size_t> type_rank;
+    for (const auto& type : ws.schema.types())
+        type_rank.emplace(type.id, type_rank.size());
+    auto earlier = [&](const Record* a, const Record* b) {
+        const std::size_t rank_a = type_rank[a->type], rank_b = type_rank[b->type];
+        return rank_a != rank_b ? rank_a < rank_b : a->position < b->position;
+    };
+    std::vector<const Record*> records;
+    records.reserve(mine.size() + escalated.size());
+    std::merge(mine.begin(), mine.end(), escalated.begin(), escalated.end(),
+               std::back_inserter(records), earlier);
+    return records;
+}
+
+} // namespace
+
+std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user, Instant now,
+                                   std::size_t titled) {
     std::vector<WorkItem> items;
     const BusinessCalendar calendar = workspace_calendar(ws);
     const SlaClockReader clocks_of(ws, calendar);
     const User* me = ws.directory.user(user);
-    auto names_me = [&](const std::vector<std::string>& people) {
-        return std::find(people.begin(), people.end(), user) != people.end();
-    };
+    const std::vector<const Record*> records = records_for(ws, user);
     // My open tasks, by the record they belong to, so a clock can find its action.
     std::map<std::string, std::vector<WorkItem>> tasks_of;
-    for (const auto& id : ws.ids_of_type("task")) {
-        const Record* task = ws.find(id);
-        if (task->owner != user) continue;
-        if (auto item = task_item(ws, *task, now))
-            tasks_of[item->about].push_back(std::move(*item));
-    }
-    for (const Record* record : ws.all_records()) {
-        const bool escalated_to_me =
-            std::any_of(record->sla_escalations.begin(), record->sla_escalations.end(),
-                        [&](const auto& escalation) { return names_me(escalation.second); });
+    for (const Record* task : records)
+        if (task->type == "task" && task->owner == user)
+            if (auto item = task_item(ws, *task, now))
+                tasks_of[item->about].push_back(std::move(*item));
+    for (const Record* record : records) {
         const bool mine = record->owner == user;
-        if (!mine && !(escalated_to_me && me && can_view(ws, *me, *record))) continue;
-        const std::string title = ws.title_of(*record);
+        if (!mine && !(me && can_view(ws, *me, *record))) continue;
         const std::size_t first = items.size();
         if (mine) {
             for (auto& item : stage_actions(ws, calendar, *record, now))
@@ -232,14 +288,15 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
         for (const auto& clock : clocks_of(*record, now)) {
             if (clock.state == ClockState::Met || clock.state == ClockState::Paused) continue;
             const auto escalation = record->sla_escalations.find(clock.policy->id);
-            const bool mine_to_rescue = clock.state == ClockState::Overdue &&
-                                        escalation != record->sla_escalations.end() &&
-                                        names_me(escalation->second);
+            const bool mine_to_rescue =
+                clock.state == ClockState::Overdue && escalation != record->sla_escalations.end() &&
+                std::find(escalation->second.begin(), escalation->second.end(), user) !=
+                    escalation->second.end();
             if (mine_to_rescue) {
                 const User* owner = ws.directory.user(record->owner);
                 items.push_back(
                     {record->id,
-                     title,
+                     "",
                      "escalation",
                      "Escalated: " + clock.policy->name +
                          (owner && owner->id != user ? " (owner " + owner->name + ")" : ""),
@@ -250,7 +307,7 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
                      record->id,
                      {}});
             } else if (mine) {
-                add_clock(items, first, *record, title, clock);
+                add_clock(items, first, *record, clock);
             }
         }
     }
@@ -258,7 +315,9 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
     for (auto& [about, tasks] : tasks_of)
         for (auto& item : tasks)
             items.push_back(std::move(item));
-    return fold_by_record(std::move(items));
+    auto rows = fold_by_record(std::move(items));
+    name_work_items(ws, rows, 0, titled);
+    return rows;
 }
 
 } // namespace crm

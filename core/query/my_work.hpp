@@ -10,6 +10,7 @@
 #include "sla/calendar.hpp"
 #include "sla/clocks.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,8 +32,15 @@ struct WorkItem {
 };
 
 // One row per record, most urgent first; things without a due time last.
-std::vector<WorkItem> next_actions(const Workspace& workspace, const std::string& user,
-                                   Instant now);
+// Only the first `titled` rows (and the items under them) get their title
+// and, for tasks, their `what`: naming every row of a big list costs more
+// than finding them. name_work_items() names the others as they are shown.
+std::vector<WorkItem> next_actions(const Workspace& workspace, const std::string& user, Instant now,
+                                   std::size_t titled = SIZE_MAX);
+// Fills in the title (and a task's what) of rows [from, to) and the items
+// under them where next_actions() left them out.
+void name_work_items(const Workspace& workspace, std::vector<WorkItem>& rows, std::size_t from,
+                     std::size_t to);
 
 // What is next on one record, whoever does it: its stage actions, its open
 // tasks and its running SLA clocks, folded as My work folds them (the most
@@ -48,10 +56,6 @@ struct ActionDue {
 };
 std::optional<ActionDue> next_action_due(const BusinessCalendar& calendar, const Stage& stage,
                                          const FlowState& state);
-
-// The next actions of the record's active stages, due by their task template.
-std::vector<WorkItem> stage_actions(const Workspace& workspace, const BusinessCalendar& calendar,
-                                    const Record& record, Instant now);
 
 // The web app's one-click "Log call" (an outbound call on `record`, now). The
 // full action, with outcome, notes and what it completes, is LogActivity.

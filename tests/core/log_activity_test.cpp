@@ -191,6 +191,31 @@ TEST_CASE("My work: one row per record, tasks under their record, SLAs as deadli
         CHECK(row.kind != "sla"); // every clock here is the deadline of an action
 }
 
+TEST_CASE("My work names only the rows asked for; the rest are named as they are shown") {
+    Engine engine = demo_engine();
+    const Workspace& ws = engine.workspace();
+    const auto named = next_actions(ws, "u-ana", kNow);
+    REQUIRE(named.size() > 2);
+    auto rows = next_actions(ws, "u-ana", kNow, 1);
+    REQUIRE(rows.size() == named.size());
+    CHECK(rows[0].title == named[0].title);
+    CHECK(rows[1].title.empty()); // found and ordered, not yet named
+    CHECK(rows[1].due == named[1].due);
+    name_work_items(ws, rows, 1, rows.size() + 5); // past the end is fine
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        CHECK(rows[i].title == named[i].title);
+        CHECK(rows[i].what == named[i].what);
+        REQUIRE(rows[i].more.size() == named[i].more.size());
+        for (std::size_t j = 0; j < rows[i].more.size(); ++j)
+            CHECK(rows[i].more[j].what == named[i].more[j].what);
+    }
+    // A task is named by its own title, under its record's.
+    const WorkItem* deal4 = row_for(rows, "deal-4");
+    REQUIRE(deal4);
+    const WorkItem& task = deal4->kind == "task" ? *deal4 : deal4->more.front();
+    CHECK(task.what == ws.title_of(*ws.find("task-10")));
+}
+
 TEST_CASE("the manager sees the team's overdue next actions with owner and how overdue") {
     Engine engine = demo_engine();
     const auto queues = exception_queues(engine.workspace(), "u-maria", kNow);

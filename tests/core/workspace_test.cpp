@@ -93,3 +93,67 @@ TEST_CASE("a company's referrers follow edits that change a reference, and only 
     ws.reindex_links("deal-3");
     CHECK(ws.referrers_of("company-1") == Ids{"deal-1"});
 }
+
+namespace {
+
+std::vector<std::string> ids_of(const std::vector<const Record*>& records) {
+    std::vector<std::string> ids;
+    for (const Record* record : records)
+        ids.push_back(record->id);
+    return ids;
+}
+
+Record owned(const std::string& id, const std::string& type, const std::string& owner) {
+    return Record{id, type, owner, {{"name", id}}};
+}
+
+} // namespace
+
+TEST_CASE("a person's records are found without a scan, in the order of all records") {
+    using Ids = std::vector<std::string>;
+    Workspace ws;
+    ws.put(owned("deal-1", "deal", "u-ana"));
+    ws.put(owned("company-1", "company", "u-ana"));
+    ws.put(owned("deal-2", "deal", "u-ben"));
+    ws.put(owned("deal-3", "deal", "u-ana"));
+    ws.put(owned("company-2", "company", ""));
+    // Companies come before deals in all_records(), as in the schema.
+    CHECK(ids_of(ws.records_owned_by("u-ana")) == Ids{"company-1", "deal-1", "deal-3"});
+    CHECK(ids_of(ws.records_owned_by("u-ben")) == Ids{"deal-2"});
+    CHECK(ws.records_owned_by("u-nobody").empty());
+
+    ws.set_owner("deal-2", "u-ana"); // reassigned: keeps its place among Ana's
+    CHECK(ids_of(ws.records_owned_by("u-ana")) == Ids{"company-1", "deal-1", "deal-2", "deal-3"});
+    CHECK(ws.records_owned_by("u-ben").empty());
+
+    ws.put(owned("deal-1", "deal", "u-ben")); // replaced with another owner
+    ws.erase("deal-3");
+    CHECK(ids_of(ws.records_owned_by("u-ana")) == Ids{"company-1", "deal-2"});
+    CHECK(ids_of(ws.records_owned_by("u-ben")) == Ids{"deal-1"});
+
+    Workspace copy = ws; // the copy's index points at the copy's records
+    copy.set_owner("company-1", "u-ben");
+    CHECK(ids_of(copy.records_owned_by("u-ben")) == Ids{"company-1", "deal-1"});
+    CHECK(copy.records_owned_by("u-ben")[0] == copy.find("company-1"));
+    CHECK(ids_of(ws.records_owned_by("u-ana")) == Ids{"company-1", "deal-2"});
+}
+
+TEST_CASE("records with a breach escalated to someone are listed until nobody is") {
+    using Ids = std::vector<std::string>;
+    Workspace ws;
+    ws.put(owned("lead-1", "lead", "u-ana"));
+    ws.put(owned("lead-2", "lead", "u-ana"));
+    CHECK(ws.escalated_records().empty());
+    ws.set_escalation("lead-2", "first_response", std::vector<std::string>{"u-maria"});
+    ws.set_escalation("lead-1", "first_response", std::vector<std::string>{"u-maria"});
+    ws.set_escalation("lead-1", "follow_up", std::vector<std::string>{"u-ben"});
+    CHECK(ids_of(ws.escalated_records()) == Ids{"lead-1", "lead-2"});
+    CHECK(ws.find("lead-1")->sla_escalations.at("follow_up") == Ids{"u-ben"});
+
+    ws.set_escalation("lead-1", "first_response", std::nullopt); // one breach left
+    CHECK(ids_of(ws.escalated_records()) == Ids{"lead-1", "lead-2"});
+    ws.set_escalation("lead-1", "follow_up", std::nullopt);
+    CHECK(ids_of(ws.escalated_records()) == Ids{"lead-2"});
+    ws.erase("lead-2");
+    CHECK(ws.escalated_records().empty());
+}

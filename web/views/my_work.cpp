@@ -83,7 +83,7 @@ void draw_work_actions(ViewContext& view, const WorkItem& item, int row, float w
 
 // Tablets and desktops: a table; the actions column keeps its width so its
 // buttons never drop off, and long text ends with an ellipsis.
-void draw_work_table(ViewContext& view, const std::vector<WorkItem>& items) {
+void draw_work_table(ViewContext& view, std::vector<WorkItem>& items) {
     const float s = scale();
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
                                   ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp;
@@ -101,6 +101,8 @@ void draw_work_table(ViewContext& view, const std::vector<WorkItem>& items) {
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(items.size()));
     while (clipper.Step()) {
+        name_work_items(view.workspace, items, static_cast<std::size_t>(clipper.DisplayStart),
+                        static_cast<std::size_t>(clipper.DisplayEnd));
         for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
             const WorkItem& item = items[static_cast<std::size_t>(row)];
             ImGui::PushID(row);
@@ -127,7 +129,7 @@ void draw_work_table(ViewContext& view, const std::vector<WorkItem>& items) {
 }
 
 // Phones: one card per item, the due state first, buttons a thumb can hit.
-void draw_work_cards(ViewContext& view, const std::vector<WorkItem>& items) {
+void draw_work_cards(ViewContext& view, std::vector<WorkItem>& items) {
     const float s = scale();
     const ImGuiStyle& style = ImGui::GetStyle();
     const float line = ImGui::GetTextLineHeightWithSpacing();
@@ -136,6 +138,8 @@ void draw_work_cards(ViewContext& view, const std::vector<WorkItem>& items) {
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(items.size()), card + style.ItemSpacing.y);
     while (clipper.Step()) {
+        name_work_items(view.workspace, items, static_cast<std::size_t>(clipper.DisplayStart),
+                        static_cast<std::size_t>(clipper.DisplayEnd));
         for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
             const WorkItem& item = items[static_cast<std::size_t>(row)];
             ImGui::PushID(row);
@@ -170,8 +174,8 @@ void draw_my_work(ViewContext& view) {
     place_main_area(view.ui.form.open);
     ImGui::Begin("##mywork", nullptr, kPanel);
     if (view.ui.work.refresh(view.version, view.ui.user, view.now))
-        view.ui.work.value = next_actions(view.workspace, view.ui.user, view.now);
-    const auto& items = view.ui.work.value;
+        view.ui.work.value = next_actions(view.workspace, view.ui.user, view.now, 0);
+    auto& items = view.ui.work.value; // rows are named as they come into view
     std::size_t overdue = 0, at_risk = 0;
     for (const auto& item : items) {
         overdue += item.state == "overdue";
