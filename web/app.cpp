@@ -848,6 +848,19 @@ void App::compact_now() {
     request_save();
 }
 
+bool App::test_update_field(const std::string& id, const std::string& field,
+                            const nlohmann::json& value) {
+    const Record* record = m_engine.workspace().find(id);
+    if (m_read_only || !record) return false;
+    const std::string owner = record->owner;
+    if (!m_engine
+             .apply(UpdateRecord{id, nlohmann::json{{field, value}}, std::nullopt}, owner, now())
+             .ok)
+        return false;
+    after_change();
+    return true;
+}
+
 namespace {
 
 // "Cannot merge: 2 of 40 records have problems: record deal-7: ...", the first few named.

@@ -38,6 +38,10 @@ class App {
     // Folds the journal into the snapshot now (tests; the app does it on its
     // own when the journal passes 4 MiB). History is kept either way.
     void compact_now();
+    // For benchmarks: sets one field of a record as its owner would, through
+    // the engine (journaled, then saved like any edit). False when refused.
+    bool test_update_field(const std::string& id, const std::string& field,
+                           const nlohmann::json& value);
 
     const Workspace& workspace() const { return m_engine.workspace(); }
     UiState& ui() { return m_ui; }

@@ -3,6 +3,8 @@
 #include "app.hpp"
 #include "io/workspace_json.hpp"
 #include "platform.hpp"
+#include "query/my_work.hpp"
+#include "query/record_query.hpp"
 #include "theme.hpp"
 #include "touch_input.hpp"
 #include "widgets.hpp"
@@ -225,6 +227,58 @@ EMSCRIPTEN_KEEPALIVE const char* crm_test_find_by_title(const char* title) {
         for (const crm::Record* record : g_host->app.workspace().all_records())
             if (g_host->app.workspace().title_of(*record) == title) id = record->id;
     return id.c_str();
+}
+
+// Benchmarks (bench/browser/scale.mjs): the engine's own time for what a
+// screen asks, without drawing it. My work for `user` as of `at_seconds`
+// (0: now), first 50 rows: the time and each row's due time (seconds; null
+// without one), so the benchmark can check its peers show the same.
+EMSCRIPTEN_KEEPALIVE const char* crm_test_time_my_work(const char* user, double at_seconds) {
+    static std::string text;
+    nlohmann::json result = nullptr;
+    if (g_host && g_host->app.is_open()) {
+        const double start = emscripten_get_now();
+        const crm::Instant at{static_cast<std::int64_t>(at_seconds)};
+        // As the screen asks: the rows in order, the first screenful named.
+        auto items = next_actions(g_host->app.workspace(), user, at_seconds > 0 ? at : now(), 50);
+        items.resize(std::min<std::size_t>(items.size(), 50));
+        const double ms = emscripten_get_now() - start;
+        nlohmann::json due = nlohmann::json::array();
+        for (const auto& item : items)
+            due.push_back(item.due ? nlohmann::json(item.due->seconds) : nlohmann::json());
+        result = {{"ms", ms}, {"due", due}};
+    }
+    text = result.dump();
+    return text.c_str();
+}
+
+// Deals at `stage` of the sales pipeline that `viewer` may see, largest
+// amount first, first 50: the time and how many rows.
+EMSCRIPTEN_KEEPALIVE const char* crm_test_time_list(const char* viewer, const char* stage) {
+    static std::string text;
+    nlohmann::json result = nullptr;
+    if (g_host && g_host->app.is_open()) {
+        crm::RecordQuery query{"deal", viewer, "", "amount", false, {}};
+        query.filter.stage = {"sales_pipeline", {stage}};
+        const double start = emscripten_get_now();
+        auto ids = crm::query_records(g_host->app.workspace(), query);
+        ids.resize(std::min<std::size_t>(ids.size(), 50));
+        result = {{"ms", emscripten_get_now() - start}, {"rows", ids.size()}};
+    }
+    text = result.dump();
+    return text.c_str();
+}
+
+// Sets a number field of a record as its owner (journaled and saved as any
+// edit is); 1 when accepted.
+EMSCRIPTEN_KEEPALIVE int crm_test_set_number(const char* id, const char* field, double value) {
+    if (!g_host || !g_host->app.is_open()) return 0;
+    const auto whole = static_cast<long long>(value);
+    const nlohmann::json number =
+        static_cast<double>(whole) == value ? nlohmann::json(whole) : nlohmann::json(value);
+    const bool done = g_host->app.test_update_field(id, field, number);
+    g_host->frames_to_draw = std::max(g_host->frames_to_draw, 3);
+    return done ? 1 : 0;
 }
 
 } // extern "C"

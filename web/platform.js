@@ -20,6 +20,7 @@ Module.crmPlatform = (function () {
   let wake = 1;
   let importPath = "";
   let storageNote = "";
+  let savedAt = 0; // performance.now() when a save last reached IndexedDB (benchmarks)
 
   // Anything that may change the screen wakes the app's frame loop, which
   // pauses itself while nothing happens (an idle page does no work).
@@ -80,6 +81,7 @@ Module.crmPlatform = (function () {
         saveMessage = "The browser refused to store the changes (" + (err.message || err) + ")";
         scheduleRetry();
       } else if (!dirtyAgain) {
+        savedAt = performance.now();
         saveState = 3;
         saveMessage = "";
         retryDelay = 0;
@@ -316,6 +318,10 @@ Module.crmPlatform = (function () {
     takeWake: function () { const w = wake; wake = 0; return w; },
     // For tests: true when everything accepted has reached IndexedDB.
     syncIdle: function () { return loadState !== 0 && !syncInFlight && !debounceTimer && !dirtyAgain; },
+    // For benchmarks: save now rather than after the pause that gathers
+    // edits, and when the last save reached IndexedDB.
+    flushNow: flushNow,
+    savedAt: function () { return savedAt; },
   };
 })();
 
@@ -327,6 +333,21 @@ function callWithText(fn, text) {
   const result = Module.UTF8ToString(fn(ptr));
   Module._free(ptr);
   return result;
+}
+
+// Calls fn with each text as a C string; returns what fn returns.
+function withTexts(texts, fn) {
+  const ptrs = texts.map(function (text) {
+    const bytes = Module.lengthBytesUTF8(text) + 1;
+    const ptr = Module._malloc(bytes);
+    Module.stringToUTF8(text, ptr, bytes);
+    return ptr;
+  });
+  try {
+    return fn.apply(null, ptrs);
+  } finally {
+    ptrs.forEach(function (ptr) { Module._free(ptr); });
+  }
 }
 
 // Test hooks: the same command path as the UI, plus named widget rectangles
@@ -351,4 +372,21 @@ window.crmTest = {
   compact: function () { Module._crm_test_compact(); },
   record: function (id) { return JSON.parse(callWithText(Module._crm_test_record, id)); },
   findByTitle: function (title) { return callWithText(Module._crm_test_find_by_title, title); },
+  // Benchmarks (bench/browser/scale.mjs): the engine's time for My work and a
+  // filtered list without drawing them, an edit through the engine, a save
+  // started at once, when it reached IndexedDB, and the wasm heap's size.
+  timeMyWork: function (user, atSeconds) {
+    return JSON.parse(Module.UTF8ToString(withTexts([user], function (u) {
+      return Module._crm_test_time_my_work(u, atSeconds || 0);
+    })));
+  },
+  timeList: function (viewer, stage) {
+    return JSON.parse(Module.UTF8ToString(withTexts([viewer, stage], Module._crm_test_time_list)));
+  },
+  setNumber: function (id, field, value) {
+    return withTexts([id, field], function (i, f) { return Module._crm_test_set_number(i, f, value); }) === 1;
+  },
+  saveNow: function () { Module.crmPlatform.flushNow(); },
+  savedAt: function () { return Module.crmPlatform.savedAt(); },
+  heapBytes: function () { return Module.HEAP8 ? Module.HEAP8.length : 0; },
 };
