@@ -1110,6 +1110,9 @@ Status apply_checked_batch(Workspace& workspace, const EventBatch& batch) {
         const auto status =
             std::visit([&](const auto& e) { return apply(workspace, batch, e); }, event.data);
         if (!status) return status;
+        if (!event.record_id().empty()) workspace.reindex_record(event.record_id());
+        if (event.as<ev::ProcessesChanged>())
+            workspace.reindex_all(); // stages mapped, starts dropped
         if (changes_content(event)) changed.insert(event.record_id());
     }
     // One command, one version: a newer copy of a record has a higher one.

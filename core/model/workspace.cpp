@@ -85,6 +85,8 @@ const Workspace::Indexes& Workspace::indexes() const {
             records.push_back(&record);
             if (!record.owner.empty()) m_indexes.by_owner[record.owner][type_id].push_back(&record);
             if (!record.sla_escalations.empty()) m_indexes.escalated[type_id].push_back(&record);
+            if (!record.automation_failures.empty()) m_indexes.failed[type_id].push_back(&record);
+            if (!record.flows.empty()) m_indexes.in_flows[type_id].push_back(&record);
         }
     }
     return m_indexes;
@@ -108,6 +110,20 @@ void Workspace::index_escalation(const Record& record, bool add) {
         remove_by_position(records, &record);
 }
 
+void Workspace::index_engine_state(const Record& record, bool add) {
+    if (!m_indexes.valid) return;
+    auto update = [&](std::unordered_map<std::string, ByPosition>& index, bool listed) {
+        if (add && !listed) return;
+        auto& records = index[record.type];
+        if (add)
+            add_by_position(records, &record);
+        else
+            remove_by_position(records, &record);
+    };
+    update(m_indexes.failed, !record.automation_failures.empty());
+    update(m_indexes.in_flows, !record.flows.empty());
+}
+
 std::vector<const Record*>
 Workspace::in_type_order(const std::unordered_map<std::string, ByPosition>& by_type) const {
     std::vector<const Record*> records;
@@ -117,11 +133,20 @@ Workspace::in_type_order(const std::unordered_map<std::string, ByPosition>& by_t
     return records;
 }
 
-const std::vector<const Record*>& Workspace::records_of_type(std::string_view type) const {
+namespace {
+
+const std::vector<const Record*>&
+listed_of_type(const std::unordered_map<std::string, std::vector<const Record*>>& index,
+               std::string_view type) {
     static const std::vector<const Record*> kNone;
-    const auto& by_type = indexes().by_type;
-    const auto it = by_type.find(std::string(type));
-    return it == by_type.end() ? kNone : it->second;
+    const auto it = index.find(std::string(type));
+    return it == index.end() ? kNone : it->second;
+}
+
+} // namespace
+
+const std::vector<const Record*>& Workspace::records_of_type(std::string_view type) const {
+    return listed_of_type(indexes().by_type, type);
 }
 
 std::vector<const Record*> Workspace::records_owned_by(std::string_view owner) const {
@@ -132,6 +157,14 @@ std::vector<const Record*> Workspace::records_owned_by(std::string_view owner) c
 
 std::vector<const Record*> Workspace::escalated_records() const {
     return in_type_order(indexes().escalated);
+}
+
+const std::vector<const Record*>& Workspace::failed_records(std::string_view type) const {
+    return listed_of_type(indexes().failed, type);
+}
+
+const std::vector<const Record*>& Workspace::records_in_processes(std::string_view type) const {
+    return listed_of_type(indexes().in_flows, type);
 }
 
 std::vector<const Record*> Workspace::all_records() const {
@@ -222,6 +255,7 @@ void Workspace::put(Record record) {
         record.position = existing->second.position; // a record replaced in place keeps its place
         index_owner(existing->second, false);
         index_escalation(existing->second, false);
+        index_engine_state(existing->second, false);
     }
     std::string id = record.id;
     unlink(id);
@@ -232,6 +266,7 @@ void Workspace::put(Record record) {
     if (added && m_indexes.valid) m_indexes.by_type[kept.type].push_back(&kept);
     index_owner(kept, true);
     index_escalation(kept, true);
+    index_engine_state(kept, true);
 }
 
 void Workspace::erase(std::string_view id) {
@@ -248,6 +283,7 @@ void Workspace::erase(std::string_view id) {
     }
     index_owner(it->second, false);
     index_escalation(it->second, false);
+    index_engine_state(it->second, false);
     ids.erase(at);
     unlink(it->first);
     m_records.erase(it);
@@ -271,6 +307,13 @@ void Workspace::set_escalation(std::string_view id, const std::string& policy,
     else
         record->sla_escalations.erase(policy);
     index_escalation(*record, true);
+}
+
+void Workspace::reindex_record(std::string_view id) {
+    const Record* record = find(id);
+    if (!record) return;
+    index_engine_state(*record, false); // nothing to take out when it was not listed
+    index_engine_state(*record, true);
 }
 
 void Workspace::reindex_links(std::string_view id) {

@@ -62,6 +62,10 @@ class Workspace {
     std::vector<const Record*> records_owned_by(std::string_view owner) const;
     // Records with a breach escalated to someone, in all_records() order.
     std::vector<const Record*> escalated_records() const;
+    // Records of `type` with an automation that could not run, and records
+    // of `type` that are or were in a process; in ids_of_type() order.
+    const std::vector<const Record*>& failed_records(std::string_view type) const;
+    const std::vector<const Record*>& records_in_processes(std::string_view type) const;
 
     // Records whose record_ref fields point at `id`, in the order they came
     // to point at it. An index: a company's contacts are found without a scan.
@@ -88,6 +92,11 @@ class Workspace {
     void set_owner(std::string_view id, std::string owner);
     void set_escalation(std::string_view id, const std::string& policy,
                         std::optional<std::vector<std::string>> people);
+    // After applying an event about a record: keeps the indexes of its
+    // engine state (processes, failed automations) right. reindex_all() after events
+    // that change many records at once.
+    void reindex_record(std::string_view id);
+    void reindex_all() { m_indexes.valid = false; }
     // Keeps ids unique after import: the next number is above every id seen.
     void note_id(std::string_view type, std::string_view id);
     const std::map<std::string, long long>& next_numbers() const { return m_next_numbers; }
@@ -105,6 +114,8 @@ class Workspace {
         // owner -> type -> their records
         std::unordered_map<std::string, std::unordered_map<std::string, ByPosition>> by_owner;
         std::unordered_map<std::string, ByPosition> escalated; // type -> records
+        std::unordered_map<std::string, ByPosition> failed;    // type -> records
+        std::unordered_map<std::string, ByPosition> in_flows;  // type -> records
         bool valid = true;
         Indexes() = default;
         Indexes(const Indexes&) : valid(false) {}
@@ -133,6 +144,8 @@ class Workspace {
     // Adds or takes `record` out of the owner and escalation indexes.
     void index_owner(const Record& record, bool add);
     void index_escalation(const Record& record, bool add);
+    // Failed automations and processes: engine state kept by reindex_record().
+    void index_engine_state(const Record& record, bool add);
     // Records in all_records() order from an index's type -> records.
     std::vector<const Record*>
     in_type_order(const std::unordered_map<std::string, ByPosition>& by_type) const;

@@ -5,6 +5,7 @@
 #include "sla/clocks.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 namespace crm {
@@ -23,6 +24,29 @@ std::string why_unowned(const Record& record) {
         if (rule_of_automation(automation) && failure.reason.rfind("no eligible owner", 0) == 0)
             return " · " + failure.reason;
     return "";
+}
+
+// The records that can be in a queue, in all_records() order: of a type an
+// SLA policy times, every record; of other types, those in a process or
+// with a failed automation. A record with none of these is in no queue.
+std::vector<const Record*> queue_candidates(const Workspace& ws) {
+    std::vector<const Record*> records;
+    auto position = [](const Record* a, const Record* b) { return a->position < b->position; };
+    for (const auto& type : ws.schema.types()) {
+        const bool timed =
+            std::any_of(ws.sla_policies.begin(), ws.sla_policies.end(),
+                        [&](const SlaPolicy& policy) { return policy.record_type == type.id; });
+        if (timed) {
+            const auto& all = ws.records_of_type(type.id);
+            records.insert(records.end(), all.begin(), all.end());
+            continue;
+        }
+        const auto& in_flows = ws.records_in_processes(type.id);
+        const auto& failed = ws.failed_records(type.id);
+        std::set_union(in_flows.begin(), in_flows.end(), failed.begin(), failed.end(),
+                       std::back_inserter(records), position);
+    }
+    return records;
 }
 
 } // namespace
@@ -80,7 +104,7 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
     const bool reviews = can_review_exceptions(*viewer);
     const ViewableByOwner viewable(ws, *viewer);
     const SlaClockReader clocks_of(ws, calendar);
-    for (const Record* record : ws.all_records()) {
+    for (const Record* record : queue_candidates(ws)) {
         if (!viewable(*record)) continue;
         // Words only for the items a screen shows: the title is made once a
         // record has such an item, the detail line for each.

@@ -237,3 +237,27 @@ TEST_CASE("the manager sees the team's overdue next actions with owner and how o
     CHECK(std::none_of(rep.begin(), rep.end(),
                        [](const ExceptionQueue& q) { return q.kind == "overdue_next_action"; }));
 }
+
+TEST_CASE("the queues find failed automations on records of any type, not only those in a "
+          "process") {
+    Engine engine = demo_engine();
+    Workspace ws = engine.workspace();
+    const Record* company = ws.records_of_type("company").front();
+    const std::string id = company->id;
+    CHECK(ws.failed_records("company").empty());
+    ws.edit(id)->automation_failures["rule:enrich"] = {"no such field: industry", kNow};
+    ws.reindex_record(id);
+    REQUIRE(ws.failed_records("company").size() == 1);
+    const auto failed_on = [&](const Workspace& workspace) {
+        for (const auto& queue : exception_queues(workspace, "u-sam", kNow))
+            if (queue.kind == "automation_failure")
+                for (const auto& item : queue.items)
+                    if (item.record_id == id) return true;
+        return false;
+    };
+    CHECK(failed_on(ws));
+    ws.edit(id)->automation_failures.clear();
+    ws.reindex_record(id);
+    CHECK(ws.failed_records("company").empty());
+    CHECK_FALSE(failed_on(ws));
+}
