@@ -487,7 +487,7 @@ class Evaluator {
         return run(args[i], data, depth);
     }
 
-    Result<json> apply(const std::string& op, const Args& args, const json& data, int depth) const {
+    Result<json> apply(std::string_view op, const Args& args, const json& data, int depth) const {
         const std::size_t n = args.size();
 
         // Operators that decide which arguments to evaluate, or evaluate them
@@ -651,7 +651,7 @@ class Evaluator {
             return json(floor_div(now - when->seconds, 3600));
         }
         if (op == "now") return json(format_instant(m_context.now));
-        return Error{unknown_operator(op)};
+        return Error{unknown_operator(std::string(op))};
     }
 
     static json missing(const std::vector<json>& values, const json& data) {
@@ -673,7 +673,7 @@ class Evaluator {
         return absent;
     }
 
-    Result<json> apply_scoped(const std::string& op, const Args& args, const json& data,
+    Result<json> apply_scoped(std::string_view op, const Args& args, const json& data,
                               int depth) const {
         auto items = arg(args, 0, data, depth);
         if (!items) return items;
