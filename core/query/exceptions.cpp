@@ -140,7 +140,7 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                 break;
             }
         }
-        for (const auto& clock : clocks_of(*record, now)) {
+        for (const auto& clock : clocks_of.running(*record, now)) {
             if (clock.state != ClockState::Overdue) continue;
             auto& queue = breaches[clock.policy->id];
             if (queue.items.empty())

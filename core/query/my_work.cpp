@@ -285,7 +285,7 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
                 tasks_of.erase(tasks);
             }
         }
-        for (const auto& clock : clocks_of(*record, now)) {
+        for (const auto& clock : clocks_of.running(*record, now)) {
             if (clock.state == ClockState::Met || clock.state == ClockState::Paused) continue;
             const auto escalation = record->sla_escalations.find(clock.policy->id);
             const bool mine_to_rescue =

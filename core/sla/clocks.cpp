@@ -210,6 +210,14 @@ SlaClockReader::SlaClockReader(const Workspace& ws, const BusinessCalendar& cale
 }
 
 std::vector<SlaClock> SlaClockReader::operator()(const Record& record, Instant now) const {
+    return read(record, now, true);
+}
+
+std::vector<SlaClock> SlaClockReader::running(const Record& record, Instant now) const {
+    return read(record, now, false);
+}
+
+std::vector<SlaClock> SlaClockReader::read(const Record& record, Instant now, bool with_met) const {
     std::vector<SlaClock> clocks;
     for (const auto& [policy_ptr, type, within, reads] : m_policies) {
         const SlaPolicy& policy = *policy_ptr;
@@ -219,13 +227,15 @@ std::vector<SlaClock> SlaClockReader::operator()(const Record& record, Instant n
         // Only what the policy's conditions read: queues ask this of every record.
         const json data = reads ? logic_data_of(record, *reads) : logic_data(record, *type);
         if (!policy.applies.is_null() && !holds(policy.applies, data, now)) continue;
+        const bool met = holds(policy.stops, data, now);
+        if (met && !with_met) continue;
         const BusinessCalendar& clock_calendar =
             within.business ? m_calendar : BusinessCalendar::always_open();
         auto due = due_at(clock_calendar, *started, within);
         if (!due) continue;
         const auto* pauses = pauses_of(record, policy);
         SlaClock clock{&policy, *started, *due, ClockState::Ok};
-        if (holds(policy.stops, data, now)) {
+        if (met) {
             clock.state = ClockState::Met;
             clocks.push_back(clock);
             continue;

@@ -38,8 +38,12 @@ class SlaClockReader {
   public:
     SlaClockReader(const Workspace& workspace, const BusinessCalendar& calendar);
     std::vector<SlaClock> operator()(const Record& record, Instant now) const;
+    // Without met clocks, which lists of what is left to do leave out: a met
+    // clock's due time is not worked out.
+    std::vector<SlaClock> running(const Record& record, Instant now) const;
 
   private:
+    std::vector<SlaClock> read(const Record& record, Instant now, bool with_met) const;
     struct Policy {
         const SlaPolicy* policy;
         const RecordTypeDef* type;
