@@ -226,12 +226,13 @@ std::optional<WorkItem> record_next_action(const Workspace& ws, const Record& re
 
 namespace {
 
+bool names(const std::vector<std::string>& people, const std::string& user) {
+    return std::find(people.begin(), people.end(), user) != people.end();
+}
+
 bool escalated_to(const Record& record, const std::string& user) {
     return std::any_of(record.sla_escalations.begin(), record.sla_escalations.end(),
-                       [&](const auto& escalation) {
-                           const auto& people = escalation.second;
-                           return std::find(people.begin(), people.end(), user) != people.end();
-                       });
+                       [&](const auto& escalation) { return names(escalation.second, user); });
 }
 
 // What My work looks at, from the indexes rather than every record: the
@@ -288,10 +289,9 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
         for (const auto& clock : clocks_of.running(*record, now)) {
             if (clock.state == ClockState::Met || clock.state == ClockState::Paused) continue;
             const auto escalation = record->sla_escalations.find(clock.policy->id);
-            const bool mine_to_rescue =
-                clock.state == ClockState::Overdue && escalation != record->sla_escalations.end() &&
-                std::find(escalation->second.begin(), escalation->second.end(), user) !=
-                    escalation->second.end();
+            const bool mine_to_rescue = clock.state == ClockState::Overdue &&
+                                        escalation != record->sla_escalations.end() &&
+                                        names(escalation->second, user);
             if (mine_to_rescue) {
                 const User* owner = ws.directory.user(record->owner);
                 items.push_back(
