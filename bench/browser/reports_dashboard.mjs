@@ -8,29 +8,19 @@ import { statSync } from "node:fs";
 import {
   browser, click, navigate, openApp, startBrowser, state, stopBrowser, switchUser, waitSaved,
 } from "../../tests/e2e/helpers.mjs";
+import { quantile, startFrameGaps, stopFrameGaps } from "./frame_gaps.mjs";
 
 const file = process.argv[2];
 const long = { timeout: 600000 };
 
-// Every gap between two animation frames from now until stop(): the page
-// draws nothing while a frame of the app or anything else holds its thread.
-const startFrameGaps = (page) => page.evaluate(() => {
-  window.benchGaps = [];
-  window.benchRecording = true;
-  let last = performance.now();
-  const tick = (at) => {
-    window.benchGaps.push(at - last);
-    last = at;
-    if (window.benchRecording) requestAnimationFrame(tick);
+// Stops recording frame gaps and sums them up.
+async function gapFigures(page) {
+  const gaps = await gapFigures(page);
+  return {
+    frames: gaps.length, median: quantile(gaps, 0.5), p95: quantile(gaps, 0.95),
+    longest: quantile(gaps, 1), over50: gaps.filter((g) => g > 50).length,
   };
-  requestAnimationFrame(tick);
-});
-const stopFrameGaps = (page) => page.evaluate(() => {
-  window.benchRecording = false;
-  const gaps = window.benchGaps.slice(1).sort((a, b) => a - b);
-  const at = (share) => gaps[Math.min(gaps.length - 1, Math.floor(gaps.length * share))] || 0;
-  return { frames: gaps.length, median: at(0.5), p95: at(0.95), longest: at(1), over50: gaps.filter((g) => g > 50).length };
-});
+}
 
 // Opens the reports as `user` and waits until every panel is worked out.
 async function dashboard(page, user) {
@@ -41,7 +31,7 @@ async function dashboard(page, user) {
   await navigate(page, "open-reports");
   await page.waitForFunction(() => window.crmTest.reportsReady(), null, { ...long, polling: 50 });
   const ready = Date.now() - started;
-  const gaps = await stopFrameGaps(page);
+  const gaps = await gapFigures(page);
   // Then the shown dashboard under a moving pointer (tooltips, hover): every
   // one of these frames draws it.
   await startFrameGaps(page);
@@ -49,7 +39,7 @@ async function dashboard(page, user) {
     await page.mouse.move(300 + step * 15, 250 + (step % 10) * 40);
     await page.waitForTimeout(16);
   }
-  const hover = await stopFrameGaps(page);
+  const hover = await gapFigures(page);
   // A key figure's records, once everything is shown: what a click costs.
   const clicked = Date.now();
   await click(page, "tile-revenue");

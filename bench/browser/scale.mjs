@@ -20,6 +20,7 @@ import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { click, navigate, root, settledRect, site, state, switchUser } from "../../tests/e2e/helpers.mjs";
 import { startServer } from "../../scripts/static-server.mjs";
+import { quantile, startFrameGaps, stopFrameGaps } from "./frame_gaps.mjs";
 
 const { chromium } = createRequire(join(root, "tests/e2e/package.json"))("playwright-core");
 
@@ -38,14 +39,7 @@ const long = { timeout: 900000 };
 const work = join(root, "build/bench/browser-scale");
 const modules = join(root, "bench/browser/node_modules");
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
-const quantile = (values, share) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))] ?? 0;
-};
+const median = (values) => quantile(values, 0.5);
 
 // ---- the workload ---------------------------------------------------------
 
@@ -249,37 +243,29 @@ async function runCrm(records, workload, appUrl) {
     await page.waitForTimeout(500);
     await page.evaluate(() => {
       window.benchFrames = [];
-      window.benchGaps = [];
       let started = 0, drawn = 0;
       window.Module.preMainLoop = () => { started = performance.now(); drawn = window.Module._crm_test_frames(); };
       window.Module.postMainLoop = () => {
         if (window.Module._crm_test_frames() !== drawn) window.benchFrames.push(performance.now() - started);
       };
-      window.benchRecording = true;
-      let last = performance.now();
-      const tick = (at) => {
-        window.benchGaps.push(at - last);
-        last = at;
-        if (window.benchRecording) requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
     });
+    await startFrameGaps(page);
     const scrollStart = Date.now();
     while (Date.now() - scrollStart < SCROLL_MS) {
       await page.mouse.wheel(0, 120);
       await page.waitForTimeout(16);
     }
-    const frames = await page.evaluate(() => {
-      window.benchRecording = false;
+    const gaps = await stopFrameGaps(page);
+    const cpu = await page.evaluate(() => {
       window.Module.preMainLoop = window.Module.postMainLoop = undefined;
-      return { cpu: window.benchFrames, gaps: window.benchGaps.slice(1) };
+      return window.benchFrames;
     });
     await page.close();
     return {
       import: imported, cold, my_work: median(myWork), list: median(list), list_rows: listRows,
       edit: median(edits), edit_held: median(held), ...mem, due, marks,
-      frames: frames.cpu.length, frame_median: median(frames.cpu), frame_p95: quantile(frames.cpu, 0.95),
-      frame_longest: quantile(frames.cpu, 1), gap_median: median(frames.gaps), gap_p95: quantile(frames.gaps, 0.95),
+      frames: cpu.length, frame_median: median(cpu), frame_p95: quantile(cpu, 0.95),
+      frame_longest: quantile(cpu, 1), gap_median: median(gaps), gap_p95: quantile(gaps, 0.95),
       activities,
     };
   } finally {
