@@ -325,16 +325,6 @@ Module.crmPlatform = (function () {
   };
 })();
 
-// Calls an exported C function with one string argument; returns its string result.
-function callWithText(fn, text) {
-  const bytes = Module.lengthBytesUTF8(text) + 1;
-  const ptr = Module._malloc(bytes);
-  Module.stringToUTF8(text, ptr, bytes);
-  const result = Module.UTF8ToString(fn(ptr));
-  Module._free(ptr);
-  return result;
-}
-
 // Calls fn with each text as a C string; returns what fn returns.
 function withTexts(texts, fn) {
   const ptrs = texts.map(function (text) {
@@ -348,6 +338,11 @@ function withTexts(texts, fn) {
   } finally {
     ptrs.forEach(function (ptr) { Module._free(ptr); });
   }
+}
+
+// Calls an exported C function with one string argument; returns its string result.
+function callWithText(fn, text) {
+  return Module.UTF8ToString(withTexts([text], fn));
 }
 
 // Test hooks: the same command path as the UI, plus named widget rectangles

@@ -53,23 +53,21 @@ const std::vector<std::string>& Workspace::ids_of_type(std::string_view type) co
 
 namespace {
 
-// Index lists stay in position order; a new record goes at the end.
-void add_by_position(std::vector<const Record*>& records, const Record* record) {
-    if (records.empty() || records.back()->position < record->position) {
+// Puts `record` in or takes it out of an index list, which stays in
+// position order (a new record goes at the end); nothing when it already is
+// or is not there.
+void set_listed(std::vector<const Record*>& records, const Record* record, bool listed) {
+    if (listed && (records.empty() || records.back()->position < record->position)) {
         records.push_back(record);
         return;
     }
-    const auto at = std::lower_bound(
-        records.begin(), records.end(), record->position,
-        [](const Record* listed, std::uint64_t position) { return listed->position < position; });
-    if (at == records.end() || *at != record) records.insert(at, record);
-}
-
-void remove_by_position(std::vector<const Record*>& records, const Record* record) {
-    const auto at = std::lower_bound(
-        records.begin(), records.end(), record->position,
-        [](const Record* listed, std::uint64_t position) { return listed->position < position; });
-    if (at != records.end() && *at == record) records.erase(at);
+    const auto at = std::lower_bound(records.begin(), records.end(), record->position,
+                                     [](const Record* listed_at, std::uint64_t position) {
+                                         return listed_at->position < position;
+                                     });
+    const bool there = at != records.end() && *at == record;
+    if (listed && !there) records.insert(at, record);
+    if (!listed && there) records.erase(at);
 }
 
 } // namespace
@@ -92,36 +90,21 @@ const Workspace::Indexes& Workspace::indexes() const {
     return m_indexes;
 }
 
-void Workspace::index_owner(const Record& record, bool add) {
-    if (!m_indexes.valid || record.owner.empty()) return;
-    auto& records = m_indexes.by_owner[record.owner][record.type];
-    if (add)
-        add_by_position(records, &record);
-    else
-        remove_by_position(records, &record);
-}
-
-void Workspace::index_escalation(const Record& record, bool add) {
-    if (!m_indexes.valid || record.sla_escalations.empty()) return;
-    auto& records = m_indexes.escalated[record.type];
-    if (add)
-        add_by_position(records, &record);
-    else
-        remove_by_position(records, &record);
-}
-
-void Workspace::index_engine_state(const Record& record, bool add) {
+void Workspace::sync_indexes(const Record& record) {
     if (!m_indexes.valid) return;
-    auto update = [&](std::unordered_map<std::string, ByPosition>& index, bool listed) {
-        if (add && !listed) return;
-        auto& records = index[record.type];
-        if (add)
-            add_by_position(records, &record);
-        else
-            remove_by_position(records, &record);
-    };
-    update(m_indexes.failed, !record.automation_failures.empty());
-    update(m_indexes.in_flows, !record.flows.empty());
+    if (!record.owner.empty())
+        set_listed(m_indexes.by_owner[record.owner][record.type], &record, true);
+    set_listed(m_indexes.escalated[record.type], &record, !record.sla_escalations.empty());
+    set_listed(m_indexes.failed[record.type], &record, !record.automation_failures.empty());
+    set_listed(m_indexes.in_flows[record.type], &record, !record.flows.empty());
+}
+
+void Workspace::unlist(const Record& record) {
+    if (!m_indexes.valid) return;
+    if (!record.owner.empty())
+        set_listed(m_indexes.by_owner[record.owner][record.type], &record, false);
+    for (auto* index : {&m_indexes.escalated, &m_indexes.failed, &m_indexes.in_flows})
+        set_listed((*index)[record.type], &record, false);
 }
 
 std::vector<const Record*>
@@ -157,6 +140,15 @@ std::vector<const Record*> Workspace::records_owned_by(std::string_view owner) c
 
 std::vector<const Record*> Workspace::escalated_records() const {
     return in_type_order(indexes().escalated);
+}
+
+bool Workspace::listed_before(const Record& a, const Record& b) const {
+    if (a.type == b.type) return a.position < b.position;
+    for (const auto& type : schema.types()) {
+        if (type.id == a.type) return true;
+        if (type.id == b.type) return false;
+    }
+    return false;
 }
 
 const std::vector<const Record*>& Workspace::failed_records(std::string_view type) const {
@@ -253,9 +245,7 @@ void Workspace::put(Record record) {
         record.position = ++m_last_position;
     } else {
         record.position = existing->second.position; // a record replaced in place keeps its place
-        index_owner(existing->second, false);
-        index_escalation(existing->second, false);
-        index_engine_state(existing->second, false);
+        unlist(existing->second);
     }
     std::string id = record.id;
     unlink(id);
@@ -264,9 +254,7 @@ void Workspace::put(Record record) {
     kept = std::move(record);
     // A record replaced in place keeps its node, so its pointer holds.
     if (added && m_indexes.valid) m_indexes.by_type[kept.type].push_back(&kept);
-    index_owner(kept, true);
-    index_escalation(kept, true);
-    index_engine_state(kept, true);
+    sync_indexes(kept);
 }
 
 void Workspace::erase(std::string_view id) {
@@ -281,9 +269,7 @@ void Workspace::erase(std::string_view id) {
         auto& records = m_indexes.by_type[it->second.type];
         records.erase(records.begin() + (at - ids.begin()));
     }
-    index_owner(it->second, false);
-    index_escalation(it->second, false);
-    index_engine_state(it->second, false);
+    unlist(it->second);
     ids.erase(at);
     unlink(it->first);
     m_records.erase(it);
@@ -292,28 +278,25 @@ void Workspace::erase(std::string_view id) {
 void Workspace::set_owner(std::string_view id, std::string owner) {
     Record* record = edit(id);
     if (!record || record->owner == owner) return;
-    index_owner(*record, false);
+    if (m_indexes.valid && !record->owner.empty())
+        set_listed(m_indexes.by_owner[record->owner][record->type], record, false);
     record->owner = std::move(owner);
-    index_owner(*record, true);
+    sync_indexes(*record);
 }
 
 void Workspace::set_escalation(std::string_view id, const std::string& policy,
                                std::optional<std::vector<std::string>> people) {
     Record* record = edit(id);
     if (!record) return;
-    index_escalation(*record, false);
     if (people)
         record->sla_escalations[policy] = std::move(*people);
     else
         record->sla_escalations.erase(policy);
-    index_escalation(*record, true);
+    sync_indexes(*record);
 }
 
 void Workspace::reindex_record(std::string_view id) {
-    const Record* record = find(id);
-    if (!record) return;
-    index_engine_state(*record, false); // nothing to take out when it was not listed
-    index_engine_state(*record, true);
+    if (const Record* record = find(id)) sync_indexes(*record);
 }
 
 void Workspace::reindex_links(std::string_view id) {

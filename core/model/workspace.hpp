@@ -62,6 +62,9 @@ class Workspace {
     std::vector<const Record*> records_owned_by(std::string_view owner) const;
     // Records with a breach escalated to someone, in all_records() order.
     std::vector<const Record*> escalated_records() const;
+    // Whether `a` comes before `b` in all_records(): by schema type, then as
+    // each joined the workspace.
+    bool listed_before(const Record& a, const Record& b) const;
     // Records of `type` with an automation that could not run, and records
     // of `type` that are or were in a process; in ids_of_type() order.
     const std::vector<const Record*>& failed_records(std::string_view type) const;
@@ -93,8 +96,8 @@ class Workspace {
     void set_escalation(std::string_view id, const std::string& policy,
                         std::optional<std::vector<std::string>> people);
     // After applying an event about a record: keeps the indexes of its
-    // engine state (processes, failed automations) right. reindex_all() after events
-    // that change many records at once.
+    // engine state (processes, failed automations) right. reindex_all()
+    // after events that change many records at once.
     void reindex_record(std::string_view id);
     void reindex_all() { m_indexes.valid = false; }
     // Keeps ids unique after import: the next number is above every id seen.
@@ -141,11 +144,10 @@ class Workspace {
     void link(const Record& record);
     void unlink(const std::string& id);
     const Indexes& indexes() const;
-    // Adds or takes `record` out of the owner and escalation indexes.
-    void index_owner(const Record& record, bool add);
-    void index_escalation(const Record& record, bool add);
-    // Failed automations and processes: engine state kept by reindex_record().
-    void index_engine_state(const Record& record, bool add);
+    // Lists `record` in the owner, escalation, failure and process indexes
+    // as it stands now; unlist() takes it out of all of them.
+    void sync_indexes(const Record& record);
+    void unlist(const Record& record);
     // Records in all_records() order from an index's type -> records.
     std::vector<const Record*>
     in_type_order(const std::unordered_map<std::string, ByPosition>& by_type) const;

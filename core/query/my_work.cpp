@@ -244,17 +244,11 @@ std::vector<const Record*> records_for(const Workspace& ws, const std::string& u
     for (const Record* record : ws.escalated_records())
         if (record->owner != user && escalated_to(*record, user)) escalated.push_back(record);
     if (escalated.empty()) return mine;
-    std::map<std::string_view, std::size_t> type_rank;
-    for (const auto& type : ws.schema.types())
-        type_rank.emplace(type.id, type_rank.size());
-    auto earlier = [&](const Record* a, const Record* b) {
-        const std::size_t rank_a = type_rank[a->type], rank_b = type_rank[b->type];
-        return rank_a != rank_b ? rank_a < rank_b : a->position < b->position;
-    };
     std::vector<const Record*> records;
     records.reserve(mine.size() + escalated.size());
     std::merge(mine.begin(), mine.end(), escalated.begin(), escalated.end(),
-               std::back_inserter(records), earlier);
+               std::back_inserter(records),
+               [&](const Record* a, const Record* b) { return ws.listed_before(*a, *b); });
     return records;
 }
 
@@ -287,7 +281,7 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
             }
         }
         for (const auto& clock : clocks_of.running(*record, now)) {
-            if (clock.state == ClockState::Met || clock.state == ClockState::Paused) continue;
+            if (clock.state == ClockState::Paused) continue;
             const auto escalation = record->sla_escalations.find(clock.policy->id);
             const bool mine_to_rescue = clock.state == ClockState::Overdue &&
                                         escalation != record->sla_escalations.end() &&

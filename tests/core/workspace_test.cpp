@@ -121,6 +121,9 @@ TEST_CASE("a person's records are found without a scan, in the order of all reco
     CHECK(ids_of(ws.records_owned_by("u-ana")) == Ids{"company-1", "deal-1", "deal-3"});
     CHECK(ids_of(ws.records_owned_by("u-ben")) == Ids{"deal-2"});
     CHECK(ws.records_owned_by("u-nobody").empty());
+    CHECK(ws.listed_before(*ws.find("company-2"), *ws.find("deal-1"))); // type first
+    CHECK(ws.listed_before(*ws.find("deal-1"), *ws.find("deal-2")));
+    CHECK_FALSE(ws.listed_before(*ws.find("deal-2"), *ws.find("deal-1")));
 
     ws.set_owner("deal-2", "u-ana"); // reassigned: keeps its place among Ana's
     CHECK(ids_of(ws.records_owned_by("u-ana")) == Ids{"company-1", "deal-1", "deal-2", "deal-3"});
