@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/engine.hpp"
+#include "saved_storage.hpp"
 #include "service/bulk.hpp"
 #include "service/workspace_merge.hpp"
 #include "store/storage.hpp"
@@ -125,7 +126,7 @@ class App {
     void export_workspace_file();
     void after_change();
 
-    DirectoryStorage m_storage;
+    SavedStorage m_storage;
     WorkspaceStore m_store;
     Engine m_engine;
     UiState m_ui;

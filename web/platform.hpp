@@ -22,6 +22,9 @@ std::string load_message();
 int stored_version();
 
 void request_save(); // debounced; one sync in flight at a time
+// A file of the data directory (its full path) was written, renamed or
+// removed: the next save stores it as it is then, or its removal.
+void note_file_changed(const std::string& path);
 SaveState save_state();
 std::string save_message();
 

@@ -58,6 +58,57 @@ Module.crmPlatform = (function () {
   let retryDelay = 0;
   let retryTimer = null;
 
+  // Files the store changed since the last save began (web/saved_storage.cpp).
+  // A save stores just these, each as it is now or its removal, in one
+  // IndexedDB transaction: IDBFS's own sync lists every file on both sides,
+  // which grows with the history kept. After a failed save the next one is a
+  // full sync, which brings IndexedDB level with the files whatever happened.
+  let changedFiles = new Set();
+  let fullSyncNeeded = false;
+  function saveChanged(callback) {
+    const db = IDBFS.dbs[DATA_DIR];
+    if (fullSyncNeeded || !db) {
+      fullSyncNeeded = false;
+      changedFiles = new Set();
+      FS.syncfs(false, function (err) {
+        if (err) fullSyncNeeded = true;
+        callback(err);
+      });
+      return;
+    }
+    const paths = Array.from(changedFiles);
+    changedFiles = new Set();
+    let failed = false;
+    let transaction = null;
+    function fail(err) {
+      if (failed) return;
+      failed = true;
+      fullSyncNeeded = true;
+      callback(err || new Error("IndexedDB did not store the changes"));
+    }
+    try {
+      transaction = db.transaction([IDBFS.DB_STORE_NAME], "readwrite");
+      const files = transaction.objectStore(IDBFS.DB_STORE_NAME);
+      transaction.oncomplete = function () { if (!failed) callback(null); };
+      transaction.onerror = function (event) { event.preventDefault(); fail(transaction.error); };
+      transaction.onabort = function () { fail(transaction.error); };
+      paths.sort().forEach(function (path) {
+        if (!FS.analyzePath(path).exists) {
+          files.delete(path);
+          return;
+        }
+        IDBFS.loadLocalEntry(path, function (err, entry) {
+          if (err) throw err;
+          files.put(entry, path);
+        });
+      });
+    } catch (e) {
+      // Nothing of a save that went wrong halfway may be stored.
+      try { if (transaction) transaction.abort(); } catch (ignored) { /* already finished */ }
+      fail(e);
+    }
+  }
+
   // One syncfs in flight at a time; a change during a sync triggers one more.
   function runSync() {
     if (loadState !== 1) return; // never write before a successful load
@@ -73,7 +124,7 @@ Module.crmPlatform = (function () {
       checkQuota();
       bump();
     }, SYNC_WATCHDOG_MS);
-    FS.syncfs(false, function (err) {
+    saveChanged(function (err) {
       clearTimeout(watchdog);
       syncInFlight = false;
       if (err) {
@@ -302,6 +353,7 @@ Module.crmPlatform = (function () {
     storedVersion: function () { return storedVersion; },
     loadMessage: function () { return loadMessage; },
     requestSave: requestSave,
+    noteFileChanged: function (path) { changedFiles.add(path); },
     saveState: function () { return saveState; },
     saveMessage: function () { return saveMessage || storageNote; },
     pickImportFile: pickImportFile,

@@ -22,6 +22,8 @@ EM_JS(void, js_begin_loading, (), { Module.crmPlatform.beginLoading(); });
 EM_JS(int, js_load_state, (), { return Module.crmPlatform.loadState(); });
 EM_JS(int, js_stored_version, (), { return Module.crmPlatform.storedVersion(); });
 EM_JS(void, js_request_save, (), { Module.crmPlatform.requestSave(); });
+EM_JS(void, js_note_file_changed, (const char* path),
+      { Module.crmPlatform.noteFileChanged(UTF8ToString(path)); });
 EM_JS(int, js_save_state, (), { return Module.crmPlatform.saveState(); });
 EM_JS(void, js_pick_import_file, (), { Module.crmPlatform.pickImportFile(); });
 EM_JS(void, js_download, (const char* name, const char* text),
@@ -57,6 +59,9 @@ int stored_version() {
 }
 void request_save() {
     js_request_save();
+}
+void note_file_changed(const std::string& path) {
+    js_note_file_changed(path.c_str());
 }
 SaveState save_state() {
     return static_cast<SaveState>(js_save_state());

@@ -38,15 +38,17 @@ std::string got(const json& value) {
 }
 
 Status check_known_keys(const json& object, const std::string& path,
-                        std::initializer_list<const char*> allowed) {
+                        std::initializer_list<std::string_view> allowed) {
     for (const auto& [key, value] : object.items()) {
         bool known = false;
-        for (const char* name : allowed)
+        for (const std::string_view name : allowed)
             known = known || key == name;
         if (known) continue;
         std::string list;
-        for (const char* name : allowed)
-            list += std::string(list.empty() ? "" : ", ") + name;
+        for (const std::string_view name : allowed) {
+            if (!list.empty()) list += ", ";
+            list += name;
+        }
         return Error{path + "." + key + ": unknown field (expected one of: " + list + ")"};
     }
     return Status::success();

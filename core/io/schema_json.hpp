@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace crm {
 
@@ -38,7 +39,7 @@ Status validation_from_json(const nlohmann::json& json, Schema& schema);
 
 // Rejects keys outside `allowed`: "$.users[2].nmae: unknown field (expected one of: ...)".
 Status check_known_keys(const nlohmann::json& object, const std::string& path,
-                        std::initializer_list<const char*> allowed);
+                        std::initializer_list<std::string_view> allowed);
 // Reads a required string member, or says what is wrong at `path`.
 Result<std::string> require_string(const nlohmann::json& object, const std::string& path,
                                    const char* key);

@@ -250,8 +250,7 @@ void Workspace::put(Record record) {
     std::string id = record.id;
     unlink(id);
     link(record);
-    Record& kept = m_records[id];
-    kept = std::move(record);
+    Record& kept = m_records.insert_or_assign(id, std::move(record)).first->second;
     // A record replaced in place keeps its node, so its pointer holds.
     if (added && m_indexes.valid) m_indexes.by_type[kept.type].push_back(&kept);
     sync_indexes(kept);

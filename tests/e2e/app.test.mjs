@@ -694,6 +694,32 @@ test("a deal's history (edited, moved, reassigned) survives three compactions in
   await page.waitForFunction(() => window.crmTest.state().form_open === false);
   await compact();
 
+  // Each save stored only the files that changed; IndexedDB holds the store's
+  // files exactly, journals folded by the compactions gone, history kept.
+  const saved = await page.evaluate(() => new Promise((resolve, reject) => {
+    const opened = indexedDB.open("/data");
+    opened.onerror = () => reject(opened.error);
+    opened.onsuccess = () => {
+      const files = opened.result.transaction("FILE_DATA").objectStore("FILE_DATA");
+      const entries = {};
+      files.openCursor().onsuccess = (event) => {
+        const cursor = event.target.result;
+        if (!cursor) { opened.result.close(); resolve(entries); return; }
+        entries[cursor.key] = cursor.value.contents.length;
+        cursor.continue();
+      };
+    };
+  }));
+  const onDisk = await page.evaluate(() => {
+    const FS = window.Module.FS;
+    const sizes = {};
+    for (const name of FS.readdir("/data").filter((n) => n !== "." && n !== ".."))
+      sizes["/data/" + name] = FS.stat("/data/" + name).size;
+    return sizes;
+  });
+  assert.deepEqual(saved, onDisk);
+  assert.ok(Object.keys(saved).some((path) => path.startsWith("/data/history-journal-")));
+
   const reopenAsManager = async (entries) => {
     await page.reload();
     await waitOpen(page);
