@@ -87,7 +87,9 @@ Module.crmPlatform = (function () {
       callback(err || new Error("IndexedDB did not store the changes"));
     }
     try {
-      transaction = db.transaction([IDBFS.DB_STORE_NAME], "readwrite");
+      // Strict: acknowledged only once on disk, as a power cut demands
+      // (Chrome's default lets the operating system hold it for a while).
+      transaction = db.transaction([IDBFS.DB_STORE_NAME], "readwrite", { durability: "strict" });
       const files = transaction.objectStore(IDBFS.DB_STORE_NAME);
       transaction.oncomplete = function () { if (!failed) callback(null); };
       transaction.onerror = function (event) { event.preventDefault(); fail(transaction.error); };
@@ -102,6 +104,7 @@ Module.crmPlatform = (function () {
           files.put(entry, path);
         });
       });
+      if (transaction.commit) transaction.commit(); // rather than when this task ends
     } catch (e) {
       // Nothing of a save that went wrong halfway may be stored.
       try { if (transaction) transaction.abort(); } catch (ignored) { /* already finished */ }

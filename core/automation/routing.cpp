@@ -28,10 +28,8 @@ bool is_open(const Record& record) {
 
 std::size_t open_records_of(const Workspace& ws, const std::string& type, const std::string& user) {
     std::size_t count = 0;
-    for (const auto& id : ws.ids_of_type(type)) {
-        const Record* record = ws.find(id);
-        if (record && record->owner == user && is_open(*record)) ++count;
-    }
+    for (const Record* record : ws.records_owned_by(user))
+        if (record->type == type && is_open(*record)) ++count;
     return count;
 }
 

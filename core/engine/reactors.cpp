@@ -93,8 +93,8 @@ std::vector<Reaction> BreachActionReactor::react(const Workspace& ws, const Even
         const auto found = load_by_type.find(type);
         if (found != load_by_type.end()) return found->second;
         auto& counts = load_by_type[type];
-        for (const auto& id : ws.ids_of_type(type))
-            if (const Record& record = *ws.find(id); is_open(record)) ++counts[record.owner];
+        for (const Record* record : ws.records_of_type(type))
+            if (is_open(*record)) ++counts[record->owner];
         return counts;
     };
     for (const auto& event : batch.events) {

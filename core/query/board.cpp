@@ -56,8 +56,7 @@ std::vector<BoardColumn> board_columns(const Workspace& ws, const Flow& flow,
         const std::string* id;
     };
     std::vector<std::vector<Entry>> entries(columns.size());
-    for (const auto& id : ws.ids_of_type(flow.record_type)) {
-        const Record* record = ws.find(id);
+    for (const Record* record : ws.records_of_type(flow.record_type)) {
         const auto state = record->flows.find(flow.id);
         if (state == record->flows.end() || !can_view(ws, *viewer, *record)) continue;
         const std::string& column_id = state->second.status == "active"  ? state->second.stage
@@ -67,7 +66,7 @@ std::vector<BoardColumn> board_columns(const Workspace& ws, const Flow& flow,
             if (columns[c].id == column_id)
                 entries[c].push_back(
                     {state->second.active() ? state->second.entered_at : state->second.ended_at,
-                     &id});
+                     &record->id});
     }
     for (std::size_t c = 0; c < columns.size(); ++c) {
         auto& list = entries[c];

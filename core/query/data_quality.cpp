@@ -23,9 +23,8 @@ void visit_visible(const Workspace& ws, const std::string& viewer, const std::st
                    Visit visit) {
     const User* user = reviewer(ws, viewer);
     if (!user) return;
-    for (const auto& id : ws.ids_of_type(type))
-        if (const Record* record = ws.find(id); record && can_view(ws, *user, *record))
-            visit(*record);
+    for (const Record* record : ws.records_of_type(type))
+        if (can_view(ws, *user, *record)) visit(*record);
 }
 
 // Activities and tasks about a record count as work on it.

@@ -37,9 +37,8 @@ std::vector<SearchHit> search_records(const Workspace& ws, const std::string& vi
     };
     std::vector<Ranked> found;
     for (const auto& type : ws.schema.types()) {
-        for (const auto& id : ws.ids_of_type(type.id)) {
-            const Record* record = ws.find(id);
-            if (!record) continue;
+        for (const Record* record : ws.records_of_type(type.id)) {
+            const std::string& id = record->id;
             const std::string title = ws.title_of(*record);
             std::string folded = fold_text(title);
             const int rank = match_rank(folded, needle);
