@@ -124,7 +124,10 @@ void text_fitted(const std::string& text, float width, const ImVec4* color) {
     if (full.x <= width) {
         ImGui::TextUnformatted(text.c_str());
     } else {
-        const ImVec2 min = ImGui::GetCursorScreenPos();
+        // On the text baseline of the line, as TextUnformatted() draws it
+        // (lower beside a button), so cut and whole texts of a row line up.
+        ImVec2 min = ImGui::GetCursorScreenPos();
+        min.y += ImGui::GetCurrentWindow()->DC.CurrLineTextBaseOffset;
         const ImVec2 max(min.x + width, min.y + ImGui::GetTextLineHeight());
         ImGui::Dummy(ImVec2(width, ImGui::GetTextLineHeight()));
         ImGui::RenderTextEllipsis(ImGui::GetWindowDrawList(), min, max, max.x, max.x, text.c_str(),
