@@ -332,6 +332,37 @@ test("an unreadable saved workspace is kept aside and a backup restores work", a
   await context.close();
 });
 
+test("a save IndexedDB refuses says so, is tried again in full, and nothing is lost", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openApp(context);
+  // IndexedDB refuses the next write, as a full disk would.
+  await page.evaluate(() => {
+    const original = IDBDatabase.prototype.transaction;
+    let refusals = 1;
+    IDBDatabase.prototype.transaction = function (stores, mode, options) {
+      if (mode === "readwrite" && refusals > 0) {
+        refusals--;
+        throw new DOMException("the disk is full", "QuotaExceededError");
+      }
+      return original.call(this, stores, mode, options);
+    };
+  });
+  await click(page, "new-record");
+  await typeInto(page, "field-name", "Kept through a refused save");
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false);
+  await page.evaluate(() => window.crmTest.saveNow());
+  await page.waitForFunction(() => window.Module.crmPlatform.saveState() === 4);
+  assert.equal(await page.evaluate(() => window.Module.crmPlatform.saveMessage()),
+    "The browser refused to store the changes (the disk is full)");
+  // Tried again two seconds later, as a full sync of every file.
+  await page.waitForFunction(() => window.Module.crmPlatform.saveState() === 3, null, { timeout: 15000 });
+  await page.reload();
+  await waitOpen(page);
+  assert.match(await findByTitle(page, "Kept through a refused save"), /^deal-[a-z2-9]{6}-\d+$/);
+  await context.close();
+});
+
 test("a torn journal on disk opens with everything before it, says so, and saves on", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await openApp(context);
