@@ -59,52 +59,65 @@ Module.crmPlatform = (function () {
   let retryTimer = null;
 
   // Files the store changed since the last save began (web/saved_storage.cpp).
-  // A save stores just these, each as it is now or its removal, in one
-  // IndexedDB transaction: IDBFS's own sync lists every file on both sides,
-  // which grows with the history kept. After a failed save the next one is a
-  // full sync, which brings IndexedDB level with the files whatever happened.
+  // A save stores just these, each as it is now or its removal: IDBFS's own
+  // sync lists every file on both sides (which grows with the history kept),
+  // trusts timestamps, and never calls back when the quota aborts it. After
+  // a save that failed, the next one stores every file and removes every
+  // other key, which brings IndexedDB level with the files whatever the
+  // failed one left.
   let changedFiles = new Set();
-  let fullSyncNeeded = false;
-  function saveChanged(callback) {
-    const db = IDBFS.dbs[DATA_DIR];
-    if (fullSyncNeeded || !db) {
-      fullSyncNeeded = false;
-      changedFiles = new Set();
-      FS.syncfs(false, function (err) {
-        if (err) fullSyncNeeded = true;
-        callback(err);
-      });
-      return;
-    }
-    const paths = Array.from(changedFiles);
-    changedFiles = new Set();
+  let storeEverything = false;
+  let fullSaves = 0; // for tests: how many saves stored every file
+
+  function localFiles() {
+    return FS.readdir(DATA_DIR)
+      .filter(function (name) { return name !== "." && name !== ".."; })
+      .map(function (name) { return DATA_DIR + "/" + name; });
+  }
+
+  // One transaction: each of `paths` put as it is now, or its key deleted
+  // when the file is gone; with `removeOthers`, every other key deleted too.
+  // Everything is read and queued within this task, so it is one state of
+  // the store, and it commits whole or not at all: a failed request aborts
+  // the transaction (its error is not prevented). Strict durability: done
+  // only once on disk, as a power cut demands (Chrome's default may leave it
+  // with the operating system a while).
+  function storeFiles(db, paths, removeOthers, callback) {
     let failed = false;
     let transaction = null;
+    let requestError = null;
     function fail(err) {
       if (failed) return;
       failed = true;
-      fullSyncNeeded = true;
       callback(err || new Error("IndexedDB did not store the changes"));
     }
     try {
-      // Strict: acknowledged only once on disk, as a power cut demands
-      // (Chrome's default lets the operating system hold it for a while).
       transaction = db.transaction([IDBFS.DB_STORE_NAME], "readwrite", { durability: "strict" });
       const files = transaction.objectStore(IDBFS.DB_STORE_NAME);
       transaction.oncomplete = function () { if (!failed) callback(null); };
-      transaction.onerror = function (event) { event.preventDefault(); fail(transaction.error); };
-      transaction.onabort = function () { fail(transaction.error); };
-      paths.sort().forEach(function (path) {
+      transaction.onerror = function (event) { requestError = requestError || event.target.error; };
+      transaction.onabort = function () { fail(transaction.error || requestError); };
+      paths.forEach(function (path) {
         if (!FS.analyzePath(path).exists) {
           files.delete(path);
           return;
         }
         IDBFS.loadLocalEntry(path, function (err, entry) {
           if (err) throw err;
+          // Just the file's bytes: a view would store its whole buffer.
+          if (entry.contents) entry.contents = entry.contents.slice();
           files.put(entry, path);
         });
       });
-      if (transaction.commit) transaction.commit(); // rather than when this task ends
+      if (!removeOthers) {
+        if (transaction.commit) transaction.commit(); // rather than when this task ends
+        return;
+      }
+      const kept = new Set(paths);
+      files.getAllKeys().onsuccess = function (event) {
+        event.target.result.forEach(function (key) { if (!kept.has(key)) files.delete(key); });
+        if (transaction.commit) transaction.commit();
+      };
     } catch (e) {
       // Nothing of a save that went wrong halfway may be stored.
       try { if (transaction) transaction.abort(); } catch (ignored) { /* already finished */ }
@@ -112,14 +125,35 @@ Module.crmPlatform = (function () {
     }
   }
 
-  // One syncfs in flight at a time; a change during a sync triggers one more.
+  function saveChanged(callback) {
+    IDBFS.getDB(DATA_DIR, function (err, db) {
+      if (err) {
+        storeEverything = true;
+        callback(err);
+        return;
+      }
+      // What to store is taken now, in the task that reads the files.
+      const everything = storeEverything;
+      const paths = everything ? localFiles() : Array.from(changedFiles).sort();
+      changedFiles = new Set();
+      storeEverything = false;
+      if (everything) fullSaves++;
+      storeFiles(db, paths, everything, function (err) {
+        if (err) storeEverything = true;
+        callback(err);
+      });
+    });
+  }
+
+  // One save in flight at a time; a change during a save triggers one more.
   function runSync() {
     if (loadState !== 1) return; // never write before a successful load
     if (syncInFlight) { dirtyAgain = true; return; }
     syncInFlight = true;
     saveState = 2;
-    // Emscripten 3.1.6 may never call back when the quota is exceeded: say so,
-    // but keep the in-flight guard until it does (two syncs must never overlap).
+    // A save that neither completes nor aborts (a browser out of storage may
+    // hang): say so, but keep the in-flight guard until it calls back (two
+    // saves must never overlap).
     const watchdog = setTimeout(function () {
       if (!syncInFlight) return;
       saveState = 4;
@@ -175,12 +209,15 @@ Module.crmPlatform = (function () {
     bump();
   }
 
+  // Also while a save is in flight: runSync() then marks one more to follow,
+  // so an edit made during it is not left waiting when the tab is hidden.
   function flushNow() {
+    const waiting = debounceTimer !== null;
     if (debounceTimer) {
       clearTimeout(debounceTimer);
       debounceTimer = null;
     }
-    if (saveState === 1 || saveState === 4) runSync();
+    if (waiting || saveState === 1 || saveState === 4) runSync();
   }
 
   function mountAndLoad(readOnly) {
@@ -372,11 +409,14 @@ Module.crmPlatform = (function () {
     unsavedEdits: function () { return unsavedEdits; },
     takeWake: function () { const w = wake; wake = 0; return w; },
     // For tests: true when everything accepted has reached IndexedDB.
-    syncIdle: function () { return loadState !== 0 && !syncInFlight && !debounceTimer && !dirtyAgain; },
+    syncIdle: function () {
+      return loadState !== 0 && !syncInFlight && !debounceTimer && !dirtyAgain && !retryTimer;
+    },
     // For benchmarks: save now rather than after the pause that gathers
     // edits, and when the last save reached IndexedDB.
     flushNow: flushNow,
     savedAt: function () { return savedAt; },
+    fullSaves: function () { return fullSaves; },
   };
 })();
 

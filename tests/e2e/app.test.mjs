@@ -13,6 +13,32 @@ import {
 before(startBrowser);
 after(stopBrowser);
 
+// What IndexedDB holds for the workspace, and what the files hold: path ->
+// the bytes, in base64.
+const savedFiles = (page) => page.evaluate(() => new Promise((resolve, reject) => {
+  const opened = indexedDB.open("/data");
+  opened.onerror = () => reject(opened.error);
+  opened.onsuccess = () => {
+    const entries = {};
+    const files = opened.result.transaction("FILE_DATA").objectStore("FILE_DATA");
+    files.openCursor().onsuccess = (event) => {
+      const cursor = event.target.result;
+      if (!cursor) { opened.result.close(); resolve(entries); return; }
+      const { buffer, byteOffset, byteLength } = cursor.value.contents; // Int8Array or Uint8Array
+      const bytes = new Uint8Array(buffer, byteOffset, byteLength);
+      entries[cursor.key] = btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(""));
+      cursor.continue();
+    };
+  };
+}));
+const filesOnDisk = (page) => page.evaluate(() => {
+  const FS = window.Module.FS;
+  const entries = {};
+  for (const name of FS.readdir("/data").filter((n) => n !== "." && n !== ".."))
+    entries["/data/" + name] = btoa(Array.from(FS.readFile("/data/" + name), (b) => String.fromCharCode(b)).join(""));
+  return entries;
+});
+
 test("the demo workspace opens with its records on a first visit", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await openApp(context);
@@ -355,11 +381,41 @@ test("a save IndexedDB refuses says so, is tried again in full, and nothing is l
   await page.waitForFunction(() => window.Module.crmPlatform.saveState() === 4);
   assert.equal(await page.evaluate(() => window.Module.crmPlatform.saveMessage()),
     "The browser refused to store the changes (the disk is full)");
-  // Tried again two seconds later, as a full sync of every file.
+  // Tried again two seconds later, storing every file.
   await page.waitForFunction(() => window.Module.crmPlatform.saveState() === 3, null, { timeout: 15000 });
+  assert.equal(await page.evaluate(() => window.Module.crmPlatform.fullSaves()), 1);
+  assert.deepEqual(await savedFiles(page), await filesOnDisk(page));
+
+  // A write IndexedDB fails part way (the request, not the call) stores
+  // nothing of that save, and the next one brings it level again.
+  const before = await savedFiles(page);
+  await page.evaluate(() => {
+    const original = IDBObjectStore.prototype.put;
+    let failures = 1;
+    IDBObjectStore.prototype.put = function (value, key) {
+      if (failures > 0 && String(key).endsWith("/journal.head")) {
+        failures--;
+        original.call(this, value, key);
+        return this.add(value, key); // the key is there: the request fails
+      }
+      return original.call(this, value, key);
+    };
+  });
+  await click(page, "new-record");
+  await typeInto(page, "field-name", "Kept through a failed write");
+  await click(page, "save-record");
+  await page.waitForFunction(() => window.crmTest.state().form_open === false);
+  await page.evaluate(() => window.crmTest.saveNow());
+  await page.waitForFunction(() => window.Module.crmPlatform.saveState() === 4);
+  assert.equal(await page.evaluate(() => window.Module.crmPlatform.saveMessage()),
+    "The browser refused to store the changes (Key already exists in the object store.)");
+  assert.deepEqual(await savedFiles(page), before);
+  await page.waitForFunction(() => window.Module.crmPlatform.saveState() === 3, null, { timeout: 15000 });
+  assert.deepEqual(await savedFiles(page), await filesOnDisk(page));
   await page.reload();
   await waitOpen(page);
   assert.match(await findByTitle(page, "Kept through a refused save"), /^deal-[a-z2-9]{6}-\d+$/);
+  assert.match(await findByTitle(page, "Kept through a failed write"), /^deal-[a-z2-9]{6}-\d+$/);
   await context.close();
 });
 
@@ -727,29 +783,10 @@ test("a deal's history (edited, moved, reassigned) survives three compactions in
 
   // Each save stored only the files that changed; IndexedDB holds the store's
   // files exactly, journals folded by the compactions gone, history kept.
-  const saved = await page.evaluate(() => new Promise((resolve, reject) => {
-    const opened = indexedDB.open("/data");
-    opened.onerror = () => reject(opened.error);
-    opened.onsuccess = () => {
-      const files = opened.result.transaction("FILE_DATA").objectStore("FILE_DATA");
-      const entries = {};
-      files.openCursor().onsuccess = (event) => {
-        const cursor = event.target.result;
-        if (!cursor) { opened.result.close(); resolve(entries); return; }
-        entries[cursor.key] = cursor.value.contents.length;
-        cursor.continue();
-      };
-    };
-  }));
-  const onDisk = await page.evaluate(() => {
-    const FS = window.Module.FS;
-    const sizes = {};
-    for (const name of FS.readdir("/data").filter((n) => n !== "." && n !== ".."))
-      sizes["/data/" + name] = FS.stat("/data/" + name).size;
-    return sizes;
-  });
-  assert.deepEqual(saved, onDisk);
+  const saved = await savedFiles(page);
+  assert.deepEqual(saved, await filesOnDisk(page));
   assert.ok(Object.keys(saved).some((path) => path.startsWith("/data/history-journal-")));
+  assert.equal(await page.evaluate(() => window.Module.crmPlatform.fullSaves()), 0);
 
   const reopenAsManager = async (entries) => {
     await page.reload();
