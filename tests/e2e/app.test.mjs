@@ -419,6 +419,25 @@ test("a save IndexedDB refuses says so, is tried again in full, and nothing is l
   await context.close();
 });
 
+test("an edit made while a save is under way is stored when the tab is hidden", async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await openApp(context);
+  // One edit saved at once, a second while that save is still going, then
+  // the tab hidden (which flushes) before the second's pause is over.
+  const flushed = await page.evaluate(() => {
+    const first = window.crmTest.setNumber("deal-1", "probability", 11);
+    window.crmTest.saveNow();
+    const inFlight = window.Module.crmPlatform.saveState() === 2;
+    const second = window.crmTest.setNumber("deal-1", "probability", 12);
+    window.crmTest.saveNow();
+    return first && second && inFlight;
+  });
+  assert.ok(flushed);
+  await page.waitForFunction(() => window.crmTest.syncIdle() && window.Module.crmPlatform.saveState() === 3);
+  assert.deepEqual(await savedFiles(page), await filesOnDisk(page));
+  await context.close();
+});
+
 test("a torn journal on disk opens with everything before it, says so, and saves on", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await openApp(context);
