@@ -1,5 +1,7 @@
 #include "theme.hpp"
 
+#include "font_ranges.hpp"
+
 namespace crm::web {
 
 namespace {
@@ -9,12 +11,9 @@ constexpr const char* kInterSemiBold = "/fonts/Inter-SemiBold.otf";
 constexpr const char* kDejaVu = "/fonts/DejaVuSans.ttf";
 
 // Latin with extensions (Zoë, Łukasz), Greek, Cyrillic (Дмитрий), punctuation
-// such as – and …, currency signs and a few arrows and check marks. The
-// embedded fonts hold only these (FONT_CHARACTERS in web/CMakeLists.txt):
-// change both together.
-const ImWchar kRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x052F, 0x2000,
-                           0x206F, 0x20A0, 0x20CF, 0x2190, 0x21FF, 0x2212, 0x2212,
-                           0x2713, 0x2717, 0x25A0, 0x25FF, 0};
+// such as – and …, currency signs and a few arrows and check marks: the
+// characters the embedded fonts hold (FONT_RANGES in web/CMakeLists.txt).
+const ImWchar kRanges[] = {CRM_FONT_RANGES};
 
 ImFont* add_font(const char* path, float size) {
     ImGuiIO& io = ImGui::GetIO();
