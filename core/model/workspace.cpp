@@ -277,8 +277,7 @@ void Workspace::erase(std::string_view id) {
 void Workspace::set_owner(std::string_view id, std::string owner) {
     Record* record = edit(id);
     if (!record || record->owner == owner) return;
-    if (m_indexes.valid && !record->owner.empty())
-        set_listed(m_indexes.by_owner[record->owner][record->type], record, false);
+    unlist(*record);
     record->owner = std::move(owner);
     sync_indexes(*record);
 }
