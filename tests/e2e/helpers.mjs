@@ -34,6 +34,7 @@ export async function stopBrowser() {
 // Opens the app; most tests start from the deals list ("My work" is the default screen).
 export async function openApp(context, { onMyWork = false } = {}) {
   const page = await context.newPage();
+  explainTimeouts(page);
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
   await page.goto(baseUrl);
@@ -44,6 +45,33 @@ export async function openApp(context, { onMyWork = false } = {}) {
   }
   page.errors = errors;
   return page;
+}
+
+// A wait that times out says, on one line, what it waited for and where the
+// app stood then, so a failure seen only on another machine can be read.
+let timeouts = 0;
+function explainTimeouts(page) {
+  const waitForFunction = page.waitForFunction.bind(page);
+  page.waitForFunction = async (predicate, arg, options) => {
+    try {
+      return await waitForFunction(predicate, arg, options);
+    } catch (error) {
+      if (error.name !== "TimeoutError") throw error;
+      const stood = await page.evaluate(() => {
+        const s = window.crmTest?.state() ?? {};
+        const keys = ["open", "user", "screen", "rows", "notice", "alert", "view_name",
+          "bulk_selected", "form_record", "records"];
+        return JSON.stringify(Object.fromEntries(keys.filter((k) => k in s).map((k) => [k, s[k]])));
+      }).catch(() => "unknown");
+      const shot = join(shots, `timed-out-${++timeouts}.png`);
+      await page.screenshot({ path: shot }).catch(() => {});
+      const waited = String(predicate).replace(/\s+/g, " ");
+      error.message = `${error.message.split("\n")[0]} waiting for ${waited}` +
+        `${arg === undefined || arg === null ? "" : ` with ${JSON.stringify(arg)}`}; the app stood at ${stood}` +
+        ` (${shot})`;
+      throw error;
+    }
+  };
 }
 
 export async function waitOpen(page) {
@@ -80,11 +108,25 @@ export async function settledRect(page, name, timeout = 15000) {
   return null;
 }
 
-// Waits until the named widget has settled, then clicks its centre.
+// Waits until the named widget has settled, then clicks its centre, and
+// returns once the app has drawn what the click did: ImGui takes a click's
+// down and up over two frames and lays out its result on the next, so a
+// widget looked up sooner may still stand where it stood before the click.
 export async function click(page, name) {
   const rect = await settledRect(page, name);
   assert.ok(rect, `the app never drew "${name}"`);
-  await page.mouse.click(rect.x + rect.w / 2, rect.y + rect.h / 2);
+  await drawnAfter(page, () => page.mouse.click(rect.x + rect.w / 2, rect.y + rect.h / 2));
+}
+
+// Gives the app input (a click, a key) and returns once it has drawn what
+// the input did: four frames later, or its frame loop resting.
+export async function drawnAfter(page, input) {
+  const before = await page.evaluate(() => window.crmTest.frames());
+  await input();
+  await page.waitForFunction((b) => window.crmTest.resting() || window.crmTest.frames() >= b + 4,
+    before, { timeout: 10000 }).catch((error) => {
+    if (error.name === "TimeoutError") throw error; // else the input left the page
+  });
 }
 
 // Goes to a screen by its navigation entry: on tablets and phones the

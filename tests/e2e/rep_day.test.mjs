@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   startBrowser, stopBrowser, browser, shots, openApp, waitSaved, state, findByTitle, click,
-  navigate, typeInto, switchUser, replaceText, record,
+  navigate, typeInto, switchUser, replaceText, record, drawnAfter,
 } from "./helpers.mjs";
 
 before(startBrowser);
@@ -460,7 +460,7 @@ for (const screen of screens) {
       await tap("cancel-record");
     }
     await page.waitForFunction(() => window.crmTest.state().form_open === false);
-    await page.keyboard.press("Control+k").catch(() => {});
+    await drawnAfter(page, () => page.keyboard.press("Control+k"));
     if (phone && !(await state(page)).palette_open) await tap("tab-search");
     await page.waitForFunction(() => window.crmTest.state().palette_open === true);
     await page.keyboard.type("Juniper Media", { delay: 20 });
