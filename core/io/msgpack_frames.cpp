@@ -14,6 +14,14 @@ void append_big_endian(std::string& out, std::uint64_t value, std::size_t bytes)
         out += static_cast<char>((value >> (8 * i)) & 0xff);
 }
 
+// The length of the frame at `at`, which the caller checked has its length bytes.
+std::uint32_t frame_length(std::string_view frames, std::size_t at) {
+    std::uint32_t length = 0;
+    for (std::size_t i = 0; i < kLengthBytes; ++i)
+        length |= static_cast<std::uint32_t>(static_cast<unsigned char>(frames[at + i])) << (8 * i);
+    return length;
+}
+
 } // namespace
 
 std::size_t start_frame(std::string& frames) {
@@ -62,11 +70,19 @@ void append_key(std::string& out, std::string_view key) {
     out += key;
 }
 
+std::size_t count_frames(std::string_view frames) {
+    std::size_t count = 0;
+    for (std::size_t at = 0; frames.size() - at >= kLengthBytes; ++count) {
+        const std::uint32_t length = frame_length(frames, at);
+        if (frames.size() - at - kLengthBytes < length) break;
+        at += kLengthBytes + length;
+    }
+    return count;
+}
+
 Result<nlohmann::json> read_frame(std::string_view frames, std::size_t& at) {
     if (frames.size() - at < kLengthBytes) return Error{"is cut short"};
-    std::uint32_t length = 0;
-    for (std::size_t i = 0; i < kLengthBytes; ++i)
-        length |= static_cast<std::uint32_t>(static_cast<unsigned char>(frames[at + i])) << (8 * i);
+    const std::uint32_t length = frame_length(frames, at);
     if (frames.size() - at - kLengthBytes < length) return Error{"is cut short"};
     const auto* bytes = reinterpret_cast<const std::uint8_t*>(frames.data() + at + kLengthBytes);
     at += kLengthBytes + length;

@@ -25,5 +25,7 @@ void append_key(std::string& out, std::string_view key);
 // The frame at `at`, moving `at` past it. Errors say "is cut short" or "is
 // not valid MessagePack": the caller names the frame.
 Result<nlohmann::json> read_frame(std::string_view frames, std::size_t& at);
+// How many whole frames `frames` holds, read from their lengths alone.
+std::size_t count_frames(std::string_view frames);
 
 } // namespace crm

@@ -66,12 +66,16 @@ class WorkspaceReader {
     explicit WorkspaceReader(Instant imported_at = {});
     Status read_settings(const nlohmann::json& document);
     Status read_record(nlohmann::json&& record); // "$.records[N]" in messages
+    // Room for `count` records, so that reading them does not move them again.
+    void expect_records(std::size_t count);
     Result<Workspace> finish();
 
   private:
     Workspace m_workspace;
     Instant m_imported_at;
-    std::vector<std::string> m_ids; // in the order read, for the reference check
+    // In the order read, for the reference check; the workspace's records
+    // keep their place in memory as more are added.
+    std::vector<const Record*> m_read;
 };
 
 } // namespace crm

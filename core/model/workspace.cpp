@@ -57,8 +57,9 @@ namespace {
 // position order (a new record goes at the end); nothing when it already is
 // or is not there.
 void set_listed(std::vector<const Record*>& records, const Record* record, bool listed) {
-    if (listed && (records.empty() || records.back()->position < record->position)) {
-        records.push_back(record);
+    // Records join at the end: the newest need no search.
+    if (records.empty() || records.back()->position < record->position) {
+        if (listed) records.push_back(record);
         return;
     }
     const auto at = std::lower_bound(records.begin(), records.end(), record->position,
@@ -236,24 +237,27 @@ Record* Workspace::edit(std::string_view id) {
     return it == m_records.end() ? nullptr : &it->second;
 }
 
-void Workspace::put(Record record) {
+const Record& Workspace::put(Record record) {
     note_id(record.type, record.id);
     const auto existing = m_records.find(record.id);
-    const bool added = existing == m_records.end();
-    if (added) {
-        m_ids_by_type[record.type].push_back(record.id);
-        record.position = ++m_last_position;
-    } else {
-        record.position = existing->second.position; // a record replaced in place keeps its place
+    if (existing != m_records.end()) {
+        // A record replaced in place keeps its place and its node, so pointers hold.
+        record.position = existing->second.position;
         unlist(existing->second);
+        unlink(record.id);
+        link(record);
+        existing->second = std::move(record);
+        sync_indexes(existing->second);
+        return existing->second;
     }
-    std::string id = record.id;
-    unlink(id);
+    record.position = ++m_last_position;
+    m_ids_by_type[record.type].push_back(record.id);
     link(record);
-    Record& kept = m_records.insert_or_assign(id, std::move(record)).first->second;
-    // A record replaced in place keeps its node, so its pointer holds.
-    if (added && m_indexes.valid) m_indexes.by_type[kept.type].push_back(&kept);
+    std::string id = record.id;
+    Record& kept = m_records.emplace(std::move(id), std::move(record)).first->second;
+    if (m_indexes.valid) m_indexes.by_type[kept.type].push_back(&kept);
     sync_indexes(kept);
+    return kept;
 }
 
 void Workspace::erase(std::string_view id) {

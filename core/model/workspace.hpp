@@ -54,6 +54,7 @@ class Workspace {
     // (reports over 100k records). Valid until the next put() or erase().
     const std::vector<const Record*>& records_of_type(std::string_view type) const;
     std::size_t record_count() const { return m_records.size(); }
+    void reserve(std::size_t records) { m_records.reserve(records); }
     // All record ids grouped by type, in schema order then creation order.
     std::vector<const Record*> all_records() const;
 
@@ -86,7 +87,8 @@ class Workspace {
 
     // For applying events: a record to change in place (its id and type stay).
     Record* edit(std::string_view id);
-    void put(Record record);
+    // Adds the record, or replaces the one with its id; returns it as kept.
+    const Record& put(Record record);
     void erase(std::string_view id);
     // After a record's fields changed through edit(): keeps referrers_of() right.
     void reindex_links(std::string_view id);

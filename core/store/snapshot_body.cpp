@@ -62,6 +62,7 @@ Result<Workspace> decode_snapshot_body(std::string_view body) {
     if (!settings) return Error{frame_name(0) + " " + settings.error()};
     WorkspaceReader reader;
     if (auto status = reader.read_settings(*settings); !status) return Error{status.error()};
+    reader.expect_records(count_frames(body.substr(at)));
     for (std::size_t index = 1; at < body.size(); ++index) {
         auto record = read_frame(body, at);
         if (!record) return Error{frame_name(index) + " " + record.error()};

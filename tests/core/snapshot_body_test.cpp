@@ -129,3 +129,13 @@ TEST_CASE("a frame written piece by piece reads back as the value it spells") {
     CHECK(*read == object);
     CHECK(at == frames.size());
 }
+
+TEST_CASE("frames are counted from their lengths, a cut-short one left out") {
+    std::string frames;
+    for (int i = 0; i < 3; ++i)
+        append_frame(frames, json{{"n", i}});
+    CHECK(count_frames(frames) == 3);
+    CHECK(count_frames(std::string_view(frames).substr(0, frames.size() - 1)) == 2);
+    CHECK(count_frames("") == 0);
+    CHECK(count_frames("\x05\x00") == 0);
+}
