@@ -21,8 +21,8 @@ ImFont* add_font(const char* path, float size) {
     config.OversampleH = 2;
     config.OversampleV = 1;
     ImFont* font = io.Fonts->AddFontFromFileTTF(path, size, &config, kRanges);
-    if (!font) font = io.Fonts->AddFontFromFileTTF(kDejaVu, size, &config, kRanges);
-    // DejaVu fills in glyphs the main font lacks.
+    if (!font) return nullptr;
+    // DejaVu, cut down to them at build time, fills in the glyphs Inter lacks.
     ImFontConfig merge;
     merge.MergeMode = true;
     io.Fonts->AddFontFromFileTTF(kDejaVu, size, &merge, kRanges);
