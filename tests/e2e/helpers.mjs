@@ -57,21 +57,36 @@ function explainTimeouts(page) {
       return await waitForFunction(predicate, arg, options);
     } catch (error) {
       if (error.name !== "TimeoutError") throw error;
-      const stood = await page.evaluate(() => {
-        const s = window.crmTest?.state() ?? {};
-        const keys = ["open", "user", "screen", "rows", "notice", "alert", "view_name",
-          "bulk_selected", "form_record", "records"];
-        return JSON.stringify(Object.fromEntries(keys.filter((k) => k in s).map((k) => [k, s[k]])));
-      }).catch(() => "unknown");
+      const stood = await whereTheAppStands(page);
       const shot = join(shots, `timed-out-${++timeouts}.png`);
-      await page.screenshot({ path: shot }).catch(() => {});
+      await page.screenshot({ path: shot, timeout: 5000 }).catch(() => {});
       const waited = String(predicate).replace(/\s+/g, " ");
-      error.message = `${error.message.split("\n")[0]} waiting for ${waited}` +
-        `${arg === undefined || arg === null ? "" : ` with ${JSON.stringify(arg)}`}; the app stood at ${stood}` +
-        ` (${shot})`;
+      error.message = `${error.message.split("\n")[0]} waiting for ${waited}${spelled(arg)}; ` +
+        `the app stood at ${stood} (${shot})`;
       throw error;
     }
   };
+}
+
+// The app's state a reader of a failure needs, or "unknown" if a busy or
+// gone page does not say within 5 s.
+function whereTheAppStands(page) {
+  const keys = ["open", "user", "screen", "rows", "notice", "alert", "view_name", "bulk_selected",
+    "form_record", "records"];
+  const asked = page.evaluate((wanted) => {
+    const s = window.crmTest?.state() ?? {};
+    return JSON.stringify(Object.fromEntries(wanted.filter((k) => k in s).map((k) => [k, s[k]])));
+  }, keys).catch(() => "unknown");
+  return Promise.race([asked, new Promise((done) => setTimeout(done, 5000, "unknown"))]);
+}
+
+function spelled(arg) {
+  if (arg === undefined || arg === null) return "";
+  try {
+    return ` with ${JSON.stringify(arg)}`;
+  } catch {
+    return " with an argument JSON cannot spell";
+  }
 }
 
 export async function waitOpen(page) {
@@ -124,7 +139,7 @@ export async function drawnAfter(page, input) {
   const before = await page.evaluate(() => window.crmTest.frames());
   await input();
   await page.waitForFunction((b) => window.crmTest.resting() || window.crmTest.frames() >= b + 4,
-    before, { timeout: 10000 }).catch((error) => {
+    before, { timeout: 30000 }).catch((error) => {
     if (error.name === "TimeoutError") throw error; // else the input left the page
   });
 }
