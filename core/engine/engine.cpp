@@ -521,6 +521,10 @@ void Engine::load(Workspace workspace, std::uint64_t seq) {
     m_save_failure.reset();
     m_timer = TimerIndex{};
     ++m_generation;
+    // The deadlines of every record, worked out now rather than on the
+    // first screen, which asks for thousands of them.
+    const BusinessCalendar calendar = workspace_calendar(m_workspace);
+    SlaClockReader(m_workspace, calendar).keep_all(m_workspace);
 }
 
 Result<EventBatch> Engine::decide(const Command& command, const std::string& actor_id, Instant now,

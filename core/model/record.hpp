@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -16,6 +17,43 @@
 #include <vector>
 
 namespace crm {
+
+// Something worked out from a record the workspace holds, kept with it until
+// the workspace hands it out to be changed (Workspace::edit()). A copy or a
+// move keeps nothing: it may be changed without the workspace knowing.
+template <typename T> class KeptWithRecord {
+  public:
+    KeptWithRecord() = default;
+    KeptWithRecord(const KeptWithRecord&) {}
+    KeptWithRecord(KeptWithRecord&&) noexcept {}
+    KeptWithRecord& operator=(const KeptWithRecord&) {
+        forget();
+        return *this;
+    }
+    KeptWithRecord& operator=(KeptWithRecord&&) noexcept {
+        forget();
+        return *this;
+    }
+    ~KeptWithRecord() = default;
+
+    const std::shared_ptr<const T>& get() const { return m_value; }
+    // A cache, so readers of a const record may fill it.
+    void keep(std::shared_ptr<const T> value) const {
+        if (m_keeps) m_value = std::move(value);
+    }
+    void clear() const { m_value.reset(); }
+    void start_keeping() { m_keeps = true; } // by the workspace, for the records it holds
+
+  private:
+    void forget() {
+        m_value.reset();
+        m_keeps = false;
+    }
+    mutable std::shared_ptr<const T> m_value; // shared_ptr: T may be incomplete here
+    bool m_keeps = false;
+};
+
+struct DueFacts; // sla/clocks.hpp
 
 // A stretch of time an SLA clock stood still (waiting on the customer); open
 // while the pause lasts.
@@ -84,6 +122,8 @@ struct Record {
     // Set by the workspace as the record joins it, rising: orders a type's
     // records as ids_of_type() does, for indexes that keep that order.
     std::uint64_t position = 0;
+    // Its deadlines as last worked out by SlaClockReader.
+    KeptWithRecord<DueFacts> due_facts;
 
     // The value of one field; null when it is not set. Bind the result to
     // `const auto&`: a later representation may return it by value.

@@ -234,7 +234,9 @@ bool is_record_id_of(std::string_view id, std::string_view type) {
 
 Record* Workspace::edit(std::string_view id) {
     const auto it = m_records.find(std::string(id));
-    return it == m_records.end() ? nullptr : &it->second;
+    if (it == m_records.end()) return nullptr;
+    it->second.due_facts.clear(); // it is about to change
+    return &it->second;
 }
 
 const Record& Workspace::put(Record record) {
@@ -247,6 +249,7 @@ const Record& Workspace::put(Record record) {
         unlink(record.id);
         link(record);
         existing->second = std::move(record);
+        existing->second.due_facts.start_keeping();
         sync_indexes(existing->second);
         return existing->second;
     }
@@ -255,6 +258,7 @@ const Record& Workspace::put(Record record) {
     link(record);
     std::string id = record.id;
     Record& kept = m_records.emplace(std::move(id), std::move(record)).first->second;
+    kept.due_facts.start_keeping();
     if (m_indexes.valid) m_indexes.by_type[kept.type].push_back(&kept);
     sync_indexes(kept);
     return kept;

@@ -85,7 +85,8 @@ class Workspace {
     std::string peek_next_id(std::string_view type, std::string_view device,
                              std::size_t offset = 0) const;
 
-    // For applying events: a record to change in place (its id and type stay).
+    // For applying events: a record to change in place (its id and type
+    // stay). What was worked out from it and kept with it is dropped.
     Record* edit(std::string_view id);
     // Adds the record, or replaces the one with its id; returns it as kept.
     const Record& put(Record record);

@@ -160,7 +160,7 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                 const Flow* flow = ws.flow(flow_id);
                 const Stage* stage = flow && state.active() ? flow->stage(state.stage) : nullptr;
                 if (!stage || stage->next_action.text.empty()) continue;
-                const auto due = next_action_due(calendar, *stage, state);
+                const auto due = clocks_of.action_due(*record, state);
                 if (!due || now < due->at) continue;
                 auto& queue = overdue["next_action"];
                 if (queue.items.empty())

@@ -71,22 +71,11 @@ std::string describe_ago(Instant then, Instant now) {
     return span(now.seconds - then.seconds) + " ago";
 }
 
-std::optional<ActionDue> next_action_due(const BusinessCalendar& calendar, const Stage& stage,
-                                         const FlowState& state) {
-    if (!stage.next_action.task || stage.next_action.task->due_in.empty()) return std::nullopt;
-    const auto duration = parse_duration(stage.next_action.task->due_in);
-    if (!duration) return std::nullopt;
-    const BusinessCalendar& clock = duration->business ? calendar : BusinessCalendar::always_open();
-    const auto due = due_at(clock, state.entered_at, *duration);
-    if (!due) return std::nullopt;
-    return ActionDue{*due, &clock};
-}
-
 namespace {
 
 // The next actions of the record's active stages, due by their task
 // template, untitled (name_work_items() names them).
-std::vector<WorkItem> stage_actions(const Workspace& ws, const BusinessCalendar& calendar,
+std::vector<WorkItem> stage_actions(const Workspace& ws, const SlaClockReader& clocks,
                                     const Record& record, Instant now) {
     std::vector<WorkItem> items;
     for (const auto& [flow_id, state] : record.flows) {
@@ -96,7 +85,7 @@ std::vector<WorkItem> stage_actions(const Workspace& ws, const BusinessCalendar&
         WorkItem item{record.id,    "",   "next_action", stage->next_action.text,
                       std::nullopt, "ok", flow_id,       "",
                       record.id,    {}};
-        if (const auto due = next_action_due(calendar, *stage, state)) {
+        if (const auto due = clocks.action_due(record, state)) {
             item.due = due->at;
             item.state = state_of(*due->clock, state.entered_at, due->at, now, 0.75);
         }
@@ -207,13 +196,14 @@ std::vector<WorkItem> fold_by_record(std::vector<WorkItem> items) {
 
 std::optional<WorkItem> record_next_action(const Workspace& ws, const Record& record, Instant now) {
     const BusinessCalendar calendar = workspace_calendar(ws);
-    std::vector<WorkItem> items = stage_actions(ws, calendar, record, now);
+    const SlaClockReader clocks(ws, calendar);
+    std::vector<WorkItem> items = stage_actions(ws, clocks, record, now);
     for (const auto& id : ws.referrers_of(record.id)) {
         const Record* task = ws.find(id);
         if (!task || task->type != "task" || task->value("related") != record.id) continue;
         if (auto item = task_item(ws, *task, now)) items.push_back(std::move(*item));
     }
-    for (const auto& clock : sla_clocks(ws, calendar, record, now))
+    for (const auto& clock : clocks(record, now))
         if (clock.state != ClockState::Met && clock.state != ClockState::Paused)
             add_clock(items, 0, record, clock);
     if (items.empty()) return std::nullopt;
@@ -272,7 +262,7 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
         if (!mine && !(me && can_view(ws, *me, *record))) continue;
         const std::size_t first = items.size();
         if (mine) {
-            for (auto& item : stage_actions(ws, calendar, *record, now))
+            for (auto& item : stage_actions(ws, clocks_of, *record, now))
                 items.push_back(std::move(item));
             if (auto tasks = tasks_of.find(record->id); tasks != tasks_of.end()) {
                 for (auto& item : tasks->second)

@@ -48,15 +48,6 @@ void name_work_items(const Workspace& workspace, std::vector<WorkItem>& rows, st
 std::optional<WorkItem> record_next_action(const Workspace& workspace, const Record& record,
                                            Instant now);
 
-// When the next action of a stage is due: its task template's due_in from
-// entering the stage. None without a due_in.
-struct ActionDue {
-    Instant at;
-    const BusinessCalendar* clock; // `calendar` for business time, else always open
-};
-std::optional<ActionDue> next_action_due(const BusinessCalendar& calendar, const Stage& stage,
-                                         const FlowState& state);
-
 // The web app's one-click "Log call" (an outbound call on `record`, now). The
 // full action, with outcome, notes and what it completes, is LogActivity.
 CreateRecord logged_call(const Workspace& workspace, const Record& record, Instant now);

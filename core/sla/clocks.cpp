@@ -5,6 +5,9 @@
 #include "process/conditions.hpp"
 #include "process/validate.hpp"
 
+#include <algorithm>
+#include <functional>
+
 namespace crm {
 
 using nlohmann::json;
@@ -198,14 +201,66 @@ std::vector<std::string> policy_variables(const SlaPolicy& policy) {
 
 } // namespace
 
+std::optional<ActionDue> next_action_due(const BusinessCalendar& calendar, const Stage& stage,
+                                         const FlowState& state) {
+    if (!stage.next_action.task || stage.next_action.task->due_in.empty()) return std::nullopt;
+    const auto duration = parse_duration(stage.next_action.task->due_in);
+    if (!duration) return std::nullopt;
+    const BusinessCalendar& clock = duration->business ? calendar : BusinessCalendar::always_open();
+    const auto due = due_at(clock, state.entered_at, *duration);
+    if (!due) return std::nullopt;
+    return ActionDue{*due, &clock};
+}
+
+namespace {
+
+// Everything a record's DueFacts are worked out from besides the record:
+// facts with another fingerprint are stale.
+std::uint64_t definitions_fingerprint(const Workspace& ws, const BusinessCalendar& calendar) {
+    std::string key;
+    const auto add = [&key](std::string_view part) {
+        key.append(part);
+        key.push_back('\x1f');
+    };
+    for (const auto& policy : ws.sla_policies) {
+        for (const std::string* part :
+             {&policy.id, &policy.record_type, &policy.starts, &policy.within})
+            add(*part);
+        for (const json* rule : {&policy.applies, &policy.stops, &policy.pauses})
+            add(rule->dump());
+        if (const RecordTypeDef* type = ws.schema.type(policy.record_type))
+            for (const auto& field : type->fields)
+                add(field.id + ":" + std::to_string(static_cast<int>(field.type)));
+    }
+    for (const auto& flow : ws.flows) {
+        add(flow.id);
+        for (const auto& stage : flow.stages)
+            add(stage.id + ":" + (stage.next_action.task ? stage.next_action.task->due_in : ""));
+    }
+    add(calendar.zone.name());
+    for (const auto& day : calendar.week) {
+        for (const auto& [open, close] : day)
+            add(std::to_string(open) + "-" + std::to_string(close));
+        add("");
+    }
+    for (const auto day : calendar.holidays)
+        add(std::to_string(day));
+    return std::hash<std::string>{}(key);
+}
+
+} // namespace
+
 SlaClockReader::SlaClockReader(const Workspace& ws, const BusinessCalendar& calendar)
-    : m_calendar(calendar) {
+    : m_workspace(ws), m_calendar(calendar), m_definitions(definitions_fingerprint(ws, calendar)) {
     for (const auto& policy : ws.sla_policies) {
         const RecordTypeDef* type = ws.schema.type(policy.record_type);
         auto duration = parse_duration(policy.within);
         if (!type || !duration) continue; // such a policy never runs a clock
+        const bool reads_time = logic::depends_on_time(policy.applies) ||
+                                logic::depends_on_time(policy.stops) ||
+                                logic::depends_on_time(policy.pauses);
         m_policies.push_back(
-            {&policy, type, *duration, fields_read(*type, policy_variables(policy))});
+            {&policy, type, *duration, fields_read(*type, policy_variables(policy)), reads_time});
     }
 }
 
@@ -217,37 +272,101 @@ std::vector<SlaClock> SlaClockReader::running(const Record& record, Instant now)
     return read(record, now, false);
 }
 
+std::optional<ActionDue> SlaClockReader::action_due(const Record& record,
+                                                    const FlowState& state) const {
+    const auto facts = facts_of(record);
+    for (const auto& action : facts->actions)
+        if (action.state == &state)
+            return ActionDue{action.due,
+                             action.business ? &m_calendar : &BusinessCalendar::always_open()};
+    return std::nullopt;
+}
+
+void SlaClockReader::keep_all(const Workspace& ws) const {
+    for (const Record* record : ws.all_records())
+        if (!record->flows.empty() || timed(*record)) facts_of(*record);
+}
+
+bool SlaClockReader::timed(const Record& record) const {
+    return std::any_of(m_policies.begin(), m_policies.end(), [&](const Policy& policy) {
+        return policy.policy->record_type == record.type;
+    });
+}
+
+DueFacts::Clock SlaClockReader::clock_fact(const Policy& policy_read, const Record& record,
+                                           Instant now) const {
+    const auto& [policy_ptr, type, within, reads, reads_time] = policy_read;
+    const SlaPolicy& policy = *policy_ptr;
+    DueFacts::Clock fact;
+    const auto started = clock_start(policy, record);
+    if (!started) return fact;
+    // Only what the policy's conditions read: queues ask this of every record.
+    const json data = reads ? logic_data_of(record, *reads) : logic_data(record, *type);
+    if (!policy.applies.is_null() && !holds(policy.applies, data, now)) return fact;
+    const BusinessCalendar& clock_calendar =
+        within.business ? m_calendar : BusinessCalendar::always_open();
+    const auto due = due_at(clock_calendar, *started, within);
+    if (!due) return fact;
+    fact.runs = true;
+    fact.started = *started;
+    fact.due = *due;
+    fact.met = holds(policy.stops, data, now);
+    fact.paused_by_rule = !fact.met && holds(policy.pauses, data, now);
+    return fact;
+}
+
+std::shared_ptr<const DueFacts> SlaClockReader::facts_of(const Record& record) const {
+    if (auto kept = record.due_facts.get(); kept && kept->definitions == m_definitions) return kept;
+    auto facts = std::make_shared<const DueFacts>(work_out(record));
+    record.due_facts.keep(facts); // unless the record is not the workspace's to keep it
+    return facts;
+}
+
+DueFacts SlaClockReader::work_out(const Record& record) const {
+    DueFacts facts;
+    facts.definitions = m_definitions;
+    facts.clocks.resize(m_policies.size());
+    for (std::size_t i = 0; i < m_policies.size(); ++i)
+        if (m_policies[i].policy->record_type == record.type && !m_policies[i].reads_time)
+            facts.clocks[i] = clock_fact(m_policies[i], record, Instant{});
+    for (const auto& [flow_id, state] : record.flows) {
+        const Flow* flow = state.active() ? m_workspace.flow(flow_id) : nullptr;
+        const Stage* stage = flow ? flow->stage(state.stage) : nullptr;
+        if (!stage) continue;
+        if (const auto due = next_action_due(m_calendar, *stage, state))
+            facts.actions.push_back({&state, due->at, due->clock == &m_calendar});
+    }
+    return facts;
+}
+
 std::vector<SlaClock> SlaClockReader::read(const Record& record, Instant now, bool with_met) const {
     std::vector<SlaClock> clocks;
-    for (const auto& [policy_ptr, type, within, reads] : m_policies) {
-        const SlaPolicy& policy = *policy_ptr;
+    if (!timed(record)) return clocks;
+    const auto facts = facts_of(record);
+    for (std::size_t i = 0; i < m_policies.size(); ++i) {
+        const Policy& policy_read = m_policies[i];
+        const SlaPolicy& policy = *policy_read.policy;
         if (policy.record_type != record.type) continue;
-        const auto started = clock_start(policy, record);
-        if (!started) continue;
-        // Only what the policy's conditions read: queues ask this of every record.
-        const json data = reads ? logic_data_of(record, *reads) : logic_data(record, *type);
-        if (!policy.applies.is_null() && !holds(policy.applies, data, now)) continue;
-        const bool met = holds(policy.stops, data, now);
-        if (met && !with_met) continue;
-        const BusinessCalendar& clock_calendar =
-            within.business ? m_calendar : BusinessCalendar::always_open();
-        auto due = due_at(clock_calendar, *started, within);
-        if (!due) continue;
-        const auto* pauses = pauses_of(record, policy);
-        SlaClock clock{&policy, *started, *due, ClockState::Ok};
-        if (met) {
+        const DueFacts::Clock fact =
+            policy_read.reads_time ? clock_fact(policy_read, record, now) : facts->clocks[i];
+        if (!fact.runs || (fact.met && !with_met)) continue;
+        SlaClock clock{&policy, fact.started, fact.due, ClockState::Ok};
+        if (fact.met) {
             clock.state = ClockState::Met;
             clocks.push_back(clock);
             continue;
         }
-        clock.due = due_after_pauses(clock_calendar, *started, *due, pauses, now);
+        const BusinessCalendar& clock_calendar =
+            policy_read.within.business ? m_calendar : BusinessCalendar::always_open();
+        const auto* pauses = pauses_of(record, policy);
+        clock.due = due_after_pauses(clock_calendar, fact.started, fact.due, pauses, now);
         const bool paused_now =
-            (pauses && !pauses->empty() && !pauses->back().to) || holds(policy.pauses, data, now);
+            (pauses && !pauses->empty() && !pauses->back().to) || fact.paused_by_rule;
         if (paused_now)
             clock.state = ClockState::Paused;
         else if (now >= clock.due)
             clock.state = ClockState::Overdue;
-        else if (share_used(clock_calendar, *started, clock.due, now, pauses) >= policy.at_risk)
+        else if (share_used(clock_calendar, fact.started, clock.due, now, pauses) >= policy.at_risk)
             clock.state = ClockState::AtRisk;
         clocks.push_back(clock);
     }

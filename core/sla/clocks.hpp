@@ -6,6 +6,7 @@
 #include "sla/policy.hpp"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,27 +32,74 @@ BusinessCalendar workspace_calendar(const Workspace& workspace);
 std::vector<SlaClock> sla_clocks(const Workspace& workspace, const BusinessCalendar& calendar,
                                  const Record& record, Instant now);
 
-// sla_clocks() for reading many records (queues, reports): each policy's
-// duration and the fields its conditions read are worked out once. Valid
-// while the workspace's policies and schema are unchanged and `calendar` lives.
+// When the next action of a stage is due: its task template's due_in from
+// entering the stage. None without a due_in.
+struct ActionDue {
+    Instant at;
+    const BusinessCalendar* clock; // `calendar` for business time, else always open
+};
+std::optional<ActionDue> next_action_due(const BusinessCalendar& calendar, const Stage& stage,
+                                         const FlowState& state);
+
+// What a record's deadlines are, whatever the time of asking: when each SLA
+// clock started and falls due (before pauses) and whether its conditions
+// hold; when each stage's next action is due. Worked out by SlaClockReader
+// once per change of the record or of the definitions, and kept with the
+// record (Record::due_facts): My work and the exception queues ask this of
+// thousands of records each time they are shown.
+struct DueFacts {
+    struct Clock {
+        bool runs = false; // the policy runs a clock on the record
+        Instant started, due;
+        bool met = false;
+        bool paused_by_rule = false; // its pause condition holds
+    };
+    struct Action {
+        const FlowState* state; // in the record's flows
+        Instant due;
+        bool business = false;
+    };
+    std::uint64_t definitions = 0; // what they were worked out from (a fingerprint)
+    // By SlaClockReader's policies. A policy whose conditions read the time
+    // (days_since, now, ...) is worked out on each read instead.
+    std::vector<Clock> clocks;
+    std::vector<Action> actions; // the active stages whose next action has a due time
+};
+
+// sla_clocks() for reading many records (queues, reports, My work): each
+// policy's duration and the fields its conditions read are worked out once,
+// and each record's DueFacts are kept with it. Valid while the workspace's
+// definitions are unchanged and `calendar` lives.
 class SlaClockReader {
   public:
     SlaClockReader(const Workspace& workspace, const BusinessCalendar& calendar);
     std::vector<SlaClock> operator()(const Record& record, Instant now) const;
-    // Without met clocks, which lists of what is left to do leave out: a met
-    // clock's due time is not worked out.
+    // Without met clocks, which lists of what is left to do leave out.
     std::vector<SlaClock> running(const Record& record, Instant now) const;
+    // next_action_due() of the record's stage in `state`, one of record.flows.
+    std::optional<ActionDue> action_due(const Record& record, const FlowState& state) const;
+    // Works out the facts of every record that has deadlines: opening a
+    // workspace does this, so that the first screen need not.
+    void keep_all(const Workspace& workspace) const;
 
   private:
-    std::vector<SlaClock> read(const Record& record, Instant now, bool with_met) const;
     struct Policy {
         const SlaPolicy* policy;
         const RecordTypeDef* type;
         Duration within;
         std::optional<std::vector<const FieldDef*>> reads; // none: the whole record
+        bool reads_time = false;
     };
+    std::vector<SlaClock> read(const Record& record, Instant now, bool with_met) const;
+    DueFacts::Clock clock_fact(const Policy& policy, const Record& record, Instant now) const;
+    std::shared_ptr<const DueFacts> facts_of(const Record& record) const;
+    DueFacts work_out(const Record& record) const;
+    bool timed(const Record& record) const;
+
+    const Workspace& m_workspace;
     const BusinessCalendar& m_calendar;
     std::vector<Policy> m_policies;
+    std::uint64_t m_definitions = 0;
 };
 
 // How far along [started, due) `now` is in working time, 0..1 (1 when due),

@@ -384,3 +384,114 @@ TEST_CASE("the queues word only the items a screen lists, and count them all") {
     CHECK(listed[0].items[2].detail.empty());
     CHECK(listed[0].handlers == worded[0].handlers);
 }
+
+namespace {
+
+// A row of My work as the rep sees it.
+std::string shown(const WorkItem& item) {
+    return item.record_id + " · " + item.what + " · " +
+           (item.due ? format_instant(*item.due) : "no due time") + " · " + item.state + " · " +
+           item.reason;
+}
+
+// One line per row.
+std::string my_work_rows(const Workspace& ws, const char* user, const char* now) {
+    std::string rows;
+    for (const auto& item : next_actions(ws, user, at(now)))
+        rows += shown(item) + "\n";
+    return rows;
+}
+
+std::string queue_items(const Workspace& ws, const char* now) {
+    std::string items;
+    for (const auto& queue : exception_queues(ws, "u-maria", at(now)))
+        for (const auto& item : queue.items)
+            items += queue.title + ": " + item.record_id + " · " + item.detail + "\n";
+    return items;
+}
+
+// My work and the queues read the deadlines kept with each record; a copy
+// of the workspace keeps none and works them out afresh. Both must agree.
+void check_kept_deadlines_current(const Engine& engine, const char* now) {
+    const Workspace& kept = engine.workspace();
+    const Workspace afresh = kept;
+    CHECK(my_work_rows(kept, "u-ana", now) == my_work_rows(afresh, "u-ana", now));
+    CHECK(queue_items(kept, now) == queue_items(afresh, now));
+}
+
+} // namespace
+
+TEST_CASE("deadlines kept with a record follow its every change and every new definition") {
+    SUBCASE("an SLA clock: paused, resumed, met") {
+        Engine engine = ticket_engine();
+        const std::string id = new_ticket(engine, "2026-11-16T10:00:00Z");
+        const char* now = "2026-11-18T12:00:00Z";
+        REQUIRE(my_work_rows(engine.workspace(), "u-ana", now) ==
+                id + " · Meet the SLA: Case open 48 hours · " +
+                    "2026-11-18T10:00:00Z · overdue · SLA: Case open 48 hours\n");
+        CHECK(engine.workspace().find(id)->due_facts.get() != nullptr);
+        check_kept_deadlines_current(engine, now);
+
+        set_status(engine, id, "Waiting on customer", "2026-11-16T20:00:00Z");
+        CHECK(my_work_rows(engine.workspace(), "u-ana", now) == ""); // paused
+        check_kept_deadlines_current(engine, now);
+
+        set_status(engine, id, "Open", "2026-11-17T06:00:00Z");
+        CHECK(my_work_rows(engine.workspace(), "u-ana", now) ==
+              id + " · Meet the SLA: Case open 48 hours · " +
+                  "2026-11-18T20:00:00Z · at-risk · SLA: Case open 48 hours\n");
+        check_kept_deadlines_current(engine, now);
+
+        set_status(engine, id, "Resolved", "2026-11-17T07:00:00Z");
+        CHECK(my_work_rows(engine.workspace(), "u-ana", now) == ""); // met
+        check_kept_deadlines_current(engine, now);
+    }
+    SUBCASE("a stage's next action: moved on, and its due time redefined") {
+        Workspace ws = team_workspace();
+        add_processes(ws, {"customer_support"});
+        Engine engine(std::move(ws));
+        const std::string id = new_ticket(engine, "2026-11-16T10:00:00Z");
+        const char* now = "2026-11-16T15:00:00Z";
+        const std::string first_response = id + " · Reply to the customer and set the priority · ";
+        CHECK(my_work_rows(engine.workspace(), "u-ana", now) ==
+              first_response + "2026-11-16T14:00:00Z · overdue · \n");
+        check_kept_deadlines_current(engine, now);
+
+        std::vector<Flow> flows = engine.workspace().flows;
+        flows.front().stages.front().next_action.task->due_in = "2 business days";
+        REQUIRE(engine.apply(SetProcesses{flows, {}}, "u-sam", at("2026-11-16T11:00:00Z")).ok);
+        CHECK(my_work_rows(engine.workspace(), "u-ana", now) ==
+              first_response + "2026-11-18T17:00:00Z · ok · \n");
+        check_kept_deadlines_current(engine, now);
+
+        const auto moved = engine.apply(
+            MoveRecord{id,
+                       "open",
+                       "",
+                       {{"first_response_at", "2026-11-16T11:00:00Z"}, {"priority", "High"}}},
+            "u-ana", at("2026-11-16T11:00:00Z"));
+        REQUIRE_MESSAGE(moved.ok, moved.message);
+        CHECK(my_work_rows(engine.workspace(), "u-ana", now) ==
+              id + " · Investigate and write the resolution plan · no due time · ok · \n");
+        check_kept_deadlines_current(engine, now);
+    }
+    SUBCASE("a workspace's policies and calendar changed in place") {
+        Workspace ws = ticket_engine().workspace();
+        Engine engine(ws);
+        const std::string id = new_ticket(engine, "2026-11-16T10:00:00Z");
+        Workspace changed = engine.workspace();
+        const Record& ticket = *changed.find(id);
+        const auto due = [&] {
+            return format_instant(
+                sla_clocks(changed, workspace_calendar(changed), ticket, at("2026-11-16T12:00:00Z"))
+                    .front()
+                    .due);
+        };
+        CHECK(due() == "2026-11-18T10:00:00Z");
+        changed.sla_policies.front().within = "4 business hours";
+        CHECK(due() == "2026-11-16T14:00:00Z");
+        changed.calendar =
+            json::parse(R"({"timezone": "UTC", "week": {"mon": [["09:00", "11:00"]]}})");
+        CHECK(due() == "2026-11-30T10:00:00Z"); // Mondays 9 to 11: 1 + 2 + 1 hours
+    }
+}
