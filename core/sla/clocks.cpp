@@ -6,7 +6,6 @@
 #include "process/validate.hpp"
 
 #include <algorithm>
-#include <functional>
 
 namespace crm {
 
@@ -245,13 +244,19 @@ std::uint64_t definitions_fingerprint(const Workspace& ws, const BusinessCalenda
     }
     for (const auto day : calendar.holidays)
         add(std::to_string(day));
-    return std::hash<std::string>{}(key);
+    // FNV-1a, 64 bits on every platform (std::hash is 32 bits in wasm).
+    std::uint64_t hash = 14695981039346656037ull;
+    for (const char c : key)
+        hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    return hash;
 }
 
 } // namespace
 
-SlaClockReader::SlaClockReader(const Workspace& ws, const BusinessCalendar& calendar)
-    : m_workspace(ws), m_calendar(calendar), m_definitions(definitions_fingerprint(ws, calendar)) {
+SlaClockReader::SlaClockReader(const Workspace& ws, const BusinessCalendar& calendar,
+                               bool keep_facts)
+    : m_workspace(ws), m_calendar(calendar), m_keeps_facts(keep_facts),
+      m_definitions(keep_facts ? definitions_fingerprint(ws, calendar) : 0) {
     for (const auto& policy : ws.sla_policies) {
         const RecordTypeDef* type = ws.schema.type(policy.record_type);
         auto duration = parse_duration(policy.within);
@@ -316,7 +321,10 @@ DueFacts::Clock SlaClockReader::clock_fact(const Policy& policy_read, const Reco
 }
 
 std::shared_ptr<const DueFacts> SlaClockReader::facts_of(const Record& record) const {
-    if (auto kept = record.due_facts.get(); kept && kept->definitions == m_definitions) return kept;
+    if (!m_keeps_facts) return std::make_shared<const DueFacts>(work_out(record));
+    if (auto kept = record.due_facts.get();
+        kept && kept->definitions == m_definitions && kept->clocks.size() == m_policies.size())
+        return kept;
     auto facts = std::make_shared<const DueFacts>(work_out(record));
     record.due_facts.keep(facts); // unless the record is not the workspace's to keep it
     return facts;
@@ -375,7 +383,7 @@ std::vector<SlaClock> SlaClockReader::read(const Record& record, Instant now, bo
 
 std::vector<SlaClock> sla_clocks(const Workspace& ws, const BusinessCalendar& calendar,
                                  const Record& record, Instant now) {
-    return SlaClockReader(ws, calendar)(record, now);
+    return SlaClockReader(ws, calendar, false)(record, now);
 }
 
 std::vector<PauseChange> pause_changes(const Workspace& ws, const Record& record, Instant now) {

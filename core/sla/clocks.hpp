@@ -72,7 +72,10 @@ struct DueFacts {
 // definitions are unchanged and `calendar` lives.
 class SlaClockReader {
   public:
-    SlaClockReader(const Workspace& workspace, const BusinessCalendar& calendar);
+    // Without `keep_facts` it works each record's facts out afresh: for a
+    // single read, where fingerprinting the definitions would cost more.
+    SlaClockReader(const Workspace& workspace, const BusinessCalendar& calendar,
+                   bool keep_facts = true);
     std::vector<SlaClock> operator()(const Record& record, Instant now) const;
     // Without met clocks, which lists of what is left to do leave out.
     std::vector<SlaClock> running(const Record& record, Instant now) const;
@@ -99,6 +102,7 @@ class SlaClockReader {
     const Workspace& m_workspace;
     const BusinessCalendar& m_calendar;
     std::vector<Policy> m_policies;
+    bool m_keeps_facts = true;
     std::uint64_t m_definitions = 0;
 };
 

@@ -476,22 +476,45 @@ TEST_CASE("deadlines kept with a record follow its every change and every new de
         check_kept_deadlines_current(engine, now);
     }
     SUBCASE("a workspace's policies and calendar changed in place") {
-        Workspace ws = ticket_engine().workspace();
-        Engine engine(ws);
+        Engine engine = ticket_engine();
         const std::string id = new_ticket(engine, "2026-11-16T10:00:00Z");
-        Workspace changed = engine.workspace();
-        const Record& ticket = *changed.find(id);
+        Workspace changed = engine.workspace(); // a copy keeps nothing; put() starts keeping
+        const Record& ticket = changed.put(*engine.workspace().find(id));
         const auto due = [&] {
+            const BusinessCalendar calendar = workspace_calendar(changed);
             return format_instant(
-                sla_clocks(changed, workspace_calendar(changed), ticket, at("2026-11-16T12:00:00Z"))
-                    .front()
-                    .due);
+                SlaClockReader(changed, calendar)(ticket, at("2026-11-16T12:00:00Z")).front().due);
         };
         CHECK(due() == "2026-11-18T10:00:00Z");
+        REQUIRE(ticket.due_facts.get() != nullptr); // kept
         changed.sla_policies.front().within = "4 business hours";
         CHECK(due() == "2026-11-16T14:00:00Z");
         changed.calendar =
             json::parse(R"({"timezone": "UTC", "week": {"mon": [["09:00", "11:00"]]}})");
         CHECK(due() == "2026-11-30T10:00:00Z"); // Mondays 9 to 11: 1 + 2 + 1 hours
     }
+}
+
+TEST_CASE(
+    "My work lists a task where its record stands, whether or not that record has a process") {
+    Workspace ws = team_workspace();
+    // Deals are timed (so My work reads the rep's deals); companies are not.
+    ws.sla_policies = policies(R"([{"id": "never", "name": "Never runs", "record_type": "deal",
+        "starts": "created", "applies": false, "within": "1 hour"}])");
+    Engine engine(std::move(ws));
+    const auto create = [&](CreateRecord command) {
+        const auto created = engine.apply(command, "u-ana", at("2026-11-16T09:00:00Z"));
+        REQUIRE_MESSAGE(created.ok, created.message);
+        return created.record_id;
+    };
+    const std::string deal = create({"deal", {{"name", "Boiler retrofit"}}, "u-ana"});
+    const std::string company = create({"company", {{"name", "Acme"}}, "u-ana"});
+    create({"task", {{"title", "Send the contract"}, {"related", deal}}, "u-ana"});
+    create({"task", {{"title", "Check the address"}, {"related", company}}, "u-ana"});
+    std::vector<std::string> rows;
+    for (const auto& item : next_actions(engine.workspace(), "u-ana", at("2026-11-16T10:00:00Z")))
+        rows.push_back(item.title + ": " + item.what);
+    // Neither is due: in the order the records are listed, companies before deals.
+    CHECK(rows == std::vector<std::string>{"Acme: Check the address",
+                                           "Boiler retrofit: Send the contract"});
 }
