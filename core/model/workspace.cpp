@@ -109,14 +109,11 @@ void Workspace::unlist(const Record& record) {
 }
 
 std::vector<const Record*>
-Workspace::in_type_order(const std::unordered_map<std::string, ByPosition>& by_type,
-                         const std::function<bool(const RecordTypeDef&)>& of_type) const {
+Workspace::in_type_order(const std::unordered_map<std::string, ByPosition>& by_type) const {
     std::vector<const Record*> records;
-    for (const auto& type : schema.types()) {
-        if (of_type && !of_type(type)) continue;
+    for (const auto& type : schema.types())
         if (const auto it = by_type.find(type.id); it != by_type.end())
             records.insert(records.end(), it->second.begin(), it->second.end());
-    }
     return records;
 }
 
@@ -140,14 +137,6 @@ std::vector<const Record*> Workspace::records_owned_by(std::string_view owner) c
     const auto& by_owner = indexes().by_owner;
     const auto it = by_owner.find(std::string(owner));
     return it == by_owner.end() ? std::vector<const Record*>() : in_type_order(it->second);
-}
-
-std::vector<const Record*>
-Workspace::records_owned_by(std::string_view owner,
-                            const std::function<bool(const RecordTypeDef&)>& of_type) const {
-    const auto& by_owner = indexes().by_owner;
-    const auto it = by_owner.find(std::string(owner));
-    return it == by_owner.end() ? std::vector<const Record*>() : in_type_order(it->second, of_type);
 }
 
 std::vector<const Record*> Workspace::escalated_records() const {

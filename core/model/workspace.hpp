@@ -11,7 +11,6 @@
 #include "scoring/lead_scoring.hpp"
 #include "sla/policy.hpp"
 
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -62,10 +61,6 @@ class Workspace {
     // The records `owner` owns, in all_records() order: My work reads these
     // rather than every record.
     std::vector<const Record*> records_owned_by(std::string_view owner) const;
-    // The same, of the types `of_type` picks.
-    std::vector<const Record*>
-    records_owned_by(std::string_view owner,
-                     const std::function<bool(const RecordTypeDef&)>& of_type) const;
     // Records with a breach escalated to someone, in all_records() order.
     std::vector<const Record*> escalated_records() const;
     // Whether `a` comes before `b` in all_records(): by schema type, then as
@@ -158,8 +153,7 @@ class Workspace {
     void unlist(const Record& record);
     // Records in all_records() order from an index's type -> records.
     std::vector<const Record*>
-    in_type_order(const std::unordered_map<std::string, ByPosition>& by_type,
-                  const std::function<bool(const RecordTypeDef&)>& of_type = {}) const;
+    in_type_order(const std::unordered_map<std::string, ByPosition>& by_type) const;
 };
 
 } // namespace crm

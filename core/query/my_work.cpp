@@ -4,7 +4,6 @@
 #include "sla/clocks.hpp"
 
 #include <algorithm>
-#include <iterator>
 #include <map>
 #include <numeric>
 #include <unordered_map>
@@ -226,23 +225,11 @@ bool escalated_to(const Record& record, const std::string& user) {
                        [&](const auto& escalation) { return names(escalation.second, user); });
 }
 
-// Whether records of `type` can have something to do of their own: tasks,
-// and the types a process runs on or an SLA policy times.
-bool can_have_work(const Workspace& ws, std::string_view type) {
-    return type == "task" ||
-           std::any_of(ws.flows.begin(), ws.flows.end(),
-                       [&](const Flow& flow) { return flow.record_type == type; }) ||
-           std::any_of(ws.sla_policies.begin(), ws.sla_policies.end(),
-                       [&](const SlaPolicy& policy) { return policy.record_type == type; });
-}
-
 // What My work looks at, from the indexes rather than every record: the
-// user's records of the types that can have something to do, and those
-// with a breach escalated to them, in all_records() order (which orders
-// rows due at the same time).
+// user's records and those with a breach escalated to them, in
+// all_records() order (which orders rows due at the same time).
 std::vector<const Record*> records_for(const Workspace& ws, const std::string& user) {
-    std::vector<const Record*> mine = ws.records_owned_by(
-        user, [&](const RecordTypeDef& type) { return can_have_work(ws, type.id); });
+    std::vector<const Record*> mine = ws.records_owned_by(user);
     std::vector<const Record*> escalated;
     for (const Record* record : ws.escalated_records())
         if (record->owner != user && escalated_to(*record, user)) escalated.push_back(record);
@@ -255,29 +242,6 @@ std::vector<const Record*> records_for(const Workspace& ws, const std::string& u
     return records;
 }
 
-// My records that records_for() left out (a company, a contact) but that my
-// tasks are about, put in their place among `records`: the tasks are listed
-// there, in the order all_records() gives.
-void add_records_tasks_are_about(const Workspace& ws, const std::string& user,
-                                 const std::map<std::string, std::vector<WorkItem>>& tasks_of,
-                                 std::vector<const Record*>& records) {
-    std::vector<const Record*> about;
-    for (const auto& [id, tasks] : tasks_of)
-        if (const Record* record = ws.find(id);
-            record && record->owner == user && !can_have_work(ws, record->type))
-            about.push_back(record);
-    if (about.empty()) return;
-    const auto listed_before = [&](const Record* a, const Record* b) {
-        return ws.listed_before(*a, *b);
-    };
-    std::sort(about.begin(), about.end(), listed_before);
-    std::vector<const Record*> merged;
-    merged.reserve(records.size() + about.size());
-    std::merge(records.begin(), records.end(), about.begin(), about.end(),
-               std::back_inserter(merged), listed_before);
-    records = std::move(merged);
-}
-
 } // namespace
 
 std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user, Instant now,
@@ -286,14 +250,13 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
     const BusinessCalendar calendar = workspace_calendar(ws);
     const SlaClockReader clocks_of(ws, calendar);
     const User* me = ws.directory.user(user);
-    std::vector<const Record*> records = records_for(ws, user);
+    const std::vector<const Record*> records = records_for(ws, user);
     // My open tasks, by the record they belong to, so a clock can find its action.
     std::map<std::string, std::vector<WorkItem>> tasks_of;
     for (const Record* task : records)
         if (task->type == "task" && task->owner == user)
             if (auto item = task_item(ws, *task, now))
                 tasks_of[item->about].push_back(std::move(*item));
-    add_records_tasks_are_about(ws, user, tasks_of, records);
     for (const Record* record : records) {
         const bool mine = record->owner == user;
         if (!mine && !(me && can_view(ws, *me, *record))) continue;
