@@ -240,9 +240,9 @@ Record* Workspace::edit(std::string_view id) {
 }
 
 const Record& Workspace::put(Record record) {
-    note_id(record.type, record.id);
     const auto existing = m_records.find(record.id);
     if (existing != m_records.end()) {
+        note_id(record.type, record.id);
         // A record replaced in place keeps its place and its node, so pointers hold.
         record.position = existing->second.position;
         unlist(existing->second);
@@ -253,15 +253,21 @@ const Record& Workspace::put(Record record) {
         sync_indexes(existing->second);
         return existing->second;
     }
+    return *add(std::move(record));
+}
+
+const Record* Workspace::add(Record&& record) {
+    const auto [at, added] = m_records.try_emplace(record.id);
+    if (!added) return nullptr;
+    note_id(record.type, record.id);
     record.position = ++m_last_position;
     m_ids_by_type[record.type].push_back(record.id);
     link(record);
-    std::string id = record.id;
-    Record& kept = m_records.emplace(std::move(id), std::move(record)).first->second;
+    Record& kept = at->second = std::move(record);
     kept.due_facts.start_keeping();
     if (m_indexes.valid) m_indexes.by_type[kept.type].push_back(&kept);
     sync_indexes(kept);
-    return kept;
+    return &kept;
 }
 
 void Workspace::erase(std::string_view id) {

@@ -139,3 +139,75 @@ TEST_CASE("frames are counted from their lengths, a cut-short one left out") {
     CHECK(count_frames("") == 0);
     CHECK(count_frames(std::string_view("\x05\x00", 2)) == 0); // a length cut short
 }
+
+namespace {
+
+// `bytes` as one frame, read back.
+Result<json> read_one(const std::string& bytes) {
+    std::string frames;
+    const std::size_t started = start_frame(frames);
+    frames += bytes;
+    end_frame(frames, started);
+    std::size_t at = 0;
+    return read_frame(frames, at);
+}
+
+std::string msgpack_of(const json& value) {
+    std::string bytes;
+    json::to_msgpack(value, bytes);
+    return bytes;
+}
+
+} // namespace
+
+TEST_CASE("a frame reads back every kind of JSON value, typed as nlohmann_json reads it") {
+    const json value = {
+        {"small", 7},
+        {"byte", 200},
+        {"wide", 70000},
+        {"huge", 18000000000000000000ull},
+        {"negative", -3},
+        {"very negative", -9000000000ll},
+        {"half", 0.5},
+        {"third", 1.0 / 3},
+        {"flags", {true, false, nullptr}},
+        {"text", std::string(70000, 'x')}, // a 32-bit length
+        {"names", json::array({"Ana", "Émile", ""})},
+        {"nested", {{"deeper", {{"deepest", json::array({json::object()})}}}}},
+        {"many", json::array()},
+    };
+    json many = json::array();
+    for (int i = 0; i < 70000; ++i) // a 32-bit count
+        many.push_back(i % 3);
+    json copy = value;
+    copy["many"] = many;
+    const auto read = read_one(msgpack_of(copy));
+    REQUIRE(read.ok());
+    CHECK(*read == copy);
+    CHECK(read->dump() == copy.dump());
+    // The same number types as from_msgpack: a rule comparing them sees no difference.
+    const json expected = json::from_msgpack(msgpack_of(copy));
+    for (auto item = expected.begin(); item != expected.end(); ++item)
+        CHECK_MESSAGE((*read)[item.key()].type() == item->type(), item.key());
+    // A map whose keys come out of order reads back whole, the last of a key given twice kept.
+    const std::string unordered = "\x83\xa1z\x01\xa1"
+                                  "a\x02\xa1z\x03";
+    CHECK(*read_one(unordered) == json{{"a", 2}, {"z", 3}});
+}
+
+TEST_CASE("a frame that is not a JSON value in MessagePack is refused") {
+    const std::string not_valid = "is not valid MessagePack";
+    CHECK(read_one("").error() == not_valid);
+    CHECK(read_one("\xc1").error() == not_valid);                 // never used
+    CHECK(read_one("\xc4\x01x").error() == not_valid);            // binary
+    CHECK(read_one("\xd4\x01x").error() == not_valid);            // an extension
+    CHECK(read_one("\x81\x01\x02").error() == not_valid);         // a key that is not text
+    CHECK(*read_one("\xa5short") == "short");                     // five bytes of text are there
+    CHECK(read_one("\xa6short").error() == not_valid);            // six are not
+    CHECK(read_one("\xdd\xff\xff\xff\xff").error() == not_valid); // more items than bytes
+    CHECK(read_one("\xcd\x01").error() == not_valid);             // a number cut short
+    CHECK(read_one("\x01\x02").error() == not_valid);             // something after the value
+    // Nesting deeper than any document the product reads is refused, not recursed into.
+    CHECK(read_one(std::string(300, '\x91') + '\x01').error() == not_valid);
+    CHECK(read_one(std::string(200, '\x91') + '\x01').ok());
+}
