@@ -17,13 +17,6 @@ std::vector<std::string> rotation(const Workspace& ws, const Routing& routing) {
     return routing.users;
 }
 
-bool is_open(const Record& record) {
-    if (record.flows.empty()) return true;
-    for (const auto& [flow, state] : record.flows)
-        if (state.active()) return true;
-    return false;
-}
-
 } // namespace
 
 std::size_t open_records_of(const Workspace& ws, const std::string& type, const std::string& user) {

@@ -653,7 +653,7 @@ namespace {
 
 // The records as they will stand at this point of the batch: a batch may
 // create a record and start a flow on it, or delete one it just changed.
-struct BatchRecords {
+struct BatchState {
     const Workspace& workspace;
     std::set<std::string> created, deleted;
     std::set<std::pair<std::string, std::string>> started; // (record, flow)
@@ -688,14 +688,14 @@ struct BatchRecords {
     }
 };
 
-Status check(const ev::RecordCreated& e, BatchRecords& records) {
+Status check(const ev::RecordCreated& e, BatchState& records) {
     if (records.exists(e.id)) return Error{"record " + e.id + " already exists"};
     if (!records.workspace.schema.type(e.type)) return Error{"unknown record type for " + e.id};
     records.created.insert(e.id);
     records.deleted.erase(e.id);
     return Status::success();
 }
-Status check(const ev::RecordRestored& e, BatchRecords& records) {
+Status check(const ev::RecordRestored& e, BatchState& records) {
     if (records.exists(e.id)) return Error{"record " + e.id + " already exists"};
     if (e.record.value("id", "") != e.id) return Error{"the restored record is not " + e.id};
     // Parsed here too, so applying it cannot fail halfway through the batch.
@@ -705,47 +705,47 @@ Status check(const ev::RecordRestored& e, BatchRecords& records) {
     records.deleted.erase(e.id);
     return Status::success();
 }
-Status check(const ev::RecordDeleted& e, BatchRecords& records) {
+Status check(const ev::RecordDeleted& e, BatchState& records) {
     records.deleted.insert(e.id);
     return Status::success();
 }
-Status check(const ev::FieldAdded& e, BatchRecords& records) {
+Status check(const ev::FieldAdded& e, BatchState& records) {
     if (!records.workspace.schema.type(e.type))
         return Error{"unknown record type in field definition"};
     return Status::success();
 }
-Status check(const ev::FlowStarted& e, BatchRecords& records) {
+Status check(const ev::FlowStarted& e, BatchState& records) {
     if (auto status = records.flow_known(e.id, e.flow); !status) return status;
     records.started.insert({e.id, e.flow});
     return Status::success();
 }
-Status check(const ev::FlowJoined& e, BatchRecords& records) {
+Status check(const ev::FlowJoined& e, BatchState& records) {
     const Flow* flow = records.workspace.flow(e.flow);
     if (!flow || (!flow->stage(e.stage) && !flow->outcome(e.stage)))
         return Error{"unknown flow or stage for " + e.id};
     records.started.insert({e.id, e.flow});
     return Status::success();
 }
-Status check(const ev::FlowSpawned& e, BatchRecords& records) {
+Status check(const ev::FlowSpawned& e, BatchState& records) {
     if (auto status = records.flow_known(e.id, e.flow); !status) return status;
     records.started.insert({e.id, e.flow});
     return Status::success();
 }
-Status check(const ev::StageMoved& e, BatchRecords& records) {
+Status check(const ev::StageMoved& e, BatchState& records) {
     return records.in_known_flow(e.id, e.flow);
 }
-Status check(const ev::FlowEnded& e, BatchRecords& records) {
+Status check(const ev::FlowEnded& e, BatchState& records) {
     return records.in_known_flow(e.id, e.flow);
 }
-Status check(const ev::MoveBlocked& e, BatchRecords& records) {
+Status check(const ev::MoveBlocked& e, BatchState& records) {
     return records.in_known_flow(e.id, e.flow);
 }
-Status check(const ev::NotificationSent& e, BatchRecords& records) {
+Status check(const ev::NotificationSent& e, BatchState& records) {
     if (records.workspace.notifications.find(e.notification.id))
         return Error{"notification " + e.notification.id + " already exists"};
     return Status::success();
 }
-Status check(const ev::NotificationsRead& e, BatchRecords& records) {
+Status check(const ev::NotificationsRead& e, BatchState& records) {
     for (const auto& id : e.ids) {
         const Notification* notification = records.workspace.notifications.find(id);
         if (!notification) return Error{"there is no notification " + id};
@@ -754,48 +754,48 @@ Status check(const ev::NotificationsRead& e, BatchRecords& records) {
     }
     return Status::success();
 }
-Status check(const ev::ViewSaved& e, BatchRecords& records) {
+Status check(const ev::ViewSaved& e, BatchState& records) {
     if (!records.workspace.schema.type(e.view.type))
         return Error{"unknown record type in the view \"" + e.view.name + "\""};
     return Status::success();
 }
-Status check_user_links(const User& user, const BatchRecords& records) {
+Status check_user_links(const User& user, const BatchState& records) {
     if (user.id.empty()) return Error{"a user without an id"};
     if (!user.team.empty() && !records.team_known(user.team))
         return Error{"user " + user.id + ": there is no team " + user.team};
     return Status::success();
 }
-Status check_team_links(const Team& team, const BatchRecords& records) {
+Status check_team_links(const Team& team, const BatchState& records) {
     if (team.id.empty()) return Error{"a team without an id"};
     if (!team.manager.empty() && !records.user_known(team.manager))
         return Error{"team " + team.id + ": there is no user " + team.manager};
     return Status::success();
 }
-Status check(const ev::UserAdded& e, BatchRecords& records) {
+Status check(const ev::UserAdded& e, BatchState& records) {
     if (records.workspace.directory.user(e.user.id) || !records.users_seen.insert(e.user.id).second)
         return Error{"user " + e.user.id + " already exists"};
     return check_user_links(e.user, records);
 }
-Status check(const ev::UserUpdated& e, BatchRecords& records) {
+Status check(const ev::UserUpdated& e, BatchState& records) {
     if (!records.workspace.directory.user(e.user.id))
         return Error{"user " + e.user.id + " does not exist"};
     return check_user_links(e.user, records);
 }
-Status check(const ev::TeamAdded& e, BatchRecords& records) {
+Status check(const ev::TeamAdded& e, BatchState& records) {
     if (records.workspace.directory.team(e.team.id) || !records.teams_seen.insert(e.team.id).second)
         return Error{"team " + e.team.id + " already exists"};
     return check_team_links(e.team, records);
 }
-Status check(const ev::TeamUpdated& e, BatchRecords& records) {
+Status check(const ev::TeamUpdated& e, BatchState& records) {
     if (!records.workspace.directory.team(e.team.id))
         return Error{"team " + e.team.id + " does not exist"};
     return check_team_links(e.team, records);
 }
-template <typename T> Status check(const T&, BatchRecords&) {
+template <typename T> Status check(const T&, BatchState&) {
     return Status::success();
 }
 
-Status check_event(const Event& event, BatchRecords& records) {
+Status check_event(const Event& event, BatchState& records) {
     const std::string& id = event.record_id();
     const bool creates = event.as<ev::RecordCreated>() || event.as<ev::RecordRestored>();
     const bool names_record = std::visit(
@@ -809,7 +809,7 @@ Status check_event(const Event& event, BatchRecords& records) {
 
 Status check_batch(const Workspace& workspace, const EventBatch& batch) {
     // Dry run, so a failing batch leaves the workspace untouched.
-    BatchRecords records{workspace, {}, {}, {}, {}, {}, {}, {}};
+    BatchState records{workspace, {}, {}, {}, {}, {}, {}, {}};
     for (const auto& event : batch.events) {
         if (const auto* user = event.as<ev::UserAdded>()) records.users_added.insert(user->user.id);
         if (const auto* team = event.as<ev::TeamAdded>()) records.teams_added.insert(team->team.id);

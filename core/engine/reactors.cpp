@@ -29,13 +29,6 @@ std::vector<std::string> records_changed(const Workspace& ws, const EventBatch& 
     return ids;
 }
 
-// Open: in an active process, or in none (nothing closed it).
-bool is_open(const Record& record) {
-    return record.flows.empty() ||
-           std::any_of(record.flows.begin(), record.flows.end(),
-                       [](const auto& flow) { return flow.second.active(); });
-}
-
 } // namespace
 
 std::vector<Reaction> FlowStartReactor::react(const Workspace& ws, const EventBatch& batch,

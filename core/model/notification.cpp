@@ -8,7 +8,7 @@ namespace crm {
 namespace {
 
 // The number at the end of "note-7" or "note-k7m2qx-7"; 0 when there is none.
-long long id_number(std::string_view id) {
+long long note_number(std::string_view id) {
     const auto dash = id.rfind('-');
     if (dash == std::string_view::npos) return 0;
     long long number = 0;
@@ -46,7 +46,7 @@ std::vector<std::string> Notifications::users() const {
 }
 
 void Notifications::add(Notification notification) {
-    m_next = std::max(m_next, id_number(notification.id) + 1);
+    m_next = std::max(m_next, note_number(notification.id) + 1);
     m_user_of[notification.id] = notification.user;
     auto& list = m_by_user[notification.user];
     list.push_back(std::move(notification));

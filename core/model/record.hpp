@@ -131,4 +131,12 @@ struct Record {
     bool has_value(std::string_view field) const { return !value(field).is_null(); }
 };
 
+// Open: in an active process, or in none (nothing closed it). Routing counts
+// a rep's open records to share new ones out.
+inline bool is_open(const Record& record) {
+    for (const auto& [flow, state] : record.flows)
+        if (state.active()) return true;
+    return record.flows.empty();
+}
+
 } // namespace crm

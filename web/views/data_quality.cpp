@@ -66,7 +66,7 @@ void draw_part_choice(ViewContext& view, std::size_t flagged) {
             screen.part = part.part;
 }
 
-void draw_type_choice(ViewContext& view) {
+void draw_quality_type_choice(ViewContext& view) {
     DataQualityScreen& screen = view.ui.quality;
     const RecordTypeDef* shown = view.workspace.schema.type(screen.type);
     ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x, 260 * scale()));
@@ -294,7 +294,7 @@ void draw_data_quality(ViewContext& view) {
     const DataQualityFindings& found = findings(view);
     draw_part_choice(view, found.flagged.size());
     draw_undo_button(view);
-    if (screen.part != QualityPart::Flagged) draw_type_choice(view);
+    if (screen.part != QualityPart::Flagged) draw_quality_type_choice(view);
     ImGui::Spacing();
     // A choice above may have changed what is asked: the next frame shows it.
     const DataQualityFindings& shown = findings(view);

@@ -65,7 +65,7 @@ std::string title_of(const Workspace& ws, const std::string& id) {
     return record ? ws.title_of(*record) : id;
 }
 
-void draw_type_choice(ViewContext& view) {
+void draw_duplicates_type_choice(ViewContext& view) {
     DuplicatesReview& review = view.ui.duplicates;
     for (const RecordTypeDef* type : reviewable_types(view.workspace)) {
         const bool chosen = review.type == type->id;
@@ -235,7 +235,7 @@ void draw_duplicates(ViewContext& view) {
         ImGui::TextUnformatted("Duplicates");
         ImGui::PopFont();
     }
-    draw_type_choice(view);
+    draw_duplicates_type_choice(view);
     refresh_pairs(view);
     DuplicatesReview& review = view.ui.duplicates;
     const RecordTypeDef* type = view.workspace.schema.type(review.type);
