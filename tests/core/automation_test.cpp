@@ -18,6 +18,8 @@
 #include <functional>
 #include <set>
 
+namespace automation_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -551,3 +553,5 @@ TEST_CASE("a new rule's id comes from its name, unused") {
           "days: give at least one day offset (-120 = 120 days before)");
     CHECK(day_offsets_text({-120, -90, 7}) == "-120, -90, 7");
 }
+
+} // namespace automation_test

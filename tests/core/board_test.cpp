@@ -10,6 +10,8 @@
 
 #include <fstream>
 
+namespace board_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -132,3 +134,5 @@ TEST_CASE("a record's value on its card is the first money field of its type") {
                       {"fee", "Fee", FieldType::Money}};
     CHECK(value_field(project)->id == "fee");
 }
+
+} // namespace board_test

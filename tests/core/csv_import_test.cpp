@@ -15,6 +15,8 @@
 
 #include <algorithm>
 
+namespace csv_import_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -544,3 +546,5 @@ TEST_CASE("an import is undone as a whole, unless its records changed since") {
     REQUIRE(store.open(reopened).ok());
     CHECK(reopened.workspace().ids_of_type("contact").size() == contacts - 2);
 }
+
+} // namespace csv_import_test

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+namespace csv_test {
+
 using namespace crm;
 using namespace crm::test;
 
@@ -400,3 +402,5 @@ TEST_CASE("a record type exports as a spreadsheet reads it") {
               "\xEF\xBB\xBFID,Owner,Created,Updated\r\n");
     }
 }
+
+} // namespace csv_test

@@ -11,6 +11,8 @@
 
 #include <algorithm>
 
+namespace data_quality_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -226,3 +228,5 @@ TEST_CASE("a record with open data problems is not merged away: they are resolve
     REQUIRE(setup.engine.apply(ResolveDataProblems{other, ""}, "u-maria", kNow).ok);
     CHECK(setup.engine.apply(MergeRecords{keep, other, {}}, "u-maria", kNow).ok);
 }
+
+} // namespace data_quality_test

@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+namespace duplicates_test {
+
 using namespace crm;
 
 namespace {
@@ -145,3 +147,5 @@ TEST_CASE("a person is shown only the pairs whose records they may see") {
     keep_visible_pairs(ws, *ws.directory.user("u-ana"), pairs);
     CHECK(pair_ids(pairs) == std::vector<std::string>{"contact-1/contact-2"});
 }
+
+} // namespace duplicates_test

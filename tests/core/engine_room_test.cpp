@@ -18,6 +18,8 @@
 #include <regex>
 #include <set>
 
+namespace engine_room_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -322,3 +324,5 @@ TEST_CASE("a store and an export made before format 2 open and import with the s
         CHECK(engine.workspace().find("deal-3")->flows.at("sales_pipeline").stage == "lead");
     }
 }
+
+} // namespace engine_room_test

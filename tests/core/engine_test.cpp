@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+namespace engine_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -268,3 +270,5 @@ TEST_CASE("the Exceptions screen is for managers and admins; reps work from My w
     CHECK(can_review_exceptions(*ws.directory.user("u-maria")));
     CHECK(can_review_exceptions(*ws.directory.user("u-sam")));
 }
+
+} // namespace engine_test

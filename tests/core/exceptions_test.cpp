@@ -16,6 +16,8 @@
 #include <fstream>
 #include <sstream>
 
+namespace exceptions_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -518,3 +520,5 @@ TEST_CASE(
     CHECK(rows == std::vector<std::string>{"Acme: Check the address",
                                            "Boiler retrofit: Send the contract"});
 }
+
+} // namespace exceptions_test

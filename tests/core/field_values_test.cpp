@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+namespace field_values_test {
+
 using namespace crm;
 using nlohmann::json;
 
@@ -144,3 +146,5 @@ TEST_CASE("numbers are decimal, and money stays within what a cent can count") {
     const auto largest = *parse_field_text(def(FieldType::Money), "999999999999999", "USD");
     CHECK(format_field_value(def(FieldType::Money), largest) == "USD 999,999,999,999,999");
 }
+
+} // namespace field_values_test

@@ -15,6 +15,8 @@
 
 #include <fstream>
 
+namespace funnel_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -556,3 +558,5 @@ TEST_CASE("a journal that added a workspace's own quote type replays into that t
         engine.apply(CreateRecord{"quote", {{"title", "Spring offer"}}}, "u-ana", kNow);
     CHECK_MESSAGE(outcome.ok, outcome.message);
 }
+
+} // namespace funnel_test

@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+namespace ics_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -227,3 +229,5 @@ TEST_CASE("UIDs name what each item is and stay the same across exports") {
     CHECK(uids(work_calendar(engine.workspace(), "u-maria", at("2026-11-18T11:00:00Z"))) ==
           std::set<std::string>{"ticket-1.escalation.case_open@crm"});
 }
+
+} // namespace ics_test

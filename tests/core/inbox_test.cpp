@@ -17,6 +17,8 @@
 #include <deque>
 #include <fstream>
 
+namespace inbox_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -255,3 +257,5 @@ TEST_CASE("notifications are journaled events that read back the same") {
           "expected \"sla_breach\", \"escalation\", \"assignment\", \"automation\" or \"mql\", got "
           "\"gossip\"");
 }
+
+} // namespace inbox_test

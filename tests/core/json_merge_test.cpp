@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+namespace json_merge_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -237,3 +239,5 @@ TEST_CASE("an import that brings an id refuses one already taken or brought twic
     CHECK(details.rows[0].message == "the id company-1 is taken by Acme Corp");
     CHECK(details.rows[1].message == "adds company-5 a second time");
 }
+
+} // namespace json_merge_test

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace json_text_test {
+
 using namespace crm;
 
 namespace {
@@ -116,3 +118,5 @@ TEST_CASE("a streamed array's elements are handed over as they are read, not kep
                   .find("nested more than 64 levels deep") != std::string::npos);
     }
 }
+
+} // namespace json_text_test

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <map>
 
+namespace jsonlogic_test {
+
 using namespace crm;
 using nlohmann::json;
 
@@ -391,3 +393,5 @@ TEST_CASE("describe puts rules in plain words") {
         CHECK_FALSE(words(deep).empty());
     }
 }
+
+} // namespace jsonlogic_test

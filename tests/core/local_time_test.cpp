@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+namespace local_time_test {
+
 using namespace crm;
 using nlohmann::json;
 
@@ -403,3 +405,5 @@ TEST_CASE("fields read and show dates in the device's zone") {
               "9999-12-31T23:30:00Z");
     }
 }
+
+} // namespace local_time_test

@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <fstream>
 
+namespace log_activity_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -261,3 +263,5 @@ TEST_CASE("the queues find failed automations on records of any type, not only t
     CHECK(ws.failed_records("company").empty());
     CHECK_FALSE(failed_on(ws));
 }
+
+} // namespace log_activity_test

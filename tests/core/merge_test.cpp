@@ -12,6 +12,8 @@
 
 #include <algorithm>
 
+namespace merge_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -275,3 +277,5 @@ TEST_CASE("a merge's history, both pasts, survives compaction; an undo after it 
     CHECK(setup.record(setup.keep).value("email") == "dana@acme.example");
     CHECK(setup.engine.workspace().find(setup.other) != nullptr);
 }
+
+} // namespace merge_test

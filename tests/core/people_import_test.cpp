@@ -14,6 +14,8 @@
 
 #include <doctest/doctest.h>
 
+namespace people_import_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -286,3 +288,5 @@ TEST_CASE("people import: a mapping that does not fit is refused as a whole") {
     roles.values["role"] = {{"Sales Rep", "rep"}};
     CHECK(with(roles) == "ok");
 }
+
+} // namespace people_import_test

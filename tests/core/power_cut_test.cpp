@@ -15,6 +15,8 @@
 #include <fstream>
 #include <random>
 
+namespace power_cut_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -155,3 +157,5 @@ TEST_CASE("power cuts at random moments lose no acknowledged batch, and the stor
     MESSAGE(cuts << " power cuts, " << cuts_with_damage << " left damage to set aside, "
                  << interrupted_kept << " kept an interrupted batch or import whole");
 }
+
+} // namespace power_cut_test

@@ -10,6 +10,8 @@
 
 #include <fstream>
 
+namespace process_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -583,3 +585,5 @@ TEST_CASE("a flow start that could not be saved is tried again by the timer") {
     CHECK(engine.workspace().find(lead.record_id)->flows.count("lead_routing") == 1);
     engine.set_sink(nullptr);
 }
+
+} // namespace process_test

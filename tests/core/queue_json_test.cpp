@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 
+namespace queue_json_test {
+
 using namespace crm;
 using nlohmann::json;
 
@@ -42,3 +44,5 @@ TEST_CASE("an exception queue as JSON counts its items and lists them") {
     CHECK(out["items"][1] == json::parse(R"({"record": "lead-4", "title": "Ola Berg",
         "detail": "Lead routing: New", "owner": ""})"));
 }
+
+} // namespace queue_json_test

@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+namespace record_query_test {
+
 using namespace crm;
 using namespace crm::test;
 
@@ -39,3 +41,5 @@ TEST_CASE("searching ignores accents and sorting puts accented names among their
     CHECK(names(query_records(ws, {"lead", "u-ana", "LUKASZ", "title", true})) ==
           std::vector<std::string>{"Łukasz Berg"});
 }
+
+} // namespace record_query_test

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 
+namespace related_test {
+
 using namespace crm;
 using namespace crm::test;
 
@@ -194,3 +196,5 @@ TEST_CASE("the record page's next action is its most urgent open item, whoever's
     REQUIRE(h.engine.apply(UpdateRecord{h.task, {{"done", true}}, {}, false}, "u-ana", kWhen).ok);
     CHECK_FALSE(record_next_action(h.engine.workspace(), h.record(h.dana), kWhen));
 }
+
+} // namespace related_test

@@ -16,6 +16,8 @@
 #include <fstream>
 #include <map>
 
+namespace report_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -1188,3 +1190,5 @@ TEST_CASE("a report by month lists every month of the period, the quiet ones at 
     CHECK(rows[2].records == std::vector<std::string>{"deal-1"});
     CHECK(rows[4].label == "Jan 2027");
 }
+
+} // namespace report_test

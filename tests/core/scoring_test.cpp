@@ -16,6 +16,8 @@
 
 #include <deque>
 
+namespace scoring_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -276,3 +278,5 @@ TEST_CASE("the scoring model round-trips through the workspace file") {
     REQUIRE(again->lead_scoring);
     CHECK(lead_scoring_to_json(*again->lead_scoring) == lead_scoring_to_json(*ws.lead_scoring));
 }
+
+} // namespace scoring_test

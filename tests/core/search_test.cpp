@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+namespace search_test {
+
 using namespace crm;
 using namespace crm::test;
 
@@ -58,3 +60,5 @@ TEST_CASE("search stops at its limit and finds nothing for blank text or an unkn
     CHECK(search_records(engine.workspace(), "u-ana", "", 10).empty());
     CHECK(search_records(engine.workspace(), "u-nobody", "nova", 10).empty());
 }
+
+} // namespace search_test

@@ -11,6 +11,8 @@
 
 #include <fstream>
 
+namespace service_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -71,3 +73,5 @@ TEST_CASE("the timer starts flows that came due and raises breaches, each once")
 
     CHECK(tick(engine, at("2027-01-01T09:01:00Z")).empty()); // once each
 }
+
+} // namespace service_test

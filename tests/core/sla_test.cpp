@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+namespace sla_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -167,3 +169,5 @@ TEST_CASE("the queue's one-click call log is an ordinary, valid activity") {
     CHECK(call.fields["related"] == "deal-1");
     CHECK(call.owner == "u-ana");
 }
+
+} // namespace sla_test

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iterator>
 
+namespace snapshot_body_test {
+
 using namespace crm;
 using crm::test::team_workspace;
 using nlohmann::json;
@@ -211,3 +213,5 @@ TEST_CASE("a frame that is not a JSON value in MessagePack is refused") {
     CHECK(read_one(std::string(300, '\x91') + '\x01').error() == not_valid);
     CHECK(read_one(std::string(200, '\x91') + '\x01').ok());
 }
+
+} // namespace snapshot_body_test

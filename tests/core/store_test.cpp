@@ -11,6 +11,8 @@
 #include <fstream>
 #include <map>
 
+namespace store_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -551,3 +553,5 @@ TEST_CASE("after setting a cut journal aside, a power cut does not bring the los
     CHECK(reopen(storage, reopened).problems.empty());
     CHECK(reopened.workspace().find("deal-dev1-3")->fields["name"] == "After 0");
 }
+
+} // namespace store_test

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+namespace time_test {
+
 using namespace crm;
 
 TEST_CASE("instants parse and format as UTC") {
@@ -43,3 +45,5 @@ TEST_CASE("crc32 continues across pieces of any length") {
         CHECK(crc32_extend(crc32(view.substr(0, cut)), view.substr(cut)) == 0x414FA339u);
     }
 }
+
+} // namespace time_test

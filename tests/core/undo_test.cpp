@@ -8,6 +8,8 @@
 
 #include <doctest/doctest.h>
 
+namespace undo_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -170,3 +172,5 @@ TEST_CASE("undo takes back a person's last change through the engine") {
               "Cannot undo: this journal did not keep the deleted record");
     }
 }
+
+} // namespace undo_test

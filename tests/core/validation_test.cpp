@@ -17,6 +17,8 @@
 
 #include <doctest/doctest.h>
 
+namespace validation_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -452,3 +454,5 @@ TEST_CASE("bad rule definitions are refused, saying where") {
                                     "whose phone numbers the workspace knows (US, CA, GB, ",
                                     0) == 0);
 }
+
+} // namespace validation_test

@@ -6,6 +6,8 @@
 
 #include <fstream>
 
+namespace workspace_json_test {
+
 using namespace crm;
 using namespace crm::test;
 using nlohmann::json;
@@ -246,3 +248,5 @@ TEST_CASE("the demo can be moved to another day and stays consistent") {
     auto again = import_workspace(export_workspace(*workspace));
     REQUIRE_MESSAGE(again.ok(), (again.ok() ? "" : again.error()));
 }
+
+} // namespace workspace_json_test

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+namespace workspace_test {
+
 using namespace crm;
 
 namespace {
@@ -160,3 +162,5 @@ TEST_CASE("records with a breach escalated to someone are listed until nobody is
     ws.erase("lead-2");
     CHECK(ws.escalated_records().empty());
 }
+
+} // namespace workspace_test
