@@ -97,9 +97,17 @@ json whole_or_fraction(double value) {
 }
 
 // Choices match without regard to case, and come back spelled as defined.
+bool same_ignoring_case(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](unsigned char x, unsigned char y) {
+        return std::tolower(x) == std::tolower(y);
+    });
+}
+
+// Checked on every picklist value an import or an opening reads, so without
+// copying either text.
 std::optional<std::string> match_option(const FieldDef& field, const std::string& text) {
     for (const auto& option : field.options)
-        if (lower(option) == lower(text)) return option;
+        if (same_ignoring_case(option, text)) return option;
     return std::nullopt;
 }
 
