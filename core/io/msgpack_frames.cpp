@@ -2,6 +2,7 @@
 
 #include "io/json_text.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -49,6 +50,13 @@ class MessagePackReader {
         if ((lead & 0xf0) == 0x80) return read_map(out, lead & 0x0f, depth);
         if ((lead & 0xf0) == 0x90) return read_array(out, lead & 0x0f, depth);
         if ((lead & 0xe0) == 0xa0) return read_string(out, lead & 0x1f);
+        // uint 8-64, int 8-64, str 8-32: the low bits give the width, 1 << n bytes.
+        if (lead >= 0xcc && lead <= 0xcf)
+            return read_unsigned(out, std::size_t{1} << (lead - 0xcc));
+        if (lead >= 0xd0 && lead <= 0xd3) return read_signed(out, std::size_t{1} << (lead - 0xd0));
+        if (lead >= 0xd9 && lead <= 0xdb)
+            return read_sized(out, std::size_t{1} << (lead - 0xd9), &MessagePackReader::read_string,
+                              depth);
         switch (lead) {
         case 0xc0:
             return set(out, nullptr);
@@ -60,28 +68,6 @@ class MessagePackReader {
             return read_float32(out);
         case 0xcb:
             return read_float64(out);
-        case 0xcc:
-            return read_unsigned(out, 1);
-        case 0xcd:
-            return read_unsigned(out, 2);
-        case 0xce:
-            return read_unsigned(out, 4);
-        case 0xcf:
-            return read_unsigned(out, 8);
-        case 0xd0:
-            return read_signed(out, 1);
-        case 0xd1:
-            return read_signed(out, 2);
-        case 0xd2:
-            return read_signed(out, 4);
-        case 0xd3:
-            return read_signed(out, 8);
-        case 0xd9:
-            return read_sized(out, 1, &MessagePackReader::read_string, depth);
-        case 0xda:
-            return read_sized(out, 2, &MessagePackReader::read_string, depth);
-        case 0xdb:
-            return read_sized(out, 4, &MessagePackReader::read_string, depth);
         case 0xdc:
             return read_sized(out, 2, &MessagePackReader::read_array, depth);
         case 0xdd:
@@ -162,9 +148,12 @@ class MessagePackReader {
         if (depth >= kMaxFrameDepth || size > left()) return fail();
         out = nlohmann::json::array();
         auto& elements = out.get_ref<nlohmann::json::array_t&>();
-        elements.resize(size);
-        for (auto& element : elements)
-            if (!read(element, depth + 1)) return false;
+        // Grown as elements are read, not sized by the count: arrays nested in
+        // one another may each claim all the bytes left, and memory would then
+        // grow with the depth times the frame's size.
+        elements.reserve(std::min<std::size_t>(size, 1024));
+        for (std::size_t i = 0; i < size; ++i)
+            if (!read(elements.emplace_back(), depth + 1)) return false;
         return true;
     }
     bool read_map(nlohmann::json& out, std::size_t size, std::size_t depth) {

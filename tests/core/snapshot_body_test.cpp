@@ -212,6 +212,19 @@ TEST_CASE("a frame that is not a JSON value in MessagePack is refused") {
     // Nesting deeper than any document the product reads is refused, not recursed into.
     CHECK(read_one(std::string(300, '\x91') + '\x01').error() == not_valid);
     CHECK(read_one(std::string(200, '\x91') + '\x01').ok());
+    // Arrays nested in one another, each claiming nearly all the bytes of a
+    // 1 MiB frame: refused without reserving room for every claim (4 GiB
+    // together, past what the browser may hold).
+    const std::size_t payload = std::size_t{1} << 20;
+    std::string claims;
+    for (std::size_t level = 0; level < 255; ++level) {
+        const auto count = static_cast<std::uint32_t>(payload - 5 * (level + 1));
+        claims += '\xdd';
+        for (int shift = 24; shift >= 0; shift -= 8)
+            claims += static_cast<char>((count >> shift) & 0xff);
+    }
+    claims.resize(payload, '\xc0');
+    CHECK(read_one(claims).error() == not_valid);
 }
 
 } // namespace snapshot_body_test
