@@ -81,6 +81,18 @@ void draw_work_actions(ViewContext& view, const WorkItem& item, int row, float w
     }
 }
 
+// The width of the longest usual due text, so it is never cut: "due
+// tomorrow 23:59" is wider than "due tomorrow 12:30", as digits differ in width.
+float widest_due_text() {
+    float widest = 0;
+    for (char digit = '0'; digit <= '9'; ++digit) {
+        const std::string text =
+            "due tomorrow " + std::string(2, digit) + ":" + std::string(2, digit);
+        widest = std::max(widest, ImGui::CalcTextSize(text.c_str()).x);
+    }
+    return widest;
+}
+
 // Tablets and desktops: a table; the actions column keeps its width so its
 // buttons never drop off, and long text ends with an ellipsis.
 void draw_work_table(ViewContext& view, std::vector<WorkItem>& items) {
@@ -90,9 +102,7 @@ void draw_work_table(ViewContext& view, std::vector<WorkItem>& items) {
     if (!ImGui::BeginTable("work", 4, flags)) return;
     const float button = 76 * s;
     ImGui::TableSetupScrollFreeze(0, 1);
-    // Wide enough for the longest usual due text, so it is never cut.
-    ImGui::TableSetupColumn("When", ImGuiTableColumnFlags_WidthFixed,
-                            ImGui::CalcTextSize("due tomorrow 12:30").x);
+    ImGui::TableSetupColumn("When", ImGuiTableColumnFlags_WidthFixed, widest_due_text());
     ImGui::TableSetupColumn("What to do", 0, 3.0f);
     ImGui::TableSetupColumn("Record", 0, 2.0f);
     ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed,
