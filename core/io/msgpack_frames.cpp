@@ -32,9 +32,10 @@ std::uint32_t frame_length(std::string_view frames, std::size_t at) {
 
 // Reads one MessagePack value into a JSON tree, the types as
 // nlohmann::json::from_msgpack gives them (unsigned for uint and positive
-// fixint, signed for int and negative fixint), about three times as fast:
-// strings are copied whole rather than byte by byte, and a map's keys, which
-// the snapshot writes in order, are placed at the end without a search.
+// fixint, signed for int and negative fixint), in half the time (opening 100k
+// records: 375 ms of frames became 200): strings are copied whole rather than
+// byte by byte, and a map's keys, which the snapshot writes in order, are
+// placed at the end without a search.
 // Binary and extension types are refused: no JSON value turns into them.
 class MessagePackReader {
   public:

@@ -541,23 +541,24 @@ Status check_record_refs(const Record& record, const Workspace& ws, const std::s
     return Status::success();
 }
 
+Error duplicate_id(const std::string& path, const std::string& id) {
+    return Error{path + ".id: duplicate record id \"" + id + "\""};
+}
+
 Result<const Record*> add_record(json& value, std::size_t index, Workspace& ws,
                                  Instant imported_at) {
     const std::string path = at("$.records", index);
-    const auto duplicate = [&](const std::string& id) {
-        return Error{path + ".id: duplicate record id \"" + id + "\""};
-    };
     auto record = read_record(value, ws, path, imported_at);
     if (!record) {
         // A record whose id is taken is above all a duplicate, whatever else
         // is wrong with it. Looked up only now: 100k look-ups cost 40 ms.
         const auto id = value.find("id");
         if (id != value.end() && id->is_string() && ws.find(id->get_ref<const std::string&>()))
-            return duplicate(id->get_ref<const std::string&>());
+            return duplicate_id(path, id->get_ref<const std::string&>());
         return Error{record.error()};
     }
     if (const Record* added = ws.add(std::move(*record))) return added;
-    return duplicate(record->id);
+    return duplicate_id(path, record->id);
 }
 
 // References are checked once every record is known (they may point forward).
@@ -721,8 +722,7 @@ Result<Record> record_from_json(const json& value, const Workspace& workspace,
     json copy = value;
     auto record = read_record(copy, workspace, path, {});
     if (!record) return record;
-    if (workspace.find(record->id))
-        return Error{path + ".id: duplicate record id \"" + record->id + "\""};
+    if (workspace.find(record->id)) return duplicate_id(path, record->id);
     if (auto status = check_record_refs(*record, workspace, path); !status)
         return Error{status.error()};
     return record;

@@ -9,7 +9,7 @@
 # "fuzz: N passed, M failed" (one test per target); exits non-zero on any crash.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-all_targets=(workspace_import_fuzz jsonlogic_fuzz calendar_fuzz field_values_fuzz csv_fuzz)
+all_targets=(workspace_import_fuzz jsonlogic_fuzz calendar_fuzz field_values_fuzz csv_fuzz snapshot_fuzz)
 [ $# -ge 1 ] || { sed -n '5,6p' "$0" | sed 's/^# //' >&2; exit 2; }
 build="$(cd "$1" && pwd)"; shift
 
