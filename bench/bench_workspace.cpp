@@ -51,8 +51,7 @@ struct Builder {
         state.started_at = start;
         Instant at = start;
         auto enter = [&](const std::string& stage) {
-            state.history.push_back(
-                {{"stage", stage}, {"at", format_instant(at)}, {"by", "u-rep1"}});
+            state.history.push_back({.stage = stage, .at = at, .by = "u-rep1"});
             state.entered_at = at;
             at.seconds += (1 + static_cast<std::int64_t>(random() % 9)) * kDay;
         };

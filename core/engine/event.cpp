@@ -823,11 +823,9 @@ Status check_batch(const Workspace& workspace, const EventBatch& batch) {
 
 namespace {
 
-json history_entry(const std::string& stage, const EventBatch& batch,
-                   const std::vector<std::string>& warnings) {
-    json entry = {{"stage", stage}, {"at", format_instant(batch.at)}, {"by", batch.actor}};
-    if (!warnings.empty()) entry["warnings"] = warnings;
-    return entry;
+StageEntry history_entry(const std::string& stage, const EventBatch& batch,
+                         const std::vector<std::string>& warnings) {
+    return {.stage = stage, .at = batch.at, .by = batch.actor, .warnings = warnings};
 }
 
 Record& record_of(Workspace& ws, const std::string& id) {
@@ -910,9 +908,9 @@ Status apply(Workspace& ws, const EventBatch& batch, const ev::FlowEnded& e) {
     state.outcome = e.outcome;
     state.reason = e.reason;
     state.ended_at = batch.at;
-    json entry = history_entry(state.outcome, batch, e.warnings);
-    if (!state.reason.empty()) entry["reason"] = state.reason;
-    state.history.push_back(entry);
+    StageEntry entry = history_entry(state.outcome, batch, e.warnings);
+    entry.reason = state.reason;
+    state.history.push_back(std::move(entry));
     return Status::success();
 }
 Status apply(Workspace& ws, const EventBatch& batch, const ev::FlowSpawned& e) {
@@ -948,14 +946,12 @@ void map_stages(Workspace& ws, const EventBatch& batch, const Flow& flow,
         if (state == record.flows.end() || !state->second.active()) continue;
         const auto to = moves.find(state->second.stage);
         if (to == moves.end()) continue;
-        json entry = {{"stage", to->second},
-                      {"at", format_instant(batch.at)},
-                      {"by", batch.actor},
-                      {"mapped_from", state->second.stage}};
+        StageEntry entry = history_entry(to->second, batch, {});
+        entry.mapped_from = state->second.stage;
         state->second.stage = to->second;
         state->second.entered_at = batch.at;
         state->second.blocked.reset();
-        state->second.history.push_back(entry);
+        state->second.history.push_back(std::move(entry));
         if (const Stage* stage = flow.stage(state->second.stage);
             stage && !flow.stage_field.empty())
             record.fields[flow.stage_field] = stage->name;

@@ -1135,8 +1135,7 @@ void shift_record_times(Workspace& workspace, std::int64_t days) {
             for (Instant* instant : {&state.started_at, &state.entered_at, &state.ended_at})
                 if (instant->seconds != 0) instant->seconds += seconds;
             for (auto& entry : state.history)
-                if (entry.contains("at") && entry["at"].is_string())
-                    entry["at"] = shifted_text(entry["at"].get<std::string>(), days);
+                entry.at.seconds += seconds;
             if (state.blocked) state.blocked->at.seconds += seconds;
         }
         for (auto& [policy, due] : record.sla_alerts)

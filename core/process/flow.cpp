@@ -36,8 +36,9 @@ FlowState joined_flow_state(const Flow& flow, const std::string& target, Instant
         state.outcome = target;
         state.ended_at = entered;
     }
-    state.history.push_back(
-        {{"stage", target}, {"at", format_instant(entered)}, {"by", by}, {"joined", true}});
+    StageEntry entry{.stage = target, .at = entered, .by = by};
+    entry.joined = true;
+    state.history.push_back(std::move(entry));
     return state;
 }
 

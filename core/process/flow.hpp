@@ -123,6 +123,19 @@ struct BlockedAttempt {
     std::uint64_t attempts = 1; // tries at this target since the record last moved
 };
 
+// One stage a record entered, as its flow history keeps it.
+struct StageEntry {
+    std::string stage; // the stage, or the outcome or exit that ended the flow
+    Instant at;
+    std::string by;                    // user id
+    std::vector<std::string> warnings; // from a warned gate that was passed
+    std::string reason;                // why it left through an exit
+    std::string mapped_from;           // the removed stage it was moved out of
+    bool joined = false;               // came in at this stage by its stage field
+
+    bool operator==(const StageEntry&) const = default;
+};
+
 struct FlowState {
     std::string stage;             // current stage id (the last one, once ended)
     std::string status = "active"; // "active", "ended" (an outcome), "exited" (an exit), or
@@ -132,8 +145,7 @@ struct FlowState {
     Instant started_at;
     Instant entered_at; // when the current stage was entered
     Instant ended_at;
-    // Every stage entered: {"stage", "at", "by"} and "warnings" when a warned gate was passed.
-    nlohmann::json history = nlohmann::json::array();
+    std::vector<StageEntry> history; // every stage entered, oldest first
     std::optional<BlockedAttempt> blocked;
 
     bool active() const { return status == "active"; }

@@ -352,9 +352,25 @@ json processes_document(const std::vector<Flow>& flows) {
     return {{"format", kProcessesFormat}, {"version", 1}, {"flows", flows_to_json(flows)}};
 }
 
+json stage_entry_to_json(const StageEntry& entry) {
+    json out = {{"stage", entry.stage}, {"at", format_instant(entry.at)}, {"by", entry.by}};
+    if (!entry.warnings.empty()) out["warnings"] = entry.warnings;
+    if (!entry.reason.empty()) out["reason"] = entry.reason;
+    if (!entry.mapped_from.empty()) out["mapped_from"] = entry.mapped_from;
+    if (entry.joined) out["joined"] = true;
+    return out;
+}
+
+json stage_history_to_json(const std::vector<StageEntry>& history) {
+    json out = json::array();
+    for (const auto& entry : history)
+        out.push_back(stage_entry_to_json(entry));
+    return out;
+}
+
 json flow_state_to_json(const FlowState& state) {
     json out = flow_state_without_history_to_json(state);
-    out["history"] = state.history;
+    out["history"] = stage_history_to_json(state.history);
     return out;
 }
 
@@ -422,7 +438,7 @@ namespace {
 // One stage a record entered: {"stage", "at", "by"}, with "warnings" when a
 // warned gate was passed, "reason" for an exit, "mapped_from" when the stage
 // was renamed under it, "joined" when the record came in at it by its stage field.
-Status check_history_entry(const json& entry, const std::string& path) {
+Result<StageEntry> stage_entry_from_json(const json& entry, const std::string& path) {
     if (!entry.is_object())
         return Error{path +
                      ": expected an object like {\"stage\": ID, \"at\": TIME, \"by\": "
@@ -431,34 +447,48 @@ Status check_history_entry(const json& entry, const std::string& path) {
     if (auto s = check_known_keys(
             entry, path, {"stage", "at", "by", "warnings", "reason", "mapped_from", "joined"});
         !s)
-        return s;
-    for (const char* key : {"stage", "by"})
-        if (auto text = require_string(entry, path, key); !text) return Error{text.error()};
+        return Error{s.error()};
+    StageEntry read;
+    for (const auto& [key, text] :
+         {std::pair<const char*, std::string*>{"stage", &read.stage}, {"by", &read.by}}) {
+        auto value = require_string(entry, path, key);
+        if (!value) return Error{value.error()};
+        *text = std::move(*value);
+    }
     const auto at = entry.find("at");
-    if (at == entry.end() || !at->is_string() || !parse_instant(at->get<std::string>()))
+    const auto instant = at != entry.end() && at->is_string()
+                             ? parse_instant(at->get_ref<const std::string&>())
+                             : std::nullopt;
+    if (!instant)
         return Error{path + ".at: expected a time as YYYY-MM-DDTHH:MM:SSZ" +
                      (at == entry.end() ? std::string() : ", got " + got(*at))};
-    for (const char* key : {"reason", "mapped_from"})
-        if (auto text = optional_string(entry, path, key); !text) return Error{text.error()};
-    if (const auto joined = entry.find("joined"); joined != entry.end() && !joined->is_boolean())
-        return Error{path + ".joined: expected true or false, got " + got(*joined)};
+    read.at = *instant;
+    for (const auto& [key, text] : {std::pair<const char*, std::string*>{"reason", &read.reason},
+                                    {"mapped_from", &read.mapped_from}}) {
+        auto value = optional_string(entry, path, key);
+        if (!value) return Error{value.error()};
+        *text = std::move(*value);
+    }
+    if (const auto joined = entry.find("joined"); joined != entry.end()) {
+        if (!joined->is_boolean())
+            return Error{path + ".joined: expected true or false, got " + got(*joined)};
+        read.joined = joined->get<bool>();
+    }
     if (const auto warnings = entry.find("warnings"); warnings != entry.end()) {
         if (!warnings->is_array())
             return Error{path + ".warnings: expected a list of texts, got " +
                          json_type_name(*warnings)};
-        for (const auto& warning : *warnings)
+        for (const auto& warning : *warnings) {
             if (!warning.is_string()) return Error{path + ".warnings: expected a list of texts"};
+            read.warnings.push_back(warning.get<std::string>());
+        }
     }
-    return Status::success();
+    return read;
 }
 
 } // namespace
 
 Result<FlowState> flow_state_from_json(const json& value, const std::string& path) {
-    return flow_state_from_json(json(value), path);
-}
-
-Result<FlowState> flow_state_from_json(json&& value, const std::string& path) {
     if (!value.is_object())
         return Error{path + ": expected an object, got " + json_type_name(value)};
     if (auto s = check_known_keys(value, path,
@@ -497,16 +527,16 @@ Result<FlowState> flow_state_from_json(json&& value, const std::string& path) {
     auto reason = optional_string(value, path, "reason");
     if (!reason) return Error{reason.error()};
     state.reason = *reason;
-    if (value.contains("history")) {
-        json& history = value["history"];
+    if (const auto found = value.find("history"); found != value.end()) {
+        const json& history = *found;
         if (!history.is_array())
             return Error{path + ".history: expected an array, got " + json_type_name(history)};
-        for (std::size_t i = 0; i < history.size(); ++i)
-            if (auto s =
-                    check_history_entry(history[i], path + ".history[" + std::to_string(i) + "]");
-                !s)
-                return Error{s.error()};
-        state.history = std::move(history);
+        state.history.reserve(history.size());
+        for (std::size_t i = 0; i < history.size(); ++i) {
+            auto entry = stage_entry_from_json(history[i], at(path + ".history", i));
+            if (!entry) return Error{entry.error()};
+            state.history.push_back(std::move(*entry));
+        }
     }
     if (const auto blocked = value.find("blocked"); blocked != value.end()) {
         auto attempt = blocked_attempt_from_json(*blocked, path + ".blocked");

@@ -26,11 +26,10 @@ nlohmann::json flows_to_json(const std::vector<Flow>& flows);
 Result<std::vector<Flow>> processes_from_document(const nlohmann::json& document);
 nlohmann::json processes_document(const std::vector<Flow>& flows);
 
+nlohmann::json stage_history_to_json(const std::vector<StageEntry>& history);
 nlohmann::json flow_state_to_json(const FlowState& state);
 // All of it but "history", which the snapshot writes without copying it.
 nlohmann::json flow_state_without_history_to_json(const FlowState& state);
 Result<FlowState> flow_state_from_json(const nlohmann::json& json, const std::string& path);
-// The same, taking the history over instead of copying it (reading a snapshot).
-Result<FlowState> flow_state_from_json(nlohmann::json&& json, const std::string& path);
 
 } // namespace crm

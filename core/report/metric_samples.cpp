@@ -37,23 +37,6 @@ std::int64_t days_between(CivilDate from, CivilDate to) {
     return days_from_civil(to) - days_from_civil(from);
 }
 
-bool is_entry_joined(const json& entry) {
-    const auto joined = entry.find("joined");
-    return joined != entry.end() && joined->is_boolean() && joined->get<bool>();
-}
-
-// A stage history entry's text member ("stage", "at"), read in place.
-const std::string& entry_text(const json& entry, const char* key) {
-    static const std::string kNone;
-    const auto it = entry.find(key);
-    return it != entry.end() && it->is_string() ? it->get_ref<const std::string&>() : kNone;
-}
-
-std::optional<Instant> entry_at(const json& entry) {
-    const std::string& text = entry_text(entry, "at");
-    return text.empty() ? std::nullopt : parse_instant(text);
-}
-
 // How a record left a flow through one of its outcomes: the outcome's kind
 // ("won", "churned") and the day. A record imported already closed (it
 // joined the flow at its outcome, or is in no flow but its stage field names
@@ -73,8 +56,7 @@ std::optional<Closing> closing_of(const Context& context, const Flow& flow, cons
         if (flow_state.status != "ended") return std::nullopt;
         const FlowOutcome* outcome = flow.outcome(flow_state.outcome);
         if (!outcome) return std::nullopt;
-        const bool joined =
-            !flow_state.history.empty() && is_entry_joined(flow_state.history.back());
+        const bool joined = !flow_state.history.empty() && flow_state.history.back().joined;
         const CivilDate day = joined && own_date ? *own_date : context.day_of(flow_state.ended_at);
         return Closing{outcome->kind, outcome->id, day};
     }
@@ -257,7 +239,7 @@ MetricSamples conversion_by_stage(const Context& context) {
         // reached it, and one imported at a stage passed those before it.
         int reached = 0;
         for (const auto& entry : flow_state.history)
-            reached = std::max(reached, flow->stage_index(entry_text(entry, "stage")));
+            reached = std::max(reached, flow->stage_index(entry.stage));
         const FlowOutcome* outcome =
             flow_state.status == "ended" ? flow->outcome(flow_state.outcome) : nullptr;
         const bool won = outcome && outcome->kind == "won";
@@ -282,20 +264,18 @@ MetricSamples time_in_stage(const Context& context) {
         std::optional<CivilDate> first_day;                  // of its first stay in the period
         const auto& history = flow_state.history;
         for (std::size_t i = 0; i < history.size(); ++i) {
-            // Entries are read in place: one without a known stage or a time
-            // (a removed stage, a malformed entry) adds no stay.
-            const int stage = flow->stage_index(entry_text(history[i], "stage"));
+            // An entry into a stage the flow no longer has adds no stay.
+            const int stage = flow->stage_index(history[i].stage);
             if (stage < 0) continue;
-            const auto entered = entry_at(history[i]);
-            if (!entered) continue;
-            std::optional<Instant> left =
-                i + 1 < history.size() ? entry_at(history[i + 1])
-                                       : (flow_state.active() ? context.now : flow_state.ended_at);
-            if (!left || *left < *entered) continue;
-            const CivilDate day = context.day_of(*entered);
+            const Instant entered = history[i].at;
+            const Instant left = i + 1 < history.size() ? history[i + 1].at
+                                 : flow_state.active()  ? context.now
+                                                        : flow_state.ended_at;
+            if (left < entered) continue;
+            const CivilDate day = context.day_of(entered);
             if (!context.in_period(day)) continue;
             auto [slot, fresh] = days_in.try_emplace(stage, 0.0, day);
-            slot->second.first += static_cast<double>(left->seconds - entered->seconds) / 86400.0;
+            slot->second.first += static_cast<double>(left.seconds - entered.seconds) / 86400.0;
             if (!first_day || day < *first_day) first_day = day;
         }
         double total = 0;
@@ -346,7 +326,7 @@ MetricSamples sales_cycle(const Context& context) {
             Instant started = record.created_at;
             for (const auto& [flow_id, state] : record.flows)
                 if (state.status != "spawned" && !state.history.empty() &&
-                    !is_entry_joined(state.history.front()))
+                    !state.history.front().joined)
                     started = std::min(started, state.started_at);
             const auto days = days_between(context.day_of(started), closing.day);
             if (days < 0) {
@@ -490,10 +470,8 @@ std::optional<CivilDate> resolved_day(const Context& context, const Flow* flow,
     // left through an exit (no reply) was resolved when it entered the stage.
     const auto& history = flow_state.history;
     for (auto entry = history.rbegin(); entry != history.rend(); ++entry) {
-        const std::string& stage = entry_text(*entry, "stage");
-        if (stage != last && !flow->outcome(stage)) continue;
-        const auto at = entry_at(*entry);
-        return at ? std::optional(context.day_of(*at)) : std::nullopt;
+        if (entry->stage != last && !flow->outcome(entry->stage)) continue;
+        return context.day_of(entry->at);
     }
     return std::nullopt;
 }

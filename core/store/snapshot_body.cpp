@@ -40,7 +40,7 @@ void append_record_frame(std::string& body, const Record& record) {
             append_map_header(body, state_rest.size() + 1);
             append_entries(body, state_rest);
             append_key(body, "history");
-            json::to_msgpack(state.history, body);
+            json::to_msgpack(stage_history_to_json(state.history), body);
         }
     }
     end_frame(body, started);

@@ -221,9 +221,9 @@ TEST_CASE("warn gates record the override; outcomes and exits end the flow with 
     const auto passed = engine.apply(confirmed, "u-ana", kNow);
     REQUIRE(passed.ok);
     const auto& history = engine.workspace().find(deal)->flows.at("sales_pipeline").history;
-    CHECK(history.back()["warnings"][0] ==
+    CHECK(history.back().warnings.at(0) ==
           "moved to Negotiation by Ana Reyes although not met: Pricing discussed is yes");
-    CHECK(history.back()["by"] == "u-ana");
+    CHECK(history.back().by == "u-ana");
 
     CHECK(engine.apply(MoveRecord{deal, "Closed lost"}, "u-ana", kNow).message ==
           "Cannot move Harbor Foods to Closed lost: a reason is required");
