@@ -25,6 +25,10 @@ void append_key(std::string& out, std::string_view key);
 // The frame at `at`, moving `at` past it. Errors say "is cut short" or "is
 // not valid MessagePack": the caller names the frame.
 Result<nlohmann::json> read_frame(std::string_view frames, std::size_t& at);
+// The MessagePack bytes of the frame at `at`, moving `at` past it, and the
+// value they hold: read_frame() in two steps.
+Result<std::string_view> frame_bytes(std::string_view frames, std::size_t& at);
+Result<nlohmann::json> decode_frame(std::string_view frame);
 // How many whole frames `frames` holds, read from their lengths alone.
 std::size_t count_frames(std::string_view frames);
 

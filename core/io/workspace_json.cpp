@@ -3,6 +3,8 @@
 #include "automation/rule_check.hpp"
 #include "automation/rule_json.hpp"
 #include "io/msgpack_frames.hpp"
+#include "io/record_checks.hpp"
+#include "io/record_frame.hpp"
 #include "io/schema_json.hpp"
 #include "model/field_values.hpp"
 #include "process/flow_json.hpp"
@@ -272,9 +274,23 @@ Status read_data_problems(const json& value, const std::string& path, Record& re
     return Status::success();
 }
 
-// What the engine keeps on a record for SLAs and automation: escalations,
-// pauses, failed automations and flagged data problems.
+} // namespace
+
+// What the engine keeps on a record for SLAs and automation: alerts raised,
+// escalations, pauses, failed automations and flagged data problems.
 Status read_engine_state(const json& value, const std::string& path, Record& record) {
+    if (const auto alerts = value.find("sla_alerts"); alerts != value.end()) {
+        if (!alerts->is_object())
+            return Error{path + ".sla_alerts: expected an object of policy -> due time"};
+        for (const auto& [policy, due] : alerts->items()) {
+            if (!due.is_string() || !parse_instant(due.get<std::string>()))
+                return Error{path + ".sla_alerts." + policy +
+                             ": expected the due time of the breach raised, as "
+                             "YYYY-MM-DDTHH:MM:SSZ, got " +
+                             due.dump()};
+            record.sla_alerts[policy] = due.get<std::string>();
+        }
+    }
     if (const auto escalations = value.find("sla_escalations"); escalations != value.end()) {
         if (!escalations->is_object())
             return Error{path + ".sla_escalations: expected an object of policy -> user ids"};
@@ -374,6 +390,65 @@ Status read_engine_state(const json& value, const std::string& path, Record& rec
     return read_data_problems(value, path, record);
 }
 
+Result<const RecordTypeDef*> record_type_of(const std::string& id, const std::string& type_id,
+                                            const Workspace& ws, const std::string& path) {
+    const RecordTypeDef* type = ws.schema.type(type_id);
+    if (!type) return Error{path + ".type: there is no record type \"" + type_id + "\""};
+    if (!is_record_id_of(id, type_id))
+        return Error{path + ".id: \"" + id + "\" should be \"" + type_id +
+                     "-\" followed by a number (at most 15 digits), or by a device tag, \"-\" "
+                     "and a number"};
+    return type;
+}
+
+Status check_owner(const Record& record, const Workspace& ws, const std::string& path) {
+    if (!record.owner.empty() && !ws.directory.user(record.owner))
+        return Error{path + ".owner: there is no user \"" + record.owner + "\""};
+    return Status::success();
+}
+
+Status normalize_record_fields(Record& record, const RecordTypeDef& type, const std::string& path) {
+    if (!record.fields.is_object())
+        return Error{path + ".fields: expected an object, got " + json_type_name(record.fields)};
+    for (auto item = record.fields.begin(); item != record.fields.end();) {
+        const std::string& field_id = item.key();
+        const FieldDef* field = type.field(field_id);
+        if (!field)
+            return Error{path + ".fields." + field_id + ": " + type.label + " has no field \"" +
+                         field_id + "\""};
+        if (auto status = normalize_field_value_in_place(*field, *item); !status)
+            return Error{path + ".fields." + field_id + ": " + status.error()};
+        item = item->is_null() ? record.fields.erase(item) : std::next(item);
+    }
+    return Status::success();
+}
+
+// Active states must fit today's definitions; ended ones are history and
+// stay valid after the process they ran in has changed.
+Status check_flow_state(const std::string& flow_id, const FlowState& state, const Record& record,
+                        const Workspace& ws, const std::string& state_path) {
+    if (!state.active()) return Status::success();
+    const Flow* flow = ws.flow(flow_id);
+    if (!flow) return Error{state_path + ": there is no flow \"" + flow_id + "\""};
+    if (flow->record_type != record.type)
+        return Error{state_path + ": " + flow->name + " runs on " + flow->record_type +
+                     " records, not " + record.type};
+    if (!flow->stage(state.stage))
+        return Error{state_path + ".stage: " + flow->name + " has no stage \"" + state.stage +
+                     "\""};
+    return Status::success();
+}
+
+Status check_required_fields(const Record& record, const RecordTypeDef& type,
+                             const std::string& path) {
+    for (const auto& field : type.fields)
+        if (field.required && !record.fields.contains(field.id))
+            return Error{path + ".fields." + field.id + ": " + field.label + " is required"};
+    return Status::success();
+}
+
+namespace {
+
 void write_engine_state(const Record& record, json& item) {
     if (!record.sla_escalations.empty()) item["sla_escalations"] = record.sla_escalations;
     if (!record.sla_pauses.empty()) {
@@ -409,7 +484,8 @@ void write_engine_state(const Record& record, json& item) {
     }
 }
 
-// Takes over the record's fields and flow histories from `value`, which it leaves spent.
+} // namespace
+
 Result<Record> read_record(json& value, const Workspace& ws, const std::string& path,
                            Instant imported_at) {
     if (!value.is_object())
@@ -431,20 +507,15 @@ Result<Record> read_record(json& value, const Workspace& ws, const std::string& 
     if (!id) return Error{id.error()};
     auto type_id = require_string(value, path, "type");
     if (!type_id) return Error{type_id.error()};
-    const RecordTypeDef* type = ws.schema.type(*type_id);
-    if (!type) return Error{path + ".type: there is no record type \"" + *type_id + "\""};
-    if (!is_record_id_of(*id, *type_id))
-        return Error{path + ".id: \"" + *id + "\" should be \"" + *type_id +
-                     "-\" followed by a number (at most 15 digits), or by a device tag, \"-\" "
-                     "and a number"};
+    auto type = record_type_of(*id, *type_id, ws, path);
+    if (!type) return Error{type.error()};
     record.id = *id;
     record.type = *type_id;
     if (value.contains("owner")) {
         if (!value["owner"].is_string())
             return Error{path + ".owner: expected a user id, got " + got(value["owner"])};
         record.owner = value["owner"].get<std::string>();
-        if (!record.owner.empty() && !ws.directory.user(record.owner))
-            return Error{path + ".owner: there is no user \"" + record.owner + "\""};
+        if (auto status = check_owner(record, ws, path); !status) return Error{status.error()};
     }
     for (const char* key : {"created_by", "updated_by"})
         if (value.contains(key) && !value[key].is_string())
@@ -459,85 +530,56 @@ Result<Record> read_record(json& value, const Workspace& ws, const std::string& 
     record.updated_at = *updated;
     const auto fields = value.find("fields");
     if (fields != value.end()) {
-        if (!fields->is_object())
-            return Error{path + ".fields: expected an object, got " + json_type_name(*fields)};
         // Taken over whole and normalised in place: no tree built a second time.
         record.fields = std::move(*fields);
-        for (auto item = record.fields.begin(); item != record.fields.end();) {
-            const std::string& field_id = item.key();
-            const FieldDef* field = type->field(field_id);
-            if (!field)
-                return Error{path + ".fields." + field_id + ": " + type->label +
-                             " has no field \"" + field_id + "\""};
-            auto normalized = normalize_field_value(*field, *item);
-            if (!normalized) return Error{path + ".fields." + field_id + ": " + normalized.error()};
-            if (normalized->is_null()) {
-                item = record.fields.erase(item);
-                continue;
-            }
-            *item = std::move(*normalized);
-            ++item;
-        }
+        if (auto status = normalize_record_fields(record, **type, path); !status)
+            return Error{status.error()};
     }
     if (const auto flows = value.find("flows"); flows != value.end()) {
         if (!flows->is_object())
             return Error{path + ".flows: expected an object of flow id -> state"};
-        for (auto& [flow_id, state_json] : flows->items()) {
+        for (const auto& [flow_id, state_json] : flows->items()) {
             const std::string state_path = path + ".flows." + flow_id;
-            auto state = flow_state_from_json(std::move(state_json), state_path);
+            auto state = flow_state_from_json(state_json, state_path);
             if (!state) return Error{state.error()};
-            // Active states must fit today's definitions; ended ones are history
-            // and stay valid after the process they ran in has changed.
-            if (state->active()) {
-                const Flow* flow = ws.flow(flow_id);
-                if (!flow) return Error{state_path + ": there is no flow \"" + flow_id + "\""};
-                if (flow->record_type != record.type)
-                    return Error{state_path + ": " + flow->name + " runs on " + flow->record_type +
-                                 " records, not " + record.type};
-                if (!flow->stage(state->stage))
-                    return Error{state_path + ".stage: " + flow->name + " has no stage \"" +
-                                 state->stage + "\""};
-            }
+            if (auto status = check_flow_state(flow_id, *state, record, ws, state_path); !status)
+                return Error{status.error()};
             record.flows[flow_id] = std::move(*state);
         }
     }
-    if (const auto alerts = value.find("sla_alerts"); alerts != value.end()) {
-        if (!alerts->is_object())
-            return Error{path + ".sla_alerts: expected an object of policy -> due time"};
-        for (const auto& [policy, due] : alerts->items()) {
-            if (!due.is_string() || !parse_instant(due.get<std::string>()))
-                return Error{path + ".sla_alerts." + policy +
-                             ": expected the due time of the breach raised, as "
-                             "YYYY-MM-DDTHH:MM:SSZ, got " +
-                             due.dump()};
-            record.sla_alerts[policy] = due.get<std::string>();
-        }
-    }
     if (auto status = read_engine_state(value, path, record); !status) return Error{status.error()};
-    for (const auto& field : type->fields)
-        if (field.required && !record.fields.contains(field.id))
-            return Error{path + ".fields." + field.id + ": " + field.label + " is required"};
+    if (auto status = check_required_fields(record, **type, path); !status)
+        return Error{status.error()};
     return record;
 }
 
-Status check_record_refs(const Record& record, const Workspace& ws, const std::string& path) {
+namespace {
+
+// What is wrong with the record's references, if anything, said from the
+// record (".fields.company: there is no record ..."): the caller adds where
+// the record is, as opening checks 100k records that are fine.
+std::optional<std::string> reference_problem(const Record& record, const Workspace& ws) {
     const RecordTypeDef* type = ws.schema.type(record.type);
     for (const auto& [field_id, field_value] : record.fields.items()) {
         const FieldDef* field = type->field(field_id);
         if (field->type != FieldType::RecordRef && field->type != FieldType::UserRef) continue;
         const std::string& named = field_value.get_ref<const std::string&>();
-        const std::string where = path + ".fields." + field_id;
         if (field->type == FieldType::UserRef) {
             if (!ws.directory.user(named))
-                return Error{where + ": there is no user \"" + named + "\""};
+                return ".fields." + field_id + ": there is no user \"" + named + "\"";
             continue;
         }
         const Record* target = ws.find(named);
-        if (!target) return Error{where + ": there is no record \"" + named + "\""};
+        if (!target) return ".fields." + field_id + ": there is no record \"" + named + "\"";
         if (!field->target_type.empty() && target->type != field->target_type)
-            return Error{where + ": " + target->id + " is a " + target->type + ", expected a " +
-                         field->target_type};
+            return ".fields." + field_id + ": " + target->id + " is a " + target->type +
+                   ", expected a " + field->target_type;
     }
+    return std::nullopt;
+}
+
+Status check_record_refs(const Record& record, const Workspace& ws, const std::string& path) {
+    if (auto problem = reference_problem(record, ws)) return Error{path + *problem};
     return Status::success();
 }
 
@@ -564,8 +606,8 @@ Result<const Record*> add_record(json& value, std::size_t index, Workspace& ws,
 // References are checked once every record is known (they may point forward).
 Status check_references(const std::vector<const Record*>& records, const Workspace& ws) {
     for (std::size_t i = 0; i < records.size(); ++i)
-        if (auto status = check_record_refs(*records[i], ws, at("$.records", i)); !status)
-            return status;
+        if (auto problem = reference_problem(*records[i], ws))
+            return Error{at("$.records", i) + *problem};
     return Status::success();
 }
 
@@ -1041,6 +1083,25 @@ Status WorkspaceReader::read_record(json&& value) {
     }
 }
 
+Status WorkspaceReader::read_record_frames(std::string_view frames, const FrameError& frame_error) {
+    for (std::size_t at = 0, index = 0; at < frames.size(); ++index) {
+        auto frame = frame_bytes(frames, at);
+        if (frame) {
+            if (auto record = read_record_frame(*frame, m_workspace, m_imported_at)) {
+                // A taken id is left to read_record(), which reports the duplicate.
+                if (const Record* added = m_workspace.add(std::move(*record))) {
+                    m_read.push_back(added);
+                    continue;
+                }
+            }
+        }
+        auto value = frame ? decode_frame(*frame) : Result<json>(Error{frame.error()});
+        if (!value) return Error{frame_error(index, value.error())};
+        if (auto status = read_record(std::move(*value)); !status) return status;
+    }
+    return Status::success();
+}
+
 void WorkspaceReader::expect_records(std::size_t count) {
     m_workspace.reserve(count);
     m_read.reserve(count);
@@ -1082,13 +1143,12 @@ Result<Workspace> import_workspace(std::string_view text, Instant imported_at) {
     }
     WorkspaceReader reader(imported_at);
     if (auto status = reader.read_settings(*document); !status) return Error{status.error()};
-    std::size_t offset = 0;
-    for (std::size_t index = 0; index < count; ++index) {
-        auto record = read_frame(records, offset);
-        if (!record) return Error{at("$.records", index) + ": " + record.error()};
-        if (auto status = reader.read_record(std::move(*record)); !status)
-            return Error{status.error()};
-    }
+    reader.expect_records(count);
+    const auto frame_error = [](std::size_t index, const std::string& problem) {
+        return at("$.records", index) + ": " + problem;
+    };
+    if (auto status = reader.read_record_frames(records, frame_error); !status)
+        return Error{status.error()};
     return reader.finish();
 }
 

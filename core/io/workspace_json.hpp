@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -66,6 +67,12 @@ class WorkspaceReader {
     explicit WorkspaceReader(Instant imported_at = {});
     Status read_settings(const nlohmann::json& document);
     Status read_record(nlohmann::json&& record); // "$.records[N]" in messages
+    // Each record of a run of MessagePack frames (msgpack_frames.hpp), read
+    // straight from its bytes when they have the usual shape, else as
+    // read_record() reads it. `frame_error` names a frame that does not
+    // decode: (its index from 0, "is cut short") -> the message.
+    using FrameError = std::function<std::string(std::size_t, const std::string&)>;
+    Status read_record_frames(std::string_view frames, const FrameError& frame_error);
     // Room for `count` records, so that reading them does not move them again.
     void expect_records(std::size_t count);
     Result<Workspace> finish();

@@ -105,9 +105,14 @@ bool same_ignoring_case(std::string_view a, std::string_view b) {
 
 // Checked on every picklist value an import or an opening reads, so without
 // copying either text.
-std::optional<std::string> match_option(const FieldDef& field, const std::string& text) {
+const std::string* matching_option(const FieldDef& field, std::string_view text) {
     for (const auto& option : field.options)
-        if (same_ignoring_case(option, text)) return option;
+        if (same_ignoring_case(option, text)) return &option;
+    return nullptr;
+}
+
+std::optional<std::string> match_option(const FieldDef& field, const std::string& text) {
+    if (const std::string* option = matching_option(field, text)) return *option;
     return std::nullopt;
 }
 
@@ -225,6 +230,60 @@ std::optional<std::string> new_value_problem(const FieldDef& field, const json& 
         value["amount"].is_number() && std::fabs(value["amount"].get<double>()) >= kMaxMoneyAmount)
         return "expected an amount below 1,000,000,000,000,000, got " + describe(value["amount"]);
     return std::nullopt;
+}
+
+namespace {
+
+bool is_trimmed(std::string_view text) {
+    constexpr std::string_view kSpace = " \t\r\n";
+    return !text.empty() && kSpace.find(text.front()) == std::string_view::npos &&
+           kSpace.find(text.back()) == std::string_view::npos;
+}
+
+// True when normalize_field_value() would give `value` back as it is: the
+// values a workspace keeps, read again on every opening without a copy.
+bool is_normal(const FieldDef& field, const json& value) {
+    if (value.is_string() && utf8_text_problem(value.get_ref<const std::string&>())) return false;
+    switch (field.type) {
+    case FieldType::Text:
+    case FieldType::UserRef:
+    case FieldType::RecordRef:
+        return value.is_string() && is_trimmed(value.get_ref<const std::string&>()) &&
+               value.get_ref<const std::string&>().size() <= kMaxTextBytes;
+    case FieldType::LongText:
+        return value.is_string() && !value.get_ref<const std::string&>().empty() &&
+               value.get_ref<const std::string&>().size() <= kMaxTextBytes;
+    case FieldType::Number:
+        return value.is_number();
+    case FieldType::Bool:
+        return value.is_boolean();
+    case FieldType::Date:
+        return value.is_string() && parse_date(value.get_ref<const std::string&>());
+    case FieldType::Picklist: {
+        if (!value.is_string() || value.get_ref<const std::string&>().empty()) return false;
+        const std::string* option = matching_option(field, value.get_ref<const std::string&>());
+        return option && *option == value.get_ref<const std::string&>();
+    }
+    case FieldType::Money: {
+        if (!value.is_object() || value.size() != 2) return false;
+        const auto amount = value.find("amount");
+        const auto currency = value.find("currency");
+        return amount != value.end() && amount->is_number() && currency != value.end() &&
+               currency->is_string() && is_currency_code(currency->get_ref<const std::string&>());
+    }
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+Status normalize_field_value_in_place(const FieldDef& field, json& value) {
+    if (is_normal(field, value)) return Status::success();
+    auto normalized = normalize_field_value(field, value);
+    if (!normalized) return Error{normalized.error()};
+    value = std::move(*normalized);
+    return Status::success();
 }
 
 Result<json> normalize_field_value(const FieldDef& field, const json& value) {

@@ -17,6 +17,9 @@ namespace crm {
 // (trimmed text, lower-case email, ...). Null is "not set" and always valid.
 // References are only checked for shape here; the workspace checks targets.
 Result<nlohmann::json> normalize_field_value(const FieldDef& field, const nlohmann::json& value);
+// The same, in place; a value already normal (what a workspace keeps) is
+// checked without a copy. On an error the value is left as it was.
+Status normalize_field_value_in_place(const FieldDef& field, nlohmann::json& value);
 
 // What a value a person is adding now may not hold, beyond its type: control
 // characters in text, more than 100,000 characters, money past

@@ -63,12 +63,11 @@ Result<Workspace> decode_snapshot_body(std::string_view body) {
     WorkspaceReader reader;
     if (auto status = reader.read_settings(*settings); !status) return Error{status.error()};
     reader.expect_records(count_frames(body.substr(at)));
-    for (std::size_t index = 1; at < body.size(); ++index) {
-        auto record = read_frame(body, at);
-        if (!record) return Error{frame_name(index) + " " + record.error()};
-        if (auto status = reader.read_record(std::move(*record)); !status)
-            return Error{status.error()};
-    }
+    const auto frame_error = [](std::size_t index, const std::string& problem) {
+        return frame_name(index + 1) + " " + problem;
+    };
+    if (auto status = reader.read_record_frames(body.substr(at), frame_error); !status)
+        return Error{status.error()};
     return reader.finish();
 }
 

@@ -56,5 +56,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
             fail(field, "field_value_to_text does not read back: " + editor_text);
         value->dump();
     }
+    // Any JSON value normalises in place as it does into a copy.
+    const auto document = nlohmann::json::parse(text, nullptr, false);
+    if (document.is_discarded()) return 0;
+    for (const auto& field : fields) {
+        const auto copied = crm::normalize_field_value(field, document);
+        nlohmann::json in_place = document;
+        const auto status = crm::normalize_field_value_in_place(field, in_place);
+        if (copied.ok() != status.ok()) fail(field, "normalising in place accepts differently");
+        if (copied.ok() && *copied != in_place)
+            fail(field, "normalising in place gives another value");
+        if (!status.ok() && in_place != document) fail(field, "a refused value was changed");
+    }
     return 0;
 }

@@ -1,0 +1,298 @@
+#include "io/record_frame.hpp"
+
+#include "io/msgpack_reader.hpp"
+#include "io/record_checks.hpp"
+#include "process/flow_json.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace crm {
+
+namespace {
+
+using nlohmann::json;
+
+// Errors are never shown from here: the long way says what is wrong.
+const std::string kNoPath;
+
+// The keys of a map, each read at most once: a key given twice is left to the
+// long way, which keeps the last value.
+template <std::size_t N> class KeySet {
+  public:
+    explicit constexpr KeySet(std::array<std::string_view, N> keys) : m_keys(keys) {}
+    // The key's index, or N for a key not in the set or read before.
+    std::size_t take(std::string_view key, std::uint32_t& taken) const {
+        for (std::size_t i = 0; i < N; ++i) {
+            if (m_keys[i] != key) continue;
+            if (taken & (1u << i)) return N;
+            taken |= 1u << i;
+            return i;
+        }
+        return N;
+    }
+
+  private:
+    std::array<std::string_view, N> m_keys;
+};
+
+bool read_text(MessagePackReader& in, std::string& out) {
+    const auto text = in.text();
+    if (!text) return false;
+    out.assign(*text);
+    return true;
+}
+
+bool read_filled_text(MessagePackReader& in, std::string& out) {
+    return read_text(in, out) && !out.empty();
+}
+
+bool read_instant(MessagePackReader& in, Instant& out) {
+    const auto text = in.text();
+    const auto instant = text ? parse_instant(*text) : std::nullopt;
+    if (instant) out = *instant;
+    return instant.has_value();
+}
+
+bool read_texts(MessagePackReader& in, std::vector<std::string>& out) {
+    const auto count = in.array_header();
+    if (!count) return false;
+    out.resize(*count);
+    for (auto& text : out)
+        if (!read_text(in, text)) return false;
+    return true;
+}
+
+// {"at", "by", "stage"} and the optional "joined", "mapped_from", "reason", "warnings".
+std::optional<StageEntry> read_stage_entry(MessagePackReader& in) {
+    enum Key { At, By, Joined, MappedFrom, Reason, Stage, Warnings, None };
+    static constexpr KeySet<None> kKeys(
+        {"at", "by", "joined", "mapped_from", "reason", "stage", "warnings"});
+    const auto entries = in.map_header();
+    if (!entries) return std::nullopt;
+    StageEntry entry;
+    std::uint32_t taken = 0;
+    for (std::size_t i = 0; i < *entries; ++i) {
+        const auto key = in.text();
+        if (!key) return std::nullopt;
+        bool read = false;
+        switch (kKeys.take(*key, taken)) {
+        case At:
+            read = read_instant(in, entry.at);
+            break;
+        case By:
+            read = read_filled_text(in, entry.by);
+            break;
+        case Joined: {
+            const auto joined = in.boolean();
+            read = joined.has_value();
+            entry.joined = joined.value_or(false);
+            break;
+        }
+        case MappedFrom:
+            read = read_text(in, entry.mapped_from);
+            break;
+        case Reason:
+            read = read_text(in, entry.reason);
+            break;
+        case Stage:
+            read = read_filled_text(in, entry.stage);
+            break;
+        case Warnings:
+            read = read_texts(in, entry.warnings);
+            break;
+        default:
+            break;
+        }
+        if (!read) return std::nullopt;
+    }
+    const std::uint32_t required = 1u << At | 1u << By | 1u << Stage;
+    if ((taken & required) != required) return std::nullopt;
+    return entry;
+}
+
+// A flow state without "blocked" (the caller reads one with it the long way).
+std::optional<FlowState> read_flow_state(MessagePackReader& in) {
+    enum Key { EndedAt, EnteredAt, History, Outcome, Reason, Stage, StartedAt, Status, None };
+    static constexpr KeySet<None> kKeys({"ended_at", "entered_at", "history", "outcome", "reason",
+                                         "stage", "started_at", "status"});
+    const auto entries = in.map_header();
+    if (!entries) return std::nullopt;
+    FlowState state;
+    std::uint32_t taken = 0;
+    for (std::size_t i = 0; i < *entries; ++i) {
+        const auto key = in.text();
+        if (!key) return std::nullopt;
+        bool read = false;
+        switch (kKeys.take(*key, taken)) {
+        case EndedAt:
+            read = read_instant(in, state.ended_at);
+            break;
+        case EnteredAt:
+            read = read_instant(in, state.entered_at);
+            break;
+        case StartedAt:
+            read = read_instant(in, state.started_at);
+            break;
+        case History: {
+            const auto count = in.array_header();
+            read = count.has_value();
+            state.history.reserve(count.value_or(0));
+            for (std::size_t entry = 0; read && entry < *count; ++entry) {
+                auto stage_entry = read_stage_entry(in);
+                read = stage_entry.has_value();
+                if (read) state.history.push_back(std::move(*stage_entry));
+            }
+            break;
+        }
+        case Outcome:
+            read = read_text(in, state.outcome);
+            break;
+        case Reason:
+            read = read_text(in, state.reason);
+            break;
+        case Stage:
+            read = read_text(in, state.stage);
+            break;
+        case Status:
+            read = read_text(in, state.status);
+            break;
+        default:
+            break;
+        }
+        if (!read) return std::nullopt;
+    }
+    const bool known_status = state.status == "active" || state.status == "ended" ||
+                              state.status == "exited" || state.status == "spawned";
+    if (!(taken & 1u << Status) || !known_status) return std::nullopt;
+    if (!state.active() && state.outcome.empty()) return std::nullopt;
+    return state;
+}
+
+// Any flow state: one of the usual shape read here, any other as JSON.
+std::optional<FlowState> read_any_flow_state(MessagePackReader& in) {
+    const std::uint8_t* const started = in.position();
+    if (auto state = read_flow_state(in)) return state;
+    in.rewind(started);
+    json value;
+    if (!in.read(value, 2)) return std::nullopt;
+    auto state = flow_state_from_json(value, kNoPath);
+    if (!state) return std::nullopt;
+    return std::move(*state);
+}
+
+bool read_flows(MessagePackReader& in, Record& record) {
+    const auto count = in.map_header();
+    if (!count) return false;
+    for (std::size_t i = 0; i < *count; ++i) {
+        std::string flow_id;
+        if (!read_text(in, flow_id)) return false;
+        auto state = read_any_flow_state(in);
+        if (!state) return false;
+        record.flows.insert_or_assign(std::move(flow_id), std::move(*state));
+    }
+    return true;
+}
+
+enum RecordKey {
+    CreatedAt,
+    CreatedBy,
+    Fields,
+    Flows,
+    Id,
+    Owner,
+    Type,
+    UpdatedAt,
+    UpdatedBy,
+    Version,
+    // The engine's state, sparse: read as JSON by read_engine_state().
+    AutomationFailures,
+    DataProblems,
+    RuleOccasions,
+    SlaAlerts,
+    SlaEscalations,
+    SlaPauses,
+    NoRecordKey
+};
+constexpr KeySet<NoRecordKey> kRecordKeys({"created_at", "created_by", "fields", "flows", "id",
+                                           "owner", "type", "updated_at", "updated_by", "version",
+                                           "automation_failures", "data_problems", "rule_occasions",
+                                           "sla_alerts", "sla_escalations", "sla_pauses"});
+
+// Reads one entry of the record's map; `engine` gathers the engine's state.
+bool read_record_entry(MessagePackReader& in, RecordKey key, std::string_view name, Record& record,
+                       json& engine) {
+    switch (key) {
+    case CreatedAt:
+        return read_instant(in, record.created_at);
+    case UpdatedAt:
+        return read_instant(in, record.updated_at);
+    case CreatedBy:
+        return read_text(in, record.created_by);
+    case UpdatedBy:
+        return read_text(in, record.updated_by);
+    case Fields:
+        return in.read(record.fields, 1) && record.fields.is_object();
+    case Flows:
+        return read_flows(in, record);
+    case Id:
+        return read_filled_text(in, record.id);
+    case Type:
+        return read_filled_text(in, record.type);
+    case Owner:
+        return read_text(in, record.owner);
+    case Version: {
+        const auto version = in.unsigned_number();
+        record.version = version.value_or(0);
+        return record.version > 0;
+    }
+    case NoRecordKey:
+        return false;
+    default:
+        return in.read(engine[std::string(name)], 1);
+    }
+}
+
+// Everything read_record() checks once the entries are read, in its order.
+bool passes_checks(Record& record, std::uint32_t taken, const json& engine, const Workspace& ws,
+                   Instant imported_at) {
+    if (!(taken & 1u << Id) || !(taken & 1u << Type)) return false;
+    const auto type = record_type_of(record.id, record.type, ws, kNoPath);
+    if (!type || !check_owner(record, ws, kNoPath)) return false;
+    if (!(taken & 1u << CreatedAt)) record.created_at = imported_at;
+    if (!(taken & 1u << UpdatedAt)) record.updated_at = record.created_at;
+    if (!(taken & 1u << UpdatedBy)) record.updated_by = record.created_by;
+    if (!normalize_record_fields(record, **type, kNoPath)) return false;
+    for (const auto& [flow_id, state] : record.flows)
+        if (!check_flow_state(flow_id, state, record, ws, kNoPath)) return false;
+    if (!engine.empty() && !read_engine_state(engine, kNoPath, record)) return false;
+    return check_required_fields(record, **type, kNoPath).ok();
+}
+
+} // namespace
+
+std::optional<Record> read_record_frame(std::string_view frame, const Workspace& ws,
+                                        Instant imported_at) {
+    try {
+        MessagePackReader in(frame);
+        const auto entries = in.map_header();
+        if (!entries) return std::nullopt;
+        Record record;
+        json engine = json::object();
+        std::uint32_t taken = 0;
+        for (std::size_t i = 0; i < *entries; ++i) {
+            const auto name = in.text();
+            if (!name) return std::nullopt;
+            const auto key = static_cast<RecordKey>(kRecordKeys.take(*name, taken));
+            if (!read_record_entry(in, key, *name, record, engine)) return std::nullopt;
+        }
+        if (in.position() != reinterpret_cast<const std::uint8_t*>(frame.data() + frame.size()))
+            return std::nullopt;
+        if (!passes_checks(record, taken, engine, ws, imported_at)) return std::nullopt;
+        return record;
+    } catch (const json::exception&) {
+        return std::nullopt; // the long way catches it again and says what it was
+    }
+}
+
+} // namespace crm
