@@ -254,20 +254,58 @@ void append_map_header(std::string& out, std::size_t entries) {
     }
 }
 
+void append_array_header(std::string& out, std::size_t items) {
+    if (items < 16) {
+        out += static_cast<char>(0x90 | items);
+    } else if (items <= 0xffff) {
+        out += '\xdc';
+        append_big_endian(out, items, 2);
+    } else {
+        out += '\xdd';
+        append_big_endian(out, items, 4);
+    }
+}
+
 void append_key(std::string& out, std::string_view key) {
-    if (key.size() < 32) {
-        out += static_cast<char>(0xa0 | key.size());
-    } else if (key.size() <= 0xff) {
+    append_text(out, key);
+}
+
+void append_text(std::string& out, std::string_view text) {
+    if (text.size() < 32) {
+        out += static_cast<char>(0xa0 | text.size());
+    } else if (text.size() <= 0xff) {
         out += '\xd9';
-        append_big_endian(out, key.size(), 1);
-    } else if (key.size() <= 0xffff) {
+        append_big_endian(out, text.size(), 1);
+    } else if (text.size() <= 0xffff) {
         out += '\xda';
-        append_big_endian(out, key.size(), 2);
+        append_big_endian(out, text.size(), 2);
     } else {
         out += '\xdb';
-        append_big_endian(out, key.size(), 4);
+        append_big_endian(out, text.size(), 4);
     }
-    out += key;
+    out += text;
+}
+
+void append_unsigned(std::string& out, std::uint64_t value) {
+    if (value < 128) {
+        out += static_cast<char>(value);
+    } else if (value <= 0xff) {
+        out += '\xcc';
+        append_big_endian(out, value, 1);
+    } else if (value <= 0xffff) {
+        out += '\xcd';
+        append_big_endian(out, value, 2);
+    } else if (value <= 0xffffffff) {
+        out += '\xce';
+        append_big_endian(out, value, 4);
+    } else {
+        out += '\xcf';
+        append_big_endian(out, value, 8);
+    }
+}
+
+void append_bool(std::string& out, bool value) {
+    out += value ? '\xc3' : '\xc2';
 }
 
 std::size_t count_frames(std::string_view frames) {

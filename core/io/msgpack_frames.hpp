@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,7 +22,12 @@ void append_frame(std::string& frames, const nlohmann::json& value);
 std::size_t start_frame(std::string& frames);
 void end_frame(std::string& frames, std::size_t started);
 void append_map_header(std::string& out, std::size_t entries);
+void append_array_header(std::string& out, std::size_t items);
 void append_key(std::string& out, std::string_view key);
+// Values, in the forms nlohmann::json::to_msgpack writes them.
+void append_text(std::string& out, std::string_view text);
+void append_unsigned(std::string& out, std::uint64_t value);
+void append_bool(std::string& out, bool value);
 // The frame at `at`, moving `at` past it. Errors say "is cut short" or "is
 // not valid MessagePack": the caller names the frame.
 Result<nlohmann::json> read_frame(std::string_view frames, std::size_t& at);

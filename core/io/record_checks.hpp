@@ -1,6 +1,7 @@
-// The checks a record passes however it is read: from a workspace document
-// (workspace_json.cpp) or straight from a snapshot frame (record_frame.cpp).
-// Each names where the problem is, under `path` ("$.records[4]").
+// What reading and writing a record share, however it is read: from a
+// workspace document (workspace_json.cpp) or straight from a snapshot frame
+// (record_frame.cpp). Checks name where the problem is, under `path`
+// ("$.records[4]").
 #pragma once
 
 #include "model/workspace.hpp"
@@ -35,5 +36,7 @@ Status check_required_fields(const Record& record, const RecordTypeDef& type,
 // "sla_pauses", "automation_failures", "rule_occasions", "data_problems"),
 // read from those keys of `value`.
 Status read_engine_state(const nlohmann::json& value, const std::string& path, Record& record);
+// Writes those keys of `item` that the record has state for.
+void write_engine_state(const Record& record, nlohmann::json& item);
 
 } // namespace crm

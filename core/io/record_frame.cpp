@@ -1,5 +1,6 @@
 #include "io/record_frame.hpp"
 
+#include "io/msgpack_frames.hpp"
 #include "io/msgpack_reader.hpp"
 #include "io/record_checks.hpp"
 #include "process/flow_json.hpp"
@@ -293,6 +294,131 @@ std::optional<Record> read_record_frame(std::string_view frame, const Workspace&
     } catch (const json::exception&) {
         return std::nullopt; // the long way catches it again and says what it was
     }
+}
+
+namespace {
+
+void append_instant(std::string& out, Instant instant) {
+    append_text(out, format_instant(instant));
+}
+
+void append_entries(std::string& out, const json& object) {
+    for (const auto& [key, value] : object.items()) {
+        append_key(out, key);
+        json::to_msgpack(value, out);
+    }
+}
+
+// Keys in the order a JSON object keeps them, as stage_entry_to_json() writes them.
+void append_stage_entry(std::string& out, const StageEntry& entry) {
+    append_map_header(out, 3 + (entry.joined ? 1 : 0) + (entry.mapped_from.empty() ? 0 : 1) +
+                               (entry.reason.empty() ? 0 : 1) + (entry.warnings.empty() ? 0 : 1));
+    append_key(out, "at");
+    append_instant(out, entry.at);
+    append_key(out, "by");
+    append_text(out, entry.by);
+    if (entry.joined) {
+        append_key(out, "joined");
+        append_bool(out, true);
+    }
+    if (!entry.mapped_from.empty()) {
+        append_key(out, "mapped_from");
+        append_text(out, entry.mapped_from);
+    }
+    if (!entry.reason.empty()) {
+        append_key(out, "reason");
+        append_text(out, entry.reason);
+    }
+    append_key(out, "stage");
+    append_text(out, entry.stage);
+    if (!entry.warnings.empty()) {
+        append_key(out, "warnings");
+        append_array_header(out, entry.warnings.size());
+        for (const auto& warning : entry.warnings)
+            append_text(out, warning);
+    }
+}
+
+// flow_state_to_json(state), keys in a JSON object's order.
+void append_flow_state(std::string& out, const FlowState& state) {
+    const bool ended = !state.active();
+    append_map_header(out, 5 + (state.blocked ? 1 : 0) +
+                               (ended ? 2 + (state.reason.empty() ? 0 : 1) : 0));
+    if (state.blocked) {
+        append_key(out, "blocked");
+        json::to_msgpack(blocked_attempt_to_json(*state.blocked), out);
+    }
+    if (ended) {
+        append_key(out, "ended_at");
+        append_instant(out, state.ended_at);
+    }
+    append_key(out, "entered_at");
+    append_instant(out, state.entered_at);
+    append_key(out, "history");
+    append_array_header(out, state.history.size());
+    for (const auto& entry : state.history)
+        append_stage_entry(out, entry);
+    if (ended) {
+        append_key(out, "outcome");
+        append_text(out, state.outcome);
+        if (!state.reason.empty()) {
+            append_key(out, "reason");
+            append_text(out, state.reason);
+        }
+    }
+    append_key(out, "stage");
+    append_text(out, state.stage);
+    append_key(out, "started_at");
+    append_instant(out, state.started_at);
+    append_key(out, "status");
+    append_text(out, state.status);
+}
+
+} // namespace
+
+void append_record_frame(std::string& frames, const Record& record) {
+    const std::size_t started = start_frame(frames);
+    json engine = json::object();
+    write_engine_state(record, engine);
+    const auto one_if = [](bool written) -> std::size_t { return written ? 1 : 0; };
+    const std::size_t entries = 6 + engine.size() + one_if(!record.owner.empty()) +
+                                one_if(!record.created_by.empty()) +
+                                one_if(!record.updated_by.empty()) + one_if(!record.flows.empty());
+    append_map_header(frames, entries);
+    append_entries(frames, engine); // the order of keys within a map is free
+    append_key(frames, "created_at");
+    append_instant(frames, record.created_at);
+    if (!record.created_by.empty()) {
+        append_key(frames, "created_by");
+        append_text(frames, record.created_by);
+    }
+    append_key(frames, "fields");
+    json::to_msgpack(record.fields, frames);
+    if (!record.flows.empty()) {
+        append_key(frames, "flows");
+        append_map_header(frames, record.flows.size());
+        for (const auto& [flow_id, state] : record.flows) {
+            append_key(frames, flow_id);
+            append_flow_state(frames, state);
+        }
+    }
+    append_key(frames, "id");
+    append_text(frames, record.id);
+    if (!record.owner.empty()) {
+        append_key(frames, "owner");
+        append_text(frames, record.owner);
+    }
+    append_key(frames, "type");
+    append_text(frames, record.type);
+    append_key(frames, "updated_at");
+    append_instant(frames, record.updated_at);
+    if (!record.updated_by.empty()) {
+        append_key(frames, "updated_by");
+        append_text(frames, record.updated_by);
+    }
+    append_key(frames, "version");
+    append_unsigned(frames, record.version);
+    end_frame(frames, started);
 }
 
 } // namespace crm

@@ -1,11 +1,13 @@
-// A record read straight from the MessagePack of its frame (the snapshot's
-// records, and an import's while it reads the rest of the document), with no
-// JSON tree of the whole record between: opening reads 100k of them.
+// A record written to and read straight from the MessagePack of its frame
+// (the snapshot's records, and an import's while it reads the rest of the
+// document), with no JSON tree of the whole record between: opening reads
+// 100k of them, and compaction writes them.
 #pragma once
 
 #include "model/workspace.hpp"
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace crm {
@@ -17,5 +19,8 @@ namespace crm {
 // needs to be right about records it accepts.
 std::optional<Record> read_record_frame(std::string_view frame, const Workspace& ws,
                                         Instant imported_at);
+
+// record_to_json(record) as a frame appended to `frames`.
+void append_record_frame(std::string& frames, const Record& record);
 
 } // namespace crm

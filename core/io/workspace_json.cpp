@@ -447,9 +447,8 @@ Status check_required_fields(const Record& record, const RecordTypeDef& type,
     return Status::success();
 }
 
-namespace {
-
 void write_engine_state(const Record& record, json& item) {
+    if (!record.sla_alerts.empty()) item["sla_alerts"] = record.sla_alerts;
     if (!record.sla_escalations.empty()) item["sla_escalations"] = record.sla_escalations;
     if (!record.sla_pauses.empty()) {
         json pauses = json::object();
@@ -483,8 +482,6 @@ void write_engine_state(const Record& record, json& item) {
         item["data_problems"] = std::move(problems);
     }
 }
-
-} // namespace
 
 Result<Record> read_record(json& value, const Workspace& ws, const std::string& path,
                            Instant imported_at) {
@@ -771,18 +768,6 @@ Result<Record> record_from_json(const json& value, const Workspace& workspace,
 }
 
 json record_to_json(const Record& record) {
-    json item = record_without_fields_and_flows_to_json(record);
-    item["fields"] = record.fields;
-    if (!record.flows.empty()) {
-        json flows = json::object();
-        for (const auto& [flow_id, state] : record.flows)
-            flows[flow_id] = flow_state_to_json(state);
-        item["flows"] = flows;
-    }
-    return item;
-}
-
-json record_without_fields_and_flows_to_json(const Record& record) {
     json item = {{"id", record.id}, {"type", record.type}};
     if (!record.owner.empty()) item["owner"] = record.owner;
     item["created_at"] = format_instant(record.created_at);
@@ -790,8 +775,14 @@ json record_without_fields_and_flows_to_json(const Record& record) {
     item["updated_at"] = format_instant(record.updated_at);
     if (!record.updated_by.empty()) item["updated_by"] = record.updated_by;
     item["version"] = record.version;
-    if (!record.sla_alerts.empty()) item["sla_alerts"] = record.sla_alerts;
     write_engine_state(record, item);
+    item["fields"] = record.fields;
+    if (!record.flows.empty()) {
+        json flows = json::object();
+        for (const auto& [flow_id, state] : record.flows)
+            flows[flow_id] = flow_state_to_json(state);
+        item["flows"] = flows;
+    }
     return item;
 }
 

@@ -24,8 +24,6 @@ nlohmann::json workspace_to_json(const Workspace& workspace);
 nlohmann::json workspace_settings_to_json(const Workspace& workspace);
 // One record as it appears in "records": fields, flows and the engine's SLA state.
 nlohmann::json record_to_json(const Record& record);
-// All of it but "fields" and "flows", which the snapshot writes without copying them.
-nlohmann::json record_without_fields_and_flows_to_json(const Record& record);
 // One record as record_to_json() wrote it, checked against the workspace
 // (its type, owner, field values and the records and users it refers to).
 Result<Record> record_from_json(const nlohmann::json& value, const Workspace& workspace,

@@ -369,12 +369,6 @@ json stage_history_to_json(const std::vector<StageEntry>& history) {
 }
 
 json flow_state_to_json(const FlowState& state) {
-    json out = flow_state_without_history_to_json(state);
-    out["history"] = stage_history_to_json(state.history);
-    return out;
-}
-
-json flow_state_without_history_to_json(const FlowState& state) {
     json out = {{"stage", state.stage},
                 {"status", state.status},
                 {"started_at", format_instant(state.started_at)},
@@ -384,12 +378,15 @@ json flow_state_without_history_to_json(const FlowState& state) {
         out["ended_at"] = format_instant(state.ended_at);
         if (!state.reason.empty()) out["reason"] = state.reason;
     }
-    if (state.blocked)
-        out["blocked"] = {
-            {"to", state.blocked->to},           {"missing", state.blocked->missing},
-            {"failing", state.blocked->failing}, {"at", format_instant(state.blocked->at)},
-            {"by", state.blocked->by},           {"attempts", state.blocked->attempts}};
+    if (state.blocked) out["blocked"] = blocked_attempt_to_json(*state.blocked);
+    out["history"] = stage_history_to_json(state.history);
     return out;
+}
+
+json blocked_attempt_to_json(const BlockedAttempt& blocked) {
+    return {{"to", blocked.to},           {"missing", blocked.missing},
+            {"failing", blocked.failing}, {"at", format_instant(blocked.at)},
+            {"by", blocked.by},           {"attempts", blocked.attempts}};
 }
 
 namespace {

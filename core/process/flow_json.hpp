@@ -28,8 +28,7 @@ nlohmann::json processes_document(const std::vector<Flow>& flows);
 
 nlohmann::json stage_history_to_json(const std::vector<StageEntry>& history);
 nlohmann::json flow_state_to_json(const FlowState& state);
-// All of it but "history", which the snapshot writes without copying it.
-nlohmann::json flow_state_without_history_to_json(const FlowState& state);
+nlohmann::json blocked_attempt_to_json(const BlockedAttempt& blocked);
 Result<FlowState> flow_state_from_json(const nlohmann::json& json, const std::string& path);
 
 } // namespace crm

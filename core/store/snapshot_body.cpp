@@ -1,8 +1,8 @@
 #include "store/snapshot_body.hpp"
 
 #include "io/msgpack_frames.hpp"
+#include "io/record_frame.hpp"
 #include "io/workspace_json.hpp"
-#include "process/flow_json.hpp"
 
 namespace crm {
 
@@ -11,39 +11,6 @@ namespace {
 // What frame `index` holds, for messages: the settings, then records from 1.
 std::string frame_name(std::size_t index) {
     return index == 0 ? "the workspace's settings" : "record " + std::to_string(index);
-}
-
-using nlohmann::json;
-
-void append_entries(std::string& out, const json& object) {
-    for (const auto& [key, value] : object.items()) {
-        append_key(out, key);
-        json::to_msgpack(value, out);
-    }
-}
-
-// record_to_json(record) as a frame, with its fields and flow histories
-// written from where they are rather than copied into a tree first.
-void append_record_frame(std::string& body, const Record& record) {
-    const std::size_t started = start_frame(body);
-    const json rest = record_without_fields_and_flows_to_json(record);
-    append_map_header(body, rest.size() + 1 + (record.flows.empty() ? 0 : 1));
-    append_entries(body, rest);
-    append_key(body, "fields");
-    json::to_msgpack(record.fields, body);
-    if (!record.flows.empty()) {
-        append_key(body, "flows");
-        append_map_header(body, record.flows.size());
-        for (const auto& [flow_id, state] : record.flows) {
-            append_key(body, flow_id);
-            const json state_rest = flow_state_without_history_to_json(state);
-            append_map_header(body, state_rest.size() + 1);
-            append_entries(body, state_rest);
-            append_key(body, "history");
-            json::to_msgpack(stage_history_to_json(state.history), body);
-        }
-    }
-    end_frame(body, started);
 }
 
 } // namespace
