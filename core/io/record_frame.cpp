@@ -64,52 +64,66 @@ bool read_texts(MessagePackReader& in, std::vector<std::string>& out) {
     return true;
 }
 
+// Reads a map whose keys `keys` holds, each at most once, handing each
+// value to read_value(key's index, key); the keys read, or nothing when the
+// next value is not such a map or a value does not read.
+template <std::size_t N, typename ReadValue>
+std::optional<std::uint32_t> read_map(MessagePackReader& in, const KeySet<N>& keys,
+                                      ReadValue&& read_value) {
+    const auto entries = in.map_header();
+    if (!entries) return std::nullopt;
+    std::uint32_t taken = 0;
+    for (std::size_t i = 0; i < *entries; ++i) {
+        const auto key = in.text();
+        if (!key) return std::nullopt;
+        const std::size_t index = keys.take(*key, taken);
+        if (index == N || !read_value(index, *key)) return std::nullopt;
+    }
+    return taken;
+}
+
 // {"at", "by", "stage"} and the optional "joined", "mapped_from", "reason", "warnings".
 std::optional<StageEntry> read_stage_entry(MessagePackReader& in) {
     enum Key { At, By, Joined, MappedFrom, Reason, Stage, Warnings, None };
     static constexpr KeySet<None> kKeys(
         {"at", "by", "joined", "mapped_from", "reason", "stage", "warnings"});
-    const auto entries = in.map_header();
-    if (!entries) return std::nullopt;
     StageEntry entry;
-    std::uint32_t taken = 0;
-    for (std::size_t i = 0; i < *entries; ++i) {
-        const auto key = in.text();
-        if (!key) return std::nullopt;
-        bool read = false;
-        switch (kKeys.take(*key, taken)) {
+    const auto taken = read_map(in, kKeys, [&](std::size_t key, std::string_view) {
+        switch (key) {
         case At:
-            read = read_instant(in, entry.at);
-            break;
+            return read_instant(in, entry.at);
         case By:
-            read = read_filled_text(in, entry.by);
-            break;
+            return read_filled_text(in, entry.by);
         case Joined: {
             const auto joined = in.boolean();
-            read = joined.has_value();
             entry.joined = joined.value_or(false);
-            break;
+            return joined.has_value();
         }
         case MappedFrom:
-            read = read_text(in, entry.mapped_from);
-            break;
+            return read_text(in, entry.mapped_from);
         case Reason:
-            read = read_text(in, entry.reason);
-            break;
+            return read_text(in, entry.reason);
         case Stage:
-            read = read_filled_text(in, entry.stage);
-            break;
-        case Warnings:
-            read = read_texts(in, entry.warnings);
-            break;
+            return read_filled_text(in, entry.stage);
         default:
-            break;
+            return read_texts(in, entry.warnings);
         }
-        if (!read) return std::nullopt;
-    }
+    });
     const std::uint32_t required = 1u << At | 1u << By | 1u << Stage;
-    if ((taken & required) != required) return std::nullopt;
+    if (!taken || (*taken & required) != required) return std::nullopt;
     return entry;
+}
+
+bool read_history(MessagePackReader& in, std::vector<StageEntry>& history) {
+    const auto count = in.array_header();
+    if (!count) return false;
+    history.reserve(*count);
+    for (std::size_t i = 0; i < *count; ++i) {
+        auto entry = read_stage_entry(in);
+        if (!entry) return false;
+        history.push_back(std::move(*entry));
+    }
+    return true;
 }
 
 // A flow state without "blocked" (the caller reads one with it the long way).
@@ -117,55 +131,30 @@ std::optional<FlowState> read_flow_state(MessagePackReader& in) {
     enum Key { EndedAt, EnteredAt, History, Outcome, Reason, Stage, StartedAt, Status, None };
     static constexpr KeySet<None> kKeys({"ended_at", "entered_at", "history", "outcome", "reason",
                                          "stage", "started_at", "status"});
-    const auto entries = in.map_header();
-    if (!entries) return std::nullopt;
     FlowState state;
-    std::uint32_t taken = 0;
-    for (std::size_t i = 0; i < *entries; ++i) {
-        const auto key = in.text();
-        if (!key) return std::nullopt;
-        bool read = false;
-        switch (kKeys.take(*key, taken)) {
+    const auto taken = read_map(in, kKeys, [&](std::size_t key, std::string_view) {
+        switch (key) {
         case EndedAt:
-            read = read_instant(in, state.ended_at);
-            break;
+            return read_instant(in, state.ended_at);
         case EnteredAt:
-            read = read_instant(in, state.entered_at);
-            break;
+            return read_instant(in, state.entered_at);
         case StartedAt:
-            read = read_instant(in, state.started_at);
-            break;
-        case History: {
-            const auto count = in.array_header();
-            read = count.has_value();
-            state.history.reserve(count.value_or(0));
-            for (std::size_t entry = 0; read && entry < *count; ++entry) {
-                auto stage_entry = read_stage_entry(in);
-                read = stage_entry.has_value();
-                if (read) state.history.push_back(std::move(*stage_entry));
-            }
-            break;
-        }
+            return read_instant(in, state.started_at);
+        case History:
+            return read_history(in, state.history);
         case Outcome:
-            read = read_text(in, state.outcome);
-            break;
+            return read_text(in, state.outcome);
         case Reason:
-            read = read_text(in, state.reason);
-            break;
+            return read_text(in, state.reason);
         case Stage:
-            read = read_text(in, state.stage);
-            break;
-        case Status:
-            read = read_text(in, state.status);
-            break;
+            return read_text(in, state.stage);
         default:
-            break;
+            return read_text(in, state.status);
         }
-        if (!read) return std::nullopt;
-    }
+    });
     const bool known_status = state.status == "active" || state.status == "ended" ||
                               state.status == "exited" || state.status == "spawned";
-    if (!(taken & 1u << Status) || !known_status) return std::nullopt;
+    if (!taken || !(*taken & 1u << Status) || !known_status) return std::nullopt;
     if (!state.active() && state.outcome.empty()) return std::nullopt;
     return state;
 }
@@ -247,8 +236,6 @@ bool read_record_entry(MessagePackReader& in, RecordKey key, std::string_view na
         record.version = version.value_or(0);
         return record.version > 0;
     }
-    case NoRecordKey:
-        return false;
     default:
         return in.read(engine[std::string(name)], 1);
     }
@@ -276,20 +263,13 @@ std::optional<Record> read_record_frame(std::string_view frame, const Workspace&
                                         Instant imported_at) {
     try {
         MessagePackReader in(frame);
-        const auto entries = in.map_header();
-        if (!entries) return std::nullopt;
         Record record;
         json engine = json::object();
-        std::uint32_t taken = 0;
-        for (std::size_t i = 0; i < *entries; ++i) {
-            const auto name = in.text();
-            if (!name) return std::nullopt;
-            const auto key = static_cast<RecordKey>(kRecordKeys.take(*name, taken));
-            if (!read_record_entry(in, key, *name, record, engine)) return std::nullopt;
-        }
-        if (in.position() != reinterpret_cast<const std::uint8_t*>(frame.data() + frame.size()))
-            return std::nullopt;
-        if (!passes_checks(record, taken, engine, ws, imported_at)) return std::nullopt;
+        const auto taken = read_map(in, kRecordKeys, [&](std::size_t key, std::string_view name) {
+            return read_record_entry(in, static_cast<RecordKey>(key), name, record, engine);
+        });
+        if (!taken || !in.at_end()) return std::nullopt;
+        if (!passes_checks(record, *taken, engine, ws, imported_at)) return std::nullopt;
         return record;
     } catch (const json::exception&) {
         return std::nullopt; // the long way catches it again and says what it was
