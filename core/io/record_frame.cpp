@@ -58,9 +58,9 @@ bool read_instant(MessagePackReader& in, Instant& out) {
 bool read_texts(MessagePackReader& in, std::vector<std::string>& out) {
     const auto count = in.array_header();
     if (!count) return false;
-    out.resize(*count);
-    for (auto& text : out)
-        if (!read_text(in, text)) return false;
+    // Grown as texts are read: a count is a claim until they are.
+    for (std::size_t i = 0; i < *count; ++i)
+        if (!read_text(in, out.emplace_back())) return false;
     return true;
 }
 
@@ -117,7 +117,8 @@ std::optional<StageEntry> read_stage_entry(MessagePackReader& in) {
 bool read_history(MessagePackReader& in, std::vector<StageEntry>& history) {
     const auto count = in.array_header();
     if (!count) return false;
-    history.reserve(*count);
+    // Grown as entries are read: a count that claims the bytes of a long
+    // text after it would otherwise reserve far more than the frame holds.
     for (std::size_t i = 0; i < *count; ++i) {
         auto entry = read_stage_entry(in);
         if (!entry) return false;

@@ -528,7 +528,6 @@ Result<FlowState> flow_state_from_json(const json& value, const std::string& pat
         const json& history = *found;
         if (!history.is_array())
             return Error{path + ".history: expected an array, got " + json_type_name(history)};
-        state.history.reserve(history.size());
         for (std::size_t i = 0; i < history.size(); ++i) {
             auto entry = stage_entry_from_json(history[i], at(path + ".history", i));
             if (!entry) return Error{entry.error()};

@@ -180,6 +180,32 @@ TEST_CASE("a record written to its frame holds what the export writes for it") {
     CHECK(straight(std::string(*frame), ws) == record_to_json(*record).dump());
 }
 
+TEST_CASE("a count that claims more entries than a frame holds reserves nothing for them") {
+    const Workspace ws = crm::test::team_with_pipeline();
+    // A history claiming four million entries, followed by a text of four
+    // million bytes, which passes the count's check against the bytes left.
+    // Reserved at its claim it would take 168 bytes an entry, 672 MB.
+    const std::uint32_t claimed = 4'000'000;
+    const auto big_endian = [](std::uint32_t value) {
+        std::string bytes;
+        for (int shift = 24; shift >= 0; shift -= 8)
+            bytes += static_cast<char>((value >> shift) & 0xff);
+        return bytes;
+    };
+    for (const bool in_warnings : {false, true}) {
+        std::string frame = frame_of(json{{"id", "deal-1"}, {"type", "deal"}});
+        frame[0] = static_cast<char>(0x83); // one more entry: the flows
+        frame +=
+            frame_of("flows") + '\x81' + frame_of("sales_pipeline") + '\x81' + frame_of("history");
+        if (in_warnings) // one entry, whose warnings make the claim
+            frame += std::string("\x91\x81") + frame_of("warnings");
+        frame +=
+            '\xdd' + big_endian(claimed) + '\xdb' + big_endian(claimed) + std::string(claimed, 'x');
+        CHECK(straight(frame, ws) == kNotRead);
+        CHECK(decode_frame(frame).error() == "is not valid MessagePack");
+    }
+}
+
 TEST_CASE("what the long way refuses is not read straight from a frame either") {
     const Workspace ws = crm::test::team_with_pipeline();
     const std::vector<std::pair<std::string, std::function<void(json&)>>> damages = {
