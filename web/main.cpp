@@ -168,6 +168,11 @@ extern "C" {
 // phase: 0 start, 1 move, 2 end, 3 cancel.
 EMSCRIPTEN_KEEPALIVE void crm_touch(int phase, float css_x, float css_y) {
     if (!g_host) return;
+    // The pointer is in the canvas now, as if a mouse had entered it. Without
+    // this the GLFW backend puts it back where GLFW's cursor last was every
+    // frame (touches never move that cursor), and a drag scrolled whatever
+    // lay there instead of the list under the finger.
+    if (phase == 0) ImGui_ImplGlfw_CursorEnterCallback(g_host->window, GLFW_TRUE);
     g_host->touch.handle(phase, css_x * g_host->pixel_ratio, css_y * g_host->pixel_ratio);
     g_host->frames_to_draw = std::max(g_host->frames_to_draw, 3);
 }

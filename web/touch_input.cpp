@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <cfloat>
 #include <cmath>
 
 namespace crm::web {
@@ -32,12 +33,20 @@ void TouchInput::handle(int phase, float x, float y) {
             io.AddMouseButtonEvent(0, true);
             io.AddMouseButtonEvent(0, false);
         }
-        m_scrolling = false;
+        lift_finger(io);
         break;
     default:
-        m_scrolling = false;
+        lift_finger(io);
         break;
     }
+}
+
+// A lifted finger points at nothing: no hover colour or tooltip stays where
+// it tapped. What comes next from the mouse is the mouse's again.
+void TouchInput::lift_finger(ImGuiIO& io) {
+    io.AddMousePosEvent(-FLT_MAX, -FLT_MAX);
+    io.AddMouseSourceEvent(ImGuiMouseSource_Mouse);
+    m_scrolling = false;
 }
 
 } // namespace crm::web

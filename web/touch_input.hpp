@@ -2,6 +2,8 @@
 // a drag past a small threshold scrolls whatever is under the finger.
 #pragma once
 
+struct ImGuiIO;
+
 namespace crm::web {
 
 class TouchInput {
@@ -10,6 +12,8 @@ class TouchInput {
     void handle(int phase, float x, float y);
 
   private:
+    void lift_finger(ImGuiIO& io);
+
     float m_start_x = 0, m_start_y = 0, m_last_y = 0;
     bool m_scrolling = false;
 };

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startServer } from "../../scripts/static-server.mjs";
 import {
   startBrowser, stopBrowser, browser, shots, root, site, openApp, waitOpen, waitScreen, waitSaved, state,
-  findByTitle, click, navigate, typeInto, switchUser, drag, reveal,
+  findByTitle, click, navigate, typeInto, switchUser, drag, swipe, reveal,
 } from "./helpers.mjs";
 
 before(startBrowser);
@@ -290,12 +290,7 @@ test("on a touch screen a tap opens things and a drag scrolls", async () => {
   await page.waitForFunction(() => Object.keys(window.crmTest.rects()).some((n) => n.startsWith("row-contact-")));
   const firstRow = Object.keys(await page.evaluate(() => window.crmTest.rects())).find((n) => n.startsWith("row-contact-"));
   const before = await rectOf(firstRow);
-  const cdp = await context.newCDPSession(page);
-  const touch = (type, y) => cdp.send("Input.dispatchTouchEvent",
-    { type, touchPoints: type === "touchEnd" ? [] : [{ x: 500, y }] });
-  await touch("touchStart", 600);
-  for (let y = 580; y >= 200; y -= 20) await touch("touchMove", y);
-  await touch("touchEnd", 200);
+  await swipe(page, 500, 600, 200);
   await page.waitForFunction((name) => {
     const r = window.crmTest.rects()[name];
     return !r || r.y < 150;

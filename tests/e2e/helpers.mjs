@@ -213,6 +213,20 @@ export async function becomeUser(page, id) {
   await switchUser(page, id);
 }
 
+// A finger dragged from (x, fromY) to (x, toY) on a touch screen, in steps
+// of 20 CSS pixels, as a scrolling thumb moves.
+export async function swipe(page, x, fromY, toY) {
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type, y) => cdp.send("Input.dispatchTouchEvent",
+    { type, touchPoints: type === "touchEnd" ? [] : [{ x, y }] });
+  await touch("touchStart", fromY);
+  const step = toY < fromY ? -20 : 20;
+  for (let y = fromY + step; step < 0 ? y > toY : y < toY; y += step) await touch("touchMove", y);
+  await touch("touchMove", toY);
+  await touch("touchEnd", toY);
+  await cdp.detach();
+}
+
 export async function drag(page, from, to) {
   const rects = await page.evaluate(() => window.crmTest.rects());
   const a = rects[from], b = rects[to];

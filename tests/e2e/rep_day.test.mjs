@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
   startBrowser, stopBrowser, browser, shots, openApp, waitSaved, state, findByTitle, click,
-  navigate, typeInto, switchUser, replaceText, record, drawnAfter,
+  navigate, typeInto, switchUser, replaceText, record, drawnAfter, swipe,
 } from "./helpers.mjs";
 
 before(startBrowser);
@@ -424,15 +424,15 @@ for (const screen of screens) {
     const row = (await state(page)).work.findIndex((item) => item.record === zoe);
     assert.ok(row >= 0 && row < 50, `Zoë Novak is in My work (row ${row})`);
     assert.match((await state(page)).work[row].what, /Call or email the lead/);
-    if (phone) { // bring the card into view: scroll My work
-      // Her row depends on the weekday the demo is shifted to (on a Sunday
-      // the eighth). By the wheel: a touch drag started on a card does not
-      // scroll My work in this headless phone (app.test drags a list by touch).
-      await page.mouse.move(200, 600);
-      for (let i = 0; i < 60 && ((await rects(page))[`work-open-${row}`]?.y ?? 9999) > 600; i++) {
-        await page.mouse.wheel(0, 150);
+    if (phone) { // bring the card into view: her row depends on the demo's weekday
+      const waiting = (await state(page)).work.length;
+      for (let i = 0; i < 20 && ((await rects(page))[`work-open-${row}`]?.y ?? 9999) > 600; i++) {
+        await swipe(page, 200, 650, 250); // a thumb on the cards
         await page.waitForTimeout(100);
       }
+      const swiped = await state(page);
+      assert.ok(!swiped.form_open && swiped.work.length === waiting,
+        "a swipe over the cards' buttons pressed none of them");
     }
     await tap(`work-open-${row}`);
     await page.waitForFunction((id) => window.crmTest.state().form_record === id, zoe);
@@ -493,9 +493,8 @@ for (const screen of screens) {
     else await tap("my-work");
     await page.waitForFunction(() => window.crmTest.state().screen === "my_work" && !window.crmTest.state().form_open);
     if (phone) { // My work kept its place in the list: back to the top
-      await page.mouse.move(200, 600);
-      for (let i = 0; i < 60 && !(await rects(page))["work-open-0"]; i++) {
-        await page.mouse.wheel(0, -150);
+      for (let i = 0; i < 20 && !(await rects(page))["work-open-0"]; i++) {
+        await swipe(page, 200, 250, 650);
         await page.waitForTimeout(100);
       }
     }
