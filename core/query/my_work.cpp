@@ -4,7 +4,6 @@
 #include "sla/clocks.hpp"
 
 #include <algorithm>
-#include <map>
 #include <numeric>
 #include <unordered_map>
 
@@ -22,7 +21,7 @@ std::string span(std::int64_t seconds) {
     return std::to_string(std::max<std::int64_t>(minutes, 1)) + "m";
 }
 
-std::string state_of(const BusinessCalendar& calendar, Instant started, Instant due, Instant now,
+const char* state_of(const BusinessCalendar& calendar, Instant started, Instant due, Instant now,
                      double at_risk) {
     if (now >= due) return "overdue";
     return share_used(calendar, started, due, now) >= at_risk ? "at-risk" : "ok";
@@ -73,25 +72,80 @@ std::string describe_ago(Instant then, Instant now) {
 
 namespace {
 
-// The next actions of the record's active stages, due by their task
-// template, untitled (name_work_items() names them).
-std::vector<WorkItem> stage_actions(const Workspace& ws, const SlaClockReader& clocks,
-                                    const Record& record, Instant now) {
-    std::vector<WorkItem> items;
+// A work item before it is put in words: pointers into the workspace, so
+// that finding, folding and ordering a busy rep's thousands of items copies
+// no text. Only what is returned is written out (in_words()).
+struct PendingItem {
+    enum class Kind : std::uint8_t { NextAction, Task, Sla, Escalation };
+    const Record* record = nullptr; // the record to open (for a task: the task)
+    const Record* about = nullptr;  // the record whose row it folds into
+    Kind kind = Kind::NextAction;
+    std::optional<Instant> due;
+    const char* state = "ok";          // "ok", "at-risk" or "overdue"
+    const std::string* what = nullptr; // a next action: its stage's words
+    const std::string* flow = nullptr; // a next action: its flow's id
+    const SlaPolicy* sla = nullptr;    // the SLA whose clock it is due by
+};
+
+const char* kind_name(PendingItem::Kind kind) {
+    switch (kind) {
+    case PendingItem::Kind::NextAction:
+        return "next_action";
+    case PendingItem::Kind::Task:
+        return "task";
+    case PendingItem::Kind::Sla:
+        return "sla";
+    case PendingItem::Kind::Escalation:
+        break;
+    }
+    return "escalation";
+}
+
+// `user`: whose My work it is (an escalation names the record's owner, unless that is them).
+WorkItem in_words(const Workspace& ws, const PendingItem& item, const std::string& user) {
+    WorkItem words;
+    words.record_id = item.record->id;
+    words.kind = kind_name(item.kind);
+    switch (item.kind) {
+    case PendingItem::Kind::NextAction:
+        words.what = *item.what;
+        break;
+    case PendingItem::Kind::Task: // named by name_work_items(), with its title
+        break;
+    case PendingItem::Kind::Sla:
+        words.what = "Meet the SLA: " + item.sla->name;
+        break;
+    case PendingItem::Kind::Escalation: {
+        const User* owner = ws.directory.user(item.record->owner);
+        words.what = "Escalated: " + item.sla->name +
+                     (owner && owner->id != user ? " (owner " + owner->name + ")" : "");
+        break;
+    }
+    }
+    words.due = item.due;
+    words.state = item.state;
+    if (item.flow) words.flow = *item.flow;
+    if (item.sla) words.reason = "SLA: " + item.sla->name;
+    words.about = item.about->id;
+    return words;
+}
+
+// The next actions of the record's active stages, due by their task template.
+void add_stage_actions(std::vector<PendingItem>& items, const Workspace& ws,
+                       const SlaClockReader& clocks, const Record& record, Instant now) {
     for (const auto& [flow_id, state] : record.flows) {
         const Flow* flow = ws.flow(flow_id);
         const Stage* stage = flow && state.active() ? flow->stage(state.stage) : nullptr;
         if (!stage || stage->next_action.text.empty()) continue;
-        WorkItem item{record.id,    "",   "next_action", stage->next_action.text,
-                      std::nullopt, "ok", flow_id,       "",
-                      record.id,    {}};
+        PendingItem item{&record, &record, PendingItem::Kind::NextAction};
+        item.what = &stage->next_action.text;
+        item.flow = &flow_id;
         if (const auto due = clocks.action_due(record, state)) {
             item.due = due->at;
             item.state = state_of(*due->clock, state.entered_at, due->at, now, 0.75);
         }
-        items.push_back(std::move(item));
+        items.push_back(item);
     }
-    return items;
 }
 
 void name_item(const Workspace& ws, WorkItem& item) {
@@ -115,23 +169,23 @@ void name_work_items(const Workspace& ws, std::vector<WorkItem>& rows, std::size
 
 namespace {
 
-bool more_urgent(const WorkItem& a, const WorkItem& b) {
+bool more_urgent(const PendingItem& a, const PendingItem& b) {
     if (a.due.has_value() != b.due.has_value()) return a.due.has_value();
     return a.due && b.due ? *a.due < *b.due : false;
 }
 
-// An open task of `user`, as a work item shown under the record it belongs
-// to; untitled (name_work_items() names it).
-std::optional<WorkItem> task_item(const Workspace& ws, const Record& task, Instant now) {
+// An open task, as a work item shown under the record it belongs to.
+std::optional<PendingItem> task_item(const Workspace& ws, const Record& task, Instant now) {
     const auto& done = task.value("done");
     if (done.is_boolean() && done.get<bool>()) return std::nullopt;
-    WorkItem item{task.id, "", "task", "", std::nullopt, "ok", "", "", task.id, {}};
+    PendingItem item{&task, &task, PendingItem::Kind::Task};
     const auto& related = task.value("related");
     if (related.is_string())
-        if (const Record* parent = ws.find(related.get<std::string>())) item.about = parent->id;
+        if (const Record* parent = ws.find(related.get_ref<const std::string&>()))
+            item.about = parent;
     const auto& due = task.value("due");
     if (due.is_string())
-        if (const auto when = parse_instant(due.get<std::string>())) {
+        if (const auto when = parse_instant(due.get_ref<const std::string&>())) {
             item.due = *when;
             item.state =
                 state_of(BusinessCalendar::always_open(), task.created_at, *when, now, 0.75);
@@ -141,53 +195,48 @@ std::optional<WorkItem> task_item(const Workspace& ws, const Record& task, Insta
 
 // A running clock is the deadline of the record's action: its first stage
 // action, else its most urgent open task; with neither, the SLA is the action.
-void add_clock(std::vector<WorkItem>& items, std::size_t first_of_record, const Record& record,
+void add_clock(std::vector<PendingItem>& items, std::size_t first_of_record, const Record& record,
                const SlaClock& clock) {
-    WorkItem* action = nullptr;
-    for (std::size_t i = first_of_record; i < items.size(); ++i)
-        if (items[i].kind == "next_action" && !action) action = &items[i];
+    PendingItem* action = nullptr;
+    for (std::size_t i = first_of_record; i < items.size() && !action; ++i)
+        if (items[i].kind == PendingItem::Kind::NextAction) action = &items[i];
     if (!action)
         for (std::size_t i = first_of_record; i < items.size(); ++i)
-            if (items[i].kind == "task" && (!action || more_urgent(items[i], *action)))
+            if (items[i].kind == PendingItem::Kind::Task &&
+                (!action || more_urgent(items[i], *action)))
                 action = &items[i];
-    const std::string reason = "SLA: " + clock.policy->name;
     if (!action) {
-        items.push_back({record.id,
-                         "",
-                         "sla",
-                         "Meet the SLA: " + clock.policy->name,
-                         clock.due,
-                         clock_state_name(clock.state),
-                         "",
-                         reason,
-                         record.id,
-                         {}});
+        PendingItem item{&record, &record, PendingItem::Kind::Sla, clock.due,
+                         clock_state_name(clock.state)};
+        item.sla = clock.policy;
+        items.push_back(item);
         return;
     }
     if (action->due && *action->due < clock.due) return; // the action is due sooner anyway
     action->due = clock.due;
     action->state = clock_state_name(clock.state);
-    action->reason = reason;
+    action->sla = clock.policy;
 }
 
-// One row per record: its most urgent item, the rest under it. Sorts
-// positions rather than the items, which are big to move.
-std::vector<WorkItem> fold_by_record(std::vector<WorkItem> items) {
+// One row per record, in words: its most urgent item, the rest under it.
+// Items that fall due together keep the order they were found in.
+std::vector<WorkItem> fold_by_record(const Workspace& ws, const std::vector<PendingItem>& items,
+                                     const std::string& user) {
     std::vector<std::size_t> order(items.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return more_urgent(items[a], items[b]); });
     std::vector<WorkItem> rows;
     rows.reserve(items.size());
-    std::unordered_map<std::string, std::size_t> row_of;
+    std::unordered_map<const Record*, std::size_t> row_of;
     row_of.reserve(items.size());
     for (const std::size_t at : order) {
-        WorkItem& item = items[at];
+        const PendingItem& item = items[at];
         const auto [it, first] = row_of.emplace(item.about, rows.size());
         if (first)
-            rows.push_back(std::move(item));
+            rows.push_back(in_words(ws, item, user));
         else
-            rows[it->second].more.push_back(std::move(item));
+            rows[it->second].more.push_back(in_words(ws, item, user));
     }
     return rows;
 }
@@ -197,21 +246,22 @@ std::vector<WorkItem> fold_by_record(std::vector<WorkItem> items) {
 std::optional<WorkItem> record_next_action(const Workspace& ws, const Record& record, Instant now) {
     const BusinessCalendar calendar = workspace_calendar(ws);
     const SlaClockReader clocks(ws, calendar);
-    std::vector<WorkItem> items = stage_actions(ws, clocks, record, now);
+    std::vector<PendingItem> items;
+    add_stage_actions(items, ws, clocks, record, now);
     for (const auto& id : ws.referrers_of(record.id)) {
         const Record* task = ws.find(id);
         if (!task || task->type != "task" || task->value("related") != record.id) continue;
-        if (auto item = task_item(ws, *task, now)) items.push_back(std::move(*item));
+        if (auto item = task_item(ws, *task, now)) items.push_back(*item);
     }
     for (const auto& clock : clocks(record, now))
         if (clock.state != ClockState::Met && clock.state != ClockState::Paused)
             add_clock(items, 0, record, clock);
     if (items.empty()) return std::nullopt;
-    for (auto& item : items) {
-        name_item(ws, item);
-        item.about = record.id; // one row, whoever's task it is
-    }
-    return std::move(fold_by_record(std::move(items)).front());
+    for (auto& item : items)
+        item.about = &record; // one row, whoever's task it is
+    auto rows = fold_by_record(ws, items, record.owner);
+    name_work_items(ws, rows, 0, 1);
+    return std::move(rows.front());
 }
 
 namespace {
@@ -242,31 +292,51 @@ std::vector<const Record*> records_for(const Workspace& ws, const std::string& u
     return records;
 }
 
+using TasksByRecord = std::unordered_map<const Record*, std::vector<PendingItem>>;
+
+// The user's open tasks, by the record each belongs to, so that a record's
+// clock can find its action among them.
+TasksByRecord open_tasks(const Workspace& ws, const std::vector<const Record*>& records,
+                         const std::string& user, Instant now) {
+    TasksByRecord tasks_of;
+    for (const Record* task : records)
+        if (task->type == "task" && task->owner == user)
+            if (auto item = task_item(ws, *task, now)) tasks_of[item->about].push_back(*item);
+    return tasks_of;
+}
+
+// Tasks whose record is not the user's (or is gone) are still theirs to do:
+// after everything else, by the id of that record.
+void add_other_tasks(std::vector<PendingItem>& items, const TasksByRecord& tasks_of) {
+    std::vector<const TasksByRecord::value_type*> left;
+    left.reserve(tasks_of.size());
+    for (const auto& entry : tasks_of)
+        left.push_back(&entry);
+    std::sort(left.begin(), left.end(),
+              [](const auto* a, const auto* b) { return a->first->id < b->first->id; });
+    for (const auto* entry : left)
+        items.insert(items.end(), entry->second.begin(), entry->second.end());
+}
+
 } // namespace
 
 std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user, Instant now,
                                    std::size_t titled) {
-    std::vector<WorkItem> items;
     const BusinessCalendar calendar = workspace_calendar(ws);
     const SlaClockReader clocks_of(ws, calendar);
     const User* me = ws.directory.user(user);
     const std::vector<const Record*> records = records_for(ws, user);
-    // My open tasks, by the record they belong to, so a clock can find its action.
-    std::map<std::string, std::vector<WorkItem>> tasks_of;
-    for (const Record* task : records)
-        if (task->type == "task" && task->owner == user)
-            if (auto item = task_item(ws, *task, now))
-                tasks_of[item->about].push_back(std::move(*item));
+    auto tasks_of = open_tasks(ws, records, user, now);
+    std::vector<PendingItem> items;
+    items.reserve(records.size());
     for (const Record* record : records) {
         const bool mine = record->owner == user;
         if (!mine && !(me && can_view(ws, *me, *record))) continue;
         const std::size_t first = items.size();
         if (mine) {
-            for (auto& item : stage_actions(ws, clocks_of, *record, now))
-                items.push_back(std::move(item));
-            if (auto tasks = tasks_of.find(record->id); tasks != tasks_of.end()) {
-                for (auto& item : tasks->second)
-                    items.push_back(std::move(item));
+            add_stage_actions(items, ws, clocks_of, *record, now);
+            if (auto tasks = tasks_of.find(record); tasks != tasks_of.end()) {
+                items.insert(items.end(), tasks->second.begin(), tasks->second.end());
                 tasks_of.erase(tasks);
             }
         }
@@ -277,29 +347,17 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
                                         escalation != record->sla_escalations.end() &&
                                         names(escalation->second, user);
             if (mine_to_rescue) {
-                const User* owner = ws.directory.user(record->owner);
-                items.push_back(
-                    {record->id,
-                     "",
-                     "escalation",
-                     "Escalated: " + clock.policy->name +
-                         (owner && owner->id != user ? " (owner " + owner->name + ")" : ""),
-                     clock.due,
-                     "overdue",
-                     "",
-                     "SLA: " + clock.policy->name,
-                     record->id,
-                     {}});
+                PendingItem item{record, record, PendingItem::Kind::Escalation, clock.due,
+                                 "overdue"};
+                item.sla = clock.policy;
+                items.push_back(item);
             } else if (mine) {
                 add_clock(items, first, *record, clock);
             }
         }
     }
-    // Tasks whose record is not mine (or is gone) still are mine to do.
-    for (auto& [about, tasks] : tasks_of)
-        for (auto& item : tasks)
-            items.push_back(std::move(item));
-    auto rows = fold_by_record(std::move(items));
+    add_other_tasks(items, tasks_of);
+    auto rows = fold_by_record(ws, items, user);
     name_work_items(ws, rows, 0, titled);
     return rows;
 }
