@@ -736,6 +736,7 @@ void App::finish_bulk(const std::string& verb, const BulkResult& result, const s
     }
     m_ui.notice = verb + " " + std::to_string(result.done()) + " of " +
                   std::to_string(result.items.size()) + where;
+    m_ui.warned_notice = result.done() < result.items.size() ? m_ui.notice : "";
     m_ui.undo.reset(); // many changes at once: undone one by one from each record
     if (result.done() > 0) after_change();
 }
@@ -1072,6 +1073,7 @@ std::string App::test_state_json() const {
                 {"form_problems", problems},
                 {"form_duplicates", form_duplicates},
                 {"notice", m_ui.notice},
+                {"notice_warns", m_ui.notice_warns()},
                 {"form_history", form_history_json()},
                 {"error_dialog", m_ui.error_dialog},
                 {"open_problems", m_ui.open_problems}}

@@ -406,9 +406,11 @@ struct UiState {
     ListCache list;
     std::vector<std::string> open_problems; // damage found when opening
     std::string notice;                     // "Imported 334 records"
-    std::optional<LastChange> undo;         // offered beside the notice of the change
-    std::string alert;                      // the latest SLA breach news, shown as a warning
-    std::string error_dialog;               // shown in a modal until dismissed
+    std::string warned_notice; // the notice, when not all was done ("Moved 0 of 14 …")
+    bool notice_warns() const { return !warned_notice.empty() && notice == warned_notice; }
+    std::optional<LastChange> undo; // offered beside the notice of the change
+    std::string alert;              // the latest SLA breach news, shown as a warning
+    std::string error_dialog;       // shown in a modal until dismissed
     ImportQuestion import_question; // a picked workspace file: merge it, or replace with it?
     bool nav_open = false;          // the navigation menu (phones and tablets)
     Palette palette;

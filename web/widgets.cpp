@@ -137,6 +137,25 @@ void text_fitted(const std::string& text, float width, const ImVec4* color) {
     if (color) ImGui::PopStyleColor();
 }
 
+std::string fitted(const std::string& text, float width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+    const float ellipsis = ImGui::CalcTextSize("…").x;
+    std::size_t keep = text.size();
+    while (keep > 0) {
+        do // back to the start of a UTF-8 character
+            --keep;
+        while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80);
+        if (ImGui::CalcTextSize(text.data(), text.data() + keep).x + ellipsis <= width) break;
+    }
+    return text.substr(0, keep) + "…";
+}
+
+bool begin_combo_fitted(const char* id, const std::string& preview, ImGuiComboFlags flags) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float room = ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - style.FramePadding.x * 2;
+    return ImGui::BeginCombo(id, fitted(preview, room).c_str(), flags);
+}
+
 float scale() {
     return ImGui::GetFontSize() / 16.0f;
 }
@@ -170,6 +189,10 @@ void same_line_if_fits(const char* label) {
     const float width = ImGui::CalcTextSize(label, nullptr, true).x + style.FramePadding.x * 2;
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
     if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <= right) ImGui::SameLine();
+}
+
+const ImVec4& notice_color(const UiState& ui) {
+    return ui.notice_warns() ? colors::kWarning : colors::kSuccess;
 }
 
 } // namespace crm::web

@@ -74,6 +74,10 @@ bool tap_button(const char* label, float width = 0);
 // Text cut to `width` with an ellipsis when it does not fit; the whole text
 // shows on hover (or a long press). `color` 0 means the normal text colour.
 void text_fitted(const std::string& text, float width, const ImVec4* color = nullptr);
+// `text` cut at a character with an ellipsis when it is wider than `width`.
+std::string fitted(const std::string& text, float width);
+// BeginCombo() whose preview ends in an ellipsis rather than being clipped.
+bool begin_combo_fitted(const char* id, const std::string& preview, ImGuiComboFlags flags = 0);
 
 // Escape for a dialog: pressed while none of the dialog's own popups (a
 // picker, a calendar) was open, as Escape closes that popup first. Call once
@@ -85,6 +89,8 @@ void same_line_if_fits(const char* label);
 
 bool primary_button(const char* label, const ImVec2& size = ImVec2(0, 0));
 void text_colored_wrapped(const ImVec4& color, const std::string& text);
+// Green for what was done; amber when the notice says some of it was not.
+const ImVec4& notice_color(const UiState& ui);
 float scale();
 
 } // namespace crm::web

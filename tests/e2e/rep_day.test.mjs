@@ -288,6 +288,7 @@ test("the deals list filters by owner and stage together and totals exactly what
   const after = await state(page);
   // The pipeline does not skip stages: every lead is refused, named, and stays selected.
   assert.equal(after.notice, `Moved 0 of ${leads} to Meeting scheduled`);
+  assert.equal(after.notice_warns, true, "shown as a warning, not as success");
   assert.equal(after.bulk_refused.length, leads);
   assert.match(after.bulk_refused[0], /^Cannot move .+ to Meeting scheduled: the Sales pipeline does not skip stages; move through Qualified first$/);
   assert.equal(after.bulk_selected, leads, "what was refused stays selected");

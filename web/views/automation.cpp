@@ -133,7 +133,8 @@ void draw_automation(ViewContext& view) {
     }
     text_colored_wrapped(colors::kMuted, "What the rules do, and what they did lately. What a "
                                          "rule could not do waits in Exceptions.");
-    if (!view.ui.notice.empty()) ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
+    if (!view.ui.notice.empty())
+        ImGui::TextColored(notice_color(view.ui), "%s", view.ui.notice.c_str());
     ImGui::Spacing();
     const User* me = view.workspace.directory.user(view.ui.user);
     const bool may_change = !view.read_only && me && me->role == Role::Admin;

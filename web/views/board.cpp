@@ -269,7 +269,7 @@ void draw_board(ViewContext& view) {
         }
     }
     if (!view.ui.notice.empty()) {
-        text_colored_wrapped(colors::kSuccess, view.ui.notice);
+        text_colored_wrapped(notice_color(view.ui), view.ui.notice);
         draw_undo_button(view);
     } else if (!phone)
         ImGui::TextColored(colors::kMuted,

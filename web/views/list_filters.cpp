@@ -24,7 +24,7 @@ void draw_owner_filter(ViewContext& view, std::set<std::string>& owners, float w
     else if (owners.size() > 1)
         preview = std::to_string(owners.size()) + " owners";
     ImGui::SetNextItemWidth(width);
-    if (ImGui::BeginCombo("##owners", ("Owner: " + preview).c_str())) {
+    if (begin_combo_fitted("##owners", "Owner: " + preview)) {
         auto toggle = [&](const std::string& id, const std::string& label) {
             bool on = owners.count(id) > 0;
             if (ImGui::Checkbox(label.c_str(), &on)) {
@@ -58,7 +58,7 @@ void draw_stage_filter(ViewContext& view, const RecordTypeDef& type, StageFilter
     if (filter.stages.size() > 1) preview = std::to_string(filter.stages.size()) + " stages";
     ImGui::SameLine();
     ImGui::SetNextItemWidth(width);
-    if (ImGui::BeginCombo("##stages", ("Stage: " + preview).c_str(), ImGuiComboFlags_HeightLarge)) {
+    if (begin_combo_fitted("##stages", "Stage: " + preview, ImGuiComboFlags_HeightLarge)) {
         for (const Flow* flow : flows) {
             if (flows.size() > 1) ImGui::TextColored(colors::kMuted, "%s", flow->name.c_str());
             for (const auto& stage : flow->stages) {
@@ -96,7 +96,7 @@ void draw_date_filter(ViewContext& view, const RecordTypeDef& type, float width)
         if (id == date.field) preview = label;
     if (!is_phone()) ImGui::SameLine();
     ImGui::SetNextItemWidth(width);
-    if (ImGui::BeginCombo("##datefield", preview.c_str())) {
+    if (begin_combo_fitted("##datefield", preview)) {
         for (const auto& [id, label] : fields)
             if (ImGui::Selectable(label.c_str(), id == date.field)) date.field = id;
         ImGui::EndCombo();
@@ -144,7 +144,7 @@ void draw_view_picker(ViewContext& view, const RecordTypeDef& type, float width)
     ImGui::SetNextItemWidth(width);
     const std::string preview =
         ui.view_name.empty() ? "All " + type.plural : ui.view_name + (changed ? " (changed)" : "");
-    if (ImGui::BeginCombo("##views", ("View: " + preview).c_str())) {
+    if (begin_combo_fitted("##views", "View: " + preview)) {
         if (ImGui::Selectable(("All " + type.plural).c_str(), ui.view_name.empty())) {
             ui.view_name.clear();
             ui.filter = ListFilter{};

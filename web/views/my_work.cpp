@@ -211,7 +211,7 @@ void draw_my_work(ViewContext& view) {
         mark(view.ui, "alert-inbox");
     }
     if (!view.ui.notice.empty()) {
-        text_colored_wrapped(colors::kSuccess, view.ui.notice);
+        text_colored_wrapped(notice_color(view.ui), view.ui.notice);
         draw_undo_button(view);
     } else if (!is_phone())
         text_fitted("Most urgent first. Times are in working hours where the SLA says so.",
@@ -281,7 +281,8 @@ void draw_exceptions(ViewContext& view) {
                                          "automations that could not run; the biggest groups "
                                          "first.");
     ImGui::Spacing();
-    if (!view.ui.notice.empty()) ImGui::TextColored(colors::kSuccess, "%s", view.ui.notice.c_str());
+    if (!view.ui.notice.empty())
+        ImGui::TextColored(notice_color(view.ui), "%s", view.ui.notice.c_str());
     if (queues.empty()) ImGui::TextColored(colors::kSuccess, "Nothing needs attention.");
     const User* me = view.read_only ? nullptr : view.workspace.directory.user(view.ui.user);
     for (std::size_t q = 0; q < queues.size(); ++q) {

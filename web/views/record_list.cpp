@@ -343,7 +343,7 @@ void draw_record_list(ViewContext& view) {
         ImGui::SameLine();
         ImGui::SetCursorPosY(ImGui::GetCursorPosY() + ImGui::GetStyle().FramePadding.y);
         text_fitted(view.ui.notice, ImGui::GetContentRegionAvail().x - new_width - 90 * s,
-                    &colors::kSuccess);
+                    &notice_color(view.ui));
         draw_undo_button(view);
     }
     ImGui::SameLine(ImGui::GetContentRegionMax().x - new_width);
@@ -356,7 +356,7 @@ void draw_record_list(ViewContext& view) {
     ImGui::EndDisabled();
     mark(view.ui, "new-record");
     if (!view.ui.notice.empty() && phone) {
-        text_colored_wrapped(colors::kSuccess, view.ui.notice);
+        text_colored_wrapped(notice_color(view.ui), view.ui.notice);
         draw_undo_button(view);
     }
     draw_list_filters(view, *type);
