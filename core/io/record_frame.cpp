@@ -153,9 +153,7 @@ std::optional<FlowState> read_flow_state(MessagePackReader& in) {
             return read_text(in, state.status);
         }
     });
-    const bool known_status = state.status == "active" || state.status == "ended" ||
-                              state.status == "exited" || state.status == "spawned";
-    if (!taken || !(*taken & 1u << Status) || !known_status) return std::nullopt;
+    if (!taken || !(*taken & 1u << Status) || !is_flow_status(state.status)) return std::nullopt;
     if (!state.active() && state.outcome.empty()) return std::nullopt;
     return state;
 }

@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace crm {
@@ -150,6 +151,11 @@ struct FlowState {
 
     bool active() const { return status == "active"; }
 };
+
+// One of the statuses a flow state may have (FlowState::status).
+inline bool is_flow_status(std::string_view status) {
+    return status == "active" || status == "ended" || status == "exited" || status == "spawned";
+}
 
 // The stage or outcome id a stage field's value names ("Proposal", "closed won",
 // "proposal"): by name in any case, or by id. "" when it names none.

@@ -499,7 +499,7 @@ Result<FlowState> flow_state_from_json(const json& value, const std::string& pat
     state.stage = *stage;
     auto status = require_string(value, path, "status");
     if (!status) return Error{status.error()};
-    if (*status != "active" && *status != "ended" && *status != "exited" && *status != "spawned")
+    if (!is_flow_status(*status))
         return Error{path +
                      ".status: expected \"active\", \"ended\", \"exited\" or \"spawned\", got \"" +
                      *status + "\""};
