@@ -172,8 +172,9 @@ std::vector<const Record*> Workspace::all_records() const {
 
 const std::vector<std::string>& Workspace::referrers_of(std::string_view id) const {
     static const std::vector<std::string> kNone;
-    const auto it = m_referrers.find(std::string(id));
-    return it == m_referrers.end() ? kNone : it->second;
+    const auto& referrers = links().referrers;
+    const auto it = referrers.find(std::string(id));
+    return it == referrers.end() ? kNone : it->second;
 }
 
 std::string Workspace::title_of(const Record& record) const {
@@ -246,8 +247,10 @@ const Record& Workspace::put(Record record) {
         // A record replaced in place keeps its place and its node, so pointers hold.
         record.position = existing->second.position;
         unlist(existing->second);
-        unlink(record.id);
-        link(record);
+        if (m_links.built) {
+            unlink(record.id);
+            link(record);
+        }
         existing->second = std::move(record);
         existing->second.due_facts.start_keeping();
         sync_indexes(existing->second);
@@ -262,7 +265,7 @@ const Record* Workspace::add(Record&& record) {
     note_id(record.type, record.id);
     record.position = ++m_last_position;
     m_ids_by_type[record.type].push_back(record.id);
-    link(record);
+    if (m_links.built) link(record);
     Record& kept = at->second = std::move(record);
     kept.due_facts.start_keeping();
     if (m_indexes.valid) m_indexes.by_type[kept.type].push_back(&kept);
@@ -284,7 +287,7 @@ void Workspace::erase(std::string_view id) {
     }
     unlist(it->second);
     ids.erase(at);
-    unlink(it->first);
+    if (m_links.built) unlink(it->first);
     m_records.erase(it);
 }
 
@@ -313,12 +316,12 @@ void Workspace::reindex_record(std::string_view id) {
 
 void Workspace::reindex_links(std::string_view id) {
     const auto it = m_records.find(std::string(id));
-    if (it == m_records.end()) return;
+    if (it == m_records.end() || !m_links.built) return;
     // Most edits change no reference: leave the index alone, since taking a
     // record out of a company's referrers is a walk through all of them.
-    const auto links = m_links_from.find(it->first);
+    const auto links = m_links.from.find(it->first);
     const std::vector<std::string> targets = link_targets(it->second);
-    if (links == m_links_from.end() ? targets.empty() : links->second == targets) return;
+    if (links == m_links.from.end() ? targets.empty() : links->second == targets) return;
     unlink(it->first);
     link(it->second);
 }
@@ -339,23 +342,44 @@ std::vector<std::string> Workspace::link_targets(const Record& record) const {
     return targets;
 }
 
-void Workspace::link(const Record& record) {
-    std::vector<std::string> targets = link_targets(record);
-    for (const auto& target : targets)
-        m_referrers[target].push_back(record.id);
-    if (!targets.empty()) m_links_from[record.id] = std::move(targets);
+const Workspace::Links& Workspace::links() const {
+    if (m_links.built) return m_links;
+    m_links.built = true;
+    for (const Record* record : all_records())
+        link(*record);
+    return m_links;
 }
 
-void Workspace::unlink(const std::string& id) {
-    const auto it = m_links_from.find(id);
-    if (it == m_links_from.end()) return;
+void Workspace::link(const Record& record) const {
+    std::vector<std::string> targets = link_targets(record);
+    const auto joined_before = [&](const std::string& id, std::uint64_t position) {
+        const Record* other = find(id);
+        return other && other->position < position;
+    };
+    for (const auto& target : targets) {
+        // In the order the referrers joined the workspace, however the index
+        // was built: the newest need no search.
+        auto& referrers = m_links.referrers[target];
+        if (referrers.empty() || joined_before(referrers.back(), record.position))
+            referrers.push_back(record.id);
+        else
+            referrers.insert(std::lower_bound(referrers.begin(), referrers.end(), record.position,
+                                              joined_before),
+                             record.id);
+    }
+    if (!targets.empty()) m_links.from[record.id] = std::move(targets);
+}
+
+void Workspace::unlink(const std::string& id) const {
+    const auto it = m_links.from.find(id);
+    if (it == m_links.from.end()) return;
     for (const auto& target : it->second) {
-        auto& referrers = m_referrers[target];
+        auto& referrers = m_links.referrers[target];
         const auto found = std::find(referrers.begin(), referrers.end(), id);
         if (found != referrers.end()) referrers.erase(found);
-        if (referrers.empty()) m_referrers.erase(target);
+        if (referrers.empty()) m_links.referrers.erase(target);
     }
-    m_links_from.erase(it);
+    m_links.from.erase(it);
 }
 
 void Workspace::note_id(std::string_view type, std::string_view id) {

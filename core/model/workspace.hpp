@@ -71,8 +71,9 @@ class Workspace {
     const std::vector<const Record*>& failed_records(std::string_view type) const;
     const std::vector<const Record*>& records_in_processes(std::string_view type) const;
 
-    // Records whose record_ref fields point at `id`, in the order they came
-    // to point at it. An index: a company's contacts are found without a scan.
+    // Records whose record_ref fields point at `id`, in the order they
+    // joined the workspace. An index: a company's contacts are found without
+    // a scan.
     const std::vector<std::string>& referrers_of(std::string_view id) const;
 
     // "Acme Corp", "Dana Whitfield"; falls back to the id.
@@ -143,12 +144,19 @@ class Workspace {
     std::uint64_t m_last_position = 0;
     std::map<std::string, long long> m_next_numbers;
     // The link index: what each record points at, and who points at each.
-    std::unordered_map<std::string, std::vector<std::string>> m_links_from;
-    std::unordered_map<std::string, std::vector<std::string>> m_referrers;
+    // Built on first use (a workspace opens without waiting for it: My work
+    // does not ask), then kept as records change.
+    struct Links {
+        std::unordered_map<std::string, std::vector<std::string>> from;
+        std::unordered_map<std::string, std::vector<std::string>> referrers;
+        bool built = false;
+    };
+    mutable Links m_links;
 
     std::vector<std::string> link_targets(const Record& record) const;
-    void link(const Record& record);
-    void unlink(const std::string& id);
+    const Links& links() const;
+    void link(const Record& record) const;
+    void unlink(const std::string& id) const;
     const Indexes& indexes() const;
     // Lists `record` in the owner, escalation, failure and process indexes
     // as it stands now; unlist() takes it out of all of them.
