@@ -100,6 +100,14 @@ void Workspace::sync_indexes(const Record& record) {
     set_listed(m_indexes.in_flows[record.type], &record, !record.flows.empty());
 }
 
+void Workspace::list_new(const Record& record) {
+    const auto list = [&](auto& index) { index[record.type].push_back(&record); };
+    if (!record.owner.empty()) list(m_indexes.by_owner[record.owner]);
+    if (!record.sla_escalations.empty()) list(m_indexes.escalated);
+    if (!record.automation_failures.empty()) list(m_indexes.failed);
+    if (!record.flows.empty()) list(m_indexes.in_flows);
+}
+
 void Workspace::unlist(const Record& record) {
     if (!m_indexes.valid) return;
     if (!record.owner.empty())
@@ -268,8 +276,10 @@ const Record* Workspace::add(Record&& record) {
     if (m_links.built) link(record);
     Record& kept = at->second = std::move(record);
     kept.due_facts.start_keeping();
-    if (m_indexes.valid) m_indexes.by_type[kept.type].push_back(&kept);
-    sync_indexes(kept);
+    if (m_indexes.valid) {
+        m_indexes.by_type[kept.type].push_back(&kept);
+        list_new(kept);
+    }
     return &kept;
 }
 

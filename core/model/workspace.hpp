@@ -161,6 +161,8 @@ class Workspace {
     // Lists `record` in the owner, escalation, failure and process indexes
     // as it stands now; unlist() takes it out of all of them.
     void sync_indexes(const Record& record);
+    // sync_indexes() of a record that just joined, which no index lists yet.
+    void list_new(const Record& record);
     void unlist(const Record& record);
     // Records in all_records() order from an index's type -> records.
     std::vector<const Record*>
