@@ -220,10 +220,64 @@ Module.crmPlatform = (function () {
     if (waiting || saveState === 1 || saveState === 4) runSync();
   }
 
-  function mountAndLoad(readOnly) {
+  // Opening begins as this script runs, long before the module is ready
+  // (beginLoading()): the writer's lock, then every stored file in one
+  // request, so that IndexedDB reads while the module compiles and draws its
+  // first frame. IDBFS's own sync asks file by file, and each answer waits
+  // for the main thread, which those first frames keep busy.
+  let stored = null;        // { readOnly, keys, files } or { readOnly, error }, once read
+  let whenStored = null;    // beginLoading(), when it came first
+  function storedRead(result) {
+    stored = result;
+    if (whenStored) whenStored();
+  }
+  function readStoredFiles(readOnly) {
+    IDBFS.getDB(DATA_DIR, function (err, db) {
+      if (err) return storedRead({ readOnly: readOnly, error: err });
+      try {
+        const transaction = db.transaction([IDBFS.DB_STORE_NAME], "readonly");
+        const files = transaction.objectStore(IDBFS.DB_STORE_NAME);
+        const keys = files.getAllKeys();
+        const values = files.getAll();
+        transaction.oncomplete = function () {
+          storedRead({ readOnly: readOnly, keys: keys.result, files: values.result });
+        };
+        transaction.onabort = function () {
+          storedRead({ readOnly: readOnly, error: transaction.error || new Error("aborted") });
+        };
+      } catch (e) {
+        storedRead({ readOnly: readOnly, error: e });
+      }
+    });
+  }
+  // One writer: a second tab would overwrite and delete the first tab's files.
+  if (navigator.locks && navigator.locks.request) {
+    navigator.locks.request("crm-workspace-writer", { ifAvailable: true }, function (lock) {
+      readStoredFiles(!lock);
+      if (!lock) return undefined;
+      return new Promise(function () {}); // held until the tab closes
+    });
+  } else {
+    setTimeout(function () { readStoredFiles(false); }, 0); // once IDBFS is defined below
+  }
+
+  // The files read early, into the file system; the keys come sorted, so a
+  // directory comes before what it holds. After an early read that failed,
+  // IDBFS's own sync tries again and says what is wrong.
+  function populate(callback) {
+    if (stored.error) return FS.syncfs(true, callback);
+    let failed = null;
+    for (let i = 0; i < stored.keys.length && !failed; i++)
+      IDBFS.storeLocalEntry(stored.keys[i], stored.files[i], function (err) { failed = err; });
+    stored.files = null; // the file system owns them now
+    callback(failed);
+  }
+
+  function mountAndLoad() {
+    const readOnly = stored.readOnly;
     FS.mkdir(DATA_DIR);
     FS.mount(IDBFS, {}, DATA_DIR);
-    FS.syncfs(true, function (err) {
+    populate(function (err) {
       if (err) {
         loadState = 3;
         loadMessage = "Your saved workspace could not be read (" + (err.message || err) +
@@ -240,16 +294,8 @@ Module.crmPlatform = (function () {
   function beginLoading() {
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
     checkQuota();
-    // One writer: a second tab would overwrite and delete the first tab's files.
-    if (navigator.locks && navigator.locks.request) {
-      navigator.locks.request("crm-workspace-writer", { ifAvailable: true }, function (lock) {
-        mountAndLoad(!lock);
-        if (!lock) return undefined;
-        return new Promise(function () {}); // held until the tab closes
-      });
-    } else {
-      mountAndLoad(false);
-    }
+    if (stored) mountAndLoad();
+    else whenStored = mountAndLoad;
   }
 
   for (const type of ["pointerdown", "pointerup", "pointermove", "wheel", "keydown", "keyup", "keypress", "resize", "focus", "blur"])
