@@ -291,6 +291,7 @@ EMSCRIPTEN_KEEPALIVE int crm_test_set_number(const char* id, const char* field, 
 int main() {
     if (!glfwInit()) {
         std::puts("GLFW could not start");
+        startup_failed();
         return 1;
     }
     glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
@@ -301,6 +302,7 @@ int main() {
     host.window = glfwCreateWindow(1280, 800, "Fieldwork CRM", nullptr, nullptr);
     if (!host.window) {
         std::puts("WebGL2 is not available in this browser");
+        startup_failed();
         return 1;
     }
     glfwMakeContextCurrent(host.window);

@@ -16,6 +16,8 @@ enum class SaveState { Clean, Pending, Saving, Saved, Failed };
 const char* data_directory();
 
 void begin_loading();
+// The app cannot run in this browser: another tab may write the workspace.
+void startup_failed();
 LoadState load_state();
 std::string load_message();
 // Goes up each time a read-only tab has read again what the writing tab saved.

@@ -227,6 +227,8 @@ Module.crmPlatform = (function () {
   // for the main thread, which those first frames keep busy.
   let stored = null;        // { readOnly, keys, files } or { readOnly, error }, once read
   let whenStored = null;    // beginLoading(), when it came first
+  let releaseWriter = null; // lets the writer's lock go, held until then
+  let savedMeanwhile = false; // a read-only tab heard the writer save while it opened
   function storedRead(result) {
     stored = result;
     if (whenStored) whenStored();
@@ -253,9 +255,10 @@ Module.crmPlatform = (function () {
   // One writer: a second tab would overwrite and delete the first tab's files.
   if (navigator.locks && navigator.locks.request) {
     navigator.locks.request("crm-workspace-writer", { ifAvailable: true }, function (lock) {
+      if (!lock && channel) channel.onmessage = function () { savedMeanwhile = true; };
       readStoredFiles(!lock);
       if (!lock) return undefined;
-      return new Promise(function () {}); // held until the tab closes
+      return new Promise(function (resolve) { releaseWriter = resolve; }); // until the tab closes
     });
   } else {
     setTimeout(function () { readStoredFiles(false); }, 0); // once IDBFS is defined below
@@ -286,10 +289,23 @@ Module.crmPlatform = (function () {
         loadState = readOnly ? 2 : 1;
         loadMessage = readOnly ? "This workspace is open in another tab; this tab is read-only." : "";
         if (readOnly && channel) channel.onmessage = reread;
+        if (readOnly && savedMeanwhile) reread();
       }
       bump();
     });
   }
+
+  // The app cannot run here (no WebGL2, or it stopped): another tab may
+  // write instead.
+  function startupFailed() {
+    if (releaseWriter) releaseWriter();
+    releaseWriter = null;
+  }
+  const abortedBefore = Module.onAbort;
+  Module.onAbort = function (what) {
+    startupFailed();
+    if (abortedBefore) abortedBefore(what);
+  };
 
   function beginLoading() {
     if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(function () {});
@@ -435,6 +451,7 @@ Module.crmPlatform = (function () {
 
   return {
     beginLoading: beginLoading,
+    startupFailed: startupFailed,
     loadState: function () { return loadState; },
     storedVersion: function () { return storedVersion; },
     loadMessage: function () { return loadMessage; },

@@ -19,6 +19,7 @@ EM_JS(char*, js_new_string, (const char* which), {
     return pointer;
 });
 EM_JS(void, js_begin_loading, (), { Module.crmPlatform.beginLoading(); });
+EM_JS(void, js_startup_failed, (), { Module.crmPlatform.startupFailed(); });
 EM_JS(int, js_load_state, (), { return Module.crmPlatform.loadState(); });
 EM_JS(int, js_stored_version, (), { return Module.crmPlatform.storedVersion(); });
 EM_JS(void, js_request_save, (), { Module.crmPlatform.requestSave(); });
@@ -47,6 +48,9 @@ const char* data_directory() {
 }
 void begin_loading() {
     js_begin_loading();
+}
+void startup_failed() {
+    js_startup_failed();
 }
 LoadState load_state() {
     return static_cast<LoadState>(js_load_state());

@@ -355,7 +355,11 @@ std::vector<std::string> Workspace::link_targets(const Record& record) const {
 const Workspace::Links& Workspace::links() const {
     if (m_links.built) return m_links;
     m_links.built = true;
-    for (const Record* record : all_records())
+    // In position order, so that each referrer joins the end of its lists.
+    std::vector<const Record*> records = all_records();
+    std::sort(records.begin(), records.end(),
+              [](const Record* a, const Record* b) { return a->position < b->position; });
+    for (const Record* record : records)
         link(*record);
     return m_links;
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startServer } from "../../scripts/static-server.mjs";
 import {
   startBrowser, stopBrowser, browser, shots, root, site, openApp, waitOpen, waitScreen, waitSaved, state,
-  findByTitle, click, navigate, typeInto, switchUser, drag, swipe, reveal,
+  findByTitle, click, navigate, typeInto, switchUser, drag, swipe, reveal, appUrl,
 } from "./helpers.mjs";
 
 before(startBrowser);
@@ -241,6 +241,37 @@ test("a second tab opens read-only instead of overwriting the first", async () =
   await waitOpen(second);
   assert.equal((await state(second)).records, records + 2);
   assert.match(await findByTitle(second, "Written by the second tab"), /^deal-[a-z2-9]{6}-\d+$/);
+  await context.close();
+});
+
+test("a tab still opening when the writing tab saves shows that save", async () => {
+  // The second tab reads the stored files as its script starts, long before
+  // its module is ready (held back here): a save meanwhile must reach it.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: "block" });
+  const first = await openApp(context);
+  const records = (await state(first)).records;
+  let letModuleLoad;
+  const moduleHeld = new Promise((resolve) => { letModuleLoad = resolve; });
+  const second = await context.newPage();
+  await second.route("**/crm.wasm", async (route) => { await moduleHeld; await route.continue(); });
+  await second.goto(appUrl());
+  await second.waitForTimeout(1000); // its lock asked for and the files read
+
+  await first.bringToFront();
+  await click(first, "my-work");
+  await waitScreen(first, "my_work");
+  const row = (await state(first)).work.findIndex((item) => item.kind !== "task");
+  await click(first, `work-log-${row}`);
+  await click(first, "log-outcome-Reached");
+  await click(first, "log-submit");
+  await first.waitForFunction(() => window.crmTest.state().log_open === false);
+  await waitSaved(first);
+
+  letModuleLoad();
+  await second.bringToFront();
+  await waitOpen(second);
+  assert.equal((await state(second)).read_only, true);
+  await second.waitForFunction((n) => window.crmTest.state().records === n, records + 1);
   await context.close();
 });
 

@@ -89,6 +89,9 @@ function spelled(arg) {
   }
 }
 
+// Where the app is served.
+export const appUrl = () => baseUrl;
+
 export async function waitOpen(page) {
   await page.waitForFunction(() => window.crmTest && window.crmTest.state().open === true, null,
     { timeout: 30000 });
