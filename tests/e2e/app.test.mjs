@@ -199,6 +199,18 @@ test("pasted text (with accents) lands in the focused field", async () => {
   await context.close();
 });
 
+// Logs a call from My work (one record more: the activity) and waits until it is saved.
+async function logCallFromMyWork(page) {
+  await click(page, "my-work");
+  await waitScreen(page, "my_work");
+  const row = (await state(page)).work.findIndex((item) => item.kind !== "task");
+  await click(page, `work-log-${row}`);
+  await click(page, "log-outcome-Reached");
+  await click(page, "log-submit");
+  await page.waitForFunction(() => window.crmTest.state().log_open === false);
+  await waitSaved(page);
+}
+
 test("a second tab opens read-only instead of overwriting the first", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const first = await openApp(context);
@@ -212,14 +224,7 @@ test("a second tab opens read-only instead of overwriting the first", async () =
   // What the first tab saves shows up in the second without a reload.
   const records = (await state(second)).records;
   await first.bringToFront(); // background tabs do not draw
-  await click(first, "my-work");
-  await waitScreen(first, "my_work");
-  const row = (await state(first)).work.findIndex((item) => item.kind !== "task");
-  await click(first, `work-log-${row}`);
-  await click(first, "log-outcome-Reached");
-  await click(first, "log-submit");
-  await first.waitForFunction(() => window.crmTest.state().log_open === false);
-  await waitSaved(first);
+  await logCallFromMyWork(first);
   await second.bringToFront();
   await second.waitForFunction((n) => window.crmTest.state().records === n, records + 1);
   assert.equal((await state(second)).read_only, true);
@@ -258,14 +263,7 @@ test("a tab still opening when the writing tab saves shows that save", async () 
   await second.waitForTimeout(1000); // its lock asked for and the files read
 
   await first.bringToFront();
-  await click(first, "my-work");
-  await waitScreen(first, "my_work");
-  const row = (await state(first)).work.findIndex((item) => item.kind !== "task");
-  await click(first, `work-log-${row}`);
-  await click(first, "log-outcome-Reached");
-  await click(first, "log-submit");
-  await first.waitForFunction(() => window.crmTest.state().log_open === false);
-  await waitSaved(first);
+  await logCallFromMyWork(first);
 
   letModuleLoad();
   await second.bringToFront();
