@@ -137,23 +137,20 @@ void text_fitted(const std::string& text, float width, const ImVec4* color) {
     if (color) ImGui::PopStyleColor();
 }
 
-std::string fitted(const std::string& text, float width) {
-    if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
-    const float ellipsis = ImGui::CalcTextSize("…").x;
-    std::size_t keep = text.size();
-    while (keep > 0) {
-        do // back to the start of a UTF-8 character
-            --keep;
-        while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80);
-        if (ImGui::CalcTextSize(text.data(), text.data() + keep).x + ellipsis <= width) break;
-    }
-    return text.substr(0, keep) + "…";
-}
-
 bool begin_combo_fitted(const char* id, const std::string& preview, ImGuiComboFlags flags) {
+    // The preview is drawn here, where BeginCombo() would clip it: ImGui's
+    // own ellipsis, in the box left of the arrow, on the combo's window.
     const ImGuiStyle& style = ImGui::GetStyle();
-    const float room = ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - style.FramePadding.x * 2;
-    return ImGui::BeginCombo(id, fitted(preview, room).c_str(), flags);
+    const ImVec2 min = ImGui::GetCursorScreenPos();
+    const float text_end =
+        min.x + ImGui::CalcItemWidth() - ImGui::GetFrameHeight() - style.FramePadding.x;
+    ImDrawList* draw_list = ImGui::GetWindowDrawList();
+    const bool open = ImGui::BeginCombo(id, nullptr, flags);
+    const ImVec2 text_min(min.x + style.FramePadding.x, min.y + style.FramePadding.y);
+    const ImVec2 text_max(text_end, min.y + ImGui::GetFrameHeight());
+    ImGui::RenderTextEllipsis(draw_list, text_min, text_max, text_end, text_end, preview.c_str(),
+                              nullptr, nullptr);
+    return open;
 }
 
 float scale() {

@@ -82,38 +82,36 @@ const Workspace::Indexes& Workspace::indexes() const {
         for (const auto& id : ids) {
             const Record& record = m_records.at(id);
             records.push_back(&record);
-            if (!record.owner.empty()) m_indexes.by_owner[record.owner][type_id].push_back(&record);
-            if (!record.sla_escalations.empty()) m_indexes.escalated[type_id].push_back(&record);
-            if (!record.automation_failures.empty()) m_indexes.failed[type_id].push_back(&record);
-            if (!record.flows.empty()) m_indexes.in_flows[type_id].push_back(&record);
+            list_new(record);
         }
     }
     return m_indexes;
 }
 
-void Workspace::sync_indexes(const Record& record) {
-    if (!m_indexes.valid) return;
-    if (!record.owner.empty())
-        set_listed(m_indexes.by_owner[record.owner][record.type], &record, true);
-    set_listed(m_indexes.escalated[record.type], &record, !record.sla_escalations.empty());
-    set_listed(m_indexes.failed[record.type], &record, !record.automation_failures.empty());
-    set_listed(m_indexes.in_flows[record.type], &record, !record.flows.empty());
+std::array<Workspace::IndexMembership, 4> Workspace::memberships(const Record& record) const {
+    // No owner, no owner's list to be in or out of.
+    auto* owned = record.owner.empty() ? nullptr : &m_indexes.by_owner[record.owner];
+    return {{{owned, true},
+             {&m_indexes.escalated, !record.sla_escalations.empty()},
+             {&m_indexes.failed, !record.automation_failures.empty()},
+             {&m_indexes.in_flows, !record.flows.empty()}}};
 }
 
-void Workspace::list_new(const Record& record) {
-    const auto list = [&](auto& index) { index[record.type].push_back(&record); };
-    if (!record.owner.empty()) list(m_indexes.by_owner[record.owner]);
-    if (!record.sla_escalations.empty()) list(m_indexes.escalated);
-    if (!record.automation_failures.empty()) list(m_indexes.failed);
-    if (!record.flows.empty()) list(m_indexes.in_flows);
+void Workspace::sync_indexes(const Record& record) {
+    if (!m_indexes.valid) return;
+    for (const auto& [index, belongs] : memberships(record))
+        if (index) set_listed((*index)[record.type], &record, belongs);
+}
+
+void Workspace::list_new(const Record& record) const {
+    for (const auto& [index, belongs] : memberships(record))
+        if (index && belongs) (*index)[record.type].push_back(&record);
 }
 
 void Workspace::unlist(const Record& record) {
     if (!m_indexes.valid) return;
-    if (!record.owner.empty())
-        set_listed(m_indexes.by_owner[record.owner][record.type], &record, false);
-    for (auto* index : {&m_indexes.escalated, &m_indexes.failed, &m_indexes.in_flows})
-        set_listed((*index)[record.type], &record, false);
+    for (const auto& [index, belongs] : memberships(record))
+        if (index) set_listed((*index)[record.type], &record, false);
 }
 
 std::vector<const Record*>
@@ -356,7 +354,10 @@ const Workspace::Links& Workspace::links() const {
     if (m_links.built) return m_links;
     m_links.built = true;
     // In position order, so that each referrer joins the end of its lists.
-    std::vector<const Record*> records = all_records();
+    std::vector<const Record*> records;
+    records.reserve(m_records.size());
+    for (const auto& [id, record] : m_records)
+        records.push_back(&record);
     std::sort(records.begin(), records.end(),
               [](const Record* a, const Record* b) { return a->position < b->position; });
     for (const Record* record : records)

@@ -11,6 +11,7 @@
 #include "scoring/lead_scoring.hpp"
 #include "sla/policy.hpp"
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -158,11 +159,18 @@ class Workspace {
     void link(const Record& record) const;
     void unlink(const std::string& id) const;
     const Indexes& indexes() const;
-    // Lists `record` in the owner, escalation, failure and process indexes
-    // as it stands now; unlist() takes it out of all of them.
+    // The owner, escalation, failure and process indexes (type -> records),
+    // each with whether `record` belongs in it: the one place that says so.
+    struct IndexMembership {
+        std::unordered_map<std::string, ByPosition>* index; // none: no owner
+        bool belongs;
+    };
+    std::array<IndexMembership, 4> memberships(const Record& record) const;
+    // Lists `record` in those indexes as it stands now; unlist() takes it
+    // out of all of them.
     void sync_indexes(const Record& record);
     // sync_indexes() of a record that just joined, which no index lists yet.
-    void list_new(const Record& record);
+    void list_new(const Record& record) const;
     void unlist(const Record& record);
     // Records in all_records() order from an index's type -> records.
     std::vector<const Record*>

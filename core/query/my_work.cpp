@@ -21,10 +21,10 @@ std::string span(std::int64_t seconds) {
     return std::to_string(std::max<std::int64_t>(minutes, 1)) + "m";
 }
 
-const char* state_of(const BusinessCalendar& calendar, Instant started, Instant due, Instant now,
-                     double at_risk) {
-    if (now >= due) return "overdue";
-    return share_used(calendar, started, due, now) >= at_risk ? "at-risk" : "ok";
+ClockState state_of(const BusinessCalendar& calendar, Instant started, Instant due, Instant now,
+                    double at_risk) {
+    if (now >= due) return ClockState::Overdue;
+    return share_used(calendar, started, due, now) >= at_risk ? ClockState::AtRisk : ClockState::Ok;
 }
 
 } // namespace
@@ -81,7 +81,7 @@ struct PendingItem {
     const Record* about = nullptr;  // the record whose row it folds into
     Kind kind = Kind::NextAction;
     std::optional<Instant> due;
-    const char* state = "ok";          // "ok", "at-risk" or "overdue"
+    ClockState state = ClockState::Ok; // Ok, AtRisk or Overdue
     const std::string* what = nullptr; // a next action: its stage's words
     const std::string* flow = nullptr; // a next action: its flow's id
     const SlaPolicy* sla = nullptr;    // the SLA whose clock it is due by
@@ -123,7 +123,7 @@ WorkItem in_words(const Workspace& ws, const PendingItem& item, const std::strin
     }
     }
     words.due = item.due;
-    words.state = item.state;
+    words.state = clock_state_name(item.state);
     if (item.flow) words.flow = *item.flow;
     if (item.sla) words.reason = "SLA: " + item.sla->name;
     words.about = item.about->id;
@@ -206,15 +206,14 @@ void add_clock(std::vector<PendingItem>& items, std::size_t first_of_record, con
                 (!action || more_urgent(items[i], *action)))
                 action = &items[i];
     if (!action) {
-        PendingItem item{&record, &record, PendingItem::Kind::Sla, clock.due,
-                         clock_state_name(clock.state)};
+        PendingItem item{&record, &record, PendingItem::Kind::Sla, clock.due, clock.state};
         item.sla = clock.policy;
         items.push_back(item);
         return;
     }
     if (action->due && *action->due < clock.due) return; // the action is due sooner anyway
     action->due = clock.due;
-    action->state = clock_state_name(clock.state);
+    action->state = clock.state;
     action->sla = clock.policy;
 }
 
@@ -348,7 +347,7 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
                                         names(escalation->second, user);
             if (mine_to_rescue) {
                 PendingItem item{record, record, PendingItem::Kind::Escalation, clock.due,
-                                 "overdue"};
+                                 ClockState::Overdue};
                 item.sla = clock.policy;
                 items.push_back(item);
             } else if (mine) {
