@@ -724,7 +724,7 @@ void App::finish_bulk(const std::string& verb, const BulkResult& result, const s
     bulk.refused.clear();
     for (const auto& item : result.items) {
         if (item.ok) {
-            bulk.ids.erase(item.id);
+            bulk.untick(item.id);
             continue;
         }
         // The engine's refusals mostly name the record already.

@@ -21,6 +21,7 @@
 #include "service/duplicates.hpp"
 #include "sla/time_zone.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -53,6 +54,15 @@ template <class T> struct MinuteCache {
     }
 };
 
+// "My work" as its screen shows it: the rows, and how many of them are
+// overdue and at risk, counted once as the rows are found rather than on
+// every frame (a busy rep has thousands).
+struct WorkScreen {
+    std::vector<WorkItem> rows;
+    std::size_t overdue = 0;
+    std::size_t at_risk = 0;
+};
+
 // The record page's panes: its fields, the records linked to it, its history.
 enum class FormPane { Details, Related, History };
 
@@ -68,6 +78,33 @@ struct LineDraft {
     std::string product, quantity, price, discount;
 };
 
+// An open record picker's choices, found again only when what they depend on
+// changes, not on every frame it is open: a "Related to" picker looks
+// through every record of the workspace.
+struct PickerChoices {
+    std::string target_type; // the only part of the field the choices depend on
+    std::string filter;
+    std::vector<std::string> nearby;
+    std::string user;
+    std::uint64_t workspace_version = UINT64_MAX;
+    ReferenceChoices found;
+
+    // True (and remembers the inputs) when `found` must be worked out again.
+    bool refresh(const FieldDef& for_field, const std::string& typed,
+                 const std::vector<std::string>& near, const std::string& who,
+                 std::uint64_t version) {
+        if (target_type == for_field.target_type && filter == typed && nearby == near &&
+            user == who && workspace_version == version)
+            return false;
+        target_type = for_field.target_type;
+        filter = typed;
+        nearby = near;
+        user = who;
+        workspace_version = version;
+        return true;
+    }
+};
+
 // The record editor: text buffers per field, parsed by the core on save.
 struct RecordForm {
     bool open = false;
@@ -80,7 +117,8 @@ struct RecordForm {
     std::string original_owner;
     std::map<std::string, std::string> problems;          // field id -> inline message
     std::map<std::string, std::string> reference_filters; // search text in record pickers
-    std::string message;                                  // what stopped the save
+    PickerChoices picker; // the open record picker's (one is open at a time)
+    std::string message;  // what stopped the save
     // Records the last Create looks like (it waits for "Create anyway").
     std::vector<DuplicatePair> likely_duplicates;
     bool create_anyway = false;
@@ -146,6 +184,7 @@ struct ListCache {
     bool ascending = true;
     std::vector<std::string> ids;
     ListTotals totals;
+    std::uint64_t refreshes = 0; // up by one each time the rows are worked out again
 };
 
 // The date filter's bounds as typed, and what is wrong with them.
@@ -156,9 +195,42 @@ struct ListFilterText {
 // The list's selection for bulk actions. On a phone, taps select only in
 // selecting mode; elsewhere each row has a checkbox.
 struct BulkSelection {
-    std::set<std::string> ids;
+    std::set<std::string> ids; // read freely; changed through the functions below
     bool selecting = false;
     std::vector<std::string> refused; // the last bulk action's refusals: "Title: why"
+
+    void toggle(const std::string& id) {
+        if (!ids.erase(id)) ids.insert(id);
+        ++m_changes;
+    }
+    void untick(const std::string& id) {
+        ids.erase(id);
+        ++m_changes;
+    }
+    void tick_all(const std::vector<std::string>& shown) {
+        ids.insert(shown.begin(), shown.end());
+        ++m_changes;
+    }
+    // Whether every row the list shows is ticked: the header's box asks on
+    // every frame, so it is worked out again only when the selection or the
+    // rows (`rows_version`, ListCache::refreshes) changed.
+    bool all_ticked(const std::vector<std::string>& shown, std::uint64_t rows_version) const {
+        if (m_all.changes != m_changes || m_all.rows_version != rows_version) {
+            m_all = {m_changes, rows_version,
+                     !shown.empty() && ids.size() >= shown.size() &&
+                         std::all_of(shown.begin(), shown.end(),
+                                     [&](const std::string& id) { return ids.count(id) > 0; })};
+        }
+        return m_all.all;
+    }
+
+  private:
+    struct AllTicked {
+        std::uint64_t changes = UINT64_MAX, rows_version = UINT64_MAX;
+        bool all = false;
+    };
+    std::uint64_t m_changes = 0;
+    mutable AllTicked m_all;
 };
 
 // Saving the list's filters as a named view.
@@ -373,9 +445,9 @@ struct UiState {
     // workspace calendar's (set by the app when the workspace opens).
     TimeZone zone = TimeZone::utc();
     DatePicker date_picker;
-    std::string user;                        // who is using the app (a local choice, no passwords)
-    Screen screen = Screen::MyWork;          // a rep opens the app on what to do next
-    MinuteCache<std::vector<WorkItem>> work; // "My work"
+    std::string user;               // who is using the app (a local choice, no passwords)
+    Screen screen = Screen::MyWork; // a rep opens the app on what to do next
+    MinuteCache<WorkScreen> work;   // "My work"
     MinuteCache<std::vector<ExceptionQueue>> exceptions; // the manager's queues
     // The one queue shown open (its group); "" = none (or the only one), so
     // the manager sees every group's count first. Opening one closes the

@@ -13,6 +13,18 @@ import {
 before(startBrowser);
 after(stopBrowser);
 
+// The record picker's choices as drawn ("choice-<id>"), once `settled` holds
+// for them.
+async function offeredOnceSettled(page, settled) {
+  for (let tries = 0; tries < 100; tries++) {
+    const names = Object.keys(await page.evaluate(() => window.crmTest.rects()))
+      .filter((name) => name.startsWith("choice-"));
+    if (settled(names)) return names;
+    await page.waitForTimeout(50);
+  }
+  assert.fail("the picker's choices never settled");
+}
+
 // What IndexedDB holds for the workspace, and what the files hold: path ->
 // the bytes, in base64.
 const savedFiles = (page) => page.evaluate(() => new Promise((resolve, reject) => {
@@ -526,9 +538,23 @@ test("a card dropped on a blocked stage asks for the missing data, then moves an
 
   await typeInto(page, "move-field-budget", "30000 USD");
   await click(page, "move-field-decision_maker");
-  const choice = await page.waitForFunction(
-    () => Object.keys(window.crmTest.rects()).find((n) => n.startsWith("choice-contact-")));
-  await click(page, await choice.jsonValue());
+  // The picker offers the people at the deal's company first. Typing narrows
+  // the choices to those whose name holds it; clearing the box brings the
+  // others back.
+  const linked = await offeredOnceSettled(page, (names) => names.length > 1);
+  const wanted = await page.evaluate((id) => window.crmTest.record(id), linked[1].replace("choice-", ""));
+  const typed = wanted.fields.last_name;
+  await typeInto(page, "picker-filter", typed);
+  const narrowed = await offeredOnceSettled(page, (names) => names.length < linked.length);
+  assert.ok(narrowed.includes(linked[1]), `${linked[1]} is still offered: ${narrowed}`);
+  for (const name of narrowed) {
+    const fields = (await page.evaluate((id) => window.crmTest.record(id), name.replace("choice-", ""))).fields;
+    assert.ok(`${fields.first_name} ${fields.last_name}`.includes(typed), `${name} does not hold "${typed}"`);
+  }
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Backspace");
+  assert.deepEqual(await offeredOnceSettled(page, (names) => names.length === linked.length), linked);
+  await click(page, linked[1]);
   await typeInto(page, "move-field-meeting_date", "2026-11-25");
   await click(page, "move-submit");
   await page.waitForFunction(() => window.crmTest.state().move_open === false);

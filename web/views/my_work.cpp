@@ -177,21 +177,26 @@ void draw_work_cards(ViewContext& view, std::vector<WorkItem>& items) {
     ImGui::EndChild();
 }
 
+WorkScreen work_screen(std::vector<WorkItem> rows) {
+    WorkScreen work{std::move(rows)};
+    for (const auto& row : work.rows) {
+        work.overdue += row.state == "overdue";
+        work.at_risk += row.state == "at-risk";
+    }
+    return work;
+}
+
 } // namespace
 
 void draw_my_work(ViewContext& view) {
     const float s = scale();
     place_main_area(view.ui.form.open);
     ImGui::Begin("##mywork", nullptr, kPanel);
+    WorkScreen& work = view.ui.work.value;
     if (view.ui.work.refresh(view.version, view.ui.user, view.now))
-        view.ui.work.value = next_actions(view.workspace, view.ui.user, view.now, 0);
-    auto& items = view.ui.work.value; // rows are named as they come into view
-    std::size_t overdue = 0, at_risk = 0;
-    for (const auto& item : items) {
-        overdue += item.state == "overdue";
-        at_risk += item.state == "at-risk";
-    }
-    if (!is_phone()) { // a phone's top bar names the screen
+        work = work_screen(next_actions(view.workspace, view.ui.user, view.now, 0));
+    auto& items = work.rows; // rows are named as they come into view
+    if (!is_phone()) {       // a phone's top bar names the screen
         ImGui::PushFont(heading_font());
         ImGui::TextUnformatted("My work");
         ImGui::PopFont();
@@ -200,11 +205,11 @@ void draw_my_work(ViewContext& view) {
     }
     ImGui::TextColored(colors::kMuted, "%zu to do · ", items.size());
     ImGui::SameLine(0, 0);
-    ImGui::TextColored(colors::kDanger, "%zu overdue", overdue);
+    ImGui::TextColored(colors::kDanger, "%zu overdue", work.overdue);
     ImGui::SameLine(0, 0);
     ImGui::TextColored(colors::kMuted, " · ");
     ImGui::SameLine(0, 0);
-    ImGui::TextColored(colors::kWarning, "%zu at risk", at_risk);
+    ImGui::TextColored(colors::kWarning, "%zu at risk", work.at_risk);
     if (!view.ui.alert.empty()) {
         text_colored_wrapped(colors::kWarning, view.ui.alert);
         if (ImGui::Button("Open the inbox", ImVec2(0, tap_height()))) go_to_inbox(view);

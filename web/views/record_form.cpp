@@ -100,17 +100,22 @@ void edit_user_ref(const Workspace& ws, UiState& ui, std::string& value, const c
 
 // A record picker: the records near this one first (under "Linked"), then the
 // rest; typing narrows both. The core chooses and orders them.
-void edit_record_ref(const Workspace& ws, UiState& ui, const FieldDef& field, std::string& value,
+void edit_record_ref(const ViewContext& view, const FieldDef& field, std::string& value,
                      std::string& filter, const std::vector<std::string>& nearby) {
+    const Workspace& ws = view.workspace;
+    UiState& ui = view.ui;
     const Record* target = ws.find(value);
     const std::string preview = target ? ws.title_of(*target) : (value.empty() ? "—" : value);
     if (!ImGui::BeginCombo("##v", preview.c_str(), ImGuiComboFlags_HeightLarge)) return;
     ImGui::SetNextItemWidth(-1);
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     ImGui::InputTextWithHint("##filter", "Type to search…", &filter);
+    mark(ui, "picker-filter");
     if (ImGui::Selectable("—", value.empty())) value.clear();
-    const ReferenceChoices found =
-        reference_choices(ws, ui.user, field, nearby, filter, kMaxReferenceChoices);
+    PickerChoices& picker = ui.form.picker;
+    if (picker.refresh(field, filter, nearby, ui.user, view.version))
+        picker.found = reference_choices(ws, ui.user, field, nearby, filter, kMaxReferenceChoices);
+    const ReferenceChoices& found = picker.found;
     for (std::size_t i = 0; i < found.choices.size(); ++i) {
         const ReferenceChoice& choice = found.choices[i];
         const bool first_of_part = i == 0 || found.choices[i - 1].nearby != choice.nearby;
@@ -256,7 +261,7 @@ void edit_field_value(const ViewContext& view, const FieldDef& field, std::strin
         edit_user_ref(view.workspace, view.ui, value, "—");
         break;
     case FieldType::RecordRef:
-        edit_record_ref(view.workspace, view.ui, field, value, filter, nearby);
+        edit_record_ref(view, field, value, filter, nearby);
         break;
     case FieldType::Date:
     case FieldType::DateTime:

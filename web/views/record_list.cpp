@@ -29,6 +29,7 @@ void refresh_rows(const ViewContext& view) {
     cache.ids = query_records(
         view.workspace, {ui.type, ui.user, ui.search, ui.sort_by, ui.sort_ascending, ui.filter});
     cache.totals = list_totals(view.workspace, cache.ids);
+    ++cache.refreshes;
     cache.filter = filter;
     cache.workspace_version = view.version;
     cache.type = ui.type;
@@ -36,11 +37,6 @@ void refresh_rows(const ViewContext& view) {
     cache.search = ui.search;
     cache.sort_by = ui.sort_by;
     cache.ascending = ui.sort_ascending;
-}
-
-// Ticks a record in or out of the bulk selection.
-void toggle_selected(BulkSelection& bulk, const std::string& id) {
-    if (!bulk.ids.erase(id)) bulk.ids.insert(id);
 }
 
 // "Move to…": every stage and outcome of the type's processes.
@@ -119,13 +115,11 @@ void draw_table_headers(ViewContext& view, int column_count) {
             ImGui::TableHeader(ImGui::TableGetColumnName(column));
             continue;
         }
-        const auto& shown = view.ui.list.ids;
-        bool all = !shown.empty() && view.ui.bulk.ids.size() >= shown.size() &&
-                   std::all_of(shown.begin(), shown.end(),
-                               [&](const std::string& id) { return view.ui.bulk.ids.count(id); });
+        const ListCache& list = view.ui.list;
+        bool all = view.ui.bulk.all_ticked(list.ids, list.refreshes);
         if (ImGui::Checkbox("##all", &all)) {
             if (all)
-                view.ui.bulk.ids.insert(shown.begin(), shown.end());
+                view.ui.bulk.tick_all(list.ids);
             else
                 view.ui.bulk = BulkSelection{};
         }
@@ -188,7 +182,7 @@ void draw_table(ViewContext& view, const RecordTypeDef& type_def) {
                 ImGui::TableNextColumn();
                 ImGui::PushID(record->id.c_str());
                 bool ticked = view.ui.bulk.ids.count(record->id) > 0;
-                if (ImGui::Checkbox("##tick", &ticked)) toggle_selected(view.ui.bulk, record->id);
+                if (ImGui::Checkbox("##tick", &ticked)) view.ui.bulk.toggle(record->id);
                 if (row < 50) mark(view.ui, "tick-" + record->id);
                 ImGui::TableNextColumn();
                 const bool selected = view.ui.selected == record->id;
@@ -245,7 +239,7 @@ void draw_rows_phone(ViewContext& view, const RecordTypeDef& type) {
             if (ImGui::Selectable("##row", view.ui.selected == record->id || ticked, 0,
                                   ImVec2(width, row_height))) {
                 if (view.ui.bulk.selecting)
-                    toggle_selected(view.ui.bulk, record->id);
+                    view.ui.bulk.toggle(record->id);
                 else
                     open_record(view, record->id);
             }
