@@ -105,6 +105,9 @@ struct PickerChoices {
     }
 };
 
+// Timeline entries the record page shows at first, and adds per "Show older".
+inline constexpr std::size_t kHistoryPage = 50;
+
 // The record editor: text buffers per field, parsed by the core on save.
 struct RecordForm {
     bool open = false;
@@ -136,6 +139,9 @@ struct RecordForm {
     // The record's timeline, read from the kept journal when the record or
     // the workspace changes, never per frame.
     std::vector<TimelineEntry> history;
+    // How many of its newest entries the pane shows: a long-lived record's
+    // timeline is drawn a page at a time ("Show older changes").
+    std::size_t history_shown = kHistoryPage;
     FormPane pane = FormPane::Details;
     // What is next on the record and what links to it, kept until the
     // workspace, the record or the minute changes.

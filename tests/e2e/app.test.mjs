@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startServer } from "../../scripts/static-server.mjs";
 import {
   startBrowser, stopBrowser, browser, shots, root, site, openApp, waitOpen, waitScreen, waitSaved, state,
-  findByTitle, click, navigate, typeInto, switchUser, drag, swipe, reveal, appUrl,
+  findByTitle, click, navigate, typeInto, switchUser, drag, swipe, reveal, appUrl, record,
 } from "./helpers.mjs";
 
 before(startBrowser);
@@ -542,13 +542,13 @@ test("a card dropped on a blocked stage asks for the missing data, then moves an
   // the choices to those whose name holds it; clearing the box brings the
   // others back.
   const linked = await offeredOnceSettled(page, (names) => names.length > 1);
-  const wanted = await page.evaluate((id) => window.crmTest.record(id), linked[1].replace("choice-", ""));
+  const wanted = await record(page, linked[1].replace("choice-", ""));
   const typed = wanted.fields.last_name;
   await typeInto(page, "picker-filter", typed);
   const narrowed = await offeredOnceSettled(page, (names) => names.length < linked.length);
   assert.ok(narrowed.includes(linked[1]), `${linked[1]} is still offered: ${narrowed}`);
   for (const name of narrowed) {
-    const fields = (await page.evaluate((id) => window.crmTest.record(id), name.replace("choice-", ""))).fields;
+    const { fields } = await record(page, name.replace("choice-", ""));
     assert.ok(`${fields.first_name} ${fields.last_name}`.includes(typed), `${name} does not hold "${typed}"`);
   }
   await page.keyboard.press("Control+A");
@@ -570,6 +570,29 @@ test("a card dropped on a blocked stage asks for the missing data, then moves an
   const rects = await page.evaluate(() => window.crmTest.rects());
   assert.ok(inside(rects["card-deal-2"], rects["column-meeting_scheduled"]), "the card is in Meeting scheduled");
   await page.screenshot({ path: join(shots, "board-after-reload.png") });
+  await context.close();
+});
+
+test("a long history shows its newest fifty changes, and older ones on request", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await openApp(context);
+  await switchUser(page, "u-ben");
+  for (let i = 0; i < 55; i++)
+    assert.ok(await page.evaluate((p) => window.crmTest.setNumber("deal-2", "probability", p), 10 + i));
+  await click(page, "type-deal");
+  await typeInto(page, "search", "Birchwood Health");
+  await click(page, "row-deal-2");
+  await page.waitForFunction(() => window.crmTest.state().form_history.length === 55);
+  await click(page, "history");
+  await page.waitForFunction(() => window.crmTest.state().form_history_shown === 50);
+  await page.screenshot({ path: join(shots, "record-history-long.png") });
+  await reveal(page, "history-older");
+  await page.screenshot({ path: join(shots, "record-history-older.png") });
+  await click(page, "history-older");
+  const all = (await state(page)).form_history.length;
+  await page.waitForFunction((all) => window.crmTest.state().form_history_shown === all, all);
+  await page.waitForTimeout(300); // the next frame draws no button
+  assert.equal((await page.evaluate(() => window.crmTest.rects()))["history-older"], undefined);
   await context.close();
 });
 

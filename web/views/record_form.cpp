@@ -445,10 +445,19 @@ void draw_record_history(const ViewContext& view, const Record& record) {
         return format_local_datetime(at, view.ui.zone, view.now) + " (" +
                describe_relative(at, view.now) + ")";
     };
-    for (auto entry = history.rbegin(); entry != history.rend(); ++entry) {
+    std::size_t& shown = view.ui.form.history_shown;
+    const std::size_t drawn = std::min(shown, history.size());
+    for (auto entry = history.rbegin(); entry != history.rbegin() + drawn; ++entry) {
         text_colored_wrapped(colors::kMuted, entry->by + " · " + when(entry->at));
         ImGui::TextWrapped("%s", entry->what.c_str());
         ImGui::Spacing();
+    }
+    if (drawn < history.size()) {
+        const std::string older =
+            "Show older changes (" + std::to_string(history.size() - drawn) + " more)";
+        if (ImGui::Button(older.c_str(), ImVec2(0, tap_height()))) shown += kHistoryPage;
+        mark(view.ui, "history-older");
+        return;
     }
     if (!created_outside_history(history)) return;
     const User* creator = view.workspace.directory.user(record.created_by);
