@@ -1,5 +1,7 @@
 #include "model/workspace.hpp"
 
+#include "util/text.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -239,14 +241,34 @@ bool is_record_id_of(std::string_view id, std::string_view type) {
     return is_device_tag(rest.substr(0, dash)) && is_number_text(rest.substr(dash + 1));
 }
 
+const std::vector<Workspace::TitledRecord>& Workspace::titled_records(std::string_view type) const {
+    static const std::vector<TitledRecord> kNone;
+    const RecordTypeDef* def = schema.type(type);
+    if (!def) return kNone;
+    const std::string key(type);
+    auto& titled = m_titles.by_type[key];
+    auto& fields = m_titles.title_fields[key];
+    if (titled.empty() || fields != def->title_fields) {
+        titled.clear();
+        fields = def->title_fields;
+        const auto& records = records_of_type(type);
+        titled.reserve(records.size());
+        for (const Record* record : records)
+            titled.push_back({record, fold_text(title_of(*record))});
+    }
+    return titled;
+}
+
 Record* Workspace::edit(std::string_view id) {
     const auto it = m_records.find(std::string(id));
     if (it == m_records.end()) return nullptr;
     it->second.due_facts.clear(); // it is about to change
+    m_titles.forget();
     return &it->second;
 }
 
 const Record& Workspace::put(Record record) {
+    m_titles.forget();
     const auto existing = m_records.find(record.id);
     if (existing != m_records.end()) {
         note_id(record.type, record.id);
@@ -268,6 +290,7 @@ const Record& Workspace::put(Record record) {
 const Record* Workspace::add(Record&& record) {
     const auto [at, added] = m_records.try_emplace(record.id);
     if (!added) return nullptr;
+    m_titles.forget();
     note_id(record.type, record.id);
     record.position = ++m_last_position;
     m_ids_by_type[record.type].push_back(record.id);
@@ -284,6 +307,7 @@ const Record* Workspace::add(Record&& record) {
 void Workspace::erase(std::string_view id) {
     const auto it = m_records.find(std::string(id));
     if (it == m_records.end()) return;
+    m_titles.forget();
     auto& ids = m_ids_by_type[it->second.type];
     // Newest first is O(1): undoing an import deletes its records that way.
     const auto at = !ids.empty() && ids.back() == it->first

@@ -79,6 +79,18 @@ class Workspace {
 
     // "Acme Corp", "Dana Whitfield"; falls back to the id.
     std::string title_of(const Record& record) const;
+    // A record with its title folded for matching (fold_text(): case and
+    // accents aside).
+    struct TitledRecord {
+        const Record* record;
+        std::string folded;
+    };
+    // The records of `type` with their folded titles, in ids_of_type()
+    // order: what the palette and the record pickers search, so that a
+    // keystroke compares one kept string per record instead of working out
+    // every title again. Worked out on first use after a change. Valid
+    // until the next change.
+    const std::vector<TitledRecord>& titled_records(std::string_view type) const;
 
     // The id the next record of `type` made on `device` gets: "deal-k7m2qx-42"
     // ("deal-42" without a device). The device tag keeps ids made offline on
@@ -153,6 +165,26 @@ class Workspace {
         bool built = false;
     };
     mutable Links m_links;
+    // titled_records(), by type, with the title fields each was worked out
+    // from (the schema may change them). Emptied by any change to a record;
+    // a copy starts empty, its pointers being the original's.
+    struct Titles {
+        std::unordered_map<std::string, std::vector<TitledRecord>> by_type;
+        std::unordered_map<std::string, std::vector<std::string>> title_fields;
+        Titles() = default;
+        Titles(const Titles&) {}
+        Titles& operator=(const Titles&) {
+            *this = Titles();
+            return *this;
+        }
+        Titles(Titles&&) = default;
+        Titles& operator=(Titles&&) = default;
+        void forget() {
+            by_type.clear();
+            title_fields.clear();
+        }
+    };
+    mutable Titles m_titles;
 
     std::vector<std::string> link_targets(const Record& record) const;
     const Links& links() const;

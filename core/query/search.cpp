@@ -37,13 +37,10 @@ std::vector<SearchHit> search_records(const Workspace& ws, const std::string& vi
     };
     std::vector<Ranked> found;
     for (const auto& type : ws.schema.types()) {
-        for (const Record* record : ws.records_of_type(type.id)) {
-            const std::string& id = record->id;
-            const std::string title = ws.title_of(*record);
-            std::string folded = fold_text(title);
+        for (const auto& [record, folded] : ws.titled_records(type.id)) {
             const int rank = match_rank(folded, needle);
             if (rank < 0 || !can_view(ws, *user, *record)) continue;
-            found.push_back({rank, std::move(folded), {id, title, type.label}});
+            found.push_back({rank, folded, {record->id, ws.title_of(*record), type.label}});
         }
     }
     const auto better = [](const Ranked& a, const Ranked& b) {

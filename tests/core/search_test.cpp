@@ -61,4 +61,41 @@ TEST_CASE("search stops at its limit and finds nothing for blank text or an unkn
     CHECK(search_records(engine.workspace(), "u-nobody", "nova", 10).empty());
 }
 
+TEST_CASE("search finds a record by its new name, not its old one, and not once it is deleted") {
+    Engine engine = engine_with_leads();
+    const Instant later = at("2026-11-21T10:00:00Z");
+    const auto found = search_records(engine.workspace(), "u-ana", "annabel", 10);
+    REQUIRE(titles(found) == std::vector<std::string>{"Annabel Novak (Lead)"});
+    const std::string id = found.front().record_id;
+
+    REQUIRE(
+        engine.apply(UpdateRecord{id, {{"name", "Bella Marsh"}}, std::nullopt}, "u-ana", later).ok);
+    CHECK(search_records(engine.workspace(), "u-ana", "annabel", 10).empty());
+    CHECK(titles(search_records(engine.workspace(), "u-ana", "marsh", 10)) ==
+          std::vector<std::string>{"Bella Marsh (Lead)"});
+
+    REQUIRE(engine
+                .apply(CreateRecord{"lead", {{"name", "Marsh Logistics"}}, std::string("u-ana")},
+                       "u-ana", later)
+                .ok);
+    CHECK(titles(search_records(engine.workspace(), "u-ana", "marsh", 10)) ==
+          std::vector<std::string>{"Marsh Logistics (Lead)", "Bella Marsh (Lead)"});
+
+    REQUIRE(engine.apply(DeleteRecord{id}, "u-maria", later).ok);
+    CHECK(titles(search_records(engine.workspace(), "u-ana", "marsh", 10)) ==
+          std::vector<std::string>{"Marsh Logistics (Lead)"});
+}
+
+TEST_CASE("search reads titles as the record type names them now") {
+    Engine engine = engine_with_leads();
+    CHECK(search_records(engine.workspace(), "u-ana", "lead-", 10).empty());
+    // A type whose title fields change (here straight in the schema, as a
+    // designer's change lands) is searched by its new titles.
+    Workspace ws = engine.workspace();
+    REQUIRE(ws.schema.type("lead"));
+    ws.schema.type("lead")->title_fields = {"no_such_field"}; // every title falls back to the id
+    CHECK(search_records(ws, "u-ana", "lead-", 10).size() == 4);
+    CHECK(search_records(ws, "u-ana", "novak", 10).empty());
+}
+
 } // namespace search_test
