@@ -704,7 +704,7 @@ void App::delete_list_view(const std::string& name) {
 }
 
 std::vector<std::string> App::bulk_ids() const {
-    return {m_ui.bulk.ids.begin(), m_ui.bulk.ids.end()};
+    return {m_ui.bulk.ids().begin(), m_ui.bulk.ids().end()};
 }
 
 std::string App::stage_name(const std::string& flow_id, const std::string& to) const {
@@ -1063,7 +1063,7 @@ std::string App::test_state_json() const {
                 {"row_ids", list_ids_json()},
                 {"list_totals", format_money_totals(m_ui.list.totals.sums)},
                 {"view_name", m_ui.view_name},
-                {"bulk_selected", m_ui.bulk.ids.size()},
+                {"bulk_selected", m_ui.bulk.ids().size()},
                 {"bulk_refused", m_ui.bulk.refused},
                 {"selected", m_ui.selected},
                 {"form_open", m_ui.form.open},

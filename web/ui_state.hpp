@@ -120,8 +120,10 @@ struct RecordForm {
     std::string original_owner;
     std::map<std::string, std::string> problems;          // field id -> inline message
     std::map<std::string, std::string> reference_filters; // search text in record pickers
-    PickerChoices picker; // the open record picker's (one is open at a time)
-    std::string message;  // what stopped the save
+    // The open record picker's choices: this form's or the board's move
+    // dialog's (one picker is open at a time).
+    PickerChoices picker;
+    std::string message; // what stopped the save
     // Records the last Create looks like (it waits for "Create anyway").
     std::vector<DuplicatePair> likely_duplicates;
     bool create_anyway = false;
@@ -201,20 +203,20 @@ struct ListFilterText {
 // The list's selection for bulk actions. On a phone, taps select only in
 // selecting mode; elsewhere each row has a checkbox.
 struct BulkSelection {
-    std::set<std::string> ids; // read freely; changed through the functions below
+    const std::set<std::string>& ids() const { return m_ids; }
     bool selecting = false;
     std::vector<std::string> refused; // the last bulk action's refusals: "Title: why"
 
     void toggle(const std::string& id) {
-        if (!ids.erase(id)) ids.insert(id);
+        if (!m_ids.erase(id)) m_ids.insert(id);
         ++m_changes;
     }
     void untick(const std::string& id) {
-        ids.erase(id);
+        m_ids.erase(id);
         ++m_changes;
     }
     void tick_all(const std::vector<std::string>& shown) {
-        ids.insert(shown.begin(), shown.end());
+        m_ids.insert(shown.begin(), shown.end());
         ++m_changes;
     }
     // Whether every row the list shows is ticked: the header's box asks on
@@ -223,9 +225,9 @@ struct BulkSelection {
     bool all_ticked(const std::vector<std::string>& shown, std::uint64_t rows_version) const {
         if (m_all.changes != m_changes || m_all.rows_version != rows_version) {
             m_all = {m_changes, rows_version,
-                     !shown.empty() && ids.size() >= shown.size() &&
+                     !shown.empty() && m_ids.size() >= shown.size() &&
                          std::all_of(shown.begin(), shown.end(),
-                                     [&](const std::string& id) { return ids.count(id) > 0; })};
+                                     [&](const std::string& id) { return m_ids.count(id) > 0; })};
         }
         return m_all.all;
     }
@@ -235,6 +237,7 @@ struct BulkSelection {
         std::uint64_t changes = UINT64_MAX, rows_version = UINT64_MAX;
         bool all = false;
     };
+    std::set<std::string> m_ids;
     std::uint64_t m_changes = 0;
     mutable AllTicked m_all;
 };
@@ -387,12 +390,18 @@ struct DataQualityFindings {
     std::vector<std::string> least_complete_ids, inactive_ids; // the rows' records, in order
 };
 
+// Flagged records the data-quality queue draws at first, and adds per "Show more".
+inline constexpr std::size_t kFlaggedPage = 50;
+
 struct DataQualityScreen {
     QualityPart part = QualityPart::Completeness;
     std::string type = "contact";
     int inactive_days = 90;
     std::string found_for; // the type and period `findings` answer
     MinuteCache<DataQualityFindings> findings;
+    // How many flagged records the queue draws, the longest waiting first;
+    // "Show more" adds a page (its rows differ in height, so no clipper).
+    std::size_t flagged_shown = kFlaggedPage;
 };
 
 // A picked workspace file, asked about before anything changes: what merging

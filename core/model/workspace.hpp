@@ -89,7 +89,7 @@ class Workspace {
     // order: what the palette and the record pickers search, so that a
     // keystroke compares one kept string per record instead of working out
     // every title again. Worked out on first use after a change. Valid
-    // until the next change.
+    // until the next edit(), put(), add() or erase() of any record.
     const std::vector<TitledRecord>& titled_records(std::string_view type) const;
 
     // The id the next record of `type` made on `device` gets: "deal-k7m2qx-42"

@@ -101,6 +101,11 @@ ReferenceChoices reference_choices(const Workspace& ws, const std::string& viewe
     }
     for (const auto& type : ws.schema.types()) {
         if (!field.target_type.empty() && type.id != field.target_type) continue;
+        if (needle.empty()) { // the first records will do: no title needs folding
+            for (const auto& id : ws.ids_of_type(type.id))
+                if (!offer(id, false)) return result;
+            continue;
+        }
         for (const auto& [record, folded] : ws.titled_records(type.id))
             if (folded.find(needle) != std::string::npos && !offer(record->id, false))
                 return result;

@@ -191,6 +191,22 @@ TEST_CASE("a deal's decision maker is offered from the deal's company and contac
     CHECK(reference_choices(ws, "u-ana", related, {}, "harbour", 10).choices.size() == 2);
 }
 
+TEST_CASE("a picker finds a person by the name they have now, and no longer once deleted") {
+    Harbour h;
+    const FieldDef& maker = *h.engine.workspace().schema.type("deal")->field("decision_maker");
+    CHECK(titles(reference_choices(h.engine.workspace(), "u-ana", maker, {}, "adler", 10)) ==
+          std::vector<std::string>{"Kim Adler"});
+    REQUIRE(
+        h.engine
+            .apply(UpdateRecord{h.kim, {{"last_name", "Novak"}}, std::nullopt}, "u-maria", kWhen)
+            .ok);
+    CHECK(reference_choices(h.engine.workspace(), "u-ana", maker, {}, "adler", 10).choices.empty());
+    CHECK(titles(reference_choices(h.engine.workspace(), "u-ana", maker, {}, "novak", 10)) ==
+          std::vector<std::string>{"Kim Novak"});
+    REQUIRE(h.engine.apply(DeleteRecord{h.kim}, "u-maria", kWhen).ok);
+    CHECK(reference_choices(h.engine.workspace(), "u-ana", maker, {}, "novak", 10).choices.empty());
+}
+
 TEST_CASE("the record page's next action is its most urgent open item, whoever's it is") {
     Harbour h;
     const Workspace& ws = h.engine.workspace();

@@ -4,10 +4,11 @@
 // queue and resolves, kept across a reload and told in the record's history.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
-  startBrowser, stopBrowser, browser, shots, openApp, waitSaved, state, click, navigate, switchUser, becomeUser, typeInto,
-  assertOnScreen,
+  startBrowser, stopBrowser, browser, shots, root, openApp, waitSaved, state, click, navigate, switchUser, becomeUser,
+  typeInto, assertOnScreen, reveal,
 } from "./helpers.mjs";
 
 before(startBrowser);
@@ -176,5 +177,38 @@ test("on a tablet the completeness screen and a flagged record read cleanly", as
   await assertOnScreen(page, ["resolve-data-problems"]);
   await page.screenshot({ path: join(shots, "data-problem-record-1024x768.png") });
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test("a long data-problem queue shows its fifty longest waiting, and the rest on request", async () => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await openApp(context);
+  // The demo with a problem flagged on each of 55 contacts, one a minute.
+  const demo = JSON.parse(await readFile(join(root, "assets/demo-workspace.json"), "utf8"));
+  const contacts = demo.records.filter((r) => r.type === "contact").slice(0, 55);
+  assert.equal(contacts.length, 55);
+  contacts.forEach((contact, i) => {
+    const at = new Date(Date.UTC(2026, 10, 18, 8, i)).toISOString().replace(".000Z", "Z");
+    contact.data_problems = [{ note: "The email bounces", by: "u-ben", at }];
+  });
+  const file = join(shots, "many-flagged.json");
+  await writeFile(file, JSON.stringify(demo));
+  await switchUser(page, "u-sam");
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
+  await chooser.setFiles(file);
+  await page.waitForFunction(() => window.crmTest.state().import_question.file !== "");
+  await click(page, "import-replace");
+  await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Imported"));
+  await waitSaved(page);
+
+  await switchUser(page, "u-maria");
+  await openDataQuality(page);
+  await click(page, "quality-flagged");
+  await page.waitForFunction(() => window.crmTest.state().data_quality.flagged.length === 55);
+  assert.deepEqual((await quality(page)).flagged.slice(0, 2), [contacts[0].id, contacts[1].id]);
+  for (let i = 0; i < 3; i++) await reveal(page, "flagged-more"); // fifty rows down
+  await page.screenshot({ path: join(shots, "data-quality-flagged-more.png") });
+  await click(page, "flagged-more");
+  await page.waitForFunction(() => !window.crmTest.rects()["flagged-more"]); // all drawn: no button
   await context.close();
 });

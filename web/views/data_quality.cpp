@@ -62,8 +62,10 @@ void draw_part_choice(ViewContext& view, std::size_t flagged) {
         {QualityPart::Flagged, "Flagged (" + std::to_string(flagged) + ")", "quality-flagged"}};
     for (const auto& part : parts)
         if (choice_button(view.ui, part.label, screen.part == part.part, part.name,
-                          part.part == QualityPart::Completeness))
+                          part.part == QualityPart::Completeness)) {
             screen.part = part.part;
+            screen.flagged_shown = kFlaggedPage; // the queue opens on its first page
+        }
 }
 
 void draw_quality_type_choice(ViewContext& view) {
@@ -232,11 +234,18 @@ void draw_flagged(ViewContext& view, const std::vector<FlaggedRecord>& flagged) 
     }
     text_colored_wrapped(colors::kMuted,
                          std::to_string(flagged.size()) + " flagged, the longest waiting first");
-    // Rows differ in height (a record may carry several problems): the
-    // queue is short by nature, so it is drawn whole inside a scrolling child.
+    // Rows differ in height (a record may carry several problems), so no
+    // clipper: the queue is drawn a page at a time inside a scrolling child.
+    std::size_t& shown = view.ui.quality.flagged_shown;
+    const std::size_t drawn = std::min(shown, flagged.size());
     ImGui::BeginChild("##flagged", ImVec2(0, 0));
-    for (std::size_t i = 0; i < flagged.size(); ++i)
+    for (std::size_t i = 0; i < drawn; ++i)
         draw_flagged_record(view, flagged[i], static_cast<int>(i));
+    if (drawn < flagged.size()) {
+        const std::string more = "Show more (" + std::to_string(flagged.size() - drawn) + " more)";
+        if (ImGui::Button(more.c_str(), ImVec2(0, tap_height()))) shown += kFlaggedPage;
+        mark(view.ui, "flagged-more");
+    }
     ImGui::EndChild();
 }
 

@@ -66,17 +66,17 @@ void draw_bulk_move(ViewContext& view, const RecordTypeDef& type, float width) {
 void draw_bulk_bar(ViewContext& view, const RecordTypeDef& type) {
     BulkSelection& bulk = view.ui.bulk;
     // A phone selecting shows the bar from the start, so rows do not jump under the finger.
-    if (bulk.ids.empty() && bulk.refused.empty() && !bulk.selecting) return;
+    if (bulk.ids().empty() && bulk.refused.empty() && !bulk.selecting) return;
     const float s = scale();
     const bool phone = is_phone();
     const float width = phone ? (ImGui::GetContentRegionAvail().x - 8 * s) / 2 : 160 * s;
     // The same controls whether or not anything is ticked yet: the bar keeps
     // its height, so the rows stay under the finger.
     ImGui::AlignTextToFramePadding();
-    ImGui::Text("%zu selected", bulk.ids.size());
+    ImGui::Text("%zu selected", bulk.ids().size());
     mark(view.ui, "bulk-count");
     ImGui::SameLine();
-    ImGui::BeginDisabled(bulk.ids.empty());
+    ImGui::BeginDisabled(bulk.ids().empty());
     if (ImGui::Button("Clear selection", ImVec2(0, tap_height()))) {
         const bool selecting = bulk.selecting;
         bulk = BulkSelection{};
@@ -181,7 +181,7 @@ void draw_table(ViewContext& view, const RecordTypeDef& type_def) {
                 ImGui::TableNextRow(0, 34 * s);
                 ImGui::TableNextColumn();
                 ImGui::PushID(record->id.c_str());
-                bool ticked = view.ui.bulk.ids.count(record->id) > 0;
+                bool ticked = view.ui.bulk.ids().count(record->id) > 0;
                 if (ImGui::Checkbox("##tick", &ticked)) view.ui.bulk.toggle(record->id);
                 if (row < 50) mark(view.ui, "tick-" + record->id);
                 ImGui::TableNextColumn();
@@ -235,7 +235,7 @@ void draw_rows_phone(ViewContext& view, const RecordTypeDef& type) {
             ImGui::PushID(record->id.c_str());
             const ImVec2 top = ImGui::GetCursorScreenPos();
             const float width = ImGui::GetContentRegionAvail().x;
-            const bool ticked = view.ui.bulk.ids.count(record->id) > 0;
+            const bool ticked = view.ui.bulk.ids().count(record->id) > 0;
             if (ImGui::Selectable("##row", view.ui.selected == record->id || ticked, 0,
                                   ImVec2(width, row_height))) {
                 if (view.ui.bulk.selecting)
