@@ -1075,7 +1075,7 @@ std::string App::test_state_json() const {
                 {"notice", m_ui.notice},
                 {"notice_warns", m_ui.notice_warns()},
                 {"form_history", form_history_json()},
-                {"form_history_shown", std::min(m_ui.form.history_shown, m_ui.form.history.size())},
+                {"form_history_shown", m_ui.form.history_pages.drawn(m_ui.form.history.size())},
                 {"error_dialog", m_ui.error_dialog},
                 {"open_problems", m_ui.open_problems}}
         .dump();

@@ -82,31 +82,25 @@ struct LineDraft {
 // changes, not on every frame it is open: a "Related to" picker looks
 // through every record of the workspace.
 struct PickerChoices {
-    std::string target_type; // the only part of the field the choices depend on
-    std::string filter;
-    std::vector<std::string> nearby;
-    std::string user;
-    std::uint64_t workspace_version = UINT64_MAX;
+    // All the choices depend on (of the field, only its target type).
+    struct Inputs {
+        std::string target_type, filter;
+        std::vector<std::string> nearby;
+        std::string user;
+        std::uint64_t workspace_version = UINT64_MAX;
+        bool operator==(const Inputs&) const = default;
+    };
+    Inputs inputs;
     ReferenceChoices found;
-
-    // True (and remembers the inputs) when `found` must be worked out again.
-    bool refresh(const FieldDef& for_field, const std::string& typed,
-                 const std::vector<std::string>& near, const std::string& who,
-                 std::uint64_t version) {
-        if (target_type == for_field.target_type && filter == typed && nearby == near &&
-            user == who && workspace_version == version)
-            return false;
-        target_type = for_field.target_type;
-        filter = typed;
-        nearby = near;
-        user = who;
-        workspace_version = version;
-        return true;
-    }
 };
 
-// Timeline entries the record page shows at first, and adds per "Show older".
-inline constexpr std::size_t kHistoryPage = 50;
+// A long list whose rows differ in height (so no clipper) drawn a page at a
+// time: how many rows it draws now; draw_show_more() offers the next page.
+struct ListPages {
+    static constexpr std::size_t kPage = 50;
+    std::size_t shown = kPage;
+    std::size_t drawn(std::size_t total) const { return std::min(shown, total); }
+};
 
 // The record editor: text buffers per field, parsed by the core on save.
 struct RecordForm {
@@ -141,9 +135,8 @@ struct RecordForm {
     // The record's timeline, read from the kept journal when the record or
     // the workspace changes, never per frame.
     std::vector<TimelineEntry> history;
-    // How many of its newest entries the pane shows: a long-lived record's
-    // timeline is drawn a page at a time ("Show older changes").
-    std::size_t history_shown = kHistoryPage;
+    // A long-lived record's timeline is drawn a page at a time, newest first.
+    ListPages history_pages;
     FormPane pane = FormPane::Details;
     // What is next on the record and what links to it, kept until the
     // workspace, the record or the minute changes.
@@ -390,18 +383,13 @@ struct DataQualityFindings {
     std::vector<std::string> least_complete_ids, inactive_ids; // the rows' records, in order
 };
 
-// Flagged records the data-quality queue draws at first, and adds per "Show more".
-inline constexpr std::size_t kFlaggedPage = 50;
-
 struct DataQualityScreen {
     QualityPart part = QualityPart::Completeness;
     std::string type = "contact";
     int inactive_days = 90;
     std::string found_for; // the type and period `findings` answer
     MinuteCache<DataQualityFindings> findings;
-    // How many flagged records the queue draws, the longest waiting first;
-    // "Show more" adds a page (its rows differ in height, so no clipper).
-    std::size_t flagged_shown = kFlaggedPage;
+    ListPages flagged_pages; // the flagged queue, the longest waiting first
 };
 
 // A picked workspace file, asked about before anything changes: what merging

@@ -110,6 +110,15 @@ bool begin_dialog(const char* id, float css_width) {
                                       ImGuiWindowFlags_NoMove);
 }
 
+void draw_show_more(UiState& ui, ListPages& pages, std::size_t total, const std::string& what,
+                    const std::string& name) {
+    const std::size_t drawn = pages.drawn(total);
+    if (drawn >= total) return;
+    const std::string label = what + " (" + std::to_string(total - drawn) + " more)";
+    if (ImGui::Button(label.c_str(), ImVec2(0, tap_height()))) pages.shown += ListPages::kPage;
+    mark(ui, name);
+}
+
 float tap_height() {
     return is_phone() ? std::max(44 * scale(), ImGui::GetFrameHeight()) : ImGui::GetFrameHeight();
 }

@@ -64,6 +64,10 @@ float dialog_width(float css_width);
 bool begin_dialog(const char* id, float css_width);
 // The height a tap target needs: 44 CSS pixels on a phone, a frame elsewhere.
 float tap_height();
+// After the rows `pages` drew of `total`: "<what> (N more)", which adds a
+// page, while rows are left; marked `name`.
+void draw_show_more(UiState& ui, ListPages& pages, std::size_t total, const std::string& what,
+                    const std::string& name);
 // A row of buttons, the chosen one tinted (on the same line while it fits);
 // true when another was chosen. `name` marks it for tests.
 bool choice_button(UiState& ui, const std::string& label, bool chosen, const std::string& name,

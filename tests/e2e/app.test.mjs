@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { startServer } from "../../scripts/static-server.mjs";
 import {
   startBrowser, stopBrowser, browser, shots, root, site, openApp, waitOpen, waitScreen, waitSaved, state,
-  findByTitle, click, navigate, typeInto, switchUser, drag, swipe, reveal, appUrl, record,
+  findByTitle, click, navigate, typeInto, switchUser, drag, swipe, reveal, appUrl, record, pickImportFile,
 } from "./helpers.mjs";
 
 before(startBrowser);
@@ -126,8 +126,7 @@ test("export downloads the whole workspace; an admin imports it back", async () 
   const importFile = join(shots, "to-import.json");
   await writeFile(importFile, JSON.stringify(exported));
   await switchUser(page, "u-sam");
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
-  await chooser.setFiles(importFile);
+  await pickImportFile(page, importFile);
   // It says what merging and replacing do, and does nothing until asked to.
   await page.waitForFunction(() => window.crmTest.state().import_question.file !== "");
   const asking = await state(page);
@@ -155,8 +154,7 @@ test("a broken import file is refused with its place named, and nothing changes"
   const broken = join(shots, "broken-import.json");
   await writeFile(broken, '{\n  "format": "crm-workspace",\n  "version": 1,\n  "records": [\n}\n');
   await switchUser(page, "u-sam");
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
-  await chooser.setFiles(broken);
+  await pickImportFile(page, broken);
   await page.waitForFunction(() => window.crmTest.state().error_dialog !== "");
   assert.equal((await state(page)).error_dialog,
     "Import failed, and your workspace was not changed.\n\nnot valid JSON: line 5, column 1: syntax error " +
@@ -171,8 +169,7 @@ test("a broken import file is refused with its place named, and nothing changes"
 test("a rep is refused what only admins may do, in words", async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await openApp(context);
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
-  await chooser.setFiles(join(root, "assets/demo-workspace.json"));
+  await pickImportFile(page, join(root, "assets/demo-workspace.json"));
   await page.waitForFunction(() => window.crmTest.state().error_dialog !== "");
   assert.equal((await state(page)).error_dialog,
     "Import refused: Ana Reyes (rep) cannot merge a workspace file; managers and admins can import.");
@@ -932,8 +929,7 @@ test("deals imported with only a stage stand on the pipeline board in that stage
   const importFile = join(shots, "deals-with-stages.json");
   await writeFile(importFile, JSON.stringify(demo));
   await switchUser(page, "u-sam");
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
-  await chooser.setFiles(importFile);
+  await pickImportFile(page, importFile);
   await page.waitForFunction(() => window.crmTest.state().import_question.file !== "");
   // The file lacks only the tasks the demo's time-driven rules made on open
   // (renewal reminders, follow-ups).

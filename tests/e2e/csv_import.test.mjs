@@ -9,7 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   startBrowser, stopBrowser, browser, shots, openApp, waitOpen, waitSaved, state, findByTitle, click,
-  navigate, switchUser,
+  navigate, switchUser, pickImportFile,
 } from "./helpers.mjs";
 
 before(startBrowser);
@@ -44,8 +44,7 @@ async function pickFile(page, name, text) {
     await page.mouse.wheel(0, 400);
     await page.waitForTimeout(100);
   }
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
-  await chooser.setFiles(file);
+  await pickImportFile(page, file);
   await page.waitForFunction(() => window.crmTest.state().csv_import.open);
 }
 

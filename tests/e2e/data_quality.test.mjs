@@ -8,7 +8,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   startBrowser, stopBrowser, browser, shots, root, openApp, waitSaved, state, click, navigate, switchUser, becomeUser,
-  typeInto, assertOnScreen, reveal,
+  typeInto, assertOnScreen, reveal, pickImportFile,
 } from "./helpers.mjs";
 
 before(startBrowser);
@@ -194,8 +194,7 @@ test("a long data-problem queue shows its fifty longest waiting, and the rest on
   const file = join(shots, "many-flagged.json");
   await writeFile(file, JSON.stringify(demo));
   await switchUser(page, "u-sam");
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
-  await chooser.setFiles(file);
+  await pickImportFile(page, file);
   await page.waitForFunction(() => window.crmTest.state().import_question.file !== "");
   await click(page, "import-replace");
   await page.waitForFunction(() => window.crmTest.state().notice.startsWith("Imported"));

@@ -161,6 +161,12 @@ export async function navigate(page, name) {
   await click(page, name);
 }
 
+// Picks `path` through the Import button, as the browser's file chooser would.
+export async function pickImportFile(page, path) {
+  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
+  await chooser.setFiles(path);
+}
+
 export async function typeInto(page, name, text) {
   await click(page, name);
   await page.keyboard.type(text, { delay: 15 });

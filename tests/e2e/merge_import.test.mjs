@@ -9,7 +9,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   startBrowser, stopBrowser, browser, shots, openApp, waitOpen, waitSaved, state, findByTitle, click,
-  switchUser, assertOnScreen,
+  switchUser, assertOnScreen, pickImportFile,
 } from "./helpers.mjs";
 
 before(startBrowser);
@@ -52,8 +52,7 @@ async function showInMenu(page, name) {
 
 async function pickWorkspaceFile(page, path) {
   await showInMenu(page, "import");
-  const [chooser] = await Promise.all([page.waitForEvent("filechooser"), click(page, "import")]);
-  await chooser.setFiles(path);
+  await pickImportFile(page, path);
   await page.waitForFunction(() => window.crmTest.state().import_question.file !== "");
   return (await state(page)).import_question;
 }

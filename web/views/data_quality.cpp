@@ -64,7 +64,7 @@ void draw_part_choice(ViewContext& view, std::size_t flagged) {
         if (choice_button(view.ui, part.label, screen.part == part.part, part.name,
                           part.part == QualityPart::Completeness)) {
             screen.part = part.part;
-            screen.flagged_shown = kFlaggedPage; // the queue opens on its first page
+            screen.flagged_pages = ListPages{}; // the queue opens on its first page
         }
 }
 
@@ -236,16 +236,11 @@ void draw_flagged(ViewContext& view, const std::vector<FlaggedRecord>& flagged) 
                          std::to_string(flagged.size()) + " flagged, the longest waiting first");
     // Rows differ in height (a record may carry several problems), so no
     // clipper: the queue is drawn a page at a time inside a scrolling child.
-    std::size_t& shown = view.ui.quality.flagged_shown;
-    const std::size_t drawn = std::min(shown, flagged.size());
+    ListPages& pages = view.ui.quality.flagged_pages;
     ImGui::BeginChild("##flagged", ImVec2(0, 0));
-    for (std::size_t i = 0; i < drawn; ++i)
+    for (std::size_t i = 0; i < pages.drawn(flagged.size()); ++i)
         draw_flagged_record(view, flagged[i], static_cast<int>(i));
-    if (drawn < flagged.size()) {
-        const std::string more = "Show more (" + std::to_string(flagged.size() - drawn) + " more)";
-        if (ImGui::Button(more.c_str(), ImVec2(0, tap_height()))) shown += kFlaggedPage;
-        mark(view.ui, "flagged-more");
-    }
+    draw_show_more(view.ui, pages, flagged.size(), "Show more", "flagged-more");
     ImGui::EndChild();
 }
 

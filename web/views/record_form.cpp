@@ -113,8 +113,11 @@ void edit_record_ref(const ViewContext& view, const FieldDef& field, std::string
     mark(ui, "picker-filter");
     if (ImGui::Selectable("—", value.empty())) value.clear();
     PickerChoices& picker = ui.form.picker;
-    if (picker.refresh(field, filter, nearby, ui.user, view.version))
+    PickerChoices::Inputs inputs{field.target_type, filter, nearby, ui.user, view.version};
+    if (!(picker.inputs == inputs)) {
         picker.found = reference_choices(ws, ui.user, field, nearby, filter, kMaxReferenceChoices);
+        picker.inputs = std::move(inputs);
+    }
     const ReferenceChoices& found = picker.found;
     for (std::size_t i = 0; i < found.choices.size(); ++i) {
         const ReferenceChoice& choice = found.choices[i];
@@ -445,18 +448,15 @@ void draw_record_history(const ViewContext& view, const Record& record) {
         return format_local_datetime(at, view.ui.zone, view.now) + " (" +
                describe_relative(at, view.now) + ")";
     };
-    std::size_t& shown = view.ui.form.history_shown;
-    const std::size_t drawn = std::min(shown, history.size());
+    ListPages& pages = view.ui.form.history_pages;
+    const std::size_t drawn = pages.drawn(history.size());
     for (auto entry = history.rbegin(); entry != history.rbegin() + drawn; ++entry) {
         text_colored_wrapped(colors::kMuted, entry->by + " · " + when(entry->at));
         ImGui::TextWrapped("%s", entry->what.c_str());
         ImGui::Spacing();
     }
     if (drawn < history.size()) {
-        const std::string older =
-            "Show older changes (" + std::to_string(history.size() - drawn) + " more)";
-        if (ImGui::Button(older.c_str(), ImVec2(0, tap_height()))) shown += kHistoryPage;
-        mark(view.ui, "history-older");
+        draw_show_more(view.ui, pages, history.size(), "Show older changes", "history-older");
         return;
     }
     if (!created_outside_history(history)) return;
