@@ -37,7 +37,12 @@ struct Host {
     TouchInput touch;
     std::string pending_paste;
     int paste_frames_left = 0;
+    double save_held_since = 0; // when redraws began to wait for a save (ms), or 0
 };
+
+// How long a save may hold the screen's redraws at most: long enough for an
+// edit's save (a few ms), short enough that a slow disk never freezes it.
+constexpr double kSaveFirstMs = 50;
 
 Host* g_host = nullptr; // the one host the browser's frame callback reaches
 
@@ -71,6 +76,20 @@ bool sync_canvas_size(Host& host) {
         changed = true;
     }
     return changed;
+}
+
+// A save on its way to IndexedDB goes before the next redraw. Drawn, a frame
+// competes with IndexedDB for the CPU (the browser composites it), and an
+// edit's 2 ms save waited 70 ms behind software-rendered frames: the longer
+// an edit is only in memory, the more a closed tab or a flat battery loses.
+bool hold_for_save(Host& host) {
+    if (save_state() != SaveState::Saving) {
+        host.save_held_since = 0;
+        return false;
+    }
+    const double now = emscripten_get_now();
+    if (host.save_held_since == 0) host.save_held_since = now;
+    return now - host.save_held_since < kSaveFirstMs;
 }
 
 void draw_loading_screen(const std::string& message) {
@@ -116,6 +135,7 @@ void frame() {
         }
         return;
     }
+    if (hold_for_save(host)) return; // drawn once the save is done
     host.idle_frames = 0;
     --host.frames_to_draw;
 

@@ -204,9 +204,9 @@ async function runCrm(records, workload, appUrl) {
 
     // One durable edit: through the engine (checked, journaled) until the
     // save that holds it has reached IndexedDB.
-    // Twice: as the app runs (it redraws its screen meanwhile, and each of
-    // IDBFS's round trips to IndexedDB waits for a drawn frame), and with its
-    // frame loop held, which is the save alone.
+    // Twice: as the app runs (it has frames to redraw after the edit, which
+    // wait for the save: web/main.cpp hold_for_save()), and with its frame
+    // loop held, which is the save alone.
     const edits = [], held = [];
     for (const [i, edit] of workload.edits.entries()) {
       for (const hold of [false, true]) {
