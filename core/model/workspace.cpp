@@ -147,6 +147,14 @@ std::vector<const Record*> Workspace::records_owned_by(std::string_view owner) c
     return it == by_owner.end() ? std::vector<const Record*>() : in_type_order(it->second);
 }
 
+const std::vector<const Record*>& Workspace::records_owned_by(std::string_view owner,
+                                                              std::string_view type) const {
+    static const std::vector<const Record*> kNone;
+    const auto& by_owner = indexes().by_owner;
+    const auto it = by_owner.find(std::string(owner));
+    return it == by_owner.end() ? kNone : listed_of_type(it->second, type);
+}
+
 std::vector<const Record*> Workspace::escalated_records() const {
     return in_type_order(indexes().escalated);
 }

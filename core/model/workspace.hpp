@@ -62,6 +62,10 @@ class Workspace {
     // The records `owner` owns, in all_records() order: My work reads these
     // rather than every record.
     std::vector<const Record*> records_owned_by(std::string_view owner) const;
+    // The records of `type` that `owner` owns, in all_records() order. Valid
+    // until the next put() or erase().
+    const std::vector<const Record*>& records_owned_by(std::string_view owner,
+                                                       std::string_view type) const;
     // Records with a breach escalated to someone, in all_records() order.
     std::vector<const Record*> escalated_records() const;
     // Whether `a` comes before `b` in all_records(): by schema type, then as

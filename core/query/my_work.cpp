@@ -274,11 +274,47 @@ bool escalated_to(const Record& record, const std::string& user) {
                        [&](const auto& escalation) { return names(escalation.second, user); });
 }
 
+using TasksByRecord = std::unordered_map<const Record*, std::vector<PendingItem>>;
+
+// The user's open tasks, by the record each belongs to, so that a record's
+// clock can find its action among them.
+TasksByRecord open_tasks(const Workspace& ws, const std::string& user, Instant now) {
+    TasksByRecord tasks_of;
+    for (const Record* task : ws.records_owned_by(user, "task"))
+        if (auto item = task_item(ws, *task, now)) tasks_of[item->about].push_back(*item);
+    return tasks_of;
+}
+
+// Whether records of `type` can have work of their own: a process runs on
+// them or an SLA times them (a stage's flow is always of its record's type).
+bool may_have_work(const Workspace& ws, const SlaClockReader& clocks, const std::string& type) {
+    return clocks.times_type(type) ||
+           std::any_of(ws.flows.begin(), ws.flows.end(),
+                       [&](const Flow& flow) { return flow.record_type == type; });
+}
+
 // What My work looks at, from the indexes rather than every record: the
-// user's records and those with a breach escalated to them, in
-// all_records() order (which orders rows due at the same time).
-std::vector<const Record*> records_for(const Workspace& ws, const std::string& user) {
-    std::vector<const Record*> mine = ws.records_owned_by(user);
+// user's records that can have work, those their open tasks belong to, and
+// those with a breach escalated to them, in all_records() order (which
+// orders rows due at the same time). A busy rep owns thousands of records
+// that can have none (activities, companies), and each one looked at costs.
+std::vector<const Record*> records_for(const Workspace& ws, const SlaClockReader& clocks,
+                                       const std::string& user, const TasksByRecord& tasks_of) {
+    std::unordered_map<std::string_view, std::vector<const Record*>> holding_tasks;
+    for (const auto& [record, tasks] : tasks_of)
+        if (record->owner == user) holding_tasks[record->type].push_back(record);
+    std::vector<const Record*> mine;
+    for (const auto& type : ws.schema.types()) {
+        if (may_have_work(ws, clocks, type.id)) {
+            const auto& owned = ws.records_owned_by(user, type.id);
+            mine.insert(mine.end(), owned.begin(), owned.end());
+        } else if (const auto it = holding_tasks.find(type.id); it != holding_tasks.end()) {
+            auto& records = it->second;
+            std::sort(records.begin(), records.end(),
+                      [](const Record* a, const Record* b) { return a->position < b->position; });
+            mine.insert(mine.end(), records.begin(), records.end());
+        }
+    }
     std::vector<const Record*> escalated;
     for (const Record* record : ws.escalated_records())
         if (record->owner != user && escalated_to(*record, user)) escalated.push_back(record);
@@ -289,19 +325,6 @@ std::vector<const Record*> records_for(const Workspace& ws, const std::string& u
                std::back_inserter(records),
                [&](const Record* a, const Record* b) { return ws.listed_before(*a, *b); });
     return records;
-}
-
-using TasksByRecord = std::unordered_map<const Record*, std::vector<PendingItem>>;
-
-// The user's open tasks, by the record each belongs to, so that a record's
-// clock can find its action among them.
-TasksByRecord open_tasks(const Workspace& ws, const std::vector<const Record*>& records,
-                         const std::string& user, Instant now) {
-    TasksByRecord tasks_of;
-    for (const Record* task : records)
-        if (task->type == "task" && task->owner == user)
-            if (auto item = task_item(ws, *task, now)) tasks_of[item->about].push_back(*item);
-    return tasks_of;
 }
 
 // Tasks whose record is not the user's (or is gone) are still theirs to do:
@@ -324,8 +347,8 @@ std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user,
     const BusinessCalendar calendar = workspace_calendar(ws);
     const SlaClockReader clocks_of(ws, calendar);
     const User* me = ws.directory.user(user);
-    const std::vector<const Record*> records = records_for(ws, user);
-    auto tasks_of = open_tasks(ws, records, user, now);
+    auto tasks_of = open_tasks(ws, user, now);
+    const std::vector<const Record*> records = records_for(ws, clocks_of, user, tasks_of);
     std::vector<PendingItem> items;
     items.reserve(records.size());
     for (const Record* record : records) {

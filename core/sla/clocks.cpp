@@ -289,13 +289,12 @@ std::optional<ActionDue> SlaClockReader::action_due(const Record& record,
 
 void SlaClockReader::keep_all(const Workspace& ws) const {
     for (const Record* record : ws.all_records())
-        if (!record->flows.empty() || timed(*record)) facts_of(*record);
+        if (!record->flows.empty() || times_type(record->type)) facts_of(*record);
 }
 
-bool SlaClockReader::timed(const Record& record) const {
-    return std::any_of(m_policies.begin(), m_policies.end(), [&](const Policy& policy) {
-        return policy.policy->record_type == record.type;
-    });
+bool SlaClockReader::times_type(std::string_view type) const {
+    return std::any_of(m_policies.begin(), m_policies.end(),
+                       [&](const Policy& policy) { return policy.policy->record_type == type; });
 }
 
 DueFacts::Clock SlaClockReader::clock_fact(const Policy& policy_read, const Record& record,
@@ -349,7 +348,7 @@ DueFacts SlaClockReader::work_out(const Record& record) const {
 
 std::vector<SlaClock> SlaClockReader::read(const Record& record, Instant now, bool with_met) const {
     std::vector<SlaClock> clocks;
-    if (!timed(record)) return clocks;
+    if (!times_type(record.type)) return clocks;
     const auto facts = facts_of(record);
     for (std::size_t i = 0; i < m_policies.size(); ++i) {
         const Policy& policy_read = m_policies[i];

@@ -84,6 +84,8 @@ class SlaClockReader {
     // Works out the facts of every record that has deadlines: opening a
     // workspace does this, so that the first screen need not.
     void keep_all(const Workspace& workspace) const;
+    // Whether an SLA policy times records of `type`: only those have clocks.
+    bool times_type(std::string_view type) const;
 
   private:
     struct Policy {
@@ -97,7 +99,6 @@ class SlaClockReader {
     DueFacts::Clock clock_fact(const Policy& policy, const Record& record, Instant now) const;
     std::shared_ptr<const DueFacts> facts_of(const Record& record) const;
     DueFacts work_out(const Record& record) const;
-    bool timed(const Record& record) const;
 
     const Workspace& m_workspace;
     const BusinessCalendar& m_calendar;

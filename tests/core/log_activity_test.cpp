@@ -193,6 +193,35 @@ TEST_CASE("My work: one row per record, tasks under their record, SLAs as deadli
         CHECK(row.kind != "sla"); // every clock here is the deadline of an action
 }
 
+TEST_CASE("My work shows a task on a company, which no process runs on, under the company") {
+    Engine engine = demo_engine();
+    Workspace ws = engine.workspace();
+    CHECK_FALSE(row_for(next_actions(ws, "u-ana", kNow), "company-1")); // nothing to do there
+    const auto add_task = [&](const std::string& id, const std::string& related,
+                              const std::string& due) {
+        Record task = *ws.find("task-10");
+        task.id = id;
+        task.fields["related"] = related;
+        task.fields["due"] = due;
+        task.fields["title"] = "Ask about " + related;
+        REQUIRE(ws.add(std::move(task)));
+    };
+    add_task("task-901", "company-1", "2026-11-24T09:00:00Z"); // Ana's company
+    add_task("task-902", "company-2", "2026-11-25T09:00:00Z"); // Ben's company
+    const auto rows = next_actions(ws, "u-ana", kNow);
+    const WorkItem* mine = row_for(rows, "company-1");
+    REQUIRE(mine);
+    CHECK(mine->record_id == "task-901");
+    CHECK(mine->kind == "task");
+    CHECK(mine->what == "Ask about company-1");
+    CHECK(mine->title == ws.title_of(*ws.find("company-1")));
+    CHECK(describe_due(*mine->due, kNow) == "21h left");
+    const WorkItem* bens = row_for(rows, "company-2"); // still Ana's to do
+    REQUIRE(bens);
+    CHECK(bens->record_id == "task-902");
+    CHECK(mine < bens); // due sooner, listed first
+}
+
 TEST_CASE("My work names only the rows asked for; the rest are named as they are shown") {
     Engine engine = demo_engine();
     const Workspace& ws = engine.workspace();
