@@ -242,13 +242,16 @@ bool read_record_entry(MessagePackReader& in, RecordKey key, std::string_view na
 
 // Everything read_record() checks once the entries are read, in its order.
 bool passes_checks(Record& record, std::uint32_t taken, const json& engine, const Workspace& ws,
-                   Instant imported_at) {
+                   Instant imported_at, RecordChecks checks) {
     if (!(taken & 1u << Id) || !(taken & 1u << Type)) return false;
     const auto type = record_type_of(record.id, record.type, ws, kNoPath);
-    if (!type || !check_owner(record, ws, kNoPath)) return false;
+    if (!type) return false;
     if (!(taken & 1u << CreatedAt)) record.created_at = imported_at;
     if (!(taken & 1u << UpdatedAt)) record.updated_at = record.created_at;
     if (!(taken & 1u << UpdatedBy)) record.updated_by = record.created_by;
+    if (checks == RecordChecks::PassedBefore)
+        return engine.empty() || read_engine_state(engine, kNoPath, record);
+    if (!check_owner(record, ws, kNoPath)) return false;
     if (!normalize_record_fields(record, **type, kNoPath)) return false;
     for (const auto& [flow_id, state] : record.flows)
         if (!check_flow_state(flow_id, state, record, ws, kNoPath)) return false;
@@ -259,7 +262,7 @@ bool passes_checks(Record& record, std::uint32_t taken, const json& engine, cons
 } // namespace
 
 std::optional<Record> read_record_frame(std::string_view frame, const Workspace& ws,
-                                        Instant imported_at) {
+                                        Instant imported_at, RecordChecks checks) {
     try {
         MessagePackReader in(frame);
         Record record;
@@ -268,7 +271,7 @@ std::optional<Record> read_record_frame(std::string_view frame, const Workspace&
             return read_record_entry(in, static_cast<RecordKey>(key), name, record, engine);
         });
         if (!taken || !in.at_end()) return std::nullopt;
-        if (!passes_checks(record, *taken, engine, ws, imported_at)) return std::nullopt;
+        if (!passes_checks(record, *taken, engine, ws, imported_at, checks)) return std::nullopt;
         return record;
     } catch (const json::exception&) {
         return std::nullopt; // the long way catches it again and says what it was

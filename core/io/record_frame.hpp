@@ -12,13 +12,26 @@
 
 namespace crm {
 
+// How much of read_record()'s checking a record read from its frame gets.
+enum class RecordChecks {
+    All,
+    // A snapshot whose writer checked every record (WorkspaceStore::compact()
+    // reads a body back with All before it writes it; an import checked each
+    // record as it came in) and whose checksum shows it unchanged since: its
+    // records are read as they were written, their shape and type checked,
+    // their values, owners, stages and references not again. Opening 100k
+    // records spent a seventh of its time proving them valid once more.
+    PassedBefore,
+};
+
 // The record `frame` holds, when it has the shape a snapshot gives it and
-// passes every check read_record() makes, but the references to other records
-// (WorkspaceReader::finish() checks those). Nothing otherwise, and then the
-// frame is read the long way, which says what is wrong: this reader only
-// needs to be right about records it accepts.
+// passes the checks `checks` asks for of those read_record() makes, but the
+// references to other records (WorkspaceReader::finish() checks those).
+// Nothing otherwise, and then the frame is read the long way, which says
+// what is wrong: this reader only needs to be right about records it accepts.
 std::optional<Record> read_record_frame(std::string_view frame, const Workspace& ws,
-                                        Instant imported_at);
+                                        Instant imported_at,
+                                        RecordChecks checks = RecordChecks::All);
 
 // record_to_json(record) as a frame appended to `frames`.
 void append_record_frame(std::string& frames, const Record& record);

@@ -1050,7 +1050,8 @@ Result<Workspace> read_workspace(const json& document, Instant imported_at) {
 
 } // namespace
 
-WorkspaceReader::WorkspaceReader(Instant imported_at) : m_imported_at(imported_at) {}
+WorkspaceReader::WorkspaceReader(Instant imported_at, RecordChecks checks)
+    : m_imported_at(imported_at), m_checks(checks) {}
 
 Status WorkspaceReader::read_settings(const json& document) {
     try {
@@ -1078,7 +1079,7 @@ Status WorkspaceReader::read_record_frames(std::string_view frames, const FrameE
     for (std::size_t at = 0, index = 0; at < frames.size(); ++index) {
         auto frame = frame_bytes(frames, at);
         if (frame) {
-            if (auto record = read_record_frame(*frame, m_workspace, m_imported_at)) {
+            if (auto record = read_record_frame(*frame, m_workspace, m_imported_at, m_checks)) {
                 // A taken id is left to read_record(), which reports the duplicate.
                 if (const Record* added = m_workspace.add(std::move(*record))) {
                     m_read.push_back(added);
@@ -1099,7 +1100,9 @@ void WorkspaceReader::expect_records(std::size_t count) {
 }
 
 Result<Workspace> WorkspaceReader::finish() {
-    if (auto status = check_references(m_read, m_workspace); !status) return Error{status.error()};
+    if (m_checks == RecordChecks::All)
+        if (auto status = check_references(m_read, m_workspace); !status)
+            return Error{status.error()};
     m_read.clear();
     return std::move(m_workspace);
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "io/json_text.hpp"
+#include "io/record_frame.hpp"
 #include "model/workspace.hpp"
 #include "util/result.hpp"
 
@@ -59,10 +60,11 @@ Result<Workspace> import_workspace(std::string_view text, Instant imported_at = 
 // A workspace read as the snapshot stores it, without one tree of the whole
 // document: its settings (workspace_settings_to_json), then each record, then
 // finish(), which checks the references between records. Same checks and
-// messages as import; the first error ends the reading.
+// messages as import (those `checks` asks for of records read from frames);
+// the first error ends the reading.
 class WorkspaceReader {
   public:
-    explicit WorkspaceReader(Instant imported_at = {});
+    explicit WorkspaceReader(Instant imported_at = {}, RecordChecks checks = RecordChecks::All);
     Status read_settings(const nlohmann::json& document);
     Status read_record(nlohmann::json&& record); // "$.records[N]" in messages
     // Each record of a run of MessagePack frames (msgpack_frames.hpp), read
@@ -78,6 +80,7 @@ class WorkspaceReader {
   private:
     Workspace m_workspace;
     Instant m_imported_at;
+    RecordChecks m_checks;
     // In the order read, for the reference check; the workspace's records
     // keep their place in memory as more are added.
     std::vector<const Record*> m_read;

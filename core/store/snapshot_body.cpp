@@ -23,11 +23,11 @@ std::string encode_snapshot_body(const Workspace& workspace) {
     return body;
 }
 
-Result<Workspace> decode_snapshot_body(std::string_view body) {
+Result<Workspace> decode_snapshot_body(std::string_view body, RecordChecks checks) {
     std::size_t at = 0;
     auto settings = read_frame(body, at);
     if (!settings) return Error{frame_name(0) + " " + settings.error()};
-    WorkspaceReader reader;
+    WorkspaceReader reader({}, checks);
     if (auto status = reader.read_settings(*settings); !status) return Error{status.error()};
     reader.expect_records(count_frames(body.substr(at)));
     const auto frame_error = [](std::size_t index, const std::string& problem) {

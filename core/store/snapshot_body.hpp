@@ -1,4 +1,4 @@
-// The body of workspace.snapshot, format 3: binary, read one record at a time.
+// The body of workspace.snapshot, formats 3 and 4: binary, read one record at a time.
 //
 // A sequence of frames, each a 4-byte little-endian length and that many
 // bytes of MessagePack: first the workspace without its records
@@ -9,6 +9,7 @@
 // the portable format.
 #pragma once
 
+#include "io/record_frame.hpp"
 #include "model/workspace.hpp"
 #include "util/result.hpp"
 
@@ -19,6 +20,7 @@ namespace crm {
 
 std::string encode_snapshot_body(const Workspace& workspace);
 // Messages name the frame or record that is wrong.
-Result<Workspace> decode_snapshot_body(std::string_view body);
+Result<Workspace> decode_snapshot_body(std::string_view body,
+                                       RecordChecks checks = RecordChecks::All);
 
 } // namespace crm

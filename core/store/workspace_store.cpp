@@ -50,9 +50,12 @@ struct Snapshot {
     int version = kSnapshotFormatVersion;
 };
 
-// Versions 2 and 3 checksum their header's seq and length together with the
+// Versions 2 to 4 checksum their header's seq and length together with the
 // body; version 1 (seq outside the checksum) is still read. Versions 1 and 2
-// hold the workspace as JSON, version 3 in binary (store/snapshot_body.hpp).
+// hold the workspace as JSON, versions 3 and 4 in binary
+// (store/snapshot_body.hpp). Version 4 is version 3 written by a build that
+// checks every snapshot it writes, so its records are not checked again
+// (RecordChecks::PassedBefore); earlier builds did not, and theirs are.
 Result<Snapshot> parse_snapshot(std::string_view text) {
     const auto newline = text.find('\n');
     if (newline == std::string_view::npos || newline > 200)
@@ -92,7 +95,9 @@ Result<Snapshot> parse_snapshot(std::string_view text) {
 }
 
 Result<Workspace> read_snapshot_body(const Snapshot& snapshot) {
-    auto workspace = snapshot.version >= 3 ? decode_snapshot_body(snapshot.body)
+    const RecordChecks checks =
+        snapshot.version >= 4 ? RecordChecks::PassedBefore : RecordChecks::All;
+    auto workspace = snapshot.version >= 3 ? decode_snapshot_body(snapshot.body, checks)
                                            : import_workspace(snapshot.body);
     if (!workspace) return Error{"workspace.snapshot: " + workspace.error()};
     return workspace;
@@ -498,7 +503,8 @@ Status WorkspaceStore::compact(const Engine& engine) {
     if (auto status = repair(engine.last_seq()); !status) return status;
     // The journal goes only once a snapshot holds everything it held.
     const std::string body = encode_snapshot_body(engine.workspace());
-    if (auto readable = decode_snapshot_body(body); !readable)
+    // Every check an import makes: what lets the next open skip them.
+    if (auto readable = decode_snapshot_body(body, RecordChecks::All); !readable)
         return Error{"the workspace was not compacted, its journal is kept: the snapshot would "
                      "not read back (" +
                      readable.error() + ")"};

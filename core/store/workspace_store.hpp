@@ -1,9 +1,11 @@
 // The journaled workspace store.
 //
 // Files in the workspace directory:
-//   workspace.snapshot   "crm-snapshot 3 seq=N bytes=L crc32=X\n" + the workspace in
+//   workspace.snapshot   "crm-snapshot 4 seq=N bytes=L crc32=X\n" + the workspace in
 //                        binary (store/snapshot_body.hpp); the checksum covers the
-//                        header before it and the body. Versions 1 and 2 (JSON) still open.
+//                        header before it and the body. Its records passed every
+//                        check when written and are read without checking them
+//                        again. Versions 1 and 2 (JSON) and 3 (checked as read) still open.
 //   journal-<seq>.log    "crm-journal 2\n" + one line per command: "<crc32> <batch JSON>\n"
 //                        (version 1 segments, from earlier builds, still read)
 //   journal.head         "crm-head 1 seq=N crc32=X\n": the last entry known to be on disk
@@ -38,7 +40,7 @@ inline constexpr const char* kDeviceFile = "device";
 inline constexpr const char* kHistoryPrefix = "history-";
 // 3: a binary body read record by record; 2 (JSON) and 1 (JSON, seq outside
 // the checksum) still open.
-inline constexpr int kSnapshotFormatVersion = 3;
+inline constexpr int kSnapshotFormatVersion = 4;
 inline constexpr std::size_t kDefaultSegmentLimit = 32 * 1024;
 inline constexpr std::size_t kDefaultCompactAfter = 4 * 1024 * 1024;
 

@@ -1,6 +1,7 @@
 #include "crash_storage.hpp"
 #include "fixtures.hpp"
 #include "io/workspace_json.hpp"
+#include "store/snapshot_body.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
 #include "util/crc32.hpp"
@@ -197,7 +198,7 @@ TEST_CASE("the snapshot's header is checksummed with its body") {
     add_deals(engine, 2, "Later ");
     const std::string path = opened.path(kSnapshotFile);
     const std::string snapshot = read_all(path);
-    REQUIRE(snapshot.rfind("crm-snapshot 3 seq=3 bytes=", 0) == 0);
+    REQUIRE(snapshot.rfind("crm-snapshot 4 seq=3 bytes=", 0) == 0);
 
     // One bit flipped at `offset`: refused as damaged, and the file left as it is.
     auto check_refused = [&](std::size_t offset, unsigned char bit) {
@@ -213,7 +214,7 @@ TEST_CASE("the snapshot's header is checksummed with its body") {
         CHECK(read_all(path) == damaged);
     };
     SUBCASE("one flipped bit in the seq is refused, not read as fewer entries") {
-        check_refused(std::string("crm-snapshot 3 seq=").size(), 0x01); // seq=3 -> seq=2
+        check_refused(std::string("crm-snapshot 4 seq=").size(), 0x01); // seq=3 -> seq=2
     }
     SUBCASE("a damaged body is refused and left as it is") {
         check_refused(snapshot.size() / 2, 0x20);
@@ -269,7 +270,39 @@ TEST_CASE("a version-1 snapshot (seq outside the checksum) still opens") {
     REQUIRE(store.open(engine));
     add_deals(engine, 1);
     REQUIRE(store.compact(engine));
-    CHECK(storage.read("workspace.snapshot")->rfind("crm-snapshot 3 seq=1 ", 0) == 0);
+    CHECK(storage.read("workspace.snapshot")->rfind("crm-snapshot 4 seq=1 ", 0) == 0);
+}
+
+TEST_CASE("a version-3 snapshot, from builds that did not check what they wrote, is checked "
+          "record by record as it opens") {
+    ScratchDir dir;
+    DirectoryStorage storage(dir.path());
+    Workspace workspace = team_workspace();
+    Record deal{"deal-1", "deal", "u-ana", {{"name", "Big one"}, {"probability", "high"}}};
+    REQUIRE(workspace.add(std::move(deal)));
+    const std::string body = encode_snapshot_body(workspace);
+    const auto snapshot_of_version = [&](int version) {
+        const std::string header = "crm-snapshot " + std::to_string(version) +
+                                   " seq=0 bytes=" + std::to_string(body.size());
+        char crc[9];
+        std::snprintf(crc, sizeof crc, "%08x", crc32_extend(crc32(header + "\n"), body));
+        return header + " crc32=" + crc + "\n" + body;
+    };
+    REQUIRE(storage.write("workspace.snapshot", snapshot_of_version(3), Sync::Yes));
+    WorkspaceStore store(storage);
+    Engine engine;
+    const auto report = store.open(engine);
+    REQUIRE_FALSE(report);
+    CHECK(report.error() == "workspace.snapshot: $.records[0].fields.probability: expected a "
+                            "number, got \"high\"");
+
+    // Version 4's writer checked it (compaction reads each snapshot back
+    // first, as the test above shows): only its shape and types are read.
+    REQUIRE(storage.write("workspace.snapshot", snapshot_of_version(4), Sync::Yes));
+    WorkspaceStore trusting(storage);
+    Engine opened;
+    REQUIRE(trusting.open(opened));
+    CHECK(opened.workspace().find("deal-1")->value("name") == "Big one");
 }
 
 TEST_CASE("segments stay small and compaction folds them into the snapshot") {
