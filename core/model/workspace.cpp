@@ -99,21 +99,44 @@ std::array<Workspace::IndexMembership, 4> Workspace::memberships(const Record& r
              {&m_indexes.in_flows, !record.flows.empty()}}};
 }
 
+const std::string* listed_stage(const FlowState& state) {
+    if (state.active()) return &state.stage;
+    if (state.status == "ended" || state.status == "exited") return &state.outcome;
+    return nullptr;
+}
+
+void Workspace::sync_stages(const Record& record, bool listed) const {
+    auto& flows = m_indexes.by_stage[record.type];
+    for (auto& [flow, stages] : flows)
+        for (auto& [stage, records] : stages)
+            set_listed(records, &record, false);
+    if (!listed) return;
+    for (const auto& [flow, state] : record.flows)
+        if (const std::string* stage = listed_stage(state))
+            set_listed(flows[flow][*stage], &record, true);
+}
+
 void Workspace::sync_indexes(const Record& record) {
     if (!m_indexes.valid) return;
     for (const auto& [index, belongs] : memberships(record))
         if (index) set_listed((*index)[record.type], &record, belongs);
+    sync_stages(record, true);
 }
 
 void Workspace::list_new(const Record& record) const {
     for (const auto& [index, belongs] : memberships(record))
         if (index && belongs) (*index)[record.type].push_back(&record);
+    if (record.flows.empty()) return;
+    auto& flows = m_indexes.by_stage[record.type];
+    for (const auto& [flow, state] : record.flows)
+        if (const std::string* stage = listed_stage(state)) flows[flow][*stage].push_back(&record);
 }
 
 void Workspace::unlist(const Record& record) {
     if (!m_indexes.valid) return;
     for (const auto& [index, belongs] : memberships(record))
         if (index) set_listed((*index)[record.type], &record, false);
+    sync_stages(record, false);
 }
 
 std::vector<const Record*>
@@ -153,6 +176,24 @@ const std::vector<const Record*>& Workspace::records_owned_by(std::string_view o
     const auto& by_owner = indexes().by_owner;
     const auto it = by_owner.find(std::string(owner));
     return it == by_owner.end() ? kNone : listed_of_type(it->second, type);
+}
+
+std::vector<const Record*> Workspace::records_at_stages(std::string_view type,
+                                                        const std::string& flow,
+                                                        const std::set<std::string>& stages) const {
+    std::vector<const Record*> records;
+    const auto& by_stage = indexes().by_stage;
+    const auto flows = by_stage.find(std::string(type));
+    if (flows == by_stage.end()) return records;
+    const auto lists = flows->second.find(flow);
+    if (lists == flows->second.end()) return records;
+    for (const auto& stage : stages)
+        if (const auto it = lists->second.find(stage); it != lists->second.end())
+            records.insert(records.end(), it->second.begin(), it->second.end());
+    if (stages.size() > 1)
+        std::sort(records.begin(), records.end(),
+                  [](const Record* a, const Record* b) { return a->position < b->position; });
+    return records;
 }
 
 std::vector<const Record*> Workspace::escalated_records() const {

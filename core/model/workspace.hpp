@@ -14,12 +14,18 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 namespace crm {
+
+// Where a record stands in one of its flows, for lists filtered by stage:
+// its stage while the flow runs, its outcome or exit once it ended or
+// exited; nothing when it spawned the flow on another record.
+const std::string* listed_stage(const FlowState& state);
 
 // Record numbers stay below 2^53 so ids survive any JSON reader exactly.
 inline constexpr long long kMaxRecordNumber = 9007199254740992LL;
@@ -68,6 +74,12 @@ class Workspace {
                                                        std::string_view type) const;
     // Records with a breach escalated to someone, in all_records() order.
     std::vector<const Record*> escalated_records() const;
+    // The records of `type` that stand at one of `stages` in `flow` (at that
+    // stage, or ended or exited with that outcome: listed_stage()), in
+    // all_records() order. A list filtered by stage reads these rather than
+    // every record of the type.
+    std::vector<const Record*> records_at_stages(std::string_view type, const std::string& flow,
+                                                 const std::set<std::string>& stages) const;
     // Whether `a` comes before `b` in all_records(): by schema type, then as
     // each joined the workspace.
     bool listed_before(const Record& a, const Record& b) const;
@@ -143,6 +155,11 @@ class Workspace {
         std::unordered_map<std::string, ByPosition> escalated; // type -> records
         std::unordered_map<std::string, ByPosition> failed;    // type -> records
         std::unordered_map<std::string, ByPosition> in_flows;  // type -> records
+        // type -> flow -> listed_stage() -> records
+        std::unordered_map<
+            std::string,
+            std::unordered_map<std::string, std::unordered_map<std::string, ByPosition>>>
+            by_stage;
         bool valid = true;
         Indexes() = default;
         Indexes(const Indexes&) : valid(false) {}
@@ -195,6 +212,10 @@ class Workspace {
     void link(const Record& record) const;
     void unlink(const std::string& id) const;
     const Indexes& indexes() const;
+    // Takes the record out of every stage list of its type, then lists it
+    // where it stands now (unless `listed` is false): where it stood before
+    // is not kept, and a type has a handful of stages.
+    void sync_stages(const Record& record, bool listed) const;
     // The owner, escalation, failure and process indexes (type -> records),
     // each with whether `record` belongs in it: the one place that says so.
     struct IndexMembership {

@@ -127,11 +127,8 @@ bool passes_stage(const Record& record, const StageFilter& filter) {
     if (filter.flow.empty()) return true;
     const auto state = record.flows.find(filter.flow);
     if (state == record.flows.end()) return false;
-    const FlowState& where = state->second;
-    if (where.active()) return filter.stages.count(where.stage) > 0;
-    if (where.status == "ended" || where.status == "exited")
-        return filter.stages.count(where.outcome) > 0;
-    return false; // spawned: the flow runs on another record
+    const std::string* stage = listed_stage(state->second);
+    return stage && filter.stages.count(*stage) > 0;
 }
 
 } // namespace
@@ -158,8 +155,13 @@ std::vector<std::string> query_records(const Workspace& ws, const RecordQuery& q
     };
     std::vector<Row> rows;
     // The type's records as held, not looked up by id: at 100k records the
-    // lookups were most of the time a list took.
-    for (const Record* record : ws.records_of_type(query.type)) {
+    // lookups were most of the time a list took. Filtered by stage, only
+    // those at the stages asked for.
+    const StageFilter& stage = query.filter.stage;
+    const std::vector<const Record*> at_stages =
+        stage.flow.empty() ? std::vector<const Record*>()
+                           : ws.records_at_stages(query.type, stage.flow, stage.stages);
+    for (const Record* record : stage.flow.empty() ? ws.records_of_type(query.type) : at_stages) {
         if (!can_view(ws, *viewer, *record)) continue;
         if (!passes_filter(ws, *type, *record, query.filter)) continue;
         if (!needle.empty() && !matches(ws, *type, *record, needle)) continue;
