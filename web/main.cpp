@@ -107,7 +107,8 @@ void draw_loading_screen(const std::string& message) {
 
 void frame() {
     Host& host = *g_host;
-    if (sync_canvas_size(host)) {
+    const bool resized = sync_canvas_size(host);
+    if (resized) {
         host.frames_to_draw = 3;
         host.app.screen_resized(); // turned, or a keyboard came up: keep the field in view
     }
@@ -135,7 +136,8 @@ void frame() {
         }
         return;
     }
-    if (hold_for_save(host)) return; // drawn once the save is done
+    // A resized canvas is blank until drawn: it is not held.
+    if (!resized && hold_for_save(host)) return; // drawn once the save is done
     host.idle_frames = 0;
     --host.frames_to_draw;
 

@@ -13,6 +13,12 @@
 
 namespace crm {
 
+// Stands for the code that checks and normalises a record's values and
+// engine state (below, model/field_values.cpp): raise it whenever what a
+// valid record is changes, so that snapshots an earlier build checked are
+// checked again as they open (record_checks_fingerprint()).
+inline constexpr int kRecordRulesVersion = 1;
+
 // One record of a workspace document, checked against `ws` but for its
 // references to other records and people, which may be read after it.
 // Takes the record's fields over from `value`, which it leaves spent.

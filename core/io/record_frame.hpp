@@ -15,9 +15,10 @@ namespace crm {
 // How much of read_record()'s checking a record read from its frame gets.
 enum class RecordChecks {
     All,
-    // A snapshot whose writer checked every record (WorkspaceStore::compact()
-    // reads a body back with All before it writes it; an import checked each
-    // record as it came in) and whose checksum shows it unchanged since: its
+    // A snapshot whose every record passed this build's checks before it was
+    // written (WorkspaceStore::compact() reads a body back with All and
+    // writes what that read; an import checked each record as it came in),
+    // as its header says, and whose checksum shows it unchanged since: its
     // records are read as they were written, their shape and type checked,
     // their values, owners, stages and references not again. Opening 100k
     // records spent a seventh of its time proving them valid once more.

@@ -1,8 +1,11 @@
 #include "store/snapshot_body.hpp"
 
 #include "io/msgpack_frames.hpp"
+#include "io/record_checks.hpp"
 #include "io/record_frame.hpp"
+#include "io/schema_json.hpp"
 #include "io/workspace_json.hpp"
+#include "util/crc32.hpp"
 
 namespace crm {
 
@@ -14,6 +17,17 @@ std::string frame_name(std::size_t index) {
 }
 
 } // namespace
+
+std::uint32_t record_checks_fingerprint() {
+    static const std::uint32_t fingerprint = [] {
+        nlohmann::json builtin = nlohmann::json::array();
+        const Schema schema = builtin_schema();
+        for (const auto& type : schema.types())
+            builtin.push_back(record_type_to_json(type));
+        return crc32("record rules " + std::to_string(kRecordRulesVersion) + "\n" + builtin.dump());
+    }();
+    return fingerprint;
+}
 
 std::string encode_snapshot_body(const Workspace& workspace) {
     std::string body;

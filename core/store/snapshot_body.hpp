@@ -13,12 +13,19 @@
 #include "model/workspace.hpp"
 #include "util/result.hpp"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace crm {
 
 std::string encode_snapshot_body(const Workspace& workspace);
+// What this build's checks of a record are: kRecordRulesVersion and the
+// built-in types and fields (the snapshot holds only the custom ones, so a
+// build that changed a built-in field reads records another checked). A
+// snapshot whose header names the same fingerprint was checked as this
+// build would check it, and opens with RecordChecks::PassedBefore.
+std::uint32_t record_checks_fingerprint();
 // Messages name the frame or record that is wrong.
 Result<Workspace> decode_snapshot_body(std::string_view body,
                                        RecordChecks checks = RecordChecks::All);

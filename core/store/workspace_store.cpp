@@ -48,14 +48,17 @@ struct Snapshot {
     std::uint64_t seq = 0;
     std::string_view body;
     int version = kSnapshotFormatVersion;
+    // Version 4: the record_checks_fingerprint() of the build that wrote it.
+    std::optional<std::uint32_t> checked_by;
 };
 
 // Versions 2 to 4 checksum their header's seq and length together with the
 // body; version 1 (seq outside the checksum) is still read. Versions 1 and 2
 // hold the workspace as JSON, versions 3 and 4 in binary
-// (store/snapshot_body.hpp). Version 4 is version 3 written by a build that
-// checks every snapshot it writes, so its records are not checked again
-// (RecordChecks::PassedBefore); earlier builds did not, and theirs are.
+// (store/snapshot_body.hpp). Version 4 names the checks its records passed
+// (record_checks_fingerprint()): when they are this build's, its records are
+// not checked again (RecordChecks::PassedBefore). Earlier versions, and
+// snapshots other checks passed, are checked as they are read.
 Result<Snapshot> parse_snapshot(std::string_view text) {
     const auto newline = text.find('\n');
     if (newline == std::string_view::npos || newline > 200)
@@ -80,10 +83,16 @@ Result<Snapshot> parse_snapshot(std::string_view text) {
                      "; this build reads versions 1 to " + std::to_string(kSnapshotFormatVersion)};
     snapshot.version = version;
     const auto checksum_at = header.find(" crc32=");
-    if (std::sscanf(header.c_str(), "crm-snapshot %*d seq=%llu bytes=%llu crc32=%8x", &seq, &bytes,
-                    &crc) != 3 ||
-        checksum_at == std::string::npos)
+    unsigned int checks = 0;
+    const bool parsed =
+        version >= 4 ? std::sscanf(header.c_str(),
+                                   "crm-snapshot %*d seq=%llu bytes=%llu checks=%8x crc32=%8x",
+                                   &seq, &bytes, &checks, &crc) == 4
+                     : std::sscanf(header.c_str(), "crm-snapshot %*d seq=%llu bytes=%llu crc32=%8x",
+                                   &seq, &bytes, &crc) == 3;
+    if (!parsed || checksum_at == std::string::npos)
         return Error{"workspace.snapshot has a damaged header; it was left as it is"};
+    if (version >= 4) snapshot.checked_by = checks;
     if (crc32_extend(crc32(header.substr(0, checksum_at) + "\n"), snapshot.body) != crc)
         return Error{"workspace.snapshot is damaged (checksum mismatch); it was left as it is"};
     if (bytes != snapshot.body.size())
@@ -95,8 +104,9 @@ Result<Snapshot> parse_snapshot(std::string_view text) {
 }
 
 Result<Workspace> read_snapshot_body(const Snapshot& snapshot) {
-    const RecordChecks checks =
-        snapshot.version >= 4 ? RecordChecks::PassedBefore : RecordChecks::All;
+    const RecordChecks checks = snapshot.checked_by == record_checks_fingerprint()
+                                    ? RecordChecks::PassedBefore
+                                    : RecordChecks::All;
     auto workspace = snapshot.version >= 3 ? decode_snapshot_body(snapshot.body, checks)
                                            : import_workspace(snapshot.body);
     if (!workspace) return Error{"workspace.snapshot: " + workspace.error()};
@@ -104,9 +114,9 @@ Result<Workspace> read_snapshot_body(const Snapshot& snapshot) {
 }
 
 std::string snapshot_text(const std::string& body, std::uint64_t seq) {
-    const std::string header = "crm-snapshot " + std::to_string(kSnapshotFormatVersion) +
-                               " seq=" + std::to_string(seq) +
-                               " bytes=" + std::to_string(body.size());
+    const std::string header =
+        "crm-snapshot " + std::to_string(kSnapshotFormatVersion) + " seq=" + std::to_string(seq) +
+        " bytes=" + std::to_string(body.size()) + " checks=" + hex32(record_checks_fingerprint());
     const std::uint32_t crc = crc32_extend(crc32(header + "\n"), body);
     return header + " crc32=" + hex32(crc) + "\n" + body;
 }
@@ -502,13 +512,16 @@ WorkspaceStore::read_history(const std::function<bool(const EventBatch&)>& wante
 Status WorkspaceStore::compact(const Engine& engine) {
     if (auto status = repair(engine.last_seq()); !status) return status;
     // The journal goes only once a snapshot holds everything it held.
-    const std::string body = encode_snapshot_body(engine.workspace());
-    // Every check an import makes: what lets the next open skip them.
-    if (auto readable = decode_snapshot_body(body, RecordChecks::All); !readable)
+    // Every check an import makes, which is what lets the next open skip
+    // them. What is written is what they read back: values normalised (a
+    // journal from an earlier build may hold some that are not).
+    auto readable = decode_snapshot_body(encode_snapshot_body(engine.workspace()));
+    if (!readable)
         return Error{"the workspace was not compacted, its journal is kept: the snapshot would "
                      "not read back (" +
                      readable.error() + ")"};
-    if (auto status = write_snapshot(body, engine.last_seq()); !status) return status;
+    if (auto status = write_snapshot(encode_snapshot_body(*readable), engine.last_seq()); !status)
+        return status;
     // Kept as history, never replayed again: what happened is not thrown away.
     return archive_segments();
 }

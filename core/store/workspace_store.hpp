@@ -1,11 +1,12 @@
 // The journaled workspace store.
 //
 // Files in the workspace directory:
-//   workspace.snapshot   "crm-snapshot 4 seq=N bytes=L crc32=X\n" + the workspace in
-//                        binary (store/snapshot_body.hpp); the checksum covers the
-//                        header before it and the body. Its records passed every
-//                        check when written and are read without checking them
-//                        again. Versions 1 and 2 (JSON) and 3 (checked as read) still open.
+//   workspace.snapshot   "crm-snapshot 4 seq=N bytes=L checks=C crc32=X\n" + the
+//                        workspace in binary (store/snapshot_body.hpp); the checksum
+//                        covers the header before it and the body. Its records passed
+//                        the checks C names before it was written; a build whose checks
+//                        are C does not check them again. Versions 1 and 2 (JSON) and 3
+//                        (binary, checked as read) still open.
 //   journal-<seq>.log    "crm-journal 2\n" + one line per command: "<crc32> <batch JSON>\n"
 //                        (version 1 segments, from earlier builds, still read)
 //   journal.head         "crm-head 1 seq=N crc32=X\n": the last entry known to be on disk
@@ -66,7 +67,10 @@ class WorkspaceStore : public EventSink {
     explicit WorkspaceStore(Storage& storage, StoreOptions options = {});
 
     bool exists() const;
-    // Starts a new workspace; refuses to overwrite an existing one.
+    // Starts a new workspace; refuses to overwrite an existing one. Here and
+    // in replace() and recover(), `workspace`'s records must have passed an
+    // import's checks (every caller's comes from an import or is new): the
+    // snapshot says they did, and the next open does not check them again.
     Status create(const Workspace& workspace);
     // Loads snapshot and journal into `engine` and attaches itself as its sink.
     // Reads only: damage is reported, left out, and set aside by the next write.

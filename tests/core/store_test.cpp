@@ -273,36 +273,56 @@ TEST_CASE("a version-1 snapshot (seq outside the checksum) still opens") {
     CHECK(storage.read("workspace.snapshot")->rfind("crm-snapshot 4 seq=1 ", 0) == 0);
 }
 
-TEST_CASE("a version-3 snapshot, from builds that did not check what they wrote, is checked "
-          "record by record as it opens") {
+TEST_CASE("a snapshot is checked record by record as it opens unless this build's checks passed "
+          "it") {
     ScratchDir dir;
     DirectoryStorage storage(dir.path());
     Workspace workspace = team_workspace();
     Record deal{"deal-1", "deal", "u-ana", {{"name", "Big one"}, {"probability", "high"}}};
     REQUIRE(workspace.add(std::move(deal)));
     const std::string body = encode_snapshot_body(workspace);
-    const auto snapshot_of_version = [&](int version) {
-        const std::string header = "crm-snapshot " + std::to_string(version) +
-                                   " seq=0 bytes=" + std::to_string(body.size());
-        char crc[9];
-        std::snprintf(crc, sizeof crc, "%08x", crc32_extend(crc32(header + "\n"), body));
-        return header + " crc32=" + crc + "\n" + body;
+    const auto snapshot = [&](int version, std::optional<std::uint32_t> checks) {
+        std::string header = "crm-snapshot " + std::to_string(version) +
+                             " seq=0 bytes=" + std::to_string(body.size());
+        char hex[9];
+        if (checks) {
+            std::snprintf(hex, sizeof hex, "%08x", *checks);
+            header += std::string(" checks=") + hex;
+        }
+        std::snprintf(hex, sizeof hex, "%08x", crc32_extend(crc32(header + "\n"), body));
+        return header + " crc32=" + hex + "\n" + body;
     };
-    REQUIRE(storage.write("workspace.snapshot", snapshot_of_version(3), Sync::Yes));
-    WorkspaceStore store(storage);
-    Engine engine;
-    const auto report = store.open(engine);
-    REQUIRE_FALSE(report);
-    CHECK(report.error() == "workspace.snapshot: $.records[0].fields.probability: expected a "
-                            "number, got \"high\"");
+    const auto open = [&](const std::string& text) {
+        REQUIRE(storage.write("workspace.snapshot", text, Sync::Yes));
+        WorkspaceStore store(storage);
+        Engine engine;
+        const auto report = store.open(engine);
+        return report ? "opened: " + engine.workspace().find("deal-1")->value("name").dump()
+                      : report.error();
+    };
+    const std::string refused =
+        "workspace.snapshot: $.records[0].fields.probability: expected a number, got \"high\"";
+    // From builds that did not say which checks their records passed.
+    CHECK(open(snapshot(3, std::nullopt)) == refused);
+    // Passed by other checks (another build's built-in fields or rules).
+    CHECK(open(snapshot(4, record_checks_fingerprint() ^ 1u)) == refused);
+    // Passed by this build's checks (compaction reads each snapshot back
+    // first): only its records' shape and types are read.
+    CHECK(open(snapshot(4, record_checks_fingerprint())) == "opened: \"Big one\"");
+}
 
-    // Version 4's writer checked it (compaction reads each snapshot back
-    // first, as the test above shows): only its shape and types are read.
-    REQUIRE(storage.write("workspace.snapshot", snapshot_of_version(4), Sync::Yes));
-    WorkspaceStore trusting(storage);
-    Engine opened;
-    REQUIRE(trusting.open(opened));
-    CHECK(opened.workspace().find("deal-1")->value("name") == "Big one");
+TEST_CASE("compaction writes values as the checks read them back") {
+    Opened opened;
+    add_deals(opened.engine, 1);
+    Workspace loose = opened.engine.workspace();
+    Record record = *loose.find("deal-dev1-1");
+    record.fields["name"] = "  Spaced out  "; // an earlier build's journal could hold this
+    loose.put(std::move(record));
+    Engine engine(std::move(loose));
+    REQUIRE(opened.store.compact(engine));
+    Engine reopened;
+    reopen(opened.storage, reopened);
+    CHECK(reopened.workspace().find("deal-dev1-1")->value("name") == "Spaced out");
 }
 
 TEST_CASE("segments stay small and compaction folds them into the snapshot") {
