@@ -192,7 +192,7 @@ std::vector<const Record*> Workspace::records_at_stages(std::string_view type,
             records.insert(records.end(), it->second.begin(), it->second.end());
     if (stages.size() > 1)
         std::sort(records.begin(), records.end(),
-                  [](const Record* a, const Record* b) { return a->position < b->position; });
+                  [&](const Record* a, const Record* b) { return listed_before(*a, *b); });
     return records;
 }
 

@@ -311,7 +311,7 @@ std::vector<const Record*> records_for(const Workspace& ws, const SlaClockReader
         } else if (const auto it = holding_tasks.find(type.id); it != holding_tasks.end()) {
             auto& records = it->second;
             std::sort(records.begin(), records.end(),
-                      [](const Record* a, const Record* b) { return a->position < b->position; });
+                      [&](const Record* a, const Record* b) { return ws.listed_before(*a, *b); });
             mine.insert(mine.end(), records.begin(), records.end());
         }
     }

@@ -39,8 +39,9 @@ inline constexpr const char* kSnapshotFile = "workspace.snapshot";
 inline constexpr const char* kJournalHeadFile = "journal.head";
 inline constexpr const char* kDeviceFile = "device";
 inline constexpr const char* kHistoryPrefix = "history-";
-// 3: a binary body read record by record; 2 (JSON) and 1 (JSON, seq outside
-// the checksum) still open.
+// 4: a binary body read record by record, its header naming the checks its
+// records passed; 3 (the same body, checked as it opens), 2 (JSON) and 1
+// (JSON, seq outside the checksum) still open.
 inline constexpr int kSnapshotFormatVersion = 4;
 inline constexpr std::size_t kDefaultSegmentLimit = 32 * 1024;
 inline constexpr std::size_t kDefaultCompactAfter = 4 * 1024 * 1024;
