@@ -266,9 +266,9 @@ EMSCRIPTEN_KEEPALIVE const char* crm_test_time_my_work(const char* user, double 
     if (g_host && g_host->app.is_open()) {
         const double start = emscripten_get_now();
         const crm::Instant at{static_cast<std::int64_t>(at_seconds)};
-        // As the screen asks: the rows in order, the first screenful named.
-        auto items = next_actions(g_host->app.workspace(), user, at_seconds > 0 ? at : now(), 50);
-        items.resize(std::min<std::size_t>(items.size(), 50));
+        // A first screenful of rows, in order and named.
+        const auto items =
+            first_actions(g_host->app.workspace(), user, at_seconds > 0 ? at : now(), 50);
         const double ms = emscripten_get_now() - start;
         nlohmann::json due = nlohmann::json::array();
         for (const auto& item : items)

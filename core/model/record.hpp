@@ -101,6 +101,9 @@ struct Record {
     // Written by applying events and by import only. Everything else reads
     // through value() / has_value(), so the representation can change.
     nlohmann::json fields = nlohmann::json::object();
+    // Its deadlines as last worked out by SlaClockReader; near the owner,
+    // as My work reads both of each of a rep's thousands of records.
+    KeptWithRecord<DueFacts> due_facts;
     Instant created_at;
     std::string created_by;
     Instant updated_at;
@@ -122,8 +125,6 @@ struct Record {
     // Set by the workspace as the record joins it, rising: orders a type's
     // records as ids_of_type() does, for indexes that keep that order.
     std::uint64_t position = 0;
-    // Its deadlines as last worked out by SlaClockReader.
-    KeptWithRecord<DueFacts> due_facts;
 
     // The value of one field; null when it is not set. Bind the result to
     // `const auto&`: a later representation may return it by value.

@@ -4,7 +4,9 @@
 #include "sla/clocks.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
+#include <queue>
 #include <unordered_map>
 
 namespace crm {
@@ -342,45 +344,164 @@ void add_other_tasks(std::vector<PendingItem>& items, const TasksByRecord& tasks
 
 } // namespace
 
-std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user, Instant now,
-                                   std::size_t titled) {
-    const BusinessCalendar calendar = workspace_calendar(ws);
-    const SlaClockReader clocks_of(ws, calendar);
-    const User* me = ws.directory.user(user);
-    auto tasks_of = open_tasks(ws, user, now);
-    const std::vector<const Record*> records = records_for(ws, clocks_of, user, tasks_of);
+namespace {
+
+// What My work reads for one person at one time.
+struct WorkSources {
+    WorkSources(const Workspace& workspace, const std::string& user, Instant now)
+        : ws(workspace), calendar(workspace_calendar(workspace)), clocks(workspace, calendar),
+          me(workspace.directory.user(user)), user(user), now(now),
+          tasks_of(open_tasks(workspace, user, now)),
+          records(records_for(workspace, clocks, user, tasks_of)) {}
+    WorkSources(const WorkSources&) = delete; // `clocks` reads `calendar`
+
+    const Workspace& ws;
+    const BusinessCalendar calendar;
+    const SlaClockReader clocks;
+    const User* me;
+    const std::string& user;
+    const Instant now;
+    TasksByRecord tasks_of; // what is left of them once records take theirs
+    std::vector<const Record*> records;
+};
+
+// The items of one record's row: for its owner its stage actions, `tasks`
+// (their open tasks on it) and its clocks; for others a breach escalated to them.
+void add_record_items(std::vector<PendingItem>& items, const WorkSources& from,
+                      const Record& record, const std::vector<PendingItem>* tasks) {
+    const bool mine = record.owner == from.user;
+    if (!mine && !(from.me && can_view(from.ws, *from.me, record))) return;
+    const std::size_t first = items.size();
+    if (mine) {
+        add_stage_actions(items, from.ws, from.clocks, record, from.now);
+        if (tasks) items.insert(items.end(), tasks->begin(), tasks->end());
+    }
+    for (const auto& clock : from.clocks.running(record, from.now)) {
+        if (clock.state == ClockState::Paused) continue;
+        const auto escalation = record.sla_escalations.find(clock.policy->id);
+        const bool mine_to_rescue = clock.state == ClockState::Overdue &&
+                                    escalation != record.sla_escalations.end() &&
+                                    names(escalation->second, from.user);
+        if (mine_to_rescue) {
+            PendingItem item{&record, &record, PendingItem::Kind::Escalation, clock.due,
+                             ClockState::Overdue};
+            item.sla = clock.policy;
+            items.push_back(item);
+        } else if (mine) {
+            add_clock(items, first, record, clock);
+        }
+    }
+}
+
+// The rows of `records` (in the order found) and of the tasks left in
+// from.tasks_of, most urgent first; the first `titled` of them named.
+std::vector<WorkItem> rows_of(WorkSources& from, const std::vector<const Record*>& records,
+                              std::size_t titled) {
     std::vector<PendingItem> items;
     items.reserve(records.size());
     for (const Record* record : records) {
-        const bool mine = record->owner == user;
-        if (!mine && !(me && can_view(ws, *me, *record))) continue;
-        const std::size_t first = items.size();
-        if (mine) {
-            add_stage_actions(items, ws, clocks_of, *record, now);
-            if (auto tasks = tasks_of.find(record); tasks != tasks_of.end()) {
-                items.insert(items.end(), tasks->second.begin(), tasks->second.end());
-                tasks_of.erase(tasks);
-            }
-        }
-        for (const auto& clock : clocks_of.running(*record, now)) {
-            if (clock.state == ClockState::Paused) continue;
-            const auto escalation = record->sla_escalations.find(clock.policy->id);
-            const bool mine_to_rescue = clock.state == ClockState::Overdue &&
-                                        escalation != record->sla_escalations.end() &&
-                                        names(escalation->second, user);
-            if (mine_to_rescue) {
-                PendingItem item{record, record, PendingItem::Kind::Escalation, clock.due,
-                                 ClockState::Overdue};
-                item.sla = clock.policy;
-                items.push_back(item);
-            } else if (mine) {
-                add_clock(items, first, *record, clock);
-            }
-        }
+        const auto tasks =
+            record->owner == from.user ? from.tasks_of.find(record) : from.tasks_of.end();
+        add_record_items(items, from, *record,
+                         tasks == from.tasks_of.end() ? nullptr : &tasks->second);
+        if (tasks != from.tasks_of.end()) from.tasks_of.erase(tasks);
     }
-    add_other_tasks(items, tasks_of);
-    auto rows = fold_by_record(ws, items, user);
-    name_work_items(ws, rows, 0, titled);
+    add_other_tasks(items, from.tasks_of);
+    auto rows = fold_by_record(from.ws, items, from.user);
+    name_work_items(from.ws, rows, 0, titled);
+    return rows;
+}
+
+constexpr Instant kNoDue{std::numeric_limits<std::int64_t>::max()}; // sorts after every due time
+
+Instant row_due(const std::vector<PendingItem>& items) {
+    Instant due = kNoDue;
+    for (const auto& item : items)
+        if (item.due) due = std::min(due, *item.due);
+    return due;
+}
+
+// When the record's row can be due at the soonest: none of its deadlines
+// falls earlier (pauses only push them back). A breach escalated to the
+// user from someone else's record: at once, so it is always worked out.
+Instant soonest_due(const WorkSources& from, const Record& record) {
+    if (record.owner != from.user) return Instant{std::numeric_limits<std::int64_t>::min()};
+    Instant due = from.clocks.earliest_deadline(record).value_or(kNoDue);
+    if (const auto tasks = from.tasks_of.find(&record); tasks != from.tasks_of.end())
+        due = std::min(due, row_due(tasks->second));
+    return due;
+}
+
+// from.records' places in it, as a heap whose front has the soonest due time.
+using SoonestFirst = std::vector<std::pair<Instant, std::size_t>>;
+constexpr auto kLater = std::greater<>{};
+
+SoonestFirst soonest_first(const WorkSources& from) {
+    const auto& records = from.records;
+    SoonestFirst heap(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        // Each record is a cache miss: ask for the next ones while this one is read.
+        if (i + 16 < records.size()) __builtin_prefetch(&records[i + 16]->due_facts);
+        if (i + 8 < records.size()) __builtin_prefetch(records[i + 8]->due_facts.get().get());
+        heap[i] = {soonest_due(from, *records[i]), i};
+    }
+    // Only the few records looked at come out of it in order.
+    std::make_heap(heap.begin(), heap.end(), kLater);
+    return heap;
+}
+
+// Which of from.records can have a row among the first `limit`: by their
+// soonest due time, each worked out until the next could only come after
+// the `limit` soonest rows found so far.
+std::vector<bool> records_up_front(const WorkSources& from, std::size_t limit) {
+    const auto& records = from.records;
+    SoonestFirst by_soonest = soonest_first(from);
+    std::priority_queue<Instant> first_dues; // the `limit` soonest rows so far
+    std::vector<bool> chosen(records.size());
+    std::vector<PendingItem> items;
+    for (auto end = by_soonest.end(); end != by_soonest.begin(); --end) {
+        const auto [soonest, at] = by_soonest.front();
+        if (first_dues.size() == limit && first_dues.top() < soonest) break;
+        std::pop_heap(by_soonest.begin(), end, kLater);
+        chosen[at] = true;
+        const Record& record = *records[at];
+        const auto tasks = from.tasks_of.find(&record);
+        const bool with_tasks = tasks != from.tasks_of.end() && record.owner == from.user;
+        items.clear();
+        add_record_items(items, from, record, with_tasks ? &tasks->second : nullptr);
+        if (items.empty()) continue;
+        first_dues.push(row_due(items));
+        if (first_dues.size() > limit) first_dues.pop();
+    }
+    return chosen;
+}
+
+} // namespace
+
+std::vector<WorkItem> next_actions(const Workspace& ws, const std::string& user, Instant now,
+                                   std::size_t titled) {
+    WorkSources from(ws, user, now);
+    const auto records = std::move(from.records);
+    return rows_of(from, records, titled);
+}
+
+std::vector<WorkItem> first_actions(const Workspace& ws, const std::string& user, Instant now,
+                                    std::size_t limit) {
+    if (limit == 0) return {};
+    WorkSources from(ws, user, now);
+    const std::vector<bool> chosen = records_up_front(from, limit);
+    std::vector<const Record*> records;
+    for (std::size_t i = 0; i < from.records.size(); ++i)
+        if (chosen[i]) records.push_back(from.records[i]);
+    // The open tasks on the user's records left out go with their rows, further down.
+    std::vector<const Record*> looked_at = records;
+    std::sort(looked_at.begin(), looked_at.end());
+    std::erase_if(from.tasks_of, [&](const auto& entry) {
+        return entry.first->owner == user &&
+               !std::binary_search(looked_at.begin(), looked_at.end(), entry.first);
+    });
+    auto rows = rows_of(from, records, limit);
+    if (rows.size() > limit) rows.resize(limit);
     return rows;
 }
 

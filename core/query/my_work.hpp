@@ -37,6 +37,11 @@ struct WorkItem {
 // than finding them. name_work_items() names the others as they are shown.
 std::vector<WorkItem> next_actions(const Workspace& workspace, const std::string& user, Instant now,
                                    std::size_t titled = SIZE_MAX);
+// The first `limit` rows of next_actions(), named: worked out from the
+// records whose deadlines could put them there, not from all of them, so a
+// busy rep's first screen costs what it shows.
+std::vector<WorkItem> first_actions(const Workspace& workspace, const std::string& user,
+                                    Instant now, std::size_t limit);
 // Fills in the title (and a task's what) of rows [from, to) and the items
 // under them where next_actions() left them out.
 void name_work_items(const Workspace& workspace, std::vector<WorkItem>& rows, std::size_t from,

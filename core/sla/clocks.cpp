@@ -6,6 +6,7 @@
 #include "process/validate.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace crm {
 
@@ -287,6 +288,15 @@ std::optional<ActionDue> SlaClockReader::action_due(const Record& record,
     return std::nullopt;
 }
 
+std::optional<Instant> SlaClockReader::earliest_deadline(const Record& record) const {
+    for (const Policy& policy : m_policies)
+        if (policy.reads_time && policy.policy->record_type == record.type)
+            return Instant{std::numeric_limits<std::int64_t>::min()};
+    const auto& kept = record.due_facts.get(); // not copied: a busy rep's My work asks thousands
+    if (kept && is_current(*kept)) return kept->earliest;
+    return facts_of(record)->earliest;
+}
+
 void SlaClockReader::keep_all(const Workspace& ws) const {
     for (const Record* record : ws.all_records())
         if (!record->flows.empty() || times_type(record->type)) facts_of(*record);
@@ -319,11 +329,13 @@ DueFacts::Clock SlaClockReader::clock_fact(const Policy& policy_read, const Reco
     return fact;
 }
 
+bool SlaClockReader::is_current(const DueFacts& facts) const {
+    return facts.definitions == m_definitions && facts.clocks.size() == m_policies.size();
+}
+
 std::shared_ptr<const DueFacts> SlaClockReader::facts_of(const Record& record) const {
     if (!m_keeps_facts) return std::make_shared<const DueFacts>(work_out(record));
-    if (auto kept = record.due_facts.get();
-        kept && kept->definitions == m_definitions && kept->clocks.size() == m_policies.size())
-        return kept;
+    if (auto kept = record.due_facts.get(); kept && is_current(*kept)) return kept;
     auto facts = std::make_shared<const DueFacts>(work_out(record));
     record.due_facts.keep(facts); // unless the record is not the workspace's to keep it
     return facts;
@@ -343,6 +355,13 @@ DueFacts SlaClockReader::work_out(const Record& record) const {
         if (const auto due = next_action_due(m_calendar, *stage, state))
             facts.actions.push_back({&state, due->at, due->clock == &m_calendar});
     }
+    auto sooner = [&](Instant due) {
+        facts.earliest = facts.earliest ? std::min(*facts.earliest, due) : due;
+    };
+    for (const auto& clock : facts.clocks)
+        if (clock.runs && !clock.met) sooner(clock.due);
+    for (const auto& action : facts.actions)
+        sooner(action.due);
     return facts;
 }
 

@@ -63,7 +63,8 @@ struct DueFacts {
     // By SlaClockReader's policies. A policy whose conditions read the time
     // (days_since, now, ...) is worked out on each read instead.
     std::vector<Clock> clocks;
-    std::vector<Action> actions; // the active stages whose next action has a due time
+    std::vector<Action> actions;     // the active stages whose next action has a due time
+    std::optional<Instant> earliest; // the soonest of them, running clocks' and actions'
 };
 
 // sla_clocks() for reading many records (queues, reports, My work): each
@@ -81,6 +82,10 @@ class SlaClockReader {
     std::vector<SlaClock> running(const Record& record, Instant now) const;
     // next_action_due() of the record's stage in `state`, one of record.flows.
     std::optional<ActionDue> action_due(const Record& record, const FlowState& state) const;
+    // No deadline of the record falls earlier than this, whatever the time
+    // (pauses only push them back); none when it has none. The earliest
+    // instant there is when a policy on its type reads the time.
+    std::optional<Instant> earliest_deadline(const Record& record) const;
     // Works out the facts of every record that has deadlines: opening a
     // workspace does this, so that the first screen need not.
     void keep_all(const Workspace& workspace) const;
@@ -98,6 +103,7 @@ class SlaClockReader {
     std::vector<SlaClock> read(const Record& record, Instant now, bool with_met) const;
     DueFacts::Clock clock_fact(const Policy& policy, const Record& record, Instant now) const;
     std::shared_ptr<const DueFacts> facts_of(const Record& record) const;
+    bool is_current(const DueFacts& facts) const; // worked out from today's definitions
     DueFacts work_out(const Record& record) const;
 
     const Workspace& m_workspace;

@@ -247,6 +247,85 @@ TEST_CASE("My work names only the rows asked for; the rest are named as they are
     CHECK(task.what == ws.title_of(*ws.find("task-10")));
 }
 
+namespace {
+
+// Everything a row shows, with the items under it.
+std::string shown(const WorkItem& row) {
+    std::string text = row.record_id + "|" + row.kind + "|" + row.what + "|" + row.state + "|" +
+                       row.flow + "|" + row.reason + "|" + row.about + "|" + row.title + "|" +
+                       (row.due ? format_instant(*row.due) : "no due time");
+    for (const auto& item : row.more)
+        text += " [" + shown(item) + "]";
+    return text;
+}
+
+// first_actions() against the whole list's first rows, for everyone, at
+// times from a month before to a month after `now`; the rows that differ.
+std::vector<std::string> first_rows_differ(const Workspace& ws, Instant now) {
+    std::vector<std::string> differences;
+    for (const User& user : ws.directory.users())
+        for (const std::int64_t days : {-30, -1, 0, 1, 3, 30}) {
+            const Instant then{now.seconds + days * 86400};
+            const auto all = next_actions(ws, user.id, then);
+            for (const std::size_t limit : {1, 2, 3, 5, 8, 13, 50}) {
+                const auto first = first_actions(ws, user.id, then, limit);
+                const std::string where = user.id + " at " + format_instant(then) + ", first " +
+                                          std::to_string(limit) + ": ";
+                if (first.size() != std::min(limit, all.size()))
+                    differences.push_back(where + std::to_string(first.size()) + " rows");
+                for (std::size_t i = 0; i < first.size() && i < all.size(); ++i)
+                    if (shown(first[i]) != shown(all[i]))
+                        differences.push_back(where + shown(first[i]) + " for " + shown(all[i]));
+            }
+        }
+    return differences;
+}
+
+} // namespace
+
+TEST_CASE("My work's first rows, from the soonest deadlines only, are the whole list's first") {
+    Engine engine = demo_engine();
+    Workspace ws = engine.workspace();
+    CHECK(first_rows_differ(ws, kNow) == std::vector<std::string>{});
+
+    // Tasks on other people's records, rows due at the same time, a breach
+    // escalated from someone else's record, and an SLA read against the time.
+    Record task = *ws.find("task-10");
+    task.id = "task-901";
+    task.fields["related"] = "company-2"; // Ben's company, Ana's task
+    task.fields["due"] = "2026-11-24T09:00:00Z";
+    REQUIRE(ws.add(std::move(task)));
+    for (const char* id : {"task-902", "task-903"}) {
+        Record same = *ws.find("task-10");
+        same.id = id;
+        same.fields["due"] = "2026-11-24T09:00:00Z";
+        same.fields["related"] = std::string(id) == "task-902" ? "lead-7" : "deal-4";
+        REQUIRE(ws.add(std::move(same)));
+    }
+    auto policies = sla_policies_from_json(json::parse(R"([
+        {"id": "touch", "name": "Rep touch", "record_type": "lead", "starts": "created",
+         "stops": {"is_set": {"var": "first_contact_at"}}, "within": "4 hours"},
+        {"id": "aging", "name": "Aging deal", "record_type": "deal", "starts": "created",
+         "applies": {">": [{"days_since": {"var": "created_at"}}, 2]}, "within": "2 days"}])"),
+                                           "$");
+    REQUIRE(policies.ok());
+    ws.sla_policies = *policies;
+    std::vector<std::string> breached;
+    for (const Record* lead : ws.records_of_type("lead"))
+        if (!lead->owner.empty() && lead->owner != "u-maria" &&
+            lead->value("first_contact_at").is_null())
+            breached.push_back(lead->id);
+    REQUIRE_FALSE(breached.empty());
+    for (const auto& id : breached) // to their manager
+        ws.set_escalation(id, "touch", std::vector<std::string>{"u-maria"});
+    const auto marias = next_actions(ws, "u-maria", kNow);
+    CHECK(std::count_if(marias.begin(), marias.end(), [](const WorkItem& row) {
+              return row.kind == "escalation";
+          }) == static_cast<std::ptrdiff_t>(breached.size()));
+    CHECK(first_rows_differ(ws, kNow) == std::vector<std::string>{});
+    CHECK(first_actions(ws, "u-ana", kNow, 0).empty());
+}
+
 TEST_CASE("the manager sees the team's overdue next actions with owner and how overdue") {
     Engine engine = demo_engine();
     const auto queues = exception_queues(engine.workspace(), "u-maria", kNow);
