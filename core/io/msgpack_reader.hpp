@@ -45,6 +45,7 @@ class MessagePackReader {
     // Where the reader is, to come back to and read the same value again.
     const std::uint8_t* position() const { return m_at; }
     void rewind(const std::uint8_t* to) { m_at = to; }
+    std::size_t bytes_left() const { return static_cast<std::size_t>(m_end - m_at); }
 
   private:
     using Reading = bool (MessagePackReader::*)(nlohmann::json&, std::size_t, std::size_t);

@@ -5,6 +5,7 @@
 #include "io/record_checks.hpp"
 #include "process/flow_json.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -114,11 +115,16 @@ std::optional<StageEntry> read_stage_entry(MessagePackReader& in) {
     return entry;
 }
 
+// The fewest bytes a stage entry takes: a map of "at", "by" and "stage".
+constexpr std::size_t kSmallestStageEntry = 32;
+
 bool read_history(MessagePackReader& in, std::vector<StageEntry>& history) {
     const auto count = in.array_header();
     if (!count) return false;
-    // Grown as entries are read: a count that claims the bytes of a long
-    // text after it would otherwise reserve far more than the frame holds.
+    // Room for as many entries as the count claims and the bytes left could
+    // hold: a count that claims the bytes of a long text after it would
+    // otherwise reserve far more than the frame holds.
+    history.reserve(std::min(*count, in.bytes_left() / kSmallestStageEntry));
     for (std::size_t i = 0; i < *count; ++i) {
         auto entry = read_stage_entry(in);
         if (!entry) return false;
@@ -266,7 +272,7 @@ std::optional<Record> read_record_frame(std::string_view frame, const Workspace&
     try {
         MessagePackReader in(frame);
         Record record;
-        json engine = json::object();
+        json engine; // null until the record has some: most have none
         const auto taken = read_map(in, kRecordKeys, [&](std::size_t key, std::string_view name) {
             return read_record_entry(in, static_cast<RecordKey>(key), name, record, engine);
         });
