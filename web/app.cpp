@@ -70,7 +70,11 @@ TimeZone display_zone(const Workspace& ws) {
 
 } // namespace
 
-App::App() : m_storage(data_directory()), m_store(m_storage) {}
+App::App() : m_storage(data_directory()), m_store(m_storage) {
+    // My work first: the first screen works out the deadlines it shows, the
+    // timers' first look on the next frame those of every other record.
+    m_engine.set_deadlines_on_load(false);
+}
 
 void App::open_workspace(bool read_only) {
     m_read_only = read_only;

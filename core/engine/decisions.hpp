@@ -87,10 +87,17 @@ Result<Decision> decide_score_leads(const Workspace& workspace, const ScoreLeads
 // An update event for the changed fields, carrying what they held before.
 events::RecordUpdated field_changes(const Record& record, nlohmann::json changed);
 
+// The fields of records of one type that `flow`'s start condition reads
+// (fields_read()), worked out once to ask flow_start_due() of many records.
+using StartReads = std::optional<std::vector<const FieldDef*>>;
+StartReads start_condition_reads(const Workspace& workspace, const Flow& flow,
+                                 const std::string& type);
+
 // Whether `flow` should start for (or be joined by) `record` now, or has a
-// failed start to retry or clear.
-bool flow_start_due(const Workspace& workspace, const Record& record, const Flow& flow,
-                    Instant now);
+// failed start to retry or clear. `reads`: start_condition_reads() for the
+// record's type, so the condition sees only what it reads of the record.
+bool flow_start_due(const Workspace& workspace, const Record& record, const Flow& flow, Instant now,
+                    const StartReads* reads = nullptr);
 // Starts one flow for a record: joins it at the stage its stage field names,
 // starts it at the first stage (on the record, or on a new linked record), or
 // records once why it could not (the manual recovery queue).

@@ -521,8 +521,14 @@ void Engine::load(Workspace workspace, std::uint64_t seq) {
     m_save_failure.reset();
     m_timer = TimerIndex{};
     ++m_generation;
-    // The deadlines of every record, worked out now rather than on the
-    // first screen, which asks for thousands of them.
+    m_deadlines_kept = false;
+    // Worked out now rather than on the first screen, which asks for thousands.
+    if (m_deadlines_on_load) keep_deadlines();
+}
+
+void Engine::keep_deadlines() {
+    if (m_deadlines_kept) return;
+    m_deadlines_kept = true;
     const BusinessCalendar calendar = workspace_calendar(m_workspace);
     SlaClockReader(m_workspace, calendar).keep_all(m_workspace);
 }
@@ -901,10 +907,12 @@ std::vector<std::string> Engine::start_due_flows(Instant now) {
         std::vector<std::string> types = {flow.record_type}; // joins by stage
         if (!flow.start.on.empty() && flow.start.on != flow.record_type)
             types.push_back(flow.start.on);
-        for (const auto& type : types)
-            for (const auto& id : m_workspace.ids_of_type(type))
-                if (detail::flow_start_due(m_workspace, *m_workspace.find(id), flow, now))
-                    due.emplace_back(id, flow.id);
+        for (const auto& type : types) {
+            const auto reads = detail::start_condition_reads(m_workspace, flow, type);
+            for (const Record* record : m_workspace.records_of_type(type))
+                if (detail::flow_start_due(m_workspace, *record, flow, now, &reads))
+                    due.emplace_back(record->id, flow.id);
+        }
     }
     std::sort(due.begin(), due.end());
     std::vector<std::string> started;

@@ -125,6 +125,13 @@ class Engine {
     // Starts over from a loaded workspace whose journal ends at `seq`;
     // keeps the device, the sink and the reactors.
     void load(Workspace workspace, std::uint64_t seq);
+    // Whether load() works out every record's deadlines (SLA clocks, next
+    // actions) before it returns, as the command line and its first screen
+    // want. The browser shows its first screen sooner without: that screen
+    // works out the deadlines it shows, and the first tick() the rest.
+    void set_deadlines_on_load(bool on_load) { m_deadlines_on_load = on_load; }
+    // Works out the deadlines of every record, once after each load().
+    void keep_deadlines();
     // The device new batches and record ids are made on ("" keeps old-style ids).
     void set_device(std::string device) { m_device = std::move(device); }
     const std::string& device() const { return m_device; }
@@ -218,6 +225,8 @@ class Engine {
     EventSink* m_sink = nullptr;
     std::uint64_t m_last_seq = 0;
     std::uint64_t m_generation = 0;
+    bool m_deadlines_on_load = true;
+    bool m_deadlines_kept = false; // since the last load()
     std::optional<std::string> m_save_failure;
     TimerIndex m_timer;
     // When time-driven rules were last looked at: again once something

@@ -314,10 +314,11 @@ Result<Decision> decide_set_processes(const Workspace& ws, const User& actor,
 
 namespace {
 
-bool start_condition_holds(const Workspace& ws, const Record& record, const Flow& flow,
-                           Instant now) {
+bool start_condition_holds(const Workspace& ws, const Record& record, const Flow& flow, Instant now,
+                           const StartReads* reads = nullptr) {
     const RecordTypeDef* type = ws.schema.type(record.type);
-    auto result = logic::evaluate(flow.start.when, logic_data(record, *type), logic::Context{now});
+    const auto data = reads && *reads ? logic_data_of(record, **reads) : logic_data(record, *type);
+    auto result = logic::evaluate(flow.start.when, data, logic::Context{now});
     return result && logic::truthy(*result);
 }
 
@@ -334,12 +335,19 @@ std::string trigger_type(const Flow& flow) {
 
 } // namespace
 
-bool flow_start_due(const Workspace& ws, const Record& record, const Flow& flow, Instant now) {
+StartReads start_condition_reads(const Workspace& ws, const Flow& flow, const std::string& type) {
+    const RecordTypeDef* def = ws.schema.type(type);
+    if (!def) return std::nullopt;
+    return fields_read(*def, logic::variables(flow.start.when));
+}
+
+bool flow_start_due(const Workspace& ws, const Record& record, const Flow& flow, Instant now,
+                    const StartReads* reads) {
     if (record.flows.count(flow.id) || flow.stages.empty()) return false;
     // A record with a stage stands in its flow there, however the flow starts.
     if (!stage_by_field(record, flow).empty()) return true;
     if (trigger_type(flow) != record.type) return false;
-    return start_condition_holds(ws, record, flow, now) ||
+    return start_condition_holds(ws, record, flow, now, reads) ||
            record.automation_failures.count(flow_start_automation(flow.id));
 }
 
