@@ -167,6 +167,10 @@ async function runCrm(records, workload, appUrl) {
           window.Module.preMainLoop = () => { started = performance.now(); };
           window.Module.postMainLoop = () => {
             const took = performance.now() - started;
+            if (marks.rows) { // after My work is shown: the longest frame of the next 2 s
+              if (started - marks.rows < 2000) marks.longest_after = Math.max(marks.longest_after || 0, took);
+              return;
+            }
             marks.frame_ms += took;
             marks.longest_frame = Math.max(marks.longest_frame, took);
             if (took > 50) (marks.long_frames = marks.long_frames || []).push([started, took]);
@@ -177,7 +181,6 @@ async function runCrm(records, workload, appUrl) {
           marks.loaded = now;
         if (window.crmTest && window.Module.calledRun && window.crmTest.rects()["work-open-0"]) {
           marks.rows = now;
-          window.Module.preMainLoop = window.Module.postMainLoop = undefined;
         } else requestAnimationFrame(look);
       };
       requestAnimationFrame(look);
@@ -186,7 +189,12 @@ async function runCrm(records, workload, appUrl) {
     page.on("pageerror", (error) => console.error(`  crm page error: ${error.message}`));
     await page.goto(appUrl, { waitUntil: "commit" });
     await page.waitForFunction(() => window.benchMarks && window.benchMarks.rows, null, long);
-    const marks = await page.evaluate(() => window.benchMarks);
+    // The frames after: the timers' first look (and every record's deadlines) runs then.
+    await page.waitForTimeout(2000);
+    const marks = await page.evaluate(() => {
+      window.Module.preMainLoop = window.Module.postMainLoop = undefined;
+      return window.benchMarks;
+    });
     const cold = marks.rows;
     const shown = await state(page);
     if (shown.user !== REP || shown.screen !== "my_work") throw new Error(`crm opened on ${shown.screen} for ${shown.user}`);
@@ -435,7 +443,9 @@ try {
       `wasm running at ${running.toFixed(0)} ms, files read from IndexedDB at ${loaded.toFixed(0)}, rows drawn at ${rows.toFixed(0)} ` +
       `(its frames until then: ${result.crm.marks.frame_ms.toFixed(0)} ms of CPU, the longest ` +
       `${result.crm.marks.longest_frame.toFixed(0)} ms; over 50 ms: ` +
-      `${(result.crm.marks.long_frames || []).map(([at, took]) => `${took.toFixed(0)} ms at ${at.toFixed(0)}`).join(", ") || "none"})`);
+      `${(result.crm.marks.long_frames || []).map(([at, took]) => `${took.toFixed(0)} ms at ${at.toFixed(0)}`).join(", ") || "none"}; ` +
+      `after it, the longest frame of the next 2 s, with the timers' first look: ` +
+      `${(result.crm.marks.longest_after || 0).toFixed(0)} ms)`);
     // Figures for different screens compare nothing: stop here.
     if (disagree) throw new Error(`at ${records} records the rep's My work is not the same in every contender`);
     results.push(result);
