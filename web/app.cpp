@@ -180,6 +180,7 @@ bool App::run_timers() {
 
 void App::reread_read_only() {
     Engine fresh;
+    fresh.set_deadlines_on_load(false); // as open_workspace(): the screens work out theirs
     auto report = m_store.open(fresh);
     if (!report) {
         m_ui.alert = "Could not show the other tab's latest changes: " + report.error();

@@ -398,6 +398,25 @@ function printTable(results) {
   }
 }
 
+// Where the app is behind a peer at the largest size, by how much, and why
+// (docs/performance.md says more).
+const trailReasons = {
+  import: "the app checks every record and writes its snapshot; sql.js inserts rows unchecked",
+  cold: "the app decodes every record before its first screen; the peers read only the rows shown",
+  my_work: "the app works out the next action of each record that can be first; the peers read an index on due time",
+  edit: "a strict IndexedDB commit costs about 1.5 ms, and the app checks and journals first",
+  list: "the app sorts the deals at the stage by amount; the peers read an index in amount order",
+};
+function printTrails(result) {
+  const lines = [];
+  for (const [key, why] of Object.entries(trailReasons))
+    for (const [peer, name] of [["sqljs", "sql.js"], ["dexie", "Dexie"]]) {
+      const ours = result.crm[key], theirs = result[peer][key];
+      if (ours > theirs) lines.push(`  ${key.replace("_", " ")}: ${(ours / theirs).toFixed(1)}x ${name}'s time (${why})`);
+    }
+  console.log(`where the app trails at ${result.records} records:` + (lines.length ? "\n" + lines.join("\n") : " nowhere"));
+}
+
 const appServer = await startServer(site);
 const peerSite = join(work, "site");
 rmSync(peerSite, { recursive: true, force: true });
@@ -457,6 +476,7 @@ try {
     `(${(peer.edit / last.crm.edit_held).toFixed(2)}x with its frame loop held)`;
   console.log(`\none durable edit at ${last.records} records: sql.js takes ${times(last.sqljs)}, ` +
     `Dexie ${times(last.dexie)}`);
+  printTrails(last);
 } finally {
   appServer.close();
   peerServer.close();

@@ -784,18 +784,35 @@ void check_node(const json& rule, const std::string& path, int depth,
         check_node(args[i], here + "[" + std::to_string(i) + "]", depth + 1, problems);
 }
 
-void add_name(const json& name, std::vector<std::string>& names) {
-    if (!name.is_string() && !name.is_number()) return;
+// What a rule reads of its data: the names written out in it, and whether it
+// also reads names it works out ({"var": {"cat": ...}}) or the whole data
+// ({"var": ""}), which no list of names covers.
+struct Reads {
+    std::vector<std::string> names;
+    bool unnamed = false;
+};
+
+void add_name(const json& name, Reads& reads) {
+    if (!name.is_string() && !name.is_number()) {
+        reads.unnamed = true;
+        return;
+    }
     const std::string text = to_text(name);
-    if (text.empty() || std::find(names.begin(), names.end(), text) != names.end()) return;
-    names.push_back(text);
+    if (text.empty()) reads.unnamed = true;
+    if (text.empty() ||
+        std::find(reads.names.begin(), reads.names.end(), text) != reads.names.end())
+        return;
+    reads.names.push_back(text);
 }
 
-void collect(const json& rule, int depth, std::vector<std::string>& names) {
-    if (depth > max_depth) return;
+void collect(const json& rule, int depth, Reads& reads) {
+    if (depth > max_depth) {
+        reads.unnamed = true; // not looked into
+        return;
+    }
     if (rule.is_array()) {
         for (const auto& item : rule)
-            collect(item, depth + 1, names);
+            collect(item, depth + 1, reads);
         return;
     }
     if (!is_rule(rule)) return;
@@ -804,28 +821,34 @@ void collect(const json& rule, int depth, std::vector<std::string>& names) {
     const Args args(it.value());
     const std::size_t n = args.size();
     if (op == "var") {
+        if (n == 0) reads.unnamed = true; // the whole data
         if (n > 0) {
-            if (is_rule(args[0]))
-                collect(args[0], depth + 1, names);
-            else
-                add_name(args[0], names);
+            if (is_rule(args[0])) {
+                reads.unnamed = true;
+                collect(args[0], depth + 1, reads);
+            } else {
+                add_name(args[0], reads);
+            }
         }
-        if (n > 1) collect(args[1], depth + 1, names);
+        if (n > 1) collect(args[1], depth + 1, reads);
         return;
     }
     if (op == "missing" || op == "missing_some" || op == "is_set") {
         const std::size_t first = op == "missing_some" ? 1 : 0;
         for (std::size_t i = 0; i < n; ++i) {
             const json& item = args[i];
-            if (i < first)
-                collect(item, depth + 1, names);
-            else if (item.is_array() && op != "is_set")
+            if (i < first) {
+                collect(item, depth + 1, reads);
+            } else if (item.is_array() && op != "is_set") {
                 for (const auto& name : item)
-                    add_name(name, names);
-            else if (is_rule(item) || item.is_array())
-                collect(item, depth + 1, names);
-            else
-                add_name(item, names);
+                    add_name(name, reads);
+            } else if (is_rule(item) || item.is_array()) {
+                // is_set reads the value a rule gives; missing, the names it gives.
+                if (op != "is_set") reads.unnamed = true;
+                collect(item, depth + 1, reads);
+            } else {
+                add_name(item, reads);
+            }
         }
         return;
     }
@@ -833,7 +856,7 @@ void collect(const json& rule, int depth, std::vector<std::string>& names) {
     const bool scoped = op == "map" || op == "filter" || op == "reduce" || op == "all" ||
                         op == "none" || op == "some";
     for (std::size_t i = 0; i < n; ++i)
-        if (!scoped || i != 1) collect(args[i], depth + 1, names);
+        if (!scoped || i != 1) collect(args[i], depth + 1, reads);
 }
 
 // ---- Plain words -----------------------------------------------------------------
@@ -1212,9 +1235,15 @@ std::vector<std::string> check(const json& rule) {
 }
 
 std::vector<std::string> variables(const json& rule) {
-    std::vector<std::string> names;
-    collect(rule, 0, names);
-    return names;
+    Reads reads;
+    collect(rule, 0, reads);
+    return std::move(reads.names);
+}
+
+bool reads_only_named(const json& rule) {
+    Reads reads;
+    collect(rule, 0, reads);
+    return !reads.unnamed;
 }
 
 std::string describe(const json& rule,

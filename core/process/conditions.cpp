@@ -88,6 +88,17 @@ std::optional<std::vector<const FieldDef*>> fields_read(const RecordTypeDef& typ
     return fields;
 }
 
+std::optional<std::vector<const FieldDef*>>
+fields_read_by(const RecordTypeDef& type, std::initializer_list<const json*> rules) {
+    std::vector<std::string> names;
+    for (const json* rule : rules) {
+        if (!logic::reads_only_named(*rule)) return std::nullopt;
+        for (auto& name : logic::variables(*rule))
+            names.push_back(std::move(name));
+    }
+    return fields_read(type, names);
+}
+
 json logic_data_of(const Record& record, const std::vector<const FieldDef*>& fields) {
     json data = json::object();
     for (const FieldDef* field : fields)

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,10 @@ nlohmann::json logic_data_reading(const Record& record, const RecordTypeDef& typ
 // system variable such as "owner" or "flows").
 std::optional<std::vector<const FieldDef*>> fields_read(const RecordTypeDef& type,
                                                         const std::vector<std::string>& names);
+// fields_read() of everything `rules` read; none when one of them reads a
+// name it works out or the whole data (logic::reads_only_named()).
+std::optional<std::vector<const FieldDef*>>
+fields_read_by(const RecordTypeDef& type, std::initializer_list<const nlohmann::json*> rules);
 // The record's data holding only `fields`.
 nlohmann::json logic_data_of(const Record& record, const std::vector<const FieldDef*>& fields);
 

@@ -188,19 +188,6 @@ double share_used(const BusinessCalendar& calendar, Instant started, Instant due
     return static_cast<double>(used) / static_cast<double>(total);
 }
 
-namespace {
-
-// Every variable a policy's conditions read.
-std::vector<std::string> policy_variables(const SlaPolicy& policy) {
-    std::vector<std::string> names;
-    for (const json* rule : {&policy.applies, &policy.stops, &policy.pauses})
-        for (auto& name : logic::variables(*rule))
-            names.push_back(std::move(name));
-    return names;
-}
-
-} // namespace
-
 std::optional<ActionDue> next_action_due(const BusinessCalendar& calendar, const Stage& stage,
                                          const FlowState& state) {
     if (!stage.next_action.task || stage.next_action.task->due_in.empty()) return std::nullopt;
@@ -266,7 +253,8 @@ SlaClockReader::SlaClockReader(const Workspace& ws, const BusinessCalendar& cale
                                 logic::depends_on_time(policy.stops) ||
                                 logic::depends_on_time(policy.pauses);
         m_policies.push_back(
-            {&policy, type, *duration, fields_read(*type, policy_variables(policy)), reads_time});
+            {&policy, type, *duration,
+             fields_read_by(*type, {&policy.applies, &policy.stops, &policy.pauses}), reads_time});
     }
 }
 

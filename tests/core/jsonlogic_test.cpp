@@ -307,6 +307,19 @@ TEST_CASE("variables lists what a rule reads, once each") {
     CHECK(logic::variables(true).empty());
 }
 
+TEST_CASE("a rule that works out the names it reads, or reads everything, is told apart") {
+    const auto named = [](const char* rule) { return logic::reads_only_named(json::parse(rule)); };
+    CHECK(named(R"({"and": [{"is_set": {"var": "budget"}}, {"missing": ["a", "b"]}]})"));
+    CHECK(named(R"({"missing_some": [1, ["phone", "email"]]})"));
+    CHECK(named(R"({"some": [{"var": "lines"}, {">": [{"var": ""}, 1]}]})")); // "" is each line
+    CHECK(named("true"));
+    CHECK_FALSE(named(R"({"!": {"missing": {"merge": ["renewal_date"]}}})"));
+    CHECK_FALSE(named(R"({"var": {"cat": ["renewal", "_date"]}})"));
+    CHECK_FALSE(named(R"({"missing_some": [1, {"merge": ["phone", "email"]}]})"));
+    CHECK_FALSE(named(R"({"==": [{"var": ""}, null]})"));
+    CHECK_FALSE(named(R"({"var": []})"));
+}
+
 TEST_CASE("describe puts rules in plain words") {
     const json budget = {{"var", "budget"}};
     const json timeline = {{"var", "timeline"}};

@@ -275,6 +275,27 @@ TEST_CASE("a won deal starts onboarding; time-driven starts wait for their day")
     CHECK(engine.start_due_flows(at("2027-01-02T09:00:00Z")).empty()); // once only
 }
 
+TEST_CASE("a time-driven start whose condition works out the names it reads still starts") {
+    Workspace ws = team_workspace();
+    ws.flows = all_templates();
+    for (auto& flow : ws.flows)
+        if (flow.id == "renewal_management")
+            flow.start.when = json::parse(R"({"and": [
+                {"!": {"missing": {"merge": ["renewal_date"]}}},
+                {"<=": [{"days_until": {"var": {"cat": ["renewal", "_date"]}}}, 120]}]})");
+    Engine engine(std::move(ws));
+    REQUIRE(engine
+                .apply(CreateRecord{"subscription",
+                                    {{"name", "Harbor Foods – Growth"},
+                                     {"renewal_date", "2027-04-30"}}},
+                       "u-ana", kNow)
+                .ok);
+    CHECK(engine.start_due_flows(at("2026-12-28T09:00:00Z")).empty());
+    const auto started = engine.start_due_flows(at("2027-01-01T09:00:00Z"));
+    CHECK(started ==
+          std::vector<std::string>{"started the Renewal management for Harbor Foods – Growth"});
+}
+
 TEST_CASE("editing a live process keeps records in flight valid") {
     Engine engine = process_engine();
     const std::string deal = qualified_deal(engine, {{"amount", 25000}, {"currency", "USD"}});
