@@ -401,18 +401,18 @@ function printTable(results) {
 // Where the app is behind a peer at the largest size, by how much, and why
 // (docs/performance.md says more).
 const trailReasons = {
-  import: "the app checks every record and writes its snapshot; sql.js inserts rows unchecked",
-  cold: "the app decodes every record before its first screen; the peers read only the rows shown",
-  my_work: "the app works out the next action of each record that can be first; the peers read an index on due time",
-  edit: "a strict IndexedDB commit costs about 1.5 ms, and the app checks and journals first",
-  list: "the app sorts the deals at the stage by amount; the peers read an index in amount order",
+  import: ["import", "the app checks every record and writes its snapshot; sql.js inserts rows unchecked"],
+  cold: ["cold start", "the app decodes every record before its first screen; the peers read only the rows shown"],
+  my_work: ["My work", "the app works out the next action of each record that can be first; the peers read an index on due time"],
+  edit: ["durable edit", "a strict IndexedDB commit costs about 1.5 ms, and the app checks and journals first"],
+  list: ["filtered list", "the app sorts the deals at the stage by amount; the peers read an index in amount order"],
 };
 function printTrails(result) {
   const lines = [];
-  for (const [key, why] of Object.entries(trailReasons))
+  for (const [key, [what, why]] of Object.entries(trailReasons))
     for (const [peer, name] of [["sqljs", "sql.js"], ["dexie", "Dexie"]]) {
       const ours = result.crm[key], theirs = result[peer][key];
-      if (ours > theirs) lines.push(`  ${key.replace("_", " ")}: ${(ours / theirs).toFixed(1)}x ${name}'s time (${why})`);
+      if (ours > theirs) lines.push(`  ${what}: ${(ours / theirs).toFixed(1)}x ${name}'s time (${why})`);
     }
   console.log(`where the app trails at ${result.records} records:` + (lines.length ? "\n" + lines.join("\n") : " nowhere"));
 }
