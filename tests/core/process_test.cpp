@@ -44,6 +44,15 @@ Engine process_engine() {
     return Engine(std::move(ws));
 }
 
+// Harbor Foods' subscription (subscription-1), renewing on 30 April 2027.
+void add_subscription(Engine& engine) {
+    const auto created = engine.apply(
+        CreateRecord{"subscription",
+                     {{"name", "Harbor Foods – Growth"}, {"renewal_date", "2027-04-30"}}},
+        "u-ana", kNow);
+    REQUIRE_MESSAGE(created.ok, created.message);
+}
+
 // Qualifies a lead; the sales pipeline starts on a new deal, whose id is returned.
 std::string qualified_deal(Engine& engine, const json& budget = nullptr) {
     json fields = {{"name", "Dana Whitfield"}, {"company_name", "Harbor Foods"}};
@@ -261,12 +270,7 @@ TEST_CASE("a won deal starts onboarding; time-driven starts wait for their day")
     CHECK(engine.workspace().find(deal)->flows.at("onboarding").stage == "kickoff_scheduled");
 
     // Renewal management starts 120 days before the renewal date, not before.
-    REQUIRE(engine
-                .apply(CreateRecord{"subscription",
-                                    {{"name", "Harbor Foods – Growth"},
-                                     {"renewal_date", "2027-04-30"}}},
-                       "u-ana", kNow)
-                .ok);
+    add_subscription(engine);
     CHECK(engine.workspace().find("subscription-1")->flows.count("renewal_management") == 0);
     CHECK(engine.start_due_flows(at("2026-12-28T09:00:00Z")).empty());
     const auto started = engine.start_due_flows(at("2027-01-01T09:00:00Z"));
@@ -284,12 +288,7 @@ TEST_CASE("a time-driven start whose condition works out the names it reads stil
                 {"!": {"missing": {"merge": ["renewal_date"]}}},
                 {"<=": [{"days_until": {"var": {"cat": ["renewal", "_date"]}}}, 120]}]})");
     Engine engine(std::move(ws));
-    REQUIRE(engine
-                .apply(CreateRecord{"subscription",
-                                    {{"name", "Harbor Foods – Growth"},
-                                     {"renewal_date", "2027-04-30"}}},
-                       "u-ana", kNow)
-                .ok);
+    add_subscription(engine);
     CHECK(engine.start_due_flows(at("2026-12-28T09:00:00Z")).empty());
     const auto started = engine.start_due_flows(at("2027-01-01T09:00:00Z"));
     CHECK(started ==
