@@ -338,7 +338,7 @@ std::string trigger_type(const Flow& flow) {
 StartReads start_condition_reads(const Workspace& ws, const Flow& flow, const std::string& type) {
     const RecordTypeDef* def = ws.schema.type(type);
     if (!def) return std::nullopt;
-    return fields_read_by(*def, {&flow.start.when});
+    return fields_read(*def, {&flow.start.when});
 }
 
 bool flow_start_due(const Workspace& ws, const Record& record, const Flow& flow, Instant now,

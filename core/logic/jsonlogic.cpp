@@ -1240,10 +1240,11 @@ std::vector<std::string> variables(const json& rule) {
     return std::move(reads.names);
 }
 
-bool reads_only_named(const json& rule) {
+std::optional<std::vector<std::string>> all_variables(const json& rule) {
     Reads reads;
     collect(rule, 0, reads);
-    return !reads.unnamed;
+    if (reads.unnamed) return std::nullopt;
+    return std::move(reads.names);
 }
 
 std::string describe(const json& rule,

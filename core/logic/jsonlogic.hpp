@@ -33,6 +33,7 @@
 #include "util/time.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,10 +67,10 @@ std::vector<std::string> check(const nlohmann::json& rule);
 // each, in the order they first appear. Names read inside map/filter/reduce/
 // all/none/some refer to the array items, not to the data, and are left out.
 std::vector<std::string> variables(const nlohmann::json& rule);
-// Whether variables() names everything the rule reads of its data: not when
-// it works a name out ({"missing": {"merge": [...]}}, {"var": {"cat": ...}})
-// or reads the whole data ({"var": ""}).
-bool reads_only_named(const nlohmann::json& rule);
+// variables(), when they are everything the rule reads of its data; none
+// when it works a name out ({"missing": {"merge": [...]}}, {"var": {"cat":
+// ...}}) or reads the whole data ({"var": ""}).
+std::optional<std::vector<std::string>> all_variables(const nlohmann::json& rule);
 
 // True when the rule's result can change with time alone: it uses now,
 // days_since, days_until or hours_since.

@@ -72,31 +72,24 @@ json logic_data(const Record& record, const RecordTypeDef& type) {
 }
 
 std::optional<std::vector<const FieldDef*>> fields_read(const RecordTypeDef& type,
-                                                        const std::vector<std::string>& names) {
+                                                        std::initializer_list<const json*> rules) {
     std::vector<const FieldDef*> fields;
-    for (const auto& name : names) {
-        const std::string top = name.substr(0, name.find('.'));
-        if (top.empty() || is_system_variable(top)) return std::nullopt; // rare
-        const FieldDef* field = type.field(top);
-        const std::string suffix = "_currency";
-        if (!field && top.size() > suffix.size() &&
-            top.compare(top.size() - suffix.size(), suffix.size(), suffix) == 0)
-            field = type.field(top.substr(0, top.size() - suffix.size()));
-        if (field && std::find(fields.begin(), fields.end(), field) == fields.end())
-            fields.push_back(field);
+    for (const json* rule : rules) {
+        const auto names = logic::all_variables(*rule);
+        if (!names) return std::nullopt;
+        for (const auto& name : *names) {
+            const std::string top = name.substr(0, name.find('.'));
+            if (top.empty() || is_system_variable(top)) return std::nullopt; // rare
+            const FieldDef* field = type.field(top);
+            const std::string suffix = "_currency";
+            if (!field && top.size() > suffix.size() &&
+                top.compare(top.size() - suffix.size(), suffix.size(), suffix) == 0)
+                field = type.field(top.substr(0, top.size() - suffix.size()));
+            if (field && std::find(fields.begin(), fields.end(), field) == fields.end())
+                fields.push_back(field);
+        }
     }
     return fields;
-}
-
-std::optional<std::vector<const FieldDef*>>
-fields_read_by(const RecordTypeDef& type, std::initializer_list<const json*> rules) {
-    std::vector<std::string> names;
-    for (const json* rule : rules) {
-        if (!logic::reads_only_named(*rule)) return std::nullopt;
-        for (auto& name : logic::variables(*rule))
-            names.push_back(std::move(name));
-    }
-    return fields_read(type, names);
 }
 
 json logic_data_of(const Record& record, const std::vector<const FieldDef*>& fields) {
@@ -104,12 +97,6 @@ json logic_data_of(const Record& record, const std::vector<const FieldDef*>& fie
     for (const FieldDef* field : fields)
         put_field(data, *field, record.value(field->id));
     return data;
-}
-
-json logic_data_reading(const Record& record, const RecordTypeDef& type,
-                        const std::vector<std::string>& names) {
-    const auto fields = fields_read(type, names);
-    return fields ? logic_data_of(record, *fields) : logic_data(record, type);
 }
 
 std::string describe_condition(const RecordTypeDef& type, const json& rule) {

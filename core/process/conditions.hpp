@@ -22,20 +22,13 @@ namespace crm {
 nlohmann::json logic_data(const Record& record, const RecordTypeDef& type,
                           const nlohmann::json& fields);
 nlohmann::json logic_data(const Record& record, const RecordTypeDef& type);
-// The same data, holding only what `names` read (the variables() of the
-// rules to check): for checking a few rules on every record without copying
-// each whole record first. Rules read it exactly as they read logic_data().
-nlohmann::json logic_data_reading(const Record& record, const RecordTypeDef& type,
-                                  const std::vector<std::string>& names);
-// What logic_data_reading() reads, worked out once for reading many records:
-// the fields `names` name, or none when a name needs the whole record (a
-// system variable such as "owner" or "flows").
-std::optional<std::vector<const FieldDef*>> fields_read(const RecordTypeDef& type,
-                                                        const std::vector<std::string>& names);
-// fields_read() of everything `rules` read; none when one of them reads a
-// name it works out or the whole data (logic::reads_only_named()).
+// The fields `rules` read of records of `type`, worked out once for checking
+// them on many records: logic_data_of() those fields reads to the rules as
+// logic_data() does. None when a rule needs the whole record: a system
+// variable ("owner", "flows"), a name it works out or the whole data
+// (logic::all_variables()).
 std::optional<std::vector<const FieldDef*>>
-fields_read_by(const RecordTypeDef& type, std::initializer_list<const nlohmann::json*> rules);
+fields_read(const RecordTypeDef& type, std::initializer_list<const nlohmann::json*> rules);
 // The record's data holding only `fields`.
 nlohmann::json logic_data_of(const Record& record, const std::vector<const FieldDef*>& fields);
 

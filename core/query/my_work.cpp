@@ -365,6 +365,14 @@ struct WorkSources {
     std::vector<const Record*> records;
 };
 
+// The user's open tasks on `record` when it is theirs: on someone else's
+// record they make a row of their own, after the rest (add_other_tasks()).
+const std::vector<PendingItem>* own_tasks(const WorkSources& from, const Record& record) {
+    if (record.owner != from.user) return nullptr;
+    const auto tasks = from.tasks_of.find(&record);
+    return tasks == from.tasks_of.end() ? nullptr : &tasks->second;
+}
+
 // The items of one record's row: for its owner its stage actions, `tasks`
 // (their open tasks on it) and its clocks; for others a breach escalated to them.
 void add_record_items(std::vector<PendingItem>& items, const WorkSources& from,
@@ -400,11 +408,8 @@ std::vector<WorkItem> rows_of(WorkSources& from, const std::vector<const Record*
     std::vector<PendingItem> items;
     items.reserve(records.size());
     for (const Record* record : records) {
-        const auto tasks =
-            record->owner == from.user ? from.tasks_of.find(record) : from.tasks_of.end();
-        add_record_items(items, from, *record,
-                         tasks == from.tasks_of.end() ? nullptr : &tasks->second);
-        if (tasks != from.tasks_of.end()) from.tasks_of.erase(tasks);
+        add_record_items(items, from, *record, own_tasks(from, *record));
+        if (record->owner == from.user) from.tasks_of.erase(record); // taken
     }
     add_other_tasks(items, from.tasks_of);
     auto rows = fold_by_record(from.ws, items, from.user);
@@ -427,8 +432,7 @@ Instant row_due(const std::vector<PendingItem>& items) {
 Instant soonest_due(const WorkSources& from, const Record& record) {
     if (record.owner != from.user) return Instant{std::numeric_limits<std::int64_t>::min()};
     Instant due = from.clocks.earliest_deadline(record).value_or(kNoDue);
-    if (const auto tasks = from.tasks_of.find(&record); tasks != from.tasks_of.end())
-        due = std::min(due, row_due(tasks->second));
+    if (const auto* tasks = own_tasks(from, record)) due = std::min(due, row_due(*tasks));
     return due;
 }
 
@@ -464,11 +468,8 @@ std::vector<bool> records_up_front(const WorkSources& from, std::size_t limit) {
         if (first_dues.size() == limit && first_dues.top() < soonest) break;
         std::pop_heap(by_soonest.begin(), end, kLater);
         chosen[at] = true;
-        const Record& record = *records[at];
-        const auto tasks = from.tasks_of.find(&record);
-        const bool with_tasks = tasks != from.tasks_of.end() && record.owner == from.user;
         items.clear();
-        add_record_items(items, from, record, with_tasks ? &tasks->second : nullptr);
+        add_record_items(items, from, *records[at], own_tasks(from, *records[at]));
         if (items.empty()) continue;
         first_dues.push(row_due(items));
         if (first_dues.size() > limit) first_dues.pop();

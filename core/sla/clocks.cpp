@@ -252,9 +252,9 @@ SlaClockReader::SlaClockReader(const Workspace& ws, const BusinessCalendar& cale
         const bool reads_time = logic::depends_on_time(policy.applies) ||
                                 logic::depends_on_time(policy.stops) ||
                                 logic::depends_on_time(policy.pauses);
-        m_policies.push_back(
-            {&policy, type, *duration,
-             fields_read_by(*type, {&policy.applies, &policy.stops, &policy.pauses}), reads_time});
+        m_policies.push_back({&policy, type, *duration,
+                              fields_read(*type, {&policy.applies, &policy.stops, &policy.pauses}),
+                              reads_time});
     }
 }
 

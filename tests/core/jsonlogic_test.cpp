@@ -308,7 +308,11 @@ TEST_CASE("variables lists what a rule reads, once each") {
 }
 
 TEST_CASE("a rule that works out the names it reads, or reads everything, is told apart") {
-    const auto named = [](const char* rule) { return logic::reads_only_named(json::parse(rule)); };
+    const auto named = [](const char* rule) {
+        return logic::all_variables(json::parse(rule)).has_value();
+    };
+    CHECK(logic::all_variables(json::parse(R"({"missing_some": [1, ["phone", "email"]]})")) ==
+          std::vector<std::string>{"phone", "email"});
     CHECK(named(R"({"and": [{"is_set": {"var": "budget"}}, {"missing": ["a", "b"]}]})"));
     CHECK(named(R"({"missing_some": [1, ["phone", "email"]]})"));
     CHECK(named(R"({"some": [{"var": "lines"}, {">": [{"var": ""}, 1]}]})")); // "" is each line
