@@ -36,11 +36,14 @@ class CountingStorage : public DirectoryStorage {
         touched.insert(name);
         return DirectoryStorage::write(name, bytes, sync);
     }
-    Status append(const std::string& name, std::string_view bytes, Sync sync) override {
+    Status write_at(const std::string& name, std::size_t offset, std::string_view bytes,
+                    Sync sync) override {
         written += bytes.size();
         touched.insert(name);
-        return DirectoryStorage::append(name, bytes, sync);
+        return DirectoryStorage::write_at(name, offset, bytes, sync);
     }
+    // As IndexedDB-backed storage does, so idbfs_bytes() counts what it would store.
+    bool fills_segments_ahead() const override { return false; }
     std::size_t idbfs_bytes() const {
         std::size_t total = 0;
         for (const auto& name : touched)

@@ -14,8 +14,9 @@ Status SavedStorage::write(const std::string& name, std::string_view bytes, Sync
     return status;
 }
 
-Status SavedStorage::append(const std::string& name, std::string_view bytes, Sync sync) {
-    Status status = DirectoryStorage::append(name, bytes, sync);
+Status SavedStorage::write_at(const std::string& name, std::size_t offset, std::string_view bytes,
+                              Sync sync) {
+    Status status = DirectoryStorage::write_at(name, offset, bytes, sync);
     noted(name);
     return status;
 }

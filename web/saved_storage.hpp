@@ -13,10 +13,14 @@ class SavedStorage : public DirectoryStorage {
     using DirectoryStorage::DirectoryStorage;
 
     Status write(const std::string& name, std::string_view bytes, Sync sync) override;
-    Status append(const std::string& name, std::string_view bytes, Sync sync) override;
+    Status write_at(const std::string& name, std::size_t offset, std::string_view bytes,
+                    Sync sync) override;
     Status truncate(const std::string& name, std::size_t size) override;
     Status rename(const std::string& from, const std::string& to) override;
     Status remove(const std::string& name) override;
+    // A save stores each changed file whole: a segment filled ahead would
+    // be stored at its full size on every edit.
+    bool fills_segments_ahead() const override { return false; }
 
   private:
     // Noted whether or not the call succeeded: a failed write may still

@@ -156,33 +156,41 @@ Result<std::string> DirectoryStorage::read(const std::string& name) const {
     return read_whole_file(path(name));
 }
 
-Status DirectoryStorage::write_file(const std::string& name, std::string_view bytes, WriteMode mode,
-                                    Sync sync) {
-    const std::string file = path(name);
-    const bool append = mode == WriteMode::Append;
-    const char* action = append ? "append to" : "write";
-    // Appends never create a file: a journal segment without its header is damage.
-    // A replacement overwrites in place and then cuts the file to length:
-    // ext4 flushes a file truncated to zero when it is closed, which made
-    // rewriting journal.head on every edit cost as much as the edit itself.
-    FileDescriptor fd(
-        ::open(file.c_str(), O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_CREAT), 0644));
-    if (!fd.ok()) return failed(action, file);
-    if (!write_all(fd.get(), bytes)) return failed(action, file);
-    if (!append && ::ftruncate(fd.get(), static_cast<off_t>(bytes.size())) != 0)
-        return failed(action, file);
-    if (sync == Sync::Yes && m_durability == Durability::Synced && ::fdatasync(fd.get()) != 0)
-        return failed(action, file);
-    if (!fd.close()) return failed(action, file);
-    return Status::success();
-}
-
 Status DirectoryStorage::write(const std::string& name, std::string_view bytes, Sync sync) {
-    return write_file(name, bytes, WriteMode::Replace, sync);
+    // Overwrites in place and then cuts the file to length: ext4 flushes a
+    // file truncated to zero when it is closed, which made rewriting
+    // journal.head on every edit cost as much as the edit itself.
+    const std::string file = path(name);
+    FileDescriptor fd(::open(file.c_str(), O_WRONLY | O_CLOEXEC | O_CREAT, 0644));
+    if (!fd.ok() || !write_all(fd.get(), bytes) ||
+        ::ftruncate(fd.get(), static_cast<off_t>(bytes.size())) != 0)
+        return failed("write", file);
+    if (auto status = finish_write(fd.get(), file, "write", sync); !status) return status;
+    return fd.close() ? Status::success() : failed("write", file);
 }
 
-Status DirectoryStorage::append(const std::string& name, std::string_view bytes, Sync sync) {
-    return write_file(name, bytes, WriteMode::Append, sync);
+Status DirectoryStorage::write_at(const std::string& name, std::size_t offset,
+                                  std::string_view bytes, Sync sync) {
+    // Never creates the file: a journal segment without its header is damage.
+    const std::string file = path(name);
+    FileDescriptor fd(::open(file.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd.ok()) return failed("write to", file);
+    for (std::size_t done = 0; done < bytes.size();) {
+        const ssize_t written = ::pwrite(fd.get(), bytes.data() + done, bytes.size() - done,
+                                         static_cast<off_t>(offset + done));
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) return failed("write to", file);
+        done += static_cast<std::size_t>(written);
+    }
+    if (auto status = finish_write(fd.get(), file, "write to", sync); !status) return status;
+    return fd.close() ? Status::success() : failed("write to", file);
+}
+
+Status DirectoryStorage::finish_write(int fd, const std::string& file, const char* action,
+                                      Sync sync) const {
+    if (sync == Sync::Yes && m_durability == Durability::Synced && ::fdatasync(fd) != 0)
+        return failed(action, file);
+    return Status::success();
 }
 
 Status DirectoryStorage::truncate(const std::string& name, std::size_t size) {

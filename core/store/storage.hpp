@@ -25,9 +25,11 @@ class Storage {
     virtual Result<std::string> read(const std::string& name) const = 0;
     // Creates the file or replaces its content.
     virtual Status write(const std::string& name, std::string_view bytes, Sync sync) = 0;
-    // Adds to the end of an existing file (never creates one).
-    virtual Status append(const std::string& name, std::string_view bytes, Sync sync) = 0;
-    // Cuts a file back to `size` bytes (undoing a partly written append).
+    // Writes `bytes` at `offset` in an existing file (never creates one),
+    // over what is there and on past its end.
+    virtual Status write_at(const std::string& name, std::size_t offset, std::string_view bytes,
+                            Sync sync) = 0;
+    // Cuts a file back to `size` bytes (undoing a partly written entry).
     virtual Status truncate(const std::string& name, std::size_t size) = 0;
     virtual Status rename(const std::string& from, const std::string& to) = 0;
     virtual Status remove(const std::string& name) = 0;
@@ -35,6 +37,11 @@ class Storage {
     virtual Status sync_directory() = 0;
     // File names in the directory, sorted.
     virtual std::vector<std::string> list() const = 0;
+    // Whether a journal segment is best written zero-filled to its full size
+    // when it starts: each entry then overwrites bytes already on disk, so
+    // its sync need not also commit a new file size (on ext4 0.12 ms instead
+    // of 0.17). Not where every change stores the whole file (IndexedDB).
+    virtual bool fills_segments_ahead() const { return false; }
 
     // Replaces a file as a whole, durably, the way SQLite and LevelDB do:
     // written and synced beside it, renamed over it, the directory synced.
@@ -56,17 +63,18 @@ class DirectoryStorage : public Storage {
     bool exists(const std::string& name) const override;
     Result<std::string> read(const std::string& name) const override;
     Status write(const std::string& name, std::string_view bytes, Sync sync) override;
-    Status append(const std::string& name, std::string_view bytes, Sync sync) override;
+    Status write_at(const std::string& name, std::size_t offset, std::string_view bytes,
+                    Sync sync) override;
     Status truncate(const std::string& name, std::size_t size) override;
     Status rename(const std::string& from, const std::string& to) override;
     Status remove(const std::string& name) override;
     Status sync_directory() override;
     std::vector<std::string> list() const override;
+    bool fills_segments_ahead() const override { return true; }
 
   private:
     std::string path(const std::string& name) const;
-    enum class WriteMode { Replace, Append };
-    Status write_file(const std::string& name, std::string_view bytes, WriteMode mode, Sync sync);
+    Status finish_write(int fd, const std::string& file, const char* action, Sync sync) const;
     std::string m_directory;
     Durability m_durability;
 };

@@ -35,6 +35,24 @@ std::string hex32(std::uint32_t value) {
     return buffer;
 }
 
+// Where a segment's entries end. A segment may be written zero-filled ahead
+// (Storage::fills_segments_ahead): its entries end where only zeros follow.
+bool entries_end_at(std::string_view content, std::size_t pos) {
+    return pos >= content.size() ||
+           (content[pos] == '\0' && content.find_first_not_of('\0', pos) == std::string_view::npos);
+}
+
+// The entry starting at `pos`, without its newline; none if it was torn: cut
+// short, or landing only in part in space filled ahead (an entry holds no
+// zero byte: JSON escapes it).
+std::optional<std::string_view> whole_entry_at(std::string_view content, std::size_t pos) {
+    const auto end = content.find('\n', pos);
+    if (end == std::string_view::npos) return std::nullopt;
+    const std::string_view line = content.substr(pos, end - pos);
+    if (line.find('\0') != std::string_view::npos) return std::nullopt;
+    return line;
+}
+
 bool is_segment(const std::string& name) {
     return name.rfind(kSegmentPrefix, 0) == 0 && name.size() > 12 &&
            name.compare(name.size() - 4, 4, kSegmentSuffix) == 0;
@@ -241,8 +259,7 @@ Status WorkspaceStore::create(const Workspace& workspace) {
 }
 
 struct WorkspaceStore::SegmentScan {
-    std::size_t bytes = 0;      // the file's size
-    std::size_t good_bytes = 0; // length of the intact prefix
+    std::size_t good_bytes = 0; // length of the intact prefix: its entries' end
     bool readable = false;
     bool current_format = false; // a version 1 segment takes no new entries
     std::string problem;         // empty when the whole segment was read
@@ -257,22 +274,21 @@ WorkspaceStore::SegmentScan WorkspaceStore::replay_segment(const std::string& na
         return scan;
     }
     scan.readable = true;
-    scan.bytes = content->size();
     scan.current_format = content->rfind(kJournalHeader, 0) == 0;
     if (!has_journal_header(*content)) {
         scan.problem = name + " does not start with a journal header";
         return scan;
     }
     std::size_t pos = scan.good_bytes = kJournalHeaderBytes;
-    for (std::size_t entry = 1; pos < content->size(); ++entry) {
-        const auto end = content->find('\n', pos);
+    for (std::size_t entry = 1; !entries_end_at(*content, pos); ++entry) {
+        const auto whole = whole_entry_at(*content, pos);
         const std::string where =
             name + ", entry " + std::to_string(entry) + " (byte " + std::to_string(pos) + ")";
-        if (end == std::string::npos) {
+        if (!whole) {
             scan.problem = where + " is incomplete (torn write)";
             return scan;
         }
-        const std::string_view line = std::string_view(*content).substr(pos, end - pos);
+        const std::string_view line = *whole;
         if (line.size() < 10 || line[8] != ' ') {
             scan.problem = where + " is malformed";
             return scan;
@@ -302,7 +318,7 @@ WorkspaceStore::SegmentScan WorkspaceStore::replay_segment(const std::string& na
             }
             ++report.entries_replayed;
         }
-        pos = end + 1;
+        pos += line.size() + 1;
         scan.good_bytes = pos;
     }
     return scan;
@@ -334,9 +350,9 @@ Result<OpenReport> WorkspaceStore::open(Engine& engine) {
     for (std::size_t s = 0; s < segments.size(); ++s) {
         const SegmentScan scan = replay_segment(segments[s], engine, report);
         if (scan.problem.empty()) {
-            m_journal_bytes += scan.bytes;
+            m_journal_bytes += scan.good_bytes;
             m_current_segment = scan.current_format ? segments[s] : std::string();
-            m_current_segment_bytes = scan.bytes;
+            m_current_segment_bytes = scan.good_bytes;
             continue;
         }
         note_damage(segments, s, scan, engine, report);
@@ -441,12 +457,16 @@ Status WorkspaceStore::append(const EventBatch& batch) {
     if (m_current_segment.empty() ||
         m_current_segment_bytes + line.size() > m_options.segment_limit) {
         const std::string name = segment_name(batch.seq);
-        if (auto status = m_storage.write_atomic(name, kJournalHeader); !status) return status;
+        std::string start = kJournalHeader;
+        if (m_storage.fills_segments_ahead()) start.resize(m_options.segment_limit, '\0');
+        if (auto status = m_storage.write_atomic(name, start); !status) return status;
         m_current_segment = name;
         m_current_segment_bytes = kJournalHeaderBytes;
         m_journal_bytes += m_current_segment_bytes;
     }
-    if (auto status = m_storage.append(m_current_segment, line, Sync::Yes); !status) {
+    if (auto status =
+            m_storage.write_at(m_current_segment, m_current_segment_bytes, line, Sync::Yes);
+        !status) {
         // Cut off a possibly torn line; if even that fails, the next write sets it aside.
         if (!m_storage.truncate(m_current_segment, m_current_segment_bytes)) {
             m_repair.cuts.push_back({m_current_segment, m_current_segment_bytes});
@@ -476,11 +496,11 @@ WorkspaceStore::read_history(const std::function<bool(const EventBatch&)>& wante
             history.problems.push_back(name + " does not start with a journal header");
             continue;
         }
-        for (std::size_t pos = kJournalHeaderBytes; pos < content->size();) {
-            const auto end = content->find('\n', pos);
-            if (end == std::string::npos) break; // a torn tail: open() reports it
-            const std::string_view line = std::string_view(*content).substr(pos, end - pos);
-            pos = end + 1;
+        for (std::size_t pos = kJournalHeaderBytes; !entries_end_at(*content, pos);) {
+            const auto entry = whole_entry_at(*content, pos);
+            if (!entry) break; // a torn tail: open() reports it
+            const std::string_view line = *entry;
+            pos += line.size() + 1;
             if (line.size() < 10 || line[8] != ' ' ||
                 std::strtoul(std::string(line.substr(0, 8)).c_str(), nullptr, 16) !=
                     crc32(line.substr(9))) {

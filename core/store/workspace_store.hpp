@@ -7,8 +7,11 @@
 //                        the checks C names before it was written; a build whose checks
 //                        are C does not check them again. Versions 1 and 2 (JSON) and 3
 //                        (binary, checked as read) still open.
-//   journal-<seq>.log    "crm-journal 2\n" + one line per command: "<crc32> <batch JSON>\n"
-//                        (version 1 segments, from earlier builds, still read)
+//   journal-<seq>.log    "crm-journal 2\n" + one line per command: "<crc32> <batch JSON>\n",
+//                        then, natively, zero bytes up to the segment limit: the
+//                        segment is written zero-filled when it starts and each line
+//                        overwrites zeros (Storage::fills_segments_ahead). Version 1
+//                        segments, from earlier builds, still read.
 //   journal.head         "crm-head 1 seq=N crc32=X\n": the last entry known to be on disk
 //   history-journal-<seq>.log  segments compaction folded into the snapshot,
 //                        kept as the workspace's history and never replayed

@@ -48,16 +48,18 @@ fill_disk() { dd if=/dev/zero of="$disk/filler" bs=64k status=none 2>/dev/null; 
 "$crm" init "$ws" --demo $NOW >/dev/null
 check "an edit with space saves" 0 "" -- "$crm" set "$ws" deal-1 probability=41 --as u-maria $NOW
 
-# The disk fills up; the journal's last page may still take a few lines, so
-# edit until one is refused: everything before it was saved, it was not.
+# The disk fills up; the journal segment was filled ahead when it started
+# (32 KiB, about 140 edits), so edit until one is refused: everything
+# before it was saved, it was not.
 fill_disk
 last=41
-for value in $(seq 50 120); do
+for edit in $(seq 1 400); do
+  value=$((edit % 101))
   before="$(fingerprint)"
   "$crm" set "$ws" deal-1 probability=$value --as u-maria $NOW >/dev/null 2>&1 || break
   last=$value
 done
-check "an edit on a full disk is not saved" 4 "Not saved: cannot append to $ws/journal-" -- \
+check "an edit on a full disk is not saved" 4 "Not saved: cannot write $ws/journal-" -- \
   "$crm" set "$ws" deal-1 probability=$value --as u-maria $NOW
 same "... and says the disk is full" yes "$(grep -q ': the disk is full$' "$scratch/err" && echo yes)"
 check "a new record on a full disk is not saved" 4 "the disk is full" -- \
@@ -69,7 +71,8 @@ same "it holds the last saved value" "\"probability\":$last," "$("$crm" show "$w
 
 # A torn journal tail on a full disk: opening only reads, so it still opens.
 segment="$(ls "$ws"/journal-*.log | tail -1)"
-truncate -s -3 "$segment"
+written="$(tr -d '\000' < "$segment" | wc -c)"
+head -c 3 /dev/zero | dd of="$segment" bs=1 seek=$((written - 3)) conv=notrunc status=none
 check "a torn tail on a full disk still opens, with a warning" 0 "is incomplete (torn write)" -- \
   "$crm" show "$ws" deal-1
 check "... and a change is refused as not saved" 4 "the disk is full" -- \

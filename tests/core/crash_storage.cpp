@@ -28,10 +28,20 @@ Result<std::string> CrashStorage::read(const std::string& name) const {
     return m_files.at(it->second).current;
 }
 
+namespace {
+
+// `bytes` written over `content` from `offset`, on past its end.
+void overwrite(std::string& content, std::size_t offset, std::string_view bytes) {
+    if (content.size() < offset + bytes.size()) content.resize(offset + bytes.size());
+    content.replace(offset, bytes.size(), bytes);
+}
+
+} // namespace
+
 // A write the power or the disk cut short: part of it lands, then it fails.
-Status CrashStorage::fail_write(File& file, std::string written, std::string_view bytes) {
-    file.current = std::move(written);
-    file.current.append(bytes.substr(0, m_disk_full ? bytes.size() / 2 : some_of(bytes.size())));
+Status CrashStorage::fail_write(File& file, std::size_t offset, std::string_view bytes) {
+    overwrite(file.current, offset,
+              bytes.substr(0, m_disk_full ? bytes.size() / 2 : some_of(bytes.size())));
     if (m_disk_full) return Error{"cannot write: the disk is full"};
     return power_gone();
 }
@@ -47,20 +57,31 @@ Status CrashStorage::write(const std::string& name, std::string_view bytes, Sync
         m_unsynced.push_back({DirectoryChange::Create, name, "", id});
     }
     File& file = m_files[it->second];
-    if (!on || m_disk_full) return fail_write(file, "", bytes);
+    file.replaced = true;
+    if (!on || m_disk_full) {
+        file.current.clear();
+        return fail_write(file, 0, bytes);
+    }
     file.current.assign(bytes);
-    if (sync == Sync::Yes) file.durable = file.current;
+    if (sync == Sync::Yes) {
+        file.durable = file.current;
+        file.replaced = false;
+    }
     return Status::success();
 }
 
-Status CrashStorage::append(const std::string& name, std::string_view bytes, Sync sync) {
+Status CrashStorage::write_at(const std::string& name, std::size_t offset, std::string_view bytes,
+                              Sync sync) {
     const bool on = powered();
     const auto it = m_names.find(name);
-    if (it == m_names.end()) return Error{"cannot append to " + name + ": there is no such file"};
+    if (it == m_names.end()) return Error{"cannot write to " + name + ": there is no such file"};
     File& file = m_files[it->second];
-    if (!on || m_disk_full) return fail_write(file, file.current, bytes);
-    file.current.append(bytes);
-    if (sync == Sync::Yes) file.durable = file.current;
+    if (!on || m_disk_full) return fail_write(file, offset, bytes);
+    overwrite(file.current, offset, bytes);
+    if (sync == Sync::Yes) { // a sync flushes the whole file, not only these bytes
+        file.durable = file.current;
+        file.replaced = false;
+    }
     return Status::success();
 }
 
@@ -126,19 +147,25 @@ void CrashStorage::power_cut() {
         change(m_durable_names, m_unsynced[i]);
     m_unsynced.clear();
     m_names = m_durable_names;
-    // Of content not synced, a random part survives: a prefix of what was
-    // appended, or of what replaced the file.
+    // Of content not synced, a random part survives: of what replaced the
+    // file, a prefix; of what was written into it, the first part, over
+    // what the disk held there.
     for (auto& [id, file] : m_files) {
-        const bool appended = file.current.compare(0, file.durable.size(), file.durable) == 0 &&
-                              file.current.size() >= file.durable.size();
-        if (appended)
-            file.current.resize(file.durable.size() +
-                                some_of(file.current.size() - file.durable.size()));
-        else if (m_random() % 2)
-            file.current.resize(below(file.current.size()));
-        else
-            file.current = file.durable;
+        if (file.replaced) {
+            if (m_random() % 2)
+                file.current.resize(below(file.current.size()));
+            else
+                file.current = file.durable;
+        } else {
+            const auto differ = std::mismatch(file.current.begin(), file.current.end(),
+                                              file.durable.begin(), file.durable.end());
+            const std::size_t same = differ.first - file.current.begin();
+            const std::size_t landed = same + some_of(file.current.size() - same);
+            file.current.resize(landed);
+            if (file.durable.size() > landed) file.current += file.durable.substr(landed);
+        }
         file.durable = file.current;
+        file.replaced = false;
     }
     m_countdown = 0;
     m_power_lost = false;

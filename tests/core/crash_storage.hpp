@@ -17,7 +17,9 @@ namespace crm::test {
 
 class CrashStorage : public Storage {
   public:
-    explicit CrashStorage(std::uint32_t seed) : m_random(seed) {}
+    // Half the seeds fill journal segments ahead, as a disk does, and half
+    // grow them, as IndexedDB does, so crash tests cover both.
+    explicit CrashStorage(std::uint32_t seed) : m_random(seed), m_fills_ahead(seed % 2 == 1) {}
 
     // The power fails during the `count`-th changing operation from now: a
     // write in progress lands in part, and that operation and all later ones fail.
@@ -34,17 +36,20 @@ class CrashStorage : public Storage {
     bool exists(const std::string& name) const override;
     Result<std::string> read(const std::string& name) const override;
     Status write(const std::string& name, std::string_view bytes, Sync sync) override;
-    Status append(const std::string& name, std::string_view bytes, Sync sync) override;
+    Status write_at(const std::string& name, std::size_t offset, std::string_view bytes,
+                    Sync sync) override;
     Status truncate(const std::string& name, std::size_t size) override;
     Status rename(const std::string& from, const std::string& to) override;
     Status remove(const std::string& name) override;
     Status sync_directory() override;
     std::vector<std::string> list() const override;
+    bool fills_segments_ahead() const override { return m_fills_ahead; }
 
   private:
     struct File {
-        std::string durable; // what survives any power cut
-        std::string current; // what the running program sees
+        std::string durable;   // what survives any power cut
+        std::string current;   // what the running program sees
+        bool replaced = false; // written whole since it was last synced
     };
     struct DirectoryChange {
         enum Kind { Create, Rename, Remove } kind;
@@ -53,7 +58,8 @@ class CrashStorage : public Storage {
     };
     // Counts a changing operation; false once the power is gone.
     bool powered();
-    Status fail_write(File& file, std::string written, std::string_view bytes);
+    // Lands part of `bytes` at `offset` in what the file holds, then fails.
+    Status fail_write(File& file, std::size_t offset, std::string_view bytes);
     std::size_t below(std::size_t n) { return n == 0 ? 0 : m_random() % (n + 1); }
     // How much of n bytes in flight reach the disk: all, none, or a torn part,
     // each as likely (the page cache often writes all of it before power fails).
@@ -72,6 +78,7 @@ class CrashStorage : public Storage {
     std::size_t m_countdown = 0; // 0: the power stays on
     bool m_power_lost = false;
     bool m_disk_full = false;
+    bool m_fills_ahead = false;
 };
 
 } // namespace crm::test

@@ -36,6 +36,12 @@ std::string read_all(const std::string& path) {
     return {std::istreambuf_iterator<char>(in), {}};
 }
 
+// A journal segment's entries, without the zeros it was filled with ahead.
+std::string entries_of(std::string segment) {
+    segment.erase(segment.find_last_not_of('\0') + 1);
+    return segment;
+}
+
 void write_all(const std::string& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << text;
@@ -129,7 +135,7 @@ TEST_CASE("journal damage is detected, reported and left out; earlier data survi
     auto& [dir, storage, store, engine] = opened;
     add_deals(engine, 3);
     const std::string segment = opened.path(segment_name(1));
-    const std::string intact = read_all(segment);
+    const std::string intact = entries_of(read_all(segment));
 
     SUBCASE("a torn last entry (crash mid-write): set aside only at the next change") {
         write_all(segment, intact.substr(0, intact.size() - 20));
@@ -155,6 +161,20 @@ TEST_CASE("journal damage is detected, reported and left out; earlier data survi
         CHECK(final_report.problems.empty());
         CHECK(last.workspace().record_count() == 3);
         CHECK(last.workspace().find("deal-dev1-3")->fields["name"] == "After");
+    }
+    SUBCASE("a last entry that landed only in part in the space filled ahead") {
+        const std::string filled = read_all(segment);
+        REQUIRE(filled.size() == kDefaultSegmentLimit); // written zero-filled when it started
+        std::string torn = filled;
+        torn.replace(intact.size() - 20, 20, std::string(20, '\0'));
+        write_all(segment, torn);
+        Engine reopened;
+        const auto report = reopen(storage, reopened);
+        REQUIRE(report.problems.size() == 1);
+        CHECK(report.problems[0].find(", entry 3 (byte " +
+                                      std::to_string(intact.rfind("\n", intact.size() - 2) + 1) +
+                                      ") is incomplete (torn write)") != std::string::npos);
+        CHECK(reopened.workspace().record_count() == 2);
     }
     SUBCASE("a flipped byte fails the checksum") {
         std::string damaged = intact;
@@ -422,7 +442,7 @@ TEST_CASE("a full disk never makes a damaged workspace unreadable") {
         add_deals(engine, 3);
     }
     const std::string segment = segment_name(1);
-    const std::string intact = *storage.read(segment);
+    const std::string intact = entries_of(*storage.read(segment));
     REQUIRE(storage.write(segment, intact.substr(0, intact.size() - 4), Sync::Yes)); // torn
     storage.fill_disk();
 
@@ -449,7 +469,7 @@ TEST_CASE("after a repair, segments that follow on are still read") {
     auto& [dir, storage, store, engine] = opened;
     add_deals(engine, 2);
     const std::string segment = opened.path(segment_name(1));
-    const std::string intact = read_all(segment);
+    const std::string intact = entries_of(read_all(segment));
     write_all(segment, intact.substr(0, intact.size() - 3)); // the second entry is torn
     {
         WorkspaceStore again(storage);
@@ -458,7 +478,7 @@ TEST_CASE("after a repair, segments that follow on are still read") {
         add_deals(engine, 1, "After "); // sets the torn entry aside first
     }
     // Damage the first segment again: its good part must not hide the later one.
-    const std::string first = read_all(segment);
+    const std::string first = entries_of(read_all(segment));
     write_all(segment, first + "0000");
     Engine reopened;
     const auto report = reopen(storage, reopened);
@@ -521,7 +541,7 @@ TEST_CASE("a journal entry whose events do not fit is reported, never half appli
         return std::string(crc) + " " + payload + "\n";
     };
     const std::string segment = opened.path(segment_name(1));
-    const std::string intact = read_all(segment);
+    const std::string intact = entries_of(read_all(segment));
     const auto check_left_out = [&](const json& events, const std::string& why) {
         write_all(segment, intact + entry(2, events));
         Engine reopened;
@@ -591,7 +611,7 @@ TEST_CASE("after setting a cut journal aside, a power cut does not bring the los
         REQUIRE(store.open(engine));
         add_deals(engine, 3);
     }
-    const std::string intact = *storage.read(segment_name(1));
+    const std::string intact = entries_of(*storage.read(segment_name(1)));
     REQUIRE(storage.write(segment_name(1),
                           intact.substr(0, intact.rfind('\n', intact.size() - 2) + 1),
                           Sync::Yes)); // cut at an entry boundary: the head says 3
