@@ -42,15 +42,24 @@ bool entries_end_at(std::string_view content, std::size_t pos) {
            (content[pos] == '\0' && content.find_first_not_of('\0', pos) == std::string_view::npos);
 }
 
-// The entry starting at `pos`, without its newline; none if it was torn: cut
-// short, or landing only in part in space filled ahead (an entry holds no
-// zero byte: JSON escapes it).
-std::optional<std::string_view> whole_entry_at(std::string_view content, std::size_t pos) {
+// A journal line as read: whole, torn by a crash (only ever the last one
+// written), or damaged since.
+struct EntryRead {
+    enum class State { Whole, Torn, Damaged } state;
+    std::string_view line; // when whole: the entry, without its newline
+};
+
+// The entry starting at `pos`. A write cut short leaves a line without its
+// newline; one that landed only in part in space filled ahead leaves zeros
+// in it (an entry holds no zero byte: JSON escapes it), which only the last
+// line may show.
+EntryRead entry_at(std::string_view content, std::size_t pos) {
     const auto end = content.find('\n', pos);
-    if (end == std::string_view::npos) return std::nullopt;
+    if (end == std::string_view::npos) return {EntryRead::State::Torn, {}};
     const std::string_view line = content.substr(pos, end - pos);
-    if (line.find('\0') != std::string_view::npos) return std::nullopt;
-    return line;
+    if (line.find('\0') == std::string_view::npos) return {EntryRead::State::Whole, line};
+    return {entries_end_at(content, end + 1) ? EntryRead::State::Torn : EntryRead::State::Damaged,
+            {}};
 }
 
 bool is_segment(const std::string& name) {
@@ -237,6 +246,10 @@ Status WorkspaceStore::save_device() {
 }
 
 Status WorkspaceStore::archive_segments() {
+    // History keeps what was written, not the space filled ahead. Unsynced:
+    // the segment reads the same either way.
+    if (!m_current_segment.empty() && m_storage.fills_segments_ahead())
+        m_storage.truncate(m_current_segment, m_current_segment_bytes);
     m_current_segment.clear(); // whatever happens below, the next append starts a fresh one
     m_current_segment_bytes = 0;
     m_journal_bytes = 0;
@@ -281,14 +294,18 @@ WorkspaceStore::SegmentScan WorkspaceStore::replay_segment(const std::string& na
     }
     std::size_t pos = scan.good_bytes = kJournalHeaderBytes;
     for (std::size_t entry = 1; !entries_end_at(*content, pos); ++entry) {
-        const auto whole = whole_entry_at(*content, pos);
+        const auto read = entry_at(*content, pos);
         const std::string where =
             name + ", entry " + std::to_string(entry) + " (byte " + std::to_string(pos) + ")";
-        if (!whole) {
+        if (read.state == EntryRead::State::Torn) {
             scan.problem = where + " is incomplete (torn write)";
             return scan;
         }
-        const std::string_view line = *whole;
+        if (read.state == EntryRead::State::Damaged) {
+            scan.problem = where + " is damaged (zero bytes in its text)";
+            return scan;
+        }
+        const std::string_view line = read.line;
         if (line.size() < 10 || line[8] != ' ') {
             scan.problem = where + " is malformed";
             return scan;
@@ -497,9 +514,9 @@ WorkspaceStore::read_history(const std::function<bool(const EventBatch&)>& wante
             continue;
         }
         for (std::size_t pos = kJournalHeaderBytes; !entries_end_at(*content, pos);) {
-            const auto entry = whole_entry_at(*content, pos);
-            if (!entry) break; // a torn tail: open() reports it
-            const std::string_view line = *entry;
+            const auto entry = entry_at(*content, pos);
+            if (entry.state != EntryRead::State::Whole) break; // open() reports it
+            const std::string_view line = entry.line;
             pos += line.size() + 1;
             if (line.size() < 10 || line[8] != ' ' ||
                 std::strtoul(std::string(line.substr(0, 8)).c_str(), nullptr, 16) !=

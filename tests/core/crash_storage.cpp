@@ -140,6 +140,24 @@ std::vector<std::string> CrashStorage::list() const {
     return names;
 }
 
+std::string CrashStorage::written_in_part(const File& file) {
+    const auto differ = std::mismatch(file.current.begin(), file.current.end(),
+                                      file.durable.begin(), file.durable.end());
+    const std::size_t from = static_cast<std::size_t>(differ.first - file.current.begin());
+    const std::size_t to = file.current.size();
+    const std::size_t landed = some_of(to - from);
+    const bool first_part = m_random() % 2;
+    const std::size_t land_from = first_part ? from : to - landed;
+    const std::size_t land_to = first_part ? from + landed : to;
+    // The file's end moves only as far as what landed; what did not land
+    // reads as the disk held it, or as zeros past its old end.
+    std::string disk = file.durable;
+    if (landed == 0) return disk;
+    if (disk.size() < land_to) disk.resize(land_to, '\0');
+    disk.replace(land_from, landed, file.current, land_from, landed);
+    return disk;
+}
+
 void CrashStorage::power_cut() {
     // Some of the directory changes since the last sync reached the disk, in order.
     const std::size_t kept = below(m_unsynced.size());
@@ -148,8 +166,8 @@ void CrashStorage::power_cut() {
     m_unsynced.clear();
     m_names = m_durable_names;
     // Of content not synced, a random part survives: of what replaced the
-    // file, a prefix; of what was written into it, the first part, over
-    // what the disk held there.
+    // file, a prefix; of what was written into it, its first or its last
+    // part (pages reach the disk in any order), over what the disk held there.
     for (auto& [id, file] : m_files) {
         if (file.replaced) {
             if (m_random() % 2)
@@ -157,12 +175,7 @@ void CrashStorage::power_cut() {
             else
                 file.current = file.durable;
         } else {
-            const auto differ = std::mismatch(file.current.begin(), file.current.end(),
-                                              file.durable.begin(), file.durable.end());
-            const std::size_t same = differ.first - file.current.begin();
-            const std::size_t landed = same + some_of(file.current.size() - same);
-            file.current.resize(landed);
-            if (file.durable.size() > landed) file.current += file.durable.substr(landed);
+            file.current = written_in_part(file);
         }
         file.durable = file.current;
         file.replaced = false;

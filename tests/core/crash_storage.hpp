@@ -68,6 +68,8 @@ class CrashStorage : public Storage {
         return pick == 0 ? n : pick == 1 ? 0 : below(n);
     }
     static void change(std::map<std::string, int>& names, const DirectoryChange& change);
+    // What a power cut leaves of a file written into (not replaced) since it was synced.
+    std::string written_in_part(const File& file);
 
     std::mt19937 m_random;
     std::map<int, File> m_files;

@@ -176,6 +176,30 @@ TEST_CASE("journal damage is detected, reported and left out; earlier data survi
                                       ") is incomplete (torn write)") != std::string::npos);
         CHECK(reopened.workspace().record_count() == 2);
     }
+    SUBCASE("a last entry whose first bytes never landed, though its end did") {
+        std::string torn = read_all(segment);
+        const std::size_t last = intact.rfind("\n", intact.size() - 2) + 1;
+        torn.replace(last, 8, std::string(8, '\0'));
+        write_all(segment, torn);
+        Engine reopened;
+        const auto report = reopen(storage, reopened);
+        REQUIRE(report.problems.size() == 1);
+        CHECK(report.problems[0].find(", entry 3 (byte " + std::to_string(last) +
+                                      ") is incomplete (torn write)") != std::string::npos);
+        CHECK(reopened.workspace().record_count() == 2);
+    }
+    SUBCASE("zeros inside an entry that others follow are damage, not a torn write") {
+        std::string damaged = read_all(segment);
+        damaged.replace(damaged.find("Deal 1"), 6, std::string(6, '\0'));
+        write_all(segment, damaged);
+        Engine reopened;
+        const auto report = reopen(storage, reopened);
+        REQUIRE(report.problems.size() == 1);
+        CHECK(report.problems[0].find(", entry 2 (byte ") != std::string::npos);
+        CHECK(report.problems[0].find(") is damaged (zero bytes in its text); it and everything "
+                                      "after it are left out") != std::string::npos);
+        CHECK(reopened.workspace().record_count() == 1);
+    }
     SUBCASE("a flipped byte fails the checksum") {
         std::string damaged = intact;
         damaged[damaged.find("Deal 1")] = 'X';
@@ -368,11 +392,18 @@ TEST_CASE("segments stay small and compaction folds them into the snapshot") {
     REQUIRE(store.compact(engine));
     // The journal is kept as history, renamed: nothing is replayed from it again.
     std::size_t kept = 0;
+    std::string newest;
     for (const auto& name : storage.list()) {
         CHECK(name.rfind("journal-", 0) != 0);
-        kept += name.rfind("history-journal-", 0) == 0;
+        if (name.rfind("history-journal-", 0) != 0) continue;
+        ++kept;
+        newest = name;
     }
     CHECK(kept == segments);
+    // History keeps what was written, not the live segment's space filled ahead.
+    const std::string last_segment = *storage.read(newest);
+    CHECK(last_segment.size() < 1024);
+    CHECK(entries_of(last_segment) == last_segment);
     REQUIRE(engine.apply(UpdateRecord{"task-dev1-60", {{"done", true}}}, "u-ana", kNow).ok);
 
     Engine reopened;
@@ -432,7 +463,15 @@ TEST_CASE("a full disk: the failed edit is cut off, later edits are kept") {
 }
 
 TEST_CASE("a full disk never makes a damaged workspace unreadable") {
-    CrashStorage storage(13);
+    std::uint32_t seed = 13; // odd seeds fill segments ahead, even ones grow them
+    SUBCASE("segments filled ahead, as on a disk") {
+        seed = 13;
+    }
+    SUBCASE("segments that grow, as in IndexedDB") {
+        seed = 14;
+    }
+    CrashStorage storage(seed);
+    REQUIRE(storage.fills_segments_ahead() == (seed == 13));
     WorkspaceStore store(storage);
     REQUIRE(store.create(team_workspace()));
     name_device(storage);
