@@ -167,7 +167,10 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
                                  replace the lead scoring model (admins; null removes
                                  it); every lead is rescored
   logic RULE_JSON DATA_JSON      evaluate a JsonLogic rule (for checking conditions)
-  next-actions DIR --as USER     what USER should do next, by due time (JSON lines)
+  next-actions DIR --as USER [--first N]
+                                 what USER should do next, by due time (JSON lines);
+                                 --first N: only the N most urgent rows, found without
+                                 working out the rest
   exceptions DIR --as USER       unowned work and SLA breaches, grouped (JSON lines)
   report DIR --metric NAME --as USER [--by owner|team|month|FIELD] [--from DATE] [--to DATE]
       [--owner USER] [--team TEAM] [--flow FLOW] [--where FIELD=VALUE]... [--records] [--csv]
@@ -288,7 +291,7 @@ Args parse_args(int argc, char** argv) {
                    arg == "--encoding" || arg == "--skip-invalid" || arg == "--threshold" ||
                    arg == "--company" || arg == "--contact" || arg == "--deal-name" ||
                    arg == "--metric" || arg == "--by" || arg == "--from" || arg == "--to" ||
-                   arg == "--team") {
+                   arg == "--team" || arg == "--first") {
             // "--reason --as u-ben": the next option is not the value.
             if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0)
                 throw UsageError{arg + " needs a value"};
@@ -1397,6 +1400,18 @@ int cmd_sla_due(const Args& args) {
     return kOk;
 }
 
+// --first N: how many of the most urgent rows to print; none: all of them.
+std::optional<std::size_t> first_rows(const Args& args) {
+    const auto given = args.options.find("first");
+    if (given == args.options.end()) return std::nullopt;
+    const std::string& text = given->second;
+    std::size_t rows = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), rows);
+    if (error != std::errc() || end != text.data() + text.size() || rows == 0)
+        throw UsageError{"--first: expected a whole number of rows above 0, got \"" + text + "\""};
+    return rows;
+}
+
 // The queue of what USER should do, as JSON lines, after the timers have run
 // (flows that came due start; breaches raise their alerts, once).
 int cmd_next_actions(const Args& args) {
@@ -1411,7 +1426,9 @@ int cmd_next_actions(const Args& args) {
     for (const auto& alert : report.alerts)
         std::cerr << "crm: alert: " << alert << "\n";
     check_saved(opened->engine);
-    for (const auto& item : next_actions(ws, user, now))
+    const auto first = first_rows(args);
+    for (const auto& item :
+         first ? first_actions(ws, user, now, *first) : next_actions(ws, user, now))
         std::cout << work_item_json(item).dump() << "\n";
     return kOk;
 }

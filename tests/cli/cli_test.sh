@@ -287,6 +287,10 @@ console.log(d.records.filter((r) => r.type === "deal" && r.owner === "u-ana" && 
 expect "a workspace whose deals carry only a stage imports" 0 "imported" "" -- "$crm" import "$work/staged" "$work/staged.json" $NOW
 expect "every open deal of hers is in the rep's next actions" 0 "$open_deals" "" -- bash -c "'$crm' next-actions '$work/staged' --as u-ana $NOW 2>/dev/null | grep -o '\"record\":\"deal-[0-9]*\"' | sort -u | wc -l"
 expect "... standing at the stage it carried" 0 '"stage": "proposal_sent"' "" -- "$crm" show "$work/staged" deal-4
+same "next-actions --first 3 prints the whole list's first three rows" \
+  "$("$crm" next-actions "$work/staged" --as u-ana $NOW 2>/dev/null | head -3)" \
+  "$("$crm" next-actions "$work/staged" --as u-ana $NOW --first 3 2>/dev/null)"
+expect "next-actions --first needs a number of rows" 2 "" 'crm: --first: expected a whole number of rows above 0, got "0"' -- "$crm" next-actions "$work/staged" --as u-ana $NOW --first 0
 
 # Usage errors.
 expect "no command is bad usage" 2 "" "crm: no command given" -- "$crm"
