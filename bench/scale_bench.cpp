@@ -32,6 +32,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <sstream>
@@ -384,19 +385,31 @@ Figures run_once(const std::string& self, const std::string& step, const fs::pat
     return figures;
 }
 
-// Each figure's median over `runs` runs: one run on a shared machine says little.
+// Each figure's median over `runs` runs: one run on a shared machine says
+// little. `before_each` readies the directory for a run, untimed.
 Figures run_step(const std::string& self, const std::string& step, const fs::path& dir,
-                 std::size_t records, int runs = kRuns) {
+                 std::size_t records, int runs = kRuns,
+                 const std::function<void()>& before_each = {}) {
     std::map<std::string, std::vector<double>> seen;
-    for (int run = 0; run < runs; ++run)
+    for (int run = 0; run < runs; ++run) {
+        if (before_each) before_each();
         for (const auto& [name, value] : run_once(self, step, dir, records, run))
             seen[name].push_back(value);
+    }
     Figures figures;
     for (auto& [name, values] : seen) {
         std::sort(values.begin(), values.end());
         figures[name] = values[values.size() / 2];
     }
     return figures;
+}
+
+// Puts back the store (a directory or SQLite's file) as it was kept after
+// the import, so that one run's edits are not replayed by the next run's open.
+void restore(const fs::path& kept, const fs::path& live) {
+    for (const char* suffix : {"", "-wal", "-shm"})
+        fs::remove_all(live.string() + suffix);
+    fs::copy(kept, live, fs::copy_options::recursive);
 }
 
 int run_child(const std::string& step, const fs::path& dir, std::size_t records, int run) {
@@ -479,9 +492,13 @@ int main(int argc, char** argv) {
         fs::create_directories(dir);
         const Figures prepared = run_step(self, "prepare", dir, records, 1);
         Figures crm = run_step(self, "crm-import", dir, records);
-        crm.merge(run_step(self, "crm-work", dir, records, kWorkRuns));
+        fs::copy(dir / "crm", dir / "crm-imported", fs::copy_options::recursive);
+        crm.merge(run_step(self, "crm-work", dir, records, kWorkRuns,
+                           [&] { restore(dir / "crm-imported", dir / "crm"); }));
         Figures lite = run_step(self, "sqlite-import", dir, records);
-        lite.merge(run_step(self, "sqlite-work", dir, records, kWorkRuns));
+        fs::copy(dir / "sqlite.db", dir / "sqlite-imported.db");
+        lite.merge(run_step(self, "sqlite-work", dir, records, kWorkRuns,
+                            [&] { restore(dir / "sqlite-imported.db", dir / "sqlite.db"); }));
         for (Figures* figures : {&crm, &lite})
             if (figures->count("held_kib"))
                 (*figures)["per_record"] = (*figures)["held_kib"] * 1024 / records;
