@@ -6,7 +6,9 @@
 
 #include "engine/permissions.hpp"
 
+#include <algorithm>
 #include <functional>
+#include <initializer_list>
 
 namespace crm::web {
 
@@ -41,6 +43,18 @@ void draw_save_indicator(const ViewContext& view, bool short_form) {
     if (!view.save_message.empty() && ImGui::IsItemHovered())
         ImGui::SetTooltip("%s", view.save_message.c_str());
     mark(view.ui, "save-state");
+}
+
+// The room the save indicator needs: its widest words, short or long.
+float save_indicator_width(bool short_form) {
+    const auto labels = short_form
+                            ? std::initializer_list<const char*>{"Not saved yet", "Read-only"}
+                            : std::initializer_list<const char*>{"Unsaved edits in the form",
+                                                                 "Read-only: open in another tab"};
+    float widest = 0;
+    for (const char* label : labels)
+        widest = std::max(widest, ImGui::CalcTextSize(label).x);
+    return widest;
 }
 
 // The person using the app: a local choice in the demo, no passwords.
@@ -149,8 +163,7 @@ void draw_phone_top_bar(ViewContext& view) {
     const Area area = top_bar_area();
     const float height = area.size.y;
     begin_bar(area, "##topbar");
-    const char* saved_label = "Not saved yet"; // the widest the indicator gets
-    const float indicator = ImGui::CalcTextSize(saved_label).x;
+    const float indicator = save_indicator_width(true);
     const float pad = ImGui::GetStyle().WindowPadding.x;
     const std::string inbox = inbox_label(view);
     const float inbox_width = ImGui::CalcTextSize("Inbox 99").x + 20 * scale();
@@ -194,8 +207,7 @@ void draw_wide_top_bar(ViewContext& view) {
 
     const float spacing = ImGui::GetStyle().ItemSpacing.x;
     const float user_width = (tablet ? 200 : 230) * s, button_width = 80 * s;
-    const float indicator_width =
-        ImGui::CalcTextSize(tablet ? "Not saved yet" : "Unsaved edits in the form").x;
+    const float indicator_width = save_indicator_width(tablet);
     const float right = ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x;
     const float user_x = right - user_width;
     const float buttons_x = user_x - spacing * 2 - button_width * 2 - spacing;
