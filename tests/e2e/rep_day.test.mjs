@@ -523,6 +523,25 @@ test("an idle page does no work: CPU over 5 seconds is printed", async () => {
   await context.close();
 });
 
+test("on a phone the search closes with a tap outside it or on Close: a phone has no Escape key", async () => {
+  const { name, ...phone } = screens[0];
+  const context = await browser.newContext({ ...phone, ...berlin });
+  const page = await openApp(context, { onMyWork: true });
+  await click(page, "tab-search");
+  await page.waitForFunction(() => window.crmTest.state().palette_open === true);
+  await assertLaidOut(page, ["palette-input", "palette-close"], "search open");
+  await page.screenshot({ path: join(shots, "phone-search-open.png") });
+  await click(page, "tab-my-work"); // below the search, under its shade
+  await page.waitForFunction(() => window.crmTest.state().palette_open === false);
+  assert.equal((await state(page)).screen, "my_work");
+
+  await click(page, "tab-search");
+  await page.waitForFunction(() => window.crmTest.state().palette_open === true);
+  await click(page, "palette-close");
+  await page.waitForFunction(() => window.crmTest.state().palette_open === false);
+  await context.close();
+});
+
 test("on a phone, turning it or the on-screen keyboard coming up keeps the field being typed in, and Save, in view", async () => {
   const { name, ...phone } = screens[0];
   const context = await browser.newContext({ ...phone, ...berlin });

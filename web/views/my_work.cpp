@@ -307,12 +307,16 @@ void draw_exceptions(ViewContext& view) {
             for (std::size_t i = 0; i < queue.items.size() && i < kExceptionItemsListed; ++i) {
                 const ExceptionItem& item = queue.items[i];
                 ImGui::PushID(static_cast<int>(i));
-                // Rows with an assign menu are a frame high; keep their parts level.
+                // Rows with an assign menu are a frame high, and on a phone every
+                // Open is a finger's size; keep each row's parts level.
                 const bool assignable = queue.kind == "unowned" && me;
-                if (assignable ? ImGui::Button("Open") : ImGui::SmallButton("Open"))
+                const bool framed = assignable || is_phone();
+                if (framed ? ImGui::Button("Open", ImVec2(0, is_phone() ? tap_height() : 0))
+                           : ImGui::SmallButton("Open"))
                     open_record(view, item.record_id);
                 if (i < 50) mark(view.ui, "exception-open-" + item.record_id);
                 ImGui::SameLine();
+                if (framed && !assignable) ImGui::AlignTextToFramePadding();
                 if (assignable) {
                     draw_assign(view, *me, item.record_id);
                     if (i < 50) mark(view.ui, "assign-" + item.record_id);

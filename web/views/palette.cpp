@@ -210,11 +210,23 @@ void draw_palette(ViewContext& view) {
         ImGui::PopID();
     }
     ImGui::EndChild();
+    // A phone has no Escape key: a tap outside the palette, or on Close, closes it.
+    const bool tapped_outside = !ImGui::IsWindowAppearing() &&
+                                ImGui::IsMouseClicked(ImGuiMouseButton_Left) &&
+                                !ImGui::IsWindowHovered(ImGuiHoveredFlags_RootAndChildWindows);
+    const float close_width = ImGui::CalcTextSize("Close").x + 32 * s;
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (tap_height() - ImGui::GetTextLineHeight()) / 2);
     ImGui::TextColored(colors::kMuted, "%s",
                        is_phone() ? "Tap to open" : "↑↓ to choose · Enter to open · Esc to close");
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - close_width);
+    ImGui::SetCursorPosY(ImGui::GetCursorPosY() - (tap_height() - ImGui::GetTextLineHeight()) / 2);
+    const bool close = ImGui::Button("Close", ImVec2(close_width, tap_height()));
+    mark(view.ui, "palette-close");
     if (chosen) {
         close_palette(view.ui);
         chosen(view);
+    } else if (close || tapped_outside) {
+        close_palette(view.ui);
     } else {
         handle_palette_keys(view, entries);
     }
