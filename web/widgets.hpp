@@ -64,11 +64,6 @@ float dialog_width(float css_width);
 bool begin_dialog(const char* id, float css_width);
 // The height a tap target needs: 44 CSS pixels on a phone, a frame elsewhere.
 float tap_height();
-// Whether the pointer is a mouse, which tooltips need: after a tap it stays
-// where the finger was, and a tooltip there would cover what the tap opened.
-inline bool pointer_is_mouse() {
-    return ImGui::GetIO().MouseSource != ImGuiMouseSource_TouchScreen;
-}
 // After the rows `pages` drew of `total`: "<what> (N more)", which adds a
 // page, while rows are left; marked `name`.
 void draw_show_more(UiState& ui, ListPages& pages, std::size_t total, const std::string& what,

@@ -98,7 +98,7 @@ void draw_card(ViewContext& view, const Flow& flow, const RecordTypeDef& type, c
     const User* owner = view.workspace.directory.user(record.owner);
     fitted(pad, pad + 2 * (line + 4 * s), inner, owner ? owner->name : "Unassigned",
            ImGui::ColorConvertFloat4ToU32(owner ? colors::kMuted : colors::kWarning));
-    if (hovered && pointer_is_mouse()) {
+    if (hovered) {
         std::string tip = title + (money.empty() ? "" : "\n" + money);
         if (state.active() && position.stage)
             tip += "\nIn " + position.stage->name + " for " +

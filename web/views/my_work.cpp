@@ -51,9 +51,7 @@ std::string what_text(const WorkItem& item) {
 
 // On hover: why it is due then, and the record's other items.
 void work_tooltip(const WorkItem& item, const ViewContext& view) {
-    if (!ImGui::IsItemHovered() || !pointer_is_mouse() ||
-        (item.reason.empty() && item.more.empty()))
-        return;
+    if (!ImGui::IsItemHovered() || (item.reason.empty() && item.more.empty())) return;
     std::string tip = item.what;
     if (!item.reason.empty()) tip += "\n" + item.reason;
     for (const auto& other : item.more)
