@@ -146,6 +146,26 @@ void text_fitted(const std::string& text, float width, const ImVec4* color) {
     if (color) ImGui::PopStyleColor();
 }
 
+void text_in_lines(const std::string& text, float width, int lines, const ImVec4* color) {
+    ImFont* font = ImGui::GetFont();
+    const float font_scale = ImGui::GetFontSize() / font->FontSize;
+    const char* at = text.c_str();
+    const char* end = at + text.size();
+    const float x = ImGui::GetCursorPosX(); // each line starts where the first did
+    for (int line = 1; line < lines && ImGui::CalcTextSize(at, end).x > width; ++line) {
+        const char* wrap = font->CalcWordWrapPositionA(font_scale, at, end, width);
+        if (wrap == at) break; // one word wider than the line: cut it below
+        if (color) ImGui::PushStyleColor(ImGuiCol_Text, *color);
+        ImGui::TextUnformatted(at, wrap);
+        if (color) ImGui::PopStyleColor();
+        at = wrap;
+        while (at < end && *at == ' ')
+            ++at;
+        ImGui::SetCursorPosX(x);
+    }
+    text_fitted(std::string(at, end), width, color);
+}
+
 bool begin_combo_fitted(const char* id, const std::string& preview, ImGuiComboFlags flags) {
     // The preview is drawn here, where BeginCombo() would clip it: ImGui's
     // own ellipsis, in the box left of the arrow, on the combo's window.

@@ -78,6 +78,8 @@ bool tap_button(const char* label, float width = 0);
 // Text cut to `width` with an ellipsis when it does not fit; the whole text
 // shows on hover (or a long press). `color` 0 means the normal text colour.
 void text_fitted(const std::string& text, float width, const ImVec4* color = nullptr);
+// Text wrapped at words over at most `lines` lines, the last cut to fit.
+void text_in_lines(const std::string& text, float width, int lines, const ImVec4* color = nullptr);
 // BeginCombo() whose preview ends in an ellipsis rather than being clipped.
 bool begin_combo_fitted(const char* id, const std::string& preview, ImGuiComboFlags flags = 0);
 

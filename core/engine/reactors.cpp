@@ -167,6 +167,17 @@ void notify_breach(const Workspace& ws, const EventBatch& batch, const events::S
     }
 }
 
+// A record as a notification names it: a task or an activity also by the
+// record it is for, since many share a title ("Renewal check-in").
+std::string named_in_notice(const Workspace& ws, const Record& record) {
+    std::string name = ws.title_of(record);
+    const auto& related = record.value("related");
+    if (related.is_string())
+        if (const Record* about = ws.find(related.get_ref<const std::string&>()))
+            name += " for " + ws.title_of(*about);
+    return name;
+}
+
 // The record's new owner, when someone other than them made them its owner.
 void notify_assignment(const Workspace& ws, const EventBatch& batch, const std::string& id,
                        const std::string& owner, std::vector<Notification>& out) {
@@ -177,7 +188,7 @@ void notify_assignment(const Workspace& ws, const EventBatch& batch, const std::
     notification.kind = kNotifyAssignment;
     notification.record = id;
     notification.text =
-        actor_name(ws, batch.actor) + " assigned " + ws.title_of(*record) + " to you";
+        actor_name(ws, batch.actor) + " assigned " + named_in_notice(ws, *record) + " to you";
     if (!batch.cause.reactor.empty()) notification.text += " (" + batch.cause.reactor + ")";
     notification.by = batch.actor;
     notification.cause = batch.cause.reactor.empty() ? batch.cause.command : batch.cause.reactor;

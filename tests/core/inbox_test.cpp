@@ -164,6 +164,19 @@ TEST_CASE("an assignment by someone else notifies the new owner; one's own does 
     CHECK(inbox(engine.workspace(), "u-ben").total == 1);
 }
 
+TEST_CASE("an assigned task names the record it is for: many tasks share a title") {
+    OpenStore opened(ticket_workspace());
+    Engine& engine = opened.engine;
+    const std::string ticket = new_ticket(engine, "u-maria", "u-maria", "Printer jam");
+    const auto task =
+        engine.apply(CreateRecord{"task", {{"title", "Call back"}, {"related", ticket}}, "u-ana"},
+                     "u-maria", at("2026-11-16T10:30:00Z"));
+    REQUIRE_MESSAGE(task.ok, task.message);
+    CHECK(texts_of(engine.workspace(), "u-ana") ==
+          std::vector<std::string>{
+              "assignment: Maria Lindqvist assigned Call back for Printer jam to you"});
+}
+
 TEST_CASE("marking read: only one's own, counted, and kept across a reopen") {
     OpenStore opened(ticket_workspace());
     Engine& engine = opened.engine;

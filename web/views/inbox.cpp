@@ -60,7 +60,10 @@ void draw_inbox(ViewContext& view) {
                            "Nothing here yet. SLA alerts, escalations and records handed to you "
                            "arrive here.");
     const float line = ImGui::GetTextLineHeightWithSpacing();
-    const float row_height = std::max(tap_height(), line * 2 + 12 * s);
+    // On a phone the words take two lines: what tells two alerts apart (the
+    // record) comes at their end.
+    const int text_lines = is_phone() ? 2 : 1;
+    const float row_height = std::max(tap_height(), line * (text_lines + 1) + 12 * s);
     ImGui::BeginChild("##items", ImVec2(0, 0));
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(cache.items.size()),
@@ -85,9 +88,10 @@ void draw_inbox(ViewContext& view) {
                     colors::kAccent);
             ImGui::SetCursorScreenPos(ImVec2(top.x + dot + 4 * s, top.y + 6 * s));
             if (!item.read) ImGui::PushFont(strong_font());
-            text_fitted(item.text, width - dot - 8 * s);
+            text_in_lines(item.text, width - dot - 8 * s, text_lines);
             if (!item.read) ImGui::PopFont();
-            ImGui::SetCursorScreenPos(ImVec2(top.x + dot + 4 * s, top.y + 6 * s + line));
+            ImGui::SetCursorScreenPos(
+                ImVec2(top.x + dot + 4 * s, top.y + 6 * s + line * text_lines));
             text_fitted(format_local_datetime(item.at, view.ui.zone, view.now) + " · " +
                             describe_relative(item.at, view.now),
                         width - dot - 8 * s, &colors::kMuted);
