@@ -177,6 +177,7 @@ void draw_path(ViewContext& view, const Flow& flow, const FlowState& state) {
 
 void draw_record_process(ViewContext& view, const Record& record) {
     const RecordTypeDef* type = view.workspace.schema.type(record.type);
+    const float end_width = 170 * scale(); // the "End as…" menu
     for (const auto& [flow_id, state] : record.flows) {
         const Flow* flow = view.workspace.flow(flow_id);
         if (!flow || state.status == "spawned") continue;
@@ -223,10 +224,13 @@ void draw_record_process(ViewContext& view, const Record& record) {
             if (primary_button(button.c_str()))
                 view.intents.push_back(RequestMove{record.id, flow_id, next->id});
             mark(view.ui, "move-next-" + flow_id);
-            ImGui::SameLine();
+            // "End as…" beside the move where it fits, else under it (a phone).
+            const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+            if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + end_width <= right)
+                ImGui::SameLine();
         }
         // Ending early or closing: every outcome and exit, through the same move path.
-        ImGui::SetNextItemWidth(170 * scale());
+        ImGui::SetNextItemWidth(end_width);
         if (ImGui::BeginCombo("##end", "End as…")) {
             for (const auto& outcome : flow->outcomes)
                 if (ImGui::Selectable(outcome.name.c_str()))

@@ -211,9 +211,10 @@ void draw_palette(ViewContext& view) {
     }
     ImGui::EndChild();
     // A phone has no Escape key: a tap outside the palette, or on Close, closes it.
-    const bool tapped_outside = !ImGui::IsWindowAppearing() &&
-                                ImGui::IsMouseClicked(ImGuiMouseButton_Left) &&
-                                !ImGui::IsWindowHovered(ImGuiHoveredFlags_RootAndChildWindows);
+    const bool tapped_outside =
+        !ImGui::IsWindowAppearing() && ImGui::IsMouseClicked(ImGuiMouseButton_Left) &&
+        !ImGui::IsWindowHovered(ImGuiHoveredFlags_RootAndChildWindows |
+                                ImGuiHoveredFlags_AllowWhenBlockedByActiveItem);
     const float close_width = ImGui::CalcTextSize("Close").x + 32 * s;
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() + (tap_height() - ImGui::GetTextLineHeight()) / 2);
     ImGui::TextColored(colors::kMuted, "%s",
