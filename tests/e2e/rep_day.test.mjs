@@ -523,12 +523,18 @@ test("an idle page does no work: CPU over 5 seconds is printed", async () => {
   await context.close();
 });
 
-test("on a phone the search closes with a tap outside it or on Close: a phone has no Escape key", async () => {
+// A phone on My work with the search opened from its tab.
+async function phoneWithSearchOpen() {
   const { name, ...phone } = screens[0];
   const context = await browser.newContext({ ...phone, ...berlin });
   const page = await openApp(context, { onMyWork: true });
   await click(page, "tab-search");
   await page.waitForFunction(() => window.crmTest.state().palette_open === true);
+  return { context, page };
+}
+
+test("on a phone the search closes with a tap outside it or on Close: a phone has no Escape key", async () => {
+  const { context, page } = await phoneWithSearchOpen();
   await assertLaidOut(page, ["palette-input", "palette-close"], "search open");
   await page.screenshot({ path: join(shots, "phone-search-open.png") });
   await click(page, "tab-my-work"); // below the search, under its shade
@@ -543,11 +549,7 @@ test("on a phone the search closes with a tap outside it or on Close: a phone ha
 });
 
 test("on a phone, turning it or the on-screen keyboard coming up keeps the field being typed in, and Save, in view", async () => {
-  const { name, ...phone } = screens[0];
-  const context = await browser.newContext({ ...phone, ...berlin });
-  const page = await openApp(context, { onMyWork: true });
-  await click(page, "tab-search");
-  await page.waitForFunction(() => window.crmTest.state().palette_open === true);
+  const { context, page } = await phoneWithSearchOpen();
   await page.keyboard.type("Zoë Novak", { delay: 20 });
   await page.waitForFunction(() => window.crmTest.state().palette_hits.length >= 1);
   await click(page, `palette-${(await state(page)).palette_hits.indexOf("Zoë Novak")}`);
