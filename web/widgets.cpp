@@ -210,11 +210,15 @@ bool dialog_escape(bool& popup_was_open) {
     return pressed;
 }
 
-void same_line_if_fits(const char* label) {
-    const ImGuiStyle& style = ImGui::GetStyle();
-    const float width = ImGui::CalcTextSize(label, nullptr, true).x + style.FramePadding.x * 2;
+void same_line_if_fits(float width) {
     const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-    if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <= right) ImGui::SameLine();
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width <= right)
+        ImGui::SameLine();
+}
+
+void same_line_if_fits(const char* label) {
+    same_line_if_fits(ImGui::CalcTextSize(label, nullptr, true).x +
+                      ImGui::GetStyle().FramePadding.x * 2);
 }
 
 const ImVec4& notice_color(const UiState& ui) {

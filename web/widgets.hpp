@@ -88,7 +88,9 @@ bool begin_combo_fitted(const char* id, const std::string& preview, ImGuiComboFl
 // per frame inside the dialog, after its popups.
 bool dialog_escape(bool& popup_was_open);
 
-// Puts the next button, labelled `label`, on this line if it fits, else on the next.
+// Puts the next item, `width` wide, on this line if it fits, else on the next.
+void same_line_if_fits(float width);
+// The same for a button labelled `label`.
 void same_line_if_fits(const char* label);
 
 bool primary_button(const char* label, const ImVec2& size = ImVec2(0, 0));

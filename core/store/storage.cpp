@@ -42,13 +42,15 @@ Error failed(const char* action, const std::string& path, int error_number = err
                  system_error_text(error_number)};
 }
 
-// Writes all of `bytes`, however the kernel splits it.
-bool write_all(int fd, std::string_view bytes) {
+// Writes all of `bytes` at `offset`, however the kernel splits it.
+bool write_all(int fd, std::string_view bytes, std::size_t offset = 0) {
     while (!bytes.empty()) {
-        const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+        const ssize_t written =
+            ::pwrite(fd, bytes.data(), bytes.size(), static_cast<off_t>(offset));
         if (written < 0 && errno == EINTR) continue;
         if (written <= 0) return false;
         bytes.remove_prefix(static_cast<std::size_t>(written));
+        offset += static_cast<std::size_t>(written);
     }
     return true;
 }
@@ -174,14 +176,7 @@ Status DirectoryStorage::write_at(const std::string& name, std::size_t offset,
     // Never creates the file: a journal segment without its header is damage.
     const std::string file = path(name);
     FileDescriptor fd(::open(file.c_str(), O_WRONLY | O_CLOEXEC));
-    if (!fd.ok()) return failed("write to", file);
-    for (std::size_t done = 0; done < bytes.size();) {
-        const ssize_t written = ::pwrite(fd.get(), bytes.data() + done, bytes.size() - done,
-                                         static_cast<off_t>(offset + done));
-        if (written < 0 && errno == EINTR) continue;
-        if (written <= 0) return failed("write to", file);
-        done += static_cast<std::size_t>(written);
-    }
+    if (!fd.ok() || !write_all(fd.get(), bytes, offset)) return failed("write to", file);
     if (auto status = finish_write(fd.get(), file, "write to", sync); !status) return status;
     return fd.close() ? Status::success() : failed("write to", file);
 }

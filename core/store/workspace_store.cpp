@@ -245,13 +245,18 @@ Status WorkspaceStore::save_device() {
     return Status::success();
 }
 
-Status WorkspaceStore::archive_segments() {
-    // History keeps what was written, not the space filled ahead. Unsynced:
-    // the segment reads the same either way.
+// The current segment takes no more entries. What is kept of it is what was
+// written, not the space filled ahead; unsynced, as it reads the same either
+// way. A failed cut only leaves zeros that readers skip.
+void WorkspaceStore::close_segment() {
     if (!m_current_segment.empty() && m_storage.fills_segments_ahead())
         m_storage.truncate(m_current_segment, m_current_segment_bytes);
-    m_current_segment.clear(); // whatever happens below, the next append starts a fresh one
+    m_current_segment.clear();
     m_current_segment_bytes = 0;
+}
+
+Status WorkspaceStore::archive_segments() {
+    close_segment(); // whatever happens below, the next append starts a fresh one
     m_journal_bytes = 0;
     for (const auto& name : segment_names())
         if (auto status = m_storage.rename(name, unused_name(kHistoryPrefix + name)); !status)
@@ -477,6 +482,7 @@ Status WorkspaceStore::append(const EventBatch& batch) {
         std::string start = kJournalHeader;
         if (m_storage.fills_segments_ahead()) start.resize(m_options.segment_limit, '\0');
         if (auto status = m_storage.write_atomic(name, start); !status) return status;
+        close_segment(); // only now: a refused edit changes no file
         m_current_segment = name;
         m_current_segment_bytes = kJournalHeaderBytes;
         m_journal_bytes += m_current_segment_bytes;

@@ -123,6 +123,7 @@ class WorkspaceStore : public EventSink {
     void note_head(std::uint64_t seq);
     std::vector<std::string> segment_names() const;
     std::string unused_name(const std::string& wanted) const; // never overwrite what was set aside
+    void close_segment();
     Status archive_segments();
     void load_device();
     Status save_device();

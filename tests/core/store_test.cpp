@@ -392,18 +392,15 @@ TEST_CASE("segments stay small and compaction folds them into the snapshot") {
     REQUIRE(store.compact(engine));
     // The journal is kept as history, renamed: nothing is replayed from it again.
     std::size_t kept = 0;
-    std::string newest;
     for (const auto& name : storage.list()) {
         CHECK(name.rfind("journal-", 0) != 0);
         if (name.rfind("history-journal-", 0) != 0) continue;
         ++kept;
-        newest = name;
+        // History keeps what was written, not the space segments were filled ahead with.
+        const std::string segment = *storage.read(name);
+        CHECK(entries_of(segment) == segment);
     }
     CHECK(kept == segments);
-    // History keeps what was written, not the live segment's space filled ahead.
-    const std::string last_segment = *storage.read(newest);
-    CHECK(last_segment.size() < 1024);
-    CHECK(entries_of(last_segment) == last_segment);
     REQUIRE(engine.apply(UpdateRecord{"task-dev1-60", {{"done", true}}}, "u-ana", kNow).ok);
 
     Engine reopened;

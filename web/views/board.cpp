@@ -224,10 +224,7 @@ void draw_record_process(ViewContext& view, const Record& record) {
             if (primary_button(button.c_str()))
                 view.intents.push_back(RequestMove{record.id, flow_id, next->id});
             mark(view.ui, "move-next-" + flow_id);
-            // "End as…" beside the move where it fits, else under it (a phone).
-            const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
-            if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + end_width <= right)
-                ImGui::SameLine();
+            same_line_if_fits(end_width); // "End as…" goes under the move on a phone
         }
         // Ending early or closing: every outcome and exit, through the same move path.
         ImGui::SetNextItemWidth(end_width);

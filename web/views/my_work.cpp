@@ -311,8 +311,7 @@ void draw_exceptions(ViewContext& view) {
                 // Open is a finger's size; keep each row's parts level.
                 const bool assignable = queue.kind == "unowned" && me;
                 const bool framed = assignable || is_phone();
-                if (framed ? ImGui::Button("Open", ImVec2(0, is_phone() ? tap_height() : 0))
-                           : ImGui::SmallButton("Open"))
+                if (framed ? tap_button("Open") : ImGui::SmallButton("Open"))
                     open_record(view, item.record_id);
                 if (i < 50) mark(view.ui, "exception-open-" + item.record_id);
                 ImGui::SameLine();

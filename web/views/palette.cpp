@@ -221,7 +221,7 @@ void draw_palette(ViewContext& view) {
                        is_phone() ? "Tap to open" : "↑↓ to choose · Enter to open · Esc to close");
     ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - close_width);
     ImGui::SetCursorPosY(ImGui::GetCursorPosY() - (tap_height() - ImGui::GetTextLineHeight()) / 2);
-    const bool close = ImGui::Button("Close", ImVec2(close_width, tap_height()));
+    const bool close = tap_button("Close", close_width);
     mark(view.ui, "palette-close");
     if (chosen) {
         close_palette(view.ui);

@@ -8,36 +8,52 @@
 
 #include <algorithm>
 #include <functional>
-#include <initializer_list>
 
 namespace crm::web {
 
 namespace {
 
+// What the save indicator can say, in a short form (phones, tablets) and a
+// long one: drawn from here and measured from here, so the top bar always
+// leaves room for the widest.
+struct SaveWords {
+    const char* read_only;
+    const char* unsaved_form;
+    const char* saved;
+};
+constexpr SaveWords kShortSaveWords{"Read-only", "Not saved yet", "Saved"};
+constexpr SaveWords kLongSaveWords{"Read-only: open in another tab", "Unsaved edits in the form",
+                                   "All changes saved"};
+constexpr const char* kSaving = "Saving…";
+constexpr const char* kNotSaved = "Not saved";
+
+const SaveWords& save_words(bool short_form) {
+    return short_form ? kShortSaveWords : kLongSaveWords;
+}
+
 // "All changes saved" is only green when nothing is waiting: not the store,
 // and not an edit still open in the record panel.
 void draw_save_indicator(const ViewContext& view, bool short_form) {
+    const SaveWords& words = save_words(short_form);
     if (view.read_only) {
-        ImGui::TextColored(colors::kWarning,
-                           short_form ? "Read-only" : "Read-only: open in another tab");
+        ImGui::TextColored(colors::kWarning, "%s", words.read_only);
         return;
     }
     if (form_has_unsaved_edits(view)) {
-        ImGui::TextColored(colors::kWarning,
-                           short_form ? "Not saved yet" : "Unsaved edits in the form");
+        ImGui::TextColored(colors::kWarning, "%s", words.unsaved_form);
         return;
     }
     switch (view.save_state) {
     case SaveState::Clean:
     case SaveState::Saved:
-        ImGui::TextColored(colors::kSuccess, short_form ? "Saved" : "All changes saved");
+        ImGui::TextColored(colors::kSuccess, "%s", words.saved);
         break;
     case SaveState::Pending:
     case SaveState::Saving:
-        ImGui::TextColored(colors::kMuted, "Saving…");
+        ImGui::TextColored(colors::kMuted, "%s", kSaving);
         break;
     case SaveState::Failed:
-        ImGui::TextColored(colors::kDanger, "Not saved");
+        ImGui::TextColored(colors::kDanger, "%s", kNotSaved);
         break;
     }
     if (!view.save_message.empty() && ImGui::IsItemHovered())
@@ -45,15 +61,12 @@ void draw_save_indicator(const ViewContext& view, bool short_form) {
     mark(view.ui, "save-state");
 }
 
-// The room the save indicator needs: its widest words, short or long.
+// The room the save indicator needs: the widest of its words.
 float save_indicator_width(bool short_form) {
-    const auto labels = short_form
-                            ? std::initializer_list<const char*>{"Not saved yet", "Read-only"}
-                            : std::initializer_list<const char*>{"Unsaved edits in the form",
-                                                                 "Read-only: open in another tab"};
+    const SaveWords& words = save_words(short_form);
     float widest = 0;
-    for (const char* label : labels)
-        widest = std::max(widest, ImGui::CalcTextSize(label).x);
+    for (const char* text : {words.read_only, words.unsaved_form, words.saved, kSaving, kNotSaved})
+        widest = std::max(widest, ImGui::CalcTextSize(text).x);
     return widest;
 }
 
