@@ -7,6 +7,7 @@
 // as an attempt (process.move_blocked) for the manager's exception queue, and
 // other refusals write nothing. Exit 4 keeps whatever was saved before the
 // failure, consistent.
+#include "http_curl.hpp"
 #include "workspace_lock.hpp"
 
 #include "automation/rule_check.hpp"
@@ -44,6 +45,8 @@
 #include "sla/calendar.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
+#include "sync/replication.hpp"
+#include "sync/team_database.hpp"
 #include "util/utf8.hpp"
 
 #include <charconv>
@@ -122,6 +125,13 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
   add-type DIR TYPE_JSON --as USER
                                  add a custom record type (admins)
   compact DIR                    fold the journal into a new snapshot
+  publish DIR URL --as USER [--user NAME --password-file FILE]
+                                 start a team database at URL (CouchDB protocol)
+                                 from this workspace
+  sync DIR URL --as USER [--user NAME --password-file FILE]
+                                 send this device's changes to the team database and
+                                 take the others'; a DIR with no workspace joins the team
+  conflicts DIR                  the changes two devices made to one value, unresolved
   move DIR ID STAGE --as USER [--flow FLOW] [--reason TEXT] [--confirm] [field=value...]
                                  move a record to a stage, outcome or exit of its
                                  process; exit 3 when a gate blocks the move
@@ -291,7 +301,8 @@ Args parse_args(int argc, char** argv) {
                    arg == "--encoding" || arg == "--skip-invalid" || arg == "--threshold" ||
                    arg == "--company" || arg == "--contact" || arg == "--deal-name" ||
                    arg == "--metric" || arg == "--by" || arg == "--from" || arg == "--to" ||
-                   arg == "--team" || arg == "--first") {
+                   arg == "--team" || arg == "--first" || arg == "--user" ||
+                   arg == "--password-file" || arg == "--keep") {
             // "--reason --as u-ben": the next option is not the value.
             if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0)
                 throw UsageError{arg + " needs a value"};
@@ -1562,6 +1573,158 @@ int cmd_export_ics(const Args& args) {
     return kOk;
 }
 
+// ---- team sync (docs/sync.md) ----------------------------------------------
+
+// The team database's URL and the account to reach it with.
+TeamServer team_server(const Args& args, const std::string& url) {
+    if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
+        throw UsageError{"expected the team database's URL (http://HOST:PORT/DATABASE), got \"" +
+                         url + "\""};
+    TeamServer server;
+    server.database = url;
+    while (!server.database.empty() && server.database.back() == '/')
+        server.database.pop_back();
+    const auto user = args.options.find("user");
+    const auto password_file = args.options.find("password-file");
+    if ((user == args.options.end()) != (password_file == args.options.end()))
+        throw UsageError{"--user and --password-file go together"};
+    if (user != args.options.end()) {
+        server.user = user->second;
+        server.password = read_input(args, password_file->second);
+        while (!server.password.empty() &&
+               (server.password.back() == '\n' || server.password.back() == '\r'))
+            server.password.pop_back();
+    }
+    return server;
+}
+
+// Sends each request a session asks for until it is done.
+template <typename Session> void run_session(Session& session, const TeamServer& server) {
+    while (auto request = session.next())
+        session.take(send_http(server, *request));
+}
+
+// This device's batches after `after` that go to the team, from its journal and history.
+OutboxReader outbox_of(const Opened& opened) {
+    return [&opened](std::uint64_t after) -> Result<std::vector<EventBatch>> {
+        const std::string device = opened.engine.device();
+        auto kept = opened.store.read_history([&](const EventBatch& batch) {
+            return batch.seq > after && sent_to_team(batch, device);
+        });
+        for (const auto& problem : kept.problems)
+            std::cerr << "crm: warning: " << problem << "\n";
+        return std::move(kept.batches);
+    };
+}
+
+int report_sync(const SyncReport& report) {
+    for (const auto& what : report.dropped)
+        std::cerr << "crm: warning: not applied here: " << what << "\n";
+    if (!report.error.empty()) {
+        std::cerr << "crm: " << report.error << "\n";
+        std::cerr << "crm: nothing on this device was lost; sync again later\n";
+        return kRejected;
+    }
+    std::cout << "pushed " << report.pushed << (report.pushed == 1 ? " change" : " changes")
+              << ", pulled " << report.pulled << (report.pulled == 1 ? " change" : " changes");
+    if (report.conflicts)
+        std::cout << "; " << report.conflicts
+                  << (report.conflicts == 1 ? " conflict" : " conflicts")
+                  << " (crm conflicts lists them)";
+    std::cout << " (" << report.bytes_sent << " bytes sent, " << report.bytes_received
+              << " received)\n";
+    return kOk;
+}
+
+// A directory with no workspace joins the team: the base the database holds.
+int join_team(const Args& args, const std::string& dir, const TeamServer& server) {
+    JoinSession join(server.database);
+    run_session(join, server);
+    auto workspace = join.workspace();
+    if (!workspace) {
+        std::cerr << "crm: " << workspace.error() << "\n";
+        return kRejected;
+    }
+    DirectoryStorage storage(dir);
+    if (auto status = storage.ensure_exists(); !status) throw NotSaved{status.error()};
+    const auto lock = lock_workspace(args, dir, WorkspaceLock::Mode::Exclusive);
+    WorkspaceStore store(storage);
+    if (store.exists()) throw Refused{dir + " already holds a workspace"};
+    if (auto status = store.create(*workspace); !status) throw NotSaved{status.error()};
+    std::cout << "joined the team database " << server.database << " (" << workspace->record_count()
+              << " records, " << join.bytes_received() << " bytes)\n";
+    return kOk;
+}
+
+int cmd_sync(const Args& args) {
+    need_positional(args, 3);
+    const std::string& dir = args.positional[1];
+    const TeamServer server = team_server(args, args.positional[2]);
+    const std::string actor = require_actor(args);
+    DirectoryStorage probe(dir);
+    if (!WorkspaceStore(probe).exists())
+        if (const int joined = join_team(args, dir, server); joined != kOk) return joined;
+    auto opened = open_workspace(args, dir, Access::Write);
+    require_known_actor(opened->engine.workspace(), args);
+    SyncSession session(opened->engine, server.database, outbox_of(*opened), actor, now_from(args));
+    run_session(session, server);
+    return report_sync(session.report());
+}
+
+int cmd_publish(const Args& args) {
+    need_positional(args, 3);
+    const TeamServer server = team_server(args, args.positional[2]);
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    Engine& engine = opened->engine;
+    const std::string actor = require_known_actor(engine.workspace(), args);
+    if (!engine.workspace().team_sync.database.empty())
+        throw Refused{args.positional[1] + " already syncs with " +
+                      engine.workspace().team_sync.database};
+    const std::uint64_t through = engine.last_seq();
+    for (const auto& request : publish_requests(engine.workspace(), engine.device(), through)) {
+        const HttpResponse response = send_http(server, request);
+        if (auto failure = publish_failure(server.database, request, response); !failure.empty()) {
+            std::cerr << "crm: " << failure << "\n";
+            return kRejected;
+        }
+    }
+    EventBatch published;
+    published.device = engine.device();
+    published.at = now_from(args);
+    published.actor = actor;
+    published.cause.command = "publish";
+    published.events.push_back(events::SyncCheckpoint{server.database, "0", through});
+    if (auto status = engine.receive(std::move(published)); !status) throw NotSaved{status.error()};
+    std::cout << "published " << engine.workspace().record_count() << " records to "
+              << server.database << "\n";
+    return kOk;
+}
+
+int cmd_conflicts(const Args& args) {
+    need_positional(args, 2);
+    auto opened = open_workspace(args, args.positional[1], Access::Read);
+    const Workspace& ws = opened->engine.workspace();
+    const auto side = [](const ConflictSide& s) {
+        return json{{"value", s.value},
+                    {"by", s.actor},
+                    {"device", s.device},
+                    {"at", format_instant(s.at)}};
+    };
+    for (const auto& conflict : ws.team_sync.conflicts) {
+        if (conflict.resolved) continue;
+        const Record* record = ws.find(conflict.record);
+        std::cout << json{{"id", conflict.id},
+                          {"record", conflict.record},
+                          {"title", record ? ws.title_of(*record) : conflict.record},
+                          {"field", conflict.field},
+                          {"kept", side(conflict.kept)},
+                          {"other", side(conflict.other)}}
+                         .dump()
+                  << "\n";
+    }
+    return kOk;
+}
+
 int cmd_compact(const Args& args) {
     need_positional(args, 2);
     auto opened = open_workspace(args, args.positional[1], Access::Write);
@@ -1597,6 +1760,9 @@ int main(int argc, char** argv) {
         if (command == "show") return cmd_show(args);
         if (command == "list") return cmd_list(args);
         if (command == "compact") return cmd_compact(args);
+        if (command == "publish") return cmd_publish(args);
+        if (command == "sync") return cmd_sync(args);
+        if (command == "conflicts") return cmd_conflicts(args);
         if (command == "add-field") return cmd_add_field(args);
         if (command == "add-type") return cmd_add_type(args);
         if (command == "move") return cmd_move(args);

@@ -693,6 +693,10 @@ Outcome Engine::finish(const Command& command, Result<EventBatch> batch,
 Status Engine::commit(EventBatch& batch) {
     batch.seq = m_last_seq + 1;
     batch.device = m_device;
+    // Its time in milliseconds, after everything this device has seen.
+    const auto at_ms =
+        static_cast<std::uint64_t>(std::max<std::int64_t>(batch.at.seconds, 0)) * 1000;
+    batch.clock = std::max(at_ms, m_workspace.team_sync.clock + 1);
     // Never journal what would not apply: replay would stop at it.
     if (auto status = check_batch(m_workspace, batch); !status) return status;
     m_save_failure.reset();
@@ -1026,6 +1030,23 @@ void Engine::note_blocked_move(const Command& command, const BlockedMove& blocke
     batch.events.push_back(
         events::MoveBlocked{id, blocked.flow, blocked.to, blocked.missing, blocked.failing});
     commit(batch); // best effort: the refusal stands either way
+}
+
+Status Engine::receive(EventBatch batch) {
+    batch.seq = m_last_seq + 1;
+    if (auto status = check_batch(m_workspace, batch); !status) return status;
+    if (m_sink) {
+        if (auto status = m_sink->append(batch); !status) {
+            m_save_failure = status.error();
+            return Error{"Not saved: " + status.error()};
+        }
+    }
+    m_save_failure.reset();
+    m_last_seq = batch.seq;
+    ++m_generation;
+    if (auto status = apply_checked_batch(m_workspace, batch); !status) return status;
+    note_changes(batch);
+    return Status::success();
 }
 
 Status Engine::replay(const EventBatch& batch) {

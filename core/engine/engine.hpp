@@ -177,6 +177,11 @@ class Engine {
     // score was due to change (core/engine/scoring_timer.cpp).
     std::vector<std::string> rescore_due(Instant now);
 
+    // Journals and applies a batch another device made, as merge_remote_batch()
+    // fitted it to this workspace (sync/merge.hpp). It keeps its device, clock
+    // and origin. Reactors do not answer it: its device's reactions follow it.
+    Status receive(EventBatch batch);
+
     // Replays a journaled batch (on open). Seq numbers must follow on.
     Status replay(const EventBatch& batch);
 

@@ -2,6 +2,7 @@
 
 #include "automation/rule_json.hpp"
 #include "io/schema_json.hpp"
+#include "io/team_sync_json.hpp"
 #include "io/workspace_json.hpp"
 #include "process/flow_json.hpp"
 
@@ -52,7 +53,10 @@ constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
     "people.imported",
     "automation.rules_changed",
     "automation.rule_ran",
-    "scoring.changed"};
+    "scoring.changed",
+    "sync.conflict_noted",
+    "sync.conflict_resolved",
+    "sync.checkpoint"};
 
 template <typename T>
 concept AboutRecord = requires(const T& event) {
@@ -214,6 +218,15 @@ json to_data(const ev::TeamUpdated& e) {
 }
 json to_data(const ev::PeopleImported& e) {
     return {{"source", e.source}, {"added", e.added}, {"updated", e.updated}};
+}
+json to_data(const ev::ConflictNoted& e) {
+    return {{"conflict", conflict_to_json(e.conflict)}};
+}
+json to_data(const ev::ConflictResolved& e) {
+    return {{"conflict", e.conflict}, {"kept", e.kept}};
+}
+json to_data(const ev::SyncCheckpoint& e) {
+    return {{"database", e.database}, {"since", e.since}, {"pushed_through", e.pushed_through}};
 }
 
 // Reads an event's data, noting the first key that is missing or of the wrong type.
@@ -497,6 +510,21 @@ void read(DataReader& in, ev::PeopleImported& e) {
     e.added = in.count("added");
     e.updated = in.count("updated");
 }
+void read(DataReader& in, ev::ConflictNoted& e) {
+    auto conflict = conflict_from_json(in.object("conflict"), "conflict");
+    if (!conflict) return in.fail("conflict", "is malformed: " + conflict.error());
+    e.conflict = std::move(*conflict);
+}
+void read(DataReader& in, ev::ConflictResolved& e) {
+    e.conflict = in.text("conflict");
+    e.kept = in.text("kept");
+    if (e.kept != "kept" && e.kept != "other") in.fail("kept", "is not \"kept\" or \"other\"");
+}
+void read(DataReader& in, ev::SyncCheckpoint& e) {
+    e.database = in.text("database");
+    e.since = in.text("since");
+    e.pushed_through = in.count("pushed_through");
+}
 
 template <std::size_t I = 0>
 Result<Event> read_event(std::size_t index, const std::string& kind, const json& data) {
@@ -537,9 +565,13 @@ json batch_to_json(const EventBatch& batch) {
     if (!batch.cause.command.empty()) cause["command"] = batch.cause.command;
     if (batch.cause.after) cause["after"] = batch.cause.after;
     if (!batch.cause.reactor.empty()) cause["reactor"] = batch.cause.reactor;
-    return {{"v", kJournalFormatVersion},     {"seq", batch.seq},     {"device", batch.device},
-            {"at", format_instant(batch.at)}, {"actor", batch.actor}, {"cause", std::move(cause)},
-            {"events", std::move(events)}};
+    json out = {{"v", kJournalFormatVersion}, {"seq", batch.seq},
+                {"device", batch.device},     {"at", format_instant(batch.at)},
+                {"actor", batch.actor},       {"cause", std::move(cause)},
+                {"events", std::move(events)}};
+    if (batch.clock) out["clock"] = batch.clock;
+    if (batch.origin_seq) out["origin_seq"] = batch.origin_seq;
+    return out;
 }
 
 namespace {
@@ -585,7 +617,14 @@ std::string batch_to_text(const EventBatch& batch) {
 }
 
 void append_batch_text(std::string& out, const EventBatch& batch) {
-    json head = batch_to_json({batch.seq, batch.device, batch.at, batch.actor, batch.cause, {}});
+    json head = batch_to_json({batch.seq,
+                               batch.device,
+                               batch.at,
+                               batch.actor,
+                               batch.cause,
+                               {},
+                               batch.clock,
+                               batch.origin_seq});
     head.erase("events");
     out += head.dump();
     out.back() = ','; // the events follow inside the same object
@@ -625,6 +664,14 @@ Result<EventBatch> batch_from_json(const json& value) {
     if (const auto device = value.find("device"); device != value.end()) {
         if (!device->is_string()) return Error{"malformed journal entry: device is not text"};
         batch.device = device->get<std::string>();
+    }
+    for (const auto& [key, target] : {std::pair<const char*, std::uint64_t*>{"clock", &batch.clock},
+                                      {"origin_seq", &batch.origin_seq}}) {
+        const auto found = value.find(key);
+        if (found == value.end()) continue;
+        if (!found->is_number_unsigned())
+            return Error{std::string("malformed journal entry: ") + key + " is not a whole number"};
+        *target = found->get<std::uint64_t>();
     }
     if (const auto cause = value.find("cause"); cause != value.end()) {
         if (!cause->is_object()) return Error{"malformed journal entry: cause is not an object"};
@@ -806,6 +853,24 @@ Status check_event(const Event& event, BatchState& records) {
 }
 
 } // namespace
+
+EventBatch fitting_events(const Workspace& workspace, EventBatch batch,
+                          std::vector<Event>* dropped) {
+    BatchState records{workspace, {}, {}, {}, {}, {}, {}, {}};
+    for (const auto& event : batch.events) {
+        if (const auto* user = event.as<ev::UserAdded>()) records.users_added.insert(user->user.id);
+        if (const auto* team = event.as<ev::TeamAdded>()) records.teams_added.insert(team->team.id);
+    }
+    std::vector<Event> kept;
+    for (auto& event : batch.events) {
+        if (check_event(event, records))
+            kept.push_back(std::move(event));
+        else if (dropped)
+            dropped->push_back(std::move(event));
+    }
+    batch.events = std::move(kept);
+    return batch;
+}
 
 Status check_batch(const Workspace& workspace, const EventBatch& batch) {
     // Dry run, so a failing batch leaves the workspace untouched.
@@ -1087,6 +1152,69 @@ Status apply(Workspace& ws, const EventBatch&, const ev::ViewDeleted& e) {
     return Status::success();
 }
 
+Status apply(Workspace& ws, const EventBatch&, const ev::ConflictNoted& e) {
+    TeamSync& sync = ws.team_sync;
+    for (const auto& listed : sync.conflicts)
+        if (listed.id == e.conflict.id)
+            return Status::success(); // found again on replay of a merge
+    sync.conflicts.push_back(e.conflict);
+    sync.conflicts.back().resolved = sync.resolved.count(e.conflict.id) > 0;
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::ConflictResolved& e) {
+    TeamSync& sync = ws.team_sync;
+    sync.resolved.insert(e.conflict);
+    for (auto& conflict : sync.conflicts)
+        if (conflict.id == e.conflict) conflict.resolved = true;
+    return Status::success();
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::SyncCheckpoint& e) {
+    TeamSync& sync = ws.team_sync;
+    sync.database = e.database;
+    sync.since = e.since;
+    sync.pushed_through = e.pushed_through;
+    return Status::success();
+}
+
+// The stamp keys an event writes, for merges to compare (docs/sync.md). A
+// new record keeps one stamp under "" for all its values until they change.
+void stamp_event(TeamSync& sync, const Stamp& stamp, const Event& event) {
+    const std::string& id = event.record_id();
+    if (event.as<ev::RecordCreated>() || event.as<ev::RecordRestored>()) {
+        sync.stamps[id] = {{"", stamp}};
+    } else if (const auto* updated = event.as<ev::RecordUpdated>()) {
+        auto& keys = sync.stamps[id];
+        for (const auto& [field, value] : updated->fields.items())
+            keys[field] = stamp;
+        if (updated->owner) keys[kOwnerStampKey] = stamp;
+    } else if (event.as<ev::RecordDeleted>()) {
+        sync.stamps.erase(id);
+    } else if (const auto* started = event.as<ev::FlowStarted>()) {
+        sync.stamps[id][flow_stamp_key(started->flow)] = stamp;
+    } else if (const auto* joined = event.as<ev::FlowJoined>()) {
+        sync.stamps[id][flow_stamp_key(joined->flow)] = stamp;
+    } else if (const auto* moved = event.as<ev::StageMoved>()) {
+        sync.stamps[id][flow_stamp_key(moved->flow)] = stamp;
+    } else if (const auto* ended = event.as<ev::FlowEnded>()) {
+        sync.stamps[id][flow_stamp_key(ended->flow)] = stamp;
+    } else if (const auto* spawned = event.as<ev::FlowSpawned>()) {
+        sync.stamps[id][flow_stamp_key(spawned->flow)] = stamp;
+    }
+}
+
+// The clock, the other devices' batches held, and the stamps of what changed.
+void note_sync(TeamSync& sync, const EventBatch& batch) {
+    if (batch.clock == 0) return; // journals from before stamps
+    sync.clock = std::max(sync.clock, batch.clock);
+    if (batch.origin_seq) {
+        auto& applied = sync.applied[batch.device];
+        applied = std::max(applied, batch.origin_seq);
+    }
+    const Stamp stamp{batch.clock, batch.device, batch.actor};
+    for (const auto& event : batch.events)
+        stamp_event(sync, stamp, event);
+}
+
 bool changes_content(const Event& event) {
     return event.as<ev::RecordUpdated>() || event.as<ev::RecordRestored>() ||
            event.as<ev::FlowStarted>() || event.as<ev::FlowJoined>() ||
@@ -1114,6 +1242,7 @@ Status apply_checked_batch(Workspace& workspace, const EventBatch& batch) {
     // One command, one version: a newer copy of a record has a higher one.
     for (const auto& id : changed)
         if (Record* record = workspace.edit(id)) ++record->version;
+    note_sync(workspace.team_sync, batch);
     return Status::success();
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "model/schema.hpp"
+#include "model/team_sync.hpp"
 #include "model/workspace.hpp"
 #include "process/flow.hpp"
 #include "util/result.hpp"
@@ -185,6 +186,22 @@ struct LeadScoringChanged {
     std::optional<LeadScoring> scoring;
 };
 
+// Merging another device's batch found that both changed one value
+// (docs/sync.md); it waits in the conflict queue.
+struct ConflictNoted {
+    SyncConflict conflict;
+};
+// Someone dealt with a conflict; keeping the other value comes with it as a
+// record update in the same batch.
+struct ConflictResolved {
+    std::string conflict, kept; // kept: "kept" or "other"
+};
+// How far this device has synced with its team database. Never sent to it.
+struct SyncCheckpoint {
+    std::string database, since;
+    std::uint64_t pushed_through = 0;
+};
+
 } // namespace events
 
 using EventData =
@@ -198,7 +215,8 @@ using EventData =
                  events::BatchReverted, events::RecordsMerged, events::DataProblemFlagged,
                  events::DataProblemsResolved, events::UserAdded, events::UserUpdated,
                  events::TeamAdded, events::TeamUpdated, events::PeopleImported,
-                 events::RulesChanged, events::RuleStepRan, events::LeadScoringChanged>;
+                 events::RulesChanged, events::RuleStepRan, events::LeadScoringChanged,
+                 events::ConflictNoted, events::ConflictResolved, events::SyncCheckpoint>;
 
 struct Event {
     EventData data;
@@ -227,6 +245,11 @@ struct EventBatch {
     std::string actor; // a user id, or kAutomationActor
     Cause cause;
     std::vector<Event> events;
+    // Its stamp's clock (TeamSync): 0 in journals from before sync.
+    std::uint64_t clock = 0;
+    // A batch another device made, as it is merged here: its seq there. Its
+    // `seq` is this journal's and its `device` the one that made it.
+    std::uint64_t origin_seq = 0;
 };
 
 // Who made a batch and what it answered, for every batch kept: enough to say
@@ -253,6 +276,12 @@ Result<EventBatch> batch_from_json(const nlohmann::json& json);
 // Checks that a batch fits the workspace (ids exist or are new, types known)
 // without changing it. apply_batch() runs it first.
 Status check_batch(const Workspace& workspace, const EventBatch& batch);
+
+// The events of `batch` that fit the workspace, each checked as check_batch()
+// would after those kept before it; the others go to `dropped`. A merge of
+// another device's batch keeps what still fits here.
+EventBatch fitting_events(const Workspace& workspace, EventBatch batch,
+                          std::vector<Event>* dropped = nullptr);
 
 // Applies one batch to the workspace. Replay uses the same function, so a
 // batch that no longer fits (damaged journal) is reported, not half-applied.

@@ -8,6 +8,7 @@
 #include "model/record.hpp"
 #include "model/saved_view.hpp"
 #include "model/schema.hpp"
+#include "model/team_sync.hpp"
 #include "scoring/lead_scoring.hpp"
 #include "sla/policy.hpp"
 
@@ -51,6 +52,7 @@ class Workspace {
     std::vector<SavedView> views;            // people's saved lists, in the order saved
     Automation automation;                   // the rules, their round-robin counts and their log
     std::optional<LeadScoring> lead_scoring; // none: lead.score is typed by people
+    TeamSync team_sync;                      // stamps, other devices' batches, conflicts
 
     const Flow* flow(std::string_view id) const;
 

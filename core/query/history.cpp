@@ -192,6 +192,10 @@ struct Describer {
     std::string operator()(const ev::TeamUpdated&) const { return ""; }
     std::string operator()(const ev::PeopleImported&) const { return ""; }
     std::string operator()(const ev::LeadScoringChanged&) const { return ""; }
+    // Sync's bookkeeping: the conflict queue shows conflicts, not the timeline.
+    std::string operator()(const ev::ConflictNoted&) const { return ""; }
+    std::string operator()(const ev::ConflictResolved&) const { return ""; }
+    std::string operator()(const ev::SyncCheckpoint&) const { return ""; }
     std::string operator()(const ev::RecordsMerged& e) const {
         return "Merged with " +
                (e.other_title.empty() ? e.other : e.other_title + " (" + e.other + ")") +

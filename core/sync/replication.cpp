@@ -1,0 +1,346 @@
+#include "sync/replication.hpp"
+
+#include "io/json_text.hpp"
+#include "sync/merge.hpp"
+#include "sync/team_database.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace crm {
+
+using nlohmann::json;
+namespace ev = events;
+
+namespace {
+
+constexpr const char* kBatchPrefix = "b-";
+constexpr std::size_t kSeqDigits = 16; // ids sort in seq order
+
+// A document's revision from its content (FNV-1a, 64 bits): the same batch
+// always makes the same revision, so sending it again changes nothing.
+std::string content_revision(const std::string& text) {
+    std::uint64_t hash = 14695981039346656037ull;
+    for (const unsigned char c : text) {
+        hash ^= c;
+        hash *= 1099511628211ull;
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+    return hex;
+}
+
+// "b-k7m2qx-0000000000000042" -> (k7m2qx, 42); nothing for other documents.
+std::optional<std::pair<std::string, std::uint64_t>> batch_of_id(const std::string& id) {
+    if (id.rfind(kBatchPrefix, 0) != 0 || id.size() < 2 + kSeqDigits + 2) return std::nullopt;
+    const std::size_t dash = id.size() - kSeqDigits - 1;
+    if (id[dash] != '-') return std::nullopt;
+    const std::string digits = id.substr(dash + 1);
+    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    return std::pair(id.substr(2, dash - 2), std::stoull(digits));
+}
+
+std::string checkpoint_path(const std::string& device) {
+    return "_local/crm-" + device;
+}
+
+} // namespace
+
+bool sent_to_team(const EventBatch& batch, const std::string& device) {
+    if (batch.device != device || batch.origin_seq) return false;
+    return std::any_of(batch.events.begin(), batch.events.end(), [](const Event& event) {
+        return !event.as<ev::SyncCheckpoint>() && !event.as<ev::ConflictNoted>();
+    });
+}
+
+std::string batch_document_id(const std::string& device, std::uint64_t seq) {
+    std::string digits = std::to_string(seq);
+    return kBatchPrefix + device + "-" + std::string(kSeqDigits - digits.size(), '0') + digits;
+}
+
+json batch_document(const EventBatch& batch, const TeamSync& sync, std::uint64_t previous) {
+    json deps = json::object();
+    for (const auto& [device, seq] : sync.applied)
+        deps[device] = seq;
+    deps[batch.device] = previous;
+    json body = {{"batch", json::parse(batch_to_text(batch))}, {"deps", std::move(deps)}};
+    const std::string revision = content_revision(body.dump());
+    body["_id"] = batch_document_id(batch.device, batch.seq);
+    body["_rev"] = "1-" + revision;
+    body["_revisions"] = {{"start", 1}, {"ids", {revision}}};
+    return body;
+}
+
+Result<PulledBatch> batch_from_document(const json& document) {
+    const std::string id = document.value("_id", "");
+    const auto named = batch_of_id(id);
+    if (!named) return Error{"document " + id + " is not a batch"};
+    const auto batch = document.find("batch");
+    const auto deps = document.find("deps");
+    if (batch == document.end() || deps == document.end() || !deps->is_object())
+        return Error{"document " + id + " has no batch or no deps"};
+    auto read = batch_from_json(*batch);
+    if (!read) return Error{"document " + id + ": " + read.error()};
+    if (read->device != named->first || read->seq != named->second || read->clock == 0)
+        return Error{"document " + id + " holds another device's batch, or one without a clock"};
+    PulledBatch pulled{std::move(*read), {}};
+    for (const auto& [device, seq] : deps->items()) {
+        if (!seq.is_number_unsigned()) return Error{"document " + id + ": malformed deps"};
+        pulled.deps[device] = seq.get<std::uint64_t>();
+    }
+    return pulled;
+}
+
+SyncSession::SyncSession(Engine& engine, std::string database, OutboxReader outbox,
+                         std::string actor, Instant now)
+    : m_engine(engine), m_database(std::move(database)), m_outbox(std::move(outbox)),
+      m_actor(std::move(actor)), m_now(now) {
+    const TeamSync& sync = engine.workspace().team_sync;
+    m_since = sync.database == m_database ? sync.since : "0";
+    m_checkpoint_since = m_since;
+    m_pushed_through = sync.pushed_through;
+}
+
+void SyncSession::fail(std::string message) {
+    m_report.error = std::move(message);
+    m_phase = Phase::Done;
+}
+
+bool SyncSession::answered_ok(const HttpResponse& response) {
+    m_report.bytes_received += response.body.size();
+    if (auto failure = http_failure(m_database, response, m_phase == Phase::CheckDatabase)) {
+        fail(std::move(*failure));
+        return false;
+    }
+    return true;
+}
+
+std::optional<HttpRequest> SyncSession::next() {
+    switch (m_phase) {
+    case Phase::CheckDatabase:
+        return HttpRequest{"GET", "", ""};
+    case Phase::ReadCheckpoint:
+        return HttpRequest{"GET", checkpoint_path(m_engine.device()), ""};
+    case Phase::AskMissing: {
+        json ask = json::object();
+        std::uint64_t previous = m_pushed_through;
+        for (const auto& batch : m_to_push) {
+            const json document = batch_document(batch, m_engine.workspace().team_sync, previous);
+            previous = batch.seq;
+            ask[document["_id"].get<std::string>()] = {document["_rev"]};
+            m_docs_to_send.push_back(document);
+        }
+        HttpRequest request{"POST", "_revs_diff", ask.dump()};
+        m_report.bytes_sent += request.body.size();
+        return request;
+    }
+    case Phase::SendBatches: {
+        json docs = json::array();
+        for (auto& document : m_docs_to_send)
+            docs.push_back(std::move(document));
+        HttpRequest request{"POST", "_bulk_docs",
+                            json{{"docs", std::move(docs)}, {"new_edits", false}}.dump()};
+        m_report.bytes_sent += request.body.size();
+        return request;
+    }
+    case Phase::ReadChanges:
+        return HttpRequest{"GET",
+                           "_changes?style=main_only&limit=" + std::to_string(kSyncPageSize) +
+                               "&since=" + url_component(m_since),
+                           ""};
+    case Phase::FetchBatches: {
+        json docs = json::array();
+        for (const auto& id : m_wanted)
+            docs.push_back({{"id", id}});
+        HttpRequest request{"POST", "_bulk_get", json{{"docs", std::move(docs)}}.dump()};
+        m_report.bytes_sent += request.body.size();
+        return request;
+    }
+    case Phase::WriteCheckpoint: {
+        json checkpoint = {{"since", m_since}, {"device", m_engine.device()}};
+        if (!m_checkpoint_rev.empty()) checkpoint["_rev"] = m_checkpoint_rev;
+        return HttpRequest{"PUT", checkpoint_path(m_engine.device()), checkpoint.dump()};
+    }
+    case Phase::Done:
+        return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+void SyncSession::take(const HttpResponse& response) {
+    if (m_phase == Phase::ReadCheckpoint && response.status == 404) {
+        m_report.bytes_received += response.body.size();
+        return start_push(); // this device never wrote one there
+    }
+    if (!answered_ok(response)) return;
+    auto answer = parse_json_text(response.body, 64);
+    if (m_phase == Phase::SendBatches) return take_sent(answer ? *answer : json());
+    if (!answer || !answer->is_object()) {
+        if (m_phase == Phase::WriteCheckpoint) return (void)(m_phase = Phase::Done);
+        return fail("The team server's answer is not JSON: " + response.body.substr(0, 200));
+    }
+    switch (m_phase) {
+    case Phase::CheckDatabase:
+        m_phase = Phase::ReadCheckpoint;
+        return;
+    case Phase::ReadCheckpoint:
+        m_checkpoint_rev = answer->value("_rev", "");
+        // The workspace's own checkpoint rules: it was saved with what it covers.
+        return start_push();
+    case Phase::AskMissing:
+        return take_missing(*answer);
+    case Phase::SendBatches:
+        return;
+    case Phase::ReadChanges:
+        return take_changes(*answer);
+    case Phase::FetchBatches:
+        return take_batches(*answer);
+    case Phase::WriteCheckpoint:
+        m_phase = Phase::Done;
+        return;
+    case Phase::Done:
+        return;
+    }
+}
+
+void SyncSession::start_push() {
+    m_to_push.clear();
+    m_docs_to_send.clear();
+    auto outbox = m_outbox(m_pushed_through);
+    if (!outbox) return fail("Cannot read this device's changes: " + outbox.error());
+    for (auto& batch : *outbox) {
+        if (m_to_push.size() == kSyncPageSize) break;
+        m_to_push.push_back(std::move(batch));
+    }
+    m_phase = m_to_push.empty() ? Phase::ReadChanges : Phase::AskMissing;
+}
+
+void SyncSession::take_missing(const json& answer) {
+    std::vector<json> missing;
+    for (auto& document : m_docs_to_send)
+        if (answer.contains(document["_id"].get<std::string>()))
+            missing.push_back(std::move(document));
+    m_docs_to_send = std::move(missing);
+    if (!m_docs_to_send.empty()) return (void)(m_phase = Phase::SendBatches);
+    // The server has them all already: an earlier sync sent them and stopped.
+    m_pushed_through = m_to_push.back().seq;
+    m_changed = true;
+    start_push();
+}
+
+// _bulk_docs answers with a list: with new_edits false, only what failed.
+void SyncSession::take_sent(const json& answer) {
+    if (!answer.is_array())
+        return fail("The team server's answer to the sent changes is malformed");
+    for (const auto& result : answer)
+        if (result.is_object() && result.contains("error"))
+            return fail("The team server did not take " + result.value("id", "a change") + ": " +
+                        result.value("reason", result["error"].dump()));
+    m_report.pushed += m_docs_to_send.size();
+    m_docs_to_send.clear();
+    m_pushed_through = m_to_push.back().seq;
+    m_changed = true;
+    start_push();
+}
+
+void SyncSession::take_changes(const json& answer) {
+    const auto results = answer.find("results");
+    const auto last = answer.find("last_seq");
+    if (results == answer.end() || !results->is_array() || last == answer.end())
+        return fail("The team server's change feed is malformed");
+    if (results->empty()) return finish_pull();
+    const TeamSync& sync = m_engine.workspace().team_sync;
+    m_wanted.clear();
+    for (const auto& change : *results) {
+        const auto batch = batch_of_id(change.value("id", ""));
+        if (!batch || batch->first == m_engine.device()) continue;
+        const auto applied = sync.applied.find(batch->first);
+        if (applied != sync.applied.end() && applied->second >= batch->second) continue;
+        m_wanted.push_back(change["id"].get<std::string>());
+    }
+    m_page_end = last->is_string() ? last->get<std::string>() : last->dump();
+    if (!m_wanted.empty()) return (void)(m_phase = Phase::FetchBatches);
+    m_since = m_page_end;
+    if (m_waiting.empty()) m_checkpoint_since = m_since;
+    m_changed = true;
+}
+
+void SyncSession::take_batches(const json& answer) {
+    const auto results = answer.find("results");
+    if (results == answer.end() || !results->is_array())
+        return fail("The team server's batches are malformed");
+    for (const auto& result : *results) {
+        for (const auto& doc : result.value("docs", json::array())) {
+            const auto ok = doc.find("ok");
+            if (ok == doc.end()) continue; // gone since the feed named it
+            auto pulled = batch_from_document(*ok);
+            if (!pulled)
+                return fail("A batch on the team server cannot be read: " + pulled.error());
+            m_waiting.push_back(std::move(*pulled));
+        }
+    }
+    apply_ready();
+    if (m_phase == Phase::Done) return;
+    m_since = m_page_end;
+    if (m_waiting.empty()) m_checkpoint_since = m_since;
+    m_changed = true;
+    m_phase = Phase::ReadChanges;
+}
+
+bool SyncSession::ready(const PulledBatch& pulled) const {
+    const TeamSync& sync = m_engine.workspace().team_sync;
+    for (const auto& [device, seq] : pulled.deps) {
+        if (device == m_engine.device()) continue;
+        const auto applied = sync.applied.find(device);
+        if ((applied == sync.applied.end() ? 0 : applied->second) < seq) return false;
+    }
+    return true;
+}
+
+void SyncSession::apply_ready() {
+    for (bool progress = true; progress;) {
+        progress = false;
+        for (auto it = m_waiting.begin(); it != m_waiting.end();) {
+            const TeamSync& sync = m_engine.workspace().team_sync;
+            const auto applied = sync.applied.find(it->batch.device);
+            if (applied != sync.applied.end() && applied->second >= it->batch.seq) {
+                it = m_waiting.erase(it); // a page listed it twice
+                continue;
+            }
+            if (!ready(*it)) {
+                ++it;
+                continue;
+            }
+            MergedBatch merged = merge_remote_batch(m_engine.workspace(), it->batch);
+            for (const auto& event : merged.batch.events)
+                m_report.conflicts += event.as<ev::ConflictNoted>() != nullptr;
+            for (auto& what : merged.dropped)
+                m_report.dropped.push_back(std::move(what));
+            if (auto status = m_engine.receive(std::move(merged.batch)); !status)
+                return fail(status.error());
+            ++m_report.pulled;
+            it = m_waiting.erase(it);
+            progress = true;
+        }
+    }
+}
+
+void SyncSession::finish_pull() {
+    const TeamSync& sync = m_engine.workspace().team_sync;
+    if (m_changed || sync.database != m_database) {
+        EventBatch checkpoint;
+        checkpoint.device = m_engine.device();
+        checkpoint.at = m_now;
+        checkpoint.actor = m_actor;
+        checkpoint.cause.command = "sync";
+        checkpoint.events.push_back(
+            ev::SyncCheckpoint{m_database, m_checkpoint_since, m_pushed_through});
+        if (auto status = m_engine.receive(std::move(checkpoint)); !status)
+            return fail(status.error());
+    }
+    m_since = m_checkpoint_since;
+    m_phase = Phase::WriteCheckpoint;
+}
+
+} // namespace crm

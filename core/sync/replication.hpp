@@ -1,0 +1,119 @@
+// One sync with the team database over the CouchDB replication protocol
+// (docs/sync.md), written without I/O: the session says which request to
+// send next and takes each answer, so the command line sends them with
+// libcurl and the browser with fetch. No server code of our own.
+//
+//   GET  {db}                  the database is there and the account may read it
+//   GET  {db}/_local/crm-<dev> this device's checkpoint, as the server keeps it
+//   POST {db}/_revs_diff       which of this device's batches the server lacks
+//   POST {db}/_bulk_docs       those batches, as immutable documents (new_edits false)
+//   GET  {db}/_changes         what arrived since the checkpoint
+//   POST {db}/_bulk_get        the batches it names that this device lacks
+//   PUT  {db}/_local/crm-<dev> the new checkpoint
+#pragma once
+
+#include "engine/engine.hpp"
+#include "sync/http.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace crm {
+
+struct PulledBatch {
+    EventBatch batch;
+    // device -> the last of its batches that must be applied first (its
+    // own device: the batch before it; others: what it had seen).
+    std::map<std::string, std::uint64_t> deps;
+};
+
+// Batches per request, both ways.
+inline constexpr std::size_t kSyncPageSize = 200;
+
+struct SyncReport {
+    std::size_t pushed = 0, pulled = 0; // batches
+    std::size_t conflicts = 0;          // found by this sync
+    std::vector<std::string> dropped;   // what pulled batches held that no longer fits here
+    std::uint64_t bytes_sent = 0, bytes_received = 0;
+    std::string error; // empty when it worked, else what went wrong, in words
+};
+
+// This device's batches with seq > `after` that go to the team (sent_to_team).
+using OutboxReader = std::function<Result<std::vector<EventBatch>>(std::uint64_t after)>;
+
+class SyncSession {
+  public:
+    // `database` is the team database's URL, for messages and the checkpoint;
+    // `actor` and `now` are what the checkpoint is journaled with.
+    SyncSession(Engine& engine, std::string database, OutboxReader outbox, std::string actor,
+                Instant now);
+
+    // The next request to send; none once the sync is done or failed.
+    std::optional<HttpRequest> next();
+    // The answer to the request next() gave.
+    void take(const HttpResponse& response);
+
+    bool done() const { return m_phase == Phase::Done; }
+    const SyncReport& report() const { return m_report; }
+
+  private:
+    enum class Phase {
+        CheckDatabase,
+        ReadCheckpoint,
+        AskMissing,
+        SendBatches,
+        ReadChanges,
+        FetchBatches,
+        WriteCheckpoint,
+        Done
+    };
+    void fail(std::string message);
+    bool answered_ok(const HttpResponse& response);
+    void start_push();
+    void take_missing(const nlohmann::json& answer);
+    void take_sent(const nlohmann::json& answer);
+    void take_changes(const nlohmann::json& answer);
+    void take_batches(const nlohmann::json& answer);
+    bool ready(const PulledBatch& pulled) const;
+    void apply_ready();
+    void finish_pull();
+
+    Engine& m_engine;
+    std::string m_database;
+    OutboxReader m_outbox;
+    Phase m_phase = Phase::CheckDatabase;
+    SyncReport m_report;
+    std::string m_checkpoint_rev; // the server's _local document's revision
+    std::string m_since;
+    std::vector<EventBatch> m_to_push;
+    std::vector<nlohmann::json> m_docs_to_send;
+    std::uint64_t m_pushed_through = 0;
+    // A page of the change feed: ids to fetch, and where it ends.
+    std::vector<std::string> m_wanted;
+    std::string m_page_end;
+    std::deque<PulledBatch> m_waiting; // pulled, waiting for batches they depend on
+    std::string m_checkpoint_since;    // m_since while nothing waits
+    bool m_changed = false;            // something to record in the checkpoint
+    std::string m_actor;
+    Instant m_now;
+};
+
+// Whether a batch of this journal goes to the team: made on this device by a
+// person or automation, not merged from elsewhere, not sync's bookkeeping.
+bool sent_to_team(const EventBatch& batch, const std::string& device);
+
+// The document a batch travels as, and back. The id ("b-<device>-<seq>")
+// names it everywhere; its revision derives from its content, so a batch
+// sent twice is one document.
+// `previous` is the seq of this device's team batch before it (0: none).
+nlohmann::json batch_document(const EventBatch& batch, const TeamSync& sync,
+                              std::uint64_t previous);
+std::string batch_document_id(const std::string& device, std::uint64_t seq);
+Result<PulledBatch> batch_from_document(const nlohmann::json& document);
+
+} // namespace crm

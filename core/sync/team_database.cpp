@@ -1,0 +1,151 @@
+#include "sync/team_database.hpp"
+
+#include "io/json_text.hpp"
+#include "io/workspace_json.hpp"
+
+#include <cstdio>
+
+namespace crm {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kBaseId = "ws-base";
+constexpr const char* kRecordsPrefix = "ws-records-";
+constexpr int kBaseFormat = 1;
+
+std::string records_document_id(std::size_t page) {
+    char digits[16];
+    std::snprintf(digits, sizeof digits, "%06zu", page);
+    return kRecordsPrefix + std::string(digits);
+}
+
+HttpRequest bulk_docs(json docs) {
+    return {"POST", "_bulk_docs", json{{"docs", std::move(docs)}}.dump()};
+}
+
+} // namespace
+
+std::optional<std::string> http_failure(const std::string& database, const HttpResponse& response,
+                                        bool database_check) {
+    if (response.status == 0)
+        return "Cannot reach the team server at " + database + ": " + response.error;
+    if (response.status == 401 || response.status == 403)
+        return "The team server at " + database +
+               " did not accept the user name or password (HTTP " +
+               std::to_string(response.status) + ")";
+    if (response.status == 404 && database_check)
+        return "There is no team database at " + database + " (crm publish creates one)";
+    if (response.status >= 300)
+        return "The team server at " + database + " answered HTTP " +
+               std::to_string(response.status) + ": " + response.body.substr(0, 200);
+    return std::nullopt;
+}
+
+std::vector<HttpRequest> publish_requests(const Workspace& workspace, const std::string& device,
+                                          std::uint64_t through) {
+    std::vector<HttpRequest> requests{{"PUT", "", ""}};
+    json base = {{"_id", kBaseId},
+                 {"format", kBaseFormat},
+                 {"device", device},
+                 {"through", through},
+                 {"clock", workspace.team_sync.clock},
+                 {"settings", workspace_settings_to_json(workspace)}};
+    json docs = json::array({std::move(base)});
+    json page = json::array();
+    std::size_t pages = 0;
+    const auto flush_page = [&] {
+        docs.push_back({{"_id", records_document_id(pages++)}, {"records", std::move(page)}});
+        page = json::array();
+        if (docs.size() == kBaseDocumentsPerRequest) {
+            requests.push_back(bulk_docs(std::move(docs)));
+            docs = json::array();
+        }
+    };
+    for (const Record* record : workspace.all_records()) {
+        page.push_back(record_to_json(*record));
+        if (page.size() == kRecordsPerBaseDocument) flush_page();
+    }
+    if (!page.empty()) flush_page();
+    if (!docs.empty()) requests.push_back(bulk_docs(std::move(docs)));
+    return requests;
+}
+
+std::string publish_failure(const std::string& database, const HttpRequest& request,
+                            const HttpResponse& response) {
+    if (request.path.empty() && response.status == 412)
+        return "There is already a team database at " + database +
+               " (crm sync joins it; a new team needs a new database name)";
+    return http_failure(database, response, false).value_or("");
+}
+
+void JoinSession::fail(std::string message) {
+    m_error = std::move(message);
+    m_done = true;
+}
+
+std::optional<HttpRequest> JoinSession::next() {
+    if (m_done) return std::nullopt;
+    if (!m_checked) return HttpRequest{"GET", "", ""};
+    // The base documents in id order, a page at a time: ws-base, then ws-records-*.
+    const std::string start = m_after.empty() ? "\"ws-\"" : json(m_after).dump();
+    return HttpRequest{
+        "GET",
+        "_all_docs?include_docs=true&limit=" + std::to_string(kBaseDocumentsPerRequest) +
+            "&skip=" + (m_after.empty() ? "0" : "1") + "&startkey=" + url_component(start) +
+            "&endkey=" + url_component("\"ws.\""),
+        ""};
+}
+
+void JoinSession::take(const HttpResponse& response) {
+    m_bytes += response.body.size();
+    if (auto failure = http_failure(m_database, response, !m_checked)) return fail(*failure);
+    if (!m_checked) {
+        m_checked = true;
+        return;
+    }
+    auto answer = parse_json_text(response.body);
+    if (!answer || !answer->is_object() || !answer->value("rows", json()).is_array())
+        return fail("The team server's list of documents is malformed");
+    const json& rows = (*answer)["rows"];
+    if (rows.empty()) return (void)(m_done = true);
+    for (const auto& row : rows) {
+        const json& doc = row.value("doc", json());
+        const std::string id = row.value("id", "");
+        m_after = id;
+        if (id == kBaseId) {
+            m_base = doc;
+        } else if (id.rfind(kRecordsPrefix, 0) == 0 && doc.value("records", json()).is_array()) {
+            for (const auto& record : doc["records"])
+                m_records.push_back(record);
+        }
+    }
+}
+
+Result<Workspace> JoinSession::workspace() const {
+    if (!m_error.empty()) return Error{m_error};
+    if (!m_base.is_object() || m_base.value("format", 0) != kBaseFormat ||
+        !m_base.value("settings", json()).is_object() ||
+        !m_base.value("device", json()).is_string() ||
+        !m_base.value("through", json()).is_number_unsigned() ||
+        !m_base.value("clock", json()).is_number_unsigned())
+        return Error{"The team database at " + m_database +
+                     " holds no workspace this build can read (crm publish starts one)"};
+    WorkspaceReader reader;
+    if (auto status = reader.read_settings(m_base["settings"]); !status)
+        return Error{"The team's workspace: " + status.error()};
+    reader.expect_records(m_records.size());
+    for (auto record : m_records)
+        if (auto status = reader.read_record(std::move(record)); !status)
+            return Error{"The team's workspace: " + status.error()};
+    auto workspace = reader.finish();
+    if (!workspace) return Error{"The team's workspace: " + workspace.error()};
+    TeamSync& sync = workspace->team_sync;
+    sync.database = m_database;
+    sync.clock = m_base["clock"].get<std::uint64_t>();
+    sync.applied[m_base["device"].get<std::string>()] = m_base["through"].get<std::uint64_t>();
+    return workspace;
+}
+
+} // namespace crm
