@@ -45,6 +45,7 @@
 #include "sla/calendar.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
+#include "sync/conflicts.hpp"
 #include "sync/replication.hpp"
 #include "sync/team_database.hpp"
 #include "util/utf8.hpp"
@@ -132,6 +133,8 @@ const char* kUsage = R"(usage: crm COMMAND ARGS... [--now ISO8601] [--as USER]
                                  send this device's changes to the team database and
                                  take the others'; a DIR with no workspace joins the team
   conflicts DIR                  the changes two devices made to one value, unresolved
+  resolve DIR CONFLICT --keep kept|other --as USER
+                                 settle a conflict: the value that stands, or the other
   move DIR ID STAGE --as USER [--flow FLOW] [--reason TEXT] [--confirm] [field=value...]
                                  move a record to a stage, outcome or exit of its
                                  process; exit 3 when a gate blocks the move
@@ -1617,7 +1620,7 @@ OutboxReader outbox_of(const Opened& opened) {
     };
 }
 
-int report_sync(const SyncReport& report) {
+int report_sync(const SyncReport& report, const Workspace& ws) {
     for (const auto& what : report.dropped)
         std::cerr << "crm: warning: not applied here: " << what << "\n";
     if (!report.error.empty()) {
@@ -1645,6 +1648,7 @@ int join_team(const Args& args, const std::string& dir, const TeamServer& server
         std::cerr << "crm: " << workspace.error() << "\n";
         return kRejected;
     }
+    require_known_actor(*workspace, args);
     DirectoryStorage storage(dir);
     if (auto status = storage.ensure_exists(); !status) throw NotSaved{status.error()};
     const auto lock = lock_workspace(args, dir, WorkspaceLock::Mode::Exclusive);
@@ -1668,35 +1672,22 @@ int cmd_sync(const Args& args) {
     require_known_actor(opened->engine.workspace(), args);
     SyncSession session(opened->engine, server.database, outbox_of(*opened), actor, now_from(args));
     run_session(session, server);
-    return report_sync(session.report());
+    return report_sync(session.report(), opened->engine.workspace());
 }
 
 int cmd_publish(const Args& args) {
     need_positional(args, 3);
     const TeamServer server = team_server(args, args.positional[2]);
     auto opened = open_workspace(args, args.positional[1], Access::Write);
-    Engine& engine = opened->engine;
-    const std::string actor = require_known_actor(engine.workspace(), args);
-    if (!engine.workspace().team_sync.database.empty())
-        throw Refused{args.positional[1] + " already syncs with " +
-                      engine.workspace().team_sync.database};
-    const std::uint64_t through = engine.last_seq();
-    for (const auto& request : publish_requests(engine.workspace(), engine.device(), through)) {
-        const HttpResponse response = send_http(server, request);
-        if (auto failure = publish_failure(server.database, request, response); !failure.empty()) {
-            std::cerr << "crm: " << failure << "\n";
-            return kRejected;
-        }
+    const std::string actor = require_known_actor(opened->engine.workspace(), args);
+    PublishSession publish(opened->engine, server.database, actor, now_from(args));
+    run_session(publish, server);
+    if (!publish.error().empty()) {
+        std::cerr << "crm: " << publish.error() << "\n";
+        return kRejected;
     }
-    EventBatch published;
-    published.device = engine.device();
-    published.at = now_from(args);
-    published.actor = actor;
-    published.cause.command = "publish";
-    published.events.push_back(events::SyncCheckpoint{server.database, "0", through});
-    if (auto status = engine.receive(std::move(published)); !status) throw NotSaved{status.error()};
-    std::cout << "published " << engine.workspace().record_count() << " records to "
-              << server.database << "\n";
+    std::cout << "published " << opened->engine.workspace().record_count() << " records to "
+              << server.database << " (" << publish.bytes_sent() << " bytes)\n";
     return kOk;
 }
 
@@ -1710,8 +1701,7 @@ int cmd_conflicts(const Args& args) {
                     {"device", s.device},
                     {"at", format_instant(s.at)}};
     };
-    for (const auto& conflict : ws.team_sync.conflicts) {
-        if (conflict.resolved) continue;
+    for (const auto& conflict : open_conflicts(ws)) {
         const Record* record = ws.find(conflict.record);
         std::cout << json{{"id", conflict.id},
                           {"record", conflict.record},
@@ -1723,6 +1713,19 @@ int cmd_conflicts(const Args& args) {
                   << "\n";
     }
     return kOk;
+}
+
+int cmd_resolve(const Args& args) {
+    need_positional(args, 3);
+    const auto keep = args.options.find("keep");
+    if (keep == args.options.end() || (keep->second != "kept" && keep->second != "other"))
+        throw UsageError{"say which value stays with --keep kept (the one that stands) or --keep "
+                         "other"};
+    auto opened = open_workspace(args, args.positional[1], Access::Write);
+    return report_outcome(
+        opened->engine,
+        opened->engine.apply(ResolveConflict{args.positional[2], keep->second == "other"},
+                             require_actor(args), now_from(args)));
 }
 
 int cmd_compact(const Args& args) {
@@ -1763,6 +1766,7 @@ int main(int argc, char** argv) {
         if (command == "publish") return cmd_publish(args);
         if (command == "sync") return cmd_sync(args);
         if (command == "conflicts") return cmd_conflicts(args);
+        if (command == "resolve") return cmd_resolve(args);
         if (command == "add-field") return cmd_add_field(args);
         if (command == "add-type") return cmd_add_type(args);
         if (command == "move") return cmd_move(args);

@@ -274,13 +274,20 @@ struct AcceptQuote {
     std::string quote;
 };
 
+// Settles a conflict two devices' changes made (docs/sync.md): the value
+// that stands stays, or the other one is kept instead, as a change of its own.
+struct ResolveConflict {
+    std::string conflict; // its id
+    bool keep_other = false;
+};
+
 using Command =
     std::variant<CreateRecord, UpdateRecord, DeleteRecord, AddField, AddRecordType, MoveRecord,
                  SetProcesses, RestoreRecord, StartFlow, TrackPauses, MarkNotificationsRead, Notify,
                  SaveView, DeleteView, LogActivity, ImportRecords, RevertBatch, StartFlows,
                  MergeRecords, FlagDataProblem, ResolveDataProblems, ImportPeople, SetRules,
                  RunRule, RetryAutomation, DismissAutomation, SetAway, SetLeadScoring, ScoreLeads,
-                 ConvertLead, AcceptQuote>;
+                 ConvertLead, AcceptQuote, ResolveConflict>;
 
 // "update", "move", ...: how history names the command that caused a batch.
 const char* command_name(const Command& command);

@@ -187,4 +187,8 @@ Result<Decision> decide_log_activity(const Workspace& workspace, const User& act
                                      const LogActivity& command, Instant now,
                                      const std::string& device, DecideDetails& details);
 
+// Keeps one side of a conflict sync found (conflict_commands.cpp).
+Result<Decision> decide_resolve_conflict(const Workspace& ws, const User& actor,
+                                         const ResolveConflict& command);
+
 } // namespace crm::detail

@@ -501,13 +501,13 @@ bool automation_only(const Command& command) {
 
 const char* command_name(const Command& command) {
     static constexpr const char* names[] = {
-        "create",        "update",        "delete",      "add-field",   "add-type",
-        "move",          "set-processes", "restore",     "start-flow",  "track-pauses",
-        "mark-read",     "notify",        "save-view",   "delete-view", "log",
-        "import",        "undo-batch",    "start-flows", "merge",       "flag",
-        "resolve-flags", "import-people", "set-rules",   "run-rule",    "retry",
-        "dismiss",       "set-away",      "set-scoring", "score-leads", "convert",
-        "accept-quote"};
+        "create",        "update",          "delete",      "add-field",   "add-type",
+        "move",          "set-processes",   "restore",     "start-flow",  "track-pauses",
+        "mark-read",     "notify",          "save-view",   "delete-view", "log",
+        "import",        "undo-batch",      "start-flows", "merge",       "flag",
+        "resolve-flags", "import-people",   "set-rules",   "run-rule",    "retry",
+        "dismiss",       "set-away",        "set-scoring", "score-leads", "convert",
+        "accept-quote",  "resolve-conflict"};
     static_assert(std::size(names) == std::variant_size_v<Command>);
     return names[command.index()];
 }
@@ -605,6 +605,8 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
                 return decide_convert_lead(m_workspace, *actor, cmd, now, m_device, found);
             else if constexpr (std::is_same_v<T, AcceptQuote>)
                 return decide_accept_quote(m_workspace, *actor, cmd, now, m_device, found);
+            else if constexpr (std::is_same_v<T, ResolveConflict>)
+                return decide_resolve_conflict(m_workspace, *actor, cmd);
             else
                 return decide_delete_view(m_workspace, *actor, cmd);
         },
@@ -697,6 +699,7 @@ Status Engine::commit(EventBatch& batch) {
     const auto at_ms =
         static_cast<std::uint64_t>(std::max<std::int64_t>(batch.at.seconds, 0)) * 1000;
     batch.clock = std::max(at_ms, m_workspace.team_sync.clock + 1);
+    batch.deps = m_workspace.team_sync.applied; // what it has seen, for merges elsewhere
     // Never journal what would not apply: replay would stop at it.
     if (auto status = check_batch(m_workspace, batch); !status) return status;
     m_save_failure.reset();

@@ -56,6 +56,8 @@ constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
     "scoring.changed",
     "sync.conflict_noted",
     "sync.conflict_resolved",
+    "sync.heads_set",
+    "sync.value_confirmed",
     "sync.checkpoint"};
 
 template <typename T>
@@ -223,7 +225,13 @@ json to_data(const ev::ConflictNoted& e) {
     return {{"conflict", conflict_to_json(e.conflict)}};
 }
 json to_data(const ev::ConflictResolved& e) {
-    return {{"conflict", e.conflict}, {"kept", e.kept}};
+    return {{"conflict", e.conflict}};
+}
+json to_data(const ev::HeadsSet& e) {
+    return {{"id", e.id}, {"key", e.key}, {"heads", heads_to_json(e.heads)}};
+}
+json to_data(const ev::ValueConfirmed& e) {
+    return {{"id", e.id}, {"key", e.key}, {"value", e.value}};
 }
 json to_data(const ev::SyncCheckpoint& e) {
     return {{"database", e.database}, {"since", e.since}, {"pushed_through", e.pushed_through}};
@@ -517,8 +525,18 @@ void read(DataReader& in, ev::ConflictNoted& e) {
 }
 void read(DataReader& in, ev::ConflictResolved& e) {
     e.conflict = in.text("conflict");
-    e.kept = in.text("kept");
-    if (e.kept != "kept" && e.kept != "other") in.fail("kept", "is not \"kept\" or \"other\"");
+}
+void read(DataReader& in, ev::HeadsSet& e) {
+    e.id = in.text("id");
+    e.key = in.text("key");
+    auto heads = heads_from_json(in.raw("heads"), "heads");
+    if (!heads) return in.fail("heads", "is malformed: " + heads.error());
+    e.heads = std::move(*heads);
+}
+void read(DataReader& in, ev::ValueConfirmed& e) {
+    e.id = in.text("id");
+    e.key = in.text("key");
+    e.value = in.raw("value");
 }
 void read(DataReader& in, ev::SyncCheckpoint& e) {
     e.database = in.text("database");
@@ -571,6 +589,7 @@ json batch_to_json(const EventBatch& batch) {
                 {"events", std::move(events)}};
     if (batch.clock) out["clock"] = batch.clock;
     if (batch.origin_seq) out["origin_seq"] = batch.origin_seq;
+    if (!batch.deps.empty()) out["deps"] = seen_to_json(batch.deps);
     return out;
 }
 
@@ -617,14 +636,16 @@ std::string batch_to_text(const EventBatch& batch) {
 }
 
 void append_batch_text(std::string& out, const EventBatch& batch) {
-    json head = batch_to_json({batch.seq,
-                               batch.device,
-                               batch.at,
-                               batch.actor,
-                               batch.cause,
-                               {},
-                               batch.clock,
-                               batch.origin_seq});
+    EventBatch head_only; // the batch without its events, which may be an import's thousands
+    head_only.seq = batch.seq;
+    head_only.device = batch.device;
+    head_only.at = batch.at;
+    head_only.actor = batch.actor;
+    head_only.cause = batch.cause;
+    head_only.clock = batch.clock;
+    head_only.deps = batch.deps;
+    head_only.origin_seq = batch.origin_seq;
+    json head = batch_to_json(head_only);
     head.erase("events");
     out += head.dump();
     out.back() = ','; // the events follow inside the same object
@@ -672,6 +693,11 @@ Result<EventBatch> batch_from_json(const json& value) {
         if (!found->is_number_unsigned())
             return Error{std::string("malformed journal entry: ") + key + " is not a whole number"};
         *target = found->get<std::uint64_t>();
+    }
+    if (const auto deps = value.find("deps"); deps != value.end()) {
+        auto seen = seen_from_json(*deps, "deps");
+        if (!seen) return Error{"malformed journal entry: " + seen.error()};
+        batch.deps = std::move(*seen);
     }
     if (const auto cause = value.find("cause"); cause != value.end()) {
         if (!cause->is_object()) return Error{"malformed journal entry: cause is not an object"};
@@ -1154,19 +1180,33 @@ Status apply(Workspace& ws, const EventBatch&, const ev::ViewDeleted& e) {
 
 Status apply(Workspace& ws, const EventBatch&, const ev::ConflictNoted& e) {
     TeamSync& sync = ws.team_sync;
-    for (const auto& listed : sync.conflicts)
-        if (listed.id == e.conflict.id)
-            return Status::success(); // found again on replay of a merge
-    sync.conflicts.push_back(e.conflict);
-    sync.conflicts.back().resolved = sync.resolved.count(e.conflict.id) > 0;
+    for (const auto& listed : sync.deletions)
+        if (listed.id == e.conflict.id) return Status::success(); // found again by a later batch
+    sync.deletions.push_back(e.conflict);
+    sync.deletions.back().resolved = sync.resolved.count(e.conflict.id) > 0;
     return Status::success();
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::ConflictResolved& e) {
     TeamSync& sync = ws.team_sync;
     sync.resolved.insert(e.conflict);
-    for (auto& conflict : sync.conflicts)
+    for (auto& conflict : sync.deletions)
         if (conflict.id == e.conflict) conflict.resolved = true;
     return Status::success();
+}
+void set_heads(TeamSync& sync, const std::string& id, const std::string& key,
+               std::vector<Head> heads) {
+    if (heads.size() > 1)
+        sync.conflicted.insert({id, key});
+    else
+        sync.conflicted.erase({id, key});
+    sync.heads[id][key] = std::move(heads);
+}
+Status apply(Workspace& ws, const EventBatch&, const ev::HeadsSet& e) {
+    set_heads(ws.team_sync, e.id, e.key, e.heads);
+    return Status::success();
+}
+Status apply(Workspace&, const EventBatch&, const ev::ValueConfirmed&) {
+    return Status::success(); // its stamp is all it changes (note_sync)
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::SyncCheckpoint& e) {
     TeamSync& sync = ws.team_sync;
@@ -1176,29 +1216,45 @@ Status apply(Workspace& ws, const EventBatch&, const ev::SyncCheckpoint& e) {
     return Status::success();
 }
 
-// The stamp keys an event writes, for merges to compare (docs/sync.md). A
-// new record keeps one stamp under "" for all its values until they change.
-void stamp_event(TeamSync& sync, const Stamp& stamp, const Event& event) {
+void forget_heads(TeamSync& sync, const std::string& id) {
+    const auto found = sync.heads.find(id);
+    if (found == sync.heads.end()) return;
+    for (const auto& [key, heads] : found->second)
+        sync.conflicted.erase({id, key});
+    sync.heads.erase(found);
+}
+
+// The stamp keys an event writes: a new record's one stamp, a deletion, and,
+// for this device's own batches, the values they change (a merged batch
+// carries its heads in HeadsSet instead).
+void stamp_event(TeamSync& sync, const Stamp& stamp, const Event& event, bool merged) {
     const std::string& id = event.record_id();
+    const auto write = [&](const std::string& key) {
+        if (!merged) set_heads(sync, id, key, {Head{stamp, {}}});
+    };
     if (event.as<ev::RecordCreated>() || event.as<ev::RecordRestored>()) {
-        sync.stamps[id] = {{"", stamp}};
+        forget_heads(sync, id);
+        sync.heads[id][kCreatedStampKey] = {Head{stamp, {}}};
+        sync.deleted.erase(id);
     } else if (const auto* updated = event.as<ev::RecordUpdated>()) {
-        auto& keys = sync.stamps[id];
         for (const auto& [field, value] : updated->fields.items())
-            keys[field] = stamp;
-        if (updated->owner) keys[kOwnerStampKey] = stamp;
+            write(field);
+        if (updated->owner) write(kOwnerStampKey);
     } else if (event.as<ev::RecordDeleted>()) {
-        sync.stamps.erase(id);
+        forget_heads(sync, id);
+        sync.deleted[id] = stamp;
+    } else if (const auto* confirmed = event.as<ev::ValueConfirmed>()) {
+        write(confirmed->key);
     } else if (const auto* started = event.as<ev::FlowStarted>()) {
-        sync.stamps[id][flow_stamp_key(started->flow)] = stamp;
+        write(flow_stamp_key(started->flow));
     } else if (const auto* joined = event.as<ev::FlowJoined>()) {
-        sync.stamps[id][flow_stamp_key(joined->flow)] = stamp;
+        write(flow_stamp_key(joined->flow));
     } else if (const auto* moved = event.as<ev::StageMoved>()) {
-        sync.stamps[id][flow_stamp_key(moved->flow)] = stamp;
+        write(flow_stamp_key(moved->flow));
     } else if (const auto* ended = event.as<ev::FlowEnded>()) {
-        sync.stamps[id][flow_stamp_key(ended->flow)] = stamp;
+        write(flow_stamp_key(ended->flow));
     } else if (const auto* spawned = event.as<ev::FlowSpawned>()) {
-        sync.stamps[id][flow_stamp_key(spawned->flow)] = stamp;
+        write(flow_stamp_key(spawned->flow));
     }
 }
 
@@ -1206,13 +1262,15 @@ void stamp_event(TeamSync& sync, const Stamp& stamp, const Event& event) {
 void note_sync(TeamSync& sync, const EventBatch& batch) {
     if (batch.clock == 0) return; // journals from before stamps
     sync.clock = std::max(sync.clock, batch.clock);
-    if (batch.origin_seq) {
+    const bool merged = batch.origin_seq != 0;
+    if (merged) {
         auto& applied = sync.applied[batch.device];
         applied = std::max(applied, batch.origin_seq);
     }
-    const Stamp stamp{batch.clock, batch.device, batch.actor};
+    const Stamp stamp{batch.clock, batch.device, merged ? batch.origin_seq : batch.seq, batch.actor,
+                      batch.at};
     for (const auto& event : batch.events)
-        stamp_event(sync, stamp, event);
+        stamp_event(sync, stamp, event, merged);
 }
 
 bool changes_content(const Event& event) {

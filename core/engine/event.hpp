@@ -186,15 +186,26 @@ struct LeadScoringChanged {
     std::optional<LeadScoring> scoring;
 };
 
-// Merging another device's batch found that both changed one value
-// (docs/sync.md); it waits in the conflict queue.
+// Merging another device's batch found a change to a record deleted here,
+// or a deletion of a record changed here (docs/sync.md): it waits in the
+// conflict queue. Found by each device as it merges; never sent.
 struct ConflictNoted {
     SyncConflict conflict;
 };
-// Someone dealt with a conflict; keeping the other value comes with it as a
-// record update in the same batch.
+// Someone dismissed a deletion conflict: the record stays deleted.
 struct ConflictResolved {
-    std::string conflict, kept; // kept: "kept" or "other"
+    std::string conflict;
+};
+// Merging left these heads for one value of record `id` (TeamSync::heads).
+struct HeadsSet {
+    std::string id, key;
+    std::vector<Head> heads;
+};
+// Someone kept the value that stands in a conflict: a write of the same
+// value that has seen every head, so it replaces them on every device.
+struct ValueConfirmed {
+    std::string id, key;
+    nlohmann::json value;
 };
 // How far this device has synced with its team database. Never sent to it.
 struct SyncCheckpoint {
@@ -204,19 +215,18 @@ struct SyncCheckpoint {
 
 } // namespace events
 
-using EventData =
-    std::variant<events::RecordCreated, events::RecordUpdated, events::RecordDeleted,
-                 events::RecordRestored, events::FieldAdded, events::TypeAdded, events::FlowStarted,
-                 events::FlowJoined, events::StageMoved, events::FlowEnded, events::FlowSpawned,
-                 events::MoveBlocked, events::ProcessesChanged, events::SlaBreached,
-                 events::SlaPaused, events::SlaResumed, events::AutomationFailed,
-                 events::AutomationCleared, events::NotificationSent, events::NotificationsRead,
-                 events::ViewSaved, events::ViewDeleted, events::RecordsImported,
-                 events::BatchReverted, events::RecordsMerged, events::DataProblemFlagged,
-                 events::DataProblemsResolved, events::UserAdded, events::UserUpdated,
-                 events::TeamAdded, events::TeamUpdated, events::PeopleImported,
-                 events::RulesChanged, events::RuleStepRan, events::LeadScoringChanged,
-                 events::ConflictNoted, events::ConflictResolved, events::SyncCheckpoint>;
+using EventData = std::variant<
+    events::RecordCreated, events::RecordUpdated, events::RecordDeleted, events::RecordRestored,
+    events::FieldAdded, events::TypeAdded, events::FlowStarted, events::FlowJoined,
+    events::StageMoved, events::FlowEnded, events::FlowSpawned, events::MoveBlocked,
+    events::ProcessesChanged, events::SlaBreached, events::SlaPaused, events::SlaResumed,
+    events::AutomationFailed, events::AutomationCleared, events::NotificationSent,
+    events::NotificationsRead, events::ViewSaved, events::ViewDeleted, events::RecordsImported,
+    events::BatchReverted, events::RecordsMerged, events::DataProblemFlagged,
+    events::DataProblemsResolved, events::UserAdded, events::UserUpdated, events::TeamAdded,
+    events::TeamUpdated, events::PeopleImported, events::RulesChanged, events::RuleStepRan,
+    events::LeadScoringChanged, events::ConflictNoted, events::ConflictResolved, events::HeadsSet,
+    events::ValueConfirmed, events::SyncCheckpoint>;
 
 struct Event {
     EventData data;
@@ -247,6 +257,8 @@ struct EventBatch {
     std::vector<Event> events;
     // Its stamp's clock (TeamSync): 0 in journals from before sync.
     std::uint64_t clock = 0;
+    // What its device had applied of other devices' batches when it was made.
+    SeenBatches deps;
     // A batch another device made, as it is merged here: its seq there. Its
     // `seq` is this journal's and its `device` the one that made it.
     std::uint64_t origin_seq = 0;

@@ -7,15 +7,56 @@ namespace crm {
 using nlohmann::json;
 
 json stamp_to_json(const Stamp& stamp) {
-    return json::array({stamp.clock, stamp.device, stamp.actor});
+    return json::array({stamp.clock, stamp.device, stamp.seq, stamp.actor, stamp.at.seconds});
 }
 
 Result<Stamp> stamp_from_json(const json& value, const std::string& path) {
-    if (!value.is_array() || value.size() != 3 || !value[0].is_number_unsigned() ||
-        !value[1].is_string() || !value[2].is_string())
-        return Error{path + ": expected a stamp [clock, \"device\", \"actor\"]"};
+    if (!value.is_array() || value.size() != 5 || !value[0].is_number_unsigned() ||
+        !value[1].is_string() || !value[2].is_number_unsigned() || !value[3].is_string() ||
+        !value[4].is_number_integer())
+        return Error{path + ": expected a stamp [clock, \"device\", seq, \"actor\", time]"};
     return Stamp{value[0].get<std::uint64_t>(), value[1].get<std::string>(),
-                 value[2].get<std::string>()};
+                 value[2].get<std::uint64_t>(), value[3].get<std::string>(),
+                 Instant{value[4].get<std::int64_t>()}};
+}
+
+json heads_to_json(const std::vector<Head>& heads) {
+    json out = json::array();
+    for (const auto& head : heads) {
+        json item = json::array({stamp_to_json(head.stamp)});
+        if (heads.size() > 1) item.push_back(head.value);
+        out.push_back(std::move(item));
+    }
+    return out;
+}
+
+Result<std::vector<Head>> heads_from_json(const json& value, const std::string& path) {
+    if (!value.is_array() || value.empty()) return Error{path + ": expected a list of heads"};
+    std::vector<Head> heads;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const json& item = value[i];
+        const std::string at = path + "[" + std::to_string(i) + "]";
+        if (!item.is_array() || item.empty() || item.size() > 2)
+            return Error{at + ": expected [stamp] or [stamp, value]"};
+        auto stamp = stamp_from_json(item[0], at);
+        if (!stamp) return Error{stamp.error()};
+        heads.push_back({std::move(*stamp), item.size() == 2 ? item[1] : json()});
+    }
+    return heads;
+}
+
+json seen_to_json(const SeenBatches& seen) {
+    return json(seen);
+}
+
+Result<SeenBatches> seen_from_json(const json& value, const std::string& path) {
+    if (!value.is_object()) return Error{path + ": expected {device: seq}"};
+    SeenBatches seen;
+    for (const auto& [device, seq] : value.items()) {
+        if (!seq.is_number_unsigned()) return Error{path + "." + device + ": expected a seq"};
+        seen[device] = seq.get<std::uint64_t>();
+    }
+    return seen;
 }
 
 namespace {
@@ -53,8 +94,7 @@ json conflict_to_json(const SyncConflict& conflict) {
             {"record", conflict.record},
             {"field", conflict.field},
             {"kept", side_to_json(conflict.kept)},
-            {"other", side_to_json(conflict.other)},
-            {"resolved", conflict.resolved}};
+            {"other", side_to_json(conflict.other)}};
 }
 
 Result<SyncConflict> conflict_from_json(const json& value, const std::string& path) {
@@ -74,64 +114,86 @@ Result<SyncConflict> conflict_from_json(const json& value, const std::string& pa
     if (!other) return Error{other.error()};
     conflict.kept = std::move(*kept);
     conflict.other = std::move(*other);
-    conflict.resolved =
-        value.value("resolved", json(false)).is_boolean() && value.value("resolved", false);
     return conflict;
 }
 
 json team_sync_to_json(const TeamSync& sync) {
-    json stamps = json::object();
-    for (const auto& [record, keys] : sync.stamps) {
+    json heads = json::object();
+    for (const auto& [record, keys] : sync.heads) {
         json of_record = json::object();
-        for (const auto& [key, stamp] : keys)
-            of_record[key] = stamp_to_json(stamp);
-        stamps[record] = std::move(of_record);
+        for (const auto& [key, of_key] : keys)
+            of_record[key] = heads_to_json(of_key);
+        heads[record] = std::move(of_record);
     }
-    json conflicts = json::array();
-    for (const auto& conflict : sync.conflicts)
-        conflicts.push_back(conflict_to_json(conflict));
+    json deleted = json::object();
+    for (const auto& [record, stamp] : sync.deleted)
+        deleted[record] = stamp_to_json(stamp);
+    json deletions = json::array();
+    for (const auto& conflict : sync.deletions)
+        deletions.push_back(conflict_to_json(conflict));
     return {{"clock", sync.clock},
             {"database", sync.database},
-            {"applied", sync.applied},
+            {"applied", seen_to_json(sync.applied)},
             {"pushed_through", sync.pushed_through},
             {"since", sync.since},
-            {"stamps", std::move(stamps)},
-            {"conflicts", std::move(conflicts)},
+            {"heads", std::move(heads)},
+            {"deleted", std::move(deleted)},
+            {"deletions", std::move(deletions)},
             {"resolved", sync.resolved}};
 }
 
+namespace {
+
+Status read_heads(const json& value, const std::string& path, TeamSync& sync) {
+    if (!value.is_object()) return Error{path + ": expected an object"};
+    for (const auto& [record, keys] : value.items()) {
+        if (!keys.is_object()) return Error{path + "." + record + ": expected an object"};
+        auto& of_record = sync.heads[record];
+        for (const auto& [key, heads] : keys.items()) {
+            auto read = heads_from_json(heads, path + "." + record + "." + key);
+            if (!read) return Error{read.error()};
+            if (read->size() > 1) sync.conflicted.insert({record, key});
+            of_record.emplace(key, std::move(*read));
+        }
+    }
+    return Status::success();
+}
+
+} // namespace
+
 Result<TeamSync> team_sync_from_json(const json& value, const std::string& path) {
-    const auto fail = [&](const std::string& what) { return Error{path + ": " + what}; };
-    if (!value.is_object()) return fail("expected an object");
+    if (!value.is_object()) return Error{path + ": expected an object"};
     TeamSync sync;
     try {
         sync.clock = value.at("clock").get<std::uint64_t>();
         sync.database = value.at("database").get<std::string>();
-        sync.applied = value.at("applied").get<std::map<std::string, std::uint64_t>>();
         sync.pushed_through = value.at("pushed_through").get<std::uint64_t>();
         sync.since = value.at("since").get<std::string>();
         sync.resolved = value.at("resolved").get<std::set<std::string>>();
     } catch (const json::exception&) {
-        return fail("expected clock, database, applied, pushed_through, since and resolved");
+        return Error{path + ": expected clock, database, pushed_through, since and resolved"};
     }
-    const json& stamps = value.value("stamps", json::object());
-    if (!stamps.is_object()) return fail("stamps: expected an object");
-    for (const auto& [record, keys] : stamps.items()) {
-        if (!keys.is_object()) return fail("stamps." + record + ": expected an object");
-        auto& of_record = sync.stamps[record];
-        for (const auto& [key, stamp] : keys.items()) {
-            auto read = stamp_from_json(stamp, path + ".stamps." + record + "." + key);
-            if (!read) return Error{read.error()};
-            of_record.emplace(key, std::move(*read));
-        }
+    auto applied = seen_from_json(value.value("applied", json()), path + ".applied");
+    if (!applied) return Error{applied.error()};
+    sync.applied = std::move(*applied);
+    if (auto status = read_heads(value.value("heads", json::object()), path + ".heads", sync);
+        !status)
+        return Error{status.error()};
+    const json& deleted = value.value("deleted", json::object());
+    if (!deleted.is_object()) return Error{path + ".deleted: expected an object"};
+    for (const auto& [record, stamp] : deleted.items()) {
+        auto read = stamp_from_json(stamp, path + ".deleted." + record);
+        if (!read) return Error{read.error()};
+        sync.deleted.emplace(record, std::move(*read));
     }
-    const json& conflicts = value.value("conflicts", json::array());
-    if (!conflicts.is_array()) return fail("conflicts: expected an array");
-    for (std::size_t i = 0; i < conflicts.size(); ++i) {
+    const json& deletions = value.value("deletions", json::array());
+    if (!deletions.is_array()) return Error{path + ".deletions: expected an array"};
+    for (std::size_t i = 0; i < deletions.size(); ++i) {
         auto conflict =
-            conflict_from_json(conflicts[i], path + ".conflicts[" + std::to_string(i) + "]");
+            conflict_from_json(deletions[i], path + ".deletions[" + std::to_string(i) + "]");
         if (!conflict) return Error{conflict.error()};
-        sync.conflicts.push_back(std::move(*conflict));
+        conflict->resolved = sync.resolved.count(conflict->id) > 0;
+        sync.deletions.push_back(std::move(*conflict));
     }
     return sync;
 }

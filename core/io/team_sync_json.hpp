@@ -11,8 +11,14 @@
 
 namespace crm {
 
-nlohmann::json stamp_to_json(const Stamp& stamp); // [clock, "device", "actor"]
+nlohmann::json stamp_to_json(const Stamp& stamp); // [clock, "device", seq, "actor", seconds]
 Result<Stamp> stamp_from_json(const nlohmann::json& value, const std::string& path);
+
+nlohmann::json heads_to_json(const std::vector<Head>& heads); // [[stamp, value?], ...]
+Result<std::vector<Head>> heads_from_json(const nlohmann::json& value, const std::string& path);
+
+nlohmann::json seen_to_json(const SeenBatches& seen);
+Result<SeenBatches> seen_from_json(const nlohmann::json& value, const std::string& path);
 
 nlohmann::json conflict_to_json(const SyncConflict& conflict);
 Result<SyncConflict> conflict_from_json(const nlohmann::json& value, const std::string& path);

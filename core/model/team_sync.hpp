@@ -1,6 +1,6 @@
-// What a workspace knows for syncing with its team (docs/sync.md): who last
-// wrote each field of each record, which batches of other devices it holds,
-// and the conflicts found while merging them. Every workspace keeps the
+// What a workspace knows for syncing with its team (docs/sync.md): who wrote
+// each value of each record and what they had seen, which batches of other
+// devices it holds, and the conflicts among them. Every workspace keeps the
 // stamps, synced or not, so that joining a team later changes nothing here.
 #pragma once
 
@@ -14,40 +14,68 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace crm {
 
 // When and where a value was written: the batch's clock (milliseconds since
-// 1970, never below the clock of anything its device had seen) and its
-// device. A greater stamp wins; no two batches share one.
+// 1970, never below the clock of anything its device had seen), its device,
+// and its seq there. A greater (clock, device) wins; no two batches share one.
 struct Stamp {
     std::uint64_t clock = 0;
     std::string device;
-    std::string actor; // who wrote it, for the conflict queue (not compared first)
-    auto operator<=>(const Stamp&) const = default;
+    std::uint64_t seq = 0;
+    std::string actor; // who wrote it, and when by its device's clock: for the conflict queue
+    Instant at;
+    bool wins_over(const Stamp& other) const {
+        return std::tie(clock, device) > std::tie(other.clock, other.device);
+    }
     bool operator==(const Stamp&) const = default;
 };
 
+// device -> the last of its batches a device had applied when it made a batch.
+using SeenBatches = std::map<std::string, std::uint64_t>;
+
+// Whether the write stamped `earlier` was seen by the batch that made
+// `later` (so `later` replaces it rather than competing with it).
+inline bool was_seen(const Stamp& earlier, const Stamp& later, const SeenBatches& later_saw) {
+    if (earlier.device.empty()) return true; // before stamps, or an import
+    if (earlier.device == later.device) return earlier.seq <= later.seq;
+    const auto seen = later_saw.find(earlier.device);
+    return seen != later_saw.end() && seen->second >= earlier.seq;
+}
+
+// One of the current values of a record's field (owner, stage): the
+// writes no later write has seen. More than one is a conflict.
+struct Head {
+    Stamp stamp;
+    nlohmann::json value; // kept only while there is more than one
+};
+
 // What a stamp is kept for on a record: a field id, "owner", or
-// "flow:<flow id>" for where the record stands in a process.
+// "flow:<flow id>" for where the record stands in a process. A new record
+// keeps one stamp under "" for all its values until they change.
 inline std::string flow_stamp_key(const std::string& flow) {
     return "flow:" + flow;
 }
 inline constexpr const char* kOwnerStampKey = "owner";
+inline constexpr const char* kCreatedStampKey = "";
 
 // One side of a conflict: a value, who wrote it and when.
 struct ConflictSide {
-    nlohmann::json value; // null: cleared
+    nlohmann::json value; // null: cleared (or, for a deleted record, deleted)
     std::string actor, device;
     Instant at;
     Stamp stamp;
 };
 
-// Two devices changed the same field of a record without seeing each other's
-// change. The greater stamp's value stands (`kept`); `other` is what lost.
+// Two devices changed one value without seeing each other's change: the
+// value that stands (`kept`, the greater stamp) and the one that lost.
+// For a record one device deleted while another changed it, `field` is ""
+// and `other` holds the changes.
 struct SyncConflict {
-    std::string id; // from the record, field and both stamps: the same on every device
+    std::string id; // the same on every device that has both changes
     std::string record, field;
     ConflictSide kept, other;
     bool resolved = false;
@@ -57,28 +85,32 @@ struct TeamSync {
     std::uint64_t clock = 0; // the highest clock seen
     // The team database this workspace syncs with ("" until it joins one).
     std::string database;
-    // Per other device, the last of its batches applied here (all before it are).
-    std::map<std::string, std::uint64_t> applied;
+    SeenBatches applied;              // per other device, the last of its batches applied here
     std::uint64_t pushed_through = 0; // this device's batches up to this seq are on the server
     std::string since = "0";          // where the server's change feed was read up to
-    // record id -> stamp key -> the stamp of its current value. A key without
-    // a stamp was last written before stamps existed, or by an import.
-    std::unordered_map<std::string, std::map<std::string, Stamp>> stamps;
-    std::vector<SyncConflict> conflicts; // in the order found
-    std::set<std::string> resolved;      // conflict ids someone resolved, perhaps elsewhere
+    // record id -> stamp key -> its current heads (usually one).
+    std::unordered_map<std::string, std::map<std::string, std::vector<Head>>> heads;
+    std::set<std::pair<std::string, std::string>> conflicted; // (record, key) with 2+ heads
+    std::map<std::string, Stamp> deleted;                     // record id -> its deletion
+    std::vector<SyncConflict> deletions; // changes to records deleted elsewhere, in the order found
+    std::set<std::string> resolved;      // ids of deletion conflicts someone dismissed
 
-    Stamp stamp_of(const std::string& record, const std::string& key) const {
-        const auto found = stamps.find(record);
-        if (found == stamps.end()) return {};
-        auto stamp = found->second.find(key);
-        if (stamp == found->second.end()) stamp = found->second.find(""); // as created
-        return stamp == found->second.end() ? Stamp{} : stamp->second;
+    // The heads of one value: its own, or the record's creation stamp.
+    const std::vector<Head>* heads_of(const std::string& record, const std::string& key) const {
+        const auto found = heads.find(record);
+        if (found == heads.end()) return nullptr;
+        auto of_key = found->second.find(key);
+        if (of_key == found->second.end()) of_key = found->second.find(kCreatedStampKey);
+        return of_key == found->second.end() ? nullptr : &of_key->second;
     }
-    std::size_t open_conflicts() const {
-        std::size_t open = 0;
-        for (const auto& conflict : conflicts)
-            open += !conflict.resolved;
-        return open;
+    // The stamp of the value that stands.
+    Stamp stamp_of(const std::string& record, const std::string& key) const {
+        const auto* found = heads_of(record, key);
+        if (!found || found->empty()) return {};
+        const Head* top = &found->front();
+        for (const auto& head : *found)
+            if (head.stamp.wins_over(top->stamp)) top = &head;
+        return top->stamp;
     }
 };
 

@@ -195,6 +195,13 @@ struct Describer {
     // Sync's bookkeeping: the conflict queue shows conflicts, not the timeline.
     std::string operator()(const ev::ConflictNoted&) const { return ""; }
     std::string operator()(const ev::ConflictResolved&) const { return ""; }
+    std::string operator()(const ev::HeadsSet&) const { return ""; }
+    std::string operator()(const ev::ValueConfirmed& e) const {
+        return "Kept " +
+               (e.key.rfind("flow:", 0) == 0 ? std::string("the stage")
+                                             : field_label(ws, type, e.key)) +
+               " as it stood, after a sync conflict";
+    }
     std::string operator()(const ev::SyncCheckpoint&) const { return ""; }
     std::string operator()(const ev::RecordsMerged& e) const {
         return "Merged with " +

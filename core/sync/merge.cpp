@@ -2,6 +2,7 @@
 
 #include "io/workspace_json.hpp"
 
+#include <map>
 #include <set>
 #include <utility>
 
@@ -10,20 +11,23 @@ namespace crm {
 using nlohmann::json;
 namespace ev = events;
 
-std::string conflict_id(const std::string& record, const std::string& key, const Stamp& a,
-                        const Stamp& b) {
-    const auto& [low, high] = a < b ? std::pair(a, b) : std::pair(b, a);
-    return record + "/" + key + "/" + std::to_string(low.clock) + "-" + low.device + "/" +
-           std::to_string(high.clock) + "-" + high.device;
+namespace {
+
+std::string stamp_text(const Stamp& stamp) {
+    return std::to_string(stamp.clock) + "-" + stamp.device;
 }
 
-namespace {
+ConflictSide side_of(const Stamp& stamp, json value) {
+    return {std::move(value), stamp.actor, stamp.device, stamp.at, stamp};
+}
 
 // Fits one remote batch's events to the workspace, event by event.
 class Merger {
   public:
     Merger(const Workspace& workspace, const EventBatch& remote)
-        : m_ws(workspace), m_remote(remote), m_stamp{remote.clock, remote.device, remote.actor} {}
+        : m_ws(workspace), m_sync(workspace.team_sync),
+          m_remote(remote), m_stamp{remote.clock, remote.device, remote.seq, remote.actor,
+                                    remote.at} {}
 
     std::vector<Event> events;
     std::vector<std::string> dropped;
@@ -32,44 +36,50 @@ class Merger {
         std::visit([&](const auto& e) { merge(e); }, event.data);
     }
 
+    // The heads the batch left, once per value it wrote.
+    void finish() {
+        for (auto& [key, heads] : m_heads) {
+            if (!record(key.first) && !m_created.count(key.first)) continue;
+            if (heads.size() == 1) heads.front().value = json();
+            events.push_back(ev::HeadsSet{key.first, key.second, std::move(heads)});
+        }
+    }
+
   private:
-    ConflictSide local_side(const std::string& id, const std::string& key, json value) const {
-        const Stamp stamp = m_ws.team_sync.stamp_of(id, key);
-        return {std::move(value), stamp.actor, stamp.device,
-                Instant{std::int64_t(stamp.clock / 1000)}, stamp};
-    }
-    ConflictSide remote_side(json value) const {
-        return {std::move(value), m_remote.actor, m_remote.device, m_remote.at, m_stamp};
-    }
-
-    // Both changed the value from what each saw: list it, the winner kept.
-    void note_conflict(const std::string& id, const std::string& key, ConflictSide local,
-                       ConflictSide remote) {
-        SyncConflict conflict;
-        conflict.id = conflict_id(id, key, local.stamp, remote.stamp);
-        conflict.record = id;
-        conflict.field = key;
-        const bool remote_wins = remote.stamp > local.stamp;
-        conflict.kept = remote_wins ? std::move(remote) : std::move(local);
-        conflict.other = remote_wins ? std::move(local) : std::move(remote);
-        events.push_back(ev::ConflictNoted{std::move(conflict)});
-    }
-
-    bool wins(const std::string& id, const std::string& key) const {
-        return m_stamp > m_ws.team_sync.stamp_of(id, key);
-    }
-
     const Record* record(const std::string& id) const {
         if (m_deleted.count(id)) return nullptr;
         return m_ws.find(id);
     }
 
-    // One value: taken if the remote stamp wins; a conflict if both changed it.
-    bool merge_value(const std::string& id, const std::string& key, const json& current,
-                     const json& before, const json& value) {
-        const bool concurrent = current != before && current != value;
-        if (concurrent) note_conflict(id, key, local_side(id, key, current), remote_side(value));
-        return wins(id, key) && current != value;
+    // The value a record holds under a stamp key, as heads keep it.
+    json current_value(const std::string& id, const std::string& key) const {
+        const Record* current = record(id);
+        if (!current) return json();
+        if (key == kOwnerStampKey) return current->owner;
+        if (key.rfind("flow:", 0) == 0) return position(id, key.substr(5));
+        return current->value(key);
+    }
+
+    // One remote write of `key`: the heads it has not seen stay beside it.
+    // True when it stands (its stamp is the greatest).
+    bool write(const std::string& id, const std::string& key, json value) {
+        auto pending = m_heads.find({id, key});
+        std::vector<Head> heads;
+        if (pending != m_heads.end()) {
+            heads = std::move(pending->second);
+        } else if (const auto* kept = m_sync.heads_of(id, key)) {
+            heads = *kept;
+            if (heads.size() == 1) heads.front().value = current_value(id, key);
+        }
+        std::vector<Head> after;
+        for (auto& head : heads)
+            if (!was_seen(head.stamp, m_stamp, m_remote.deps)) after.push_back(std::move(head));
+        after.push_back(Head{m_stamp, std::move(value)});
+        bool stands = true;
+        for (const auto& head : after)
+            if (head.stamp.wins_over(m_stamp)) stands = false;
+        m_heads[{id, key}] = std::move(after);
+        return stands;
     }
 
     void merge(const ev::RecordCreated& e) {
@@ -83,7 +93,7 @@ class Merger {
         // Made on two devices for one cause (its id says so): one record.
         ev::RecordUpdated update{.id = e.id};
         for (const auto& [field, value] : e.fields.items())
-            if (wins(e.id, field) && existing->value(field) != value) {
+            if (write(e.id, field, value)) {
                 update.fields[field] = value;
                 update.before[field] = existing->value(field);
             }
@@ -91,48 +101,68 @@ class Merger {
     }
 
     void merge(const ev::RecordUpdated& e) {
+        if (m_created.count(e.id)) return (void)events.push_back(e);
         const Record* current = record(e.id);
-        if (!current) {
-            if (m_created.count(e.id)) return (void)events.push_back(e);
-            return note_lost_update(e);
-        }
+        if (!current) return note_lost_update(e);
         ev::RecordUpdated update{.id = e.id};
-        for (const auto& [field, value] : e.fields.items()) {
-            const json& now = current->value(field);
-            if (merge_value(e.id, field, now, e.before.value(field, json()), value)) {
+        for (const auto& [field, value] : e.fields.items())
+            if (write(e.id, field, value)) {
                 update.fields[field] = value;
-                update.before[field] = now;
+                update.before[field] = current->value(field);
             }
-        }
-        if (e.owner &&
-            merge_value(e.id, kOwnerStampKey, current->owner, e.owner_before, *e.owner)) {
+        if (e.owner && write(e.id, kOwnerStampKey, *e.owner)) {
             update.owner = e.owner;
             update.owner_before = current->owner;
         }
         push_update(std::move(update));
     }
 
-    // A change to a record deleted here: listed, so nobody's work vanishes.
-    void note_lost_update(const ev::RecordUpdated& e) {
-        json change = e.fields;
-        if (e.owner) change[kOwnerStampKey] = *e.owner;
-        ConflictSide deleted{json(), "", "", {}, {}};
-        note_conflict(e.id, "", deleted, remote_side(std::move(change)));
-    }
     void push_update(ev::RecordUpdated update) {
         if (update.fields.empty() && !update.owner) return;
         events.push_back(std::move(update));
     }
 
+    // A change to a record deleted here: listed, so nobody's work vanishes.
+    void note_lost_update(const ev::RecordUpdated& e) {
+        const auto deletion = m_sync.deleted.find(e.id);
+        if (deletion == m_sync.deleted.end()) {
+            dropped.push_back("a change to " + e.id + ", which is not here");
+            return;
+        }
+        json change = e.fields;
+        if (e.owner) change[kOwnerStampKey] = *e.owner;
+        note_deletion(e.id, deletion->second, side_of(m_stamp, std::move(change)));
+    }
+    void note_deletion(const std::string& id, const Stamp& deletion, ConflictSide change) {
+        SyncConflict conflict;
+        conflict.id = id + "/deleted/" + stamp_text(deletion);
+        conflict.record = id;
+        conflict.kept = side_of(deletion, json());
+        conflict.other = std::move(change);
+        events.push_back(ev::ConflictNoted{std::move(conflict)});
+    }
+
     void merge(const ev::RecordDeleted& e) {
         const Record* current = record(e.id);
         if (!current) return; // deleted here too
+        // Changes made here that the deleting device had not seen.
+        json unseen = json::object();
+        Stamp latest;
+        if (const auto found = m_sync.heads.find(e.id); found != m_sync.heads.end())
+            for (const auto& [key, heads] : found->second)
+                for (const auto& head : heads)
+                    if (!key.empty() && !was_seen(head.stamp, m_stamp, m_remote.deps)) {
+                        unseen[key] = current_value(e.id, key);
+                        if (head.stamp.wins_over(latest)) latest = head.stamp;
+                    }
+        if (!unseen.empty()) note_deletion(e.id, m_stamp, side_of(latest, std::move(unseen)));
         m_deleted.insert(e.id);
         events.push_back(ev::RecordDeleted{e.id, record_to_json(*current)});
     }
     void merge(const ev::RecordRestored& e) {
         if (record(e.id)) return; // restored here too
         m_deleted.erase(e.id);
+        m_created.insert(e.id);
         events.push_back(e);
     }
 
@@ -144,41 +174,35 @@ class Merger {
         if (state == current->flows.end()) return {};
         return state->second.active() ? state->second.stage : state->second.outcome;
     }
-    bool in_flow(const std::string& id, const std::string& flow) const {
-        if (m_started.count({id, flow})) return true;
-        const Record* current = record(id);
-        return current && current->flows.count(flow);
-    }
+    bool exists(const std::string& id) const { return record(id) || m_created.count(id); }
 
-    template <typename Start> void merge_start(const Start& e) {
-        if (!record(e.id) && !m_created.count(e.id)) return; // deleted here
-        if (in_flow(e.id, e.flow) && !wins(e.id, flow_stamp_key(e.flow))) return;
-        m_started.insert({e.id, e.flow});
-        events.push_back(e);
+    template <typename Start> void merge_start(const Start& e, const std::string& stage) {
+        if (!exists(e.id)) return; // deleted here
+        if (write(e.id, flow_stamp_key(e.flow), stage)) events.push_back(e);
     }
-    void merge(const ev::FlowStarted& e) { merge_start(e); }
-    void merge(const ev::FlowJoined& e) { merge_start(e); }
-    void merge(const ev::FlowSpawned& e) { merge_start(e); }
+    void merge(const ev::FlowStarted& e) { merge_start(e, e.stage); }
+    void merge(const ev::FlowJoined& e) { merge_start(e, e.stage); }
+    void merge(const ev::FlowSpawned& e) { merge_start(e, "spawned"); }
 
-    // A move or an end: taken if it wins, from wherever the record stands here.
-    template <typename Move>
-    void merge_move(Move e, const std::string& from, const std::string& to) {
-        if (!in_flow(e.id, e.flow)) {
+    // A move or an end: taken if it stands, from wherever the record is here.
+    template <typename Move> void merge_move(Move e, const std::string& to) {
+        if (!exists(e.id)) return;
+        const std::string here = position(e.id, e.flow);
+        if (here.empty() && !m_created.count(e.id)) {
             dropped.push_back("a stage change of " + e.id + ", which is not in that process here");
             return;
         }
-        const std::string here = position(e.id, e.flow);
-        const std::string key = flow_stamp_key(e.flow);
-        if (!m_started.count({e.id, e.flow}) && here != from && here != to)
-            note_conflict(e.id, key, local_side(e.id, key, here), remote_side(to));
-        if (!m_started.count({e.id, e.flow}) && (!wins(e.id, key) || here == to)) return;
-        e.from = here.empty() ? from : here;
+        if (!write(e.id, flow_stamp_key(e.flow), to)) return;
+        if (!here.empty()) e.from = here;
         events.push_back(std::move(e));
     }
-    void merge(const ev::StageMoved& e) { merge_move(e, e.from, e.to); }
-    void merge(const ev::FlowEnded& e) { merge_move(e, e.from, e.outcome); }
+    void merge(const ev::StageMoved& e) { merge_move(e, e.to); }
+    void merge(const ev::FlowEnded& e) { merge_move(e, e.outcome); }
     void merge(const ev::MoveBlocked& e) {
-        if (in_flow(e.id, e.flow)) events.push_back(e);
+        if (!position(e.id, e.flow).empty()) events.push_back(e);
+    }
+    void merge(const ev::ValueConfirmed& e) {
+        if (exists(e.id)) write(e.id, e.key, e.value);
     }
 
     // Raised here too for the same due time: one breach for the team.
@@ -210,16 +234,18 @@ class Merger {
         if (m_ws.directory.team(e.team.id)) return;
         events.push_back(e);
     }
-    // Found by each device as it merges, never sent: the receiver finds its own.
+    // Each device finds these as it merges; they are never sent.
     void merge(const ev::ConflictNoted&) {}
+    void merge(const ev::HeadsSet&) {}
     void merge(const ev::SyncCheckpoint&) {}
     template <typename Other> void merge(const Other& e) { events.push_back(e); }
 
     const Workspace& m_ws;
+    const TeamSync& m_sync;
     const EventBatch& m_remote;
     Stamp m_stamp;
     std::set<std::string> m_created, m_deleted;
-    std::set<std::pair<std::string, std::string>> m_started;
+    std::map<std::pair<std::string, std::string>, std::vector<Head>> m_heads;
 };
 
 } // namespace
@@ -228,6 +254,7 @@ MergedBatch merge_remote_batch(const Workspace& workspace, const EventBatch& rem
     Merger merger(workspace, remote);
     for (const auto& event : remote.events)
         merger.add(event);
+    merger.finish();
     MergedBatch merged;
     merged.batch.device = remote.device;
     merged.batch.at = remote.at;
@@ -235,6 +262,7 @@ MergedBatch merge_remote_batch(const Workspace& workspace, const EventBatch& rem
     merged.batch.cause = remote.cause;
     merged.batch.cause.after = 0; // a seq of its own journal, not this one
     merged.batch.clock = remote.clock;
+    merged.batch.deps = remote.deps;
     merged.batch.origin_seq = remote.seq;
     merged.batch.events = std::move(merger.events);
     merged.dropped = std::move(merger.dropped);

@@ -1,12 +1,11 @@
 // Merging a batch another device made into this workspace (docs/sync.md).
 //
 // Every value a record holds (each field, its owner, where it stands in each
-// process) carries the stamp of the batch that wrote it. A batch from
-// elsewhere changes a value only if its stamp is greater, so every device
-// that has the same batches holds the same values, in whatever order they
-// came. Where both sides changed one value without seeing the other's change,
-// the conflict is listed (ConflictNoted) with both values; the greater stamp's
-// value stands until a person keeps the other.
+// process) keeps the stamps of its heads: the writes of it that no later
+// write has seen (TeamSync). A remote write replaces the heads it had seen
+// and stands beside the others; the head with the greatest stamp is the
+// value. So every device that has the same batches holds the same values and
+// the same conflicts (two heads or more), in whatever order they came.
 #pragma once
 
 #include "engine/event.hpp"
@@ -26,9 +25,5 @@ struct MergedBatch {
 };
 
 MergedBatch merge_remote_batch(const Workspace& workspace, const EventBatch& remote);
-
-// The id both devices give one conflict: the same whichever finds it.
-std::string conflict_id(const std::string& record, const std::string& key, const Stamp& a,
-                        const Stamp& b);
 
 } // namespace crm

@@ -47,10 +47,20 @@ std::string checkpoint_path(const std::string& device) {
 
 } // namespace
 
+std::optional<std::string> sync_refusal(const Workspace& workspace, const std::string& database) {
+    const std::string& own = workspace.team_sync.database;
+    if (own.empty())
+        return "This workspace is not a team's: publishing starts a team database from it, and "
+               "a new device joins one";
+    if (own != database) return "This workspace syncs with " + own + ", not " + database;
+    return std::nullopt;
+}
+
 bool sent_to_team(const EventBatch& batch, const std::string& device) {
     if (batch.device != device || batch.origin_seq) return false;
     return std::any_of(batch.events.begin(), batch.events.end(), [](const Event& event) {
-        return !event.as<ev::SyncCheckpoint>() && !event.as<ev::ConflictNoted>();
+        return !event.as<ev::SyncCheckpoint>() && !event.as<ev::ConflictNoted>() &&
+               !event.as<ev::HeadsSet>();
     });
 }
 
@@ -59,12 +69,8 @@ std::string batch_document_id(const std::string& device, std::uint64_t seq) {
     return kBatchPrefix + device + "-" + std::string(kSeqDigits - digits.size(), '0') + digits;
 }
 
-json batch_document(const EventBatch& batch, const TeamSync& sync, std::uint64_t previous) {
-    json deps = json::object();
-    for (const auto& [device, seq] : sync.applied)
-        deps[device] = seq;
-    deps[batch.device] = previous;
-    json body = {{"batch", json::parse(batch_to_text(batch))}, {"deps", std::move(deps)}};
+json batch_document(const EventBatch& batch, std::uint64_t previous) {
+    json body = {{"batch", json::parse(batch_to_text(batch))}, {"previous", previous}};
     const std::string revision = content_revision(body.dump());
     body["_id"] = batch_document_id(batch.device, batch.seq);
     body["_rev"] = "1-" + revision;
@@ -77,19 +83,14 @@ Result<PulledBatch> batch_from_document(const json& document) {
     const auto named = batch_of_id(id);
     if (!named) return Error{"document " + id + " is not a batch"};
     const auto batch = document.find("batch");
-    const auto deps = document.find("deps");
-    if (batch == document.end() || deps == document.end() || !deps->is_object())
-        return Error{"document " + id + " has no batch or no deps"};
+    const auto previous = document.find("previous");
+    if (batch == document.end() || previous == document.end() || !previous->is_number_unsigned())
+        return Error{"document " + id + " has no batch, or no seq of the batch before it"};
     auto read = batch_from_json(*batch);
     if (!read) return Error{"document " + id + ": " + read.error()};
     if (read->device != named->first || read->seq != named->second || read->clock == 0)
         return Error{"document " + id + " holds another device's batch, or one without a clock"};
-    PulledBatch pulled{std::move(*read), {}};
-    for (const auto& [device, seq] : deps->items()) {
-        if (!seq.is_number_unsigned()) return Error{"document " + id + ": malformed deps"};
-        pulled.deps[device] = seq.get<std::uint64_t>();
-    }
-    return pulled;
+    return PulledBatch{std::move(*read), previous->get<std::uint64_t>()};
 }
 
 SyncSession::SyncSession(Engine& engine, std::string database, OutboxReader outbox,
@@ -100,6 +101,7 @@ SyncSession::SyncSession(Engine& engine, std::string database, OutboxReader outb
     m_since = sync.database == m_database ? sync.since : "0";
     m_checkpoint_since = m_since;
     m_pushed_through = sync.pushed_through;
+    if (auto refusal = sync_refusal(engine.workspace(), m_database)) fail(std::move(*refusal));
 }
 
 void SyncSession::fail(std::string message) {
@@ -126,7 +128,7 @@ std::optional<HttpRequest> SyncSession::next() {
         json ask = json::object();
         std::uint64_t previous = m_pushed_through;
         for (const auto& batch : m_to_push) {
-            const json document = batch_document(batch, m_engine.workspace().team_sync, previous);
+            const json document = batch_document(batch, previous);
             previous = batch.seq;
             ask[document["_id"].get<std::string>()] = {document["_rev"]};
             m_docs_to_send.push_back(document);
@@ -289,12 +291,14 @@ void SyncSession::take_batches(const json& answer) {
 }
 
 bool SyncSession::ready(const PulledBatch& pulled) const {
-    const TeamSync& sync = m_engine.workspace().team_sync;
-    for (const auto& [device, seq] : pulled.deps) {
-        if (device == m_engine.device()) continue;
-        const auto applied = sync.applied.find(device);
-        if ((applied == sync.applied.end() ? 0 : applied->second) < seq) return false;
-    }
+    const SeenBatches& applied = m_engine.workspace().team_sync.applied;
+    const auto applied_of = [&](const std::string& device) {
+        const auto found = applied.find(device);
+        return found == applied.end() ? std::uint64_t{0} : found->second;
+    };
+    if (applied_of(pulled.batch.device) < pulled.previous) return false;
+    for (const auto& [device, seq] : pulled.batch.deps)
+        if (device != m_engine.device() && applied_of(device) < seq) return false;
     return true;
 }
 
@@ -313,8 +317,11 @@ void SyncSession::apply_ready() {
                 continue;
             }
             MergedBatch merged = merge_remote_batch(m_engine.workspace(), it->batch);
-            for (const auto& event : merged.batch.events)
-                m_report.conflicts += event.as<ev::ConflictNoted>() != nullptr;
+            for (const auto& event : merged.batch.events) {
+                const auto* heads = event.as<ev::HeadsSet>();
+                m_report.conflicts +=
+                    event.as<ev::ConflictNoted>() != nullptr || (heads && heads->heads.size() > 1);
+            }
             for (auto& what : merged.dropped)
                 m_report.dropped.push_back(std::move(what));
             if (auto status = m_engine.receive(std::move(merged.batch)); !status)

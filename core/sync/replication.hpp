@@ -25,11 +25,11 @@
 
 namespace crm {
 
+// A batch from the team database. It is applied once its device's batch
+// before it (`previous`) and everything it had seen (its deps) are here.
 struct PulledBatch {
     EventBatch batch;
-    // device -> the last of its batches that must be applied first (its
-    // own device: the batch before it; others: what it had seen).
-    std::map<std::string, std::uint64_t> deps;
+    std::uint64_t previous = 0;
 };
 
 // Batches per request, both ways.
@@ -103,6 +103,10 @@ class SyncSession {
     Instant m_now;
 };
 
+// Why this workspace may not sync with `database`, in words: it belongs to
+// another team database, or to none (publishing or joining makes it a team's).
+std::optional<std::string> sync_refusal(const Workspace& workspace, const std::string& database);
+
 // Whether a batch of this journal goes to the team: made on this device by a
 // person or automation, not merged from elsewhere, not sync's bookkeeping.
 bool sent_to_team(const EventBatch& batch, const std::string& device);
@@ -111,8 +115,7 @@ bool sent_to_team(const EventBatch& batch, const std::string& device);
 // names it everywhere; its revision derives from its content, so a batch
 // sent twice is one document.
 // `previous` is the seq of this device's team batch before it (0: none).
-nlohmann::json batch_document(const EventBatch& batch, const TeamSync& sync,
-                              std::uint64_t previous);
+nlohmann::json batch_document(const EventBatch& batch, std::uint64_t previous);
 std::string batch_document_id(const std::string& device, std::uint64_t seq);
 Result<PulledBatch> batch_from_document(const nlohmann::json& document);
 

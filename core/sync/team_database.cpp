@@ -43,6 +43,9 @@ std::optional<std::string> http_failure(const std::string& database, const HttpR
     return std::nullopt;
 }
 
+namespace {
+
+// The requests that create the database and send the base, in order.
 std::vector<HttpRequest> publish_requests(const Workspace& workspace, const std::string& device,
                                           std::uint64_t through) {
     std::vector<HttpRequest> requests{{"PUT", "", ""}};
@@ -72,12 +75,48 @@ std::vector<HttpRequest> publish_requests(const Workspace& workspace, const std:
     return requests;
 }
 
-std::string publish_failure(const std::string& database, const HttpRequest& request,
-                            const HttpResponse& response) {
-    if (request.path.empty() && response.status == 412)
-        return "There is already a team database at " + database +
-               " (crm sync joins it; a new team needs a new database name)";
-    return http_failure(database, response, false).value_or("");
+} // namespace
+
+PublishSession::PublishSession(Engine& engine, std::string database, std::string actor, Instant now)
+    : m_engine(engine), m_database(std::move(database)), m_actor(std::move(actor)), m_now(now),
+      m_through(engine.last_seq()),
+      m_requests(publish_requests(engine.workspace(), engine.device(), m_through)) {
+    if (!engine.workspace().team_sync.database.empty()) {
+        m_error = "This workspace already syncs with " + engine.workspace().team_sync.database;
+        m_done = true;
+    }
+}
+
+std::optional<HttpRequest> PublishSession::next() {
+    if (m_done) return std::nullopt;
+    m_bytes += m_requests[m_next].body.size();
+    return m_requests[m_next];
+}
+
+void PublishSession::take(const HttpResponse& response) {
+    if (m_requests[m_next].path.empty() && response.status == 412) {
+        m_error = "There is already a team database at " + m_database +
+                  " (crm sync joins it; a new team needs a new database name)";
+        m_done = true;
+        return;
+    }
+    if (auto failure = http_failure(m_database, response, false)) {
+        m_error = *failure;
+        m_done = true;
+        return;
+    }
+    if (++m_next == m_requests.size()) finish();
+}
+
+void PublishSession::finish() {
+    m_done = true;
+    EventBatch published;
+    published.device = m_engine.device();
+    published.at = m_now;
+    published.actor = m_actor;
+    published.cause.command = "publish";
+    published.events.push_back(events::SyncCheckpoint{m_database, "0", m_through});
+    if (auto status = m_engine.receive(std::move(published)); !status) m_error = status.error();
 }
 
 void JoinSession::fail(std::string message) {

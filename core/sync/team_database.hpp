@@ -6,6 +6,7 @@
 // Everything after travels as batches (sync/replication.hpp).
 #pragma once
 
+#include "engine/engine.hpp"
 #include "model/workspace.hpp"
 #include "sync/http.hpp"
 #include "util/result.hpp"
@@ -22,14 +23,29 @@ namespace crm {
 inline constexpr std::size_t kRecordsPerBaseDocument = 500;
 inline constexpr std::size_t kBaseDocumentsPerRequest = 8;
 
-// The requests that create the database and send the base, in order; each
-// must succeed. `through` is the last seq of the publishing device's journal.
-std::vector<HttpRequest> publish_requests(const Workspace& workspace, const std::string& device,
-                                          std::uint64_t through);
+// Creates the team database and sends the base; once the server took it all,
+// journals the checkpoint that makes this workspace the team's.
+class PublishSession {
+  public:
+    PublishSession(Engine& engine, std::string database, std::string actor, Instant now);
+    std::optional<HttpRequest> next();
+    void take(const HttpResponse& response);
+    bool done() const { return m_done; }
+    const std::string& error() const { return m_error; } // empty: published
+    std::uint64_t bytes_sent() const { return m_bytes; }
 
-// In words, what an answer to a publish request means when it is not a success.
-std::string publish_failure(const std::string& database, const HttpRequest& request,
-                            const HttpResponse& response);
+  private:
+    void finish();
+    Engine& m_engine;
+    std::string m_database, m_actor;
+    Instant m_now;
+    std::uint64_t m_through = 0; // the journal the base covers
+    std::vector<HttpRequest> m_requests;
+    std::size_t m_next = 0;
+    std::uint64_t m_bytes = 0;
+    std::string m_error;
+    bool m_done = false;
+};
 
 // Reads the base documents and builds the workspace they hold, checked as an
 // import is; its TeamSync holds what the batches that follow need.

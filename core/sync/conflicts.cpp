@@ -1,0 +1,58 @@
+#include "sync/conflicts.hpp"
+
+#include <algorithm>
+
+namespace crm {
+
+namespace {
+
+ConflictSide side_of(const Head& head) {
+    return {head.value, head.stamp.actor, head.stamp.device, head.stamp.at, head.stamp};
+}
+
+SyncConflict value_conflict(const std::string& record, const std::string& key,
+                            std::vector<Head> heads) {
+    std::sort(heads.begin(), heads.end(),
+              [](const Head& a, const Head& b) { return a.stamp.wins_over(b.stamp); });
+    SyncConflict conflict;
+    conflict.id = record + "/" + key;
+    conflict.record = record;
+    conflict.field = key;
+    conflict.kept = side_of(heads[0]);
+    conflict.other = side_of(heads[1]);
+    return conflict;
+}
+
+// A flow's stage field (deal.stage) mirrors where the record stands: its
+// conflict is the flow's, listed once under "flow:<id>".
+bool mirrors_a_stage(const Workspace& workspace, const std::string& record,
+                     const std::string& key) {
+    const Record* found = workspace.find(record);
+    if (!found) return false;
+    for (const auto& [flow_id, state] : found->flows)
+        if (const Flow* flow = workspace.flow(flow_id); flow && flow->stage_field == key)
+            return true;
+    return false;
+}
+
+} // namespace
+
+std::vector<SyncConflict> open_conflicts(const Workspace& workspace) {
+    const TeamSync& sync = workspace.team_sync;
+    std::vector<SyncConflict> open;
+    for (const auto& [record, key] : sync.conflicted)
+        if (const auto* heads = sync.heads_of(record, key);
+            heads && heads->size() > 1 && !mirrors_a_stage(workspace, record, key))
+            open.push_back(value_conflict(record, key, *heads));
+    for (const auto& conflict : sync.deletions)
+        if (!conflict.resolved) open.push_back(conflict);
+    return open;
+}
+
+std::optional<SyncConflict> open_conflict(const Workspace& workspace, const std::string& id) {
+    for (auto& conflict : open_conflicts(workspace))
+        if (conflict.id == id) return conflict;
+    return std::nullopt;
+}
+
+} // namespace crm

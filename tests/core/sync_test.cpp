@@ -1,0 +1,454 @@
+// Team sync (core/sync): devices that edit offline and sync through a team
+// database in memory reach the same records, list the same conflicts, and
+// lose nothing; a sync cut off half way resumes without duplicates.
+#include "fake_team_server.hpp"
+#include "fixtures.hpp"
+
+#include "engine/engine.hpp"
+#include "io/workspace_json.hpp"
+#include "service/bootstrap.hpp"
+#include "store/snapshot_body.hpp"
+#include "sync/conflicts.hpp"
+#include "sync/merge.hpp"
+#include "sync/replication.hpp"
+#include "sync/team_database.hpp"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+
+using namespace crm;
+using crm::test::at;
+using crm::test::FakeTeamServer;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kDatabase = "http://127.0.0.1:5984/team";
+
+// The journal a device keeps, in memory: what it would send comes from here.
+class JournalSink : public EventSink {
+  public:
+    std::vector<EventBatch> batches;
+    Status append(const EventBatch& batch) override {
+        batches.push_back(batch);
+        return Status::success();
+    }
+};
+
+const Workspace& demo() {
+    static const Workspace workspace = [] {
+        std::ifstream in(CRM_DEMO_WORKSPACE);
+        std::stringstream text;
+        text << in.rdbuf();
+        auto loaded = demo_workspace(text.str(), at("2026-12-07T09:00:00Z"));
+        REQUIRE(loaded.ok());
+        return std::move(*loaded);
+    }();
+    return workspace;
+}
+
+template <typename Session> void run(Session& session, FakeTeamServer& server) {
+    while (auto request = session.next())
+        session.take(server.handle(*request));
+}
+
+struct Device {
+    JournalSink journal;
+    Engine engine;
+
+    Device(Workspace workspace, std::string tag) {
+        engine.set_device(std::move(tag));
+        engine.set_deadlines_on_load(false);
+        engine.load(std::move(workspace), 0);
+        engine.set_sink(&journal);
+    }
+
+    OutboxReader outbox() {
+        return [this](std::uint64_t after) -> Result<std::vector<EventBatch>> {
+            std::vector<EventBatch> out;
+            for (const auto& batch : journal.batches)
+                if (batch.seq > after && sent_to_team(batch, engine.device())) out.push_back(batch);
+            return out;
+        };
+    }
+    SyncReport sync(FakeTeamServer& server, Instant now = at("2026-12-07T10:00:00Z")) {
+        SyncSession session(engine, kDatabase, outbox(), "u-ana", now);
+        run(session, server);
+        return session.report();
+    }
+    Outcome set(const std::string& id, json fields, const std::string& actor, const char* when) {
+        return engine.apply(UpdateRecord{id, std::move(fields)}, actor, at(when));
+    }
+    const Record& record(const std::string& id) const {
+        const Record* found = engine.workspace().find(id);
+        REQUIRE(found);
+        return *found;
+    }
+};
+
+// A published workspace and the devices that joined it.
+struct SyncedTeam {
+    FakeTeamServer server;
+    std::vector<std::unique_ptr<Device>> devices;
+
+    explicit SyncedTeam(std::size_t count) {
+        devices.push_back(std::make_unique<Device>(demo(), "dev000"));
+        PublishSession publish(devices[0]->engine, kDatabase, "u-sam", at("2026-12-07T09:00:00Z"));
+        run(publish, server);
+        REQUIRE(publish.error().empty());
+        while (devices.size() < count) {
+            JoinSession join(kDatabase);
+            run(join, server);
+            auto joined = join.workspace();
+            REQUIRE(joined.ok());
+            devices.push_back(std::make_unique<Device>(std::move(*joined),
+                                                       "dev00" + std::to_string(devices.size())));
+        }
+    }
+    Device& operator[](std::size_t i) { return *devices[i]; }
+    // Syncs every device until none pulls anything more.
+    void settle() {
+        for (int round = 0; round < 4; ++round)
+            for (auto& device : devices)
+                REQUIRE(device->sync(server).error.empty());
+    }
+};
+
+// What a person sees of a record: its values, owner and where it stands.
+json visible(const Record& record) {
+    json flows = json::object();
+    for (const auto& [flow, state] : record.flows)
+        flows[flow] = {state.stage, state.status, state.outcome};
+    return {{"fields", record.fields}, {"owner", record.owner}, {"flows", flows}};
+}
+
+std::map<std::string, json> visible_records(const Workspace& ws) {
+    std::map<std::string, json> out;
+    for (const Record* record : ws.all_records())
+        out[record->id] = visible(*record);
+    return out;
+}
+
+std::vector<std::string> open_conflict_ids(const Workspace& ws) {
+    std::vector<std::string> ids;
+    for (const auto& conflict : open_conflicts(ws))
+        ids.push_back(conflict.id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+json money(double amount) {
+    return {{"amount", amount}, {"currency", "USD"}};
+}
+
+// A command that must be accepted; its message when it is not.
+void accepted(const Outcome& outcome) {
+    INFO(outcome.message);
+    REQUIRE(outcome.ok);
+}
+
+} // namespace
+
+TEST_CASE("two devices that edited one record offline show the same record after syncing") {
+    SyncedTeam team(2);
+    Device& a = team[0];
+    Device& b = team[1];
+    CHECK(visible_records(a.engine.workspace()) == visible_records(b.engine.workspace()));
+
+    accepted(a.set("deal-1", {{"close_date", "2027-03-31"}}, "u-ana", "2026-12-07T09:10:00Z"));
+    accepted(b.set("deal-1", {{"amount", money(9100)}}, "u-ana", "2026-12-07T09:11:00Z"));
+    team.settle();
+
+    SUBCASE("different fields: both changes stand, with no conflict") {
+        for (Device* device : {&a, &b}) {
+            CHECK(device->record("deal-1").value("close_date") == "2027-03-31");
+            CHECK(device->record("deal-1").value("amount") == money(9100));
+            CHECK(open_conflicts(device->engine.workspace()).empty());
+        }
+    }
+    SUBCASE("the same field: the later change stands on both, and both list the conflict") {
+        accepted(a.set("deal-2", {{"amount", money(5000)}}, "u-ben", "2026-12-07T09:20:00Z"));
+        accepted(b.set("deal-2", {{"amount", money(7000)}}, "u-maria", "2026-12-07T09:21:00Z"));
+        team.settle();
+        for (Device* device : {&a, &b}) {
+            CHECK(device->record("deal-2").value("amount") == money(7000));
+            const auto conflicts = open_conflicts(device->engine.workspace());
+            REQUIRE(conflicts.size() == 1);
+            CHECK(conflicts[0].id == "deal-2/amount");
+            CHECK(conflicts[0].record == "deal-2");
+            CHECK(conflicts[0].field == "amount");
+            CHECK(conflicts[0].kept.value == money(7000));
+            CHECK(conflicts[0].kept.actor == "u-maria");
+            CHECK(conflicts[0].kept.device == "dev001");
+            CHECK(conflicts[0].other.value == money(5000));
+            CHECK(conflicts[0].other.actor == "u-ben");
+            CHECK(conflicts[0].other.device == "dev000");
+            CHECK(format_instant(conflicts[0].other.at) == "2026-12-07T09:20:00Z");
+        }
+        CHECK(open_conflict_ids(a.engine.workspace()) == open_conflict_ids(b.engine.workspace()));
+
+        SUBCASE("keeping the other value on one device settles it on both") {
+            accepted(a.engine.apply(ResolveConflict{"deal-2/amount", true}, "u-ben",
+                                    at("2026-12-07T09:30:00Z")));
+            team.settle();
+            for (Device* device : {&a, &b}) {
+                CHECK(device->record("deal-2").value("amount") == money(5000));
+                CHECK(open_conflict_ids(device->engine.workspace()).empty());
+            }
+        }
+        SUBCASE("keeping the value that stands settles it on both, and it stays") {
+            accepted(b.engine.apply(ResolveConflict{"deal-2/amount", false}, "u-maria",
+                                    at("2026-12-07T09:30:00Z")));
+            team.settle();
+            for (Device* device : {&a, &b}) {
+                CHECK(device->record("deal-2").value("amount") == money(7000));
+                CHECK(open_conflict_ids(device->engine.workspace()).empty());
+            }
+        }
+        SUBCASE("a conflict nobody has is refused") {
+            const Outcome refused = a.engine.apply(ResolveConflict{"deal-2/amount/1-x/2-y", false},
+                                                   "u-ben", at("2026-12-07T09:30:00Z"));
+            CHECK_FALSE(refused.ok);
+            CHECK(refused.message == "There is no open conflict \"deal-2/amount/1-x/2-y\"");
+        }
+    }
+    CHECK(visible_records(a.engine.workspace()) == visible_records(b.engine.workspace()));
+}
+
+TEST_CASE("a change to a record another device deleted is listed, not lost silently") {
+    SyncedTeam team(2);
+    Device& a = team[0];
+    Device& b = team[1];
+    const Outcome task = a.engine.apply(CreateRecord{"task", {{"title", "Call back"}}}, "u-ana",
+                                        at("2026-12-07T09:05:00Z"));
+    REQUIRE(task.ok);
+    team.settle();
+    REQUIRE(b.engine.workspace().find(task.record_id));
+    accepted(a.engine.apply(DeleteRecord{task.record_id}, "u-sam", at("2026-12-07T09:10:00Z")));
+    accepted(
+        b.set(task.record_id, {{"title", "Call back on Monday"}}, "u-ana", "2026-12-07T09:11:00Z"));
+    team.settle();
+    for (Device* device : {&a, &b}) {
+        CHECK_FALSE(device->engine.workspace().find(task.record_id));
+        const auto conflicts = open_conflicts(device->engine.workspace());
+        REQUIRE(conflicts.size() == 1);
+        CHECK(conflicts[0].record == task.record_id);
+        CHECK(conflicts[0].field == "");
+        CHECK(conflicts[0].kept.actor == "u-sam");
+        CHECK(conflicts[0].kept.device == "dev000");
+        CHECK(conflicts[0].other.value == json{{"title", "Call back on Monday"}});
+        CHECK(conflicts[0].other.actor == "u-ana");
+        CHECK(conflicts[0].other.device == "dev001");
+    }
+}
+
+TEST_CASE("a sync cut off half way resumes from its checkpoint and sends nothing twice") {
+    SyncedTeam team(2);
+    Device& a = team[0];
+    Device& b = team[1];
+    for (int i = 0; i < 450; ++i)
+        accepted(a.set("deal-" + std::to_string(1 + i % 20), {{"amount", money(1000 + i)}}, "u-sam",
+                       "2026-12-07T09:10:00Z"));
+    team.server.answers_left = 4; // the database, the checkpoint, one page asked and sent
+    const SyncReport cut = a.sync(team.server);
+    CHECK(cut.error ==
+          std::string("Cannot reach the team server at ") + kDatabase + ": Connection refused");
+    CHECK(team.server.documents_starting("b-dev000-") == kSyncPageSize);
+    team.server.answers_left.reset();
+
+    const SyncReport resumed = a.sync(team.server);
+    CHECK(resumed.error.empty());
+    CHECK(resumed.pushed == 450 - kSyncPageSize);
+    CHECK(team.server.documents_starting("b-dev000-") == 450);
+
+    team.server.answers_left = 5; // b pulls one page of changes, then the server dies
+    CHECK_FALSE(b.sync(team.server).error.empty());
+    team.server.answers_left.reset();
+    const SyncReport pulled = b.sync(team.server);
+    CHECK(pulled.error.empty());
+    std::uint64_t last_edit = 0;
+    for (const auto& batch : a.journal.batches)
+        if (sent_to_team(batch, "dev000")) last_edit = batch.seq;
+    CHECK(b.engine.workspace().team_sync.applied.at("dev000") == last_edit);
+    std::size_t merged = 0;
+    for (const auto& batch : b.journal.batches)
+        merged += batch.device == "dev000";
+    CHECK(merged == 450);
+    CHECK(visible_records(a.engine.workspace()) == visible_records(b.engine.workspace()));
+}
+
+TEST_CASE("wrong credentials or no server: a message in words, and nothing here changes") {
+    SyncedTeam team(2);
+    Device& a = team[0];
+    accepted(a.set("deal-1", {{"amount", money(1234)}}, "u-ana", "2026-12-07T09:10:00Z"));
+    const auto before = visible_records(a.engine.workspace());
+    const std::uint64_t seq = a.engine.last_seq();
+
+    SUBCASE("wrong password") {
+        team.server.password = "secret";
+        CHECK(a.sync(team.server).error ==
+              std::string("The team server at ") + kDatabase +
+                  " did not accept the user name or password (HTTP 401)");
+    }
+    SUBCASE("no server") {
+        team.server.answers_left = 0;
+        CHECK(a.sync(team.server).error ==
+              std::string("Cannot reach the team server at ") + kDatabase + ": Connection refused");
+    }
+    CHECK(visible_records(a.engine.workspace()) == before);
+    CHECK(a.engine.last_seq() == seq);
+    team.server.password.clear();
+    team.server.answers_left.reset();
+    CHECK(a.sync(team.server).pushed == 1);
+}
+
+TEST_CASE("sync state survives the snapshot: stamps, batches held and conflicts") {
+    SyncedTeam team(2);
+    Device& a = team[0];
+    Device& b = team[1];
+    accepted(a.set("deal-2", {{"amount", money(5000)}}, "u-ben", "2026-12-07T09:20:00Z"));
+    accepted(b.set("deal-2", {{"amount", money(7000)}}, "u-maria", "2026-12-07T09:21:00Z"));
+    team.settle();
+    auto reread = decode_snapshot_body(encode_snapshot_body(a.engine.workspace()));
+    REQUIRE(reread.ok());
+    const TeamSync& kept = reread->team_sync;
+    const TeamSync& live = a.engine.workspace().team_sync;
+    CHECK(kept.clock == live.clock);
+    CHECK(kept.applied == live.applied);
+    CHECK(kept.since == live.since);
+    CHECK(kept.database == kDatabase);
+    CHECK(kept.stamp_of("deal-2", "amount") == live.stamp_of("deal-2", "amount"));
+    CHECK(kept.conflicted == live.conflicted);
+    Workspace reopened = std::move(*reread);
+    const auto conflicts = open_conflicts(reopened);
+    REQUIRE(conflicts.size() == 1);
+    CHECK(conflicts[0].id == "deal-2/amount");
+    CHECK(conflicts[0].kept.value == money(7000));
+    CHECK(conflicts[0].other.value == money(5000));
+}
+
+namespace {
+
+// One random command of a rep's day on a few deals and tasks.
+void random_command(Device& device, std::mt19937& random, int step) {
+    static const std::vector<std::string> actors = {"u-ana", "u-ben", "u-maria", "u-sam"};
+    const std::string actor = actors[random() % actors.size()];
+    const std::string deal = "deal-" + std::to_string(1 + random() % 8);
+    const Instant now{at("2026-12-07T09:00:00Z").seconds + step};
+    Engine& engine = device.engine;
+    switch (random() % 7) {
+    case 0:
+    case 1:
+        engine.apply(UpdateRecord{deal, {{"amount", money(double(random() % 50) * 1000)}}}, actor,
+                     now);
+        break;
+    case 2:
+        engine.apply(
+            UpdateRecord{deal,
+                         {{"close_date", "2027-0" + std::to_string(1 + random() % 9) + "-15"}}},
+            actor, now);
+        break;
+    case 3: {
+        UpdateRecord reassign{deal};
+        reassign.owner = std::vector<std::string>{"u-ana", "u-ben", "u-chloe"}[random() % 3];
+        engine.apply(reassign, "u-sam", now);
+        break;
+    }
+    case 4:
+        engine.apply(CreateRecord{"task", {{"title", "Task " + std::to_string(step)}}}, actor, now);
+        break;
+    case 5: {
+        const auto& tasks = engine.workspace().ids_of_type("task");
+        if (!tasks.empty())
+            engine.apply(DeleteRecord{tasks[random() % tasks.size()]}, "u-sam", now);
+        break;
+    }
+    default: {
+        const Flow* flow = engine.workspace().flow("sales_pipeline");
+        REQUIRE(flow);
+        const Stage& stage = flow->stages[random() % flow->stages.size()];
+        MoveRecord move{deal, stage.id};
+        move.confirm_warnings = true;
+        engine.apply(move, "u-sam", now);
+        break;
+    }
+    }
+}
+
+// Every value a device acknowledged, by (record, field): the one with the
+// greatest stamp is the one every device must show.
+std::map<std::pair<std::string, std::string>, std::pair<Stamp, json>>
+acknowledged_values(const std::vector<std::unique_ptr<Device>>& devices) {
+    std::map<std::pair<std::string, std::string>, std::pair<Stamp, json>> latest;
+    const auto note = [&](const std::string& id, const std::string& field, const Stamp& stamp,
+                          const json& value) {
+        auto& slot = latest[{id, field}];
+        if (stamp.wins_over(slot.first)) slot = {stamp, value};
+    };
+    for (const auto& device : devices)
+        for (const auto& batch : device->journal.batches) {
+            if (!sent_to_team(batch, device->engine.device())) continue;
+            const Stamp stamp{batch.clock, batch.device, batch.seq, batch.actor};
+            for (const auto& event : batch.events) {
+                if (const auto* created = event.as<events::RecordCreated>())
+                    for (const auto& [field, value] : created->fields.items())
+                        note(created->id, field, stamp, value);
+                if (const auto* updated = event.as<events::RecordUpdated>())
+                    for (const auto& [field, value] : updated->fields.items())
+                        note(updated->id, field, stamp, value);
+            }
+        }
+    return latest;
+}
+
+} // namespace
+
+TEST_CASE("three devices x 3,000 random commands with random syncs reach the same records") {
+    const int commands = 3000;
+    SyncedTeam team(3);
+    std::mt19937 random(20261207);
+    std::size_t syncs = 0;
+    for (int step = 0; step < commands; ++step)
+        for (std::size_t d = 0; d < 3; ++d) {
+            random_command(team[d], random, step * 3 + int(d));
+            if (random() % 60 == 0) {
+                REQUIRE(team[d].sync(team.server).error.empty());
+                ++syncs;
+            }
+        }
+    team.settle();
+    CHECK(syncs > 100);
+    const auto first = visible_records(team[0].engine.workspace());
+    for (std::size_t d = 1; d < 3; ++d) {
+        const auto other = visible_records(team[d].engine.workspace());
+        CHECK(other.size() == first.size());
+        std::size_t differ = 0;
+        for (const auto& [id, record] : first)
+            if (!other.count(id) || other.at(id) != record) {
+                if (++differ <= 3)
+                    MESSAGE(id << " on device 0: " << record << "\non device " << d << ": "
+                               << (other.count(id) ? other.at(id) : json()));
+            }
+        CHECK(differ == 0);
+        CHECK(open_conflict_ids(team[d].engine.workspace()) ==
+              open_conflict_ids(team[0].engine.workspace()));
+    }
+    std::size_t lost = 0, checked = 0;
+    for (const auto& [key, latest] : acknowledged_values(team.devices)) {
+        const Record* record = team[0].engine.workspace().find(key.first);
+        if (!record) continue; // deleted
+        ++checked;
+        if (record->value(key.second) != latest.second) {
+            if (++lost <= 5)
+                MESSAGE(key.first << "." << key.second << " = " << record->value(key.second)
+                                  << ", acknowledged last: " << latest.second);
+        }
+    }
+    CHECK(checked > 100);
+    CHECK(lost == 0);
+    CHECK_FALSE(open_conflicts(team[0].engine.workspace()).empty());
+}
