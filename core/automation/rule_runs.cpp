@@ -81,6 +81,14 @@ bool triggers(const AutomationRule& rule, const Event& event, const Workspace& w
     return false;
 }
 
+// A breach comes due on every device of a team: it is the occasion of the
+// rules it triggers, so each runs once per breach for the team (docs/sync.md).
+std::string occasion_of(const Event& event) {
+    if (const auto* breach = event.as<events::SlaBreached>())
+        return "sla:" + breach->policy + "@" + breach->due;
+    return "";
+}
+
 Reaction reaction_for(const AutomationRule& rule, const std::string& record, std::string occasion,
                       std::size_t step) {
     return Reaction{RunRule{rule.id, record, std::move(occasion), step}, record,
@@ -188,7 +196,7 @@ std::vector<Reaction> RuleReactor::react(const Workspace& ws, const EventBatch& 
             if (!record || record->type != rule.record_type) continue;
             if (!seen.insert({rule.id, id}).second) continue;
             if (!rule_condition_holds(ws, rule, *record, now)) continue;
-            reactions.push_back(reaction_for(rule, id, "", 0));
+            reactions.push_back(reaction_for(rule, id, occasion_of(event), 0));
         }
     }
     return reactions;

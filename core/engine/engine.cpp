@@ -433,7 +433,11 @@ Result<Decision> decide_notify(const Workspace& ws, const Notify& cmd, Instant n
     std::size_t made = 0;
     for (Notification notification : cmd.notifications) {
         if (!ws.directory.user(notification.user)) continue; // nobody to tell
-        notification.id = ws.notifications.peek_next_id(device, made++);
+        // An id from its cause (SLA breach): made once, whichever device raised it.
+        if (notification.id.empty())
+            notification.id = ws.notifications.peek_next_id(device, made++);
+        else if (ws.notifications.find(notification.id))
+            continue;
         notification.at = now;
         notification.read = false;
         decision.events.push_back(events::NotificationSent{std::move(notification)});

@@ -157,6 +157,11 @@ void notify_breach(const Workspace& ws, const EventBatch& batch, const events::S
                                std::find(breach.escalated_to->begin(), breach.escalated_to->end(),
                                          user) != breach.escalated_to->end();
         Notification notification;
+        // From the breach: each device that raises it makes the same one.
+        notification.id =
+            "note-" +
+            cause_tag("sla|" + breach.id + "|" + breach.policy + "|" + breach.due + "|" + user) +
+            "-1";
         notification.user = user;
         notification.kind = escalated ? kNotifyEscalation : kNotifySlaBreach;
         notification.record = record->id;
@@ -184,6 +189,10 @@ void notify_assignment(const Workspace& ws, const EventBatch& batch, const std::
     const Record* record = ws.find(id);
     if (!record || owner.empty() || owner == batch.actor || record->owner != owner) return;
     Notification notification;
+    // A record made by time-driven automation is made alike on every device
+    // (its id says so): so is the notice of who it went to.
+    if (is_made_for_a_cause(id))
+        notification.id = "note-" + cause_tag("assigned|" + id + "|" + owner) + "-1";
     notification.user = owner;
     notification.kind = kNotifyAssignment;
     notification.record = id;

@@ -270,8 +270,14 @@ Result<Decision> decide_run_rule(const Workspace& ws, const RunRule& command, In
     if (!retry && (!rule->enabled || again)) return decision;
     if (record->type != rule->record_type)
         return Error{"the rule " + rule->name + " runs on " + rule->record_type + " records"};
+    // A time-driven occasion comes due on every device: what it makes gets ids
+    // from the occasion, so the team gets one task, not one per device.
+    const std::string ids_from =
+        command.occasion.empty() ? device
+                                 : cause_tag(rule->id + "|" + record->id + "|" + command.occasion +
+                                             "|" + std::to_string(command.step));
     StepResult result =
-        run_action(ws, *rule, rule->actions[command.step], *record, now, device, details);
+        run_action(ws, *rule, rule->actions[command.step], *record, now, ids_from, details);
     decision.events = std::move(result.events);
     decision.events.push_back(events::RuleStepRan{
         record->id, rule->id, command.occasion, command.step, std::move(result.did),

@@ -1,5 +1,7 @@
 #include "model/notification.hpp"
 
+#include "model/workspace.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -68,7 +70,8 @@ void Notifications::mark_read(std::string_view id) {
 std::string Notifications::peek_next_id(std::string_view device, std::size_t offset) const {
     std::string id = "note-";
     if (!device.empty()) id.append(device).append("-");
-    return id + std::to_string(m_next + static_cast<long long>(offset));
+    const long long first = is_cause_tag(device) ? 1 : m_next; // the same on every device
+    return id + std::to_string(first + static_cast<long long>(offset));
 }
 
 } // namespace crm

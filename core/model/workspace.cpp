@@ -251,8 +251,9 @@ std::string Workspace::title_of(const Record& record) const {
 std::string Workspace::peek_next_id(std::string_view type, std::string_view device,
                                     std::size_t offset) const {
     const auto it = m_next_numbers.find(std::string(type));
-    const long long number =
-        (it == m_next_numbers.end() ? 1 : it->second) + static_cast<long long>(offset);
+    // A cause's ids must not depend on what else this device has made.
+    const long long first = is_cause_tag(device) ? 1 : it == m_next_numbers.end() ? 1 : it->second;
+    const long long number = first + static_cast<long long>(offset);
     std::string id(type);
     if (!device.empty()) id.append("-").append(device);
     return id + "-" + std::to_string(number);
@@ -279,6 +280,29 @@ long long id_number(std::string_view id) {
 bool is_device_tag(std::string_view tag) {
     return tag.size() >= 2 && tag.size() <= 12 &&
            tag.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789") == std::string_view::npos;
+}
+
+std::string cause_tag(std::string_view cause) {
+    std::uint64_t hash = 14695981039346656037ull; // FNV-1a
+    for (const unsigned char c : cause) {
+        hash ^= c;
+        hash *= 1099511628211ull;
+    }
+    std::string tag = "c";
+    for (int i = 0; i < 11; ++i, hash /= 36)
+        tag += "0123456789abcdefghijklmnopqrstuvwxyz"[hash % 36];
+    return tag;
+}
+
+bool is_cause_tag(std::string_view tag) {
+    return tag.size() == 12 && tag[0] == 'c';
+}
+
+bool is_made_for_a_cause(std::string_view id) {
+    const auto first = id.find('-');
+    if (first == std::string_view::npos) return false;
+    const std::string_view rest = id.substr(first + 1);
+    return is_cause_tag(rest.substr(0, rest.find('-')));
 }
 
 bool is_record_id_of(std::string_view id, std::string_view type) {

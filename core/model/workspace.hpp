@@ -33,6 +33,14 @@ inline constexpr long long kMaxRecordNumber = 9007199254740992LL;
 
 // "k7m2qx": 2 to 12 lower-case letters and digits naming the device that made an id.
 bool is_device_tag(std::string_view tag);
+// The tag ids are made with for what automation does for a cause every device
+// sees alike (a rule's occasion, an SLA breach): "c" and 11 letters and digits
+// from the cause, so two devices that both act make the same ids, and the
+// merge sees one record, not two. Never a device's own (6 characters).
+std::string cause_tag(std::string_view cause);
+bool is_cause_tag(std::string_view tag);
+// Whether a record id was made with a cause_tag().
+bool is_made_for_a_cause(std::string_view id);
 // "deal-42" or "deal-k7m2qx-42" for type "deal".
 bool is_record_id_of(std::string_view id, std::string_view type);
 

@@ -37,12 +37,19 @@ bool mirrors_a_stage(const Workspace& workspace, const std::string& record,
 
 } // namespace
 
+// Heads that all hold one value (both devices set the same owner) disagree on nothing.
+bool values_differ(const std::vector<Head>& heads) {
+    for (const auto& head : heads)
+        if (head.value != heads.front().value) return true;
+    return false;
+}
+
 std::vector<SyncConflict> open_conflicts(const Workspace& workspace) {
     const TeamSync& sync = workspace.team_sync;
     std::vector<SyncConflict> open;
     for (const auto& [record, key] : sync.conflicted)
         if (const auto* heads = sync.heads_of(record, key);
-            heads && heads->size() > 1 && !mirrors_a_stage(workspace, record, key))
+            heads && values_differ(*heads) && !mirrors_a_stage(workspace, record, key))
             open.push_back(value_conflict(record, key, *heads));
     for (const auto& conflict : sync.deletions)
         if (!conflict.resolved) open.push_back(conflict);

@@ -213,6 +213,16 @@ class Merger {
         if (raised != current->sla_alerts.end() && raised->second == e.due) return;
         events.push_back(e);
     }
+    // A time-driven rule's step that ran here too for the same occasion.
+    void merge(const ev::RuleStepRan& e) {
+        if (!exists(e.id)) return;
+        if (!e.occasion.empty())
+            for (const auto& run : m_ws.automation.log)
+                if (run.rule == e.rule && run.record == e.id && run.occasion == e.occasion &&
+                    run.step == e.step)
+                    return;
+        events.push_back(e);
+    }
     void merge(const ev::NotificationSent& e) {
         if (m_ws.notifications.find(e.notification.id)) return;
         events.push_back(e);

@@ -7,6 +7,7 @@
 #include "engine/engine.hpp"
 #include "io/workspace_json.hpp"
 #include "service/bootstrap.hpp"
+#include "service/timers.hpp"
 #include "store/snapshot_body.hpp"
 #include "sync/conflicts.hpp"
 #include "sync/merge.hpp"
@@ -451,4 +452,41 @@ TEST_CASE("three devices x 3,000 random commands with random syncs reach the sam
     CHECK(checked > 100);
     CHECK(lost == 0);
     CHECK_FALSE(open_conflicts(team[0].engine.workspace()).empty());
+}
+
+TEST_CASE("time-driven work that comes due on two devices happens once for the team") {
+    SyncedTeam team(2);
+    Device& a = team[0];
+    Device& b = team[1];
+    const Instant later = at("2026-12-09T09:00:00Z");
+    // Devices whose own counters differ, as they do after a day's work.
+    accepted(b.engine.apply(CreateRecord{"task", {{"title", "Call back"}}}, "u-ana",
+                            at("2026-12-07T09:05:00Z")));
+    team.settle();
+    // Both offline when the time comes: each raises the breaches and runs the rules.
+    const TickReport on_a = tick(a.engine, later);
+    const TickReport on_b = tick(b.engine, later);
+    REQUIRE_FALSE(on_a.alerts.empty());
+    REQUIRE_FALSE(on_a.rules.empty());
+    CHECK(on_a.alerts.size() == on_b.alerts.size());
+    const std::size_t tasks_alone = a.engine.workspace().ids_of_type("task").size();
+    const std::size_t notices_alone = a.engine.workspace().notifications.size();
+    const std::size_t runs_alone = a.engine.workspace().automation.log.size();
+    team.settle();
+    for (Device* device : {&a, &b}) {
+        const Workspace& ws = device->engine.workspace();
+        CHECK(ws.ids_of_type("task").size() == tasks_alone);
+        CHECK(ws.notifications.size() == notices_alone);
+        CHECK(ws.automation.log.size() == runs_alone);
+        CHECK(open_conflicts(ws).empty());
+    }
+    CHECK(visible_records(a.engine.workspace()) == visible_records(b.engine.workspace()));
+    for (const auto& user : a.engine.workspace().notifications.users()) {
+        std::set<std::string> on_a_ids, on_b_ids;
+        for (const auto& notice : a.engine.workspace().notifications.of(user))
+            on_a_ids.insert(notice.id);
+        for (const auto& notice : b.engine.workspace().notifications.of(user))
+            on_b_ids.insert(notice.id);
+        CHECK(on_a_ids == on_b_ids);
+    }
 }
