@@ -81,6 +81,7 @@ PublishSession::PublishSession(Engine& engine, std::string database, std::string
     : m_engine(engine), m_database(std::move(database)), m_actor(std::move(actor)), m_now(now),
       m_through(engine.last_seq()),
       m_requests(publish_requests(engine.workspace(), engine.device(), m_through)) {
+    m_requests.push_back({"GET", "", ""});
     if (!engine.workspace().team_sync.database.empty()) {
         m_error = "This workspace already syncs with " + engine.workspace().team_sync.database;
         m_done = true;
@@ -105,7 +106,15 @@ void PublishSession::take(const HttpResponse& response) {
         m_done = true;
         return;
     }
-    if (++m_next == m_requests.size()) finish();
+    if (m_next + 1 == m_requests.size()) { // the database's state once the base is in
+        auto info = parse_json_text(response.body);
+        if (info && info->is_object() && info->contains("update_seq")) {
+            const auto& seq = (*info)["update_seq"];
+            m_since = seq.is_string() ? seq.get<std::string>() : seq.dump();
+        }
+        return finish();
+    }
+    ++m_next;
 }
 
 void PublishSession::finish() {
@@ -115,7 +124,8 @@ void PublishSession::finish() {
     published.at = m_now;
     published.actor = m_actor;
     published.cause.command = "publish";
-    published.events.push_back(events::SyncCheckpoint{m_database, "0", m_through});
+    // The feed up to here holds only the base, which this device has.
+    published.events.push_back(events::SyncCheckpoint{m_database, m_since, m_through});
     if (auto status = m_engine.receive(std::move(published)); !status) m_error = status.error();
 }
 

@@ -43,6 +43,7 @@ class PublishSession {
     std::vector<HttpRequest> m_requests;
     std::size_t m_next = 0;
     std::uint64_t m_bytes = 0;
+    std::string m_since = "0"; // the change feed once the base is in
     std::string m_error;
     bool m_done = false;
 };
