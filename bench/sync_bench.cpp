@@ -49,9 +49,11 @@ struct Device {
             engine, server.database,
             [this](std::uint64_t after) -> Result<std::vector<EventBatch>> {
                 return store
-                    .read_history([&](const EventBatch& batch) {
-                        return batch.seq > after && sent_to_team(batch, engine.device());
-                    })
+                    .read_history(
+                        [&](const EventBatch& batch) {
+                            return batch.seq > after && sent_to_team(batch, engine.device());
+                        },
+                        after)
                     .batches;
             },
             "u-admin", now);
@@ -80,9 +82,10 @@ int main(int argc, char** argv) {
     const std::string scratch =
         (std::filesystem::temp_directory_path() / "crm-sync-bench").string();
     std::filesystem::remove_all(scratch);
-    TeamServer server{std::string(argv[1]) + "/bench-" + std::to_string(records) + "-" +
-                          std::to_string(std::chrono::system_clock::now().time_since_epoch().count()),
-                      "", "", 600};
+    TeamServer server{
+        std::string(argv[1]) + "/bench-" + std::to_string(records) + "-" +
+            std::to_string(std::chrono::system_clock::now().time_since_epoch().count()),
+        "", "", 600};
     const Instant now = *parse_instant(kNow);
 
     Device a(scratch + "/a");
@@ -121,8 +124,8 @@ int main(int argc, char** argv) {
               join.bytes_received() + first.bytes_received);
 
     const std::string deal = generated.ids_of_type("deal").front();
-    const Outcome edit =
-        a.engine.apply(UpdateRecord{deal, {{"next_step", "Send the revised quote"}}}, "u-admin", now);
+    const Outcome edit = a.engine.apply(
+        UpdateRecord{deal, {{"next_step", "Send the revised quote"}}}, "u-admin", now);
     if (!edit.ok) {
         std::fprintf(stderr, "sync_bench: the edit was refused: %s\n", edit.message.c_str());
         return 1;
@@ -135,8 +138,8 @@ int main(int argc, char** argv) {
     const SyncReport pulled = b.sync(server, now);
     print_row("one edit: the other device's sync", ms_since(start), pulled.bytes_sent,
               pulled.bytes_received);
-    const bool arrived = b.engine.workspace().find(deal)->value("next_step") ==
-                         "Send the revised quote";
+    const bool arrived =
+        b.engine.workspace().find(deal)->value("next_step") == "Send the revised quote";
     std::printf("  the edit arrived: %s (pushed %zu, pulled %zu)\n", arrived ? "yes" : "NO",
                 pushed.pushed, pulled.pulled);
     std::filesystem::remove_all(scratch);

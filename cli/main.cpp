@@ -1611,9 +1611,11 @@ template <typename Session> void run_session(Session& session, const TeamServer&
 OutboxReader outbox_of(const Opened& opened) {
     return [&opened](std::uint64_t after) -> Result<std::vector<EventBatch>> {
         const std::string device = opened.engine.device();
-        auto kept = opened.store.read_history([&](const EventBatch& batch) {
-            return batch.seq > after && sent_to_team(batch, device);
-        });
+        auto kept = opened.store.read_history(
+            [&](const EventBatch& batch) {
+                return batch.seq > after && sent_to_team(batch, device);
+            },
+            after);
         for (const auto& problem : kept.problems)
             std::cerr << "crm: warning: " << problem << "\n";
         return std::move(kept.batches);

@@ -503,13 +503,35 @@ Status WorkspaceStore::append(const EventBatch& batch) {
     return Status::success();
 }
 
-KeptHistory
-WorkspaceStore::read_history(const std::function<bool(const EventBatch&)>& wanted) const {
+namespace {
+
+// The journal and history files in seq order, without those whose every
+// entry is at most `after`: a file ends before the next one starts.
+std::vector<std::string> files_after(std::vector<std::string> names, std::uint64_t after) {
+    std::vector<std::pair<std::uint64_t, std::string>> files;
+    for (auto& name : names) {
+        const bool history = name.rfind(kHistoryPrefix, 0) == 0;
+        if (!history && !is_segment(name)) continue;
+        const std::string segment = history ? name.substr(std::strlen(kHistoryPrefix)) : name;
+        // A name that gives no seq (a copy set aside) is read whatever `after` is.
+        files.emplace_back(is_segment(segment) ? first_seq(segment) : 0, std::move(name));
+    }
+    std::sort(files.begin(), files.end());
+    std::vector<std::string> kept;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        const bool all_before = i + 1 < files.size() && files[i].first != 0 &&
+                                files[i + 1].first != 0 && files[i + 1].first <= after + 1;
+        if (!all_before) kept.push_back(std::move(files[i].second));
+    }
+    return kept;
+}
+
+} // namespace
+
+KeptHistory WorkspaceStore::read_history(const std::function<bool(const EventBatch&)>& wanted,
+                                         std::uint64_t after) const {
     KeptHistory history;
-    std::vector<std::string> files;
-    for (auto& name : m_storage.list())
-        if (name.rfind(kHistoryPrefix, 0) == 0 || is_segment(name)) files.push_back(name);
-    for (const auto& name : files) {
+    for (const auto& name : files_after(m_storage.list(), after)) {
         auto content = m_storage.read(name);
         if (!content) {
             history.problems.push_back(content.error());

@@ -91,9 +91,11 @@ class WorkspaceStore : public EventSink {
     bool compaction_due() const { return m_journal_bytes >= m_options.compact_after; }
     std::size_t journal_bytes() const { return m_journal_bytes; }
 
-    // Every batch kept here (history and journal) that `wanted` accepts.
-    // Reads every file: O(history), for a person asking, not for each frame.
-    KeptHistory read_history(const std::function<bool(const EventBatch&)>& wanted) const;
+    // Every batch kept here (history and journal) that `wanted` accepts,
+    // from the files that may hold batches after `after`. Reads them whole:
+    // O(history), for a person asking or a sync, not for each frame.
+    KeptHistory read_history(const std::function<bool(const EventBatch&)>& wanted,
+                             std::uint64_t after = 0) const;
 
     // Journals one batch, synced before it returns success.
     Status append(const EventBatch& batch) override;

@@ -490,3 +490,34 @@ TEST_CASE("time-driven work that comes due on two devices happens once for the t
         CHECK(on_a_ids == on_b_ids);
     }
 }
+
+TEST_CASE("what a sync sends is read from the files after its checkpoint, across compactions") {
+    test::ScratchDir dir;
+    DirectoryStorage storage(dir.path());
+    WorkspaceStore store(storage, StoreOptions{.segment_limit = 600, .compact_after = 1 << 20});
+    REQUIRE(store.create(demo()).ok());
+    Engine engine;
+    REQUIRE(store.open(engine).ok());
+    const auto edit = [&](int i) {
+        accepted(engine.apply(UpdateRecord{"deal-" + std::to_string(1 + i % 9),
+                                           {{"next_step", "Step " + std::to_string(i)}}},
+                              "u-sam", at("2026-12-07T09:00:00Z")));
+    };
+    for (int i = 0; i < 30; ++i)
+        edit(i);
+    REQUIRE(store.compact(engine).ok());
+    for (int i = 30; i < 40; ++i)
+        edit(i);
+    const auto seqs_after = [&](std::uint64_t after, bool skip_files) {
+        std::vector<std::uint64_t> seqs;
+        const auto wanted = [&](const EventBatch& batch) { return batch.seq > after; };
+        for (const auto& batch : store.read_history(wanted, skip_files ? after : 0).batches)
+            seqs.push_back(batch.seq);
+        return seqs;
+    };
+    for (std::uint64_t after : {0, 1, 7, 15, 29, 30, 31, 38, 40}) {
+        CAPTURE(after);
+        CHECK(seqs_after(after, true) == seqs_after(after, false));
+        CHECK(seqs_after(after, true).size() == 40 - after);
+    }
+}
