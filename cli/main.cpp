@@ -1632,9 +1632,8 @@ int report_sync(const SyncReport& report, const Workspace& ws) {
     }
     std::cout << "pushed " << report.pushed << (report.pushed == 1 ? " change" : " changes")
               << ", pulled " << report.pulled << (report.pulled == 1 ? " change" : " changes");
-    if (report.conflicts)
-        std::cout << "; " << report.conflicts
-                  << (report.conflicts == 1 ? " conflict" : " conflicts")
+    if (const std::size_t open = open_conflicts(ws).size())
+        std::cout << "; " << open << (open == 1 ? " open conflict" : " open conflicts")
                   << " (crm conflicts lists them)";
     std::cout << " (" << report.bytes_sent << " bytes sent, " << report.bytes_received
               << " received)\n";

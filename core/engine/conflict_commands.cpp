@@ -5,30 +5,8 @@
 
 namespace crm::detail {
 
-namespace {
-
-// The change that puts the other side's value back.
-Result<Event> keep_other(const Workspace& ws, const SyncConflict& conflict, const Record& record) {
-    const std::string title = ws.title_of(record);
-    events::RecordUpdated update{.id = record.id};
-    if (conflict.field == kOwnerStampKey) {
-        if (!conflict.other.value.is_string()) return Error{"The other owner is not a person"};
-        update.owner = conflict.other.value.get<std::string>();
-        update.owner_before = record.owner;
-        return Event(std::move(update));
-    }
-    const RecordTypeDef* type = ws.schema.type(record.type);
-    if (!type || !type->field(conflict.field))
-        return Error{"To keep the other stage of " + title + ", move it there"};
-    update.fields[conflict.field] = conflict.other.value;
-    update.before[conflict.field] = record.value(conflict.field);
-    return Event(std::move(update));
-}
-
-} // namespace
-
 Result<Decision> decide_resolve_conflict(const Workspace& ws, const User& actor,
-                                         const ResolveConflict& command) {
+                                         const ResolveConflict& command, Instant now) {
     const auto conflict = open_conflict(ws, command.conflict);
     const Record* record = conflict ? ws.find(conflict->record) : nullptr;
     if (!conflict || (record && !can_view(ws, actor, *record)))
@@ -44,15 +22,24 @@ Result<Decision> decide_resolve_conflict(const Workspace& ws, const User& actor,
     if (!record) return Error{"There is no open conflict \"" + command.conflict + "\""};
     if (auto status = check_update(ws, actor, *record); !status)
         return Error{"Cannot change " + ws.title_of(*record) + ": " + status.error()};
-    if (command.keep_other) {
-        auto change = keep_other(ws, *conflict, *record);
-        if (!change) return Error{change.error()};
-        decision.events.push_back(std::move(*change));
-    } else {
+    if (!command.keep_other) {
         decision.events.push_back(
             events::ValueConfirmed{record->id, conflict->field, conflict->kept.value});
+        return decision;
     }
-    return decision;
+    // Keeping the other value is a change like any other: the same checks.
+    UpdateRecord update{record->id};
+    if (conflict->field == kOwnerStampKey) {
+        if (!conflict->other.value.is_string()) return Error{"The other owner is not a person"};
+        update.owner = conflict->other.value.get<std::string>();
+    } else {
+        const RecordTypeDef* type = ws.schema.type(record->type);
+        if (!type || !type->field(conflict->field))
+            return Error{"To keep the other stage of " + ws.title_of(*record) + ", move it there"};
+        update.fields[conflict->field] = conflict->other.value;
+    }
+    DecideDetails details;
+    return decide_update(ws, actor, update, now, details);
 }
 
 } // namespace crm::detail

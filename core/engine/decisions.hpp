@@ -189,6 +189,6 @@ Result<Decision> decide_log_activity(const Workspace& workspace, const User& act
 
 // Keeps one side of a conflict sync found (conflict_commands.cpp).
 Result<Decision> decide_resolve_conflict(const Workspace& ws, const User& actor,
-                                         const ResolveConflict& command);
+                                         const ResolveConflict& command, Instant now);
 
 } // namespace crm::detail

@@ -610,7 +610,7 @@ Result<EventBatch> Engine::decide(const Command& command, const std::string& act
             else if constexpr (std::is_same_v<T, AcceptQuote>)
                 return decide_accept_quote(m_workspace, *actor, cmd, now, m_device, found);
             else if constexpr (std::is_same_v<T, ResolveConflict>)
-                return decide_resolve_conflict(m_workspace, *actor, cmd);
+                return decide_resolve_conflict(m_workspace, *actor, cmd, now);
             else
                 return decide_delete_view(m_workspace, *actor, cmd);
         },

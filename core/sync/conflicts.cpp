@@ -4,11 +4,11 @@
 
 namespace crm {
 
-namespace {
-
-ConflictSide side_of(const Head& head) {
-    return {head.value, head.stamp.actor, head.stamp.device, head.stamp.at, head.stamp};
+ConflictSide conflict_side(const Stamp& stamp, nlohmann::json value) {
+    return {std::move(value), stamp.actor, stamp.device, stamp.at, stamp};
 }
+
+namespace {
 
 SyncConflict value_conflict(const std::string& record, const std::string& key,
                             std::vector<Head> heads) {
@@ -18,9 +18,16 @@ SyncConflict value_conflict(const std::string& record, const std::string& key,
     conflict.id = record + "/" + key;
     conflict.record = record;
     conflict.field = key;
-    conflict.kept = side_of(heads[0]);
-    conflict.other = side_of(heads[1]);
+    conflict.kept = conflict_side(heads[0].stamp, heads[0].value);
+    conflict.other = conflict_side(heads[1].stamp, heads[1].value);
     return conflict;
+}
+
+// Heads that all hold one value (both devices set the same owner) disagree on nothing.
+bool values_differ(const std::vector<Head>& heads) {
+    for (const auto& head : heads)
+        if (head.value != heads.front().value) return true;
+    return false;
 }
 
 // A flow's stage field (deal.stage) mirrors where the record stands: its
@@ -36,13 +43,6 @@ bool mirrors_a_stage(const Workspace& workspace, const std::string& record,
 }
 
 } // namespace
-
-// Heads that all hold one value (both devices set the same owner) disagree on nothing.
-bool values_differ(const std::vector<Head>& heads) {
-    for (const auto& head : heads)
-        if (head.value != heads.front().value) return true;
-    return false;
-}
 
 std::vector<SyncConflict> open_conflicts(const Workspace& workspace) {
     const TeamSync& sync = workspace.team_sync;

@@ -1,5 +1,7 @@
 #include "sync/merge.hpp"
 
+#include "sync/conflicts.hpp"
+
 #include "io/workspace_json.hpp"
 
 #include <map>
@@ -15,10 +17,6 @@ namespace {
 
 std::string stamp_text(const Stamp& stamp) {
     return std::to_string(stamp.clock) + "-" + stamp.device;
-}
-
-ConflictSide side_of(const Stamp& stamp, json value) {
-    return {std::move(value), stamp.actor, stamp.device, stamp.at, stamp};
 }
 
 // Fits one remote batch's events to the workspace, event by event.
@@ -131,13 +129,13 @@ class Merger {
         }
         json change = e.fields;
         if (e.owner) change[kOwnerStampKey] = *e.owner;
-        note_deletion(e.id, deletion->second, side_of(m_stamp, std::move(change)));
+        note_deletion(e.id, deletion->second, conflict_side(m_stamp, std::move(change)));
     }
     void note_deletion(const std::string& id, const Stamp& deletion, ConflictSide change) {
         SyncConflict conflict;
         conflict.id = id + "/deleted/" + stamp_text(deletion);
         conflict.record = id;
-        conflict.kept = side_of(deletion, json());
+        conflict.kept = conflict_side(deletion, json());
         conflict.other = std::move(change);
         events.push_back(ev::ConflictNoted{std::move(conflict)});
     }
@@ -155,7 +153,7 @@ class Merger {
                         unseen[key] = current_value(e.id, key);
                         if (head.stamp.wins_over(latest)) latest = head.stamp;
                     }
-        if (!unseen.empty()) note_deletion(e.id, m_stamp, side_of(latest, std::move(unseen)));
+        if (!unseen.empty()) note_deletion(e.id, m_stamp, conflict_side(latest, std::move(unseen)));
         m_deleted.insert(e.id);
         events.push_back(ev::RecordDeleted{e.id, record_to_json(*current)});
     }
@@ -194,15 +192,38 @@ class Merger {
         }
         if (!write(e.id, flow_stamp_key(e.flow), to)) return;
         if (!here.empty()) e.from = here;
+        if (reopens(e)) return;
         events.push_back(std::move(e));
     }
+    // A move that stands over an end made elsewhere takes the flow up again there.
+    bool reopens(const ev::StageMoved& e) {
+        const Record* current = record(e.id);
+        const auto state = current ? current->flows.find(e.flow) : decltype(current->flows.end()){};
+        if (!current || state == current->flows.end() || state->second.active()) return false;
+        events.push_back(ev::FlowStarted{e.id, e.flow, e.to});
+        return true;
+    }
+    bool reopens(const ev::FlowEnded&) { return false; }
     void merge(const ev::StageMoved& e) { merge_move(e, e.to); }
     void merge(const ev::FlowEnded& e) { merge_move(e, e.outcome); }
     void merge(const ev::MoveBlocked& e) {
         if (!position(e.id, e.flow).empty()) events.push_back(e);
     }
+    // Someone kept a value: where it stands here, it is the value again.
     void merge(const ev::ValueConfirmed& e) {
-        if (exists(e.id)) write(e.id, e.key, e.value);
+        const Record* current = record(e.id);
+        if (!current || !write(e.id, e.key, e.value)) return;
+        if (e.key == kOwnerStampKey && e.value.is_string() && current->owner != e.value) {
+            ev::RecordUpdated update{.id = e.id};
+            update.owner = e.value.get<std::string>();
+            update.owner_before = current->owner;
+            push_update(std::move(update));
+        } else if (e.key.rfind("flow:", 0) != 0 && e.key != kOwnerStampKey &&
+                   current->value(e.key) != e.value) {
+            push_update(ev::RecordUpdated{.id = e.id,
+                                          .fields = {{e.key, e.value}},
+                                          .before = {{e.key, current->value(e.key)}}});
+        }
     }
 
     // Raised here too for the same due time: one breach for the team.

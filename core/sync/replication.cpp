@@ -171,6 +171,38 @@ std::optional<HttpRequest> SyncSession::next() {
 }
 
 void SyncSession::take(const HttpResponse& response) {
+    // A server's answer of the wrong shape ends this sync in words; what
+    // earlier pages merged is journaled and stays.
+    try {
+        take_answer(response);
+    } catch (const json::exception&) {
+        fail("The team server's answer is malformed (in " + phase_name() + ")");
+    }
+}
+
+std::string SyncSession::phase_name() const {
+    switch (m_phase) {
+    case Phase::CheckDatabase:
+        return "the database's description";
+    case Phase::ReadCheckpoint:
+        return "the checkpoint";
+    case Phase::AskMissing:
+        return "which changes it lacks";
+    case Phase::SendBatches:
+        return "the changes sent";
+    case Phase::ReadChanges:
+        return "the change feed";
+    case Phase::FetchBatches:
+        return "the changes received";
+    case Phase::WriteCheckpoint:
+        return "the new checkpoint";
+    case Phase::Done:
+        break;
+    }
+    return "the sync";
+}
+
+void SyncSession::take_answer(const HttpResponse& response) {
     if (m_phase == Phase::ReadCheckpoint && response.status == 404) {
         m_report.bytes_received += response.body.size();
         return start_push(); // this device never wrote one there
@@ -317,11 +349,6 @@ void SyncSession::apply_ready() {
                 continue;
             }
             MergedBatch merged = merge_remote_batch(m_engine.workspace(), it->batch);
-            for (const auto& event : merged.batch.events) {
-                const auto* heads = event.as<ev::HeadsSet>();
-                m_report.conflicts +=
-                    event.as<ev::ConflictNoted>() != nullptr || (heads && heads->heads.size() > 1);
-            }
             for (auto& what : merged.dropped)
                 m_report.dropped.push_back(std::move(what));
             if (auto status = m_engine.receive(std::move(merged.batch)); !status)

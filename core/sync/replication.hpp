@@ -37,7 +37,6 @@ inline constexpr std::size_t kSyncPageSize = 200;
 
 struct SyncReport {
     std::size_t pushed = 0, pulled = 0; // batches
-    std::size_t conflicts = 0;          // found by this sync
     std::vector<std::string> dropped;   // what pulled batches held that no longer fits here
     std::uint64_t bytes_sent = 0, bytes_received = 0;
     std::string error; // empty when it worked, else what went wrong, in words
@@ -73,6 +72,8 @@ class SyncSession {
         Done
     };
     void fail(std::string message);
+    void take_answer(const HttpResponse& response);
+    std::string phase_name() const;
     bool answered_ok(const HttpResponse& response);
     void start_push();
     void take_missing(const nlohmann::json& answer);

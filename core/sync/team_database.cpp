@@ -148,6 +148,14 @@ std::optional<HttpRequest> JoinSession::next() {
 }
 
 void JoinSession::take(const HttpResponse& response) {
+    try {
+        take_page(response);
+    } catch (const json::exception&) {
+        fail("The team server's list of documents is malformed");
+    }
+}
+
+void JoinSession::take_page(const HttpResponse& response) {
     m_bytes += response.body.size();
     if (auto failure = http_failure(m_database, response, !m_checked)) return fail(*failure);
     if (!m_checked) {
@@ -162,6 +170,8 @@ void JoinSession::take(const HttpResponse& response) {
     for (const auto& row : rows) {
         const json& doc = row.value("doc", json());
         const std::string id = row.value("id", "");
+        if (!doc.is_object() || id.empty() || id <= m_after)
+            return fail("The team server's list of documents is malformed");
         m_after = id;
         if (id == kBaseId) {
             m_base = doc;

@@ -62,6 +62,7 @@ class JoinSession {
 
   private:
     void fail(std::string message);
+    void take_page(const HttpResponse& response);
     std::string m_database;
     std::string m_after; // the last document id read
     nlohmann::json m_base;

@@ -521,3 +521,75 @@ TEST_CASE("what a sync sends is read from the files after its checkpoint, across
         CHECK(seqs_after(after, true).size() == 40 - after);
     }
 }
+
+TEST_CASE("resolving a conflict while someone else changed the value again converges") {
+    SyncedTeam team(3);
+    Device& a = team[0];
+    Device& b = team[1];
+    Device& c = team[2];
+    accepted(a.set("deal-2", {{"amount", money(5000)}}, "u-ben", "2026-12-07T09:20:00Z"));
+    accepted(b.set("deal-2", {{"amount", money(7000)}}, "u-maria", "2026-12-07T09:21:00Z"));
+    team.settle();
+    accepted(c.set("deal-2", {{"amount", money(9000)}}, "u-sam", "2026-12-07T09:30:00Z"));
+    REQUIRE(c.sync(team.server).error.empty());
+    accepted(a.engine.apply(ResolveConflict{"deal-2/amount", false}, "u-ben",
+                            at("2026-12-07T09:31:00Z")));
+    team.settle();
+    const json amount = a.record("deal-2").value("amount");
+    for (Device* device : {&b, &c})
+        CHECK(device->record("deal-2").value("amount") == amount);
+    CHECK(visible_records(a.engine.workspace()) == visible_records(c.engine.workspace()));
+}
+
+TEST_CASE("a move that stands over an outcome reached elsewhere takes the process up again") {
+    SyncedTeam team(2);
+    Device& a = team[0];
+    Device& b = team[1];
+    MoveRecord lost{"deal-5", "closed_lost"};
+    lost.reason = "Went with a competitor";
+    accepted(a.engine.apply(lost, "u-sam", at("2026-12-07T09:20:00Z")));
+    MoveRecord back{"deal-5", "proposal_sent"};
+    back.confirm_warnings = true;
+    accepted(b.engine.apply(back, "u-sam", at("2026-12-07T09:25:00Z")));
+    team.settle();
+    CHECK(visible_records(a.engine.workspace()) == visible_records(b.engine.workspace()));
+    CHECK(a.record("deal-5").flows.at("sales_pipeline").active());
+}
+
+TEST_CASE("keeping the other side of a conflict is checked like the change itself") {
+    SyncedTeam team(2);
+    Device& a = team[0];
+    Device& b = team[1];
+    UpdateRecord to_chloe{"deal-2"};
+    to_chloe.owner = "u-chloe";
+    accepted(a.engine.apply(to_chloe, "u-sam", at("2026-12-07T09:20:00Z")));
+    UpdateRecord to_ana{"deal-2"};
+    to_ana.owner = "u-ana";
+    accepted(b.engine.apply(to_ana, "u-sam", at("2026-12-07T09:21:00Z")));
+    team.settle();
+    REQUIRE(open_conflict_ids(b.engine.workspace()) == std::vector<std::string>{"deal-2/owner"});
+    const Outcome refused =
+        b.engine.apply(ResolveConflict{"deal-2/owner", true}, "u-ana", at("2026-12-07T09:30:00Z"));
+    CHECK_FALSE(refused.ok);
+    CHECK(b.record("deal-2").owner == "u-ana");
+}
+
+TEST_CASE("a team server's answers of the wrong shape end the sync in words") {
+    SyncedTeam team(2);
+    Device& b = team[1];
+    accepted(team[0].set("deal-1", {{"amount", money(4321)}}, "u-sam", "2026-12-07T09:20:00Z"));
+    REQUIRE(team[0].sync(team.server).error.empty());
+    for (const char* feed :
+         {R"({"results":[5],"last_seq":1})", R"({"results":[{"id":7}],"last_seq":1})",
+          R"({"results":"none","last_seq":1})"}) {
+        CAPTURE(feed);
+        SyncSession session(b.engine, kDatabase, b.outbox(), "u-ana", at("2026-12-07T10:00:00Z"));
+        while (auto request = session.next()) {
+            const bool changes = request->path.rfind("_changes", 0) == 0;
+            session.take(changes ? HttpResponse{200, feed, ""} : team.server.handle(*request));
+        }
+        CHECK(session.report().error.rfind("The team server", 0) == 0);
+    }
+    CHECK(b.record("deal-1").value("amount") != money(4321));
+    CHECK(b.sync(team.server).pulled == 1);
+}
