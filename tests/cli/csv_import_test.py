@@ -6,7 +6,6 @@ aside; an import is undone as a whole.
 Usage: csv_import_test.py PATH/TO/crm WORK_DIR
 Prints "csv import: N passed, M failed" last; exits non-zero on a failure."""
 import csv
-import hashlib
 import json
 import os
 import shutil
@@ -14,6 +13,7 @@ import subprocess
 import sys
 
 from tally import Tally
+from workspace_files import fingerprint
 
 crm, work = sys.argv[1], sys.argv[2]
 NOW = ["--now", "2026-11-20T10:00:00Z"]
@@ -23,14 +23,6 @@ check = tally.check
 
 def run(*args):
     return subprocess.run([crm, *args, *NOW], capture_output=True)
-
-
-def fingerprint(directory):
-    digest = hashlib.sha256()
-    for name in sorted(os.listdir(directory)):
-        with open(os.path.join(directory, name), "rb") as f:
-            digest.update(name.encode() + b"\0" + f.read())
-    return digest.hexdigest()
 
 
 def write(name, data):

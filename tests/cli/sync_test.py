@@ -24,12 +24,13 @@ CouchDB-protocol server: pouchdb-server from npm (tests/sync), on 127.0.0.1.
 
 Usage: sync_test.py CRM WORKDIR. Prints failures, then "sync: N passed, M failed".
 """
-import hashlib, json, os, re, shutil, signal, socket, subprocess, sys, threading, time
+import json, os, re, shutil, signal, socket, subprocess, sys, threading, time
 import urllib.error, urllib.parse, urllib.request
 from base64 import b64encode
 from datetime import datetime, timedelta, timezone
 
 from tally import Tally
+from workspace_files import fingerprint
 
 crm, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -250,14 +251,6 @@ def conflicts(ws):
 
 def history(ws, record):
     return [json.loads(line) for line in run("history", ws, record).splitlines()]
-
-
-def fingerprint(directory):
-    digest = hashlib.sha256()
-    for name in sorted(os.listdir(directory)):
-        with open(os.path.join(directory, name), "rb") as f:
-            digest.update(name.encode() + b"\0" + f.read())
-    return digest.hexdigest()
 
 
 SYNCED = re.compile(r"pushed (\d+) changes?, pulled (\d+) changes?"
