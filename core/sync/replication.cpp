@@ -74,7 +74,7 @@ json batch_document(const EventBatch& batch, std::uint64_t previous) {
     const std::string revision = content_revision(body.dump());
     body["_id"] = batch_document_id(batch.device, batch.seq);
     body["_rev"] = "1-" + revision;
-    body["_revisions"] = {{"start", 1}, {"ids", {revision}}};
+    body["_revisions"] = {{"start", 1}, {"ids", json::array({revision})}};
     return body;
 }
 
@@ -130,7 +130,8 @@ std::optional<HttpRequest> SyncSession::next() {
         for (const auto& batch : m_to_push) {
             const json document = batch_document(batch, previous);
             previous = batch.seq;
-            ask[document["_id"].get<std::string>()] = {document["_rev"]};
+            // json::array: a brace around one json value is that value for clang.
+            ask[document["_id"].get<std::string>()] = json::array({document["_rev"]});
             m_docs_to_send.push_back(document);
         }
         HttpRequest request{"POST", "_revs_diff", ask.dump()};

@@ -160,7 +160,9 @@ class FakeTeamServer {
         for (const auto& [seq, id] : by_seq) {
             if (results.size() == limit) break;
             results.push_back(
-                {{"id", id}, {"seq", seq}, {"changes", {{{"rev", m_docs[id].doc["_rev"]}}}}});
+                {{"id", id},
+                 {"seq", seq},
+                 {"changes", nlohmann::json::array({{{"rev", m_docs[id].doc["_rev"]}}})}});
             last = seq;
         }
         return ok({{"results", results}, {"last_seq", last}});
