@@ -107,6 +107,7 @@ void App::open_workspace(bool read_only) {
     }
     m_ui.user = default_user(m_engine.workspace());
     m_ui.zone = display_zone(m_engine.workspace());
+    open_team_link(); // signed in to a team: its account is who uses the app
     m_open = true;
     ++m_version;
     // The timers' first look visits every record (100k: a fifth of a second
@@ -197,10 +198,11 @@ bool App::tick() {
         reread_read_only();
         return true;
     }
+    const bool synced = m_open && run_team_sync();
     // Time-driven starts (a renewal 120 days out) catch up once a minute,
     // whether or not anything is being drawn.
-    if (!m_open || m_read_only || now().seconds - m_last_timer.seconds < 60) return false;
-    if (!run_timers()) return false;
+    if (!m_open || m_read_only || now().seconds - m_last_timer.seconds < 60) return synced;
+    if (!run_timers()) return synced;
     request_save();
     return true;
 }
@@ -215,6 +217,7 @@ bool App::frame() {
     const std::string saving_message = save_message();
     ViewContext view{m_engine.workspace(), m_engine, now(),         m_ui, m_intents, m_version,
                      m_read_only,          saving,   saving_message};
+    refresh_conflicts(view);
     // On a phone an open record is a full-screen sheet: nothing else is drawn.
     if (!(is_phone() && m_ui.form.open)) {
         draw_top_bar(view);
@@ -228,6 +231,7 @@ bool App::frame() {
     draw_convert_dialog(view);
     draw_leave_dialog(view);
     draw_palette(view);
+    draw_team_dialog(view);
     draw_dialogs(view);
     handle_global_keys(view);
     // A view may change what is shown (navigation) without an intent; the
@@ -247,7 +251,7 @@ std::string App::ui_signature() const {
            ui.user + '|' + ui.form.record_id + '|' + (ui.form.open ? "f" : "") +
            std::to_string(static_cast<int>(ui.form.pane)) + (ui.nav_open ? "n" : "") +
            (ui.palette.open ? "p" : "") + (ui.csv.open ? "c" : "") + (ui.ask_leave ? "a" : "") +
-           (ui.log.open ? "l" : "") + ui.board_column;
+           (ui.log.open ? "l" : "") + (ui.team.dialog.open ? "t" : "") + ui.board_column;
 }
 
 void App::draw_screen(ViewContext& view) {
@@ -272,6 +276,8 @@ void App::draw_screen(ViewContext& view) {
         return draw_automation(view);
     case Screen::Reports:
         return draw_reports(view);
+    case Screen::Conflicts:
+        return draw_conflicts(view);
     }
 }
 
@@ -348,6 +354,16 @@ void App::apply_intents() {
                     new_quote(value.deal);
                 else if constexpr (std::is_same_v<T, AcceptQuoteRequested>)
                     accept_quote(value.quote);
+                else if constexpr (std::is_same_v<T, JoinTeam>)
+                    join_team();
+                else if constexpr (std::is_same_v<T, PublishTeam>)
+                    publish_team();
+                else if constexpr (std::is_same_v<T, SyncNow>)
+                    sync_team_now();
+                else if constexpr (std::is_same_v<T, SignOut>)
+                    sign_out_team();
+                else if constexpr (std::is_same_v<T, KeepConflictSide>)
+                    keep_conflict_side(value);
                 else if constexpr (std::is_same_v<T, BulkMove>)
                     finish_bulk(
                         "Moved",
@@ -365,6 +381,7 @@ void App::apply_intents() {
 void App::after_change() {
     ++m_version;
     request_save();
+    m_team.schedule.changed(now()); // to the team soon after, when signed in
 }
 
 void App::submit_form() {
@@ -964,6 +981,7 @@ void App::merge_import(const std::string& file_name, WorkspaceMerge& plan) {
 
 void App::replace_workspace(Workspace workspace) {
     const std::size_t count = workspace.record_count();
+    cancel_team_session(); // a sync must not go on in the workspace this replaces
     if (auto status = m_store.replace(m_engine, std::move(workspace)); !status) {
         m_ui.error_dialog = "Import could not be saved: " + status.error();
         return;
@@ -1030,6 +1048,7 @@ std::string App::test_state_json() const {
                            : m_ui.screen == Screen::DataQuality ? "data_quality"
                            : m_ui.screen == Screen::Automation  ? "automation"
                            : m_ui.screen == Screen::Reports     ? "reports"
+                           : m_ui.screen == Screen::Conflicts   ? "conflicts"
                                                                 : "records"},
                 {"work", work_json()},
                 {"exception_groups", exception_groups_json()},
@@ -1082,6 +1101,7 @@ std::string App::test_state_json() const {
                 {"form_history", form_history_json()},
                 {"form_history_shown", m_ui.form.history_pages.drawn(m_ui.form.history.size())},
                 {"error_dialog", m_ui.error_dialog},
+                {"team", team_json()},
                 {"open_problems", m_ui.open_problems}}
         .dump();
 }

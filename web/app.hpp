@@ -8,8 +8,10 @@
 #include "service/workspace_merge.hpp"
 #include "store/storage.hpp"
 #include "store/workspace_store.hpp"
+#include "team_sync.hpp"
 #include "ui_state.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +52,9 @@ class App {
     // edited is scrolled back into view over the next frames.
     void screen_resized() { m_ui.keep_active_in_view = 3; }
     std::uint64_t version() const { return m_version; }
+
+    // For tests: a background sync now, as "Sync now" does.
+    void sync_now_for_tests() { sync_team_now(); }
 
     // Test hooks read these.
     std::string test_state_json() const;
@@ -125,6 +130,29 @@ class App {
     nlohmann::json import_question_json() const; // for tests: the question about a picked file
     void export_workspace_file();
     void after_change();
+    // Team sync (app_team.cpp): the account, the session running, the conflict queue.
+    void open_team_link();
+    bool run_team_sync(); // per tick; true when the screen should be drawn again
+    bool step_team_session();
+    bool start_sync_if_due();
+    void finish_sync();
+    void finish_join();
+    void finish_publish();
+    void join_team();
+    void sign_in_again(const TeamAccount& account);
+    void publish_team();
+    void sign_out_team();
+    void sync_team_now();
+    void sign_in_as(const TeamAccount& account);
+    void cancel_team_session();
+    void workspace_synced(const std::string& form_record, std::uint64_t form_version);
+    void count_waiting();
+    OutboxReader team_outbox();
+    bool update_team_view();
+    void keep_conflict_side(const KeepConflictSide& request);
+    void refresh_conflicts(const ViewContext& view);
+    const DeletedRecord& deleted_record_of(const std::string& id);
+    nlohmann::json team_json() const;
 
     SavedStorage m_storage;
     WorkspaceStore m_store;
@@ -141,6 +169,8 @@ class App {
     std::optional<Workspace> m_pending_import; // a picked export, until the person says replace
     std::optional<WorkspaceMerge>
         m_pending_merge; // its merge, checked, until the person says merge
+    TeamLink m_team;     // after m_engine: its sync session holds the engine
+    std::map<std::string, DeletedRecord> m_deleted_records; // conflicts' records deleted here
 };
 
 } // namespace crm::web

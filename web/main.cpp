@@ -216,6 +216,12 @@ EMSCRIPTEN_KEEPALIVE void crm_test_compact() {
     if (g_host) g_host->frames_to_draw = std::max(g_host->frames_to_draw, 3);
 }
 
+// A team sync now, as "Sync now" asks for one.
+EMSCRIPTEN_KEEPALIVE void crm_test_sync_now() {
+    if (g_host && g_host->app.is_open()) g_host->app.sync_now_for_tests();
+    if (g_host) g_host->frames_to_draw = std::max(g_host->frames_to_draw, 3);
+}
+
 EMSCRIPTEN_KEEPALIVE unsigned crm_test_frames() {
     return g_host ? g_host->frames_drawn : 0;
 }

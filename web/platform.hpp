@@ -3,8 +3,10 @@
 // platform_web.cpp + platform.js; views never touch the browser directly.
 #pragma once
 
+#include "sync/http.hpp"
 #include "util/time.hpp"
 
+#include <optional>
 #include <string>
 
 namespace crm::web {
@@ -39,6 +41,21 @@ void copy_to_clipboard(const std::string& text);
 std::string take_typed_text();
 // Focuses the browser's text input while the app edits text (soft keyboards, IME).
 void set_text_input_active(bool active);
+
+// Team sync over fetch: one request at a time (a new one drops the one in
+// flight). `url` is the whole URL; Basic authorization when `user` or
+// `password` is set. The answer is polled for: nothing until it arrived; a
+// network failure or 30 s without an answer is status 0 with the reason.
+void start_http(const HttpRequest& request, const std::string& url, const std::string& user,
+                const std::string& password);
+std::optional<HttpResponse> take_http_response();
+void cancel_http();
+// False when the browser knows it has no network.
+bool network_online();
+// A setting of this browser profile, outside the workspace files ("" = none);
+// storing "" removes it.
+std::string stored_setting(const std::string& key);
+void store_setting(const std::string& key, const std::string& value);
 
 // While true, closing the tab asks first (edits in the form not yet saved).
 void set_unsaved_edits(bool on);

@@ -436,6 +436,72 @@ Module.crmPlatform = (function () {
     input.click();
   }
 
+  // Team sync's requests (web/team_sync.hpp): one at a time, its answer
+  // polled for by the frame loop, so no frame ever waits for the network. A
+  // request with no answer in 30 s is given up; like a failed connection it
+  // answers status 0 with the reason in words.
+  const HTTP_TIMEOUT_MS = 30000;
+  let exchange = null; // { controller, done, status, body, error }
+  function basicAuthorization(user, password) {
+    const bytes = new TextEncoder().encode(user + ":" + password);
+    let text = "";
+    bytes.forEach(function (b) { text += String.fromCharCode(b); });
+    return "Basic " + btoa(text);
+  }
+  function startHttp(method, url, body, user, password) {
+    cancelHttp();
+    const controller = new AbortController();
+    const current = { controller: controller, done: false, status: 0, body: "", error: "" };
+    exchange = current;
+    const headers = { Accept: "application/json" };
+    if (body) headers["Content-Type"] = "application/json";
+    if (user || password) headers.Authorization = basicAuthorization(user, password);
+    let timedOut = false;
+    const timer = setTimeout(function () { timedOut = true; controller.abort(); }, HTTP_TIMEOUT_MS);
+    fetch(url, { method: method, headers: headers, body: body || undefined, signal: controller.signal,
+      cache: "no-store", credentials: "omit" })
+      .then(function (response) {
+        return response.text().then(function (text) {
+          current.status = response.status;
+          current.body = text;
+        });
+      })
+      .catch(function (error) {
+        current.status = 0;
+        current.body = "";
+        current.error = timedOut ? "no answer within 30 s"
+          : !navigator.onLine ? "no network"
+          : "the connection failed (" + ((error && error.message) || error) + ")";
+      })
+      .then(function () {
+        clearTimeout(timer);
+        current.done = true;
+        if (exchange === current) bump();
+      });
+  }
+  // Drops the request in flight: its answer, if one comes, is not taken.
+  function cancelHttp() {
+    if (exchange && !exchange.done) exchange.controller.abort();
+    exchange = null;
+  }
+  // The status once answered (0: no answer), -1 while waiting or idle.
+  function httpState() { return exchange && exchange.done ? exchange.status : -1; }
+  function httpAnswer(part) { return exchange && exchange.done ? exchange[part] : ""; }
+  window.addEventListener("online", bump);
+  window.addEventListener("offline", bump);
+
+  // Settings of this browser profile, outside the workspace files (the team
+  // account): never in an export, never synced.
+  function setting(key) {
+    try { return localStorage.getItem(key) || ""; } catch (e) { return ""; }
+  }
+  function setSetting(key, value) {
+    try {
+      if (value) localStorage.setItem(key, value);
+      else localStorage.removeItem(key);
+    } catch (e) { /* private mode: kept for this visit only by the app */ }
+  }
+
   function download(filename, text) {
     const type = filename.endsWith(".csv") ? "text/csv" : "application/json";
     const blob = new Blob([text], { type: type });
@@ -462,6 +528,15 @@ Module.crmPlatform = (function () {
     pickImportFile: pickImportFile,
     takeImportPath: function () { const p = importPath; importPath = ""; return p; },
     download: download,
+    startHttp: startHttp,
+    cancelHttp: cancelHttp,
+    httpState: httpState,
+    httpBody: function () { return httpAnswer("body"); },
+    httpError: function () { return httpAnswer("error"); },
+    endHttp: function () { exchange = null; },
+    online: function () { return navigator.onLine !== false; },
+    setting: setting,
+    setSetting: setSetting,
     copyText: copyText,
     takeTypedText: function () { const t = typed; typed = ""; return t; },
     setTextInputActive: setTextInputActive,
@@ -523,6 +598,11 @@ window.crmTest = {
   // True while closing the tab would ask about unsaved edits.
   asksBeforeClosing: function () { return Module.crmPlatform.unsavedEdits(); },
   compact: function () { Module._crm_test_compact(); },
+  // A team sync now (as "Sync now"); state().team says when it is done.
+  syncNow: function () {
+    Module._crm_test_sync_now();
+    if (Module.crmLoopPaused) { Module.crmLoopPaused = false; Module._crm_resume_frames(); }
+  },
   record: function (id) { return JSON.parse(callWithText(Module._crm_test_record, id)); },
   findByTitle: function (title) { return callWithText(Module._crm_test_find_by_title, title); },
   // Benchmarks (bench/browser/scale.mjs): the engine's time for My work and a

@@ -33,6 +33,26 @@ EM_JS(void, js_copy_text, (const char* text), { Module.crmPlatform.copyText(UTF8
 EM_JS(void, js_set_text_input_active, (bool active),
       { Module.crmPlatform.setTextInputActive(active); });
 EM_JS(int, js_take_wake, (), { return Module.crmPlatform.takeWake(); });
+EM_JS(void, js_start_http,
+      (const char* method, const char* url, const char* body, const char* user,
+       const char* password),
+      {
+          Module.crmPlatform.startHttp(UTF8ToString(method), UTF8ToString(url), UTF8ToString(body),
+                                       UTF8ToString(user), UTF8ToString(password));
+      });
+EM_JS(int, js_http_state, (), { return Module.crmPlatform.httpState(); });
+EM_JS(void, js_end_http, (), { Module.crmPlatform.endHttp(); });
+EM_JS(void, js_cancel_http, (), { Module.crmPlatform.cancelHttp(); });
+EM_JS(int, js_online, (), { return Module.crmPlatform.online() ? 1 : 0; });
+EM_JS(char*, js_setting, (const char* key), {
+    var text = String(Module.crmPlatform.setting(UTF8ToString(key)));
+    var size = lengthBytesUTF8(text) + 1;
+    var pointer = _malloc(size);
+    stringToUTF8(text, pointer, size);
+    return pointer;
+});
+EM_JS(void, js_set_setting, (const char* key, const char* value),
+      { Module.crmPlatform.setSetting(UTF8ToString(key), UTF8ToString(value)); });
 EM_JS(void, js_set_unsaved_edits, (bool on), { Module.crmPlatform.setUnsavedEdits(on); });
 
 std::string take_string(char* text) {
@@ -90,6 +110,33 @@ std::string take_typed_text() {
 }
 void set_text_input_active(bool active) {
     js_set_text_input_active(active);
+}
+void start_http(const HttpRequest& request, const std::string& url, const std::string& user,
+                const std::string& password) {
+    js_start_http(request.method.c_str(), url.c_str(), request.body.c_str(), user.c_str(),
+                  password.c_str());
+}
+std::optional<HttpResponse> take_http_response() {
+    const int state = js_http_state();
+    if (state < 0) return std::nullopt;
+    HttpResponse response;
+    response.status = state;
+    response.body = take_string(js_new_string("httpBody"));
+    response.error = take_string(js_new_string("httpError"));
+    js_end_http();
+    return response;
+}
+void cancel_http() {
+    js_cancel_http();
+}
+bool network_online() {
+    return js_online() != 0;
+}
+std::string stored_setting(const std::string& key) {
+    return take_string(js_setting(key.c_str()));
+}
+void store_setting(const std::string& key, const std::string& value) {
+    js_set_setting(key.c_str(), value.c_str());
 }
 void set_unsaved_edits(bool on) {
     static int last = -1; // crossing into JavaScript only when it changes

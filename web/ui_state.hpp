@@ -256,7 +256,8 @@ enum class Screen {
     Duplicates,
     DataQuality,
     Automation,
-    Reports
+    Reports,
+    Conflicts
 };
 
 // The process designer's draft: edited freely, checked by the core on every
@@ -443,12 +444,62 @@ struct ReportsScreen {
     std::vector<std::string> drill_ids;
 };
 
+// Where team sync stands, as the app last saw it (team_sync.hpp words it).
+struct SyncStatus {
+    bool signed_in = false;
+    bool other_tab = false; // a read-only tab: the writing tab syncs
+    bool syncing = false;
+    bool offline = false; // the browser says it has no network
+    bool synced_once = false;
+    Instant last_synced;
+    std::optional<std::size_t> waiting; // this device's changes not on the server (once counted)
+    std::string error;                  // the last sync's failure, in words ("" = it worked)
+    Instant retry_at;
+};
+
+// One side of a sync conflict as the queue shows it.
+struct ConflictSideText {
+    std::string value; // as the app shows field values ("USD 12,000", "Proposal sent")
+    std::string who;   // a person's name
+    std::string when;  // "5 min ago"
+};
+
+// An open sync conflict as the queue shows it: worked out when the workspace,
+// the person or the minute changes, never per frame.
+struct ConflictRow {
+    std::string id, record_id;
+    std::string title; // the record's, also when it was deleted here
+    std::string field; // "Amount", "Owner", "Stage (Sales pipeline)"
+    ConflictSideText kept, other;
+    bool deletion = false; // a change to a record that was deleted elsewhere
+    bool record_here = false;
+};
+
+// The team dialog: sign in (join a team database, or start one from this
+// workspace), or, once signed in, where sync stands, Sync now and Sign out.
+struct TeamDialog {
+    bool open = false;
+    std::string url, user, password;
+    std::string message;         // why joining or starting was refused, in words
+    std::string busy;            // "Joining the team…" while a join or a publish runs
+    bool popup_was_open = false; // (see dialog_escape)
+};
+
+// Team sync as the views show it: set by the app on every tick.
+struct TeamScreen {
+    TeamDialog dialog;
+    std::string database; // the team's, signed in or not ("" = not a team's workspace)
+    std::string account;  // the person's user id, while signed in
+    SyncStatus status;
+    MinuteCache<std::vector<ConflictRow>> conflicts; // the ones this person may see
+};
+
 struct UiState {
     // Dates are shown and typed in this zone: the device's, else the
     // workspace calendar's (set by the app when the workspace opens).
     TimeZone zone = TimeZone::utc();
     DatePicker date_picker;
-    std::string user;               // who is using the app (a local choice, no passwords)
+    std::string user;               // who is using the app: the team account, else a local choice
     Screen screen = Screen::MyWork; // a rep opens the app on what to do next
     MinuteCache<WorkScreen> work;   // "My work"
     MinuteCache<std::vector<ExceptionQueue>> exceptions; // the manager's queues
@@ -496,6 +547,7 @@ struct UiState {
     DataQualityScreen quality;
     ReportsScreen reports;
     InboxCache inbox;
+    TeamScreen team;
     LeaveAction pending_leave;                // asked about unsaved edits; done on save or discard
     bool ask_leave = false;                   // the unsaved-edits question is showing
     std::map<std::string, Rect> widget_rects; // named widgets, for end-to-end tests
@@ -595,12 +647,25 @@ struct NewQuote {
 struct AcceptQuoteRequested {
     std::string quote;
 };
+// The team dialog: join the team database typed (or sign in again to the
+// one this workspace syncs with), start one from this workspace, sync now,
+// sign out.
+struct JoinTeam {};
+struct PublishTeam {};
+struct SyncNow {};
+struct SignOut {};
+// The conflict queue: keep the value that stands, or the other one.
+struct KeepConflictSide {
+    std::string conflict;
+    bool keep_other = false;
+};
 using Intent =
     std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested, RequestMove,
                  SubmitMove, SaveProcesses, CompleteTask, SubmitLog, AssignOwner, UndoRequested,
                  MarkRead, SaveListView, DeleteListView, BulkReassign, BulkMove, CheckCsvImport,
                  CommitCsvImport, UndoCsvImport, SaveFailedRows, AnswerImport, MergeDuplicates,
                  FlagProblem, ResolveProblems, ToggleRule, SaveRule, DeleteRule, FixAutomation,
-                 OpenConversion, SubmitConversion, NewQuote, AcceptQuoteRequested>;
+                 OpenConversion, SubmitConversion, NewQuote, AcceptQuoteRequested, JoinTeam,
+                 PublishTeam, SyncNow, SignOut, KeepConflictSide>;
 
 } // namespace crm::web

@@ -86,6 +86,20 @@ void draw_inbox(ViewContext& view);
 void refresh_inbox(const ViewContext& view);
 std::string inbox_label(const ViewContext& view);
 void go_to_inbox(ViewContext& view);
+// Team sync (views/team.cpp): the team dialog (sign in, or where sync stands,
+// Sync now, Sign out), and where sync stands in the top bar (a tap opens the
+// dialog), long or in a phone's short words.
+void open_team_dialog(UiState& ui);
+void draw_team_dialog(ViewContext& view);
+void draw_sync_status(ViewContext& view, float width, bool short_form);
+float sync_status_width(const ViewContext& view, bool short_form);
+// The conflict queue (views/conflicts.cpp), its navigation label
+// ("Conflicts 2"), and a conflict in the words it shows (`title` and `type`:
+// the record's, also when it was deleted here).
+void draw_conflicts(ViewContext& view);
+std::string conflicts_label(const ViewContext& view);
+ConflictRow conflict_row(const ViewContext& view, const SyncConflict& conflict,
+                         const std::string& title, const std::string& type);
 // Starts the designer on a copy of the workspace's processes.
 void open_designer(ViewContext& view);
 // The record panel's process section: path, next action, checklist.

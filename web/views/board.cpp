@@ -229,9 +229,11 @@ void draw_record_process(ViewContext& view, const Record& record) {
         // Ending early or closing: every outcome and exit, through the same move path.
         ImGui::SetNextItemWidth(end_width);
         if (ImGui::BeginCombo("##end", "End as…")) {
-            for (const auto& outcome : flow->outcomes)
+            for (const auto& outcome : flow->outcomes) {
                 if (ImGui::Selectable(outcome.name.c_str()))
                     view.intents.push_back(RequestMove{record.id, flow_id, outcome.id});
+                mark(view.ui, "end-" + outcome.id);
+            }
             for (const auto& exit : flow->exits)
                 if (exit.taken_by_move() &&
                     ImGui::Selectable((exit.name + " (" + exit.kind + ")").c_str()))

@@ -70,8 +70,28 @@ float save_indicator_width(bool short_form) {
     return widest;
 }
 
-// The person using the app: a local choice in the demo, no passwords.
+// A team's workspace on this device is its person's, signed in or not.
+bool team_copy(const ViewContext& view) {
+    return !view.workspace.team_sync.database.empty();
+}
+
+// In a team's workspace the person is the account: its name opens the team
+// dialog (where sync stands, Sync now, Sign out; or signing in again).
+void draw_account_button(ViewContext& view, float width) {
+    const User* me = view.workspace.directory.user(view.ui.user);
+    const std::string label = (me ? describe_user(*me) : view.ui.user) + "##account";
+    if (ImGui::Button(label.c_str(), ImVec2(width, 0))) open_team_dialog(view.ui);
+    mark(view.ui, "team-account");
+    if (ImGui::IsItemHovered() && !is_phone())
+        ImGui::SetTooltip(view.ui.team.status.signed_in ? "Signed in to %s"
+                                                        : "Signed out of %s: sign in to sync",
+                          view.ui.team.database.c_str());
+}
+
+// The person using the app: a local choice in the demo, no passwords; in a
+// team's workspace, its account.
 void draw_user_switcher(ViewContext& view, float width) {
+    if (team_copy(view)) return draw_account_button(view, width);
     ImGui::SetNextItemWidth(width);
     const User* current = view.workspace.directory.user(view.ui.user);
     const std::string label = current ? describe_user(*current) : "Choose who you are";
@@ -89,6 +109,10 @@ void draw_user_switcher(ViewContext& view, float width) {
             }
             mark(view.ui, "user-" + user.id);
         }
+        // Who I am, for real: an account on the team's database.
+        ImGui::Separator();
+        if (ImGui::Selectable("Sign in to your team…")) open_team_dialog(view.ui);
+        mark(view.ui, "open-team");
         ImGui::EndCombo();
     }
     mark(view.ui, "user-switcher");
@@ -135,6 +159,8 @@ std::string screen_title(const ViewContext& view) {
         return "Automation";
     case Screen::Reports:
         return "Reports";
+    case Screen::Conflicts:
+        return "Conflicts";
     case Screen::Board:
         if (const Flow* flow = view.workspace.flow(view.ui.flow)) return flow->name;
         return "Pipelines";
@@ -170,13 +196,26 @@ void end_bar() {
     ImGui::PopStyleColor(2);
 }
 
-// Phones: the screen's name and whether everything is saved; navigation is
-// in the bottom bar.
+// What the phone's one indicator tells in a team's workspace: saving first
+// (what is not yet on this device matters before what is not yet on the
+// team's server), then where sync stands.
+bool saving_comes_first(const ViewContext& view) {
+    return !team_copy(view) || view.read_only || form_has_unsaved_edits(view) ||
+           view.save_state == SaveState::Pending || view.save_state == SaveState::Saving ||
+           view.save_state == SaveState::Failed;
+}
+
+// Phones: the screen's name and whether everything is saved (and synced);
+// navigation is in the bottom bar.
 void draw_phone_top_bar(ViewContext& view) {
     const Area area = top_bar_area();
     const float height = area.size.y;
     begin_bar(area, "##topbar");
-    const float indicator = save_indicator_width(true);
+    const bool team = team_copy(view);
+    const float indicator =
+        team ? std::min(std::max(save_indicator_width(true), sync_status_width(view, true)),
+                        area.size.x * 0.45f)
+             : save_indicator_width(true);
     const float pad = ImGui::GetStyle().WindowPadding.x;
     const std::string inbox = inbox_label(view);
     const float inbox_width = ImGui::CalcTextSize("Inbox 99").x + 20 * scale();
@@ -187,10 +226,34 @@ void draw_phone_top_bar(ViewContext& view) {
     ImGui::PopFont();
     ImGui::SameLine(area.size.x - indicator - inbox_width - pad * 2);
     ImGui::SetCursorPosY((height - ImGui::GetFontSize()) * 0.5f);
-    draw_save_indicator(view, true);
+    if (saving_comes_first(view))
+        draw_save_indicator(view, true);
+    else
+        draw_sync_status(view, indicator, true);
     ImGui::SameLine(area.size.x - inbox_width - pad);
     draw_inbox_button(view, inbox, inbox_width, height);
     end_bar();
+}
+
+// The workspace's name, and where sync stands when signed in to a team, up
+// to `right`: sync first (a tablet leaves the name out for it), in its long
+// words when they fit, else its short ones (the dialog has the whole story).
+void draw_name_and_sync(ViewContext& view, float right, bool tablet) {
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float room = right - ImGui::GetCursorPosX();
+    const float y = ImGui::GetCursorPosY(); // SameLine() would go back to the heading's
+    if (!team_copy(view)) return text_fitted(view.workspace.name, room, &colors::kTopBarMuted);
+    const float name_width =
+        tablet ? 0 : std::min(ImGui::CalcTextSize(view.workspace.name.c_str()).x, room * 0.3f);
+    const float sync_room = room - name_width - (name_width > 0 ? spacing * 2 : 0);
+    const bool short_form = sync_status_width(view, false) > sync_room;
+    const float sync_width = std::min(sync_status_width(view, short_form), sync_room);
+    if (name_width > 0) {
+        text_fitted(view.workspace.name, room - sync_width - spacing * 2, &colors::kTopBarMuted);
+        ImGui::SameLine(right - sync_width);
+        ImGui::SetCursorPosY(y);
+    }
+    draw_sync_status(view, sync_width, short_form);
 }
 
 // Tablets and desktops: product, workspace, saving state, files, who I am.
@@ -228,8 +291,7 @@ void draw_wide_top_bar(ViewContext& view) {
     const float inbox_x = buttons_x - spacing * 2 - inbox_width;
     const float indicator_x = inbox_x - spacing * 2 - indicator_width;
     ImGui::SetCursorPosY(text_y);
-    text_fitted(view.workspace.name, indicator_x - ImGui::GetCursorPosX() - spacing * 2,
-                &colors::kTopBarMuted);
+    draw_name_and_sync(view, indicator_x - spacing * 2, tablet);
     ImGui::SameLine(indicator_x);
     ImGui::SetCursorPosY(text_y);
     draw_save_indicator(view, tablet);
@@ -265,6 +327,24 @@ void nav_item(ViewContext& view, const std::string& label, bool selected, const 
     });
 }
 
+// The conflict queue, in a team's workspace.
+void draw_conflicts_entry(ViewContext& view) {
+    const UiState& ui = view.ui;
+    if (team_copy(view) || !ui.team.conflicts.value.empty())
+        nav_item(view, conflicts_label(view), ui.screen == Screen::Conflicts, "open-conflicts",
+                 [](const Workspace&, UiState& ui) { ui.screen = Screen::Conflicts; });
+}
+
+// The team dialog, last in the navigation (also in the person's menu).
+void draw_team_entry(ViewContext& view) {
+    ImGui::Spacing();
+    ImGui::TextColored(colors::kMuted, "TEAM");
+    ImGui::Spacing();
+    if (ImGui::Selectable("Team sync", false, 0, ImVec2(0, std::max(30 * scale(), tap_height()))))
+        open_team_dialog(view.ui);
+    mark(view.ui, "nav-team");
+}
+
 // Everything one can go to: My work, exceptions, pipelines, records.
 void draw_navigation(ViewContext& view) {
     ImGui::PushStyleColor(ImGuiCol_Header, ImVec4(0.83f, 0.88f, 0.98f, 1));
@@ -293,6 +373,7 @@ void draw_navigation(ViewContext& view) {
     if (can_see_automation(view))
         nav_item(view, "Automation", ui.screen == Screen::Automation, "open-automation",
                  [](const Workspace&, UiState& ui) { ui.screen = Screen::Automation; });
+    draw_conflicts_entry(view);
     ImGui::Spacing();
     if (!view.workspace.flows.empty()) {
         ImGui::TextColored(colors::kMuted, "PIPELINES");
@@ -331,6 +412,7 @@ void draw_navigation(ViewContext& view) {
                      ui.selected.clear();
                  });
     }
+    draw_team_entry(view);
     ImGui::PopStyleVar();
     ImGui::PopStyleColor();
 }
@@ -361,6 +443,10 @@ void draw_nav_menu(ViewContext& view) {
                      ImGuiWindowFlags_NoSavedSettings);
     if (phone) {
         ImGui::TextColored(colors::kMuted, "%s", view.workspace.name.c_str());
+        if (team_copy(view))
+            ImGui::TextColored(colors::kMuted, "%s",
+                               view.ui.team.status.signed_in ? "Signed in to the team as"
+                                                             : "Signed out of the team");
         draw_user_switcher(view, -1);
         ImGui::Spacing();
     }
