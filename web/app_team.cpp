@@ -41,7 +41,6 @@ void App::open_team_link() {
     // A team's copy is its person's, signed in or not.
     const TeamCopy copy = load_team_copy();
     const bool ours = !ws.team_sync.database.empty() && copy.database == ws.team_sync.database;
-    if (ours) m_team.joined_after = copy.joined_after;
     if (ours && ws.directory.user(copy.user)) m_ui.user = copy.user;
     if (!m_team.account.signed_in()) return;
     if (ws.directory.user(m_team.account.user)) m_ui.user = m_team.account.user;
@@ -101,12 +100,11 @@ bool App::start_sync_if_due() {
 OutboxReader App::team_outbox() {
     return [this](std::uint64_t after) -> Result<std::vector<EventBatch>> {
         const std::string device = m_engine.device();
-        const std::uint64_t from = std::max(after, m_team.joined_after);
         KeptHistory kept = m_store.read_history(
             [&](const EventBatch& batch) {
-                return batch.seq > from && sent_to_team(batch, device);
+                return batch.seq > after && sent_to_team(batch, device);
             },
-            from);
+            after);
         m_team.note_waiting(kept.batches.size(), m_engine.last_seq());
         return std::move(kept.batches);
     };
@@ -116,8 +114,7 @@ OutboxReader App::team_outbox() {
 // after that each sync's outbox says.
 void App::count_waiting() {
     const std::string device = m_engine.device();
-    const std::uint64_t from =
-        std::max(m_engine.workspace().team_sync.pushed_through, m_team.joined_after);
+    const std::uint64_t from = m_engine.workspace().team_sync.unsent_after();
     const KeptHistory kept = m_store.read_history(
         [&](const EventBatch& batch) { return batch.seq > from && sent_to_team(batch, device); },
         from);
@@ -200,7 +197,7 @@ void App::cancel_team_session() {
 
 void App::sign_in_as(const TeamAccount& account) {
     save_team_account(account);
-    save_team_copy({account.database, account.user, m_team.joined_after});
+    save_team_copy({account.database, account.user});
     m_team.account = account;
     m_team.error.clear();
     m_team.synced_once = false;
@@ -246,8 +243,6 @@ void App::sign_in_again(const TeamAccount& account) {
         return;
     }
     cancel_team_session();
-    const TeamCopy copy = load_team_copy();
-    m_team.joined_after = copy.database == account.database ? copy.joined_after : 0;
     sign_in_as(account);
     count_waiting();
     m_ui.notice = "Signed in as " + person->name;
@@ -273,8 +268,6 @@ void App::finish_join() {
             "The team's workspace could not be saved on this device: " + status.error();
         return;
     }
-    // Everything journaled here so far belongs to the workspace this replaced.
-    m_team.joined_after = m_engine.last_seq();
     sign_in_as(account);
     m_ui.form = RecordForm{};
     m_ui.selected.clear();
@@ -289,26 +282,17 @@ void App::finish_join() {
 void App::publish_team() {
     TeamDialog& dialog = m_ui.team.dialog;
     dialog.message.clear();
-    const Workspace& ws = m_engine.workspace();
     const auto url = team_database_url(dialog.url);
-    const std::string user = without_spaces(dialog.user);
-    const User* admin = ws.directory.user(user);
     if (m_read_only)
         dialog.message = "This tab is read-only because the workspace is open in another tab.";
     else if (!url)
         dialog.message = url.error();
-    else if (!admin)
-        dialog.message = no_such_account(user, "this workspace");
-    else if (!check_replace_workspace(*admin))
-        dialog.message = "Only an admin can start a team database from this workspace, and " +
-                         describe_user(*admin) + " is not one.";
-    else if (!ws.team_sync.database.empty())
-        dialog.message = "This workspace already syncs with " + ws.team_sync.database +
-                         ": sign in to it instead.";
     if (!dialog.message.empty()) return;
     cancel_team_session();
+    const std::string user = without_spaces(dialog.user);
     m_team.pending = TeamAccount{*url, user, dialog.password};
     m_team.publish.emplace(m_engine, *url, user, now());
+    if (m_team.publish->done()) return finish_publish(); // refused before asking the server
     m_team.line.step(*m_team.publish, m_team.pending);
     dialog.busy = "Starting the team database…";
 }
@@ -324,7 +308,6 @@ void App::finish_publish() {
         m_ui.team.dialog.message = error;
         return;
     }
-    m_team.joined_after = 0; // everything here is in the base the team starts from
     sign_in_as(account);
     m_ui.notice = "Started the team database with " +
                   std::to_string(m_engine.workspace().record_count()) + " records";
@@ -348,8 +331,8 @@ void App::sync_team_now() {
     m_team.offline = false; // look again
 }
 
-// Keeps one side of a conflict. Keeping the other stage is a move there
-// (the core asks for one): it goes through the stage's gate like any move.
+// Keeps one side of a conflict. Keeping the other stage is a move there: the
+// move dialog asks for what the stage's gate needs, as any move does.
 void App::keep_conflict_side(const KeepConflictSide& request) {
     const Workspace& ws = m_engine.workspace();
     const auto conflict = open_conflict(ws, request.conflict);
@@ -358,12 +341,10 @@ void App::keep_conflict_side(const KeepConflictSide& request) {
                             "another device.";
         return;
     }
-    const std::string flow_prefix = flow_stamp_key("");
-    if (request.keep_other && conflict->field.rfind(flow_prefix, 0) == 0 &&
-        conflict->other.value.is_string())
-        return request_move(RequestMove{conflict->record,
-                                        conflict->field.substr(flow_prefix.size()),
-                                        conflict->other.value.get<std::string>()});
+    const auto flow = flow_of_stamp_key(conflict->field);
+    if (request.keep_other && flow && conflict->other.value.is_string())
+        return request_move(
+            RequestMove{conflict->record, *flow, conflict->other.value.get<std::string>()});
     std::string notice = "Kept the value";
     for (const auto& row : m_ui.team.conflicts.value)
         if (row.id == conflict->id)
@@ -387,10 +368,8 @@ void App::refresh_conflicts(const ViewContext& view) {
     const Workspace& ws = m_engine.workspace();
     const User* me = ws.directory.user(m_ui.user);
     if (!me) return;
-    for (const auto& conflict : open_conflicts(ws)) {
-        const Record* record = ws.find(conflict.record);
-        if (record && !can_view(ws, *me, *record)) continue;
-        if (record) {
+    for (const auto& conflict : open_conflicts(ws, *me)) {
+        if (const Record* record = ws.find(conflict.record)) {
             cache.value.push_back(conflict_row(view, conflict, ws.title_of(*record), record->type));
             continue;
         }
@@ -438,7 +417,7 @@ json App::team_json() const {
             {"error", status.error},
             {"completed", m_team.completed},
             {"pulled", m_team.pulled},
-            {"joined_after", m_team.joined_after},
+            {"joined_after", m_engine.workspace().team_sync.joined_after},
             {"dialog_open", team.dialog.open},
             {"dialog_message", team.dialog.message},
             {"dialog_busy", team.dialog.busy},

@@ -71,15 +71,11 @@ Result<std::string> team_database_url(const std::string& typed) {
 
 TeamCopy load_team_copy() {
     const json saved = setting_object(kCopySetting);
-    return {saved.value("database", ""), saved.value("user", ""),
-            saved.value("joined_after", std::uint64_t{0})};
+    return {saved.value("database", ""), saved.value("user", "")};
 }
 
 void save_team_copy(const TeamCopy& copy) {
-    store_setting(
-        kCopySetting,
-        json{{"database", copy.database}, {"user", copy.user}, {"joined_after", copy.joined_after}}
-            .dump());
+    store_setting(kCopySetting, json{{"database", copy.database}, {"user", copy.user}}.dump());
 }
 
 Instant SyncSchedule::next() const {

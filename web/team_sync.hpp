@@ -32,12 +32,9 @@ void save_team_account(const TeamAccount& account); // one not signed in forgets
 Result<std::string> team_database_url(const std::string& typed);
 
 // This device's copy of a team's workspace: whose it is (also once signed
-// out: nobody else acts in it), and where its own batches start. Joining
-// replaces the workspace, and the batches made before stay in its history:
-// those up to `joined_after` are not the team's and are never sent.
+// out: nobody else acts in it).
 struct TeamCopy {
     std::string database, user;
-    std::uint64_t joined_after = 0;
 };
 TeamCopy load_team_copy();
 void save_team_copy(const TeamCopy& copy);
@@ -115,7 +112,6 @@ struct DeletedRecord {
 struct TeamLink {
     TeamAccount account;
     TeamAccount pending; // the account a join or a publish runs for
-    std::uint64_t joined_after = 0;
     SyncSchedule schedule;
     HttpLine line;
     std::optional<JoinSession> join;

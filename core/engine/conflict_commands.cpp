@@ -28,17 +28,24 @@ Result<Decision> decide_resolve_conflict(const Workspace& ws, const User& actor,
         return decision;
     }
     // Keeping the other value is a change like any other: the same checks.
+    DecideDetails details;
+    if (const auto flow = flow_of_stamp_key(conflict->field)) {
+        if (!conflict->other.value.is_string()) return Error{"The other stage is not a stage"};
+        // The person chose this side knowing the stage: its warnings are taken as seen.
+        return decide_move(ws, actor,
+                           MoveRecord{.id = record->id,
+                                      .to = conflict->other.value.get<std::string>(),
+                                      .flow = *flow,
+                                      .confirm_warnings = true},
+                           now, details);
+    }
     UpdateRecord update{record->id};
     if (conflict->field == kOwnerStampKey) {
         if (!conflict->other.value.is_string()) return Error{"The other owner is not a person"};
         update.owner = conflict->other.value.get<std::string>();
     } else {
-        const RecordTypeDef* type = ws.schema.type(record->type);
-        if (!type || !type->field(conflict->field))
-            return Error{"To keep the other stage of " + ws.title_of(*record) + ", move it there"};
         update.fields[conflict->field] = conflict->other.value;
     }
-    DecideDetails details;
     return decide_update(ws, actor, update, now, details);
 }
 

@@ -135,6 +135,7 @@ json team_sync_to_json(const TeamSync& sync) {
             {"database", sync.database},
             {"applied", seen_to_json(sync.applied)},
             {"pushed_through", sync.pushed_through},
+            {"joined_after", sync.joined_after},
             {"since", sync.since},
             {"heads", std::move(heads)},
             {"deleted", std::move(deleted)},
@@ -169,6 +170,7 @@ Result<TeamSync> team_sync_from_json(const json& value, const std::string& path)
         sync.database = value.at("database").get<std::string>();
         sync.pushed_through = value.at("pushed_through").get<std::uint64_t>();
         sync.since = value.at("since").get<std::string>();
+        sync.joined_after = value.value("joined_after", std::uint64_t{0});
         sync.resolved = value.at("resolved").get<std::set<std::string>>();
     } catch (const json::exception&) {
         return Error{path + ": expected clock, database, pushed_through, since and resolved"};

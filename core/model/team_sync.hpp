@@ -8,9 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <compare>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -59,6 +61,12 @@ struct Head {
 inline std::string flow_stamp_key(const std::string& flow) {
     return "flow:" + flow;
 }
+// The flow a key names ("flow:sales_pipeline" names "sales_pipeline"), if it names one.
+inline std::optional<std::string> flow_of_stamp_key(const std::string& key) {
+    const std::string prefix = flow_stamp_key("");
+    if (key.rfind(prefix, 0) != 0) return std::nullopt;
+    return key.substr(prefix.size());
+}
 inline constexpr const char* kOwnerStampKey = "owner";
 inline constexpr const char* kCreatedStampKey = "";
 
@@ -87,13 +95,19 @@ struct TeamSync {
     std::string database;
     SeenBatches applied;              // per other device, the last of its batches applied here
     std::uint64_t pushed_through = 0; // this device's batches up to this seq are on the server
-    std::string since = "0";          // where the server's change feed was read up to
+    // The seq the workspace was replaced at on this device (by joining): the
+    // batches before it belong to the workspace it replaced, never to a team.
+    std::uint64_t joined_after = 0;
+    std::string since = "0"; // where the server's change feed was read up to
     // record id -> stamp key -> its current heads (usually one).
     std::unordered_map<std::string, std::map<std::string, std::vector<Head>>> heads;
     std::set<std::pair<std::string, std::string>> conflicted; // (record, key) with 2+ heads
     std::map<std::string, Stamp> deleted;                     // record id -> its deletion
     std::vector<SyncConflict> deletions; // changes to records deleted elsewhere, in the order found
     std::set<std::string> resolved;      // ids of deletion conflicts someone dismissed
+
+    // This device's batches after this seq are the team's and not on its server yet.
+    std::uint64_t unsent_after() const { return std::max(pushed_through, joined_after); }
 
     // The heads of one value: its own, or the record's creation stamp.
     const std::vector<Head>* heads_of(const std::string& record, const std::string& key) const {

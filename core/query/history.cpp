@@ -198,8 +198,8 @@ struct Describer {
     std::string operator()(const ev::HeadsSet&) const { return ""; }
     std::string operator()(const ev::ValueConfirmed& e) const {
         return "Kept " +
-               (e.key.rfind("flow:", 0) == 0 ? std::string("the stage")
-                                             : field_label(ws, type, e.key)) +
+               (flow_of_stamp_key(e.key) ? std::string("the stage")
+                                         : field_label(ws, type, e.key)) +
                " as it stood, after a sync conflict";
     }
     std::string operator()(const ev::SyncCheckpoint&) const { return ""; }

@@ -614,6 +614,9 @@ Status WorkspaceStore::replace(Engine& engine, Workspace workspace) {
     if (auto status = repair(engine.last_seq()); !status) return status;
     // Above every entry ever journaled here, so none of them is replayed on top.
     const std::uint64_t seq = std::max(engine.last_seq(), read_head().value_or(0)) + 1;
+    // What this device journaled before belongs to the workspace replaced:
+    // none of it goes to a team this one syncs with (joining replaces).
+    workspace.team_sync.joined_after = seq;
     const std::string temporary = std::string(kSnapshotFile) + ".tmp";
     const std::string text = snapshot_text(encode_snapshot_body(workspace), seq);
     if (auto status = m_storage.write(temporary, text, Sync::Yes); !status) {

@@ -1,5 +1,7 @@
 #include "sync/conflicts.hpp"
 
+#include "engine/permissions.hpp"
+
 #include <algorithm>
 
 namespace crm {
@@ -53,6 +55,15 @@ std::vector<SyncConflict> open_conflicts(const Workspace& workspace) {
             open.push_back(value_conflict(record, key, *heads));
     for (const auto& conflict : sync.deletions)
         if (!conflict.resolved) open.push_back(conflict);
+    return open;
+}
+
+std::vector<SyncConflict> open_conflicts(const Workspace& workspace, const User& viewer) {
+    auto open = open_conflicts(workspace);
+    std::erase_if(open, [&](const SyncConflict& conflict) {
+        const Record* record = workspace.find(conflict.record);
+        return record && !can_view(workspace, viewer, *record);
+    });
     return open;
 }
 

@@ -14,6 +14,8 @@ namespace crm {
 // found. Ids: "<record>/<key>" for a value, "<record>/deleted/<stamp>" for
 // a deletion; the same on every device that has both sides.
 std::vector<SyncConflict> open_conflicts(const Workspace& workspace);
+// Those `viewer` may see: on records they can view, and on records deleted.
+std::vector<SyncConflict> open_conflicts(const Workspace& workspace, const User& viewer);
 // One side of a conflict: the value a write made, who and when.
 ConflictSide conflict_side(const Stamp& stamp, nlohmann::json value);
 std::optional<SyncConflict> open_conflict(const Workspace& workspace, const std::string& id);

@@ -54,7 +54,7 @@ class Merger {
         const Record* current = record(id);
         if (!current) return json();
         if (key == kOwnerStampKey) return current->owner;
-        if (key.rfind("flow:", 0) == 0) return position(id, key.substr(5));
+        if (const auto flow = flow_of_stamp_key(key)) return position(id, *flow);
         return current->value(key);
     }
 
@@ -218,7 +218,7 @@ class Merger {
             update.owner = e.value.get<std::string>();
             update.owner_before = current->owner;
             push_update(std::move(update));
-        } else if (e.key.rfind("flow:", 0) != 0 && e.key != kOwnerStampKey &&
+        } else if (!flow_of_stamp_key(e.key) && e.key != kOwnerStampKey &&
                    current->value(e.key) != e.value) {
             push_update(ev::RecordUpdated{.id = e.id,
                                           .fields = {{e.key, e.value}},

@@ -242,7 +242,8 @@ void SyncSession::take_answer(const HttpResponse& response) {
 void SyncSession::start_push() {
     m_to_push.clear();
     m_docs_to_send.clear();
-    auto outbox = m_outbox(m_pushed_through);
+    // `previous` chains from m_pushed_through: 0 for a device that joined and sent nothing yet.
+    auto outbox = m_outbox(std::max(m_pushed_through, m_engine.workspace().team_sync.joined_after));
     if (!outbox) return fail("Cannot read this device's changes: " + outbox.error());
     for (auto& batch : *outbox) {
         if (m_to_push.size() == kSyncPageSize) break;

@@ -1,5 +1,6 @@
 #include "sync/team_database.hpp"
 
+#include "engine/permissions.hpp"
 #include "io/json_text.hpp"
 #include "io/workspace_json.hpp"
 
@@ -36,7 +37,8 @@ std::optional<std::string> http_failure(const std::string& database, const HttpR
                " did not accept the user name or password (HTTP " +
                std::to_string(response.status) + ")";
     if (response.status == 404 && database_check)
-        return "There is no team database at " + database + " (crm publish creates one)";
+        return "There is no team database at " + database +
+               " (an admin starts one by publishing a workspace to it)";
     if (response.status >= 300)
         return "The team server at " + database + " answered HTTP " +
                std::to_string(response.status) + ": " + response.body.substr(0, 200);
@@ -75,6 +77,19 @@ std::vector<HttpRequest> publish_requests(const Workspace& workspace, const std:
     return requests;
 }
 
+// Why this person cannot start a team from this workspace, if they cannot:
+// the team starts from all of it, as a replacing import would.
+std::optional<std::string> publish_refusal(const Workspace& workspace, const std::string& actor) {
+    if (!workspace.team_sync.database.empty())
+        return "This workspace already syncs with " + workspace.team_sync.database;
+    const User* person = workspace.directory.user(actor);
+    if (!person) return "There is no user \"" + actor + "\" in this workspace";
+    if (person->role != Role::Admin)
+        return "Only an admin can start a team database from this workspace, and " +
+               describe_user(*person) + " is not one";
+    return std::nullopt;
+}
+
 } // namespace
 
 PublishSession::PublishSession(Engine& engine, std::string database, std::string actor, Instant now)
@@ -82,8 +97,8 @@ PublishSession::PublishSession(Engine& engine, std::string database, std::string
       m_through(engine.last_seq()),
       m_requests(publish_requests(engine.workspace(), engine.device(), m_through)) {
     m_requests.push_back({"GET", "", ""});
-    if (!engine.workspace().team_sync.database.empty()) {
-        m_error = "This workspace already syncs with " + engine.workspace().team_sync.database;
+    if (auto refusal = publish_refusal(engine.workspace(), m_actor)) {
+        m_error = std::move(*refusal);
         m_done = true;
     }
 }
@@ -97,7 +112,7 @@ std::optional<HttpRequest> PublishSession::next() {
 void PublishSession::take(const HttpResponse& response) {
     if (m_requests[m_next].path.empty() && response.status == 412) {
         m_error = "There is already a team database at " + m_database +
-                  " (crm sync joins it; a new team needs a new database name)";
+                  ": join it instead; a new team needs a new database name";
         m_done = true;
         return;
     }
@@ -190,7 +205,8 @@ Result<Workspace> JoinSession::workspace() const {
         !m_base.value("through", json()).is_number_unsigned() ||
         !m_base.value("clock", json()).is_number_unsigned())
         return Error{"The team database at " + m_database +
-                     " holds no workspace this build can read (crm publish starts one)"};
+                     " holds no workspace this build can read (an admin starts one by publishing a "
+                     "workspace)"};
     WorkspaceReader reader;
     if (auto status = reader.read_settings(m_base["settings"]); !status)
         return Error{"The team's workspace: " + status.error()};

@@ -470,7 +470,7 @@ def failures():
         proxy.listen()  # back
 
         missing = f"http://127.0.0.1:{proxy.port}/nothing-here"
-        no_db = f"crm: There is no team database at {missing} (crm publish creates one)"
+        no_db = f"crm: There is no team database at {missing} (an admin starts one by publishing a workspace to it)"
         result = crm_run("sync", d, missing, "--as", "u-ana", "--user", ADMIN, "--password-file", good)
         check("sync with another team's database: refused in words, nothing changed",
               failed_with(result, f"crm: This workspace syncs with {url}, not {missing}")
@@ -491,8 +491,8 @@ def failures():
         run("init", f, "--demo")
         result = crm_run("publish", f, url, "--as", "u-sam", "--user", ADMIN, "--password-file", good)
         check("publish where there is a database: exit 1, the words", result.returncode == 1
-              and result.stderr == f"crm: There is already a team database at {url} "
-              "(crm sync joins it; a new team needs a new database name)\n", result)
+              and result.stderr == f"crm: There is already a team database at {url}"
+              ": join it instead; a new team needs a new database name\n", result)
 
         result = crm_run("sync", d, url, "--as", "u-ana", "--user", ADMIN, "--password-file", good)
         check("sync once it works: the unsent edit goes", synced(result) == (1, 0, 0), result)

@@ -593,3 +593,88 @@ TEST_CASE("a team server's answers of the wrong shape end the sync in words") {
     CHECK(b.record("deal-1").value("amount") != money(4321));
     CHECK(b.sync(team.server).pulled == 1);
 }
+
+TEST_CASE("keeping the other stage of a conflict moves the record there, through the gate") {
+    SyncedTeam team(2);
+    Device& a = team[0];
+    Device& b = team[1];
+    MoveRecord to_proposal{"deal-5", "proposal_sent"};
+    to_proposal.confirm_warnings = true;
+    accepted(a.engine.apply(to_proposal, "u-sam", at("2026-12-07T09:20:00Z")));
+    MoveRecord to_meeting{"deal-5", "meeting_scheduled"};
+    to_meeting.confirm_warnings = true;
+    accepted(b.engine.apply(to_meeting, "u-sam", at("2026-12-07T09:25:00Z")));
+    team.settle();
+    const std::string id = "deal-5/flow:sales_pipeline";
+    REQUIRE(open_conflict_ids(a.engine.workspace()) == std::vector<std::string>{id});
+    CHECK(a.record("deal-5").flows.at("sales_pipeline").stage == "meeting_scheduled");
+    accepted(a.engine.apply(ResolveConflict{id, true}, "u-sam", at("2026-12-07T09:30:00Z")));
+    team.settle();
+    for (Device* device : {&a, &b}) {
+        CHECK(device->record("deal-5").flows.at("sales_pipeline").stage == "proposal_sent");
+        CHECK(open_conflict_ids(device->engine.workspace()).empty());
+    }
+}
+
+TEST_CASE("a person sees the conflicts on records they can see, and on records deleted") {
+    SyncedTeam team(2);
+    accepted(team[0].set("deal-1", {{"amount", money(1000)}}, "u-sam", "2026-12-07T09:20:00Z"));
+    accepted(team[1].set("deal-1", {{"amount", money(2000)}}, "u-sam", "2026-12-07T09:21:00Z"));
+    accepted(team[0].set("deal-2", {{"amount", money(3000)}}, "u-sam", "2026-12-07T09:20:00Z"));
+    accepted(team[1].set("deal-2", {{"amount", money(4000)}}, "u-sam", "2026-12-07T09:21:00Z"));
+    team.settle();
+    const Workspace& ws = team[0].engine.workspace();
+    const auto ids_for = [&](const char* user) {
+        std::vector<std::string> ids;
+        for (const auto& conflict : open_conflicts(ws, *ws.directory.user(user)))
+            ids.push_back(conflict.id);
+        return ids;
+    };
+    CHECK(ids_for("u-sam") == std::vector<std::string>{"deal-1/amount", "deal-2/amount"});
+    CHECK(ids_for("u-ana") == std::vector<std::string>{"deal-1/amount"});
+    CHECK(ids_for("u-ben") == std::vector<std::string>{"deal-2/amount"});
+}
+
+TEST_CASE("only an admin starts a team database from a workspace") {
+    Device rep(demo(), "dev000");
+    FakeTeamServer server;
+    PublishSession publish(rep.engine, kDatabase, "u-ana", at("2026-12-07T09:00:00Z"));
+    CHECK(publish.done());
+    CHECK_FALSE(publish.next());
+    CHECK(publish.error() == "Only an admin can start a team database from this workspace, and "
+                             "Ana Reyes (rep) is not one");
+    CHECK(rep.engine.workspace().team_sync.database.empty());
+}
+
+TEST_CASE("a device that joins keeps what it did before to itself and sends what it does after") {
+    test::ScratchDir dir;
+    DirectoryStorage storage(dir.path());
+    WorkspaceStore store(storage);
+    REQUIRE(store.create(demo()).ok());
+    Engine engine;
+    REQUIRE(store.open(engine).ok());
+    for (int i = 0; i < 3; ++i) // a workspace of its own, before joining
+        accepted(engine.apply(UpdateRecord{"deal-1", {{"next_step", "Mine " + std::to_string(i)}}},
+                              "u-sam", at("2026-12-07T08:00:00Z")));
+
+    SyncedTeam team(1);
+    JoinSession join(kDatabase);
+    run(join, team.server);
+    auto joined = join.workspace();
+    REQUIRE(joined.ok());
+    REQUIRE(store.replace(engine, std::move(*joined)).ok());
+    accepted(engine.apply(UpdateRecord{"deal-1", {{"next_step", "Call on Monday"}}}, "u-ana",
+                          at("2026-12-07T09:40:00Z")));
+    const OutboxReader outbox = [&](std::uint64_t after) -> Result<std::vector<EventBatch>> {
+        const auto wanted = [&](const EventBatch& batch) {
+            return batch.seq > after && sent_to_team(batch, engine.device());
+        };
+        return store.read_history(wanted, after).batches;
+    };
+    SyncSession session(engine, kDatabase, outbox, "u-ana", at("2026-12-07T10:00:00Z"));
+    run(session, team.server);
+    CHECK(session.report().error.empty());
+    CHECK(session.report().pushed == 1);
+    CHECK(team[0].sync(team.server).pulled == 1);
+    CHECK(team[0].record("deal-1").value("next_step") == "Call on Monday");
+}

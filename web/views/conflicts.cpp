@@ -28,10 +28,9 @@ std::string person_name(const Workspace& ws, const std::string& id) {
     return user ? user->name : id;
 }
 
-// The flow a stamp key names ("flow:sales_pipeline"), if it names one.
 const Flow* flow_of_key(const Workspace& ws, const std::string& key) {
-    const std::string prefix = flow_stamp_key("");
-    return key.rfind(prefix, 0) == 0 ? ws.flow(key.substr(prefix.size())) : nullptr;
+    const auto flow = flow_of_stamp_key(key);
+    return flow ? ws.flow(*flow) : nullptr;
 }
 
 std::string key_label(const Workspace& ws, const RecordTypeDef* type, const std::string& key) {
