@@ -581,7 +581,7 @@ int cmd_import(const Args& args) {
         if (!actor) throw Refused{"there is no user \"" + args.options.at("as") + "\""};
         for (const auto& problem : report->problems)
             std::cerr << "crm: warning: " << problem << "\n";
-        if (auto allowed = check_replace_workspace(*actor); !allowed) {
+        if (auto allowed = check_replace_workspace(engine.workspace(), *actor); !allowed) {
             std::cerr << "crm: " << allowed.error() << "\n";
             return kRejected;
         }

@@ -912,7 +912,7 @@ void App::import_file(const std::string& path) {
     }
     if (!actor) return;
     const Status may_merge = check_merge_workspace(*actor);
-    const Status may_replace = check_replace_workspace(*actor);
+    const Status may_replace = check_replace_workspace(m_engine.workspace(), *actor);
     if (!may_merge && !may_replace) {
         m_ui.error_dialog = "Import refused: " + may_merge.error() + ".";
         return;
@@ -947,6 +947,9 @@ void App::import_file(const std::string& path) {
             ? "Replace this workspace. Records: " +
                   describe_replacement(count_replacement(m_engine.workspace(), *workspace)) +
                   ". People, processes and settings come from the file too."
+        : check_replace_workspace(*actor)
+            ? "This is the team's copy of its workspace: a file cannot replace it without cutting "
+              "it off from the team. Merge the file instead."
             : "Only admins can replace the whole workspace.";
     if (question.can_replace) m_pending_import = std::move(*workspace);
     m_ui.import_question = std::move(question);

@@ -128,6 +128,14 @@ Status check_replace_workspace(const User& actor) {
     return Error{describe_user(actor) + " cannot replace the workspace; only admins can import"};
 }
 
+Status check_replace_workspace(const Workspace& current, const User& actor) {
+    if (auto allowed = check_replace_workspace(actor); !allowed) return allowed;
+    if (current.team_sync.database.empty()) return Status::success();
+    return Error{"this workspace is the team's copy from " + current.team_sync.database +
+                 ", and a file cannot replace it without cutting it off from the team; merge "
+                 "the file instead"};
+}
+
 Status check_merge_workspace(const User& actor) {
     if (actor.role != Role::Rep) return Status::success();
     return Error{describe_user(actor) +

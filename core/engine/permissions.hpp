@@ -41,6 +41,9 @@ Status check_delete(const Workspace& workspace, const User& actor, const Record&
 Status check_schema_change(const User& actor);
 // Importing replaces the whole workspace: admins only.
 Status check_replace_workspace(const User& actor);
+// As above, for this workspace: a team's copy is never replaced from a file,
+// which would cut it off from the team with every change not synced yet.
+Status check_replace_workspace(const Workspace& current, const User& actor);
 // Merging a workspace file adds and updates records in bulk: managers and
 // admins, each record still checked as their own edit would be.
 Status check_merge_workspace(const User& actor);

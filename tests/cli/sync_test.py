@@ -493,6 +493,14 @@ def failures():
         check("publish where there is a database: exit 1, the words", result.returncode == 1
               and result.stderr == f"crm: There is already a team database at {url}"
               ": join it instead; a new team needs a new database name\n", result)
+        with open(f"{work}/f.json", "w") as out:
+            out.write(run("export", f))
+        result = crm_run("import", d, f"{work}/f.json", "--as", "u-sam")
+        check("a file replacing a team's copy: refused in words, nothing changed",
+              result.returncode == 1 and result.stderr ==
+              f"crm: this workspace is the team's copy from {url}, and a file cannot replace it "
+              "without cutting it off from the team; merge the file instead\n"
+              and fingerprint(d) == files_before, result)
 
         result = crm_run("sync", d, url, "--as", "u-ana", "--user", ADMIN, "--password-file", good)
         check("sync once it works: the unsent edit goes", synced(result) == (1, 0, 0), result)

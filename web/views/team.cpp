@@ -107,7 +107,7 @@ void draw_signed_in(ViewContext& view) {
 // Starting a team database is for admins, from a workspace of no team yet.
 bool may_publish(const ViewContext& view) {
     const User* me = view.workspace.directory.user(view.ui.user);
-    return me && check_replace_workspace(*me) && view.workspace.team_sync.database.empty();
+    return me && check_replace_workspace(view.workspace, *me);
 }
 
 void draw_sign_in(ViewContext& view) {
