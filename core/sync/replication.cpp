@@ -41,6 +41,14 @@ std::optional<std::pair<std::string, std::uint64_t>> batch_of_id(const std::stri
     return std::pair(id.substr(2, dash - 2), std::stoull(digits));
 }
 
+// A copy restored from a backup (or copied from another device) numbers its
+// new batches as the ones it already sent: sending them would put two
+// histories under one name, and the team would never see the second.
+constexpr const char* kOlderCopy =
+    "The team server holds changes from this device that this copy of the workspace does not: "
+    "it was restored from a backup or copied from another device. Nothing was sent; join the "
+    "team again as a new device (this copy keeps everything it holds)";
+
 std::string checkpoint_path(const std::string& device) {
     return "_local/crm-" + device;
 }
@@ -161,7 +169,9 @@ std::optional<HttpRequest> SyncSession::next() {
         return request;
     }
     case Phase::WriteCheckpoint: {
-        json checkpoint = {{"since", m_since}, {"device", m_engine.device()}};
+        json checkpoint = {{"since", m_since},
+                           {"device", m_engine.device()},
+                           {"pushed_through", m_pushed_through}};
         if (!m_checkpoint_rev.empty()) checkpoint["_rev"] = m_checkpoint_rev;
         return HttpRequest{"PUT", checkpoint_path(m_engine.device()), checkpoint.dump()};
     }
@@ -222,6 +232,11 @@ void SyncSession::take_answer(const HttpResponse& response) {
     case Phase::ReadCheckpoint:
         m_checkpoint_rev = answer->value("_rev", "");
         // The workspace's own checkpoint rules: it was saved with what it covers.
+        // The server's says what this device sent, which a copy must hold.
+        if (const auto sent = answer->find("pushed_through");
+            sent != answer->end() && sent->is_number_unsigned())
+            m_server_pushed_through = sent->get<std::uint64_t>();
+        if (m_server_pushed_through > m_engine.last_seq()) return fail(kOlderCopy);
         return start_push();
     case Phase::AskMissing:
         return take_missing(*answer);
@@ -254,9 +269,13 @@ void SyncSession::start_push() {
 
 void SyncSession::take_missing(const json& answer) {
     std::vector<json> missing;
-    for (auto& document : m_docs_to_send)
-        if (answer.contains(document["_id"].get<std::string>()))
-            missing.push_back(std::move(document));
+    for (auto& document : m_docs_to_send) {
+        const std::string id = document["_id"].get<std::string>();
+        if (!answer.contains(id)) continue;
+        // The server holds another batch under this id: this copy's history forked.
+        if (batch_of_id(id)->second <= m_server_pushed_through) return fail(kOlderCopy);
+        missing.push_back(std::move(document));
+    }
     m_docs_to_send = std::move(missing);
     if (!m_docs_to_send.empty()) return (void)(m_phase = Phase::SendBatches);
     // The server has them all already: an earlier sync sent them and stopped.

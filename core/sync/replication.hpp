@@ -94,6 +94,7 @@ class SyncSession {
     std::vector<EventBatch> m_to_push;
     std::vector<nlohmann::json> m_docs_to_send;
     std::uint64_t m_pushed_through = 0;
+    std::uint64_t m_server_pushed_through = 0; // what the server's checkpoint says was sent
     // A page of the change feed: ids to fetch, and where it ends.
     std::vector<std::string> m_wanted;
     std::string m_page_end;

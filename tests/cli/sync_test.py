@@ -416,8 +416,37 @@ def late_joiner(url, a, b, changes):
     check("C: a second sync moves nothing", synced(result) == (0, 0, 0), result)
 
 
+def restored_copy(url, a, c):
+    """4: C's directory is backed up, C syncs two changes, then the backup is
+    put back: its next changes would reuse the numbers of the two sent."""
+    backup = f"{work}/c-backup"
+    shutil.copytree(c, backup)
+    run("set", c, "deal-2", "next_step=Ship the pilot kit", "--as", "u-ben")
+    run("set", c, "deal-2", "next_step=Ship the pilot kit on Monday", "--as", "u-ben")
+    check("C sends its two changes", synced(crm_run("sync", c, url, "--as", "u-ben"))[0] == 2)
+    shutil.rmtree(c)
+    shutil.copytree(backup, c)
+    words = ("crm: The team server holds changes from this device that this copy of the workspace "
+             "does not: it was restored from a backup or copied from another device. Nothing was "
+             "sent; join the team again as a new device (this copy keeps everything it holds)")
+    before = fingerprint(c)
+    result = crm_run("sync", c, url, "--as", "u-ben")
+    check("the restored copy, before any change: refused in words, nothing changed",
+          failed_with(result, words) and fingerprint(c) == before, result)
+    for step in range(3):
+        run("set", c, "deal-2", f"next_step=Restored {step}", "--as", "u-ben")
+    before = fingerprint(c)
+    result = crm_run("sync", c, url, "--as", "u-ben")
+    check("the restored copy, three changes later: refused in words, nothing changed",
+          failed_with(result, words) and fingerprint(c) == before, result)
+    result = crm_run("sync", a, url, "--as", "u-ana")
+    check("A still gets C's two changes, and the restored copy's are not among them",
+          synced(result)[1] == 2 and records(a)["deal-2"][0].get("next_step") ==
+          "Ship the pilot kit on Monday", result)
+
+
 def failures():
-    """4: a server that wants a password; wrong password, no network, no database."""
+    """5: a server that wants a password; wrong password, no network, no database."""
     server = Server("server-auth")
     try:
         status, _ = http("PUT", f"{server.url}/_config/admins/{ADMIN}", PASSWORD)
@@ -542,7 +571,7 @@ def next_steps(ws, deal, device):
 
 
 def server_killed():
-    """5: the server killed mid-sync and restarted on the same files."""
+    """6: the server killed mid-sync and restarted on the same files."""
     data = os.path.join(work, "server-disk", "data")
     os.makedirs(data, exist_ok=True)
     server = Server("server-disk", data=data)
@@ -667,6 +696,7 @@ try:
     team = f"{main.url}/team"
     a, b, changes = two_devices(team)
     late_joiner(team, a, b, changes)
+    restored_copy(team, a, f"{work}/c")
 finally:
     main.kill()
 failures()
