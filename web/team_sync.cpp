@@ -138,7 +138,7 @@ std::string sync_short_words(const SyncStatus& status, Instant now) {
         return waiting ? "Offline · " + std::to_string(waiting) + " waiting" : "Offline";
     if (!status.error.empty())
         return status.retry_at <= now ? "Sync failed"
-                                      : "Sync failed · " + countdown(status.retry_at, now);
+                                      : "Sync failed · retry in " + countdown(status.retry_at, now);
     if (waiting) return std::to_string(waiting) + " waiting";
     if (status.synced_once) return "Synced " + describe_relative(status.last_synced, now);
     return "Not synced yet";

@@ -96,7 +96,8 @@ class HttpLine {
 // Where sync stands, in words for the top bar and the team dialog:
 // "Synced 2 min ago", "3 changes waiting", "Syncing…", "Offline — 3 changes
 // waiting", "Sync failed: <why>, retrying in 40 s". The short form fits a
-// phone's top bar ("Sync failed · retry in 40 s", "Offline · 3 waiting").
+// tablet's top bar ("Sync failed · retry in 40 s", "Offline · 3 waiting"); where
+// that does not fit either (a phone), a failure is "Sync failed".
 std::string sync_words(const SyncStatus& status, Instant now);
 std::string sync_short_words(const SyncStatus& status, Instant now);
 enum class SyncTone { Good, Busy, Warning, Bad };

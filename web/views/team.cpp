@@ -181,8 +181,10 @@ void draw_team_dialog(ViewContext& view) {
 
 void draw_sync_status(ViewContext& view, float width, bool short_form) {
     const SyncStatus& status = view.ui.team.status;
-    const std::string words =
+    std::string words =
         short_form ? sync_short_words(status, view.now) : sync_words(status, view.now);
+    if (!status.error.empty() && ImGui::CalcTextSize(words.c_str()).x > width)
+        words = "Sync failed"; // the countdown is in the Team dialog, one tap away
     const ImVec4 color = on_bar(sync_tone(status));
     text_fitted(words, width, &color);
     mark(view.ui, "sync-status");
