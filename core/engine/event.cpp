@@ -870,7 +870,9 @@ template <typename T> Status check(const T&, BatchState&) {
 
 Status check_event(const Event& event, BatchState& records) {
     const std::string& id = event.record_id();
-    const bool creates = event.as<ev::RecordCreated>() || event.as<ev::RecordRestored>();
+    // A deleted record keeps its heads too (model/team_sync.hpp).
+    const bool creates =
+        event.as<ev::RecordCreated>() || event.as<ev::RecordRestored>() || event.as<ev::HeadsSet>();
     const bool names_record = std::visit(
         [](const auto& e) { return AboutRecord<std::decay_t<decltype(e)>>; }, event.data);
     if (names_record && !creates && !records.exists(id))
@@ -1199,6 +1201,12 @@ void set_heads(TeamSync& sync, const std::string& id, const std::string& key,
         sync.conflicted.insert({id, key});
     else
         sync.conflicted.erase({id, key});
+    if (key == kExistsStampKey) { // the deletion that stands, for the conflicts it names
+        if (const Head* deletion = standing_deletion(heads))
+            sync.deleted[id] = deletion->stamp;
+        else
+            sync.deleted.erase(id);
+    }
     sync.heads[id][key] = std::move(heads);
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::HeadsSet& e) {
@@ -1224,6 +1232,28 @@ void forget_heads(TeamSync& sync, const std::string& id) {
     sync.heads.erase(found);
 }
 
+// A deleted record keeps its heads, with the values it held (`record`, as
+// its deletion kept it), so that a restore made elsewhere weighs them.
+void keep_values(TeamSync& sync, const std::string& id, const nlohmann::json& record) {
+    if (!record.is_object()) return;
+    auto& keys = sync.heads[id];
+    for (auto& [key, heads] : keys)
+        if (key != kCreatedStampKey && key != kExistsStampKey && heads.size() == 1)
+            heads.front().value = value_in_record(record, key);
+    auto& created = keys[kCreatedStampKey];
+    if (created.empty()) created.push_back(Head{}); // made before stamps: seen by every write
+    for (auto& head : created)
+        head.value = record;
+}
+
+// A record made or restored here has seen everything: one stamp for it all.
+void stamp_anew(TeamSync& sync, const std::string& id, const Stamp& stamp, bool restored) {
+    forget_heads(sync, id);
+    sync.heads[id][kCreatedStampKey] = {Head{stamp, {}}};
+    if (restored) sync.heads[id][kExistsStampKey] = {Head{stamp, kRestoredValue}};
+    sync.deleted.erase(id);
+}
+
 // The stamp keys an event writes: a new record's one stamp, a deletion, and,
 // for this device's own batches, the values they change (a merged batch
 // carries its heads in HeadsSet instead).
@@ -1232,17 +1262,17 @@ void stamp_event(TeamSync& sync, const Stamp& stamp, const Event& event, bool me
     const auto write = [&](const std::string& key) {
         if (!merged) set_heads(sync, id, key, {Head{stamp, {}}});
     };
-    if (event.as<ev::RecordCreated>() || event.as<ev::RecordRestored>()) {
-        forget_heads(sync, id);
-        sync.heads[id][kCreatedStampKey] = {Head{stamp, {}}};
-        sync.deleted.erase(id);
+    if (event.as<ev::RecordCreated>()) {
+        stamp_anew(sync, id, stamp, false);
+    } else if (event.as<ev::RecordRestored>()) {
+        if (!merged) stamp_anew(sync, id, stamp, true);
     } else if (const auto* updated = event.as<ev::RecordUpdated>()) {
         for (const auto& [field, value] : updated->fields.items())
             write(field);
         if (updated->owner) write(kOwnerStampKey);
-    } else if (event.as<ev::RecordDeleted>()) {
-        forget_heads(sync, id);
-        sync.deleted[id] = stamp;
+    } else if (const auto* deleted = event.as<ev::RecordDeleted>()) {
+        keep_values(sync, id, deleted->record);
+        if (!merged) set_heads(sync, id, kExistsStampKey, {Head{stamp, kDeletedValue}});
     } else if (const auto* confirmed = event.as<ev::ValueConfirmed>()) {
         write(confirmed->key);
     } else if (const auto* started = event.as<ev::FlowStarted>()) {
@@ -1262,6 +1292,9 @@ void stamp_event(TeamSync& sync, const Stamp& stamp, const Event& event, bool me
 void note_sync(TeamSync& sync, const EventBatch& batch) {
     if (batch.clock == 0) return; // journals from before stamps
     sync.clock = std::max(sync.clock, batch.clock);
+    // A workspace of no team keeps no stamps: no other device's write will
+    // meet its own, and a team starts from its base, which every write has seen.
+    if (sync.database.empty()) return;
     const bool merged = batch.origin_seq != 0;
     if (merged) {
         auto& applied = sync.applied[batch.device];

@@ -24,7 +24,9 @@ json heads_to_json(const std::vector<Head>& heads) {
     json out = json::array();
     for (const auto& head : heads) {
         json item = json::array({stamp_to_json(head.stamp)});
-        if (heads.size() > 1) item.push_back(head.value);
+        // One head's value is the record's, unless the record is deleted or
+        // the value is whether it exists (model/team_sync.hpp).
+        if (heads.size() > 1 || !head.value.is_null()) item.push_back(head.value);
         out.push_back(std::move(item));
     }
     return out;

@@ -70,6 +70,49 @@ inline std::optional<std::string> flow_of_stamp_key(const std::string& key) {
 inline constexpr const char* kOwnerStampKey = "owner";
 inline constexpr const char* kCreatedStampKey = "";
 
+// Whether a record exists is a value with heads of its own (docs/sync.md,
+// "Deleted while changed"), so every device decides it alike whatever order
+// the batches came in: creating writes "created", restoring "restored",
+// deleting "deleted". The record is deleted while a deletion is among the
+// heads and no restore has a greater stamp. A creation never undoes a
+// deletion: only a record made for a cause can be made on two devices, and
+// it is then one record, which the deletion meant. Its heads always keep
+// their values; without its own heads, the record's creation stamp stands.
+inline constexpr const char* kExistsStampKey = "record:exists";
+inline constexpr const char* kCreatedValue = "created";
+inline constexpr const char* kRestoredValue = "restored";
+inline constexpr const char* kDeletedValue = "deleted";
+
+// The deletion that stands among existence heads, if the record is deleted.
+inline const Head* standing_deletion(const std::vector<Head>& heads) {
+    const Head* top = nullptr;
+    const Head* deletion = nullptr;
+    for (const auto& head : heads) {
+        if (head.value == kDeletedValue && (!deletion || head.stamp.wins_over(deletion->stamp)))
+            deletion = &head;
+        if (head.value != kCreatedValue && !head.value.is_null() &&
+            (!top || head.stamp.wins_over(top->stamp)))
+            top = &head;
+    }
+    return top && top->value == kDeletedValue ? deletion : nullptr;
+}
+
+// The value a stamp key names in a record as record_to_json() writes it:
+// a field, the owner, or where it stands in a process (its stage, or its
+// outcome once ended).
+inline nlohmann::json value_in_record(const nlohmann::json& record, const std::string& key) {
+    if (!record.is_object()) return nullptr;
+    if (key == kOwnerStampKey) return record.value("owner", "");
+    if (const auto flow = flow_of_stamp_key(key)) {
+        const auto state =
+            record.value("flows", nlohmann::json::object()).value(*flow, nlohmann::json());
+        if (!state.is_object()) return "";
+        return state.value("status", "") == "active" ? state.value("stage", "")
+                                                     : state.value("outcome", "");
+    }
+    return record.value("fields", nlohmann::json::object()).value(key, nlohmann::json());
+}
+
 // One side of a conflict: a value, who wrote it and when.
 struct ConflictSide {
     nlohmann::json value; // null: cleared (or, for a deleted record, deleted)

@@ -5,6 +5,7 @@
 #include "io/workspace_json.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -34,11 +35,13 @@ class Merger {
         std::visit([&](const auto& e) { merge(e); }, event.data);
     }
 
-    // The heads the batch left, once per value it wrote.
+    // The heads the batch left, once per value it wrote. One head's value
+    // is the record's while it exists; a deleted record's heads keep theirs.
     void finish() {
         for (auto& [key, heads] : m_heads) {
-            if (!record(key.first) && !m_created.count(key.first)) continue;
-            if (heads.size() == 1) heads.front().value = json();
+            const bool here = record(key.first) || m_created.count(key.first);
+            if (heads.size() == 1 && here && key.second != kExistsStampKey)
+                heads.front().value = json();
             events.push_back(ev::HeadsSet{key.first, key.second, std::move(heads)});
         }
     }
@@ -49,26 +52,74 @@ class Merger {
         return m_ws.find(id);
     }
 
-    // The value a record holds under a stamp key, as heads keep it.
+    // The value a record holds under a stamp key, as heads keep it; a
+    // deleted record's, as its deletion kept it.
     json current_value(const std::string& id, const std::string& key) const {
         const Record* current = record(id);
-        if (!current) return json();
+        if (!current) return value_in_record(snapshot(id), key);
         if (key == kOwnerStampKey) return current->owner;
         if (const auto flow = flow_of_stamp_key(key)) return position(id, *flow);
         return current->value(key);
+    }
+    // The deleted record as its deletion kept it (model/team_sync.hpp).
+    json snapshot(const std::string& id) const {
+        const auto found = m_sync.heads.find(id);
+        if (found == m_sync.heads.end()) return json();
+        const auto created = found->second.find(kCreatedStampKey);
+        if (created == found->second.end() || created->second.empty()) return json();
+        return created->second.front().value;
+    }
+    bool has_own_heads(const std::string& id, const std::string& key) const {
+        const auto found = m_sync.heads.find(id);
+        return found != m_sync.heads.end() && found->second.count(key);
+    }
+
+    // The heads of a value now, each with its value.
+    std::vector<Head> heads_now(const std::string& id, const std::string& key) const {
+        if (const auto pending = m_heads.find({id, key}); pending != m_heads.end())
+            return pending->second;
+        if (key == kExistsStampKey) return existence(id);
+        const auto* kept = m_sync.heads_of(id, key);
+        if (!kept) return {};
+        auto heads = *kept;
+        const bool own = has_own_heads(id, key);
+        if (heads.size() == 1 && (record(id) || !own || key == kCreatedStampKey))
+            heads.front().value = key == kCreatedStampKey ? snapshot(id) : current_value(id, key);
+        return heads;
+    }
+    // Whether the record exists, as heads (model/team_sync.hpp): its own, or
+    // its deletion from before they were kept, or its creation stamp.
+    std::vector<Head> existence(const std::string& id) const {
+        if (const auto* own = own_heads(id, kExistsStampKey)) return *own;
+        if (const auto deletion = m_sync.deleted.find(id); deletion != m_sync.deleted.end())
+            return {Head{deletion->second, kDeletedValue}};
+        std::vector<Head> heads;
+        if (const auto* created = own_heads(id, kCreatedStampKey))
+            for (const auto& head : *created)
+                heads.push_back(Head{head.stamp, kCreatedValue});
+        return heads;
+    }
+    const std::vector<Head>* own_heads(const std::string& id, const std::string& key) const {
+        const auto found = m_sync.heads.find(id);
+        if (found == m_sync.heads.end()) return nullptr;
+        const auto of_key = found->second.find(key);
+        return of_key == found->second.end() ? nullptr : &of_key->second;
+    }
+    // The deletion that stands, if the record is deleted here.
+    std::optional<Stamp> deletion_standing(const std::string& id) const {
+        const auto pending = m_heads.find({id, kExistsStampKey});
+        const auto heads = pending != m_heads.end() ? pending->second : existence(id);
+        if (const Head* deletion = standing_deletion(heads)) return deletion->stamp;
+        return std::nullopt;
+    }
+    bool deleted_here(const std::string& id) const {
+        return m_deleted.count(id) || deletion_standing(id);
     }
 
     // One remote write of `key`: the heads it has not seen stay beside it.
     // True when it stands (its stamp is the greatest).
     bool write(const std::string& id, const std::string& key, json value) {
-        auto pending = m_heads.find({id, key});
-        std::vector<Head> heads;
-        if (pending != m_heads.end()) {
-            heads = std::move(pending->second);
-        } else if (const auto* kept = m_sync.heads_of(id, key)) {
-            heads = *kept;
-            if (heads.size() == 1) heads.front().value = current_value(id, key);
-        }
+        std::vector<Head> heads = heads_now(id, key);
         std::vector<Head> after;
         for (auto& head : heads)
             if (!was_seen(head.stamp, m_stamp, m_remote.deps)) after.push_back(std::move(head));
@@ -81,21 +132,16 @@ class Merger {
     }
 
     void merge(const ev::RecordCreated& e) {
-        const Record* existing = record(e.id);
-        if (!existing && !m_created.count(e.id)) {
+        if (m_created.count(e.id)) return;
+        if (!record(e.id) && !deleted_here(e.id)) {
             m_created.insert(e.id);
             events.push_back(e);
             return;
         }
-        if (!existing) return;
-        // Made on two devices for one cause (its id says so): one record.
-        ev::RecordUpdated update{.id = e.id};
-        for (const auto& [field, value] : e.fields.items())
-            if (write(e.id, field, value)) {
-                update.fields[field] = value;
-                update.before[field] = existing->value(field);
-            }
-        push_update(std::move(update));
+        // Made on two devices for one cause (its id says so): one record,
+        // which a deletion of it deletes (model/team_sync.hpp).
+        write(e.id, kExistsStampKey, kCreatedValue);
+        merge(ev::RecordUpdated{.id = e.id, .fields = e.fields});
     }
 
     void merge(const ev::RecordUpdated& e) {
@@ -120,16 +166,22 @@ class Merger {
         events.push_back(std::move(update));
     }
 
-    // A change to a record deleted here: listed, so nobody's work vanishes.
+    // A change to a record deleted here: listed, so nobody's work vanishes,
+    // and kept among its heads, for a restore to weigh.
     void note_lost_update(const ev::RecordUpdated& e) {
-        const auto deletion = m_sync.deleted.find(e.id);
-        if (deletion == m_sync.deleted.end()) {
+        const auto deleted_by = deletion_standing(e.id);
+        if (!deleted_by) {
             dropped.push_back("a change to " + e.id + ", which is not here");
             return;
         }
         json change = e.fields;
-        if (e.owner) change[kOwnerStampKey] = *e.owner;
-        note_deletion(e.id, deletion->second, conflict_side(m_stamp, std::move(change)));
+        for (const auto& [field, value] : e.fields.items())
+            write(e.id, field, value);
+        if (e.owner) {
+            change[kOwnerStampKey] = *e.owner;
+            write(e.id, kOwnerStampKey, *e.owner);
+        }
+        note_deletion(e.id, *deleted_by, conflict_side(m_stamp, std::move(change)));
     }
     void note_deletion(const std::string& id, const Stamp& deletion, ConflictSide change) {
         SyncConflict conflict;
@@ -140,28 +192,111 @@ class Merger {
         events.push_back(ev::ConflictNoted{std::move(conflict)});
     }
 
+    // A deletion takes the record away where it stands (model/team_sync.hpp);
+    // where a restore with a greater stamp stands, it is listed instead.
     void merge(const ev::RecordDeleted& e) {
         const Record* current = record(e.id);
+        if (m_created.count(e.id)) { // made and deleted in one batch
+            m_created.erase(e.id);
+            m_deleted.insert(e.id);
+            return (void)events.push_back(e);
+        }
+        write(e.id, kExistsStampKey, kDeletedValue);
+        if (deletion_standing(e.id) != m_stamp) return; // a restore or a later deletion stands
+        note_unseen_changes(e.id);
         if (!current) return; // deleted here too
-        // Changes made here that the deleting device had not seen.
-        json unseen = json::object();
-        Stamp latest;
-        if (const auto found = m_sync.heads.find(e.id); found != m_sync.heads.end())
-            for (const auto& [key, heads] : found->second)
-                for (const auto& head : heads)
-                    if (!key.empty() && !was_seen(head.stamp, m_stamp, m_remote.deps)) {
-                        unseen[key] = current_value(e.id, key);
-                        if (head.stamp.wins_over(latest)) latest = head.stamp;
-                    }
-        if (!unseen.empty()) note_deletion(e.id, m_stamp, conflict_side(latest, std::move(unseen)));
         m_deleted.insert(e.id);
         events.push_back(ev::RecordDeleted{e.id, record_to_json(*current)});
     }
+    // Changes here that the deleting device had not seen.
+    void note_unseen_changes(const std::string& id) {
+        json unseen = json::object();
+        Stamp latest;
+        if (const auto found = m_sync.heads.find(id); found != m_sync.heads.end())
+            for (const auto& [key, kept] : found->second) {
+                if (key == kCreatedStampKey || key == kExistsStampKey) continue;
+                for (const auto& head : heads_now(id, key))
+                    if (!was_seen(head.stamp, m_stamp, m_remote.deps)) {
+                        unseen[key] = head.value;
+                        if (head.stamp.wins_over(latest)) latest = head.stamp;
+                    }
+            }
+        if (!unseen.empty()) note_deletion(id, m_stamp, conflict_side(latest, std::move(unseen)));
+    }
+
+    // A restore writes every value the record held as its deletion kept it,
+    // beside the changes it had not seen; the record comes back where it
+    // stands, with the values that stand.
     void merge(const ev::RecordRestored& e) {
-        if (record(e.id)) return; // restored here too
+        write(e.id, kExistsStampKey, kRestoredValue);
+        write(e.id, kCreatedStampKey, e.record);
+        json restored = e.record;
+        std::set<std::string> keys = {kOwnerStampKey};
+        const json fields = e.record.value("fields", json::object());
+        const json flows = e.record.value("flows", json::object());
+        for (const auto& [field, value] : fields.items())
+            keys.insert(field);
+        for (const auto& [flow, state] : flows.items())
+            keys.insert(flow_stamp_key(flow));
+        if (const auto found = m_sync.heads.find(e.id); found != m_sync.heads.end())
+            for (const auto& [key, kept] : found->second)
+                if (key != kCreatedStampKey && key != kExistsStampKey) keys.insert(key);
+        const Record* current = record(e.id);
+        ev::RecordUpdated update{.id = e.id};
+        for (const auto& key : keys) {
+            const json value = value_in_record(e.record, key);
+            const json before = current ? current_value(e.id, key) : json();
+            if (!write(e.id, key, value))
+                set_value(restored, key, top_value(e.id, key));
+            else if (current && before != value)
+                changed(update, key, value, before);
+        }
+        if (deletion_standing(e.id)) return; // a deletion with a greater stamp: listed
+        if (current) return push_update(std::move(update));
         m_deleted.erase(e.id);
         m_created.insert(e.id);
-        events.push_back(e);
+        events.push_back(ev::RecordRestored{e.id, std::move(restored)});
+    }
+    json top_value(const std::string& id, const std::string& key) const {
+        const auto heads = heads_now(id, key);
+        const Head* top = &heads.front();
+        for (const auto& head : heads)
+            if (head.stamp.wins_over(top->stamp)) top = &head;
+        return top->value;
+    }
+    // Puts the value that stands into the record a restore brings back.
+    void set_value(json& record, const std::string& key, const json& value) const {
+        if (key == kOwnerStampKey) {
+            record["owner"] = value;
+        } else if (const auto flow = flow_of_stamp_key(key)) {
+            const Flow* def = m_ws.flow(*flow);
+            json& state = record["flows"][*flow];
+            if (!value.is_string() || !def || !state.is_object()) return;
+            const bool stage = def->stage(value.get<std::string>()) != nullptr;
+            state["status"] = stage                                    ? "active"
+                              : def->outcome(value.get<std::string>()) ? "ended"
+                                                                       : "exited";
+            (stage ? state["stage"] : state["outcome"]) = value;
+            if (stage) state.erase("outcome");
+            if (!stage && !state.contains("ended_at")) state["ended_at"] = state["entered_at"];
+        } else if (value.is_null()) {
+            record["fields"].erase(key);
+        } else {
+            record["fields"][key] = value;
+        }
+    }
+    // A restore of a record that is here: its values that stand.
+    void changed(ev::RecordUpdated& update, const std::string& key, const json& value,
+                 const json& before) {
+        if (flow_of_stamp_key(key)) return; // the stage it stands at is kept here
+        if (key == kOwnerStampKey) {
+            if (!value.is_string()) return;
+            update.owner = value.get<std::string>();
+            update.owner_before = before.is_string() ? before.get<std::string>() : "";
+            return;
+        }
+        update.fields[key] = value;
+        update.before[key] = before;
     }
 
     // Where the record stands in `flow` here: its stage, or its outcome once ended.

@@ -122,8 +122,10 @@ struct SyncedTeam {
 // What a person sees of a record: its values, owner and where it stands.
 json visible(const Record& record) {
     json flows = json::object();
+    // Where it stands: its stage, or its outcome once ended (the stage it
+    // ended from is history, which devices may have seen in another order).
     for (const auto& [flow, state] : record.flows)
-        flows[flow] = {state.stage, state.status, state.outcome};
+        flows[flow] = {state.active() ? state.stage : "", state.status, state.outcome};
     return {{"fields", record.fields}, {"owner", record.owner}, {"flows", flows}};
 }
 
@@ -338,10 +340,35 @@ namespace {
 void random_command(Device& device, std::mt19937& random, int step) {
     static const std::vector<std::string> actors = {"u-ana", "u-ben", "u-maria", "u-sam"};
     const std::string actor = actors[random() % actors.size()];
-    const std::string deal = "deal-" + std::to_string(1 + random() % 8);
+    // deal-51 to deal-56 have no records that link to them: those can be deleted.
+    const int number = int(random() % 14);
+    const std::string deal = "deal-" + std::to_string(number < 8 ? 1 + number : 43 + number);
     const Instant now{at("2026-12-07T09:00:00Z").seconds + step};
     Engine& engine = device.engine;
-    switch (random() % 7) {
+    switch (random() % 10) {
+    case 7:
+        engine.apply(DeleteRecord{deal}, "u-sam", now);
+        break;
+    case 8: { // restores a record deleted here or elsewhere, as it was deleted
+        std::vector<const events::RecordDeleted*> gone;
+        for (const auto& batch : device.journal.batches)
+            for (const auto& event : batch.events)
+                if (const auto* deleted = event.as<events::RecordDeleted>();
+                    deleted && !engine.workspace().find(deleted->id))
+                    gone.push_back(deleted);
+        if (!gone.empty()) {
+            const events::RecordDeleted deleted = *gone[random() % gone.size()];
+            engine.apply(RestoreRecord{deleted.id, deleted.record}, "u-sam", now);
+        }
+        break;
+    }
+    case 9: {
+        MoveRecord lost{deal, "closed_lost"};
+        lost.reason = "Went with a competitor";
+        lost.confirm_warnings = true;
+        engine.apply(lost, "u-sam", now);
+        break;
+    }
     case 0:
     case 1:
         engine.apply(UpdateRecord{deal, {{"amount", money(double(random() % 50) * 1000)}}}, actor,
@@ -390,11 +417,22 @@ acknowledged_values(const std::vector<std::unique_ptr<Device>>& devices) {
         auto& slot = latest[{id, field}];
         if (stamp.wins_over(slot.first)) slot = {stamp, value};
     };
+    // A restore writes every field the record had, as its deletion kept it.
+    std::map<std::string, std::set<std::string>> fields_of;
+    for (const auto& device : devices)
+        for (const auto& batch : device->journal.batches)
+            for (const auto& event : batch.events)
+                if (const auto* updated = event.as<events::RecordUpdated>())
+                    for (const auto& [field, value] : updated->fields.items())
+                        fields_of[updated->id].insert(field);
     for (const auto& device : devices)
         for (const auto& batch : device->journal.batches) {
             if (!sent_to_team(batch, device->engine.device())) continue;
             const Stamp stamp{batch.clock, batch.device, batch.seq, batch.actor};
             for (const auto& event : batch.events) {
+                if (const auto* restored = event.as<events::RecordRestored>())
+                    for (const auto& field : fields_of[restored->id])
+                        note(restored->id, field, stamp, value_in_record(restored->record, field));
                 if (const auto* created = event.as<events::RecordCreated>())
                     for (const auto& [field, value] : created->fields.items())
                         note(created->id, field, stamp, value);
@@ -423,6 +461,15 @@ TEST_CASE("three devices x 3,000 random commands with random syncs reach the sam
         }
     team.settle();
     CHECK(syncs > 100);
+    std::size_t deletions = 0, restores = 0;
+    for (const auto& batch : team[0].journal.batches)
+        for (const auto& event : batch.events) {
+            deletions += event.as<events::RecordDeleted>() != nullptr;
+            restores += event.as<events::RecordRestored>() != nullptr;
+        }
+    MESSAGE(deletions << " deletions and " << restores << " restores on device 0");
+    CHECK(deletions > 50);
+    CHECK(restores > 20);
     const auto first = visible_records(team[0].engine.workspace());
     for (std::size_t d = 1; d < 3; ++d) {
         const auto other = visible_records(team[d].engine.workspace());
@@ -677,4 +724,93 @@ TEST_CASE("a device that joins keeps what it did before to itself and sends what
     CHECK(session.report().pushed == 1);
     CHECK(team[0].sync(team.server).pulled == 1);
     CHECK(team[0].record("deal-1").value("next_step") == "Call on Monday");
+}
+
+namespace {
+
+// Deletes a record and restores it from what the deletion kept, as undo does.
+void delete_and_restore(Device& device, const std::string& id, const char* deleted,
+                        const char* restored) {
+    const json kept = record_to_json(device.record(id));
+    const Outcome deletion = device.engine.apply(DeleteRecord{id}, "u-sam", at(deleted));
+    INFO(deletion.message);
+    REQUIRE(deletion.ok);
+    const Outcome restore = device.engine.apply(RestoreRecord{id, kept}, "u-sam", at(restored));
+    INFO(restore.message);
+    REQUIRE(restore.ok);
+}
+
+// The records that differ between two devices, named; none when they agree.
+std::vector<std::string> differing_records(const Workspace& one, const Workspace& other) {
+    auto first = visible_records(one);
+    auto second = visible_records(other);
+    std::vector<std::string> ids;
+    for (const auto& [id, record] : first)
+        if (!second.count(id) || second.at(id) != record) ids.push_back(id);
+    for (const auto& [id, record] : second)
+        if (!first.count(id)) ids.push_back(id);
+    return ids;
+}
+
+void same_everywhere(SyncedTeam& team) {
+    for (std::size_t d = 1; d < team.devices.size(); ++d) {
+        CAPTURE(d);
+        CHECK(json(differing_records(team[0].engine.workspace(), team[d].engine.workspace()))
+                  .dump() == "[]");
+        CHECK(json(open_conflict_ids(team[d].engine.workspace())).dump() ==
+              json(open_conflict_ids(team[0].engine.workspace())).dump());
+    }
+}
+
+} // namespace
+
+TEST_CASE(
+    "a restore after a delete, beside an edit made elsewhere, keeps the edit on every device") {
+    for (const char* edited : {"2026-12-07T09:05:00Z", "2026-12-07T09:30:00Z"}) {
+        CAPTURE(edited);
+        SyncedTeam team(3);
+        delete_and_restore(team[0], "deal-53", "2026-12-07T09:10:00Z", "2026-12-07T09:20:00Z");
+        accepted(team[1].set("deal-53", {{"amount", money(4242)}}, "u-sam", edited));
+        team.settle();
+        same_everywhere(team);
+        REQUIRE(team[2].engine.workspace().find("deal-53"));
+        const bool edit_is_later = std::string(edited) > "2026-12-07T09:20:00Z";
+        CHECK((team[2].record("deal-53").value("amount") == money(4242)) == edit_is_later);
+        // Not lost either way: it stands, or it is listed beside the restored value.
+        CHECK((edit_is_later || !open_conflicts(team[2].engine.workspace()).empty()));
+    }
+}
+
+TEST_CASE("a delete beside a delete and restore made elsewhere ends the same on every device") {
+    for (const char* deleted : {"2026-12-07T09:05:00Z", "2026-12-07T09:30:00Z"}) {
+        CAPTURE(deleted);
+        SyncedTeam team(3);
+        accepted(team[0].engine.apply(DeleteRecord{"deal-54"}, "u-sam", at(deleted)));
+        delete_and_restore(team[1], "deal-54", "2026-12-07T09:10:00Z", "2026-12-07T09:20:00Z");
+        team.settle();
+        same_everywhere(team);
+        const bool delete_is_later = std::string(deleted) > "2026-12-07T09:20:00Z";
+        CHECK(!team[2].engine.workspace().find("deal-54") == delete_is_later);
+        // The side that lost is listed either way.
+        CHECK(open_conflict_ids(team[2].engine.workspace()).size() == 1);
+    }
+}
+
+TEST_CASE("a record made for a cause and deleted on one device stays deleted on every device") {
+    SyncedTeam team(2);
+    Device& a = team[0];
+    Device& b = team[1];
+    const Instant later = at("2026-12-09T09:00:00Z");
+    tick(a.engine, later);
+    tick(b.engine, later);
+    std::string made;
+    for (const auto& id : a.engine.workspace().ids_of_type("task"))
+        if (is_made_for_a_cause(id)) made = id;
+    REQUIRE_FALSE(made.empty());
+    REQUIRE(b.engine.workspace().find(made));
+    accepted(a.engine.apply(DeleteRecord{made}, "u-sam", at("2026-12-09T09:05:00Z")));
+    team.settle();
+    for (Device* device : {&a, &b})
+        CHECK_FALSE(device->engine.workspace().find(made));
+    same_everywhere(team);
 }
