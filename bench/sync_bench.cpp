@@ -27,8 +27,7 @@ namespace {
 constexpr const char* kNow = "2026-12-07T09:00:00Z";
 
 template <typename Session> void run(Session& session, const TeamServer& server) {
-    while (auto request = session.next())
-        session.take(send_http(server, *request));
+    run_to_end(session, [&](const HttpRequest& request) { return send_http(server, request); });
 }
 
 // One device: a workspace in a scratch directory, open in an engine.

@@ -1603,8 +1603,7 @@ TeamServer team_server(const Args& args, const std::string& url) {
 
 // Sends each request a session asks for until it is done.
 template <typename Session> void run_session(Session& session, const TeamServer& server) {
-    while (auto request = session.next())
-        session.take(send_http(server, *request));
+    run_to_end(session, [&](const HttpRequest& request) { return send_http(server, request); });
 }
 
 // This device's batches after `after` that go to the team, from its journal and history.

@@ -704,6 +704,10 @@ Status Engine::commit(EventBatch& batch) {
         static_cast<std::uint64_t>(std::max<std::int64_t>(batch.at.seconds, 0)) * 1000;
     batch.clock = std::max(at_ms, m_workspace.team_sync.clock + 1);
     batch.deps = m_workspace.team_sync.applied; // what it has seen, for merges elsewhere
+    return journal_and_apply(batch);
+}
+
+Status Engine::journal_and_apply(const EventBatch& batch) {
     // Never journal what would not apply: replay would stop at it.
     if (auto status = check_batch(m_workspace, batch); !status) return status;
     m_save_failure.reset();
@@ -1041,19 +1045,7 @@ void Engine::note_blocked_move(const Command& command, const BlockedMove& blocke
 
 Status Engine::receive(EventBatch batch) {
     batch.seq = m_last_seq + 1;
-    if (auto status = check_batch(m_workspace, batch); !status) return status;
-    if (m_sink) {
-        if (auto status = m_sink->append(batch); !status) {
-            m_save_failure = status.error();
-            return Error{"Not saved: " + status.error()};
-        }
-    }
-    m_save_failure.reset();
-    m_last_seq = batch.seq;
-    ++m_generation;
-    if (auto status = apply_checked_batch(m_workspace, batch); !status) return status;
-    note_changes(batch);
-    return Status::success();
+    return journal_and_apply(batch);
 }
 
 Status Engine::replay(const EventBatch& batch) {

@@ -188,6 +188,8 @@ class Engine {
   private:
     // Journals and applies the batch; on success it carries its seq and device.
     Status commit(EventBatch& batch);
+    // What commit() and receive() share: check, journal, apply, note the changes.
+    Status journal_and_apply(const EventBatch& batch);
     // Decides and commits what automation does for `cause`, then its reactions.
     std::vector<std::string> run_automation(const Command& command, const Cause& cause,
                                             Instant now);

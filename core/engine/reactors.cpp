@@ -158,10 +158,8 @@ void notify_breach(const Workspace& ws, const EventBatch& batch, const events::S
                                          user) != breach.escalated_to->end();
         Notification notification;
         // From the breach: each device that raises it makes the same one.
-        notification.id =
-            "note-" +
-            cause_tag("sla|" + breach.id + "|" + breach.policy + "|" + breach.due + "|" + user) +
-            "-1";
+        notification.id = ws.notifications.peek_next_id(
+            cause_tag("sla|" + breach.id + "|" + breach.policy + "|" + breach.due + "|" + user));
         notification.user = user;
         notification.kind = escalated ? kNotifyEscalation : kNotifySlaBreach;
         notification.record = record->id;
@@ -192,7 +190,7 @@ void notify_assignment(const Workspace& ws, const EventBatch& batch, const std::
     // A record made by time-driven automation is made alike on every device
     // (its id says so): so is the notice of who it went to.
     if (is_made_for_a_cause(id))
-        notification.id = "note-" + cause_tag("assigned|" + id + "|" + owner) + "-1";
+        notification.id = ws.notifications.peek_next_id(cause_tag("assigned|" + id + "|" + owner));
     notification.user = owner;
     notification.kind = kNotifyAssignment;
     notification.record = id;

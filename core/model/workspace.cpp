@@ -1,5 +1,6 @@
 #include "model/workspace.hpp"
 
+#include "util/fnv1a.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -283,11 +284,7 @@ bool is_device_tag(std::string_view tag) {
 }
 
 std::string cause_tag(std::string_view cause) {
-    std::uint64_t hash = 14695981039346656037ull; // FNV-1a
-    for (const unsigned char c : cause) {
-        hash ^= c;
-        hash *= 1099511628211ull;
-    }
+    std::uint64_t hash = fnv1a_64(cause);
     std::string tag = "c";
     for (int i = 0; i < 11; ++i, hash /= 36)
         tag += "0123456789abcdefghijklmnopqrstuvwxyz"[hash % 36];

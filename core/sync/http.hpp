@@ -19,6 +19,14 @@ struct HttpResponse {
     std::string error; // why there was no answer, in words ("could not connect")
 };
 
+// Runs a sync, join or publish session to its end, sending each request with
+// `send` (HttpRequest -> HttpResponse) and waiting for its answer: the command
+// line's way and the tests'. The browser sends one request per frame instead.
+template <typename Session, typename Send> void run_to_end(Session& session, Send&& send) {
+    while (auto request = session.next())
+        session.take(send(*request));
+}
+
 // `text` as one component of a URL's query: "a b" -> "a%20b".
 std::string url_component(const std::string& text);
 

@@ -3,6 +3,7 @@
 #include "io/json_text.hpp"
 #include "sync/merge.hpp"
 #include "sync/team_database.hpp"
+#include "util/fnv1a.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -20,11 +21,7 @@ constexpr std::size_t kSeqDigits = 16; // ids sort in seq order
 // A document's revision from its content (FNV-1a, 64 bits): the same batch
 // always makes the same revision, so sending it again changes nothing.
 std::string content_revision(const std::string& text) {
-    std::uint64_t hash = 14695981039346656037ull;
-    for (const unsigned char c : text) {
-        hash ^= c;
-        hash *= 1099511628211ull;
-    }
+    const std::uint64_t hash = fnv1a_64(text);
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
     return hex;
