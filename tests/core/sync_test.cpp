@@ -53,8 +53,7 @@ const Workspace& demo() {
 }
 
 template <typename Session> void run(Session& session, FakeTeamServer& server) {
-    while (auto request = session.next())
-        session.take(server.handle(*request));
+    run_to_end(session, [&](const HttpRequest& request) { return server.handle(request); });
 }
 
 struct Device {
@@ -813,4 +812,31 @@ TEST_CASE("a record made for a cause and deleted on one device stays deleted on 
     for (Device* device : {&a, &b})
         CHECK_FALSE(device->engine.workspace().find(made));
     same_everywhere(team);
+}
+
+TEST_CASE("a copy restored from a backup is refused before it sends what would hide its changes") {
+    SyncedTeam team(2);
+    const Workspace backup = team[1].engine.workspace();
+    const std::uint64_t backup_seq = team[1].engine.last_seq();
+    const std::vector<EventBatch> backup_journal = team[1].journal.batches;
+    accepted(team[1].set("deal-2", {{"next_step", "Sent"}}, "u-ben", "2026-12-07T09:10:00Z"));
+    accepted(team[1].set("deal-2", {{"next_step", "Sent twice"}}, "u-ben", "2026-12-07T09:11:00Z"));
+    REQUIRE(team[1].sync(team.server).pushed == 2);
+
+    Device restored(backup, team[1].engine.device());
+    restored.engine.load(Workspace(backup), backup_seq);
+    restored.journal.batches = backup_journal;
+    const std::string words =
+        "The team server holds changes from this device that this copy of the workspace does "
+        "not: it was restored from a backup or copied from another device. Nothing was sent; "
+        "join the team again as a new device (this copy keeps everything it holds)";
+    CHECK(restored.sync(team.server).error == words);
+    for (int i = 0; i < 3; ++i)
+        accepted(restored.set("deal-2", {{"next_step", "Restored " + std::to_string(i)}}, "u-ben",
+                              "2026-12-07T09:20:00Z"));
+    const SyncReport refused = restored.sync(team.server);
+    CHECK(refused.error == words);
+    CHECK(refused.pushed == 0);
+    CHECK(team[0].sync(team.server).pulled == 2);
+    CHECK(team[0].record("deal-2").value("next_step") == "Sent twice");
 }
