@@ -88,6 +88,12 @@ bool App::start_sync_if_due() {
         if (!offline) team.schedule.now_please(at); // back online: send what waited
     }
     if (offline || !team.schedule.due(at)) return false;
+    // Only what IndexedDB holds goes to the team: a batch sent and then lost
+    // with the tab would fork this device's history (docs/sync.md). A save
+    // under way is waited for; one that keeps failing lets the sync pull only.
+    const SaveState saving = save_state();
+    if (saving == SaveState::Pending || saving == SaveState::Saving) return false;
+    team.sendable_through = saving == SaveState::Failed ? 0 : m_engine.last_seq();
     team.schedule.started();
     team.sync.emplace(m_engine, team.account.database, team_outbox(), team.account.user, at);
     team.line.step(*team.sync, team.account);
@@ -96,16 +102,18 @@ bool App::start_sync_if_due() {
 }
 
 // This device's batches after `after` that go to the team, from its journal
-// and history; never those from before it joined (joining replaced the workspace).
+// and history, up to what IndexedDB held when the sync began.
 OutboxReader App::team_outbox() {
     return [this](std::uint64_t after) -> Result<std::vector<EventBatch>> {
         const std::string device = m_engine.device();
+        const std::uint64_t through = m_team.sendable_through;
         KeptHistory kept = m_store.read_history(
             [&](const EventBatch& batch) {
-                return batch.seq > after && sent_to_team(batch, device);
+                return batch.seq > after && batch.seq <= through && sent_to_team(batch, device);
             },
             after);
-        m_team.note_waiting(kept.batches.size(), m_engine.last_seq());
+        // What was made after `through` waits too (counted from there).
+        m_team.note_waiting(kept.batches.size(), through ? through : m_engine.last_seq());
         return std::move(kept.batches);
     };
 }
@@ -378,16 +386,19 @@ void App::refresh_conflicts(const ViewContext& view) {
     }
 }
 
-// A record deleted here, as its deletion kept it: read from the history
-// once per record, for the conflict queue's words.
+// A record deleted here, as its deletion kept it, for the conflict queue's
+// words: from its stamps, or (deleted before they kept it) once from history.
 const DeletedRecord& App::deleted_record_of(const std::string& id) {
     const auto known = m_deleted_records.find(id);
     if (known != m_deleted_records.end()) return known->second;
     DeletedRecord found{id, ""};
-    const KeptHistory kept =
-        m_store.read_history([&](const EventBatch& batch) { return batch_mentions(batch, id); });
-    const json kept_record = deleted_record(kept.batches, id);
     const Workspace& ws = m_engine.workspace();
+    json kept_record = deleted_record(ws, id);
+    if (!kept_record.is_object()) {
+        const KeptHistory kept = m_store.read_history(
+            [&](const EventBatch& batch) { return batch_mentions(batch, id); });
+        kept_record = deleted_record(kept.batches, id);
+    }
     if (kept_record.is_object()) {
         found.type = kept_record.value("type", "");
         if (auto record = record_from_json(kept_record, ws, id)) found.title = ws.title_of(*record);

@@ -117,7 +117,8 @@ struct TeamLink {
     HttpLine line;
     std::optional<JoinSession> join;
     std::optional<PublishSession> publish;
-    std::optional<SyncSession> sync; // holds the engine: ended before the engine is replaced
+    std::optional<SyncSession> sync;    // holds the engine: ended before the engine is replaced
+    std::uint64_t sendable_through = 0; // the journal IndexedDB held when this sync began
     bool offline = false;
     bool synced_once = false;
     Instant last_synced{};

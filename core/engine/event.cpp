@@ -1271,7 +1271,8 @@ void stamp_event(TeamSync& sync, const Stamp& stamp, const Event& event, bool me
             write(field);
         if (updated->owner) write(kOwnerStampKey);
     } else if (const auto* deleted = event.as<ev::RecordDeleted>()) {
-        keep_values(sync, id, deleted->record);
+        // Only a team's copy can meet a restore made elsewhere.
+        if (!sync.database.empty()) keep_values(sync, id, deleted->record);
         if (!merged) set_heads(sync, id, kExistsStampKey, {Head{stamp, kDeletedValue}});
     } else if (const auto* confirmed = event.as<ev::ValueConfirmed>()) {
         write(confirmed->key);
@@ -1292,9 +1293,6 @@ void stamp_event(TeamSync& sync, const Stamp& stamp, const Event& event, bool me
 void note_sync(TeamSync& sync, const EventBatch& batch) {
     if (batch.clock == 0) return; // journals from before stamps
     sync.clock = std::max(sync.clock, batch.clock);
-    // A workspace of no team keeps no stamps: no other device's write will
-    // meet its own, and a team starts from its base, which every write has seen.
-    if (sync.database.empty()) return;
     const bool merged = batch.origin_seq != 0;
     if (merged) {
         auto& applied = sync.applied[batch.device];

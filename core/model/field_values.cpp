@@ -498,8 +498,13 @@ std::string format_field_value(const FieldDef& field, const json& value) {
         }
         break;
     case FieldType::Money:
-        if (value.is_object() && value.contains("amount") && value["amount"].is_number())
-            return value.value("currency", "") + " " + thousands(value["amount"].get<double>());
+        if (value.is_object() && value.contains("amount") && value["amount"].is_number()) {
+            // Also a value that was never checked (the losing side of a conflict).
+            const auto currency = value.find("currency");
+            const bool named = currency != value.end() && currency->is_string();
+            return (named ? currency->get<std::string>() : "") + " " +
+                   thousands(value["amount"].get<double>());
+        }
         break;
     case FieldType::Bool:
         return value.is_boolean() && value.get<bool>() ? "Yes" : "No";

@@ -194,9 +194,11 @@ std::string format_line_items(const json& lines) {
     if (!lines.is_array()) return "";
     std::string text;
     for (const auto& line : lines) {
+        if (!line.is_object()) continue; // a value never checked (a conflict's losing side)
+        const auto product = line.find("product");
         if (!text.empty()) text += ", ";
         text += format_field_value(kNumber, line.value("quantity", json())) + " \u00d7 " +
-                line.value("product", "");
+                (product != line.end() && product->is_string() ? product->get<std::string>() : "");
     }
     return text;
 }

@@ -635,6 +635,13 @@ Status WorkspaceStore::replace(Engine& engine, Workspace workspace) {
     archive_segments();
     note_head(seq);
     if (m_device.empty()) load_device();
+    if (!workspace.team_sync.database.empty()) {
+        // Joining a team: to it, this is a new device. Under its old tag the
+        // team may hold batches of an earlier life here, which a device never
+        // takes back from the server as its own.
+        m_device = new_device_tag();
+        m_device_unsaved = true;
+    }
     save_device(); // if it fails, the next write tries again
     engine.load(std::move(workspace), seq);
     engine.set_device(m_device);

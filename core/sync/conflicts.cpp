@@ -7,6 +7,8 @@
 
 namespace crm {
 
+using nlohmann::json;
+
 ConflictSide conflict_side(const Stamp& stamp, nlohmann::json value) {
     return {std::move(value), stamp.actor, stamp.device, stamp.at, stamp};
 }
@@ -110,10 +112,19 @@ std::vector<SyncConflict> open_conflicts(const Workspace& workspace) {
 std::vector<SyncConflict> open_conflicts(const Workspace& workspace, const User& viewer) {
     auto open = open_conflicts(workspace);
     std::erase_if(open, [&](const SyncConflict& conflict) {
-        const Record* record = workspace.find(conflict.record);
-        return record && !can_view(workspace, viewer, *record);
+        if (const Record* record = workspace.find(conflict.record))
+            return !can_view(workspace, viewer, *record);
+        const json kept = deleted_record(workspace, conflict.record);
+        const json owner = kept.is_object() ? kept.value("owner", json()) : json();
+        return !can_view_owned_by(workspace, viewer,
+                                  owner.is_string() ? owner.get<std::string>() : "");
     });
     return open;
+}
+
+json deleted_record(const Workspace& workspace, const std::string& id) {
+    const auto* created = workspace.team_sync.heads_of(id, kCreatedStampKey);
+    return created && !created->empty() ? created->front().value : json();
 }
 
 std::optional<SyncConflict> open_conflict(const Workspace& workspace, const std::string& id) {

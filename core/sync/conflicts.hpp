@@ -18,6 +18,8 @@ std::vector<SyncConflict> open_conflicts(const Workspace& workspace);
 std::vector<SyncConflict> open_conflicts(const Workspace& workspace, const User& viewer);
 // One side of a conflict: the value a write made, who and when.
 ConflictSide conflict_side(const Stamp& stamp, nlohmann::json value);
+// A record deleted here, as its deletion kept it (an object), or null.
+nlohmann::json deleted_record(const Workspace& workspace, const std::string& id);
 std::optional<SyncConflict> open_conflict(const Workspace& workspace, const std::string& id);
 
 } // namespace crm

@@ -56,18 +56,10 @@ class Merger {
     // deleted record's, as its deletion kept it.
     json current_value(const std::string& id, const std::string& key) const {
         const Record* current = record(id);
-        if (!current) return value_in_record(snapshot(id), key);
+        if (!current) return value_in_record(deleted_record(m_ws, id), key);
         if (key == kOwnerStampKey) return current->owner;
         if (const auto flow = flow_of_stamp_key(key)) return position(id, *flow);
         return current->value(key);
-    }
-    // The deleted record as its deletion kept it (model/team_sync.hpp).
-    json snapshot(const std::string& id) const {
-        const auto found = m_sync.heads.find(id);
-        if (found == m_sync.heads.end()) return json();
-        const auto created = found->second.find(kCreatedStampKey);
-        if (created == found->second.end() || created->second.empty()) return json();
-        return created->second.front().value;
     }
     bool has_own_heads(const std::string& id, const std::string& key) const {
         const auto found = m_sync.heads.find(id);
@@ -84,7 +76,8 @@ class Merger {
         auto heads = *kept;
         const bool own = has_own_heads(id, key);
         if (heads.size() == 1 && (record(id) || !own || key == kCreatedStampKey))
-            heads.front().value = key == kCreatedStampKey ? snapshot(id) : current_value(id, key);
+            heads.front().value =
+                key == kCreatedStampKey ? deleted_record(m_ws, id) : current_value(id, key);
         return heads;
     }
     // Whether the record exists, as heads (model/team_sync.hpp): its own, or

@@ -43,8 +43,8 @@ std::optional<std::pair<std::string, std::uint64_t>> batch_of_id(const std::stri
 // histories under one name, and the team would never see the second.
 constexpr const char* kOlderCopy =
     "The team server holds changes from this device that this copy of the workspace does not: "
-    "it was restored from a backup or copied from another device. Nothing was sent; join the "
-    "team again as a new device (this copy keeps everything it holds)";
+    "it was restored from a backup or copied from another device. Nothing more was sent; join "
+    "the team again as a new device (this copy keeps everything it holds)";
 
 std::string checkpoint_path(const std::string& device) {
     return "_local/crm-" + device;
@@ -143,6 +143,14 @@ std::optional<HttpRequest> SyncSession::next() {
         m_report.bytes_sent += request.body.size();
         return request;
     }
+    case Phase::CheckForks: {
+        json ids = json::array();
+        for (const auto& document : m_docs_to_send)
+            ids.push_back(document["_id"]);
+        HttpRequest request{"POST", "_all_docs", json{{"keys", std::move(ids)}}.dump()};
+        m_report.bytes_sent += request.body.size();
+        return request;
+    }
     case Phase::SendBatches: {
         json docs = json::array();
         for (auto& document : m_docs_to_send)
@@ -196,6 +204,8 @@ std::string SyncSession::phase_name() const {
         return "the checkpoint";
     case Phase::AskMissing:
         return "which changes it lacks";
+    case Phase::CheckForks:
+        return "which changes it holds";
     case Phase::SendBatches:
         return "the changes sent";
     case Phase::ReadChanges:
@@ -231,12 +241,14 @@ void SyncSession::take_answer(const HttpResponse& response) {
         // The workspace's own checkpoint rules: it was saved with what it covers.
         // The server's says what this device sent, which a copy must hold.
         if (const auto sent = answer->find("pushed_through");
-            sent != answer->end() && sent->is_number_unsigned())
-            m_server_pushed_through = sent->get<std::uint64_t>();
-        if (m_server_pushed_through > m_engine.last_seq()) return fail(kOlderCopy);
+            sent != answer->end() && sent->is_number_unsigned() &&
+            sent->get<std::uint64_t>() > m_engine.last_seq())
+            return fail(kOlderCopy);
         return start_push();
     case Phase::AskMissing:
         return take_missing(*answer);
+    case Phase::CheckForks:
+        return take_forks(*answer);
     case Phase::SendBatches:
         return;
     case Phase::ReadChanges:
@@ -266,19 +278,26 @@ void SyncSession::start_push() {
 
 void SyncSession::take_missing(const json& answer) {
     std::vector<json> missing;
-    for (auto& document : m_docs_to_send) {
-        const std::string id = document["_id"].get<std::string>();
-        if (!answer.contains(id)) continue;
-        // The server holds another batch under this id: this copy's history forked.
-        if (batch_of_id(id)->second <= m_server_pushed_through) return fail(kOlderCopy);
-        missing.push_back(std::move(document));
-    }
+    for (auto& document : m_docs_to_send)
+        if (answer.contains(document["_id"].get<std::string>()))
+            missing.push_back(std::move(document));
     m_docs_to_send = std::move(missing);
-    if (!m_docs_to_send.empty()) return (void)(m_phase = Phase::SendBatches);
+    if (!m_docs_to_send.empty()) return (void)(m_phase = Phase::CheckForks);
     // The server has them all already: an earlier sync sent them and stopped.
     m_pushed_through = m_to_push.back().seq;
     m_changed = true;
     start_push();
+}
+
+// A batch the server lacks in this revision must be missing altogether: one
+// it holds in another is a batch of this device's other history (kOlderCopy).
+void SyncSession::take_forks(const json& answer) {
+    const auto rows = answer.find("rows");
+    if (rows == answer.end() || !rows->is_array())
+        return fail("The team server's list of documents is malformed");
+    for (const auto& row : *rows)
+        if (row.is_object() && row.contains("value")) return fail(kOlderCopy);
+    m_phase = Phase::SendBatches;
 }
 
 // _bulk_docs answers with a list: with new_edits false, only what failed.

@@ -65,6 +65,7 @@ class SyncSession {
         CheckDatabase,
         ReadCheckpoint,
         AskMissing,
+        CheckForks,
         SendBatches,
         ReadChanges,
         FetchBatches,
@@ -77,6 +78,7 @@ class SyncSession {
     bool answered_ok(const HttpResponse& response);
     void start_push();
     void take_missing(const nlohmann::json& answer);
+    void take_forks(const nlohmann::json& answer);
     void take_sent(const nlohmann::json& answer);
     void take_changes(const nlohmann::json& answer);
     void take_batches(const nlohmann::json& answer);
@@ -94,7 +96,6 @@ class SyncSession {
     std::vector<EventBatch> m_to_push;
     std::vector<nlohmann::json> m_docs_to_send;
     std::uint64_t m_pushed_through = 0;
-    std::uint64_t m_server_pushed_through = 0; // what the server's checkpoint says was sent
     // A page of the change feed: ids to fetch, and where it ends.
     std::vector<std::string> m_wanted;
     std::string m_page_end;

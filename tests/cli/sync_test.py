@@ -427,7 +427,7 @@ def restored_copy(url, a, c):
     shutil.rmtree(c)
     shutil.copytree(backup, c)
     words = ("crm: The team server holds changes from this device that this copy of the workspace "
-             "does not: it was restored from a backup or copied from another device. Nothing was "
+             "does not: it was restored from a backup or copied from another device. Nothing more was "
              "sent; join the team again as a new device (this copy keeps everything it holds)")
     before = fingerprint(c)
     result = crm_run("sync", c, url, "--as", "u-ben")

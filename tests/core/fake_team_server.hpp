@@ -40,6 +40,7 @@ class FakeTeamServer {
         if (path == "_bulk_docs") return bulk_docs(body);
         if (path == "_bulk_get") return bulk_get(body);
         if (path == "_changes") return changes(query);
+        if (path == "_all_docs" && body.contains("keys")) return docs_named(body["keys"]);
         if (path == "_all_docs") return all_docs(query);
         return {404, R"({"error":"not_found"})", ""};
     }
@@ -180,6 +181,20 @@ class FakeTeamServer {
             }
             if (rows.size() == limit) break;
             rows.push_back({{"id", it->first}, {"key", it->first}, {"doc", it->second.doc}});
+        }
+        return ok({{"total_rows", m_docs.size()}, {"rows", rows}});
+    }
+
+    // POST _all_docs with keys: each one's revision, or not_found.
+    HttpResponse docs_named(const nlohmann::json& keys) {
+        nlohmann::json rows = nlohmann::json::array();
+        for (const auto& key : keys) {
+            const auto found = m_docs.find(key.get<std::string>());
+            if (found == m_docs.end())
+                rows.push_back({{"key", key}, {"error", "not_found"}});
+            else
+                rows.push_back(
+                    {{"id", key}, {"key", key}, {"value", {{"rev", found->second.doc["_rev"]}}}});
         }
         return ok({{"total_rows", m_docs.size()}, {"rows", rows}});
     }

@@ -255,7 +255,7 @@ TEST_CASE("a sync cut off half way resumes from its checkpoint and sends nothing
     for (int i = 0; i < 450; ++i)
         accepted(a.set("deal-" + std::to_string(1 + i % 20), {{"amount", money(1000 + i)}}, "u-sam",
                        "2026-12-07T09:10:00Z"));
-    team.server.answers_left = 4; // the database, the checkpoint, one page asked and sent
+    team.server.answers_left = 5; // the database, the checkpoint, one page asked, checked, sent
     const SyncReport cut = a.sync(team.server);
     CHECK(cut.error ==
           std::string("Cannot reach the team server at ") + kDatabase + ": Connection refused");
@@ -708,7 +708,9 @@ TEST_CASE("a device that joins keeps what it did before to itself and sends what
     run(join, team.server);
     auto joined = join.workspace();
     REQUIRE(joined.ok());
+    const std::string before = engine.device();
     REQUIRE(store.replace(engine, std::move(*joined)).ok());
+    CHECK(engine.device() != before); // a new device to the team
     accepted(engine.apply(UpdateRecord{"deal-1", {{"next_step", "Call on Monday"}}}, "u-ana",
                           at("2026-12-07T09:40:00Z")));
     const OutboxReader outbox = [&](std::uint64_t after) -> Result<std::vector<EventBatch>> {
@@ -828,7 +830,7 @@ TEST_CASE("a copy restored from a backup is refused before it sends what would h
     restored.journal.batches = backup_journal;
     const std::string words =
         "The team server holds changes from this device that this copy of the workspace does "
-        "not: it was restored from a backup or copied from another device. Nothing was sent; "
+        "not: it was restored from a backup or copied from another device. Nothing more was sent; "
         "join the team again as a new device (this copy keeps everything it holds)";
     CHECK(restored.sync(team.server).error == words);
     for (int i = 0; i < 3; ++i)
