@@ -6,6 +6,7 @@
 
 #include "engine/engine.hpp"
 #include "io/workspace_json.hpp"
+#include "model/field_values.hpp"
 #include "service/bootstrap.hpp"
 #include "service/timers.hpp"
 #include "store/snapshot_body.hpp"
@@ -841,4 +842,53 @@ TEST_CASE("a copy restored from a backup is refused before it sends what would h
     CHECK(refused.pushed == 0);
     CHECK(team[0].sync(team.server).pulled == 2);
     CHECK(team[0].record("deal-2").value("next_step") == "Sent twice");
+}
+
+TEST_CASE("a fork is caught even when the server's checkpoint never heard of the batches sent") {
+    SyncedTeam team(2);
+    const Workspace backup = team[1].engine.workspace();
+    const std::uint64_t backup_seq = team[1].engine.last_seq();
+    const std::vector<EventBatch> backup_journal = team[1].journal.batches;
+    accepted(team[1].set("deal-2", {{"next_step", "Sent"}}, "u-ben", "2026-12-07T09:10:00Z"));
+    // The database, the checkpoint, the page asked, checked and sent; then the line drops.
+    team.server.answers_left = 5;
+    CHECK_FALSE(team[1].sync(team.server).error.empty());
+    team.server.answers_left.reset();
+    REQUIRE(team.server.documents_starting("b-" + team[1].engine.device()) == 1);
+
+    Device restored(backup, team[1].engine.device());
+    restored.engine.load(Workspace(backup), backup_seq);
+    restored.journal.batches = backup_journal;
+    accepted(restored.set("deal-2", {{"next_step", "Other"}}, "u-ben", "2026-12-07T09:20:00Z"));
+    const SyncReport refused = restored.sync(team.server);
+    CHECK(refused.error.rfind("The team server holds changes from this device", 0) == 0);
+    CHECK(refused.pushed == 0);
+    CHECK(team[0].sync(team.server).pulled == 1);
+    CHECK(team[0].record("deal-2").value("next_step") == "Sent");
+}
+
+TEST_CASE("a conflict on a deleted record is shown to those who could see the record") {
+    SyncedTeam team(2);
+    accepted(team[0].engine.apply(DeleteRecord{"deal-52"}, "u-sam", at("2026-12-07T09:10:00Z")));
+    accepted(team[1].set("deal-52", {{"next_step", "Call"}}, "u-ben", "2026-12-07T09:11:00Z"));
+    team.settle();
+    const Workspace& ws = team[0].engine.workspace();
+    REQUIRE_FALSE(ws.find("deal-52"));
+    CHECK(open_conflicts(ws, *ws.directory.user("u-ben")).size() == 1); // deal-52 was Ben's
+    CHECK(open_conflicts(ws, *ws.directory.user("u-ana")).empty());
+    CHECK(open_conflicts(ws, *ws.directory.user("u-sam")).size() == 1);
+}
+
+TEST_CASE("a value of the wrong shape from another device is shown, not thrown") {
+    const Workspace& ws = demo();
+    const FieldDef* amount = ws.schema.type("deal")->field("amount");
+    REQUIRE(amount);
+    CHECK(format_field_value(*amount, json{{"amount", 5}, {"currency", 7}}) == " 5");
+    const FieldDef* lines = nullptr;
+    for (const auto& type : ws.schema.types())
+        for (const auto& field : type.fields)
+            if (field.type == FieldType::LineItems) lines = &field;
+    REQUIRE(lines);
+    CHECK(format_field_value(*lines, json::array({7, {{"quantity", 2}, {"product", 3}}})) ==
+          "2 \u00d7 ");
 }
