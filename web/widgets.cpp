@@ -39,6 +39,14 @@ ImVec2 viewport_pos() {
 
 } // namespace
 
+bool draw_screen_title(const char* title) {
+    if (is_phone()) return false;
+    ImGui::PushFont(heading_font());
+    ImGui::TextUnformatted(title);
+    ImGui::PopFont();
+    return true;
+}
+
 FormFactor form_factor_for(float css_width, float css_height) {
     // A phone turned sideways is still a phone: its short side decides.
     if (css_width < 700 || css_height < 500) return FormFactor::Phone;

@@ -37,6 +37,9 @@ inline bool is_phone() {
 }
 // The same choice from a CSS size, before ImGui knows the screen (the theme).
 FormFactor form_factor_for(float css_width, float css_height);
+// A screen's title in the heading font, except on a phone, whose top bar
+// names the screen. True when it drew one.
+bool draw_screen_title(const char* title);
 
 // A part of the screen, in device pixels.
 struct Area {

@@ -91,6 +91,14 @@ struct Device {
     }
 };
 
+// The device as a backup of its files holds it now: the same tag and journal.
+std::unique_ptr<Device> backup_of(const Device& device) {
+    auto copy = std::make_unique<Device>(device.engine.workspace(), device.engine.device());
+    copy->engine.load(Workspace(device.engine.workspace()), device.engine.last_seq());
+    copy->journal.batches = device.journal.batches;
+    return copy;
+}
+
 // A published workspace and the devices that joined it.
 struct SyncedTeam {
     FakeTeamServer server;
@@ -819,25 +827,20 @@ TEST_CASE("a record made for a cause and deleted on one device stays deleted on 
 
 TEST_CASE("a copy restored from a backup is refused before it sends what would hide its changes") {
     SyncedTeam team(2);
-    const Workspace backup = team[1].engine.workspace();
-    const std::uint64_t backup_seq = team[1].engine.last_seq();
-    const std::vector<EventBatch> backup_journal = team[1].journal.batches;
+    const auto restored = backup_of(team[1]);
     accepted(team[1].set("deal-2", {{"next_step", "Sent"}}, "u-ben", "2026-12-07T09:10:00Z"));
     accepted(team[1].set("deal-2", {{"next_step", "Sent twice"}}, "u-ben", "2026-12-07T09:11:00Z"));
     REQUIRE(team[1].sync(team.server).pushed == 2);
 
-    Device restored(backup, team[1].engine.device());
-    restored.engine.load(Workspace(backup), backup_seq);
-    restored.journal.batches = backup_journal;
     const std::string words =
         "The team server holds changes from this device that this copy of the workspace does "
         "not: it was restored from a backup or copied from another device. Nothing more was sent; "
         "join the team again as a new device (this copy keeps everything it holds)";
-    CHECK(restored.sync(team.server).error == words);
+    CHECK(restored->sync(team.server).error == words);
     for (int i = 0; i < 3; ++i)
-        accepted(restored.set("deal-2", {{"next_step", "Restored " + std::to_string(i)}}, "u-ben",
-                              "2026-12-07T09:20:00Z"));
-    const SyncReport refused = restored.sync(team.server);
+        accepted(restored->set("deal-2", {{"next_step", "Restored " + std::to_string(i)}}, "u-ben",
+                               "2026-12-07T09:20:00Z"));
+    const SyncReport refused = restored->sync(team.server);
     CHECK(refused.error == words);
     CHECK(refused.pushed == 0);
     CHECK(team[0].sync(team.server).pulled == 2);
@@ -846,9 +849,7 @@ TEST_CASE("a copy restored from a backup is refused before it sends what would h
 
 TEST_CASE("a fork is caught even when the server's checkpoint never heard of the batches sent") {
     SyncedTeam team(2);
-    const Workspace backup = team[1].engine.workspace();
-    const std::uint64_t backup_seq = team[1].engine.last_seq();
-    const std::vector<EventBatch> backup_journal = team[1].journal.batches;
+    const auto restored = backup_of(team[1]);
     accepted(team[1].set("deal-2", {{"next_step", "Sent"}}, "u-ben", "2026-12-07T09:10:00Z"));
     // The database, the checkpoint, the page asked, checked and sent; then the line drops.
     team.server.answers_left = 5;
@@ -856,11 +857,8 @@ TEST_CASE("a fork is caught even when the server's checkpoint never heard of the
     team.server.answers_left.reset();
     REQUIRE(team.server.documents_starting("b-" + team[1].engine.device()) == 1);
 
-    Device restored(backup, team[1].engine.device());
-    restored.engine.load(Workspace(backup), backup_seq);
-    restored.journal.batches = backup_journal;
-    accepted(restored.set("deal-2", {{"next_step", "Other"}}, "u-ben", "2026-12-07T09:20:00Z"));
-    const SyncReport refused = restored.sync(team.server);
+    accepted(restored->set("deal-2", {{"next_step", "Other"}}, "u-ben", "2026-12-07T09:20:00Z"));
+    const SyncReport refused = restored->sync(team.server);
     CHECK(refused.error.rfind("The team server holds changes from this device", 0) == 0);
     CHECK(refused.pushed == 0);
     CHECK(team[0].sync(team.server).pulled == 1);

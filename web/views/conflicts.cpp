@@ -189,11 +189,7 @@ void draw_conflicts(ViewContext& view) {
     const auto& rows = view.ui.team.conflicts.value;
     place_main_area(view.ui.form.open);
     ImGui::Begin("##conflicts", nullptr, kPanel);
-    if (!is_phone()) { // a phone's top bar names the screen
-        ImGui::PushFont(heading_font());
-        ImGui::TextUnformatted("Conflicts");
-        ImGui::PopFont();
-    }
+    draw_screen_title("Conflicts");
     text_colored_wrapped(colors::kMuted,
                          "Changes two people made at the same time, each without seeing the "
                          "other's: one value changed twice, or a record deleted while it was "

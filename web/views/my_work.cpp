@@ -196,10 +196,7 @@ void draw_my_work(ViewContext& view) {
     if (view.ui.work.refresh(view.version, view.ui.user, view.now))
         work = work_screen(next_actions(view.workspace, view.ui.user, view.now, 0));
     auto& items = work.rows; // rows are named as they come into view
-    if (!is_phone()) {       // a phone's top bar names the screen
-        ImGui::PushFont(heading_font());
-        ImGui::TextUnformatted("My work");
-        ImGui::PopFont();
+    if (draw_screen_title("My work")) {
         ImGui::SameLine();
         ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 5 * s);
     }
@@ -277,11 +274,7 @@ void draw_exceptions(ViewContext& view) {
     const auto& queues = cache.value;
     place_main_area(view.ui.form.open);
     ImGui::Begin("##exceptions", nullptr, kPanel);
-    if (!is_phone()) { // a phone's top bar names the screen
-        ImGui::PushFont(heading_font());
-        ImGui::TextUnformatted("Exceptions");
-        ImGui::PopFont();
-    }
+    draw_screen_title("Exceptions");
     text_colored_wrapped(colors::kMuted, "Unowned work, SLA breaches, blocked moves and "
                                          "automations that could not run; the biggest groups "
                                          "first.");

@@ -316,10 +316,7 @@ void draw_record_list(ViewContext& view) {
     }
 
     const bool phone = is_phone();
-    if (!phone) { // a phone's top bar names the screen
-        ImGui::PushFont(heading_font());
-        ImGui::TextUnformatted(type->plural.c_str());
-        ImGui::PopFont();
+    if (draw_screen_title(type->plural.c_str())) {
         ImGui::SameLine();
         ImGui::SetCursorPosY(ImGui::GetCursorPosY() + 5 * s);
     }
