@@ -1,14 +1,15 @@
 // Team sync in the browser against a real CouchDB-protocol server:
 // pouchdb-server from tests/sync, on 127.0.0.1, in memory. The command line
-// starts the team database from the demo (crm publish) and is a third device
-// (crm sync); two browsers join through the Team dialog.
+// starts the team database from the demo (crm publish, the admin's
+// workspace) and joins it with a second workspace (crm sync); two browsers
+// join through the Team dialog.
 //
-// - Offline, the two browsers and the command line change different fields
-//   of one deal, the same field of another, create a deal each and move
-//   deals to other stages. Back online and synced, all three hold the same
-//   values; the same-field change is in both browsers' conflict queue with
-//   both values, who and when; keeping one side in one browser clears it
-//   everywhere after the next sync.
+// - Offline, the two browsers and the two command-line workspaces change
+//   different fields of one deal, the same field of another, create a deal
+//   each, delete one and move deals to other stages. Back online and synced,
+//   all four hold the same records; the same-field change is in every
+//   conflict queue with both values, who and when; keeping one side in one
+//   browser clears it everywhere after the next sync.
 // - A server that wants a password: a wrong one is refused in words and
 //   changes nothing here; a password changed on the server makes background
 //   sync fail in words in the top bar while work goes on, is kept over a
@@ -217,12 +218,12 @@ async function topBarShot(page, file) {
   await page.screenshot({ path: join(shots, file), clip: { x: 0, y: 0, width, height: 70 } });
 }
 
-test("two browsers and the command line change records offline, sync, agree, and settle a conflict once for all", async () => {
+test("two browsers and two command-line workspaces change records offline, sync, agree, and settle a conflict once for all", async () => {
   const server = await startTeamServer("team");
   const url = `${server.origin}/northwind`;
   await addAccount(server, "u-ana", "ana-secret");
   await addAccount(server, "u-maria", "maria-secret");
-  publishDemo(url);
+  const sam = publishDemo(url); // the admin's workspace, the team's first device
   const cli = join(work, "ben");
   assert.match(crm("sync", cli, url, "--as", "u-ben"), /^joined the team database/);
 
@@ -274,6 +275,9 @@ test("two browsers and the command line change records offline, sync, agree, and
   // Ben moves his deal back a stage and changes it.
   crm("move", cli, "deal-5", "proposal_sent", "--as", "u-ben");
   crm("set", cli, "deal-5", "probability=55", "--as", "u-ben");
+  // Sam deletes a deal and sets another field of the first one.
+  crm("delete", sam, "deal-51", "--as", "u-sam");
+  crm("set", sam, "deal-1", "close_date=2027-03-31", "--as", "u-sam");
 
   // Offline in words: Ana's browser knows it has no network; Maria's only that the server is not reached.
   await ana.evaluate(() => window.crmTest.syncNow());
@@ -297,7 +301,8 @@ test("two browsers and the command line change records offline, sync, agree, and
       assert.equal(after.error, "");
       assert.equal(after.waiting, 0);
     }
-    assert.match(crm("sync", cli, url, "--as", "u-ben"), /^pushed \d+ changes?, pulled \d+ changes?/);
+    for (const [dir, user] of [[cli, "u-ben"], [sam, "u-sam"]])
+      assert.match(crm("sync", dir, url, "--as", user), /^pushed \d+ changes?, pulled \d+ changes?/);
   }
   assert.equal((await team(ana)).status, "Synced just now");
   await topBarShot(ana, "sync-synced-topbar-1440x900.png");
@@ -317,12 +322,25 @@ test("two browsers and the command line change records offline, sync, agree, and
   }
   for (const id of ids) {
     const cliSays = shownByCli(cli, id);
+    assert.deepEqual(shownByCli(sam, id), cliSays, `Sam's ${id} is Ben's`);
     assert.deepEqual(await shownInBrowser(ana, id), cliSays, `Ana's ${id} is the command line's`);
     assert.deepEqual(await shownInBrowser(maria, id), cliSays, `Maria's ${id} is the command line's`);
+  }
+  // The deleted deal is gone everywhere; all four hold the same records (the
+  // new deals' automation made the same tasks on each).
+  const exported = (dir) => JSON.parse(crm("export", dir)).records.map((r) => r.id).sort();
+  const everywhere = exported(cli);
+  assert.ok(everywhere.length > 629 - 1 + 3, `${everywhere.length} records`);
+  assert.ok(!everywhere.includes("deal-51"));
+  assert.deepEqual(exported(sam), everywhere);
+  for (const page of [ana, maria]) {
+    assert.equal(await record(page, "deal-51"), null);
+    assert.equal((await state(page)).records, everywhere.length);
   }
   const deal1 = shownByCli(cli, "deal-1");
   assert.equal(deal1.fields.probability, 40);
   assert.equal(deal1.fields.next_step, "Call the CFO");
+  assert.equal(deal1.fields.close_date, "2027-03-31");
   assert.equal(deal1.flows.sales_pipeline.stage, "qualified");
   const deal5 = shownByCli(cli, "deal-5");
   assert.equal(deal5.fields.probability, 55);
@@ -367,10 +385,13 @@ test("two browsers and the command line change records offline, sync, agree, and
   await syncNow(ana);
   await syncNow(maria);
   crm("sync", cli, url, "--as", "u-ben");
+  crm("sync", sam, url, "--as", "u-sam");
   assert.deepEqual((await team(maria)).conflicts, []);
   assert.equal(crm("conflicts", cli).trim(), "");
+  assert.equal(crm("conflicts", sam).trim(), "");
   const amount = Number(keptOther.replace(/[^0-9]/g, ""));
-  for (const kept of [shownByCli(cli, "deal-4"), await shownInBrowser(ana, "deal-4"), await shownInBrowser(maria, "deal-4")])
+  for (const kept of [shownByCli(cli, "deal-4"), shownByCli(sam, "deal-4"), await shownInBrowser(ana, "deal-4"),
+    await shownInBrowser(maria, "deal-4")])
     assert.deepEqual(kept.fields.amount, { amount, currency: "USD" });
   await maria.waitForTimeout(300);
   await maria.screenshot({ path: join(shots, "conflicts-settled-390x844.png") });

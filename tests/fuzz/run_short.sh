@@ -3,7 +3,7 @@
 # for a bounded time, from the seeds in tests/fuzz/corpus; new inputs, crash inputs
 # and logs go under WORK (the repository is never written).
 # Usage: tests/fuzz/run_short.sh BUILD_DIR [--seconds N] [--runs N] [--work DIR] [TARGET...] [-- FLAGS]
-#   default: each target until 100000 executions or 16 seconds, whichever comes first,
+#   default: each target until 100000 executions or 10 seconds, whichever comes first,
 #   in a fresh BUILD_DIR/fuzz-short; FLAGS go to libFuzzer as they are.
 # Prints "fuzz: TARGET: N executions, C crashes" per target, then
 # "fuzz: N passed, M failed" (one test per target); exits non-zero on any crash.
@@ -13,7 +13,7 @@ all_targets=(workspace_import_fuzz jsonlogic_fuzz calendar_fuzz field_values_fuz
 [ $# -ge 1 ] || { sed -n '5,6p' "$0" | sed 's/^# //' >&2; exit 2; }
 build="$(cd "$1" && pwd)"; shift
 
-seconds=16 runs=100000 work="" targets=() extra=()
+seconds=10 runs=100000 work="" targets=() extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; runs=-1; shift 2 ;;
