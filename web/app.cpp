@@ -364,6 +364,8 @@ void App::apply_intents() {
                     sign_out_team();
                 else if constexpr (std::is_same_v<T, KeepConflictSide>)
                     keep_conflict_side(value);
+                else if constexpr (std::is_same_v<T, DismissSyncProblem>)
+                    dismiss_sync_problem(value);
                 else if constexpr (std::is_same_v<T, BulkMove>)
                     finish_bulk(
                         "Moved",

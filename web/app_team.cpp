@@ -369,6 +369,16 @@ void App::keep_conflict_side(const KeepConflictSide& request) {
     after_change();
 }
 
+void App::dismiss_sync_problem(const DismissSyncProblem& request) {
+    const auto outcome = m_engine.apply(ResolveConflict{request.problem}, m_ui.user, now());
+    if (!outcome.ok) {
+        m_ui.error_dialog = outcome.message;
+        return;
+    }
+    m_ui.notice = "Reviewed: " + request.title;
+    after_change();
+}
+
 void App::refresh_conflicts(const ViewContext& view) {
     auto& cache = m_ui.team.conflicts;
     if (!cache.refresh(m_version, m_ui.user, view.now)) return;

@@ -659,6 +659,11 @@ struct KeepConflictSide {
     std::string conflict;
     bool keep_other = false;
 };
+// The exception queue's Reviewed beside a change a sync merged without its
+// author's permission.
+struct DismissSyncProblem {
+    std::string problem, title;
+};
 using Intent =
     std::variant<SubmitForm, DeleteSelected, ImportRequested, ExportRequested, RequestMove,
                  SubmitMove, SaveProcesses, CompleteTask, SubmitLog, AssignOwner, UndoRequested,
@@ -666,6 +671,6 @@ using Intent =
                  CommitCsvImport, UndoCsvImport, SaveFailedRows, AnswerImport, MergeDuplicates,
                  FlagProblem, ResolveProblems, ToggleRule, SaveRule, DeleteRule, FixAutomation,
                  OpenConversion, SubmitConversion, NewQuote, AcceptQuoteRequested, JoinTeam,
-                 PublishTeam, SyncNow, SignOut, KeepConflictSide>;
+                 PublishTeam, SyncNow, SignOut, KeepConflictSide, DismissSyncProblem>;
 
 } // namespace crm::web

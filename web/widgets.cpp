@@ -174,6 +174,21 @@ void text_in_lines(const std::string& text, float width, int lines, const ImVec4
     text_fitted(std::string(at, end), width, color);
 }
 
+std::string fitted_label(const std::string& text, const std::string& tail, float width) {
+    const auto fits = [&](const std::string& label) {
+        return ImGui::CalcTextSize(label.c_str()).x <= width;
+    };
+    if (fits(text + tail)) return text + tail;
+    std::string cut = text;
+    while (!cut.empty()) {
+        while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80)
+            cut.pop_back(); // a character's trailing bytes, then its first
+        if (!cut.empty()) cut.pop_back();
+        if (fits(cut + "…" + tail)) return cut + "…" + tail;
+    }
+    return "…" + tail;
+}
+
 bool begin_combo_fitted(const char* id, const std::string& preview, ImGuiComboFlags flags) {
     // The preview is drawn here, where BeginCombo() would clip it: ImGui's
     // own ellipsis, in the box left of the arrow, on the combo's window.

@@ -83,6 +83,9 @@ bool tap_button(const char* label, float width = 0);
 void text_fitted(const std::string& text, float width, const ImVec4* color = nullptr);
 // Text wrapped at words over at most `lines` lines, the last cut to fit.
 void text_in_lines(const std::string& text, float width, int lines, const ImVec4* color = nullptr);
+// `text` cut between characters with an ellipsis so that it and `tail` fit
+// `width` on one line: "Breached: Case resolv… (12)" keeps its count.
+std::string fitted_label(const std::string& text, const std::string& tail, float width);
 // BeginCombo() whose preview ends in an ellipsis rather than being clipped.
 bool begin_combo_fitted(const char* id, const std::string& preview, ImGuiComboFlags flags = 0);
 

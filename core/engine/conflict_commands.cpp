@@ -2,11 +2,34 @@
 #include "engine/decisions.hpp"
 #include "engine/permissions.hpp"
 #include "sync/conflicts.hpp"
+#include "sync/merge_checks.hpp"
 
 namespace crm::detail {
 
+namespace {
+
+// A manager has looked at a change merged without its author's permission.
+Result<Decision> dismiss_sync_problem(const User& actor, const SyncProblem& problem,
+                                      bool keep_other) {
+    if (!can_review_exceptions(actor))
+        return Error{describe_user(actor) + " cannot dismiss it; managers and admins review "
+                                            "what a sync merged"};
+    if (problem.kind == kGateProblem)
+        return Error{"A record past its gate stays listed until its data passes the gate or it "
+                     "moves to another stage"};
+    if (keep_other) return Error{"The change is kept; undo it from the record's history"};
+    Decision decision;
+    decision.record_id = problem.record;
+    decision.events.push_back(events::ConflictResolved{problem.id});
+    return decision;
+}
+
+} // namespace
+
 Result<Decision> decide_resolve_conflict(const Workspace& ws, const User& actor,
                                          const ResolveConflict& command, Instant now) {
+    if (const SyncProblem* problem = open_sync_problem(ws, command.conflict))
+        return dismiss_sync_problem(actor, *problem, command.keep_other);
     const auto conflict = open_conflict(ws, command.conflict);
     const Record* record = conflict ? ws.find(conflict->record) : nullptr;
     if (!conflict || (record && !can_view(ws, actor, *record)))

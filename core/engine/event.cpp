@@ -58,7 +58,8 @@ constexpr std::array<const char*, std::variant_size_v<EventData>> kKindNames = {
     "sync.conflict_resolved",
     "sync.heads_set",
     "sync.value_confirmed",
-    "sync.checkpoint"};
+    "sync.checkpoint",
+    "sync.problem_noted"};
 
 template <typename T>
 concept AboutRecord = requires(const T& event) {
@@ -235,6 +236,9 @@ json to_data(const ev::ValueConfirmed& e) {
 }
 json to_data(const ev::SyncCheckpoint& e) {
     return {{"database", e.database}, {"since", e.since}, {"pushed_through", e.pushed_through}};
+}
+json to_data(const ev::SyncProblemNoted& e) {
+    return {{"problem", problem_to_json(e.problem)}};
 }
 
 // Reads an event's data, noting the first key that is missing or of the wrong type.
@@ -542,6 +546,11 @@ void read(DataReader& in, ev::SyncCheckpoint& e) {
     e.database = in.text("database");
     e.since = in.text("since");
     e.pushed_through = in.count("pushed_through");
+}
+void read(DataReader& in, ev::SyncProblemNoted& e) {
+    auto problem = problem_from_json(in.object("problem"), "problem");
+    if (!problem) return in.fail("problem", "is malformed: " + problem.error());
+    e.problem = std::move(*problem);
 }
 
 template <std::size_t I = 0>
@@ -1215,6 +1224,14 @@ Status apply(Workspace& ws, const EventBatch&, const ev::HeadsSet& e) {
 }
 Status apply(Workspace&, const EventBatch&, const ev::ValueConfirmed&) {
     return Status::success(); // its stamp is all it changes (note_sync)
+}
+// Found again (the same gate after a later merge): the later finding's words.
+Status apply(Workspace& ws, const EventBatch&, const ev::SyncProblemNoted& e) {
+    auto& problems = ws.team_sync.problems;
+    for (auto& listed : problems)
+        if (listed.id == e.problem.id) return (listed = e.problem, Status::success());
+    problems.push_back(e.problem);
+    return Status::success();
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::SyncCheckpoint& e) {
     TeamSync& sync = ws.team_sync;

@@ -192,7 +192,13 @@ struct LeadScoringChanged {
 struct ConflictNoted {
     SyncConflict conflict;
 };
-// Someone dismissed a deletion conflict: the record stays deleted.
+// Merging another device's batch broke a gate or a permission here
+// (SyncProblem). Found by each device as it merges; never sent.
+struct SyncProblemNoted {
+    SyncProblem problem;
+};
+// Someone dismissed a deletion conflict (the record stays deleted) or a
+// sync problem (SyncProblem::id).
 struct ConflictResolved {
     std::string conflict;
 };
@@ -226,7 +232,7 @@ using EventData = std::variant<
     events::DataProblemsResolved, events::UserAdded, events::UserUpdated, events::TeamAdded,
     events::TeamUpdated, events::PeopleImported, events::RulesChanged, events::RuleStepRan,
     events::LeadScoringChanged, events::ConflictNoted, events::ConflictResolved, events::HeadsSet,
-    events::ValueConfirmed, events::SyncCheckpoint>;
+    events::ValueConfirmed, events::SyncCheckpoint, events::SyncProblemNoted>;
 
 struct Event {
     EventData data;

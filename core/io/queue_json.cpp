@@ -25,11 +25,14 @@ json work_item_json(const WorkItem& item) {
 
 json exception_queue_json(const ExceptionQueue& queue) {
     json items = json::array();
-    for (const auto& item : queue.items)
-        items.push_back({{"record", item.record_id},
-                         {"title", item.title},
-                         {"detail", item.detail},
-                         {"owner", item.owner}});
+    for (const auto& item : queue.items) {
+        json listed = {{"record", item.record_id},
+                       {"title", item.title},
+                       {"detail", item.detail},
+                       {"owner", item.owner}};
+        if (!item.problem.empty()) listed["problem"] = item.problem;
+        items.push_back(std::move(listed));
+    }
     return {{"kind", queue.kind},          {"group", queue.group},       {"title", queue.title},
             {"count", queue.items.size()}, {"handlers", queue.handlers}, {"items", items}};
 }

@@ -119,6 +119,37 @@ Result<SyncConflict> conflict_from_json(const json& value, const std::string& pa
     return conflict;
 }
 
+json problem_to_json(const SyncProblem& problem) {
+    return {
+        {"id", problem.id},       {"kind", problem.kind},     {"record", problem.record},
+        {"flow", problem.flow},   {"stage", problem.stage},   {"why", problem.why},
+        {"actor", problem.actor}, {"device", problem.device}, {"at", format_instant(problem.at)}};
+}
+
+Result<SyncProblem> problem_from_json(const json& value, const std::string& path) {
+    if (!value.is_object()) return Error{path + ": expected a problem object"};
+    SyncProblem problem;
+    for (const auto& [key, target] : {std::pair<const char*, std::string*>{"id", &problem.id},
+                                      {"kind", &problem.kind},
+                                      {"record", &problem.record},
+                                      {"flow", &problem.flow},
+                                      {"stage", &problem.stage},
+                                      {"why", &problem.why},
+                                      {"actor", &problem.actor},
+                                      {"device", &problem.device}}) {
+        const auto found = value.find(key);
+        if (found == value.end() || !found->is_string())
+            return Error{path + "." + key + ": expected text"};
+        *target = found->get<std::string>();
+    }
+    const auto at = parse_instant(value.value("at", ""));
+    if (!at) return Error{path + ".at: expected a time"};
+    problem.at = *at;
+    if (problem.kind != kGateProblem && problem.kind != kPermissionProblem)
+        return Error{path + ".kind: expected \"gate\" or \"permission\""};
+    return problem;
+}
+
 json team_sync_to_json(const TeamSync& sync) {
     json heads = json::object();
     for (const auto& [record, keys] : sync.heads) {
@@ -133,6 +164,9 @@ json team_sync_to_json(const TeamSync& sync) {
     json deletions = json::array();
     for (const auto& conflict : sync.deletions)
         deletions.push_back(conflict_to_json(conflict));
+    json problems = json::array();
+    for (const auto& problem : sync.problems)
+        problems.push_back(problem_to_json(problem));
     return {{"clock", sync.clock},
             {"database", sync.database},
             {"applied", seen_to_json(sync.applied)},
@@ -142,6 +176,7 @@ json team_sync_to_json(const TeamSync& sync) {
             {"heads", std::move(heads)},
             {"deleted", std::move(deleted)},
             {"deletions", std::move(deletions)},
+            {"problems", std::move(problems)},
             {"resolved", sync.resolved}};
 }
 
@@ -198,6 +233,14 @@ Result<TeamSync> team_sync_from_json(const json& value, const std::string& path)
         if (!conflict) return Error{conflict.error()};
         conflict->resolved = sync.resolved.count(conflict->id) > 0;
         sync.deletions.push_back(std::move(*conflict));
+    }
+    const json& problems = value.value("problems", json::array());
+    if (!problems.is_array()) return Error{path + ".problems: expected an array"};
+    for (std::size_t i = 0; i < problems.size(); ++i) {
+        auto problem =
+            problem_from_json(problems[i], path + ".problems[" + std::to_string(i) + "]");
+        if (!problem) return Error{problem.error()};
+        sync.problems.push_back(std::move(*problem));
     }
     return sync;
 }

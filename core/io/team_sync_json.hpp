@@ -22,6 +22,8 @@ Result<SeenBatches> seen_from_json(const nlohmann::json& value, const std::strin
 
 nlohmann::json conflict_to_json(const SyncConflict& conflict);
 Result<SyncConflict> conflict_from_json(const nlohmann::json& value, const std::string& path);
+nlohmann::json problem_to_json(const SyncProblem& problem);
+Result<SyncProblem> problem_from_json(const nlohmann::json& value, const std::string& path);
 
 nlohmann::json team_sync_to_json(const TeamSync& sync);
 Result<TeamSync> team_sync_from_json(const nlohmann::json& value, const std::string& path);

@@ -132,6 +132,24 @@ struct SyncConflict {
     bool resolved = false;
 };
 
+// A change merged from another device that breaks a rule here (docs/sync.md,
+// "Merges that break a rule"): a record left past its stage's gate, or a
+// change its author's role does not allow. The change is kept, as its own
+// device acknowledged it and every device holds it alike, and the exception
+// queues list it for a manager.
+struct SyncProblem {
+    std::string id;            // from its cause: the same on every device that finds it
+    std::string kind;          // "gate" or "permission"
+    std::string record;        // "" for a change to the workspace's settings
+    std::string flow, stage;   // a gate's: where the record stands without its data
+    std::string why;           // a permission's: why the author may not, in words
+    std::string actor, device; // whose change it was
+    Instant at;
+    bool operator==(const SyncProblem&) const = default;
+};
+inline constexpr const char* kGateProblem = "gate";
+inline constexpr const char* kPermissionProblem = "permission";
+
 struct TeamSync {
     std::uint64_t clock = 0; // the highest clock seen
     // The team database this workspace syncs with ("" until it joins one).
@@ -147,7 +165,8 @@ struct TeamSync {
     std::set<std::pair<std::string, std::string>> conflicted; // (record, key) with 2+ heads
     std::map<std::string, Stamp> deleted;                     // record id -> its deletion
     std::vector<SyncConflict> deletions; // changes to records deleted elsewhere, in the order found
-    std::set<std::string> resolved;      // ids of deletion conflicts someone dismissed
+    std::vector<SyncProblem> problems;   // merges that broke a rule, in the order found
+    std::set<std::string> resolved;      // ids of deletion conflicts and problems someone dismissed
 
     // This device's batches after this seq are the team's and not on its server yet.
     std::uint64_t unsent_after() const { return std::max(pushed_through, joined_after); }

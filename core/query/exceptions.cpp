@@ -1,14 +1,20 @@
 #include "query/exceptions.hpp"
 
 #include "engine/permissions.hpp"
+#include "io/workspace_json.hpp"
+#include "process/conditions.hpp"
 #include "query/my_work.hpp"
 #include "sla/clocks.hpp"
+#include "sync/conflicts.hpp"
+#include "sync/merge_checks.hpp"
 
 #include <algorithm>
 #include <iterator>
 #include <map>
 
 namespace crm {
+
+using nlohmann::json;
 
 namespace {
 
@@ -47,6 +53,75 @@ std::vector<const Record*> queue_candidates(const Workspace& ws) {
                        std::back_inserter(records), position);
     }
     return records;
+}
+
+std::string author_name(const Workspace& ws, const std::string& actor) {
+    const User* user = ws.directory.user(actor);
+    return user ? user->name : actor;
+}
+
+// "Dana Whitfield (deleted)"
+std::string deleted_title(const Workspace& ws, const nlohmann::json& kept, const std::string& id) {
+    const auto record = record_from_json(kept, ws, id);
+    return (record ? ws.title_of(*record) : id) + " (deleted)";
+}
+
+// "missing Budget · after Sam Lee's change, 2h ago"
+std::string describe_past_gate(const Workspace& ws, const SyncProblem& problem, Instant now) {
+    const Record* record = ws.find(problem.record);
+    const RecordTypeDef* type = record ? ws.schema.type(record->type) : nullptr;
+    const Flow* flow = ws.flow(problem.flow);
+    const Stage* stage = flow ? flow->stage(problem.stage) : nullptr;
+    if (!type || !stage) return "";
+    const GateCheck check = check_gate(stage->gate, *type, logic_data(*record, *type), now);
+    return describe_gate_check(check, *type) + " · after " + author_name(ws, problem.actor) +
+           "'s change, " + describe_ago(problem.at, now);
+}
+
+// Changes a sync merged that broke a gate or a permission (sync/merge_checks.hpp),
+// while open: a gate's until the record's data passes it or the record moves on,
+// a permission's until someone dismisses it.
+void add_sync_problems(const Workspace& ws, const User& viewer,
+                       const std::vector<std::string>& managers, Instant now, bool in_words,
+                       std::map<std::string, ExceptionQueue>& queues) {
+    const TeamSync& sync = ws.team_sync;
+    for (const auto& problem : sync.problems) {
+        if (sync.resolved.count(problem.id)) continue;
+        const Record* record = problem.record.empty() ? nullptr : ws.find(problem.record);
+        // A record the change deleted is judged by the owner its deletion kept.
+        const json deleted =
+            record || problem.record.empty() ? json() : deleted_record(ws, problem.record);
+        if (!problem.record.empty() && !record && !deleted.is_object()) continue;
+        const std::string owner = record ? record->owner : deleted.value("owner", std::string());
+        if (!problem.record.empty() && !can_view_owned_by(ws, viewer, owner)) continue;
+        const bool gate = problem.kind == kGateProblem;
+        if (gate && !still_past_gate(ws, problem, now)) continue;
+        const std::string group =
+            gate ? "synced/" + problem.flow + "/" + problem.stage : "permission/" + problem.actor;
+        auto& queue = queues[group];
+        if (queue.items.empty()) {
+            const Flow* flow = ws.flow(problem.flow);
+            const Stage* stage = flow ? flow->stage(problem.stage) : nullptr;
+            const User* author = ws.directory.user(problem.actor);
+            queue = {gate ? "past_gate" : "not_permitted",
+                     group,
+                     gate ? "Synced past a gate: " + (stage ? stage->name : problem.stage) + " (" +
+                                (flow ? flow->name : problem.flow) + ")"
+                          : "Changed without permission: " +
+                                (author ? describe_user(*author) : problem.actor),
+                     managers,
+                     {}};
+        }
+        ExceptionItem item{problem.record, "", "", owner, record, problem.id};
+        if (in_words) {
+            item.title = record                   ? ws.title_of(*record)
+                         : problem.record.empty() ? "Workspace settings"
+                                                  : deleted_title(ws, deleted, problem.record);
+            item.detail = gate ? describe_past_gate(ws, problem, now)
+                               : problem.why + " · " + describe_ago(problem.at, now);
+        }
+        queue.items.push_back(std::move(item));
+    }
 }
 
 } // namespace
@@ -213,7 +288,9 @@ std::vector<ExceptionQueue> exception_queues(const Workspace& ws, const std::str
                                    record->owner, record});
         }
     }
-    for (auto* groups : {&unowned, &breaches, &overdue, &blocked, &failed})
+    std::map<std::string, ExceptionQueue> merged;
+    if (reviews) add_sync_problems(ws, *viewer, managers, now, in_words, merged);
+    for (auto* groups : {&unowned, &breaches, &overdue, &blocked, &failed, &merged})
         for (auto& [key, queue] : *groups)
             queues.push_back(std::move(queue));
     // Repeated exceptions first: the biggest groups are where to look.

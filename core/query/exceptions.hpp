@@ -1,7 +1,8 @@
 // The manager's exception queues: work nobody owns (and who may reassign
 // it), SLA breaches across the team, the team's overdue next actions, moves a gate stopped that
-// nobody completed, and automations that could not run (the manual recovery queue), grouped and
-// counted so repeated exceptions stand out for review.
+// nobody completed, automations that could not run (the manual recovery queue), and changes a
+// sync merged that broke a gate or a permission, grouped and counted so repeated exceptions
+// stand out for review.
 #pragma once
 
 #include "model/workspace.hpp"
@@ -19,11 +20,12 @@ struct ExceptionItem {
                         // "Lead routing: Call or email the lead ... · overdue 1d 3h"
     std::string owner;  // user id ("" when unowned)
     const Record* record = nullptr; // valid only while the workspace is unchanged (counting)
+    std::string problem;            // a sync problem's id: what dismissing it names
 };
 
 struct ExceptionQueue {
-    std::string kind;  // "unowned", "sla_breach", "overdue_next_action", "blocked_move" or
-                       // "automation_failure"
+    std::string kind;  // "unowned", "sla_breach", "overdue_next_action", "blocked_move",
+                       // "automation_failure", or from a sync: "past_gate" or "not_permitted"
     std::string group; // what repeats: the record type, SLA policy, "flow/stage" or automation
     std::string title; // "Unowned leads", "Breached: First response to a demo request"
     std::vector<std::string> handlers; // who is to act (managers who may reassign)

@@ -203,6 +203,7 @@ struct Describer {
                " as it stood, after a sync conflict";
     }
     std::string operator()(const ev::SyncCheckpoint&) const { return ""; }
+    std::string operator()(const ev::SyncProblemNoted&) const { return ""; }
     std::string operator()(const ev::RecordsMerged& e) const {
         return "Merged with " +
                (e.other_title.empty() ? e.other : e.other_title + " (" + e.other + ")") +

@@ -1,6 +1,7 @@
 #include "sync/merge.hpp"
 
 #include "sync/conflicts.hpp"
+#include "sync/merge_checks.hpp"
 
 #include "io/workspace_json.hpp"
 
@@ -397,6 +398,7 @@ class Merger {
     void merge(const ev::ConflictNoted&) {}
     void merge(const ev::HeadsSet&) {}
     void merge(const ev::SyncCheckpoint&) {}
+    void merge(const ev::SyncProblemNoted&) {}
     template <typename Other> void merge(const Other& e) { events.push_back(e); }
 
     const Workspace& m_ws;
@@ -430,6 +432,8 @@ MergedBatch merge_remote_batch(const Workspace& workspace, const EventBatch& rem
     for (const auto& event : unfit)
         merged.dropped.push_back(std::string(event.kind()) + " of " + event.record_id() +
                                  ", which no longer fits here");
+    for (auto& problem : permission_problems(workspace, remote))
+        merged.batch.events.push_back(ev::SyncProblemNoted{std::move(problem)});
     return merged;
 }
 

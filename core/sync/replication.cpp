@@ -65,7 +65,7 @@ bool sent_to_team(const EventBatch& batch, const std::string& device) {
     if (batch.device != device || batch.origin_seq) return false;
     return std::any_of(batch.events.begin(), batch.events.end(), [](const Event& event) {
         return !event.as<ev::SyncCheckpoint>() && !event.as<ev::ConflictNoted>() &&
-               !event.as<ev::HeadsSet>();
+               !event.as<ev::HeadsSet>() && !event.as<ev::SyncProblemNoted>();
     });
 }
 
@@ -388,13 +388,33 @@ void SyncSession::apply_ready() {
             MergedBatch merged = merge_remote_batch(m_engine.workspace(), it->batch);
             for (auto& what : merged.dropped)
                 m_report.dropped.push_back(std::move(what));
+            const auto named = records_named(merged.batch);
+            const auto past_before = records_past_gates(m_engine.workspace(), named, m_now);
             if (auto status = m_engine.receive(std::move(merged.batch)); !status)
+                return fail(status.error());
+            if (auto status = note_gate_problems(it->batch, named, past_before); !status)
                 return fail(status.error());
             ++m_report.pulled;
             it = m_waiting.erase(it);
             progress = true;
         }
     }
+}
+
+// Changes that each passed a gate on their own device may together leave a
+// record past it: listed for a manager, found by this device (never sent).
+Status SyncSession::note_gate_problems(const EventBatch& remote, const std::set<std::string>& named,
+                                       const std::set<PastGate>& before) {
+    auto problems = gate_problems(m_engine.workspace(), remote, named, before, m_now);
+    if (problems.empty()) return Status::success();
+    EventBatch noted;
+    noted.device = m_engine.device();
+    noted.at = m_now;
+    noted.actor = m_actor;
+    noted.cause.command = "sync";
+    for (auto& problem : problems)
+        noted.events.push_back(ev::SyncProblemNoted{std::move(problem)});
+    return m_engine.receive(std::move(noted));
 }
 
 void SyncSession::finish_pull() {

@@ -14,6 +14,7 @@
 
 #include "engine/engine.hpp"
 #include "sync/http.hpp"
+#include "sync/merge_checks.hpp"
 
 #include <cstdint>
 #include <deque>
@@ -84,6 +85,8 @@ class SyncSession {
     void take_batches(const nlohmann::json& answer);
     bool ready(const PulledBatch& pulled) const;
     void apply_ready();
+    Status note_gate_problems(const EventBatch& remote, const std::set<std::string>& named,
+                              const std::set<PastGate>& before);
     void finish_pull();
 
     Engine& m_engine;

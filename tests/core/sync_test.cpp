@@ -7,6 +7,7 @@
 #include "engine/engine.hpp"
 #include "io/workspace_json.hpp"
 #include "model/field_values.hpp"
+#include "query/exceptions.hpp"
 #include "service/bootstrap.hpp"
 #include "service/timers.hpp"
 #include "store/snapshot_body.hpp"
@@ -507,6 +508,10 @@ TEST_CASE("three devices x 3,000 random commands with random syncs reach the sam
     CHECK(checked > 100);
     CHECK(lost == 0);
     CHECK_FALSE(open_conflicts(team[0].engine.workspace()).empty());
+    // Each command was allowed where it was made, reassignments meanwhile or not.
+    for (std::size_t d = 0; d < 3; ++d)
+        for (const auto& problem : team[d].engine.workspace().team_sync.problems)
+            CHECK_MESSAGE(problem.kind != kPermissionProblem, problem.why);
 }
 
 TEST_CASE("time-driven work that comes due on two devices happens once for the team") {
@@ -889,4 +894,99 @@ TEST_CASE("a value of the wrong shape from another device is shown, not thrown")
     REQUIRE(lines);
     CHECK(format_field_value(*lines, json::array({7, {{"quantity", 2}, {"product", 3}}})) ==
           "2 \u00d7 ");
+}
+
+namespace {
+
+// The exception queue of `kind` that `viewer` sees, if there is one.
+std::optional<ExceptionQueue> queue_of(const Device& device, const char* viewer, const char* kind) {
+    for (auto& queue :
+         exception_queues(device.engine.workspace(), viewer, at("2026-12-07T10:00:00Z")))
+        if (queue.kind == kind) return queue;
+    return std::nullopt;
+}
+
+} // namespace
+
+TEST_CASE("changes that each passed a gate but together leave a record past it are listed") {
+    SyncedTeam team(2);
+    Device& a = team[0];
+    Device& b = team[1];
+    accepted(a.set("deal-1", {{"budget", money(20000)}}, "u-ana", "2026-12-07T09:10:00Z"));
+    team.settle();
+    // Ana moves the deal on (its budget is set); Maria clears the budget, offline.
+    accepted(
+        a.engine.apply(MoveRecord{"deal-1", "qualified"}, "u-ana", at("2026-12-07T09:20:00Z")));
+    accepted(b.set("deal-1", {{"budget", nullptr}}, "u-maria", "2026-12-07T09:21:00Z"));
+    team.settle();
+    for (Device* device : {&a, &b}) {
+        CHECK(device->record("deal-1").flows.at("sales_pipeline").stage == "qualified");
+        CHECK(device->record("deal-1").value("budget").is_null());
+        const auto queue = queue_of(*device, "u-maria", "past_gate");
+        REQUIRE(queue);
+        CHECK(queue->title == "Synced past a gate: Qualified (Sales pipeline)");
+        REQUIRE(queue->items.size() ==
+                1); // deal-2 stood there without a budget before: not a merge's
+        CHECK(queue->items[0].record_id == "deal-1");
+        CHECK(queue->items[0].detail.rfind("missing Budget · after ", 0) == 0);
+        CHECK_FALSE(queue_of(*device, "u-ana", "past_gate")); // the manager's to review
+    }
+    CHECK(a.engine
+              .apply(ResolveConflict{"gate/deal-1/sales_pipeline/qualified"}, "u-maria",
+                     at("2026-12-07T09:30:00Z"))
+              .message ==
+          "A record past its gate stays listed until its data passes the gate or it moves to "
+          "another stage");
+
+    accepted(b.set("deal-1", {{"budget", money(18000)}}, "u-ana", "2026-12-07T09:40:00Z"));
+    team.settle();
+    for (Device* device : {&a, &b})
+        CHECK_FALSE(queue_of(*device, "u-maria", "past_gate"));
+}
+
+TEST_CASE("a change its author's role does not allow is kept and listed for a manager") {
+    SyncedTeam team(3);
+    // A device whose copy calls Ana an admin (an old or altered copy) deletes Ben's ticket.
+    Workspace altered = team[1].engine.workspace();
+    User ana = *altered.directory.user("u-ana");
+    ana.role = Role::Admin;
+    altered.directory.update_user(ana);
+    auto tampered = std::make_unique<Device>(std::move(altered), team[1].engine.device());
+    tampered->engine.load(Workspace(tampered->engine.workspace()), team[1].engine.last_seq());
+    tampered->journal.batches = team[1].journal.batches;
+    team.devices[1] = std::move(tampered);
+    const std::string title = team[0].engine.workspace().title_of(team[0].record("ticket-2"));
+    accepted(team[1].engine.apply(DeleteRecord{"ticket-2"}, "u-ana", at("2026-12-07T09:20:00Z")));
+    const std::string id =
+        "permission/dev001-" + std::to_string(team[1].engine.last_seq()) + "/ticket-2";
+    team.settle();
+
+    for (std::size_t i : {0, 2}) {
+        Device& device = team[i];
+        CHECK_FALSE(device.engine.workspace().find("ticket-2")); // kept, as every device holds it
+        const auto queue = queue_of(device, "u-maria", "not_permitted");
+        REQUIRE(queue);
+        CHECK(queue->title == "Changed without permission: Ana Reyes (rep)");
+        REQUIRE(queue->items.size() == 1);
+        CHECK(queue->items[0].problem == id);
+        CHECK(queue->items[0].title == title + " (deleted)");
+        CHECK(queue->items[0].detail.rfind("Ana Reyes (rep) cannot delete records; ask a manager "
+                                           "or an admin to delete ticket-2 · ",
+                                           0) == 0);
+        CHECK_FALSE(queue_of(device, "u-priya", "not_permitted")); // not her team's ticket
+    }
+    const std::string& problem = id;
+    CHECK(team[0]
+              .engine.apply(ResolveConflict{problem}, "u-ben", at("2026-12-07T09:30:00Z"))
+              .message == "Ben Okafor (rep) cannot dismiss it; managers and admins review what "
+                          "a sync merged");
+    accepted(team[0].engine.apply(ResolveConflict{problem}, "u-maria", at("2026-12-07T09:30:00Z")));
+    team.settle();
+    for (std::size_t i : {0, 2})
+        CHECK_FALSE(queue_of(team[i], "u-maria", "not_permitted"));
+
+    auto reread = decode_snapshot_body(encode_snapshot_body(team[2].engine.workspace()));
+    REQUIRE(reread.ok());
+    CHECK(reread->team_sync.problems == team[2].engine.workspace().team_sync.problems);
+    CHECK(reread->team_sync.problems.size() == 1);
 }

@@ -9,7 +9,9 @@
 //   each, delete one and move deals to other stages. Back online and synced,
 //   all four hold the same records; the same-field change is in every
 //   conflict queue with both values, who and when; keeping one side in one
-//   browser clears it everywhere after the next sync.
+//   browser clears it everywhere after the next sync. A move and a change
+//   that each passed but together leave a deal past its gate are in the
+//   manager's exception queue.
 // - A server that wants a password: a wrong one is refused in words and
 //   changes nothing here; a password changed on the server makes background
 //   sync fail in words in the top bar while work goes on, is kept over a
@@ -275,9 +277,11 @@ test("two browsers and two command-line workspaces change records offline, sync,
   // Ben moves his deal back a stage and changes it.
   crm("move", cli, "deal-5", "proposal_sent", "--as", "u-ben");
   crm("set", cli, "deal-5", "probability=55", "--as", "u-ben");
-  // Sam deletes a deal and sets another field of the first one.
+  // Sam deletes a deal and sets another field of the first one; he also
+  // says Ben's deal had no demo, which the stage Ben moves it to needs.
   crm("delete", sam, "deal-51", "--as", "u-sam");
   crm("set", sam, "deal-1", "close_date=2027-03-31", "--as", "u-sam");
+  crm("set", sam, "deal-5", "demo_completed=false", "--as", "u-sam");
 
   // Offline in words: Ana's browser knows it has no network; Maria's only that the server is not reached.
   await ana.evaluate(() => window.crmTest.syncNow());
@@ -344,7 +348,28 @@ test("two browsers and two command-line workspaces change records offline, sync,
   assert.equal(deal1.flows.sales_pipeline.stage, "qualified");
   const deal5 = shownByCli(cli, "deal-5");
   assert.equal(deal5.fields.probability, 55);
+  assert.equal(deal5.fields.demo_completed, false);
   assert.equal(deal5.flows.sales_pipeline.stage, "proposal_sent");
+
+  // Ben's move and Sam's change each passed; together they leave deal-5 past
+  // its gate, which every device lists for the manager.
+  const pastGate = (groups) => groups.find((group) => group.kind === "past_gate");
+  for (const dir of [cli, sam]) {
+    const groups = crm("exceptions", dir, "--as", "u-maria").trim().split("\n").map((line) => JSON.parse(line));
+    const listed = pastGate(groups);
+    assert.ok(listed, `${dir}: ${JSON.stringify(groups.map((group) => group.kind))}`);
+    assert.deepEqual(listed.items.map((item) => item.record), ["deal-5"]);
+  }
+  await navigate(maria, "open-exceptions");
+  await maria.waitForFunction(() => window.crmTest.state().screen === "exceptions");
+  const shown = pastGate((await state(maria)).exception_groups);
+  assert.equal(shown.title, "Synced past a gate: Proposal sent (Sales pipeline)");
+  assert.deepEqual(shown.items.map((item) => item.record), ["deal-5"]);
+  assert.match(shown.items[0].detail, /^not met: Demo completed is yes · after Sam .+'s change, /);
+  await click(maria, `exceptions-${shown.group}`);
+  await assertOnScreen(maria, ["exception-open-deal-5"]);
+  await maria.waitForTimeout(300);
+  await maria.screenshot({ path: join(shots, "exceptions-past-gate-390x844.png") });
 
   // The same-field change is one conflict, with one id, on every device.
   const listed = crm("conflicts", cli).trim().split("\n").filter(Boolean).map((line) => JSON.parse(line));

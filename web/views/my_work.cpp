@@ -25,6 +25,8 @@ const char* handler_label(const std::string& kind) {
     if (kind == "sla_breach") return "Alerted";
     if (kind == "blocked_move") return "To review";
     if (kind == "overdue_next_action") return "To follow up";
+    if (kind == "past_gate") return "To complete";
+    if (kind == "not_permitted") return "To review";
     return "To recover";
 }
 
@@ -275,9 +277,9 @@ void draw_exceptions(ViewContext& view) {
     place_main_area(view.ui.form.open);
     ImGui::Begin("##exceptions", nullptr, kPanel);
     draw_screen_title("Exceptions");
-    text_colored_wrapped(colors::kMuted, "Unowned work, SLA breaches, blocked moves and "
-                                         "automations that could not run; the biggest groups "
-                                         "first.");
+    text_colored_wrapped(colors::kMuted, "Unowned work, SLA breaches, blocked moves, "
+                                         "automations that could not run and changes a sync "
+                                         "merged that broke a rule; the biggest groups first.");
     ImGui::Spacing();
     if (!view.ui.notice.empty())
         ImGui::TextColored(notice_color(view.ui), "%s", view.ui.notice.c_str());
@@ -287,7 +289,14 @@ void draw_exceptions(ViewContext& view) {
         const ExceptionQueue& queue = queues[q];
         const std::string handlers = view.workspace.directory.names(queue.handlers);
         ImGui::PushID(static_cast<int>(q));
-        const std::string header = queue.title + " (" + std::to_string(queue.items.size()) + ")";
+        // One line even on a phone: the title gives way, the count stays.
+        const float label_width = ImGui::GetContentRegionAvail().x -
+                                  ImGui::GetTreeNodeToLabelSpacing() -
+                                  ImGui::GetStyle().FramePadding.x * 2;
+        const std::string header =
+            fitted_label(queue.title, " (" + std::to_string(queue.items.size()) + ")",
+                         label_width) +
+            "###" + queue.group;
         std::string& open_group = view.ui.open_exception_group;
         const bool open = open_group == queue.group || (open_group.empty() && queues.size() == 1);
         ImGui::SetNextItemOpen(open);
@@ -304,10 +313,19 @@ void draw_exceptions(ViewContext& view) {
                 // Open is a finger's size; keep each row's parts level.
                 const bool assignable = queue.kind == "unowned" && me;
                 const bool framed = assignable || is_phone();
-                if (framed ? tap_button("Open") : ImGui::SmallButton("Open"))
-                    open_record(view, item.record_id);
-                if (i < 50) mark(view.ui, "exception-open-" + item.record_id);
-                ImGui::SameLine();
+                // A record a merged change deleted, or the settings, has nothing to open.
+                if (view.workspace.find(item.record_id)) {
+                    if (framed ? tap_button("Open") : ImGui::SmallButton("Open"))
+                        open_record(view, item.record_id);
+                    if (i < 50) mark(view.ui, "exception-open-" + item.record_id);
+                    ImGui::SameLine();
+                }
+                if (queue.kind == "not_permitted" && me) {
+                    if (framed ? tap_button("Reviewed") : ImGui::SmallButton("Reviewed"))
+                        view.intents.push_back(DismissSyncProblem{item.problem, item.title});
+                    if (i < 50) mark(view.ui, "reviewed-" + item.problem);
+                    ImGui::SameLine();
+                }
                 if (framed && !assignable) ImGui::AlignTextToFramePadding();
                 if (assignable) {
                     draw_assign(view, *me, item.record_id);
@@ -318,7 +336,8 @@ void draw_exceptions(ViewContext& view) {
                 if (queue.kind == "automation_failure" && me)
                     draw_recovery_fixes(view, queue.group, item, i < 50);
                 const User* owner = view.workspace.directory.user(item.owner);
-                if (queue.kind == "overdue_next_action") // the detail names the owner
+                if (queue.kind == "overdue_next_action" ||
+                    item.record_id.empty()) // no owner to name
                     ImGui::TextWrapped("%s · %s", item.title.c_str(), item.detail.c_str());
                 else
                     ImGui::TextWrapped("%s · %s · %s", item.title.c_str(), item.detail.c_str(),
