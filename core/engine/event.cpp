@@ -84,6 +84,21 @@ const std::string& Event::record_id() const {
         data);
 }
 
+std::string Event::setting() const {
+    if (as<ev::ProcessesChanged>()) return "processes";
+    if (as<ev::RulesChanged>()) return "rules";
+    if (as<ev::LeadScoringChanged>()) return "scoring";
+    if (const auto* added = as<ev::UserAdded>()) return "user:" + added->user.id;
+    if (const auto* updated = as<ev::UserUpdated>()) return "user:" + updated->user.id;
+    if (const auto* added = as<ev::TeamAdded>()) return "team:" + added->team.id;
+    if (const auto* updated = as<ev::TeamUpdated>()) return "team:" + updated->team.id;
+    if (const auto* saved = as<ev::ViewSaved>())
+        return "view:" + saved->view.owner + "/" + saved->view.name;
+    if (const auto* deleted = as<ev::ViewDeleted>())
+        return "view:" + deleted->owner + "/" + deleted->name;
+    return "";
+}
+
 // ---- JSON ------------------------------------------------------------------
 
 namespace {
@@ -1279,7 +1294,9 @@ void stamp_event(TeamSync& sync, const Stamp& stamp, const Event& event, bool me
     const auto write = [&](const std::string& key) {
         if (!merged) set_heads(sync, id, key, {Head{stamp, {}}});
     };
-    if (event.as<ev::RecordCreated>()) {
+    if (const std::string setting = event.setting(); !setting.empty()) {
+        if (!merged) set_heads(sync, kSettingsStampId, setting, {Head{stamp, {}}});
+    } else if (event.as<ev::RecordCreated>()) {
         stamp_anew(sync, id, stamp, false);
     } else if (event.as<ev::RecordRestored>()) {
         if (!merged) stamp_anew(sync, id, stamp, true);

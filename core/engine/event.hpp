@@ -243,6 +243,10 @@ struct Event {
     // The record it is about ("" for schema and process definitions).
     const std::string& record_id() const;
     template <typename T> const T* as() const { return std::get_if<T>(&data); }
+    // The workspace setting it replaces, stamped as a record's value is
+    // (kSettingsStampId): "processes", "rules", "scoring", "user:<id>",
+    // "team:<id>" or "view:<owner>/<name>". "" when it changes none.
+    std::string setting() const;
 };
 
 // Why a batch happened: a person's (or the CLI's) command, or a reaction to an

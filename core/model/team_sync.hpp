@@ -68,6 +68,10 @@ inline std::optional<std::string> flow_of_stamp_key(const std::string& key) {
     return key.substr(prefix.size());
 }
 inline constexpr const char* kOwnerStampKey = "owner";
+// The workspace's settings (processes, rules, scoring, people, saved views)
+// keep their stamps as the values of one record by this id, which is never
+// a record's: concurrent changes of one setting end alike everywhere.
+inline constexpr const char* kSettingsStampId = "~settings";
 inline constexpr const char* kCreatedStampKey = "";
 
 // Whether a record exists is a value with heads of its own (docs/sync.md,

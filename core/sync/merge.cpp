@@ -33,6 +33,8 @@ class Merger {
     std::vector<std::string> dropped;
 
     void add(const Event& event) {
+        if (const std::string setting = event.setting(); !setting.empty())
+            return merge_setting(event, setting);
         std::visit([&](const auto& e) { merge(e); }, event.data);
     }
 
@@ -386,13 +388,38 @@ class Merger {
         if (m_ws.schema.type(e.type.id)) return;
         events.push_back(e);
     }
-    void merge(const ev::UserAdded& e) {
-        if (m_ws.directory.user(e.user.id)) return;
-        events.push_back(e);
+    // A setting changed elsewhere is taken where it stands (the greatest
+    // stamp among the changes of it that had not seen each other), and
+    // listed where a change of it made meanwhile here or elsewhere stands.
+    void merge_setting(const Event& event, const std::string& setting) {
+        const User* author = m_ws.directory.user(m_remote.actor);
+        const std::string who = author ? author->name : m_remote.actor;
+        if (!write(kSettingsStampId, setting, json())) {
+            dropped.push_back(who + "'s change to " + describe_setting(setting) +
+                              ": a later change made meanwhile stands");
+            return;
+        }
+        if (m_heads.at({kSettingsStampId, setting}).size() > 1)
+            dropped.push_back("a change to " + describe_setting(setting) +
+                              " made meanwhile gave way to " + who + "'s");
+        // Added on two devices: one, as the change that stands has it.
+        if (const auto* added = event.as<ev::UserAdded>())
+            if (const User* here = m_ws.directory.user(added->user.id))
+                return (void)events.push_back(ev::UserUpdated{added->user, *here});
+        if (const auto* added = event.as<ev::TeamAdded>())
+            if (const Team* here = m_ws.directory.team(added->team.id))
+                return (void)events.push_back(ev::TeamUpdated{added->team, *here});
+        events.push_back(event);
     }
-    void merge(const ev::TeamAdded& e) {
-        if (m_ws.directory.team(e.team.id)) return;
-        events.push_back(e);
+    static std::string describe_setting(const std::string& setting) {
+        if (setting == "processes") return "the processes";
+        if (setting == "rules") return "the automation rules";
+        if (setting == "scoring") return "lead scoring";
+        const auto colon = setting.find(':');
+        const std::string kind = setting.substr(0, colon), name = setting.substr(colon + 1);
+        if (kind == "user") return "the person " + name;
+        if (kind == "team") return "the team " + name;
+        return "the saved view " + name.substr(name.find('/') + 1);
     }
     // Each device finds these as it merges; they are never sent.
     void merge(const ev::ConflictNoted&) {}

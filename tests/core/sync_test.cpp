@@ -990,3 +990,61 @@ TEST_CASE("a change its author's role does not allow is kept and listed for a ma
     CHECK(reread->team_sync.problems == team[2].engine.workspace().team_sync.problems);
     CHECK(reread->team_sync.problems.size() == 1);
 }
+
+TEST_CASE("two admins who change the processes at once end with the same processes everywhere") {
+    SyncedTeam team(3);
+    const auto renamed = [&](Device& device, const char* name, const char* when) {
+        std::vector<Flow> flows = device.engine.workspace().flows;
+        for (auto& flow : flows)
+            if (flow.id == "sales_pipeline") flow.stages[1].next_action.text = name;
+        accepted(device.engine.apply(SetProcesses{flows, {}}, "u-sam", at(when)));
+    };
+    renamed(team[0], "Call Sam first", "2026-12-07T09:20:00Z");
+    renamed(team[1], "Call Ana first", "2026-12-07T09:21:00Z");
+    // Device 2 hears of the later change first, then of the earlier one.
+    REQUIRE(team[1].sync(team.server).error.empty());
+    REQUIRE(team[2].sync(team.server).error.empty());
+    const SyncReport replaced = team[0].sync(team.server);
+    CHECK(replaced.dropped == std::vector<std::string>{"a change to the processes made meanwhile "
+                                                       "gave way to Sam Patel's"});
+    const SyncReport kept = team[2].sync(team.server);
+    CHECK(kept.dropped == std::vector<std::string>{"Sam Patel's change to the processes: a later "
+                                                   "change made meanwhile stands"});
+    team.settle();
+    for (std::size_t d = 0; d < 3; ++d)
+        CHECK(team[d].engine.workspace().flow("sales_pipeline")->stages[1].next_action.text ==
+              "Call Ana first");
+    CHECK(
+        open_conflicts(team[0].engine.workspace()).empty()); // settings are not values of a record
+}
+
+TEST_CASE("a person changed by two admins at once, and added on two devices, ends alike") {
+    SyncedTeam team(2);
+    const auto changed = [&](Device& device, PersonRow row, const char* when) {
+        accepted(
+            device.engine.apply(ImportPeople{"people.csv", {std::move(row)}}, "u-sam", at(when)));
+    };
+    const auto person = [](const char* id, const char* name, const char* email) {
+        PersonRow row;
+        row.id = id;
+        row.name = name;
+        row.email = email;
+        return row;
+    };
+    changed(team[0], person("u-chloe", "Chloe Martin", "chloe@example.com"),
+            "2026-12-07T09:20:00Z");
+    changed(team[1], person("u-chloe", "Chloe Martin-Diaz", "chloe.md@example.com"),
+            "2026-12-07T09:21:00Z");
+    changed(team[1], person("u-dev", "Dev Shah", "dev@example.com"), "2026-12-07T09:22:00Z");
+    changed(team[0], person("u-dev", "Devendra Shah", "dev@example.com"), "2026-12-07T09:23:00Z");
+    team.settle();
+    const auto people = [](const Device& device) {
+        std::map<std::string, std::string> names;
+        for (const auto& user : device.engine.workspace().directory.users())
+            names[user.id] = user.name + " <" + user.email + ">";
+        return names;
+    };
+    CHECK(people(team[0]) == people(team[1]));
+    CHECK(people(team[0]).at("u-chloe") == "Chloe Martin-Diaz <chloe.md@example.com>");
+    CHECK(people(team[0]).at("u-dev") == "Devendra Shah <dev@example.com>");
+}
