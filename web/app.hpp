@@ -151,6 +151,7 @@ class App {
     bool update_team_view();
     void keep_conflict_side(const KeepConflictSide& request);
     void dismiss_sync_problem(const DismissSyncProblem& request);
+    bool may_join(const std::string& database);
     void refresh_conflicts(const ViewContext& view);
     const DeletedRecord& deleted_record_of(const std::string& id);
     nlohmann::json team_json() const;

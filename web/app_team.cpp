@@ -129,12 +129,27 @@ void App::count_waiting() {
     m_team.note_waiting(kept.batches.size(), m_engine.last_seq());
 }
 
+// Joining another team replaces this workspace: not while it holds changes
+// its own team has not got (core says so, in words, in the dialog).
+bool App::may_join(const std::string& database) {
+    count_waiting();
+    const auto unsent = m_team.waiting(m_engine.last_seq());
+    const auto allowed = check_join(m_engine.workspace(), database, unsent.value_or(0));
+    if (!allowed) m_ui.team.dialog.message = allowed.error();
+    return static_cast<bool>(allowed);
+}
+
 void App::finish_sync() {
     const SyncReport report = m_team.sync->report();
     m_team.sync.reset();
     const Instant at = now();
     ++m_team.completed;
     m_team.pulled += report.pulled;
+    // Nothing given way is silent: the Team dialog lists the latest.
+    auto& not_applied = m_ui.team.status.not_applied;
+    not_applied.insert(not_applied.end(), report.dropped.begin(), report.dropped.end());
+    if (not_applied.size() > kNotAppliedListed)
+        not_applied.erase(not_applied.begin(), not_applied.end() - kNotAppliedListed);
     if (report.error.empty()) {
         m_team.error.clear();
         m_team.synced_once = true;
@@ -237,6 +252,7 @@ void App::join_team() {
     const TeamAccount account{*url, user, dialog.password};
     // A workspace that already syncs with it (signed out since) keeps its unsent changes.
     if (m_engine.workspace().team_sync.database == *url) return sign_in_again(account);
+    if (!may_join(*url)) return;
     cancel_team_session();
     m_team.pending = account;
     m_team.join.emplace(*url);
@@ -270,6 +286,7 @@ void App::finish_join() {
         dialog.message = no_such_account(account.user, "the team's workspace") + kNothingChanged;
         return;
     }
+    if (!may_join(account.database)) return; // changed meanwhile
     const std::size_t count = workspace->record_count();
     if (auto status = m_store.replace(m_engine, std::move(*workspace)); !status) {
         dialog.message =
@@ -436,6 +453,7 @@ json App::team_json() const {
             {"syncing", status.syncing},
             {"waiting", status.waiting ? json(*status.waiting) : json()},
             {"error", status.error},
+            {"not_applied", status.not_applied},
             {"completed", m_team.completed},
             {"pulled", m_team.pulled},
             {"joined_after", m_engine.workspace().team_sync.joined_after},

@@ -445,6 +445,9 @@ struct ReportsScreen {
 };
 
 // Where team sync stands, as the app last saw it (team_sync.hpp words it).
+// How many of others' changes not applied here the Team dialog keeps listed.
+inline constexpr std::size_t kNotAppliedListed = 10;
+
 struct SyncStatus {
     bool signed_in = false;
     bool other_tab = false; // a read-only tab: the writing tab syncs
@@ -455,6 +458,8 @@ struct SyncStatus {
     std::optional<std::size_t> waiting; // this device's changes not on the server (once counted)
     std::string error;                  // the last sync's failure, in words ("" = it worked)
     Instant retry_at;
+    // Others' changes that syncs could not apply here, in words, newest last.
+    std::vector<std::string> not_applied;
 };
 
 // One side of a sync conflict as the queue shows it.

@@ -223,4 +223,13 @@ Result<Workspace> JoinSession::workspace() const {
     return workspace;
 }
 
+Status check_join(const Workspace& current, const std::string& database, std::size_t unsent) {
+    const std::string& own = current.team_sync.database;
+    if (own.empty() || own == database || unsent == 0) return Status::success();
+    return Error{"This device has " + std::to_string(unsent) +
+                 (unsent == 1 ? " change" : " changes") + " not yet sent to " + own +
+                 ", and joining " + database + " would replace " + (unsent == 1 ? "it" : "them") +
+                 ". Sign in to " + own + " again and sync first; nothing has changed"};
+}
+
 } // namespace crm

@@ -73,6 +73,11 @@ class JoinSession {
     bool m_checked = false; // the database answered
 };
 
+// Joining `database` replaces the workspace on this device: refused while it
+// is another team's copy holding `unsent` changes (this device's batches
+// not on that team's server yet), which the team would never get.
+Status check_join(const Workspace& current, const std::string& database, std::size_t unsent);
+
 // A sync failure's words for an HTTP answer that is not a success (shared by
 // publish, join and sync): no answer, refused credentials, no database.
 std::optional<std::string> http_failure(const std::string& database, const HttpResponse& response,

@@ -1048,3 +1048,16 @@ TEST_CASE("a person changed by two admins at once, and added on two devices, end
     CHECK(people(team[0]).at("u-chloe") == "Chloe Martin-Diaz <chloe.md@example.com>");
     CHECK(people(team[0]).at("u-dev") == "Devendra Shah <dev@example.com>");
 }
+
+TEST_CASE("joining another team is refused while this copy holds changes its team has not got") {
+    SyncedTeam team(1);
+    const Workspace& copy = team[0].engine.workspace();
+    const std::string other = "http://127.0.0.1:5984/other";
+    CHECK(check_join(copy, other, 2).error() ==
+          std::string("This device has 2 changes not yet sent to ") + kDatabase + ", and joining " +
+              other + " would replace them. Sign in to " + kDatabase +
+              " again and sync first; nothing has changed");
+    CHECK(check_join(copy, other, 0));     // everything is on its server
+    CHECK(check_join(copy, kDatabase, 3)); // its own team: signing in again keeps them
+    CHECK(check_join(demo(), other, 3));   // no team's copy: joining replaces it, as asked
+}

@@ -664,7 +664,20 @@ test("an admin starts a team database from the browser's workspace; the command 
   crm("sync", cli, url, "--as", "u-ben", "--user", "u-sam", "--password-file", passwordFile);
   assert.equal(shownByCli(cli, "deal-2").fields.probability, 45);
   assert.deepEqual(shownByCli(cli, "deal-2"), await shownInBrowser(page, "deal-2"));
+
+  // With a change the team has not got, joining another team is refused: it would replace it.
+  server.stop();
+  assert.ok(await page.evaluate(() => window.crmTest.setNumber("deal-2", "probability", 50)));
+  await page.waitForFunction(() => window.crmTest.state().team.waiting === 1);
+  await openTeamDialog(page);
+  await click(page, "team-sign-out");
+  await signIn(page, `${server.origin}/elsewhere`, "u-sam", "sam-secret");
+  const refused = await state(page);
+  assert.equal(refused.team.dialog_message, `This device has 1 change not yet sent to ${url}, and ` +
+    `joining ${server.origin}/elsewhere would replace it. Sign in to ${url} again and sync first; ` +
+    "nothing has changed");
+  assert.equal(refused.records, records);
+  assert.equal((await record(page, "deal-2")).fields.probability, 50);
   assert.deepEqual(page.errors, []);
   await context.close();
-  server.stop();
 });

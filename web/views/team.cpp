@@ -81,6 +81,13 @@ void draw_signed_in(ViewContext& view) {
     ImGui::Spacing();
     text_colored_wrapped(on_white(sync_tone(status)), sync_words(status, view.now));
     mark(view.ui, "team-status");
+    if (!status.not_applied.empty()) {
+        ImGui::Spacing();
+        ImGui::TextWrapped("Not applied here:");
+        for (const auto& what : status.not_applied)
+            text_colored_wrapped(colors::kMuted, "· " + what);
+        mark(view.ui, "team-not-applied");
+    }
     if (const std::size_t open = team.conflicts.value.size()) {
         ImGui::Spacing();
         ImGui::TextWrapped("%zu %s to settle.", open, open == 1 ? "conflict" : "conflicts");
