@@ -87,6 +87,14 @@ inline constexpr const char* kCreatedValue = "created";
 inline constexpr const char* kRestoredValue = "restored";
 inline constexpr const char* kDeletedValue = "deleted";
 
+// The head that stands: the one with the greatest stamp (null when none).
+inline const Head* top_head(const std::vector<Head>& heads) {
+    const Head* top = nullptr;
+    for (const auto& head : heads)
+        if (!top || head.stamp.wins_over(top->stamp)) top = &head;
+    return top;
+}
+
 // The deletion that stands among existence heads, if the record is deleted.
 inline const Head* standing_deletion(const std::vector<Head>& heads) {
     const Head* top = nullptr;
@@ -186,11 +194,8 @@ struct TeamSync {
     // The stamp of the value that stands.
     Stamp stamp_of(const std::string& record, const std::string& key) const {
         const auto* found = heads_of(record, key);
-        if (!found || found->empty()) return {};
-        const Head* top = &found->front();
-        for (const auto& head : *found)
-            if (head.stamp.wins_over(top->stamp)) top = &head;
-        return top->stamp;
+        const Head* top = found ? top_head(*found) : nullptr;
+        return top ? top->stamp : Stamp{};
     }
 };
 

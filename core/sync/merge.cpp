@@ -120,9 +120,7 @@ class Merger {
         for (auto& head : heads)
             if (!was_seen(head.stamp, m_stamp, m_remote.deps)) after.push_back(std::move(head));
         after.push_back(Head{m_stamp, std::move(value)});
-        bool stands = true;
-        for (const auto& head : after)
-            if (head.stamp.wins_over(m_stamp)) stands = false;
+        const bool stands = top_head(after)->stamp == m_stamp;
         m_heads[{id, key}] = std::move(after);
         return stands;
     }
@@ -255,10 +253,8 @@ class Merger {
     }
     json top_value(const std::string& id, const std::string& key) const {
         const auto heads = heads_now(id, key);
-        const Head* top = &heads.front();
-        for (const auto& head : heads)
-            if (head.stamp.wins_over(top->stamp)) top = &head;
-        return top->value;
+        const Head* top = top_head(heads);
+        return top ? top->value : json();
     }
     // Puts the value that stands into the record a restore brings back.
     void set_value(json& record, const std::string& key, const json& value) const {
