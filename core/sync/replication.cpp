@@ -74,16 +74,67 @@ std::string batch_document_id(const std::string& device, std::uint64_t seq) {
     return kBatchPrefix + device + "-" + std::string(kSeqDigits - digits.size(), '0') + digits;
 }
 
-json batch_document(const EventBatch& batch, std::uint64_t previous) {
-    json body = {{"batch", json::parse(batch_to_text(batch))}, {"previous", previous}};
-    const std::string revision = content_revision(body.dump());
-    body["_id"] = batch_document_id(batch.device, batch.seq);
+std::string part_document_id(const std::string& batch_id, std::size_t part) {
+    std::string digits = std::to_string(part);
+    return "p-" + batch_id.substr(std::string(kBatchPrefix).size()) + "-" +
+           std::string(digits.size() < 4 ? 4 - digits.size() : 0, '0') + digits;
+}
+
+namespace {
+
+// `body` as the immutable document `id`, its revision from `text` (its content).
+json stored_document(json body, const std::string& id, const std::string& text) {
+    const std::string revision = content_revision(text);
+    body["_id"] = id;
     body["_rev"] = "1-" + revision;
     body["_revisions"] = {{"start", 1}, {"ids", json::array({revision})}};
     return body;
 }
 
-Result<PulledBatch> batch_from_document(const json& document) {
+} // namespace
+
+std::vector<json> batch_documents(const EventBatch& batch, std::uint64_t previous) {
+    json body = {{"batch", json::parse(batch_to_text(batch))}, {"previous", previous}};
+    const std::string id = batch_document_id(batch.device, batch.seq);
+    std::string text = body.dump();
+    if (text.size() <= kBatchDocumentBytes) return {stored_document(std::move(body), id, text)};
+    std::vector<json> documents;
+    json revisions = json::array();
+    json share = json::array();
+    std::size_t bytes = 0;
+    const auto close_part = [&] {
+        json part = {{"events", std::move(share)}};
+        const std::string part_text = part.dump();
+        revisions.push_back(content_revision(part_text));
+        documents.push_back(stored_document(
+            std::move(part), part_document_id(id, revisions.size()), part_text));
+        share = json::array();
+        bytes = 0;
+    };
+    for (auto& event : body["batch"]["events"]) {
+        const std::size_t size = event.dump().size() + 1;
+        if (!share.empty() && bytes + size > kBatchDocumentBytes) close_part();
+        bytes += size;
+        share.push_back(std::move(event));
+    }
+    if (!share.empty()) close_part();
+    body["batch"]["events"] = json::array();
+    body["parts"] = std::move(revisions);
+    text = body.dump();
+    documents.push_back(stored_document(std::move(body), id, text));
+    return documents;
+}
+
+std::vector<std::string> part_revisions(const json& document) {
+    std::vector<std::string> revisions;
+    const auto parts = document.find("parts");
+    if (parts == document.end() || !parts->is_array()) return revisions;
+    for (const auto& revision : *parts)
+        revisions.push_back(revision.is_string() ? revision.get<std::string>() : "");
+    return revisions;
+}
+
+Result<PulledBatch> batch_from_document(const json& document, const json* part_events) {
     const std::string id = document.value("_id", "");
     const auto named = batch_of_id(id);
     if (!named) return Error{"document " + id + " is not a batch"};
@@ -91,7 +142,12 @@ Result<PulledBatch> batch_from_document(const json& document) {
     const auto previous = document.find("previous");
     if (batch == document.end() || previous == document.end() || !previous->is_number_unsigned())
         return Error{"document " + id + " has no batch, or no seq of the batch before it"};
-    auto read = batch_from_json(*batch);
+    json whole;
+    if (part_events) {
+        whole = *batch;
+        whole["events"] = *part_events;
+    }
+    auto read = batch_from_json(part_events ? whole : *batch);
     if (!read) return Error{"document " + id + ": " + read.error()};
     if (read->device != named->first || read->seq != named->second || read->clock == 0)
         return Error{"document " + id + " holds another device's batch, or one without a clock"};
@@ -133,11 +189,12 @@ std::optional<HttpRequest> SyncSession::next() {
         json ask = json::object();
         std::uint64_t previous = m_pushed_through;
         for (const auto& batch : m_to_push) {
-            const json document = batch_document(batch, previous);
+            for (auto& document : batch_documents(batch, previous)) {
+                // json::array: a brace around one json value is that value for clang.
+                ask[document["_id"].get<std::string>()] = json::array({document["_rev"]});
+                m_docs_to_send.push_back(std::move(document));
+            }
             previous = batch.seq;
-            // json::array: a brace around one json value is that value for clang.
-            ask[document["_id"].get<std::string>()] = json::array({document["_rev"]});
-            m_docs_to_send.push_back(document);
         }
         HttpRequest request{"POST", "_revs_diff", ask.dump()};
         m_report.bytes_sent += request.body.size();
@@ -152,9 +209,17 @@ std::optional<HttpRequest> SyncSession::next() {
         return request;
     }
     case Phase::SendBatches: {
+        // Up to kSendRequestBytes a request; a batch's parts go before its head.
         json docs = json::array();
-        for (auto& document : m_docs_to_send)
-            docs.push_back(std::move(document));
+        std::size_t bytes = 0;
+        m_docs_in_request = 0;
+        for (std::size_t i = m_docs_sent; i < m_docs_to_send.size(); ++i) {
+            const std::size_t size = m_docs_to_send[i].dump().size();
+            if (!docs.empty() && bytes + size > kSendRequestBytes) break;
+            bytes += size;
+            docs.push_back(m_docs_to_send[i]);
+            ++m_docs_in_request;
+        }
         HttpRequest request{"POST", "_bulk_docs",
                             json{{"docs", std::move(docs)}, {"new_edits", false}}.dump()};
         m_report.bytes_sent += request.body.size();
@@ -169,6 +234,14 @@ std::optional<HttpRequest> SyncSession::next() {
         json docs = json::array();
         for (const auto& id : m_wanted)
             docs.push_back({{"id", id}});
+        HttpRequest request{"POST", "_bulk_get", json{{"docs", std::move(docs)}}.dump()};
+        m_report.bytes_sent += request.body.size();
+        return request;
+    }
+    case Phase::FetchParts: {
+        json docs = json::array();
+        for (std::size_t i = 0; i < m_parts_wanted.size() && i < kPartsPerRequest; ++i)
+            docs.push_back({{"id", m_parts_wanted[i].first}, {"rev", m_parts_wanted[i].second}});
         HttpRequest request{"POST", "_bulk_get", json{{"docs", std::move(docs)}}.dump()};
         m_report.bytes_sent += request.body.size();
         return request;
@@ -212,6 +285,8 @@ std::string SyncSession::phase_name() const {
         return "the change feed";
     case Phase::FetchBatches:
         return "the changes received";
+    case Phase::FetchParts:
+        return "the parts of a large change";
     case Phase::WriteCheckpoint:
         return "the new checkpoint";
     case Phase::Done:
@@ -255,6 +330,8 @@ void SyncSession::take_answer(const HttpResponse& response) {
         return take_changes(*answer);
     case Phase::FetchBatches:
         return take_batches(*answer);
+    case Phase::FetchParts:
+        return take_parts(*answer);
     case Phase::WriteCheckpoint:
         m_phase = Phase::Done;
         return;
@@ -308,8 +385,14 @@ void SyncSession::take_sent(const json& answer) {
         if (result.is_object() && result.contains("error"))
             return fail("The team server did not take " + result.value("id", "a change") + ": " +
                         result.value("reason", result["error"].dump()));
-    m_report.pushed += m_docs_to_send.size();
+    m_docs_sent += m_docs_in_request;
+    if (m_docs_sent < m_docs_to_send.size()) return; // the rest in the next request
+    m_report.pushed += std::count_if(m_docs_to_send.begin(), m_docs_to_send.end(),
+                                     [](const json& document) {
+                                         return batch_of_id(document.value("_id", "")).has_value();
+                                     });
     m_docs_to_send.clear();
+    m_docs_sent = 0;
     m_pushed_through = m_to_push.back().seq;
     m_changed = true;
     start_push();
@@ -345,12 +428,66 @@ void SyncSession::take_batches(const json& answer) {
         for (const auto& doc : result.value("docs", json::array())) {
             const auto ok = doc.find("ok");
             if (ok == doc.end()) continue; // gone since the feed named it
+            if (auto revisions = part_revisions(*ok); !revisions.empty()) {
+                const std::string id = ok->value("_id", "");
+                for (std::size_t k = 0; k < revisions.size(); ++k)
+                    m_parts_wanted.emplace_back(part_document_id(id, k + 1), "1-" + revisions[k]);
+                m_in_parts[id] = BatchInParts{*ok, std::move(revisions), {}};
+                m_in_parts[id].events.resize(m_in_parts[id].revisions.size());
+                continue;
+            }
             auto pulled = batch_from_document(*ok);
             if (!pulled)
                 return fail("A batch on the team server cannot be read: " + pulled.error());
             m_waiting.push_back(std::move(*pulled));
         }
     }
+    if (!m_parts_wanted.empty()) return (void)(m_phase = Phase::FetchParts);
+    page_pulled();
+}
+
+// The parts of the large batches a page named, a few at a time; once all
+// are here, each batch is whole again and waits with the others.
+void SyncSession::take_parts(const json& answer) {
+    const auto results = answer.find("results");
+    if (results == answer.end() || !results->is_array())
+        return fail("The team server's parts of a large change are malformed");
+    for (const auto& result : *results)
+        for (const auto& doc : result.value("docs", json::array())) {
+            const auto ok = doc.find("ok");
+            const std::string id = result.value("id", "");
+            if (ok == doc.end())
+                return fail("A large change on the team server is missing its part " + id);
+            const auto wanted = std::find_if(m_parts_wanted.begin(), m_parts_wanted.end(),
+                                             [&](const auto& part) { return part.first == id; });
+            if (wanted == m_parts_wanted.end()) continue;
+            const auto dash = id.rfind('-');
+            const std::string head = kBatchPrefix + id.substr(2, dash - 2);
+            const std::size_t part = std::stoul(id.substr(dash + 1));
+            const auto in_parts = m_in_parts.find(head);
+            if (in_parts == m_in_parts.end() || part == 0 ||
+                part > in_parts->second.events.size() ||
+                ok->value("_rev", "") != wanted->second || !ok->value("events", json()).is_array())
+                return fail("A part of a large change on the team server does not match it: " +
+                            id);
+            in_parts->second.events[part - 1] = (*ok)["events"];
+            m_parts_wanted.erase(wanted);
+        }
+    if (!m_parts_wanted.empty()) return; // the next few
+    for (auto& [id, in_parts] : m_in_parts) {
+        json events = json::array();
+        for (auto& part : in_parts.events)
+            for (auto& event : *part)
+                events.push_back(std::move(event));
+        auto pulled = batch_from_document(in_parts.head, &events);
+        if (!pulled) return fail("A batch on the team server cannot be read: " + pulled.error());
+        m_waiting.push_back(std::move(*pulled));
+    }
+    m_in_parts.clear();
+    page_pulled();
+}
+
+void SyncSession::page_pulled() {
     apply_ready();
     if (m_phase == Phase::Done) return;
     m_since = m_page_end;

@@ -33,8 +33,24 @@ struct PulledBatch {
     std::uint64_t previous = 0;
 };
 
+// A batch whose events travel in parts (kBatchDocumentBytes): its head as
+// the server gave it, and its parts' events as they come.
+struct BatchInParts {
+    nlohmann::json head;
+    std::vector<std::string> revisions;       // each part's, in order
+    std::vector<std::optional<nlohmann::json>> events; // each part's, once fetched
+};
+
 // Batches per request, both ways.
 inline constexpr std::size_t kSyncPageSize = 200;
+// A batch's document holds at most about this much of it (as JSON text);
+// a bigger batch (an import) travels in parts of this size. Servers cap a
+// document's size: IBM Cloudant at 1 MB, Apache CouchDB at 8 MB by default.
+inline constexpr std::size_t kBatchDocumentBytes = 900'000;
+// What one _bulk_docs request carries at most (Cloudant takes 10 MB), unless
+// one document is bigger; parts are fetched this many at a time.
+inline constexpr std::size_t kSendRequestBytes = 4'000'000;
+inline constexpr std::size_t kPartsPerRequest = 4;
 
 struct SyncReport {
     std::size_t pushed = 0, pulled = 0; // batches
@@ -70,6 +86,7 @@ class SyncSession {
         SendBatches,
         ReadChanges,
         FetchBatches,
+        FetchParts,
         WriteCheckpoint,
         Done
     };
@@ -83,6 +100,8 @@ class SyncSession {
     void take_sent(const nlohmann::json& answer);
     void take_changes(const nlohmann::json& answer);
     void take_batches(const nlohmann::json& answer);
+    void take_parts(const nlohmann::json& answer);
+    void page_pulled();
     bool ready(const PulledBatch& pulled) const;
     void apply_ready();
     Status note_gate_problems(const EventBatch& remote, const std::set<std::string>& named,
@@ -98,11 +117,15 @@ class SyncSession {
     std::string m_since;
     std::vector<EventBatch> m_to_push;
     std::vector<nlohmann::json> m_docs_to_send;
+    std::size_t m_docs_sent = 0;       // of m_docs_to_send, by earlier requests of this page
+    std::size_t m_docs_in_request = 0; // by the request out now
     std::uint64_t m_pushed_through = 0;
     // A page of the change feed: ids to fetch, and where it ends.
     std::vector<std::string> m_wanted;
     std::string m_page_end;
     std::deque<PulledBatch> m_waiting; // pulled, waiting for batches they depend on
+    std::map<std::string, BatchInParts> m_in_parts; // by head id: heads whose parts are coming
+    std::deque<std::pair<std::string, std::string>> m_parts_wanted; // (id, revision)
     std::string m_checkpoint_since;    // m_since while nothing waits
     bool m_changed = false;            // something to record in the checkpoint
     std::string m_actor;
@@ -117,12 +140,20 @@ std::optional<std::string> sync_refusal(const Workspace& workspace, const std::s
 // person or automation, not merged from elsewhere, not sync's bookkeeping.
 bool sent_to_team(const EventBatch& batch, const std::string& device);
 
-// The document a batch travels as, and back. The id ("b-<device>-<seq>")
-// names it everywhere; its revision derives from its content, so a batch
-// sent twice is one document.
+// The documents a batch travels as, and back. The head's id
+// ("b-<device>-<seq>") names the batch everywhere; each revision derives
+// from its content, so a batch sent twice is the same documents. A batch
+// bigger than kBatchDocumentBytes travels as parts ("p-<device>-<seq>-<k>",
+// each holding a share of its events), then its head, which names the parts'
+// revisions; a smaller one as its head alone.
 // `previous` is the seq of this device's team batch before it (0: none).
-nlohmann::json batch_document(const EventBatch& batch, std::uint64_t previous);
+std::vector<nlohmann::json> batch_documents(const EventBatch& batch, std::uint64_t previous);
 std::string batch_document_id(const std::string& device, std::uint64_t seq);
-Result<PulledBatch> batch_from_document(const nlohmann::json& document);
+// A head as the server gave it, with its parts' events when it has parts.
+Result<PulledBatch> batch_from_document(const nlohmann::json& document,
+                                        const nlohmann::json* part_events = nullptr);
+// The revisions of the parts a head names (none for a batch in one document).
+std::vector<std::string> part_revisions(const nlohmann::json& document);
+std::string part_document_id(const std::string& batch_id, std::size_t part);
 
 } // namespace crm

@@ -445,6 +445,32 @@ def restored_copy(url, a, c):
           "Ship the pilot kit on Monday", result)
 
 
+def large_import(url, a, b):
+    """5: a spreadsheet of 5,000 contacts imported on A, too big for one
+    document of some servers (IBM Cloudant takes 1 MB), reaches B whole."""
+    rows = ["First Name,Last Name,E-mail,Job title"]
+    rows += [f"Imported,Contact {i},import{i}@example.com,Head of operations for the northern depots"
+             for i in range(5000)]
+    sheet, mapping = f"{work}/contacts.csv", f"{work}/contacts-map.json"
+    with open(sheet, "w") as out:
+        out.write("\n".join(rows) + "\n")
+    with open(mapping, "w") as out:
+        json.dump({"columns": {"First Name": "first_name", "Last Name": "last_name",
+                               "E-mail": "email", "Job title": "job_title"}, "key": "email"}, out)
+    result = crm_run("import-csv", a, sheet, "--type", "contact", "--map", mapping, "--as", "u-sam")
+    check("large import: A imports 5,000 contacts", result.returncode == 0, result)
+    result = crm_run("sync", a, url, "--as", "u-sam")
+    check("large import: A sends it as one change", synced(result) == (1, 0, 0), result)
+    status, answer = http("GET", f"{url}/_all_docs?startkey=%22p-%22&endkey=%22p.%22")
+    parts = len(answer.get("rows", [])) if status == 200 else 0
+    check("large import: in parts of under 1 MB each", parts > 1, (status, parts))
+    result = crm_run("sync", b, url, "--as", "u-maria")
+    pulled = synced(result)
+    check("large import: B receives it (and what C sent before)", pulled and pulled[0] == 0 and pulled[1] >= 1, result)
+    rb, ra = records(b), records(a)
+    check("large import: B holds the same records as A", rb == ra and len(ra) >= 5629, differences(rb, ra))
+
+
 def failures():
     """5: a server that wants a password; wrong password, no network, no database."""
     server = Server("server-auth")
@@ -697,6 +723,7 @@ try:
     a, b, changes = two_devices(team)
     late_joiner(team, a, b, changes)
     restored_copy(team, a, f"{work}/c")
+    large_import(team, a, f"{work}/b")
 finally:
     main.kill()
 failures()

@@ -20,6 +20,9 @@ class FakeTeamServer {
     // Requests answered before the server "dies": later ones get no answer.
     std::optional<std::size_t> answers_left;
     std::string password; // when set, requests must carry it (see handle())
+    // A document bigger than this (as JSON text) is refused, as IBM Cloudant
+    // refuses one over 1 MB.
+    std::optional<std::size_t> max_document_bytes;
     std::size_t requests = 0;
 
     HttpResponse handle(const HttpRequest& request, const std::string& given_password = "") {
@@ -124,6 +127,8 @@ class FakeTeamServer {
         const bool new_edits = body.value("new_edits", true);
         for (auto doc : body["docs"]) {
             const std::string id = doc["_id"];
+            if (max_document_bytes && doc.dump().size() > *max_document_bytes)
+                return {413, R"({"error":"document_too_large","reason":")" + id + "\"}", ""};
             if (new_edits) doc["_rev"] = "1-" + std::to_string(m_seq + 1);
             doc.erase("_revisions");
             if (new_edits && m_docs.count(id)) {

@@ -1061,3 +1061,34 @@ TEST_CASE("joining another team is refused while this copy holds changes its tea
     CHECK(check_join(copy, kDatabase, 3)); // its own team: signing in again keeps them
     CHECK(check_join(demo(), other, 3));   // no team's copy: joining replaces it, as asked
 }
+
+TEST_CASE("a change too big for one document (an import) travels in parts and arrives whole") {
+    SyncedTeam team(2);
+    team.server.max_document_bytes = 1'000'000; // as IBM Cloudant
+    ImportRecords import{"contact", "contacts.csv", {}};
+    for (int i = 0; i < 4000; ++i) {
+        ImportRow row;
+        row.row = std::size_t(i) + 2;
+        row.fields = {{"first_name", "Imported"},
+                      {"last_name", "Contact " + std::to_string(i)},
+                      {"email", "contact" + std::to_string(i) + "@example.com"},
+                      {"job_title", "Head of operations for the northern region, fleet and depots"}};
+        import.rows.push_back(std::move(row));
+    }
+    const Outcome imported = team[0].engine.apply(import, "u-sam", at("2026-12-07T09:20:00Z"));
+    accepted(imported);
+    const SyncReport sent = team[0].sync(team.server);
+    REQUIRE(sent.error.empty());
+    CHECK(team.server.documents_starting("p-") > 1);
+    const SyncReport received = team[1].sync(team.server);
+    REQUIRE(received.error.empty());
+    CHECK(received.dropped.empty());
+    CHECK(team[1].engine.workspace().ids_of_type("contact").size() ==
+          team[0].engine.workspace().ids_of_type("contact").size());
+    CHECK(visible_records(team[1].engine.workspace()) ==
+          visible_records(team[0].engine.workspace()));
+    // Sending it again sends nothing: its parts and head are the same documents.
+    const std::size_t documents = team.server.documents_starting("");
+    REQUIRE(team[0].sync(team.server).error.empty());
+    CHECK(team.server.documents_starting("") == documents);
+}
