@@ -106,8 +106,8 @@ std::vector<json> batch_documents(const EventBatch& batch, std::uint64_t previou
         json part = {{"events", std::move(share)}};
         const std::string part_text = part.dump();
         revisions.push_back(content_revision(part_text));
-        documents.push_back(stored_document(
-            std::move(part), part_document_id(id, revisions.size()), part_text));
+        documents.push_back(
+            stored_document(std::move(part), part_document_id(id, revisions.size()), part_text));
         share = json::array();
         bytes = 0;
     };
@@ -387,10 +387,10 @@ void SyncSession::take_sent(const json& answer) {
                         result.value("reason", result["error"].dump()));
     m_docs_sent += m_docs_in_request;
     if (m_docs_sent < m_docs_to_send.size()) return; // the rest in the next request
-    m_report.pushed += std::count_if(m_docs_to_send.begin(), m_docs_to_send.end(),
-                                     [](const json& document) {
-                                         return batch_of_id(document.value("_id", "")).has_value();
-                                     });
+    m_report.pushed +=
+        std::count_if(m_docs_to_send.begin(), m_docs_to_send.end(), [](const json& document) {
+            return batch_of_id(document.value("_id", "")).has_value();
+        });
     m_docs_to_send.clear();
     m_docs_sent = 0;
     m_pushed_through = m_to_push.back().seq;
@@ -466,14 +466,17 @@ void SyncSession::take_parts(const json& answer) {
             const std::size_t part = std::stoul(id.substr(dash + 1));
             const auto in_parts = m_in_parts.find(head);
             if (in_parts == m_in_parts.end() || part == 0 ||
-                part > in_parts->second.events.size() ||
-                ok->value("_rev", "") != wanted->second || !ok->value("events", json()).is_array())
-                return fail("A part of a large change on the team server does not match it: " +
-                            id);
+                part > in_parts->second.events.size() || ok->value("_rev", "") != wanted->second ||
+                !ok->value("events", json()).is_array())
+                return fail("A part of a large change on the team server does not match it: " + id);
             in_parts->second.events[part - 1] = (*ok)["events"];
             m_parts_wanted.erase(wanted);
         }
-    if (!m_parts_wanted.empty()) return; // the next few
+    if (m_parts_wanted.empty()) join_parts();
+}
+
+// Each large batch of the page whole again, with its parts' events in order.
+void SyncSession::join_parts() {
     for (auto& [id, in_parts] : m_in_parts) {
         json events = json::array();
         for (auto& part : in_parts.events)

@@ -37,7 +37,7 @@ struct PulledBatch {
 // the server gave it, and its parts' events as they come.
 struct BatchInParts {
     nlohmann::json head;
-    std::vector<std::string> revisions;       // each part's, in order
+    std::vector<std::string> revisions;                // each part's, in order
     std::vector<std::optional<nlohmann::json>> events; // each part's, once fetched
 };
 
@@ -101,6 +101,7 @@ class SyncSession {
     void take_changes(const nlohmann::json& answer);
     void take_batches(const nlohmann::json& answer);
     void take_parts(const nlohmann::json& answer);
+    void join_parts();
     void page_pulled();
     bool ready(const PulledBatch& pulled) const;
     void apply_ready();
@@ -123,11 +124,11 @@ class SyncSession {
     // A page of the change feed: ids to fetch, and where it ends.
     std::vector<std::string> m_wanted;
     std::string m_page_end;
-    std::deque<PulledBatch> m_waiting; // pulled, waiting for batches they depend on
+    std::deque<PulledBatch> m_waiting;              // pulled, waiting for batches they depend on
     std::map<std::string, BatchInParts> m_in_parts; // by head id: heads whose parts are coming
     std::deque<std::pair<std::string, std::string>> m_parts_wanted; // (id, revision)
-    std::string m_checkpoint_since;    // m_since while nothing waits
-    bool m_changed = false;            // something to record in the checkpoint
+    std::string m_checkpoint_since;                                 // m_since while nothing waits
+    bool m_changed = false; // something to record in the checkpoint
     std::string m_actor;
     Instant m_now;
 };

@@ -1069,10 +1069,11 @@ TEST_CASE("a change too big for one document (an import) travels in parts and ar
     for (int i = 0; i < 4000; ++i) {
         ImportRow row;
         row.row = std::size_t(i) + 2;
-        row.fields = {{"first_name", "Imported"},
-                      {"last_name", "Contact " + std::to_string(i)},
-                      {"email", "contact" + std::to_string(i) + "@example.com"},
-                      {"job_title", "Head of operations for the northern region, fleet and depots"}};
+        row.fields = {
+            {"first_name", "Imported"},
+            {"last_name", "Contact " + std::to_string(i)},
+            {"email", "contact" + std::to_string(i) + "@example.com"},
+            {"job_title", "Head of operations for the northern region, fleet and depots"}};
         import.rows.push_back(std::move(row));
     }
     const Outcome imported = team[0].engine.apply(import, "u-sam", at("2026-12-07T09:20:00Z"));
