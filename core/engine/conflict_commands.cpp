@@ -17,7 +17,7 @@ Result<Decision> dismiss_sync_problem(const User& actor, const SyncProblem& prob
     if (problem.kind == kGateProblem)
         return Error{"A record past its gate stays listed until its data passes the gate or it "
                      "moves to another stage"};
-    if (keep_other) return Error{"The change is kept; undo it from the record's history"};
+    if (keep_other) return Error{"The change is kept; to take it back, change it again"};
     Decision decision;
     decision.record_id = problem.record;
     decision.events.push_back(events::ConflictResolved{problem.id});

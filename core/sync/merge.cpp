@@ -126,6 +126,8 @@ class Merger {
     }
 
     void merge(const ev::RecordCreated& e) {
+        if (e.id == kSettingsStampId) // never a record's id: the settings' stamps
+            return dropped.push_back("a record called " + e.id + ", which no record may be");
         if (m_created.count(e.id)) return;
         if (!record(e.id) && !deleted_here(e.id)) {
             m_created.insert(e.id);
@@ -407,13 +409,15 @@ class Merger {
                 return (void)events.push_back(ev::TeamUpdated{added->team, *here});
         events.push_back(event);
     }
-    static std::string describe_setting(const std::string& setting) {
+    std::string describe_setting(const std::string& setting) const {
         if (setting == "processes") return "the processes";
         if (setting == "rules") return "the automation rules";
         if (setting == "scoring") return "lead scoring";
         const auto colon = setting.find(':');
         const std::string kind = setting.substr(0, colon), name = setting.substr(colon + 1);
-        if (kind == "user") return "the person " + name;
+        if (kind == "user") return "the person " + m_ws.directory.names({name});
+        if (const Team* team = kind == "team" ? m_ws.directory.team(name) : nullptr)
+            return "the team " + team->name;
         if (kind == "team") return "the team " + name;
         return "the saved view " + name.substr(name.find('/') + 1);
     }
@@ -452,9 +456,12 @@ MergedBatch merge_remote_batch(const Workspace& workspace, const EventBatch& rem
     merged.dropped = std::move(merger.dropped);
     std::vector<Event> unfit;
     merged.batch = fitting_events(workspace, std::move(merged.batch), &unfit);
-    for (const auto& event : unfit)
-        merged.dropped.push_back(std::string(event.kind()) + " of " + event.record_id() +
-                                 ", which no longer fits here");
+    for (const auto& event : unfit) {
+        const Record* record = workspace.find(event.record_id());
+        const std::string what = record ? workspace.title_of(*record) : event.record_id();
+        merged.dropped.push_back("a change to " + (what.empty() ? "the settings" : what) +
+                                 " that no longer fits this workspace (" + event.kind() + ")");
+    }
     for (auto& problem : permission_problems(workspace, remote))
         merged.batch.events.push_back(ev::SyncProblemNoted{std::move(problem)});
     return merged;

@@ -70,7 +70,6 @@ class PermissionJudge {
         if (!can_merge_records(m_author))
             refuse(e.id, Error{describe_user(m_author) + " cannot merge records"});
     }
-    void check(const ev::RecordsImported&) { refuse("", check_merge_workspace(m_author)); }
     void check(const ev::FieldAdded&) { refuse("", check_schema_change(m_author)); }
     void check(const ev::TypeAdded&) { refuse("", check_schema_change(m_author)); }
     void check(const ev::ProcessesChanged&) { refuse("", check_schema_change(m_author)); }

@@ -214,8 +214,11 @@ std::optional<HttpRequest> SyncSession::next() {
         std::size_t bytes = 0;
         m_docs_in_request = 0;
         for (std::size_t i = m_docs_sent; i < m_docs_to_send.size(); ++i) {
-            const std::size_t size = m_docs_to_send[i].dump().size();
+            const json& document = m_docs_to_send[i];
+            const std::size_t size = document.dump().size();
             if (!docs.empty() && bytes + size > kSendRequestBytes) break;
+            // A head goes once its parts were taken: never a head without them.
+            if (!docs.empty() && document.contains("parts")) break;
             bytes += size;
             docs.push_back(m_docs_to_send[i]);
             ++m_docs_in_request;
@@ -264,7 +267,7 @@ void SyncSession::take(const HttpResponse& response) {
     // earlier pages merged is journaled and stays.
     try {
         take_answer(response);
-    } catch (const json::exception&) {
+    } catch (const std::exception&) { // (json's, and a text's bounds)
         fail("The team server's answer is malformed (in " + phase_name() + ")");
     }
 }
@@ -430,6 +433,9 @@ void SyncSession::take_batches(const json& answer) {
             if (ok == doc.end()) continue; // gone since the feed named it
             if (auto revisions = part_revisions(*ok); !revisions.empty()) {
                 const std::string id = ok->value("_id", "");
+                if (!batch_of_id(id) || revisions.size() > kMostParts)
+                    return fail("A batch on the team server cannot be read: document " + id +
+                                " names parts it cannot have");
                 for (std::size_t k = 0; k < revisions.size(); ++k)
                     m_parts_wanted.emplace_back(part_document_id(id, k + 1), "1-" + revisions[k]);
                 m_in_parts[id] = BatchInParts{*ok, std::move(revisions), {}};
@@ -452,6 +458,7 @@ void SyncSession::take_parts(const json& answer) {
     const auto results = answer.find("results");
     if (results == answer.end() || !results->is_array())
         return fail("The team server's parts of a large change are malformed");
+    const std::size_t wanted_before = m_parts_wanted.size();
     for (const auto& result : *results)
         for (const auto& doc : result.value("docs", json::array())) {
             const auto ok = doc.find("ok");
@@ -472,6 +479,8 @@ void SyncSession::take_parts(const json& answer) {
             in_parts->second.events[part - 1] = (*ok)["events"];
             m_parts_wanted.erase(wanted);
         }
+    if (m_parts_wanted.size() == wanted_before) // asking again would get the same
+        return fail("The team server did not give the parts of a large change asked for");
     if (m_parts_wanted.empty()) join_parts();
 }
 

@@ -51,6 +51,8 @@ inline constexpr std::size_t kBatchDocumentBytes = 900'000;
 // one document is bigger; parts are fetched this many at a time.
 inline constexpr std::size_t kSendRequestBytes = 4'000'000;
 inline constexpr std::size_t kPartsPerRequest = 4;
+// More parts than a batch can have (9 GB): a head naming more is not ours.
+inline constexpr std::size_t kMostParts = 10'000;
 
 struct SyncReport {
     std::size_t pushed = 0, pulled = 0; // batches

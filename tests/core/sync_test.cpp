@@ -1093,3 +1093,90 @@ TEST_CASE("a change too big for one document (an import) travels in parts and ar
     REQUIRE(team[0].sync(team.server).error.empty());
     CHECK(team.server.documents_starting("") == documents);
 }
+
+namespace {
+
+// An import big enough to travel in parts.
+ImportRecords many_tasks() {
+    ImportRecords import{"task", "tasks.csv", {}};
+    for (int i = 0; i < 3000; ++i) {
+        ImportRow row;
+        row.fields = {{"title", "Imported task " + std::to_string(i) + std::string(300, '.')}};
+        import.rows.push_back(std::move(row));
+    }
+    return import;
+}
+
+// One sync of `device` whose answers `alter` may change first.
+template <typename Alter>
+std::string sync_through(Device& device, FakeTeamServer& server, Alter alter) {
+    SyncSession session(device.engine, kDatabase, device.outbox(), "u-maria",
+                        at("2026-12-07T10:00:00Z"));
+    run_to_end(session, [&](const HttpRequest& request) {
+        HttpResponse response = server.handle(request);
+        alter(request, response);
+        return response;
+    });
+    return session.report().error;
+}
+
+} // namespace
+
+TEST_CASE("a large change's head is sent only once the server took its parts") {
+    SyncedTeam team(2);
+    accepted(team[0].engine.apply(many_tasks(), "u-ana", at("2026-12-07T09:20:00Z")));
+    // The server refuses the parts (as it would one over its size limit).
+    const std::string error =
+        sync_through(team[0], team.server, [](const HttpRequest& request, HttpResponse& response) {
+            if (request.path == "_bulk_docs" &&
+                request.body.find(R"("_id":"p-)") != std::string::npos)
+                response = {201, R"([{"id":"p-x","error":"too_large","reason":"too big"}])", ""};
+        });
+    CHECK(error == "The team server did not take p-x: too big");
+    CHECK(team.server.documents_starting("b-dev000-") == 0); // no head without its parts
+    CHECK(team[1].sync(team.server).error.empty());
+    REQUIRE(team[0].sync(team.server).error.empty()); // taken this time
+    REQUIRE(team[1].sync(team.server).error.empty());
+    CHECK(team[1].engine.workspace().ids_of_type("task").size() ==
+          team[0].engine.workspace().ids_of_type("task").size());
+}
+
+TEST_CASE("a server that leaves out or mangles a large change's parts ends the sync in words") {
+    SyncedTeam team(2);
+    accepted(team[0].engine.apply(many_tasks(), "u-ana", at("2026-12-07T09:20:00Z")));
+    REQUIRE(team[0].sync(team.server).error.empty());
+    REQUIRE(team.server.documents_starting("p-") > 1);
+    const auto asks_parts = [](const HttpRequest& request) {
+        return request.path == "_bulk_get" && request.body.find("\"rev\"") != std::string::npos;
+    };
+    CHECK(
+        sync_through(team[1], team.server, [&](const HttpRequest& request, HttpResponse& response) {
+            if (asks_parts(request)) response.body = R"({"results":[]})";
+        }) == "The team server did not give the parts of a large change asked for");
+    CHECK(
+        sync_through(team[1], team.server, [&](const HttpRequest& request, HttpResponse& response) {
+            if (request.path == "_bulk_get" && !asks_parts(request)) {
+                auto answer = json::parse(response.body);
+                for (auto& result : answer["results"])
+                    for (auto& doc : result["docs"])
+                        if (doc.contains("ok")) doc["ok"].erase("_id");
+                response.body = answer.dump();
+            }
+        }).rfind("A batch on the team server cannot be read: document  names parts", 0) == 0);
+    CHECK(team[1].engine.workspace().ids_of_type("task").size() <
+          team[0].engine.workspace().ids_of_type("task").size());
+    REQUIRE(team[1].sync(team.server).error.empty()); // an honest server: all of it
+    CHECK(team[1].engine.workspace().ids_of_type("task").size() ==
+          team[0].engine.workspace().ids_of_type("task").size());
+}
+
+TEST_CASE("a rep's spreadsheet import is not listed as changed without permission") {
+    SyncedTeam team(2);
+    ImportRecords import{"task", "tasks.csv", {}};
+    ImportRow row;
+    row.fields = {{"title", "Call the depot"}};
+    import.rows.push_back(row);
+    accepted(team[1].engine.apply(import, "u-ana", at("2026-12-07T09:20:00Z")));
+    team.settle();
+    CHECK(team[0].engine.workspace().team_sync.problems.empty());
+}
