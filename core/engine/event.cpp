@@ -1087,8 +1087,11 @@ Status apply(Workspace& ws, const EventBatch& batch, const ev::ProcessesChanged&
             it = flow && !ws.flow(*flow) ? record.automation_failures.erase(it) : std::next(it);
         }
     }
-    for (const auto& [flow_id, moves] : e.mapping)
+    for (const auto& [flow_id, moves] : e.mapping) {
         if (const Flow* flow = ws.flow(flow_id)) map_stages(ws, batch, *flow, moves);
+        for (const auto& [from, to] : moves)
+            ws.team_sync.retired_stages[flow_id][from] = to;
+    }
     return Status::success();
 }
 Status apply(Workspace& ws, const EventBatch&, const ev::SlaBreached& e) {

@@ -177,7 +177,8 @@ json team_sync_to_json(const TeamSync& sync) {
             {"deleted", std::move(deleted)},
             {"deletions", std::move(deletions)},
             {"problems", std::move(problems)},
-            {"resolved", sync.resolved}};
+            {"resolved", sync.resolved},
+            {"retired_stages", sync.retired_stages}};
 }
 
 namespace {
@@ -209,8 +210,11 @@ Result<TeamSync> team_sync_from_json(const json& value, const std::string& path)
         sync.since = value.at("since").get<std::string>();
         sync.joined_after = value.value("joined_after", std::uint64_t{0});
         sync.resolved = value.at("resolved").get<std::set<std::string>>();
+        sync.retired_stages = value.value("retired_stages", json::object())
+                                  .get<std::map<std::string, std::map<std::string, std::string>>>();
     } catch (const json::exception&) {
-        return Error{path + ": expected clock, database, pushed_through, since and resolved"};
+        return Error{path + ": expected clock, database, pushed_through, since and resolved, "
+                            "and retired_stages as flow -> stage -> stage"};
     }
     auto applied = seen_from_json(value.value("applied", json()), path + ".applied");
     if (!applied) return Error{applied.error()};

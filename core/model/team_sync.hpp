@@ -179,6 +179,9 @@ struct TeamSync {
     std::vector<SyncConflict> deletions; // changes to records deleted elsewhere, in the order found
     std::vector<SyncProblem> problems;   // merges that broke a rule, in the order found
     std::set<std::string> resolved;      // ids of deletion conflicts and problems someone dismissed
+    // flow -> removed stage -> the stage its records were mapped to, so that
+    // a move into it made meanwhile elsewhere goes there too, on every device.
+    std::map<std::string, std::map<std::string, std::string>> retired_stages;
 
     // This device's batches after this seq are the team's and not on its server yet.
     std::uint64_t unsent_after() const { return std::max(pushed_through, joined_after); }

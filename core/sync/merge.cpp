@@ -303,12 +303,35 @@ class Merger {
     }
     bool exists(const std::string& id) const { return record(id) || m_created.count(id); }
 
+    // Where a move to `stage` goes here: a stage removed meanwhile (with
+    // its records mapped elsewhere) sends it where they went, on every device.
+    std::string live_stage(const std::string& flow_id, std::string stage) const {
+        const Flow* flow = m_ws.flow(flow_id);
+        const auto retired = m_sync.retired_stages.find(flow_id);
+        if (!flow || retired == m_sync.retired_stages.end()) return stage;
+        for (std::size_t hops = 0; hops < retired->second.size(); ++hops) {
+            if (flow->stage(stage) || flow->outcome(stage) || flow->exit(stage)) break;
+            const auto mapped = retired->second.find(stage);
+            if (mapped == retired->second.end()) break;
+            stage = mapped->second;
+        }
+        return stage;
+    }
+
     template <typename Start> void merge_start(const Start& e, const std::string& stage) {
         if (!exists(e.id)) return; // deleted here
         if (write(e.id, flow_stamp_key(e.flow), stage)) events.push_back(e);
     }
-    void merge(const ev::FlowStarted& e) { merge_start(e, e.stage); }
-    void merge(const ev::FlowJoined& e) { merge_start(e, e.stage); }
+    void merge(const ev::FlowStarted& e) {
+        auto started = e;
+        started.stage = live_stage(e.flow, e.stage);
+        merge_start(started, started.stage);
+    }
+    void merge(const ev::FlowJoined& e) {
+        auto joined = e;
+        joined.stage = live_stage(e.flow, e.stage);
+        merge_start(joined, joined.stage);
+    }
     void merge(const ev::FlowSpawned& e) { merge_start(e, "spawned"); }
 
     // A move or an end: taken if it stands, from wherever the record is here.
@@ -333,7 +356,11 @@ class Merger {
         return true;
     }
     bool reopens(const ev::FlowEnded&) { return false; }
-    void merge(const ev::StageMoved& e) { merge_move(e, e.to); }
+    void merge(const ev::StageMoved& e) {
+        auto moved = e;
+        moved.to = live_stage(e.flow, e.to);
+        merge_move(moved, moved.to);
+    }
     void merge(const ev::FlowEnded& e) { merge_move(e, e.outcome); }
     void merge(const ev::MoveBlocked& e) {
         if (!position(e.id, e.flow).empty()) events.push_back(e);
@@ -395,7 +422,7 @@ class Merger {
         if (!write(kSettingsStampId, setting, json())) {
             dropped.push_back(who + "'s change to " + describe_setting(setting) +
                               ": a later change made meanwhile stands");
-            return;
+            return keep_stage_mapping(event);
         }
         if (m_heads.at({kSettingsStampId, setting}).size() > 1)
             dropped.push_back("a change to " + describe_setting(setting) +
@@ -408,6 +435,13 @@ class Merger {
             if (const Team* here = m_ws.directory.team(added->team.id))
                 return (void)events.push_back(ev::TeamUpdated{added->team, *here});
         events.push_back(event);
+    }
+    // The records a process change that gave way mapped out of its removed
+    // stages went there on its own device: here too, so they stand alike.
+    void keep_stage_mapping(const Event& event) {
+        const auto* changed = event.as<ev::ProcessesChanged>();
+        if (!changed || changed->mapping.empty()) return;
+        events.push_back(ev::ProcessesChanged{m_ws.flows, changed->mapping});
     }
     std::string describe_setting(const std::string& setting) const {
         if (setting == "processes") return "the processes";

@@ -1181,12 +1181,9 @@ TEST_CASE("a rep's spreadsheet import is not listed as changed without permissio
     CHECK(team[0].engine.workspace().team_sync.problems.empty());
 }
 
-// Known divergence (docs/sync.md, Limits): a stage mapping is applied once,
-// where the process change arrives, and never meets a move into the removed
-// stage made meanwhile. Expected to fail until mappings travel so that such
-// a move is redirected alike on every device.
-TEST_CASE("a move into a stage an admin removed meanwhile ends alike on every device" *
-          doctest::may_fail()) {
+// A stage mapping is applied where the process change arrives; a move into
+// the removed stage made meanwhile goes where the mapping sent its records.
+TEST_CASE("a move into a stage an admin removed meanwhile ends alike on every device") {
     SyncedTeam team(2);
     Device& admin = team[0];
     Device& rep = team[1];
@@ -1207,4 +1204,30 @@ TEST_CASE("a move into a stage an admin removed meanwhile ends alike on every de
     };
     CHECK(stage(admin) == stage(rep));
     CHECK(admin.engine.workspace().flow("sales_pipeline")->stage(stage(admin)) != nullptr);
+}
+
+TEST_CASE(
+    "records one admin mapped out of a removed stage stand alike when another's change wins") {
+    SyncedTeam team(2);
+    // Admin 0 removes Qualified, mapping its deals to Lead; admin 1 changes
+    // a next action a minute later, from the processes as they were.
+    std::vector<Flow> removed = team[0].engine.workspace().flows;
+    Flow& sales = *std::find_if(removed.begin(), removed.end(),
+                                [](const Flow& f) { return f.id == "sales_pipeline"; });
+    sales.stages.erase(sales.stages.begin() + 1); // "qualified"
+    accepted(
+        team[0].engine.apply(SetProcesses{removed, {{"sales_pipeline", {{"qualified", "lead"}}}}},
+                             "u-sam", at("2026-12-07T09:20:00Z")));
+    std::vector<Flow> edited = team[1].engine.workspace().flows;
+    for (auto& flow : edited)
+        if (flow.id == "sales_pipeline") flow.stages[0].next_action.text = "Call first";
+    accepted(team[1].engine.apply(SetProcesses{edited, {}}, "u-sam", at("2026-12-07T09:21:00Z")));
+    team.settle();
+    for (std::size_t d = 0; d < 2; ++d) {
+        const Workspace& ws = team[d].engine.workspace();
+        CHECK(ws.flow("sales_pipeline")->stages[0].next_action.text == "Call first");
+        CHECK(team[d].record("deal-2").flows.at("sales_pipeline").stage == "lead");
+    }
+    CHECK(visible_records(team[0].engine.workspace()) ==
+          visible_records(team[1].engine.workspace()));
 }
