@@ -1204,6 +1204,10 @@ TEST_CASE("a move into a stage an admin removed meanwhile ends alike on every de
     };
     CHECK(stage(admin) == stage(rep));
     CHECK(admin.engine.workspace().flow("sales_pipeline")->stage(stage(admin)) != nullptr);
+    // Where removed stages sent their records is kept across a compaction.
+    auto reread = decode_snapshot_body(encode_snapshot_body(admin.engine.workspace()));
+    REQUIRE(reread.ok());
+    CHECK(reread->team_sync.retired_stages.at("sales_pipeline").at("qualified") == "lead");
 }
 
 TEST_CASE(
